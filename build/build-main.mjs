@@ -1,0 +1,43 @@
+// Bundles the Node-side entry points (Electron main, preload, sync worker, CLI, dev-web bridge) with esbuild.
+// Output: dist/node/*.cjs. CommonJS throughout: a sandboxed preload cannot be an ES module, and one format
+// keeps `__dirname`-relative paths (worker.cjs beside main.cjs and homing.cjs) simple.
+import { build } from 'esbuild';
+import { chmod, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// `--outdir DIR` lets test runs build into a private folder, so parallel runs never read a half-written bundle.
+const outdirArg = process.argv.indexOf('--outdir');
+const outdir = outdirArg > 0 ? process.argv[outdirArg + 1] : join(root, 'dist', 'node');
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  outdir,
+  outExtension: { '.js': '.cjs' },
+};
+
+await rm(outdir, { recursive: true, force: true });
+await Promise.all([
+  // Dependencies stay in node_modules (better-sqlite3 is native; electron-builder packs the rest).
+  build({
+    ...common,
+    packages: 'external',
+    banner: { js: '#!/usr/bin/env node' }, // homing.cjs is the CLI's bin; harmless in the others
+    entryPoints: {
+      main: 'electron/main.ts',
+      worker: 'electron/sync/worker.ts',
+      homing: 'electron/cli/main.ts',
+      'dev-web': 'electron/bridge/dev-web.ts',
+    },
+  }),
+  // The preload runs sandboxed, where only `electron` can be required: bundle everything else into it.
+  build({ ...common, external: ['electron'], entryPoints: { preload: 'electron/preload.ts' } }),
+]);
+await chmod(join(outdir, 'homing.cjs'), 0o755);

@@ -1,0 +1,49 @@
+// The dependency direction, written down once and checked on every import (VS Code's code-layering idea).
+// Layers are folders; each lists the folders it may import from. Module rules say which npm packages and
+// Node built-ins a layer may use at all.
+
+/** Folder → folders it may import (relative imports are resolved to files first). Longest prefix wins. */
+export const layers = {
+  'shared': ['shared'],
+  'renderer': ['renderer', 'shared'],
+  'electron/mime': ['electron/mime', 'shared'],
+  'electron/store': ['electron/store', 'electron/mime', 'shared', 'package.json'],
+  'electron/accounts': ['electron/accounts', 'electron/store', 'electron/mime', 'shared', 'electron/not-built.ts'],
+  'electron/sync': ['electron/sync', 'electron/store', 'electron/mime', 'electron/accounts', 'shared', 'electron/not-built.ts'],
+  'electron/service': [
+    'electron/service',
+    'electron/store',
+    'electron/accounts',
+    'electron/mime',
+    // The service reaches the writer only through its client and protocol.
+    'electron/sync/worker-client.ts',
+    'electron/sync/worker-protocol.ts',
+    'shared',
+    'electron/version.ts',
+    'electron/not-built.ts',
+  ],
+  'electron/cli': ['electron/cli', 'electron/service', 'electron/store/data-dir.ts', 'electron/accounts', 'shared', 'electron/version.ts'],
+  'electron/bridge': ['electron/bridge', 'electron/service', 'electron/store/data-dir.ts', 'electron/accounts', 'electron/app-csp.ts', 'shared'],
+  'electron/shell': ['electron/shell', 'electron/accounts', 'shared'],
+  // The top of electron/ (main.ts and its helpers) wires everything together.
+  'electron': ['electron', 'shared', 'package.json'],
+};
+
+/** Files that may import the `electron` package: the shell and named adapters, nothing else. */
+export const electronImporters = [
+  'electron/main.ts',
+  'electron/preload.ts',
+  'electron/ipc.ts',
+  'electron/accounts/vault-safe-storage.ts',
+  'electron/shell/',
+];
+
+/** Packages a layer may never import, whatever its folder rules say. */
+export const forbiddenPackages = {
+  'shared': ['react', 'react-dom', 'better-sqlite3', 'imapflow', 'mailparser', 'ws', 'dompurify'],
+  'renderer': ['better-sqlite3', 'imapflow', 'mailparser', 'ws', 'fast-xml-parser'],
+  'electron': ['react', 'react-dom', 'dompurify', '@tanstack/react-virtual'],
+};
+
+/** Layers without Node built-ins (`fs`, `node:path`, …). */
+export const noNodeBuiltins = ['shared', 'renderer'];

@@ -1,0 +1,42 @@
+/**
+ * `npm run dev:web`: the real backend and the real renderer in any browser, over the loopback bridge.
+ * Prints one line, `homing dev-web: URL`, then serves until interrupted. Used by the e2e tests.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FileVault } from '../accounts/vault-file';
+import { openMailService } from '../service/mail-service';
+import { defaultDataDir } from '../store/data-dir';
+import { startBridge } from './ws-bridge';
+
+async function run(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { 'data-dir': { type: 'string' }, port: { type: 'string' } },
+  });
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const handle = await openMailService({
+    dataDir,
+    vault: new FileVault(dataDir),
+    workerPath: join(__dirname, 'worker.cjs'),
+    startWriter: true,
+  });
+  const bridge = await startBridge({
+    service: handle.service,
+    staticDir: join(__dirname, '..', 'renderer'),
+    ...(values.port ? { port: Number(values.port) } : {}),
+  });
+  process.stdout.write(`homing dev-web: ${bridge.url}\n`);
+  const stop = async () => {
+    await bridge.close();
+    await handle.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+run().catch((error: unknown) => {
+  process.stderr.write(`homing dev-web: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { createClient, type MailClient } from '../../shared/client';
+import { eventNames } from '../../shared/contract';
+import { dispatch } from '../../shared/dispatch';
+import { FileVault } from '../accounts/vault-file';
+import { openMailService, type MailServiceHandle } from '../service/mail-service';
+
+/** What every CLI command gets: the data directory, output streams, and the service opened on demand. */
+export interface CliContext {
+  readonly dataDir: string;
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  /** The service through the same validating gate as IPC, so defaults and checks apply alike. */
+  service(): Promise<MailClient>;
+  close(): Promise<void>;
+}
+
+export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' | 'stderr' | 'env'>): CliContext {
+  let handle: Promise<MailServiceHandle> | null = null;
+  let client: MailClient | null = null;
+  return {
+    dataDir,
+    ...io,
+    async service() {
+      handle ??= openMailService({
+        dataDir,
+        vault: new FileVault(dataDir),
+        // The CLI bundle sits beside the worker bundle in dist/node/.
+        workerPath: join(__dirname, 'worker.cjs'),
+      });
+      const { service } = await handle;
+      client ??= createClient({
+        invoke: (method, args) => dispatch(service, method, args),
+        subscribe: (listener) => {
+          const stops = eventNames.map((event) => service.on(event, (payload) => listener(event, payload)));
+          return () => stops.forEach((stop) => stop());
+        },
+      });
+      return client;
+    },
+    async close() {
+      if (handle) await (await handle.catch(() => null))?.close();
+    },
+  };
+}
+
+/** Writes JSON the way scripts like it: one document, two-space indent, trailing newline. */
+export function printJson(ctx: CliContext, value: unknown): void {
+  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,28 @@
+import type { CliCommand } from './command';
+import { accountAdd, accountAutoconfig, accountList, accountRemove, accountTest } from './commands/account';
+import { mark, move, remove } from './commands/actions';
+import { folders } from './commands/folders';
+import { list } from './commands/list';
+import { search } from './commands/search';
+import { show } from './commands/show';
+import { sync } from './commands/sync';
+import { exportMail, importMail } from './commands/transfer';
+
+/** Every CLI command, in the order `homing --help` lists them. Names are a public interface (DESIGN.md). */
+export const commands: CliCommand[] = [
+  accountAdd,
+  accountList,
+  accountTest,
+  accountAutoconfig,
+  accountRemove,
+  sync,
+  folders,
+  list,
+  show,
+  search,
+  mark,
+  remove,
+  move,
+  importMail,
+  exportMail,
+];

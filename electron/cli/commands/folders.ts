@@ -1,0 +1,16 @@
+import { printJson } from '../cli-context';
+import type { CliCommand } from '../command';
+import { parse } from '../parse';
+
+export const folders: CliCommand = {
+  name: 'folders',
+  usage: 'folders [--account ID] [--json]',
+  summary: 'list folders with total and unread counts',
+  async run(ctx, argv) {
+    const { values } = parse(argv, { account: { type: 'string' }, json: { type: 'boolean' } }, this.usage);
+    const list = await (await ctx.service()).listFolders(values.account ? { accountId: values.account } : {});
+    if (values.json) printJson(ctx, list);
+    else for (const f of list) ctx.stdout.write(`${f.accountId}  ${f.path}  ${f.unread}/${f.total}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,37 @@
+import type { MessageSummary } from '../../../shared/contract/messages';
+import type { CliCommand } from '../command';
+import { findFolders } from '../folder-lookup';
+import { parse } from '../parse';
+
+export const list: CliCommand = {
+  name: 'list',
+  usage: 'list [--account ID] [--folder PATH] [--json]',
+  summary: 'list messages, newest first',
+  async run(ctx, argv) {
+    const { values } = parse(argv, { account: { type: 'string' }, folder: { type: 'string' }, json: { type: 'boolean' } }, this.usage);
+    const service = await ctx.service();
+    const targets = await findFolders(service, values.account, values.folder);
+    // Streams page by page: a folder of 100,000 messages never sits in memory as one array.
+    let first = true;
+    if (values.json) ctx.stdout.write('[');
+    const print = (m: MessageSummary) => {
+      if (values.json) {
+        ctx.stdout.write(`${first ? '\n' : ',\n'}${JSON.stringify(m)}`);
+      } else {
+        const from = m.from ? m.from.name || m.from.address : '';
+        ctx.stdout.write(`${m.id}\t${m.date ?? ''}\t${m.seen ? ' ' : '*'}\t${from}\t${m.subject}\n`);
+      }
+      first = false;
+    };
+    for (const folder of targets) {
+      let cursor: string | null = null;
+      do {
+        const page = await service.listMessages({ mailbox: { folderId: folder.id }, sort: 'date-desc', cursor, limit: 500 });
+        page.messages.forEach(print);
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    if (values.json) ctx.stdout.write(first ? ']\n' : '\n]\n');
+    return 0;
+  },
+};

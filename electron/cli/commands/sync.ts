@@ -1,0 +1,56 @@
+import type { SyncStatus } from '../../../shared/contract/sync';
+import type { CliCommand } from '../command';
+import type { CliContext } from '../cli-context';
+import { parse } from '../parse';
+
+export const sync: CliCommand = {
+  name: 'sync',
+  usage: 'sync [ID ...] [--watch]',
+  summary: 'one full sync pass of every (or the named) account; --watch keeps going',
+  async run(ctx, argv) {
+    const { values, positionals } = parse(argv, { watch: { type: 'boolean' } }, this.usage);
+    const service = await ctx.service();
+    const accountIds = positionals.length > 0 ? positionals : undefined;
+    const progress = createProgressPrinter(ctx);
+    const stop = service.on('syncProgressed', progress.update);
+    try {
+      const outcomes = await service.syncAccounts(accountIds ? { accountIds } : {});
+      progress.finish();
+      for (const outcome of outcomes) {
+        if (outcome.ok) ctx.stderr.write(`${outcome.accountId}: synced, ${outcome.added} new\n`);
+        else ctx.stderr.write(`homing: ${outcome.error?.code ?? 'INTERNAL'}: ${outcome.accountId}: ${outcome.error?.message ?? ''}\n`);
+      }
+      const allOk = outcomes.every((o) => o.ok);
+      if (!values.watch) return allOk ? 0 : 1;
+      await service.startWatching(accountIds ? { accountIds } : {});
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await service.stopWatching({});
+      return 0;
+    } finally {
+      stop();
+    }
+  },
+};
+
+/** A one-line progress bar on stderr when it is a terminal; nothing otherwise (cron mail stays clean). */
+function createProgressPrinter(ctx: CliContext) {
+  const live = Boolean(ctx.stderr.isTTY);
+  let shown = false;
+  return {
+    update(status: SyncStatus) {
+      if (!live) return;
+      const width = 24;
+      const ratio = status.total > 0 ? Math.min(1, status.done / status.total) : 0;
+      const bar = '#'.repeat(Math.round(ratio * width)).padEnd(width, '.');
+      const where = status.folder ? ` ${status.folder}` : '';
+      ctx.stderr.write(`\r\x1b[K${status.accountId} ${status.phase}${where} [${bar}] ${status.done}/${status.total}`);
+      shown = true;
+    },
+    finish() {
+      if (shown) ctx.stderr.write('\r\x1b[K');
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { MailService, MethodName } from '../shared/contract';
+import { dispatch } from '../shared/dispatch';
+import type { Envelope } from '../shared/errors';
+
+/** Who sent an IPC message, as Electron reports it (kept free of Electron types so it can be unit-tested). */
+export interface IpcSender {
+  /** URL of the frame that sent the message. */
+  frameUrl: string;
+  /** Whether that frame is the top frame of its page (mail is shown in sub-frames, which may never call). */
+  isMainFrame: boolean;
+  /** The webContents the message came from. */
+  webContentsId: number;
+}
+
+/**
+ * Methods that take a filesystem path: the CLI may call them, the renderer may not (an untrusted page must
+ * not name files to read or write; the shell offers them through its own file dialogs).
+ */
+export const pathMethods: ReadonlySet<MethodName> = new Set(['importMail', 'exportFolder', 'exportMessage']);
+
+export const APP_ORIGIN = 'app://homing';
+
+/**
+ * The one gatekeeper for renderer calls: the sender must be our window's main frame on our own origin,
+ * the method must be in the contract (and not a path method), and the arguments must validate.
+ */
+export function createIpcGate(service: MailService, isOurWindow: (webContentsId: number) => boolean) {
+  return async (sender: IpcSender, payload: unknown): Promise<Envelope<unknown>> => {
+    if (!isOurWindow(sender.webContentsId) || !sender.isMainFrame || !isAppUrl(sender.frameUrl)) {
+      return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'This page may not talk to Homing.' } };
+    }
+    const { method, args } = (typeof payload === 'object' && payload !== null ? payload : {}) as { method?: unknown; args?: unknown };
+    if (typeof method === 'string' && pathMethods.has(method as MethodName)) {
+      return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: `${method} is not available to the window.` } };
+    }
+    return dispatch(service, method, args);
+  };
+}
+
+export function isAppUrl(url: string): boolean {
+  return url === APP_ORIGIN || url.startsWith(`${APP_ORIGIN}/`);
+}

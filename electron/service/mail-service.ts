@@ -1,0 +1,181 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import {
+  type CommandName,
+  commandNames,
+  contract,
+  type EventName,
+  type EventPayload,
+  isEventName,
+  type MailService,
+  type MethodHandlers,
+  type QueryName,
+} from '../../shared/contract';
+import { syncStatusSchema, type SyncStatus } from '../../shared/contract/sync';
+import { HomingError } from '../../shared/errors';
+import type { CredentialVault } from '../accounts/vault';
+import { dbPathOf } from '../store/data-dir';
+import type { ReadDb } from '../store/db';
+import { latestVersion } from '../store/migrations/all';
+import { closeDb, openReadDb } from '../store/open';
+import { acquireWriterLock } from '../store/writer-lock';
+import { startWorker, type WorkerClient } from '../sync/worker-client';
+import { createAccountQueries } from './account-queries';
+import { createAppQueries } from './app-queries';
+import { createMessageQueries } from './message-queries';
+import type { QueryContext } from './query-context';
+import { createSyncQueries } from './sync-queries';
+
+export interface MailServiceOptions {
+  dataDir: string;
+  vault: CredentialVault;
+  /** The bundled worker script (dist/node/worker.cjs). */
+  workerPath: string;
+  /** better-sqlite3 binding for a non-Node runtime (the Electron shell passes its own). */
+  nativeBinding?: string;
+  /**
+   * Start the writer at once (the app: it syncs) instead of at the first command (the CLI: reading
+   * commands then work while the app holds the data directory).
+   */
+  startWriter?: boolean;
+  /** Called when the worker dies unexpectedly; the next command starts a new one. */
+  onWorkerExit?(error: Error): void;
+}
+
+export interface MailServiceHandle {
+  readonly service: MailService;
+  close(): Promise<void>;
+}
+
+/**
+ * MailService, transport-agnostic: queries run here on a read-only connection; commands go to the
+ * single writer (the sync worker), started on demand under the data directory's lock.
+ */
+export async function openMailService(options: MailServiceOptions): Promise<MailServiceHandle> {
+  const { dataDir } = options;
+  mkdirSync(dataDir, { recursive: true });
+  const dbPath = dbPathOf(dataDir);
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const syncStatus = new Map<string, SyncStatus>();
+  let writer: WorkerClient | null = null;
+  let writerStarting: Promise<WorkerClient> | null = null;
+  let releaseLock: (() => void) | null = null;
+  let closed = false;
+
+  const emit = (event: string, payload: unknown) => {
+    if (!isEventName(event)) return;
+    const parsed = contract.events[event].payload.safeParse(payload);
+    if (!parsed.success) return; // The worker is ours; a malformed event is a bug, not something to forward.
+    if (event === 'syncProgressed') {
+      const status = syncStatusSchema.parse(parsed.data);
+      syncStatus.set(status.accountId, status);
+    }
+    for (const listener of listeners.get(event) ?? []) (listener as (p: unknown) => void)(parsed.data);
+  };
+
+  const ensureWriter = (): Promise<WorkerClient> => {
+    if (closed) return Promise.reject(new HomingError('CANCELLED', 'The mail service is closed.'));
+    if (writer) return Promise.resolve(writer);
+    if (!writerStarting) {
+      writerStarting = (async () => {
+        releaseLock ??= acquireWriterLock(dataDir);
+        try {
+          const client = await startWorker({
+            workerPath: options.workerPath,
+            dataDir,
+            dbPath,
+            ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+            vault: options.vault,
+            onEvent: emit,
+            onExit: (error) => {
+              writer = null;
+              options.onWorkerExit?.(HomingError.fromData(error));
+            },
+          });
+          writer = client;
+          return client;
+        } catch (error) {
+          releaseLock?.();
+          releaseLock = null;
+          throw error;
+        } finally {
+          writerStarting = null;
+        }
+      })();
+    }
+    return writerStarting;
+  };
+
+  // The read connection needs a migrated database: only the writer creates or migrates one.
+  if (options.startWriter || !isCurrent(dbPath)) await ensureWriter();
+  let db: ReadDb;
+  try {
+    db = openReadDb(dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  } catch (error) {
+    // `writer` and `releaseLock` are set inside ensureWriter's closure.
+    await (writer as WorkerClient | null)?.close();
+    (releaseLock as (() => void) | null)?.();
+    throw error;
+  }
+
+  const ctx: QueryContext = {
+    db,
+    dataDir,
+    vault: options.vault,
+    writable: () => releaseLock !== null,
+    syncStatus,
+  };
+  const queries: MethodHandlers<QueryName> = {
+    ...createAppQueries(ctx),
+    ...createAccountQueries(ctx),
+    ...createMessageQueries(ctx),
+    ...createSyncQueries(ctx),
+  };
+  const commands = Object.fromEntries(
+    commandNames.map((name) => [name, async (args: unknown) => (await ensureWriter()).call(name, args)]),
+  ) as MethodHandlers<CommandName>;
+
+  const service: MailService = {
+    ...queries,
+    ...commands,
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+      let set = listeners.get(event);
+      if (!set) {
+        set = new Set();
+        listeners.set(event, set);
+      }
+      set.add(listener as (payload: never) => void);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+  };
+
+  return {
+    service,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await writerStarting?.catch(() => undefined);
+      await writer?.close();
+      writer = null;
+      closeDb(db);
+      releaseLock?.();
+      releaseLock = null;
+      listeners.clear();
+    },
+  };
+}
+
+/** True when the database exists at the current schema version (so a read-only open is enough). */
+function isCurrent(dbPath: string): boolean {
+  if (!existsSync(dbPath)) return false;
+  try {
+    const db = openReadDb(dbPath);
+    try {
+      return (db.sqlite.pragma('user_version', { simple: true }) as number) === latestVersion;
+    } finally {
+      closeDb(db);
+    }
+  } catch (error) {
+    if (error instanceof HomingError && error.code === 'DATABASE_TOO_NEW') throw error;
+    return false;
+  }
+}

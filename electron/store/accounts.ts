@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Account,
+  type AccountSettings,
+  accountSettingsSchema,
+  defaultAccountSettings,
+  LOCAL_ACCOUNT_ID,
+  type Protocol,
+  type Security,
+} from '../../shared/contract/accounts';
+import { HomingError } from '../../shared/errors';
+import { prepare, type ReadDb, type WriteDb } from './db';
+import type { ChangeRecorder } from './write-transaction';
+
+interface AccountRow {
+  id: string;
+  name: string;
+  email: string;
+  protocol: Protocol | 'local';
+  host: string | null;
+  port: number | null;
+  security: Security | null;
+  username: string | null;
+  trusted_fingerprint: string | null;
+  settings: string;
+  created_at: number;
+}
+
+const COLUMNS = 'id, name, email, protocol, host, port, security, username, trusted_fingerprint, settings, created_at';
+
+function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    protocol: row.protocol,
+    host: row.host,
+    port: row.port,
+    security: row.security,
+    username: row.username,
+    trustedFingerprint: row.trusted_fingerprint,
+    settings: parseSettings(row.settings),
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Settings written by an older version may lack newer keys: defaults fill them in. */
+function parseSettings(json: string): AccountSettings {
+  let stored: unknown = {};
+  try {
+    stored = JSON.parse(json);
+  } catch {
+    // A damaged settings column must not make the account unreadable.
+  }
+  const merged = { ...defaultAccountSettings, ...(typeof stored === 'object' && stored ? stored : {}) };
+  const parsed = accountSettingsSchema.safeParse(merged);
+  return parsed.success ? parsed.data : defaultAccountSettings;
+}
+
+/** The user's mail accounts. The built-in Local Folders account is not among them (its folders are listed). */
+export function listAccounts(db: ReadDb): Account[] {
+  return prepare<[], AccountRow>(db, `SELECT ${COLUMNS} FROM accounts WHERE protocol != 'local' ORDER BY sort_order, created_at, id`)
+    .all()
+    .map(toAccount);
+}
+
+export function findAccount(db: ReadDb, id: string): Account | null {
+  const row = prepare<[string], AccountRow>(db, `SELECT ${COLUMNS} FROM accounts WHERE id = ?`).get(id);
+  return row ? toAccount(row) : null;
+}
+
+export function getAccount(db: ReadDb, id: string): Account {
+  const account = findAccount(db, id);
+  if (!account) throw new HomingError('NOT_FOUND', `No account with id ${id}.`);
+  return account;
+}
+
+export interface AccountInsert {
+  name: string;
+  email: string;
+  protocol: Protocol;
+  host: string;
+  port: number;
+  security: Security;
+  username: string;
+  trustedFingerprint: string | null;
+  settings: AccountSettings;
+}
+
+export function insertAccount(db: WriteDb, changes: ChangeRecorder, input: AccountInsert): Account {
+  const id = randomUUID().replace(/-/g, '').slice(0, 16);
+  prepare(
+    db,
+    `INSERT INTO accounts (id, name, email, protocol, host, port, security, username, trusted_fingerprint, settings, created_at, sort_order)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM accounts))`,
+  ).run(
+    id,
+    input.name,
+    input.email,
+    input.protocol,
+    input.host,
+    input.port,
+    input.security,
+    input.username,
+    input.trustedFingerprint,
+    JSON.stringify(input.settings),
+    Date.now(),
+  );
+  changes.account(id);
+  return getAccount(db, id);
+}
+
+export type AccountUpdate = Partial<Omit<AccountInsert, 'protocol'>>;
+
+export function updateAccount(db: WriteDb, changes: ChangeRecorder, id: string, update: AccountUpdate): Account {
+  const current = getAccount(db, id);
+  if (current.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders has no server settings.');
+  const next = {
+    name: update.name ?? current.name,
+    email: update.email ?? current.email,
+    host: update.host ?? current.host,
+    port: update.port ?? current.port,
+    security: update.security ?? current.security,
+    username: update.username ?? current.username,
+    trustedFingerprint: update.trustedFingerprint !== undefined ? update.trustedFingerprint : current.trustedFingerprint,
+    settings: update.settings ?? current.settings,
+  };
+  prepare(
+    db,
+    `UPDATE accounts SET name = ?, email = ?, host = ?, port = ?, security = ?, username = ?, trusted_fingerprint = ?, settings = ?
+     WHERE id = ?`,
+  ).run(next.name, next.email, next.host, next.port, next.security, next.username, next.trustedFingerprint, JSON.stringify(next.settings), id);
+  changes.account(id);
+  return getAccount(db, id);
+}
+
+/** Deletes the account with all its folders, messages and pending operations (foreign keys cascade). */
+export function deleteAccount(db: WriteDb, changes: ChangeRecorder, id: string): void {
+  if (id === LOCAL_ACCOUNT_ID) throw new HomingError('INVALID_ARGUMENT', 'Local Folders cannot be removed.');
+  const info = prepare<[string]>(db, 'DELETE FROM accounts WHERE id = ?').run(id);
+  if (info.changes === 0) throw new HomingError('NOT_FOUND', `No account with id ${id}.`);
+  changes.account(id);
+}

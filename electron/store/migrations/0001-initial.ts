@@ -1,0 +1,150 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * The first schema. Dates are milliseconds since the epoch (UTC); booleans are 0/1; JSON columns hold
+ * arrays or objects written by the code beside each table in store/.
+ */
+export function up(db: BetterSqlite3.Database): void {
+  db.exec(`
+    CREATE TABLE accounts (
+      id                  TEXT PRIMARY KEY,
+      name                TEXT NOT NULL,
+      email               TEXT NOT NULL,
+      protocol            TEXT NOT NULL CHECK (protocol IN ('imap', 'pop3', 'local')),
+      host                TEXT,
+      port                INTEGER,
+      security            TEXT CHECK (security IN ('tls', 'starttls', 'none')),
+      username            TEXT,
+      trusted_fingerprint TEXT,               -- pinned SHA-256 (lowercase hex) of the server certificate
+      settings            TEXT NOT NULL DEFAULT '{}',  -- AccountSettings as JSON
+      created_at          INTEGER NOT NULL,
+      sort_order          INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+
+    CREATE TABLE folders (
+      id             INTEGER PRIMARY KEY,
+      account_id     TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+      path           TEXT NOT NULL,           -- the server's path, decoded to Unicode
+      name           TEXT NOT NULL,
+      parent_path    TEXT,
+      delimiter      TEXT,
+      special_use    TEXT,                    -- inbox, sent, drafts, trash, junk, archive, all, flagged
+      subscribed     INTEGER NOT NULL DEFAULT 1,
+      uidvalidity    INTEGER,
+      uidnext        INTEGER,
+      highestmodseq  INTEGER,
+      sync_state     TEXT NOT NULL DEFAULT '{}',  -- engine-specific progress as JSON
+      last_synced_at INTEGER,
+      UNIQUE (account_id, path)
+    ) STRICT;
+
+    CREATE TABLE threads (
+      id          INTEGER PRIMARY KEY,
+      account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+      subject_key TEXT NOT NULL,              -- normalised subject, for the subject fallback
+      last_date   INTEGER
+    ) STRICT;
+    CREATE INDEX threads_subject ON threads (account_id, subject_key, last_date);
+
+    CREATE TABLE messages (
+      id              INTEGER PRIMARY KEY,
+      account_id      TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+      folder_id       INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+      uidvalidity     INTEGER,                -- IMAP sync key: (folder_id, uidvalidity, uid)
+      uid             INTEGER,
+      uidl            TEXT,                   -- POP3 sync key: (account_id, uidl)
+      message_id      TEXT,
+      in_reply_to     TEXT,
+      refs            TEXT NOT NULL DEFAULT '[]',
+      subject         TEXT NOT NULL DEFAULT '',
+      from_name       TEXT,
+      from_address    TEXT,
+      to_json         TEXT NOT NULL DEFAULT '[]',
+      cc_json         TEXT NOT NULL DEFAULT '[]',
+      date            INTEGER,                -- Date header, else INTERNALDATE, else arrival
+      internal_date   INTEGER,
+      seen            INTEGER NOT NULL DEFAULT 0,
+      flagged         INTEGER NOT NULL DEFAULT 0,
+      answered        INTEGER NOT NULL DEFAULT 0,
+      draft           INTEGER NOT NULL DEFAULT 0,
+      keywords        TEXT NOT NULL DEFAULT '[]',
+      modseq          INTEGER,
+      size            INTEGER NOT NULL,
+      has_attachments INTEGER NOT NULL DEFAULT 0,
+      thread_id       INTEGER REFERENCES threads(id) ON DELETE SET NULL,
+      snippet         TEXT NOT NULL DEFAULT '',
+      parse_status    TEXT NOT NULL DEFAULT 'ok' CHECK (parse_status IN ('ok', 'failed')),
+      body_status     TEXT NOT NULL DEFAULT 'full' CHECK (body_status IN ('full', 'headers', 'partial')),
+      content_hash    TEXT,                   -- SHA-256 of the raw source, to re-match after UIDVALIDITY changes
+      deleted_locally INTEGER NOT NULL DEFAULT 0,  -- hidden, waiting for the server to confirm
+      added_at        INTEGER NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX messages_imap_key ON messages (folder_id, uidvalidity, uid) WHERE uid IS NOT NULL;
+    CREATE UNIQUE INDEX messages_pop3_key ON messages (account_id, uidl) WHERE uidl IS NOT NULL;
+    CREATE INDEX messages_folder_date ON messages (folder_id, date DESC, id DESC);
+    CREATE INDEX messages_thread ON messages (thread_id);
+    CREATE INDEX messages_message_id ON messages (message_id);
+    CREATE INDEX messages_unread ON messages (folder_id) WHERE seen = 0;
+
+    -- The exact RFC 822 bytes of every message; kept even when parsing fails.
+    CREATE TABLE message_sources (
+      message_id  INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+      compression TEXT NOT NULL DEFAULT 'none' CHECK (compression IN ('none', 'deflate')),
+      raw         BLOB NOT NULL
+    ) STRICT;
+
+    CREATE TABLE attachments (
+      id           INTEGER PRIMARY KEY,
+      message_id   INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+      part_index   INTEGER NOT NULL,          -- position among the message's attachments, to find the bytes again
+      filename     TEXT NOT NULL,
+      content_type TEXT NOT NULL,
+      size         INTEGER NOT NULL,
+      content_id   TEXT,
+      inline       INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    CREATE INDEX attachments_message ON attachments (message_id);
+
+    -- People seen in mail, and what the user allowed for them.
+    CREATE TABLE addresses (
+      address                TEXT PRIMARY KEY COLLATE NOCASE,
+      name                   TEXT,
+      last_seen              INTEGER,
+      allow_remote_content   INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+
+    -- Local changes waiting to reach the server, replayed in id order.
+    CREATE TABLE pending_ops (
+      id            INTEGER PRIMARY KEY,
+      account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+      kind          TEXT NOT NULL CHECK (kind IN ('flags', 'move', 'delete', 'pop3-delete')),
+      payload       TEXT NOT NULL,            -- JSON, shape per kind
+      state         TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'refused')),
+      attempts      INTEGER NOT NULL DEFAULT 0,
+      error_code    TEXT,
+      error_message TEXT,
+      created_at    INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX pending_ops_account ON pending_ops (account_id, state, id);
+
+    CREATE TABLE pending_op_messages (
+      op_id      INTEGER NOT NULL REFERENCES pending_ops(id) ON DELETE CASCADE,
+      message_id INTEGER NOT NULL,
+      PRIMARY KEY (op_id, message_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX pending_op_messages_message ON pending_op_messages (message_id);
+
+    -- Full-text index; rowid = messages.id. CJK runs are split into single characters before indexing
+    -- and querying (store/search), so unicode61 finds them as phrases.
+    CREATE VIRTUAL TABLE message_search USING fts5 (
+      subject, addresses, body, attachments,
+      tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+      DELETE FROM message_search WHERE rowid = old.id;
+    END;
+
+    INSERT INTO accounts (id, name, email, protocol, settings, created_at, sort_order)
+    VALUES ('local', 'Local Folders', '', 'local', '{}', CAST(unixepoch('subsec') * 1000 AS INTEGER), -1);
+  `);
+}

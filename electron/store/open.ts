@@ -1,0 +1,84 @@
+import Database from 'better-sqlite3';
+import { HomingError } from '../../shared/errors';
+import type { ReadDb, WriteDb } from './db';
+import { latestVersion, migrations } from './migrations/all';
+import { mapSqliteError } from './sqlite-errors';
+
+export interface OpenOptions {
+  /**
+   * Path of a better-sqlite3 native binding built for another runtime. The Electron shell passes the one
+   * built for Electron's ABI, so the Node build stays in place for the CLI and tests (both orders of
+   * `npm start` and `npm test` work on one checkout).
+   */
+  nativeBinding?: string;
+}
+
+/** Milliseconds a connection waits for the other one's lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens the write connection: the sync worker's, and only one per data directory. Creates the file if
+ * needed and runs pending migrations in one transaction. A database written by a newer Homing is refused
+ * before anything touches it.
+ */
+export function openWriteDb(path: string, options: OpenOptions = {}): WriteDb {
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(path, driverOptions(options));
+    // Check the version before switching to WAL: switching writes the header of a file we may refuse.
+    refuseNewer(sqlite, path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL'); // WAL + NORMAL: a crash loses no committed transaction's integrity
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    migrate(sqlite);
+    return { sqlite, path } as WriteDb;
+  } catch (error) {
+    sqlite?.close();
+    throw mapSqliteError(error);
+  }
+}
+
+/** Opens a read-only connection (the main thread's). The database must already exist and be migrated. */
+export function openReadDb(path: string, options: OpenOptions = {}): ReadDb {
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(path, { ...driverOptions(options), readonly: true, fileMustExist: true });
+    refuseNewer(sqlite, path);
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return { sqlite, path };
+  } catch (error) {
+    sqlite?.close();
+    throw mapSqliteError(error);
+  }
+}
+
+function driverOptions(options: OpenOptions): Database.Options {
+  return options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
+}
+
+function refuseNewer(sqlite: Database.Database, path: string): void {
+  const version = sqlite.pragma('user_version', { simple: true }) as number;
+  if (version > latestVersion) {
+    throw new HomingError(
+      'DATABASE_TOO_NEW',
+      `The mail database at ${path} is version ${version}; this Homing understands up to ${latestVersion}. Update Homing to open it.`,
+      { version, supported: latestVersion },
+    );
+  }
+}
+
+function migrate(sqlite: Database.Database): void {
+  const current = sqlite.pragma('user_version', { simple: true }) as number;
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return;
+  // All pending migrations and the version bump commit together, or not at all.
+  sqlite.transaction(() => {
+    for (const migration of pending) migration.up(sqlite);
+    sqlite.pragma(`user_version = ${latestVersion}`);
+  }).immediate();
+}
+
+export function closeDb(db: ReadDb): void {
+  if (db.sqlite.open) db.sqlite.close();
+}

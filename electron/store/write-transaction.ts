@@ -1,0 +1,78 @@
+import type { WriteDb } from './db';
+import { mapSqliteError } from './sqlite-errors';
+
+/** What one committed transaction changed: the worker turns it into one change event. */
+export interface ChangeSet {
+  /** Per account: the folders and messages whose rows changed. */
+  contents: Map<string, { folderIds: Set<number>; messageIds: Set<number> }>;
+  /** Folders were created, renamed or removed (not just their contents). */
+  foldersChanged: Set<string>;
+  accountsChanged: Set<string>;
+}
+
+export type ChangeListener = (changes: ChangeSet) => void;
+
+/** Handed to the body of a write transaction so it can say what it touched. */
+export interface ChangeRecorder {
+  message(accountId: string, folderId: number, messageId: number): void;
+  folder(accountId: string, folderId: number): void;
+  folderList(accountId: string): void;
+  account(accountId: string): void;
+}
+
+const listeners = new WeakMap<WriteDb, Set<ChangeListener>>();
+
+/** Subscribes to the change sets of every transaction committed on this connection. */
+export function onCommit(db: WriteDb, listener: ChangeListener): () => void {
+  let set = listeners.get(db);
+  if (!set) {
+    set = new Set();
+    listeners.set(db, set);
+  }
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/**
+ * Runs `body` in one IMMEDIATE transaction. After it commits (and only then) the listeners get what
+ * changed. Never await inside `body`: better-sqlite3 transactions are synchronous by design, and the
+ * store must never hold a transaction open across I/O. SQLite errors come out as coded HomingErrors
+ * (SQLITE_FULL becomes DISK_FULL), with the transaction rolled back.
+ */
+export function writeTransaction<T>(db: WriteDb, body: (changes: ChangeRecorder) => T): T {
+  const changes: ChangeSet = { contents: new Map(), foldersChanged: new Set(), accountsChanged: new Set() };
+  const contentsOf = (accountId: string) => {
+    let entry = changes.contents.get(accountId);
+    if (!entry) {
+      entry = { folderIds: new Set(), messageIds: new Set() };
+      changes.contents.set(accountId, entry);
+    }
+    return entry;
+  };
+  const recorder: ChangeRecorder = {
+    message(accountId, folderId, messageId) {
+      const entry = contentsOf(accountId);
+      entry.folderIds.add(folderId);
+      entry.messageIds.add(messageId);
+    },
+    folder(accountId, folderId) {
+      contentsOf(accountId).folderIds.add(folderId);
+    },
+    folderList(accountId) {
+      changes.foldersChanged.add(accountId);
+    },
+    account(accountId) {
+      changes.accountsChanged.add(accountId);
+    },
+  };
+  let result: T;
+  try {
+    result = db.sqlite.transaction(() => body(recorder)).immediate();
+  } catch (error) {
+    throw mapSqliteError(error);
+  }
+  if (changes.contents.size > 0 || changes.foldersChanged.size > 0 || changes.accountsChanged.size > 0) {
+    for (const listener of listeners.get(db) ?? []) listener(changes);
+  }
+  return result;
+}

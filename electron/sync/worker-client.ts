@@ -1,0 +1,117 @@
+import { Worker } from 'node:worker_threads';
+import { type Envelope, type ErrorData, HomingError, toErrorData } from '../../shared/errors';
+import type { CredentialVault } from '../accounts/vault';
+import { fromWorkerSchema, type ToWorker, type VaultRequest, type WorkerInit } from './worker-protocol';
+
+export interface WorkerClientOptions extends WorkerInit {
+  /** The bundled worker script (dist/node/worker.cjs). */
+  workerPath: string;
+  vault: CredentialVault;
+  onEvent(event: string, payload: unknown): void;
+  /** Called when the worker stops without being asked to. */
+  onExit?(error: ErrorData): void;
+}
+
+export interface WorkerClient {
+  call(method: string, args: unknown): Promise<unknown>;
+  /** Asks the worker to finish its current transactions and close the database. */
+  close(): Promise<void>;
+}
+
+/** Starts the sync worker and resolves once it has opened (and migrated) the database. */
+export function startWorker(options: WorkerClientOptions): Promise<WorkerClient> {
+  const { workerPath, vault, onEvent, onExit, ...init } = options;
+  const worker = new Worker(workerPath, { workerData: init, name: 'homing-sync' });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let nextId = 1;
+  let closing: Promise<void> | null = null;
+  let exited = false;
+
+  const send = (message: ToWorker) => worker.postMessage(message);
+
+  const failAll = (error: ErrorData) => {
+    for (const { reject } of pending.values()) reject(HomingError.fromData(error));
+    pending.clear();
+  };
+
+  const answerVault = async (id: number, request: VaultRequest) => {
+    let envelope: Envelope<unknown>;
+    try {
+      if (request.op === 'get') envelope = { ok: true, value: await vault.getPassword(request.accountId) };
+      else if (request.op === 'set') envelope = { ok: true, value: await vault.setPassword(request.accountId, request.password) };
+      else envelope = { ok: true, value: await vault.deletePassword(request.accountId) };
+    } catch (error) {
+      envelope = { ok: false, error: toErrorData(error) };
+    }
+    if (!exited) send({ type: 'vault-reply', id, envelope });
+  };
+
+  return new Promise<WorkerClient>((resolveStart, rejectStart) => {
+    let started = false;
+    worker.on('message', (raw: unknown) => {
+      const parsed = fromWorkerSchema.safeParse(raw);
+      if (!parsed.success) return;
+      const message = parsed.data;
+      switch (message.type) {
+        case 'ready':
+          started = true;
+          resolveStart(client);
+          break;
+        case 'init-failed':
+          rejectStart(HomingError.fromData(message.error as ErrorData));
+          void worker.terminate();
+          break;
+        case 'result': {
+          const waiter = pending.get(message.id);
+          pending.delete(message.id);
+          if (!waiter) break;
+          if (message.envelope.ok) waiter.resolve(message.envelope.value);
+          else waiter.reject(HomingError.fromData(message.envelope.error as ErrorData));
+          break;
+        }
+        case 'event':
+          onEvent(message.event, message.payload);
+          break;
+        case 'vault-request':
+          void answerVault(message.id, message.request);
+          break;
+        case 'closed':
+          break;
+      }
+    });
+    worker.on('error', (error) => {
+      const data = toErrorData(error);
+      if (!started) rejectStart(HomingError.fromData(data));
+      failAll(data);
+    });
+    worker.on('exit', (code) => {
+      exited = true;
+      const data: ErrorData = { code: 'INTERNAL', message: `The sync worker stopped (exit code ${code}).` };
+      failAll(data);
+      if (!started) rejectStart(HomingError.fromData(data));
+      else if (!closing) onExit?.(data);
+    });
+
+    const client: WorkerClient = {
+      call(method, args) {
+        if (exited) return Promise.reject(new HomingError('INTERNAL', 'The sync worker is not running.'));
+        const id = nextId++;
+        return new Promise((resolve, reject) => {
+          pending.set(id, { resolve, reject });
+          send({ type: 'call', id, method, args });
+        });
+      },
+      close() {
+        if (!closing) {
+          closing = exited
+            ? Promise.resolve()
+            : new Promise<void>((resolve) => {
+                worker.once('exit', () => resolve());
+                send({ type: 'shutdown' });
+              });
+        }
+        return closing;
+      },
+    };
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * The sync worker: a worker_thread that owns the only write connection to the store. It runs every
+ * command (user actions, account changes, sync) and posts one change event after each commit.
+ * Started by worker-client.ts; this file only wires messages to the writer.
+ */
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { type ErrorData, type Envelope, toErrorData } from '../../shared/errors';
+import type { WriteDb } from '../store/db';
+import { closeDb, openWriteDb } from '../store/open';
+import { createWriter } from './writer';
+import { WorkerVaultProxy } from './worker-vault';
+import { type FromWorker, toWorkerSchema, workerInitSchema } from './worker-protocol';
+
+function start(port: MessagePort): void {
+  const post = (message: FromWorker) => port.postMessage(message);
+  const init = workerInitSchema.parse(workerData);
+  let db: WriteDb;
+  try {
+    db = openWriteDb(init.dbPath, init.nativeBinding ? { nativeBinding: init.nativeBinding } : {});
+  } catch (error) {
+    post({ type: 'init-failed', error: toErrorData(error) as ErrorData });
+    return;
+  }
+
+  const vault = new WorkerVaultProxy(post);
+  const shutdown = new AbortController();
+  const writer = createWriter({
+    db,
+    dataDir: init.dataDir,
+    vault,
+    shutdown: shutdown.signal,
+    emit: (event, payload) => post({ type: 'event', event, payload }),
+  });
+  const inFlight = new Set<Promise<unknown>>();
+
+  port.on('message', (raw: unknown) => {
+    const parsed = toWorkerSchema.safeParse(raw);
+    if (!parsed.success) return; // Only our own main thread talks to us; a malformed message is dropped.
+    const message = parsed.data;
+    if (message.type === 'call') {
+      const call = writer.handle(message.method, message.args).then((envelope: Envelope<unknown>) => {
+        post({ type: 'result', id: message.id, envelope });
+      });
+      inFlight.add(call);
+      void call.finally(() => inFlight.delete(call));
+    } else if (message.type === 'vault-reply') {
+      vault.settle(message.id, message.envelope as Envelope<unknown>);
+    } else {
+      // Let long operations stop at their next safe point, let the current transactions finish, then close.
+      shutdown.abort();
+      void Promise.allSettled([...inFlight]).then(() => {
+        writer.dispose();
+        closeDb(db);
+        post({ type: 'closed' });
+        port.close();
+      });
+    }
+  });
+
+  post({ type: 'ready' });
+}
+
+if (!parentPort) throw new Error('worker.ts must run as a worker thread');
+start(parentPort);

@@ -1,0 +1,50 @@
+import { type CommandName, contract, type MethodHandlers } from '../../shared/contract';
+import { type Envelope, HomingError, toErrorData } from '../../shared/errors';
+import { onCommit } from '../store/write-transaction';
+import type { WriterContext } from './writer-context';
+import { createAccountWrites } from './writes/account-writes';
+import { createMessageWrites } from './writes/message-writes';
+import { createSyncWrites } from './writes/sync-writes';
+
+export interface Writer {
+  /** Runs one command. Arguments were validated on the main thread; they are validated again here. */
+  handle(method: string, args: unknown): Promise<Envelope<unknown>>;
+  dispose(): void;
+}
+
+/** The single writer's command table, and the change events it emits after each commit. */
+export function createWriter(ctx: WriterContext): Writer {
+  const handlers: MethodHandlers<CommandName> = {
+    ...createAccountWrites(ctx),
+    ...createMessageWrites(ctx),
+    ...createSyncWrites(ctx),
+  };
+
+  const stopListening = onCommit(ctx.db, (changes) => {
+    if (changes.accountsChanged.size > 0) ctx.emit('accountsChanged', { accountIds: [...changes.accountsChanged] });
+    for (const accountId of changes.foldersChanged) ctx.emit('foldersChanged', { accountId });
+    for (const [accountId, { folderIds, messageIds }] of changes.contents) {
+      ctx.emit('messagesChanged', { accountId, folderIds: [...folderIds], messageIds: [...messageIds] });
+    }
+  });
+
+  return {
+    async handle(method, args) {
+      try {
+        if (!Object.prototype.hasOwnProperty.call(handlers, method)) {
+          throw new HomingError('UNKNOWN_METHOD', `The writer has no command ${method}.`);
+        }
+        const name = method as CommandName;
+        const parsed = contract.methods[name].args.safeParse(args);
+        if (!parsed.success) throw new HomingError('INVALID_ARGUMENT', `Invalid arguments for ${name}`);
+        const run = handlers[name] as (a: unknown) => Promise<unknown>;
+        return { ok: true, value: await run(parsed.data) };
+      } catch (error) {
+        return { ok: false, error: toErrorData(error) };
+      }
+    },
+    dispose() {
+      stopListening();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+
+/**
+ * A service method in the contract: the validator for its arguments (checked on the trusted side before
+ * the service sees them) and, as a type only, its result.
+ *
+ * `writes` splits methods in two. Queries are answered by the main thread from its read-only connection.
+ * Commands change the store, so they are carried out by the single writer (the sync worker) and fail with
+ * DATA_DIR_LOCKED while another process holds the data directory.
+ */
+export interface MethodSpec<A extends z.ZodType, R, W extends boolean> {
+  readonly args: A;
+  readonly writes: W;
+  /** Phantom: never read at run time; carries the result type. */
+  readonly result?: R;
+}
+
+/** An event the service emits after a change. */
+export interface EventSpec<P extends z.ZodType> {
+  readonly payload: P;
+}
+
+/** A method that only reads: `query(z.strictObject({...})).returns<Result>()`. */
+export function query<A extends z.ZodType>(args: A) {
+  return { returns: <R>(): MethodSpec<A, R, false> => ({ args, writes: false }) };
+}
+
+/** A method that writes the store (through the worker): `command(z.strictObject({...})).returns<Result>()`. */
+export function command<A extends z.ZodType>(args: A) {
+  return { returns: <R>(): MethodSpec<A, R, true> => ({ args, writes: true }) };
+}
+
+export function event<P extends z.ZodType>(payload: P): EventSpec<P> {
+  return { payload };
+}

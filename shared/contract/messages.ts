@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { command, event, query } from './define';
+
+export const specialUses = ['inbox', 'sent', 'drafts', 'trash', 'junk', 'archive', 'all', 'flagged'] as const;
+export type SpecialUse = (typeof specialUses)[number];
+
+export interface Folder {
+  id: number;
+  accountId: string;
+  /** The server's full path (decoded to Unicode), e.g. `INBOX/Projects`. */
+  path: string;
+  /** The last path segment, for display. */
+  name: string;
+  /** The parent folder's path, or null at the top level. */
+  parentPath: string | null;
+  delimiter: string | null;
+  specialUse: SpecialUse | null;
+  subscribed: boolean;
+  total: number;
+  unread: number;
+  /** Messages whose full source is stored (the rest are headers only until synced or completed). */
+  offline: number;
+}
+
+export interface Address {
+  name: string;
+  address: string;
+}
+
+export interface AttachmentInfo {
+  id: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  /** Set for inline parts referenced from HTML as `cid:`. */
+  contentId: string | null;
+  inline: boolean;
+}
+
+/** A row in a message list: what the list, the CLI's `list --json` and search results show. */
+export interface MessageSummary {
+  id: number;
+  accountId: string;
+  folderId: number;
+  /** The folder's path. */
+  folder: string;
+  /** IMAP UID, or null for POP3 and local mail. */
+  uid: number | null;
+  /** POP3 UIDL, or null for IMAP and local mail. */
+  uidl: string | null;
+  messageId: string | null;
+  subject: string;
+  from: Address | null;
+  to: Address[];
+  /** ISO 8601, or null when the message has no usable date. */
+  date: string | null;
+  /** IMAP-style flags: `\Seen`, `\Flagged`, `\Answered`, `\Draft`, and keywords. */
+  flags: string[];
+  seen: boolean;
+  flagged: boolean;
+  answered: boolean;
+  size: number;
+  attachments: Array<{ filename: string; contentType: string; size: number }>;
+  threadId: number | null;
+  /** Messages in the same thread (1 when alone). */
+  threadCount: number;
+  snippet: string;
+  /** `failed`: the MIME structure could not be parsed; the raw source is kept and shown. */
+  parseStatus: 'ok' | 'failed';
+  /** `full`: the whole source is stored; `headers`: only headers so far; `partial`: headers and the first lines. */
+  bodyStatus: 'full' | 'headers' | 'partial';
+  /** A local change not yet on the server (`pending`) or one the server refused (`refused`). */
+  pendingState: 'pending' | 'refused' | null;
+}
+
+export interface MessageDetail extends MessageSummary {
+  cc: Address[];
+  bcc: Address[];
+  replyTo: Address[];
+  /** Header lines in order, decoded. */
+  headers: Array<[name: string, value: string]>;
+  text: string | null;
+  /** The HTML body as sent: the renderer sanitises it and shows it only in a sandboxed frame. */
+  html: string | null;
+  attachmentList: AttachmentInfo[];
+  /** The sender is on the user's "always load remote content" list. */
+  remoteContentAllowed: boolean;
+}
+
+export interface SearchHit extends MessageSummary {
+  /** Matching fragments with `\u0002`…`\u0003` around each match (the renderer turns them into <mark>). */
+  highlights: string[];
+}
+
+export const messageIdSchema = z.number().int().positive();
+const idsSchema = z.array(messageIdSchema).min(1).max(100_000);
+const accountIdSchema = z.string().min(1).max(64);
+
+/** A folder, or the unified inbox across accounts. */
+export const mailboxRefSchema = z.union([
+  z.strictObject({ folderId: z.number().int().positive() }),
+  z.strictObject({ unified: z.literal('inbox') }),
+]);
+export type MailboxRef = z.infer<typeof mailboxRefSchema>;
+
+export const sortSchema = z.enum(['date-desc', 'date-asc']);
+export type MessageSort = z.infer<typeof sortSchema>;
+
+export interface MessagePage {
+  messages: MessageSummary[];
+  /** Opaque keyset cursor for the next page, or null at the end. */
+  nextCursor: string | null;
+}
+
+export interface ImportResult {
+  imported: number;
+  /** Already in the folder (same content): not imported twice. */
+  duplicates: number;
+  /** Stored with parse status `failed`, raw source kept. */
+  unparsable: number;
+}
+
+const pathSchema = z.string().min(1).max(4096);
+
+export const messageMethods = {
+  listFolders: query(z.strictObject({ accountId: accountIdSchema.optional() })).returns<Folder[]>(),
+  /** One page in keyset order. */
+  listMessages: query(
+    z.strictObject({
+      mailbox: mailboxRefSchema,
+      sort: sortSchema.default('date-desc'),
+      cursor: z.string().max(200).nullable().default(null),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+  ).returns<MessagePage>(),
+  /** Every message id of a mailbox in display order: the virtual list fetches rows by range from it. */
+  listMessageIds: query(z.strictObject({ mailbox: mailboxRefSchema, sort: sortSchema.default('date-desc') })).returns<number[]>(),
+  getMessageSummaries: query(z.strictObject({ ids: z.array(messageIdSchema).max(1000) })).returns<MessageSummary[]>(),
+  getMessage: query(z.strictObject({ id: messageIdSchema })).returns<MessageDetail>(),
+  /** The exact stored RFC 822 source, as base64 (bytes are not always text). */
+  getMessageSource: query(z.strictObject({ id: messageIdSchema })).returns<{ base64: string; size: number }>(),
+  getAttachment: query(z.strictObject({ messageId: messageIdSchema, attachmentId: z.number().int().positive() })).returns<{
+    filename: string;
+    contentType: string;
+    base64: string;
+  }>(),
+  getThread: query(z.strictObject({ threadId: z.number().int().positive() })).returns<MessageSummary[]>(),
+  search: query(
+    z.strictObject({
+      query: z.string().max(1000),
+      accountId: accountIdSchema.optional(),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+  ).returns<{ hits: SearchHit[]; total: number }>(),
+
+  markMessages: command(
+    z.strictObject({ ids: idsSchema, seen: z.boolean().optional(), flagged: z.boolean().optional() })).returns<void>(),
+  deleteMessages: command(z.strictObject({ ids: idsSchema })).returns<void>(),
+  moveMessages: command(z.strictObject({ ids: idsSchema, toFolderId: z.number().int().positive() })).returns<void>(),
+  /** Fetches the rest of a message stored as headers only or partial. */
+  completeMessage: command(z.strictObject({ id: messageIdSchema })).returns<MessageDetail>(),
+  allowRemoteContent: command(z.strictObject({ address: z.string().min(1).max(320), allow: z.boolean() })).returns<void>(),
+
+  importMail: command(
+    z.strictObject({ path: pathSchema, accountId: accountIdSchema.default('local'), folderPath: pathSchema })).returns<ImportResult>(),
+  exportFolder: query(z.strictObject({ accountId: accountIdSchema, folderPath: pathSchema, mboxPath: pathSchema })).returns<{
+    exported: number;
+  }>(),
+  exportMessage: query(z.strictObject({ id: messageIdSchema, emlPath: pathSchema })).returns<void>(),
+};
+
+export const messageEvents = {
+  /** Emitted once per committed write transaction, naming what changed. */
+  messagesChanged: event(
+    z.object({ accountId: z.string(), folderIds: z.array(z.number()), messageIds: z.array(z.number()) }),
+  ),
+  foldersChanged: event(z.object({ accountId: z.string() })),
+};

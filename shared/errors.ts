@@ -1,0 +1,104 @@
+/**
+ * The closed list of error codes. Every error that crosses a process boundary carries one of these;
+ * callers classify errors by code, never by message text. The text beside each code is the meaning,
+ * written for a person (the UI shows it when it has nothing more specific).
+ */
+export const errorCodes = {
+  // Contract and transport
+  INVALID_ARGUMENT: 'The request was not valid.',
+  UNKNOWN_METHOD: 'The requested operation does not exist.',
+  FORBIDDEN_SENDER: 'The request came from a page that may not talk to Homing.',
+  NOT_FOUND: 'The item does not exist (any more).',
+  INTERNAL: 'Something went wrong inside Homing.',
+  CANCELLED: 'The operation was cancelled.',
+
+  // The local store
+  DATA_DIR_LOCKED: 'Another Homing process is writing this mail folder; reading still works.',
+  DATABASE_TOO_NEW: 'This mail database was written by a newer version of Homing.',
+  DATABASE_CORRUPT: 'The mail database is damaged.',
+  DISK_FULL: 'The disk is full; nothing was changed.',
+  IO_ERROR: 'A file could not be read or written.',
+  INVALID_QUERY: 'The search could not be understood.',
+  UNSUPPORTED_FORMAT: 'The file is not mbox, Maildir or .eml.',
+
+  // Connecting to a server
+  DNS_NOT_FOUND: 'The server name could not be found.',
+  CONNECTION_REFUSED: 'The server refused the connection on that port.',
+  CONNECTION_LOST: 'The connection to the server was cut.',
+  TIMEOUT: 'The server did not answer in time.',
+  TLS_CERT_HOSTNAME: 'The server’s certificate is issued for a different name.',
+  TLS_CERT_UNTRUSTED: 'The server’s certificate is not signed by an authority this computer trusts.',
+  TLS_CERT_EXPIRED: 'The server’s certificate has expired or is not valid yet.',
+  TLS_CERT_CHANGED: 'The server’s certificate is not the one you chose to trust.',
+  TLS_WRONG_PORT: 'The security setting does not match the port (SSL/TLS versus STARTTLS).',
+  TLS_FAILED: 'A secure connection could not be set up.',
+  AUTH_FAILED: 'The server rejected the user name or password.',
+  AUTH_PLAINTEXT_REFUSED: 'The password would travel unencrypted, so it was not sent.',
+  MAILBOX_LOCKED: 'The mailbox is in use by another program; try again in a few minutes.',
+  SERVER_ERROR: 'The server refused the command.',
+  PROTOCOL_ERROR: 'The server sent a reply Homing could not understand.',
+  RESPONSE_TOO_LARGE: 'The server sent more data than Homing accepts for one reply.',
+  POP3_NO_UIDL: 'The POP3 server cannot identify messages (no UIDL), so some download settings cannot work.',
+  OPERATION_REFUSED: 'The server refused a change made while offline.',
+
+  // Accounts and setup
+  AUTOCONFIG_NOT_FOUND: 'No settings could be found for this address; enter them by hand.',
+  CREDENTIALS_MISSING: 'No password is stored for this account.',
+  VAULT_UNAVAILABLE: 'The password store of this computer is not available.',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && Object.prototype.hasOwnProperty.call(errorCodes, value);
+
+/** How an error travels across IPC, the bridge and the worker boundary: plain data, never a thrown object. */
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  /** Structured context: the server's reply, certificate details, a suggested fix. Never secrets. */
+  detail?: Record<string, unknown>;
+}
+
+/** An error with a code. Thrown inside a process; turned into ErrorData at every boundary. */
+export class HomingError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, detail?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message ?? errorCodes[code], options);
+    this.name = 'HomingError';
+    this.code = code;
+    this.detail = detail;
+  }
+
+  toData(): ErrorData {
+    return this.detail === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, detail: this.detail };
+  }
+
+  static fromData(data: ErrorData): HomingError {
+    return new HomingError(data.code, data.message, data.detail);
+  }
+}
+
+/** Any thrown value as ErrorData: a HomingError keeps its code, anything else is INTERNAL. */
+export function toErrorData(error: unknown): ErrorData {
+  if (error instanceof HomingError) return error.toData();
+  if (isErrorData(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message };
+}
+
+export function isErrorData(value: unknown): value is ErrorData {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    isErrorCode((value as { code?: unknown }).code) &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/** The envelope every method result travels in. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorData };

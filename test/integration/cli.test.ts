@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'homing-cli-'));
+
+describe('the homing CLI', () => {
+  it('prints its version', async () => {
+    const result = await runCli(['--version']);
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(result).toMatchObject({ status: 0, stdout: `homing ${version}\n` });
+  });
+
+  it('lists no accounts in a new data directory as []', async () => {
+    const result = await runCli(['--data-dir', join(tempDir(), 'x'), 'account', 'list', '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([]);
+  });
+
+  it('takes the data directory from HOMING_DATA_DIR too', async () => {
+    const result = await runCli(['account', 'list', '--json'], { env: { HOMING_DATA_DIR: tempDir() } });
+    expect(result).toMatchObject({ status: 0, stdout: '[]\n' });
+  });
+
+  it('adds an account without ever writing the password into the database', async () => {
+    const dir = tempDir();
+    const added = await runCli(
+      ['--data-dir', dir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', '993',
+        '--security', 'tls', '--username', 'alice', '--password-env', 'HOMING_TEST_PW'],
+      { env: { HOMING_TEST_PW: 'correct horse battery staple' } },
+    );
+    expect(added.stderr).toBe('');
+    expect(added.status).toBe(0);
+    const id = added.stdout.trim();
+    const listed = JSON.parse((await runCli(['--data-dir', dir, 'account', 'list', '--json'])).stdout) as Array<{ id: string; email: string }>;
+    expect(listed).toEqual([expect.objectContaining({ id, email: 'alice@example.org', protocol: 'imap' })]);
+    for (const file of ['homing.sqlite', 'homing.sqlite-wal']) {
+      const bytes = (() => {
+        try {
+          return readFileSync(join(dir, file));
+        } catch {
+          return Buffer.alloc(0);
+        }
+      })();
+      expect(bytes.includes('correct horse battery staple')).toBe(false);
+    }
+  });
+
+  it('reports errors as `homing: CODE: message` with a non-zero status', async () => {
+    const unknown = await runCli(['--data-dir', tempDir(), 'frobnicate']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^homing: INVALID_ARGUMENT: unknown command/);
+    const missing = await runCli(['--data-dir', tempDir(), 'account', 'remove', 'nope', '--yes']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^homing: NOT_FOUND: /);
+  });
+
+  it('lets a second process read while the first one writes, and refuses its writes with DATA_DIR_LOCKED', async () => {
+    const dir = tempDir();
+    await runCli(['--data-dir', dir, 'account', 'list', '--json']);
+    // Hold the writer lock from a child that stays alive.
+    const { spawn } = await import('node:child_process');
+    const holder = spawn(
+      process.execPath,
+      ['-e', `require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'homing.lock'))}, JSON.stringify({pid: process.pid, host: require('node:os').hostname(), since: ''})); setInterval(() => {}, 1000)`],
+      { stdio: 'ignore' },
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const read = await runCli(['--data-dir', dir, 'account', 'list', '--json']);
+      expect(read).toMatchObject({ status: 0, stdout: '[]\n' });
+      const write = await runCli(
+        ['--data-dir', dir, 'account', 'add', '--email', 'a@b.c', '--protocol', 'pop3', '--host', 'h', '--port', '995', '--security', 'tls',
+          '--username', 'a', '--password-env', 'PW'],
+        { env: { PW: 'x' } },
+      );
+      expect(write.status).toBe(1);
+      expect(write.stderr).toMatch(/^homing: DATA_DIR_LOCKED: /);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    // The lock of a killed process is taken over.
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await runCli(
+      ['--data-dir', dir, 'account', 'add', '--email', 'a@b.c', '--protocol', 'pop3', '--host', 'h', '--port', '995', '--security', 'tls',
+        '--username', 'a', '--password-env', 'PW'],
+      { env: { PW: 'x' } },
+    );
+    expect(after.stderr).toBe('');
+    expect(after.status).toBe(0);
+  });
+});

@@ -1,0 +1,296 @@
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { makeCertificate, type TestCertificate } from './certificate';
+import { freePort } from './free-port';
+
+const run = promisify(execFile);
+
+export interface TestUser {
+  name: string;
+  password: string;
+}
+
+export interface DovecotOptions {
+  users?: TestUser[];
+  /** Names on the server certificate (default: localhost and 127.0.0.1). */
+  certificateNames?: string[];
+  /** Allow LOGIN/USER+PASS over unencrypted connections (Dovecot's disable_plaintext_auth = no). */
+  allowPlaintext?: boolean;
+  /** Extra lines appended to dovecot.conf. */
+  extraConfig?: string;
+}
+
+export interface DovecotPorts {
+  imap: number;
+  imaps: number;
+  pop3: number;
+  pop3s: number;
+}
+
+export interface MessageOptions {
+  /** IMAP folder path with `/` as separator; default INBOX. */
+  folder?: string;
+  /** Maildir flags as IMAP names: `\Seen`, `\Flagged`, `\Answered`, `\Draft`, `\Deleted`. */
+  flags?: string[];
+  /** Becomes the INTERNALDATE (the file's mtime). */
+  internalDate?: Date;
+}
+
+/** A private Dovecot on 127.0.0.1: IMAP (STARTTLS), IMAPS, POP3 (STLS), POP3S, Maildir storage. */
+export interface DovecotServer {
+  readonly host: '127.0.0.1';
+  readonly ports: DovecotPorts;
+  readonly dir: string;
+  readonly users: TestUser[];
+  readonly certificate: TestCertificate;
+  /** Puts a message straight into a user's Maildir, as a delivery agent would. */
+  deliver(user: string, raw: string | Buffer, options?: MessageOptions): Promise<void>;
+  /** The user's Maildir root (for tests that inspect the server's copy). */
+  maildir(user: string): string;
+  /** Stops the server (as if it went down); `start()` brings it back on the same ports. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the server and deletes its directory. */
+  destroy(): Promise<void>;
+  log(): Promise<string>;
+}
+
+const MAILDIR_FLAGS: Record<string, string> = { '\\Draft': 'D', '\\Flagged': 'F', '\\Answered': 'R', '\\Seen': 'S', '\\Deleted': 'T' };
+
+/** Where Dovecot lives: missing here is a failure under CI (never a silent skip). */
+export function dovecotAvailable(): boolean {
+  return existsSync('/usr/sbin/dovecot');
+}
+
+export async function startDovecot(options: DovecotOptions = {}): Promise<DovecotServer> {
+  if (!dovecotAvailable()) {
+    throw new Error('Dovecot is not installed (apt-get install dovecot-imapd dovecot-pop3d); .ci/run installs it.');
+  }
+  const users = options.users ?? [{ name: 'alice', password: 'alice-secret' }];
+  // /tmp, not the project folder: as root, Dovecot drops to an unprivileged user that must traverse every parent.
+  const dir = await mkdtemp(join(tmpdir(), 'homing-dovecot-'));
+  await chmod(dir, 0o755);
+  for (const sub of ['run', 'state', 'mail', 'ssl', 'etc']) await mkdir(join(dir, sub), { recursive: true, mode: 0o755 });
+  const certificate = await makeCertificate(join(dir, 'ssl'), options.certificateNames);
+
+  const isRoot = process.getuid?.() === 0;
+  const me = userInfo();
+  // Dovecot refuses uid 0 for mail access: as root the mail belongs to nobody.
+  const mailUid = isRoot ? 65534 : me.uid;
+  const mailGid = isRoot ? 65534 : me.gid;
+  const ports: DovecotPorts = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() };
+
+  await writeFile(
+    join(dir, 'etc', 'users'),
+    users.map((u) => `${u.name}:{PLAIN}${u.password}:${mailUid}:${mailGid}::${join(dir, 'mail', u.name)}::`).join('\n') + '\n',
+  );
+  const conf = join(dir, 'etc', 'dovecot.conf');
+  await writeFile(conf, config({ dir, ports, certificate, mailUid, mailGid, isRoot, user: me.username, options }));
+  for (const u of users) {
+    const home = join(dir, 'mail', u.name);
+    await mkdir(join(home, 'Maildir'), { recursive: true });
+    await chownTree(home, mailUid, mailGid);
+  }
+
+  const server: DovecotServer = {
+    host: '127.0.0.1',
+    ports,
+    dir,
+    users,
+    certificate,
+    maildir: (user) => join(dir, 'mail', user, 'Maildir'),
+    async deliver(user, raw, messageOptions = {}) {
+      const folderDir = maildirFolder(server.maildir(user), messageOptions.folder ?? 'INBOX');
+      for (const sub of ['cur', 'new', 'tmp']) await mkdir(join(folderDir, sub), { recursive: true });
+      const flags = (messageOptions.flags ?? []).map((f) => MAILDIR_FLAGS[f] ?? '').sort().join('');
+      const when = messageOptions.internalDate ?? new Date();
+      const name = `${Math.floor(when.getTime() / 1000)}.${randomBytes(6).toString('hex')}.homing-test:2,${flags}`;
+      const tmp = join(folderDir, 'tmp', name);
+      await writeFile(tmp, raw);
+      await utimes(tmp, when, when);
+      const { rename } = await import('node:fs/promises');
+      await rename(tmp, join(folderDir, 'cur', name));
+      await chownTree(join(dir, 'mail', user), mailUid, mailGid);
+    },
+    async start() {
+      await startMaster(conf, dir, ports);
+    },
+    async stop() {
+      await stopMaster(conf, dir, ports);
+    },
+    async destroy() {
+      await stopMaster(conf, dir, ports).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+    log: () => readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => ''),
+  };
+  await server.start();
+  return server;
+}
+
+function config(p: {
+  dir: string;
+  ports: DovecotPorts;
+  certificate: TestCertificate;
+  mailUid: number;
+  mailGid: number;
+  isRoot: boolean;
+  user: string;
+  options: DovecotOptions;
+}): string {
+  const { dir, ports } = p;
+  const unprivileged = p.isRoot
+    ? ''
+    : `default_internal_user = ${p.user}\ndefault_internal_group = ${p.user}\ndefault_login_user = ${p.user}\n`;
+  return `# A private Dovecot for Homing's tests (test/servers/dovecot.ts). Nothing here is shared with the system.
+base_dir = ${dir}/run
+state_dir = ${dir}/state
+log_path = ${dir}/dovecot.log
+listen = 127.0.0.1
+protocols = imap pop3
+${unprivileged}
+ssl = yes
+ssl_cert = <${p.certificate.certPath}
+ssl_key = <${p.certificate.keyPath}
+ssl_dh = </usr/share/dovecot/dh.pem
+disable_plaintext_auth = ${p.options.allowPlaintext ? 'no' : 'yes'}
+auth_mechanisms = plain login cram-md5
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${dir}/etc/users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u ${dir}/etc/users
+}
+first_valid_uid = 0
+mail_location = maildir:~/Maildir
+mail_fsync = never
+mail_max_userip_connections = 200
+pop3_uidl_format = %08Xu%08Xv
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Drafts {
+    special_use = \\Drafts
+    auto = subscribe
+  }
+  mailbox Sent {
+    special_use = \\Sent
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \\Trash
+    auto = subscribe
+  }
+  mailbox Junk {
+    special_use = \\Junk
+    auto = subscribe
+  }
+  mailbox Archive {
+    special_use = \\Archive
+    auto = subscribe
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${ports.imap}
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = ${ports.imaps}
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = ${ports.pop3}
+  }
+  inet_listener pop3s {
+    address = 127.0.0.1
+    port = ${ports.pop3s}
+    ssl = yes
+  }
+}
+service stats {
+  unix_listener stats-reader {
+    mode = 0666
+  }
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+${p.options.extraConfig ?? ''}
+`;
+}
+
+async function startMaster(conf: string, dir: string, ports: DovecotPorts): Promise<void> {
+  // stdin/stdout go to a file: the master keeps the caller's stdout open after daemonising (TESTING.md).
+  const { openSync, closeSync } = await import('node:fs');
+  const out = openSync(join(dir, 'master.out'), 'a');
+  try {
+    const child = spawn('/usr/sbin/dovecot', ['-c', conf], { stdio: ['ignore', out, out] });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    if (code !== 0) throw new Error(`dovecot exited with ${code}: ${await readFile(join(dir, 'master.out'), 'utf8')}`);
+  } finally {
+    closeSync(out);
+  }
+  await Promise.all(Object.values(ports).map((port) => waitForPort(port, true, dir)));
+}
+
+async function stopMaster(conf: string, dir: string, ports: DovecotPorts): Promise<void> {
+  if (!existsSync(join(dir, 'run', 'master.pid'))) return;
+  await run('/usr/sbin/doveadm', ['-c', conf, 'stop']).catch(async () => {
+    const pid = Number((await readFile(join(dir, 'run', 'master.pid'), 'utf8')).trim());
+    if (pid > 0) process.kill(pid, 'SIGTERM');
+  });
+  await Promise.all(Object.values(ports).map((port) => waitForPort(port, false, dir)));
+}
+
+/** Waits until the port accepts connections (`open`) or refuses them (`!open`). */
+async function waitForPort(port: number, open: boolean, dir: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const accepting = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (accepting === open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const log = await readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => '');
+  throw new Error(`Dovecot port ${port} did not ${open ? 'open' : 'close'} in time.\n${log.slice(-2000)}`);
+}
+
+/** Maildir++: INBOX is the root; `A/B` lives in `.A.B`, names in IMAP modified UTF-7. */
+export function maildirFolder(root: string, folder: string): string {
+  if (folder.toUpperCase() === 'INBOX') return root;
+  return join(root, `.${folder.split('/').map(encodeModifiedUtf7).join('.')}`);
+}
+
+/** RFC 3501 section 5.1.3: mailbox names in modified UTF-7. */
+export function encodeModifiedUtf7(name: string): string {
+  return name.replace(/&/g, '&-').replace(/[^\x20-\x7e]+/g, (run) => {
+    const utf16 = Buffer.alloc(run.length * 2);
+    for (let i = 0; i < run.length; i++) utf16.writeUInt16BE(run.charCodeAt(i), i * 2);
+    return `&${utf16.toString('base64').replace(/=+$/, '').replace(/\//g, ',')}-`;
+  });
+}
+
+async function chownTree(path: string, uid: number, gid: number): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  await run('chown', ['-R', `${uid}:${gid}`, path]);
+  await chown(path, uid, gid);
+}

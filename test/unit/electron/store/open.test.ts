@@ -1,0 +1,66 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HomingError } from '../../../../shared/errors';
+import { latestVersion } from '../../../../electron/store/migrations/all';
+import { closeDb, openReadDb, openWriteDb } from '../../../../electron/store/open';
+
+const tempDb = () => join(mkdtempSync(join(tmpdir(), 'homing-store-')), 'homing.sqlite');
+
+describe('opening the store', () => {
+  it('creates a migrated WAL database with foreign keys on', () => {
+    const path = tempDb();
+    const db = openWriteDb(path);
+    expect(db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.sqlite.pragma('user_version', { simple: true })).toBe(latestVersion);
+    const local = db.sqlite.prepare("SELECT protocol FROM accounts WHERE id = 'local'").get();
+    expect(local).toEqual({ protocol: 'local' });
+    closeDb(db);
+  });
+
+  it('opens an existing database again without re-running migrations', () => {
+    const path = tempDb();
+    closeDb(openWriteDb(path));
+    const again = openWriteDb(path);
+    expect(again.sqlite.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 1 });
+    closeDb(again);
+  });
+
+  it('gives the main thread a connection that cannot write', () => {
+    const path = tempDb();
+    const writer = openWriteDb(path);
+    const reader = openReadDb(path);
+    expect(() => reader.sqlite.prepare("DELETE FROM accounts WHERE id = 'local'").run()).toThrow(/readonly/i);
+    closeDb(reader);
+    closeDb(writer);
+  });
+
+  it('refuses a database from a newer Homing and leaves the file untouched', () => {
+    const path = tempDb();
+    const future = new Database(path);
+    future.exec('CREATE TABLE from_the_future (x)');
+    future.pragma(`user_version = ${latestVersion + 5}`);
+    future.close();
+    const before = readFileSync(path);
+
+    let error: unknown;
+    try {
+      openWriteDb(path);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HomingError);
+    expect((error as HomingError).code).toBe('DATABASE_TOO_NEW');
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(() => openReadDb(path)).toThrow(expect.objectContaining({ code: 'DATABASE_TOO_NEW' }));
+  });
+
+  it('reports a file that is not a database as DATABASE_CORRUPT', () => {
+    const path = tempDb();
+    writeFileSync(path, 'this is not sqlite'.repeat(100));
+    expect(() => openWriteDb(path)).toThrow(expect.objectContaining({ code: 'DATABASE_CORRUPT' }));
+  });
+});
