@@ -4,6 +4,7 @@ import { onCommit } from '../store/write-transaction';
 import type { WriterContext } from './writer-context';
 import { createAccountWrites } from './writes/account-writes';
 import { createMessageWrites } from './writes/message-writes';
+import { SyncRuntime } from './sync-runtime';
 import { createSyncWrites } from './writes/sync-writes';
 
 export interface Writer {
@@ -14,10 +15,11 @@ export interface Writer {
 
 /** The single writer's command table, and the change events it emits after each commit. */
 export function createWriter(ctx: WriterContext): Writer {
+  const runtime = new SyncRuntime(ctx);
   const handlers: MethodHandlers<CommandName> = {
     ...createAccountWrites(ctx),
-    ...createMessageWrites(ctx),
-    ...createSyncWrites(ctx),
+    ...createMessageWrites(ctx, runtime),
+    ...createSyncWrites(runtime),
   };
 
   const stopListening = onCommit(ctx.db, (changes) => {

@@ -1,4 +1,5 @@
 import type { MethodHandlers } from '../../../shared/contract';
+import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
 import { notBuilt } from '../../not-built';
 
@@ -10,7 +11,7 @@ type MessageCommands =
   | 'allowRemoteContent'
   | 'importMail';
 
-export function createMessageWrites(_ctx: WriterContext): MethodHandlers<MessageCommands> {
+export function createMessageWrites(_ctx: WriterContext, _runtime: SyncRuntime): MethodHandlers<MessageCommands> {
   return {
     markMessages: notBuilt('markMessages'),
     deleteMessages: notBuilt('deleteMessages'),

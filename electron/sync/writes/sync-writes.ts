@@ -1,14 +1,14 @@
 import type { MethodHandlers } from '../../../shared/contract';
-import type { WriterContext } from '../writer-context';
 import { notBuilt } from '../../not-built';
+import type { SyncRuntime } from '../sync-runtime';
 
 type SyncCommands = 'syncAccounts' | 'startWatching' | 'stopWatching' | 'discardPendingOperation';
 
-export function createSyncWrites(_ctx: WriterContext): MethodHandlers<SyncCommands> {
+export function createSyncWrites(runtime: SyncRuntime): MethodHandlers<SyncCommands> {
   return {
-    syncAccounts: notBuilt('syncAccounts'),
-    startWatching: notBuilt('startWatching'),
-    stopWatching: notBuilt('stopWatching'),
+    syncAccounts: async ({ accountIds }) => runtime.syncAccounts(accountIds),
+    startWatching: async ({ accountIds }) => runtime.startWatching(accountIds),
+    stopWatching: async () => runtime.stopWatching(),
     discardPendingOperation: notBuilt('discardPendingOperation'),
   };
 }

@@ -1,0 +1,44 @@
+import type { Account } from '../../shared/contract/accounts';
+import type { SyncPhase } from '../../shared/contract/sync';
+import type { WriterContext } from './writer-context';
+
+export interface ProgressUpdate {
+  phase: SyncPhase;
+  folder?: string | null;
+  done?: number;
+  total?: number;
+}
+
+/** What a protocol engine gets for one account. */
+export interface SyncEngineContext {
+  readonly writer: WriterContext;
+  readonly account: Account;
+  /** The account's password from the vault; CREDENTIALS_MISSING when there is none. Never log it. */
+  password(): Promise<string>;
+  /** Reports progress to the UI (throttled by the status board). */
+  progress(update: ProgressUpdate): void;
+  /** Aborted on shutdown or stopWatching: stop at the next safe point (between transactions). */
+  readonly signal: AbortSignal;
+}
+
+export interface SyncPassResult {
+  /** New messages stored during the pass. */
+  added: number;
+}
+
+/**
+ * One protocol (IMAP or POP3). Engines live in sync/imap/ and sync/pop3/; sync-writes.ts and the
+ * scheduler drive them through this interface only.
+ */
+export interface SyncEngine {
+  /** One full pass: connect, replay pending operations, fetch what is new, follow server changes. */
+  syncOnce(ctx: SyncEngineContext): Promise<SyncPassResult>;
+  /**
+   * Keeps the account current until `ctx.signal` aborts (IMAP: IDLE on INBOX, polling the rest). Resolves
+   * or rejects when the connection ends; the scheduler reconnects with backoff. Engines without push
+   * leave this out and the scheduler calls syncOnce every check interval.
+   */
+  watch?(ctx: SyncEngineContext): Promise<void>;
+  /** Fetches the rest of a message stored as headers only or partial. */
+  completeMessage?(ctx: SyncEngineContext, messageId: number): Promise<void>;
+}

@@ -1,0 +1,121 @@
+import type { Account } from '../../shared/contract/accounts';
+import type { SyncOutcome } from '../../shared/contract/sync';
+import { HomingError, toErrorData } from '../../shared/errors';
+import { findAccount, listAccounts } from '../store/accounts';
+import { backoffDelay, jittered, sleep } from './backoff';
+import type { SyncEngineContext } from './engine';
+import { engineFor } from './engines';
+import { StatusBoard } from './status-board';
+import type { WriterContext } from './writer-context';
+
+/**
+ * Runs sync passes and watch loops for the worker: one pass per account at a time (a second request
+ * joins the running one), progress through the status board, reconnects with backoff.
+ */
+export class SyncRuntime {
+  readonly status: StatusBoard;
+  private readonly running = new Map<string, Promise<SyncOutcome>>();
+  private watching: AbortController | null = null;
+  private readonly watchLoops = new Set<Promise<void>>();
+
+  constructor(private readonly ctx: WriterContext) {
+    this.status = new StatusBoard(ctx);
+  }
+
+  /** The accounts to act on: the named ones (NOT_FOUND for an unknown id) or every server account. */
+  accounts(ids?: string[]): Account[] {
+    if (!ids) return listAccounts(this.ctx.db);
+    return ids.map((id) => {
+      const account = findAccount(this.ctx.db, id);
+      if (!account || account.protocol === 'local') throw new HomingError('NOT_FOUND', `No mail account with id ${id}.`);
+      return account;
+    });
+  }
+
+  syncAccounts(ids?: string[]): Promise<SyncOutcome[]> {
+    return Promise.all(this.accounts(ids).map((account) => this.syncOne(account, this.ctx.shutdown)));
+  }
+
+  /** One pass for one account; joins a pass already under way. */
+  syncOne(account: Account, signal: AbortSignal): Promise<SyncOutcome> {
+    const current = this.running.get(account.id);
+    if (current) return current;
+    const pass = (async (): Promise<SyncOutcome> => {
+      try {
+        const result = await engineFor(account).syncOnce(this.engineContext(account, signal));
+        this.status.finished(account.id, null);
+        return { accountId: account.id, ok: true, error: null, added: result.added };
+      } catch (error) {
+        const data = toErrorData(error);
+        this.status.finished(account.id, { code: data.code, message: data.message });
+        return { accountId: account.id, ok: false, error: { code: data.code, message: data.message }, added: 0 };
+      } finally {
+        this.running.delete(account.id);
+      }
+    })();
+    this.running.set(account.id, pass);
+    return pass;
+  }
+
+  engineContext(account: Account, signal: AbortSignal): SyncEngineContext {
+    return {
+      writer: this.ctx,
+      account,
+      signal,
+      password: async () => {
+        const password = await this.ctx.vault.getPassword(account.id);
+        if (!password) throw new HomingError('CREDENTIALS_MISSING', `No password is stored for ${account.email}.`);
+        return password;
+      },
+      progress: (update) => this.status.progress(account.id, update),
+    };
+  }
+
+  /** Keeps the accounts current until stopWatching() or shutdown. */
+  startWatching(ids?: string[]): void {
+    this.stopWatching();
+    const controller = new AbortController();
+    this.watching = controller;
+    const onShutdown = () => controller.abort();
+    this.ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
+    for (const account of this.accounts(ids)) {
+      const loop = this.watchLoop(account, controller.signal).finally(() => this.watchLoops.delete(loop));
+      this.watchLoops.add(loop);
+    }
+  }
+
+  stopWatching(): Promise<void> {
+    this.watching?.abort();
+    this.watching = null;
+    return Promise.allSettled([...this.watchLoops]).then(() => undefined);
+  }
+
+  private async watchLoop(account: Account, signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      const engine = engineFor(account);
+      const outcome = await this.syncOne(account, signal);
+      if (signal.aborted) return;
+      if (!outcome.ok) {
+        if (!(await sleep(backoffDelay(failures++), signal))) return;
+        continue;
+      }
+      failures = 0;
+      if (engine.watch) {
+        try {
+          this.status.progress(account.id, { phase: 'watching', folder: null });
+          await engine.watch(this.engineContext(account, signal));
+        } catch (error) {
+          const data = toErrorData(error);
+          this.status.finished(account.id, { code: data.code, message: data.message });
+          if (!(await sleep(backoffDelay(failures++), signal))) return;
+        }
+      } else {
+        const fresh = findAccount(this.ctx.db, account.id);
+        if (!fresh) return;
+        account = fresh;
+        if (!(await sleep(jittered(account.settings.checkIntervalMinutes * 60_000), signal))) return;
+      }
+    }
+  }
+}
