@@ -7,14 +7,18 @@ export const layers = {
   'shared': ['shared'],
   'renderer': ['renderer', 'shared'],
   'electron/mime': ['electron/mime', 'shared'],
+  // Sockets, TLS trust and network error mapping: a leaf every protocol client uses.
+  'electron/net': ['electron/net', 'shared'],
   'electron/store': ['electron/store', 'electron/mime', 'shared', 'package.json'],
-  'electron/accounts': ['electron/accounts', 'electron/store', 'electron/mime', 'shared', 'electron/not-built.ts'],
-  'electron/sync': ['electron/sync', 'electron/store', 'electron/mime', 'electron/accounts', 'shared', 'electron/not-built.ts'],
+  // Connection tests reuse the protocol clients of sync/ (the POP3 client, the IMAP connection).
+  'electron/accounts': ['electron/accounts', 'electron/store', 'electron/mime', 'electron/net', 'electron/sync/pop3', 'electron/sync/imap', 'shared', 'electron/not-built.ts'],
+  'electron/sync': ['electron/sync', 'electron/store', 'electron/mime', 'electron/net', 'electron/accounts', 'shared', 'electron/not-built.ts'],
   'electron/service': [
     'electron/service',
     'electron/store',
     'electron/accounts',
     'electron/mime',
+    'electron/net',
     // The service reaches the writer only through its client and protocol.
     'electron/sync/worker-client.ts',
     'electron/sync/worker-protocol.ts',

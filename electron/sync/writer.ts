@@ -3,7 +3,8 @@ import { type Envelope, HomingError, toErrorData } from '../../shared/errors';
 import { onCommit } from '../store/write-transaction';
 import type { WriterContext } from './writer-context';
 import { createAccountWrites } from './writes/account-writes';
-import { createMessageWrites } from './writes/message-writes';
+import { createActionWrites } from './writes/action-writes';
+import { createLibraryWrites } from './writes/library-writes';
 import { SyncRuntime } from './sync-runtime';
 import { createSyncWrites } from './writes/sync-writes';
 
@@ -18,7 +19,8 @@ export function createWriter(ctx: WriterContext): Writer {
   const runtime = new SyncRuntime(ctx);
   const handlers: MethodHandlers<CommandName> = {
     ...createAccountWrites(ctx),
-    ...createMessageWrites(ctx, runtime),
+    ...createActionWrites(ctx, runtime),
+    ...createLibraryWrites(ctx, runtime),
     ...createSyncWrites(runtime),
   };
 

@@ -1,14 +1,12 @@
 import type { MethodHandlers } from '../../../shared/contract';
-import { notBuilt } from '../../not-built';
 import type { SyncRuntime } from '../sync-runtime';
 
-type SyncCommands = 'syncAccounts' | 'startWatching' | 'stopWatching' | 'discardPendingOperation';
+type SyncCommands = 'syncAccounts' | 'startWatching' | 'stopWatching';
 
 export function createSyncWrites(runtime: SyncRuntime): MethodHandlers<SyncCommands> {
   return {
     syncAccounts: async ({ accountIds }) => runtime.syncAccounts(accountIds),
     startWatching: async ({ accountIds }) => runtime.startWatching(accountIds),
     stopWatching: async () => runtime.stopWatching(),
-    discardPendingOperation: notBuilt('discardPendingOperation'),
   };
 }
