@@ -1,0 +1,151 @@
+import { ImapFlow } from 'imapflow';
+import type { CertificateInfo, Security } from '../../../shared/contract/accounts';
+import { HomingError } from '../../../shared/errors';
+import { mapImapError } from './imap-errors';
+import { imapLimits } from './limits';
+import { createTrustedTransport, type TransportObservations } from './tls-transport';
+
+export interface ImapConnectOptions {
+  host: string;
+  port: number;
+  security: Security;
+  username: string;
+  /** Never logged, never put in an error. */
+  password: string;
+  /** Lowercase hex SHA-256 of the one certificate the user pinned, or null for normal verification. */
+  trustedFingerprint: string | null;
+  /** Aborting closes the connection; whatever is running rejects with CANCELLED. */
+  signal?: AbortSignal;
+  /** Ask for QRESYNC (RFC 7162) when the server offers it (VANISHED expunges, UID-based EXPUNGE events). Default true. */
+  qresync?: boolean;
+  /** Overrides for tests of silent servers. */
+  timeouts?: { connectMs?: number; greetingMs?: number; socketMs?: number };
+}
+
+/**
+ * One logged-in IMAP connection. A connection is never reused after it closes (imapflow clients cannot
+ * reconnect: imapflow #15, #63): callers make a new one with `connectImap()`.
+ */
+export interface ImapConnection {
+  readonly client: ImapFlow;
+  readonly host: string;
+  readonly port: number;
+  /** The server certificate seen during the TLS handshake (null without TLS). */
+  readonly certificate: CertificateInfo | null;
+  /** Resolves once the connection is gone: with the coded error that ended it, or null after our own logout/close. */
+  readonly closed: Promise<HomingError | null>;
+  readonly usable: boolean;
+  /** Capability names as the server sent them after login (`IDLE`, `CONDSTORE`, `MOVE`, …). */
+  capabilities(): string[];
+  has(capability: string): boolean;
+  /** True when QRESYNC was enabled for this session (ENABLE QRESYNC, RFC 7162 section 3.2.3). */
+  readonly qresync: boolean;
+  /** Any error from a command on this connection in our words (CANCELLED once the signal aborted). */
+  mapError(error: unknown): HomingError;
+  /** Says goodbye politely (LOGOUT); never throws, closes the socket if the server does not answer. */
+  logout(): Promise<void>;
+  /** Drops the socket at once. */
+  close(): void;
+}
+
+/**
+ * Connects and logs in: TLS (implicit or STARTTLS) through the trusted transport, so a certificate is
+ * judged before LOGIN is sent; resolves with a logged-in connection or rejects with a coded HomingError
+ * (AUTH_FAILED with the server's text, TLS_* with certificate details, CONNECTION_REFUSED, TIMEOUT, …).
+ * Usable on its own: the account connection test calls it with settings that are not saved yet.
+ */
+export async function connectImap(options: ImapConnectOptions): Promise<ImapConnection> {
+  const where = { host: options.host, port: options.port };
+  if (options.signal?.aborted) throw new HomingError('CANCELLED', 'The connection was cancelled.');
+  const seen: TransportObservations = { certificate: null };
+  const client = new ImapFlow({
+    host: options.host,
+    port: options.port,
+    secure: options.security === 'tls',
+    // 'starttls' must upgrade or fail (a stripped STARTTLS capability must not send the password in clear);
+    // 'none' is the user's explicit choice of no encryption.
+    doSTARTTLS: options.security === 'starttls' ? true : options.security === 'none' ? false : undefined,
+    transport: createTrustedTransport({ host: options.host, trustedFingerprint: options.trustedFingerprint }, seen),
+    auth: { user: options.username, pass: options.password },
+    logger: false,
+    clientInfo: { name: 'Homing' },
+    qresync: options.qresync ?? true,
+    // We start IDLE ourselves, only on the watch connection (watch.ts): an automatic IDLE between two sync
+    // commands costs two round trips each time.
+    disableAutoIdle: true,
+    connectionTimeout: options.timeouts?.connectMs ?? imapLimits.connectTimeoutMs,
+    greetingTimeout: options.timeouts?.greetingMs ?? imapLimits.greetingTimeoutMs,
+    socketTimeout: options.timeouts?.socketMs ?? imapLimits.socketTimeoutMs,
+    maxLockHoldTime: false,
+  });
+
+  let ended: HomingError | null = null;
+  let closedByUs = false;
+  let resolveClosed!: (error: HomingError | null) => void;
+  const closed = new Promise<HomingError | null>((resolve) => (resolveClosed = resolve));
+  // Always listened to: without an 'error' listener a socket timeout throws out of the process (imapflow #302).
+  client.on('error', (error: unknown) => {
+    ended ??= mapImapError(error, where);
+  });
+  client.on('close', () => {
+    resolveClosed(closedByUs && !ended ? null : (ended ?? new HomingError('CONNECTION_LOST', `The connection to ${where.host}:${where.port} was closed.`, where)));
+  });
+
+  const onAbort = () => {
+    closedByUs = true;
+    client.close();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const mapError = (error: unknown): HomingError => {
+    if (options.signal?.aborted) return new HomingError('CANCELLED', 'Sync was stopped.');
+    // A command that fails because the socket went away reports the reason the socket went away.
+    const mapped = mapImapError(error, where);
+    if (ended && mapped.code === 'CONNECTION_LOST') return ended;
+    return mapped;
+  };
+
+  try {
+    await client.connect();
+  } catch (error) {
+    options.signal?.removeEventListener('abort', onAbort);
+    client.close();
+    throw mapError(error);
+  }
+  void closed.then(() => options.signal?.removeEventListener('abort', onAbort));
+
+  const connection: ImapConnection = {
+    client,
+    host: options.host,
+    port: options.port,
+    certificate: seen.certificate,
+    closed,
+    get usable() {
+      return client.usable;
+    },
+    capabilities: () => [...client.capabilities.keys()],
+    has: (capability) => client.capabilities.has(capability),
+    qresync: client.enabled.has('QRESYNC'),
+    mapError,
+    async logout() {
+      closedByUs = true;
+      if (!client.usable) {
+        client.close();
+        return;
+      }
+      const timer = setTimeout(() => client.close(), imapLimits.noopTimeoutMs);
+      try {
+        await client.logout();
+      } catch {
+        client.close();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close() {
+      closedByUs = true;
+      client.close();
+    },
+  };
+  return connection;
+}

@@ -1,0 +1,42 @@
+/** Every size, count and time limit of IMAP sync, each with why it is what it is. */
+export const imapLimits = {
+  /** TCP + TLS handshake budget: a host that never answers SYN must fail, not hang (imapflow's default is 90 s). */
+  connectTimeoutMs: 20_000,
+  /** The greeting follows the handshake at once on every server we know; a port that accepts and stays silent is the wrong service. */
+  greetingTimeoutMs: 15_000,
+  /**
+   * No byte in either direction for this long while a command is in flight → TIMEOUT. Long enough for a
+   * slow server answering a SEARCH on a big folder; short enough that a stalled connection is noticed.
+   * During IDLE imapflow probes with NOOP instead of failing.
+   */
+  socketTimeoutMs: 60_000,
+  /** Header batch: messages per FETCH and per write transaction, so the list fills in steps the UI can show. */
+  headerBatch: 500,
+  /** Full-source batch: messages per FETCH ... and at most this many bytes in memory at once (see bodyBatchBytes). */
+  bodyBatch: 200,
+  /** Bytes of sources held in memory per batch before it is committed: bounds RSS with many mid-sized messages. */
+  bodyBatchBytes: 24 * 1024 * 1024,
+  /**
+   * Messages larger than this are streamed with download() into a temp file (fetch({source}) holds a whole
+   * message, and imapflow's parser a copy of it, in memory: imapflow issue tracker, DESIGN.md).
+   */
+  streamThresholdBytes: 4 * 1024 * 1024,
+  /** Partial-fetch size for download(): 1 MB chunks keep round trips few and memory flat. */
+  downloadChunkBytes: 1024 * 1024,
+  /**
+   * IDLE is broken and re-issued (with a NOOP in between that proves the server still answers) this often.
+   * RFC 2177 section 3: servers may drop an IDLE after 30 minutes, clients should re-issue it within 29;
+   * NAT boxes drop silent TCP flows much sooner, so we check far more often.
+   */
+  idleCheckMs: 4 * 60_000,
+  /** A NOOP that gets no answer in this long means the IDLE connection is dead (imapflow #14, #98). */
+  noopTimeoutMs: 30_000,
+  /** UIDs per UID STORE / MOVE / EXPUNGE command: keeps command lines well under servers' 8–64 KB limits. */
+  uidsPerCommand: 500,
+  /** Replay attempts of one pending operation that fails with a non-refusal error before it is marked refused. */
+  maxReplayAttempts: 5,
+  /** Status events at most every this many messages within a phase (the status board throttles further). */
+  progressEvery: 50,
+} as const;
+
+export type ImapLimits = typeof imapLimits;
