@@ -35,8 +35,14 @@ export function up(db: BetterSqlite3.Database): void {
       highestmodseq  INTEGER,
       sync_state     TEXT NOT NULL DEFAULT '{}',  -- engine-specific progress as JSON
       last_synced_at INTEGER,
+      -- Counts of visible messages (deleted_locally = 0), kept by the triggers below whoever writes
+      -- messages, so listing folders never scans 100,000 rows.
+      total_count    INTEGER NOT NULL DEFAULT 0,
+      unread_count   INTEGER NOT NULL DEFAULT 0,
+      offline_count  INTEGER NOT NULL DEFAULT 0,
       UNIQUE (account_id, path)
     ) STRICT;
+    CREATE INDEX folders_special_use ON folders (special_use) WHERE special_use IS NOT NULL;
 
     CREATE TABLE threads (
       id          INTEGER PRIMARY KEY,
@@ -45,6 +51,16 @@ export function up(db: BetterSqlite3.Database): void {
       last_date   INTEGER
     ) STRICT;
     CREATE INDEX threads_subject ON threads (account_id, subject_key, last_date);
+
+    -- Every Message-ID seen in an account (a message's own, or one it references) and its thread, so a
+    -- reply that arrives before its parent still joins it (store/threads.ts).
+    CREATE TABLE thread_links (
+      account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+      message_id TEXT NOT NULL,
+      thread_id  INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+      PRIMARY KEY (account_id, message_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX thread_links_thread ON thread_links (thread_id);
 
     CREATE TABLE messages (
       id              INTEGER PRIMARY KEY,
@@ -61,7 +77,8 @@ export function up(db: BetterSqlite3.Database): void {
       from_address    TEXT,
       to_json         TEXT NOT NULL DEFAULT '[]',
       cc_json         TEXT NOT NULL DEFAULT '[]',
-      date            INTEGER,                -- Date header, else INTERNALDATE, else arrival
+      date            INTEGER NOT NULL,       -- sort key: Date header, else INTERNALDATE, else arrival
+      date_known      INTEGER NOT NULL DEFAULT 1,  -- 0: no usable Date header or INTERNALDATE (shown as no date)
       internal_date   INTEGER,
       seen            INTEGER NOT NULL DEFAULT 0,
       flagged         INTEGER NOT NULL DEFAULT 0,
@@ -75,22 +92,47 @@ export function up(db: BetterSqlite3.Database): void {
       snippet         TEXT NOT NULL DEFAULT '',
       parse_status    TEXT NOT NULL DEFAULT 'ok' CHECK (parse_status IN ('ok', 'failed')),
       body_status     TEXT NOT NULL DEFAULT 'full' CHECK (body_status IN ('full', 'headers', 'partial')),
-      content_hash    TEXT,                   -- SHA-256 of the raw source, to re-match after UIDVALIDITY changes
+      content_hash    TEXT,                   -- SHA-256 (hex) of the raw source: local dedup, re-match after UIDVALIDITY changes
+      mbox_from       TEXT,                   -- the mbox "From " line it was imported with, written back on export
       deleted_locally INTEGER NOT NULL DEFAULT 0,  -- hidden, waiting for the server to confirm
       added_at        INTEGER NOT NULL
     ) STRICT;
     CREATE UNIQUE INDEX messages_imap_key ON messages (folder_id, uidvalidity, uid) WHERE uid IS NOT NULL;
     CREATE UNIQUE INDEX messages_pop3_key ON messages (account_id, uidl) WHERE uidl IS NOT NULL;
-    CREATE INDEX messages_folder_date ON messages (folder_id, date DESC, id DESC);
+    -- Keyset paging of a folder and of the unified inbox; partial so hidden rows cost nothing and the
+    -- index alone answers listMessageIds.
+    CREATE INDEX messages_folder_date ON messages (folder_id, date DESC, id DESC) WHERE deleted_locally = 0;
+    -- Search results and filter-only searches, newest first across folders.
+    CREATE INDEX messages_date ON messages (date DESC, id DESC) WHERE deleted_locally = 0;
     CREATE INDEX messages_thread ON messages (thread_id);
     CREATE INDEX messages_message_id ON messages (message_id);
-    CREATE INDEX messages_unread ON messages (folder_id) WHERE seen = 0;
+    CREATE INDEX messages_hash ON messages (folder_id, content_hash);
 
-    -- The exact RFC 822 bytes of every message; kept even when parsing fails.
+    -- Counts per folder, whoever changes messages (ingest, flag sync, local delete, move).
+    CREATE TRIGGER messages_count_insert AFTER INSERT ON messages WHEN new.deleted_locally = 0 BEGIN
+      UPDATE folders SET total_count = total_count + 1, unread_count = unread_count + (new.seen = 0),
+        offline_count = offline_count + (new.body_status = 'full') WHERE id = new.folder_id;
+    END;
+    CREATE TRIGGER messages_count_delete AFTER DELETE ON messages WHEN old.deleted_locally = 0 BEGIN
+      UPDATE folders SET total_count = total_count - 1, unread_count = unread_count - (old.seen = 0),
+        offline_count = offline_count - (old.body_status = 'full') WHERE id = old.folder_id;
+    END;
+    CREATE TRIGGER messages_count_update AFTER UPDATE OF folder_id, seen, deleted_locally, body_status ON messages BEGIN
+      UPDATE folders SET total_count = total_count - 1, unread_count = unread_count - (old.seen = 0),
+        offline_count = offline_count - (old.body_status = 'full') WHERE id = old.folder_id AND old.deleted_locally = 0;
+      UPDATE folders SET total_count = total_count + 1, unread_count = unread_count + (new.seen = 0),
+        offline_count = offline_count + (new.body_status = 'full') WHERE id = new.folder_id AND new.deleted_locally = 0;
+    END;
+
+    -- The exact RFC 822 bytes of every message, kept even when parsing fails. Large messages are split
+    -- into chunks (seq 0, 1, ...) so neither writing nor reading one needs it whole in memory; each chunk
+    -- is stored as is or deflated (zlib), which inflates back to the same bytes (store/message-sources.ts).
     CREATE TABLE message_sources (
-      message_id  INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+      message_id  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+      seq         INTEGER NOT NULL DEFAULT 0,
       compression TEXT NOT NULL DEFAULT 'none' CHECK (compression IN ('none', 'deflate')),
-      raw         BLOB NOT NULL
+      raw         BLOB NOT NULL,
+      PRIMARY KEY (message_id, seq)
     ) STRICT;
 
     CREATE TABLE attachments (
@@ -134,10 +176,11 @@ export function up(db: BetterSqlite3.Database): void {
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX pending_op_messages_message ON pending_op_messages (message_id);
 
-    -- Full-text index; rowid = messages.id. CJK runs are split into single characters before indexing
-    -- and querying (store/search), so unicode61 finds them as phrases.
+    -- Full-text index; rowid = messages.id. CJK runs are split into single characters (joined by
+    -- U+200B, which unicode61 treats as a separator) before indexing and querying (store/search-text.ts),
+    -- so a CJK word is found as a phrase of characters.
     CREATE VIRTUAL TABLE message_search USING fts5 (
-      subject, addresses, body, attachments,
+      subject, sender, recipients, body, attachments,
       tokenize = 'unicode61 remove_diacritics 2'
     );
     CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN

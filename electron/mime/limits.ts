@@ -1,0 +1,16 @@
+/** Size limits of MIME parsing, each with the reason for it. */
+
+/** Characters of body text handed to the full-text index: enough for any real letter, bounded for a 50 MB log paste. */
+export const MAX_INDEXED_TEXT_CHARS = 1_000_000;
+
+/** Characters of the list snippet: one or two lines of the message list. */
+export const SNIPPET_CHARS = 200;
+
+/** HTML longer than this is not converted to text by mailparser (its converter is slow on huge HTML); the index then gets the text parts only. */
+export const MAX_HTML_TO_TEXT_CHARS = 4_000_000;
+
+/** Bytes of header read by the fallback parser when mailparser fails: a header block is rarely past a few KB. */
+export const FALLBACK_HEADER_BYTES = 4 * 1024 * 1024;
+
+/** Bytes read from a file source per read(): large enough to be fast, small enough to keep memory flat. */
+export const READ_CHUNK_BYTES = 1024 * 1024;

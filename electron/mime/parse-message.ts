@@ -1,0 +1,273 @@
+import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { MailParser, type AddressObject, type AttachmentStream, type HeaderLines, type Headers, type MessageText } from 'mailparser';
+import { decodeWords, fallbackAddresses, headerEnd, readFallbackHeaders } from './fallback-headers';
+import { FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SNIPPET_CHARS } from './limits';
+import type { MessageSource } from './message-source';
+
+export type { MessageSource } from './message-source';
+
+export interface ParsedAddress {
+  name: string;
+  address: string;
+}
+export interface ParsedAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  inline: boolean;
+}
+export interface ParsedMessage {
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  subject: string;
+  from: ParsedAddress | null;
+  to: ParsedAddress[];
+  cc: ParsedAddress[];
+  bcc: ParsedAddress[];
+  replyTo: ParsedAddress[];
+  date: Date | null;
+  text: string | null;
+  html: string | null;
+  snippet: string;
+  attachments: ParsedAttachment[];
+  parseStatus: 'ok' | 'failed';
+}
+
+/** Everything the streaming parser yields for one message; parse-message and read-message build on it. */
+export interface ParserOutput {
+  headers: Headers;
+  headerLines: HeaderLines;
+  text: string | null;
+  html: string | null;
+  attachments: Array<ParsedAttachment & { partId: string | null }>;
+}
+
+/**
+ * Parses a message for the store. Never throws for bad mail: a message mailparser cannot parse (or one
+ * with no header at all) comes back with parseStatus 'failed' and whatever headers could be read.
+ * Uses mailparser's streaming MailParser (not simpleParser), and drains attachments without keeping
+ * them, so a 50 MB message costs little more than its text parts.
+ */
+export async function parseMessage(source: MessageSource): Promise<ParsedMessage> {
+  let output: ParserOutput;
+  try {
+    output = await runParser(source);
+  } catch {
+    return fallbackParse(source);
+  }
+  // No header field at all (RFC 5322 §2.2: name ":" value): not a message mailparser understood.
+  if (!output.headerLines.some((l) => /^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(l.line))) return fallbackParse(source);
+  return fromParserOutput(output);
+}
+
+/** Opens the raw bytes as a stream. */
+export function openSource(source: MessageSource): Readable {
+  return source.kind === 'buffer' ? Readable.from([source.bytes]) : createReadStream(source.path);
+}
+
+/**
+ * Runs MailParser over the source. `onAttachment` may consume an attachment's content (getAttachment);
+ * by default the content is drained and only its size is kept.
+ */
+export function runParser(
+  source: MessageSource,
+  onAttachment?: (attachment: AttachmentStream, index: number) => boolean,
+): Promise<ParserOutput> {
+  return new Promise((resolve, reject) => {
+    const parser = new MailParser({
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      skipTextLinks: true,
+      checksumAlgo: false,
+      maxHtmlLengthToParse: MAX_HTML_TO_TEXT_CHARS,
+    });
+    const input = openSource(source);
+    const out: ParserOutput = { headers: new Map(), headerLines: [], text: null, html: null, attachments: [] };
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      input.destroy();
+      parser.destroy();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    parser.on('headers', (headers: Headers) => {
+      out.headers = headers;
+    });
+    parser.on('headerLines', (lines: HeaderLines) => {
+      out.headerLines = lines;
+    });
+    parser.on('data', (data: AttachmentStream | MessageText) => {
+      if (data.type === 'text') {
+        out.text = data.text ?? null;
+        out.html = data.html ?? null;
+        return;
+      }
+      const index = out.attachments.length;
+      const entry = {
+        filename: data.filename ?? '',
+        contentType: data.contentType || 'application/octet-stream',
+        size: 0,
+        contentId: data.cid ?? null,
+        inline: data.contentDisposition === 'inline' || data.related === true,
+        partId: data.partId,
+      };
+      out.attachments.push(entry);
+      const taken = onAttachment?.(data, index) ?? false;
+      if (!taken) {
+        data.content.on('data', (chunk: Buffer) => {
+          entry.size += chunk.length;
+        });
+        data.content.on('end', () => data.release?.());
+        data.content.on('error', fail);
+      } else {
+        data.content.on('end', () => data.release?.());
+      }
+    });
+    parser.on('error', fail);
+    input.on('error', fail);
+    parser.on('end', () => {
+      if (!failed) resolve(out);
+    });
+    input.pipe(parser);
+  });
+}
+
+export function fromParserOutput(output: ParserOutput): ParsedMessage {
+  const { headers, headerLines } = output;
+  const text = output.text;
+  return {
+    messageId: cleanId(stringHeader(headers.get('message-id'))),
+    inReplyTo: firstId(stringHeader(headers.get('in-reply-to'))),
+    references: referencesOf(headers.get('references')),
+    subject: stringHeader(headers.get('subject')) ?? '',
+    from: addressesOf(headers.get('from'))[0] ?? null,
+    to: addressesOf(headers.get('to')),
+    cc: addressesOf(headers.get('cc')),
+    bcc: addressesOf(headers.get('bcc')),
+    replyTo: addressesOf(headers.get('reply-to')),
+    date: dateOf(headerLines),
+    text,
+    html: output.html,
+    snippet: snippetOf(text),
+    attachments: output.attachments.map(({ partId: _partId, ...a }) => a),
+    parseStatus: 'ok',
+  };
+}
+
+/** Best effort for a message mailparser refused: the header block read by hand, no body structure. */
+export function fallbackParse(source: MessageSource): ParsedMessage {
+  const head = readHead(source);
+  const fields = readFallbackHeaders(head);
+  const from = fallbackAddresses(fields.get('from'));
+  const rawDate = fields.get('date');
+  const date = rawDate ? new Date(rawDate) : null;
+  const body = bodyTextOf(head, fields.lines.length > 0);
+  return {
+    messageId: cleanId(fields.get('message-id')),
+    inReplyTo: firstId(fields.get('in-reply-to')),
+    references: splitIds(fields.get('references')),
+    subject: fields.get('subject') ?? '',
+    from: from[0] ?? null,
+    to: fallbackAddresses(fields.get('to')),
+    cc: fallbackAddresses(fields.get('cc')),
+    bcc: fallbackAddresses(fields.get('bcc')),
+    replyTo: fallbackAddresses(fields.get('reply-to')),
+    date: date && !Number.isNaN(date.getTime()) ? date : null,
+    text: body,
+    html: null,
+    snippet: snippetOf(body),
+    attachments: [],
+    parseStatus: 'failed',
+  };
+}
+
+/** The first bytes of the source: enough for any header block a real mailer writes. */
+function readHead(source: MessageSource): Buffer {
+  if (source.kind === 'buffer') return source.bytes.subarray(0, FALLBACK_HEADER_BYTES);
+  const fd = openSync(source.path, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.min(source.size, FALLBACK_HEADER_BYTES));
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whatever printable text follows the header block, so an unparsable message is still searchable by it. */
+function bodyTextOf(head: Buffer, hasHeader: boolean): string | null {
+  const end = headerEnd(head);
+  const start = !hasHeader ? 0 : end >= head.length ? -1 : end + (head[end] === 0x0d ? 4 : 2);
+  if (start < 0) return null;
+  const text = head
+    .subarray(start, start + 64 * 1024)
+    .toString('utf8')
+    .replace(/[^\p{L}\p{N}\p{P}\p{S}\s]+/gu, ' ');
+  return text.trim() ? text : null;
+}
+
+function stringHeader(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+  return null;
+}
+
+function addressesOf(value: unknown): ParsedAddress[] {
+  if (!value) return [];
+  const objects = (Array.isArray(value) ? value : [value]) as AddressObject[];
+  const out: ParsedAddress[] = [];
+  const visit = (entries: AddressObject['value']) => {
+    for (const entry of entries ?? []) {
+      if (entry.group) visit(entry.group);
+      else if (entry.address || entry.name) out.push({ name: decodeWords(entry.name ?? ''), address: entry.address ?? '' });
+    }
+  };
+  for (const object of objects) if (object && typeof object === 'object') visit(object.value);
+  return out;
+}
+
+/**
+ * mailparser turns an unparsable Date header into "now", which would sort an undated message as
+ * today's. Read the raw header instead and give null when it is not a date.
+ */
+function dateOf(lines: HeaderLines): Date | null {
+  const line = lines.find((l) => l.key === 'date');
+  if (!line) return null;
+  const raw = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  const date = new Date(raw);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function referencesOf(value: unknown): string[] {
+  if (typeof value === 'string') return splitIds(value);
+  if (Array.isArray(value)) return value.flatMap((v) => (typeof v === 'string' ? splitIds(v) : []));
+  return [];
+}
+
+/** Message-IDs in angle brackets (RFC 5322 §3.6.4); a bare token when a mailer forgot the brackets. */
+function splitIds(value: string | null): string[] {
+  if (!value) return [];
+  const bracketed = value.match(/<[^<>\s]+>/g);
+  if (bracketed) return bracketed;
+  return value.split(/[\s,]+/).filter(Boolean).map((id) => `<${id}>`);
+}
+
+function firstId(value: string | null): string | null {
+  return splitIds(value)[0] ?? null;
+}
+
+function cleanId(value: string | null): string | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (!trimmed) return null;
+  return firstId(trimmed) ?? trimmed;
+}
+
+export function snippetOf(text: string | null): string {
+  if (!text) return '';
+  return text.slice(0, SNIPPET_CHARS * 4).replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
+}

@@ -1,0 +1,269 @@
+import type { ParsedAddress, ParsedMessage } from '../mime/parse-message';
+import { MAX_INDEXED_TEXT_CHARS } from '../mime/limits';
+import { splitCjk } from '../mime/search-text';
+import { HomingError } from '../../shared/errors';
+import { prepare, type WriteDb } from './db';
+import { hashSource, writeSource } from './message-sources';
+import type { MessageSource } from './message-source';
+import { assignThread } from './threads';
+import type { ChangeRecorder } from './write-transaction';
+
+export type SyncKey =
+  | { kind: 'imap'; uidvalidity: number; uid: number }
+  | { kind: 'pop3'; uidl: string }
+  /** Import and local folders: deduplicated by content hash within the folder. */
+  | { kind: 'local' };
+
+export interface IngestInput {
+  accountId: string;
+  folderId: number;
+  key: SyncKey;
+  /** The full message, or only the header block (+ first lines) when bodyStatus is not 'full'. */
+  source: MessageSource;
+  /** From parseMessage(source), computed before the transaction. */
+  parsed: ParsedMessage;
+  /** IMAP flags incl. \Seen \Flagged \Answered \Draft and keywords. */
+  flags?: string[];
+  internalDate?: Date | null;
+  modseq?: number | null;
+  /** Default 'full'. */
+  bodyStatus?: 'full' | 'headers' | 'partial';
+  /** The mbox "From " line an imported message came with (written back by export). */
+  mboxFrom?: string | null;
+}
+
+export interface IngestResult {
+  messageId: number;
+  inserted: boolean;
+  upgraded: boolean;
+}
+
+interface ExistingRow {
+  id: number;
+  body_status: 'full' | 'headers' | 'partial';
+  thread_id: number | null;
+}
+
+/**
+ * Stores one message. Synchronous; call inside writeTransaction(). Idempotent by key: the same key
+ * again inserts nothing (inserted=false), except that a 'full' source replaces a stored 'headers' or
+ * 'partial' one (upgraded=true). Writes messages, message_sources (exact bytes), attachments,
+ * addresses, threads and the full-text row, and records the change.
+ */
+export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: IngestInput): IngestResult {
+  const bodyStatus = input.bodyStatus ?? 'full';
+  const { hash, size } = hashSource(input.source);
+  const existing = findExisting(db, input, hash);
+  if (existing) {
+    if (bodyStatus !== 'full' || existing.body_status === 'full') {
+      return { messageId: existing.id, inserted: false, upgraded: false };
+    }
+    upgrade(db, existing, input, hash, size);
+    changes.message(input.accountId, input.folderId, existing.id);
+    return { messageId: existing.id, inserted: false, upgraded: true };
+  }
+
+  const { parsed } = input;
+  const flags = readFlags(input.flags ?? []);
+  const now = Date.now();
+  const headerDate = parsed.date?.getTime() ?? null;
+  const internalDate = input.internalDate?.getTime() ?? null;
+  const dateKnown = headerDate !== null || internalDate !== null;
+  const date = headerDate ?? internalDate ?? now;
+  const threadId = assignThread(db, {
+    accountId: input.accountId,
+    messageId: parsed.messageId,
+    inReplyTo: parsed.inReplyTo,
+    references: parsed.references,
+    subject: parsed.subject,
+    date,
+  });
+  const key = input.key;
+  const info = prepare(
+    db,
+    `INSERT INTO messages (account_id, folder_id, uidvalidity, uid, uidl, message_id, in_reply_to, refs, subject,
+       from_name, from_address, to_json, cc_json, date, date_known, internal_date, seen, flagged, answered, draft, keywords,
+       modseq, size, has_attachments, thread_id, snippet, parse_status, body_status, content_hash, mbox_from, added_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    input.accountId,
+    input.folderId,
+    key.kind === 'imap' ? key.uidvalidity : null,
+    key.kind === 'imap' ? key.uid : null,
+    key.kind === 'pop3' ? key.uidl : null,
+    parsed.messageId,
+    parsed.inReplyTo,
+    JSON.stringify(parsed.references),
+    parsed.subject,
+    parsed.from?.name ?? null,
+    parsed.from?.address ?? null,
+    JSON.stringify(parsed.to.map(plainAddress)),
+    JSON.stringify(parsed.cc.map(plainAddress)),
+    date,
+    dateKnown ? 1 : 0,
+    internalDate,
+    flags.seen,
+    flags.flagged,
+    flags.answered,
+    flags.draft,
+    JSON.stringify(flags.keywords),
+    input.modseq ?? null,
+    size,
+    hasRealAttachments(parsed) ? 1 : 0,
+    threadId,
+    parsed.snippet,
+    parsed.parseStatus,
+    bodyStatus,
+    hash,
+    input.mboxFrom ?? null,
+    now,
+  );
+  const messageId = Number(info.lastInsertRowid);
+  writeSource(db, messageId, input.source);
+  writeAttachments(db, messageId, parsed);
+  writeSearchRow(db, messageId, parsed);
+  rememberAddresses(db, parsed, date);
+  changes.message(input.accountId, input.folderId, messageId);
+  return { messageId, inserted: true, upgraded: false };
+}
+
+function findExisting(db: WriteDb, input: IngestInput, hash: string): ExistingRow | undefined {
+  const { key } = input;
+  if (key.kind === 'imap') {
+    return prepare<[number, number, number], ExistingRow>(
+      db,
+      'SELECT id, body_status, thread_id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?',
+    ).get(input.folderId, key.uidvalidity, key.uid);
+  }
+  if (key.kind === 'pop3') {
+    return prepare<[string, string], ExistingRow>(db, 'SELECT id, body_status, thread_id FROM messages WHERE account_id = ? AND uidl = ?').get(
+      input.accountId,
+      key.uidl,
+    );
+  }
+  return prepare<[number, string], ExistingRow>(
+    db,
+    'SELECT id, body_status, thread_id FROM messages WHERE folder_id = ? AND content_hash = ? LIMIT 1',
+  ).get(input.folderId, hash);
+}
+
+/** A full source arrived for a message stored as headers only or partial: replace the derived fields too. */
+function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: string, size: number): void {
+  const { parsed } = input;
+  prepare(
+    db,
+    `UPDATE messages SET size = ?, content_hash = ?, body_status = 'full', snippet = ?, has_attachments = ?, parse_status = ?,
+       subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?
+     WHERE id = ?`,
+  ).run(
+    size,
+    hash,
+    parsed.snippet,
+    hasRealAttachments(parsed) ? 1 : 0,
+    parsed.parseStatus,
+    parsed.subject,
+    parsed.from?.name ?? null,
+    parsed.from?.address ?? null,
+    JSON.stringify(parsed.to.map(plainAddress)),
+    JSON.stringify(parsed.cc.map(plainAddress)),
+    existing.id,
+  );
+  writeSource(db, existing.id, input.source);
+  prepare<[number]>(db, 'DELETE FROM attachments WHERE message_id = ?').run(existing.id);
+  writeAttachments(db, existing.id, parsed);
+  prepare<[number]>(db, 'DELETE FROM message_search WHERE rowid = ?').run(existing.id);
+  writeSearchRow(db, existing.id, parsed);
+}
+
+function writeAttachments(db: WriteDb, messageId: number, parsed: ParsedMessage): void {
+  const insert = prepare(
+    db,
+    `INSERT INTO attachments (message_id, part_index, filename, content_type, size, content_id, inline) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  parsed.attachments.forEach((a, index) => {
+    insert.run(messageId, index, a.filename, a.contentType, a.size, a.contentId, a.inline ? 1 : 0);
+  });
+}
+
+/** Inline images referenced from the HTML are parts, not what a person calls an attachment. */
+function hasRealAttachments(parsed: ParsedMessage): boolean {
+  return parsed.attachments.some((a) => !(a.inline && a.contentId));
+}
+
+function writeSearchRow(db: WriteDb, messageId: number, parsed: ParsedMessage): void {
+  const body = (parsed.text ?? '').slice(0, MAX_INDEXED_TEXT_CHARS);
+  prepare(db, 'INSERT INTO message_search (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)').run(
+    messageId,
+    splitCjk(parsed.subject),
+    splitCjk(addressText(parsed.from ? [parsed.from] : [])),
+    splitCjk(addressText([...parsed.to, ...parsed.cc, ...parsed.bcc])),
+    splitCjk(body),
+    splitCjk(parsed.attachments.map((a) => a.filename).filter(Boolean).join('\n')),
+  );
+}
+
+function addressText(list: ParsedAddress[]): string {
+  return list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
+}
+
+function plainAddress(a: ParsedAddress): ParsedAddress {
+  return { name: a.name, address: a.address };
+}
+
+/** People seen in mail: the sender and recipients, with the latest display name. */
+function rememberAddresses(db: WriteDb, parsed: ParsedMessage, date: number): void {
+  const upsert = prepare<[string, string | null, number]>(
+    db,
+    `INSERT INTO addresses (address, name, last_seen) VALUES (?, ?, ?)
+     ON CONFLICT (address) DO UPDATE SET
+       name = CASE WHEN excluded.last_seen >= coalesce(last_seen, 0) AND excluded.name IS NOT NULL THEN excluded.name ELSE name END,
+       last_seen = max(coalesce(last_seen, 0), excluded.last_seen)`,
+  );
+  const seen = new Set<string>();
+  for (const a of [...(parsed.from ? [parsed.from] : []), ...parsed.to, ...parsed.cc]) {
+    const address = a.address.trim();
+    if (!address || address.length > 320 || seen.has(address.toLowerCase())) continue;
+    seen.add(address.toLowerCase());
+    upsert.run(address, a.name || null, date);
+  }
+}
+
+export interface FlagColumns {
+  seen: number;
+  flagged: number;
+  answered: number;
+  draft: number;
+  keywords: string[];
+}
+
+/** IMAP system flags (RFC 3501 §2.3.2) to columns; keywords kept as given; \Recent is session state, not stored. */
+export function readFlags(flags: string[]): FlagColumns {
+  const out: FlagColumns = { seen: 0, flagged: 0, answered: 0, draft: 0, keywords: [] };
+  for (const flag of flags) {
+    switch (flag.toLowerCase()) {
+      case '\\seen':
+        out.seen = 1;
+        break;
+      case '\\flagged':
+        out.flagged = 1;
+        break;
+      case '\\answered':
+        out.answered = 1;
+        break;
+      case '\\draft':
+        out.draft = 1;
+        break;
+      case '\\recent':
+        break;
+      default:
+        if (!out.keywords.includes(flag)) out.keywords.push(flag);
+    }
+  }
+  return out;
+}
+
+/** Throws NOT_FOUND unless the folder exists and belongs to the account. */
+export function assertFolderOf(db: WriteDb, accountId: string, folderId: number): void {
+  const row = prepare<[number], { account_id: string }>(db, 'SELECT account_id FROM folders WHERE id = ?').get(folderId);
+  if (!row || row.account_id !== accountId) throw new HomingError('NOT_FOUND', `No folder ${folderId} in account ${accountId}.`);
+}

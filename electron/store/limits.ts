@@ -1,0 +1,25 @@
+/** Limits of the store, each with the reason for it. */
+
+/** Raw source chunk size: a 50 MB message is written and read 1 MB at a time, never held whole. */
+export const SOURCE_CHUNK_BYTES = 1024 * 1024;
+
+/** A chunk is stored deflated only when that saves at least this fraction (JPEG/ZIP attachments do not shrink). */
+export const MIN_COMPRESSION_SAVING = 0.1;
+
+/** Replies without a usable References header join a thread with the same subject only this close in time. */
+export const THREAD_SUBJECT_WINDOW_MS = 30 * 24 * 3600 * 1000;
+
+/** References kept per message for threading: long threads carry hundreds, the last ones are what matter (RFC 5322 §3.6.4). */
+export const MAX_THREAD_REFERENCES = 50;
+
+/** Messages parsed ahead and committed together during import: fewer commits, bounded memory. */
+export const IMPORT_BATCH_MESSAGES = 200;
+
+/** Bytes of parsed input held by one import batch before it is committed, whatever the message count. */
+export const IMPORT_BATCH_BYTES = 32 * 1024 * 1024;
+
+/** Messages read per step while exporting a folder, so the main thread yields between steps. */
+export const EXPORT_BATCH_MESSAGES = 200;
+
+/** Largest page a keyset listing hands out (the contract also caps `limit`). */
+export const MAX_PAGE = 1000;

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { HomingError } from '../../shared/errors';
+import { prepare, type ReadDb, type WriteDb } from './db';
+import { MIN_COMPRESSION_SAVING, SOURCE_CHUNK_BYTES } from './limits';
+import type { MessageSource } from './message-source';
+
+/** Calls `visit` with the source's bytes in chunks of SOURCE_CHUNK_BYTES, reading a file source a chunk at a time. */
+export function forEachChunk(source: MessageSource, visit: (chunk: Buffer, seq: number) => void): void {
+  if (source.kind === 'buffer') {
+    const { bytes } = source;
+    if (bytes.length === 0) visit(bytes, 0);
+    for (let offset = 0, seq = 0; offset < bytes.length; offset += SOURCE_CHUNK_BYTES, seq++) {
+      visit(bytes.subarray(offset, offset + SOURCE_CHUNK_BYTES), seq);
+    }
+    return;
+  }
+  let fd: number;
+  try {
+    fd = openSync(source.path, 'r');
+  } catch (error) {
+    throw new HomingError('IO_ERROR', `Could not read the downloaded message at ${source.path}.`, { path: source.path }, { cause: error });
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(SOURCE_CHUNK_BYTES);
+    let seq = 0;
+    let total = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      visit(buffer.subarray(0, read), seq++);
+      total += read;
+    }
+    if (seq === 0) visit(Buffer.alloc(0), 0);
+    if (total !== source.size) {
+      throw new HomingError('IO_ERROR', `The downloaded message at ${source.path} has ${total} bytes, expected ${source.size}.`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** SHA-256 (hex) and size of the raw bytes. */
+export function hashSource(source: MessageSource): { hash: string; size: number } {
+  const hash = createHash('sha256');
+  let size = 0;
+  forEachChunk(source, (chunk) => {
+    hash.update(chunk);
+    size += chunk.length;
+  });
+  return { hash: hash.digest('hex'), size };
+}
+
+/** Stores the exact bytes (replacing any earlier, shorter source of the same message). Call inside a transaction. */
+export function writeSource(db: WriteDb, messageId: number, source: MessageSource): void {
+  prepare<[number]>(db, 'DELETE FROM message_sources WHERE message_id = ?').run(messageId);
+  const insert = prepare<[number, number, string, Buffer]>(
+    db,
+    'INSERT INTO message_sources (message_id, seq, compression, raw) VALUES (?, ?, ?, ?)',
+  );
+  forEachChunk(source, (chunk, seq) => {
+    // deflate is lossless: inflating gives back exactly these bytes (checked by the round-trip tests).
+    const deflated = chunk.length > 256 ? deflateSync(chunk) : null;
+    if (deflated && deflated.length <= chunk.length * (1 - MIN_COMPRESSION_SAVING)) insert.run(messageId, seq, 'deflate', deflated);
+    else insert.run(messageId, seq, 'none', Buffer.from(chunk));
+  });
+}
+
+interface ChunkRow {
+  compression: 'none' | 'deflate';
+  raw: Buffer;
+}
+
+/** The stored bytes chunk by chunk, in order (a large message never sits in memory whole). */
+export function* sourceChunks(db: ReadDb, messageId: number): Generator<Buffer> {
+  const count = prepare<[number], { n: number }>(db, 'SELECT count(*) AS n FROM message_sources WHERE message_id = ?').get(messageId)?.n ?? 0;
+  if (count === 0) throw new HomingError('NOT_FOUND', `No stored source for message ${messageId}.`);
+  const chunk = prepare<[number, number], ChunkRow>(db, 'SELECT compression, raw FROM message_sources WHERE message_id = ? AND seq = ?');
+  for (let seq = 0; seq < count; seq++) {
+    const row = chunk.get(messageId, seq);
+    if (!row) throw new HomingError('DATABASE_CORRUPT', `Message ${messageId} is missing part ${seq} of its source.`);
+    yield row.compression === 'deflate' ? inflateSync(row.raw) : row.raw;
+  }
+}
+
+/** The whole stored source in one Buffer (for ordinary sizes; large ones should use sourceChunks). */
+export function readSource(db: ReadDb, messageId: number): Buffer {
+  return Buffer.concat([...sourceChunks(db, messageId)]);
+}
+
+export function hasSource(db: ReadDb, messageId: number): boolean {
+  return prepare<[number], { x: number }>(db, 'SELECT 1 AS x FROM message_sources WHERE message_id = ? LIMIT 1').get(messageId) !== undefined;
+}
