@@ -3,7 +3,7 @@ import { listAccounts } from '../store/accounts';
 import type { QueryContext } from './query-context';
 import { notBuilt } from '../not-built';
 
-type AccountQueries = 'listAccounts' | 'autoconfigAccount' | 'testConnection';
+type AccountQueries = 'listAccounts' | 'autoconfigAccount' | 'testConnection' | 'getCredentialStoreInfo';
 
 export function createAccountQueries(ctx: QueryContext): MethodHandlers<AccountQueries> {
   return {
@@ -12,5 +12,8 @@ export function createAccountQueries(ctx: QueryContext): MethodHandlers<AccountQ
     },
     autoconfigAccount: notBuilt('autoconfigAccount'),
     testConnection: notBuilt('testConnection'),
+    async getCredentialStoreInfo() {
+      return { description: ctx.vault.description, weakness: ctx.vault.weakness };
+    },
   };
 }

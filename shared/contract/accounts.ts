@@ -87,10 +87,20 @@ export type ServerSettings = z.infer<typeof serverSettingsSchema>;
 export const candidateSources = ['autoconfig', 'well-known', 'ispdb', 'mx', 'srv', 'guess'] as const;
 export type CandidateSource = (typeof candidateSources)[number];
 
+/**
+ * How the user name is formed from the address, as autoconfig files write it: `%EMAILADDRESS%` (the whole
+ * address, what most hosting providers expect), `%EMAILLOCALPART%` (the part before the @), or a fixed name.
+ */
+export type UsernameForm = '%EMAILADDRESS%' | '%EMAILLOCALPART%' | 'other';
+
 export interface ServerCandidate extends ServerSettings {
   source: CandidateSource;
   /** True when a guess was confirmed by connecting and reading capabilities. */
   probed: boolean;
+  /** How `username` was formed (it is already filled in for this address). */
+  usernameForm?: UsernameForm;
+  /** Where the settings were read (a URL, a DNS name), for the curious and for support. */
+  foundAt?: string;
 }
 
 export interface AutoconfigResult {
@@ -110,6 +120,42 @@ export interface CertificateInfo {
   fingerprint256: string;
   /** DNS names and IP addresses the certificate covers. */
   altNames: string[];
+}
+
+/**
+ * What a person can do about a failed connection test: the `fix` field in the error's `detail` (the UI
+ * offers the matching action; `detail.hint` says it in words).
+ * - `check-hostname` DNS_NOT_FOUND: the server name is misspelt or does not exist.
+ * - `check-port` CONNECTION_REFUSED: nothing listens on that port.
+ * - `check-network` TIMEOUT, CONNECTION_LOST: a firewall, a dead network, a server that is down.
+ * - `switch-security` TLS_WRONG_PORT: `detail.suggested` is `{port, security}` that matches what the port speaks.
+ * - `use-certificate-hostname` TLS_CERT_HOSTNAME: connect to one of `detail.suggestedHosts` instead (verified normally).
+ * - `trust-certificate` TLS_CERT_UNTRUSTED, TLS_CERT_EXPIRED, TLS_CERT_CHANGED: pin `detail.certificate.fingerprint256`.
+ * - `check-password` AUTH_FAILED: the user name or password is wrong, or the provider wants an app password.
+ * - `use-encryption` AUTH_PLAINTEXT_REFUSED: choose SSL/TLS or STARTTLS.
+ * - `wait-and-retry` MAILBOX_LOCKED: another program holds the mailbox.
+ * - `check-settings` anything else the server refused or said that made no sense.
+ */
+export const connectionFixes = [
+  'check-hostname',
+  'check-port',
+  'check-network',
+  'switch-security',
+  'use-certificate-hostname',
+  'trust-certificate',
+  'check-password',
+  'use-encryption',
+  'wait-and-retry',
+  'check-settings',
+] as const;
+export type ConnectionFix = (typeof connectionFixes)[number];
+
+/** Where passwords are kept on this computer, and whether that is weaker than it should be. */
+export interface CredentialStoreInfo {
+  /** e.g. `safeStorage (gnome_libsecret)` or `file (mode 0600)`. */
+  description: string;
+  /** Set when the store only obscures passwords (safeStorage's `basic_text` backend on Linux): warn the user. */
+  weakness: string | null;
 }
 
 export type ConnectionTestResult =
@@ -159,6 +205,8 @@ export const accountMethods = {
       trustedFingerprint: fingerprintSchema.nullable().optional(),
     }),
   ).returns<ConnectionTestResult>(),
+  /** Where passwords are kept, so the settings dialog can warn when the store is weak. */
+  getCredentialStoreInfo: query(z.strictObject({})).returns<CredentialStoreInfo>(),
 };
 
 export const accountEvents = {
