@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { accountEvents, accountMethods } from './contract/accounts';
 import { appMethods } from './contract/app';
 import type { EventSpec, MethodSpec } from './contract/define';
+import { desktopEvents } from './contract/desktop';
 import { messageEvents, messageMethods } from './contract/messages';
 import { syncEvents, syncMethods } from './contract/sync';
 import type { Envelope } from './errors';
@@ -13,7 +14,8 @@ import type { Envelope } from './errors';
  */
 export const contract = {
   methods: { ...appMethods, ...accountMethods, ...messageMethods, ...syncMethods },
-  events: { ...accountEvents, ...messageEvents, ...syncEvents },
+  // desktopEvents come from the Electron shell itself (menu, notifications), never from MailService.
+  events: { ...accountEvents, ...messageEvents, ...syncEvents, ...desktopEvents },
 } as const;
 
 type Methods = typeof contract.methods;
