@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { finished } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { HomingError } from '../../../shared/errors';
+import type { MessageSource } from '../../store/message-source';
+import type { BodyConsumer } from './response-reader';
+
+/**
+ * Collects the body of a listing (CAPA, UIDL, LIST) as text lines. Decoded with one StringDecoder across
+ * segments, so a multi-byte character split between reads stays whole.
+ */
+export class LinesSink implements BodyConsumer {
+  private readonly decoder = new StringDecoder('utf8');
+  private text = '';
+  private done = false;
+
+  write(segment: Buffer): boolean {
+    this.text += this.decoder.write(segment);
+    return true;
+  }
+
+  drained(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  end(): void {
+    this.text += this.decoder.end();
+    this.done = true;
+  }
+
+  abort(): void {
+    this.text = '';
+  }
+
+  /** The lines without their endings (empty lines dropped: no listing has a meaningful one). */
+  lines(): string[] {
+    if (!this.done) throw new HomingError('INTERNAL', 'A POP3 listing was read before it ended.');
+    return this.text.split(/\r?\n/).filter((line) => line.length > 0);
+  }
+}
+
+export interface MessageSinkOptions {
+  /** Past this many bytes the message goes to a temp file instead of memory. */
+  spillBytes: number;
+  /** Where temp files go (created if missing); the caller deletes a file source after storing it. */
+  tempDir: string;
+}
+
+/**
+ * Collects one message (RETR or TOP): in memory while small, then streamed to a temp file, so memory stays
+ * bounded whatever the size. `source()` resolves once every byte is in memory or flushed to the file; an
+ * aborted download leaves no file behind.
+ */
+export class MessageSink implements BodyConsumer {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private file: { path: string; stream: WriteStream; failed: Error | null } | null = null;
+  private settled = false;
+  private resolveSource!: (source: MessageSource) => void;
+  private rejectSource!: (error: HomingError) => void;
+  readonly source: Promise<MessageSource>;
+
+  constructor(private readonly options: MessageSinkOptions) {
+    this.source = new Promise((resolve, reject) => {
+      this.resolveSource = resolve;
+      this.rejectSource = reject;
+    });
+    // A rejected download is handled by whoever awaits the command; do not report it twice.
+    this.source.catch(() => undefined);
+  }
+
+  write(segment: Buffer): boolean {
+    this.size += segment.length;
+    if (!this.file) {
+      this.chunks.push(segment);
+      if (this.size <= this.options.spillBytes) return true;
+      this.openFile();
+      return true;
+    }
+    return this.file.stream.write(segment);
+  }
+
+  drained(): Promise<void> {
+    const stream = this.file?.stream;
+    if (!stream || !stream.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        resolve();
+      };
+      stream.on('drain', done).on('close', done);
+    });
+  }
+
+  end(): void {
+    if (this.settled) return;
+    if (!this.file) {
+      this.settled = true;
+      this.resolveSource({ kind: 'buffer', bytes: this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size) });
+      this.chunks = [];
+      return;
+    }
+    const file = this.file;
+    file.stream.end();
+    finished(file.stream, (error) => {
+      if (this.settled) return;
+      this.settled = true;
+      file.failed ??= error ?? null;
+      if (file.failed) {
+        rmSync(file.path, { force: true });
+        this.rejectSource(new HomingError('IO_ERROR', `A downloaded message could not be written to ${file.path}: ${file.failed.message}`));
+      } else {
+        this.resolveSource({ kind: 'file', path: file.path, size: this.size });
+      }
+    });
+  }
+
+  abort(error: HomingError): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.chunks = [];
+    if (this.file) {
+      const { path, stream } = this.file;
+      stream.destroy();
+      // The stream may still hold an open descriptor for a moment; remove the file once it is closed.
+      stream.once('close', () => rmSync(path, { force: true }));
+      rmSync(path, { force: true });
+    }
+    this.rejectSource(error);
+  }
+
+  private openFile(): void {
+    mkdirSync(this.options.tempDir, { recursive: true });
+    const path = join(this.options.tempDir, `pop3-${process.pid}-${randomBytes(8).toString('hex')}.eml`);
+    const stream = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
+    const file: { path: string; stream: WriteStream; failed: Error | null } = { path, stream, failed: null };
+    stream.on('error', (error) => {
+      file.failed = error;
+    });
+    this.file = file;
+    for (const chunk of this.chunks) stream.write(chunk);
+    this.chunks = [];
+  }
+}

@@ -1,0 +1,32 @@
+import { LinesSink } from '../body-sinks';
+import type { Pop3Command } from '../command';
+import { POP3_LIMITS } from '../limits';
+import { malformedReply, replyError } from '../pop3-errors';
+
+export interface ListEntry {
+  msgno: number;
+  /** Octets as the server counts them (RFC 1939 §5: with CRLF line endings, before stuffing). */
+  size: number;
+}
+
+/** LIST (RFC 1939 §5): the scan listing of every message not marked deleted, `msgno size` per line. */
+export const list: Pop3Command<void, ListEntry[]> = {
+  name: 'LIST',
+  states: ['TRANSACTION'],
+  async run(io) {
+    const sink = new LinesSink();
+    const status = await io.send('LIST', {
+      multiline: true,
+      consumer: sink,
+      maxBodyBytes: POP3_LIMITS.listingBytes,
+      timeoutMs: io.timeouts.transferIdleMs,
+      pipelinable: true,
+    });
+    if (status.kind !== 'ok') throw replyError(status, io.context('LIST'));
+    return sink.lines().map((line) => {
+      const match = /^(\d+)\s+(\d+)/.exec(line);
+      if (!match) throw malformedReply(io.context('LIST'), 'a line is not "number size"', line);
+      return { msgno: Number(match[1]), size: Number(match[2]) };
+    });
+  },
+};
