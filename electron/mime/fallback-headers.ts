@@ -72,12 +72,16 @@ export function fallbackAddresses(value: string | null): ParsedAddress[] {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const windows1252 = new TextDecoder('windows-1252');
 
-/** UTF-8 when the bytes are valid UTF-8 (RFC 6532 headers), else latin1 so no byte is lost. */
-function decodeBytes(bytes: Buffer): string {
+/**
+ * UTF-8 when the bytes are valid UTF-8 (RFC 6532 headers), else windows-1252: raw 8-bit headers come
+ * almost always from Western mailers that never heard of RFC 2047, and it maps every byte to something.
+ */
+export function decodeBytes(bytes: Buffer): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    return bytes.toString('latin1');
+    return windows1252.decode(bytes);
   }
 }

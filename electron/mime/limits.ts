@@ -14,3 +14,9 @@ export const FALLBACK_HEADER_BYTES = 4 * 1024 * 1024;
 
 /** Bytes read from a file source per read(): large enough to be fast, small enough to keep memory flat. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
+
+/** An mbox message larger than this is written to a temp file while it is read, not kept in memory. */
+export const MBOX_SPILL_BYTES = 8 * 1024 * 1024;
+
+/** A Maildir or .eml file larger than this is handed to the store as a file source, not read into memory. */
+export const FILE_SOURCE_BYTES = 8 * 1024 * 1024;

@@ -60,7 +60,27 @@ export async function parseMessage(source: MessageSource): Promise<ParsedMessage
   }
   // No header field at all (RFC 5322 §2.2: name ":" value): not a message mailparser understood.
   if (!output.headerLines.some((l) => /^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(l.line))) return fallbackParse(source);
-  return fromParserOutput(output);
+  return repairRawHeaders(fromParserOutput(output), source);
+}
+
+/**
+ * mailparser reads raw 8-bit header bytes as UTF-8, so a Latin-1 subject from an old mailer turns into
+ * U+FFFD. When that happens, read the names and subject again from the bytes (fallback-headers.ts
+ * decodes invalid UTF-8 as windows-1252).
+ */
+function repairRawHeaders(parsed: ParsedMessage, source: MessageSource): ParsedMessage {
+  const damaged = (s: string | undefined) => s !== undefined && s.includes('\uFFFD');
+  if (!damaged(parsed.subject) && !damaged(parsed.from?.name) && ![...parsed.to, ...parsed.cc].some((a) => damaged(a.name))) return parsed;
+  const fields = readFallbackHeaders(readHead(source));
+  const subject = fields.get('subject');
+  const from = fallbackAddresses(fields.get('from'))[0];
+  return {
+    ...parsed,
+    subject: damaged(parsed.subject) && subject !== null ? subject : parsed.subject,
+    from: damaged(parsed.from?.name) && from ? from : parsed.from,
+    to: parsed.to.some((a) => damaged(a.name)) ? fallbackAddresses(fields.get('to')) : parsed.to,
+    cc: parsed.cc.some((a) => damaged(a.name)) ? fallbackAddresses(fields.get('cc')) : parsed.cc,
+  };
 }
 
 /** Opens the raw bytes as a stream. */
@@ -73,7 +93,7 @@ export function openSource(source: MessageSource): Readable {
  * by default the content is drained and only its size is kept.
  */
 export function runParser(
-  source: MessageSource,
+  source: MessageSource | Readable,
   onAttachment?: (attachment: AttachmentStream, index: number) => boolean,
 ): Promise<ParserOutput> {
   return new Promise((resolve, reject) => {
@@ -84,7 +104,7 @@ export function runParser(
       checksumAlgo: false,
       maxHtmlLengthToParse: MAX_HTML_TO_TEXT_CHARS,
     });
-    const input = openSource(source);
+    const input = source instanceof Readable ? source : openSource(source);
     const out: ParserOutput = { headers: new Map(), headerLines: [], text: null, html: null, attachments: [] };
     let failed = false;
     const fail = (error: unknown) => {

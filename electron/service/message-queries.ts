@@ -1,5 +1,14 @@
 import type { MethodHandlers } from '../../shared/contract';
-import { notBuilt } from '../not-built';
+import type { Folder } from '../../shared/contract/messages';
+import { HomingError } from '../../shared/errors';
+import { findAccount } from '../store/accounts';
+import { exportFolderToMbox, exportMessageToEml } from '../store/export-mail';
+import { listAccountFolders, listAllFolders, type FolderWithCounts } from '../store/folders';
+import { assertVisible, attachmentBytes, messageDetail } from '../store/message-detail';
+import { listMailboxIds, listMessagePage } from '../store/message-list';
+import { readSource } from '../store/message-sources';
+import { summariesByIds, threadSummaries } from '../store/message-summaries';
+import { searchMessages } from '../store/search';
 import type { QueryContext } from './query-context';
 
 type MessageQueries =
@@ -15,18 +24,65 @@ type MessageQueries =
   | 'exportFolder'
   | 'exportMessage';
 
-export function createMessageQueries(_ctx: QueryContext): MethodHandlers<MessageQueries> {
+/** Message queries: answered on the main thread from the read-only connection. */
+export function createMessageQueries(ctx: QueryContext): MethodHandlers<MessageQueries> {
+  const { db } = ctx;
   return {
-    listFolders: notBuilt('listFolders'),
-    listMessages: notBuilt('listMessages'),
-    listMessageIds: notBuilt('listMessageIds'),
-    getMessageSummaries: notBuilt('getMessageSummaries'),
-    getMessage: notBuilt('getMessage'),
-    getMessageSource: notBuilt('getMessageSource'),
-    getAttachment: notBuilt('getAttachment'),
-    getThread: notBuilt('getThread'),
-    search: notBuilt('search'),
-    exportFolder: notBuilt('exportFolder'),
-    exportMessage: notBuilt('exportMessage'),
+    async listFolders({ accountId }) {
+      if (accountId === undefined) return listAllFolders(db).map(toFolder);
+      if (!findAccount(db, accountId)) throw new HomingError('NOT_FOUND', `No account with id ${accountId}.`);
+      return listAccountFolders(db, accountId).map(toFolder);
+    },
+    async listMessages({ mailbox, sort, cursor, limit }) {
+      return listMessagePage(db, mailbox, sort, cursor, limit);
+    },
+    async listMessageIds({ mailbox, sort }) {
+      return listMailboxIds(db, mailbox, sort);
+    },
+    async getMessageSummaries({ ids }) {
+      return summariesByIds(db, ids);
+    },
+    async getMessage({ id }) {
+      return messageDetail(db, id);
+    },
+    async getMessageSource({ id }) {
+      assertVisible(db, id);
+      const bytes = readSource(db, id);
+      return { base64: bytes.toString('base64'), size: bytes.length };
+    },
+    async getAttachment({ messageId, attachmentId }) {
+      const { filename, contentType, bytes } = await attachmentBytes(db, messageId, attachmentId);
+      return { filename, contentType, base64: bytes.toString('base64') };
+    },
+    async getThread({ threadId }) {
+      const list = threadSummaries(db, threadId);
+      if (list.length === 0) throw new HomingError('NOT_FOUND', `No thread with id ${threadId}.`);
+      return list;
+    },
+    async search({ query, accountId, limit }) {
+      return searchMessages(db, query, { limit, ...(accountId !== undefined ? { accountId } : {}) });
+    },
+    async exportFolder({ accountId, folderPath, mboxPath }) {
+      return { exported: await exportFolderToMbox(db, accountId, folderPath, mboxPath) };
+    },
+    async exportMessage({ id, emlPath }) {
+      await exportMessageToEml(db, id, emlPath);
+    },
+  };
+}
+
+function toFolder(f: FolderWithCounts): Folder {
+  return {
+    id: f.id,
+    accountId: f.accountId,
+    path: f.path,
+    name: f.name,
+    parentPath: f.parentPath,
+    delimiter: f.delimiter,
+    specialUse: f.specialUse,
+    subscribed: f.subscribed,
+    total: f.total,
+    unread: f.unread,
+    offline: f.offline,
   };
 }

@@ -1,15 +1,59 @@
 import type { MethodHandlers } from '../../../shared/contract';
-import { notBuilt } from '../../not-built';
+import { HomingError } from '../../../shared/errors';
+import { findAccount } from '../../store/accounts';
+import { prepare } from '../../store/db';
+import { importMail } from '../../store/import-mail';
+import { messageDetail } from '../../store/message-detail';
+import { writeTransaction } from '../../store/write-transaction';
+import { engineFor } from '../engines';
 import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
 
 /** Writes to the local library that are not server actions: import, completing a message, remote-content choices. */
 type LibraryCommands = 'importMail' | 'completeMessage' | 'allowRemoteContent';
 
-export function createLibraryWrites(_ctx: WriterContext, _runtime: SyncRuntime): MethodHandlers<LibraryCommands> {
+export function createLibraryWrites(ctx: WriterContext, runtime: SyncRuntime): MethodHandlers<LibraryCommands> {
+  const { db } = ctx;
   return {
-    importMail: notBuilt('importMail'),
-    completeMessage: notBuilt('completeMessage'),
-    allowRemoteContent: notBuilt('allowRemoteContent'),
+    async importMail({ path, accountId, folderPath }) {
+      return importMail(db, { path, accountId, folderPath, signal: ctx.shutdown });
+    },
+
+    async completeMessage({ id }) {
+      const row = prepare<[number], { account_id: string; body_status: string }>(
+        db,
+        'SELECT account_id, body_status FROM messages WHERE id = ? AND deleted_locally = 0',
+      ).get(id);
+      if (!row) throw new HomingError('NOT_FOUND', `No message with id ${id}.`);
+      if (row.body_status !== 'full') {
+        const account = findAccount(db, row.account_id);
+        if (!account || account.protocol === 'local') {
+          throw new HomingError('INVALID_ARGUMENT', `Message ${id} is not from a mail server, so there is nothing to fetch.`);
+        }
+        const engine = engineFor(account);
+        if (!engine.completeMessage) {
+          throw new HomingError('INVALID_ARGUMENT', `${account.protocol.toUpperCase()} accounts cannot fetch the rest of a message later.`);
+        }
+        await engine.completeMessage(runtime.engineContext(account, ctx.shutdown), id);
+      }
+      return messageDetail(db, id);
+    },
+
+    async allowRemoteContent({ address, allow }) {
+      writeTransaction(db, (changes) => {
+        prepare<[string, number]>(
+          db,
+          `INSERT INTO addresses (address, allow_remote_content) VALUES (?, ?)
+           ON CONFLICT (address) DO UPDATE SET allow_remote_content = excluded.allow_remote_content`,
+        ).run(address.trim(), allow ? 1 : 0);
+        // Messages from this sender render differently now: name them so open views refresh.
+        for (const m of prepare<[string], { id: number; account_id: string; folder_id: number }>(
+          db,
+          'SELECT id, account_id, folder_id FROM messages WHERE from_address = ? COLLATE NOCASE AND deleted_locally = 0 LIMIT 1000',
+        ).iterate(address.trim())) {
+          changes.message(m.account_id, m.folder_id, m.id);
+        }
+      });
+    },
   };
 }

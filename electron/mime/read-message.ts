@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+import type { AttachmentStream } from 'mailparser';
+import { decodeWords } from './fallback-headers';
+import { fromParserOutput, runParser, type ParsedAddress } from './parse-message';
+
+/** What the reading pane shows beyond the stored summary: decoded headers, bodies, all recipients. */
+export interface MessageContent {
+  headers: Array<[name: string, value: string]>;
+  text: string | null;
+  html: string | null;
+  cc: ParsedAddress[];
+  bcc: ParsedAddress[];
+  replyTo: ParsedAddress[];
+}
+
+/** Parses a stored source again for display (derived data is never trusted over the raw bytes). */
+export async function readMessageContent(source: Readable): Promise<MessageContent> {
+  const output = await runParser(source);
+  const parsed = fromParserOutput(output);
+  return {
+    headers: output.headerLines.map((l) => headerPair(l.line)),
+    text: parsed.text,
+    html: parsed.html,
+    cc: parsed.cc,
+    bcc: parsed.bcc,
+    replyTo: parsed.replyTo,
+  };
+}
+
+/** Unfolds one raw header line (RFC 5322 §2.2.3) and decodes its encoded words (RFC 2047). */
+export function headerPair(line: string): [string, string] {
+  const colon = line.indexOf(':');
+  if (colon < 0) return [line.trim(), ''];
+  const value = line.slice(colon + 1).replace(/\r?\n[ \t]/g, ' ').trim();
+  return [line.slice(0, colon).trim(), decodeWords(value)];
+}
+
+/** The decoded bytes of the attachment at `index` (the order mailparser emits them, as stored at ingest). */
+export async function readAttachment(source: Readable, index: number): Promise<Buffer | null> {
+  let found: Promise<Buffer> | null = null;
+  await runParser(source, (attachment: AttachmentStream, at: number) => {
+    if (at !== index) return false;
+    found = new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      attachment.content.on('data', (chunk: Buffer) => chunks.push(chunk));
+      attachment.content.on('end', () => resolve(Buffer.concat(chunks)));
+      attachment.content.on('error', reject);
+    });
+    return true;
+  });
+  return found ? await found : null;
+}

@@ -1,0 +1,112 @@
+import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { HomingError } from '../../shared/errors';
+import { fromLineFor, MboxQuoter } from '../mime/mbox';
+import { prepare, type ReadDb } from './db';
+import { findFolderByPath } from './folders';
+import { EXPORT_BATCH_MESSAGES } from './limits';
+import { sourceChunks } from './message-sources';
+
+interface ExportRow {
+  id: number;
+  from_address: string | null;
+  date: number;
+  mbox_from: string | null;
+}
+
+/**
+ * Writes a folder to an mboxrd file (RFC 4155): each message's exact bytes, `>*From ` lines quoted,
+ * a From_ line before it (the one it was imported with, if any) and an empty line after it. Messages go
+ * in the order they were stored, read in batches so the main thread keeps answering between them.
+ * The file appears complete or not at all (written beside it, then renamed).
+ */
+export async function exportFolderToMbox(db: ReadDb, accountId: string, folderPath: string, mboxPath: string): Promise<number> {
+  const folder = findFolderByPath(db, accountId, folderPath);
+  if (!folder) throw new HomingError('NOT_FOUND', `No folder ${folderPath} in account ${accountId}.`);
+  const partial = `${mboxPath}.partial-${process.pid}`;
+  const out = createWriteStream(partial);
+  let exported = 0;
+  try {
+    await opened(out);
+    let after = 0;
+    const page = prepare<[number, number, number], ExportRow>(
+      db,
+      `SELECT id, from_address, date, mbox_from FROM messages
+       WHERE folder_id = ? AND deleted_locally = 0 AND body_status = 'full' AND id > ? ORDER BY id LIMIT ?`,
+    );
+    for (;;) {
+      const rows = page.all(folder.id, after, EXPORT_BATCH_MESSAGES);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const fromLine = row.mbox_from ?? fromLineFor(row.from_address, new Date(row.date));
+        await write(out, Buffer.from(`${fromLine}\n`, 'latin1'));
+        const quoter = new MboxQuoter();
+        let last: Buffer | null = null;
+        for (const chunk of sourceChunks(db, row.id)) {
+          for (const piece of quoter.push(chunk)) await write(out, piece);
+          if (chunk.length > 0) last = chunk;
+        }
+        for (const piece of quoter.end()) await write(out, piece);
+        // The message must end with a line end before the separating empty line; CRLF mail keeps CRLF.
+        const crlf = last !== null && last.length >= 2 && last[last.length - 2] === 0x0d && last[last.length - 1] === 0x0a;
+        const endsWithNewline = last !== null && last[last.length - 1] === 0x0a;
+        await write(out, Buffer.from(`${endsWithNewline ? '' : '\n'}${crlf ? '\r\n' : '\n'}`));
+        exported++;
+        after = row.id;
+      }
+    }
+    await close(out);
+    renameSync(partial, mboxPath);
+    return exported;
+  } catch (error) {
+    out.destroy();
+    rmSync(partial, { force: true });
+    throw asIoError(error, mboxPath);
+  }
+}
+
+/** Writes one message's exact stored bytes to an .eml file. */
+export async function exportMessageToEml(db: ReadDb, messageId: number, emlPath: string): Promise<void> {
+  const exists = prepare<[number], { x: number }>(db, 'SELECT 1 AS x FROM messages WHERE id = ? AND deleted_locally = 0').get(messageId);
+  if (!exists) throw new HomingError('NOT_FOUND', `No message with id ${messageId}.`);
+  const partial = `${emlPath}.partial-${process.pid}`;
+  const out = createWriteStream(partial);
+  try {
+    await opened(out);
+    for (const chunk of sourceChunks(db, messageId)) await write(out, chunk);
+    await close(out);
+    renameSync(partial, emlPath);
+  } catch (error) {
+    out.destroy();
+    rmSync(partial, { force: true });
+    throw asIoError(error, emlPath);
+  }
+}
+
+function opened(stream: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+}
+
+function write(stream: WriteStream, bytes: Buffer): Promise<void> {
+  if (bytes.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (stream.write(bytes)) resolve();
+    else {
+      stream.once('drain', resolve);
+      stream.once('error', reject);
+    }
+  });
+}
+
+function close(stream: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+function asIoError(error: unknown, path: string): unknown {
+  if (error instanceof HomingError) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC') return new HomingError('DISK_FULL', `The disk is full; ${path} was not written.`, { path }, { cause: error });
+  return new HomingError('IO_ERROR', `${path} could not be written (${code ?? 'error'}).`, { path }, { cause: error });
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ImportResult } from '../../shared/contract/messages';
+import { HomingError } from '../../shared/errors';
+import { readMailFiles, type ImportItem } from '../mime/mail-files';
+import { parseMessage, type ParsedMessage } from '../mime/parse-message';
+import { findAccount } from './accounts';
+import type { WriteDb } from './db';
+import { findFolderByPath, localFolderInput, upsertFolder } from './folders';
+import { commitMessage } from './ingest';
+import { IMPORT_BATCH_BYTES, IMPORT_BATCH_MESSAGES } from './limits';
+import { sourceSize } from './message-source';
+import { writeTransaction } from './write-transaction';
+
+export interface ImportRequest {
+  path: string;
+  accountId: string;
+  folderPath: string;
+  /** Stops between batches (each batch is committed whole or not at all). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Imports an mbox file, a Maildir or .eml files into a folder (created if needed). Messages are parsed
+ * outside any transaction and committed in batches; a message already in the folder (same bytes) is
+ * counted as a duplicate, so an import cut short by a crash is completed by running it again.
+ */
+export async function importMail(db: WriteDb, request: ImportRequest): Promise<ImportResult> {
+  const account = findAccount(db, request.accountId);
+  if (!account) throw new HomingError('NOT_FOUND', `No account with id ${request.accountId}.`);
+  if (account.protocol === 'imap') {
+    // An IMAP folder mirrors the server: messages only we have would be taken for expunged ones.
+    throw new HomingError('INVALID_ARGUMENT', 'Mail is imported into Local Folders or a POP3 account; move it to an IMAP folder afterwards.');
+  }
+  const folder =
+    findFolderByPath(db, account.id, request.folderPath) ??
+    writeTransaction(db, (changes) => upsertFolder(db, changes, account.id, localFolderInput(request.folderPath)));
+  const spillDir = mkdtempSync(join(tmpdir(), 'homing-import-'));
+  const result: ImportResult = { imported: 0, duplicates: 0, unparsable: 0 };
+  let batch: Array<{ item: ImportItem; parsed: ParsedMessage }> = [];
+  let batchBytes = 0;
+  const flush = () => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    batchBytes = 0;
+    writeTransaction(db, (changes) => {
+      for (const { item, parsed } of items) {
+        const stored = commitMessage(db, changes, {
+          accountId: account.id,
+          folderId: folder.id,
+          key: { kind: 'local' },
+          source: item.source,
+          parsed,
+          flags: item.flags,
+          internalDate: item.internalDate,
+          mboxFrom: item.mboxFrom,
+        });
+        if (!stored.inserted) result.duplicates++;
+        else {
+          result.imported++;
+          if (parsed.parseStatus === 'failed') result.unparsable++;
+        }
+      }
+    });
+    for (const { item } of items) if (item.spilled && item.source.kind === 'file') unlinkSync(item.source.path);
+  };
+  try {
+    for await (const item of readMailFiles(request.path, spillDir)) {
+      if (request.signal?.aborted) throw new HomingError('CANCELLED', 'The import was stopped; run it again to finish it.');
+      const parsed = await parseMessage(item.source);
+      batch.push({ item, parsed });
+      batchBytes += sourceSize(item.source);
+      if (batch.length >= IMPORT_BATCH_MESSAGES || batchBytes >= IMPORT_BATCH_BYTES) flush();
+    }
+    flush();
+  } finally {
+    rmSync(spillDir, { recursive: true, force: true });
+  }
+  return result;
+}

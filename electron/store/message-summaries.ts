@@ -1,0 +1,140 @@
+import type { Address, MessageSummary } from '../../shared/contract/messages';
+import { prepare, type ReadDb } from './db';
+
+/** The columns a list row needs, from messages joined with its folder. */
+export const SUMMARY_COLUMNS = `m.id, m.account_id, m.folder_id, f.path AS folder, m.uid, m.uidl, m.message_id, m.subject, m.from_name,
+  m.from_address, m.to_json, m.date, m.date_known, m.seen, m.flagged, m.answered, m.draft, m.keywords, m.size, m.thread_id,
+  m.snippet, m.parse_status, m.body_status`;
+
+export interface SummaryRow {
+  id: number;
+  account_id: string;
+  folder_id: number;
+  folder: string;
+  uid: number | null;
+  uidl: string | null;
+  message_id: string | null;
+  subject: string;
+  from_name: string | null;
+  from_address: string | null;
+  to_json: string;
+  date: number;
+  date_known: number;
+  seen: number;
+  flagged: number;
+  answered: number;
+  draft: number;
+  keywords: string;
+  size: number;
+  thread_id: number | null;
+  snippet: string;
+  parse_status: 'ok' | 'failed';
+  body_status: 'full' | 'headers' | 'partial';
+}
+
+function parseJsonArray<T>(json: string): T[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? (value as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function flagsOf(row: Pick<SummaryRow, 'seen' | 'flagged' | 'answered' | 'draft' | 'keywords'>): string[] {
+  const flags: string[] = [];
+  if (row.seen) flags.push('\\Seen');
+  if (row.flagged) flags.push('\\Flagged');
+  if (row.answered) flags.push('\\Answered');
+  if (row.draft) flags.push('\\Draft');
+  for (const keyword of parseJsonArray<string>(row.keywords)) if (typeof keyword === 'string') flags.push(keyword);
+  return flags;
+}
+
+/**
+ * Turns rows into summaries, fetching the page's attachments, thread sizes and pending states in one
+ * query each (never one per row).
+ */
+export function toSummaries(db: ReadDb, rows: SummaryRow[]): MessageSummary[] {
+  if (rows.length === 0) return [];
+  const ids = JSON.stringify(rows.map((r) => r.id));
+  const attachments = new Map<number, MessageSummary['attachments']>();
+  for (const a of prepare<[string], { message_id: number; filename: string; content_type: string; size: number }>(
+    db,
+    `SELECT message_id, filename, content_type, size FROM attachments
+     WHERE message_id IN (SELECT value FROM json_each(?)) AND NOT (inline = 1 AND content_id IS NOT NULL)
+     ORDER BY message_id, part_index`,
+  ).iterate(ids)) {
+    let list = attachments.get(a.message_id);
+    if (!list) attachments.set(a.message_id, (list = []));
+    list.push({ filename: a.filename, contentType: a.content_type, size: a.size });
+  }
+  const threadIds = JSON.stringify([...new Set(rows.map((r) => r.thread_id).filter((t): t is number => t !== null))]);
+  const threadCounts = new Map<number, number>();
+  for (const t of prepare<[string], { thread_id: number; n: number }>(
+    db,
+    `SELECT thread_id, count(*) AS n FROM messages
+     WHERE thread_id IN (SELECT value FROM json_each(?)) AND deleted_locally = 0 GROUP BY thread_id`,
+  ).iterate(threadIds)) {
+    threadCounts.set(t.thread_id, t.n);
+  }
+  const pending = new Map<number, 'pending' | 'refused'>();
+  for (const p of prepare<[string], { message_id: number; refused: number }>(
+    db,
+    `SELECT pom.message_id, max(po.state = 'refused') AS refused FROM pending_op_messages pom
+     JOIN pending_ops po ON po.id = pom.op_id
+     WHERE pom.message_id IN (SELECT value FROM json_each(?)) GROUP BY pom.message_id`,
+  ).iterate(ids)) {
+    pending.set(p.message_id, p.refused ? 'refused' : 'pending');
+  }
+  return rows.map((row) => ({
+    id: row.id,
+    accountId: row.account_id,
+    folderId: row.folder_id,
+    folder: row.folder,
+    uid: row.uid,
+    uidl: row.uidl,
+    messageId: row.message_id,
+    subject: row.subject,
+    from: row.from_address !== null || row.from_name !== null ? { name: row.from_name ?? '', address: row.from_address ?? '' } : null,
+    to: parseJsonArray<Address>(row.to_json),
+    date: row.date_known ? new Date(row.date).toISOString() : null,
+    flags: flagsOf(row),
+    seen: row.seen === 1,
+    flagged: row.flagged === 1,
+    answered: row.answered === 1,
+    size: row.size,
+    attachments: attachments.get(row.id) ?? [],
+    threadId: row.thread_id,
+    threadCount: row.thread_id === null ? 1 : (threadCounts.get(row.thread_id) ?? 1),
+    snippet: row.snippet,
+    parseStatus: row.parse_status,
+    bodyStatus: row.body_status,
+    pendingState: pending.get(row.id) ?? null,
+  }));
+}
+
+/** Summaries of the given visible messages, in the order of `ids` (unknown or hidden ids are left out). */
+export function summariesByIds(db: ReadDb, ids: number[]): MessageSummary[] {
+  if (ids.length === 0) return [];
+  const rows = prepare<[string], SummaryRow>(
+    db,
+    `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
+     WHERE m.id IN (SELECT value FROM json_each(?)) AND m.deleted_locally = 0`,
+  ).all(JSON.stringify(ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return toSummaries(
+    db,
+    ids.map((id) => byId.get(id)).filter((r): r is SummaryRow => r !== undefined),
+  );
+}
+
+/** The visible messages of a thread, oldest first. */
+export function threadSummaries(db: ReadDb, threadId: number): MessageSummary[] {
+  const rows = prepare<[number], SummaryRow>(
+    db,
+    `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
+     WHERE m.thread_id = ? AND m.deleted_locally = 0 ORDER BY m.date, m.id`,
+  ).all(threadId);
+  return toSummaries(db, rows);
+}

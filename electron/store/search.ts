@@ -1,0 +1,113 @@
+import type { SearchHit } from '../../shared/contract/messages';
+import { HomingError } from '../../shared/errors';
+import { unsplitCjk } from '../mime/search-text';
+import { prepare, type ReadDb } from './db';
+import { summariesByIds } from './message-summaries';
+import { ftsTerm, parseSearchQuery, type SearchQuery } from './search-query';
+
+export interface SearchOptions {
+  accountId?: string;
+  limit: number;
+}
+
+/**
+ * Runs a search: FTS5 for the words, plain columns for the filters, hidden messages excluded, newest
+ * first. Returns the first `limit` hits with highlighted fragments and the total number of matches.
+ * Any SQLite complaint about the query (there should be none: every word is quoted) is INVALID_QUERY,
+ * never an SQL error.
+ */
+export function searchMessages(db: ReadDb, text: string, options: SearchOptions): { hits: SearchHit[]; total: number } {
+  const query = parseSearchQuery(text);
+  const match = query.terms.map(ftsTerm).join(' AND ') + query.negated.map((t) => ` NOT ${ftsTerm(t)}`).join('');
+  const where: string[] = ['m.deleted_locally = 0'];
+  const params: unknown[] = [];
+  const useFts = query.terms.length > 0;
+  if (useFts) {
+    where.push('message_search MATCH ?');
+    params.push(match);
+  } else if (query.negated.length > 0) {
+    where.push('m.id NOT IN (SELECT rowid FROM message_search WHERE message_search MATCH ?)');
+    params.push(query.negated.map(ftsTerm).join(' OR '));
+  }
+  addFilters(db, query, options, where, params);
+  const from = useFts ? 'message_search JOIN messages m ON m.id = message_search.rowid' : 'messages m';
+  const condition = where.join(' AND ');
+  let ids: number[];
+  let total: number;
+  try {
+    ids = prepare<unknown[], { id: number }>(db, `SELECT m.id FROM ${from} WHERE ${condition} ORDER BY m.date DESC, m.id DESC LIMIT ?`)
+      .all(...params, options.limit)
+      .map((r) => r.id);
+    total = ids.length < options.limit ? ids.length : (prepare<unknown[], { n: number }>(db, `SELECT count(*) AS n FROM ${from} WHERE ${condition}`).get(...params)?.n ?? 0);
+  } catch (error) {
+    throw asQueryError(error);
+  }
+  const highlights = useFts ? highlightsOf(db, match, ids) : new Map<number, string[]>();
+  const hits = summariesByIds(db, ids).map((summary) => ({ ...summary, highlights: highlights.get(summary.id) ?? [] }));
+  return { hits, total };
+}
+
+function addFilters(db: ReadDb, query: SearchQuery, options: SearchOptions, where: string[], params: unknown[]): void {
+  if (options.accountId) {
+    where.push('m.account_id = ?');
+    params.push(options.accountId);
+  }
+  if (query.hasAttachment !== null) where.push(`m.has_attachments = ${query.hasAttachment ? 1 : 0}`);
+  if (query.seen !== null) where.push(`m.seen = ${query.seen ? 1 : 0}`);
+  if (query.flagged !== null) where.push(`m.flagged = ${query.flagged ? 1 : 0}`);
+  if (query.answered !== null) where.push(`m.answered = ${query.answered ? 1 : 0}`);
+  if (query.after !== null) {
+    where.push('m.date >= ?');
+    params.push(query.after);
+  }
+  if (query.before !== null) {
+    where.push('m.date < ?');
+    params.push(query.before);
+  }
+  if (query.folders.length > 0) {
+    const ids = new Set<number>();
+    const find = prepare<[string, string, string], { id: number }>(
+      db,
+      `SELECT id FROM folders WHERE path = ? COLLATE NOCASE OR name = ? COLLATE NOCASE OR special_use = lower(?)`,
+    );
+    // Several in: are alternatives (a message is in one folder); none found matches nothing.
+    for (const name of query.folders) for (const row of find.all(name, name, name)) ids.add(row.id);
+    where.push('m.folder_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify([...ids]));
+  }
+}
+
+/** Fragments around the matches, `\u0002`…`\u0003` around each match, CJK separators removed. */
+function highlightsOf(db: ReadDb, match: string, ids: number[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  if (ids.length === 0) return out;
+  const rows = prepare<[string, string], Record<'id' | 'subject' | 'sender' | 'recipients' | 'body' | 'attachments', string | number>>(
+    db,
+    `SELECT rowid AS id,
+       highlight(message_search, 0, char(2), char(3)) AS subject,
+       snippet(message_search, 1, char(2), char(3), '…', 12) AS sender,
+       snippet(message_search, 2, char(2), char(3), '…', 12) AS recipients,
+       snippet(message_search, 3, char(2), char(3), '…', 16) AS body,
+       snippet(message_search, 4, char(2), char(3), '…', 8) AS attachments
+     FROM message_search WHERE message_search MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+  ).all(match, JSON.stringify(ids));
+  for (const row of rows) {
+    const fragments: string[] = [];
+    for (const column of ['subject', 'sender', 'recipients', 'body', 'attachments'] as const) {
+      const value = row[column];
+      if (typeof value === 'string' && value.includes('\u0002')) {
+        fragments.push(unsplitCjk(value).replaceAll('\u0003\u0002', '').replace(/\s+/g, ' ').trim());
+      }
+    }
+    out.set(Number(row.id), fragments);
+  }
+  return out;
+}
+
+function asQueryError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_') && code !== 'SQLITE_BUSY' && code !== 'SQLITE_IOERR') {
+    return new HomingError('INVALID_QUERY', 'The search could not be understood.', { sqlite: code }, { cause: error });
+  }
+  return error;
+}
