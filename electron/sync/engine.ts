@@ -19,6 +19,12 @@ export interface SyncEngineContext {
   progress(update: ProgressUpdate): void;
   /** Aborted on shutdown or stopWatching: stop at the next safe point (between transactions). */
   readonly signal: AbortSignal;
+  /**
+   * Subscribes to "there is new local work for this account" (a user action was queued): a watch session
+   * replays it at once instead of at its next poll. Returns the unsubscribe function. Optional: contexts
+   * made outside the runtime (tests, one-off completions) have none.
+   */
+  onNudge?(listener: () => void): () => void;
 }
 
 export interface SyncPassResult {

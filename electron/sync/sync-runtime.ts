@@ -17,6 +17,7 @@ export class SyncRuntime {
   private readonly running = new Map<string, Promise<SyncOutcome>>();
   private watching: AbortController | null = null;
   private readonly watchLoops = new Set<Promise<void>>();
+  private readonly nudgeListeners = new Map<string, Set<() => void>>();
 
   constructor(private readonly ctx: WriterContext) {
     this.status = new StatusBoard(ctx);
@@ -68,7 +69,21 @@ export class SyncRuntime {
         return password;
       },
       progress: (update) => this.status.progress(account.id, update),
+      onNudge: (listener) => {
+        let set = this.nudgeListeners.get(account.id);
+        if (!set) {
+          set = new Set();
+          this.nudgeListeners.set(account.id, set);
+        }
+        set.add(listener);
+        return () => set.delete(listener);
+      },
     };
+  }
+
+  /** New local work (a queued user action) for the account: a running watch session picks it up now. */
+  nudge(accountId: string): void {
+    for (const listener of this.nudgeListeners.get(accountId) ?? []) listener();
   }
 
   /** Keeps the accounts current until stopWatching() or shutdown. */

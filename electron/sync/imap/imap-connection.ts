@@ -1,6 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { CertificateInfo, Security } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
+import type { NetworkOverrides } from '../../net/tls-trust';
 import { mapImapError } from './imap-errors';
 import { imapLimits } from './limits';
 import { createTrustedTransport, type TransportObservations } from './tls-transport';
@@ -18,6 +19,8 @@ export interface ImapConnectOptions {
   signal?: AbortSignal;
   /** Ask for QRESYNC (RFC 7162) when the server offers it (VANISHED expunges, UID-based EXPUNGE events). Default true. */
   qresync?: boolean;
+  /** Test-only name mapping and extra CAs (electron/net/tls-trust.ts); production leaves it out. */
+  network?: NetworkOverrides;
   /** Overrides for tests of silent servers. */
   timeouts?: { connectMs?: number; greetingMs?: number; socketMs?: number };
 }
@@ -40,6 +43,11 @@ export interface ImapConnection {
   has(capability: string): boolean;
   /** True when QRESYNC was enabled for this session (ENABLE QRESYNC, RFC 7162 section 3.2.3). */
   readonly qresync: boolean;
+  /**
+   * Several imapflow commands (MOVE, COPY, STORE, EXPUNGE) answer a server refusal with `false` and only
+   * log the error: this hands back that error (then forgets it), in our words, or null.
+   */
+  takeCommandError(): HomingError | null;
   /** Any error from a command on this connection in our words (CANCELLED once the signal aborted). */
   mapError(error: unknown): HomingError;
   /** Says goodbye politely (LOGOUT); never throws, closes the socket if the server does not answer. */
@@ -58,6 +66,15 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
   const where = { host: options.host, port: options.port };
   if (options.signal?.aborted) throw new HomingError('CANCELLED', 'The connection was cancelled.');
   const seen: TransportObservations = { certificate: null };
+  // imapflow reports refused commands it answers with `false` only to its logger; keep the last one.
+  // Log entries are never written anywhere (they could hold mail data), and LOGIN's password is marked
+  // sensitive by imapflow and never part of an error.
+  let commandError: unknown = null;
+  const keepError = (entry: unknown) => {
+    const err = (entry as { err?: unknown } | null)?.err;
+    if (err && typeof err === 'object' && 'responseStatus' in err) commandError = err;
+  };
+  const logger = { debug: () => undefined, info: () => undefined, warn: keepError, error: keepError };
   const client = new ImapFlow({
     host: options.host,
     port: options.port,
@@ -65,9 +82,13 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
     // 'starttls' must upgrade or fail (a stripped STARTTLS capability must not send the password in clear);
     // 'none' is the user's explicit choice of no encryption.
     doSTARTTLS: options.security === 'starttls' ? true : options.security === 'none' ? false : undefined,
-    transport: createTrustedTransport({ host: options.host, trustedFingerprint: options.trustedFingerprint }, seen),
+    transport: createTrustedTransport(
+      { host: options.host, trustedFingerprint: options.trustedFingerprint, ...(options.network?.ca ? { ca: options.network.ca } : {}) },
+      seen,
+      options.network,
+    ),
     auth: { user: options.username, pass: options.password },
-    logger: false,
+    logger,
     clientInfo: { name: 'Homing' },
     qresync: options.qresync ?? true,
     // We start IDLE ourselves, only on the watch connection (watch.ts): an automatic IDLE between two sync
@@ -127,6 +148,11 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
     has: (capability) => client.capabilities.has(capability),
     qresync: client.enabled.has('QRESYNC'),
     mapError,
+    takeCommandError() {
+      const error = commandError;
+      commandError = null;
+      return error ? mapError(error) : null;
+    },
     async logout() {
       closedByUs = true;
       if (!client.usable) {

@@ -2,7 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { ImapTransport, ImapTransportSocket } from 'imapflow';
 import type { CertificateInfo } from '../../../shared/contract/accounts';
-import { describeCertificate, tlsOptions, type TrustPolicy, verifyPeer } from '../../net/tls-trust';
+import { describeCertificate, type NetworkOverrides, tlsOptions, type TrustPolicy, verifyPeer } from '../../net/tls-trust';
 
 /** What the transport saw of the server's certificate (for connection tests and error details). */
 export interface TransportObservations {
@@ -15,7 +15,8 @@ export interface TransportObservations {
  * `verifyPeer()` before imapflow gets the socket, i.e. before a single byte (LOGIN included) is written.
  * A refused peer destroys the socket with our coded error, which imapflow hands back from `connect()`.
  */
-export function createTrustedTransport(policy: TrustPolicy, seen: TransportObservations): ImapTransport {
+export function createTrustedTransport(policy: TrustPolicy, seen: TransportObservations, network: NetworkOverrides = {}): ImapTransport {
+  const lookup = network.lookup ? { lookup: network.lookup } : {};
   const secure = (socket: TLSSocket, onSecure: () => void) => {
     socket.once('secureConnect', () => {
       const peer = socket.getPeerCertificate(true);
@@ -32,9 +33,9 @@ export function createTrustedTransport(policy: TrustPolicy, seen: TransportObser
   return {
     connect(options, onConnect) {
       if (options.secure) {
-        return secure(tlsConnect({ host: options.host, port: options.port, ...tlsOptions(policy) }), onConnect);
+        return secure(tlsConnect({ host: options.host, port: options.port, ...lookup, ...tlsOptions(policy) }), onConnect);
       }
-      const socket: Socket = netConnect({ host: options.host, port: options.port });
+      const socket: Socket = netConnect({ host: options.host, port: options.port, ...lookup });
       socket.once('connect', onConnect);
       return socket as unknown as ImapTransportSocket;
     },

@@ -1,0 +1,252 @@
+import { prepare, type ReadDb, type WriteDb } from './db';
+import { readFlags } from './ingest';
+import { forgetMessages, heldUids, refuseOperation } from './pending-ops';
+import type { ChangeRecorder } from './write-transaction';
+
+/**
+ * What IMAP sync keeps per folder beyond the messages themselves: which UIDs we hold under which
+ * UIDVALIDITY, server flag changes, expunges, and the re-matching of rows whose UID is unknown —
+ * after a UIDVALIDITY change (RFC 3501 section 2.3.1.1: every UID is void) or after a local move whose
+ * new UID the server did not tell us (no UIDPLUS). Such rows are "orphans": adopted by the first
+ * server message with the same Message-ID and size (or, without a Message-ID, the same content hash),
+ * dropped when a complete scan of the folder found no match.
+ */
+
+export interface LocalUid {
+  id: number;
+  seen: number;
+  flagged: number;
+  answered: number;
+  draft: number;
+  keywords: string;
+  bodyStatus: 'full' | 'headers' | 'partial';
+}
+
+/** The folder's rows under this UIDVALIDITY, by UID. */
+export function localUidMap(db: ReadDb, folderId: number, uidvalidity: number): Map<number, LocalUid> {
+  const rows = prepare<[number, number], LocalUid & { uid: number }>(
+    db,
+    `SELECT id, uid, seen, flagged, answered, draft, keywords, body_status AS bodyStatus
+     FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid IS NOT NULL`,
+  ).all(folderId, uidvalidity);
+  const map = new Map<number, LocalUid>();
+  for (const { uid, ...row } of rows) map.set(uid, row);
+  return map;
+}
+
+/** UIDs the folder accounts for: its rows, plus messages moved or deleted locally whose server copy is still here. */
+export function knownUids(db: ReadDb, folderId: number, uidvalidity: number): Set<number> {
+  const known = new Set(localUidMap(db, folderId, uidvalidity).keys());
+  for (const uid of heldUids(db, folderId, uidvalidity)) known.add(uid);
+  return known;
+}
+
+export interface ServerFlags {
+  uid: number;
+  flags: Iterable<string>;
+  modseq?: number | null;
+}
+
+/** Messages with a queued operation keep their local flags until the operation reaches the server. */
+function hasQueuedOperation(db: ReadDb, messageId: number): boolean {
+  return (
+    prepare<[number], { x: number }>(
+      db,
+      `SELECT 1 AS x FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
+       WHERE pom.message_id = ? AND po.state = 'queued' LIMIT 1`,
+    ).get(messageId) !== undefined
+  );
+}
+
+const FLAG_SKIP = new Set(['\\recent']);
+
+/** Flags as stored: system flags to columns, keywords (and \Deleted) kept sorted so equal sets compare equal. */
+export function flagColumns(flags: Iterable<string>) {
+  const list = [...flags].filter((f) => !FLAG_SKIP.has(f.toLowerCase()));
+  const columns = readFlags(list);
+  return { ...columns, keywords: JSON.stringify([...columns.keywords].sort()) };
+}
+
+/** Applies the server's flags; returns how many rows changed. */
+export function applyServerFlags(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  accountId: string,
+  folderId: number,
+  uidvalidity: number,
+  updates: Iterable<ServerFlags>,
+  local = localUidMap(db, folderId, uidvalidity),
+): number {
+  const update = prepare(
+    db,
+    'UPDATE messages SET seen = ?, flagged = ?, answered = ?, draft = ?, keywords = ?, modseq = coalesce(?, modseq) WHERE id = ?',
+  );
+  let changed = 0;
+  for (const { uid, flags, modseq } of updates) {
+    const row = local.get(uid);
+    if (!row) continue;
+    const next = flagColumns(flags);
+    if (next.seen === row.seen && next.flagged === row.flagged && next.answered === row.answered && next.draft === row.draft && next.keywords === row.keywords) {
+      continue;
+    }
+    if (hasQueuedOperation(db, row.id)) continue;
+    update.run(next.seen, next.flagged, next.answered, next.draft, next.keywords, modseq ?? null, row.id);
+    Object.assign(row, { seen: next.seen, flagged: next.flagged, answered: next.answered, draft: next.draft, keywords: next.keywords });
+    changes.message(accountId, folderId, row.id);
+    changed++;
+  }
+  return changed;
+}
+
+/** Removes the rows of UIDs the server expunged; returns how many went. */
+export function removeExpunged(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  accountId: string,
+  folderId: number,
+  uidvalidity: number,
+  uids: Iterable<number>,
+): number {
+  const find = prepare<[number, number, number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?');
+  const remove = prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?');
+  const gone: number[] = [];
+  for (const uid of uids) {
+    const row = find.get(folderId, uidvalidity, uid);
+    if (!row) continue;
+    remove.run(row.id);
+    changes.message(accountId, folderId, row.id);
+    gone.push(row.id);
+  }
+  forgetMessages(db, gone);
+  return gone.length;
+}
+
+/** Sets the server's RFC822.SIZE on a row stored from its header block only (whose bytes are shorter). */
+export function setServerSize(db: WriteDb, messageId: number, size: number): void {
+  prepare(db, 'UPDATE messages SET size = ? WHERE id = ?').run(size, messageId);
+}
+
+const HELD_BY_OPERATION = `EXISTS (SELECT 1 FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
+  WHERE pom.message_id = m.id AND po.kind IN ('move', 'delete'))`;
+
+/** Rows of the folder whose UID is unknown under `uidvalidity`, not waiting for an operation of their own. */
+const ORPHAN = `m.folder_id = ? AND (m.uid IS NULL OR m.uidvalidity IS NOT ?) AND NOT ${HELD_BY_OPERATION}`;
+
+export function countOrphans(db: ReadDb, folderId: number, uidvalidity: number): number {
+  return prepare<[number, number], { n: number }>(db, `SELECT count(*) AS n FROM messages m WHERE ${ORPHAN}`).get(folderId, uidvalidity)?.n ?? 0;
+}
+
+export interface OrphanCandidate {
+  id: number;
+  contentHash: string | null;
+  bodyStatus: 'full' | 'headers' | 'partial';
+}
+
+/** Orphans that may be this server message: same size and the same Message-ID (or both without one). */
+export function orphanCandidates(db: ReadDb, folderId: number, uidvalidity: number, messageId: string | null, size: number): OrphanCandidate[] {
+  return prepare<[number, number, string | null, number], OrphanCandidate>(
+    db,
+    `SELECT m.id, m.content_hash AS contentHash, m.body_status AS bodyStatus FROM messages m
+     WHERE ${ORPHAN} AND m.message_id IS ? AND m.size = ? ORDER BY m.id`,
+  ).all(folderId, uidvalidity, messageId, size);
+}
+
+/** Gives an orphan row the server's UID and flags (it keeps its stored source and everything derived). */
+export function adoptOrphan(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  accountId: string,
+  folderId: number,
+  rowId: number,
+  key: { uidvalidity: number; uid: number },
+  server: { flags: Iterable<string>; modseq?: number | null },
+): void {
+  const f = flagColumns(server.flags);
+  prepare(
+    db,
+    `UPDATE messages SET uidvalidity = ?, uid = ?, seen = ?, flagged = ?, answered = ?, draft = ?, keywords = ?, modseq = ?, deleted_locally = 0
+     WHERE id = ?`,
+  ).run(key.uidvalidity, key.uid, f.seen, f.flagged, f.answered, f.draft, f.keywords, server.modseq ?? null, rowId);
+  changes.message(accountId, folderId, rowId);
+}
+
+/** After a complete scan of the folder: orphans nothing matched are not on the server any more. */
+export function dropOrphans(db: WriteDb, changes: ChangeRecorder, accountId: string, folderId: number, uidvalidity: number): number {
+  const ids = prepare<[number, number], { id: number }>(db, `SELECT m.id FROM messages m WHERE ${ORPHAN}`)
+    .all(folderId, uidvalidity)
+    .map((r) => r.id);
+  const remove = prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?');
+  for (const id of ids) {
+    remove.run(id);
+    changes.message(accountId, folderId, id);
+  }
+  forgetMessages(db, ids);
+  return ids.length;
+}
+
+/**
+ * The folder's UIDVALIDITY changed (it was recreated on the server): every UID we hold is void. Queued
+ * operations that name its messages or UIDs are refused with a clear reason (reported, not silently
+ * lost); the rows stay as orphans for re-matching. Returns the number of refused operations.
+ */
+export function beginUidvalidityReset(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  folder: { id: number; path: string; uidvalidity: number | null },
+  newUidvalidity: number,
+): number {
+  const ops = prepare<[number, number], { id: number }>(
+    db,
+    `SELECT DISTINCT po.id FROM pending_ops po
+     LEFT JOIN pending_op_messages pom ON pom.op_id = po.id
+     LEFT JOIN messages m ON m.id = pom.message_id
+     WHERE po.state = 'queued' AND (m.folder_id = ? OR json_extract(po.payload, '$.from.folderId') = ?)`,
+  ).all(folder.id, folder.id);
+  const message =
+    `The folder ${folder.path} was recreated on the server (its UIDVALIDITY changed from ${folder.uidvalidity ?? '?'} to ${newUidvalidity}), ` +
+    'so this change could not be applied there. The folder was downloaded again; discard this change and redo it if it is still wanted.';
+  for (const op of ops) refuseOperation(db, changes, op.id, { code: 'OPERATION_REFUSED', message });
+  prepare(db, 'UPDATE folders SET uidvalidity = ?, uidnext = NULL, highestmodseq = NULL WHERE id = ?').run(newUidvalidity, folder.id);
+  return ops.length;
+}
+
+/** Rows of the folder still stored as headers only, newest UID first (the order bodies are fetched in). */
+export function rowsWithoutBody(
+  db: ReadDb,
+  folderId: number,
+  uidvalidity: number,
+  since: number | null,
+): Array<{ id: number; uid: number; size: number }> {
+  return prepare<[number, number, number], { id: number; uid: number; size: number }>(
+    db,
+    `SELECT id, uid, size FROM messages
+     WHERE folder_id = ? AND uidvalidity = ? AND uid IS NOT NULL AND body_status != 'full' AND deleted_locally = 0
+       AND coalesce(internal_date, date) >= ?
+     ORDER BY uid DESC`,
+  ).all(folderId, uidvalidity, since ?? -8.64e15);
+}
+
+/** Sets the UID the server gave a moved message (COPYUID, RFC 4315 section 3), if it still waits for one. */
+export function setMovedUid(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  accountId: string,
+  folderId: number,
+  rowId: number,
+  key: { uidvalidity: number; uid: number },
+): boolean {
+  const clash = prepare<[number, number, number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?').get(
+    folderId,
+    key.uidvalidity,
+    key.uid,
+  );
+  if (clash && clash.id !== rowId) return false;
+  const info = prepare(db, 'UPDATE messages SET uidvalidity = ?, uid = ? WHERE id = ? AND folder_id = ? AND uid IS NULL').run(
+    key.uidvalidity,
+    key.uid,
+    rowId,
+    folderId,
+  );
+  if (info.changes > 0) changes.message(accountId, folderId, rowId);
+  return info.changes > 0;
+}

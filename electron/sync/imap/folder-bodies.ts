@@ -1,0 +1,105 @@
+import { rm } from 'node:fs/promises';
+import { parseMessage, type ParsedMessage } from '../../mime/parse-message';
+import { prepare } from '../../store/db';
+import { getFolder } from '../../store/folders';
+import { rowsWithoutBody } from '../../store/imap-state';
+import { commitMessage } from '../../store/ingest';
+import type { MessageSource } from '../../store/message-source';
+import { writeTransaction } from '../../store/write-transaction';
+import type { ImapPass } from './imap-pass';
+import { imapLimits } from './limits';
+import { downloadSource, fetchSources } from './ops/fetch-bodies';
+import { selectFolder } from './ops/select-folder';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The oldest date the account keeps offline, or null for all mail. */
+export function offlineCutoff(pass: ImapPass): number | null {
+  const scope = pass.account.settings.offlineScope;
+  return scope.kind === 'recent' ? Date.now() - scope.days * DAY_MS : null;
+}
+
+/**
+ * Downloads the full source of every message of the folder stored as headers only (within the account's
+ * offline scope), newest first. Small messages come many per FETCH and are committed a batch per
+ * transaction (bounded by count and bytes); large ones are streamed to a temp file with download() and
+ * committed from there, so memory stays flat whatever their size.
+ */
+export async function fetchFolderBodies(pass: ImapPass, folderId: number): Promise<number> {
+  const folder = getFolder(pass.db, folderId);
+  if (folder.uidvalidity === null) return 0;
+  const uidvalidity = folder.uidvalidity;
+  const rows = rowsWithoutBody(pass.db, folderId, uidvalidity, offlineCutoff(pass));
+  if (rows.length === 0) return 0;
+  const selected = await selectFolder(pass.connection, folder.path, { readOnly: true });
+  // The folder changed under us since it was indexed (recreated): the next pass re-indexes it first.
+  if (selected.uidvalidity !== uidvalidity) return 0;
+
+  let done = 0;
+  const total = rows.length;
+  pass.progress({ phase: 'bodies', folder: folder.path, done, total });
+  let batch: typeof rows = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const uids = batch.map((r) => r.uid);
+    batch = [];
+    batchBytes = 0;
+    const ready: Array<{ uid: number; source: MessageSource; parsed: ParsedMessage }> = [];
+    await fetchSources(pass.connection, uids, async ({ uid, source }) => {
+      ready.push({ uid, source, parsed: await parseMessage(source) });
+    });
+    commitBodies(pass, folderId, uidvalidity, ready);
+    done += uids.length;
+    pass.progress({ phase: 'bodies', folder: folder.path, done, total });
+  };
+
+  for (const row of rows) {
+    pass.checkpoint();
+    if (row.size > imapLimits.streamThresholdBytes) {
+      await flush();
+      const fetched = await downloadSource(pass.connection, row.uid, pass.tempDir);
+      if (fetched) {
+        try {
+          const parsed = await parseMessage(fetched.source);
+          commitBodies(pass, folderId, uidvalidity, [{ uid: row.uid, source: fetched.source, parsed }]);
+        } finally {
+          if (fetched.source.kind === 'file') await rm(fetched.source.path, { force: true });
+        }
+      }
+      done++;
+      pass.progress({ phase: 'bodies', folder: folder.path, done, total });
+      continue;
+    }
+    batch.push(row);
+    batchBytes += row.size;
+    if (batch.length >= imapLimits.bodyBatch || batchBytes >= imapLimits.bodyBatchBytes) await flush();
+  }
+  await flush();
+  return done;
+}
+
+/** Commits fetched sources in one transaction; a message expunged meanwhile (its row gone) is not brought back. */
+function commitBodies(
+  pass: ImapPass,
+  folderId: number,
+  uidvalidity: number,
+  ready: Array<{ uid: number; source: MessageSource; parsed: ParsedMessage }>,
+): void {
+  if (ready.length === 0) return;
+  const { db } = pass;
+  const exists = prepare<[number, number, number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?');
+  writeTransaction(db, (changes) => {
+    for (const { uid, source, parsed } of ready) {
+      if (!exists.get(folderId, uidvalidity, uid)) continue;
+      commitMessage(db, changes, {
+        accountId: pass.account.id,
+        folderId,
+        key: { kind: 'imap', uidvalidity, uid },
+        source,
+        parsed,
+        bodyStatus: 'full',
+      });
+    }
+  });
+}

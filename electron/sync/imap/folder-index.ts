@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import { parseMessage, type ParsedMessage } from '../../mime/parse-message';
+import { getFolder, updateFolderSyncState, type FolderRow } from '../../store/folders';
+import {
+  adoptOrphan,
+  applyServerFlags,
+  beginUidvalidityReset,
+  countOrphans,
+  dropOrphans,
+  knownUids,
+  orphanCandidates,
+  removeExpunged,
+  setServerSize,
+  type ServerFlags,
+} from '../../store/imap-state';
+import { commitMessage } from '../../store/ingest';
+import { writeTransaction } from '../../store/write-transaction';
+import type { ImapPass } from './imap-pass';
+import { imapLimits } from './limits';
+import { diffUids, serverUids } from './ops/expunges';
+import { fetchSources } from './ops/fetch-bodies';
+import { fetchHeaders, type HeaderRow } from './ops/fetch-headers';
+import type { ServerFolder } from './ops/list-folders';
+import { selectFolder, type SelectedFolder } from './ops/select-folder';
+import { fetchFlags } from './ops/sync-flags';
+import { chunks } from './uid-set';
+
+export interface IndexResult {
+  /** Nothing had changed since the last sync (STATUS matched): the folder was not even selected. */
+  unchanged: boolean;
+  added: number;
+  expunged: number;
+  flagsChanged: number;
+  /** The folder was recreated on the server (UIDVALIDITY changed) and re-matched. */
+  uidvalidityReset: boolean;
+}
+
+/**
+ * Brings one folder's message list up to date with the server: UIDVALIDITY, expunges (QRESYNC VANISHED,
+ * else a UID set diff), flag changes (CONDSTORE CHANGEDSINCE, else all flags), then the headers and flags
+ * of every message we do not have yet, newest first, in batches — one write transaction per batch, so the
+ * list fills while the rest arrives and a cut connection loses at most one batch. Bodies come later
+ * (folder-bodies.ts).
+ */
+export async function indexFolder(pass: ImapPass, folderId: number, server: ServerFolder | null): Promise<IndexResult> {
+  const { db, connection } = pass;
+  const accountId = pass.account.id;
+  const stored = getFolder(db, folderId);
+  const result: IndexResult = { unchanged: false, added: 0, expunged: 0, flagsChanged: 0, uidvalidityReset: false };
+
+  if (server && unchangedSince(pass, stored, server)) return { ...result, unchanged: true };
+
+  pass.checkpoint();
+  pass.progress({ phase: 'flags', folder: stored.path, done: 0, total: 0 });
+  const selected = await selectFolder(connection, stored.path, {
+    readOnly: true,
+    known: { uidvalidity: stored.uidvalidity, highestmodseq: stored.highestmodseq },
+  });
+  const uidvalidity = selected.uidvalidity;
+  let fresh = stored.uidvalidity === null;
+  if (stored.uidvalidity !== null && stored.uidvalidity !== uidvalidity) {
+    // RFC 3501 section 2.3.1.1: a new UIDVALIDITY voids every UID we hold for this folder.
+    writeTransaction(db, (changes) => beginUidvalidityReset(db, changes, stored, uidvalidity));
+    result.uidvalidityReset = true;
+    fresh = true;
+  } else if (fresh) {
+    writeTransaction(db, (changes) => updateFolderSyncState(db, changes, folderId, { uidvalidity }));
+  }
+
+  // Expunges and flag changes since the last sync.
+  let serverSet: number[] | null = null;
+  if (!fresh) {
+    let flagUpdates: ServerFlags[] = [];
+    if (selected.qresync) {
+      flagUpdates = selected.flagChanges;
+      if (selected.vanished.length > 0) {
+        result.expunged += writeTransaction(db, (changes) => removeExpunged(db, changes, accountId, folderId, uidvalidity, selected.vanished));
+      }
+    } else if (selected.highestmodseq !== null && stored.highestmodseq !== null) {
+      if (selected.highestmodseq !== stored.highestmodseq) flagUpdates = await fetchFlags(connection, stored.highestmodseq);
+    } else {
+      // No CONDSTORE (or NOMODSEQ): every message's flags, which is also the complete UID set.
+      flagUpdates = await fetchFlags(connection, null);
+      serverSet = flagUpdates.map((f) => f.uid);
+    }
+    if (flagUpdates.length > 0) {
+      result.flagsChanged = writeTransaction(db, (changes) => applyServerFlags(db, changes, accountId, folderId, uidvalidity, flagUpdates));
+    }
+  }
+
+  // Which messages are new, and which are gone.
+  const known = knownUids(db, folderId, uidvalidity);
+  const orphans = countOrphans(db, folderId, uidvalidity);
+  const quiet = !fresh && stored.uidnext === selected.uidnext && selected.exists === known.size && orphans === 0 && stored.syncState.indexed === true;
+  let newUids: number[] = [];
+  if (serverSet === null && !quiet) serverSet = await serverUids(connection);
+  if (serverSet !== null) {
+    const diff = diffUids(serverSet, known);
+    if (diff.goneFromServer.length > 0) {
+      result.expunged += writeTransaction(db, (changes) => removeExpunged(db, changes, accountId, folderId, uidvalidity, diff.goneFromServer));
+    }
+    newUids = diff.missingLocally.sort((a, b) => b - a);
+  }
+
+  result.added = await fetchNewHeaders(pass, stored, selected, newUids);
+
+  writeTransaction(db, (changes) => {
+    // A complete scan: orphans nothing matched are not on the server any more.
+    if (serverSet !== null) dropOrphans(db, changes, accountId, folderId, uidvalidity);
+    updateFolderSyncState(db, changes, folderId, {
+      uidvalidity,
+      uidnext: selected.uidnext,
+      highestmodseq: selected.highestmodseq,
+      syncState: { ...getFolder(db, folderId).syncState, indexed: true },
+      lastSyncedAt: Date.now(),
+    });
+  });
+  return result;
+}
+
+/** STATUS (from LIST-STATUS) says nothing changed: same UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ and count. */
+function unchangedSince(pass: ImapPass, stored: FolderRow, server: ServerFolder): boolean {
+  const s = server.status;
+  if (stored.syncState.indexed !== true || s.uidvalidity === null || s.highestmodseq === null) return false;
+  if (stored.uidvalidity !== s.uidvalidity || stored.uidnext !== s.uidnext || stored.highestmodseq !== s.highestmodseq) return false;
+  if (countOrphans(pass.db, stored.id, s.uidvalidity) > 0) return false;
+  return knownUids(pass.db, stored.id, s.uidvalidity).size === s.messages;
+}
+
+interface Prepared {
+  row: HeaderRow;
+  parsed: ParsedMessage;
+}
+
+/** Headers of the new UIDs, newest first, a batch per transaction; orphans are re-matched on the way. */
+async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: SelectedFolder, newUids: number[]): Promise<number> {
+  const { db } = pass;
+  const accountId = pass.account.id;
+  const uidvalidity = selected.uidvalidity;
+  let added = 0;
+  let done = 0;
+  let orphansLeft = countOrphans(db, folder.id, uidvalidity);
+  pass.progress({ phase: 'headers', folder: folder.path, done: 0, total: newUids.length });
+  for (const batch of chunks(newUids, imapLimits.headerBatch)) {
+    pass.checkpoint();
+    const rows = (await fetchHeaders(pass.connection, batch)).sort((a, b) => b.uid - a.uid);
+    const prepared: Prepared[] = [];
+    for (const row of rows) prepared.push({ row, parsed: await parseMessage({ kind: 'buffer', bytes: row.header }) });
+
+    // Messages without a Message-ID can only be matched to an orphan by their content: fetch those now.
+    const byHash = orphansLeft > 0 ? prepared.filter((p) => !p.parsed.messageId && orphanCandidates(db, folder.id, uidvalidity, null, p.row.size).length > 0) : [];
+    const full = new Map<number, { bytes: Buffer; parsed: ParsedMessage }>();
+    if (byHash.length > 0) {
+      await fetchSources(
+        pass.connection,
+        byHash.map((p) => p.row.uid),
+        async ({ uid, source }) => {
+          if (source.kind === 'buffer') full.set(uid, { bytes: source.bytes, parsed: await parseMessage(source) });
+        },
+      );
+    }
+
+    writeTransaction(db, (changes) => {
+      for (const { row, parsed } of prepared) {
+        const key = { kind: 'imap' as const, uidvalidity, uid: row.uid };
+        if (orphansLeft > 0) {
+          const body = full.get(row.uid);
+          const hash = body ? createHash('sha256').update(body.bytes).digest('hex') : null;
+          const match = orphanCandidates(db, folder.id, uidvalidity, parsed.messageId, row.size).find(
+            (c) => (parsed.messageId !== null && hash === null) || (hash !== null && c.contentHash === hash),
+          );
+          if (match) {
+            adoptOrphan(db, changes, accountId, folder.id, match.id, key, { flags: row.flags, modseq: row.modseq });
+            orphansLeft--;
+            continue;
+          }
+          if (body) {
+            const stored = commitMessage(db, changes, {
+              accountId,
+              folderId: folder.id,
+              key,
+              source: { kind: 'buffer', bytes: body.bytes },
+              parsed: body.parsed,
+              flags: [...row.flags],
+              internalDate: row.internalDate,
+              modseq: row.modseq,
+              bodyStatus: 'full',
+            });
+            if (stored.inserted) added++;
+            continue;
+          }
+        }
+        const stored = commitMessage(db, changes, {
+          accountId,
+          folderId: folder.id,
+          key,
+          source: { kind: 'buffer', bytes: row.header },
+          parsed,
+          flags: [...row.flags],
+          internalDate: row.internalDate,
+          modseq: row.modseq,
+          bodyStatus: 'headers',
+        });
+        if (stored.inserted) {
+          setServerSize(db, stored.messageId, row.size);
+          added++;
+        }
+      }
+    });
+    done += batch.length;
+    pass.progress({ phase: 'headers', folder: folder.path, done, total: newUids.length });
+  }
+  pass.added += added;
+  return added;
+}

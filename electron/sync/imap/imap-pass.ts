@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import type { Account } from '../../../shared/contract/accounts';
+import { HomingError } from '../../../shared/errors';
+import type { WriteDb } from '../../store/db';
+import type { ProgressUpdate, SyncEngineContext } from '../engine';
+import { connectImap, type ImapConnection } from './imap-connection';
+
+/** What every step of one IMAP sync pass (or watch session) works with. */
+export interface ImapPass {
+  readonly engine: SyncEngineContext;
+  readonly db: WriteDb;
+  readonly account: Account;
+  readonly connection: ImapConnection;
+  /** Where large messages are streamed before they are committed (inside the data directory: same disk; one per account). */
+  readonly tempDir: string;
+  /** New messages stored so far. */
+  added: number;
+  progress(update: ProgressUpdate): void;
+  /** Throws CANCELLED once the pass should stop (between transactions, never inside one). */
+  checkpoint(): void;
+}
+
+/** Connects with the account's settings and stored password. */
+export async function connectAccount(ctx: SyncEngineContext): Promise<ImapConnection> {
+  const { account } = ctx;
+  if (!account.host || !account.port || !account.security || !account.username) {
+    throw new HomingError('INVALID_ARGUMENT', `The account ${account.email} has no complete server settings.`);
+  }
+  ctx.progress({ phase: 'connecting', folder: null });
+  return connectImap({
+    host: account.host,
+    port: account.port,
+    security: account.security,
+    username: account.username,
+    password: await ctx.password(),
+    trustedFingerprint: account.trustedFingerprint,
+    signal: ctx.signal,
+  });
+}
+
+export function createPass(ctx: SyncEngineContext, connection: ImapConnection): ImapPass {
+  return {
+    engine: ctx,
+    db: ctx.writer.db,
+    account: ctx.account,
+    connection,
+    tempDir: join(ctx.writer.dataDir, 'tmp', `imap-${ctx.account.id}`),
+    added: 0,
+    progress: (update) => ctx.progress(update),
+    checkpoint() {
+      if (ctx.signal.aborted) throw new HomingError('CANCELLED', 'Sync was stopped.');
+    },
+  };
+}

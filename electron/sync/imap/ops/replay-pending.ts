@@ -1,0 +1,202 @@
+import { HomingError } from '../../../../shared/errors';
+import { prepare } from '../../../store/db';
+import { findFolderById } from '../../../store/folders';
+import { setMovedUid } from '../../../store/imap-state';
+import {
+  completeOperation,
+  type DeletePayload,
+  type FlagsPayload,
+  forgetMessages,
+  listQueuedOperations,
+  type MovePayload,
+  operationMessageIds,
+  type PendingOpRow,
+  recordAttempt,
+  refuseOperation,
+  unlinkMessages,
+} from '../../../store/pending-ops';
+import { writeTransaction } from '../../../store/write-transaction';
+import type { ImapPass } from '../imap-pass';
+import { imapLimits } from '../limits';
+import { chunks, uidSet } from '../uid-set';
+import { selectFolder } from './select-folder';
+
+/** Codes that mean "the server said no to this operation" (as opposed to "the server could not be asked"). */
+const REFUSALS = new Set(['SERVER_ERROR', 'OPERATION_REFUSED', 'NOT_FOUND', 'INVALID_ARGUMENT']);
+
+export interface ReplayResult {
+  replayed: number;
+  refused: number;
+}
+
+/**
+ * Replays the account's queued operations in the order they were made. One the server refuses is marked
+ * `refused` with its reason (the user sees it and may discard it); a connection failure stops the replay
+ * with the operation still queued, to be retried on the next pass.
+ */
+export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
+  const { db } = pass;
+  const ops = listQueuedOperations(db, pass.account.id);
+  const result: ReplayResult = { replayed: 0, refused: 0 };
+  if (ops.length === 0) return result;
+  pass.progress({ phase: 'actions', folder: null, done: 0, total: ops.length });
+  for (const op of ops) {
+    pass.checkpoint();
+    try {
+      await replayOne(pass, op);
+      writeTransaction(db, (changes) => completeOperation(db, changes, op.id));
+      result.replayed++;
+    } catch (error) {
+      const mapped = pass.connection.mapError(error);
+      if (!REFUSALS.has(mapped.code)) {
+        const attempts = writeTransaction(db, () => recordAttempt(db, op.id, { code: mapped.code, message: mapped.message }));
+        if (attempts < imapLimits.maxReplayAttempts || !pass.connection.usable) throw mapped;
+      }
+      const message = mapped.code === 'OPERATION_REFUSED' ? mapped.message : `The server refused this change: ${mapped.message}`;
+      writeTransaction(db, (changes) => refuseOperation(db, changes, op.id, { code: 'OPERATION_REFUSED', message }));
+      result.refused++;
+    }
+    pass.progress({ phase: 'actions', folder: null, done: result.replayed + result.refused, total: ops.length });
+  }
+  return result;
+}
+
+function replayOne(pass: ImapPass, op: PendingOpRow): Promise<void> {
+  switch (op.kind) {
+    case 'flags':
+      return replayFlags(pass, op, op.payload as FlagsPayload);
+    case 'move':
+      return replayMove(pass, op, op.payload as MovePayload);
+    case 'delete':
+      return replayDelete(pass, op, op.payload as DeletePayload);
+    default:
+      throw new HomingError('OPERATION_REFUSED', `An IMAP account cannot replay a ${op.kind} operation.`);
+  }
+}
+
+/** A refused command: imapflow answers false and keeps the server's words for us (imap-connection.ts). */
+function refused(pass: ImapPass, what: string): HomingError {
+  const error = pass.connection.takeCommandError();
+  return new HomingError('OPERATION_REFUSED', `The server refused to ${what}${error ? `: ${error.message}` : '.'}`, error?.detail);
+}
+
+/** Selects the folder for writing, refusing when it was recreated since the operation was made. */
+async function selectForWrite(pass: ImapPass, place: { path: string; uidvalidity: number }): Promise<void> {
+  const selected = await selectFolder(pass.connection, place.path, { readOnly: false });
+  if (selected.uidvalidity !== place.uidvalidity) {
+    throw new HomingError(
+      'OPERATION_REFUSED',
+      `The folder ${place.path} was recreated on the server (its UIDVALIDITY changed), so this change could not be applied there.`,
+      { path: place.path, expected: place.uidvalidity, found: selected.uidvalidity },
+    );
+  }
+}
+
+interface Placed {
+  messageId: number;
+  folderId: number;
+  path: string;
+  uidvalidity: number | null;
+  uid: number | null;
+}
+
+async function replayFlags(pass: ImapPass, op: PendingOpRow, payload: FlagsPayload): Promise<void> {
+  const { db } = pass;
+  const find = prepare<[number], Placed>(
+    db,
+    `SELECT m.id AS messageId, m.folder_id AS folderId, f.path, m.uidvalidity, m.uid FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.id = ?`,
+  );
+  const groups = new Map<string, { path: string; uidvalidity: number; items: Placed[] }>();
+  const unplaced: number[] = [];
+  for (const id of operationMessageIds(db, op.id)) {
+    const row = find.get(id);
+    if (!row) continue;
+    if (row.uid === null || row.uidvalidity === null) {
+      unplaced.push(id);
+      continue;
+    }
+    const key = `${row.folderId}:${row.uidvalidity}`;
+    const group = groups.get(key) ?? { path: row.path, uidvalidity: row.uidvalidity, items: [] };
+    group.items.push(row);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    await selectForWrite(pass, group);
+    for (const part of chunks(group.items, imapLimits.uidsPerCommand)) {
+      const set = uidSet(part.map((p) => p.uid!));
+      if (payload.add.length > 0 && !(await pass.connection.client.messageFlagsAdd(set, payload.add, { uid: true }))) {
+        throw refused(pass, `set ${payload.add.join(' ')}`);
+      }
+      if (payload.remove.length > 0 && !(await pass.connection.client.messageFlagsRemove(set, payload.remove, { uid: true }))) {
+        throw refused(pass, `clear ${payload.remove.join(' ')}`);
+      }
+    }
+    writeTransaction(db, () => unlinkMessages(db, op.id, group.items.map((p) => p.messageId)));
+  }
+  if (unplaced.length > 0) {
+    throw new HomingError('OPERATION_REFUSED', 'The message is not on the server in its folder (an earlier change to it did not reach the server).');
+  }
+}
+
+/** MOVE (RFC 6851) when offered; imapflow falls back to COPY + STORE \Deleted + (UID) EXPUNGE. */
+async function moveItems(pass: ImapPass, op: PendingOpRow, items: MovePayload['items'], to: { folderId: number; path: string }): Promise<void> {
+  const { db } = pass;
+  const accountId = pass.account.id;
+  if (!findFolderById(db, to.folderId)) {
+    throw new HomingError('OPERATION_REFUSED', `The folder ${to.path} no longer exists.`);
+  }
+  const stillLinked = new Set(operationMessageIds(db, op.id));
+  for (const part of chunks(items, imapLimits.uidsPerCommand)) {
+    const result = await pass.connection.client.messageMove(uidSet(part.map((i) => i.uid)), to.path, { uid: true });
+    if (!result) throw refused(pass, `move the messages to ${to.path}`);
+    // COPYUID (UIDPLUS, RFC 4315 section 3): the new UIDs, so the moved rows need no re-matching.
+    const { uidMap, uidValidity } = result;
+    if (uidMap && uidValidity !== undefined) {
+      writeTransaction(db, (changes) => {
+        for (const item of part) {
+          const uid = uidMap.get(item.uid);
+          if (uid === undefined || !stillLinked.has(item.messageId)) continue;
+          setMovedUid(db, changes, accountId, to.folderId, item.messageId, { uidvalidity: Number(uidValidity), uid });
+        }
+      });
+    }
+    // Without COPYUID the rows stay without a UID: the next sync of the destination adopts them
+    // (imap-state.ts, re-matching by Message-ID and size, or content hash).
+  }
+}
+
+async function replayMove(pass: ImapPass, op: PendingOpRow, payload: MovePayload): Promise<void> {
+  if (!payload?.from || !payload.to || !Array.isArray(payload.items)) throw new HomingError('OPERATION_REFUSED', 'This change is damaged and cannot be replayed.');
+  await selectForWrite(pass, payload.from);
+  await moveItems(pass, op, payload.items, payload.to);
+}
+
+async function replayDelete(pass: ImapPass, op: PendingOpRow, payload: DeletePayload): Promise<void> {
+  if (!payload?.from || !Array.isArray(payload.items)) throw new HomingError('OPERATION_REFUSED', 'This change is damaged and cannot be replayed.');
+  await selectForWrite(pass, payload.from);
+  if (payload.trash) {
+    await moveItems(pass, op, payload.items, payload.trash);
+    return;
+  }
+  const { db } = pass;
+  for (const part of chunks(payload.items, imapLimits.uidsPerCommand)) {
+    // STORE +FLAGS.SILENT (\Deleted), then UID EXPUNGE (UIDPLUS) of exactly these UIDs — or EXPUNGE where the server lacks UIDPLUS.
+    if (!(await pass.connection.client.messageDelete(uidSet(part.map((i) => i.uid)), { uid: true }))) {
+      throw refused(pass, 'delete the messages');
+    }
+  }
+  // The rows were hidden (deleted_locally = 1) while waiting: now they go.
+  writeTransaction(db, (changes) => {
+    const row = prepare<[number], { folder_id: number; deleted_locally: number }>(db, 'SELECT folder_id, deleted_locally FROM messages WHERE id = ?');
+    const remove = prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?');
+    const gone: number[] = [];
+    for (const item of payload.items) {
+      const current = row.get(item.messageId);
+      if (!current || current.deleted_locally !== 1) continue;
+      remove.run(item.messageId);
+      changes.message(pass.account.id, current.folder_id, item.messageId);
+      gone.push(item.messageId);
+    }
+    forgetMessages(db, gone);
+  });
+}
