@@ -1,6 +1,7 @@
 import type { MailService, MethodName } from '../shared/contract';
+import { type DesktopHandlers, desktopMethods, isDesktopMethodName } from '../shared/contract/desktop';
 import { dispatch } from '../shared/dispatch';
-import type { Envelope } from '../shared/errors';
+import { type Envelope, HomingError, toErrorData } from '../shared/errors';
 
 /** Who sent an IPC message, as Electron reports it (kept free of Electron types so it can be unit-tested). */
 export interface IpcSender {
@@ -14,7 +15,8 @@ export interface IpcSender {
 
 /**
  * Methods that take a filesystem path: the CLI may call them, the renderer may not (an untrusted page must
- * not name files to read or write; the shell offers them through its own file dialogs).
+ * not name files to read or write; the shell offers them through its own file dialogs, see
+ * shared/contract/desktop.ts).
  */
 export const pathMethods: ReadonlySet<MethodName> = new Set(['importMail', 'exportFolder', 'exportMessage']);
 
@@ -22,9 +24,10 @@ export const APP_ORIGIN = 'app://homing';
 
 /**
  * The one gatekeeper for renderer calls: the sender must be our window's main frame on our own origin,
- * the method must be in the contract (and not a path method), and the arguments must validate.
+ * the method must be in the contract (and not a path method) or one of the shell's desktop methods, and
+ * the arguments must validate.
  */
-export function createIpcGate(service: MailService, isOurWindow: (webContentsId: number) => boolean) {
+export function createIpcGate(service: MailService, isOurWindow: (webContentsId: number) => boolean, desktop?: DesktopHandlers) {
   return async (sender: IpcSender, payload: unknown): Promise<Envelope<unknown>> => {
     if (!isOurWindow(sender.webContentsId) || !sender.isMainFrame || !isAppUrl(sender.frameUrl)) {
       return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'This page may not talk to Homing.' } };
@@ -33,8 +36,24 @@ export function createIpcGate(service: MailService, isOurWindow: (webContentsId:
     if (typeof method === 'string' && pathMethods.has(method as MethodName)) {
       return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: `${method} is not available to the window.` } };
     }
+    if (desktop && isDesktopMethodName(method)) return dispatchDesktop(desktop, method, args);
     return dispatch(service, method, args);
   };
+}
+
+async function dispatchDesktop(desktop: DesktopHandlers, method: keyof DesktopHandlers, args: unknown): Promise<Envelope<unknown>> {
+  try {
+    const parsed = desktopMethods[method].args.safeParse(args ?? {});
+    if (!parsed.success) {
+      throw new HomingError('INVALID_ARGUMENT', `Invalid arguments for ${method}`, {
+        issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      });
+    }
+    const call = desktop[method] as (a: unknown) => Promise<unknown>;
+    return { ok: true, value: await call.call(desktop, parsed.data) };
+  } catch (error) {
+    return { ok: false, error: toErrorData(error) };
+  }
 }
 
 export function isAppUrl(url: string): boolean {

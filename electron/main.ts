@@ -1,61 +1,282 @@
 /**
- * The Electron shell: one window, the custom `app://` protocol, IPC, and the service. It holds no logic
- * of its own: decisions live in window-policy.ts and ipc-gate.ts, the mail core in service/ and sync/.
+ * The Electron shell: one window on the custom `app://` protocol, IPC, the service and its sync worker,
+ * and the desktop around them (menu, notifications, badge, tray, dialogs). It holds no logic of its own:
+ * decisions live in window-policy.ts, ipc-gate.ts and shell/ (plain functions, unit-tested), the mail
+ * core in service/ and sync/. Nothing here can run on our CI machines; the release workflow launches it.
  */
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, protocol, safeStorage, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  Menu,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  screen,
+  type Session,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
+import { LOCAL_ACCOUNT_ID } from '../shared/contract/accounts';
+import type { MenuAction } from '../shared/contract/desktop';
+import { HomingError, toErrorData } from '../shared/errors';
 import { SafeStorageVault } from './accounts/vault-safe-storage';
 import { appCsp } from './app-csp';
 import { readStaticFile } from './bridge/static-files';
 import { APP_ORIGIN } from './ipc-gate';
 import { serveIpc } from './ipc';
-import { openMailService } from './service/mail-service';
-import { isExternalLink, secureWebPreferences } from './window-policy';
+import { type MailServiceHandle, type MailServiceOptions, openMailService } from './service/mail-service';
+import { buildMenu, type MenuHandlers } from './shell/application-menu';
+import { systemClock } from './shell/clock';
+import { createDesktopHandlers } from './shell/desktop-handlers';
+import { electronDesktopDeps } from './shell/electron-desktop-deps';
+import { closeWithin, createQuitGate } from './shell/graceful-quit';
+import { iconFiles, runtimeIconDir } from './shell/icons';
+import { MIN_WINDOW_SIZE, SHUTDOWN_GRACE_MS } from './shell/limits';
+import { applicationMenu } from './shell/menu-template';
+import { startNewMailNotifier } from './shell/new-mail-notifier';
+import { createNotificationPresenter } from './shell/notifications';
+import { connectPowerAndNetwork } from './shell/power-and-network';
+import { restoreWindowState, trackWindowState } from './shell/track-window-state';
+import { startUnreadIndicators } from './shell/unread-indicators';
+import { windowStatePath } from './shell/window-state-file';
+import { createWorkerSupervisor, type SupervisorEvent } from './shell/worker-supervisor';
+import { APP_NAME, APP_VERSION } from './version';
+import {
+  allowFrameNavigation,
+  allowNavigation,
+  allowPermission,
+  appRequestPath,
+  appResponseHeaders,
+  secureWebPreferences,
+  windowOpenDecision,
+} from './window-policy';
+
+/** electron-builder's appId; Windows shows toasts only for an app with this AppUserModelID. */
+const APP_ID = 'org.homing.mail';
+const platform = process.platform;
+
+// The same override the CLI honours (and how the smoke test gets a fresh profile). Before anything reads
+// userData: the single-instance lock lives there too.
+if (process.env.HOMING_DATA_DIR) app.setPath('userData', process.env.HOMING_DATA_DIR);
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 const rendererDir = join(__dirname, '..', 'renderer');
-/** better-sqlite3 built for Electron's ABI by build/electron-native.mjs (the Node build stays for the CLI and tests). */
+/**
+ * better-sqlite3 built for Electron's ABI by build/electron-native.mjs, beside the Node build the CLI and
+ * tests use, so `npm start` and `npm test` share one checkout. It exists only in a checkout: a packaged
+ * app has node_modules' copy rebuilt for Electron by electron-builder and passes no binding.
+ */
 const electronBinding = join(__dirname, '..', 'electron-native', 'better_sqlite3.node');
 
-async function start(): Promise<void> {
-  const dataDir = app.getPath('userData');
+const log = (what: string, error?: unknown) => {
+  if (error === undefined) console.log(`homing: ${what}`);
+  else console.error(`homing: ${what}: ${toErrorData(error).code}: ${toErrorData(error).message}`);
+};
+
+/** Permission requests and checks (checklist 5): window-policy.ts decides; devices are always refused. */
+function hardenSession(ses: Session): void {
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowPermission(permission, details.requestingUrl, details.isMainFrame)),
+  );
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    allowPermission(permission, details.requestingUrl ?? requestingOrigin, details.isMainFrame),
+  );
+  ses.setDevicePermissionHandler(() => false);
+}
+
+/** Navigation, new windows and webviews (checklist 12–14), for every webContents the app ever creates. */
+function hardenContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => {
+    if (!allowNavigation(event.url)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!allowFrameNavigation(event.url, event.isMainFrame)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const decision = windowOpenDecision(url);
+    if (decision.openExternally) void shell.openExternal(url);
+    return { action: decision.action };
+  });
+}
+
+function serveApp(): void {
   protocol.handle('app', async (request) => {
-    const file = await readStaticFile(rendererDir, new URL(request.url).pathname);
-    if (!file) return new Response('not found', { status: 404 });
-    return new Response(new Uint8Array(file.body), {
-      headers: { 'content-type': file.contentType, 'content-security-policy': appCsp() },
+    const path = appRequestPath(request.url);
+    const file = path === null ? null : await readStaticFile(rendererDir, path);
+    if (!file) return new Response('not found', { status: 404, headers: appResponseHeaders('text/plain; charset=utf-8', appCsp()) });
+    return new Response(new Uint8Array(file.body), { headers: appResponseHeaders(file.contentType, appCsp()) });
+  });
+}
+
+/** Opens the service; when another Homing process (the CLI) holds the data directory, reading still works. */
+async function openService(options: MailServiceOptions): Promise<MailServiceHandle> {
+  try {
+    return await openMailService({ ...options, startWriter: true });
+  } catch (error) {
+    if (!(error instanceof HomingError && error.code === 'DATA_DIR_LOCKED')) throw error;
+    log('the data directory is in use by another Homing process; the supervisor will retry the writer', error);
+    return openMailService({ ...options, startWriter: false });
+  }
+}
+
+function describeSupervisor(event: SupervisorEvent): void {
+  if (event.type === 'worker-died') log(`sync worker stopped; restart in ${event.restartInMs ?? 'after wake-up'} ms`, event.error);
+  else if (event.type === 'start-failed') log('sync could not start', event.error);
+  else log(`sync ${event.type}${event.type === 'paused' ? ` (${event.reason})` : ''}`);
+}
+
+async function start(): Promise<void> {
+  if (platform === 'win32') app.setAppUserModelId(APP_ID);
+  app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: APP_VERSION, copyright: 'MIT License' });
+  const dataDir = app.getPath('userData');
+  serveApp();
+  hardenSession(session.defaultSession);
+
+  let handle: MailServiceHandle | null = null;
+  const supervisor = createWorkerSupervisor({
+    startWatching: async () => handle?.service.startWatching({}),
+    stopWatching: async () => handle?.service.stopWatching({}),
+    clock: systemClock,
+    onEvent: describeSupervisor,
+  });
+  const vault = new SafeStorageVault(dataDir, safeStorage);
+  if (vault.weakness) log(vault.weakness);
+  try {
+    handle = await openService({
+      dataDir,
+      vault,
+      workerPath: join(__dirname, 'worker.cjs'),
+      ...(existsSync(electronBinding) ? { nativeBinding: electronBinding } : {}),
+      onWorkerExit: (error) => supervisor.workerExited(error),
     });
-  });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  } catch (error) {
+    const data = toErrorData(error);
+    dialog.showErrorBox('Homing cannot open its mail folder', `${data.message}\n\n${dataDir}`);
+    app.exit(1);
+    return;
+  }
+  const service = handle.service;
 
-  const handle = await openMailService({
-    dataDir,
-    vault: new SafeStorageVault(dataDir, safeStorage),
-    workerPath: join(__dirname, 'worker.cjs'),
-    ...(existsSync(electronBinding) ? { nativeBinding: electronBinding } : {}),
-    startWriter: true,
-  });
-
+  const statePath = windowStatePath(dataDir);
+  const state = restoreWindowState(statePath, screen);
+  const iconDir = runtimeIconDir({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath });
   const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    title: 'Homing',
+    ...state.bounds,
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
+    title: APP_NAME,
     show: false,
+    // Linux takes the window icon from here (macOS and Windows from the bundle).
+    ...(platform === 'linux' ? { icon: iconFiles(iconDir, platform).window } : {}),
     webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs')),
   });
-  const stopIpc = serveIpc(handle.service, window);
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalLink(url)) void shell.openExternal(url);
-    return { action: 'deny' };
+  if (state.maximized) window.maximize();
+  if (state.fullScreen) window.setFullScreen(true);
+  const stopTracking = trackWindowState(window, statePath);
+  const showWindow = () => {
+    if (window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+
+  let downloads: string;
+  try {
+    downloads = app.getPath('downloads');
+  } catch {
+    downloads = homedir();
+  }
+  const desktopDeps = electronDesktopDeps(window, downloads);
+  const desktop = createDesktopHandlers({ service, ...desktopDeps });
+  const ipc = serveIpc(service, window, desktop);
+
+  const showError = (error: unknown) => {
+    const data = toErrorData(error);
+    void dialog.showMessageBox(window, { type: 'error', message: data.message, detail: data.code });
+  };
+  const menuHandlers: MenuHandlers = {
+    action(action: MenuAction) {
+      // Checking mail needs no window; every other action acts on what the window shows.
+      if (action !== 'checkMail') showWindow();
+      ipc.send('menuActionRequested', { action });
+    },
+    command(command) {
+      if (command === 'showWindow') return showWindow();
+      const kind = command === 'importMaildir' ? 'maildir' : 'files';
+      desktop.importMailWithDialog({ kind, accountId: LOCAL_ACCOUNT_ID }).then((outcome) => {
+        if (!outcome.done) return;
+        const lines = outcome.results.map(
+          (r) => `${r.folderPath}: ${r.imported} imported, ${r.duplicates} already there, ${r.unparsable} kept unparsed`,
+        );
+        void dialog.showMessageBox(window, { type: 'info', message: 'Import finished', detail: lines.join('\n') });
+      }, showError);
+    },
+  };
+  Menu.setApplicationMenu(buildMenu(applicationMenu({ platform, appName: APP_NAME, isPackaged: app.isPackaged }), menuHandlers));
+
+  const presenter = createNotificationPresenter((messageId) => {
+    showWindow();
+    ipc.send('openMessageRequested', { messageId });
   });
+  const notifier = startNewMailNotifier({
+    service,
+    show: presenter.show,
+    clock: systemClock,
+    platform,
+    onError: (error) => log('new-mail notification skipped', error),
+  });
+  const stopIndicators = startUnreadIndicators({
+    service,
+    window,
+    iconDir,
+    platform,
+    appName: APP_NAME,
+    menu: menuHandlers,
+    onError: (error) => log('unread count not updated', error),
+  });
+  const stopPower = connectPowerAndNetwork(supervisor);
+  supervisor.start();
+
+  const quitGate = createQuitGate(
+    async () => {
+      supervisor.stop();
+      stopPower();
+      notifier.stop();
+      stopIndicators();
+      presenter.dispose();
+      ipc.stop();
+      const closed = await closeWithin(() => (handle ? handle.close() : Promise.resolve()), SHUTDOWN_GRACE_MS, systemClock);
+      if (closed === 'timed-out') log('the sync worker did not stop in time; quitting anyway');
+      stopTracking();
+      await desktopDeps.dispose();
+    },
+    () => app.quit(),
+  );
+  app.on('before-quit', (event) => {
+    if (quitGate.beforeQuit()) event.preventDefault();
+  });
+  // Linux and macOS announce a system shutdown: start the clean quit at once.
+  powerMonitor.on('shutdown', () => app.quit());
+  // macOS: closing the window keeps the app (and its sync) running in the dock, as Mail does.
+  window.on('close', (event) => {
+    if (platform === 'darwin' && quitGate.phase === 'running') {
+      event.preventDefault();
+      window.hide();
+    }
+  });
+  app.on('activate', showWindow);
+  app.on('window-all-closed', () => {
+    if (platform !== 'darwin') app.quit();
+  });
+
   window.once('ready-to-show', () => window.show());
-  window.on('closed', () => {
-    stopIpc();
-    void handle.close().then(() => app.quit());
-  });
   await window.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
@@ -66,8 +287,17 @@ if (!app.requestSingleInstanceLock()) {
     const [window] = BrowserWindow.getAllWindows();
     if (window) {
       if (window.isMinimized()) window.restore();
+      window.show();
       window.focus();
     }
   });
-  void app.whenReady().then(start);
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+  void app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      log('start failed', error);
+      dialog.showErrorBox('Homing could not start', toErrorData(error).message);
+      app.exit(1);
+    });
 }

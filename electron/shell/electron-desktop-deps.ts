@@ -1,0 +1,66 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserWindow, dialog, shell } from 'electron';
+import type { DesktopDeps } from './desktop-handlers';
+
+/**
+ * The Electron side of the desktop methods: dialogs attached to the window, `shell.openPath`, and the
+ * private temporary folder for opened attachments. `dispose` removes that folder (at quit).
+ */
+export function electronDesktopDeps(
+  window: BrowserWindow,
+  downloadsDir: string,
+): Omit<DesktopDeps, 'service'> & { dispose(): Promise<void> } {
+  let temp: Promise<string> | null = null;
+  return {
+    saveDir: downloadsDir,
+    // mkdtemp creates the folder with mode 0700: other users of the computer cannot read the copies.
+    tempDir: () =>
+      (temp ??= mkdtemp(join(tmpdir(), 'homing-attachments-')).catch((error: unknown) => {
+        temp = null;
+        throw error;
+      })),
+    async chooseSavePath({ title, defaultName, filters }) {
+      const result = await dialog.showSaveDialog(window, {
+        title,
+        defaultPath: join(downloadsDir, defaultName),
+        filters: [...filters, { name: 'All files', extensions: ['*'] }],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+    async chooseImportPaths(kind) {
+      const result = await dialog.showOpenDialog(
+        window,
+        kind === 'maildir'
+          ? { title: 'Import a Maildir Folder', properties: ['openDirectory'] }
+          : {
+              title: 'Import Mail Files',
+              properties: ['openFile', 'multiSelections'],
+              filters: [
+                { name: 'Mail (mbox, .eml)', extensions: ['mbox', 'mbx', 'eml'] },
+                // Thunderbird and mutt keep mbox files without an extension.
+                { name: 'All files', extensions: ['*'] },
+              ],
+            },
+      );
+      return result.canceled ? [] : result.filePaths;
+    },
+    async confirmSaveInstead(fileName) {
+      const { response } = await dialog.showMessageBox(window, {
+        type: 'warning',
+        buttons: ['Save As…', 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+        message: `“${fileName}” is a program or script.`,
+        detail: 'Homing does not open files that run when opened. Save it only if you trust the sender and expected it.',
+      });
+      return response === 0;
+    },
+    openPath: (path) => shell.openPath(path),
+    async dispose() {
+      if (temp) await rm(await temp, { recursive: true, force: true }).catch(() => undefined);
+    },
+  };
+}
