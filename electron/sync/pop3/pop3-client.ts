@@ -86,7 +86,9 @@ export class Pop3Client {
     this.io = {
       host: this.host,
       port: this.port,
-      security: this.security,
+      get security() {
+        return client.security;
+      },
       session: this.session,
       timeouts: this.timeouts,
       get capabilities() {
@@ -262,6 +264,7 @@ export class Pop3Client {
     socket.on('data', this.onData);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
+    this.armTimer();
   }
 
   private detach(socket: Socket | TLSSocket): void {

@@ -1,0 +1,249 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Security } from '../../shared/contract/accounts';
+import { HomingError } from '../../shared/errors';
+import { Pop3Client } from '../../electron/sync/pop3/pop3-client';
+import type { MessageSource } from '../../electron/store/message-source';
+import { type FakePop3Options, type FakePop3Server, startFakePop3 } from '../servers/fake-pop3';
+
+/**
+ * The client against a scripted fake server, for what Dovecot will not do. Every test name says so.
+ * (Dovecot-backed tests are in pop3-client.test.ts and pop3-sync.test.ts.)
+ */
+
+const servers: FakePop3Server[] = [];
+const clients: Pop3Client[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function fake(options: FakePop3Options): Promise<FakePop3Server> {
+  const server = await startFakePop3(options);
+  servers.push(server);
+  return server;
+}
+
+async function connect(server: FakePop3Server, security: Security = 'none', timeouts = {}): Promise<Pop3Client> {
+  const client = await Pop3Client.connect({ host: server.host, port: server.port, security, trustedFingerprint: null, timeouts });
+  clients.push(client);
+  return client;
+}
+
+async function failure(promise: Promise<unknown>): Promise<HomingError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof HomingError) return error;
+    throw error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+function bytesOf(source: MessageSource): Buffer {
+  if (source.kind !== 'buffer') throw new Error('expected an in-memory message');
+  return source.bytes;
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'homing-pop3-fake-'));
+
+const dotted = Buffer.from(
+  'From: a@example.org\r\nSubject: dots\r\n\r\n.leading dot\r\n..two leading dots\r\n.\r\n. \r\nend\r\n',
+  'latin1',
+);
+
+describe('POP3 client', () => {
+  it('scripted fake server: unstuffs dot-stuffed lines and keeps the bytes exactly', async () => {
+    const eightBit = Buffer.concat([Buffer.from('Subject: 8bit\r\n\r\n'), Buffer.from([0xe9, 0xff, 0x00, 0x80]), Buffer.from('\r\n.\r\n')]);
+    const server = await fake({ messages: [dotted, eightBit] });
+    const client = await connect(server);
+    await client.login('alice', 'secret');
+    expect(bytesOf(await client.retr({ msgno: 1, tempDir: tempDir() })).equals(dotted)).toBe(true);
+    expect(bytesOf(await client.retr({ msgno: 2, tempDir: tempDir() })).equals(eightBit)).toBe(true);
+    await client.quit();
+    expect(client.state).toBe('CLOSED');
+  });
+
+  it('scripted fake server: reads a whole session written one byte per TCP segment (terminator split byte by byte)', async () => {
+    const server = await fake({ messages: [dotted, 'Subject: two\r\n\r\nbody\r\n'], chunkBytes: 1 });
+    const client = await connect(server);
+    await client.login('alice', 'secret');
+    expect(await client.uidl()).toEqual([
+      { msgno: 1, uidl: 'uid-1' },
+      { msgno: 2, uidl: 'uid-2' },
+    ]);
+    expect(bytesOf(await client.retr({ msgno: 1, tempDir: tempDir() })).equals(dotted)).toBe(true);
+    expect(bytesOf(await client.top({ msgno: 2, lines: 0, tempDir: tempDir() })).toString()).toBe('Subject: two\r\n\r\n');
+    await client.quit();
+  });
+
+  it('scripted fake server: no CAPA (RFC 1939 only) still logs in with USER/PASS', async () => {
+    const server = await fake({ capa: null, messages: ['Subject: x\r\n\r\ny\r\n'] });
+    const client = await connect(server);
+    expect(client.capabilities.known).toBe(false);
+    // The greeting offers APOP and the connection is plain (security none): APOP keeps the password off the wire.
+    expect(await client.login('alice', 'secret')).toBe('apop');
+    expect(await client.stat()).toEqual({ count: 1, size: 'Subject: x\r\n\r\ny\r\n'.length });
+    const plainGreeting = await fake({ capa: null, greeting: '+OK ready' });
+    const other = await connect(plainGreeting);
+    expect(await other.login('alice', 'secret')).toBe('user');
+    expect(plainGreeting.commands).toEqual(['CAPA', 'USER alice', 'PASS secret']);
+  });
+
+  it('scripted fake server: no UIDL answers -ERR, which the client reports as a server refusal', async () => {
+    const server = await fake({ uidl: false, messages: ['Subject: x\r\n\r\ny\r\n'] });
+    const client = await connect(server);
+    expect(client.capabilities.has('UIDL')).toBe(false);
+    await client.login('alice', 'secret');
+    const error = await failure(client.uidl());
+    expect(error.code).toBe('SERVER_ERROR');
+    expect(await client.list()).toEqual([{ msgno: 1, size: 17 }]);
+  });
+
+  it('scripted fake server: logs in with SASL PLAIN, SASL LOGIN, USER/PASS and APOP', async () => {
+    for (const mechanism of ['plain', 'login', 'user', 'apop'] as const) {
+      const server = await fake({});
+      const client = await connect(server);
+      expect(await client.login('alice', 'secret', mechanism)).toBe(mechanism);
+      expect(client.state).toBe('TRANSACTION');
+    }
+    const server = await fake({ capa: ['SASL PLAIN LOGIN', 'USER'], greeting: '+OK ready' });
+    const client = await connect(server);
+    expect(await client.login('alice', 'secret')).toBe('plain');
+    expect(server.commands[1]).toBe(`AUTH PLAIN ${Buffer.from('\0alice\0secret').toString('base64')}`);
+  });
+
+  it('scripted fake server: sends a long AUTH PLAIN response after the empty challenge (RFC 5034 255-octet limit)', async () => {
+    const long = 'p'.repeat(300);
+    const server = await fake({ password: long });
+    const client = await connect(server);
+    await client.login('alice', long, 'plain');
+    expect(server.commands.slice(1, 2)).toEqual(['AUTH PLAIN']);
+  });
+
+  it('scripted fake server: -ERR at each step becomes a coded error with the server’s text', async () => {
+    const cases: Array<{ verb: string; reply: string; code: string; step: (c: Pop3Client) => Promise<unknown> }> = [
+      { verb: 'USER', reply: '-ERR no such user\r\n', code: 'AUTH_FAILED', step: (c) => c.login('alice', 'secret', 'user') },
+      { verb: 'PASS', reply: '-ERR [AUTH] Invalid password for alice\r\n', code: 'AUTH_FAILED', step: (c) => c.login('alice', 'secret', 'user') },
+      { verb: 'PASS', reply: '-ERR [IN-USE] Mailbox is locked by another POP3 session\r\n', code: 'MAILBOX_LOCKED', step: (c) => c.login('alice', 'secret', 'user') },
+      { verb: 'PASS', reply: '-ERR [SYS/TEMP] Try again later\r\n', code: 'SERVER_ERROR', step: (c) => c.login('alice', 'secret', 'user') },
+      { verb: 'AUTH', reply: '-ERR [AUTH] Authentication failed\r\n', code: 'AUTH_FAILED', step: (c) => c.login('alice', 'secret', 'plain') },
+      { verb: 'APOP', reply: '-ERR [AUTH] bad digest\r\n', code: 'AUTH_FAILED', step: (c) => c.login('alice', 'secret', 'apop') },
+      { verb: 'STAT', reply: '-ERR [SYS/PERM] broken\r\n', code: 'SERVER_ERROR', step: async (c) => (await c.login('alice', 'secret', 'user'), c.stat()) },
+      { verb: 'LIST', reply: '-ERR nope\r\n', code: 'SERVER_ERROR', step: async (c) => (await c.login('alice', 'secret', 'user'), c.list()) },
+      { verb: 'UIDL', reply: '-ERR nope\r\n', code: 'SERVER_ERROR', step: async (c) => (await c.login('alice', 'secret', 'user'), c.uidl()) },
+      { verb: 'RETR', reply: '-ERR no such message\r\n', code: 'SERVER_ERROR', step: async (c) => (await c.login('alice', 'secret', 'user'), c.retr({ msgno: 1, tempDir: tempDir() })) },
+      { verb: 'TOP', reply: '-ERR no TOP\r\n', code: 'SERVER_ERROR', step: async (c) => (await c.login('alice', 'secret', 'user'), c.top({ msgno: 1, lines: 1, tempDir: tempDir() })) },
+      { verb: 'DELE', reply: '-ERR cannot\r\n', code: 'SERVER_ERROR', step: async (c) => (await c.login('alice', 'secret', 'user'), c.dele(1)) },
+      { verb: 'RSET', reply: '-ERR cannot\r\n', code: 'SERVER_ERROR', step: async (c) => (await c.login('alice', 'secret', 'user'), c.rset()) },
+      { verb: 'NOOP', reply: '-ERR cannot\r\n', code: 'SERVER_ERROR', step: async (c) => (await c.login('alice', 'secret', 'user'), c.noop()) },
+      { verb: 'QUIT', reply: '-ERR some deleted messages not removed\r\n', code: 'SERVER_ERROR', step: async (c) => (await c.login('alice', 'secret', 'user'), c.quit()) },
+    ];
+    for (const testCase of cases) {
+      const server = await fake({ messages: ['Subject: x\r\n\r\ny\r\n'], override: (verb) => (verb === testCase.verb ? testCase.reply : undefined) });
+      const client = await connect(server);
+      const error = await failure(testCase.step(client));
+      expect(error.code, testCase.verb).toBe(testCase.code);
+      const said = testCase.reply.replace(/^-ERR (\[[^\]]+\] )?/, '').trim();
+      expect(error.message, testCase.verb).toContain(said);
+      expect(JSON.stringify(error.detail), testCase.verb).not.toContain('secret');
+    }
+    // A greeting of -ERR, and a CAPA of -ERR (which only means "no CAPA").
+    const refusing = await fake({ greeting: '-ERR [SYS/TEMP] server is shutting down' });
+    expect((await failure(connect(refusing))).code).toBe('SERVER_ERROR');
+    const noCapa = await fake({ override: (verb) => (verb === 'CAPA' ? '-ERR what?\r\n' : undefined) });
+    expect((await connect(noCapa)).capabilities.known).toBe(false);
+  });
+
+  it('scripted fake server: a connection dropped mid-RETR fails with CONNECTION_LOST and leaves no temp file', async () => {
+    const big = Buffer.from(`Subject: big\r\n\r\n${'x'.repeat(998)}\r\n`.repeat(1));
+    const huge = Buffer.concat([Buffer.from('Subject: huge\r\n\r\n'), Buffer.alloc(6 * 1024 * 1024, 'y\r\n')]);
+    for (const [raw, afterBytes] of [
+      [big, 300],
+      [huge, 5 * 1024 * 1024],
+    ] as const) {
+      const server = await fake({ messages: [raw], cutRetr: { msgno: 1, afterBytes } });
+      const client = await connect(server);
+      await client.login('alice', 'secret');
+      const dir = tempDir();
+      const error = await failure(client.retr({ msgno: 1, tempDir: dir }));
+      expect(error.code).toBe('CONNECTION_LOST');
+      expect(client.state).toBe('CLOSED');
+      expect((await failure(client.noop())).code).toBe('CONNECTION_LOST');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(readdirSync(dir)).toEqual([]);
+    }
+  });
+
+  it('scripted fake server: a silent server times out (greeting, and a RETR that never comes)', async () => {
+    const silent = await fake({ greeting: null });
+    const error = await failure(connect(silent, 'none', { commandMs: 300 }));
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toMatch(/greeting/);
+
+    const stalls = await fake({ messages: ['Subject: x\r\n\r\ny\r\n'], override: (verb) => (verb === 'RETR' ? 'silence' : undefined) });
+    const client = await connect(stalls, 'none', { transferIdleMs: 300 });
+    await client.login('alice', 'secret');
+    expect((await failure(client.retr({ msgno: 1, tempDir: tempDir() }))).code).toBe('TIMEOUT');
+  });
+
+  it('scripted fake server: never sends a password over a plain connection unless security is none', async () => {
+    // starttls, but the server does not offer STLS.
+    const noStls = await fake({});
+    expect((await failure(connect(noStls, 'starttls'))).code).toBe('AUTH_PLAINTEXT_REFUSED');
+    // starttls offered, then refused.
+    const refuses = await fake({ capa: ['STLS', 'USER'] });
+    expect((await failure(connect(refuses, 'starttls'))).code).toBe('AUTH_PLAINTEXT_REFUSED');
+    for (const server of [noStls, refuses]) {
+      expect(server.commands.some((line) => /^(USER|PASS|AUTH|APOP)/.test(line))).toBe(false);
+    }
+    // A client whose security says tls cannot end up plain; the gate itself is checked by hand here.
+    const plain = await fake({});
+    const client = await connect(plain, 'none');
+    (client as unknown as { security: Security }).security = 'starttls';
+    const refused = await failure(client.login('alice', 'secret', 'user'));
+    expect(refused.code).toBe('AUTH_PLAINTEXT_REFUSED');
+    expect(plain.commands).toEqual(['CAPA']);
+  });
+
+  it('scripted fake server: pipelines RETR and DELE when PIPELINING is offered, and not otherwise', async () => {
+    const messages = ['Subject: 1\r\n\r\na\r\n', 'Subject: 2\r\n\r\nb\r\n', 'Subject: 3\r\n\r\nc\r\n'];
+    for (const pipelining of [true, false]) {
+      const server = await fake({ messages, capa: ['USER', 'UIDL', ...(pipelining ? ['PIPELINING'] : [])] });
+      const client = await connect(server);
+      await client.login('alice', 'secret');
+      const dir = tempDir();
+      const got = await Promise.all([1, 2, 3].map((msgno) => client.retr({ msgno, tempDir: dir })));
+      expect(got.map((s) => bytesOf(s).toString())).toEqual(messages);
+      await Promise.all([1, 2, 3].map((msgno) => client.dele(msgno)));
+      await client.quit();
+      const pipelined = server.arrivals.filter((a) => a.repliesWritten < a.index).map((a) => a.line);
+      if (pipelining) expect(pipelined).toEqual(['RETR 2', 'RETR 3', 'DELE 2', 'DELE 3']);
+      else expect(pipelined).toEqual([]);
+      expect(server.messages).toEqual([]);
+    }
+  });
+
+  it('scripted fake server: DELE without QUIT deletes nothing (a dropped session), RSET undoes DELE', async () => {
+    const server = await fake({ messages: ['Subject: 1\r\n\r\na\r\n', 'Subject: 2\r\n\r\nb\r\n'] });
+    const client = await connect(server);
+    await client.login('alice', 'secret');
+    await client.dele(1);
+    client.close();
+    expect(server.messages).toHaveLength(2);
+    const again = await connect(server);
+    await again.login('alice', 'secret');
+    await again.dele(1);
+    await again.rset();
+    await again.quit();
+    expect(server.messages).toHaveLength(2);
+  });
+
+  it('scripted fake server: refuses to start TLS on top of bytes sent after the STLS answer (CVE-2011-0411)', async () => {
+    const server = await fake({ capa: ['STLS', 'USER'], override: (verb) => (verb === 'STLS' ? '+OK Begin TLS\r\n+OK injected\r\n' : undefined) });
+    const error = await failure(connect(server, 'starttls'));
+    expect(error.code).toBe('PROTOCOL_ERROR');
+  });
+});
