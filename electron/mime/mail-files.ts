@@ -2,7 +2,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } fr
 import { basename, join } from 'node:path';
 import { HomingError } from '../../shared/errors';
 import { FILE_SOURCE_BYTES } from './limits';
-import { readMbox } from './mbox';
+import { readMbox, type MboxFraming } from './mbox';
 import type { MessageSource } from './message-source';
 
 export type MailFileFormat = 'mbox' | 'maildir' | 'eml';
@@ -12,8 +12,8 @@ export interface ImportItem {
   source: MessageSource;
   /** Maildir flags as IMAP flags (\Seen, \Answered, \Flagged, \Draft). */
   flags: string[];
-  /** The mbox From_ line (latin1), written back by export. */
-  mboxFrom: string | null;
+  /** How an mbox message was framed in its file, written back by export. */
+  mbox: MboxFraming | null;
   /** When the message arrived (Maildir file time), if known. */
   internalDate: Date | null;
   /** A temp file the caller deletes once the message is stored. */
@@ -50,7 +50,7 @@ export async function* readMailFiles(path: string, spillDir: string): AsyncGener
   const format = detectFormat(path);
   if (format === 'mbox') {
     for await (const m of readMbox(path, spillDir)) {
-      yield { source: m.source, flags: [], mboxFrom: m.fromLine, internalDate: null, spilled: m.source.kind === 'file' };
+      yield { source: m.source, flags: [], mbox: m.framing, internalDate: null, spilled: m.source.kind === 'file' };
     }
     return;
   }
@@ -79,7 +79,7 @@ export async function* readMailFiles(path: string, spillDir: string): AsyncGener
 function fileItem(file: string, flags: string[]): ImportItem {
   const size = statSync(file).size;
   const source: MessageSource = size > FILE_SOURCE_BYTES ? { kind: 'file', path: file, size } : { kind: 'buffer', bytes: readFileSync(file) };
-  return { source, flags, mboxFrom: null, internalDate: null, spilled: false };
+  return { source, flags, mbox: null, internalDate: null, spilled: false };
 }
 
 /** The info part of a Maildir name, `:2,FRS` (cr.yp.to/proto/maildir.html); T (trashed) is not imported as a flag. */

@@ -3,14 +3,21 @@ import { join } from 'node:path';
 import { MBOX_SPILL_BYTES } from './limits';
 import type { MessageSource } from './message-source';
 
-/** One message read from an mbox file: its bytes (From_ quoting undone) and the From_ line it came with. */
+/** One message read from an mbox file: its bytes (From_ quoting undone) and the framing it came with. */
 export interface MboxMessage {
   source: MessageSource;
-  /**
-   * The separator line without its line end, e.g. `From alice@example.org Mon Jan  1 00:00:00 2024`,
-   * decoded as latin1 (one character per byte) so that writing it back as latin1 gives the same bytes.
-   */
+  /** How the message sat in the file, so export can write the same bytes again. */
+  framing: MboxFraming;
+}
+
+/**
+ * The From_ line with its line end, e.g. `From alice@example.org Mon Jan  1 00:00:00 2024\n`, and the
+ * empty line that followed the message (`\n`, `\r\n`, or `''` at the end of a file without one), both
+ * decoded as latin1 (one character per byte) so that writing them back as latin1 gives the same bytes.
+ */
+export interface MboxFraming {
   fromLine: string;
+  separator: string;
 }
 
 /**
@@ -22,91 +29,115 @@ export interface MboxMessage {
 const FROM_LINE = /^From \S+.*\b\d{1,2}:\d{2}(?::\d{2})?\b.*\b\d{4}\b/;
 const QUOTED_FROM = /^>+From /;
 
-const isBlank = (line: Buffer) => line.length === 1 ? line[0] === 0x0a : line.length === 2 && line[0] === 0x0d && line[1] === 0x0a;
-const startsWithFrom = (line: Buffer) => line.length >= 5 && line.toString('latin1', 0, 5) === 'From ';
+const F = 0x46;
+const GT = 0x3e;
+
+interface Pending {
+  fromLine: string;
+  chunks: Buffer[];
+  size: number;
+  /** Length of the last line when it is empty ("\n" or "\r\n"), else 0: the separator, if a From_ line follows. */
+  trailingBlank: number;
+  spill: WriteStream | null;
+  spillPath: string | null;
+}
 
 /**
  * Reads an mbox file message by message (mboxo and mboxrd alike). A separator is a From_ line at the
  * start of the file or after an empty line; the empty line before it belongs to the format, not to
  * the message. Quoted lines (`>From `, `>>From `) lose one `>` (mboxrd, RFC 4155 appendix A): for
  * mboxo files that is also right for every line the writer quoted. Messages larger than
- * MBOX_SPILL_BYTES are spilled to a file in `spillDir`, so memory stays bounded.
+ * MBOX_SPILL_BYTES are spilled to a file in `spillDir`, so memory stays bounded. Only lines starting
+ * with `F` or `>` are looked at closely; the rest is copied in spans.
  */
 export async function* readMbox(path: string, spillDir: string): AsyncGenerator<MboxMessage> {
-  let current: { fromLine: string; chunks: Buffer[]; size: number; spill: WriteStream | null; spillPath: string | null } | null = null;
+  let current: Pending | null = null;
   let previousBlank = true;
+  /** Length of the last line read when it was empty, else 0. */
+  let blankLength = 0;
   let spillCount = 0;
   let carry: Buffer | null = null;
+
+  const append = (bytes: Buffer) => {
+    if (!current || bytes.length === 0) return;
+    current.chunks.push(bytes);
+    current.size += bytes.length;
+  };
 
   const finish = async (): Promise<MboxMessage | null> => {
     if (!current) return null;
     const message = current;
     current = null;
     // The last line, when empty, is the separator before the next From_ line (or the end of the file).
-    const last = message.chunks[message.chunks.length - 1];
-    if (last && isBlank(last)) {
-      message.chunks.pop();
-      message.size -= last.length;
+    const separator = message.trailingBlank === 2 ? '\r\n' : message.trailingBlank === 1 ? '\n' : '';
+    if (message.trailingBlank > 0) {
+      const last = message.chunks.pop()!;
+      const kept = last.subarray(0, last.length - message.trailingBlank);
+      if (kept.length > 0) message.chunks.push(kept);
+      message.size -= message.trailingBlank;
     }
     if (message.spill && message.spillPath) {
       await writeAll(message.spill, message.chunks);
       await new Promise<void>((resolve, reject) => message.spill!.end((error?: Error | null) => (error ? reject(error) : resolve())));
-      return { fromLine: message.fromLine, source: { kind: 'file', path: message.spillPath, size: message.size } };
+      return { framing: { fromLine: message.fromLine, separator }, source: { kind: 'file', path: message.spillPath, size: message.size } };
     }
-    return { fromLine: message.fromLine, source: { kind: 'buffer', bytes: Buffer.concat(message.chunks, message.size) } };
+    return { framing: { fromLine: message.fromLine, separator }, source: { kind: 'buffer', bytes: Buffer.concat(message.chunks, message.size) } };
+  };
+
+  const spillIfLarge = async () => {
+    if (!current || current.size <= MBOX_SPILL_BYTES || current.chunks.length < 2) return;
+    if (!current.spill) {
+      current.spillPath = join(spillDir, `mbox-${process.pid}-${spillCount++}.eml`);
+      current.spill = createWriteStream(current.spillPath);
+    }
+    // The last chunk stays in memory: it may end with the separator line.
+    const keep = current.chunks.pop()!;
+    await writeAll(current.spill, current.chunks);
+    current.chunks = [keep];
   };
 
   const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
-  const lines: Buffer[] = [];
-  const onLine = async (line: Buffer): Promise<MboxMessage | null> => {
-    let done: MboxMessage | null = null;
-    if (startsWithFrom(line) && (previousBlank || !current)) {
-      const text = line.toString('latin1').replace(/\r?\n$/, '');
-      if (!current || FROM_LINE.test(text)) {
-        done = await finish();
-        current = { fromLine: text, chunks: [], size: 0, spill: null, spillPath: null };
-        previousBlank = false;
-        return done;
-      }
-    }
-    if (!current) return null; // Text before the first From_ line: not part of any message.
-    const kept = QUOTED_FROM.test(line.toString('latin1', 0, Math.min(line.length, 64))) ? line.subarray(1) : line;
-    // A pending last line stays in memory (it may be the separator); the rest may go to the spill file.
-    current.chunks.push(kept);
-    current.size += kept.length;
-    if (current.size > MBOX_SPILL_BYTES && current.chunks.length > 1) {
-      if (!current.spill) {
-        current.spillPath = join(spillDir, `mbox-${process.pid}-${spillCount++}.eml`);
-        current.spill = createWriteStream(current.spillPath);
-      }
-      const keep = current.chunks.pop()!;
-      await writeAll(current.spill, current.chunks);
-      current.chunks = [keep];
-    }
-    previousBlank = isBlank(line);
-    return done;
-  };
-
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let start = 0;
+    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = null;
+    let pos = 0;
+    let span = 0; // start of bytes copied unchanged into the current message
     for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
+      const nl = data.indexOf(0x0a, pos);
       if (nl === -1) break;
-      const piece = chunk.subarray(start, nl + 1);
-      const line: Buffer = carry ? Buffer.concat([carry, piece]) : Buffer.from(piece);
-      carry = null;
-      lines.push(line);
-      start = nl + 1;
+      const lineEnd = nl + 1;
+      const first = data[pos];
+      if (first === F && (previousBlank || !current) && data.toString('latin1', pos, pos + 5) === 'From ') {
+        const text = data.toString('latin1', pos, nl).replace(/\r$/, '');
+        if (!current || FROM_LINE.test(text)) {
+          append(data.subarray(span, pos));
+          if (current) current.trailingBlank = blankLength;
+          const done = await finish();
+          if (done) yield done;
+          current = { fromLine: data.toString('latin1', pos, lineEnd), chunks: [], size: 0, trailingBlank: 0, spill: null, spillPath: null };
+          previousBlank = false;
+          blankLength = 0;
+          pos = span = lineEnd;
+          continue;
+        }
+      } else if (first === GT && QUOTED_FROM.test(data.toString('latin1', pos, Math.min(lineEnd, pos + 64)))) {
+        append(data.subarray(span, pos));
+        span = pos + 1;
+      }
+      const length = lineEnd - pos;
+      previousBlank = length === 1 || (length === 2 && data[pos] === 0x0d);
+      blankLength = previousBlank ? length : 0;
+      pos = lineEnd;
     }
-    if (start < chunk.length) carry = carry ? Buffer.concat([carry, chunk.subarray(start)]) : Buffer.from(chunk.subarray(start));
-    for (const line of lines.splice(0)) {
-      const done = await onLine(line);
-      if (done) yield done;
-    }
+    append(data.subarray(span, pos));
+    if (current) current.trailingBlank = blankLength;
+    if (pos < data.length) carry = Buffer.from(data.subarray(pos));
+    await spillIfLarge();
   }
   if (carry) {
-    const done = await onLine(carry);
-    if (done) yield done;
+    // A last line without a line end: part of the last message.
+    append(carry);
+    if (current) current.trailingBlank = 0;
   }
   const last = await finish();
   if (last) yield last;
@@ -140,7 +171,7 @@ export class MboxQuoter {
   /** Returns the bytes to write for this chunk (possibly holding back the start of an unfinished line). */
   push(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
-    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;
     let start = 0;
     while (start < data.length) {
@@ -164,7 +195,6 @@ export class MboxQuoter {
       start = nl + 1;
       this.atLineStart = true;
     }
-    data = Buffer.alloc(0);
     return out;
   }
 

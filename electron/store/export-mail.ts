@@ -11,13 +11,15 @@ interface ExportRow {
   from_address: string | null;
   date: number;
   mbox_from: string | null;
+  mbox_separator: string | null;
 }
 
 /**
- * Writes a folder to an mboxrd file (RFC 4155): each message's exact bytes, `>*From ` lines quoted,
- * a From_ line before it (the one it was imported with, if any) and an empty line after it. Messages go
- * in the order they were stored, read in batches so the main thread keeps answering between them.
- * The file appears complete or not at all (written beside it, then renamed).
+ * Writes a folder to an mboxrd file (RFC 4155): each message's exact bytes with `>*From ` lines quoted,
+ * a From_ line before it and an empty line after it. A message imported from an mbox gets back the
+ * From_ line and empty line it came with, so import then export gives the same file. Messages go in
+ * the order they were stored, read in batches so the main thread keeps answering between them. The
+ * file appears complete or not at all (written beside it, then renamed).
  */
 export async function exportFolderToMbox(db: ReadDb, accountId: string, folderPath: string, mboxPath: string): Promise<number> {
   const folder = findFolderByPath(db, accountId, folderPath);
@@ -28,17 +30,22 @@ export async function exportFolderToMbox(db: ReadDb, accountId: string, folderPa
   try {
     await opened(out);
     let after = 0;
+    // What follows a message depends on whether another one does: written once that is known. A message
+    // must end with a line end before the next From_ line; one that ended its file without a line end
+    // or without an empty line keeps it that way when it is last again.
+    let tail: { beforeNext: string; atEnd: string } | null = null;
     const page = prepare<[number, number, number], ExportRow>(
       db,
-      `SELECT id, from_address, date, mbox_from FROM messages
+      `SELECT id, from_address, date, mbox_from, mbox_separator FROM messages
        WHERE folder_id = ? AND deleted_locally = 0 AND body_status = 'full' AND id > ? ORDER BY id LIMIT ?`,
     );
     for (;;) {
       const rows = page.all(folder.id, after, EXPORT_BATCH_MESSAGES);
       if (rows.length === 0) break;
       for (const row of rows) {
-        const fromLine = row.mbox_from ?? fromLineFor(row.from_address, new Date(row.date));
-        await write(out, Buffer.from(`${fromLine}\n`, 'latin1'));
+        if (tail) await write(out, Buffer.from(tail.beforeNext, 'latin1'));
+        const fromLine = row.mbox_from ?? `${fromLineFor(row.from_address, new Date(row.date))}\n`;
+        await write(out, Buffer.from(fromLine, 'latin1'));
         const quoter = new MboxQuoter();
         let last: Buffer | null = null;
         for (const chunk of sourceChunks(db, row.id)) {
@@ -46,14 +53,14 @@ export async function exportFolderToMbox(db: ReadDb, accountId: string, folderPa
           if (chunk.length > 0) last = chunk;
         }
         for (const piece of quoter.end()) await write(out, piece);
-        // The message must end with a line end before the separating empty line; CRLF mail keeps CRLF.
-        const crlf = last !== null && last.length >= 2 && last[last.length - 2] === 0x0d && last[last.length - 1] === 0x0a;
-        const endsWithNewline = last !== null && last[last.length - 1] === 0x0a;
-        await write(out, Buffer.from(`${endsWithNewline ? '' : '\n'}${crlf ? '\r\n' : '\n'}`));
+        const separator = row.mbox_from !== null && row.mbox_separator !== null ? row.mbox_separator : '\n';
+        const lineEnd = last !== null && last[last.length - 1] === 0x0a ? '' : '\n';
+        tail = { beforeNext: lineEnd + (separator || '\n'), atEnd: separator === '' ? '' : lineEnd + separator };
         exported++;
         after = row.id;
       }
     }
+    if (tail) await write(out, Buffer.from(tail.atEnd, 'latin1'));
     await close(out);
     renameSync(partial, mboxPath);
     return exported;

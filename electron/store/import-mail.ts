@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImportResult } from '../../shared/contract/messages';
 import { HomingError } from '../../shared/errors';
-import { readMailFiles, type ImportItem } from '../mime/mail-files';
+import { detectFormat, readMailFiles, type ImportItem } from '../mime/mail-files';
 import { parseMessage, type ParsedMessage } from '../mime/parse-message';
 import { findAccount } from './accounts';
 import type { WriteDb } from './db';
@@ -33,6 +33,7 @@ export async function importMail(db: WriteDb, request: ImportRequest): Promise<I
     // An IMAP folder mirrors the server: messages only we have would be taken for expunged ones.
     throw new HomingError('INVALID_ARGUMENT', 'Mail is imported into Local Folders or a POP3 account; move it to an IMAP folder afterwards.');
   }
+  detectFormat(request.path); // Refuse what is not mail before creating the folder.
   const folder =
     findFolderByPath(db, account.id, request.folderPath) ??
     writeTransaction(db, (changes) => upsertFolder(db, changes, account.id, localFolderInput(request.folderPath)));
@@ -55,7 +56,7 @@ export async function importMail(db: WriteDb, request: ImportRequest): Promise<I
           parsed,
           flags: item.flags,
           internalDate: item.internalDate,
-          mboxFrom: item.mboxFrom,
+          mbox: item.mbox,
         });
         if (!stored.inserted) result.duplicates++;
         else {

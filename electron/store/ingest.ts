@@ -1,3 +1,4 @@
+import type { MboxFraming } from '../mime/mbox';
 import type { ParsedAddress, ParsedMessage } from '../mime/parse-message';
 import { MAX_INDEXED_TEXT_CHARS } from '../mime/limits';
 import { splitCjk } from '../mime/search-text';
@@ -28,8 +29,8 @@ export interface IngestInput {
   modseq?: number | null;
   /** Default 'full'. */
   bodyStatus?: 'full' | 'headers' | 'partial';
-  /** The mbox "From " line an imported message came with (written back by export). */
-  mboxFrom?: string | null;
+  /** The mbox From_ line and separator an imported message came with (written back by export). */
+  mbox?: MboxFraming | null;
 }
 
 export interface IngestResult {
@@ -83,8 +84,8 @@ export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: Inges
     db,
     `INSERT INTO messages (account_id, folder_id, uidvalidity, uid, uidl, message_id, in_reply_to, refs, subject,
        from_name, from_address, to_json, cc_json, date, date_known, internal_date, seen, flagged, answered, draft, keywords,
-       modseq, size, has_attachments, thread_id, snippet, parse_status, body_status, content_hash, mbox_from, added_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       modseq, size, has_attachments, thread_id, snippet, parse_status, body_status, content_hash, mbox_from, mbox_separator, added_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     input.accountId,
     input.folderId,
@@ -115,7 +116,8 @@ export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: Inges
     parsed.parseStatus,
     bodyStatus,
     hash,
-    input.mboxFrom ?? null,
+    input.mbox?.fromLine ?? null,
+    input.mbox?.separator ?? null,
     now,
   );
   const messageId = Number(info.lastInsertRowid);

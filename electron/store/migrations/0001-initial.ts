@@ -93,7 +93,8 @@ export function up(db: BetterSqlite3.Database): void {
       parse_status    TEXT NOT NULL DEFAULT 'ok' CHECK (parse_status IN ('ok', 'failed')),
       body_status     TEXT NOT NULL DEFAULT 'full' CHECK (body_status IN ('full', 'headers', 'partial')),
       content_hash    TEXT,                   -- SHA-256 (hex) of the raw source: local dedup, re-match after UIDVALIDITY changes
-      mbox_from       TEXT,                   -- the mbox "From " line it was imported with, written back on export
+      mbox_from       TEXT,                   -- mbox import: the From_ line with its line end (latin1), written back on export
+      mbox_separator  TEXT,                   -- mbox import: the empty line after the message (LF, CRLF or none)
       deleted_locally INTEGER NOT NULL DEFAULT 0,  -- hidden, waiting for the server to confirm
       added_at        INTEGER NOT NULL
     ) STRICT;

@@ -1,0 +1,169 @@
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultAccountSettings } from '../../../../shared/contract/accounts';
+import { insertAccount } from '../../../../electron/store/accounts';
+import { exportFolderToMbox, exportMessageToEml } from '../../../../electron/store/export-mail';
+import { findFolderByPath } from '../../../../electron/store/folders';
+import { importMail } from '../../../../electron/store/import-mail';
+import { listMailboxIds } from '../../../../electron/store/message-list';
+import { summariesByIds } from '../../../../electron/store/message-summaries';
+import { searchMessages } from '../../../../electron/store/search';
+import { writeTransaction } from '../../../../electron/store/write-transaction';
+import { tempStore } from '../../../helpers/store';
+
+const fixtures = join(import.meta.dirname, '../../../fixtures/mime');
+const fixture = (name: string) => readFileSync(join(fixtures, name));
+
+/** A canonical mboxrd file: From_ line, quoted message, empty line; messages with body lines that need quoting. */
+function sampleMbox(): Buffer {
+  const parts: Buffer[] = [];
+  const add = (fromLine: string, message: Buffer) => {
+    parts.push(Buffer.from(`${fromLine}\n`), Buffer.from(message.toString('latin1').replace(/^(>*From )/gm, '>$1'), 'latin1'), Buffer.from('\n'));
+  };
+  add('From alice@example.org Mon Jan 15 09:30:00 2024', fixture('plain.eml'));
+  add('From bob@example.net Mon Jan 15 11:00:00 2024', fixture('attachment-2231.eml'));
+  add('From - Tue Jan 16 11:00:00 2024', fixture('html-inline.eml'));
+  add('From ???@??? Wed Jan 17 00:00:00 2024', fixture('iso-2022-jp.eml'));
+  add('From MAILER-DAEMON Fri Jan 19 09:00:00 2024', fixture('windows-1252.eml'));
+  add(
+    'From carol@example.com Sat Jan 20 10:00:00 2024',
+    Buffer.from('From: carol@example.com\nSubject: quoting\n\nFrom the start of a line\n>From already quoted\n>>From twice\n\nFrom a@b Mon Jan  1 00:00:00 2024\nthat one looked like a separator\n'),
+  );
+  add('From dave@example.org Sun Jan 21 10:00:00 2024', Buffer.from('Subject: ends with an empty line\n\nbody\n\n'));
+  return Buffer.concat(parts);
+}
+
+describe('import and export', () => {
+  it('imports an mbox into a new local folder and exports it back byte for byte', async () => {
+    const { db, dir } = tempStore();
+    const input = join(dir, 'in.mbox');
+    const original = sampleMbox();
+    writeFileSync(input, original);
+    expect(await importMail(db, { path: input, accountId: 'local', folderPath: 'Old/Eudora' })).toEqual({ imported: 7, duplicates: 0, unparsable: 0 });
+    const folder = findFolderByPath(db, 'local', 'Old/Eudora')!;
+    expect(folder).toMatchObject({ name: 'Eudora', parentPath: 'Old', total: 7 });
+    const quoting = searchMessages(db, 'subject:quoting', { limit: 5 }).hits[0]!;
+    expect(quoting).toBeDefined();
+    const output = join(dir, 'out.mbox');
+    expect(await exportFolderToMbox(db, 'local', 'Old/Eudora', output)).toBe(7);
+    expect(readFileSync(output).equals(original)).toBe(true);
+    // Running the import again adds nothing.
+    expect(await importMail(db, { path: input, accountId: 'local', folderPath: 'Old/Eudora' })).toEqual({ imported: 0, duplicates: 7, unparsable: 0 });
+    expect(findFolderByPath(db, 'local', 'Old/Eudora')).toMatchObject({ total: 7 });
+  });
+
+  it('round-trips mbox files with CRLF framing, LF separators around CRLF mail, and no final empty line', async () => {
+    const { db, dir } = tempStore();
+    const files = {
+      crlf: 'From a@b Mon Jan  1 00:00:00 2024\r\nSubject: a\r\n\r\n>From x\r\n\r\nFrom c@d Mon Jan  1 00:00:00 2024\r\nSubject: c\r\n\r\ny\r\n\r\n',
+      mixed: `From a@b Mon Jan  1 00:00:00 2024\n${fixture('plain.eml').toString('latin1')}\nFrom c@d Mon Jan  1 00:00:00 2024\nSubject: c\n\nz\n`,
+      unterminated: 'From a@b Mon Jan  1 00:00:00 2024\nSubject: a\n\nlast line without end',
+    };
+    for (const [name, content] of Object.entries(files)) {
+      const input = join(dir, `${name}.mbox`);
+      writeFileSync(input, content, 'latin1');
+      await importMail(db, { path: input, accountId: 'local', folderPath: name });
+      const output = join(dir, `${name}.out`);
+      await exportFolderToMbox(db, 'local', name, output);
+      expect(readFileSync(output, 'latin1'), name).toBe(content);
+    }
+  });
+
+  it('stores each message without its mbox quoting, so .eml export gives the original message', async () => {
+    const { db, dir } = tempStore();
+    const input = join(dir, 'in.mbox');
+    writeFileSync(input, sampleMbox());
+    await importMail(db, { path: input, accountId: 'local', folderPath: 'In' });
+    const folder = findFolderByPath(db, 'local', 'In')!;
+    const ids = listMailboxIds(db, { folderId: folder.id }, 'date-asc');
+    const out = join(dir, 'one.eml');
+    const windows = summariesByIds(db, ids).find((m) => m.subject === 'Crème brûlée')!;
+    await exportMessageToEml(db, windows.id, out);
+    expect(readFileSync(out).equals(fixture('windows-1252.eml'))).toBe(true);
+    const quoting = summariesByIds(db, ids).find((m) => m.subject === 'quoting')!;
+    await exportMessageToEml(db, quoting.id, out);
+    expect(readFileSync(out).toString()).toContain('\n\nFrom the start of a line\n>From already quoted\n>>From twice\n');
+  });
+
+  it('exports messages that came without a From_ line with one made from sender and date, and re-imports them unchanged', async () => {
+    const { db, dir } = tempStore();
+    const emls = join(dir, 'emls');
+    mkdirSync(emls);
+    for (const name of ['plain.eml', 'koi8-r.eml', 'html-inline.eml']) writeFileSync(join(emls, name), fixture(name));
+    expect(await importMail(db, { path: emls, accountId: 'local', folderPath: 'Emls' })).toEqual({ imported: 3, duplicates: 0, unparsable: 0 });
+    const mbox = join(dir, 'out.mbox');
+    await exportFolderToMbox(db, 'local', 'Emls', mbox);
+    expect(readFileSync(mbox, 'latin1')).toMatch(/^From juergen@example\.de Tue Jan 16 11:00:00 2024\n/);
+    await importMail(db, { path: mbox, accountId: 'local', folderPath: 'Again' });
+    const again = findFolderByPath(db, 'local', 'Again')!;
+    const out = join(dir, 'x.eml');
+    const sources = [];
+    for (const id of listMailboxIds(db, { folderId: again.id }, 'date-asc')) {
+      await exportMessageToEml(db, id, out);
+      sources.push(readFileSync(out));
+    }
+    expect(sources.map((s) => s.toString('latin1')).sort()).toEqual(['plain.eml', 'koi8-r.eml', 'html-inline.eml'].map((n) => fixture(n).toString('latin1')).sort());
+  });
+
+  it('imports a Maildir with its flags, oldest first', async () => {
+    const { db, dir } = tempStore();
+    const maildir = join(dir, 'Maildir');
+    for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true });
+    writeFileSync(join(maildir, 'cur', '1700000001.M1P1.host:2,FS'), fixture('plain.eml'));
+    writeFileSync(join(maildir, 'cur', '1700000002.M2P1.host:2,R'), fixture('attachment-2231.eml'));
+    writeFileSync(join(maildir, 'new', '1700000003.M3P1.host'), fixture('koi8-r.eml'));
+    writeFileSync(join(maildir, 'tmp', '1700000004.M4P1.host'), 'half-delivered');
+    utimesSync(join(maildir, 'cur', '1700000001.M1P1.host:2,FS'), 1700000001, 1700000001);
+    utimesSync(join(maildir, 'cur', '1700000002.M2P1.host:2,R'), 1700000002, 1700000002);
+    utimesSync(join(maildir, 'new', '1700000003.M3P1.host'), 1700000003, 1700000003);
+    expect(await importMail(db, { path: maildir, accountId: 'local', folderPath: 'Maildir' })).toEqual({ imported: 3, duplicates: 0, unparsable: 0 });
+    const folder = findFolderByPath(db, 'local', 'Maildir')!;
+    expect(folder).toMatchObject({ total: 3, unread: 2 });
+    const rows = summariesByIds(db, listMailboxIds(db, { folderId: folder.id }, 'date-asc'));
+    expect(rows.map((r) => [r.subject, r.flags])).toEqual([
+      ['Quarterly report', ['\\Seen', '\\Flagged']],
+      ['Re: Quarterly report', ['\\Answered']],
+      ['Привет из Москвы', []],
+    ]);
+  });
+
+  it('imports a single .eml file and counts unparsable messages (kept raw)', async () => {
+    const { db, dir } = tempStore();
+    const single = join(dir, 'one.eml');
+    writeFileSync(single, fixture('plain.eml'));
+    expect(await importMail(db, { path: single, accountId: 'local', folderPath: 'One' })).toEqual({ imported: 1, duplicates: 0, unparsable: 0 });
+    const emls = join(dir, 'emls');
+    mkdirSync(emls);
+    writeFileSync(join(emls, 'bad.eml'), fixture('no-header-garbage.eml'));
+    writeFileSync(join(emls, 'good.eml'), fixture('plain.eml'));
+    expect(await importMail(db, { path: emls, accountId: 'local', folderPath: 'One' })).toEqual({ imported: 1, duplicates: 1, unparsable: 1 });
+    expect(searchMessages(db, 'quokka', { limit: 5 }).hits.map((h) => h.parseStatus)).toEqual(['failed']);
+  });
+
+  it('refuses what it cannot import with a clear code and changes nothing', async () => {
+    const { db, dir } = tempStore();
+    const binary = join(dir, 'photo.jpg');
+    writeFileSync(binary, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46]));
+    await expect(importMail(db, { path: binary, accountId: 'local', folderPath: 'X' })).rejects.toMatchObject({ code: 'UNSUPPORTED_FORMAT' });
+    const emptyDir = join(dir, 'empty');
+    mkdirSync(emptyDir);
+    await expect(importMail(db, { path: emptyDir, accountId: 'local', folderPath: 'X' })).rejects.toMatchObject({ code: 'UNSUPPORTED_FORMAT' });
+    await expect(importMail(db, { path: join(dir, 'missing.mbox'), accountId: 'local', folderPath: 'X' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(importMail(db, { path: binary, accountId: 'nobody', folderPath: 'X' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const imap = writeTransaction(db, (changes) =>
+      insertAccount(db, changes, {
+        name: 'i', email: 'i@example.org', protocol: 'imap', host: '127.0.0.1', port: 993, security: 'tls', username: 'i',
+        trustedFingerprint: null, settings: defaultAccountSettings,
+      }),
+    );
+    await expect(importMail(db, { path: binary, accountId: imap.id, folderPath: 'INBOX' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(exportFolderToMbox(db, 'local', 'Nope', join(dir, 'o.mbox'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(findFolderByPath(db, 'local', 'X')).toBeNull();
+    const eml = join(dir, 'ok.eml');
+    writeFileSync(eml, fixture('plain.eml'));
+    await importMail(db, { path: eml, accountId: 'local', folderPath: 'X' });
+    await expect(exportFolderToMbox(db, 'local', 'X', join(dir, 'no-such-dir', 'o.mbox'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+});
