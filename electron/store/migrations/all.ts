@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { up as initial } from './0001-initial';
+import { up as pop3Uidls } from './0002-pop3-uidls';
 
 export interface Migration {
   version: number;
@@ -7,6 +8,9 @@ export interface Migration {
 }
 
 /** Every schema version in order; the database's `user_version` is the last one applied. */
-export const migrations: Migration[] = [{ version: 1, up: initial }];
+export const migrations: Migration[] = [
+  { version: 1, up: initial },
+  { version: 2, up: pop3Uidls },
+];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -20,10 +20,10 @@ export const POP3_LIMITS = {
    */
   listingBytes: 128 * MiB,
   /**
-   * One RETR. SQLite's default SQLITE_MAX_LENGTH is 1,000,000,000 bytes: a larger message could not be
-   * stored as one BLOB, so it is refused (RESPONSE_TOO_LARGE) rather than downloaded in vain.
+   * One RETR. Mail servers cap messages at 25–150 MB; a reply ten times larger than the largest of those
+   * is a runaway server, refused (RESPONSE_TOO_LARGE) before it fills the disk.
    */
-  messageBytes: 1_000_000_000 - 1,
+  messageBytes: 1024 * MiB,
   /** One TOP (headers plus a few lines); 16 MiB leaves room for spam with absurd headers. */
   topBytes: 16 * MiB,
   /**

@@ -3,7 +3,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Security } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
 import { mapNetworkError } from '../../net/network-errors';
-import { tlsOptions, type TrustPolicy, verifyPeer } from '../../net/tls-trust';
+import { type NetworkOverrides, tlsOptions, type TrustPolicy, verifyPeer } from '../../net/tls-trust';
 import { login, type Pop3Mechanism } from './authenticate';
 import { Capabilities } from './capabilities';
 import type { Pop3Command, Pop3Io, SendOptions } from './command';
@@ -33,6 +33,8 @@ export interface Pop3ClientOptions {
   trustedFingerprint: string | null;
   /** Tests shorten these; the defaults are in limits.ts. */
   timeouts?: Partial<Pop3Timeouts>;
+  /** Name resolution and extra CAs for tests (electron/net/tls-trust.ts); production leaves it out. */
+  network?: NetworkOverrides;
 }
 
 interface Outgoing {
@@ -62,6 +64,7 @@ export class Pop3Client {
   private socket: Socket | TLSSocket | null = null;
   private secure = false;
   private readonly policy: TrustPolicy;
+  private readonly network: NetworkOverrides;
   private readonly timeouts: Pop3Timeouts;
   private readonly reader: ResponseReader;
   private readonly backlog: Outgoing[] = [];
@@ -78,7 +81,12 @@ export class Pop3Client {
     this.host = options.host;
     this.port = options.port;
     this.security = options.security;
-    this.policy = { host: options.host, trustedFingerprint: options.trustedFingerprint };
+    this.network = options.network ?? {};
+    this.policy = {
+      host: options.host,
+      trustedFingerprint: options.trustedFingerprint,
+      ...(this.network.ca ? { ca: this.network.ca } : {}),
+    };
     this.timeouts = { ...POP3_TIMEOUTS, ...options.timeouts };
     this.reader = new ResponseReader((error) => this.fatal(error));
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the io object is a view onto this client
@@ -231,9 +239,10 @@ export class Pop3Client {
       };
       const onError = (error: Error) => finish(mapNetworkError(error, where));
       const implicitTls = this.security === 'tls';
+      const lookup = this.network.lookup ? { lookup: this.network.lookup } : {};
       const socket: Socket | TLSSocket = implicitTls
-        ? tlsConnect({ host: this.host, port: this.port, ...tlsOptions(this.policy) })
-        : tcpConnect({ host: this.host, port: this.port });
+        ? tlsConnect({ host: this.host, port: this.port, ...lookup, ...tlsOptions(this.policy) })
+        : tcpConnect({ host: this.host, port: this.port, ...lookup });
       const timer = setTimeout(
         () =>
           finish(
