@@ -30,7 +30,7 @@ import { readStaticFile } from './bridge/static-files';
 import { APP_ORIGIN } from './ipc-gate';
 import { serveIpc } from './ipc';
 import { type MailServiceHandle, type MailServiceOptions, openMailService } from './service/mail-service';
-import { buildMenu, type MenuHandlers } from './shell/application-menu';
+import { type MenuHandlers, toMenuItems } from './shell/application-menu';
 import { systemClock } from './shell/clock';
 import { createDesktopHandlers } from './shell/desktop-handlers';
 import { electronDesktopDeps } from './shell/electron-desktop-deps';
@@ -219,7 +219,9 @@ async function start(): Promise<void> {
       }, showError);
     },
   };
-  Menu.setApplicationMenu(buildMenu(applicationMenu({ platform, appName: APP_NAME, isPackaged: app.isPackaged }), menuHandlers));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(toMenuItems(applicationMenu({ platform, appName: APP_NAME, isPackaged: app.isPackaged }), menuHandlers)),
+  );
 
   const presenter = createNotificationPresenter((messageId) => {
     showWindow();

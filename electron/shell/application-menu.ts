@@ -1,4 +1,4 @@
-import { Menu, type MenuItemConstructorOptions } from 'electron';
+import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuAction } from '../../shared/contract/desktop';
 import type { MenuSpec, ShellCommand } from './menu-template';
 
@@ -8,7 +8,7 @@ export interface MenuHandlers {
   command(command: ShellCommand): void;
 }
 
-/** Turns menu specs into Electron menu items whose clicks go to the handlers. */
+/** Turns menu specs into Electron menu items (for `Menu.buildFromTemplate`) whose clicks go to the handlers. */
 export function toMenuItems(specs: readonly MenuSpec[], handlers: MenuHandlers): MenuItemConstructorOptions[] {
   return specs.map((spec): MenuItemConstructorOptions => {
     if ('type' in spec) return { type: 'separator' };
@@ -26,8 +26,4 @@ export function toMenuItems(specs: readonly MenuSpec[], handlers: MenuHandlers):
     }
     return { role: spec.role, ...(spec.label ? { label: spec.label } : {}) };
   });
-}
-
-export function buildMenu(specs: readonly MenuSpec[], handlers: MenuHandlers): Menu {
-  return Menu.buildFromTemplate(toMenuItems(specs, handlers));
 }

@@ -1,6 +1,6 @@
-import { app, type BrowserWindow, nativeImage, Tray } from 'electron';
+import { app, type BrowserWindow, Menu, nativeImage, Tray } from 'electron';
 import type { MailService } from '../../shared/contract';
-import { buildMenu, type MenuHandlers } from './application-menu';
+import { type MenuHandlers, toMenuItems } from './application-menu';
 import { systemClock } from './clock';
 import { iconFiles } from './icons';
 import { BADGE_REFRESH_MS } from './limits';
@@ -28,7 +28,7 @@ export function startUnreadIndicators(options: UnreadIndicatorOptions): () => vo
   let tray: Tray | null = null;
   if (badgePlan(platform, 0).tray) {
     tray = new Tray(nativeImage.createFromPath(icons.tray));
-    tray.setContextMenu(buildMenu(trayMenu(options.appName), options.menu));
+    tray.setContextMenu(Menu.buildFromTemplate(toMenuItems(trayMenu(options.appName), options.menu)));
     // Windows reports clicks on the icon; Linux status areas open the menu instead.
     tray.on('click', () => options.menu.command('showWindow'));
   }

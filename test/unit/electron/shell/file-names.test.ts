@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  exportFolderFileName,
+  exportMessageFileName,
+  importFolderName,
+  isRunnable,
+  safeFileName,
+} from '../../../../electron/shell/file-names';
+import { FILE_NAME_MAX } from '../../../../electron/shell/limits';
+
+describe('file names from mail', () => {
+  it.each([
+    ['report.pdf', 'report.pdf'],
+    ['../../.bashrc', 'bashrc'],
+    ['C:\\Windows\\evil.dll', 'evil.dll'],
+    ['a<b>c:d"e|f?g*h.txt', 'a_b_c_d_e_f_g_h.txt'],
+    ['invoice\u202Efdp.exe', 'invoicefdp.exe'],
+    ['line\r\nbreak.txt', 'line__break.txt'],
+    ['notes.txt. . ', 'notes.txt'],
+    ['CON', '_CON'],
+    ['nul.txt', '_nul.txt'],
+    ['   ', 'attachment'],
+    ['...', 'attachment'],
+  ])('makes %j safe: %j', (input, expected) => {
+    expect(safeFileName(input)).toBe(expected);
+  });
+
+  it('cuts a long name but keeps its extension', () => {
+    const name = safeFileName(`${'x'.repeat(500)}.docx`);
+    expect(name.length).toBe(FILE_NAME_MAX);
+    expect(name.endsWith('.docx')).toBe(true);
+  });
+
+  it('knows the file types that run when opened, on every platform, whatever their case', () => {
+    for (const name of ['setup.EXE', 'run.bat', 'x.js', 'x.ps1', 'x.lnk', 'disk.iso', 'App.app', 'go.command', 'x.sh', 'x.desktop', 'x.AppImage', 'x.jar']) {
+      expect(isRunnable(name), name).toBe(true);
+    }
+    for (const name of ['report.pdf', 'photo.JPG', 'notes.txt', 'sheet.xlsx', 'page.html', 'archive.zip', 'README', 'exe']) {
+      expect(isRunnable(name), name).toBe(false);
+    }
+  });
+
+  it('names the import folder after the file', () => {
+    expect(importFolderName('/home/me/old-mail/Inbox.mbox')).toBe('Inbox');
+    expect(importFolderName('C:\\Users\\me\\Sent')).toBe('Sent');
+    expect(importFolderName('/home/me/Maildir/')).toBe('Maildir');
+    expect(importFolderName('/tmp/one.EML')).toBe('Imported');
+    expect(importFolderName('/')).toBe('Imported');
+  });
+
+  it('suggests export file names', () => {
+    expect(exportFolderFileName('INBOX/Projects')).toBe('Projects.mbox');
+    expect(exportFolderFileName('INBOX')).toBe('INBOX.mbox');
+    expect(exportMessageFileName('Re: Lunch?')).toBe('Re_ Lunch_.eml');
+    expect(exportMessageFileName('')).toBe('message.eml');
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { menuActions } from '../../../../shared/contract/desktop';
+import { toMenuItems } from '../../../../electron/shell/application-menu';
+import { applicationMenu, menuItems, type MenuSpec, trayMenu } from '../../../../electron/shell/menu-template';
+
+const platforms = ['darwin', 'win32', 'linux'] as const;
+const menuFor = (platform: (typeof platforms)[number], isPackaged = true) => applicationMenu({ platform, appName: 'Homing', isPackaged });
+const items = (menu: MenuSpec[]) => [...menuItems(menu)];
+const accelerators = (menu: MenuSpec[]) =>
+  items(menu).flatMap((item) => ('accelerator' in item && item.accelerator ? [{ ...item, accelerator: item.accelerator }] : []));
+
+describe('the application menu', () => {
+  it.each(platforms)('offers every renderer action somewhere (%s)', (platform) => {
+    const used = new Set(items(menuFor(platform)).flatMap((item) => ('action' in item ? [item.action] : [])));
+    expect([...used].sort()).toEqual([...menuActions].sort());
+  });
+
+  it.each(platforms)('has the usual editing and quitting roles (%s)', (platform) => {
+    const roles = items(menuFor(platform)).flatMap((item) => ('role' in item && !('submenu' in item) ? [item.role] : []));
+    expect(roles).toEqual(expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'quit', 'about', 'togglefullscreen']));
+  });
+
+  it.each(platforms)('registers no shortcut that typing could trigger (%s)', (platform) => {
+    for (const item of accelerators(menuFor(platform))) {
+      const registered = !('registerAccelerator' in item && item.registerAccelerator === false);
+      if (registered) expect(item.accelerator).toMatch(/(CmdOrCtrl|Cmd|Ctrl|Alt)\+|^F\d+$/);
+    }
+  });
+
+  it.each(platforms)('never uses one shortcut twice (%s)', (platform) => {
+    const keys = accelerators(menuFor(platform)).map((item) => item.accelerator.replace('CmdOrCtrl', platform === 'darwin' ? 'Cmd' : 'Ctrl'));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('uses each platform’s habits: the app menu and Cmd+Shift+N on macOS, F5 and File › Quit elsewhere', () => {
+    const mac = menuFor('darwin');
+    expect(mac[0]).toMatchObject({ label: 'Homing' });
+    expect(accelerators(mac).find((i) => 'action' in i && i.action === 'checkMail')?.accelerator).toBe('Cmd+Shift+N');
+    const linux = menuFor('linux');
+    expect(linux[0]).toMatchObject({ label: '&File' });
+    expect(accelerators(linux).find((i) => 'action' in i && i.action === 'checkMail')?.accelerator).toBe('F5');
+    expect(linux[0] && 'submenu' in linux[0] && linux[0].submenu.at(-1)).toEqual({ role: 'quit' });
+  });
+
+  it('offers developer tools only when run from a checkout', () => {
+    const roles = (menu: MenuSpec[]) => items(menu).flatMap((item) => ('role' in item ? [item.role] : []));
+    expect(roles(menuFor('linux', true))).not.toContain('toggleDevTools');
+    expect(roles(menuFor('linux', false))).toContain('toggleDevTools');
+  });
+
+  it('turns actions into events for the window and commands into the shell’s own work', () => {
+    const seen: string[] = [];
+    const built = toMenuItems(menuFor('linux'), { action: (a) => seen.push(`action:${a}`), command: (c) => seen.push(`command:${c}`) });
+    const file = built[0]?.submenu as Array<{ label?: string; click?: () => void }>;
+    file.find((i) => i.label === 'Add Account…')?.click?.();
+    file.find((i) => i.label?.startsWith('Import Maildir'))?.click?.();
+    expect(seen).toEqual(['action:addAccount', 'command:importMaildir']);
+    const message = built.find((i) => i.label === '&Message')?.submenu as Array<{ label?: string; registerAccelerator?: boolean }>;
+    expect(message.find((i) => i.label === 'Delete')).toMatchObject({ registerAccelerator: false });
+  });
+
+  it('gives the tray a way to show the window, check mail and quit', () => {
+    const tray = trayMenu('Homing');
+    expect(tray).toEqual([
+      { label: 'Show Homing', command: 'showWindow' },
+      { label: 'Check for New Mail', action: 'checkMail' },
+      { type: 'separator' },
+      { role: 'quit' },
+    ]);
+  });
+});
