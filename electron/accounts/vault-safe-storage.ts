@@ -4,10 +4,16 @@ import type { SafeStorage } from 'electron';
 import { HomingError } from '../../shared/errors';
 import type { CredentialVault } from './vault';
 
+/** The parts of Electron's safeStorage the vault uses (the async API: the sync one is deprecated in 45). */
+export type SafeStorageApi = Pick<
+  SafeStorage,
+  'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'
+>;
+
 /**
  * The app's vault: each password encrypted with Electron's safeStorage (Keychain, DPAPI, libsecret or
  * KWallet), the ciphertexts kept in `credentials.safe.json` beside the database, never inside it.
- * Uses the async API (the sync one is deprecated in Electron 45).
+ * Construct it after the app is ready: before that, Linux reports no backend.
  */
 export class SafeStorageVault implements CredentialVault {
   readonly description: string;
@@ -17,7 +23,7 @@ export class SafeStorageVault implements CredentialVault {
 
   constructor(
     dataDir: string,
-    private readonly safeStorage: SafeStorage,
+    private readonly safeStorage: SafeStorageApi,
     platform: NodeJS.Platform = process.platform,
   ) {
     this.path = join(dataDir, 'credentials.safe.json');
@@ -33,8 +39,18 @@ export class SafeStorageVault implements CredentialVault {
   async getPassword(accountId: string): Promise<string | null> {
     const stored = (await this.readAll())[accountId];
     if (!stored) return null;
-    const { result } = await this.safeStorage.decryptStringAsync(Buffer.from(stored, 'base64'));
-    return result;
+    let decrypted: { result: string; shouldReEncrypt: boolean };
+    try {
+      decrypted = await this.safeStorage.decryptStringAsync(Buffer.from(stored, 'base64'));
+    } catch {
+      // A locked or replaced keyring, or a file copied from another computer. No detail: it is ciphertext.
+      throw new HomingError('VAULT_UNAVAILABLE', 'A stored password could not be decrypted; the system keyring may be locked.', { accountId });
+    }
+    if (decrypted.shouldReEncrypt) {
+      // The key was rotated or a stronger backend appeared: store it again under the new key (best effort).
+      await this.setPassword(accountId, decrypted.result).catch(() => undefined);
+    }
+    return decrypted.result;
   }
 
   async setPassword(accountId: string, password: string): Promise<void> {
@@ -53,12 +69,13 @@ export class SafeStorageVault implements CredentialVault {
     });
   }
 
+  /** Read-modify-write cycles run one at a time; write-then-rename, so a crash leaves the old or the new file. */
   private update(change: (all: Record<string, string>) => void): Promise<void> {
     const next = this.queue.then(async () => {
       const all = await this.readAll();
       change(all);
       await mkdir(dirname(this.path), { recursive: true });
-      const temp = `${this.path}.tmp`;
+      const temp = `${this.path}.${process.pid}.tmp`;
       await writeFile(temp, JSON.stringify(all), { mode: 0o600 });
       await rename(temp, this.path);
     });
@@ -67,12 +84,19 @@ export class SafeStorageVault implements CredentialVault {
   }
 
   private async readAll(): Promise<Record<string, string>> {
+    let text: string;
     try {
-      const parsed: unknown = JSON.parse(await readFile(this.path, 'utf8'));
-      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+      text = await readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new HomingError('VAULT_UNAVAILABLE', 'The password store file is damaged.');
+      throw new HomingError('VAULT_UNAVAILABLE', 'The password store file could not be read.', { path: this.path });
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    } catch {
+      throw new HomingError('VAULT_UNAVAILABLE', 'The password store file is damaged.', { path: this.path });
     }
   }
 }
