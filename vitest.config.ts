@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
+          // Projects with different worker limits run one group after the other.
+          sequence: { groupOrder: 0 },
           testTimeout: 20_000,
         },
       },
@@ -19,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/helpers/build.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -30,6 +33,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          sequence: { groupOrder: 2 },
           globalSetup: ['test/helpers/build.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
