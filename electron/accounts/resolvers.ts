@@ -200,7 +200,7 @@ function createHttpGet(env: { lookup: LookupFunction | undefined; ca: string[]; 
       const fail = (error: unknown) => {
         clearTimeout(timer);
         if (options.signal?.aborted) reject(new HomingError('CANCELLED', 'The lookup was no longer needed.'));
-        else reject(mapNetworkError(error, where, { security: secure ? 'tls' : 'none' }));
+        else reject(certificateError(error, url) ?? mapNetworkError(error, where, { security: secure ? 'tls' : 'none' }));
       };
       req.once('error', fail);
       req.once('response', (res: IncomingMessage) => {
@@ -256,4 +256,22 @@ function createHttpGet(env: { lookup: LookupFunction | undefined; ca: string[]; 
       url = next;
     }
   };
+}
+
+/**
+ * An https server whose certificate Node's standard verification refused. Nothing was sent; the file is
+ * not believed (there is no "trust this certificate" for a file that tells us where to send a password).
+ */
+function certificateError(error: unknown, url: URL): HomingError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  const expired = code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID';
+  const hostname = code === 'ERR_TLS_CERT_ALTNAME_INVALID';
+  const untrusted = /SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|INVALID_CA|CERT_REVOKED/.test(code);
+  if (!expired && !hostname && !untrusted) return null;
+  const what = expired ? 'has an expired certificate' : hostname ? 'has a certificate for another name' : 'has a certificate this computer does not trust';
+  return new HomingError(expired ? 'TLS_CERT_EXPIRED' : hostname ? 'TLS_CERT_HOSTNAME' : 'TLS_CERT_UNTRUSTED', `${url.origin} ${what} (${code}); its file was not read.`, {
+    url: url.href,
+    reason: code,
+  });
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { AutoconfigResult, CandidateSource, ServerCandidate } from '../../../shared/contract/accounts';
 import { HomingError, toErrorData } from '../../../shared/errors';
 import { accountLimits } from '../limits';
@@ -44,6 +45,8 @@ export async function runAutoconfig(email: string, options: AutoconfigOptions): 
   };
   const sources = options.sources ?? defaultSources;
   const controller = new AbortController();
+  // Every lookup, request and probe of the run listens to this one signal (a dozen or more at once).
+  setMaxListeners(100, controller.signal);
   const onOuterAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const ctx: SourceContext = { resolvers: options.resolvers, address, signal: controller.signal, timeouts };
