@@ -1,9 +1,17 @@
-import { HomingError } from '../../../shared/errors';
 import type { SyncEngine } from '../engine';
+import { completeMessage } from './complete-message';
+import { syncInbox } from './inbox-sync';
+import type { Pop3EngineOptions } from './pop3-session';
 
-/** POP3 download on our own client (issue: POP3). */
-export const pop3Engine: SyncEngine = {
-  async syncOnce() {
-    throw new HomingError('INTERNAL', 'POP3 sync is not available in this version of Homing yet.');
-  },
-};
+/**
+ * POP3 on our own client (electron/sync/pop3/). No push: the runtime calls syncOnce every check interval
+ * with jitter (sync-runtime.ts). `options` are test hooks (network overrides, short timeouts).
+ */
+export function createPop3Engine(options: Pop3EngineOptions = {}): SyncEngine {
+  return {
+    syncOnce: (ctx) => syncInbox(ctx, options),
+    completeMessage: (ctx, messageId) => completeMessage(ctx, messageId, options),
+  };
+}
+
+export const pop3Engine: SyncEngine = createPop3Engine();

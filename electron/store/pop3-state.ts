@@ -1,0 +1,144 @@
+import { prepare, type ReadDb, type WriteDb } from './db';
+import type { ChangeRecorder } from './write-transaction';
+
+/**
+ * What the POP3 sync knows per account (table pop3_uidls, migration 0002): every UIDL it stored, when, and
+ * what became of the server's copy. Thunderbird keeps this in a separate file written every 20 messages,
+ * which is how its users get duplicates after a crash; here the UIDL row is written in the same SQLite
+ * transaction as the message itself (recordDownload inside the commitMessage transaction).
+ */
+
+export interface KnownUidl {
+  uidl: string;
+  /** The local message, or null when the user deleted the local copy. */
+  messageId: number | null;
+  downloadedAt: number;
+  /** Of the local message; null when it is gone. */
+  bodyStatus: 'full' | 'headers' | 'partial' | null;
+  /** The local message is hidden, waiting for the server's copy to be deleted ("when deleted locally"). */
+  deletedLocally: boolean;
+  deleSentAt: number | null;
+  /** When the UIDL was first missing from the server's listing. */
+  serverGoneAt: number | null;
+}
+
+interface KnownRow {
+  uidl: string;
+  message_id: number | null;
+  downloaded_at: number;
+  body_status: 'full' | 'headers' | 'partial' | null;
+  deleted_locally: number | null;
+  dele_sent_at: number | null;
+  server_gone_at: number | null;
+}
+
+/** Every UIDL stored for the account, by UIDL. */
+export function knownUidls(db: ReadDb, accountId: string): Map<string, KnownUidl> {
+  const rows = prepare<[string], KnownRow>(
+    db,
+    `SELECT u.uidl, u.message_id, u.downloaded_at, m.body_status, m.deleted_locally, u.dele_sent_at, u.server_gone_at
+       FROM pop3_uidls u LEFT JOIN messages m ON m.id = u.message_id
+      WHERE u.account_id = ?`,
+  ).all(accountId);
+  const known = new Map<string, KnownUidl>();
+  for (const row of rows) {
+    known.set(row.uidl, {
+      uidl: row.uidl,
+      messageId: row.message_id,
+      downloadedAt: row.downloaded_at,
+      bodyStatus: row.body_status,
+      deletedLocally: row.deleted_locally === 1,
+      deleSentAt: row.dele_sent_at,
+      serverGoneAt: row.server_gone_at,
+    });
+  }
+  return known;
+}
+
+/**
+ * Records that `uidl` is stored as message `messageId`. Call inside the transaction that committed the
+ * message. A second call (a partial message completed later) keeps the first download time.
+ */
+export function recordDownload(db: WriteDb, accountId: string, uidl: string, messageId: number, at: number): void {
+  prepare<[string, string, number, number]>(
+    db,
+    `INSERT INTO pop3_uidls (account_id, uidl, message_id, downloaded_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (account_id, uidl) DO UPDATE SET message_id = excluded.message_id`,
+  ).run(accountId, uidl, messageId, at);
+}
+
+/** Marks the UIDLs whose DELE is about to be sent. Call inside writeTransaction(), under `durably()`. */
+export function recordDeleSent(db: WriteDb, accountId: string, uidls: readonly string[], at: number): void {
+  const update = prepare<[number, string, string]>(db, 'UPDATE pop3_uidls SET dele_sent_at = ? WHERE account_id = ? AND uidl = ?');
+  for (const uidl of uidls) update.run(at, accountId, uidl);
+}
+
+/**
+ * Runs `commit` (a writeTransaction) with synchronous=FULL. WAL with synchronous=NORMAL (store/open.ts)
+ * does not sync at commit, so a power cut could take back the last committed messages; a FULL commit
+ * syncs the WAL and with it every earlier commit. Called right before DELEs are sent: after it returns,
+ * each message about to be deleted on the server is on disk for good (invariant 1).
+ */
+export function durably<T>(db: WriteDb, commit: () => T): T {
+  db.sqlite.pragma('synchronous = FULL');
+  try {
+    return commit();
+  } finally {
+    db.sqlite.pragma('synchronous = NORMAL');
+  }
+}
+
+/**
+ * After a session that ended well (or a fresh UIDL listing): these UIDLs are no longer on the server.
+ * Records when that was first seen, and removes the hidden local rows that were only waiting for it
+ * (deleted_locally = 1). Returns the ids of the removed messages. Call inside writeTransaction().
+ */
+export function recordServerGone(db: WriteDb, changes: ChangeRecorder, accountId: string, uidls: readonly string[], at: number): number[] {
+  const mark = prepare<[number, string, string]>(
+    db,
+    'UPDATE pop3_uidls SET server_gone_at = ? WHERE account_id = ? AND uidl = ? AND server_gone_at IS NULL',
+  );
+  const hidden = prepare<[string, string], { id: number; folder_id: number }>(
+    db,
+    'SELECT id, folder_id FROM messages WHERE account_id = ? AND uidl = ? AND deleted_locally = 1',
+  );
+  const remove = prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?');
+  const removed: number[] = [];
+  for (const uidl of uidls) {
+    mark.run(at, accountId, uidl);
+    const row = hidden.get(accountId, uidl);
+    if (!row) continue;
+    remove.run(row.id);
+    removed.push(row.id);
+    changes.message(accountId, row.folder_id, row.id);
+  }
+  if (removed.length > 0) dropFinishedPendingOps(db, accountId);
+  return removed;
+}
+
+/**
+ * Hidden rows of an account whose policy never deletes on the user's behalf: the local delete is all
+ * there is to do, so they go (their UIDL stays known, so the server's copy is not downloaded again).
+ */
+export function removeHiddenRows(db: WriteDb, changes: ChangeRecorder, accountId: string): number[] {
+  const rows = prepare<[string], { id: number; folder_id: number }>(
+    db,
+    'SELECT id, folder_id FROM messages WHERE account_id = ? AND uidl IS NOT NULL AND deleted_locally = 1',
+  ).all(accountId);
+  const remove = prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?');
+  for (const row of rows) {
+    remove.run(row.id);
+    changes.message(accountId, row.folder_id, row.id);
+  }
+  if (rows.length > 0) dropFinishedPendingOps(db, accountId);
+  return rows.map((r) => r.id);
+}
+
+/** A queued 'pop3-delete' operation whose messages are all gone has nothing left to do. */
+function dropFinishedPendingOps(db: WriteDb, accountId: string): void {
+  prepare<[string]>(
+    db,
+    `DELETE FROM pending_ops WHERE account_id = ? AND kind = 'pop3-delete'
+       AND NOT EXISTS (SELECT 1 FROM pending_op_messages p JOIN messages m ON m.id = p.message_id WHERE p.op_id = pending_ops.id)`,
+  ).run(accountId);
+}

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { HomingError } from '../../../shared/errors';
+import type { NetworkOverrides } from '../../net/tls-trust';
+import type { SyncEngineContext } from '../engine';
+import type { Pop3Timeouts } from './limits';
+import { Pop3Client } from './pop3-client';
+
+/** Test hooks for the engine (network overrides, short timeouts); production passes nothing. */
+export interface Pop3EngineOptions {
+  network?: NetworkOverrides;
+  timeouts?: Partial<Pop3Timeouts>;
+}
+
+/** Connects and logs in with the account's settings and password. The caller closes or quits the client. */
+export async function openSession(ctx: SyncEngineContext, options: Pop3EngineOptions = {}): Promise<Pop3Client> {
+  const { account } = ctx;
+  if (account.protocol !== 'pop3' || !account.host || !account.port || !account.security || !account.username) {
+    throw new HomingError('INVALID_ARGUMENT', `Account ${account.id} is not a complete POP3 account.`);
+  }
+  const password = await ctx.password();
+  const client = await Pop3Client.connect({
+    host: account.host,
+    port: account.port,
+    security: account.security,
+    trustedFingerprint: account.trustedFingerprint,
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.network ? { network: options.network } : {}),
+  });
+  try {
+    await client.login(account.username, password);
+    return client;
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+}
+
+/** Where messages too large for memory are streamed: inside the data directory (same disk), one per account. */
+export function tempDirFor(ctx: SyncEngineContext): string {
+  return join(ctx.writer.dataDir, 'tmp', `pop3-${ctx.account.id}`);
+}
