@@ -1,5 +1,5 @@
 import type { MethodHandlers } from '../../shared/contract';
-import { notBuilt } from '../not-built';
+import { listPendingOperations } from '../store/pending-ops';
 import type { QueryContext } from './query-context';
 
 export function createSyncQueries(ctx: QueryContext): MethodHandlers<'getSyncStatus' | 'listPendingOperations'> {
@@ -7,6 +7,9 @@ export function createSyncQueries(ctx: QueryContext): MethodHandlers<'getSyncSta
     async getSyncStatus() {
       return [...ctx.syncStatus.values()];
     },
-    listPendingOperations: notBuilt('listPendingOperations'),
+    /** Local changes not on the server yet, oldest first; refused ones carry the server's reason. */
+    async listPendingOperations({ accountId }) {
+      return listPendingOperations(ctx.db, accountId);
+    },
   };
 }

@@ -250,3 +250,46 @@ export function setMovedUid(
   if (info.changes > 0) changes.message(accountId, folderId, rowId);
   return info.changes > 0;
 }
+
+/**
+ * Before a folder that vanished from the server is removed: rows that were moved into it locally and are
+ * still waiting for their move (or delete to Trash) to reach the server go back to where the server has
+ * them, and their operation is refused with the reason — so the user sees what did not happen, and
+ * nothing disappears with the folder. Returns the number of rows rescued.
+ */
+export function rescueWaitingRows(db: WriteDb, changes: ChangeRecorder, folder: { id: number; path: string }): number {
+  const waiting = prepare<[number], { id: number; account_id: string; op_id: number; state: string; payload: string }>(
+    db,
+    `SELECT m.id, m.account_id, po.id AS op_id, po.state, po.payload FROM messages m
+     JOIN pending_op_messages pom ON pom.message_id = m.id JOIN pending_ops po ON po.id = pom.op_id
+     WHERE m.folder_id = ? AND m.uid IS NULL AND po.kind IN ('move', 'delete')`,
+  ).all(folder.id);
+  const source = prepare<[number], { uidvalidity: number | null }>(db, 'SELECT uidvalidity FROM folders WHERE id = ?');
+  const clash = prepare<[number, number, number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?');
+  const place = prepare(db, 'UPDATE messages SET folder_id = ?, uidvalidity = ?, uid = ? WHERE id = ?');
+  const refused = new Set<number>();
+  let rescued = 0;
+  for (const row of waiting) {
+    let payload: { from?: { folderId: number; uidvalidity: number }; items?: Array<{ messageId: number; uid: number }> };
+    try {
+      payload = JSON.parse(row.payload) as typeof payload;
+    } catch {
+      continue;
+    }
+    const item = payload.items?.find((i) => i.messageId === row.id);
+    const from = payload.from;
+    if (!item || !from || source.get(from.folderId)?.uidvalidity !== from.uidvalidity || clash.get(from.folderId, from.uidvalidity, item.uid)) continue;
+    place.run(from.folderId, from.uidvalidity, item.uid, row.id);
+    changes.message(row.account_id, folder.id, row.id);
+    changes.message(row.account_id, from.folderId, row.id);
+    rescued++;
+    if (row.state === 'queued' && !refused.has(row.op_id)) {
+      refused.add(row.op_id);
+      refuseOperation(db, changes, row.op_id, {
+        code: 'OPERATION_REFUSED',
+        message: `The folder ${folder.path} was deleted on the server, so the messages could not be put there; they are back where the server has them.`,
+      });
+    }
+  }
+  return rescued;
+}

@@ -1,5 +1,6 @@
 import { deleteFolder, type FolderRow, listAccountFolders, renameFolder, updateFolderSyncState, upsertFolder } from '../../store/folders';
 import { prepare } from '../../store/db';
+import { rescueWaitingRows } from '../../store/imap-state';
 import { forgetMessages } from '../../store/pending-ops';
 import { writeTransaction } from '../../store/write-transaction';
 import type { ImapPass } from './imap-pass';
@@ -44,6 +45,7 @@ export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
       gone.splice(gone.indexOf(renamed), 1);
     }
     for (const folder of gone) {
+      rescueWaitingRows(db, changes, folder);
       const ids = prepare<[number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ?')
         .all(folder.id)
         .map((r) => r.id);
