@@ -1,12 +1,13 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Security } from '../../shared/contract/accounts';
+import type { Pop3DeletePolicy, Security } from '../../shared/contract/accounts';
 import { HomingError } from '../../shared/errors';
 import { Pop3Client } from '../../electron/sync/pop3/pop3-client';
 import type { MessageSource } from '../../electron/store/message-source';
 import { type FakePop3Options, type FakePop3Server, startFakePop3 } from '../servers/fake-pop3';
+import { pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
 
 /**
  * The client against a scripted fake server, for what Dovecot will not do. Every test name says so.
@@ -245,5 +246,81 @@ describe('POP3 client', () => {
     const server = await fake({ capa: ['STLS', 'USER'], override: (verb) => (verb === 'STLS' ? '+OK Begin TLS\r\n+OK injected\r\n' : undefined) });
     const error = await failure(connect(server, 'starttls'));
     expect(error.code).toBe('PROTOCOL_ERROR');
+  });
+});
+
+describe('POP3 sync', () => {
+  const fixtureFor = (server: FakePop3Server, policy: Pop3DeletePolicy = { kind: 'never' }) =>
+    pop3Fixture({ port: server.port, security: 'none', user: 'alice', password: 'secret', settings: { pop3Delete: policy } });
+  const messages = () => [testMessage(1), testMessage(2, '.dotted\r\n'), testMessage(3)];
+
+  it('scripted fake server: no UIDL under "leave on server" stores everything once and explains POP3_NO_UIDL', async () => {
+    const server = await fake({ uidl: false, messages: messages() });
+    const f = await fixtureFor(server);
+    const error = await failure(f.engine.syncOnce(f.context()));
+    expect(error.code).toBe('POP3_NO_UIDL');
+    expect(error.message).toMatch(/right after download/);
+    expect(error.detail).toMatchObject({ policy: 'never', workingPolicies: ['after-download'], added: 3 });
+    expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 2', 'message 3']);
+    // Again: everything is downloaded again (nothing says what is new) but nothing is stored twice or deleted.
+    expect((await failure(f.engine.syncOnce(f.context()))).detail).toMatchObject({ added: 0 });
+    expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
+    expect(server.messages).toHaveLength(3);
+    expect(server.commands.some((c) => c.startsWith('DELE'))).toBe(false);
+  });
+
+  it('scripted fake server: no UIDL with "delete right after download" works fully', async () => {
+    const server = await fake({ uidl: false, messages: messages() });
+    const f = await fixtureFor(server, { kind: 'after-download' });
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
+    expect(server.messages).toEqual([]);
+    expect(storedPop3(f.db, f.account.id).map((m) => m.raw.toString()).sort()).toEqual(messages().sort());
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 0 });
+  });
+
+  it('scripted fake server: a connection dropped mid-RETR stores nothing half, deletes nothing, and the next run completes', async () => {
+    const raws = Array.from({ length: 6 }, (_, i) => testMessage(i + 1, 'x'.repeat(3000) + '\r\n'));
+    // Newest first: RETR 6, 5, 4 … The cut comes in the middle of message 3.
+    const server = await fake({ messages: raws, cutRetr: { msgno: 3, afterBytes: 1500 }, capa: ['USER', 'UIDL', 'TOP'] });
+    const f = await fixtureFor(server, { kind: 'after-download' });
+    const error = await failure(f.engine.syncOnce(f.context()));
+    expect(error.code).toBe('CONNECTION_LOST');
+    const first = storedPop3(f.db, f.account.id);
+    expect(first.map((m) => m.subject).sort()).toEqual(['message 4', 'message 5', 'message 6']);
+    for (const m of first) expect(raws).toContain(m.raw.toString());
+    expect(server.messages).toHaveLength(6);
+    const leftovers = existsSync(join(f.dir, 'tmp')) ? readdirSync(join(f.dir, 'tmp'), { recursive: true }) : [];
+    expect(leftovers.filter((n) => String(n).endsWith('.eml'))).toEqual([]);
+
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
+    expect(server.messages).toEqual([]);
+    const stored = storedPop3(f.db, f.account.id);
+    expect(stored).toHaveLength(6);
+    expect(stored.map((m) => m.raw.toString()).sort()).toEqual([...raws].sort());
+  });
+
+  it('scripted fake server: the whole sync works with replies written one byte at a time', async () => {
+    const server = await fake({ messages: messages(), chunkBytes: 1 });
+    const f = await fixtureFor(server, { kind: 'after-download' });
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
+    expect(storedPop3(f.db, f.account.id).map((m) => m.raw.toString()).sort()).toEqual(messages().sort());
+    expect(server.messages).toEqual([]);
+  });
+
+  it('scripted fake server: a message the server refuses is skipped and reported; the others are stored and deleted', async () => {
+    const server = await fake({ messages: messages(), override: (verb, args) => (verb === 'RETR' && args[0] === '2' ? '-ERR [SYS/PERM] message is unreadable\r\n' : undefined) });
+    const f = await fixtureFor(server, { kind: 'after-download' });
+    const error = await failure(f.engine.syncOnce(f.context()));
+    expect(error.code).toBe('SERVER_ERROR');
+    expect(error.message).toMatch(/1 message\(s\) could not be downloaded: .*unreadable/);
+    expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 3']);
+    expect(server.messages.map((m) => m.raw.toString())).toEqual([testMessage(2, '.dotted\r\n')]);
+  });
+
+  it('scripted fake server: -ERR [IN-USE] at login ends the pass with MAILBOX_LOCKED, nothing changed', async () => {
+    const server = await fake({ messages: messages(), override: (verb) => (['AUTH', 'PASS', 'APOP'].includes(verb) ? '-ERR [IN-USE] Mailbox is locked\r\n' : undefined) });
+    const f = await fixtureFor(server, { kind: 'after-download' });
+    expect((await failure(f.engine.syncOnce(f.context()))).code).toBe('MAILBOX_LOCKED');
+    expect(storedPop3(f.db, f.account.id)).toEqual([]);
   });
 });
