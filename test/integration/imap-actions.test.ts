@@ -7,7 +7,7 @@ import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { deliverMany, imapFixture, type ImapFixture, secondClient, serverState, storedMessages, storeState } from '../helpers/imap-sync';
-import { corpusMessage } from '../helpers/mail-corpus';
+import { corpusMessage } from '../helpers/imap-corpus';
 
 const PLAIN_CAPABILITIES =
   'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ SORT MULTIAPPEND UNSELECT CHILDREN NAMESPACE LIST-EXTENDED I18NLEVEL=1 ESEARCH SPECIAL-USE';

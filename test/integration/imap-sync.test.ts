@@ -15,7 +15,7 @@ import {
   storedMessages,
   storeState,
 } from '../helpers/imap-sync';
-import { corpusMessage } from '../helpers/mail-corpus';
+import { corpusMessage } from '../helpers/imap-corpus';
 
 const FOLDERS: Array<{ path: string; count: number }> = [
   { path: 'INBOX', count: 120 },
