@@ -177,13 +177,14 @@ export function deleteOperation(db: WriteDb, changes: ChangeRecorder, opId: numb
 
 /**
  * Messages that no longer exist locally (expunged on the server, their folder deleted) leave the
- * operations that named them; an operation left with no message goes too.
+ * operations that named them; a queued operation left with no message goes too (nothing left to do),
+ * a refused one stays until the user has seen and discarded it.
  */
 export function forgetMessages(db: WriteDb, messageIds: Iterable<number>): void {
   const ops = prepare<[number], { op_id: number }>(db, 'SELECT op_id FROM pending_op_messages WHERE message_id = ?');
   const unlink = prepare<[number]>(db, 'DELETE FROM pending_op_messages WHERE message_id = ?');
   const left = prepare<[number], { n: number }>(db, 'SELECT count(*) AS n FROM pending_op_messages WHERE op_id = ?');
-  const drop = prepare<[number]>(db, 'DELETE FROM pending_ops WHERE id = ?');
+  const drop = prepare<[number]>(db, `DELETE FROM pending_ops WHERE id = ? AND state = 'queued'`);
   const touched = new Set<number>();
   for (const id of messageIds) {
     for (const { op_id } of ops.all(id)) touched.add(op_id);

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFolderByPath } from '../../electron/store/folders';
+import { listPendingOperations } from '../../electron/store/pending-ops';
+import { imapEngine } from '../../electron/sync/imap/imap-engine';
+import { createActionWrites } from '../../electron/sync/writes/action-writes';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { deliverMany, imapFixture, type ImapFixture, secondClient, serverState, sha256, storedMessages, storeState } from '../helpers/imap-sync';
+import { readSource } from '../../electron/store/message-sources';
+import { corpusMessage } from '../helpers/imap-corpus';
+
+describe('IMAP: a folder recreated on the server (UIDVALIDITY change)', () => {
+  let server: DovecotServer;
+  let fx: ImapFixture;
+
+  beforeAll(async () => {
+    server = await startDovecot();
+    const twin = corpusMessage(500);
+    await deliverMany(server, 'alice', [
+      ...Array.from({ length: 30 }, (_, i) => ({ folder: 'Lists', raw: corpusMessage(i, { messageId: i % 6 === 0 ? null : undefined }), flags: i % 2 ? ['\\Seen'] : [] })),
+      // The same message twice: two rows before, two rows after.
+      { folder: 'Lists', raw: twin },
+      { folder: 'Lists', raw: twin },
+      { raw: corpusMessage(900) },
+    ]);
+    fx = await imapFixture(server);
+    await imapEngine.syncOnce(fx.context());
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('re-syncs the folder with no stale or doubled rows, keeps re-matched rows, and reports the pending change it voided', async () => {
+    const before = findFolderByPath(fx.db, fx.account.id, 'Lists')!;
+    const rowsBefore = storedMessages(fx.db, fx.account.id).filter((m) => m.folder === 'Lists');
+    expect(rowsBefore).toHaveLength(32);
+    const idByContent = new Map<string, number[]>();
+    for (const m of rowsBefore) {
+      const hash = sha256(readSource(fx.db, m.id));
+      idByContent.set(hash, [...(idByContent.get(hash) ?? []), m.id]);
+    }
+    // A local change waiting for the server when the folder is recreated.
+    const unread = rowsBefore.filter((m) => !m.seen)[1]!; // not the first message, which the server loses below
+    await createActionWrites(fx.writer, fx.runtime).markMessages({ ids: [unread.id], seen: true });
+
+    const other = await secondClient(server);
+    try {
+      // Recreate the folder with the same mail minus one message plus a new one (as a server migration would).
+      const lock = await other.getMailboxLock('Lists');
+      const kept: Array<{ source: Buffer; flags: string[] }> = [];
+      try {
+        for await (const m of other.fetch('2:*', { source: true, flags: true })) kept.push({ source: m.source!, flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent') });
+      } finally {
+        lock.release();
+      }
+      await other.mailboxDelete('Lists');
+      await new Promise((r) => setTimeout(r, 1100)); // Dovecot derives UIDVALIDITY from the clock
+      await other.mailboxCreate('Lists');
+      for (const m of kept) await other.append('Lists', m.source, m.flags);
+      await other.append('Lists', corpusMessage(777), []);
+
+      await imapEngine.syncOnce(fx.context());
+      const after = findFolderByPath(fx.db, fx.account.id, 'Lists')!;
+      expect(after.uidvalidity).not.toBe(before.uidvalidity);
+      expect(after.id).toBe(before.id);
+      // Exactly the server's messages, flags and bytes: nothing stale, nothing twice.
+      expect(storeState(fx.db, fx.account.id)).toEqual(await serverState(other));
+
+      // Re-matched rows kept their ids (by Message-ID and size, or content hash without a Message-ID).
+      const rowsAfter = storedMessages(fx.db, fx.account.id).filter((m) => m.folder === 'Lists');
+      let reused = 0;
+      for (const m of rowsAfter) if (idByContent.get(sha256(readSource(fx.db, m.id)))?.includes(m.id)) reused++;
+      expect(reused).toBe(kept.length);
+
+      // The voided change is reported, not silently dropped.
+      const ops = listPendingOperations(fx.db, fx.account.id);
+      expect(ops).toHaveLength(1);
+      expect(ops[0]).toMatchObject({ kind: 'flags', state: 'refused', error: { code: 'OPERATION_REFUSED' } });
+      expect(ops[0]!.error!.message).toMatch(/recreated/);
+      expect(ops[0]!.messageIds).toEqual([unread.id]);
+    } finally {
+      await other.logout();
+    }
+  });
+});
