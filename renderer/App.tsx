@@ -1,48 +1,63 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Account } from '../shared/contract/accounts';
-import { HomingError } from '../shared/errors';
 import { api } from './api/client';
+import { Icon } from './components/Icon';
+import { MailShell } from './components/MailShell';
+import { SettingsDialog, type SettingsIntent } from './components/SettingsDialog';
+import { Welcome } from './components/Welcome';
+import { useAccounts } from './hooks/useAccounts';
+import { useFolders } from './hooks/useFolders';
+import { errorSentence } from './mail/error-words';
 
-type Load = { state: 'loading' } | { state: 'ready'; accounts: Account[] } | { state: 'failed'; message: string };
-
+/**
+ * The app: a welcome on first run (no mail account and nothing in Local Folders), else the three panes.
+ * The settings dialog opens over either.
+ */
 export function App() {
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const { accounts, error } = useAccounts();
+  const { folders, loaded } = useFolders();
+  const [settings, setSettings] = useState<SettingsIntent | null>(null);
+  const [syncError, setSyncError] = useState<unknown>(null);
 
-  useEffect(() => {
-    let live = true;
-    const refresh = () =>
-      api.listAccounts({}).then(
-        (accounts) => live && setLoad({ state: 'ready', accounts }),
-        (error: unknown) => live && setLoad({ state: 'failed', message: error instanceof HomingError ? error.message : String(error) }),
-      );
-    void refresh();
-    const stop = api.on('accountsChanged', () => void refresh());
-    return () => {
-      live = false;
-      stop();
-    };
-  }, []);
+  const startSync = (account: Account) => {
+    const ids = [account.id];
+    api
+      .syncAccounts({ accountIds: ids })
+      .then(() => api.startWatching({ accountIds: ids }))
+      .catch((e: unknown) => setSyncError(e));
+  };
 
+  if (accounts === null) {
+    return (
+      <div className="app-loading" aria-busy={error === null}>
+        {error !== null && (
+          <p role="alert" className="fatal">
+            <Icon name="alert" size={18} /> {errorSentence(error)}
+          </p>
+        )}
+      </div>
+    );
+  }
+
+  const hasMail = accounts.some((a) => a.protocol !== 'local') || folders.some((f) => f.total > 0);
   return (
-    <main className="app" aria-busy={load.state === 'loading'}>
-      {load.state === 'failed' && (
-        <p role="alert" className="error">
-          {load.message}
-        </p>
+    <>
+      {syncError !== null && (
+        <div className="top-banner" role="alert">
+          <Icon name="alert" size={14} /> {errorSentence(syncError)}
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setSyncError(null)}>
+            <Icon name="x" size={12} />
+          </button>
+        </div>
       )}
-      {load.state === 'ready' && load.accounts.length === 0 && (
-        <section className="welcome" aria-labelledby="welcome-title">
-          <h1 id="welcome-title">No accounts yet</h1>
-          <p>Add your mail account to download your mail to this computer.</p>
-        </section>
+      {!loaded ? (
+        <div className="app-loading" aria-busy="true" />
+      ) : hasMail ? (
+        <MailShell accounts={accounts} folders={folders} onOpenSettings={() => setSettings({ kind: 'overview' })} />
+      ) : (
+        <Welcome onAddAccount={() => setSettings({ kind: 'add' })} />
       )}
-      {load.state === 'ready' && load.accounts.length > 0 && (
-        <ul aria-label="Accounts">
-          {load.accounts.map((account) => (
-            <li key={account.id}>{account.email}</li>
-          ))}
-        </ul>
-      )}
-    </main>
+      {settings && <SettingsDialog accounts={accounts} intent={settings} onAdded={startSync} onClose={() => setSettings(null)} />}
+    </>
   );
 }

@@ -1,0 +1,61 @@
+import type { MailClient } from '../../shared/client';
+import type { MessageSummary } from '../../shared/contract/messages';
+import type { IconName } from '../components/Icon';
+
+/** What the UI lets an action do besides calling the service. */
+export interface UiCommands {
+  /** Moves the focus `delta` rows (Infinity = last row), optionally extending the selection. */
+  move(delta: number, extend: boolean): void;
+  selectAll(): void;
+  /** Opens the focused message: its conversation when it has one, and puts the focus in the reader. */
+  openFocused(): void;
+  focusSearch(): void;
+  /** Leaves search, closes an overlay, or returns the focus to the list, in that order. */
+  escape(): void;
+  showShortcuts(): void;
+  openMovePicker(): void;
+  toggleBodyView(view: 'text' | 'source'): void;
+  openSettings(): void;
+}
+
+/** Everything an action's predicate and perform see: the current selection and the ways to act on it. */
+export interface ActionContext {
+  api: MailClient;
+  ui: UiCommands;
+  /** Selected rows whose summaries are loaded (a selection of 100,000 rows may be partly unloaded). */
+  selected: MessageSummary[];
+  /** How many rows are selected in all. */
+  selectedCount: number;
+  /** The message the reader shows. */
+  focused: MessageSummary | null;
+  /** Ids of every selected row, loaded or not. */
+  selectedIds: number[];
+  /** Changes rows on screen at once; the change event confirms them a moment later. */
+  patch(ids: number[], change: Partial<MessageSummary>): void;
+  report(error: unknown): void;
+  /** The reader shows a message (view source and plain text need one). */
+  readerOpen: boolean;
+  /** The message view currently shown. */
+  bodyView: 'html' | 'text' | 'source';
+}
+
+export type ActionGroup = 'navigate' | 'message' | 'view' | 'app';
+
+/**
+ * A user action (STYLE.md): a name, a label, its keys, when it applies, what it does. One dispatcher
+ * serves the toolbar, the keyboard and the context menu, so they cannot disagree.
+ */
+export interface Action {
+  name: string;
+  label: string | ((ctx: ActionContext) => string);
+  /** Key descriptors as keyOf() writes them: `j`, `#`, `?`, `Delete`, `Mod+f`, `Shift+ArrowDown`. */
+  keys: string[];
+  group: ActionGroup;
+  icon?: IconName;
+  predicate(ctx: ActionContext): boolean;
+  perform(ctx: ActionContext): void | Promise<void>;
+}
+
+export const labelOf = (action: Action, ctx: ActionContext) => (typeof action.label === 'string' ? action.label : action.label(ctx));
+
+export const hasSelection = (ctx: ActionContext) => ctx.selectedCount > 0;

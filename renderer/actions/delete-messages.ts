@@ -1,0 +1,22 @@
+import { type Action, hasSelection } from './action';
+
+/**
+ * `#` (Gmail, mutt) and Delete. The service moves the messages to Trash (or expunges them from Trash) and
+ * queues the server side, so it works offline; the list drops them when the change event arrives and the
+ * focus walks to the next message (selection.ts reconcile).
+ */
+export const deleteMessages: Action = {
+  name: 'delete',
+  label: (ctx) => (ctx.selectedCount > 1 ? `Delete ${ctx.selectedCount} messages` : 'Delete'),
+  keys: ['#', 'Delete'],
+  group: 'message',
+  icon: 'trash',
+  predicate: hasSelection,
+  async perform(ctx) {
+    try {
+      await ctx.api.deleteMessages({ ids: ctx.selectedIds });
+    } catch (error) {
+      ctx.report(error);
+    }
+  },
+};

@@ -1,0 +1,25 @@
+import { type Action, type ActionContext, hasSelection } from './action';
+
+/** True when marking would make messages read (some selected message is unread). */
+const anyUnread = (ctx: ActionContext) => ctx.selected.some((m) => !m.seen);
+
+/** `u` toggles: read when any selected message is unread, else unread (as Thunderbird's `m`). */
+export const toggleRead: Action = {
+  name: 'toggle-read',
+  label: (ctx) => (anyUnread(ctx) ? 'Mark as read' : 'Mark as unread'),
+  keys: ['u'],
+  group: 'message',
+  icon: 'envelope-open',
+  predicate: hasSelection,
+  async perform(ctx) {
+    const seen = anyUnread(ctx);
+    const ids = ctx.selectedIds;
+    ctx.patch(ids, { seen });
+    try {
+      await ctx.api.markMessages({ ids, seen });
+    } catch (error) {
+      ctx.patch(ids, { seen: !seen });
+      ctx.report(error);
+    }
+  },
+};

@@ -1,0 +1,24 @@
+import { type Action, type ActionContext, hasSelection } from './action';
+
+const anyUnflagged = (ctx: ActionContext) => ctx.selected.some((m) => !m.flagged);
+
+/** `s` (star) as in Gmail and mutt's flag: flags when any selected message is unflagged, else unflags. */
+export const toggleFlag: Action = {
+  name: 'toggle-flag',
+  label: (ctx) => (anyUnflagged(ctx) ? 'Flag' : 'Remove flag'),
+  keys: ['s'],
+  group: 'message',
+  icon: 'flag',
+  predicate: hasSelection,
+  async perform(ctx) {
+    const flagged = anyUnflagged(ctx);
+    const ids = ctx.selectedIds;
+    ctx.patch(ids, { flagged });
+    try {
+      await ctx.api.markMessages({ ids, flagged });
+    } catch (error) {
+      ctx.patch(ids, { flagged: !flagged });
+      ctx.report(error);
+    }
+  },
+};

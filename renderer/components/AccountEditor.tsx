@@ -1,0 +1,213 @@
+import { useState } from 'react';
+import type { Account, AccountPatch, AccountSettings, ConnectionTestResult, Protocol, Security } from '../../shared/contract/accounts';
+import { api } from '../api/client';
+import { formatFingerprint, type ServerForm, toServerSettings } from '../mail/account-form';
+import { errorData, errorSentence } from '../mail/error-words';
+import { accountLabel } from '../mail/folder-tree';
+import { ConnectionResult } from './ConnectionResult';
+import { Icon } from './Icon';
+import { ServerFields } from './ServerFields';
+import { SyncSettingsFields } from './SyncSettingsFields';
+
+export interface AccountEditorProps {
+  account: Account;
+  onRemoved(): void;
+  onSaved(account: Account): void;
+}
+
+const formOf = (account: Account): ServerForm => ({
+  protocol: account.protocol as Protocol,
+  host: account.host ?? '',
+  port: String(account.port ?? ''),
+  security: (account.security ?? 'tls') as Security,
+  username: account.username ?? '',
+});
+
+/** An existing account: its name, server, password, sync settings, trusted certificate; or remove it. */
+export function AccountEditor({ account, onRemoved, onSaved }: AccountEditorProps) {
+  const [name, setName] = useState(account.name);
+  const [email, setEmail] = useState(account.email);
+  const [form, setForm] = useState<ServerForm>(() => formOf(account));
+  const [password, setPassword] = useState('');
+  const [settings, setSettings] = useState<AccountSettings>(account.settings);
+  const [trusted, setTrusted] = useState<string | null>(account.trustedFingerprint);
+  const [test, setTest] = useState<ConnectionTestResult | null>(null);
+  const [busy, setBusy] = useState<null | 'testing' | 'saving' | 'removing'>(null);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+
+  const original = formOf(account);
+  const serverChanged = (Object.keys(original) as Array<keyof ServerForm>).some((k) => original[k] !== form[k]);
+
+  const runTest = async (use: ServerForm = form, fingerprint: string | null = trusted) => {
+    const parsed = toServerSettings(use);
+    if (!parsed.ok) {
+      setMessage({ kind: 'error', text: parsed.problem });
+      return;
+    }
+    setMessage(null);
+    setBusy('testing');
+    try {
+      // Unchanged settings are tested as stored (with the stored password); edits are tested as typed.
+      const changed = serverChanged || use !== form || password !== '' || fingerprint !== account.trustedFingerprint;
+      setTest(
+        await api.testConnection(
+          changed
+            ? { accountId: account.id, server: parsed.server, ...(password ? { password } : {}), trustedFingerprint: fingerprint }
+            : { accountId: account.id },
+        ),
+      );
+    } catch (error) {
+      setTest({ ok: false, error: errorData(error) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const save = async () => {
+    const parsed = toServerSettings(form);
+    if (!parsed.ok) {
+      setMessage({ kind: 'error', text: parsed.problem });
+      return;
+    }
+    const patch: AccountPatch = { settings };
+    if (name.trim() && name.trim() !== account.name) patch.name = name.trim();
+    if (email.trim() && email.trim() !== account.email) patch.email = email.trim();
+    if (parsed.server.host !== account.host) patch.host = parsed.server.host;
+    if (parsed.server.port !== account.port) patch.port = parsed.server.port;
+    if (parsed.server.security !== account.security) patch.security = parsed.server.security;
+    if (parsed.server.username !== account.username) patch.username = parsed.server.username;
+    if (password) patch.password = password;
+    if (trusted !== account.trustedFingerprint) patch.trustedFingerprint = trusted;
+    setBusy('saving');
+    try {
+      const saved = await api.updateAccount({ id: account.id, patch });
+      setPassword('');
+      setMessage({ kind: 'ok', text: 'Saved.' });
+      onSaved(saved);
+    } catch (error) {
+      setMessage({ kind: 'error', text: errorSentence(error) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const remove = async () => {
+    setBusy('removing');
+    try {
+      await api.removeAccount({ id: account.id, confirm: true });
+      onRemoved();
+    } catch (error) {
+      setMessage({ kind: 'error', text: errorSentence(error) });
+      setBusy(null);
+    }
+  };
+
+  return (
+    <form
+      className="settings-form"
+      aria-labelledby="edit-account-title"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <h3 id="edit-account-title" className="settings-title">
+        {accountLabel(account)}
+        <span className="protocol-badge">{account.protocol.toUpperCase()}</span>
+      </h3>
+      <section className="settings-section" aria-labelledby="edit-identity">
+        <h4 id="edit-identity">Account</h4>
+        <div className="field-grid">
+          <label htmlFor="edit-name">Name</label>
+          <input id="edit-name" className="text-input" value={name} onChange={(e) => setName(e.target.value)} />
+          <label htmlFor="edit-email">Email address</label>
+          <input id="edit-email" className="text-input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} spellCheck={false} />
+        </div>
+      </section>
+      <section className="settings-section" aria-labelledby="edit-server">
+        <h4 id="edit-server">Server</h4>
+        <ServerFields form={form} onChange={setForm} protocolFixed idPrefix="edit" />
+        <div className="field-grid">
+          <label htmlFor="edit-password">Password</label>
+          <input
+            id="edit-password"
+            className="text-input"
+            type="password"
+            value={password}
+            placeholder="Unchanged"
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+          />
+        </div>
+        {trusted && (
+          <div className="trusted-certificate">
+            <Icon name="shield" size={14} />
+            <div>
+              Trusting only the certificate with fingerprint <code className="fingerprint">{formatFingerprint(trusted)}</code>
+            </div>
+            <button type="button" className="button small" onClick={() => setTrusted(null)}>
+              Stop trusting
+            </button>
+          </div>
+        )}
+        {test && (
+          <ConnectionResult
+            result={test}
+            busy={busy !== null}
+            onUseHost={(host) => {
+              const next = { ...form, host };
+              setForm(next);
+              void runTest(next);
+            }}
+            onTrust={(fingerprint) => {
+              setTrusted(fingerprint);
+              void runTest(form, fingerprint);
+            }}
+          />
+        )}
+        <div className="settings-inline-actions">
+          <button type="button" className="button" onClick={() => void runTest()} disabled={busy !== null}>
+            {busy === 'testing' ? (
+              <>
+                <span className="spinner" aria-hidden="true" /> Testing…
+              </>
+            ) : (
+              'Test connection'
+            )}
+          </button>
+        </div>
+      </section>
+      <section className="settings-section" aria-labelledby="edit-sync">
+        <h4 id="edit-sync">Sync</h4>
+        <SyncSettingsFields protocol={account.protocol as Protocol} settings={settings} onChange={setSettings} idPrefix="edit-sync" />
+      </section>
+      {message && (
+        <p className={message.kind === 'ok' ? 'form-ok' : 'form-problem'} role={message.kind === 'ok' ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+      <div className="settings-actions">
+        {!confirmRemove ? (
+          <button type="button" className="button danger-quiet" onClick={() => setConfirmRemove(true)} disabled={busy !== null}>
+            Remove account…
+          </button>
+        ) : (
+          <div className="confirm-remove" role="alertdialog" aria-labelledby="confirm-remove-text">
+            <span id="confirm-remove-text">Remove {accountLabel(account)} and all of its mail from this computer? Mail on the server is not touched.</span>
+            <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
+              Keep
+            </button>
+            <button type="button" className="button danger" onClick={() => void remove()} disabled={busy !== null}>
+              Remove
+            </button>
+          </div>
+        )}
+        <span className="toolbar-spacer" />
+        <button type="submit" className="button primary" disabled={busy !== null}>
+          {busy === 'saving' ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import type { AttachmentInfo } from '../../shared/contract/messages';
+import { api } from '../api/client';
+import { formatSize } from '../mail/format';
+import { Icon } from './Icon';
+
+export interface AttachmentListProps {
+  messageId: number;
+  attachments: AttachmentInfo[];
+  onError(error: unknown): void;
+}
+
+/**
+ * The message's attachments with their sizes. Saving asks the service for the bytes and hands them to
+ * the browser as a download (Electron shows its save dialog); nothing is ever opened inside the app.
+ */
+export function AttachmentList({ messageId, attachments, onError }: AttachmentListProps) {
+  const [saving, setSaving] = useState<number | null>(null);
+  const save = async (attachment: AttachmentInfo) => {
+    setSaving(attachment.id);
+    try {
+      const file = await api.getAttachment({ messageId, attachmentId: attachment.id });
+      const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+      // application/octet-stream: the browser saves the file and never renders it.
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = safeFilename(file.filename || attachment.filename);
+      link.rel = 'noopener';
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      onError(error);
+    } finally {
+      setSaving(null);
+    }
+  };
+  const total = attachments.reduce((sum, a) => sum + a.size, 0);
+  return (
+    <section className="attachments" aria-label={`${attachments.length} attachment${attachments.length === 1 ? '' : 's'}`}>
+      <div className="attachments-title">
+        <Icon name="paperclip" size={14} />
+        {attachments.length === 1 ? '1 attachment' : `${attachments.length} attachments`} · {formatSize(total)}
+      </div>
+      <ul className="attachment-chips">
+        {attachments.map((attachment) => (
+          <li key={attachment.id}>
+            <button
+              type="button"
+              className="attachment-chip"
+              onClick={() => void save(attachment)}
+              aria-busy={saving === attachment.id}
+              aria-label={`Save ${attachment.filename || 'attachment'}, ${formatSize(attachment.size)}`}
+            >
+              <span className="attachment-type" aria-hidden="true">
+                {extensionOf(attachment)}
+              </span>
+              <span className="attachment-name">{attachment.filename || 'Untitled attachment'}</span>
+              <span className="attachment-size">{formatSize(attachment.size)}</span>
+              <Icon name="download" size={14} className="attachment-save" />
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function extensionOf(attachment: AttachmentInfo): string {
+  const match = /\.([a-z0-9]{1,4})$/i.exec(attachment.filename);
+  if (match) return match[1]!.toUpperCase();
+  const sub = attachment.contentType.split('/')[1] ?? 'file';
+  return sub.slice(0, 4).toUpperCase();
+}
+
+/** A file name without path separators or control characters (the browser cleans it too). */
+function safeFilename(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+  const cleaned = name.replace(/[\\/\u0000-\u001f\u007f]/g, '_').trim();
+  return cleaned || 'attachment';
+}

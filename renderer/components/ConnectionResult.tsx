@@ -1,0 +1,80 @@
+import type { ConnectionTestResult } from '../../shared/contract/accounts';
+import { describeError } from '../mail/error-words';
+import { fixOf } from '../mail/certificate-fix';
+import { CertificateDetails } from './CertificateDetails';
+import { Icon } from './Icon';
+
+export interface ConnectionResultProps {
+  result: ConnectionTestResult;
+  /** Switch the server name to one the certificate covers, and test again. */
+  onUseHost(host: string): void;
+  /** Pin this certificate's fingerprint for the account, and test again. */
+  onTrust(fingerprint: string): void;
+  busy: boolean;
+}
+
+/** The connection test's outcome in words, with the one-click fix the service suggested, if any. */
+export function ConnectionResult({ result, onUseHost, onTrust, busy }: ConnectionResultProps) {
+  if (result.ok) {
+    return (
+      <div className="connection-result ok" role="status" data-testid="connection-result">
+        <Icon name="check" size={16} />
+        <div>
+          <strong>Connected.</strong> The server accepted your user name and password.
+        </div>
+      </div>
+    );
+  }
+  const words = describeError(result.error);
+  const fix = fixOf(result.error);
+  return (
+    <div className="connection-result failed" role="alert" data-testid="connection-result">
+      <Icon name="alert" size={16} />
+      <div className="connection-result-body">
+        <strong>{words.title}</strong>
+        {words.detail && <p className="muted">{words.detail}</p>}
+        {fix?.kind === 'use-certificate-hostname' && (
+          <div className="fix">
+            {fix.names.length > 0 ? (
+              <>
+                <p>
+                  Hosting providers often use one certificate for all their customers. It covers{' '}
+                  {fix.names.map((n, i) => (
+                    <span key={n}>
+                      {i > 0 && ', '}
+                      <code>{n}</code>
+                    </span>
+                  ))}
+                  .
+                </p>
+                <div className="fix-actions">
+                  {fix.names.slice(0, 3).map((name) => (
+                    <button key={name} type="button" className="button" disabled={busy} onClick={() => onUseHost(name)}>
+                      Use {name} instead
+                    </button>
+                  ))}
+                </div>
+              </>
+            ) : (
+              <p>The certificate names no server you could use instead.</p>
+            )}
+          </div>
+        )}
+        {fix?.kind === 'trust-certificate' && (
+          <div className="fix">
+            <p>
+              If you know this server (your own, or your host’s self-signed certificate), you can trust exactly this certificate for this
+              account. Homing will refuse any other.
+            </p>
+            <CertificateDetails certificate={fix.certificate} />
+            <div className="fix-actions">
+              <button type="button" className="button" disabled={busy} onClick={() => onTrust(fix.certificate.fingerprint256)}>
+                <Icon name="shield" size={14} /> Trust this certificate
+              </button>
+            </div>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import type { MessageSummary } from '../../shared/contract/messages';
+import { displayName, listDate } from '../mail/format';
+import { Icon } from './Icon';
+
+export interface ConversationStripProps {
+  messages: MessageSummary[] | null;
+  count: number;
+  shownId: number;
+  open: boolean;
+  onToggle(): void;
+  onShow(id: number): void;
+}
+
+/** The conversation a message belongs to (getThread), oldest first; pick one to read it here. */
+export function ConversationStrip({ messages, count, shownId, open, onToggle, onShow }: ConversationStripProps) {
+  return (
+    <section className={`conversation ${open ? 'open' : ''}`} aria-label="Conversation">
+      <button type="button" className="conversation-toggle" aria-expanded={open} onClick={onToggle}>
+        <Icon name={open ? 'chevron-down' : 'chevron-right'} size={14} />
+        <Icon name="thread" size={14} />
+        {count} messages in this conversation
+      </button>
+      {open && (
+        <ol className="conversation-list">
+          {messages === null && <li className="muted conversation-loading">Loading the conversation…</li>}
+          {messages?.map((m) => (
+            <li key={m.id}>
+              <button
+                type="button"
+                className={`conversation-item ${m.id === shownId ? 'current' : ''} ${m.seen ? '' : 'unread'}`}
+                aria-current={m.id === shownId ? 'true' : undefined}
+                onClick={() => onShow(m.id)}
+              >
+                <span className="conversation-from">{displayName(m.from)}</span>
+                <span className="conversation-snippet">{m.snippet || m.subject}</span>
+                <span className="conversation-folder muted">{m.folder}</span>
+                <span className="conversation-date">{listDate(m.date)}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

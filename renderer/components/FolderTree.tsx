@@ -1,0 +1,226 @@
+import { type KeyboardEvent, useMemo, useState } from 'react';
+import type { Account } from '../../shared/contract/accounts';
+import type { Folder, MailboxRef } from '../../shared/contract/messages';
+import type { SyncStatus } from '../../shared/contract/sync';
+import { accountLabel, buildFolderTree, type FolderNode, folderName, isInbox, sidebarAccounts } from '../mail/folder-tree';
+import { formatCount } from '../mail/format';
+import { Icon, type IconName } from './Icon';
+
+export interface FolderTreeProps {
+  accounts: Account[];
+  folders: Folder[];
+  statuses: ReadonlyMap<string, SyncStatus>;
+  /** The mailbox the list shows, or null while a search is shown. */
+  current: MailboxRef | null;
+  onOpen(mailbox: MailboxRef): void;
+}
+
+interface Item {
+  key: string;
+  level: number;
+  parent: string | null;
+  label: string;
+  icon: IconName;
+  unread: number;
+  mailbox: MailboxRef | null;
+  children: Item[];
+  status?: SyncStatus | undefined;
+  accountId?: string;
+}
+
+const folderIcons: Record<string, IconName> = { inbox: 'inbox', sent: 'send', drafts: 'drafts', trash: 'trash', junk: 'junk', archive: 'archive', all: 'archive', flagged: 'flag' };
+
+function folderItems(nodes: FolderNode[], level: number, parent: string): Item[] {
+  return nodes.map((node) => {
+    const key = `folder:${node.folder.id}`;
+    return {
+      key,
+      level,
+      parent,
+      label: folderName(node.folder),
+      icon: (node.folder.specialUse && folderIcons[node.folder.specialUse]) || (isInbox(node.folder) ? 'inbox' : 'folder'),
+      unread: node.folder.unread,
+      mailbox: { folderId: node.folder.id },
+      children: folderItems(node.children, level + 1, key),
+    };
+  });
+}
+
+const keyOfMailbox = (m: MailboxRef | null) => (m === null ? null : 'folderId' in m ? `folder:${m.folderId}` : 'unified');
+
+/**
+ * The sidebar's WAI-ARIA tree (APG "tree view" pattern): All Inboxes, then each account with its folders
+ * (unread counts beside them), Local Folders last. One item is in the tab order; arrows move, Right and
+ * Left open and close, Enter or Space opens the mailbox.
+ */
+export function FolderTree({ accounts, folders, statuses, current, onOpen }: FolderTreeProps) {
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [focusKey, setFocusKey] = useState<string | null>(null);
+
+  const roots = useMemo(() => {
+    const mailAccounts = sidebarAccounts(accounts);
+    const items: Item[] = [];
+    const inboxes = folders.filter((f) => isInbox(f) && accounts.some((a) => a.id === f.accountId && a.protocol !== 'local'));
+    if (mailAccounts.some((a) => a.protocol !== 'local')) {
+      items.push({
+        key: 'unified',
+        level: 1,
+        parent: null,
+        label: 'All Inboxes',
+        icon: 'layers',
+        unread: inboxes.reduce((n, f) => n + f.unread, 0),
+        mailbox: { unified: 'inbox' },
+        children: [],
+      });
+    }
+    for (const account of mailAccounts) {
+      const key = `account:${account.id}`;
+      const own = folders.filter((f) => f.accountId === account.id);
+      items.push({
+        key,
+        level: 1,
+        parent: null,
+        label: accountLabel(account),
+        icon: account.protocol === 'local' ? 'hard-drive' : 'at-sign',
+        unread: 0,
+        mailbox: null,
+        children: folderItems(buildFolderTree(own), 2, key),
+        status: statuses.get(account.id),
+        accountId: account.id,
+      });
+    }
+    return items;
+  }, [accounts, folders, statuses]);
+
+  // Items a keyboard user can reach: everything not inside a collapsed parent, in reading order.
+  const visible = useMemo(() => {
+    const out: Item[] = [];
+    const walk = (items: Item[]) => {
+      for (const item of items) {
+        out.push(item);
+        if (item.children.length && !collapsed.has(item.key)) walk(item.children);
+      }
+    };
+    walk(roots);
+    return out;
+  }, [roots, collapsed]);
+
+  const currentKey = keyOfMailbox(current);
+  const tabKey = visible.some((i) => i.key === focusKey) ? focusKey : visible.some((i) => i.key === currentKey) ? currentKey : (visible[0]?.key ?? null);
+
+  const focusItem = (key: string) => {
+    setFocusKey(key);
+    document.getElementById(`tree-${key}`)?.focus();
+  };
+  const toggle = (key: string) =>
+    setCollapsed((set) => {
+      const next = new Set(set);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+
+  const keyDown = (event: KeyboardEvent, item: Item) => {
+    const at = visible.findIndex((i) => i.key === item.key);
+    const expandable = item.children.length > 0;
+    let handled = true;
+    switch (event.key) {
+      case 'ArrowDown':
+        if (visible[at + 1]) focusItem(visible[at + 1]!.key);
+        break;
+      case 'ArrowUp':
+        if (at > 0) focusItem(visible[at - 1]!.key);
+        break;
+      case 'Home':
+        if (visible[0]) focusItem(visible[0].key);
+        break;
+      case 'End':
+        if (visible.length) focusItem(visible[visible.length - 1]!.key);
+        break;
+      case 'ArrowRight':
+        if (expandable && collapsed.has(item.key)) toggle(item.key);
+        else if (expandable) focusItem(item.children[0]!.key);
+        break;
+      case 'ArrowLeft':
+        if (expandable && !collapsed.has(item.key)) toggle(item.key);
+        else if (item.parent) focusItem(item.parent);
+        break;
+      case 'Enter':
+      case ' ':
+        if (item.mailbox) onOpen(item.mailbox);
+        else if (expandable) toggle(item.key);
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  };
+
+  const render = (items: Item[]) =>
+    items.map((item) => {
+      const expandable = item.children.length > 0;
+      const expanded = expandable ? !collapsed.has(item.key) : undefined;
+      const selected = item.key === currentKey;
+      const syncing = item.status && !['idle', 'watching', 'error'].includes(item.status.phase);
+      const trouble = item.status && (item.status.phase === 'error' || !item.status.online);
+      return (
+        <li
+          key={item.key}
+          id={`tree-${item.key}`}
+          role="treeitem"
+          aria-level={item.level}
+          aria-expanded={expanded}
+          aria-selected={item.mailbox ? selected : undefined}
+          aria-label={item.unread ? `${item.label}, ${formatCount(item.unread)} unread` : item.label}
+          tabIndex={item.key === tabKey ? 0 : -1}
+          className={`tree-item level-${Math.min(item.level, 6)} ${item.mailbox ? 'mailbox' : 'account'}`}
+          data-testid={item.accountId ? `account-${item.accountId}` : undefined}
+          onKeyDown={(event) => keyDown(event, item)}
+          onFocus={(event) => {
+            if (event.target === event.currentTarget) setFocusKey(item.key);
+          }}
+        >
+          <div
+            className={`tree-row ${selected ? 'selected' : ''}`}
+            style={{ paddingInlineStart: 8 + (item.level - 1) * 14 }}
+            onClick={() => {
+              focusItem(item.key);
+              if (item.mailbox) onOpen(item.mailbox);
+              else if (expandable) toggle(item.key);
+            }}
+          >
+            <span
+              className="tree-twisty"
+              aria-hidden="true"
+              onClick={(event) => {
+                if (!expandable || !item.mailbox) return;
+                event.stopPropagation();
+                toggle(item.key);
+              }}
+            >
+              {expandable && <Icon name={expanded ? 'chevron-down' : 'chevron-right'} size={12} />}
+            </span>
+            <Icon name={item.icon} size={15} className="tree-icon" />
+            <span className="tree-label">{item.label}</span>
+            {syncing && <Icon name="refresh" size={12} className="tree-syncing" />}
+            {!syncing && trouble && <Icon name={item.status?.online === false ? 'cloud-off' : 'alert'} size={12} className="tree-trouble" />}
+            {item.unread > 0 && <span className="tree-badge">{formatCount(item.unread)}</span>}
+          </div>
+          {expandable && expanded && (
+            <ul role="group" className="tree-group">
+              {render(item.children)}
+            </ul>
+          )}
+        </li>
+      );
+    });
+
+  return (
+    <ul className="folder-tree" role="tree" aria-label="Mailboxes">
+      {render(roots)}
+    </ul>
+  );
+}

@@ -1,0 +1,37 @@
+import type { MessageSort } from '../../shared/contract/messages';
+import { formatCount, plural } from '../mail/format';
+
+export interface ListHeaderProps {
+  title: string;
+  subtitle: string | null;
+  total: number | null;
+  unread: number | null;
+  /** Null for search results (ranked by the search, not sortable here). */
+  sort: MessageSort | null;
+  onSort(sort: MessageSort): void;
+}
+
+export function ListHeader({ title, subtitle, total, unread, sort, onSort }: ListHeaderProps) {
+  return (
+    <div className="list-header">
+      <div className="list-title-block">
+        <h1 className="list-title" id="list-title">
+          {title}
+        </h1>
+        <div className="list-subtitle muted" data-testid="list-count">
+          {subtitle ?? (total === null ? '\u00a0' : plural(total, 'message'))}
+          {unread ? ` · ${formatCount(unread)} unread` : ''}
+        </div>
+      </div>
+      {sort && (
+        <label className="sort-control">
+          <span className="visually-hidden">Sort messages</span>
+          <select value={sort} onChange={(event) => onSort(event.target.value as MessageSort)}>
+            <option value="date-desc">Newest first</option>
+            <option value="date-asc">Oldest first</option>
+          </select>
+        </label>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,317 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Account } from '../../shared/contract/accounts';
+import type { Folder, MailboxRef, MessageSort } from '../../shared/contract/messages';
+import type { ActionContext, UiCommands } from '../actions/action';
+import { allActions, messageActions, viewActions } from '../actions/all-actions';
+import { createDispatcher } from '../actions/dispatcher';
+import { api } from '../api/client';
+import { useDarkMode } from '../hooks/useColorScheme';
+import { useErrorBanners } from '../hooks/useErrorBanners';
+import { useKeyboard } from '../hooks/useKeyboard';
+import { useOnline } from '../hooks/useOnline';
+import { usePaneSizes } from '../hooks/usePaneSizes';
+import { type ListQuery, useListView } from '../hooks/useRowStore';
+import { useSyncStatus } from '../hooks/useSyncStatus';
+import { describeError } from '../mail/error-words';
+import { accountLabel, folderName, isInbox, sidebarAccounts } from '../mail/folder-tree';
+import { plural } from '../mail/format';
+import { emptySelection, moveFocus, reconcile, type Selection, selectAll } from '../mail/selection';
+import { ContextMenu } from './ContextMenu';
+import { ErrorBanners } from './ErrorBanners';
+import { FolderTree } from './FolderTree';
+import { Icon } from './Icon';
+import { ListHeader } from './ListHeader';
+import { MessageList } from './MessageList';
+import { MovePicker } from './MovePicker';
+import { OfflineCoverage } from './OfflineCoverage';
+import { type BodyView, Reader, READER_HEADING_ID } from './Reader';
+import { SearchBox } from './SearchBox';
+import { ShortcutHelp } from './ShortcutHelp';
+import { Splitter } from './Splitter';
+import { SyncStatusPanel } from './SyncStatusPanel';
+import { Toolbar } from './Toolbar';
+
+const dispatcher = createDispatcher(allActions);
+
+export interface MailShellProps {
+  accounts: Account[];
+  folders: Folder[];
+  onOpenSettings(): void;
+}
+
+function defaultMailbox(accounts: Account[], folders: Folder[]): MailboxRef | null {
+  if (accounts.some((a) => a.protocol !== 'local')) return { unified: 'inbox' };
+  const withMail = folders.find((f) => f.total > 0) ?? folders[0];
+  return withMail ? { folderId: withMail.id } : null;
+}
+
+/** The three panes: mailboxes, the message list, the reader; toolbar above, status in the sidebar. */
+export function MailShell({ accounts, folders, onOpenSettings }: MailShellProps) {
+  const [chosen, setChosen] = useState<MailboxRef | null>(null);
+  const [sort, setSort] = useState<MessageSort>('date-desc');
+  const [searchQuery, setSearchQuery] = useState<string | null>(null);
+  const [selection, setSelection] = useState<Selection>(emptySelection);
+  const [bodyView, setBodyView] = useState<BodyView>('html');
+  const [conversationFor, setConversationFor] = useState<number | null>(null);
+  const [overlay, setOverlay] = useState<null | { kind: 'shortcuts' } | { kind: 'move' } | { kind: 'menu'; x: number; y: number }>(null);
+  const [sizes, setSizes] = usePaneSizes();
+  const { banners, report, dismiss } = useErrorBanners();
+  const statuses = useSyncStatus();
+  const online = useOnline();
+  const dark = useDarkMode();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+
+  // A folder that vanished (account removed) falls back to the default mailbox.
+  const chosenExists = chosen === null || 'unified' in chosen || folders.some((f) => f.id === chosen.folderId);
+  const mailbox = (chosenExists ? chosen : null) ?? defaultMailbox(accounts, folders);
+  const query: ListQuery =
+    searchQuery !== null
+      ? { kind: 'search', query: searchQuery }
+      : { kind: 'mailbox', mailbox: mailbox ?? { unified: 'inbox' }, sort };
+  const view = useListView(query);
+  const { store } = view;
+  const ids = store.ids;
+
+  // When the list changes under the selection (new mail, a message moved away), keep what is still there.
+  const [seenIds, setSeenIds] = useState(ids);
+  const [seenStore, setSeenStore] = useState(store);
+  if (seenStore !== store) {
+    setSeenStore(store);
+    setSeenIds(ids);
+    setSelection(emptySelection);
+  } else if (seenIds !== ids) {
+    setSeenIds(ids);
+    setSelection(reconcile(selection, seenIds, ids));
+  }
+
+  const folderById = useMemo(() => new Map(folders.map((f) => [f.id, f])), [folders]);
+  const accountById = useMemo(() => new Map(sidebarAccounts(accounts).map((a) => [a.id, a])), [accounts]);
+  const folderLabel = useCallback(
+    (folderId: number) => {
+      const folder = folderById.get(folderId);
+      if (!folder) return '';
+      const account = accountById.get(folder.accountId);
+      const several = accounts.filter((a) => a.protocol !== 'local').length > 1 || account?.protocol === 'local';
+      if (!account || !several) return folderName(folder);
+      // In the unified inbox every row is an inbox: the account is what tells them apart.
+      return searchQuery === null ? accountLabel(account) : `${accountLabel(account)} · ${folderName(folder)}`;
+    },
+    [folderById, accountById, accounts, searchQuery],
+  );
+
+  const currentFolders: Folder[] =
+    searchQuery !== null || !mailbox
+      ? []
+      : 'folderId' in mailbox
+        ? folders.filter((f) => f.id === mailbox.folderId)
+        : folders.filter((f) => isInbox(f) && accountById.get(f.accountId)?.protocol !== 'local');
+  const title =
+    searchQuery !== null
+      ? 'Search results'
+      : !mailbox
+        ? 'No folders yet'
+        : 'unified' in mailbox
+          ? 'All Inboxes'
+          : currentFolders[0]
+            ? folderName(currentFolders[0])
+            : 'Folder';
+  const subtitle =
+    searchQuery !== null
+      ? view.search
+        ? view.search.total > ids.length
+          ? `${plural(ids.length, 'message')} shown of ${plural(view.search.total, 'match', 'matches')} for “${searchQuery}”`
+          : `${plural(view.search.total, 'match', 'matches')} for “${searchQuery}”`
+        : `Searching for “${searchQuery}”…`
+      : mailbox && 'folderId' in mailbox && currentFolders[0]
+        ? null
+        : null;
+  const account = mailbox && 'folderId' in mailbox && currentFolders[0] ? accountById.get(currentFolders[0].accountId) : undefined;
+
+  // Opening a message marks it read (once: if the user marks it unread again, it stays unread).
+  const markedOnOpen = useRef(new Set<number>());
+  const focused = selection.focus === null ? null : (store.get(selection.focus) ?? null);
+  const openUnread = focused && !focused.seen && selection.ids.size === 1 ? focused.id : null;
+  useEffect(() => {
+    if (openUnread === null || markedOnOpen.current.has(openUnread)) return;
+    markedOnOpen.current.add(openUnread);
+    store.patch([openUnread], { seen: true });
+    api.markMessages({ ids: [openUnread], seen: true }).catch((error: unknown) => {
+      store.patch([openUnread], { seen: false });
+      report(error);
+    });
+  }, [openUnread, store, report]);
+
+  const selectedIds = useMemo(() => [...selection.ids], [selection.ids]);
+  const selectedSummaries = selectedIds.map((id) => store.get(id)).filter((m) => m !== undefined);
+  const fromAccounts = new Set(selectedSummaries.map((m) => m.accountId));
+  const fromFolders = new Set(selectedSummaries.map((m) => m.folderId));
+  const ui: UiCommands = {
+    move: (delta, extend) => {
+      listRef.current?.focus();
+      setSelection((s) => moveFocus(s, ids, delta, extend));
+    },
+    selectAll: () => setSelection((s) => selectAll(ids, s)),
+    openFocused: () => {
+      if (selection.focus === null) return;
+      setConversationFor(selection.focus);
+      document.getElementById(READER_HEADING_ID)?.focus();
+    },
+    focusSearch: () => {
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    },
+    escape: () => {
+      if (overlay) setOverlay(null);
+      else if (searchQuery !== null) setSearchQuery(null);
+      else listRef.current?.focus();
+    },
+    showShortcuts: () => setOverlay({ kind: 'shortcuts' }),
+    openMovePicker: () => setOverlay({ kind: 'move' }),
+    toggleBodyView: (target) => setBodyView((v) => (v === target ? 'html' : target)),
+    openSettings: onOpenSettings,
+  };
+  const ctx: ActionContext = {
+    api,
+    ui,
+    selected: selectedSummaries,
+    selectedCount: selection.ids.size,
+    selectedIds,
+    focused,
+    patch: (changed, change) => store.patch(changed, change),
+    report,
+    readerOpen: focused !== null && selection.ids.size === 1,
+    bodyView,
+  };
+  useKeyboard(dispatcher, () => ctx);
+
+  const openMailbox = (next: MailboxRef) => {
+    setChosen(next);
+    setSearchQuery(null);
+  };
+
+  const syncNow = (accountId: string) => {
+    api.syncAccounts({ accountIds: [accountId] }).catch(report);
+  };
+
+
+  return (
+    <div
+      className="shell"
+      style={{ gridTemplateColumns: `${sizes.sidebar}px 1px ${sizes.list}px 1px minmax(360px, 1fr)` }}
+      data-testid="mail-shell"
+    >
+      <nav className="sidebar" aria-label="Mailboxes" id="sidebar">
+        <div className="sidebar-head">
+          <span className="app-name">Homing</span>
+          <button type="button" className="icon-button" aria-label="Accounts and settings" title="Accounts and settings" onClick={onOpenSettings}>
+            <Icon name="settings" size={16} />
+          </button>
+        </div>
+        <div className="sidebar-scroll">
+          <FolderTree accounts={accounts} folders={folders} statuses={statuses} current={searchQuery === null ? mailbox : null} onOpen={openMailbox} />
+        </div>
+        <SyncStatusPanel accounts={accounts} statuses={statuses} online={online} onSyncNow={syncNow} />
+      </nav>
+      <Splitter label="Resize mailboxes" controls="sidebar" value={sizes.sidebar} min={180} max={420} onChange={(sidebar) => setSizes({ sidebar })} />
+      <main className="list-pane" id="list-pane" aria-labelledby="list-title">
+        <div className="list-toolbar">
+          <SearchBox inputRef={searchRef} active={searchQuery} onSearch={setSearchQuery} onClear={() => setSearchQuery(null)} />
+        </div>
+        <ListHeader
+          title={title}
+          subtitle={subtitle ?? (account && accounts.length > 1 ? `${accountLabel(account)}` : null)}
+          total={searchQuery === null && store.state === 'ready' ? ids.length : null}
+          unread={searchQuery === null ? currentFolders.reduce((n, f) => n + f.unread, 0) : null}
+          sort={searchQuery === null ? sort : null}
+          onSort={setSort}
+        />
+        <ErrorBanners banners={banners} onDismiss={dismiss} />
+        {store.state === 'failed' && (
+          <div className="banner error" role="alert">
+            <Icon name="alert" size={16} />
+            <span className="banner-text">
+              <strong>{searchQuery !== null ? 'The search failed.' : 'The messages could not be listed.'}</strong>{' '}
+              {describeError(store.error).detail ?? describeError(store.error).title}
+            </span>
+          </div>
+        )}
+        <div className="message-list-wrap">
+          <MessageList
+            listRef={listRef}
+            store={store}
+            version={view.version}
+            selection={selection}
+            onSelectionChange={setSelection}
+            onOpen={(id) => {
+              setConversationFor(id);
+            }}
+            onContextMenu={(p) => setOverlay({ kind: 'menu', ...p })}
+            label={searchQuery !== null ? 'Search results' : `Messages in ${title}`}
+            showFolder={searchQuery !== null || (mailbox !== null && 'unified' in mailbox && accounts.filter((a) => a.protocol !== 'local').length > 1)}
+            highlights={view.search?.highlights ?? null}
+            folderLabel={folderLabel}
+          />
+          {store.state === 'ready' && ids.length === 0 && (
+            <p className="list-empty" role="status">
+              {searchQuery !== null ? 'No messages match this search.' : 'No messages in this folder.'}
+            </p>
+          )}
+        </div>
+        {searchQuery === null && <OfflineCoverage folders={currentFolders} />}
+      </main>
+      <Splitter
+        label="Resize message list"
+        controls="list-pane"
+        value={sizes.list}
+        min={280}
+        max={720}
+        onChange={(list) => setSizes({ list })}
+      />
+      <section className="reader" aria-label="Message">
+        <Toolbar actions={messageActions} viewActions={viewActions} ctx={ctx} dispatcher={dispatcher} onShortcuts={() => setOverlay({ kind: 'shortcuts' })} />
+        <Reader
+          focusId={selection.ids.size <= 1 ? selection.focus : null}
+          selectedCount={selection.ids.size}
+          bodyView={bodyView}
+          onBodyView={setBodyView}
+          conversationOpen={conversationFor !== null && conversationFor === selection.focus}
+          onToggleConversation={() => setConversationFor((c) => (c === selection.focus ? null : selection.focus))}
+          dark={dark}
+          onError={report}
+        />
+      </section>
+      {overlay?.kind === 'shortcuts' && <ShortcutHelp actions={allActions} ctx={ctx} onClose={() => setOverlay(null)} />}
+      {overlay?.kind === 'move' && (
+        <MovePicker
+          accounts={accounts}
+          folders={folders}
+          fromAccounts={fromAccounts}
+          fromFolders={fromFolders}
+          count={selection.ids.size}
+          onClose={() => setOverlay(null)}
+          onMove={(folder) => {
+            setOverlay(null);
+            api.moveMessages({ ids: selectedIds, toFolderId: folder.id }).catch(report);
+          }}
+        />
+      )}
+      {overlay?.kind === 'menu' && (
+        <ContextMenu
+          position={overlay}
+          actions={messageActions}
+          ctx={ctx}
+          onClose={() => {
+            setOverlay(null);
+            listRef.current?.focus();
+          }}
+          onRun={(action) => {
+            setOverlay(null);
+            listRef.current?.focus();
+            dispatcher.run(action, ctx);
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type KeyboardEvent, type MouseEvent, type RefObject, useEffect, useLayoutEffect, useRef } from 'react';
+import type { RowStore } from '../mail/row-store';
+import { extendTo, type Selection, selectOnly, toggleOne } from '../mail/selection';
+import { MessageRow, ROW_HEIGHT } from './MessageRow';
+
+export interface MessageListProps {
+  /** The listbox element (it scrolls, and takes the focus). */
+  listRef: RefObject<HTMLDivElement | null>;
+  store: RowStore;
+  /** Changes whenever the store does (the list re-renders on it). */
+  version: number;
+  selection: Selection;
+  onSelectionChange(selection: Selection): void;
+  /** Double click: open the message's conversation. */
+  onOpen(id: number): void;
+  onContextMenu(position: { x: number; y: number }): void;
+  label: string;
+  /** Search results and the unified inbox say which folder each row is in. */
+  showFolder: boolean;
+  highlights: ReadonlyMap<number, string[]> | null;
+  folderLabel(folderId: number): string;
+}
+
+export const rowDomId = (id: number) => `message-row-${id}`;
+
+/**
+ * The message list: a listbox of fixed-height rows, virtualised (@tanstack/react-virtual), so 100,000
+ * messages mount only the rows on screen. The listbox keeps DOM focus and points at the focused row with
+ * aria-activedescendant; keys reach it through the action dispatcher (data-keyscope="list").
+ */
+export function MessageList(props: MessageListProps) {
+  const { store, selection, onSelectionChange } = props;
+  const scrollRef = props.listRef;
+  const ids = store.ids;
+
+  const virtualizer = useVirtualizer({
+    count: ids.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+    getItemKey: (index) => ids[index] ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.length ? items[items.length - 1]!.index + 1 : 0;
+
+  // Fetch the rows on screen (and the overscan) whenever the visible range or the ids change.
+  useEffect(() => {
+    store.show(first, last);
+  }, [store, first, last, ids]);
+
+  // New mail above the viewport must not push what the user is reading down: keep the top row in place.
+  const previousIds = useRef(ids);
+  useLayoutEffect(() => {
+    const before = previousIds.current;
+    previousIds.current = ids;
+    const element = scrollRef.current;
+    if (!element || before === ids || element.scrollTop <= 0 || before.length === 0) return;
+    const topIndex = Math.floor(element.scrollTop / ROW_HEIGHT);
+    const offset = element.scrollTop - topIndex * ROW_HEIGHT;
+    const anchor = before[topIndex];
+    const moved = anchor === undefined ? -1 : ids.indexOf(anchor);
+    if (moved >= 0 && moved !== topIndex) element.scrollTop = moved * ROW_HEIGHT + offset;
+  }, [ids, scrollRef]);
+
+  // Keep the focused row on screen (keyboard navigation, a message that moved).
+  const focusIndex = selection.focus === null ? -1 : store.indexOf(selection.focus);
+  useEffect(() => {
+    if (focusIndex >= 0) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
+  }, [focusIndex, virtualizer]);
+
+  const click = (event: MouseEvent, id: number) => {
+    if (event.shiftKey) onSelectionChange(extendTo(selection, ids, id));
+    else if (event.metaKey || event.ctrlKey) onSelectionChange(toggleOne(selection, id));
+    else onSelectionChange(selectOnly(id));
+  };
+
+  const contextMenu = (event: MouseEvent, id: number) => {
+    event.preventDefault();
+    if (!selection.ids.has(id)) onSelectionChange(selectOnly(id));
+    props.onContextMenu({ x: event.clientX, y: event.clientY });
+  };
+
+  const keyDown = (event: KeyboardEvent) => {
+    // The menu key and Shift+F10 open the context menu at the focused row.
+    if (event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
+      event.preventDefault();
+      const row = selection.focus === null ? null : document.getElementById(rowDomId(selection.focus));
+      const box = (row ?? scrollRef.current)?.getBoundingClientRect();
+      if (box) props.onContextMenu({ x: box.left + 40, y: box.top + Math.min(box.height, ROW_HEIGHT) });
+    }
+  };
+
+  const activeDescendant = selection.focus !== null && focusIndex >= 0 ? rowDomId(selection.focus) : undefined;
+
+  return (
+    <div
+      ref={scrollRef}
+      className="message-list"
+      role="listbox"
+      aria-label={props.label}
+      aria-multiselectable="true"
+      aria-activedescendant={activeDescendant}
+      aria-busy={store.state === 'loading'}
+      tabIndex={0}
+      data-keyscope="list"
+      data-testid="message-list"
+      onKeyDown={keyDown}
+    >
+      <div className="message-list-sizer" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const id = ids[item.index]!;
+          return (
+            <MessageRow
+              key={item.key}
+              id={id}
+              domId={rowDomId(id)}
+              summary={store.get(id)}
+              top={item.start}
+              index={item.index}
+              count={ids.length}
+              selected={selection.ids.has(id)}
+              focused={selection.focus === id}
+              showFolder={props.showFolder}
+              folderLabel={props.folderLabel}
+              highlights={props.highlights?.get(id) ?? null}
+              onClick={click}
+              onDoubleClick={props.onOpen}
+              onContextMenu={contextMenu}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}

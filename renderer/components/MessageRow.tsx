@@ -1,0 +1,98 @@
+import { type MouseEvent, memo } from 'react';
+import type { MessageSummary } from '../../shared/contract/messages';
+import { displayName, fullDate, listDate } from '../mail/format';
+import { highlightParts, stripHighlights } from '../mail/highlights';
+import { Icon } from './Icon';
+
+/** Three lines (sender and date, subject, preview), as Apple Mail and Outlook lay them out. */
+export const ROW_HEIGHT = 74;
+
+interface RowProps {
+  id: number;
+  domId: string;
+  summary: MessageSummary | undefined;
+  top: number;
+  index: number;
+  count: number;
+  selected: boolean;
+  focused: boolean;
+  showFolder: boolean;
+  folderLabel(folderId: number): string;
+  highlights: string[] | null;
+  onClick(event: MouseEvent, id: number): void;
+  onDoubleClick(id: number): void;
+  onContextMenu(event: MouseEvent, id: number): void;
+}
+
+/** One option of the message list. Mail text is shown only as React text: never as markup. */
+export const MessageRow = memo(function MessageRow(props: RowProps) {
+  const { summary: m } = props;
+  const style = { transform: `translateY(${props.top}px)`, height: ROW_HEIGHT };
+  const common = {
+    id: props.domId,
+    role: 'option' as const,
+    'aria-selected': props.selected,
+    'aria-setsize': props.count,
+    'aria-posinset': props.index + 1,
+    style,
+    onClick: (event: MouseEvent) => props.onClick(event, props.id),
+    onDoubleClick: () => props.onDoubleClick(props.id),
+    onContextMenu: (event: MouseEvent) => props.onContextMenu(event, props.id),
+  };
+  const classes = ['message-row', props.selected && 'selected', props.focused && 'focused', m && !m.seen && 'unread'].filter(Boolean).join(' ');
+
+  if (!m) {
+    return (
+      <div {...common} className={`${classes} placeholder`} aria-label="Loading message">
+        <span className="skeleton skeleton-line" />
+        <span className="skeleton skeleton-line short" />
+      </div>
+    );
+  }
+
+  const sender = displayName(m.from);
+  const preview = props.highlights?.[0] ?? null;
+  const state = [
+    !m.seen && 'unread',
+    m.flagged && 'flagged',
+    m.attachments.length > 0 && 'has attachments',
+    m.threadCount > 1 && `${m.threadCount} in conversation`,
+    m.pendingState === 'pending' && 'change waiting for the server',
+    m.pendingState === 'refused' && 'change refused by the server',
+  ].filter(Boolean);
+
+  return (
+    <div {...common} className={classes} aria-label={`${sender}, ${m.subject || '(no subject)'}, ${fullDate(m.date)}${state.length ? `, ${state.join(', ')}` : ''}`}>
+      <span className="row-status" aria-hidden="true">
+        {!m.seen && <span className="unread-dot" />}
+      </span>
+      <span className="row-line row-top">
+        <span className="row-sender" title={m.from?.address}>
+          {sender}
+        </span>
+        {m.threadCount > 1 && <span className="row-thread-count">{m.threadCount}</span>}
+        <span className="row-date">{listDate(m.date)}</span>
+      </span>
+      <span className="row-line row-subject-line">
+        <span className="row-subject">{m.subject || '(no subject)'}</span>
+        {m.pendingState && (
+          <span className={`row-pending ${m.pendingState}`} title={m.pendingState === 'pending' ? 'Waiting for the server' : 'The server refused this change'}>
+            <Icon name={m.pendingState === 'pending' ? 'refresh' : 'alert'} size={12} />
+          </span>
+        )}
+        {m.attachments.length > 0 && <Icon name="paperclip" size={13} className="row-icon" />}
+        {m.flagged && <Icon name="flag" size={13} className="row-icon flag" />}
+      </span>
+      <span className="row-line row-preview">
+        {props.showFolder && <span className="row-folder">{props.folderLabel(m.folderId)}</span>}
+        {preview !== null ? (
+          <span title={stripHighlights(preview)}>
+            {highlightParts(preview).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+          </span>
+        ) : (
+          <span>{m.snippet}</span>
+        )}
+      </span>
+    </div>
+  );
+});

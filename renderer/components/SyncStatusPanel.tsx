@@ -1,0 +1,78 @@
+import type { Account } from '../../shared/contract/accounts';
+import type { SyncStatus } from '../../shared/contract/sync';
+import { describeError } from '../mail/error-words';
+import { accountLabel } from '../mail/folder-tree';
+import { isBusy, lastSynced, syncSentence } from '../mail/sync-words';
+import { Icon } from './Icon';
+
+export interface SyncStatusPanelProps {
+  accounts: Account[];
+  statuses: ReadonlyMap<string, SyncStatus>;
+  online: boolean;
+  onSyncNow(accountId: string): void;
+}
+
+/** The sidebar's foot: each account's sync (phase, n of total, a progress bar) and whether we are offline. */
+export function SyncStatusPanel({ accounts, statuses, online, onSyncNow }: SyncStatusPanelProps) {
+  const mail = accounts.filter((a) => a.protocol !== 'local');
+  const unreachable = mail.filter((a) => statuses.get(a.id)?.online === false);
+  return (
+    <section className="sync-panel" aria-label="Sync status">
+      {(!online || (mail.length > 0 && unreachable.length === mail.length)) && (
+        <div className="offline-indicator" role="status" data-testid="offline-indicator">
+          <Icon name="cloud-off" size={14} />
+          <span>
+            <strong>Offline</strong> — mail stored on this computer is still here
+          </span>
+        </div>
+      )}
+      <ul className="sync-list" aria-live="polite">
+        {mail.map((account) => {
+          const status = statuses.get(account.id);
+          const busy = status ? isBusy(status) : false;
+          const failed = status?.phase === 'error' && status.lastError;
+          const percent = status && status.total > 0 ? Math.min(100, Math.round((status.done / status.total) * 100)) : null;
+          return (
+            <li key={account.id} className={`sync-item ${busy ? 'busy' : ''} ${failed ? 'failed' : ''}`} data-testid={`sync-${account.id}`}>
+              <div className="sync-line">
+                <span className="sync-account" title={account.email}>
+                  {accountLabel(account)}
+                </span>
+                <button
+                  type="button"
+                  className="icon-button tiny"
+                  aria-label={`Check ${accountLabel(account)} for new mail`}
+                  title="Check for new mail"
+                  disabled={busy}
+                  onClick={() => onSyncNow(account.id)}
+                >
+                  <Icon name="refresh" size={12} className={busy ? 'spin' : ''} />
+                </button>
+              </div>
+              {status && (
+                <div className="sync-phase">
+                  {syncSentence(status)}
+                  {!busy && !failed && lastSynced(status) ? ` · ${lastSynced(status)}` : ''}
+                </div>
+              )}
+              {busy && (
+                <div
+                  className={`progress ${percent === null ? 'indeterminate' : ''}`}
+                  role="progressbar"
+                  aria-label={`Syncing ${accountLabel(account)}`}
+                  aria-valuemin={0}
+                  aria-valuemax={status!.total || undefined}
+                  aria-valuenow={percent === null ? undefined : status!.done}
+                  aria-valuetext={syncSentence(status!)}
+                >
+                  <span style={percent === null ? undefined : { width: `${percent}%` }} />
+                </div>
+              )}
+              {failed && <div className="sync-error">{describeError(status.lastError).title}</div>}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
