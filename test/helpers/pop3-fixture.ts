@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Account, type AccountSettings, defaultAccountSettings, type Security } from '../../shared/contract/accounts';
 import type { EventName, EventPayload } from '../../shared/contract';
@@ -12,6 +14,7 @@ import { createPop3Engine } from '../../electron/sync/pop3/pop3-engine';
 import type { Pop3EngineOptions } from '../../electron/sync/pop3/pop3-session';
 import { SyncRuntime } from '../../electron/sync/sync-runtime';
 import type { WriterContext } from '../../electron/sync/writer-context';
+import type { DovecotServer } from '../servers/dovecot';
 import { tempStore } from './store';
 
 /** A store, a POP3 account and the POP3 engine, in this process (tests drive syncOnce directly). */
@@ -105,19 +108,29 @@ export function storedPop3(db: WriteDb, accountId: string): StoredPop3Message[] 
   }));
 }
 
-/** The files of a Maildir folder (cur/ and new/), i.e. what the server still holds. */
+/**
+ * The files of a Maildir folder (cur/ and new/), i.e. what the server still holds. Dovecot renames files
+ * when it changes flags (a POP3 session marks retrieved mail \Seen as it ends), so a file that vanishes
+ * between listing and reading means "listed again".
+ */
 export function maildirFiles(folderDir: string): Array<{ name: string; raw: Buffer }> {
-  const files: Array<{ name: string; raw: Buffer }> = [];
-  for (const sub of ['cur', 'new']) {
-    let names: string[];
+  for (let attempt = 0; ; attempt++) {
     try {
-      names = readdirSync(join(folderDir, sub));
-    } catch {
-      continue;
+      const files: Array<{ name: string; raw: Buffer }> = [];
+      for (const sub of ['cur', 'new']) {
+        let names: string[];
+        try {
+          names = readdirSync(join(folderDir, sub));
+        } catch {
+          continue;
+        }
+        for (const name of names) files.push({ name, raw: readFileSync(join(folderDir, sub, name)) });
+      }
+      return files;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT' || attempt >= 50) throw error;
     }
-    for (const name of names) files.push({ name, raw: readFileSync(join(folderDir, sub, name)) });
   }
-  return files;
 }
 
 /** A small message with a unique Message-ID and subject. */
@@ -126,4 +139,21 @@ export function testMessage(n: number, extraBody = ''): string {
     `From: Sender ${n} <sender${n}@example.org>\r\nTo: alice@example.org\r\nSubject: message ${n}\r\n` +
     `Message-ID: <m${n}@homing.test>\r\nDate: ${new Date(Date.UTC(2024, 0, 1, 0, n % 60)).toUTCString()}\r\n\r\nBody of message ${n}.\r\n${extraBody}`
   );
+}
+
+/**
+ * Writes messages straight into a user's Maildir INBOX as a delivery agent would, with one chown at the
+ * end (the harness's deliver() chowns the whole tree per message, too slow for hundreds).
+ */
+export function deliverMany(server: DovecotServer, user: string, raws: Array<string | Buffer>): void {
+  const root = server.maildir(user);
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(root, sub), { recursive: true });
+  const now = Math.floor(Date.now() / 1000);
+  raws.forEach((raw, i) => {
+    const when = now - raws.length + i;
+    const path = join(root, 'cur', `${when}.${randomBytes(6).toString('hex')}.homing-test:2,`);
+    writeFileSync(path, raw);
+    utimesSync(path, when, when);
+  });
+  if (process.getuid?.() === 0) execFileSync('chown', ['-R', '65534:65534', join(server.dir, 'mail', user)]);
 }

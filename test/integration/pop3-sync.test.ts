@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomingError } from '../../shared/errors';
 import type { Pop3DeletePolicy } from '../../shared/contract/accounts';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
-import { maildirFiles, pop3Fixture, type Pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
+import { deliverMany as deliverToMaildir, maildirFiles, pop3Fixture, type Pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
 
 /** The POP3 sync against the real Dovecot: both TLS modes, every server-copy policy, headers-only. */
 
@@ -25,18 +24,7 @@ afterAll(async () => {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** Writes messages straight into the user's Maildir (one chown at the end, not one per message). */
-function deliverMany(user: string, raws: Array<string | Buffer>): void {
-  const cur = join(server.maildir(user), 'cur');
-  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(server.maildir(user), sub), { recursive: true });
-  const now = Math.floor(Date.now() / 1000);
-  raws.forEach((raw, i) => {
-    const path = join(cur, `${now - raws.length + i}.${randomBytes(6).toString('hex')}.homing-test:2,`);
-    writeFileSync(path, raw);
-    utimesSync(path, now - raws.length + i, now - raws.length + i);
-  });
-  if (process.getuid?.() === 0) execFileSync('chown', ['-R', '65534:65534', join(server.dir, 'mail', user)]);
-}
+const deliverMany = (user: string, raws: Array<string | Buffer>) => deliverToMaildir(server, user, raws);
 
 function onServer(user: string): string[] {
   return maildirFiles(server.maildir(user))
