@@ -16,24 +16,47 @@ export type SafeStorageApi = Pick<
  * Construct it after the app is ready: before that, Linux reports no backend.
  */
 export class SafeStorageVault implements CredentialVault {
-  readonly description: string;
-  readonly weakness: string | null;
   private readonly path: string;
   private queue: Promise<unknown> = Promise.resolve();
+  /** False once safeStorage said it cannot encrypt at all (no keyring and no fallback). */
+  private available: boolean | null = null;
 
   constructor(
     dataDir: string,
     private readonly safeStorage: SafeStorageApi,
-    platform: NodeJS.Platform = process.platform,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.path = join(dataDir, 'credentials.safe.json');
-    const backend = platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
-    this.description = `safeStorage (${backend})`;
+  }
+
+  /**
+   * Asked afresh each time: on Linux the backend is `unknown` until the app is ready and the async
+   * encryptor has started, and the settings dialog must see the real one.
+   */
+  private get backend(): string {
+    if (this.platform === 'linux') return this.safeStorage.getSelectedStorageBackend();
+    return this.platform === 'darwin' ? 'Keychain' : this.platform === 'win32' ? 'DPAPI' : 'os';
+  }
+
+  get description(): string {
+    return `safeStorage (${this.backend})`;
+  }
+
+  get weakness(): string | null {
+    if (this.available === false) return 'This computer offers no way to encrypt passwords, so none can be saved.';
+    const backend = this.backend;
     // On Linux without a keyring, safeStorage "encrypts" with a fixed key: say so rather than pretend.
-    this.weakness =
-      backend === 'basic_text' || backend === 'unknown'
-        ? 'No system keyring was found (safeStorage uses its basic_text backend): passwords are only obscured, not encrypted.'
-        : null;
+    if (backend === 'basic_text') {
+      return 'No system keyring was found (safeStorage uses its basic_text backend): passwords are only obscured, not encrypted.';
+    }
+    if (backend === 'unknown') return 'The system keyring has not been chosen yet; passwords may only be obscured, not encrypted.';
+    return null;
+  }
+
+  /** Starts the async encryptor (it picks the Linux backend) and reports what it chose. */
+  async inspect(): Promise<{ description: string; weakness: string | null }> {
+    this.available = await this.safeStorage.isAsyncEncryptionAvailable().catch(() => false);
+    return { description: this.description, weakness: this.weakness };
   }
 
   async getPassword(accountId: string): Promise<string | null> {
@@ -54,8 +77,9 @@ export class SafeStorageVault implements CredentialVault {
   }
 
   async setPassword(accountId: string, password: string): Promise<void> {
-    if (!(await this.safeStorage.isAsyncEncryptionAvailable())) {
-      throw new HomingError('VAULT_UNAVAILABLE');
+    this.available = await this.safeStorage.isAsyncEncryptionAvailable().catch(() => false);
+    if (!this.available) {
+      throw new HomingError('VAULT_UNAVAILABLE', 'This computer offers no way to encrypt the password (no system keyring), so it was not saved.');
     }
     const encrypted = await this.safeStorage.encryptStringAsync(password);
     await this.update((all) => {

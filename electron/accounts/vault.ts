@@ -1,3 +1,5 @@
+import type { CredentialStoreInfo } from '../../shared/contract/accounts';
+
 /**
  * Where account passwords live. Never the SQLite database, never a log, never the renderer.
  * The Electron shell provides a safeStorage-backed vault; the CLI uses the file vault (vault-file.ts).
@@ -11,6 +13,17 @@ export interface CredentialVault {
   getPassword(accountId: string): Promise<string | null>;
   setPassword(accountId: string, password: string): Promise<void>;
   deletePassword(accountId: string): Promise<void>;
+  /**
+   * The description and weakness after the store has been asked (safeStorage picks its Linux backend
+   * lazily); vaults that know at once leave it out and the two fields above are used.
+   */
+  inspect?(): Promise<CredentialStoreInfo>;
+}
+
+/** What the settings dialog shows about the password store (getCredentialStoreInfo). */
+export async function inspectVault(vault: CredentialVault): Promise<CredentialStoreInfo> {
+  if (vault.inspect) return vault.inspect();
+  return { description: vault.description, weakness: vault.weakness };
 }
 
 /** A vault held in memory only: for tests, and for a CLI run given a password through the environment. */

@@ -1,5 +1,5 @@
 import type { CliCommand } from './command';
-import { accountAdd, accountAutoconfig, accountList, accountRemove, accountTest } from './commands/account';
+import { accountAdd, accountAutoconfig, accountEdit, accountList, accountRemove, accountTest } from './commands/account';
 import { mark, move, remove } from './commands/actions';
 import { folders } from './commands/folders';
 import { list } from './commands/list';
@@ -11,6 +11,7 @@ import { exportMail, importMail } from './commands/transfer';
 /** Every CLI command, in the order `homing --help` lists them. Names are a public interface (DESIGN.md). */
 export const commands: CliCommand[] = [
   accountAdd,
+  accountEdit,
   accountList,
   accountTest,
   accountAutoconfig,

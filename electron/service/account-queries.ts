@@ -1,19 +1,74 @@
 import type { MethodHandlers } from '../../shared/contract';
-import { listAccounts } from '../store/accounts';
+import { LOCAL_ACCOUNT_ID, type ServerSettings } from '../../shared/contract/accounts';
+import { HomingError } from '../../shared/errors';
+import { type AutoconfigTimeouts } from '../accounts/autoconfig/source';
+import { runAutoconfig } from '../accounts/autoconfig/run-autoconfig';
+import { testConnection } from '../accounts/connection-test';
+import type { ProbeTimeouts } from '../accounts/probe/probe';
+import { createResolvers, type Resolvers, resolverOptionsFromEnv } from '../accounts/resolvers';
+import { inspectVault } from '../accounts/vault';
+import { findAccount, listAccounts } from '../store/accounts';
 import type { QueryContext } from './query-context';
-import { notBuilt } from '../not-built';
 
 type AccountQueries = 'listAccounts' | 'autoconfigAccount' | 'testConnection' | 'getCredentialStoreInfo';
 
-export function createAccountQueries(ctx: QueryContext): MethodHandlers<AccountQueries> {
+/** How account setup reaches the network; tests and `HOMING_DNS_SERVERS` point it at other resolvers. */
+export interface AccountSetup {
+  resolvers: Resolvers;
+  autoconfigTimeouts?: Partial<AutoconfigTimeouts>;
+  probeTimeouts?: Partial<ProbeTimeouts>;
+}
+
+export function defaultAccountSetup(env: NodeJS.ProcessEnv = process.env): AccountSetup {
+  return { resolvers: createResolvers(resolverOptionsFromEnv(env)) };
+}
+
+export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = defaultAccountSetup()): MethodHandlers<AccountQueries> {
   return {
     async listAccounts() {
       return listAccounts(ctx.db);
     },
-    autoconfigAccount: notBuilt('autoconfigAccount'),
-    testConnection: notBuilt('testConnection'),
-    async getCredentialStoreInfo() {
-      return { description: ctx.vault.description, weakness: ctx.vault.weakness };
+
+    autoconfigAccount({ email }) {
+      return runAutoconfig(email, {
+        resolvers: setup.resolvers,
+        ...(setup.autoconfigTimeouts ? { timeouts: setup.autoconfigTimeouts } : {}),
+      });
+    },
+
+    /**
+     * Stored settings (`accountId`), settings being typed (`server` + `password`), or both: an account being
+     * edited is tested with the new settings and, when no new password was typed, the stored one. The
+     * account's pinned certificate applies only to the server it was pinned for.
+     */
+    async testConnection(args) {
+      const account = args.accountId ? findAccount(ctx.db, args.accountId) : null;
+      if (args.accountId && (!account || account.id === LOCAL_ACCOUNT_ID || account.protocol === 'local')) {
+        throw new HomingError('NOT_FOUND', `No mail account with id ${args.accountId}.`);
+      }
+      const stored: ServerSettings | null =
+        account && account.protocol !== 'local' && account.host && account.port && account.security && account.username
+          ? { protocol: account.protocol, host: account.host, port: account.port, security: account.security, username: account.username }
+          : null;
+      const server = args.server ?? stored;
+      if (!server) throw new HomingError('INVALID_ARGUMENT', 'Give an account id or the server settings to test.');
+      const password = args.password ?? (account ? await ctx.vault.getPassword(account.id) : null);
+      if (!password) {
+        throw new HomingError(
+          'CREDENTIALS_MISSING',
+          account ? `No password is stored for ${account.email}; enter it to test.` : 'Enter the password to test the connection.',
+        );
+      }
+      const sameServer = account !== null && account.host?.toLowerCase() === server.host.toLowerCase() && account.port === server.port;
+      const trustedFingerprint = args.trustedFingerprint !== undefined ? args.trustedFingerprint : sameServer ? (account?.trustedFingerprint ?? null) : null;
+      return testConnection(
+        { server, password, trustedFingerprint },
+        { resolvers: setup.resolvers, ...(setup.probeTimeouts ? { timeouts: setup.probeTimeouts } : {}) },
+      );
+    },
+
+    getCredentialStoreInfo() {
+      return inspectVault(ctx.vault);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Pop3DeletePolicy, Protocol, Security } from '../../../shared/contract/accounts';
+import type { AccountPatch, AccountSettings, CertificateInfo, ConnectionTestResult, Pop3DeletePolicy, Protocol, Security } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
 import { type CliContext, printJson } from '../cli-context';
 import type { CliCommand } from '../command';
@@ -7,6 +7,13 @@ import { parse, parsePort, requireOption } from '../parse';
 const ADD_USAGE =
   'account add --email E --protocol imap|pop3 --host H --port N --security tls|starttls|none --username U --password-env VAR ' +
   '[--name NAME] [--trust-fingerprint SHA256HEX] [--pop3-delete never|after-download|after-days:N|when-deleted-locally]';
+
+/** The password comes from an environment variable, never from the command line (where `ps` shows it). */
+function passwordFrom(ctx: CliContext, variable: string): string {
+  const password = ctx.env[variable];
+  if (!password) throw new HomingError('INVALID_ARGUMENT', `the environment variable ${variable} is empty or not set`);
+  return password;
+}
 
 export const accountAdd: CliCommand = {
   name: 'account add',
@@ -29,9 +36,7 @@ export const accountAdd: CliCommand = {
       },
       ADD_USAGE,
     );
-    const passwordVar = requireOption(values['password-env'], 'password-env', ADD_USAGE);
-    const password = ctx.env[passwordVar];
-    if (!password) throw new HomingError('INVALID_ARGUMENT', `the environment variable ${passwordVar} is empty or not set`);
+    const password = passwordFrom(ctx, requireOption(values['password-env'], 'password-env', ADD_USAGE));
     const service = await ctx.service();
     const account = await service.addAccount({
       email: requireOption(values.email, 'email', ADD_USAGE),
@@ -45,6 +50,52 @@ export const accountAdd: CliCommand = {
       ...(values['trust-fingerprint'] ? { trustedFingerprint: values['trust-fingerprint'] } : {}),
       ...(values['pop3-delete'] ? { settings: { pop3Delete: parsePop3Delete(values['pop3-delete']) } } : {}),
     });
+    ctx.stdout.write(`${account.id}\n`);
+    return 0;
+  },
+};
+
+const EDIT_USAGE =
+  'account edit ID [--name NAME] [--email E] [--host H] [--port N] [--security tls|starttls|none] [--username U] [--password-env VAR] ' +
+  '[--trust-fingerprint SHA256HEX|none] [--pop3-delete POLICY] [--check-interval MINUTES]';
+
+export const accountEdit: CliCommand = {
+  name: 'account edit',
+  usage: EDIT_USAGE,
+  summary: 'change an account’s settings (a new host clears a trusted certificate unless one is given)',
+  async run(ctx, argv) {
+    const { values, positionals } = parse(
+      argv,
+      {
+        name: { type: 'string' },
+        email: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        security: { type: 'string' },
+        username: { type: 'string' },
+        'password-env': { type: 'string' },
+        'trust-fingerprint': { type: 'string' },
+        'pop3-delete': { type: 'string' },
+        'check-interval': { type: 'string' },
+      },
+      EDIT_USAGE,
+    );
+    const id = requireOption(positionals[0], 'ID', EDIT_USAGE);
+    const patch: AccountPatch = {};
+    if (values.name) patch.name = values.name;
+    if (values.email) patch.email = values.email;
+    if (values.host) patch.host = values.host;
+    if (values.port) patch.port = parsePort(values.port, EDIT_USAGE);
+    if (values.security) patch.security = values.security as Security;
+    if (values.username) patch.username = values.username;
+    if (values['password-env']) patch.password = passwordFrom(ctx, values['password-env']);
+    if (values['trust-fingerprint']) patch.trustedFingerprint = values['trust-fingerprint'] === 'none' ? null : values['trust-fingerprint'];
+    const settings: Partial<AccountSettings> = {};
+    if (values['pop3-delete']) settings.pop3Delete = parsePop3Delete(values['pop3-delete']);
+    if (values['check-interval']) settings.checkIntervalMinutes = Number(values['check-interval']);
+    if (Object.keys(settings).length > 0) patch.settings = settings;
+    if (Object.keys(patch).length === 0) throw new HomingError('INVALID_ARGUMENT', `nothing to change\nusage: homing ${EDIT_USAGE}`);
+    const account = await (await ctx.service()).updateAccount({ id, patch });
     ctx.stdout.write(`${account.id}\n`);
     return 0;
   },
@@ -66,7 +117,7 @@ export const accountList: CliCommand = {
     const accounts = await (await ctx.service()).listAccounts({});
     if (values.json) printJson(ctx, accounts);
     else if (accounts.length === 0) ctx.stdout.write('No accounts yet. Add one with `homing account add`.\n');
-    else for (const a of accounts) ctx.stdout.write(`${a.id}  ${a.protocol.padEnd(4)}  ${a.email}  ${a.host ?? ''}:${a.port ?? ''}\n`);
+    else for (const a of accounts) ctx.stdout.write(`${a.id}  ${a.protocol.padEnd(4)}  ${a.email}  ${a.host ?? ''}:${a.port ?? ''}  ${a.security ?? ''}\n`);
     return 0;
   },
 };
@@ -74,22 +125,56 @@ export const accountList: CliCommand = {
 export const accountTest: CliCommand = {
   name: 'account test',
   usage: 'account test ID [--json]',
-  summary: 'connect and log in with an account’s settings',
+  summary: 'connect, check the certificate and log in with an account’s settings',
   async run(ctx, argv) {
     const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, this.usage);
     const id = requireOption(positionals[0], 'ID', this.usage);
     const result = await (await ctx.service()).testConnection({ accountId: id });
     if (values.json) printJson(ctx, result);
-    else if (result.ok) ctx.stdout.write(`ok: logged in (${result.capabilities.join(' ')})\n`);
-    else ctx.stdout.write(`${result.error.code}: ${result.error.message}\n`);
+    else ctx.stdout.write(describeTest(id, result));
     return result.ok ? 0 : 1;
   },
 };
 
+/** A connection test in words: what failed, what to do, and the certificate when it is the question. */
+export function describeTest(id: string, result: ConnectionTestResult): string {
+  if (result.ok) {
+    const lines = [`ok: connected and logged in.`, `capabilities: ${result.capabilities.join(' ')}`];
+    if (result.certificate) lines.push(...describeCertificate(result.certificate));
+    return `${lines.join('\n')}\n`;
+  }
+  const { code, message, detail = {} } = result.error;
+  const lines = [`${code}: ${message}`];
+  if (typeof detail.hint === 'string') lines.push(`what to do: ${detail.hint}`);
+  const certificate = detail.certificate as CertificateInfo | undefined;
+  if (certificate) lines.push(...describeCertificate(certificate));
+  if (detail.fix === 'use-certificate-hostname' && Array.isArray(detail.suggestedHosts) && detail.suggestedHosts.length > 0) {
+    lines.push(`to use the certificate's name: homing account edit ${id} --host ${String(detail.suggestedHosts[0])}`);
+  }
+  if (certificate && (detail.fix === 'trust-certificate' || code.startsWith('TLS_CERT_'))) {
+    lines.push(`to trust exactly this certificate: homing account edit ${id} --trust-fingerprint ${certificate.fingerprint256}`);
+  }
+  const suggested = detail.suggested as { port?: number; security?: string } | undefined;
+  if (detail.fix === 'switch-security' && suggested?.security) {
+    lines.push(`to switch: homing account edit ${id} --security ${suggested.security}${suggested.port ? ` --port ${suggested.port}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describeCertificate(certificate: CertificateInfo): string[] {
+  return [
+    `certificate: ${certificate.subject}`,
+    `  issued by: ${certificate.issuer}`,
+    `  valid:     ${certificate.validFrom} to ${certificate.validTo}`,
+    `  covers:    ${certificate.altNames.join(', ') || '(no names)'}`,
+    `  SHA-256:   ${certificate.fingerprint256.toUpperCase().replace(/(..)(?!$)/g, '$1:')}`,
+  ];
+}
+
 export const accountAutoconfig: CliCommand = {
   name: 'account autoconfig',
   usage: 'account autoconfig EMAIL [--json]',
-  summary: 'look up server settings for an address',
+  summary: 'look up server settings for an address (autoconfig, ISPDB, MX, SRV, guessing)',
   async run(ctx, argv) {
     const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, this.usage);
     const email = requireOption(positionals[0], 'EMAIL', this.usage);
@@ -97,7 +182,7 @@ export const accountAutoconfig: CliCommand = {
     if (values.json) printJson(ctx, result);
     else {
       for (const c of [...result.imap, ...result.pop3]) {
-        ctx.stdout.write(`${c.protocol}  ${c.host}:${c.port}  ${c.security}  user=${c.username}  (${c.source})\n`);
+        ctx.stdout.write(`${c.protocol}  ${c.host}:${c.port}  ${c.security}  user=${c.username}  (${c.source}${c.probed ? ', answered' : ''})\n`);
       }
     }
     return result.imap.length + result.pop3.length > 0 ? 0 : 1;
@@ -107,26 +192,34 @@ export const accountAutoconfig: CliCommand = {
 export const accountRemove: CliCommand = {
   name: 'account remove',
   usage: 'account remove ID [--yes]',
-  summary: 'remove an account and all of its local mail',
+  summary: 'remove an account and all of its local mail (asks first; --yes for scripts)',
   async run(ctx: CliContext, argv) {
     const { values, positionals } = parse(argv, { yes: { type: 'boolean' } }, this.usage);
     const id = requireOption(positionals[0], 'ID', this.usage);
-    if (!values.yes && !(await confirm(ctx, `Remove account ${id} and all of its mail on this computer? [y/N] `))) {
-      ctx.stderr.write('Not removed.\n');
-      return 1;
+    if (!values.yes) {
+      if (!process.stdin.isTTY) {
+        // Cron and scripts have nobody to ask: refuse at once rather than wait for an answer that never comes.
+        throw new HomingError('CANCELLED', `not removed: there is no terminal to confirm on; run \`homing account remove ${id} --yes\` to remove it and its mail.`);
+      }
+      if (!(await confirm(ctx, `Remove account ${id} and all of its mail on this computer? [y/N] `))) {
+        ctx.stderr.write('Not removed.\n');
+        return 1;
+      }
     }
     await (await ctx.service()).removeAccount({ id, confirm: true });
     return 0;
   },
 };
 
-/** Asks on the terminal; without one (cron, scripts) the answer is no: pass --yes. */
+/** Asks on the terminal; end of input (Ctrl-D) or anything but yes is no. */
 async function confirm(ctx: CliContext, question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: ctx.stderr });
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, output: ctx.stderr, terminal: true });
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    return await new Promise<boolean>((resolve) => {
+      rl.once('close', () => resolve(false));
+      rl.question(question, (answer) => resolve(/^y(es)?$/i.test(answer.trim())));
+    });
   } finally {
     rl.close();
   }

@@ -1,21 +1,31 @@
 import { defaultAccountSettings } from '../../../shared/contract/accounts';
 import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
-import { deleteAccount, getAccount, insertAccount, updateAccount } from '../../store/accounts';
+import { type AccountUpdate, deleteAccount, getAccount, insertAccount, listAccounts, updateAccount } from '../../store/accounts';
 import { writeTransaction } from '../../store/write-transaction';
 import type { WriterContext } from '../writer-context';
 
 type AccountCommands = 'addAccount' | 'updateAccount' | 'removeAccount';
 
+/**
+ * Account CRUD in the single writer. The password goes to the vault (never the database); the rows go
+ * through one transaction each, so every change emits one accountsChanged event.
+ */
 export function createAccountWrites(ctx: WriterContext): MethodHandlers<AccountCommands> {
   return {
     async addAccount(args) {
+      const twin = listAccounts(ctx.db).find(
+        (a) => a.protocol === args.protocol && sameHost(a.host, args.host) && a.port === args.port && a.username === args.username,
+      );
+      if (twin) {
+        throw new HomingError('INVALID_ARGUMENT', `This mailbox is already set up as “${twin.name}”.`, { accountId: twin.id });
+      }
       const account = writeTransaction(ctx.db, (changes) =>
         insertAccount(ctx.db, changes, {
           name: args.name ?? args.email,
           email: args.email,
           protocol: args.protocol,
-          host: args.host,
+          host: args.host.toLowerCase(),
           port: args.port,
           security: args.security,
           username: args.username,
@@ -35,21 +45,38 @@ export function createAccountWrites(ctx: WriterContext): MethodHandlers<AccountC
 
     async updateAccount({ id, patch }) {
       const current = getAccount(ctx.db, id);
-      const { password, settings, ...server } = patch;
-      const account = writeTransaction(ctx.db, (changes) =>
-        updateAccount(ctx.db, changes, id, {
-          ...server,
-          ...(settings ? { settings: { ...current.settings, ...settings } } : {}),
-        }),
-      );
+      if (current.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders has no server settings.');
+      const { password, settings, ...fields } = patch;
+      // A pin trusts one server's certificate. Moving to another host ("use that hostname instead") means
+      // normal verification again, unless the same change pins a certificate for the new host.
+      const hostChanged = fields.host !== undefined && !sameHost(fields.host, current.host);
+      const pin = fields.trustedFingerprint !== undefined ? fields.trustedFingerprint : hostChanged ? null : undefined;
+      // The password first: if the vault cannot take it, nothing has changed.
       if (password !== undefined) await ctx.vault.setPassword(id, password);
-      return account;
+      const update: AccountUpdate = {};
+      if (fields.name !== undefined) update.name = fields.name;
+      if (fields.email !== undefined) update.email = fields.email;
+      if (fields.host !== undefined) update.host = fields.host.toLowerCase();
+      if (fields.port !== undefined) update.port = fields.port;
+      if (fields.security !== undefined) update.security = fields.security;
+      if (fields.username !== undefined) update.username = fields.username;
+      if (pin !== undefined) update.trustedFingerprint = pin;
+      if (settings) update.settings = { ...current.settings, ...settings };
+      return writeTransaction(ctx.db, (changes) => updateAccount(ctx.db, changes, id, update));
     },
 
+    /** The account, its folders, messages and queued operations (foreign keys cascade), and its password. */
     async removeAccount({ id }) {
-      if (!getAccount(ctx.db, id)) throw new HomingError('NOT_FOUND', `No account with id ${id}.`);
-      writeTransaction(ctx.db, (changes) => deleteAccount(ctx.db, changes, id));
+      const account = getAccount(ctx.db, id);
+      if (account.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders cannot be removed.');
+      // The password first: if the vault cannot be written, nothing is removed and the user can retry,
+      // rather than leaving a password behind for an account that no longer exists.
       await ctx.vault.deletePassword(id);
+      writeTransaction(ctx.db, (changes) => deleteAccount(ctx.db, changes, id));
     },
   };
+}
+
+function sameHost(a: string | null, b: string | null): boolean {
+  return (a ?? '').toLowerCase().replace(/\.$/, '') === (b ?? '').toLowerCase().replace(/\.$/, '');
 }
