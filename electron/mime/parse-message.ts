@@ -1,6 +1,7 @@
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { MailParser, type AddressObject, type AttachmentStream, type HeaderLines, type Headers, type MessageText } from 'mailparser';
+import { htmlToText } from './html-text';
 import { decodeWords, fallbackAddresses, headerEnd, readFallbackHeaders } from './fallback-headers';
 import { FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SNIPPET_CHARS } from './limits';
 import type { MessageSource } from './message-source';
@@ -100,6 +101,8 @@ export function runParser(
     const parser = new MailParser({
       skipTextToHtml: true,
       skipImageLinks: true,
+      // Text for HTML-only mail comes from html-text.ts (much faster); see fromParserOutput.
+      skipHtmlToText: true,
       skipTextLinks: true,
       checksumAlgo: false,
       maxHtmlLengthToParse: MAX_HTML_TO_TEXT_CHARS,
@@ -158,7 +161,8 @@ export function runParser(
 
 export function fromParserOutput(output: ParserOutput): ParsedMessage {
   const { headers, headerLines } = output;
-  const text = output.text;
+  // With skipHtmlToText, mailparser leaves text empty for HTML-only mail.
+  const text = output.text?.trim() ? output.text : output.html !== null ? htmlToText(output.html) : output.text;
   return {
     messageId: cleanId(stringHeader(headers.get('message-id'))),
     inReplyTo: firstId(stringHeader(headers.get('in-reply-to'))),

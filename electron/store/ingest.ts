@@ -6,6 +6,7 @@ import { HomingError } from '../../shared/errors';
 import { prepare, type WriteDb } from './db';
 import { hashSource, writeSource } from './message-sources';
 import type { MessageSource } from './message-source';
+import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
 import { assignThread } from './threads';
 import type { ChangeRecorder } from './write-transaction';
 
@@ -123,7 +124,7 @@ export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: Inges
   const messageId = Number(info.lastInsertRowid);
   writeSource(db, messageId, input.source);
   writeAttachments(db, messageId, parsed);
-  writeSearchRow(db, messageId, parsed);
+  writeSearchRow(db, messageId, date, parsed);
   rememberAddresses(db, parsed, date);
   changes.message(input.accountId, input.folderId, messageId);
   return { messageId, inserted: true, upgraded: false };
@@ -173,8 +174,9 @@ function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: s
   writeSource(db, existing.id, input.source);
   prepare<[number]>(db, 'DELETE FROM attachments WHERE message_id = ?').run(existing.id);
   writeAttachments(db, existing.id, parsed);
-  prepare<[number]>(db, 'DELETE FROM message_search WHERE rowid = ?').run(existing.id);
-  writeSearchRow(db, existing.id, parsed);
+  const date = prepare<[number], { date: number }>(db, 'SELECT date FROM messages WHERE id = ?').get(existing.id)!.date;
+  prepare<[number, number]>(db, `DELETE FROM message_search WHERE rowid = ${searchKeySql('?', '?')}`).run(date, existing.id);
+  writeSearchRow(db, existing.id, date, parsed);
 }
 
 function writeAttachments(db: WriteDb, messageId: number, parsed: ParsedMessage): void {
@@ -192,9 +194,14 @@ function hasRealAttachments(parsed: ParsedMessage): boolean {
   return parsed.attachments.some((a) => !(a.inline && a.contentId));
 }
 
-function writeSearchRow(db: WriteDb, messageId: number, parsed: ParsedMessage): void {
+function writeSearchRow(db: WriteDb, messageId: number, date: number, parsed: ParsedMessage): void {
+  if (messageId > MAX_MESSAGE_ID) throw new HomingError('INTERNAL', 'The store holds more messages than its search index can key.');
   const body = (parsed.text ?? '').slice(0, MAX_INDEXED_TEXT_CHARS);
-  prepare(db, 'INSERT INTO message_search (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)').run(
+  prepare(
+    db,
+    `INSERT INTO message_search (rowid, subject, sender, recipients, body, attachments) VALUES (${searchKeySql('?', '?')}, ?, ?, ?, ?, ?)`,
+  ).run(
+    date,
     messageId,
     splitCjk(parsed.subject),
     splitCjk(addressText(parsed.from ? [parsed.from] : [])),

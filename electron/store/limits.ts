@@ -23,3 +23,9 @@ export const EXPORT_BATCH_MESSAGES = 200;
 
 /** Largest page a keyset listing hands out (the contract also caps `limit`). */
 export const MAX_PAGE = 1000;
+
+/**
+ * Search hits that get highlighted fragments: snippet() tokenizes a whole body per hit, the costliest
+ * part of a search; a result list shows a screenful or two before the user refines the query.
+ */
+export const MAX_HIGHLIGHTED_HITS = 50;

@@ -3,6 +3,8 @@ import { HomingError } from '../../shared/errors';
 import { unsplitCjk } from '../mime/search-text';
 import { prepare, type ReadDb } from './db';
 import { summariesByIds } from './message-summaries';
+import { MAX_HIGHLIGHTED_HITS } from './limits';
+import { ID_MASK, keyFloorSql, searchKeySql } from './search-key';
 import { ftsTerm, parseSearchQuery, type SearchQuery } from './search-query';
 
 export interface SearchOptions {
@@ -18,36 +20,90 @@ export interface SearchOptions {
  */
 export function searchMessages(db: ReadDb, text: string, options: SearchOptions): { hits: SearchHit[]; total: number } {
   const query = parseSearchQuery(text);
-  const match = query.terms.map(ftsTerm).join(' AND ') + query.negated.map((t) => ` NOT ${ftsTerm(t)}`).join('');
-  const where: string[] = ['m.deleted_locally = 0'];
-  const params: unknown[] = [];
   const useFts = query.terms.length > 0;
-  if (useFts) {
-    where.push('message_search MATCH ?');
-    params.push(match);
-  } else if (query.negated.length > 0) {
-    where.push('m.id NOT IN (SELECT rowid FROM message_search WHERE message_search MATCH ?)');
-    params.push(query.negated.map(ftsTerm).join(' OR '));
-  }
-  addFilters(db, query, options, where, params);
-  const from = useFts ? 'message_search JOIN messages m ON m.id = message_search.rowid' : 'messages m';
-  const condition = where.join(' AND ');
+  const match = query.terms.map(ftsTerm).join(' AND ') + query.negated.map((t) => ` NOT ${ftsTerm(t)}`).join('');
+  const rowFilters: string[] = [];
+  const rowParams: unknown[] = [];
+  addRowFilters(db, query, options, rowFilters, rowParams);
   let ids: number[];
   let total: number;
   try {
-    ids = prepare<unknown[], { id: number }>(db, `SELECT m.id FROM ${from} WHERE ${condition} ORDER BY m.date DESC, m.id DESC LIMIT ?`)
-      .all(...params, options.limit)
-      .map((r) => r.id);
-    total = ids.length < options.limit ? ids.length : (prepare<unknown[], { n: number }>(db, `SELECT count(*) AS n FROM ${from} WHERE ${condition}`).get(...params)?.n ?? 0);
+    if (useFts) {
+      // FTS5 drives: its rowids are date-ordered keys (search-key.ts), so the newest matches come first
+      // and LIMIT stops the scan; a date range is a rowid range.
+      const range: string[] = [];
+      const rangeParams: unknown[] = [];
+      if (query.after !== null) {
+        range.push(`message_search.rowid >= ${keyFloorSql('?')}`);
+        rangeParams.push(query.after);
+      }
+      if (query.before !== null) {
+        range.push(`message_search.rowid < ${keyFloorSql('?')}`);
+        rangeParams.push(query.before);
+      }
+      const ftsWhere = ['message_search MATCH ?', ...range].join(' AND ');
+      const ftsParams = [match, ...rangeParams];
+      ids = prepare<unknown[], { id: number }>(
+        db,
+        `SELECT m.id FROM message_search CROSS JOIN messages m ON m.id = (message_search.rowid & ${ID_MASK})
+         WHERE ${[ftsWhere, 'm.deleted_locally = 0', ...rowFilters].join(' AND ')}
+         ORDER BY message_search.rowid DESC LIMIT ?`,
+      )
+        .all(...ftsParams, ...rowParams, options.limit)
+        .map((r) => r.id);
+      if (ids.length < options.limit) total = ids.length;
+      else if (rowFilters.length === 0) total = countFts(db, ftsWhere, ftsParams);
+      else {
+        total = prepare<unknown[], { n: number }>(
+          db,
+          `SELECT count(*) AS n FROM message_search CROSS JOIN messages m ON m.id = (message_search.rowid & ${ID_MASK})
+           WHERE ${[ftsWhere, 'm.deleted_locally = 0', ...rowFilters].join(' AND ')}`,
+        ).get(...ftsParams, ...rowParams)!.n;
+      }
+    } else {
+      const where = ['m.deleted_locally = 0', ...rowFilters];
+      const params = [...rowParams];
+      if (query.negated.length > 0) {
+        where.push(`${searchKeySql('m.date', 'm.id')} NOT IN (SELECT rowid FROM message_search WHERE message_search MATCH ?)`);
+        params.push(query.negated.map(ftsTerm).join(' OR '));
+      }
+      if (query.after !== null) {
+        where.push('m.date >= ?');
+        params.push(query.after);
+      }
+      if (query.before !== null) {
+        where.push('m.date < ?');
+        params.push(query.before);
+      }
+      const condition = where.join(' AND ');
+      ids = prepare<unknown[], { id: number }>(db, `SELECT m.id FROM messages m WHERE ${condition} ORDER BY m.date DESC, m.id DESC LIMIT ?`)
+        .all(...params, options.limit)
+        .map((r) => r.id);
+      total = ids.length < options.limit ? ids.length : prepare<unknown[], { n: number }>(db, `SELECT count(*) AS n FROM messages m WHERE ${condition}`).get(...params)!.n;
+    }
   } catch (error) {
     throw asQueryError(error);
   }
-  const highlights = useFts ? highlightsOf(db, match, ids) : new Map<number, string[]>();
+  const highlights = useFts ? highlightsOf(db, match, ids.slice(0, MAX_HIGHLIGHTED_HITS)) : new Map<number, string[]>();
   const hits = summariesByIds(db, ids).map((summary) => ({ ...summary, highlights: highlights.get(summary.id) ?? [] }));
   return { hits, total };
 }
 
-function addFilters(db: ReadDb, query: SearchQuery, options: SearchOptions, where: string[], params: unknown[]): void {
+/**
+ * Matches in the index alone (no join: FTS5 only walks its doclists), less the hidden messages among
+ * them. Hidden rows are few (pending deletes), each checked by key.
+ */
+function countFts(db: ReadDb, ftsWhere: string, ftsParams: unknown[]): number {
+  const all = prepare<unknown[], { n: number }>(db, `SELECT count(*) AS n FROM message_search WHERE ${ftsWhere}`).get(...ftsParams)!.n;
+  const hidden = prepare<unknown[], { n: number }>(
+    db,
+    `SELECT count(*) AS n FROM messages h WHERE h.deleted_locally = 1 AND EXISTS (
+       SELECT 1 FROM message_search WHERE ${ftsWhere} AND message_search.rowid = ${searchKeySql('h.date', 'h.id')})`,
+  ).get(...ftsParams)!.n;
+  return all - hidden;
+}
+
+function addRowFilters(db: ReadDb, query: SearchQuery, options: SearchOptions, where: string[], params: unknown[]): void {
   if (options.accountId) {
     where.push('m.account_id = ?');
     params.push(options.accountId);
@@ -56,14 +112,6 @@ function addFilters(db: ReadDb, query: SearchQuery, options: SearchOptions, wher
   if (query.seen !== null) where.push(`m.seen = ${query.seen ? 1 : 0}`);
   if (query.flagged !== null) where.push(`m.flagged = ${query.flagged ? 1 : 0}`);
   if (query.answered !== null) where.push(`m.answered = ${query.answered ? 1 : 0}`);
-  if (query.after !== null) {
-    where.push('m.date >= ?');
-    params.push(query.after);
-  }
-  if (query.before !== null) {
-    where.push('m.date < ?');
-    params.push(query.before);
-  }
   if (query.folders.length > 0) {
     const ids = new Set<number>();
     const find = prepare<[string, string, string], { id: number }>(
@@ -83,13 +131,14 @@ function highlightsOf(db: ReadDb, match: string, ids: number[]): Map<number, str
   if (ids.length === 0) return out;
   const rows = prepare<[string, string], Record<'id' | 'subject' | 'sender' | 'recipients' | 'body' | 'attachments', string | number>>(
     db,
-    `SELECT rowid AS id,
+    `SELECT rowid & ${ID_MASK} AS id,
        highlight(message_search, 0, char(2), char(3)) AS subject,
        snippet(message_search, 1, char(2), char(3), '…', 12) AS sender,
        snippet(message_search, 2, char(2), char(3), '…', 12) AS recipients,
        snippet(message_search, 3, char(2), char(3), '…', 16) AS body,
        snippet(message_search, 4, char(2), char(3), '…', 8) AS attachments
-     FROM message_search WHERE message_search MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+     FROM message_search WHERE message_search MATCH ?
+       AND rowid IN (SELECT ${searchKeySql('date', 'id')} FROM messages WHERE id IN (SELECT value FROM json_each(?)))`,
   ).all(match, JSON.stringify(ids));
   for (const row of rows) {
     const fragments: string[] = [];

@@ -108,6 +108,7 @@ export function up(db: BetterSqlite3.Database): void {
     CREATE INDEX messages_thread ON messages (thread_id);
     CREATE INDEX messages_message_id ON messages (message_id);
     CREATE INDEX messages_hash ON messages (folder_id, content_hash);
+    CREATE INDEX messages_hidden ON messages (id) WHERE deleted_locally = 1;
 
     -- Counts per folder, whoever changes messages (ingest, flag sync, local delete, move).
     CREATE TRIGGER messages_count_insert AFTER INSERT ON messages WHEN new.deleted_locally = 0 BEGIN
@@ -177,15 +178,21 @@ export function up(db: BetterSqlite3.Database): void {
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX pending_op_messages_message ON pending_op_messages (message_id);
 
-    -- Full-text index; rowid = messages.id. CJK runs are split into single characters (joined by
-    -- U+200B, which unicode61 treats as a separator) before indexing and querying (store/search-text.ts),
-    -- so a CJK word is found as a phrase of characters.
+    -- Full-text index. Its rowid is the search key of store/search-key.ts, (date in seconds << 30) | id,
+    -- so FTS5 hands out matches newest first by itself (ORDER BY rowid DESC stops after a page) and a
+    -- date range is a rowid range. CJK runs are split into single characters (joined by U+200B, which
+    -- unicode61 treats as a separator) before indexing and querying (mime/search-text.ts), so a CJK word
+    -- is found as a phrase of characters.
     CREATE VIRTUAL TABLE message_search USING fts5 (
       subject, sender, recipients, body, attachments,
       tokenize = 'unicode61 remove_diacritics 2'
     );
     CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
-      DELETE FROM message_search WHERE rowid = old.id;
+      DELETE FROM message_search WHERE rowid = ((max(0, min(old.date / 1000, 4294967295)) << 30) | old.id);
+    END;
+    CREATE TRIGGER messages_search_redate AFTER UPDATE OF date ON messages WHEN old.date / 1000 != new.date / 1000 BEGIN
+      UPDATE message_search SET rowid = ((max(0, min(new.date / 1000, 4294967295)) << 30) | new.id)
+      WHERE rowid = ((max(0, min(old.date / 1000, 4294967295)) << 30) | old.id);
     END;
 
     INSERT INTO accounts (id, name, email, protocol, settings, created_at, sort_order)

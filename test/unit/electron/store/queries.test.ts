@@ -243,6 +243,10 @@ describe('message queries on a small mailbox', () => {
       expect(await hitIds('hidden')).toEqual([]);
       expect(await hitIds('zeppelin')).not.toContain(ids.hidden);
       expect((await q.search({ query: 'from:erin', limit: 10 })).total).toBe(1);
+      // A page shorter than the matches: the total is counted, still without the hidden one.
+      expect(await q.search({ query: 'zeppelin', limit: 1 })).toMatchObject({ total: 2, hits: [{ id: ids.imap }] });
+      expect(await q.search({ query: 'zeppelin is:flagged', limit: 1 })).toMatchObject({ total: 1 });
+      expect(await q.search({ query: 'zeppelin -work', limit: 1 })).toMatchObject({ total: 1, hits: [{ id: ids.archived }] });
     });
 
     it('finds a message that could not be parsed by what could be read', async () => {

@@ -1,0 +1,279 @@
+/**
+ * `npm run bench -- store [--sizes 1000,10000,100000] [--dir DIR] [--no-notmuch]`
+ *
+ * For each size: writes a deterministic corpus as a Maildir (bench/lib/store-corpus.ts), imports it
+ * into a fresh store in a child process (so its peak RSS is the import's alone), then measures the
+ * first page of the folder and a fixed set of searches on the read-only connection, as the app does.
+ * Where notmuch is installed it indexes the same files (`notmuch new`) and runs the same searches
+ * (in-process through its Python bindings when python3-notmuch2 is installed, else through its CLI,
+ * which adds a process start to every query). Prints one table; asserts nothing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { findFolderByPath } from '../electron/store/folders';
+import { importMail } from '../electron/store/import-mail';
+import { listMessagePage } from '../electron/store/message-list';
+import { closeDb, openReadDb, openWriteDb } from '../electron/store/open';
+import { searchMessages } from '../electron/store/search';
+import { writeCorpus, type CorpusWords } from './lib/store-corpus';
+
+interface QueryPair {
+  label: string;
+  homing: string;
+  notmuch: string;
+}
+
+function querySet(w: CorpusWords): QueryPair[] {
+  return [
+    { label: 'common word', homing: w.common, notmuch: w.common },
+    { label: 'mid word', homing: w.mid, notmuch: w.mid },
+    { label: 'rare word', homing: w.rare, notmuch: w.rare },
+    { label: 'two words', homing: `${w.mid} ${w.common}`, notmuch: `${w.mid} and ${w.common}` },
+    { label: 'phrase', homing: `"${w.bigram[0]} ${w.bigram[1]}"`, notmuch: `"${w.bigram[0]} ${w.bigram[1]}"` },
+    { label: 'from:', homing: `from:${w.person}`, notmuch: `from:${w.person}` },
+    { label: 'to: + word', homing: `to:olga ${w.mid}`, notmuch: `to:olga and ${w.mid}` },
+    { label: 'subject:', homing: `subject:${w.mid}`, notmuch: `subject:${w.mid}` },
+    { label: 'has:attachment word', homing: `has:attachment ${w.common}`, notmuch: `tag:attachment and ${w.common}` },
+    { label: 'is:unread word', homing: `is:unread ${w.mid}`, notmuch: `tag:unread and ${w.mid}` },
+    { label: 'date range word', homing: `after:2021-01-01 before:2022-01-01 ${w.common}`, notmuch: `date:2021-01-01..2021-12-31 and ${w.common}` },
+    { label: 'CJK word', homing: '会議', notmuch: '会議' },
+    { label: 'Cyrillic word', homing: 'москва', notmuch: 'москва' },
+    { label: 'no match', homing: 'zzqqxxnothing', notmuch: 'zzqqxxnothing' },
+  ];
+}
+
+const RUNS = 7;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const median = (values: number[]) => percentile(values, 50);
+
+function dirSize(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + dirSize(join(path, name)), 0);
+}
+
+/** Child mode: import the Maildir into a fresh store and report wall time and peak RSS. */
+async function childImport(maildir: string, dataDir: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const db = openWriteDb(join(dataDir, 'homing.sqlite'));
+  const started = performance.now();
+  const result = await importMail(db, { path: maildir, accountId: 'local', folderPath: 'INBOX' });
+  const ms = performance.now() - started;
+  closeDb(db);
+  process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, ...result }));
+}
+
+interface SideResult {
+  ingestPerSec: number;
+  peakRssMb: number;
+  dbBytes: number;
+  firstPageMs: number | null;
+  searchMedianMs: number;
+  searchP95Ms: number;
+  perQuery: Map<string, number>;
+}
+
+function runHoming(maildir: string, dataDir: string, count: number, queries: QueryPair[]): SideResult {
+  rmSync(dataDir, { recursive: true, force: true });
+  const child = spawnSync(process.execPath, [process.argv[1]!, '--child-import', maildir, dataDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`import child failed: ${child.stderr}`);
+  const imported = JSON.parse(child.stdout) as { ms: number; maxRssKb: number; imported: number; unparsable: number };
+  if (imported.imported !== count) console.error(`note: imported ${imported.imported} of ${count} (same bytes are stored once)`);
+  const dbPath = join(dataDir, 'homing.sqlite');
+  const db = openReadDb(dbPath);
+  const folder = findFolderByPath(db, 'local', 'INBOX')!;
+  // First page: a fresh connection each time (statements not yet prepared), as when the app opens.
+  const pageTimes: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const fresh = openReadDb(dbPath);
+    const t = performance.now();
+    listMessagePage(fresh, { folderId: folder.id }, 'date-desc', null, 100);
+    pageTimes.push(performance.now() - t);
+    closeDb(fresh);
+  }
+  const samples: number[] = [];
+  const perQuery = new Map<string, number>();
+  for (const q of queries) {
+    searchMessages(db, q.homing, { limit: 200 }); // warm-up: statement prepared, pages cached
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      searchMessages(db, q.homing, { limit: 200 });
+      times.push(performance.now() - t);
+    }
+    samples.push(...times);
+    perQuery.set(q.label, median(times));
+  }
+  closeDb(db);
+  return {
+    ingestPerSec: count / (imported.ms / 1000),
+    peakRssMb: imported.maxRssKb / 1024,
+    dbBytes: dirSize(dbPath) + dirSize(`${dbPath}-wal`),
+    firstPageMs: median(pageTimes),
+    searchMedianMs: median(samples),
+    searchP95Ms: percentile(samples, 95),
+    perQuery,
+  };
+}
+
+const NOTMUCH_PY = `
+import json, sys, time, notmuch2
+path, runs = sys.argv[1], int(sys.argv[2])
+queries = json.loads(sys.stdin.read())
+db = notmuch2.Database(path, mode=notmuch2.Database.MODE.READ_ONLY, config=notmuch2.Database.CONFIG.EMPTY)
+out = {}
+for label, q in queries:
+    def once():
+        total = db.count_messages(q)
+        n = 0
+        for m in db.messages(q, sort=notmuch2.Database.SORT.NEWEST_FIRST):
+            m.header('subject'); m.header('from'); m.date
+            n += 1
+            if n >= 200: break
+        return total
+    once()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter(); once(); times.append((time.perf_counter() - t) * 1000)
+    out[label] = times
+print(json.dumps(out))
+`;
+
+function runNotmuch(maildir: string, count: number, queries: QueryPair[], work: string): SideResult | null {
+  if (!existsSync('/usr/bin/notmuch')) return null;
+  const config = join(work, 'notmuch-config');
+  writeFileSync(
+    config,
+    `[database]\npath=${maildir}\n[user]\nname=Reader\nprimary_email=reader@example.net\n[new]\ntags=unread;inbox;\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=true\n`,
+  );
+  rmSync(join(maildir, '.notmuch'), { recursive: true, force: true });
+  const env = { ...process.env, NOTMUCH_CONFIG: config };
+  const started = performance.now();
+  const indexed = spawnSync('/usr/bin/time', ['-f', '%M', '/usr/bin/notmuch', 'new', '--quiet'], { env, encoding: 'utf8' });
+  const ms = performance.now() - started;
+  if (indexed.status !== 0) throw new Error(`notmuch new failed: ${indexed.stderr}`);
+  const maxRssKb = Number(indexed.stderr.trim().split('\n').pop());
+  const samples: number[] = [];
+  const perQuery = new Map<string, number>();
+  const python = spawnSync('/usr/bin/python3', ['-c', NOTMUCH_PY, maildir, String(RUNS)], {
+    input: JSON.stringify(queries.map((q) => [q.label, q.notmuch])),
+    encoding: 'utf8',
+    env,
+  });
+  if (python.status === 0) {
+    const times = JSON.parse(python.stdout) as Record<string, number[]>;
+    for (const q of queries) {
+      samples.push(...times[q.label]!);
+      perQuery.set(q.label, median(times[q.label]!));
+    }
+    notmuchMode = 'in-process (python3-notmuch2)';
+  } else {
+    notmuchMode = 'CLI (`notmuch search`, includes process start)';
+    for (const q of queries) {
+      const times: number[] = [];
+      for (let i = 0; i <= RUNS; i++) {
+        const t = performance.now();
+        execFileSync('/usr/bin/notmuch', ['search', '--output=messages', '--limit=200', q.notmuch], { env, stdio: ['ignore', 'ignore', 'ignore'] });
+        if (i > 0) times.push(performance.now() - t);
+      }
+      samples.push(...times);
+      perQuery.set(q.label, median(times));
+    }
+  }
+  return {
+    ingestPerSec: count / (ms / 1000),
+    peakRssMb: maxRssKb / 1024,
+    dbBytes: dirSize(join(maildir, '.notmuch')),
+    firstPageMs: null,
+    searchMedianMs: median(samples),
+    searchP95Ms: percentile(samples, 95),
+    perQuery,
+  };
+}
+
+let notmuchMode = '';
+
+function fmt(n: number | null, digits = 1): string {
+  return n === null ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(digits);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child-import') return childImport(args[1]!, args[2]!);
+  const option = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const sizes = (option('--sizes') ?? '1000,10000,100000').split(',').map(Number);
+  const work = resolve(option('--dir') ?? join('.cache', 'bench', 'store-data'));
+  const useNotmuch = !args.includes('--no-notmuch');
+  mkdirSync(work, { recursive: true });
+  const rows: string[][] = [];
+  const details: string[] = [];
+  for (const size of sizes) {
+    const maildir = join(work, `corpus-${size}`);
+    const marker = join(maildir, '.complete');
+    let stats: ReturnType<typeof writeCorpus>;
+    if (existsSync(marker)) {
+      stats = JSON.parse(readFileSync(marker, 'utf8')) as ReturnType<typeof writeCorpus>;
+    } else {
+      rmSync(maildir, { recursive: true, force: true });
+      process.stderr.write(`writing a corpus of ${size} messages…\n`);
+      stats = writeCorpus(maildir, size);
+      writeFileSync(marker, JSON.stringify(stats));
+    }
+    const queries = querySet(stats.words);
+    process.stderr.write(`homing: importing ${size} messages…\n`);
+    const homing = runHoming(maildir, join(work, `homing-${size}`), size, queries);
+    process.stderr.write(useNotmuch ? `notmuch: indexing ${size} messages…\n` : '');
+    const notmuch = useNotmuch ? runNotmuch(maildir, size, queries, work) : null;
+    const raw = stats.bytes;
+    const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
+    rows.push([
+      String(size),
+      fmt(homing.ingestPerSec, 0),
+      notmuch ? fmt(notmuch.ingestPerSec, 0) : '—',
+      ratio(homing.ingestPerSec, notmuch?.ingestPerSec),
+      fmt(homing.peakRssMb, 0),
+      notmuch ? fmt(notmuch.peakRssMb, 0) : '—',
+      `${(raw / 1048576).toFixed(0)} MB`,
+      `${(homing.dbBytes / 1048576).toFixed(0)} MB (${(homing.dbBytes / raw).toFixed(2)}×)`,
+      notmuch ? `${(notmuch.dbBytes / 1048576).toFixed(0)} MB (${(notmuch.dbBytes / raw).toFixed(2)}×)` : '—',
+      fmt(homing.firstPageMs, 2),
+      fmt(homing.searchMedianMs, 2),
+      notmuch ? fmt(notmuch.searchMedianMs, 2) : '—',
+      ratio(homing.searchMedianMs, notmuch?.searchMedianMs),
+      fmt(homing.searchP95Ms, 2),
+      notmuch ? fmt(notmuch.searchP95Ms, 2) : '—',
+    ]);
+    details.push(
+      `\nper-query median ms at ${size} (homing / notmuch):\n` +
+        queries.map((q) => `  ${q.label.padEnd(22)} ${fmt(homing.perQuery.get(q.label)!, 2).padStart(8)} / ${notmuch ? fmt(notmuch.perQuery.get(q.label)!, 2) : '—'}`).join('\n'),
+    );
+  }
+  const header = [
+    'messages', 'ingest msg/s', 'notmuch msg/s', 'ingest ratio', 'peak RSS MB', 'notmuch RSS MB', 'raw size', 'homing DB (×raw)', 'notmuch DB (×raw)',
+    'first page ms', 'search median ms', 'notmuch median ms', 'median ratio', 'search p95 ms', 'notmuch p95 ms',
+  ];
+  const table = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  console.log(details.join('\n'));
+  if (useNotmuch) console.log(`\nnotmuch searches measured ${notmuchMode || 'not at all (not installed)'}; ratios are homing ÷ notmuch (ingest: higher is better; search: lower is better).`);
+  console.log(`search: ${querySet({ common: '', mid: '', rare: '', bigram: ['', ''], person: '' }).length} queries × ${RUNS} runs after one warm-up, limit 200 with highlights and total count; first page: 100 rows on a fresh read connection, median of ${RUNS}.`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,99 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { htmlToText } from '../../../../electron/mime/html-text';
+import { parseMessage } from '../../../../electron/mime/parse-message';
+import { hasCjk, splitCjk, unsplitCjk } from '../../../../electron/mime/search-text';
+import { isReplySubject, subjectKey } from '../../../../electron/mime/subject-key';
+import { tempDir } from '../../../helpers/store';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../../fixtures/mime', name));
+const parse = (bytes: Buffer | string) => parseMessage({ kind: 'buffer', bytes: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes) });
+
+describe('parseMessage', () => {
+  it('reads headers, RFC 2047 words, RFC 2231 file names and attachment sizes', async () => {
+    const parsed = await parse(fixture('attachment-2231.eml'));
+    expect(parsed).toMatchObject({
+      messageId: '<reply-1@example.net>',
+      inReplyTo: '<plain-1@example.org>',
+      references: ['<plain-1@example.org>'],
+      subject: 'Re: Quarterly report',
+      from: { name: '', address: 'bob@example.net' },
+      text: 'Thanks, see the spreadsheet.',
+      parseStatus: 'ok',
+      attachments: [{ filename: 'Bilanz Übersicht 2024.xls', contentType: 'application/vnd.ms-excel', size: 21, contentId: null, inline: false }],
+    });
+    expect(parsed.date?.toISOString()).toBe('2024-01-15T11:00:00.000Z');
+    const html = await parse(fixture('html-inline.eml'));
+    expect(html.from).toEqual({ name: 'Jürgen Müller', address: 'juergen@example.de' });
+    expect(html.subject).toBe('Grüße aus München');
+    expect(html.attachments).toEqual([{ filename: 'logo.png', contentType: 'image/png', size: 68, contentId: 'logo@example.de', inline: true }]);
+  });
+
+  it('decodes legacy charsets in bodies and subjects', async () => {
+    expect((await parse(fixture('iso-2022-jp.eml'))).subject).toBe('東京都の会議');
+    expect((await parse(fixture('iso-2022-jp.eml'))).text).toContain('東京都の会議は明日です。');
+    expect((await parse(fixture('koi8-r.eml'))).text).toContain('Встреча в четверг.');
+  });
+
+  it('reads raw 8-bit headers that are not UTF-8 as windows-1252 instead of replacement characters', async () => {
+    const parsed = await parse(fixture('windows-1252.eml'));
+    expect(parsed.subject).toBe('Crème brûlée');
+    expect(parsed.from).toEqual({ name: 'François', address: 'francois@example.fr' });
+  });
+
+  it('takes text from HTML-only mail, without scripts or styles', async () => {
+    const parsed = await parse('Subject: h\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<style>.x{}</style><p>Hello&nbsp;<b>world</b></p><script>evil()</script>');
+    expect(parsed.html).toContain('<script>evil()</script>');
+    expect(parsed.text).toBe('Hello world');
+    expect(parsed.snippet).toBe('Hello world');
+  });
+
+  it('gives a null date for a Date header that is not a date (mailparser would say "now")', async () => {
+    expect((await parse('Subject: x\r\nDate: the day after tomorrow\r\n\r\nbody')).date).toBeNull();
+    expect((await parse('Subject: x\r\n\r\nbody')).date).toBeNull();
+  });
+
+  it('never throws: garbage and oversized headers come back as failed with what could be read', async () => {
+    const garbage = await parse(fixture('no-header-garbage.eml'));
+    expect(garbage).toMatchObject({ parseStatus: 'failed', subject: '', from: null });
+    expect(garbage.text).toContain('quokka');
+    const huge = await parse(`Subject: =?UTF-8?Q?Gro=C3=9F?=\r\nFrom: a@b.c\r\nX-Pad: ${'p'.repeat(1_100_000)}\r\n\r\nstill here`);
+    expect(huge).toMatchObject({ parseStatus: 'failed', subject: 'Groß', from: { address: 'a@b.c' } });
+    expect(huge.text).toContain('still here');
+    expect((await parse('')).parseStatus).toBe('failed');
+  });
+
+  it('parses a file source the same as a buffer', async () => {
+    const path = join(tempDir('homing-mime-'), 'm.eml');
+    writeFileSync(path, fixture('html-inline.eml'));
+    const fromFile = await parseMessage({ kind: 'file', path, size: fixture('html-inline.eml').length });
+    expect(fromFile).toEqual(await parse(fixture('html-inline.eml')));
+  });
+
+  it('keeps bare Message-IDs usable', async () => {
+    const parsed = await parse('Message-ID: abc@x\r\nIn-Reply-To: <p@x> (comment)\r\nReferences: <a@x>\r\n  <b@x>\r\n\r\n');
+    expect(parsed).toMatchObject({ messageId: '<abc@x>', inReplyTo: '<p@x>', references: ['<a@x>', '<b@x>'] });
+  });
+});
+
+describe('text helpers', () => {
+  it('turns HTML into text with entities decoded and block structure kept', () => {
+    expect(htmlToText('<p>a&amp;b</p><div>c&#233;&#x20AC;</div>x<br>y<!-- hidden --><head><title>t</title></head>')).toBe('a&b\ncé€\nx\ny');
+  });
+
+  it('splits CJK runs into single characters and joins them back', () => {
+    expect(splitCjk('会議 at 東京')).toBe('\u200b会\u200b議\u200b at \u200b東\u200b京\u200b');
+    expect(unsplitCjk(splitCjk('会議 at 東京'))).toBe('会議 at 東京');
+    expect(hasCjk('plain')).toBe(false);
+    expect(hasCjk('カタカナ')).toBe(true);
+  });
+
+  it('normalises subjects for threading', () => {
+    expect(subjectKey('Re: AW: [list] Fwd:  Budget   2024')).toBe('budget 2024');
+    expect(subjectKey('回复：会议')).toBe('会议');
+    expect(isReplySubject('Re[2]: x')).toBe(true);
+    expect(isReplySubject('[team] SV: x')).toBe(true);
+    expect(isReplySubject('Regarding x')).toBe(false);
+  });
+});
