@@ -39,6 +39,7 @@ import { iconFiles, runtimeIconDir } from './shell/icons';
 import { MIN_WINDOW_SIZE, SHUTDOWN_GRACE_MS } from './shell/limits';
 import { applicationMenu } from './shell/menu-template';
 import { startNewMailNotifier } from './shell/new-mail-notifier';
+import { runSmokeCheck } from './shell/smoke-check';
 import { createNotificationPresenter } from './shell/notifications';
 import { connectPowerAndNetwork } from './shell/power-and-network';
 import { restoreWindowState, trackWindowState } from './shell/track-window-state';
@@ -280,6 +281,13 @@ async function start(): Promise<void> {
 
   window.once('ready-to-show', () => window.show());
   await window.loadURL(`${APP_ORIGIN}/index.html`);
+
+  if (process.env.HOMING_SMOKE_CHECK === '1') {
+    const passed = await runSmokeCheck(window);
+    console.log(`homing: smoke check ${passed ? 'passed' : 'failed'}`);
+    if (passed) app.quit();
+    else app.exit(1);
+  }
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -45,7 +45,7 @@ describe('opening an attachment', () => {
     expect(await t.handlers.openAttachment({ messageId: 7, attachmentId: 2 })).toEqual({ done: true });
     expect(t.opened).toHaveLength(1);
     const path = t.opened[0] as string;
-    expect(path).toMatch(/homing-attachments-test-[^/]+\/7-2\/Quarterly report\.pdf$/);
+    expect(path).toMatch(/homing-attachments-test-[^/\\]+[/\\]7-2[/\\]Quarterly report\.pdf$/);
     expect(readFileSync(path)).toEqual(bytes);
     if (process.platform !== 'win32') expect(statSync(path).mode & 0o777).toBe(0o400);
   });
