@@ -7,7 +7,7 @@ import { layeringRule } from './build/eslint/layering-rule.mjs';
 const root = import.meta.dirname;
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', '.ci/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', '.ci/**', 'coverage/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

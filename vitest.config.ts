@@ -30,6 +30,17 @@ export default defineConfig({
         },
       },
       {
+        // The real app in Electron (test/electron-smoke): skipped where no Electron binary is installed;
+        // run by the release workflow only (`npm run test:electron`), never by `npm test`.
+        test: {
+          name: 'electron-smoke',
+          include: ['test/electron-smoke/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          maxWorkers: 1,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
