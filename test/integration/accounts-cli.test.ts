@@ -1,0 +1,132 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../helpers/cli';
+import { type DnsServer, startDnsServer } from '../servers/dns-server';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { freePort } from '../servers/free-port';
+
+const GOOD = 'alice-secret';
+const BAD = 'Not-The-Password-7f3e';
+
+/**
+ * `homing account …` as a user runs it, against Dovecot with a certificate for its provider's name. The
+ * CLI process gets the loopback DNS server through HOMING_DNS_SERVERS and trusts the test certificate
+ * through Node's own NODE_EXTRA_CA_CERTS, so nothing leaves the machine. Every byte the CLI prints is
+ * collected and searched for the passwords at the end.
+ */
+describe('homing account (CLI) against Dovecot', () => {
+  let dovecot: DovecotServer;
+  let dns: DnsServer;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const printed: string[] = [];
+
+  const cli = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
+    const result = await runCli(['--data-dir', dir, ...args], { env: { ...env, ...extraEnv } });
+    printed.push(result.stdout, result.stderr);
+    return result;
+  };
+
+  beforeAll(async () => {
+    dovecot = await startDovecot({ certificateNames: ['server42.hostingco.test'] });
+    dns = await startDnsServer({
+      'mail.example.test': { A: ['127.0.0.1'] },
+      'server42.hostingco.test': { A: ['127.0.0.1'] },
+      '_imaps._tcp.example.test': { SRV: [{ priority: 0, weight: 0, port: dovecot.ports.imaps, target: 'server42.hostingco.test' }] },
+      '_pop3s._tcp.example.test': { SRV: [{ priority: 0, weight: 0, port: dovecot.ports.pop3s, target: 'server42.hostingco.test' }] },
+    });
+    dir = mkdtempSync(join(tmpdir(), 'homing-accounts-cli-'));
+    env = {
+      HOMING_DNS_SERVERS: dns.address,
+      // Nothing answers here: the ISPDB lookup fails at once, on loopback.
+      HOMING_ISPDB_URL: `http://127.0.0.1:${await freePort()}/v1.1`,
+      NODE_EXTRA_CA_CERTS: dovecot.certificate.certPath,
+      GOOD_PASSWORD: GOOD,
+      BAD_PASSWORD: BAD,
+    };
+  });
+
+  afterAll(async () => {
+    await dns?.close();
+    await dovecot?.destroy();
+    // Nothing the CLI printed, and nothing in the database, holds a password.
+    const output = printed.join('\n');
+    expect(output).not.toContain(GOOD);
+    expect(output).not.toContain(BAD);
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('homing.sqlite'))) {
+      const bytes = readFileSync(join(dir, file));
+      expect(bytes.includes(GOOD)).toBe(false);
+      expect(bytes.includes(BAD)).toBe(false);
+    }
+  });
+
+  let id = '';
+
+  it('adds an account by the user’s own name and explains the certificate for the provider’s name', async () => {
+    const added = await cli(['account', 'add', '--email', 'alice@example.test', '--protocol', 'imap', '--host', 'mail.example.test',
+      '--port', String(dovecot.ports.imaps), '--security', 'tls', '--username', 'alice', '--password-env', 'GOOD_PASSWORD']);
+    expect(added).toMatchObject({ status: 0, stderr: '' });
+    id = added.stdout.trim();
+    if (process.platform !== 'win32') expect(statSync(join(dir, 'credentials.json')).mode & 0o777).toBe(0o600);
+
+    const test = await cli(['account', 'test', id]);
+    expect(test.status).toBe(1);
+    expect(test.stdout).toMatch(/^TLS_CERT_HOSTNAME: The server's certificate is for server42\.hostingco\.test, not for mail\.example\.test/);
+    expect(test.stdout).toContain(`to use the certificate's name: homing account edit ${id} --host server42.hostingco.test`);
+    expect(test.stdout).toContain(`SHA-256:   ${dovecot.certificate.fingerprint256.toUpperCase().slice(0, 2)}:`);
+
+    const json = await cli(['account', 'test', id, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'TLS_CERT_HOSTNAME', detail: { coveredNames: ['server42.hostingco.test'] } } });
+  });
+
+  it('connects after switching to the covered name, verified normally', async () => {
+    expect(await cli(['account', 'edit', id, '--host', 'server42.hostingco.test'])).toMatchObject({ status: 0 });
+    const test = await cli(['account', 'test', id]);
+    expect(test).toMatchObject({ status: 0 });
+    expect(test.stdout).toMatch(/^ok: connected and logged in\./);
+  });
+
+  it.each([
+    ['a wrong password', ['--password-env', 'BAD_PASSWORD'], 'AUTH_FAILED', /app password/],
+    ['STARTTLS on the SSL/TLS port', ['--password-env', 'GOOD_PASSWORD', '--security', 'starttls'], 'TLS_WRONG_PORT', /SSL\/TLS/],
+    ['an unknown host', ['--host', 'nowhere.example.test', '--security', 'tls'], 'DNS_NOT_FOUND', /nowhere\.example\.test could not be found/],
+  ])('reports %s with its code and words', async (_name, edit, code, words) => {
+    expect(await cli(['account', 'edit', id, ...edit])).toMatchObject({ status: 0 });
+    const test = await cli(['account', 'test', id]);
+    expect(test.status).toBe(1);
+    expect(test.stdout.startsWith(`${code}: `)).toBe(true);
+    expect(test.stdout).toMatch(words);
+    expect(test.stdout).toMatch(/what to do: /);
+  });
+
+  it('reports a closed port as CONNECTION_REFUSED', async () => {
+    await cli(['account', 'edit', id, '--host', 'server42.hostingco.test', '--port', String(await freePort())]);
+    const test = await cli(['account', 'test', id, '--json']);
+    expect(JSON.parse(test.stdout)).toMatchObject({ ok: false, error: { code: 'CONNECTION_REFUSED', detail: { fix: 'check-port' } } });
+  });
+
+  it('finds settings by SRV records through the loopback DNS server', async () => {
+    const result = await cli(['account', 'autoconfig', 'bob@example.test', '--json']);
+    expect(result.status).toBe(0);
+    const found = JSON.parse(result.stdout) as { imap: Array<{ host: string; port: number; source: string }>; pop3: Array<{ source: string }> };
+    expect(found.imap[0]).toMatchObject({ host: 'server42.hostingco.test', port: dovecot.ports.imaps, source: 'srv', username: 'bob@example.test' });
+    expect(found.pop3[0]).toMatchObject({ source: 'srv' });
+    const none = await cli(['account', 'autoconfig', 'carol@nothing-here.test']);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/^homing: AUTOCONFIG_NOT_FOUND: No settings could be found for carol@nothing-here\.test/);
+  });
+
+  it('does not wait for an answer when there is no terminal, and removes with --yes', async () => {
+    const refused = await cli(['account', 'remove', id]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^homing: CANCELLED: not removed: there is no terminal/);
+    expect(JSON.parse((await cli(['account', 'list', '--json'])).stdout)).toHaveLength(1);
+    expect(await cli(['account', 'remove', id, '--yes'])).toMatchObject({ status: 0 });
+    expect(JSON.parse((await cli(['account', 'list', '--json'])).stdout)).toEqual([]);
+    // Its password went with it.
+    const vault = existsSync(join(dir, 'credentials.json')) ? (JSON.parse(readFileSync(join(dir, 'credentials.json'), 'utf8')) as Record<string, string>) : {};
+    expect(vault[id]).toBeUndefined();
+  });
+});
