@@ -44,6 +44,7 @@ import { createNotificationPresenter } from './shell/notifications';
 import { connectPowerAndNetwork } from './shell/power-and-network';
 import { restoreWindowState, trackWindowState } from './shell/track-window-state';
 import { startUnreadIndicators } from './shell/unread-indicators';
+import { watchedAccountsKey } from './shell/watched-accounts';
 import { windowStatePath } from './shell/window-state-file';
 import { createWorkerSupervisor, type SupervisorEvent } from './shell/worker-supervisor';
 import { APP_NAME, APP_VERSION } from './version';
@@ -245,12 +246,22 @@ async function start(): Promise<void> {
     onError: (error) => log('unread count not updated', error),
   });
   const stopPower = connectPowerAndNetwork(supervisor);
+  let watched: string | null = null;
+  const checkAccounts = () =>
+    service.listAccounts({}).then((accounts) => {
+      const key = watchedAccountsKey(accounts);
+      if (watched !== null && key !== watched) supervisor.accountsChanged();
+      watched = key;
+    }, (error: unknown) => log('accounts not read', error));
+  void checkAccounts();
+  const stopAccountWatch = service.on('accountsChanged', () => void checkAccounts());
   supervisor.start();
 
   const quitGate = createQuitGate(
     async () => {
       supervisor.stop();
       stopPower();
+      stopAccountWatch();
       notifier.stop();
       stopIndicators();
       presenter.dispose();

@@ -49,6 +49,11 @@ export interface WorkerSupervisor {
   suspend(): void;
   resume(): void;
   networkChanged(online: boolean): void;
+  /**
+   * Accounts were added, changed or removed: restart the watch loops so they cover exactly the current
+   * accounts (the worker watches the accounts it was told about when watching started).
+   */
+  accountsChanged(): void;
   /** No more restarts; the caller then closes the service (which lets the running transaction finish). */
   stop(): void;
 }
@@ -160,6 +165,10 @@ export function createWorkerSupervisor(deps: SupervisorDeps): WorkerSupervisor {
       online = isOnline;
       if (online) wake();
       else pause('offline');
+    },
+    accountsChanged() {
+      // Restarting or paused: the next start reads the accounts afresh anyway.
+      if (state === 'running') launch();
     },
     stop() {
       if (state === 'stopped') return;

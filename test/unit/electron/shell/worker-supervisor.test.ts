@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { WORKER_RESTART_MAX_MS, WORKER_STABLE_AFTER_MS } from '../../../../electron/shell/limits';
+import { watchedAccountsKey } from '../../../../electron/shell/watched-accounts';
 import { createWorkerSupervisor, restartDelay, type SupervisorEvent } from '../../../../electron/shell/worker-supervisor';
 import { FakeClock, settle } from './fake-clock';
+import { account } from './mail-fixtures';
 
 /** A supervisor over a fake service: counts starts and stops; `failNextStarts` makes starts reject. */
 function setup() {
@@ -210,6 +212,23 @@ describe('the worker supervisor', () => {
     expect(t.supervisor.state).toBe('stopped');
   });
 
+  it('restarts watching when accounts change, so a new account is synced at once', async () => {
+    const t = setup();
+    t.supervisor.start();
+    await settle();
+    t.supervisor.accountsChanged();
+    await settle();
+    expect(t.starts()).toBe(2);
+    t.supervisor.suspend();
+    t.supervisor.accountsChanged();
+    t.supervisor.workerExited(new Error('crash'));
+    await settle();
+    expect(t.starts()).toBe(2);
+    t.supervisor.resume();
+    await settle();
+    expect(t.starts()).toBe(3);
+  });
+
   it('ignores a worker exit before it was ever started', () => {
     const t = setup();
     t.supervisor.workerExited(new Error('not ours'));
@@ -223,5 +242,23 @@ describe('restartDelay', () => {
     expect([0, 1, 2, 3].map(restartDelay)).toEqual([1_000, 2_000, 4_000, 8_000]);
     expect(restartDelay(50)).toBe(WORKER_RESTART_MAX_MS);
     expect(restartDelay(-3)).toBe(1_000);
+  });
+});
+
+describe('watchedAccountsKey', () => {
+  const a = account('a');
+  const b = account('b');
+  it('changes when an account is added or removed, or how it is reached changes', () => {
+    const key = watchedAccountsKey([a, b]);
+    expect(watchedAccountsKey([b, a])).toBe(key);
+    expect(watchedAccountsKey([a])).not.toBe(key);
+    expect(watchedAccountsKey([{ ...a, host: 'other.example.org' }, b])).not.toBe(key);
+    expect(watchedAccountsKey([{ ...a, settings: { ...a.settings, checkIntervalMinutes: 5 } }, b])).not.toBe(key);
+  });
+
+  it('stays the same for a rename and ignores Local Folders', () => {
+    const key = watchedAccountsKey([a]);
+    expect(watchedAccountsKey([{ ...a, name: 'Work' }])).toBe(key);
+    expect(watchedAccountsKey([a, { ...account('local'), protocol: 'local' }])).toBe(key);
   });
 });
