@@ -1,0 +1,113 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NewAccount } from '../../../../../shared/contract/accounts';
+import { MemoryVault, type CredentialVault } from '../../../../../electron/accounts/vault';
+import type { WriteDb } from '../../../../../electron/store/db';
+import { closeDb, openWriteDb } from '../../../../../electron/store/open';
+import { createAccountWrites } from '../../../../../electron/sync/writes/account-writes';
+import type { WriterContext } from '../../../../../electron/sync/writer-context';
+import { onCommit } from '../../../../../electron/store/write-transaction';
+import { listAccounts } from '../../../../../electron/store/accounts';
+import { upsertFolder } from '../../../../../electron/store/folders';
+import { commitMessage } from '../../../../../electron/store/ingest';
+import { parseMessage } from '../../../../../electron/mime/parse-message';
+import { writeTransaction } from '../../../../../electron/store/write-transaction';
+
+const open: WriteDb[] = [];
+afterEach(() => {
+  for (const db of open.splice(0)) closeDb(db);
+});
+
+function setup(vault: CredentialVault = new MemoryVault()) {
+  const dir = mkdtempSync(join(tmpdir(), 'homing-account-writes-'));
+  const db = openWriteDb(join(dir, 'homing.sqlite'));
+  open.push(db);
+  const ctx: WriterContext = { db, dataDir: dir, vault, emit: () => undefined, shutdown: new AbortController().signal };
+  const commits: string[][] = [];
+  onCommit(db, (changes) => commits.push([...changes.accountsChanged]));
+  return { db, vault, writes: createAccountWrites(ctx), commits };
+}
+
+const alice: NewAccount = {
+  email: 'alice@example.org',
+  protocol: 'imap',
+  host: 'Mail.Example.org',
+  port: 993,
+  security: 'tls',
+  username: 'alice@example.org',
+  password: 'alice-password',
+};
+
+describe('account writes', () => {
+  it('adds an account from a candidate plus password: the row without the password, the password in the vault', async () => {
+    const { db, vault, writes, commits } = setup();
+    const account = await writes.addAccount({ ...alice, settings: { checkIntervalMinutes: 5 } });
+    expect(account).toMatchObject({ name: 'alice@example.org', host: 'mail.example.org', trustedFingerprint: null, settings: { checkIntervalMinutes: 5, notify: true } });
+    expect(await vault.getPassword(account.id)).toBe('alice-password');
+    expect(JSON.stringify(db.sqlite.prepare('SELECT * FROM accounts').all())).not.toContain('alice-password');
+    expect(commits).toEqual([[account.id]]);
+  });
+
+  it('refuses the same mailbox twice', async () => {
+    const { writes } = setup();
+    const first = await writes.addAccount(alice);
+    await expect(writes.addAccount({ ...alice, host: 'mail.example.org.' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', detail: { accountId: first.id } });
+  });
+
+  it('takes the account back out when the vault cannot keep the password', async () => {
+    const broken: CredentialVault = {
+      ...new MemoryVault(),
+      description: 'broken',
+      weakness: null,
+      getPassword: async () => null,
+      deletePassword: async () => undefined,
+      setPassword: async () => {
+        throw Object.assign(new Error('keyring locked'), { code: 'VAULT_UNAVAILABLE' });
+      },
+    };
+    const { db, writes } = setup(broken);
+    await expect(writes.addAccount(alice)).rejects.toThrow();
+    expect(listAccounts(db)).toEqual([]);
+  });
+
+  it('edits server, security, POP3 policy, interval, scope and name; a new host clears the pinned certificate', async () => {
+    const { writes, vault } = setup();
+    const pin = 'ab'.repeat(32);
+    const account = await writes.addAccount({ ...alice, trustedFingerprint: pin });
+    const samePort = await writes.updateAccount({ id: account.id, patch: { port: 143, security: 'starttls', name: 'Work' } });
+    expect(samePort).toMatchObject({ port: 143, security: 'starttls', name: 'Work', trustedFingerprint: pin });
+    const moved = await writes.updateAccount({
+      id: account.id,
+      patch: { host: 'server42.hostingco.net', settings: { pop3Delete: { kind: 'after-days', days: 7 }, offlineScope: { kind: 'recent', days: 90 } } },
+    });
+    expect(moved).toMatchObject({ host: 'server42.hostingco.net', trustedFingerprint: null, settings: { pop3Delete: { kind: 'after-days', days: 7 }, offlineScope: { kind: 'recent', days: 90 }, checkIntervalMinutes: 10 } });
+    const pinnedAgain = await writes.updateAccount({ id: account.id, patch: { host: 'other.example.org', trustedFingerprint: pin } });
+    expect(pinnedAgain.trustedFingerprint).toBe(pin);
+    await writes.updateAccount({ id: account.id, patch: { password: 'new-password' } });
+    expect(await vault.getPassword(account.id)).toBe('new-password');
+  });
+
+  it('removes an account with its local mail and its password; Local Folders and unknown ids are refused', async () => {
+    const { db, writes, vault } = setup();
+    const account = await writes.addAccount(alice);
+    const raw = Buffer.from('From: bob@example.org\r\nSubject: hi\r\nMessage-ID: <1@x>\r\n\r\nhello\r\n');
+    const source = { kind: 'buffer' as const, bytes: raw };
+    const parsed = await parseMessage(source);
+    writeTransaction(db, (changes) => {
+      const folder = upsertFolder(db, changes, account.id, { path: 'INBOX', name: 'INBOX', parentPath: null, delimiter: '/', specialUse: null, subscribed: true });
+      commitMessage(db, changes, { accountId: account.id, folderId: folder.id, key: { kind: 'imap', uidvalidity: 1, uid: 1 }, source, parsed });
+    });
+    const count = (table: string) => (db.sqlite.prepare(`SELECT count(*) AS n FROM ${table} WHERE account_id = ?`).get(account.id) as { n: number }).n;
+    expect(count('messages')).toBe(1);
+    await writes.removeAccount({ id: account.id, confirm: true });
+    expect(listAccounts(db)).toEqual([]);
+    expect(count('messages')).toBe(0);
+    expect(count('folders')).toBe(0);
+    expect(await vault.getPassword(account.id)).toBeNull();
+    await expect(writes.removeAccount({ id: account.id, confirm: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(writes.removeAccount({ id: 'local', confirm: true })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(writes.updateAccount({ id: 'local', patch: { name: 'x' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
