@@ -28,6 +28,8 @@ export const mxSource: AutoconfigSource = {
       // Mail is received by the domain itself: the other sources already asked everything there is to ask.
       throw new HomingError('AUTOCONFIG_NOT_FOUND', `the MX host ${exchange} belongs to ${domain} itself.`);
     }
+    // https only: this file comes from a third party (the provider, not the user's own domain), and it
+    // says where the password goes, so an unverified answer is not good enough.
     const tries = [
       () => fetchIspdb(ctx, provider, 'mx'),
       () => fetchConfigFile(ctx, 'mx', [`https://autoconfig.${provider}/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(ctx.address.email)}`]),

@@ -22,7 +22,7 @@ export interface AutoconfigOptions {
   /**
    * `best` (the default) answers as soon as the best source that found anything has answered and every
    * better one has given up, stopping the rest (slow guesses must not keep the dialog waiting); `all`
-   * waits for every source, for the full picture (`homing account autoconfig --all`, tests of ranking).
+   * waits for every source, for the full picture (diagnostics, tests of ranking).
    */
   settle?: 'best' | 'all';
   sources?: AutoconfigSource[];
