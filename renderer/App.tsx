@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Account } from '../shared/contract/accounts';
 import { api } from './api/client';
 import { Icon } from './components/Icon';
@@ -6,6 +6,7 @@ import { MailShell } from './components/MailShell';
 import { SettingsDialog, type SettingsIntent } from './components/SettingsDialog';
 import { Welcome } from './components/Welcome';
 import { useAccounts } from './hooks/useAccounts';
+import { useErrorBanners } from './hooks/useErrorBanners';
 import { useFolders } from './hooks/useFolders';
 import { errorSentence } from './mail/error-words';
 
@@ -17,15 +18,31 @@ export function App() {
   const { accounts, error } = useAccounts();
   const { folders, loaded } = useFolders();
   const [settings, setSettings] = useState<SettingsIntent | null>(null);
-  const [syncError, setSyncError] = useState<unknown>(null);
+  const { banners, report, dismiss } = useErrorBanners();
 
-  const startSync = (account: Account) => {
-    const ids = [account.id];
-    api
-      .syncAccounts({ accountIds: ids })
-      .then(() => api.startWatching({ accountIds: ids }))
-      .catch((e: unknown) => setSyncError(e));
-  };
+  // A new account syncs at once (headers first, newest first), then stays in sync (IDLE or polling).
+  const startSync = useCallback(
+    (account: Account) => {
+      const accountIds = [account.id];
+      api
+        .syncAccounts({ accountIds })
+        .then(() => api.startWatching({ accountIds }))
+        .catch(report);
+    },
+    [report],
+  );
+  const openSettings = useCallback(() => setSettings({ kind: 'overview' }), []);
+  const addAccount = useCallback(() => setSettings({ kind: 'add' }), []);
+
+  // The menu's "Add account" and "Settings" work on the welcome screen too.
+  const hasShell = accounts !== null && loaded && (accounts.some((a) => a.protocol !== 'local') || folders.some((f) => f.total > 0));
+  useEffect(() => {
+    if (hasShell) return;
+    return api.on('menuActionRequested', ({ action }) => {
+      if (action === 'addAccount') addAccount();
+      if (action === 'openSettings') openSettings();
+    });
+  }, [hasShell, addAccount, openSettings]);
 
   if (accounts === null) {
     return (
@@ -39,23 +56,30 @@ export function App() {
     );
   }
 
-  const hasMail = accounts.some((a) => a.protocol !== 'local') || folders.some((f) => f.total > 0);
   return (
     <>
-      {syncError !== null && (
+      {!loaded ? (
+        <div className="app-loading" aria-busy="true" />
+      ) : hasShell ? (
+        <MailShell
+          accounts={accounts}
+          folders={folders}
+          onOpenSettings={openSettings}
+          onAddAccount={addAccount}
+          report={report}
+          banners={banners}
+          onDismiss={dismiss}
+        />
+      ) : (
+        <Welcome onAddAccount={addAccount} />
+      )}
+      {!hasShell && banners.length > 0 && (
         <div className="top-banner" role="alert">
-          <Icon name="alert" size={14} /> {errorSentence(syncError)}
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setSyncError(null)}>
+          <Icon name="alert" size={14} /> {banners[banners.length - 1]!.title} {banners[banners.length - 1]!.detail ?? ''}
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(banners[banners.length - 1]!.key)}>
             <Icon name="x" size={12} />
           </button>
         </div>
-      )}
-      {!loaded ? (
-        <div className="app-loading" aria-busy="true" />
-      ) : hasMail ? (
-        <MailShell accounts={accounts} folders={folders} onOpenSettings={() => setSettings({ kind: 'overview' })} />
-      ) : (
-        <Welcome onAddAccount={() => setSettings({ kind: 'add' })} />
       )}
       {settings && <SettingsDialog accounts={accounts} intent={settings} onAdded={startSync} onClose={() => setSettings(null)} />}
     </>

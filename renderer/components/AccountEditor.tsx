@@ -160,7 +160,12 @@ export function AccountEditor({ account, onRemoved, onSaved }: AccountEditorProp
               setForm(next);
               void runTest(next);
             }}
-            onTrust={(fingerprint) => {
+            onSwitchSecurity={(port, security) => {
+            const next = { ...form, port: String(port), security };
+            setForm(next);
+            void runTest(next);
+          }}
+          onTrust={(fingerprint) => {
               setTrusted(fingerprint);
               void runTest(form, fingerprint);
             }}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { AttachmentInfo } from '../../shared/contract/messages';
 import { api } from '../api/client';
+import { desktop } from '../api/desktop';
 import { formatSize } from '../mail/format';
 import { Icon } from './Icon';
 
@@ -11,14 +12,19 @@ export interface AttachmentListProps {
 }
 
 /**
- * The message's attachments with their sizes. Saving asks the service for the bytes and hands them to
- * the browser as a download (Electron shows its save dialog); nothing is ever opened inside the app.
+ * The message's attachments with their sizes. In the app, saving goes through the shell's save dialog and
+ * opening through the system's viewer (which refuses programs); in a plain browser the bytes come from the
+ * service and are handed over as a download. Nothing is ever opened inside the app.
  */
 export function AttachmentList({ messageId, attachments, onError }: AttachmentListProps) {
   const [saving, setSaving] = useState<number | null>(null);
   const save = async (attachment: AttachmentInfo) => {
     setSaving(attachment.id);
     try {
+      if (desktop) {
+        await desktop.saveAttachment({ messageId, attachmentId: attachment.id });
+        return;
+      }
       const file = await api.getAttachment({ messageId, attachmentId: attachment.id });
       const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
       // application/octet-stream: the browser saves the file and never renders it.
@@ -61,6 +67,17 @@ export function AttachmentList({ messageId, attachments, onError }: AttachmentLi
               <span className="attachment-size">{formatSize(attachment.size)}</span>
               <Icon name="download" size={14} className="attachment-save" />
             </button>
+            {desktop && (
+              <button
+                type="button"
+                className="icon-button attachment-open"
+                aria-label={`Open ${attachment.filename || 'attachment'}`}
+                title="Open with the system’s viewer"
+                onClick={() => desktop?.openAttachment({ messageId, attachmentId: attachment.id }).catch(onError)}
+              >
+                <Icon name="external" size={14} />
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -1,6 +1,7 @@
-import type { ConnectionTestResult } from '../../shared/contract/accounts';
+import type { ConnectionTestResult, Security } from '../../shared/contract/accounts';
+import { securityLabels } from '../mail/account-form';
+import { fixOf, hintOf } from '../mail/certificate-fix';
 import { describeError } from '../mail/error-words';
-import { fixOf } from '../mail/certificate-fix';
 import { CertificateDetails } from './CertificateDetails';
 import { Icon } from './Icon';
 
@@ -10,11 +11,13 @@ export interface ConnectionResultProps {
   onUseHost(host: string): void;
   /** Pin this certificate's fingerprint for the account, and test again. */
   onTrust(fingerprint: string): void;
+  /** Use the port and security the server actually speaks, and test again. */
+  onSwitchSecurity(port: number, security: Security): void;
   busy: boolean;
 }
 
 /** The connection test's outcome in words, with the one-click fix the service suggested, if any. */
-export function ConnectionResult({ result, onUseHost, onTrust, busy }: ConnectionResultProps) {
+export function ConnectionResult({ result, onUseHost, onTrust, onSwitchSecurity, busy }: ConnectionResultProps) {
   if (result.ok) {
     return (
       <div className="connection-result ok" role="status" data-testid="connection-result">
@@ -27,25 +30,21 @@ export function ConnectionResult({ result, onUseHost, onTrust, busy }: Connectio
   }
   const words = describeError(result.error);
   const fix = fixOf(result.error);
+  const hint = hintOf(result.error);
   return (
     <div className="connection-result failed" role="alert" data-testid="connection-result">
       <Icon name="alert" size={16} />
       <div className="connection-result-body">
         <strong>{words.title}</strong>
         {words.detail && <p className="muted">{words.detail}</p>}
+        {hint && !fix && <p className="hint">{hint}</p>}
         {fix?.kind === 'use-certificate-hostname' && (
           <div className="fix">
             {fix.names.length > 0 ? (
               <>
                 <p>
-                  Hosting providers often use one certificate for all their customers. It covers{' '}
-                  {fix.names.map((n, i) => (
-                    <span key={n}>
-                      {i > 0 && ', '}
-                      <code>{n}</code>
-                    </span>
-                  ))}
-                  .
+                  Hosting providers often use one certificate for all their customers’ mail. Connecting by a name it covers checks it
+                  normally.
                 </p>
                 <div className="fix-actions">
                   {fix.names.slice(0, 3).map((name) => (
@@ -63,15 +62,23 @@ export function ConnectionResult({ result, onUseHost, onTrust, busy }: Connectio
         {fix?.kind === 'trust-certificate' && (
           <div className="fix">
             <p>
-              If you know this server (your own, or your host’s self-signed certificate), you can trust exactly this certificate for this
-              account. Homing will refuse any other.
+              {fix.changed
+                ? 'Trust the new certificate only if your provider announced it and its fingerprint matches theirs.'
+                : 'If you know this server (your own, or your host’s self-signed certificate), you can trust exactly this certificate for this account. Homing will refuse any other.'}
             </p>
             <CertificateDetails certificate={fix.certificate} />
             <div className="fix-actions">
               <button type="button" className="button" disabled={busy} onClick={() => onTrust(fix.certificate.fingerprint256)}>
-                <Icon name="shield" size={14} /> Trust this certificate
+                <Icon name="shield" size={14} /> {fix.changed ? 'Trust the new certificate' : 'Trust this certificate'}
               </button>
             </div>
+          </div>
+        )}
+        {fix?.kind === 'switch-security' && (
+          <div className="fix-actions">
+            <button type="button" className="button" disabled={busy} onClick={() => onSwitchSecurity(fix.port, fix.security)}>
+              Use {securityLabels[fix.security]} on port {fix.port}
+            </button>
           </div>
         )}
       </div>

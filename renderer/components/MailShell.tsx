@@ -6,7 +6,8 @@ import { allActions, messageActions, viewActions } from '../actions/all-actions'
 import { createDispatcher } from '../actions/dispatcher';
 import { api } from '../api/client';
 import { useDarkMode } from '../hooks/useColorScheme';
-import { useErrorBanners } from '../hooks/useErrorBanners';
+import type { Banner } from '../hooks/useErrorBanners';
+import { desktop } from '../api/desktop';
 import { useKeyboard } from '../hooks/useKeyboard';
 import { useOnline } from '../hooks/useOnline';
 import { usePaneSizes } from '../hooks/usePaneSizes';
@@ -15,7 +16,7 @@ import { useSyncStatus } from '../hooks/useSyncStatus';
 import { describeError } from '../mail/error-words';
 import { accountLabel, folderName, isInbox, sidebarAccounts } from '../mail/folder-tree';
 import { plural } from '../mail/format';
-import { emptySelection, moveFocus, reconcile, type Selection, selectAll } from '../mail/selection';
+import { emptySelection, moveFocus, reconcile, type Selection, selectAll, selectOnly } from '../mail/selection';
 import { ContextMenu } from './ContextMenu';
 import { ErrorBanners } from './ErrorBanners';
 import { FolderTree } from './FolderTree';
@@ -37,6 +38,10 @@ export interface MailShellProps {
   accounts: Account[];
   folders: Folder[];
   onOpenSettings(): void;
+  onAddAccount(): void;
+  report(error: unknown): void;
+  banners: Banner[];
+  onDismiss(key: string): void;
 }
 
 function defaultMailbox(accounts: Account[], folders: Folder[]): MailboxRef | null {
@@ -46,7 +51,7 @@ function defaultMailbox(accounts: Account[], folders: Folder[]): MailboxRef | nu
 }
 
 /** The three panes: mailboxes, the message list, the reader; toolbar above, status in the sidebar. */
-export function MailShell({ accounts, folders, onOpenSettings }: MailShellProps) {
+export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, report, banners, onDismiss }: MailShellProps) {
   const [chosen, setChosen] = useState<MailboxRef | null>(null);
   const [sort, setSort] = useState<MessageSort>('date-desc');
   const [searchQuery, setSearchQuery] = useState<string | null>(null);
@@ -55,7 +60,6 @@ export function MailShell({ accounts, folders, onOpenSettings }: MailShellProps)
   const [conversationFor, setConversationFor] = useState<number | null>(null);
   const [overlay, setOverlay] = useState<null | { kind: 'shortcuts' } | { kind: 'move' } | { kind: 'menu'; x: number; y: number }>(null);
   const [sizes, setSizes] = usePaneSizes();
-  const { banners, report, dismiss } = useErrorBanners();
   const statuses = useSyncStatus();
   const online = useOnline();
   const dark = useDarkMode();
@@ -100,6 +104,7 @@ export function MailShell({ accounts, folders, onOpenSettings }: MailShellProps)
     [folderById, accountById, accounts, searchQuery],
   );
 
+  const exportableFolderRef = useRef<Folder | null>(null);
   const currentFolders: Folder[] =
     searchQuery !== null || !mailbox
       ? []
@@ -126,6 +131,9 @@ export function MailShell({ accounts, folders, onOpenSettings }: MailShellProps)
       : mailbox && 'folderId' in mailbox && currentFolders[0]
         ? null
         : null;
+  useEffect(() => {
+    exportableFolderRef.current = currentFolders.length === 1 && mailbox !== null && 'folderId' in mailbox ? currentFolders[0]! : null;
+  });
   const account = mailbox && 'folderId' in mailbox && currentFolders[0] ? accountById.get(currentFolders[0].accountId) : undefined;
 
   // Opening a message marks it read (once: if the user marks it unread again, it stays unread).
@@ -185,6 +193,76 @@ export function MailShell({ accounts, folders, onOpenSettings }: MailShellProps)
   };
   useKeyboard(dispatcher, () => ctx);
 
+  // The application menu (Electron) asks for actions by name; they run through the same dispatcher.
+  const ctxRef = useRef(ctx);
+  useEffect(() => {
+    ctxRef.current = ctx;
+  });
+  useEffect(
+    () =>
+      api.on('menuActionRequested', ({ action }) => {
+        const c = ctxRef.current;
+        const run = (name: string) => {
+          const found = dispatcher.byName(name);
+          if (found) dispatcher.run(found, c);
+        };
+        switch (action) {
+          case 'addAccount':
+            onAddAccount();
+            break;
+          case 'openSettings':
+            onOpenSettings();
+            break;
+          case 'find':
+            run('focus-search');
+            break;
+          case 'checkMail':
+            api.syncAccounts({}).catch(report);
+            break;
+          case 'toggleRead':
+            run('toggle-read');
+            break;
+          case 'toggleFlag':
+            run('toggle-flag');
+            break;
+          case 'deleteMessage':
+            run('delete');
+            break;
+          case 'viewSource':
+            run('view-source');
+            break;
+          case 'exportMessage':
+            if (c.focused) desktop?.exportMessageWithDialog({ id: c.focused.id }).catch(report);
+            break;
+          case 'exportFolder': {
+            const folder = exportableFolderRef.current;
+            if (folder) desktop?.exportFolderWithDialog({ accountId: folder.accountId, folderPath: folder.path }).catch(report);
+            break;
+          }
+        }
+      }),
+    [onAddAccount, onOpenSettings, report],
+  );
+
+  // A clicked notification names a message: open its folder and select it once the list has it.
+  const [wanted, setWanted] = useState<number | null>(null);
+  useEffect(
+    () =>
+      api.on('openMessageRequested', ({ messageId }) => {
+        api.getMessageSummaries({ ids: [messageId] }).then(([summary]) => {
+          if (!summary) return;
+          setSearchQuery(null);
+          setChosen({ folderId: summary.folderId });
+          setWanted(summary.id);
+        }, report);
+      }),
+    [report],
+  );
+  if (wanted !== null && store.state === 'ready' && ids.includes(wanted)) {
+    setWanted(null);
+    setSelection(selectOnly(wanted));
+  }
+
   const openMailbox = (next: MailboxRef) => {
     setChosen(next);
     setSearchQuery(null);
@@ -226,7 +304,7 @@ export function MailShell({ accounts, folders, onOpenSettings }: MailShellProps)
           sort={searchQuery === null ? sort : null}
           onSort={setSort}
         />
-        <ErrorBanners banners={banners} onDismiss={dismiss} />
+        <ErrorBanners banners={banners} onDismiss={onDismiss} />
         {store.state === 'failed' && (
           <div className="banner error" role="alert">
             <Icon name="alert" size={16} />

@@ -228,6 +228,11 @@ export function NewAccountFlow({ onAdded, onCancel }: NewAccountFlowProps) {
             setForm(next);
             void connect(next);
           }}
+          onSwitchSecurity={(port, security) => {
+            const next = { ...form, port: String(port), security };
+            setForm(next);
+            void connect(next);
+          }}
           onTrust={(fingerprint) => {
             setTrusted(fingerprint);
             void connect(form, fingerprint);

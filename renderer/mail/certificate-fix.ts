@@ -1,10 +1,15 @@
-import type { CertificateInfo } from '../../shared/contract/accounts';
+import type { CertificateInfo, Security } from '../../shared/contract/accounts';
 import type { ErrorData } from '../../shared/errors';
 
-/** What the connection test suggests doing about a failure (ErrorData.detail.fix, set by the accounts service). */
+/**
+ * What the connection test suggests doing about a failure: ErrorData.detail.fix, set by the network layer
+ * (shared/contract/accounts.ts lists them). Three come with a one-click action here; the rest are advice,
+ * shown as `hint`.
+ */
 export type Fix =
   | { kind: 'use-certificate-hostname'; names: string[]; certificate: CertificateInfo | null }
-  | { kind: 'trust-certificate'; certificate: CertificateInfo }
+  | { kind: 'trust-certificate'; certificate: CertificateInfo; changed: boolean }
+  | { kind: 'switch-security'; port: number; security: Security }
   | null;
 
 function asCertificate(value: unknown): CertificateInfo | null {
@@ -22,16 +27,31 @@ function asCertificate(value: unknown): CertificateInfo | null {
   };
 }
 
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((n): n is string => typeof n === 'string') : []);
+
 /** Reads the fix from an error's detail defensively: the detail is data from the other side. */
 export function fixOf(error: ErrorData): Fix {
   const detail = error.detail ?? {};
   const certificate = asCertificate(detail.certificate);
   if (detail.fix === 'use-certificate-hostname') {
-    const raw = Array.isArray(detail.coveredNames) ? detail.coveredNames : (certificate?.altNames ?? []);
+    const suggested = strings(detail.suggestedHosts);
+    const raw = suggested.length > 0 ? suggested : strings(detail.coveredNames).length > 0 ? strings(detail.coveredNames) : (certificate?.altNames ?? []);
     // Wildcards (*.host.example) cannot be typed in as a server name; IP addresses and names can.
-    const names = raw.filter((n): n is string => typeof n === 'string' && !n.includes('*'));
+    const names = raw.filter((n) => !n.includes('*'));
     return { kind: 'use-certificate-hostname', names, certificate };
   }
-  if (detail.fix === 'trust-certificate' && certificate) return { kind: 'trust-certificate', certificate };
+  if (detail.fix === 'trust-certificate' && certificate) return { kind: 'trust-certificate', certificate, changed: error.code === 'TLS_CERT_CHANGED' };
+  if (detail.fix === 'switch-security' && typeof detail.suggested === 'object' && detail.suggested !== null) {
+    const s = detail.suggested as { port?: unknown; security?: unknown };
+    if (typeof s.port === 'number' && (s.security === 'tls' || s.security === 'starttls' || s.security === 'none')) {
+      return { kind: 'switch-security', port: s.port, security: s.security };
+    }
+  }
   return null;
+}
+
+/** The service's advice in words (`detail.hint`), if it gave any. */
+export function hintOf(error: ErrorData): string | null {
+  const hint = error.detail?.hint;
+  return typeof hint === 'string' && hint.trim() ? hint : null;
 }
