@@ -14,7 +14,7 @@ export function restoreWindowState(path: string, screen: Screen): WindowState {
 }
 
 /**
- * Saves the window's state when it settles after a move or resize, and once more as it closes.
+ * Saves the window's state when it settles after a move or resize, as it closes, and when tracking stops.
  * The normal bounds are saved even while maximized, so un-maximizing next time lands where it should.
  */
 export function trackWindowState(window: BrowserWindow, path: string): () => void {
@@ -32,8 +32,10 @@ export function trackWindowState(window: BrowserWindow, path: string): () => voi
   const events = ['resize', 'move', 'maximize', 'unmaximize', 'enter-full-screen', 'leave-full-screen'] as const;
   for (const name of events) window.on(name as 'resize', later);
   window.on('close', save);
+  // Stopping saves once more: quitting from the menu holds the quit (graceful-quit.ts) and stops the
+  // tracking before Electron closes the window, so its 'close' would come too late.
   return () => {
-    systemClock.clearTimeout(timer);
+    save();
     for (const name of events) window.off(name as 'resize', later);
     window.off('close', save);
   };
