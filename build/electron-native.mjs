@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,7 +21,9 @@ if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) process.exit(0)
 
 const work = join(root, '.cache', 'electron-native', 'better-sqlite3');
 rmSync(work, { recursive: true, force: true });
-cpSync(sqliteDir, work, { recursive: true, filter: (src) => !src.includes(`${sqliteDir}/build`) });
+// Without the Node build (build/): node-gyp makes the Electron one from a clean tree.
+const nodeBuild = join(sqliteDir, 'build');
+cpSync(sqliteDir, work, { recursive: true, filter: (src) => src !== nodeBuild && !src.startsWith(nodeBuild + sep) });
 
 // node-gyp as shipped with npm; npm_config_nodedir (set on some machines) would point it at Node's headers.
 const npmCli = process.env.npm_execpath;
