@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- store [--sizes 1000,10000,100000] [--dir DIR] [--no-notmuch]`
+ * `npm run bench -- store [--sizes 1000,10000,100000] [--dir DIR] [--no-notmuch | --reuse-notmuch]`
  *
  * For each size: writes a deterministic corpus as a Maildir (bench/lib/store-corpus.ts), imports it
  * into a fresh store in a child process (so its peak RSS is the import's alone), then measures the
@@ -146,20 +146,30 @@ for label, q in queries:
 print(json.dumps(out))
 `;
 
-function runNotmuch(maildir: string, count: number, queries: QueryPair[], work: string): SideResult | null {
+function runNotmuch(maildir: string, count: number, queries: QueryPair[], work: string, reuse: boolean): SideResult | null {
   if (!existsSync('/usr/bin/notmuch')) return null;
   const config = join(work, 'notmuch-config');
   writeFileSync(
     config,
     `[database]\npath=${maildir}\n[user]\nname=Reader\nprimary_email=reader@example.net\n[new]\ntags=unread;inbox;\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=true\n`,
   );
-  rmSync(join(maildir, '.notmuch'), { recursive: true, force: true });
   const env = { ...process.env, NOTMUCH_CONFIG: config };
-  const started = performance.now();
-  const indexed = spawnSync('/usr/bin/time', ['-f', '%M', '/usr/bin/notmuch', 'new', '--quiet'], { env, encoding: 'utf8' });
-  const ms = performance.now() - started;
-  if (indexed.status !== 0) throw new Error(`notmuch new failed: ${indexed.stderr}`);
-  const maxRssKb = Number(indexed.stderr.trim().split('\n').pop());
+  // notmuch's index of a corpus does not change between runs of this bench: --reuse-notmuch keeps it
+  // (and its indexing numbers) and only measures the searches again.
+  const saved = join(work, `notmuch-${count}.json`);
+  let indexing: { ms: number; maxRssKb: number };
+  if (reuse && existsSync(saved) && existsSync(join(maildir, '.notmuch'))) {
+    indexing = JSON.parse(readFileSync(saved, 'utf8')) as typeof indexing;
+  } else {
+    rmSync(join(maildir, '.notmuch'), { recursive: true, force: true });
+    const started = performance.now();
+    const indexed = spawnSync('/usr/bin/time', ['-f', '%M', '/usr/bin/notmuch', 'new', '--quiet'], { env, encoding: 'utf8' });
+    const ms = performance.now() - started;
+    if (indexed.status !== 0) throw new Error(`notmuch new failed: ${indexed.stderr}`);
+    indexing = { ms, maxRssKb: Number(indexed.stderr.trim().split('\n').pop()) };
+    writeFileSync(saved, JSON.stringify(indexing));
+  }
+  const { ms, maxRssKb } = indexing;
   const samples: number[] = [];
   const perQuery = new Map<string, number>();
   const python = spawnSync('/usr/bin/python3', ['-c', NOTMUCH_PY, maildir, String(RUNS)], {
@@ -233,7 +243,7 @@ async function main(): Promise<void> {
     process.stderr.write(`homing: importing ${size} messages…\n`);
     const homing = runHoming(maildir, join(work, `homing-${size}`), size, queries);
     process.stderr.write(useNotmuch ? `notmuch: indexing ${size} messages…\n` : '');
-    const notmuch = useNotmuch ? runNotmuch(maildir, size, queries, work) : null;
+    const notmuch = useNotmuch ? runNotmuch(maildir, size, queries, work, args.includes('--reuse-notmuch')) : null;
     const raw = stats.bytes;
     const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
     rows.push([

@@ -59,7 +59,8 @@ export async function* readMailFiles(path: string, spillDir: string): AsyncGener
     for (const file of files) yield fileItem(file, []);
     return;
   }
-  const entries: Array<{ file: string; flags: string[]; time: number; name: string }> = [];
+  // Only names and times are kept for the sort (100,000 messages are a few MB of them).
+  const entries: Array<{ sub: string; name: string; time: number }> = [];
   for (const sub of ['new', 'cur']) {
     const dir = join(path, sub);
     if (!isDir(dir)) continue;
@@ -68,12 +69,14 @@ export async function* readMailFiles(path: string, spillDir: string): AsyncGener
       const file = join(dir, name);
       const stat = statSync(file);
       if (!stat.isFile()) continue;
-      entries.push({ file, flags: maildirFlags(name, sub === 'new'), time: stat.mtimeMs, name });
+      entries.push({ sub, name, time: stat.mtimeMs });
     }
   }
   // Maildir names start with the delivery time; the file time is INTERNALDATE for Dovecot too.
   entries.sort((a, b) => a.time - b.time || a.name.localeCompare(b.name));
-  for (const entry of entries) yield { ...fileItem(entry.file, entry.flags), internalDate: new Date(entry.time) };
+  for (const entry of entries) {
+    yield { ...fileItem(join(path, entry.sub, entry.name), maildirFlags(entry.name, entry.sub === 'new')), internalDate: new Date(entry.time) };
+  }
 }
 
 function fileItem(file: string, flags: string[]): ImportItem {
