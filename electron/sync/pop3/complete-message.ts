@@ -6,7 +6,7 @@ import type { SyncEngineContext } from '../engine';
 import { withAccountLock } from './account-lock';
 import { removeSource } from './download-messages';
 import { openSession, type Pop3EngineOptions, tempDirFor } from './pop3-session';
-import { storeMessage } from './store-message';
+import { commitMessages, readyMessage } from './store-message';
 
 /**
  * Completes a message stored partially (over the account's size limit): finds its UIDL on the server,
@@ -38,7 +38,7 @@ export function completeMessage(ctx: SyncEngineContext, messageId: number, optio
       }
       const source = await client.retr({ msgno: entry.msgno, tempDir });
       try {
-        await storeMessage(ctx.writer, { accountId, folderId: row.folder_id }, uidl, source, 'full');
+        commitMessages(ctx.writer, { accountId, folderId: row.folder_id }, [await readyMessage(uidl, source, 'full')]);
       } finally {
         await removeSource(source);
       }

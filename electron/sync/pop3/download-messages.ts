@@ -3,6 +3,7 @@ import { HomingError } from '../../../shared/errors';
 import type { MessageSource } from '../../store/message-source';
 import { POP3_LIMITS } from './limits';
 import type { Pop3Client } from './pop3-client';
+import type { ReadyMessage } from './store-message';
 import type { DownloadItem } from './sync-plan';
 
 export interface DownloadOptions {
@@ -11,9 +12,11 @@ export interface DownloadOptions {
   items: readonly DownloadItem[];
   tempDir: string;
   signal: AbortSignal;
-  /** Parses and commits one message (with its UIDL); resolves true when it was new to the store. */
-  store(item: DownloadItem, source: MessageSource): Promise<boolean>;
-  /** Called after each message is stored. */
+  /** Parses one downloaded message, outside any transaction. */
+  ready(item: DownloadItem, source: MessageSource): Promise<ReadyMessage>;
+  /** Commits parsed messages (each with its UIDL) in one transaction; returns how many were new. */
+  commit(batch: ReadyMessage[]): number;
+  /** Called after each commit with the number of messages stored so far. */
   progress(done: number): void;
 }
 
@@ -22,27 +25,37 @@ export interface DownloadOutcome {
   done: number;
   /** Messages the server refused to hand out (-ERR to RETR): the pass reports them, the rest goes on. */
   refused: Array<{ item: DownloadItem; error: HomingError }>;
-  /** The signal stopped the pass before every message was fetched. */
-  stopped: boolean;
 }
 
 /** What a TOP for a partial message may cost in memory, for the pipeline's byte budget. */
 const PREVIEW_COST = 64 * 1024;
 
+interface Pending {
+  item: DownloadItem;
+  cost: number;
+  result: Promise<MessageSource>;
+  settled: boolean;
+}
+
 /**
- * Fetches and stores messages one after the other, keeping the connection busy: while one message is
- * parsed and committed, the next RETRs are already on the wire (pipelined when the server offers
- * PIPELINING; otherwise the client sends the next as soon as the previous answer is complete). What is
- * requested and not yet stored is bounded by POP3_LIMITS.pipelineDepth and pipelineBytes, so memory
- * stays flat however far parsing falls behind. Each message is stored only once its terminating line
- * arrived; a cut connection rejects everything still in flight and stores nothing half.
+ * Fetches, parses and stores messages, keeping the connection busy: while messages are parsed and
+ * committed, the next RETRs are already on the wire (pipelined when the server offers PIPELINING;
+ * otherwise the client sends the next as soon as the previous answer is complete). Parsed messages are
+ * committed several per transaction — when the batch is full, old, or the network has nothing ready
+ * (so nothing waits in memory while the line is idle); each still goes in with its own UIDL. Everything
+ * requested and not yet committed is bounded by POP3_LIMITS.pipelineDepth and pipelineBytes. A message
+ * is stored only once its terminating line arrived; a cut connection commits what was complete and
+ * stores nothing half.
  */
 export async function downloadMessages(options: DownloadOptions): Promise<DownloadOutcome> {
   const { client, tempDir, signal } = options;
   const queue = [...options.items];
-  const inFlight: Array<{ item: DownloadItem; cost: number; result: Promise<MessageSource> }> = [];
+  const inFlight: Pending[] = [];
+  const batch: Array<{ ready: ReadyMessage; cost: number }> = [];
+  let batchBytes = 0;
+  let batchStarted = 0;
   let budget = 0;
-  const outcome: DownloadOutcome = { added: 0, done: 0, refused: [], stopped: false };
+  const outcome: DownloadOutcome = { added: 0, done: 0, refused: [] };
 
   const issue = () => {
     while (queue.length > 0 && !signal.aborted) {
@@ -55,47 +68,82 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
         item.mode === 'partial'
           ? client.top({ msgno: item.msgno, lines: POP3_LIMITS.previewLines, tempDir })
           : client.retr({ msgno: item.msgno, tempDir });
-      result.catch(() => undefined); // awaited in order below
-      inFlight.push({ item, cost, result });
+      const pending: Pending = { item, cost, result, settled: false };
+      result.then(
+        () => (pending.settled = true),
+        () => (pending.settled = true),
+      );
+      inFlight.push(pending);
       budget += cost;
     }
+  };
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const entries = batch.splice(0);
+    batchBytes = 0;
+    try {
+      outcome.added += options.commit(entries.map((e) => e.ready));
+    } finally {
+      await Promise.all(entries.map((e) => removeSource(e.ready.source)));
+      for (const e of entries) budget -= e.cost;
+    }
+    outcome.done += entries.length;
+    options.progress(outcome.done);
+    issue();
   };
 
   try {
     issue();
     while (inFlight.length > 0) {
       const head = inFlight.shift()!;
+      // The network is behind: commit what is parsed now instead of holding it while we wait.
+      if (!head.settled) await flush();
       let source: MessageSource;
       try {
         source = await head.result;
       } catch (error) {
         budget -= head.cost;
         // Only a refusal of this one message lets the pass go on; a lost connection, a timeout, a
-        // runaway reply end it.
-        if (!(error instanceof HomingError) || error.code !== 'SERVER_ERROR' || client.state === 'CLOSED') throw error;
+        // runaway reply end it (after what is complete has been committed).
+        if (!(error instanceof HomingError) || error.code !== 'SERVER_ERROR' || client.state === 'CLOSED') {
+          await flush();
+          throw error;
+        }
         // RFC 1939 makes TOP optional: a server without it gets asked for the whole message.
         if (head.item.mode === 'partial') queue.unshift({ ...head.item, mode: 'full' });
         else outcome.refused.push({ item: head.item, error });
         issue();
         continue;
       }
-      // The next requests go out while this one is parsed and committed; its bytes still count.
+      // The next requests go out while this one is parsed; its bytes count until it is committed.
       issue();
+      let ready: ReadyMessage;
       try {
-        if (await options.store(head.item, source)) outcome.added += 1;
-      } finally {
+        ready = await options.ready(head.item, source);
+      } catch (error) {
+        budget -= head.cost;
         await removeSource(source);
+        throw error;
       }
-      budget -= head.cost;
-      outcome.done += 1;
-      options.progress(outcome.done);
-      issue();
+      if (batch.length === 0) batchStarted = Date.now();
+      batch.push({ ready, cost: head.cost });
+      batchBytes += source.kind === 'buffer' ? source.bytes.length : source.size;
+      if (
+        source.kind === 'file' ||
+        batch.length >= POP3_LIMITS.commitBatchMessages ||
+        batchBytes >= POP3_LIMITS.commitBatchBytes ||
+        Date.now() - batchStarted >= POP3_LIMITS.commitBatchMs
+      ) {
+        await flush();
+      }
     }
+    await flush();
   } finally {
     // Anything requested and not stored (the pass failed): let it settle and remove its temp file.
     for (const { result } of inFlight.splice(0)) void result.then(removeSource, () => undefined);
+    for (const { ready } of batch.splice(0)) void removeSource(ready.source);
   }
-  outcome.stopped = signal.aborted && queue.length > 0;
   return outcome;
 }
 

@@ -10,7 +10,7 @@ import { ensureInbox, POP3_INBOX_PATH } from './inbox-folder';
 import { POP3_LIMITS } from './limits';
 import type { Pop3Client } from './pop3-client';
 import { openSession, type Pop3EngineOptions, tempDirFor } from './pop3-session';
-import { storeMessage } from './store-message';
+import { commitMessages, readyMessage } from './store-message';
 import { planDeletions, planDownloads, type ServerMessage, serverMessages } from './sync-plan';
 import { syncWithoutUidl } from './without-uidl';
 
@@ -56,7 +56,8 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
         items,
         tempDir,
         signal: ctx.signal,
-        store: async (item, source) => (await storeMessage(ctx.writer, target, item.uidl, source, item.mode)).inserted,
+        ready: (item, source) => readyMessage(item.uidl, source, item.mode),
+        commit: (batch) => commitMessages(ctx.writer, target, batch).filter((r) => r.inserted).length,
         progress: (done) => ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done, total }),
       });
       if (ctx.signal.aborted) throw new HomingError('CANCELLED', 'The POP3 download was stopped; what was stored stays, nothing was deleted on the server.');

@@ -37,10 +37,21 @@ export const POP3_LIMITS = {
    */
   pipelineDepth: 16,
   /**
-   * PIPELINING: sum of the LIST sizes of messages requested and not yet committed. Bounds memory when
-   * parsing falls behind the network (one bigger message is always allowed alone).
+   * Sum of the LIST sizes of messages requested and not yet committed (in flight, or parsed and waiting
+   * in a commit batch). Bounds memory when parsing falls behind the network; one bigger message is
+   * always allowed alone (and goes through a temp file past spillToFileBytes).
    */
-  pipelineBytes: 8 * MiB,
+  pipelineBytes: 16 * MiB,
+  /**
+   * Parsed messages committed per transaction, at most. One transaction per message spends most of its
+   * time in the commit itself (the full-text index writes a segment per commit); a batch of this many
+   * costs about as much as one. Each message still goes in together with its UIDL.
+   */
+  commitBatchMessages: 100,
+  /** …and at most this many bytes of message sources per transaction. */
+  commitBatchBytes: 8 * MiB,
+  /** …and no message waits longer than this to be committed (the list on screen fills as mail arrives). */
+  commitBatchMs: 500,
   /**
    * DELE commands pipelined per batch before waiting for their answers; keeps the unanswered data small
    * even for servers with small receive buffers (RFC 2449 §6 asks clients to bound what they send ahead).

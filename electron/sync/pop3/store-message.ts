@@ -1,4 +1,4 @@
-import { parseMessage } from '../../mime/parse-message';
+import { parseMessage, type ParsedMessage } from '../../mime/parse-message';
 import { commitMessage, type IngestResult } from '../../store/ingest';
 import type { MessageSource } from '../../store/message-source';
 import { recordDownload } from '../../store/pop3-state';
@@ -10,31 +10,42 @@ export interface StoreTarget {
   folderId: number;
 }
 
+export interface ReadyMessage {
+  uidl: string;
+  source: MessageSource;
+  /** From parseMessage, computed before the transaction. */
+  parsed: ParsedMessage;
+  bodyStatus: 'full' | 'partial';
+}
+
+/** Parses a downloaded message, outside any transaction. */
+export async function readyMessage(uidl: string, source: MessageSource, bodyStatus: 'full' | 'partial'): Promise<ReadyMessage> {
+  return { uidl, source, parsed: await parseMessage(source), bodyStatus };
+}
+
 /**
- * Parses a downloaded message (outside any transaction), then commits it and its UIDL row in ONE
- * transaction: after a crash at any instant, either both exist or neither does. Storing a UIDL the store
- * already has adds nothing (commitMessage is idempotent by (account, UIDL)), except that a full message
- * replaces a partial one.
+ * Commits messages in ONE transaction, each together with its UIDL row: after a crash at any instant,
+ * a message and its UIDL are both stored or neither is. Storing a UIDL the store already has adds
+ * nothing (commitMessage is idempotent by (account, UIDL)), except that a full message replaces a
+ * partial one. Several messages per transaction (see download-messages.ts) cost far less than one each:
+ * the full-text index writes its segment once per commit.
  */
-export async function storeMessage(
-  writer: WriterContext,
-  target: StoreTarget,
-  uidl: string,
-  source: MessageSource,
-  bodyStatus: 'full' | 'partial',
-): Promise<IngestResult> {
-  const parsed = await parseMessage(source);
+export function commitMessages(writer: WriterContext, target: StoreTarget, batch: readonly ReadyMessage[]): IngestResult[] {
+  if (batch.length === 0) return [];
   const { db } = writer;
-  return writeTransaction(db, (changes) => {
-    const result = commitMessage(db, changes, {
-      accountId: target.accountId,
-      folderId: target.folderId,
-      key: { kind: 'pop3', uidl },
-      source,
-      parsed,
-      bodyStatus,
-    });
-    recordDownload(db, target.accountId, uidl, result.messageId, Date.now());
-    return result;
-  });
+  const now = Date.now();
+  return writeTransaction(db, (changes) =>
+    batch.map((message) => {
+      const result = commitMessage(db, changes, {
+        accountId: target.accountId,
+        folderId: target.folderId,
+        key: { kind: 'pop3', uidl: message.uidl },
+        source: message.source,
+        parsed: message.parsed,
+        bodyStatus: message.bodyStatus,
+      });
+      recordDownload(db, target.accountId, message.uidl, result.messageId, now);
+      return result;
+    }),
+  );
 }

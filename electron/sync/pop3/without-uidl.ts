@@ -9,7 +9,7 @@ import { POP3_INBOX_PATH } from './inbox-folder';
 import { POP3_LIMITS } from './limits';
 import type { Pop3Client } from './pop3-client';
 import type { ListEntry } from './commands/list';
-import { storeMessage } from './store-message';
+import { commitMessages, type ReadyMessage, readyMessage } from './store-message';
 import type { DownloadItem } from './sync-plan';
 
 /**
@@ -33,6 +33,7 @@ export async function syncWithoutUidl(
   const policy = ctx.account.settings.pop3Delete;
   const items: DownloadItem[] = options.sizes.map((s) => ({ msgno: s.msgno, uidl: '', size: s.size, mode: 'full' as const })).sort((a, b) => b.msgno - a.msgno);
   const stored: Array<{ msgno: number; key: string }> = [];
+  const msgnoOf = new Map<ReadyMessage, number>();
   const total = items.length;
   ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done: 0, total });
   const outcome = await downloadMessages({
@@ -40,11 +41,15 @@ export async function syncWithoutUidl(
     items,
     tempDir: options.tempDir,
     signal: ctx.signal,
-    store: async (item, source) => {
-      const key = contentKey(source);
-      const result = await storeMessage(ctx.writer, { accountId, folderId: options.folderId }, key, source, 'full');
-      stored.push({ msgno: item.msgno, key });
-      return result.inserted;
+    ready: async (item, source) => {
+      const ready = await readyMessage(contentKey(source), source, 'full');
+      msgnoOf.set(ready, item.msgno);
+      return ready;
+    },
+    commit: (batch) => {
+      const results = commitMessages(ctx.writer, { accountId, folderId: options.folderId }, batch);
+      for (const ready of batch) stored.push({ msgno: msgnoOf.get(ready)!, key: ready.uidl });
+      return results.filter((r) => r.inserted).length;
     },
     progress: (done) => ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done, total }),
   });

@@ -1,0 +1,185 @@
+/**
+ * `npm run bench -- pop3 [--count 10000] [--runs 2] [--keep]`
+ *
+ * Delivers `count` messages (bench/lib/imap-corpus.ts, the same ~45 KB mix as the IMAP benchmark) into a
+ * private Dovecot's INBOX as Maildir files, then downloads the maildrop over POP3S (TLS, certificate
+ * pinned) with `homing sync` — the real CLI, worker thread, parser and store, in a child process whose
+ * wall time and peak RSS come from /usr/bin/time — and, where it is installed, with fetchmail on the
+ * same maildrop (TESTING.md: `sslcommonname localhost`, a 0600 rcfile, its own FETCHMAILHOME; `keep`
+ * so the maildrop stays, each message handed to an MDA that throws it away). Both leave the mail on the
+ * server; each run starts from nothing (a new data directory; fetchmail keeps no UIDL state here).
+ * One warm-up first (Dovecot's index, the page cache). Then a maildrop of one 50 MB message, to show
+ * memory stays bounded. Prints one table; asserts nothing.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startDovecot } from '../test/servers/dovecot';
+import { writeImapCorpus } from './lib/imap-corpus';
+
+const root = process.cwd();
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+};
+const count = Number(arg('count', '10000'));
+const runs = Number(arg('runs', '2'));
+
+interface Run {
+  wallS: number;
+  peakRssMb: number;
+}
+
+/** Runs a command under /usr/bin/time: wall seconds and peak RSS of the process (worker thread included). */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', '%e %M', command, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => (stderr += text));
+    child.on('exit', (code) => {
+      const [, kb] = (stderr.trim().split('\n').pop() ?? '').split(' ');
+      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`));
+      resolve({ wallS: (performance.now() - started) / 1000, peakRssMb: Number(kb) / 1024 });
+    });
+    child.on('error', reject);
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'homing-bench-pop3-'));
+  const server = await startDovecot({ users: [{ name: 'alice', password: 'alice-secret' }, { name: 'big', password: 'big-secret' }] });
+  try {
+    process.stderr.write(`writing ${count} messages… `);
+    const bytes = writeImapCorpus(server.maildir('alice'), count);
+    const big = bigMessage();
+    mkdirSync(join(server.maildir('big'), 'cur'), { recursive: true });
+    writeFileSync(join(server.maildir('big'), 'cur', `1700000000.big.bench:2,`), big);
+    if (process.getuid?.() === 0) execFileSync('chown', ['-R', '65534:65534', join(server.dir, 'mail')]);
+    process.stderr.write(`${fmt(bytes / 1e6, 0)} MB\n`);
+
+    const cliDir = join(root, '.cache', 'bench-pop3-cli');
+    execFileSync(process.execPath, [join(root, 'build', 'build-main.mjs'), '--outdir', cliDir], { cwd: root });
+    const homing = join(cliDir, 'homing.cjs');
+
+    const addAccount = (dataDir: string, user: string) =>
+      execFileSync(
+        process.execPath,
+        [homing, '--data-dir', dataDir, 'account', 'add', '--email', `${user}@example.org`, '--protocol', 'pop3', '--host', '127.0.0.1',
+          '--port', String(server.ports.pop3s), '--security', 'tls', '--username', user, '--password-env', 'BENCH_POP3_PASSWORD',
+          '--trust-fingerprint', server.certificate.fingerprint256, '--pop3-delete', 'never'],
+        { env: { ...process.env, BENCH_POP3_PASSWORD: `${user}-secret` } },
+      );
+    const storedFull = (dataDir: string) => {
+      const db = new Database(join(dataDir, 'homing.sqlite'), { readonly: true });
+      try {
+        return (db.prepare(`SELECT count(*) AS n FROM messages WHERE body_status = 'full'`).get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+
+    /** A first download into an empty data directory; with `again`, also the run that finds nothing new. */
+    const homingRun = async (user = 'alice', expected = count): Promise<{ first: Run; again: Run }> => {
+      const dataDir = mkdtempSync(join(work, 'homing-'));
+      addAccount(dataDir, user);
+      const first = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync'], process.env);
+      const stored = storedFull(dataDir);
+      if (stored !== expected) throw new Error(`homing stored ${stored} full messages, expected ${expected}`);
+      const again = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync'], process.env);
+      rmSync(dataDir, { recursive: true, force: true });
+      return { first, again };
+    };
+
+    const fetchmailAvailable = existsSync('/usr/bin/fetchmail');
+    const fetchmailRun = async (user = 'alice'): Promise<Run> => {
+      const home = mkdtempSync(join(work, 'fetchmail-'));
+      chmodSync(home, 0o700);
+      const rc = join(home, 'fetchmailrc');
+      writeFileSync(
+        rc,
+        [
+          'set no bouncemail',
+          `poll 127.0.0.1 with proto POP3 port ${server.ports.pop3s} timeout 120:`,
+          `  user '${user}' there with password '${user}-secret' is 'root' here`,
+          `  options ssl sslcertck sslcertfile '${server.certificate.certPath}' sslcommonname localhost keep fetchall no rewrite`,
+          '  mda "cat >/dev/null"',
+          '',
+        ].join('\n'),
+        { mode: 0o600 },
+      );
+      const run = await timed('/usr/bin/fetchmail', ['-f', rc, '--nosyslog', '--silent'], { ...process.env, FETCHMAILHOME: home }, home);
+      rmSync(home, { recursive: true, force: true });
+      return run;
+    };
+
+    process.stderr.write('warm-up… ');
+    if (fetchmailAvailable) await fetchmailRun();
+    else await homingRun();
+    process.stderr.write('done\n');
+
+    const results: { homing: Run[]; again: Run[]; fetchmail: Run[] } = { homing: [], again: [], fetchmail: [] };
+    for (let i = 0; i < runs; i++) {
+      process.stderr.write(`run ${i + 1}/${runs}: homing… `);
+      const { first, again } = await homingRun();
+      results.homing.push(first);
+      results.again.push(again);
+      if (fetchmailAvailable) {
+        process.stderr.write('fetchmail… ');
+        results.fetchmail.push(await fetchmailRun());
+      }
+      process.stderr.write('\n');
+    }
+    process.stderr.write('one 50 MB message… ');
+    const bigHoming = await homingRun('big', 1);
+    const bigFetchmail = fetchmailAvailable ? await fetchmailRun('big') : null;
+    process.stderr.write('done\n');
+
+    const homingWall = median(results.homing.map((r) => r.wallS));
+    const row = (name: string, list: Run[], ratio: boolean) => {
+      const wall = median(list.map((r) => r.wallS));
+      const fetchmailWall = results.fetchmail.length > 0 ? median(results.fetchmail.map((r) => r.wallS)) : NaN;
+      return `| ${name} | ${fmt(wall)} | ${fmt(median(list.map((r) => r.peakRssMb)), 0)} | ${ratio && results.fetchmail.length > 0 ? `${fmt(wall / fetchmailWall, 2)}×` : '—'} |`;
+    };
+    const lines = [
+      `POP3 download: ${count} messages, ${fmt(bytes / 1e6, 0)} MB, POP3S from a local Dovecot, mail left on the server (median of ${runs})`,
+      '',
+      '| run | wall time (s) | peak RSS (MB) | ratio to fetchmail |',
+      '| --- | ---: | ---: | ---: |',
+      row('homing sync (CLI, parse + store + index)', results.homing, true),
+      ...(results.fetchmail.length > 0 ? [row('fetchmail (keep, MDA to /dev/null)', results.fetchmail, true)] : []),
+      row('homing sync again (nothing new: start-up, login, UIDL)', results.again, false),
+      `| homing sync, one ${fmt(big.length / 1e6, 0)} MB message | ${fmt(bigHoming.first.wallS)} | ${fmt(bigHoming.first.peakRssMb, 0)} | — |`,
+      ...(bigFetchmail ? [`| fetchmail, one ${fmt(big.length / 1e6, 0)} MB message | ${fmt(bigFetchmail.wallS)} | ${fmt(bigFetchmail.peakRssMb, 0)} | — |`] : []),
+    ];
+    if (!fetchmailAvailable) lines.push('', 'fetchmail is not installed (apt-get install fetchmail): no comparison.');
+    else lines.push('', `homing / fetchmail = ${fmt(homingWall / median(results.fetchmail.map((r) => r.wallS)), 2)} (goal ≤ 1.00)`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await server.destroy();
+    if (!process.argv.includes('--keep')) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** A 50 MB message: a short text part and a base64 attachment of random (incompressible) bytes. */
+function bigMessage(): Buffer {
+  const attachment = randomBytes(37 * 1024 * 1024).toString('base64').replace(/.{76}/g, '$&\r\n');
+  return Buffer.from(
+    'From: Big <big@example.org>\r\nTo: big@example.org\r\nSubject: fifty megabytes\r\nMessage-ID: <big@bench>\r\nMIME-Version: 1.0\r\n' +
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n--b\r\n' +
+      'Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=big.bin\r\n\r\n' +
+      `${attachment}\r\n--b--\r\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
