@@ -9,6 +9,30 @@ import { StatusBoard } from './status-board';
 import type { WriterContext } from './writer-context';
 
 /**
+ * Errors that trying again soon cannot fix: the user has to change something (password, certificate,
+ * security setting, the POP3 policy of a server without UIDL). Retrying them with the fast backoff would
+ * only pile up failed logins (hosting servers lock accounts out after a few) or download a UIDL-less
+ * maildrop again every few minutes; they wait for the next regular check instead.
+ */
+const NEEDS_THE_USER = new Set([
+  'AUTH_FAILED',
+  'AUTH_PLAINTEXT_REFUSED',
+  'CREDENTIALS_MISSING',
+  'TLS_CERT_HOSTNAME',
+  'TLS_CERT_UNTRUSTED',
+  'TLS_CERT_EXPIRED',
+  'TLS_CERT_CHANGED',
+  'TLS_WRONG_PORT',
+  'POP3_NO_UIDL',
+]);
+
+/** How long the watch loop waits after a failed pass: the check interval for errors only the user can fix, else backoff. */
+export function delayAfterFailure(code: string | undefined, failures: number, checkIntervalMs: number): number {
+  if (code && NEEDS_THE_USER.has(code)) return jittered(checkIntervalMs);
+  return Math.min(backoffDelay(failures), jittered(checkIntervalMs));
+}
+
+/**
  * Runs sync passes and watch loops for the worker: one pass per account at a time (a second request
  * joins the running one), progress through the status board, reconnects with backoff.
  */
@@ -112,7 +136,8 @@ export class SyncRuntime {
       const outcome = await this.syncOne(account, signal);
       if (signal.aborted) return;
       if (!outcome.ok) {
-        if (!(await sleep(backoffDelay(failures++), signal))) return;
+        const interval = (findAccount(this.ctx.db, account.id) ?? account).settings.checkIntervalMinutes * 60_000;
+        if (!(await sleep(delayAfterFailure(outcome.error?.code, failures++, interval), signal))) return;
         continue;
       }
       failures = 0;
