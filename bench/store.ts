@@ -9,15 +9,19 @@
  * which adds a process start to every query). Prints one table; asserts nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { findFolderByPath } from '../electron/store/folders';
+import { parseMessage } from '../electron/mime/parse-message';
+import { findFolderByPath, localFolderInput, upsertFolder } from '../electron/store/folders';
+import { commitMessage } from '../electron/store/ingest';
+import { attachmentBytes, messageDetail } from '../electron/store/message-detail';
+import { writeTransaction } from '../electron/store/write-transaction';
 import { importMail } from '../electron/store/import-mail';
 import { listMessagePage } from '../electron/store/message-list';
 import { closeDb, openReadDb, openWriteDb } from '../electron/store/open';
 import { searchMessages } from '../electron/store/search';
-import { writeCorpus, type CorpusWords } from './lib/store-corpus';
+import { mulberry32, writeCorpus, type CorpusWords } from './lib/store-corpus';
 
 interface QueryPair {
   label: string;
@@ -57,6 +61,47 @@ function dirSize(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.size;
   return readdirSync(path).reduce((sum, name) => sum + dirSize(join(path, name)), 0);
+}
+
+/** Child mode: store one large message from a file source, read it back, report times and peak RSS. */
+async function childLarge(path: string, dataDir: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const db = openWriteDb(join(dataDir, 'homing.sqlite'));
+  const folder = writeTransaction(db, (changes) => upsertFolder(db, changes, 'local', localFolderInput('Large')));
+  const baseline = process.memoryUsage().rss;
+  const source = { kind: 'file' as const, path, size: statSync(path).size };
+  let t = performance.now();
+  const parsed = await parseMessage(source);
+  const stored = writeTransaction(db, (changes) => commitMessage(db, changes, { accountId: 'local', folderId: folder.id, key: { kind: 'local' }, source, parsed }));
+  const ingestMs = performance.now() - t;
+  t = performance.now();
+  const detail = await messageDetail(db, stored.messageId);
+  const openMs = performance.now() - t;
+  t = performance.now();
+  const attachment = await attachmentBytes(db, stored.messageId, detail.attachmentList[0]!.id);
+  const attachmentMs = performance.now() - t;
+  closeDb(db);
+  process.stdout.write(
+    JSON.stringify({ size: source.size, ingestMs, openMs, attachmentMs, attachmentBytes: attachment.bytes.length, baselineMb: baseline / 1048576, maxRssMb: process.resourceUsage().maxRSS / 1024 }),
+  );
+}
+
+function writeLargeMessage(path: string, bytes: number): void {
+  const out = openSync(path, 'w');
+  writeSync(out, 'From: big@example.org\r\nTo: reader@example.net\r\nSubject: A 50 MB attachment\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n');
+  writeSync(out, 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe video is attached.\r\n');
+  writeSync(out, '--b\r\nContent-Type: video/mp4\r\nContent-Disposition: attachment; filename="holiday.mp4"\r\nContent-Transfer-Encoding: base64\r\n\r\n');
+  const rand = mulberry32(50);
+  const raw = Buffer.alloc(57 * 1000);
+  for (let written = 0; written < (bytes * 3) / 4; written += raw.length) {
+    for (let k = 0; k < raw.length; k++) raw[k] = Math.floor(rand() * 256);
+    const b64 = raw.toString('base64');
+    const lines: string[] = [];
+    for (let k = 0; k < b64.length; k += 76) lines.push(b64.slice(k, k + 76));
+    writeSync(out, `${lines.join('\r\n')}\r\n`);
+  }
+  writeSync(out, '--b--\r\n');
+  closeSync(out);
 }
 
 /** Child mode: import the Maildir into a fresh store and report wall time and peak RSS. */
@@ -217,6 +262,7 @@ function fmt(n: number | null, digits = 1): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child-import') return childImport(args[1]!, args[2]!);
+  if (args[0] === '--child-large') return childLarge(args[1]!, args[2]!);
   const option = (name: string) => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
@@ -279,6 +325,19 @@ async function main(): Promise<void> {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
   console.log(details.join('\n'));
+  if (!args.includes('--no-large')) {
+    const path = join(work, 'large-50mb.eml');
+    if (!existsSync(path)) writeLargeMessage(path, 50 * 1024 * 1024);
+    const dataDir = join(work, 'homing-large');
+    rmSync(dataDir, { recursive: true, force: true });
+    const child = spawnSync(process.execPath, [process.argv[1]!, '--child-large', path, dataDir], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`large child failed: ${child.stderr}`);
+    const r = JSON.parse(child.stdout) as { size: number; ingestMs: number; openMs: number; attachmentMs: number; baselineMb: number; maxRssMb: number };
+    console.log(
+      `\none ${(r.size / 1048576).toFixed(0)} MB message from a file source: parse + store ${fmt(r.ingestMs, 0)} ms, open (getMessage) ${fmt(r.openMs, 0)} ms, ` +
+        `attachment bytes ${fmt(r.attachmentMs, 0)} ms; peak RSS ${fmt(r.maxRssMb, 0)} MB (process baseline ${fmt(r.baselineMb, 0)} MB).`,
+    );
+  }
   if (useNotmuch) console.log(`\nnotmuch searches measured ${notmuchMode || 'not at all (not installed)'}; ratios are homing ÷ notmuch (ingest: higher is better; search: lower is better).`);
   console.log(`search: ${querySet({ common: '', mid: '', rare: '', bigram: ['', ''], person: '' }).length} queries × ${RUNS} runs after one warm-up, limit 200 with highlights and total count; first page: 100 rows on a fresh read connection, median of ${RUNS}.`);
 }

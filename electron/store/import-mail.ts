@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ImportResult } from '../../shared/contract/messages';
 import { HomingError } from '../../shared/errors';
 import { detectFormat, readMailFiles, type ImportItem } from '../mime/mail-files';
@@ -37,7 +36,7 @@ export async function importMail(db: WriteDb, request: ImportRequest): Promise<I
   const folder =
     findFolderByPath(db, account.id, request.folderPath) ??
     writeTransaction(db, (changes) => upsertFolder(db, changes, account.id, localFolderInput(request.folderPath)));
-  const spillDir = mkdtempSync(join(tmpdir(), 'homing-import-'));
+  const spillDir = spillDirFor(db);
   const result: ImportResult = { imported: 0, duplicates: 0, unparsable: 0 };
   let batch: Array<{ item: ImportItem; parsed: ParsedMessage }> = [];
   let batchBytes = 0;
@@ -80,4 +79,20 @@ export async function importMail(db: WriteDb, request: ImportRequest): Promise<I
     rmSync(spillDir, { recursive: true, force: true });
   }
   return result;
+}
+
+/**
+ * Large mbox messages are spilled to files while read: into the data directory (same disk as the
+ * store, not a small /tmp), one folder per process. Folders left by a killed import are removed here:
+ * only one process writes a data directory, so any other import-* folder is stale.
+ */
+function spillDirFor(db: WriteDb): string {
+  const root = join(dirname(db.path), 'tmp');
+  mkdirSync(root, { recursive: true });
+  for (const name of readdirSync(root)) {
+    if (name.startsWith('import-') && name !== `import-${process.pid}`) rmSync(join(root, name), { recursive: true, force: true });
+  }
+  const dir = join(root, `import-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -83,6 +83,8 @@ describe('a crash during import', () => {
     expect(finished.stderr).toBe('');
     expect(JSON.parse(finished.stdout)).toEqual({ imported: TOTAL - afterSecond, duplicates: afterSecond, unparsable: 0 });
     expect(assertConsistent(dbPath)).toBe(TOTAL);
+    // The killed imports' spill folders are cleaned up by the next one.
+    expect(readdirSync(join(dataDir, 'tmp'))).toEqual([]);
 
     const out = join(dir, 'out.mbox');
     expect((await runCli(['--data-dir', dataDir, 'export', '--account', 'local', '--folder', 'Crash', '--mbox', out])).status).toBe(0);
