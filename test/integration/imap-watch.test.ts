@@ -52,7 +52,7 @@ describe('IMAP push: IDLE on INBOX while watching', () => {
         async () => {
           const l = await other.getMailboxLock('INBOX', { readOnly: true });
           try {
-            return (await other.fetchOne('4', { flags: true }, { uid: true }))?.flags?.has('\\Seen') ?? false;
+            return ((await other.fetchOne('4', { flags: true }, { uid: true })) || null)?.flags?.has('\\Seen') ?? false;
           } finally {
             l.release();
           }

@@ -15,6 +15,7 @@ import {
 } from '../../store/imap-state';
 import { commitMessage } from '../../store/ingest';
 import { writeTransaction } from '../../store/write-transaction';
+import { parsedFromEnvelope } from './envelope-message';
 import type { ImapPass } from './imap-pass';
 import { imapLimits } from './limits';
 import { diffUids, serverUids } from './ops/expunges';
@@ -145,7 +146,7 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
     pass.checkpoint();
     const rows = (await fetchHeaders(pass.connection, batch)).sort((a, b) => b.uid - a.uid);
     const prepared: Prepared[] = [];
-    for (const row of rows) prepared.push({ row, parsed: await parseMessage({ kind: 'buffer', bytes: row.header }) });
+    for (const row of rows) prepared.push({ row, parsed: parsedFromEnvelope(row.envelope, row.header) });
 
     // Messages without a Message-ID can only be matched to an orphan by their content: fetch those now.
     const byHash = orphansLeft > 0 ? prepared.filter((p) => !p.parsed.messageId && orphanCandidates(db, folder.id, uidvalidity, null, p.row.size).length > 0) : [];

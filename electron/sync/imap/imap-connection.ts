@@ -56,6 +56,11 @@ export interface ImapConnection {
   close(): void;
 }
 
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\./.test(h);
+}
+
 /**
  * Connects and logs in: TLS (implicit or STARTTLS) through the trusted transport, so a certificate is
  * judged before LOGIN is sent; resolves with a logged-in connection or rejects with a coded HomingError
@@ -98,6 +103,9 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
     greetingTimeout: options.timeouts?.greetingMs ?? imapLimits.greetingTimeoutMs,
     socketTimeout: options.timeouts?.socketMs ?? imapLimits.socketTimeoutMs,
     maxLockHoldTime: false,
+    // COMPRESS=DEFLATE (RFC 4978) saves bandwidth on a real network; on a loopback connection (a local
+    // Dovecot, a mail bridge) it only burns CPU on both ends.
+    disableCompression: isLoopback(options.host),
   });
 
   let ended: HomingError | null = null;

@@ -1,4 +1,4 @@
-import type { FetchMessageObject } from 'imapflow';
+import type { FetchMessageObject, MessageEnvelopeObject } from 'imapflow';
 import type { ImapConnection } from '../imap-connection';
 import { uidSet } from '../uid-set';
 
@@ -12,10 +12,12 @@ export interface HeaderRow {
   modseq: number | null;
   /** The header block (BODY.PEEK[HEADER]): exact bytes, ending with the blank line. */
   header: Buffer;
+  /** The server's parse of the main header fields (RFC 3501 section 7.4.2). */
+  envelope: MessageEnvelopeObject | undefined;
 }
 
 /**
- * One FETCH of UID, FLAGS, RFC822.SIZE, INTERNALDATE and BODY.PEEK[HEADER] (PEEK: never sets \Seen,
+ * One FETCH of UID, FLAGS, RFC822.SIZE, INTERNALDATE, ENVELOPE and BODY.PEEK[HEADER] (PEEK: never sets \Seen,
  * RFC 3501 section 6.4.5) for the given UIDs. The rows are collected and returned, not processed in the
  * loop: no other command may run while imapflow's fetch() iterates (imapflow #159, #284).
  */
@@ -25,7 +27,7 @@ export async function fetchHeaders(connection: ImapConnection, uids: number[]): 
   const wanted = new Set(uids);
   for await (const message of connection.client.fetch(
     uidSet(uids),
-    { uid: true, flags: true, size: true, internalDate: true, headers: true },
+    { uid: true, flags: true, size: true, internalDate: true, envelope: true, headers: true },
     { uid: true },
   )) {
     // An unsolicited FETCH (a flag change of another message) can arrive inside the answer.
@@ -44,5 +46,6 @@ function toHeaderRow(message: FetchMessageObject): HeaderRow {
     internalDate: internal && !Number.isNaN(internal.getTime()) ? internal : null,
     modseq: message.modseq !== undefined ? Number(message.modseq) : null,
     header: message.headers!,
+    envelope: message.envelope,
   };
 }

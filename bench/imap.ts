@@ -1,0 +1,232 @@
+/**
+ * `npm run bench -- imap [--count 10000] [--runs 2] [--keep]`
+ *
+ * Delivers `count` messages (bench/lib/imap-corpus.ts, ~45 KB each) into a private Dovecot's INBOX as
+ * Maildir files, then syncs the mailbox over IMAPS (TLS, certificate pinned) with `homing sync` — the
+ * real CLI, worker thread and store, in a child process whose peak RSS is read from /usr/bin/time —
+ * and, where mbsync is installed, with mbsync on the same mailbox (pointed at `localhost`, as TESTING.md
+ * says; mbsync adds X-TUID and fsyncs each message by default, so it is run both ways). Each tool runs
+ * `runs` times into an empty target, alternating, after one warm-up that builds Dovecot's index and
+ * fills the page cache. Also prints when the first screenful (50 INBOX rows) was readable in the store.
+ * Prints one table; asserts nothing.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startDovecot } from '../test/servers/dovecot';
+import { writeImapCorpus } from './lib/imap-corpus';
+
+// Run from the project root (npm run bench): the CLI is bundled from here.
+const root = process.cwd();
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+};
+const count = Number(arg('count', '10000'));
+const runs = Number(arg('runs', '2'));
+
+interface Run {
+  wallS: number;
+  peakRssMb: number;
+  firstScreenS?: number;
+}
+
+/** Runs a command under /usr/bin/time; returns wall seconds and peak RSS. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, onStart?: (startedAt: number) => () => number | undefined): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const stop = onStart?.(started);
+    const child = spawn('/usr/bin/time', ['-f', '%e %M', command, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => (stderr += text));
+    child.on('exit', (code) => {
+      const firstScreen = stop?.();
+      const last = stderr.trim().split('\n').pop() ?? '';
+      const [, kb] = last.split(' ');
+      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`));
+      resolve({
+        wallS: (performance.now() - started) / 1000,
+        peakRssMb: Number(kb) / 1024,
+        ...(firstScreen !== undefined ? { firstScreenS: firstScreen } : {}),
+      });
+    });
+    child.on('error', reject);
+  });
+}
+
+/** Polls the store read-only while the sync runs: when could the app first show 50 INBOX rows? */
+function firstScreenWatcher(dbPath: string) {
+  return (startedAt: number) => {
+    let seenAt: number | undefined;
+    const timer = setInterval(() => {
+      if (seenAt !== undefined || !existsSync(dbPath)) return;
+      try {
+        const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+        try {
+          const row = db.prepare(`SELECT count(*) AS n FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.path = 'INBOX'`).get() as { n: number };
+          if (row.n >= 50) seenAt = (performance.now() - startedAt) / 1000;
+        } finally {
+          db.close();
+        }
+      } catch {
+        // not created or migrated yet
+      }
+    }, 25);
+    return () => {
+      clearInterval(timer);
+      return seenAt;
+    };
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'homing-bench-imap-'));
+  const server = await startDovecot();
+  try {
+    process.stderr.write(`writing ${count} messages… `);
+    const bytes = writeImapCorpus(server.maildir('alice'), count);
+    if (process.getuid?.() === 0) execFileSync('chown', ['-R', '65534:65534', join(server.dir, 'mail')]);
+    process.stderr.write(`${fmt(bytes / 1e6, 0)} MB\n`);
+    try {
+      execFileSync('doveadm', ['-c', join(server.dir, 'etc', 'dovecot.conf'), 'index', '-u', 'alice', 'INBOX'], { stdio: 'ignore' });
+    } catch {
+      // The warm-up sync below builds the index as well.
+    }
+
+    // The CLI and its worker, bundled as the app ships them.
+    const cliDir = join(root, '.cache', 'bench-imap-cli');
+    execFileSync(process.execPath, [join(root, 'build', 'build-main.mjs'), '--outdir', cliDir], { cwd: root });
+    const homing = join(cliDir, 'homing.cjs');
+    const env = { ...process.env, BENCH_IMAP_PASSWORD: 'alice-secret' };
+
+    const homingRun = async (): Promise<Run> => {
+      const dataDir = mkdtempSync(join(work, 'homing-'));
+      execFileSync(
+        process.execPath,
+        [
+          homing,
+          '--data-dir',
+          dataDir,
+          'account',
+          'add',
+          '--email',
+          'alice@example.org',
+          '--protocol',
+          'imap',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(server.ports.imaps),
+          '--security',
+          'tls',
+          '--username',
+          'alice',
+          '--password-env',
+          'BENCH_IMAP_PASSWORD',
+          '--trust-fingerprint',
+          server.certificate.fingerprint256,
+        ],
+        { env },
+      );
+      const run = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync'], env, firstScreenWatcher(join(dataDir, 'homing.sqlite')));
+      const db = new Database(join(dataDir, 'homing.sqlite'), { readonly: true });
+      const stored = (db.prepare(`SELECT count(*) AS n FROM messages WHERE body_status = 'full'`).get() as { n: number }).n;
+      db.close();
+      if (stored !== count) throw new Error(`homing stored ${stored} full messages, expected ${count}`);
+      rmSync(dataDir, { recursive: true, force: true });
+      return run;
+    };
+
+    const mbsyncAvailable = existsSync('/usr/bin/mbsync');
+    const mbsyncRun = async (fsync: boolean): Promise<Run> => {
+      const target = mkdtempSync(join(work, 'mbsync-'));
+      const rc = join(target, 'mbsyncrc');
+      writeFileSync(
+        rc,
+        [
+          fsync ? '' : 'FSync no',
+          'IMAPAccount bench',
+          'Host localhost',
+          `Port ${server.ports.imaps}`,
+          'User alice',
+          'Pass alice-secret',
+          'SSLType IMAPS',
+          `CertificateFile ${server.certificate.certPath}`,
+          '',
+          'IMAPStore remote',
+          'Account bench',
+          '',
+          'MaildirStore local',
+          `Path ${target}/mail/`,
+          `Inbox ${target}/mail/INBOX`,
+          '',
+          'Channel bench',
+          'Far :remote:',
+          'Near :local:',
+          'Patterns INBOX',
+          'Create Near',
+          'Sync Pull',
+          `SyncState ${target}/state/`,
+          '',
+        ].join('\n'),
+      );
+      execFileSync('mkdir', ['-p', join(target, 'state'), join(target, 'mail')]);
+      const run = await timed('/usr/bin/mbsync', ['-q', '-c', rc, '-a']);
+      const got = readdirSync(join(target, 'mail', 'INBOX', 'cur')).length + readdirSync(join(target, 'mail', 'INBOX', 'new')).length;
+      if (got !== count) throw new Error(`mbsync stored ${got} messages, expected ${count}`);
+      rmSync(target, { recursive: true, force: true });
+      return run;
+    };
+
+    // Warm-up: Dovecot's caches and the page cache, for whoever runs first.
+    process.stderr.write('warm-up… ');
+    if (mbsyncAvailable) await mbsyncRun(false);
+    else await homingRun();
+    process.stderr.write('done\n');
+
+    const results: Record<string, Run[]> = { homing: [], mbsync: [], 'mbsync (FSync no)': [] };
+    for (let i = 0; i < runs; i++) {
+      process.stderr.write(`run ${i + 1}/${runs}: homing… `);
+      results.homing!.push(await homingRun());
+      if (mbsyncAvailable) {
+        process.stderr.write('mbsync… ');
+        results.mbsync!.push(await mbsyncRun(true));
+        process.stderr.write('mbsync (FSync no)… ');
+        results['mbsync (FSync no)']!.push(await mbsyncRun(false));
+      }
+      process.stderr.write('\n');
+    }
+
+    const homingWall = median(results.homing!.map((r) => r.wallS));
+    const lines = [
+      `IMAP initial sync: ${count} messages, ${fmt(bytes / 1e6, 0)} MB, IMAPS from a local Dovecot (median of ${runs})`,
+      '',
+      '| tool | wall time (s) | peak RSS (MB) | first 50 INBOX rows (s) | ratio to homing |',
+      '| --- | ---: | ---: | ---: | ---: |',
+    ];
+    for (const [name, list] of Object.entries(results)) {
+      if (list.length === 0) continue;
+      const wall = median(list.map((r) => r.wallS));
+      const rss = median(list.map((r) => r.peakRssMb));
+      const first = list[0]?.firstScreenS !== undefined ? fmt(median(list.map((r) => r.firstScreenS ?? NaN)), 2) : '—';
+      lines.push(`| ${name} | ${fmt(wall)} | ${fmt(rss, 0)} | ${first} | ${fmt(homingWall / wall, 2)}× |`);
+    }
+    if (!mbsyncAvailable) lines.push('', 'mbsync is not installed (apt-get install isync): no comparison.');
+    else lines.push('', `homing / mbsync = ${fmt(homingWall / median(results.mbsync!.map((r) => r.wallS)), 2)} (goal ≤ 1.00)`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await server.destroy();
+    if (!process.argv.includes('--keep')) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
