@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { MailService } from '../../../shared/contract';
 import { contract, isEventName } from '../../../shared/contract';
 import { type DesktopHandlers, desktopMethodNames } from '../../../shared/contract/desktop';
+import { createDesktopClient } from '../../../shared/desktop-client';
+import { HomingError } from '../../../shared/errors';
 import { appCsp } from '../../../electron/app-csp';
 import { createIpcGate, type IpcSender } from '../../../electron/ipc-gate';
 import {
@@ -116,6 +118,15 @@ describe('the IPC gatekeeper', () => {
       ok: false,
       error: { code: 'INTERNAL', message: 'boom' },
     });
+  });
+
+  it('is what the renderer’s desktop client talks to: results come back, failures throw coded errors', async () => {
+    const client = createDesktopClient((method, args) => gate(fromApp, { method, args }));
+    expect(await client.importMailWithDialog({})).toEqual({ done: false });
+    const error = await client.openAttachment({ messageId: 0, attachmentId: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HomingError);
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(Object.keys(client).sort()).toEqual([...desktopMethodNames].sort());
   });
 
   it('declares the shell’s events in the contract, so the renderer accepts them', () => {
