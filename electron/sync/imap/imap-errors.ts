@@ -75,7 +75,9 @@ export function mapImapError(error: unknown, where: { host: string; port: number
     return new HomingError('PROTOCOL_ERROR', `${target} sent a reply Homing could not understand (${code}).`, { ...where, reason: code });
   }
   if (e.responseStatus === 'NO' || e.responseStatus === 'BAD') {
-    const command = typeof e.executedCommand === 'string' ? e.executedCommand.replace(/\s.*$/, '') : null;
+    // executedCommand is "TAG COMMAND args" (arguments may hold mail data; only the command name is kept).
+    const words = typeof e.executedCommand === 'string' ? e.executedCommand.split(' ').slice(1) : [];
+    const command = words[0] ? (words[0].toUpperCase() === 'UID' && words[1] ? `UID ${words[1]}` : words[0]).toUpperCase() : null;
     if (text && /\[INUSE\]/i.test(text)) {
       return new HomingError('MAILBOX_LOCKED', `The mailbox is in use: ${text}`, { ...where, serverResponse: text });
     }
