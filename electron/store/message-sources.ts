@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
-import { MIN_COMPRESSION_SAVING, SOURCE_CHUNK_BYTES } from './limits';
+import { DEFLATE_LEVEL, MIN_COMPRESSION_SAVING, SOURCE_CHUNK_BYTES } from './limits';
 import type { MessageSource } from './message-source';
 
 /** Calls `visit` with the source's bytes in chunks of SOURCE_CHUNK_BYTES, reading a file source a chunk at a time. */
@@ -61,7 +61,7 @@ export function writeSource(db: WriteDb, messageId: number, source: MessageSourc
   );
   forEachChunk(source, (chunk, seq) => {
     // deflate is lossless: inflating gives back exactly these bytes (checked by the round-trip tests).
-    const deflated = chunk.length > 256 ? deflateSync(chunk) : null;
+    const deflated = chunk.length > 256 ? deflateSync(chunk, { level: DEFLATE_LEVEL }) : null;
     if (deflated && deflated.length <= chunk.length * (1 - MIN_COMPRESSION_SAVING)) insert.run(messageId, seq, 'deflate', deflated);
     else insert.run(messageId, seq, 'none', Buffer.from(chunk));
   });
