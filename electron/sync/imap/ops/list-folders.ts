@@ -43,8 +43,9 @@ export async function listFolders(connection: ImapConnection): Promise<ServerFol
       parentPath: entry.parentPath ? entry.parentPath : null,
       delimiter: entry.delimiter ?? null,
       specialUse,
-      // INBOX is always wanted, whatever the subscription list says.
-      subscribed: isInbox || entry.subscribed !== false,
+      // INBOX is always wanted, whatever the subscription list says. imapflow leaves `subscribed` unset for an
+      // unsubscribed mailbox, and sets it on every mailbox of a server that reports no subscriptions at all.
+      subscribed: isInbox || entry.subscribed === true,
       selectable: !flags.has('\\noselect'),
       status: {
         uidvalidity: asNumber(entry.status?.uidValidity),
