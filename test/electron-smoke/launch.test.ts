@@ -26,9 +26,10 @@ describe.runIf(!binary && process.env.HOMING_REQUIRE_ELECTRON === '1')('Electron
 
 describe.skipIf(!binary)('the app in Electron', () => {
   let app: ElectronApplication | undefined;
-  const dataDir = mkdtempSync(join(tmpdir(), 'homing-electron-'));
+  let dataDir = '';
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'homing-electron-'));
     // The same steps as `npm start`: bundles, the renderer, and better-sqlite3 built for Electron's ABI
     // (build/electron-native.mjs needs npm's node-gyp: run this suite through `npm run test:electron`).
     await run(process.execPath, [join(root, 'build', 'build-main.mjs')], { cwd: root });
@@ -44,7 +45,7 @@ describe.skipIf(!binary)('the app in Electron', () => {
 
   afterAll(async () => {
     await app?.close().catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('opens one sandboxed window on app:// that shows the empty state', async () => {
