@@ -107,13 +107,15 @@ export function runParser(
       checksumAlgo: false,
       maxHtmlLengthToParse: MAX_HTML_TO_TEXT_CHARS,
     });
-    const input = source instanceof Readable ? source : openSource(source);
+    // A buffer goes straight in (no stream around it: that costs more than parsing a small message).
+    const bytes = source instanceof Readable || source.kind !== 'buffer' ? null : source.bytes;
+    const input = bytes ? null : source instanceof Readable ? source : openSource(source);
     const out: ParserOutput = { headers: new Map(), headerLines: [], text: null, html: null, attachments: [] };
     let failed = false;
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
-      input.destroy();
+      input?.destroy();
       parser.destroy();
       reject(error instanceof Error ? error : new Error(String(error)));
     };
@@ -151,11 +153,12 @@ export function runParser(
       }
     });
     parser.on('error', fail);
-    input.on('error', fail);
+    input?.on('error', fail);
     parser.on('end', () => {
       if (!failed) resolve(out);
     });
-    input.pipe(parser);
+    if (input) input.pipe(parser);
+    else parser.end(bytes);
   });
 }
 
