@@ -39,10 +39,10 @@ describe('account queries (testConnection, autoconfigAccount, getCredentialStore
     bare = writeTransaction(writer, (changes) => insertAccount(writer, changes, { ...base, trustedFingerprint: null })).id;
     await vault.setPassword(pinned, 'alice-secret');
     // No CA for the self-signed certificate: only the pin makes it acceptable.
-    const resolvers = createResolvers({ dnsServers: [dns.address], dnsTimeoutMs: 1_000, ispdbBaseUrl: 'https://127.0.0.1:1/v1.1' });
+    const resolvers = createResolvers({ dnsServers: [dns.address], ispdbBaseUrl: 'https://127.0.0.1:1/v1.1' });
     queries = createAccountQueries(
       { db: reader, dataDir: dir, vault, writable: () => false, syncStatus: new Map() },
-      { resolvers, probeTimeouts: { greetingMs: 1_500 }, autoconfigTimeouts: { httpMs: 1_000, probeMs: 1_000, greetingMs: 1_000, deadlineMs: 10_000 } },
+      { resolvers, probeTimeouts: { greetingMs: 5_000 }, autoconfigTimeouts: { httpMs: 5_000, probeMs: 5_000, greetingMs: 5_000, deadlineMs: 60_000 } },
     );
   });
   afterAll(async () => {

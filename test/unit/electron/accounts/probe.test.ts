@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 const probe = (port: number, protocol: 'imap' | 'pop3', security: 'tls' | 'starttls' | 'none' = 'starttls') =>
-  probeServer({ protocol, host: '127.0.0.1', port, security, trustedFingerprint: null, timeouts: { greetingMs: 500, replyMs: 1_000, connectMs: 1_000, tlsMs: 1_000 } });
+  probeServer({ protocol, host: '127.0.0.1', port, security, trustedFingerprint: null, timeouts: { greetingMs: 3_000, replyMs: 5_000, connectMs: 5_000, tlsMs: 5_000 } });
 
 describe('probing a server (scripted fake servers)', () => {
   it('scripted fake server: refuses STARTTLS when the server injects data after its go-ahead', async () => {
@@ -76,7 +76,7 @@ describe('probing a server (scripted fake servers)', () => {
       { server: { protocol: 'pop3', host: '127.0.0.1', port, security: 'none', username: 'u' }, password, trustedFingerprint: null },
       {
         resolvers: createResolvers(),
-        timeouts: { greetingMs: 500 },
+        timeouts: { greetingMs: 3_000 },
         logins: {
           pop3: async () => {
             throw Object.assign(new Error(`-ERR unknown command PASS ${password}`), { code: 'EPROTO' });
