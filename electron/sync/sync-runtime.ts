@@ -41,7 +41,10 @@ export class SyncRuntime {
   private readonly running = new Map<string, Promise<SyncOutcome>>();
   private watching: AbortController | null = null;
   private readonly watchLoops = new Set<Promise<void>>();
+  private readonly accountLoops = new Map<string, Set<Promise<void>>>();
   private readonly nudgeListeners = new Map<string, Set<() => void>>();
+  /** Per account: aborted by stopAccount() (the account is being removed), whatever else is running. */
+  private readonly accountStops = new Map<string, AbortController>();
 
   constructor(private readonly ctx: WriterContext) {
     this.status = new StatusBoard(ctx);
@@ -65,9 +68,10 @@ export class SyncRuntime {
   syncOne(account: Account, signal: AbortSignal): Promise<SyncOutcome> {
     const current = this.running.get(account.id);
     if (current) return current;
+    const combined = AbortSignal.any([signal, this.stopSignal(account.id)]);
     const pass = (async (): Promise<SyncOutcome> => {
       try {
-        const result = await engineFor(account).syncOnce(this.engineContext(account, signal));
+        const result = await engineFor(account).syncOnce(this.engineContext(account, combined));
         this.status.finished(account.id, null);
         return { accountId: account.id, ok: true, error: null, added: result.added };
       } catch (error) {
@@ -105,6 +109,27 @@ export class SyncRuntime {
     };
   }
 
+  private stopSignal(accountId: string): AbortSignal {
+    let controller = this.accountStops.get(accountId);
+    if (!controller || controller.signal.aborted) {
+      controller = new AbortController();
+      this.accountStops.set(accountId, controller);
+    }
+    return controller.signal;
+  }
+
+  /**
+   * Stops everything running for one account (its pass and its watch loop) and waits until it has
+   * stopped, so the account can be removed without a sync still writing its rows.
+   */
+  async stopAccount(accountId: string): Promise<void> {
+    this.accountStops.get(accountId)?.abort();
+    this.accountStops.delete(accountId);
+    await this.running.get(accountId)?.catch(() => undefined);
+    await Promise.allSettled([...(this.accountLoops.get(accountId) ?? [])]);
+    this.status.forget(accountId);
+  }
+
   /** New local work (a queued user action) for the account: a running watch session picks it up now. */
   nudge(accountId: string): void {
     for (const listener of this.nudgeListeners.get(accountId) ?? []) listener();
@@ -118,8 +143,15 @@ export class SyncRuntime {
     const onShutdown = () => controller.abort();
     this.ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
     for (const account of this.accounts(ids)) {
-      const loop = this.watchLoop(account, controller.signal).finally(() => this.watchLoops.delete(loop));
+      const signal = AbortSignal.any([controller.signal, this.stopSignal(account.id)]);
+      const loops = this.accountLoops.get(account.id) ?? new Set();
+      this.accountLoops.set(account.id, loops);
+      const loop = this.watchLoop(account, signal).finally(() => {
+        this.watchLoops.delete(loop);
+        loops.delete(loop);
+      });
       this.watchLoops.add(loop);
+      loops.add(loop);
     }
   }
 

@@ -18,7 +18,7 @@ export interface Writer {
 export function createWriter(ctx: WriterContext): Writer {
   const runtime = new SyncRuntime(ctx);
   const handlers: MethodHandlers<CommandName> = {
-    ...createAccountWrites(ctx),
+    ...createAccountWrites(ctx, runtime),
     ...createActionWrites(ctx, runtime),
     ...createLibraryWrites(ctx, runtime),
     ...createSyncWrites(runtime),

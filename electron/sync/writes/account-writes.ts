@@ -3,6 +3,7 @@ import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
 import { type AccountUpdate, deleteAccount, getAccount, insertAccount, listAccounts, updateAccount } from '../../store/accounts';
 import { writeTransaction } from '../../store/write-transaction';
+import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
 
 type AccountCommands = 'addAccount' | 'updateAccount' | 'removeAccount';
@@ -11,7 +12,7 @@ type AccountCommands = 'addAccount' | 'updateAccount' | 'removeAccount';
  * Account CRUD in the single writer. The password goes to the vault (never the database); the rows go
  * through one transaction each, so every change emits one accountsChanged event.
  */
-export function createAccountWrites(ctx: WriterContext): MethodHandlers<AccountCommands> {
+export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): MethodHandlers<AccountCommands> {
   return {
     async addAccount(args) {
       const twin = listAccounts(ctx.db).find(
@@ -72,6 +73,8 @@ export function createAccountWrites(ctx: WriterContext): MethodHandlers<AccountC
       // The password first: if the vault cannot be written, nothing is removed and the user can retry,
       // rather than leaving a password behind for an account that no longer exists.
       await ctx.vault.deletePassword(id);
+      // A sync still running for the account would write rows for it after they are gone.
+      await runtime.stopAccount(id);
       writeTransaction(ctx.db, (changes) => deleteAccount(ctx.db, changes, id));
     },
   };

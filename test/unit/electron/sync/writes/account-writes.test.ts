@@ -7,6 +7,7 @@ import { MemoryVault, type CredentialVault } from '../../../../../electron/accou
 import type { WriteDb } from '../../../../../electron/store/db';
 import { closeDb, openWriteDb } from '../../../../../electron/store/open';
 import { createAccountWrites } from '../../../../../electron/sync/writes/account-writes';
+import { SyncRuntime } from '../../../../../electron/sync/sync-runtime';
 import type { WriterContext } from '../../../../../electron/sync/writer-context';
 import { onCommit } from '../../../../../electron/store/write-transaction';
 import { listAccounts } from '../../../../../electron/store/accounts';
@@ -27,7 +28,7 @@ function setup(vault: CredentialVault = new MemoryVault()) {
   const ctx: WriterContext = { db, dataDir: dir, vault, emit: () => undefined, shutdown: new AbortController().signal };
   const commits: string[][] = [];
   onCommit(db, (changes) => commits.push([...changes.accountsChanged]));
-  return { db, vault, writes: createAccountWrites(ctx), commits };
+  return { db, vault, writes: createAccountWrites(ctx, new SyncRuntime(ctx)), commits };
 }
 
 const alice: NewAccount = {
@@ -109,5 +110,35 @@ describe('account writes', () => {
     await expect(writes.removeAccount({ id: account.id, confirm: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(writes.removeAccount({ id: 'local', confirm: true })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(writes.updateAccount({ id: 'local', patch: { name: 'x' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('removing an account while it syncs', () => {
+  it('stops the running pass first, so no row is written for a removed account', async () => {
+    const { db, vault, writes } = setup();
+    const account = await writes.addAccount(alice);
+    const ctx: WriterContext = { db, dataDir: '', vault, emit: () => undefined, shutdown: new AbortController().signal };
+    const runtime = new SyncRuntime(ctx);
+    const removeWrites = createAccountWrites(ctx, runtime);
+    // A stand-in pass that runs until its signal aborts, then reports what it saw.
+    let sawAbort = false;
+    const engine = await import('../../../../../electron/sync/imap/imap-engine');
+    const original = engine.imapEngine.syncOnce;
+    engine.imapEngine.syncOnce = (engineCtx) =>
+      new Promise((resolve) => {
+        engineCtx.signal.addEventListener('abort', () => {
+          sawAbort = true;
+          resolve({ added: 0 });
+        });
+      });
+    try {
+      const pass = runtime.syncOne(account, new AbortController().signal);
+      await removeWrites.removeAccount({ id: account.id, confirm: true });
+      expect(sawAbort).toBe(true);
+      await pass;
+      expect(listAccounts(db)).toEqual([]);
+    } finally {
+      engine.imapEngine.syncOnce = original;
+    }
   });
 });
