@@ -58,11 +58,12 @@ export function AttachmentList({ messageId, attachments, onError }: AttachmentLi
               className="attachment-chip"
               onClick={() => void save(attachment)}
               aria-busy={saving === attachment.id}
-              aria-label={`Save ${attachment.filename || 'attachment'}, ${formatSize(attachment.size)}`}
+              title={`Save ${attachment.filename || 'attachment'}`}
             >
               <span className="attachment-type" aria-hidden="true">
                 {extensionOf(attachment)}
               </span>
+              <span className="visually-hidden">Save </span>
               <span className="attachment-name">{attachment.filename || 'Untitled attachment'}</span>
               <span className="attachment-size">{formatSize(attachment.size)}</span>
               <Icon name="download" size={14} className="attachment-save" />

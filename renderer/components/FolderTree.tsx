@@ -46,6 +46,15 @@ function folderItems(nodes: FolderNode[], level: number, parent: string): Item[]
   });
 }
 
+function find(items: Item[], key: string): Item | undefined {
+  for (const item of items) {
+    if (item.key === key) return item;
+    const inner = find(item.children, key);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 const keyOfMailbox = (m: MailboxRef | null) => (m === null ? null : 'folderId' in m ? `folder:${m.folderId}` : 'unified');
 
 /**
@@ -159,68 +168,70 @@ export function FolderTree({ accounts, folders, statuses, current, onOpen }: Fol
     }
   };
 
-  const render = (items: Item[]) =>
-    items.map((item) => {
-      const expandable = item.children.length > 0;
-      const expanded = expandable ? !collapsed.has(item.key) : undefined;
-      const selected = item.key === currentKey;
-      const syncing = item.status && !['idle', 'watching', 'error'].includes(item.status.phase);
-      const trouble = item.status && (item.status.phase === 'error' || !item.status.online);
-      return (
-        <li
-          key={item.key}
-          id={`tree-${item.key}`}
-          role="treeitem"
-          aria-level={item.level}
-          aria-expanded={expanded}
-          aria-selected={item.mailbox ? selected : undefined}
-          aria-label={item.unread ? `${item.label}, ${formatCount(item.unread)} unread` : item.label}
-          tabIndex={item.key === tabKey ? 0 : -1}
-          className={`tree-item level-${Math.min(item.level, 6)} ${item.mailbox ? 'mailbox' : 'account'}`}
-          data-testid={item.accountId ? `account-${item.accountId}` : undefined}
-          onKeyDown={(event) => keyDown(event, item)}
-          onFocus={(event) => {
-            if (event.target === event.currentTarget) setFocusKey(item.key);
+  // A flat list of treeitems with aria-level/setsize/posinset (WAI-ARIA allows either nesting or levels):
+  // each item's name is just its own row, never its children's.
+  const siblingsOf = (item: Item) => (item.parent ? (find(roots, item.parent)?.children ?? []) : roots);
+
+  const renderItem = (item: Item) => {
+    const expandable = item.children.length > 0;
+    const expanded = expandable ? !collapsed.has(item.key) : undefined;
+    const selected = item.key === currentKey;
+    const syncing = item.status && !['idle', 'watching', 'error'].includes(item.status.phase);
+    const trouble = item.status && (item.status.phase === 'error' || !item.status.online);
+    const siblings = siblingsOf(item);
+    return (
+      <li
+        key={item.key}
+        id={`tree-${item.key}`}
+        role="treeitem"
+        aria-level={item.level}
+        aria-setsize={siblings.length}
+        aria-posinset={siblings.indexOf(item) + 1}
+        aria-expanded={expanded}
+        aria-selected={item.mailbox ? selected : undefined}
+        tabIndex={item.key === tabKey ? 0 : -1}
+        className={`tree-item level-${Math.min(item.level, 6)} ${item.mailbox ? 'mailbox' : 'account'} ${selected ? 'selected' : ''}`}
+        style={{ paddingInlineStart: 8 + (item.level - 1) * 14 }}
+        data-testid={item.accountId ? `account-${item.accountId}` : undefined}
+        onKeyDown={(event) => keyDown(event, item)}
+        onFocus={() => setFocusKey(item.key)}
+        onClick={() => {
+          focusItem(item.key);
+          if (item.mailbox) onOpen(item.mailbox);
+          else if (expandable) toggle(item.key);
+        }}
+      >
+        <span
+          className="tree-twisty"
+          aria-hidden="true"
+          onClick={(event) => {
+            if (!expandable || !item.mailbox) return;
+            event.stopPropagation();
+            toggle(item.key);
           }}
         >
-          <div
-            className={`tree-row ${selected ? 'selected' : ''}`}
-            style={{ paddingInlineStart: 8 + (item.level - 1) * 14 }}
-            onClick={() => {
-              focusItem(item.key);
-              if (item.mailbox) onOpen(item.mailbox);
-              else if (expandable) toggle(item.key);
-            }}
-          >
-            <span
-              className="tree-twisty"
-              aria-hidden="true"
-              onClick={(event) => {
-                if (!expandable || !item.mailbox) return;
-                event.stopPropagation();
-                toggle(item.key);
-              }}
-            >
-              {expandable && <Icon name={expanded ? 'chevron-down' : 'chevron-right'} size={12} />}
-            </span>
-            <Icon name={item.icon} size={15} className="tree-icon" />
-            <span className="tree-label">{item.label}</span>
-            {syncing && <Icon name="refresh" size={12} className="tree-syncing" />}
-            {!syncing && trouble && <Icon name={item.status?.online === false ? 'cloud-off' : 'alert'} size={12} className="tree-trouble" />}
-            {item.unread > 0 && <span className="tree-badge">{formatCount(item.unread)}</span>}
-          </div>
-          {expandable && expanded && (
-            <ul role="group" className="tree-group">
-              {render(item.children)}
-            </ul>
-          )}
-        </li>
-      );
-    });
+          {expandable && <Icon name={expanded ? 'chevron-down' : 'chevron-right'} size={12} />}
+        </span>
+        <Icon name={item.icon} size={15} className="tree-icon" />
+        <span className="tree-label">{item.label}</span>
+        {syncing && <Icon name="refresh" size={12} className="tree-syncing" label="syncing" />}
+        {!syncing && trouble && (
+          <Icon name={item.status?.online === false ? 'cloud-off' : 'alert'} size={12} className="tree-trouble" label={item.status?.online === false ? 'offline' : 'sync failed'} />
+        )}
+        {item.unread > 0 && (
+          <span className="tree-badge">
+            <span className="visually-hidden">, </span>
+            {formatCount(item.unread)}
+            <span className="visually-hidden"> unread</span>
+          </span>
+        )}
+      </li>
+    );
+  };
 
   return (
     <ul className="folder-tree" role="tree" aria-label="Mailboxes">
-      {render(roots)}
+      {visible.map(renderItem)}
     </ul>
   );
 }

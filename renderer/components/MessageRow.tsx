@@ -52,36 +52,42 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
 
   const sender = displayName(m.from);
   const preview = props.highlights?.[0] ?? null;
-  const state = [
-    !m.seen && 'unread',
-    m.flagged && 'flagged',
-    m.attachments.length > 0 && 'has attachments',
-    m.threadCount > 1 && `${m.threadCount} in conversation`,
-    m.pendingState === 'pending' && 'change waiting for the server',
-    m.pendingState === 'refused' && 'change refused by the server',
-  ].filter(Boolean);
 
+  // The option's name comes from its content (what is seen is what is heard); states that are only
+  // drawn (the unread dot, icons) are spelled out in hidden text or in the icons' labels.
   return (
-    <div {...common} className={classes} aria-label={`${sender}, ${m.subject || '(no subject)'}, ${fullDate(m.date)}${state.length ? `, ${state.join(', ')}` : ''}`}>
+    <div {...common} className={classes}>
       <span className="row-status" aria-hidden="true">
         {!m.seen && <span className="unread-dot" />}
       </span>
       <span className="row-line row-top">
         <span className="row-sender" title={m.from?.address}>
+          {!m.seen && <span className="visually-hidden">Unread, </span>}
           {sender}
         </span>
-        {m.threadCount > 1 && <span className="row-thread-count">{m.threadCount}</span>}
-        <span className="row-date">{listDate(m.date)}</span>
+        {m.threadCount > 1 && (
+          <span className="row-thread-count" title={`${m.threadCount} messages in this conversation`}>
+            {m.threadCount}
+            <span className="visually-hidden"> in conversation</span>
+          </span>
+        )}
+        <time className="row-date" dateTime={m.date ?? undefined} title={fullDate(m.date)}>
+          {listDate(m.date)}
+        </time>
       </span>
       <span className="row-line row-subject-line">
         <span className="row-subject">{m.subject || '(no subject)'}</span>
         {m.pendingState && (
           <span className={`row-pending ${m.pendingState}`} title={m.pendingState === 'pending' ? 'Waiting for the server' : 'The server refused this change'}>
-            <Icon name={m.pendingState === 'pending' ? 'refresh' : 'alert'} size={12} />
+            <Icon
+              name={m.pendingState === 'pending' ? 'refresh' : 'alert'}
+              size={12}
+              label={m.pendingState === 'pending' ? 'change waiting for the server' : 'change refused by the server'}
+            />
           </span>
         )}
-        {m.attachments.length > 0 && <Icon name="paperclip" size={13} className="row-icon" />}
-        {m.flagged && <Icon name="flag" size={13} className="row-icon flag" />}
+        {m.attachments.length > 0 && <Icon name="paperclip" size={13} className="row-icon" label="has attachments" />}
+        {m.flagged && <Icon name="flag" size={13} className="row-icon flag" label="flagged" />}
       </span>
       <span className="row-line row-preview">
         {props.showFolder && <span className="row-folder">{props.folderLabel(m.folderId)}</span>}

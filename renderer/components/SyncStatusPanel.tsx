@@ -30,7 +30,8 @@ export function SyncStatusPanel({ accounts, statuses, online, onSyncNow }: SyncS
         {mail.map((account) => {
           const status = statuses.get(account.id);
           const busy = status ? isBusy(status) : false;
-          const failed = status?.phase === 'error' && status.lastError;
+          // Unreachable is not a failure to shout about: mail stays readable and the sync retries by itself.
+          const failed = status?.phase === 'error' && status.online && status.lastError;
           const percent = status && status.total > 0 ? Math.min(100, Math.round((status.done / status.total) * 100)) : null;
           return (
             <li key={account.id} className={`sync-item ${busy ? 'busy' : ''} ${failed ? 'failed' : ''}`} data-testid={`sync-${account.id}`}>
@@ -52,7 +53,7 @@ export function SyncStatusPanel({ accounts, statuses, online, onSyncNow }: SyncS
               {status && (
                 <div className="sync-phase">
                   {syncSentence(status)}
-                  {!busy && !failed && lastSynced(status) ? ` · ${lastSynced(status)}` : ''}
+                  {!busy && !failed && status.online && lastSynced(status) ? ` · ${lastSynced(status)}` : ''}
                 </div>
               )}
               {busy && (

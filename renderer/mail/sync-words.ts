@@ -18,7 +18,7 @@ export const isBusy = (status: SyncStatus) => !['idle', 'watching', 'error'].inc
 /** "Downloading messages — INBOX, 120 of 4,000". */
 export function syncSentence(status: SyncStatus): string {
   let text = phases[status.phase];
-  if (!status.online && !isBusy(status)) text = 'Offline';
+  if (!status.online && !isBusy(status)) text = 'Offline — server not reachable';
   if (status.folder && isBusy(status)) text += ` — ${status.folder}`;
   if (status.total > 0 && isBusy(status)) text += `, ${formatCount(status.done)} of ${formatCount(status.total)}`;
   return text;

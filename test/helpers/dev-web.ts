@@ -8,6 +8,9 @@ export interface DevWeb {
   stop(): Promise<void>;
 }
 
+/** How long a clean shutdown may take before the process is killed. */
+const STOP_GRACE_MS = 20_000;
+
 /** Starts the built `dev-web` (real backend + bridge + built renderer) on a data directory, as `npm run dev:web` does. */
 export async function startDevWeb(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<DevWeb> {
   const entry = join(inject('buildDir'), 'node', 'dev-web.cjs');
@@ -32,7 +35,16 @@ export async function startDevWeb(dataDir: string, env: NodeJS.ProcessEnv = {}):
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        // A clean shutdown closes the bridge, then the worker (which ends its connections). If that hangs,
+        // say so and end it: a test run must not wait forever on a stuck server connection.
+        const kill = setTimeout(() => {
+          process.stderr.write(`dev-web did not exit within ${STOP_GRACE_MS} ms of SIGTERM; killing it. ${stderr.slice(-2000)}\n`);
+          child.kill('SIGKILL');
+        }, STOP_GRACE_MS);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

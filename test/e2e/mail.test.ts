@@ -1,0 +1,302 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, resultsDir } from '../helpers/chromium';
+import { runCli } from '../helpers/cli';
+import { type DevWeb, startDevWeb } from '../helpers/dev-web';
+import { type AppPage, autoconfigXml, axeViolations, type Canary, openApp, screenshotBothThemes, startCanary, startIspdb } from '../helpers/e2e-app';
+import { serverFiles } from '../helpers/imap-sync';
+import { buildMessage, everydayMail, hostileMessage } from '../helpers/ui-corpus';
+import { type DnsServer, startDnsServer } from '../servers/dns-server';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+
+/**
+ * The whole reader in Debian's Chromium, over the test bridge, against the real backend and two real
+ * Dovecots: an IMAP account added through the settings dialog (autoconfig from a loopback ISPDB and DNS,
+ * a certificate for another name fixed with one click), a POP3 account (a self-signed certificate trusted
+ * by its fingerprint), reading (hostile HTML with a canary), search, actions, and the network gone.
+ * The steps share one page and run in order, as a person would use the app.
+ */
+describe('the reader in Chromium against Dovecot', () => {
+  let imap: DovecotServer;
+  let pop: DovecotServer;
+  let dns: DnsServer;
+  let ispdb: Awaited<ReturnType<typeof startIspdb>>;
+  let canary: Canary;
+  let dataDir: string;
+  let app: DevWeb;
+  let browser: Browser;
+  let view: AppPage;
+  let page: Page;
+
+  const row = (name: string | RegExp) => page.getByTestId('message-list').getByRole('option', { name });
+  /** Polls for up to 15 s (the default second is too short for a sync or a frame to load on a busy machine). */
+  const poll = <T>(probe: () => Promise<T> | T, timeout = 15_000) => expect.poll(probe, { timeout });
+  const expectNoAxeViolations = async () => expect(await axeViolations(page)).toEqual([]);
+
+  beforeAll(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    canary = await startCanary();
+    [imap, pop] = await Promise.all([
+      startDovecot({ users: [{ name: 'alice', password: 'alice-secret' }] }),
+      startDovecot({ users: [{ name: 'bob', password: 'bob-secret' }] }),
+    ]);
+    const mail = everydayMail();
+    for (const [i, m] of mail.entries()) await imap.deliver('alice', m.raw, { flags: i % 3 === 0 ? [] : ['\\Seen'] });
+    await imap.deliver('alice', mail[0]!.raw, { folder: 'Archive', flags: ['\\Seen'] });
+    await imap.deliver('alice', hostileMessage(canary.url));
+    for (const [i, subject] of ['Welcome to your new mailbox', 'Your parcel is on its way', 'Minutes of the residents’ meeting'].entries()) {
+      await pop.deliver(
+        'bob',
+        buildMessage({
+          from: 'Pat Kowalski <pat@residents.example>',
+          to: 'Bob Lee <bob@pop.example>',
+          subject,
+          date: new Date(Date.now() - (i + 1) * 7_200_000),
+          id: `pop-${i}@residents.example`,
+          text: `${subject}.\n\nPat`,
+        }),
+      );
+    }
+    dns = await startDnsServer({ 'mail.example.test': { A: ['127.0.0.1'] } });
+    ispdb = await startIspdb({
+      'example.test': autoconfigXml('example.test', [
+        { type: 'imap', host: 'mail.example.test', port: imap.ports.imaps, socketType: 'SSL', username: '%EMAILLOCALPART%' },
+        { type: 'pop3', host: 'mail.example.test', port: imap.ports.pop3s, socketType: 'SSL', username: '%EMAILLOCALPART%' },
+      ]),
+    });
+    dataDir = mkdtempSync(join(tmpdir(), 'homing-e2e-mail-'));
+    app = await startDevWeb(dataDir, {
+      HOMING_DNS_SERVERS: dns.address,
+      HOMING_ISPDB_URL: ispdb.url,
+      // The IMAP server's certificate verifies normally (as a provider's would); the POP3 server's does not.
+      NODE_EXTRA_CA_CERTS: imap.certificate.certPath,
+    });
+    browser = await launchChromium();
+    view = await openApp(browser, app.url);
+    page = view.page;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await Promise.all([imap?.destroy(), pop?.destroy(), dns?.close(), ispdb?.close(), canary?.close()]);
+  });
+
+  it('welcomes a new user', async () => {
+    await poll(() => page.getByRole('heading', { name: 'Welcome to Homing' }).count()).toBe(1);
+    await screenshotBothThemes(page, 'welcome');
+    await expectNoAxeViolations();
+  });
+
+  it('adds an IMAP account: autoconfig finds the server, the certificate’s own name is one click away, mail appears', async () => {
+    await page.getByRole('button', { name: 'Add your mail account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Accounts' });
+    await dialog.getByLabel('Your name').fill('Alice Martin');
+    await dialog.getByLabel('Email address').fill('alice@example.test');
+    await dialog.getByLabel('Password').fill('alice-secret');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await poll(() => dialog.getByTestId('autoconfig-summary').textContent(), 30_000).toMatch(/Found IMAP and POP3 settings/);
+    expect(await dialog.getByLabel('IMAP server').inputValue()).toBe('mail.example.test');
+    expect(await dialog.getByLabel('Port').inputValue()).toBe(String(imap.ports.imaps));
+    expect(await dialog.getByLabel('User name').inputValue()).toBe('alice');
+    await screenshotBothThemes(page, 'settings');
+    await expectNoAxeViolations();
+
+    await dialog.getByRole('button', { name: 'Connect and save' }).click();
+    const result = dialog.getByTestId('connection-result');
+    await poll(() => result.textContent(), 30_000).toMatch(/certificate is issued for a different name/);
+    await screenshotBothThemes(page, 'settings-hostname');
+    await dialog.getByRole('button', { name: 'Use 127.0.0.1 instead' }).click();
+
+    // Saved, the dialog closes, the first sync runs and the inbox fills.
+    await poll(() => page.getByRole('dialog').count(), 30_000).toBe(0);
+    await poll(() => row(/Five breads to bake this autumn/).count(), 60_000).toBe(1);
+    const accounts = JSON.parse((await runCli(['--data-dir', dataDir, 'account', 'list', '--json'])).stdout) as Array<{ host: string; email: string }>;
+    expect(accounts).toMatchObject([{ email: 'alice@example.test', host: '127.0.0.1' }]);
+    expect(view.errors).toEqual([]);
+  });
+
+  it('shows the folder tree, the list with unread counts and the offline coverage', async () => {
+    const tree = page.getByRole('tree', { name: 'Mailboxes' });
+    await poll(() => tree.getByRole('treeitem', { name: /^Inbox\W+\d+ unread$/ }).count()).toBe(1);
+    await poll(() => tree.getByRole('treeitem', { name: 'Archive' }).count()).toBe(1);
+    expect(await tree.getByRole('treeitem', { name: 'Local Folders' }).count()).toBe(1);
+    await tree.getByRole('treeitem', { name: /^Inbox/ }).click();
+    await poll(() => page.getByTestId('offline-coverage').textContent(), 30_000).toBe('All 14 messages available offline');
+    await screenshotBothThemes(page, 'inbox');
+    await expectNoAxeViolations();
+  });
+
+  it('reads an HTML newsletter: inline image shown, remote images blocked with the bar', async () => {
+    await row(/Five breads to bake this autumn/).click();
+    const frame = page.frameLocator('iframe[data-testid="message-frame"]');
+    await poll(() => frame.getByRole('heading', { name: 'Five breads to bake this autumn' }).count()).toBe(1);
+    // The cid: logo became a data: URL; the remote pictures have no source at all.
+    expect(await frame.getByRole('img', { name: 'The Weekly Loaf' }).getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    expect(await frame.getByRole('img', { name: 'Five loaves on a board' }).getAttribute('src')).toBeNull();
+    await poll(() => page.getByRole('region', { name: 'Remote content' }).textContent()).toMatch(/Remote content blocked/);
+    await screenshotBothThemes(page, 'reader');
+    await expectNoAxeViolations();
+  });
+
+  it('opens hostile HTML: no script runs, no dialog opens, the canary hears nothing until remote content is loaded', async () => {
+    expect(canary.requests).toEqual([]);
+    await row(/Quarterly report/).click();
+    const frame = page.frameLocator('iframe[data-testid="message-frame"]');
+    await poll(() => frame.getByRole('heading', { name: 'Quarterly report' }).count()).toBe(1);
+    // Let everything that could load or run have its chance.
+    await page.waitForTimeout(1000);
+    expect(canary.requests).toEqual([]);
+    expect(view.dialogs).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __homingCanary?: unknown }).__homingCanary ?? null)).toBeNull();
+    // Links open outside (target=_blank, no opener); the javascript: link has no target at all.
+    expect(await frame.locator('#safe-link').getAttribute('target')).toBe('_blank');
+    expect(await frame.locator('#safe-link').getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await frame.locator('#js-link').getAttribute('href')).toBeNull();
+    expect(await page.locator('iframe[data-testid="message-frame"]').getAttribute('sandbox')).toBe('allow-popups allow-popups-to-escape-sandbox');
+
+    await page.getByRole('button', { name: 'Load for this message' }).click();
+    await poll(() => canary.requests.filter((r) => r.startsWith('/pixel.gif')).length).toBe(1);
+    await page.waitForTimeout(500);
+    expect(view.dialogs).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __homingCanary?: unknown }).__homingCanary ?? null)).toBeNull();
+    expect(view.errors).toEqual([]);
+  });
+
+  it('searches every folder with the query language and highlights the matches', async () => {
+    await page.keyboard.press('/');
+    await page.keyboard.type('subject:autumn');
+    await page.keyboard.press('Enter');
+    await poll(() => page.getByRole('heading', { name: 'Search results' }).count()).toBe(1);
+    await poll(() => row(/Five breads/).count()).toBe(1);
+    expect(await row(/Five breads/).locator('mark').first().textContent()).toMatch(/autumn/i);
+
+    await page.getByRole('searchbox', { name: 'Search all mail' }).fill('from:hannah');
+    await page.keyboard.press('Enter');
+    // Two in the inbox and the copy in Archive: search crosses folders.
+    await poll(() => page.getByTestId('list-count').textContent()).toMatch(/^3 matches for “from:hannah”/);
+    await screenshotBothThemes(page, 'search');
+    await expectNoAxeViolations();
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByRole('heading', { name: 'Search results' }).count()).toBe(0);
+  });
+
+  it('shows a conversation, and moves and acts with the keyboard; a flag reaches the server', async () => {
+    await row(/Re: Photos from the Lisbon trip/).first().click();
+    await page.keyboard.press('Enter');
+    const conversation = page.getByRole('region', { name: 'Conversation' });
+    await poll(() => conversation.getByRole('listitem').count()).toBe(4);
+    await screenshotBothThemes(page, 'conversation');
+
+    await page.getByTestId('message-list').focus();
+    await page.keyboard.press('j');
+    const focusedName = async () => page.locator('[role="option"][aria-selected="true"]').textContent();
+    // Newest first: after the Lisbon reply come the newsletter, and above it the hostile report.
+    await expect.poll(focusedName).toMatch(/^The Weekly Loaf/);
+    await page.keyboard.press('k');
+    await page.keyboard.press('k');
+    await expect.poll(focusedName).toMatch(/^(Unread, )?Finance Team/);
+
+    await row(/Your invoice for October/).click();
+    await page.keyboard.press('s');
+    await poll(() => row(/Your invoice for October/).getByRole('img', { name: 'flagged' }).count()).toBe(1);
+    await expect
+      .poll(async () => (await serverFiles(imap, 'alice', 'INBOX')).find((f) => f.bytes.includes('inv-1031@hostingco.example'))?.flags ?? '', {
+        timeout: 60_000,
+      })
+      .toContain('F');
+
+    await page.keyboard.press('?');
+    await poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count()).toBe(1);
+    await screenshotBothThemes(page, 'shortcuts');
+    await expectNoAxeViolations();
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('adds a POP3 account by hand and trusts its self-signed certificate by fingerprint', async () => {
+    await page.getByRole('button', { name: 'Accounts and settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Accounts' });
+    await dialog.getByRole('button', { name: 'Add account' }).click();
+    await dialog.getByLabel('Email address').fill('bob@pop.example');
+    await dialog.getByLabel('Password').fill('bob-secret');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await poll(() => dialog.getByTestId('autoconfig-summary').count(), 60_000).toBe(1);
+    await dialog.getByRole('radio', { name: /POP3/ }).check();
+    await dialog.getByLabel('POP3 server').fill('127.0.0.1');
+    await dialog.getByLabel('Port').fill(String(pop.ports.pop3s));
+    await dialog.getByLabel('Security').selectOption('tls');
+    await dialog.getByLabel('User name').fill('bob');
+    await dialog.getByRole('button', { name: 'Connect and save' }).click();
+    const result = dialog.getByTestId('connection-result');
+    await poll(() => result.textContent(), 30_000).toMatch(/not signed by an authority this computer trusts/);
+    const shown = (await dialog.getByTestId('certificate-fingerprint').textContent())!.replace(/:/g, '').toLowerCase();
+    expect(shown).toBe(pop.certificate.fingerprint256);
+    await screenshotBothThemes(page, 'certificate');
+    await expectNoAxeViolations();
+    await dialog.getByRole('button', { name: 'Trust this certificate' }).click();
+    await poll(() => page.getByRole('dialog').count(), 30_000).toBe(0);
+
+    await page.getByRole('tree', { name: 'Mailboxes' }).getByRole('treeitem', { name: /^All Inboxes/ }).click();
+    await poll(() => row(/Your parcel is on its way/).count(), 60_000).toBe(1);
+  });
+
+  it('edits an account’s POP3 server-copy policy and check interval', async () => {
+    await page.getByRole('button', { name: 'Accounts and settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Accounts' });
+    await dialog.getByRole('button', { name: /bob@pop\.example/ }).click();
+    await dialog.getByLabel('Check for new mail').selectOption('5');
+    await dialog.getByTestId('pop3-policy').getByRole('radio', { name: /Delete from the server after/ }).check();
+    await dialog.getByLabel('Days before deleting from the server').fill('30');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await poll(() => dialog.getByRole('status').filter({ hasText: 'Saved.' }).count()).toBe(1);
+    await screenshotBothThemes(page, 'settings-account');
+    await page.keyboard.press('Escape');
+    const accounts = JSON.parse((await runCli(['--data-dir', dataDir, 'account', 'list', '--json'])).stdout) as Array<{
+      email: string;
+      settings: { checkIntervalMinutes: number; pop3Delete: unknown };
+    }>;
+    expect(accounts.find((a) => a.email === 'bob@pop.example')?.settings).toMatchObject({
+      checkIntervalMinutes: 5,
+      pop3Delete: { kind: 'after-days', days: 30 },
+    });
+  });
+
+  it('with Dovecot stopped, mail still opens and search still finds it; marking read reaches the server after restart', async () => {
+    await Promise.all([imap.stop(), pop.stop()]);
+    for (const name of [/Check alice@example\.test|Check Alice Martin/, /Check bob@pop\.example/]) {
+      await page.getByRole('button', { name }).click();
+    }
+    await poll(() => page.getByTestId('offline-indicator').count(), 60_000).toBe(1);
+
+    // An unread message, opened offline: it shows, and opening it marks it read locally.
+    await page.getByRole('tree', { name: 'Mailboxes' }).getByRole('treeitem', { name: /^All Inboxes/ }).click();
+    await row(/Your statement is ready/).click();
+    const frame = page.frameLocator('iframe[data-testid="message-frame"]');
+    await poll(() => frame.locator('body').textContent()).toMatch(/monthly statement is ready/);
+    await poll(() => row(/Your statement is ready/).getByRole('img', { name: 'change waiting for the server' }).count()).toBe(1);
+
+    await page.keyboard.press('/');
+    await page.keyboard.type('statement');
+    await page.keyboard.press('Enter');
+    await poll(() => row(/Your statement is ready/).count()).toBe(1);
+    await row(/Your statement is ready/).click();
+    await poll(() => frame.locator('body').textContent()).toMatch(/monthly statement is ready/);
+    await screenshotBothThemes(page, 'offline');
+    await page.keyboard.press('Escape');
+
+    await imap.start();
+    await page.getByRole('button', { name: /Check alice@example\.test|Check Alice Martin/ }).click();
+    await expect
+      .poll(async () => (await serverFiles(imap, 'alice', 'INBOX')).find((f) => f.bytes.includes('stmt-10@bank.example'))?.flags ?? '', {
+        timeout: 90_000,
+      })
+      .toContain('S');
+    await pop.start();
+    expect(view.errors).toEqual([]);
+    expect(view.dialogs).toEqual([]);
+  });
+});
