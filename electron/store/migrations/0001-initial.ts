@@ -108,7 +108,14 @@ export function up(db: BetterSqlite3.Database): void {
     CREATE INDEX messages_thread ON messages (thread_id);
     CREATE INDEX messages_message_id ON messages (message_id);
     CREATE INDEX messages_hash ON messages (folder_id, content_hash);
-    CREATE INDEX messages_hidden ON messages (id) WHERE deleted_locally = 1;
+    -- Key sets for search filters (store/search.ts): a filter is a semi-join of the FTS5 matches with
+    -- the search keys (date, id) of the messages that pass it, read from these partial indexes alone.
+    CREATE INDEX messages_hidden ON messages (date, id) WHERE deleted_locally = 1;
+    CREATE INDEX messages_attached_keys ON messages (date, id) WHERE has_attachments = 1 AND deleted_locally = 0;
+    CREATE INDEX messages_unread_keys ON messages (date, id) WHERE seen = 0 AND deleted_locally = 0;
+    CREATE INDEX messages_flagged_keys ON messages (date, id) WHERE flagged = 1 AND deleted_locally = 0;
+    CREATE INDEX messages_answered_keys ON messages (date, id) WHERE answered = 1 AND deleted_locally = 0;
+    CREATE INDEX messages_account_keys ON messages (account_id, date, id) WHERE deleted_locally = 0;
 
     -- Counts per folder, whoever changes messages (ingest, flag sync, local delete, move).
     CREATE TRIGGER messages_count_insert AFTER INSERT ON messages WHEN new.deleted_locally = 0 BEGIN

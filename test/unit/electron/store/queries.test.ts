@@ -230,6 +230,14 @@ describe('message queries on a small mailbox', () => {
       expect(await hitIds('zeppelin in:inbox')).toEqual([ids.imap]);
       expect(await hitIds('zeppelin in:nosuchfolder')).toEqual([]);
       expect(await hitIds('zeppelin', 'local')).toEqual([ids.archived]);
+      // The same filters combined with words (a semi-join of the index with key sets).
+      expect(await hitIds('quarterly is:read')).toEqual([ids['plain.eml']]);
+      expect(await hitIds('quarterly -has:attachment')).toEqual([ids['plain.eml']]);
+      expect(await hitIds('quarterly has:attachment')).toEqual([ids['attachment-2231.eml']]);
+      expect(await hitIds('zeppelin is:flagged')).toEqual([ids.imap]);
+      expect(await hitIds('zeppelin is:unflagged')).toEqual([ids.archived]);
+      expect(await hitIds('zeppelin is:unread', 'local')).toEqual([ids.archived]);
+      expect(await hitIds('zeppelin in:inbox in:Archive/2024')).toEqual([ids.imap, ids.archived]);
     });
 
     it('finds attachment names and excludes words with -', async () => {
