@@ -1,14 +1,17 @@
 import type { BrowserWindow } from 'electron';
 import { systemClock } from './clock';
 
-/** What the window shows on a fresh data directory (renderer/App.tsx): the proof the whole app came up. */
-export const EMPTY_STATE_TEXT = 'No accounts yet';
+/**
+ * What the window shows on a fresh data directory, the proof the whole app came up: the first-run
+ * heading of renderer/components/Welcome.tsx (and the older "No accounts yet" of the first renderer).
+ */
+export const EMPTY_STATE_HEADINGS = ['Welcome to Homing', 'No accounts yet'];
 /** A packaged app on a cold CI runner takes a few seconds; anything near this is a hang. */
 const SMOKE_TIMEOUT_MS = 60_000;
 const POLL_MS = 250;
 
 /** Whether the page text shows that the service answered the renderer (the empty state on a fresh profile). */
-export const smokePassed = (pageText: string) => pageText.includes(EMPTY_STATE_TEXT);
+export const smokePassed = (pageText: string) => EMPTY_STATE_HEADINGS.some((heading) => pageText.includes(heading));
 
 /**
  * `HOMING_SMOKE_CHECK=1` (build/smoke-packaged.mjs, in the release workflow): wait until the window shows

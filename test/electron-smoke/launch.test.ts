@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMPTY_STATE_HEADINGS } from '../../electron/shell/smoke-check';
 import { electronBinary } from './electron-binary';
 
 /**
@@ -50,7 +51,8 @@ describe.skipIf(!binary)('the app in Electron', () => {
 
   it('opens one sandboxed window on app:// that shows the empty state', async () => {
     const window = await (app as ElectronApplication).firstWindow();
-    await expect.poll(() => window.getByRole('heading', { name: 'No accounts yet' }).count(), { timeout: 60_000 }).toBe(1);
+    const emptyState = window.getByRole('heading', { name: new RegExp(EMPTY_STATE_HEADINGS.join('|')) });
+    await expect.poll(() => emptyState.count(), { timeout: 60_000 }).toBe(1);
     expect((app as ElectronApplication).windows()).toHaveLength(1);
     expect(await window.evaluate(() => location.origin)).toBe('app://homing');
     // No Node in the page: the preload exposes two functions and nothing else.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fuseSettings, packedExecutable } from '../../../../build/fuses.mjs';
 import { iconFiles } from '../../../../electron/shell/icons';
+import { smokePassed } from '../../../../electron/shell/smoke-check';
 
 /**
  * The packaging inputs, checked here because electron-builder itself can only run on GitHub's runners:
@@ -171,5 +172,13 @@ describe('the release workflow', () => {
     expect(job.steps.filter((s) => s.run?.includes('test:electron')).every((s) => s.env?.HOMING_REQUIRE_ELECTRON === '1')).toBe(true);
     const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'));
     for (const ext of ['AppImage', 'deb', 'rpm', 'exe', 'dmg', 'zip']) expect(String(upload?.with?.path)).toContain(`release/*.${ext}`);
+  });
+});
+
+describe('the packaged-app smoke check', () => {
+  it('passes only once the first-run screen shows (the service answered the window)', () => {
+    expect(smokePassed('Welcome to Homing\nYour mail, on your own computer')).toBe(true);
+    expect(smokePassed('')).toBe(false);
+    expect(smokePassed('Homing cannot open its mail folder')).toBe(false);
   });
 });
