@@ -74,15 +74,20 @@ async function childLarge(path: string, dataDir: string): Promise<void> {
   const parsed = await parseMessage(source);
   const stored = writeTransaction(db, (changes) => commitMessage(db, changes, { accountId: 'local', folderId: folder.id, key: { kind: 'local' }, source, parsed }));
   const ingestMs = performance.now() - t;
+  const ingestRssMb = process.resourceUsage().maxRSS / 1024;
   t = performance.now();
   const detail = await messageDetail(db, stored.messageId);
   const openMs = performance.now() - t;
+  const openRssMb = process.resourceUsage().maxRSS / 1024;
   t = performance.now();
   const attachment = await attachmentBytes(db, stored.messageId, detail.attachmentList[0]!.id);
   const attachmentMs = performance.now() - t;
   closeDb(db);
   process.stdout.write(
-    JSON.stringify({ size: source.size, ingestMs, openMs, attachmentMs, attachmentBytes: attachment.bytes.length, baselineMb: baseline / 1048576, maxRssMb: process.resourceUsage().maxRSS / 1024 }),
+    JSON.stringify({
+      size: source.size, ingestMs, openMs, attachmentMs, attachmentBytes: attachment.bytes.length, baselineMb: baseline / 1048576,
+      ingestRssMb, openRssMb, maxRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
   );
 }
 
@@ -332,10 +337,13 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
     const child = spawnSync(process.execPath, [process.argv[1]!, '--child-large', path, dataDir], { encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`large child failed: ${child.stderr}`);
-    const r = JSON.parse(child.stdout) as { size: number; ingestMs: number; openMs: number; attachmentMs: number; baselineMb: number; maxRssMb: number };
+    const r = JSON.parse(child.stdout) as {
+      size: number; ingestMs: number; openMs: number; attachmentMs: number; attachmentBytes: number; baselineMb: number; ingestRssMb: number; openRssMb: number; maxRssMb: number;
+    };
     console.log(
-      `\none ${(r.size / 1048576).toFixed(0)} MB message from a file source: parse + store ${fmt(r.ingestMs, 0)} ms, open (getMessage) ${fmt(r.openMs, 0)} ms, ` +
-        `attachment bytes ${fmt(r.attachmentMs, 0)} ms; peak RSS ${fmt(r.maxRssMb, 0)} MB (process baseline ${fmt(r.baselineMb, 0)} MB).`,
+      `\none ${(r.size / 1048576).toFixed(0)} MB message from a file source (process baseline ${fmt(r.baselineMb, 0)} MB RSS): ` +
+        `parse + store ${fmt(r.ingestMs, 0)} ms, peak RSS ${fmt(r.ingestRssMb, 0)} MB; open (getMessage) ${fmt(r.openMs, 0)} ms, peak ${fmt(r.openRssMb, 0)} MB; ` +
+        `its ${(r.attachmentBytes / 1048576).toFixed(0)} MB attachment as bytes ${fmt(r.attachmentMs, 0)} ms, peak ${fmt(r.maxRssMb, 0)} MB.`,
     );
   }
   if (useNotmuch) console.log(`\nnotmuch searches measured ${notmuchMode || 'not at all (not installed)'}; ratios are homing ÷ notmuch (ingest: higher is better; search: lower is better).`);
