@@ -48,6 +48,8 @@ export type ActionGroup = 'navigate' | 'message' | 'view' | 'app';
 export interface Action {
   name: string;
   label: string | ((ctx: ActionContext) => string);
+  /** What the shortcut overlay says when the label depends on the selection ("Mark as read or unread"). */
+  help?: string;
   /** Key descriptors as keyOf() writes them: `j`, `#`, `?`, `Delete`, `Mod+f`, `Shift+ArrowDown`. */
   keys: string[];
   group: ActionGroup;

@@ -8,6 +8,7 @@ import { type Action, hasSelection } from './action';
 export const deleteMessages: Action = {
   name: 'delete',
   label: (ctx) => (ctx.selectedCount > 1 ? `Delete ${ctx.selectedCount} messages` : 'Delete'),
+  help: 'Delete',
   keys: ['#', 'Delete'],
   group: 'message',
   icon: 'trash',

@@ -7,6 +7,7 @@ const anyUnread = (ctx: ActionContext) => ctx.selected.some((m) => !m.seen);
 export const toggleRead: Action = {
   name: 'toggle-read',
   label: (ctx) => (anyUnread(ctx) ? 'Mark as read' : 'Mark as unread'),
+  help: 'Mark as read or unread',
   keys: ['u'],
   group: 'message',
   icon: 'envelope-open',

@@ -6,6 +6,7 @@ const anyUnflagged = (ctx: ActionContext) => ctx.selected.some((m) => !m.flagged
 export const toggleFlag: Action = {
   name: 'toggle-flag',
   label: (ctx) => (anyUnflagged(ctx) ? 'Flag' : 'Remove flag'),
+  help: 'Flag or unflag',
   keys: ['s'],
   group: 'message',
   icon: 'flag',

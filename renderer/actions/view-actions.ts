@@ -3,7 +3,8 @@ import type { Action } from './action';
 export const togglePlainText: Action = {
   name: 'toggle-plain-text',
   label: (ctx) => (ctx.bodyView === 'text' ? 'Show formatted message' : 'Show plain text'),
-  keys: ['Shift+T'],
+  help: 'Plain text or formatted',
+  keys: ['T'],
   group: 'view',
   icon: 'text',
   predicate: (ctx) => ctx.readerOpen,
@@ -13,6 +14,7 @@ export const togglePlainText: Action = {
 export const viewSource: Action = {
   name: 'view-source',
   label: (ctx) => (ctx.bodyView === 'source' ? 'Hide source' : 'View source'),
+  help: 'View source',
   keys: ['Mod+u'],
   group: 'view',
   icon: 'code',

@@ -33,7 +33,7 @@ export function ConversationStrip({ messages, count, shownId, open, onToggle, on
               >
                 <span className="conversation-from">{displayName(m.from)}</span>
                 <span className="conversation-snippet">{m.snippet || m.subject}</span>
-                <span className="conversation-folder muted">{m.folder}</span>
+                <span className="conversation-folder muted">{m.folder.toUpperCase() === 'INBOX' ? 'Inbox' : (m.folder.split(/[/.]/).pop() ?? m.folder)}</span>
                 <span className="conversation-date">{listDate(m.date)}</span>
               </button>
             </li>

@@ -26,7 +26,7 @@ export function ShortcutHelp({ actions, ctx, onClose }: { actions: readonly Acti
                 .filter((a) => a.group === group && a.keys.length > 0)
                 .map((action) => (
                   <div key={action.name} className="shortcut">
-                    <dt>{labelOf(action, ctx).replace(/^Mark as read$/, 'Mark as read or unread').replace(/^Flag$/, 'Flag or unflag')}</dt>
+                    <dt>{action.help ?? labelOf(action, ctx)}</dt>
                     <dd>
                       {action.keys.map((key, i) => (
                         <span key={key}>

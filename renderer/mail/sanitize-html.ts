@@ -29,6 +29,9 @@ const FORBID_ATTR = ['action', 'formaction', 'ping', 'srcset', 'srcdoc', 'xlink:
 /** Attributes that load a URL when the element renders. */
 const FETCHING_ATTRS = ['src', 'background', 'poster', 'dynsrc', 'lowsrc'];
 
+/** A 1×1 transparent GIF. */
+const BLANK_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
 const REMOTE_URL = /^\s*(https?:)?\/\//i;
 /** CSS url(...) with a remote target, in a style attribute or a style element. */
 const CSS_REMOTE_URL = /url\(\s*(['"]?)\s*(?:https?:)?\/\/[^)]*\1\s*\)/gi;
@@ -92,8 +95,9 @@ export function sanitizeMailHtml(dirty: string, options: SanitizeOptions, win: W
       } else if (REMOTE_URL.test(value)) {
         if (!options.allowRemote) {
           remoteBlocked += 1;
-          element.removeAttribute(name);
-          // Keeps the layout of sized images (tracking pixels are 1×1 and vanish).
+          // A transparent pixel in its place: the box keeps its size (keepBox) without a broken-image icon.
+          if (element.tagName === 'IMG' && name === 'src') element.setAttribute(name, BLANK_GIF);
+          else element.removeAttribute(name);
           element.setAttribute('data-homing-blocked', '');
           keepBox(element);
         } else if (/^\s*\/\//.test(value)) {

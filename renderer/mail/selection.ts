@@ -33,7 +33,9 @@ export function extendTo(selection: Selection, order: readonly number[], id: num
 export function moveFocus(selection: Selection, order: readonly number[], delta: number, extend = false): Selection {
   if (order.length === 0) return emptySelection;
   const at = selection.focus === null ? -1 : order.indexOf(selection.focus);
-  const next = at < 0 ? (delta > 0 ? 0 : order.length - 1) : Math.min(order.length - 1, Math.max(0, at + delta));
+  // With nothing focused, moving down starts above the first row and moving up below the last.
+  const from = at >= 0 ? at : delta > 0 ? -1 : order.length;
+  const next = Math.min(order.length - 1, Math.max(0, from + delta));
   const id = order[next]!;
   return extend ? extendTo(selection, order, id) : selectOnly(id);
 }

@@ -20,15 +20,28 @@ describe('the app shell in Chromium, over the test bridge', () => {
     await app?.stop();
   });
 
-  it.each(['light', 'dark'] as const)('shows the empty state from the real backend (%s)', async (colorScheme) => {
+  it.each(['light', 'dark'] as const)('shows the first-run welcome from the real backend (%s)', async (colorScheme) => {
     const page = await browser.newPage({ colorScheme });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(app.url);
-    await expect.poll(() => page.getByRole('heading', { name: 'No accounts yet' }).count()).toBe(1);
-    await page.screenshot({ path: join(resultsDir, `empty-${colorScheme}.png`) });
+    await expect.poll(() => page.getByRole('heading', { name: 'Welcome to Homing' }).count(), { timeout: 15_000 }).toBe(1);
+    // The settings dialog opens from it, on the new-account step.
+    await page.getByRole('button', { name: 'Add your mail account' }).click();
+    await expect.poll(() => page.getByRole('dialog', { name: 'Accounts' }).getByRole('heading', { name: 'Add a mail account' }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('serves the app page with its CSP: no inline script, no remote script, frames only for messages', async () => {
+    const response = await fetch(app.url.replace(/#.*$/, ''));
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval|http)/);
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
   });
 
   it('refuses a bridge connection without the token', async () => {

@@ -1,0 +1,99 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { ActionContext } from '../../../renderer/actions/action';
+import { allActions } from '../../../renderer/actions/all-actions';
+import { createDispatcher, keyLabel, keyOf } from '../../../renderer/actions/dispatcher';
+
+const press = (key: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey', boolean>> = {}) =>
+  keyOf({ key, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
+
+function context(overrides: Partial<ActionContext> = {}): ActionContext {
+  const ui = {
+    move: vi.fn(),
+    selectAll: vi.fn(),
+    openFocused: vi.fn(),
+    focusSearch: vi.fn(),
+    escape: vi.fn(),
+    showShortcuts: vi.fn(),
+    openMovePicker: vi.fn(),
+    toggleBodyView: vi.fn(),
+    openSettings: vi.fn(),
+  };
+  return {
+    api: { markMessages: vi.fn(async () => undefined), deleteMessages: vi.fn(async () => undefined) } as unknown as ActionContext['api'],
+    ui,
+    selected: [],
+    selectedCount: 0,
+    selectedIds: [],
+    focused: null,
+    patch: vi.fn(),
+    report: vi.fn(),
+    readerOpen: false,
+    bodyView: 'html',
+    ...overrides,
+  };
+}
+
+describe('keys and the action dispatcher', () => {
+  it('spells key presses one way on every platform', () => {
+    expect(press('j')).toBe('j');
+    expect(press('J', { shiftKey: true })).toBe('J');
+    expect(press('#', { shiftKey: true })).toBe('#');
+    expect(press('?', { shiftKey: true })).toBe('?');
+    expect(press('f', { ctrlKey: true })).toBe('Mod+f');
+    expect(press('F', { metaKey: true, shiftKey: true })).toBe('Mod+Shift+f');
+    expect(press('ArrowDown', { shiftKey: true })).toBe('Shift+ArrowDown');
+    expect(keyLabel('Mod+f', false)).toBe('Ctrl+F');
+    expect(keyLabel('Mod+f', true)).toBe('⌘F');
+    expect(keyLabel('J', false)).toBe('Shift+J');
+    expect(keyLabel('ArrowDown', false)).toBe('↓');
+  });
+
+  it('binds every key once (a clash is a startup error)', () => {
+    expect(() => createDispatcher(allActions)).not.toThrow();
+    expect(() => createDispatcher([...allActions, { ...allActions[0]!, name: 'again' }])).toThrow(/Two actions are bound to j/);
+  });
+
+  it('routes keys by where the focus is: typing stays typing, arrows belong to the widget that has them', () => {
+    const dispatcher = createDispatcher(allActions);
+    const ctx = context();
+    expect(dispatcher.handleKey('j', 'text-field', ctx)).toBe(false);
+    expect(dispatcher.handleKey('j', 'elsewhere', ctx)).toBe(true);
+    expect(ctx.ui.move).toHaveBeenLastCalledWith(1, false);
+    expect(dispatcher.handleKey('ArrowDown', 'elsewhere', ctx)).toBe(false);
+    expect(dispatcher.handleKey('ArrowDown', 'list', ctx)).toBe(true);
+    expect(dispatcher.handleKey('Mod+f', 'text-field', ctx)).toBe(true);
+    expect(ctx.ui.focusSearch).toHaveBeenCalled();
+    expect(dispatcher.handleKey('Escape', 'text-field', ctx)).toBe(true);
+    expect(dispatcher.handleKey('Mod+a', 'text-field', ctx)).toBe(false);
+  });
+
+  it('runs message actions only with a selection, on every selected id', async () => {
+    const dispatcher = createDispatcher(allActions);
+    expect(dispatcher.handleKey('u', 'list', context())).toBe(false);
+    const unread = { id: 7, seen: false, flagged: false } as ActionContext['selected'][number];
+    const ctx = context({ selected: [unread], selectedCount: 2, selectedIds: [7, 8] });
+    expect(dispatcher.handleKey('u', 'list', ctx)).toBe(true);
+    await Promise.resolve();
+    expect(ctx.patch).toHaveBeenCalledWith([7, 8], { seen: true });
+    expect(ctx.api.markMessages).toHaveBeenCalledWith({ ids: [7, 8], seen: true });
+    expect(dispatcher.handleKey('#', 'list', ctx)).toBe(true);
+    expect(ctx.api.deleteMessages).toHaveBeenCalledWith({ ids: [7, 8] });
+  });
+
+  it('undoes an optimistic change and reports the error when the service refuses', async () => {
+    const dispatcher = createDispatcher(allActions);
+    const error = new Error('refused');
+    const flagged = { id: 3, seen: true, flagged: false } as ActionContext['selected'][number];
+    const ctx = context({
+      selected: [flagged],
+      selectedCount: 1,
+      selectedIds: [3],
+      api: { markMessages: vi.fn(async () => Promise.reject(error)) } as unknown as ActionContext['api'],
+    });
+    dispatcher.handleKey('s', 'list', ctx);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(ctx.patch).toHaveBeenNthCalledWith(1, [3], { flagged: true });
+    expect(ctx.patch).toHaveBeenNthCalledWith(2, [3], { flagged: false });
+    expect(ctx.report).toHaveBeenCalledWith(error);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { Folder } from '../../../shared/contract/messages';
+import { HomingError } from '../../../shared/errors';
+import { defaultPort, formatFingerprint, guessForm, toServerSettings, withChange } from '../../../renderer/mail/account-form';
+import { fixOf, hintOf } from '../../../renderer/mail/certificate-fix';
+import { describeError } from '../../../renderer/mail/error-words';
+import { buildFolderTree, folderName, sidebarAccounts } from '../../../renderer/mail/folder-tree';
+import { formatSize, plural } from '../../../renderer/mail/format';
+import { highlightParts, stripHighlights } from '../../../renderer/mail/highlights';
+import { escapeHtml, frameCsp, textToFrameHtml } from '../../../renderer/mail/frame-document';
+
+const folder = (id: number, path: string, parentPath: string | null, specialUse: Folder['specialUse'] = null): Folder => ({
+  id,
+  accountId: 'a',
+  path,
+  name: path.split('/').pop()!,
+  parentPath,
+  delimiter: '/',
+  specialUse,
+  subscribed: true,
+  total: 0,
+  unread: 0,
+  offline: 0,
+});
+
+describe('the renderer’s pure mail logic', () => {
+  it('turns search highlight markers into text and marks, never markup', () => {
+    expect(highlightParts('a \u0002big\u0003 <b>deal</b>')).toEqual([
+      { text: 'a ', match: false },
+      { text: 'big', match: true },
+      { text: ' <b>deal</b>', match: false },
+    ]);
+    expect(stripHighlights('\u0002x\u0003y')).toBe('xy');
+  });
+
+  it('orders folders as mail clients do and nests them by parent path', () => {
+    const tree = buildFolderTree([
+      folder(1, 'Projects', null),
+      folder(2, 'Trash', null, 'trash'),
+      folder(3, 'INBOX', null, 'inbox'),
+      folder(4, 'Projects/Homing', 'Projects'),
+      folder(5, 'Sent', null, 'sent'),
+      folder(6, 'Orphan/Child', 'Missing'),
+    ]);
+    expect(tree.map((n) => folderName(n.folder))).toEqual(['Inbox', 'Sent', 'Trash', 'Child', 'Projects']);
+    expect(tree.find((n) => n.folder.id === 1)!.children.map((n) => n.folder.id)).toEqual([4]);
+  });
+
+  it('always lists Local Folders, last', () => {
+    const list = sidebarAccounts([{ id: 'x', protocol: 'imap', createdAt: '2024' } as never]);
+    expect(list.map((a) => a.id)).toEqual(['x', 'local']);
+  });
+
+  it('fills ports as the protocol and security change, and validates the form in words', () => {
+    expect(defaultPort('pop3', 'tls')).toBe(995);
+    const form = guessForm('me@example.org');
+    expect(form).toMatchObject({ host: 'mail.example.org', port: '993', username: 'me@example.org' });
+    expect(withChange(form, { protocol: 'pop3' }).port).toBe('995');
+    expect(withChange({ ...form, port: '2993' }, { security: 'starttls' }).port).toBe('2993');
+    expect(toServerSettings({ ...form, host: 'https://mail.example.org' })).toMatchObject({ ok: false });
+    expect(toServerSettings({ ...form, port: '70000' })).toMatchObject({ ok: false, problem: /port/ });
+    expect(formatFingerprint('ab01ff')).toBe('AB:01:FF');
+  });
+
+  it('reads the connection test’s suggested fix defensively', () => {
+    const certificate = { subject: 'CN=a', issuer: 'CN=a', validFrom: '', validTo: '', fingerprint256: 'ab'.repeat(32), altNames: ['a.example', '*.b.example'] };
+    expect(
+      fixOf({ code: 'TLS_CERT_HOSTNAME', message: '', detail: { fix: 'use-certificate-hostname', suggestedHosts: ['a.example'], certificate } }),
+    ).toMatchObject({ kind: 'use-certificate-hostname', names: ['a.example'] });
+    expect(fixOf({ code: 'TLS_CERT_HOSTNAME', message: '', detail: { fix: 'use-certificate-hostname', coveredNames: ['*.b.example', 'c.example'] } })).toMatchObject({
+      names: ['c.example'],
+    });
+    expect(fixOf({ code: 'TLS_CERT_CHANGED', message: '', detail: { fix: 'trust-certificate', certificate } })).toMatchObject({ kind: 'trust-certificate', changed: true });
+    expect(fixOf({ code: 'TLS_CERT_UNTRUSTED', message: '', detail: { fix: 'trust-certificate', certificate: { subject: 1 } } })).toBeNull();
+    expect(fixOf({ code: 'TLS_WRONG_PORT', message: '', detail: { fix: 'switch-security', suggested: { port: 993, security: 'tls' } } })).toEqual({
+      kind: 'switch-security',
+      port: 993,
+      security: 'tls',
+    });
+    expect(hintOf({ code: 'AUTH_FAILED', message: '', detail: { hint: 'Check the password.' } })).toBe('Check the password.');
+  });
+
+  it('puts coded errors into words, keeping the service’s specifics', () => {
+    expect(describeError(new HomingError('AUTH_FAILED'))).toEqual({ code: 'AUTH_FAILED', title: 'The server rejected the user name or password.', detail: null });
+    expect(describeError(new HomingError('DNS_NOT_FOUND', 'mail.nowhere.test could not be found.')).detail).toBe('mail.nowhere.test could not be found.');
+    expect(describeError(new Error('boom')).code).toBe('INTERNAL');
+  });
+
+  it('builds the frame document: a strict CSP, escaped text, quoted lines set off', () => {
+    expect(frameCsp(false)).toContain('img-src data: blob:;');
+    expect(frameCsp(false)).toContain("script-src 'none'");
+    expect(frameCsp(true)).toContain('img-src data: blob: https: http:');
+    expect(escapeHtml('<a href="x">')).toBe('&lt;a href=&quot;x&quot;&gt;');
+    const html = textToFrameHtml('Hi <b>\n> quoted https://example.org/a?b=1&c=2\nbye');
+    expect(html).toContain('Hi &lt;b&gt;');
+    expect(html).toContain('<blockquote class="homing-quote">quoted <a href="https://example.org/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">');
+  });
+
+  it('formats sizes and counts', () => {
+    expect(formatSize(1)).toBe('1 byte');
+    expect(formatSize(2048)).toBe('2.0 KB');
+    expect(formatSize(5 * 1024 * 1024)).toBe('5.0 MB');
+    expect(plural(12345, 'message')).toMatch(/^12.345 messages$/);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageSummary } from '../../../shared/contract/messages';
+import { RowStore, type RowSource } from '../../../renderer/mail/row-store';
+
+const summary = (id: number, subject = `m${id}`): MessageSummary =>
+  ({ id, subject, seen: false, flagged: false }) as unknown as MessageSummary;
+
+function fakeSource(count: number) {
+  let ids = Array.from({ length: count }, (_, i) => i + 1);
+  const batches: number[][] = [];
+  const subjects = new Map<number, string>();
+  const source: RowSource = {
+    loadIds: async () => [...ids],
+    loadSummaries: async (wanted) => {
+      batches.push(wanted);
+      return wanted.filter((id) => ids.includes(id)).map((id) => summary(id, subjects.get(id)));
+    },
+  };
+  return { source, batches, setIds: (next: number[]) => (ids = next), subjects };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('RowStore: rows by range for the virtual list', () => {
+  it('loads the ids once and fetches only the rows shown, in batches of at most 200', async () => {
+    const { source, batches } = fakeSource(100_000);
+    const store = new RowStore(source);
+    await store.reload();
+    expect(store.ids).toHaveLength(100_000);
+    expect(batches).toEqual([]);
+    store.show(0, 30);
+    await settle();
+    expect(batches).toEqual([Array.from({ length: 30 }, (_, i) => i + 1)]);
+    store.show(50_000, 50_450);
+    await settle();
+    expect(batches.slice(1).map((b) => b.length)).toEqual([200, 200, 50]);
+    expect(store.get(50_001)?.subject).toBe('m50001');
+    // Shown again: nothing fetched twice.
+    store.show(0, 30);
+    await settle();
+    expect(batches).toHaveLength(4);
+  });
+
+  it('refetches changed rows near the viewport and forgets far ones', async () => {
+    const { source, batches, subjects } = fakeSource(1000);
+    const store = new RowStore(source);
+    await store.reload();
+    store.show(0, 20);
+    await settle();
+    store.show(500, 520);
+    await settle();
+    subjects.set(505, 'changed');
+    store.invalidate([505, 3]);
+    await settle();
+    expect(batches.at(-1)).toEqual([505]);
+    expect(store.get(505)?.subject).toBe('changed');
+    expect(store.get(3)).toBeUndefined();
+  });
+
+  it('coalesces reloads and reports failures without losing the rows it has', async () => {
+    let calls = 0;
+    let fail = false;
+    const store = new RowStore({
+      loadIds: async () => {
+        calls += 1;
+        if (fail) throw new Error('gone');
+        return [1, 2, 3];
+      },
+      loadSummaries: async (ids) => ids.map((id) => summary(id)),
+    });
+    await Promise.all([store.reload(), store.reload(), store.reload()]);
+    expect(calls).toBe(2);
+    expect(store.state).toBe('ready');
+    fail = true;
+    await store.reload();
+    expect(store.state).toBe('failed');
+    expect(store.ids).toEqual([1, 2, 3]);
+  });
+
+  it('applies optimistic patches and notifies subscribers', async () => {
+    const { source } = fakeSource(10);
+    const store = new RowStore(source);
+    let notified = 0;
+    store.subscribe(() => (notified += 1));
+    await store.reload();
+    store.show(0, 10);
+    await settle();
+    const before = notified;
+    store.patch([2], { seen: true });
+    expect(store.get(2)?.seen).toBe(true);
+    expect(notified).toBe(before + 1);
+  });
+});
