@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { AttachmentStream } from 'mailparser';
 import { decodeWords } from './fallback-headers';
+import type { MessageSource } from './message-source';
 import { fromParserOutput, runParser, type ParsedAddress } from './parse-message';
 
 /** What the reading pane shows beyond the stored summary: decoded headers, bodies, all recipients. */
@@ -14,7 +15,7 @@ export interface MessageContent {
 }
 
 /** Parses a stored source again for display (derived data is never trusted over the raw bytes). */
-export async function readMessageContent(source: Readable): Promise<MessageContent> {
+export async function readMessageContent(source: Readable | MessageSource): Promise<MessageContent> {
   const output = await runParser(source);
   const parsed = fromParserOutput(output);
   return {

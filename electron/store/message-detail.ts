@@ -5,6 +5,7 @@ import { fallbackParse } from '../mime/parse-message';
 import { readAttachment, readMessageContent, type MessageContent } from '../mime/read-message';
 import { readFallbackHeaders } from '../mime/fallback-headers';
 import { prepare, type ReadDb } from './db';
+import { SOURCE_CHUNK_BYTES } from './limits';
 import { readSource, sourceChunks } from './message-sources';
 import { summariesByIds } from './message-summaries';
 
@@ -29,7 +30,8 @@ export async function messageDetail(db: ReadDb, id: number): Promise<MessageDeta
       replyTo: parsed.replyTo,
     };
   } else {
-    content = await readMessageContent(Readable.from(sourceChunks(db, id)));
+    // Up to one chunk the bytes go to the parser whole (no stream: faster); larger ones stream chunk by chunk.
+    content = await readMessageContent(summary.size <= SOURCE_CHUNK_BYTES ? { kind: 'buffer', bytes: readSource(db, id) } : Readable.from(sourceChunks(db, id)));
   }
   const attachmentList = prepare<[number], { id: number; filename: string; content_type: string; size: number; content_id: string | null; inline: number }>(
     db,
