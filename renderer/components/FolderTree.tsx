@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useMemo, useState } from 'react';
+import { type KeyboardEvent, memo, useMemo, useState } from 'react';
 import type { Account } from '../../shared/contract/accounts';
 import type { Folder, MailboxRef } from '../../shared/contract/messages';
 import type { SyncStatus } from '../../shared/contract/sync';
@@ -62,7 +62,7 @@ const keyOfMailbox = (m: MailboxRef | null) => (m === null ? null : 'folderId' i
  * (unread counts beside them), Local Folders last. One item is in the tab order; arrows move, Right and
  * Left open and close, Enter or Space opens the mailbox.
  */
-export function FolderTree({ accounts, folders, statuses, current, onOpen }: FolderTreeProps) {
+export const FolderTree = memo(function FolderTree({ accounts, folders, statuses, current, onOpen }: FolderTreeProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [focusKey, setFocusKey] = useState<string | null>(null);
 
@@ -234,4 +234,4 @@ export function FolderTree({ accounts, folders, statuses, current, onOpen }: Fol
       {visible.map(renderItem)}
     </ul>
   );
-}
+});

@@ -68,7 +68,9 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
 
   // A folder that vanished (account removed) falls back to the default mailbox.
   const chosenExists = chosen === null || 'unified' in chosen || folders.some((f) => f.id === chosen.folderId);
-  const mailbox = (chosenExists ? chosen : null) ?? defaultMailbox(accounts, folders);
+  const fallback = useMemo(() => defaultMailbox(accounts, folders), [accounts, folders]);
+  const stableFallback = useStableMailbox(fallback);
+  const mailbox = (chosenExists ? chosen : null) ?? stableFallback;
   const query: ListQuery =
     searchQuery !== null
       ? { kind: 'search', query: searchQuery }
@@ -263,14 +265,18 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     setSelection(selectOnly(wanted));
   }
 
-  const openMailbox = (next: MailboxRef) => {
+  const openMailbox = useCallback((next: MailboxRef) => {
     setChosen(next);
     setSearchQuery(null);
-  };
+  }, []);
 
-  const syncNow = (accountId: string) => {
-    api.syncAccounts({ accountIds: [accountId] }).catch(report);
-  };
+  const syncNow = useCallback(
+    (accountId: string) => {
+      api.syncAccounts({ accountIds: [accountId] }).catch(report);
+    },
+    [report],
+  );
+  const toggleConversation = useCallback(() => setConversationFor((c) => (c === selection.focus ? null : selection.focus)), [selection.focus]);
 
 
   return (
@@ -354,7 +360,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           bodyView={bodyView}
           onBodyView={setBodyView}
           conversationOpen={conversationFor !== null && conversationFor === selection.focus}
-          onToggleConversation={() => setConversationFor((c) => (c === selection.focus ? null : selection.focus))}
+          onToggleConversation={toggleConversation}
           dark={dark}
           onError={report}
         />
@@ -392,4 +398,11 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
       )}
     </div>
   );
+}
+
+/** The same mailbox object while it names the same mailbox (memoised children compare by identity). */
+function useStableMailbox(mailbox: MailboxRef | null): MailboxRef | null {
+  const key = mailbox === null ? '' : 'unified' in mailbox ? 'unified' : `folder:${mailbox.folderId}`;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on what the mailbox names, not its identity
+  return useMemo(() => mailbox, [key]);
 }

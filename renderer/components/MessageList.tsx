@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, type MouseEvent, type RefObject, useEffect, useLayoutEffect, useRef } from 'react';
+import { type KeyboardEvent, type MouseEvent, type RefObject, useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import type { RowStore } from '../mail/row-store';
 import { extendTo, type Selection, selectOnly, toggleOne } from '../mail/selection';
 import { MessageRow, ROW_HEIGHT } from './MessageRow';
@@ -30,7 +30,7 @@ export const rowDomId = (id: number) => `message-row-${id}`;
  * aria-activedescendant; keys reach it through the action dispatcher (data-keyscope="list").
  */
 export function MessageList(props: MessageListProps) {
-  const { store, selection, onSelectionChange } = props;
+  const { store, selection } = props;
   const scrollRef = props.listRef;
   const ids = store.ids;
 
@@ -64,23 +64,36 @@ export function MessageList(props: MessageListProps) {
     if (moved >= 0 && moved !== topIndex) element.scrollTop = moved * ROW_HEIGHT + offset;
   }, [ids, scrollRef]);
 
-  // Keep the focused row on screen (keyboard navigation, a message that moved).
+  // Keep the focused row on screen when the focus moves to another message (keyboard navigation). Not
+  // when the same message merely shifts because mail arrived: the anchoring above owns that case, and the
+  // virtualizer's idea of the scroll offset is a frame behind it.
   const focusIndex = selection.focus === null ? -1 : store.indexOf(selection.focus);
+  const scrolledTo = useRef<number | null>(null);
   useEffect(() => {
-    if (focusIndex >= 0) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
-  }, [focusIndex, virtualizer]);
+    if (focusIndex < 0 || scrolledTo.current === selection.focus) return;
+    scrolledTo.current = selection.focus;
+    virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
+  }, [selection.focus, focusIndex, virtualizer]);
 
-  const click = (event: MouseEvent, id: number) => {
-    if (event.shiftKey) onSelectionChange(extendTo(selection, ids, id));
-    else if (event.metaKey || event.ctrlKey) onSelectionChange(toggleOne(selection, id));
-    else onSelectionChange(selectOnly(id));
-  };
-
-  const contextMenu = (event: MouseEvent, id: number) => {
+  // Row handlers stay the same functions across renders (rows are memoised; a new handler would redraw
+  // every row on every change). They read the current selection and props through a ref.
+  const latest = useRef({ selection, ids, props });
+  useLayoutEffect(() => {
+    latest.current = { selection, ids, props };
+  });
+  const click = useCallback((event: MouseEvent, id: number) => {
+    const { selection: current, ids: order, props: p } = latest.current;
+    if (event.shiftKey) p.onSelectionChange(extendTo(current, order, id));
+    else if (event.metaKey || event.ctrlKey) p.onSelectionChange(toggleOne(current, id));
+    else p.onSelectionChange(selectOnly(id));
+  }, []);
+  const contextMenu = useCallback((event: MouseEvent, id: number) => {
     event.preventDefault();
-    if (!selection.ids.has(id)) onSelectionChange(selectOnly(id));
-    props.onContextMenu({ x: event.clientX, y: event.clientY });
-  };
+    const { selection: current, props: p } = latest.current;
+    if (!current.ids.has(id)) p.onSelectionChange(selectOnly(id));
+    p.onContextMenu({ x: event.clientX, y: event.clientY });
+  }, []);
+  const open = useCallback((id: number) => latest.current.props.onOpen(id), []);
 
   const keyDown = (event: KeyboardEvent) => {
     // The menu key and Shift+F10 open the context menu at the focused row.
@@ -126,7 +139,7 @@ export function MessageList(props: MessageListProps) {
               folderLabel={props.folderLabel}
               highlights={props.highlights?.get(id) ?? null}
               onClick={click}
-              onDoubleClick={props.onOpen}
+              onDoubleClick={open}
               onContextMenu={contextMenu}
             />
           );

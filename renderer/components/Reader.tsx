@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import type { MessageDetail } from '../../shared/contract/messages';
 import { api } from '../api/client';
 import { useInlineImages } from '../hooks/useInlineImages';
@@ -31,7 +31,7 @@ export interface ReaderProps {
 export const READER_HEADING_ID = 'reader-subject';
 
 /** The reader pane: headers, conversation, remote-content bar, the sandboxed body, attachments. */
-export function Reader(props: ReaderProps) {
+export const Reader = memo(function Reader(props: ReaderProps) {
   // A message picked in the conversation strip replaces the list's focus until the focus moves.
   const [picked, setPicked] = useState<{ forFocus: number | null; id: number } | null>(null);
   const shownId = picked && picked.forFocus === props.focusId ? picked.id : props.focusId;
@@ -75,7 +75,7 @@ export function Reader(props: ReaderProps) {
       onPick={(id) => setPicked({ forFocus: props.focusId, id })}
     />
   );
-}
+});
 
 function LoadedMessage(props: ReaderProps & { message: MessageDetail; onPick(id: number): void }) {
   const { message, bodyView } = props;

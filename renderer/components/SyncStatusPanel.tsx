@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { Account } from '../../shared/contract/accounts';
 import type { SyncStatus } from '../../shared/contract/sync';
 import { describeError } from '../mail/error-words';
@@ -13,7 +14,7 @@ export interface SyncStatusPanelProps {
 }
 
 /** The sidebar's foot: each account's sync (phase, n of total, a progress bar) and whether we are offline. */
-export function SyncStatusPanel({ accounts, statuses, online, onSyncNow }: SyncStatusPanelProps) {
+export const SyncStatusPanel = memo(function SyncStatusPanel({ accounts, statuses, online, onSyncNow }: SyncStatusPanelProps) {
   const mail = accounts.filter((a) => a.protocol !== 'local');
   const unreachable = mail.filter((a) => statuses.get(a.id)?.online === false);
   return (
@@ -76,4 +77,4 @@ export function SyncStatusPanel({ accounts, statuses, online, onSyncNow }: SyncS
       </ul>
     </section>
   );
-}
+});

@@ -24,12 +24,16 @@ export interface ListView {
   search: SearchInfo | null;
 }
 
+/** Rows in the first page: a tall window shows about 15; the rest is overscan. */
+const FIRST_PAGE = 40;
+
 function makeSource(query: ListQuery, onSearch: (info: SearchInfo) => void): { source: RowSource; initial: SearchHit[] } {
   if (query.kind === 'mailbox') {
     return {
       source: {
         loadIds: () => api.listMessageIds({ mailbox: query.mailbox, sort: query.sort }),
         loadSummaries: (ids) => api.getMessageSummaries({ ids }),
+        loadFirstPage: async () => (await api.listMessages({ mailbox: query.mailbox, sort: query.sort, limit: FIRST_PAGE })).messages,
       },
       initial: [],
     };

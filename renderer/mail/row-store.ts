@@ -5,6 +5,12 @@ export interface RowSource {
   /** Every id in display order. */
   loadIds(): Promise<number[]>;
   loadSummaries(ids: number[]): Promise<MessageSummary[]>;
+  /**
+   * The first screenful, in display order, fetched alongside the ids: the id list of a large folder takes
+   * far longer to arrive than one page (hundreds of milliseconds against a few at 100,000 messages), and
+   * the first rows should not wait for it.
+   */
+  loadFirstPage?(): Promise<MessageSummary[]>;
 }
 
 /** getMessageSummaries takes at most 1,000 ids; 200 keeps each reply small and the first screen fast. */
@@ -22,6 +28,8 @@ export type RowStoreState = 'loading' | 'ready' | 'failed';
 export class RowStore {
   ids: number[] = [];
   state: RowStoreState = 'loading';
+  /** `ids` is only the first page so far (the full list is on its way). */
+  provisional = false;
   error: unknown = null;
   version = 0;
   private readonly summaries = new Map<number, MessageSummary>();
@@ -60,6 +68,18 @@ export class RowStore {
       this.reloadAgain = true;
       return this.reloading;
     }
+    if (this.state === 'loading' && this.ids.length === 0 && this.source.loadFirstPage) {
+      this.source.loadFirstPage().then(
+        (page) => {
+          if (this.disposed || this.state !== 'loading' || this.ids.length > 0) return;
+          for (const summary of page) this.summaries.set(summary.id, summary);
+          this.ids = page.map((m) => m.id);
+          this.provisional = true;
+          this.changed();
+        },
+        () => undefined, // The full load reports errors.
+      );
+    }
     this.reloading = (async () => {
       do {
         this.reloadAgain = false;
@@ -67,6 +87,7 @@ export class RowStore {
           const ids = await this.source.loadIds();
           if (this.disposed) return;
           this.ids = ids;
+          this.provisional = false;
           this.state = 'ready';
           this.error = null;
         } catch (error) {

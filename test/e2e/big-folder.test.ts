@@ -78,7 +78,9 @@ describe('a folder of 100,000 messages in Chromium', () => {
     await list().evaluate((el) => (el.scrollTop = 74 * 20_000));
     const target = list().getByRole('option', { name: /Bulk message 200\d\d about/ }).nth(3);
     await poll(() => target.count()).toBe(1);
-    const chosen = (await target.textContent())!;
+    // Rows are told apart by their subject (opening one marks it read, which changes its text).
+    const subjectOf = (text: string | null) => /Bulk message \d+/.exec(text ?? '')?.[0] ?? null;
+    const chosen = subjectOf(await target.textContent());
     await target.click();
     const topBefore = await firstVisibleRow(page);
 
@@ -92,8 +94,8 @@ describe('a folder of 100,000 messages in Chromium', () => {
 
     await poll(() => page.getByTestId('list-count').textContent()).toMatch(/^100,001 messages/);
     // The same row is selected and the same rows are on screen.
-    expect(await list().locator('[role="option"][aria-selected="true"]').textContent()).toBe(chosen);
-    expect(await firstVisibleRow(page)).toBe(topBefore);
+    expect(subjectOf(await list().locator('[role="option"][aria-selected="true"]').textContent())).toBe(chosen);
+    expect(subjectOf(await firstVisibleRow(page))).toBe(subjectOf(topBefore));
     await list().evaluate((el) => (el.scrollTop = 0));
     await poll(() => list().getByRole('option').first().textContent()).toMatch(/Just arrived/);
     expect(view.errors).toEqual([]);

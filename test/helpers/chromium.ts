@@ -29,4 +29,5 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-export const resultsDir = join(import.meta.dirname, '..', '..', 'test-results');
+// import.meta.dirname is unset when a benchmark bundles this file as CommonJS; benchmarks run from the root.
+export const resultsDir = import.meta.dirname ? join(import.meta.dirname, '..', '..', 'test-results') : join(process.cwd(), 'test-results');

@@ -91,3 +91,38 @@ describe('RowStore: rows by range for the virtual list', () => {
     expect(notified).toBe(before + 1);
   });
 });
+
+describe('RowStore: the first screen does not wait for the id list', () => {
+  it('shows the first page at once, then swaps in the full list', async () => {
+    let releaseIds: (ids: number[]) => void = () => undefined;
+    const store = new RowStore({
+      loadIds: () => new Promise((resolve) => (releaseIds = resolve)),
+      loadSummaries: async (ids) => ids.map((id) => summary(id)),
+      loadFirstPage: async () => [summary(1), summary(2)],
+    });
+    const loading = store.reload();
+    await settle();
+    expect(store.ids).toEqual([1, 2]);
+    expect(store.provisional).toBe(true);
+    expect(store.state).toBe('loading');
+    expect(store.get(2)?.subject).toBe('m2');
+    releaseIds([1, 2, 3, 4]);
+    await loading;
+    expect(store.ids).toEqual([1, 2, 3, 4]);
+    expect(store.provisional).toBe(false);
+    expect(store.state).toBe('ready');
+  });
+
+  it('ignores a first page that arrives after the full list', async () => {
+    let releasePage: (page: MessageSummary[]) => void = () => undefined;
+    const store = new RowStore({
+      loadIds: async () => [5, 6],
+      loadSummaries: async (ids) => ids.map((id) => summary(id)),
+      loadFirstPage: () => new Promise((resolve) => (releasePage = resolve)),
+    });
+    await store.reload();
+    releasePage([summary(9)]);
+    await settle();
+    expect(store.ids).toEqual([5, 6]);
+  });
+});
