@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startDovecot } from '../test/servers/dovecot';
@@ -30,6 +30,8 @@ const runs = Number(arg('runs', '2'));
 interface Run {
   wallS: number;
   peakRssMb: number;
+  /** User + system CPU seconds of the process (and its threads): comparable even on a busy machine. */
+  cpuS: number;
   firstScreenS?: number;
 }
 
@@ -38,18 +40,19 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const stop = onStart?.(started);
-    const child = spawn('/usr/bin/time', ['-f', '%e %M', command, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => (stderr += text));
     child.on('exit', (code) => {
       const firstScreen = stop?.();
       const last = stderr.trim().split('\n').pop() ?? '';
-      const [, kb] = last.split(' ');
+      const [, kb, user, sys] = last.split(' ');
       if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`));
       resolve({
         wallS: (performance.now() - started) / 1000,
         peakRssMb: Number(kb) / 1024,
+        cpuS: Number(user) + Number(sys),
         ...(firstScreen !== undefined ? { firstScreenS: firstScreen } : {}),
       });
     });
@@ -207,16 +210,19 @@ async function main(): Promise<void> {
     const lines = [
       `IMAP initial sync: ${count} messages, ${fmt(bytes / 1e6, 0)} MB, IMAPS from a local Dovecot (median of ${runs})`,
       '',
-      '| tool | wall time (s) | peak RSS (MB) | first 50 INBOX rows (s) | ratio to homing |',
-      '| --- | ---: | ---: | ---: | ---: |',
+      '| tool | wall time (s) | CPU time (s) | peak RSS (MB) | first 50 INBOX rows (s) | homing ÷ tool (wall) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
     ];
     for (const [name, list] of Object.entries(results)) {
       if (list.length === 0) continue;
       const wall = median(list.map((r) => r.wallS));
       const rss = median(list.map((r) => r.peakRssMb));
       const first = list[0]?.firstScreenS !== undefined ? fmt(median(list.map((r) => r.firstScreenS ?? NaN)), 2) : '—';
-      lines.push(`| ${name} | ${fmt(wall)} | ${fmt(rss, 0)} | ${first} | ${fmt(homingWall / wall, 2)}× |`);
+      const cpu = median(list.map((r) => r.cpuS));
+      lines.push(`| ${name} | ${fmt(wall)} | ${fmt(cpu)} | ${fmt(rss, 0)} | ${first} | ${fmt(homingWall / wall, 2)}× |`);
     }
+    const [load1] = loadavg();
+    lines.push('', `load average at the end: ${fmt(load1!, 2)} on ${cpus().length} CPUs (Dovecot's own CPU time is in neither column)`);
     if (!mbsyncAvailable) lines.push('', 'mbsync is not installed (apt-get install isync): no comparison.');
     else lines.push('', `homing / mbsync = ${fmt(homingWall / median(results.mbsync!.map((r) => r.wallS)), 2)} (goal ≤ 1.00)`);
     process.stdout.write(`${lines.join('\n')}\n`);

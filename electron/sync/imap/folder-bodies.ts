@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { parseMessage, type ParsedMessage } from '../../mime/parse-message';
+import type { ParsedMessage } from '../../mime/parse-message';
 import { prepare } from '../../store/db';
 import { getFolder } from '../../store/folders';
 import { rowsWithoutBody } from '../../store/imap-state';
@@ -10,6 +10,7 @@ import type { ImapPass } from './imap-pass';
 import { imapLimits } from './limits';
 import { downloadSource, fetchSources } from './ops/fetch-bodies';
 import { selectFolder } from './ops/select-folder';
+import { ParsePool } from './parse-pool';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -40,18 +41,32 @@ export async function fetchFolderBodies(pass: ImapPass, folderId: number): Promi
   pass.progress({ phase: 'bodies', folder: folder.path, done, total });
   let batch: typeof rows = [];
   let batchBytes = 0;
+  const pool = ParsePool.shared();
   const flush = async () => {
     if (batch.length === 0) return;
     const uids = batch.map((r) => r.uid);
+    const before = done;
     batch = [];
     batchBytes = 0;
-    const ready: Array<{ uid: number; source: MessageSource; parsed: ParsedMessage }> = [];
+    // Parsing runs on the pool's threads while this one keeps reading the FETCH answer; every
+    // `bodyCommitEvery` messages the parsed ones are committed (between two reads, never during one).
+    const queue: Array<{ uid: number; source: MessageSource; parsed: Promise<ParsedMessage> }> = [];
+    const commitReady = async (all: boolean) => {
+      while (queue.length >= imapLimits.bodyCommitEvery || (all && queue.length > 0)) {
+        const part = queue.splice(0, imapLimits.bodyCommitEvery);
+        const ready = await Promise.all(part.map(async (p) => ({ uid: p.uid, source: p.source, parsed: await p.parsed })));
+        commitBodies(pass, folderId, uidvalidity, ready);
+        done += part.length;
+        pass.progress({ phase: 'bodies', folder: folder.path, done, total });
+      }
+    };
     await fetchSources(pass.connection, uids, async ({ uid, source }) => {
-      ready.push({ uid, source, parsed: await parseMessage(source) });
+      queue.push({ uid, source, parsed: pool.parse(source) });
+      await commitReady(false);
     });
-    commitBodies(pass, folderId, uidvalidity, ready);
-    done += uids.length;
-    pass.progress({ phase: 'bodies', folder: folder.path, done, total });
+    await commitReady(true);
+    // Messages the server no longer had (expunged since the index) count as done too.
+    done = before + uids.length;
   };
 
   for (const row of rows) {
@@ -61,7 +76,7 @@ export async function fetchFolderBodies(pass: ImapPass, folderId: number): Promi
       const fetched = await downloadSource(pass.connection, row.uid, pass.tempDir);
       if (fetched) {
         try {
-          const parsed = await parseMessage(fetched.source);
+          const parsed = await pool.parse(fetched.source);
           commitBodies(pass, folderId, uidvalidity, [{ uid: row.uid, source: fetched.source, parsed }]);
         } finally {
           if (fetched.source.kind === 'file') await rm(fetched.source.path, { force: true });

@@ -142,7 +142,10 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
   let done = 0;
   let orphansLeft = countOrphans(db, folder.id, uidvalidity);
   pass.progress({ phase: 'headers', folder: folder.path, done: 0, total: newUids.length });
-  for (const batch of chunks(newUids, imapLimits.headerBatch)) {
+  // A small first batch, so the first screenful is committed (and shown) as early as possible.
+  const first = newUids.slice(0, imapLimits.firstHeaderBatch);
+  const batches = first.length > 0 ? [first, ...chunks(newUids.slice(first.length), imapLimits.headerBatch)] : [];
+  for (const batch of batches) {
     pass.checkpoint();
     const rows = (await fetchHeaders(pass.connection, batch)).sort((a, b) => b.uid - a.uid);
     const prepared: Prepared[] = [];

@@ -12,6 +12,8 @@ export const imapLimits = {
   socketTimeoutMs: 60_000,
   /** Header batch: messages per FETCH and per write transaction, so the list fills in steps the UI can show. */
   headerBatch: 500,
+  /** The first header batch of a folder: one screenful and a bit, committed at once so the list shows something within a second. */
+  firstHeaderBatch: 60,
   /** Full-source batch: messages per FETCH ... and at most this many bytes in memory at once (see bodyBatchBytes). */
   bodyBatch: 200,
   /** Bytes of sources held in memory per batch before it is committed: bounds RSS with many mid-sized messages. */
@@ -35,6 +37,12 @@ export const imapLimits = {
   uidsPerCommand: 500,
   /** Replay attempts of one pending operation that fails with a non-refusal error before it is marked refused. */
   maxReplayAttempts: 5,
+  /** MIME parsing threads beside the sync worker (one fewer than the cores, at most this many): parsing is the largest CPU cost of a sync. */
+  maxParseThreads: 2,
+  /** Old-generation heap of a parsing thread: room for a 50 MB message's text; beyond it the sync thread parses instead. */
+  parseThreadHeapMb: 160,
+  /** Parsed messages committed per transaction in the body phase: small enough that parsing keeps going while one commits. */
+  bodyCommitEvery: 50,
   /** Status events at most every this many messages within a phase (the status board throttles further). */
   progressEvery: 50,
 } as const;

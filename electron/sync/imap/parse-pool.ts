@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parseMessage, type ParsedMessage } from '../../mime/parse-message';
+import type { MessageSource } from '../../store/message-source';
+import { imapLimits } from './limits';
+
+export interface ParseRequest {
+  id: number;
+  source: MessageSource;
+}
+export type ParseReply = { id: number; parsed: ParsedMessage } | { id: number; error: string };
+
+interface Task {
+  id: number;
+  source: MessageSource;
+  resolve: (parsed: ParsedMessage) => void;
+  reject: (error: Error) => void;
+}
+
+const MAX_RESPAWNS = 5;
+
+/** Where the bundled parse worker sits: beside this bundle (dist/node/parse-worker.cjs). Null when running from sources. */
+function workerScript(): string | null {
+  const here = typeof __dirname === 'string' ? __dirname : null;
+  const script = here ? join(here, 'parse-worker.cjs') : null;
+  return script && existsSync(script) ? script : null;
+}
+
+/**
+ * MIME parsing off the sync worker's thread: mailparser is the largest CPU cost of a sync, and on its own
+ * thread it overlaps with reading the network and committing. Tasks go to the least busy worker;
+ * without the bundled script (tests running the sources) or when a worker dies, parsing falls back to
+ * this thread, so a sync never fails for the pool's sake. Workers are unref'd: they never keep a
+ * process alive.
+ */
+export class ParsePool {
+  private static instance: ParsePool | null = null;
+  private readonly workers: Array<{ worker: Worker; busy: Map<number, Task> }> = [];
+  private nextId = 1;
+  /** Replacements started for workers that died (a message too big for their heap); bounded so a crash loop ends inline. */
+  private respawns = 0;
+
+  static shared(): ParsePool {
+    ParsePool.instance ??= new ParsePool(workerScript(), Math.max(1, Math.min(imapLimits.maxParseThreads, availableParallelism() - 1)));
+    return ParsePool.instance;
+  }
+
+  private constructor(script: string | null, size: number) {
+    if (!script) return;
+    for (let i = 0; i < size; i++) this.spawn(script);
+  }
+
+  private spawn(script: string): void {
+    // A bounded heap keeps the sync's RSS predictable; a message too big for it makes the worker die with
+    // ERR_WORKER_OUT_OF_MEMORY, and its tasks are parsed on the sync thread instead (see retire).
+    const worker = new Worker(script, { name: 'homing-parse', resourceLimits: { maxOldGenerationSizeMb: imapLimits.parseThreadHeapMb } });
+    const slot = { worker, busy: new Map<number, Task>() };
+    worker.on('message', (reply: ParseReply) => {
+      const task = slot.busy.get(reply.id);
+      if (!task) return;
+      slot.busy.delete(reply.id);
+      if ('parsed' in reply) task.resolve(reply.parsed);
+      else this.inline(task);
+    });
+    const retire = () => {
+      const index = this.workers.indexOf(slot);
+      if (index < 0) return;
+      this.workers.splice(index, 1);
+      for (const task of slot.busy.values()) this.inline(task);
+      slot.busy.clear();
+      if (this.respawns++ < MAX_RESPAWNS) this.spawn(script);
+    };
+    worker.on('error', retire);
+    worker.on('exit', retire);
+    // After the listeners: adding a 'message' listener refs the worker again (Node 20).
+    worker.unref();
+    this.workers.push(slot);
+  }
+
+  private inline(task: Task): void {
+    parseMessage(task.source).then(task.resolve, task.reject);
+  }
+
+  /** Parses on a pool thread (the bytes are copied there), or here when there is none. */
+  parse(source: MessageSource): Promise<ParsedMessage> {
+    return new Promise((resolve, reject) => {
+      const task: Task = { id: this.nextId++, source, resolve, reject };
+      const slot = this.workers.reduce<(typeof this.workers)[number] | null>((best, w) => (!best || w.busy.size < best.busy.size ? w : best), null);
+      if (!slot) return this.inline(task);
+      slot.busy.set(task.id, task);
+      slot.worker.postMessage({ id: task.id, source } satisfies ParseRequest);
+    });
+  }
+}
