@@ -48,7 +48,8 @@ export async function completeImapMessage(ctx: SyncEngineContext, messageId: num
     }
     let source: MessageSource | null = null;
     if (row.size > imapLimits.streamThresholdBytes) {
-      const fetched = await downloadSource(connection, row.uid, pass.tempDir);
+      // Its own directory: a sync pass running meanwhile clears the pass directory when it starts.
+      const fetched = await downloadSource(connection, row.uid, `${pass.tempDir}-complete`);
       if (fetched?.source.kind === 'file') file = fetched.source.path;
       source = fetched?.source ?? null;
     } else {

@@ -18,7 +18,7 @@ import { writeTransaction } from '../../store/write-transaction';
 import { parsedFromEnvelope } from './envelope-message';
 import type { ImapPass } from './imap-pass';
 import { imapLimits } from './limits';
-import { diffUids, serverUids } from './ops/expunges';
+import { diffUids, serverUids, uidsFrom } from './ops/expunges';
 import { fetchSources } from './ops/fetch-bodies';
 import { fetchHeaders, type HeaderRow } from './ops/fetch-headers';
 import type { ServerFolder } from './ops/list-folders';
@@ -94,7 +94,16 @@ export async function indexFolder(pass: ImapPass, folderId: number, server: Serv
   const orphans = countOrphans(db, folderId, uidvalidity);
   const quiet = !fresh && stored.uidnext === selected.uidnext && selected.exists === known.size && orphans === 0 && stored.syncState.indexed === true;
   let newUids: number[] = [];
-  if (serverSet === null && !quiet) serverSet = await serverUids(connection);
+  if (serverSet === null && !quiet && !fresh && stored.uidnext !== null && orphans === 0 && stored.syncState.indexed === true) {
+    // New mail by UIDNEXT: UIDs are assigned in ascending order (RFC 3501 section 2.3.1.1), so what arrived
+    // since the last sync is UID <old UIDNEXT>:*. If that accounts for the whole message count, nothing else
+    // changed and the full UID list is not needed.
+    const arrived = (await uidsFrom(connection, stored.uidnext)).filter((uid) => !known.has(uid));
+    if (known.size + arrived.length === selected.exists) newUids = arrived.sort((a, b) => b - a);
+    else serverSet = await serverUids(connection);
+  } else if (serverSet === null && !quiet) {
+    serverSet = await serverUids(connection);
+  }
   if (serverSet !== null) {
     const diff = diffUids(serverSet, known);
     if (diff.goneFromServer.length > 0) {

@@ -10,10 +10,10 @@ export async function serverUids(connection: ImapConnection): Promise<number[]> 
   return Array.isArray(result) ? result : [];
 }
 
-/** UIDs of the selected mailbox with an INTERNALDATE on or after `since` (SEARCH SINCE: date only, RFC 3501 section 6.4.4). */
-export async function uidsSince(connection: ImapConnection, since: Date): Promise<number[]> {
-  const result = await connection.client.search({ since }, { uid: true });
-  return Array.isArray(result) ? result : [];
+/** UIDs from `first` up (UID SEARCH UID first:*; `*` is the highest UID even when below `first`, so it is filtered out). */
+export async function uidsFrom(connection: ImapConnection, first: number): Promise<number[]> {
+  const result = await connection.client.search({ uid: `${first}:*` }, { uid: true });
+  return Array.isArray(result) ? result.filter((uid) => uid >= first) : [];
 }
 
 /** What the server lacks and what we lack, from the two UID sets. */
