@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Account } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
+import { createResolvers, resolverOptionsFromEnv } from '../../accounts/resolvers';
+import type { NetworkOverrides } from '../../net/tls-trust';
 import type { WriteDb } from '../../store/db';
 import type { ProgressUpdate, SyncEngineContext } from '../engine';
 import { connectImap, type ImapConnection } from './imap-connection';
@@ -20,6 +22,17 @@ export interface ImapPass {
   checkpoint(): void;
 }
 
+let network: NetworkOverrides | null = null;
+
+/**
+ * The same name resolution account setup uses (HOMING_DNS_SERVERS for split-horizon networks and tests of
+ * the built app; nothing in a normal setup), so a server the connection test reached is the one synced.
+ */
+function syncNetwork(): NetworkOverrides {
+  network ??= createResolvers(resolverOptionsFromEnv(process.env)).network;
+  return network;
+}
+
 /** Connects with the account's settings and stored password. */
 export async function connectAccount(ctx: SyncEngineContext): Promise<ImapConnection> {
   const { account } = ctx;
@@ -34,6 +47,7 @@ export async function connectAccount(ctx: SyncEngineContext): Promise<ImapConnec
     username: account.username,
     password: await ctx.password(),
     trustedFingerprint: account.trustedFingerprint,
+    network: syncNetwork(),
     signal: ctx.signal,
   });
 }
