@@ -213,7 +213,9 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
           {expandable && <Icon name={expanded ? 'chevron-down' : 'chevron-right'} size={12} />}
         </span>
         <Icon name={item.icon} size={15} className="tree-icon" />
-        <span className="tree-label">{item.label}</span>
+        <span className="tree-label" title={item.label}>
+          {item.label}
+        </span>
         {syncing && <Icon name="refresh" size={12} className="tree-syncing" label="syncing" />}
         {!syncing && trouble && (
           <Icon name={item.status?.online === false ? 'cloud-off' : 'alert'} size={12} className="tree-trouble" label={item.status?.online === false ? 'offline' : 'sync failed'} />

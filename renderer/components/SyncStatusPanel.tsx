@@ -17,9 +17,11 @@ export interface SyncStatusPanelProps {
 export const SyncStatusPanel = memo(function SyncStatusPanel({ accounts, statuses, online, onSyncNow }: SyncStatusPanelProps) {
   const mail = accounts.filter((a) => a.protocol !== 'local');
   const unreachable = mail.filter((a) => statuses.get(a.id)?.online === false);
+  const offline = !online || (mail.length > 0 && unreachable.length === mail.length);
+  if (mail.length === 0 && !offline) return null;
   return (
     <section className="sync-panel" aria-label="Sync status">
-      {(!online || (mail.length > 0 && unreachable.length === mail.length)) && (
+      {offline && (
         <div className="offline-indicator" role="status" data-testid="offline-indicator">
           <Icon name="cloud-off" size={14} />
           <span>

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -163,6 +163,19 @@ describe('the reader in Chromium against Dovecot', () => {
     await page.waitForTimeout(500);
     expect(view.dialogs).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { __homingCanary?: unknown }).__homingCanary ?? null)).toBeNull();
+
+    // "Load for this message" lasts while it is open; "always for this sender" is remembered by the store.
+    await row(/Five breads/).click();
+    await row(/Quarterly report/).click();
+    await poll(() => page.getByRole('region', { name: 'Remote content' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Always for this sender' }).click();
+    await poll(() => page.getByRole('region', { name: 'Remote content' }).count()).toBe(0);
+    await row(/Five breads/).click();
+    await row(/Quarterly report/).click();
+    await poll(() => frame.getByRole('heading', { name: 'Quarterly report' }).count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Remote content' }).count()).toBe(0);
+    expect(view.dialogs).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __homingCanary?: unknown }).__homingCanary ?? null)).toBeNull();
     expect(view.errors).toEqual([]);
   });
 
@@ -215,6 +228,50 @@ describe('the reader in Chromium against Dovecot', () => {
     await expectNoAxeViolations();
     await page.keyboard.press('Escape');
     await poll(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('saves an attachment, shows plain text and the source, moves and deletes with the keyboard', async () => {
+    const frame = page.frameLocator('iframe[data-testid="message-frame"]');
+    await row(/Your invoice for October/).click();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: /^Save invoice-2024-10\.pdf/ }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('invoice-2024-10.pdf');
+    expect(readFileSync(await file.path())).toEqual(Buffer.from('%PDF-1.4\n% not really a PDF\n'));
+
+    await page.keyboard.press('Control+u');
+    await poll(() => frame.locator('body').textContent()).toContain('Message-ID: <inv-1031@hostingco.example>');
+    await page.keyboard.press('Control+u');
+    await poll(() => frame.locator('body').textContent()).toMatch(/^Dear customer/);
+
+    await row(/Five breads/).click();
+    await poll(() => frame.getByRole('heading', { name: 'Five breads to bake this autumn' }).count()).toBe(1);
+    await page.keyboard.press('Shift+T');
+    await poll(() => frame.locator('body').textContent()).toMatch(/Read online: https:\/\/weeklyloaf\.example\/42/);
+    await page.keyboard.press('Shift+T');
+    await poll(() => frame.getByRole('heading', { name: 'Five breads to bake this autumn' }).count()).toBe(1);
+
+    await row(/Dinner on Saturday/).click();
+    await page.keyboard.press('v');
+    const picker = page.getByRole('dialog', { name: 'Move message to…' });
+    await poll(() => picker.count()).toBe(1);
+    await page.keyboard.type('Archive');
+    await page.keyboard.press('Enter');
+    await poll(() => row(/Dinner on Saturday/).count()).toBe(0);
+    await expect
+      .poll(async () => (await serverFiles(imap, 'alice', 'Archive')).some((f) => f.bytes.includes('dinner-1@bennett.example')), { timeout: 60_000 })
+      .toBe(true);
+
+    await row(/Your e-ticket/).click();
+    await page.keyboard.press('#');
+    await poll(() => row(/Your e-ticket/).count()).toBe(0);
+    // The focus walked on to a neighbour, still in the list.
+    expect(await page.locator('[role="option"][aria-selected="true"]').count()).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('listbox');
+    await expect
+      .poll(async () => (await serverFiles(imap, 'alice', 'Trash')).some((f) => f.bytes.includes('ticket-5@rail.example')), { timeout: 60_000 })
+      .toBe(true);
+    expect(view.errors).toEqual([]);
   });
 
   it('adds a POP3 account by hand and trusts its self-signed certificate by fingerprint', async () => {
