@@ -8,7 +8,7 @@
  * (in-process through its Python bindings when python3-notmuch2 is installed, else through its CLI,
  * which adds a process start to every query). Prints one table; asserts nothing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -48,7 +48,7 @@ function querySet(w: CorpusWords): QueryPair[] {
   ];
 }
 
-const RUNS = 7;
+const RUNS = 9;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -130,7 +130,7 @@ interface SideResult {
   perQuery: Map<string, number>;
 }
 
-function runHoming(maildir: string, dataDir: string, count: number, queries: QueryPair[]): SideResult {
+function runHoming(maildir: string, dataDir: string, count: number): SideResult {
   rmSync(dataDir, { recursive: true, force: true });
   const child = spawnSync(process.execPath, [process.argv[1]!, '--child-import', maildir, dataDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (child.status !== 0) throw new Error(`import child failed: ${child.stderr}`);
@@ -148,55 +148,75 @@ function runHoming(maildir: string, dataDir: string, count: number, queries: Que
     pageTimes.push(performance.now() - t);
     closeDb(fresh);
   }
-  const samples: number[] = [];
-  const perQuery = new Map<string, number>();
-  for (const q of queries) {
-    searchMessages(db, q.homing, { limit: 200 }); // warm-up: statement prepared, pages cached
-    const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const t = performance.now();
-      searchMessages(db, q.homing, { limit: 200 });
-      times.push(performance.now() - t);
-    }
-    samples.push(...times);
-    perQuery.set(q.label, median(times));
-  }
   closeDb(db);
   return {
     ingestPerSec: count / (imported.ms / 1000),
     peakRssMb: imported.maxRssKb / 1024,
     dbBytes: dirSize(dbPath) + dirSize(`${dbPath}-wal`),
     firstPageMs: median(pageTimes),
-    searchMedianMs: median(samples),
-    searchP95Ms: percentile(samples, 95),
-    perQuery,
+    searchMedianMs: 0,
+    searchP95Ms: 0,
+    perQuery: new Map(),
   };
 }
 
+/**
+ * notmuch's side of the searches, in-process through its Python bindings: a small server that runs one
+ * query per line it reads and answers with the time it took. The bench alternates one homing search and
+ * one notmuch search, so both see the same machine (this one is shared; load changes from second to
+ * second).
+ */
 const NOTMUCH_PY = `
 import json, sys, time, notmuch2
-path, runs = sys.argv[1], int(sys.argv[2])
-queries = json.loads(sys.stdin.read())
-db = notmuch2.Database(path, mode=notmuch2.Database.MODE.READ_ONLY, config=notmuch2.Database.CONFIG.EMPTY)
-out = {}
-for label, q in queries:
-    def once():
-        total = db.count_messages(q)
-        n = 0
-        for m in db.messages(q, sort=notmuch2.Database.SORT.NEWEST_FIRST):
-            m.header('subject'); m.header('from'); m.date
-            n += 1
-            if n >= 200: break
-        return total
-    once()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter(); once(); times.append((time.perf_counter() - t) * 1000)
-    out[label] = times
-print(json.dumps(out))
+db = notmuch2.Database(sys.argv[1], mode=notmuch2.Database.MODE.READ_ONLY, config=notmuch2.Database.CONFIG.EMPTY)
+def once(q):
+    total = db.count_messages(q)
+    n = 0
+    for m in db.messages(q, sort=notmuch2.Database.SORT.NEWEST_FIRST):
+        m.header('subject'); m.header('from'); m.date
+        n += 1
+        if n >= 200: break
+    return total
+print('ready', flush=True)
+for line in sys.stdin:
+    q = json.loads(line)
+    t = time.perf_counter(); once(q); ms = (time.perf_counter() - t) * 1000
+    print(json.dumps(ms), flush=True)
 `;
 
-function runNotmuch(maildir: string, count: number, queries: QueryPair[], work: string, reuse: boolean): SideResult | null {
+/** Answers `run(query)` with notmuch's time for it (ms), or null when the Python bindings are missing. */
+async function startNotmuchServer(maildir: string, env: NodeJS.ProcessEnv): Promise<{ run(query: string): Promise<number>; stop(): void } | null> {
+  const child = spawn('/usr/bin/python3', ['-c', NOTMUCH_PY, maildir], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+  child.stdout.setEncoding('utf8');
+  const lines: string[] = [];
+  const waiting: Array<(line: string | null) => void> = [];
+  let buffered = '';
+  child.stdout.on('data', (text: string) => {
+    buffered += text;
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      const next = waiting.shift();
+      if (next) next(line);
+      else lines.push(line);
+    }
+  });
+  child.on('exit', () => waiting.splice(0).forEach((w) => w(null)));
+  const nextLine = () => new Promise<string | null>((resolve) => (lines.length > 0 ? resolve(lines.shift()!) : waiting.push(resolve)));
+  if ((await nextLine()) !== 'ready') return null;
+  return {
+    async run(query) {
+      child.stdin.write(`${JSON.stringify(query)}\n`);
+      const line = await nextLine();
+      if (line === null) throw new Error('the notmuch search helper stopped');
+      return Number(line);
+    },
+    stop: () => child.stdin.end(),
+  };
+}
+
+function runNotmuch(maildir: string, count: number, work: string, reuse: boolean): SideResult | null {
   if (!existsSync('/usr/bin/notmuch')) return null;
   const config = join(work, 'notmuch-config');
   writeFileSync(
@@ -220,42 +240,59 @@ function runNotmuch(maildir: string, count: number, queries: QueryPair[], work: 
     writeFileSync(saved, JSON.stringify(indexing));
   }
   const { ms, maxRssKb } = indexing;
-  const samples: number[] = [];
-  const perQuery = new Map<string, number>();
-  const python = spawnSync('/usr/bin/python3', ['-c', NOTMUCH_PY, maildir, String(RUNS)], {
-    input: JSON.stringify(queries.map((q) => [q.label, q.notmuch])),
-    encoding: 'utf8',
-    env,
-  });
-  if (python.status === 0) {
-    const times = JSON.parse(python.stdout) as Record<string, number[]>;
-    for (const q of queries) {
-      samples.push(...times[q.label]!);
-      perQuery.set(q.label, median(times[q.label]!));
-    }
-    notmuchMode = 'in-process (python3-notmuch2)';
-  } else {
-    notmuchMode = 'CLI (`notmuch search`, includes process start)';
-    for (const q of queries) {
-      const times: number[] = [];
-      for (let i = 0; i <= RUNS; i++) {
-        const t = performance.now();
-        execFileSync('/usr/bin/notmuch', ['search', '--output=messages', '--limit=200', q.notmuch], { env, stdio: ['ignore', 'ignore', 'ignore'] });
-        if (i > 0) times.push(performance.now() - t);
-      }
-      samples.push(...times);
-      perQuery.set(q.label, median(times));
-    }
-  }
   return {
     ingestPerSec: count / (ms / 1000),
     peakRssMb: maxRssKb / 1024,
     dbBytes: dirSize(join(maildir, '.notmuch')),
     firstPageMs: null,
-    searchMedianMs: median(samples),
-    searchP95Ms: percentile(samples, 95),
-    perQuery,
+    searchMedianMs: 0,
+    searchP95Ms: 0,
+    perQuery: new Map(),
   };
+}
+
+/**
+ * The query set on both sides, alternating one homing and one notmuch run per step (after one warm-up
+ * each), so that load from other processes hits both alike. notmuch in-process when python3-notmuch2
+ * is installed, else its CLI (which adds a process start to every query).
+ */
+async function runSearches(homing: SideResult, notmuch: SideResult | null, dbPath: string, maildir: string, queries: QueryPair[], work: string): Promise<void> {
+  const db = openReadDb(dbPath);
+  const env = { ...process.env, NOTMUCH_CONFIG: join(work, 'notmuch-config') };
+  const server = notmuch ? await startNotmuchServer(maildir, env) : null;
+  notmuchMode = server ? 'in-process (python3-notmuch2)' : 'CLI (`notmuch search`, includes process start)';
+  const runNotmuchOnce = async (q: string) => {
+    if (server) return server.run(q);
+    const t = performance.now();
+    execFileSync('/usr/bin/notmuch', ['search', '--output=messages', '--limit=200', q], { env, stdio: ['ignore', 'ignore', 'ignore'] });
+    return performance.now() - t;
+  };
+  const homingSamples: number[] = [];
+  const notmuchSamples: number[] = [];
+  for (const q of queries) {
+    searchMessages(db, q.homing, { limit: 200 });
+    if (notmuch) await runNotmuchOnce(q.notmuch);
+    const h: number[] = [];
+    const n: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      searchMessages(db, q.homing, { limit: 200 });
+      h.push(performance.now() - t);
+      if (notmuch) n.push(await runNotmuchOnce(q.notmuch));
+    }
+    homingSamples.push(...h);
+    notmuchSamples.push(...n);
+    homing.perQuery.set(q.label, median(h));
+    if (notmuch) notmuch.perQuery.set(q.label, median(n));
+  }
+  server?.stop();
+  closeDb(db);
+  homing.searchMedianMs = median(homingSamples);
+  homing.searchP95Ms = percentile(homingSamples, 95);
+  if (notmuch) {
+    notmuch.searchMedianMs = median(notmuchSamples);
+    notmuch.searchP95Ms = percentile(notmuchSamples, 95);
+  }
 }
 
 let notmuchMode = '';
@@ -292,9 +329,11 @@ async function main(): Promise<void> {
     }
     const queries = querySet(stats.words);
     process.stderr.write(`homing: importing ${size} messages…\n`);
-    const homing = runHoming(maildir, join(work, `homing-${size}`), size, queries);
+    const homing = runHoming(maildir, join(work, `homing-${size}`), size);
     process.stderr.write(useNotmuch ? `notmuch: indexing ${size} messages…\n` : '');
-    const notmuch = useNotmuch ? runNotmuch(maildir, size, queries, work, args.includes('--reuse-notmuch')) : null;
+    const notmuch = useNotmuch ? runNotmuch(maildir, size, work, args.includes('--reuse-notmuch')) : null;
+    process.stderr.write(`searching (${queries.length} queries × ${RUNS} runs${notmuch ? ', homing and notmuch alternating' : ''})…\n`);
+    await runSearches(homing, notmuch, join(work, `homing-${size}`, 'homing.sqlite'), maildir, queries, work);
     const raw = stats.bytes;
     const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
     rows.push([
@@ -347,7 +386,7 @@ async function main(): Promise<void> {
     );
   }
   if (useNotmuch) console.log(`\nnotmuch searches measured ${notmuchMode || 'not at all (not installed)'}; ratios are homing ÷ notmuch (ingest: higher is better; search: lower is better).`);
-  console.log(`search: ${querySet({ common: '', mid: '', rare: '', bigram: ['', ''], person: '' }).length} queries × ${RUNS} runs after one warm-up, limit 200 with highlights and total count; first page: 100 rows on a fresh read connection, median of ${RUNS}.`);
+  console.log(`search: ${querySet({ common: '', mid: '', rare: '', bigram: ['', ''], person: '' }).length} queries × ${RUNS} runs after one warm-up (homing and notmuch alternating), limit 200 with highlights and total count; first page: 100 rows on a fresh read connection, median of ${RUNS}.`);
 }
 
 main().catch((error: unknown) => {

@@ -31,7 +31,8 @@ export const EXPORT_BATCH_MESSAGES = 200;
 export const MAX_PAGE = 1000;
 
 /**
- * Search hits that get highlighted fragments: snippet() tokenizes a whole body per hit, the costliest
- * part of a search; a result list shows a screenful or two before the user refines the query.
+ * Search hits (the newest) that get highlighted fragments: snippet() tokenizes a whole body per hit,
+ * the costliest part of a search (about 0.1 ms each); a result list shows about a screenful before the
+ * user opens a message or refines the query.
  */
-export const MAX_HIGHLIGHTED_HITS = 50;
+export const MAX_HIGHLIGHTED_HITS = 30;

@@ -3,7 +3,7 @@ import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb } from './db';
 import { findFolderById, inboxFolderIds } from './folders';
 import { MAX_PAGE } from './limits';
-import { SUMMARY_COLUMNS, type SummaryRow, toSummaries } from './message-summaries';
+import { readSummaryRows, SUMMARY_COLUMNS, type SummaryRow, toSummaries } from './message-summaries';
 
 /** Position after the last row of a page: (date, id) is unique, so paging by it never skips or repeats. */
 interface Keyset {
@@ -26,9 +26,8 @@ export function listMessagePage(db: ReadDb, mailbox: MailboxRef, sort: MessageSo
   const direction = sort === 'date-asc' ? 'ASC' : 'DESC';
   const after = cursor ? decodeCursor(cursor) : direction === 'DESC' ? { date: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER } : { date: Number.MIN_SAFE_INTEGER, id: 0 };
   const folderIds = mailboxFolderIds(db, mailbox);
-  const statement = prepare<[number, number, number, number], SummaryRow>(db, pageSql(direction));
   let rows: SummaryRow[] = [];
-  for (const folderId of folderIds) rows.push(...statement.all(folderId, after.date, after.id, size + 1));
+  for (const folderId of folderIds) rows.push(...readSummaryRows(db, pageSql(direction), folderId, after.date, after.id, size + 1));
   if (folderIds.length > 1) {
     const sign = direction === 'DESC' ? -1 : 1;
     rows.sort((a, b) => sign * (a.date - b.date || a.id - b.id));

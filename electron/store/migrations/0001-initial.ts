@@ -105,7 +105,7 @@ export function up(db: BetterSqlite3.Database): void {
     CREATE INDEX messages_folder_date ON messages (folder_id, date DESC, id DESC) WHERE deleted_locally = 0;
     -- Search results and filter-only searches, newest first across folders.
     CREATE INDEX messages_date ON messages (date DESC, id DESC) WHERE deleted_locally = 0;
-    CREATE INDEX messages_thread ON messages (thread_id);
+    CREATE INDEX messages_thread ON messages (thread_id, deleted_locally);  -- covers the thread counts of a page
     CREATE INDEX messages_message_id ON messages (message_id);
     CREATE INDEX messages_hash ON messages (folder_id, content_hash);
     -- Key sets for search filters (store/search.ts): a filter is a semi-join of the FTS5 matches with
