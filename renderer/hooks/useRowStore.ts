@@ -79,7 +79,11 @@ export function useListView(query: ListQuery): ListView {
           : folderId === null || change.folderIds.includes(folderId);
       if (touches) void store.reload();
     });
-    return stop;
+    // An account added or removed (its mail with it), or folders changed: the unified inbox and search
+    // results span accounts, and a removed folder's list must empty.
+    const reload = () => void store.reload();
+    const stops = [stop, api.on('accountsChanged', reload), api.on('foldersChanged', reload)];
+    return () => stops.forEach((s) => s());
     // The store is created for exactly this query (its key); `query` is read through that.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store]);

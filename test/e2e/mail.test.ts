@@ -126,6 +126,18 @@ describe('the reader in Chromium against Dovecot', () => {
     expect(await tree.getByRole('treeitem', { name: 'Local Folders' }).count()).toBe(1);
     await tree.getByRole('treeitem', { name: /^Inbox/ }).click();
     await poll(() => page.getByTestId('offline-coverage').textContent(), 30_000).toBe('All 14 messages available offline');
+
+    // Sorting, and the panes resize from the keyboard.
+    await page.getByRole('combobox', { name: 'Sort messages' }).selectOption('date-asc');
+    await poll(() => page.getByTestId('message-list').getByRole('option').first().textContent()).toMatch(/Your e-ticket/);
+    await page.getByRole('combobox', { name: 'Sort messages' }).selectOption('date-desc');
+    await poll(() => page.getByTestId('message-list').getByRole('option').first().textContent()).toMatch(/Quarterly report/);
+    const splitter = page.getByRole('separator', { name: 'Resize message list' });
+    const width = Number(await splitter.getAttribute('aria-valuenow'));
+    await splitter.focus();
+    await page.keyboard.press('ArrowRight');
+    await poll(() => splitter.getAttribute('aria-valuenow')).toBe(String(width + 12));
+    await page.keyboard.press('ArrowLeft');
     await screenshotBothThemes(page, 'inbox');
     await expectNoAxeViolations();
   });
@@ -221,6 +233,13 @@ describe('the reader in Chromium against Dovecot', () => {
         timeout: 60_000,
       })
       .toContain('F');
+
+    // The context menu offers the same actions, from the mouse or the keyboard.
+    await row(/Your invoice for October/).click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Message actions' });
+    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Mark as unreadu', 'Remove flags', 'Move to…v', 'Delete#']);
+    await page.keyboard.press('Escape');
+    await poll(() => menu.count()).toBe(0);
 
     await page.keyboard.press('?');
     await poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count()).toBe(1);
@@ -355,5 +374,19 @@ describe('the reader in Chromium against Dovecot', () => {
     await pop.start();
     expect(view.errors).toEqual([]);
     expect(view.dialogs).toEqual([]);
+  });
+
+  it('removes an account after asking, with all of its local mail', async () => {
+    await page.getByRole('button', { name: 'Accounts and settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Accounts' });
+    await dialog.getByRole('button', { name: /bob@pop\.example/ }).click();
+    await dialog.getByRole('button', { name: 'Remove account…' }).click();
+    await poll(() => dialog.getByRole('alertdialog').textContent()).toMatch(/Remove bob@pop\.example and all of its mail from this computer\?/);
+    await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+    await poll(() => dialog.getByRole('button', { name: /bob@pop\.example/ }).count(), 30_000).toBe(0);
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByRole('tree', { name: 'Mailboxes' }).getByRole('treeitem', { name: /bob@pop\.example/i }).count()).toBe(0);
+    await poll(() => row(/Your parcel is on its way/).count()).toBe(0);
+    expect(view.errors).toEqual([]);
   });
 });
