@@ -34,7 +34,9 @@ describe('homing sync (the CLI) with an IMAP account', () => {
     server = await startDovecot();
     await deliverMany(server, 'alice', [
       ...Array.from({ length: 30 }, (_, i) => ({ raw: corpusMessage(i) })),
-      ...Array.from({ length: 5 }, (_, i) => ({ folder: 'Archive', raw: corpusMessage(100 + i) })),
+      ...Array.from({ length: 4 }, (_, i) => ({ folder: 'Archive', raw: corpusMessage(100 + i) })),
+      // Not a message at all: the parser (on a pool thread in the built app) falls back, keeping it searchable.
+      { folder: 'Archive', raw: Buffer.from('this line is not a header field\r\nand neither is this one\r\n') },
     ]);
   });
   afterAll(async () => {
@@ -48,6 +50,13 @@ describe('homing sync (the CLI) with an IMAP account', () => {
     expect(synced.status).toBe(0);
     expect(synced.stderr).toBe(`${id}: synced, 35 new\n`);
 
+    const db = openReadDb(join(dir, 'homing.sqlite'));
+    try {
+      const broken = db.sqlite.prepare(`SELECT parse_status AS status, snippet FROM messages WHERE parse_status = 'failed'`).all();
+      expect(broken).toEqual([{ status: 'failed', snippet: 'this line is not a header field and neither is this one' }]);
+    } finally {
+      closeDb(db);
+    }
     const listed = JSON.parse((await runCli(['--data-dir', dir, 'list', '--folder', 'INBOX', '--json'])).stdout) as Array<{ id: number; uid: number; seen: boolean }>;
     expect(listed).toHaveLength(30);
     const target = listed.find((m) => !m.seen)!;

@@ -10,6 +10,8 @@ export interface ParseRequest {
   id: number;
   source: MessageSource;
 }
+/** What crosses to the worker: a buffer source arrives as a plain Uint8Array (the worker wraps it back into a Buffer). */
+export type TransferRequest = { id: number; source: { kind: 'buffer'; bytes: Uint8Array } | Extract<MessageSource, { kind: 'file' }> };
 export type ParseReply = { id: number; parsed: ParsedMessage } | { id: number; error: string };
 
 interface Task {
@@ -90,7 +92,14 @@ export class ParsePool {
       const slot = this.workers.reduce<(typeof this.workers)[number] | null>((best, w) => (!best || w.busy.size < best.busy.size ? w : best), null);
       if (!slot) return this.inline(task);
       slot.busy.set(task.id, task);
-      slot.worker.postMessage({ id: task.id, source } satisfies ParseRequest);
+      if (source.kind === 'buffer') {
+        // One exact-size copy, transferred: cloning the Buffer would serialise its whole backing store,
+        // which for imapflow's literals can be a larger shared chunk.
+        const copy = new Uint8Array(source.bytes);
+        slot.worker.postMessage({ id: task.id, source: { kind: 'buffer', bytes: copy } } satisfies TransferRequest, [copy.buffer]);
+      } else {
+        slot.worker.postMessage({ id: task.id, source } satisfies ParseRequest);
+      }
     });
   }
 }
