@@ -66,6 +66,27 @@ describe('IMAP push: IDLE on INBOX while watching', () => {
     }
     await fx.runtime.stopWatching();
   });
+
+  it('survives the server going away: reports it, reconnects with backoff, and pushes again', async () => {
+    fx.events.length = 0;
+    fx.runtime.startWatching([fx.account.id]);
+    const statuses = () => fx.events.filter((e) => e.event === 'syncProgressed').map((e) => e.payload as SyncStatus);
+    await eventually(statuses, (list) => list.some((s) => s.phase === 'watching'));
+    await server.stop();
+    const down = await eventually(statuses, (list) => list.some((s) => s.phase === 'error'), 60_000);
+    expect(down.find((s) => s.phase === 'error')?.lastError?.code).toMatch(/^(CONNECTION_LOST|CONNECTION_REFUSED)$/);
+    await server.start();
+    fx.events.length = 0;
+    await eventually(statuses, (list) => list.some((s) => s.phase === 'watching'), 60_000);
+    const other = await secondClient(server);
+    try {
+      await other.append('INBOX', corpusMessage(5151), []);
+    } finally {
+      await other.logout();
+    }
+    await eventually(() => storedMessages(fx.db, fx.account.id), (rows) => rows.some((m) => m.messageId === '<msg-5151@corpus.test>'), 30_000);
+    await fx.runtime.stopWatching();
+  });
 });
 
 describe('IMAP push: a dead IDLE connection', () => {
