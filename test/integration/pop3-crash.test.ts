@@ -18,19 +18,30 @@ import { type DovecotServer, startDovecot } from '../servers/dovecot';
  */
 
 const TOTAL = 500;
-const WAVES = 5;
 const KILLS = 20;
+/**
+ * Mail arrives in waves (as it does), so that every kill finds mail being downloaded. A run may still
+ * end before its moment comes (then that wave has no kill): five waves more than kills leave room.
+ */
+const WAVES = 25;
+const WAVE = TOTAL / WAVES;
 
 let server: DovecotServer;
 beforeAll(async () => {
   // Dovecot's own default durability for this test (the harness turns fsync off for speed).
-  server = await startDovecot({ extraConfig: 'mail_fsync = optimized\n' });
+  server = await startDovecot({
+    users: [
+      { name: 'alice', password: 'alice-secret' },
+      { name: 'calib', password: 'calib-secret' },
+    ],
+    extraConfig: 'mail_fsync = optimized\n',
+  });
 });
 afterAll(async () => {
   await server?.destroy();
 });
 
-/** A small deterministic PRNG, seeded and printed, so a failing run can be replayed. */
+/** A small deterministic PRNG, seeded and printed, so a failing run can be replayed (HOMING_CRASH_SEED). */
 function rng(seed: number) {
   let state = seed >>> 0;
   return () => {
@@ -42,123 +53,161 @@ function rng(seed: number) {
 const messageIdOf = (raw: Buffer | string) => /^Message-ID: (<[^>]+>)/im.exec(raw.toString())?.[1] ?? null;
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
+interface RunResult {
+  killed: boolean;
+  /** ms from spawn to the first commit this run made (seen by polling the store), if any. */
+  firstCommit: number | null;
+  /** ms from spawn to the kill or the exit. */
+  ended: number;
+  exitCode?: number | null;
+  stderr: string;
+}
+
 describe('POP3 crash safety', () => {
   it('survives SIGKILL at 20 random moments while downloading 500 messages: nothing lost, nothing stored twice', async () => {
     const seed = Number(process.env.HOMING_CRASH_SEED ?? Date.now() % 100_000);
     const random = rng(seed);
-    const dataDir = mkdtempSync(join(tmpdir(), 'homing-pop3-crash-'));
-    const dbPath = join(dataDir, 'homing.sqlite');
     const bin = join(inject('buildDir'), 'node', 'homing.cjs');
-    const added = await runCli(
-      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'pop3', '--host', '127.0.0.1',
-        '--port', String(server.ports.pop3s), '--security', 'tls', '--username', 'alice', '--password-env', 'HOMING_PW',
-        '--trust-fingerprint', server.certificate.fingerprint256, '--pop3-delete', 'after-download'],
-      { env: { HOMING_PW: 'alice-secret' } },
-    );
-    expect(added.stderr).toBe('');
-    expect(added.status).toBe(0);
 
-    const delivered = new Map<string, string>(); // Message-ID → sha256 of the bytes
-    const store = () => {
-      if (!existsSync(dbPath)) return { rows: [] as Array<{ message_id: string | null; uidl: string | null }>, ids: [] as number[] };
+    const newAccount = async (user: string) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'homing-pop3-crash-'));
+      const added = await runCli(
+        ['--data-dir', dataDir, 'account', 'add', '--email', `${user}@example.org`, '--protocol', 'pop3', '--host', '127.0.0.1',
+          '--port', String(server.ports.pop3s), '--security', 'tls', '--username', user, '--password-env', 'HOMING_PW',
+          '--trust-fingerprint', server.certificate.fingerprint256, '--pop3-delete', 'after-download'],
+        { env: { HOMING_PW: `${user}-secret` } },
+      );
+      expect(added.stderr).toBe('');
+      expect(added.status).toBe(0);
+      return dataDir;
+    };
+
+    const readStore = (dataDir: string) => {
+      const dbPath = join(dataDir, 'homing.sqlite');
+      if (!existsSync(dbPath)) return [];
       const db = new Database(dbPath, { readonly: true, fileMustExist: true });
       try {
-        const rows = db.prepare('SELECT id, message_id, uidl FROM messages WHERE uidl IS NOT NULL').all() as Array<{ id: number; message_id: string | null; uidl: string | null }>;
-        return { rows, ids: rows.map((r) => r.id) };
+        return db.prepare('SELECT id, message_id, uidl FROM messages WHERE uidl IS NOT NULL').all() as Array<{ id: number; message_id: string; uidl: string }>;
       } catch {
-        return { rows: [], ids: [] };
+        return []; // not migrated yet
       } finally {
         db.close();
       }
     };
-    const storedCount = () => store().rows.length;
+
+    /** One `homing sync`, killed with SIGKILL when `killNow` says so (polled every 5 ms) unless it ends first. */
+    const run = async (dataDir: string, killNow: (elapsed: number, firstCommit: number | null) => boolean): Promise<RunResult> => {
+      const before = readStore(dataDir).length;
+      const started = performance.now();
+      const child: ChildProcess = spawn(process.execPath, [bin, '--data-dir', dataDir, 'sync'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+      let exitCode: number | null | undefined;
+      const done = new Promise<void>((resolve) =>
+        child.once('exit', (code) => {
+          exitCode = code;
+          resolve();
+        }),
+      );
+      let firstCommit: number | null = null;
+      for (;;) {
+        const elapsed = performance.now() - started;
+        if (exitCode !== undefined) return { killed: false, firstCommit, ended: elapsed, exitCode, stderr };
+        if (firstCommit === null && readStore(dataDir).length > before) firstCommit = elapsed;
+        if (killNow(elapsed, firstCommit)) {
+          child.kill('SIGKILL');
+          await done;
+          // A run that exited on its own just before the signal was not killed.
+          return { killed: exitCode === null, firstCommit, ended: elapsed, exitCode, stderr };
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+
+    // Calibration on another mailbox: how long start-up and login take until the first commit, and how
+    // long the rest (download, DELE, QUIT, shutdown) takes after it, for one wave.
+    deliverMany(server, 'calib', Array.from({ length: WAVE }, (_, i) => testMessage(90_000 + i)));
+    const calibration = await run(await newAccount('calib'), () => false);
+    expect(calibration.exitCode, calibration.stderr).toBe(0);
+    const untilCommit = calibration.firstCommit ?? calibration.ended * 0.9;
+    let afterCommit = Math.max(50, calibration.ended - untilCommit);
+
+    const dataDir = await newAccount('alice');
+    const delivered = new Map<string, string>(); // Message-ID → sha256 of the bytes
     const onServer = () => maildirFiles(server.maildir('alice')).map((f) => messageIdOf(f.raw)!);
 
     /** Nothing lost, nothing doubled: checked after every kill. */
     const checkInvariants = (label: string) => {
-      const { rows } = store();
-      const inStore = rows.map((r) => r.message_id!);
+      const rows = readStore(dataDir);
+      const inStore = new Set(rows.map((r) => r.message_id));
       const server = new Set(onServer());
-      const lost = [...delivered.keys()].filter((id) => !server.has(id) && !inStore.includes(id));
+      const lost = [...delivered.keys()].filter((id) => !server.has(id) && !inStore.has(id));
       expect(lost, `${label}: messages neither on the server nor in the store`).toEqual([]);
-      expect(new Set(inStore).size, `${label}: a message stored twice`).toBe(inStore.length);
+      expect(inStore.size, `${label}: a message stored twice`).toBe(rows.length);
       expect(new Set(rows.map((r) => r.uidl)).size, `${label}: a UIDL stored twice`).toBe(rows.length);
-      return { stored: inStore.length, server: server.size, left: [...delivered.keys()].filter((id) => !server.has(id)).length };
+      return { stored: rows.length, server: server.size, left: [...delivered.keys()].filter((id) => !server.has(id)).length };
     };
 
-    const startSync = (): ChildProcess => spawn(process.execPath, [bin, '--data-dir', dataDir, 'sync'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
-
-    const log: string[] = [];
+    const log: string[] = [
+      `calibration: first commit at ${Math.round(untilCommit)} ms, ${Math.round(afterCommit)} ms more to the end (${WAVE} messages)`,
+    ];
     let kills = 0;
     let runs = 0;
+    let forceEarly = false;
     for (let wave = 0; wave < WAVES; wave++) {
-      const raws = Array.from({ length: TOTAL / WAVES }, (_, i) => testMessage(wave * 1000 + i, `wave ${wave}\r\n`));
+      const raws = Array.from({ length: WAVE }, (_, i) => testMessage(wave * 1000 + i, `wave ${wave}\r\n`));
       for (const raw of raws) delivered.set(messageIdOf(raw)!, sha(raw));
       deliverMany(server, 'alice', raws);
-      const waveTarget = delivered.size;
-      const killsThisWave = KILLS / WAVES;
-      let waveKills = 0;
-      while (waveKills < killsThisWave) {
-        // A random moment: after the store has grown by k messages (k = 0: during start-up, login or
-        // listing), plus a random delay; a k beyond what is left lands in the DELE/QUIT phase.
-        const k = Math.floor(random() * 45);
-        const delay = Math.floor(random() * 200);
-        const before = storedCount();
-        const child = startSync();
-        runs += 1;
-        let stderr = '';
-        child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-        const done = exited(child);
-        let finished = false;
-        void done.then(() => (finished = true));
-        while (!finished && storedCount() < Math.min(before + k, waveTarget)) await new Promise((r) => setTimeout(r, 10));
-        if (!finished) await new Promise((r) => setTimeout(r, delay));
-        if (finished) {
-          // It completed before the moment came: no kill this time (the wave's mail is all in).
-          const code = await done;
-          expect(code, stderr).toBe(0);
-          log.push(`run ${runs}: completed on its own`);
-          if (onServer().length === 0 && storedCount() === waveTarget) break;
-          continue;
-        }
-        child.kill('SIGKILL');
-        await done;
-        kills += 1;
-        waveKills += 1;
-        const counts = checkInvariants(`kill ${kills}`);
-        log.push(`kill ${kills} (run ${runs}, k=${k}, +${delay} ms): stored ${counts.stored}, on server ${counts.server}, left the server ${counts.left}`);
+      if (kills === KILLS) continue;
+      // A random moment, one of two kinds: before the first commit (login, UIDL, the first messages
+      // downloaded and parsed but not stored), or a random time after a commit (more downloading, the
+      // durable commit before DELE, DELE, QUIT, the bookkeeping after it, shutdown).
+      const pending = onServer().length;
+      const early = forceEarly || random() < 0.4;
+      const at = early ? untilCommit * (0.75 + random() * 0.25) : random() * 0.8 * afterCommit * Math.max(1, pending / WAVE);
+      forceEarly = false;
+      runs += 1;
+      const result = await run(dataDir, (elapsed, firstCommit) => (early ? elapsed >= at : firstCommit !== null && elapsed - firstCommit >= at));
+      if (!result.killed) {
+        expect(result.exitCode, result.stderr).toBe(0);
+        log.push(`run ${runs} (wave ${wave}): ended by itself before its moment`);
+        // It showed how long the part after the first commit really takes here; and the next moment is
+        // an early one (which cannot come too late), so the spare waves suffice.
+        if (result.firstCommit !== null) afterCommit = Math.min(afterCommit, Math.max(20, result.ended - result.firstCommit));
+        forceEarly = true;
+        continue;
       }
+      kills += 1;
+      const counts = checkInvariants(`kill ${kills}`);
+      const when = result.firstCommit === null ? `${Math.round(result.ended)} ms in, before any commit` : `${Math.round(result.ended - result.firstCommit)} ms after its first commit`;
+      log.push(`kill ${kills} (run ${runs}, wave ${wave}, ${when}): stored ${counts.stored}, on server ${counts.server}, left the server ${counts.left}`);
     }
-    // Waves that completed early leave kills to do: spend them on the last wave's remainder.
-    expect(kills, log.join('\n')).toBeGreaterThanOrEqual(KILLS - WAVES);
 
     // Then to completion.
     const final = await runCli(['--data-dir', dataDir, 'sync']);
     expect(final.status, final.stderr).toBe(0);
     const counts = checkInvariants('final');
-    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    const rows = db
-      .prepare('SELECT message_id FROM messages WHERE uidl IS NOT NULL')
-      .all() as Array<{ message_id: string }>;
-    const sources = new Map<string, string>();
-    for (const { message_id } of rows) {
-      const { id } = db.prepare('SELECT id FROM messages WHERE message_id = ?').get(message_id) as { id: number };
-      const chunks = db.prepare('SELECT raw, compression FROM message_sources WHERE message_id = ? ORDER BY seq').all(id) as Array<{ raw: Buffer; compression: string }>;
-      sources.set(message_id, sha(Buffer.concat(chunks.map((c) => (c.compression === 'deflate' ? inflateSync(c.raw) : c.raw)))));
-    }
+    const db = new Database(join(dataDir, 'homing.sqlite'), { readonly: true, fileMustExist: true });
+    const rows = db.prepare('SELECT id, message_id FROM messages WHERE uidl IS NOT NULL').all() as Array<{ id: number; message_id: string }>;
+    const chunksOf = db.prepare('SELECT raw, compression FROM message_sources WHERE message_id = ? ORDER BY seq');
+    const hashes = new Map(
+      rows.map((r) => {
+        const chunks = chunksOf.all(r.id) as Array<{ raw: Buffer; compression: string }>;
+        return [r.message_id, sha(Buffer.concat(chunks.map((c) => (c.compression === 'deflate' ? inflateSync(c.raw) : c.raw))))];
+      }),
+    );
     db.close();
     console.log(
       [
-        `POP3 crash test (seed ${seed}): ${kills} SIGKILLs over ${runs} runs of \`homing sync\`, ${TOTAL} messages, delete right after download`,
+        `POP3 crash test (seed ${seed}): ${kills} SIGKILLs over ${runs} runs of \`homing sync\`, ${TOTAL} messages in ${WAVES} waves, delete right after download`,
         ...log,
-        `final: stored ${counts.stored} (distinct ${new Set(rows.map((r) => r.message_id)).size}), on server ${counts.server}, left the server ${counts.left}`,
+        `final: stored ${counts.stored} (distinct ${hashes.size}), on server ${counts.server}, left the server ${counts.left}`,
       ].join('\n'),
     );
+    expect(kills, log.join('\n')).toBe(KILLS);
     expect(counts).toEqual({ stored: TOTAL, server: 0, left: TOTAL });
-    expect(rows).toHaveLength(TOTAL);
+    expect(hashes.size).toBe(TOTAL);
     // Every stored copy is byte for byte what was delivered.
-    for (const [id, hash] of sources) expect(hash, id).toBe(delivered.get(id));
-    expect(sources.size).toBe(TOTAL);
+    for (const [id, hash] of hashes) expect(hash, id).toBe(delivered.get(id));
   }, 900_000);
 });
