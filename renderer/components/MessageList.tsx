@@ -34,6 +34,8 @@ export function MessageList(props: MessageListProps) {
   const scrollRef = props.listRef;
   const ids = store.ids;
 
+  // The React Compiler cannot memoise around TanStack Virtual; this app does not use the compiler.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: ids.length,
     getScrollElement: () => scrollRef.current,

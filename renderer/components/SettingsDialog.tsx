@@ -1,5 +1,6 @@
-import { useState } from 'react';
-import type { Account } from '../../shared/contract/accounts';
+import { useEffect, useState } from 'react';
+import type { Account, CredentialStoreInfo } from '../../shared/contract/accounts';
+import { api } from '../api/client';
 import { accountLabel, sidebarAccounts } from '../mail/folder-tree';
 import { AccountEditor } from './AccountEditor';
 import { Icon } from './Icon';
@@ -24,6 +25,17 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
   );
   const all = sidebarAccounts(accounts);
   const editing = view.kind === 'edit' ? all.find((a) => a.id === view.accountId) : undefined;
+  const [vault, setVault] = useState<CredentialStoreInfo | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.getCredentialStoreInfo({}).then(
+      (info) => live && setVault(info),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   const local = all.find((a) => a.protocol === 'local');
 
   return (
@@ -67,6 +79,14 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
           <button type="button" className={`button add-account ${view.kind === 'add' ? 'current' : ''}`} onClick={() => setView({ kind: 'add' })}>
             <Icon name="plus" size={14} /> Add account
           </button>
+          {vault && (
+            <p className={`vault-note ${vault.weakness ? 'weak' : ''}`} data-testid="vault-note">
+              <Icon name={vault.weakness ? 'alert' : 'lock'} size={12} />
+              <span>
+                Passwords are kept in {vault.description}.{vault.weakness ? ` ${vault.weakness}` : ''}
+              </span>
+            </p>
+          )}
         </aside>
         <div className="settings-main">
           <button type="button" className="icon-button settings-close" aria-label="Close" onClick={onClose}>
