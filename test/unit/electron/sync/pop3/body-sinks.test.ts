@@ -1,0 +1,55 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HomingError } from '../../../../../shared/errors';
+import { LinesSink, MessageSink } from '../../../../../electron/sync/pop3/body-sinks';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'homing-pop3-sink-'));
+
+describe('MessageSink', () => {
+  it('keeps a small message in memory', async () => {
+    const sink = new MessageSink({ spillBytes: 100, tempDir: tempDir() });
+    sink.write(Buffer.from('Subject: a\r\n'));
+    sink.write(Buffer.from('\r\nbody\r\n'));
+    sink.end();
+    const source = await sink.source;
+    expect(source.kind === 'buffer' && source.bytes.toString()).toBe('Subject: a\r\n\r\nbody\r\n');
+  });
+
+  it('streams a message past the limit to a private temp file, byte for byte', async () => {
+    const dir = tempDir();
+    const sink = new MessageSink({ spillBytes: 1000, tempDir: dir });
+    const parts = Array.from({ length: 50 }, (_, i) => Buffer.alloc(97, i));
+    for (const part of parts) sink.write(part);
+    sink.end();
+    const source = await sink.source;
+    if (source.kind !== 'file') throw new Error('expected a file source');
+    expect(source.size).toBe(50 * 97);
+    expect(readFileSync(source.path).equals(Buffer.concat(parts))).toBe(true);
+  });
+
+  it('leaves no file behind when the download is aborted', async () => {
+    const dir = tempDir();
+    const sink = new MessageSink({ spillBytes: 10, tempDir: dir });
+    sink.write(Buffer.alloc(500, 1));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the file is opened asynchronously
+    expect(readdirSync(dir)).toHaveLength(1);
+    sink.abort(new HomingError('CONNECTION_LOST', 'cut'));
+    await expect(sink.source).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(dir)).toBe(true);
+  });
+});
+
+describe('LinesSink', () => {
+  it('keeps a UTF-8 character whole across segments and splits lines', () => {
+    const sink = new LinesSink();
+    const bytes = Buffer.from('1 abc\r\n2 ünï\r\n');
+    sink.write(bytes.subarray(0, 9));
+    sink.write(bytes.subarray(9));
+    sink.end();
+    expect(sink.lines()).toEqual(['1 abc', '2 ünï']);
+  });
+});
