@@ -83,7 +83,8 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
             <p className={`vault-note ${vault.weakness ? 'weak' : ''}`} data-testid="vault-note">
               <Icon name={vault.weakness ? 'alert' : 'lock'} size={12} />
               <span>
-                Passwords are kept in {vault.description}.{vault.weakness ? ` ${vault.weakness}` : ''}
+                Password store: {vault.description}
+                {vault.weakness && <span className="vault-weakness">{vault.weakness}</span>}
               </span>
             </p>
           )}
