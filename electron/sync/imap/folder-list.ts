@@ -1,6 +1,6 @@
 import { deleteFolder, type FolderRow, listAccountFolders, renameFolder, updateFolderSyncState, upsertFolder } from '../../store/folders';
 import { prepare } from '../../store/db';
-import { rescueWaitingRows } from '../../store/imap-state';
+import { knownUids, rescueWaitingRows } from '../../store/imap-state';
 import { forgetMessages } from '../../store/pending-ops';
 import { writeTransaction } from '../../store/write-transaction';
 import type { ImapPass } from './imap-pass';
@@ -21,8 +21,8 @@ const rank = (f: ServerFolder) => {
 /**
  * Mirrors the server's folder list into the store: new folders are added, folders gone from the server
  * are removed with their messages, and a folder that reappears under another name with the same
- * UIDVALIDITY is taken as renamed (its messages stay: RFC 3501 section 6.3.5 keeps UIDs across RENAME on
- * the servers we know). With `subscribedOnly`, unsubscribed folders (except INBOX) are left out.
+ * UIDVALIDITY, UIDNEXT and count is taken as renamed (its messages stay: servers keep UIDs across RENAME,
+ * RFC 3501 section 6.3.5). With `subscribedOnly`, unsubscribed folders (except INBOX) are left out.
  * Returns the selectable folders to sync, in sync order.
  */
 export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
@@ -39,7 +39,16 @@ export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
     const gone = local.filter((f) => !wantedPaths.has(f.path));
     for (const server of wanted) {
       if (localPaths.has(server.path) || server.status.uidvalidity === null || server.path === 'INBOX') continue;
-      const renamed = gone.find((f) => f.uidvalidity === server.status.uidvalidity && f.path !== 'INBOX');
+      // Same UIDVALIDITY, UIDNEXT and message count: the same mailbox under a new name. UIDVALIDITY alone
+      // is not enough: servers that derive it from the clock give two mailboxes made in one second the same.
+      const renamed = gone.find(
+        (f) =>
+          f.path !== 'INBOX' &&
+          f.uidvalidity === server.status.uidvalidity &&
+          f.uidnext === server.status.uidnext &&
+          server.status.messages !== null &&
+          knownUids(db, f.id, f.uidvalidity!).size === server.status.messages,
+      );
       if (!renamed) continue;
       renameFolder(db, changes, renamed.id, server);
       gone.splice(gone.indexOf(renamed), 1);
