@@ -161,12 +161,17 @@ export function adoptOrphan(
   key: { uidvalidity: number; uid: number },
   server: { flags: Iterable<string>; modseq?: number | null },
 ): void {
-  const f = flagColumns(server.flags);
-  prepare(
-    db,
-    `UPDATE messages SET uidvalidity = ?, uid = ?, seen = ?, flagged = ?, answered = ?, draft = ?, keywords = ?, modseq = ?, deleted_locally = 0
-     WHERE id = ?`,
-  ).run(key.uidvalidity, key.uid, f.seen, f.flagged, f.answered, f.draft, f.keywords, server.modseq ?? null, rowId);
+  if (hasQueuedOperation(db, rowId)) {
+    // A local flag change waits for the server: keep it (the operation brings the server in line).
+    prepare(db, 'UPDATE messages SET uidvalidity = ?, uid = ?, modseq = ?, deleted_locally = 0 WHERE id = ?').run(key.uidvalidity, key.uid, server.modseq ?? null, rowId);
+  } else {
+    const f = flagColumns(server.flags);
+    prepare(
+      db,
+      `UPDATE messages SET uidvalidity = ?, uid = ?, seen = ?, flagged = ?, answered = ?, draft = ?, keywords = ?, modseq = ?, deleted_locally = 0
+       WHERE id = ?`,
+    ).run(key.uidvalidity, key.uid, f.seen, f.flagged, f.answered, f.draft, f.keywords, server.modseq ?? null, rowId);
+  }
   changes.message(accountId, folderId, rowId);
 }
 

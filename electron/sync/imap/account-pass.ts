@@ -5,6 +5,7 @@ import { withAccountLock } from './account-lock';
 import { fetchFolderBodies } from './folder-bodies';
 import { indexFolder } from './folder-index';
 import { syncFolderList } from './folder-list';
+import { listQueuedOperations } from '../../store/pending-ops';
 import { connectAccount, createPass, type ImapPass } from './imap-pass';
 import { replayPending } from './ops/replay-pending';
 
@@ -47,6 +48,8 @@ export async function runPass(pass: ImapPass): Promise<void> {
     }
   };
   for (const { folder, server } of folders) await guard(folder.path, () => indexFolder(pass, folder.id, server));
+  // Operations that waited for a moved message to be found again (a server without UIDPLUS) can go now.
+  if (listQueuedOperations(pass.db, pass.account.id).length > 0) await replayPending(pass);
   for (const { folder } of folders) await guard(folder.path, () => fetchFolderBodies(pass, folder.id));
   const first = failures[0];
   if (first) {

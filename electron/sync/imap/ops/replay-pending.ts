@@ -47,6 +47,7 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
       writeTransaction(db, (changes) => completeOperation(db, changes, op.id));
       result.replayed++;
     } catch (error) {
+      if (error instanceof NotYet) continue;
       const mapped = pass.connection.mapError(error);
       if (!REFUSALS.has(mapped.code)) {
         const attempts = writeTransaction(db, () => recordAttempt(db, op.id, { code: mapped.code, message: mapped.message }));
@@ -134,8 +135,26 @@ async function replayFlags(pass: ImapPass, op: PendingOpRow, payload: FlagsPaylo
     writeTransaction(db, () => unlinkMessages(db, op.id, group.items.map((p) => p.messageId)));
   }
   if (unplaced.length > 0) {
-    throw new HomingError('OPERATION_REFUSED', 'The message is not on the server in its folder (an earlier change to it did not reach the server).');
+    // Moved by an earlier operation the server refused: it is not where the user sees it.
+    if (heldByRefusedOperation(pass, unplaced)) {
+      throw new HomingError('OPERATION_REFUSED', 'The message is not on the server in that folder: an earlier change to it was refused.');
+    }
+    // Moved by an operation the server took without telling the new UID (no UIDPLUS): the folder's next
+    // sync finds it (re-matching), and this change waits until then.
+    throw new NotYet();
   }
+}
+
+/** This operation cannot be replayed before a later sync step; it stays queued (not counted as a failure). */
+class NotYet extends Error {}
+
+function heldByRefusedOperation(pass: ImapPass, messageIds: number[]): boolean {
+  const held = prepare<[number], { x: number }>(
+    pass.db,
+    `SELECT 1 AS x FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
+     WHERE pom.message_id = ? AND po.state = 'refused' AND po.kind IN ('move', 'delete') LIMIT 1`,
+  );
+  return messageIds.some((id) => held.get(id) !== undefined);
 }
 
 /** MOVE (RFC 6851) when offered; imapflow falls back to COPY + STORE \Deleted + (UID) EXPUNGE. */
@@ -151,7 +170,8 @@ async function moveItems(pass: ImapPass, op: PendingOpRow, items: MovePayload['i
     if (!result) throw refused(pass, `move the messages to ${to.path}`);
     // COPYUID (UIDPLUS, RFC 4315 section 3): the new UIDs, so the moved rows need no re-matching.
     const { uidMap, uidValidity } = result;
-    if (uidMap && uidValidity !== undefined) {
+    // Only from a server that says it has UIDPLUS: extension data is trusted when the extension is advertised.
+    if (uidMap && uidValidity !== undefined && pass.connection.has('UIDPLUS')) {
       writeTransaction(db, (changes) => {
         for (const item of part) {
           const uid = uidMap.get(item.uid);

@@ -70,6 +70,14 @@ describe('IMAP state in the store', () => {
     expect(countOrphans(db, inbox.id, 5)).toBe(0);
   });
 
+  it('an adopted row keeps a local flag change that is still queued for the server', async () => {
+    const { db, acc, inbox, ids } = await setup();
+    db.sqlite.prepare('UPDATE messages SET uid = NULL, uidvalidity = NULL, seen = 1 WHERE id = ?').run(ids[0]);
+    writeTransaction(db, (c) => queueOperation(db, c, acc.id, 'flags', { add: ['\\Seen'], remove: [] }, [ids[0]!]));
+    writeTransaction(db, (c) => adoptOrphan(db, c, acc.id, inbox.id, ids[0]!, { uidvalidity: 5, uid: 9 }, { flags: [] }));
+    expect(db.sqlite.prepare('SELECT uid, seen FROM messages WHERE id = ?').get(ids[0])).toEqual({ uid: 9, seen: 1 });
+  });
+
   it('after a UIDVALIDITY change: rows become orphans, are adopted by Message-ID and size, the rest dropped', async () => {
     const { db, acc, inbox, ids } = await setup();
     writeTransaction(db, (c) => queueOperation(db, c, acc.id, 'flags', { add: ['\\Seen'], remove: [] }, [ids[1]!]));
