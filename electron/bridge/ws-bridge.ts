@@ -72,7 +72,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     async close() {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      // A browser keeps keep-alive connections open; close() alone would wait for them.
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -3,6 +3,9 @@ import { type Envelope, type ErrorData, HomingError, toErrorData } from '../../s
 import type { CredentialVault } from '../accounts/vault';
 import { fromWorkerSchema, type ToWorker, type VaultRequest, type WorkerInit } from './worker-protocol';
 
+/** Longer than the worker's own shutdown grace period (worker.ts), so a normal close always wins. */
+const CLOSE_TIMEOUT_MS = 15_000;
+
 export interface WorkerClientOptions extends WorkerInit {
   /** The bundled worker script (dist/node/worker.cjs). */
   workerPath: string;
@@ -106,7 +109,13 @@ export function startWorker(options: WorkerClientOptions): Promise<WorkerClient>
           closing = exited
             ? Promise.resolve()
             : new Promise<void>((resolve) => {
-                worker.once('exit', () => resolve());
+                // The worker ends itself after closing the database; if it is stuck in synchronous code
+                // (it should never be), terminate it: the last commit is durable either way (WAL).
+                const stuck = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+                worker.once('exit', () => {
+                  clearTimeout(stuck);
+                  resolve();
+                });
                 send({ type: 'shutdown' });
               });
         }

@@ -11,6 +11,9 @@ import { createWriter } from './writer';
 import { WorkerVaultProxy } from './worker-vault';
 import { type FromWorker, toWorkerSchema, workerInitSchema } from './worker-protocol';
 
+/** How long calls in flight (a sync waiting on a server) get to notice the shutdown. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 function start(port: MessagePort): void {
   const post = (message: FromWorker) => port.postMessage(message);
   const init = workerInitSchema.parse(workerData);
@@ -46,13 +49,17 @@ function start(port: MessagePort): void {
     } else if (message.type === 'vault-reply') {
       vault.settle(message.id, message.envelope as Envelope<unknown>);
     } else {
-      // Let long operations stop at their next safe point, let the current transactions finish, then close.
+      // Long operations stop at their next safe point once aborted. Transactions are synchronous, so none
+      // is ever half-done between two turns of the event loop: after a grace period for calls that are
+      // still waiting on a server, the database is closed and the thread ends, even if a socket of a
+      // stuck connection would otherwise keep it alive.
       shutdown.abort();
-      void Promise.allSettled([...inFlight]).then(() => {
+      const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+      void Promise.race([Promise.allSettled([...inFlight]), grace]).then(() => {
         writer.dispose();
         closeDb(db);
         post({ type: 'closed' });
-        port.close();
+        process.exit(0);
       });
     }
   });
