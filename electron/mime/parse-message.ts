@@ -52,7 +52,12 @@ export interface ParserOutput {
  * Uses mailparser's streaming MailParser (not simpleParser), and drains attachments without keeping
  * them, so a 50 MB message costs little more than its text parts.
  */
-export async function parseMessage(source: MessageSource): Promise<ParsedMessage> {
+export async function parseMessage(input: MessageSource): Promise<ParsedMessage> {
+  // A Buffer that crossed a worker_thread boundary arrives as a plain Uint8Array: view it as a Buffer again.
+  const source: MessageSource =
+    input.kind === 'buffer' && !Buffer.isBuffer(input.bytes)
+      ? { kind: 'buffer', bytes: Buffer.from((input.bytes as Uint8Array).buffer, (input.bytes as Uint8Array).byteOffset, (input.bytes as Uint8Array).byteLength) }
+      : input;
   let output: ParserOutput;
   try {
     output = await runParser(source);

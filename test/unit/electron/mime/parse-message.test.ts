@@ -71,6 +71,13 @@ describe('parseMessage', () => {
     expect(fromFile).toEqual(await parse(fixture('html-inline.eml')));
   });
 
+  it('takes bytes that crossed a worker boundary as a plain Uint8Array', async () => {
+    const bytes = fixture('no-header-garbage.eml');
+    const plain = new Uint8Array(bytes);
+    expect(await parseMessage({ kind: 'buffer', bytes: plain as Buffer })).toEqual(await parse(bytes));
+    expect(await parseMessage({ kind: 'buffer', bytes: new Uint8Array(fixture('plain.eml')) as Buffer })).toEqual(await parse(fixture('plain.eml')));
+  });
+
   it('keeps bare Message-IDs usable', async () => {
     const parsed = await parse('Message-ID: abc@x\r\nIn-Reply-To: <p@x> (comment)\r\nReferences: <a@x>\r\n  <b@x>\r\n\r\n');
     expect(parsed).toMatchObject({ messageId: '<abc@x>', inReplyTo: '<p@x>', references: ['<a@x>', '<b@x>'] });
