@@ -14,10 +14,10 @@ export const imapLimits = {
   headerBatch: 500,
   /** The first header batch of a folder: one screenful and a bit, committed at once so the list shows something within a second. */
   firstHeaderBatch: 60,
-  /** Full-source batch: messages per FETCH ... and at most this many bytes in memory at once (see bodyBatchBytes). */
+  /** Full sources asked for in one FETCH: few enough round trips, small enough that a cut costs little. */
   bodyBatch: 200,
-  /** Bytes of sources held in memory per batch before it is committed: bounds RSS with many mid-sized messages. */
-  bodyBatchBytes: 24 * 1024 * 1024,
+  /** ...and at most this many bytes (by RFC822.SIZE) per FETCH, so a batch of mid-sized messages stays small in memory. */
+  bodyBatchBytes: 8 * 1024 * 1024,
   /**
    * Messages larger than this are streamed with download() into a temp file (fetch({source}) holds a whole
    * message, and imapflow's parser a copy of it, in memory: imapflow issue tracker, DESIGN.md).
