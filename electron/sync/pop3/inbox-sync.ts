@@ -42,7 +42,7 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
       const sizes = await listing;
       if (!uidls) return await syncWithoutUidl(ctx, client, { folderId: inbox.id, sizes, tempDir });
 
-      const { messages } = serverMessages(uidls, sizes);
+      const { messages, duplicates } = serverMessages(uidls, sizes);
       const caps = client.capabilities;
       const items = planDownloads(messages, knownUidls(db, account.id), {
         maxMessageKb: account.settings.pop3MaxMessageKb,
@@ -64,7 +64,7 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
 
       const deleted = await deleteByPolicy(ctx, client, messages);
       await client.quit();
-      finishPass(ctx, inbox.id, messages, deleted);
+      finishPass(ctx, inbox.id, messages, deleted, duplicates);
       reportRefusals(outcome);
       return { added: outcome.added };
     } finally {
@@ -126,7 +126,13 @@ async function deleteByPolicy(ctx: SyncEngineContext, client: Pop3Client, messag
  * longer there. Hidden rows that were waiting for that go; under a policy that never deletes on the
  * user's behalf, hidden rows go at once (the UIDL stays known, so nothing comes back).
  */
-function finishPass(ctx: SyncEngineContext, folderId: number, onServer: readonly ServerMessage[], deleted: readonly ServerMessage[]): void {
+function finishPass(
+  ctx: SyncEngineContext,
+  folderId: number,
+  onServer: readonly ServerMessage[],
+  deleted: readonly ServerMessage[],
+  duplicates: readonly string[],
+): void {
   const { db } = ctx.writer;
   const accountId = ctx.account.id;
   const now = Date.now();
@@ -140,7 +146,8 @@ function finishPass(ctx: SyncEngineContext, folderId: number, onServer: readonly
     if (ctx.account.settings.pop3Delete.kind !== 'when-deleted-locally') removeHiddenRows(db, changes, accountId);
     updateFolderSyncState(db, changes, folderId, {
       lastSyncedAt: now,
-      syncState: { onServer: present.size, deletedLastPass: deleted.length },
+      // UIDLs the server listed twice identify nothing: those messages are neither downloaded nor deleted.
+      syncState: { onServer: present.size, deletedLastPass: deleted.length, duplicateUidls: duplicates.slice(0, 100) },
     });
   });
 }
