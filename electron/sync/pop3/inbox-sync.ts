@@ -136,7 +136,7 @@ function finishPass(
   const { db } = ctx.writer;
   const accountId = ctx.account.id;
   const now = Date.now();
-  const present = new Set(onServer.map((m) => m.uidl));
+  const present = new Set([...onServer.map((m) => m.uidl), ...duplicates]);
   for (const m of deleted) present.delete(m.uidl);
   const gone = [...knownUidls(db, accountId).values()]
     .filter((k) => !present.has(k.uidl) && (k.serverGoneAt === null || k.deletedLocally))
