@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -55,6 +55,8 @@ const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
 
 interface RunResult {
   killed: boolean;
+  /** ms from spawn to when Dovecot logged the login, if it did. */
+  login: number | null;
   /** ms from spawn to the first commit this run made (seen by polling the store), if any. */
   firstCommit: number | null;
   /** ms from spawn to the kill or the exit. */
@@ -95,9 +97,23 @@ describe('POP3 crash safety', () => {
       }
     };
 
+    /** Logins Dovecot has logged for `user` so far: the moment a run is past start-up, TLS and AUTH. */
+    const logins = (user: string) => {
+      try {
+        return readFileSync(join(server.dir, 'dovecot.log'), 'utf8').split(`Login: user=<${user}>`).length - 1;
+      } catch {
+        return 0;
+      }
+    };
+
     /** One `homing sync`, killed with SIGKILL when `killNow` says so (polled every 5 ms) unless it ends first. */
-    const run = async (dataDir: string, killNow: (elapsed: number, firstCommit: number | null) => boolean): Promise<RunResult> => {
+    const run = async (
+      dataDir: string,
+      user: string,
+      killNow: (elapsed: number, login: number | null, firstCommit: number | null) => boolean,
+    ): Promise<RunResult> => {
       const before = readStore(dataDir).length;
+      const loginsBefore = logins(user);
       const started = performance.now();
       const child: ChildProcess = spawn(process.execPath, [bin, '--data-dir', dataDir, 'sync'], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
@@ -109,28 +125,32 @@ describe('POP3 crash safety', () => {
           resolve();
         }),
       );
+      let login: number | null = null;
       let firstCommit: number | null = null;
       for (;;) {
         const elapsed = performance.now() - started;
-        if (exitCode !== undefined) return { killed: false, firstCommit, ended: elapsed, exitCode, stderr };
+        if (exitCode !== undefined) return { killed: false, login, firstCommit, ended: elapsed, exitCode, stderr };
+        if (login === null && logins(user) > loginsBefore) login = elapsed;
         if (firstCommit === null && readStore(dataDir).length > before) firstCommit = elapsed;
-        if (killNow(elapsed, firstCommit)) {
+        if (killNow(elapsed, login, firstCommit)) {
           child.kill('SIGKILL');
           await done;
           // A run that exited on its own just before the signal was not killed.
-          return { killed: exitCode === null, firstCommit, ended: elapsed, exitCode, stderr };
+          return { killed: exitCode === null, login, firstCommit, ended: elapsed, exitCode, stderr };
         }
         await new Promise((r) => setTimeout(r, 5));
       }
     };
 
-    // Calibration on another mailbox: how long start-up and login take until the first commit, and how
-    // long the rest (download, DELE, QUIT, shutdown) takes after it, for one wave.
+    // Calibration on another mailbox: from login to the first commit (UIDL, LIST, RETRs, parsing), and
+    // from the first commit to the end (the rest of the download, DELE, QUIT, shutdown), for one wave.
+    // Both are then learnt again from every run, so a machine that speeds up or slows down is followed.
     deliverMany(server, 'calib', Array.from({ length: WAVE }, (_, i) => testMessage(90_000 + i)));
-    const calibration = await run(await newAccount('calib'), () => false);
+    const calibration = await run(await newAccount('calib'), 'calib', () => false);
     expect(calibration.exitCode, calibration.stderr).toBe(0);
-    const untilCommit = calibration.firstCommit ?? calibration.ended * 0.9;
-    let afterCommit = Math.max(50, calibration.ended - untilCommit);
+    expect(calibration.login, 'Dovecot logs the login').not.toBeNull();
+    let loginToCommit = Math.max(20, (calibration.firstCommit ?? calibration.ended) - calibration.login!);
+    let afterCommit = Math.max(20, calibration.ended - (calibration.firstCommit ?? calibration.ended));
 
     const dataDir = await newAccount('alice');
     const delivered = new Map<string, string>(); // Message-ID → sha256 of the bytes
@@ -149,7 +169,7 @@ describe('POP3 crash safety', () => {
     };
 
     const log: string[] = [
-      `calibration: first commit at ${Math.round(untilCommit)} ms, ${Math.round(afterCommit)} ms more to the end (${WAVE} messages)`,
+      `calibration: login at ${Math.round(calibration.login!)} ms, first commit ${Math.round(loginToCommit)} ms later, ${Math.round(afterCommit)} ms more to the end (${WAVE} messages)`,
     ];
     let kills = 0;
     let runs = 0;
@@ -159,27 +179,34 @@ describe('POP3 crash safety', () => {
       for (const raw of raws) delivered.set(messageIdOf(raw)!, sha(raw));
       deliverMany(server, 'alice', raws);
       if (kills === KILLS) continue;
-      // A random moment, one of two kinds: before the first commit (login, UIDL, the first messages
-      // downloaded and parsed but not stored), or a random time after a commit (more downloading, the
-      // durable commit before DELE, DELE, QUIT, the bookkeeping after it, shutdown).
-      const pending = onServer().length;
+      // A random moment, one of two kinds: between the login and the first commit (UIDL, LIST, the
+      // first messages downloaded and parsed but not stored), or a random time after a commit (more
+      // downloading, the durable commit before DELE, DELE, QUIT, the bookkeeping after it, shutdown).
+      // (Late moments are drawn from the first half of what the rest took before, so that a run rarely
+      // ends before its moment; the second half is reached when a run has more mail than the last.)
       const early = forceEarly || random() < 0.4;
-      const at = early ? untilCommit * (0.75 + random() * 0.25) : random() * 0.8 * afterCommit * Math.max(1, pending / WAVE);
+      const at = random() * (early ? loginToCommit : 0.5 * afterCommit);
       forceEarly = false;
       runs += 1;
-      const result = await run(dataDir, (elapsed, firstCommit) => (early ? elapsed >= at : firstCommit !== null && elapsed - firstCommit >= at));
+      const result = await run(dataDir, 'alice', (elapsed, login, firstCommit) =>
+        early ? login !== null && elapsed - login >= at : firstCommit !== null && elapsed - firstCommit >= at,
+      );
+      if (result.login !== null && result.firstCommit !== null) loginToCommit = Math.max(20, Math.min(loginToCommit, result.firstCommit - result.login));
       if (!result.killed) {
         expect(result.exitCode, result.stderr).toBe(0);
         log.push(`run ${runs} (wave ${wave}): ended by itself before its moment`);
         // It showed how long the part after the first commit really takes here; and the next moment is
         // an early one (which cannot come too late), so the spare waves suffice.
-        if (result.firstCommit !== null) afterCommit = Math.min(afterCommit, Math.max(20, result.ended - result.firstCommit));
+        if (result.firstCommit !== null) afterCommit = Math.max(20, Math.min(afterCommit, result.ended - result.firstCommit));
         forceEarly = true;
         continue;
       }
       kills += 1;
       const counts = checkInvariants(`kill ${kills}`);
-      const when = result.firstCommit === null ? `${Math.round(result.ended)} ms in, before any commit` : `${Math.round(result.ended - result.firstCommit)} ms after its first commit`;
+      const when =
+        result.firstCommit === null
+          ? `${Math.round(result.ended - (result.login ?? 0))} ms after login, before any commit`
+          : `${Math.round(result.ended - result.firstCommit)} ms after its first commit`;
       log.push(`kill ${kills} (run ${runs}, wave ${wave}, ${when}): stored ${counts.stored}, on server ${counts.server}, left the server ${counts.left}`);
     }
 
