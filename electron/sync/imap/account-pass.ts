@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { HomingError } from '../../../shared/errors';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
-import { withAccountLock } from './account-lock';
+import { withAccountLock } from '../account-lock';
 import { fetchFolderBodies } from './folder-bodies';
 import { indexFolder } from './folder-index';
 import { syncFolderList } from './folder-list';

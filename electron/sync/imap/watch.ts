@@ -3,7 +3,7 @@ import { HomingError } from '../../../shared/errors';
 import { findFolderByPath } from '../../store/folders';
 import { jittered } from '../backoff';
 import type { SyncEngineContext } from '../engine';
-import { withAccountLock } from './account-lock';
+import { withAccountLock } from '../account-lock';
 import { runPass } from './account-pass';
 import { fetchFolderBodies } from './folder-bodies';
 import { indexFolder } from './folder-index';

@@ -3,7 +3,7 @@ import { prepare } from '../../store/db';
 import { durably, recordDeleSent, recordServerGone } from '../../store/pop3-state';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncEngineContext } from '../engine';
-import { withAccountLock } from './account-lock';
+import { withAccountLock } from '../account-lock';
 import { removeSource } from './download-messages';
 import { openSession, type Pop3EngineOptions, tempDirFor } from './pop3-session';
 import { commitMessages, readyMessage } from './store-message';

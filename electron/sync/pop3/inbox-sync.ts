@@ -4,7 +4,7 @@ import { updateFolderSyncState } from '../../store/folders';
 import { durably, knownUidls, recordDeleSent, recordServerGone, removeHiddenRows } from '../../store/pop3-state';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
-import { withAccountLock } from './account-lock';
+import { withAccountLock } from '../account-lock';
 import { downloadMessages, type DownloadOutcome } from './download-messages';
 import { ensureInbox, POP3_INBOX_PATH } from './inbox-folder';
 import { POP3_LIMITS } from './limits';
