@@ -155,19 +155,11 @@ export function AccountEditor({ account, onRemoved, onSaved }: AccountEditorProp
           <ConnectionResult
             result={test}
             busy={busy !== null}
-            onUseHost={(host) => {
-              const next = { ...form, host };
+            form={form}
+            onRetry={(next, fingerprint) => {
               setForm(next);
-              void runTest(next);
-            }}
-            onSwitchSecurity={(port, security) => {
-            const next = { ...form, port: String(port), security };
-            setForm(next);
-            void runTest(next);
-          }}
-          onTrust={(fingerprint) => {
-              setTrusted(fingerprint);
-              void runTest(form, fingerprint);
+              if (fingerprint) setTrusted(fingerprint);
+              void runTest(next, fingerprint ?? trusted);
             }}
           />
         )}

@@ -1,5 +1,5 @@
-import type { ConnectionTestResult, Security } from '../../shared/contract/accounts';
-import { securityLabels } from '../mail/account-form';
+import type { ConnectionTestResult } from '../../shared/contract/accounts';
+import { securityLabels, type ServerForm } from '../mail/account-form';
 import { fixOf, hintOf } from '../mail/certificate-fix';
 import { describeError } from '../mail/error-words';
 import { CertificateDetails } from './CertificateDetails';
@@ -7,17 +7,18 @@ import { Icon } from './Icon';
 
 export interface ConnectionResultProps {
   result: ConnectionTestResult;
-  /** Switch the server name to one the certificate covers, and test again. */
-  onUseHost(host: string): void;
-  /** Pin this certificate's fingerprint for the account, and test again. */
-  onTrust(fingerprint: string): void;
-  /** Use the port and security the server actually speaks, and test again. */
-  onSwitchSecurity(port: number, security: Security): void;
+  /** The settings that were tested; each fix is applied to them. */
+  form: ServerForm;
+  /**
+   * Test again with a fix applied: another host name the certificate covers, the port and security the
+   * server actually speaks, or (with `trustFingerprint`) this exact certificate pinned for the account.
+   */
+  onRetry(next: ServerForm, trustFingerprint?: string): void;
   busy: boolean;
 }
 
 /** The connection test's outcome in words, with the one-click fix the service suggested, if any. */
-export function ConnectionResult({ result, onUseHost, onTrust, onSwitchSecurity, busy }: ConnectionResultProps) {
+export function ConnectionResult({ result, form, onRetry, busy }: ConnectionResultProps) {
   if (result.ok) {
     return (
       <div className="connection-result ok" role="status" data-testid="connection-result">
@@ -48,7 +49,7 @@ export function ConnectionResult({ result, onUseHost, onTrust, onSwitchSecurity,
                 </p>
                 <div className="fix-actions">
                   {fix.names.slice(0, 3).map((name) => (
-                    <button key={name} type="button" className="button" disabled={busy} onClick={() => onUseHost(name)}>
+                    <button key={name} type="button" className="button" disabled={busy} onClick={() => onRetry({ ...form, host: name })}>
                       Use {name} instead
                     </button>
                   ))}
@@ -68,7 +69,7 @@ export function ConnectionResult({ result, onUseHost, onTrust, onSwitchSecurity,
             </p>
             <CertificateDetails certificate={fix.certificate} />
             <div className="fix-actions">
-              <button type="button" className="button" disabled={busy} onClick={() => onTrust(fix.certificate.fingerprint256)}>
+              <button type="button" className="button" disabled={busy} onClick={() => onRetry(form, fix.certificate.fingerprint256)}>
                 <Icon name="shield" size={14} /> {fix.changed ? 'Trust the new certificate' : 'Trust this certificate'}
               </button>
             </div>
@@ -76,7 +77,7 @@ export function ConnectionResult({ result, onUseHost, onTrust, onSwitchSecurity,
         )}
         {fix?.kind === 'switch-security' && (
           <div className="fix-actions">
-            <button type="button" className="button" disabled={busy} onClick={() => onSwitchSecurity(fix.port, fix.security)}>
+            <button type="button" className="button" disabled={busy} onClick={() => onRetry({ ...form, port: String(fix.port), security: fix.security })}>
               Use {securityLabels[fix.security]} on port {fix.port}
             </button>
           </div>

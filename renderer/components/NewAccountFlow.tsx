@@ -223,19 +223,11 @@ export function NewAccountFlow({ onAdded, onCancel }: NewAccountFlowProps) {
         <ConnectionResult
           result={test}
           busy={busy !== null}
-          onUseHost={(host) => {
-            const next = { ...form, host };
+          form={form}
+          onRetry={(next, fingerprint) => {
             setForm(next);
-            void connect(next);
-          }}
-          onSwitchSecurity={(port, security) => {
-            const next = { ...form, port: String(port), security };
-            setForm(next);
-            void connect(next);
-          }}
-          onTrust={(fingerprint) => {
-            setTrusted(fingerprint);
-            void connect(form, fingerprint);
+            if (fingerprint) setTrusted(fingerprint);
+            void connect(next, fingerprint ?? trusted);
           }}
         />
       )}
