@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { SafeStorage } from 'electron';
 import { HomingError } from '../../shared/errors';
+import { SecretMapFile } from './secret-map-file';
 import type { CredentialVault } from './vault';
 
 /** The parts of Electron's safeStorage the vault uses (the async API: the sync one is deprecated in 45). */
@@ -16,8 +16,7 @@ export type SafeStorageApi = Pick<
  * Construct it after the app is ready: before that, Linux reports no backend.
  */
 export class SafeStorageVault implements CredentialVault {
-  private readonly path: string;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly file: SecretMapFile;
   /** False once safeStorage said it cannot encrypt at all (no keyring and no fallback). */
   private available: boolean | null = null;
 
@@ -26,7 +25,7 @@ export class SafeStorageVault implements CredentialVault {
     private readonly safeStorage: SafeStorageApi,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {
-    this.path = join(dataDir, 'credentials.safe.json');
+    this.file = new SecretMapFile(join(dataDir, 'credentials.safe.json'), 'password store file');
   }
 
   /**
@@ -60,7 +59,7 @@ export class SafeStorageVault implements CredentialVault {
   }
 
   async getPassword(accountId: string): Promise<string | null> {
-    const stored = (await this.readAll())[accountId];
+    const stored = (await this.file.read())[accountId];
     if (!stored) return null;
     let decrypted: { result: string; shouldReEncrypt: boolean };
     try {
@@ -82,45 +81,14 @@ export class SafeStorageVault implements CredentialVault {
       throw new HomingError('VAULT_UNAVAILABLE', 'This computer offers no way to encrypt the password (no system keyring), so it was not saved.');
     }
     const encrypted = await this.safeStorage.encryptStringAsync(password);
-    await this.update((all) => {
+    await this.file.update((all) => {
       all[accountId] = encrypted.toString('base64');
     });
   }
 
   deletePassword(accountId: string): Promise<void> {
-    return this.update((all) => {
+    return this.file.update((all) => {
       delete all[accountId];
     });
-  }
-
-  /** Read-modify-write cycles run one at a time; write-then-rename, so a crash leaves the old or the new file. */
-  private update(change: (all: Record<string, string>) => void): Promise<void> {
-    const next = this.queue.then(async () => {
-      const all = await this.readAll();
-      change(all);
-      await mkdir(dirname(this.path), { recursive: true });
-      const temp = `${this.path}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify(all), { mode: 0o600 });
-      await rename(temp, this.path);
-    });
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private async readAll(): Promise<Record<string, string>> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new HomingError('VAULT_UNAVAILABLE', 'The password store file could not be read.', { path: this.path });
-    }
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    } catch {
-      throw new HomingError('VAULT_UNAVAILABLE', 'The password store file is damaged.', { path: this.path });
-    }
   }
 }
