@@ -21,6 +21,7 @@ import { importMail } from '../electron/store/import-mail';
 import { listMessagePage } from '../electron/store/message-list';
 import { closeDb, openReadDb, openWriteDb } from '../electron/store/open';
 import { searchMessages } from '../electron/store/search';
+import { perSecond, reportResults, type BenchRow } from './lib/report';
 import { mulberry32, writeCorpus, type CorpusWords } from './lib/store-corpus';
 
 interface QueryPair {
@@ -121,6 +122,8 @@ async function childImport(maildir: string, dataDir: string): Promise<void> {
 }
 
 interface SideResult {
+  /** Wall seconds of the import (homing) or `notmuch new` (notmuch). */
+  ingestS: number;
   ingestPerSec: number;
   peakRssMb: number;
   dbBytes: number;
@@ -150,6 +153,7 @@ function runHoming(maildir: string, dataDir: string, count: number): SideResult 
   }
   closeDb(db);
   return {
+    ingestS: imported.ms / 1000,
     ingestPerSec: count / (imported.ms / 1000),
     peakRssMb: imported.maxRssKb / 1024,
     dbBytes: dirSize(dbPath) + dirSize(`${dbPath}-wal`),
@@ -228,6 +232,7 @@ function runNotmuch(maildir: string, count: number, work: string, reuse: boolean
   // (and its indexing numbers) and only measures the searches again.
   const saved = join(work, `notmuch-${count}.json`);
   let indexing: { ms: number; maxRssKb: number };
+  let indexedNow = false;
   if (reuse && existsSync(saved) && existsSync(join(maildir, '.notmuch'))) {
     indexing = JSON.parse(readFileSync(saved, 'utf8')) as typeof indexing;
   } else {
@@ -237,10 +242,13 @@ function runNotmuch(maildir: string, count: number, work: string, reuse: boolean
     const ms = performance.now() - started;
     if (indexed.status !== 0) throw new Error(`notmuch new failed: ${indexed.stderr}`);
     indexing = { ms, maxRssKb: Number(indexed.stderr.trim().split('\n').pop()) };
+    indexedNow = true;
     writeFileSync(saved, JSON.stringify(indexing));
   }
   const { ms, maxRssKb } = indexing;
+  notmuchReused = !indexedNow;
   return {
+    ingestS: ms / 1000,
     ingestPerSec: count / (ms / 1000),
     peakRssMb: maxRssKb / 1024,
     dbBytes: dirSize(join(maildir, '.notmuch')),
@@ -296,6 +304,8 @@ async function runSearches(homing: SideResult, notmuch: SideResult | null, dbPat
 }
 
 let notmuchMode = '';
+/** True when --reuse-notmuch took notmuch's indexing figures from an earlier run. */
+let notmuchReused = false;
 
 function fmt(n: number | null, digits = 1): string {
   return n === null ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(digits);
@@ -315,6 +325,7 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const rows: string[][] = [];
   const details: string[] = [];
+  const reportRows: BenchRow[] = [];
   for (const size of sizes) {
     const maildir = join(work, `corpus-${size}`);
     const marker = join(maildir, '.complete');
@@ -353,6 +364,33 @@ async function main(): Promise<void> {
       fmt(homing.searchP95Ms, 2),
       notmuch ? fmt(notmuch.searchP95Ms, 2) : '—',
     ]);
+    const ingestMetric = 'import Maildir + index (Homing: importMail; notmuch: notmuch new)';
+    const searchMetric = `search median, ${queries.length} queries × ${RUNS}`;
+    const dbRatio = (bytes: number) => `${(bytes / raw).toFixed(2)}×`;
+    reportRows.push(
+      {
+        size, metric: ingestMetric, tool: 'homing', homing: true, wallS: homing.ingestS, peakRssMb: homing.peakRssMb,
+        throughput: perSecond(size, homing.ingestS), extra: { 'DB ×raw': dbRatio(homing.dbBytes), 'raw MB': raw / 1048576 },
+      },
+      {
+        size, metric: searchMetric, tool: 'homing', homing: true, wallS: homing.searchMedianMs / 1000, peakRssMb: null, throughput: null, runs: RUNS,
+        extra: { 'p95 ms': homing.searchP95Ms },
+      },
+      { size, metric: 'first page, 100 rows, fresh connection', tool: 'homing', homing: true, wallS: homing.firstPageMs === null ? null : homing.firstPageMs / 1000, peakRssMb: null, throughput: null, runs: RUNS },
+    );
+    if (notmuch) {
+      reportRows.push(
+        {
+          size, metric: ingestMetric, tool: 'notmuch new', homing: false, wallS: notmuch.ingestS, peakRssMb: notmuch.peakRssMb,
+          throughput: perSecond(size, notmuch.ingestS), extra: { 'DB ×raw': dbRatio(notmuch.dbBytes) },
+          ...(notmuchReused ? { note: 'notmuch indexing figures reused from an earlier run (--reuse-notmuch)' } : {}),
+        },
+        {
+          size, metric: searchMetric, tool: `notmuch ${notmuchMode.startsWith('in-process') ? '(python3-notmuch2)' : '(CLI)'}`, homing: false,
+          wallS: notmuch.searchMedianMs / 1000, peakRssMb: null, throughput: null, runs: RUNS, extra: { 'p95 ms': notmuch.searchP95Ms },
+        },
+      );
+    }
     details.push(
       `\nper-query median ms at ${size} (homing / notmuch):\n` +
         queries.map((q) => `  ${q.label.padEnd(22)} ${fmt(homing.perQuery.get(q.label)!, 2).padStart(8)} / ${notmuch ? fmt(notmuch.perQuery.get(q.label)!, 2) : '—'}`).join('\n'),
@@ -379,6 +417,11 @@ async function main(): Promise<void> {
     const r = JSON.parse(child.stdout) as {
       size: number; ingestMs: number; openMs: number; attachmentMs: number; attachmentBytes: number; baselineMb: number; ingestRssMb: number; openRssMb: number; maxRssMb: number;
     };
+    reportRows.push({
+      size: 1, metric: `one ${(r.size / 1048576).toFixed(0)} MB message: parse + store (file source)`, tool: 'homing', homing: true,
+      wallS: r.ingestMs / 1000, peakRssMb: r.ingestRssMb, throughput: null,
+      extra: { 'open ms': r.openMs, 'open peak RSS MB': r.openRssMb, 'attachment bytes ms': r.attachmentMs, 'peak RSS MB overall': r.maxRssMb },
+    });
     console.log(
       `\none ${(r.size / 1048576).toFixed(0)} MB message from a file source (process baseline ${fmt(r.baselineMb, 0)} MB RSS): ` +
         `parse + store ${fmt(r.ingestMs, 0)} ms, peak RSS ${fmt(r.ingestRssMb, 0)} MB; open (getMessage) ${fmt(r.openMs, 0)} ms, peak ${fmt(r.openRssMb, 0)} MB; ` +
@@ -386,6 +429,7 @@ async function main(): Promise<void> {
     );
   }
   if (useNotmuch) console.log(`\nnotmuch searches measured ${notmuchMode || 'not at all (not installed)'}; ratios are homing ÷ notmuch (ingest: higher is better; search: lower is better).`);
+  reportResults('store', reportRows, [`notmuch searches ${notmuchMode || 'not measured'}`]);
   console.log(`search: ${querySet({ common: '', mid: '', rare: '', bigram: ['', ''], person: '' }).length} queries × ${RUNS} runs after one warm-up (homing and notmuch alternating), limit 200 with highlights and total count; first page: 100 rows on a fresh read connection, median of ${RUNS}.`);
 }
 

@@ -10,12 +10,13 @@
  * - JS heap after scrolling (Chromium's performance.memory).
  * Times are printed, never asserted (DESIGN.md: first rows under 200 ms for 100,000 messages).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../test/helpers/chromium';
 import { buildMessage, writeBulkMbox } from '../test/helpers/ui-corpus';
+import { reportResults, perSecond, type BenchRow } from './lib/report';
 
 const root = process.cwd();
 const arg = (name: string, fallback: string) => {
@@ -37,7 +38,17 @@ function build(): void {
   });
 }
 
-async function startDevWeb(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+/** Peak RSS (VmHWM) of a live process in MB, from /proc; null when it cannot be read. */
+function peakRssOf(pid: number | undefined): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+async function startDevWeb(dataDir: string): Promise<{ url: string; peakRssMb(): number | null; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [join(buildDir, 'node', 'dev-web.cjs'), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -51,6 +62,7 @@ async function startDevWeb(dataDir: string): Promise<{ url: string; stop(): Prom
   });
   return {
     url,
+    peakRssMb: () => peakRssOf(child.pid),
     stop: () =>
       new Promise((resolve) => {
         const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -66,6 +78,10 @@ async function startDevWeb(dataDir: string): Promise<{ url: string; stop(): Prom
 interface Row {
   size: number;
   importS: number;
+  /** Peak RSS of the `homing import` process (/usr/bin/time), MB. */
+  importRssMb: number | null;
+  /** Peak RSS of the backend (dev-web: read connection, bridge) after opening and scrolling, MB. */
+  backendRssMb: number | null;
   firstRowsMs: number;
   firstRowsAll: number[];
   mounted: number;
@@ -87,8 +103,15 @@ async function measure(size: number): Promise<Row> {
   writeFileSync(small, buildMessage({ from: 'A <a@example.org>', subject: 'Small folder', date: new Date(), id: 'small@example.org', text: 'Hello.' }));
   const cli = (args: string[]) => execFileSync(process.execPath, [join(buildDir, 'node', 'homing.cjs'), '--data-dir', dataDir, ...args], { encoding: 'utf8' });
   const started = performance.now();
-  cli(['import', mbox, '--folder', 'Big', '--json']);
+  // Under /usr/bin/time for its peak RSS (%M, KB), printed on stderr's last line.
+  const timedImport = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(buildDir, 'node', 'homing.cjs'), '--data-dir', dataDir, 'import', mbox, '--folder', 'Big', '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const importS = (performance.now() - started) / 1000;
+  if (timedImport.status !== 0) throw new Error(`homing import failed: ${timedImport.stderr.slice(-2000)}`);
+  const importRssKb = Number(timedImport.stderr.trim().split('\n').pop());
+  const importRssMb = Number.isFinite(importRssKb) ? importRssKb / 1024 : null;
   cli(['import', small, '--folder', 'Small', '--json']);
 
   const app = await startDevWeb(dataDir);
@@ -160,9 +183,12 @@ async function measure(size: number): Promise<Row> {
     );
     const heapMb = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1024 / 1024);
 
+    const backendRssMb = app.peakRssMb();
     return {
       size,
       importS,
+      importRssMb,
+      backendRssMb,
       firstRowsMs: median(firstRowsAll),
       firstRowsAll,
       mounted,
@@ -206,6 +232,15 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!))
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of table) console.log(line(row));
+const reportRows: BenchRow[] = rows.flatMap((r): BenchRow[] => [
+  { size: r.size, metric: 'bulk import (homing import, mbox)', tool: 'homing', homing: true, wallS: r.importS, peakRssMb: r.importRssMb, throughput: perSecond(r.size, r.importS) },
+  {
+    size: r.size, metric: 'open folder in Chromium: click → first row (median)', tool: 'homing', homing: true, wallS: r.firstRowsMs / 1000, peakRssMb: r.backendRssMb, throughput: null, runs,
+    extra: { 'rows mounted': r.mounted, 'scroll frame p95 ms': r.frameP95, 'frames > 50 ms': r.longFrames, 'jump-to-end ms': r.jumpFillMs, 'JS heap MB': r.heapMb },
+    note: 'RSS is the backend (dev-web) process; Chromium’s is not counted',
+  },
+]);
+reportResults('ui', reportRows);
 }
 
 main().catch((error: unknown) => {
