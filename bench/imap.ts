@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startDovecot } from '../test/servers/dovecot';
 import { writeImapCorpus } from './lib/imap-corpus';
+import { reportResults } from './lib/report';
+import { rowsFromRuns } from './lib/report-runs';
 
 // Run from the project root (npm run bench): the CLI is bundled from here.
 const root = process.cwd();
@@ -226,6 +228,8 @@ async function main(): Promise<void> {
     if (!mbsyncAvailable) lines.push('', 'mbsync is not installed (apt-get install isync): no comparison.');
     else lines.push('', `homing / mbsync = ${fmt(homingWall / median(results.mbsync!.map((r) => r.wallS)), 2)} (goal ≤ 1.00)`);
     process.stdout.write(`${lines.join('\n')}\n`);
+    // For `npm run bench` (the suite): the same medians as rows (bench/lib/report.ts).
+    reportResults('imap', rowsFromRuns(count, 'initial sync, IMAPS (one folder)', bytes, Object.entries(results).map(([tool, list]) => ({ tool, homing: tool === 'homing', list }))));
   } finally {
     await server.destroy();
     if (!process.argv.includes('--keep')) rmSync(work, { recursive: true, force: true });

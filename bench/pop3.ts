@@ -19,6 +19,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startDovecot } from '../test/servers/dovecot';
 import { writeImapCorpus } from './lib/imap-corpus';
+import { reportResults } from './lib/report';
+import { rowsFromRuns } from './lib/report-runs';
 
 const root = process.cwd();
 const arg = (name: string, fallback: string) => {
@@ -181,6 +183,19 @@ async function main(): Promise<void> {
       );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
+    // For `npm run bench` (the suite): the same medians as rows (bench/lib/report.ts).
+    reportResults('pop3', [
+      ...rowsFromRuns(count, 'download, POP3S, mail kept on server', bytes, [
+        { tool: 'homing', homing: true, list: results.homing },
+        { tool: 'fetchmail (MDA cat >/dev/null)', homing: false, list: results.fetchmail },
+        { tool: 'fetchmail (BSMTP to /dev/null)', homing: false, list: results.bsmtp },
+      ]),
+      ...rowsFromRuns(count, 'sync again, nothing new', 0, [{ tool: 'homing', homing: true, list: results.again }]),
+      ...rowsFromRuns(1, `one ${fmt(big.length / 1e6, 0)} MB message`, big.length, [
+        { tool: 'homing', homing: true, list: [bigHoming.first] },
+        { tool: 'fetchmail (MDA cat >/dev/null)', homing: false, list: bigFetchmail ? [bigFetchmail] : [] },
+      ]),
+    ]);
   } finally {
     await server.destroy();
     if (!process.argv.includes('--keep')) rmSync(work, { recursive: true, force: true });
