@@ -9,7 +9,13 @@ import { deliverMany as deliverToMaildir, maildirFiles, pop3Fixture, type Pop3Fi
 
 /** The POP3 sync against the real Dovecot: both TLS modes, every server-copy policy, headers-only. */
 
-const users = ['stls', 'pop3s', 'never', 'afterdl', 'days', 'local', 'partial', 'vanish', 'big', 'stop'].map((name) => ({
+/** Each policy test runs over both ways of encrypting POP3, each with a mailbox of its own. */
+const modes = [
+  ['POP3 with STLS', 'starttls'],
+  ['POP3S (implicit TLS)', 'tls'],
+] as const;
+const perMode = ['never', 'afterdl', 'days', 'local', 'partial', 'vanish'];
+const users = ['stls', 'pop3s', 'big', 'stop', ...perMode.flatMap((name) => [`${name}-starttls`, `${name}-tls`])].map((name) => ({
   name,
   password: `${name}-secret`,
 }));
@@ -72,101 +78,109 @@ describe('POP3 sync against Dovecot', () => {
     expect(await sync(f)).toEqual({ added: 1 });
   });
 
-  it('never (the default): leaves every message on the server', async () => {
-    deliverMany('never', [testMessage(1), testMessage(2), testMessage(3)]);
-    const f = await fixture('never');
-    await sync(f);
-    await sync(f);
-    expect(onServer('never')).toEqual(['message 1', 'message 2', 'message 3']);
-    expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
-  });
+  describe.each(modes)('%s', (_mode, security) => {
+    it('never (the default): leaves every message on the server, even one deleted here', async () => {
+      deliverMany(`never-${security}`, [testMessage(1), testMessage(2), testMessage(3)]);
+      const f = await fixture(`never-${security}`, { kind: 'never' }, { security });
+      expect(await sync(f)).toEqual({ added: 3 });
+      expect(await sync(f)).toEqual({ added: 0 });
+      expect(onServer(`never-${security}`)).toEqual(['message 1', 'message 2', 'message 3']);
+      expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
+      // Deleted here: gone from the store, still on the server, and not downloaded again.
+      f.db.sqlite.prepare("UPDATE messages SET deleted_locally = 1 WHERE subject = 'message 2'").run();
+      expect(await sync(f)).toEqual({ added: 0 });
+      expect(onServer(`never-${security}`)).toEqual(['message 1', 'message 2', 'message 3']);
+      expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 3']);
+      expect(await sync(f)).toEqual({ added: 0 });
+    });
 
-  it('after-download: deletes from the server exactly what was stored, at QUIT', async () => {
-    deliverMany('afterdl', [testMessage(1), testMessage(2), testMessage(3)]);
-    const f = await fixture('afterdl', { kind: 'after-download' });
-    expect(await sync(f)).toEqual({ added: 3 });
-    expect(onServer('afterdl')).toEqual([]);
-    expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 2', 'message 3']);
-    deliverMany('afterdl', [testMessage(4)]);
-    expect(await sync(f)).toEqual({ added: 1 });
-    expect(onServer('afterdl')).toEqual([]);
-    expect(storedPop3(f.db, f.account.id)).toHaveLength(4);
-  });
+    it('after-download: deletes from the server exactly what was stored, at QUIT', async () => {
+      deliverMany(`afterdl-${security}`, [testMessage(1), testMessage(2), testMessage(3)]);
+      const f = await fixture(`afterdl-${security}`, { kind: 'after-download' }, { security });
+      expect(await sync(f)).toEqual({ added: 3 });
+      expect(onServer(`afterdl-${security}`)).toEqual([]);
+      expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 2', 'message 3']);
+      deliverMany(`afterdl-${security}`, [testMessage(4)]);
+      expect(await sync(f)).toEqual({ added: 1 });
+      expect(onServer(`afterdl-${security}`)).toEqual([]);
+      expect(storedPop3(f.db, f.account.id)).toHaveLength(4);
+    });
 
-  it('after-days N: deletes only what was downloaded at least N days ago', async () => {
-    deliverMany('days', [testMessage(1), testMessage(2), testMessage(3)]);
-    const f = await fixture('days', { kind: 'after-days', days: 7 });
-    await sync(f);
-    expect(onServer('days')).toHaveLength(3);
-    // Two of them were downloaded eight days ago, one six days ago.
-    const day = 24 * 3600 * 1000;
-    const setAge = (subject: string, days: number) =>
-      f.db.sqlite
-        .prepare('UPDATE pop3_uidls SET downloaded_at = ? WHERE message_id = (SELECT id FROM messages WHERE subject = ?)')
-        .run(Date.now() - days * day, subject);
-    setAge('message 1', 8);
-    setAge('message 2', 8);
-    setAge('message 3', 6);
-    expect(await sync(f)).toEqual({ added: 0 });
-    expect(onServer('days')).toEqual(['message 3']);
-    expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
-  });
+    it('after-days N: deletes only what was downloaded at least N days ago', async () => {
+      deliverMany(`days-${security}`, [testMessage(1), testMessage(2), testMessage(3)]);
+      const f = await fixture(`days-${security}`, { kind: 'after-days', days: 7 }, { security });
+      await sync(f);
+      expect(onServer(`days-${security}`)).toHaveLength(3);
+      // Two of them were downloaded eight days ago, one six days ago.
+      const day = 24 * 3600 * 1000;
+      const setAge = (subject: string, days: number) =>
+        f.db.sqlite
+          .prepare('UPDATE pop3_uidls SET downloaded_at = ? WHERE message_id = (SELECT id FROM messages WHERE subject = ?)')
+          .run(Date.now() - days * day, subject);
+      setAge('message 1', 8);
+      setAge('message 2', 8);
+      setAge('message 3', 6);
+      expect(await sync(f)).toEqual({ added: 0 });
+      expect(onServer(`days-${security}`)).toEqual(['message 3']);
+      expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
+    });
 
-  it('when-deleted-locally: deletes on the server what the user deleted here, then drops the hidden rows', async () => {
-    deliverMany('local', [testMessage(1), testMessage(2), testMessage(3), testMessage(4)]);
-    const f = await fixture('local', { kind: 'when-deleted-locally' });
-    await sync(f);
-    // The delete action hides the row (deleted_locally = 1) under this policy (sync/writes/action-plans.ts);
-    // a row removed outright (an older version, another path) counts as deleted here too.
-    f.db.sqlite.prepare("UPDATE messages SET deleted_locally = 1 WHERE subject IN ('message 1', 'message 2')").run();
-    f.db.sqlite.prepare("DELETE FROM messages WHERE subject = 'message 3'").run();
-    expect(onServer('local')).toHaveLength(4);
-    expect(await sync(f)).toEqual({ added: 0 });
-    expect(onServer('local')).toEqual(['message 4']);
-    expect(storedPop3(f.db, f.account.id).map((m) => m.subject)).toEqual(['message 4']);
-    // Nothing comes back, and the bookkeeping says what happened.
-    expect(await sync(f)).toEqual({ added: 0 });
-    const gone = f.db.sqlite.prepare('SELECT count(*) AS n FROM pop3_uidls WHERE server_gone_at IS NOT NULL').get() as { n: number };
-    expect(gone.n).toBe(3);
-  });
+    it('when-deleted-locally: deletes on the server what the user deleted here, then drops the hidden rows', async () => {
+      deliverMany(`local-${security}`, [testMessage(1), testMessage(2), testMessage(3), testMessage(4)]);
+      const f = await fixture(`local-${security}`, { kind: 'when-deleted-locally' }, { security });
+      await sync(f);
+      // The delete action hides the row (deleted_locally = 1) under this policy (sync/writes/action-plans.ts);
+      // a row removed outright (an older version, another path) counts as deleted here too.
+      f.db.sqlite.prepare("UPDATE messages SET deleted_locally = 1 WHERE subject IN ('message 1', 'message 2')").run();
+      f.db.sqlite.prepare("DELETE FROM messages WHERE subject = 'message 3'").run();
+      expect(onServer(`local-${security}`)).toHaveLength(4);
+      expect(await sync(f)).toEqual({ added: 0 });
+      expect(onServer(`local-${security}`)).toEqual(['message 4']);
+      expect(storedPop3(f.db, f.account.id).map((m) => m.subject)).toEqual(['message 4']);
+      // Nothing comes back, and the bookkeeping says what happened.
+      expect(await sync(f)).toEqual({ added: 0 });
+      const gone = f.db.sqlite.prepare('SELECT count(*) AS n FROM pop3_uidls WHERE server_gone_at IS NOT NULL').get() as { n: number };
+      expect(gone.n).toBe(3);
+    });
 
-  it('headers only over the size limit: stored partial with the first lines, completed on demand', async () => {
-    const big = testMessage(1, Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(60)}`).join('\r\n') + '\r\n');
-    const small = testMessage(2);
-    deliverMany('partial', [big, small]);
-    const f = await fixture('partial', { kind: 'after-download' }, { maxKb: 4 });
-    await sync(f);
-    let stored = storedPop3(f.db, f.account.id);
-    const partial = stored.find((m) => m.subject === 'message 1')!;
-    expect(partial.bodyStatus).toBe('partial');
-    expect(partial.raw.toString()).toContain('line 0 ');
-    expect(partial.raw.toString()).not.toContain('line 199 ');
-    expect(stored.find((m) => m.subject === 'message 2')!.bodyStatus).toBe('full');
-    // The partial one stays on the server (its body exists only there), the full one is gone.
-    expect(onServer('partial')).toEqual(['message 1']);
-    expect(await sync(f)).toEqual({ added: 0 });
+    it('headers only over the size limit: stored partial with the first lines, completed on demand', async () => {
+      const big = testMessage(1, Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(60)}`).join('\r\n') + '\r\n');
+      const small = testMessage(2);
+      deliverMany(`partial-${security}`, [big, small]);
+      const f = await fixture(`partial-${security}`, { kind: 'after-download' }, { maxKb: 4, security });
+      await sync(f);
+      let stored = storedPop3(f.db, f.account.id);
+      const partial = stored.find((m) => m.subject === 'message 1')!;
+      expect(partial.bodyStatus).toBe('partial');
+      expect(partial.raw.toString()).toContain('line 0 ');
+      expect(partial.raw.toString()).not.toContain('line 199 ');
+      expect(stored.find((m) => m.subject === 'message 2')!.bodyStatus).toBe('full');
+      // The partial one stays on the server (its body exists only there), the full one is gone.
+      expect(onServer(`partial-${security}`)).toEqual(['message 1']);
+      expect(await sync(f)).toEqual({ added: 0 });
 
-    await f.engine.completeMessage!(f.context(), partial.id);
-    stored = storedPop3(f.db, f.account.id);
-    const completed = stored.find((m) => m.id === partial.id)!;
-    expect(completed.bodyStatus).toBe('full');
-    expect(completed.raw.toString()).toBe(big);
-    expect(stored).toHaveLength(2);
-    // Completed in full, so "delete right after download" applies to it now.
-    expect(onServer('partial')).toEqual([]);
-  });
+      await f.engine.completeMessage!(f.context(), partial.id);
+      stored = storedPop3(f.db, f.account.id);
+      const completed = stored.find((m) => m.id === partial.id)!;
+      expect(completed.bodyStatus).toBe('full');
+      expect(completed.raw.toString()).toBe(big);
+      expect(stored).toHaveLength(2);
+      // Completed in full, so "delete right after download" applies to it now.
+      expect(onServer(`partial-${security}`)).toEqual([]);
+    });
 
-  it('keeps messages whose UIDL vanished from the server (an archive, not a mirror)', async () => {
-    deliverMany('vanish', [testMessage(1), testMessage(2)]);
-    const f = await fixture('vanish');
-    await sync(f);
-    for (const file of maildirFiles(server.maildir('vanish'))) {
-      if (file.raw.toString().includes('message 1')) {
-        for (const sub of ['cur', 'new']) rmSync(join(server.maildir('vanish'), sub, file.name), { force: true });
+    it('keeps messages whose UIDL vanished from the server (an archive, not a mirror)', async () => {
+      deliverMany(`vanish-${security}`, [testMessage(1), testMessage(2)]);
+      const f = await fixture(`vanish-${security}`, { kind: 'never' }, { security });
+      await sync(f);
+      for (const file of maildirFiles(server.maildir(`vanish-${security}`))) {
+        if (file.raw.toString().includes('message 1')) {
+          for (const sub of ['cur', 'new']) rmSync(join(server.maildir(`vanish-${security}`), sub, file.name), { force: true });
+        }
       }
-    }
-    expect(await sync(f)).toEqual({ added: 0 });
-    expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 2']);
+      expect(await sync(f)).toEqual({ added: 0 });
+      expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 2']);
+    });
   });
 
   it('streams a 50 MB message through a temp file and stores it byte for byte', async () => {
