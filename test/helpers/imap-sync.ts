@@ -27,7 +27,7 @@ export interface ImapFixture {
 }
 
 export async function imapFixture(
-  server: DovecotServer,
+  server: Pick<DovecotServer, 'users' | 'ports' | 'certificate'>,
   options: { port?: number; user?: string; password?: string; settings?: Partial<AccountSettings> } = {},
 ): Promise<ImapFixture> {
   const { db, dir } = tempStore();
