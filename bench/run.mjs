@@ -38,6 +38,8 @@ await build({
   outdir,
   outExtension: { '.js': '.cjs' },
   logLevel: 'warning',
+  // test/helpers/chromium.ts falls back when import.meta.dirname is empty (the ui bench is bundled as CJS).
+  logOverride: { 'empty-import-meta': 'silent' },
 });
 const entry = join(outdir, `${suite ? 'suite' : name}.cjs`);
 if (!existsSync(entry)) throw new Error(`bench build produced no ${entry}`);

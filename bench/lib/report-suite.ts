@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --sizes 1k,10k,100k] [--only store,imap,pop3,ui] [--runs N] [--reuse-notmuch]
- * [--out bench/results/latest.json]`
+ * [--out bench/results/latest.json] [--merge]`
  *
  * Runs every benchmark at every size that fits this machine, one child process per benchmark and size
  * (bench/NAME.ts, bundled by bench/run.mjs into .cache/bench/NAME.cjs), each against its own private
@@ -54,6 +54,8 @@ export interface SuiteResult {
     sharedNote: string;
   };
   git: { commit: string; dirty: boolean };
+  /** Later `--merge` invocations that replaced some benches' runs in this file. */
+  merged?: Array<{ at: string; command: string; commit: string; load: number[] }>;
   peers: Record<string, string | null>;
   runs: SuiteRun[];
 }
@@ -75,7 +77,8 @@ function peerVersions(): Record<string, string | null> {
   return {
     dovecot: firstLine('/usr/sbin/dovecot', ['--version']),
     mbsync: firstLine('/usr/bin/mbsync', ['--version']),
-    fetchmail: firstLine('/usr/bin/fetchmail', ['-V']),
+    // "This is fetchmail release 6.4.37+GSS+NTLM+…": the version without its build flags.
+    fetchmail: firstLine('/usr/bin/fetchmail', ['-V'])?.replace(/^.*release (\d[^+\s]*).*$/, 'fetchmail $1') ?? null,
     getmail: firstLine('/usr/bin/getmail', ['--version']),
     notmuch: firstLine('/usr/bin/notmuch', ['--version']),
     chromium: firstLine('/usr/bin/chromium', ['--version']),
@@ -143,6 +146,10 @@ function runOne(entry: string, args: string[], root: string, reportPath: string,
   });
 }
 
+/**
+ * `argv`: the suite's options (see the top of this file; `--merge` reruns only the `--only` benches and
+ * replaces their runs in an existing results file). `outdir`: where run.mjs bundled the benches.
+ */
 export async function runSuite(argv: string[], root: string, outdir: string): Promise<void> {
   const option = (name: string) => {
     const i = argv.indexOf(name);
@@ -177,6 +184,25 @@ export async function runSuite(argv: string[], root: string, outdir: string): Pr
     git: { commit, dirty },
     peers: peerVersions(),
     runs: [],
+  };
+
+  // --merge: rerun some benches (e.g. after an optimisation landed) and replace only their runs in `out`.
+  let kept: SuiteRun[] = [];
+  if (argv.includes('--merge') && existsSync(out)) {
+    const previous = JSON.parse(readFileSync(out, 'utf8')) as SuiteResult;
+    kept = previous.runs.filter((r) => !only.includes(r.bench));
+    const merged = [...(previous.merged ?? []), { at: result.startedAt, command: result.command, commit, load: loadavg() }];
+    Object.assign(result, { startedAt: previous.startedAt, machine: previous.machine, git: previous.git, merged });
+  }
+  const order = (r: SuiteRun) => BENCHES.indexOf(r.bench) * 1e9 + r.size;
+  const save = () => {
+    result.finishedAt = new Date().toISOString();
+    result.machine.loadAtEnd = loadavg();
+    const fresh = result.runs;
+    const all = { ...result, runs: [...kept, ...fresh].sort((a, b) => order(a) - order(b)) };
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(all, null, 2)}\n`);
+    return all;
   };
 
   const logDir = join(outdir, 'logs');
@@ -215,17 +241,11 @@ export async function runSuite(argv: string[], root: string, outdir: string): Pr
       process.stderr.write(`[${label}] ${run.status} in ${run.seconds.toFixed(0)} s\n`);
       result.runs.push(run);
       // Written after every bench so a long run interrupted late still leaves what it measured.
-      result.finishedAt = new Date().toISOString();
-      result.machine.loadAtEnd = loadavg();
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+      save();
     }
   }
-  result.finishedAt = new Date().toISOString();
-  result.machine.loadAtEnd = loadavg();
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${renderSuiteTable(result)}\n\nwritten: ${relative(root, out)}\n`);
+  const all = save();
+  process.stdout.write(`${renderSuiteTable(all)}\n\nwritten: ${relative(root, out)}\n`);
   if (result.runs.some((r) => r.status === 'failed')) process.exitCode = 1;
 }
 

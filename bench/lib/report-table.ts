@@ -40,6 +40,7 @@ export function renderSuiteTable(result: SuiteResult): string {
     `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb.toFixed(1)} GB memory (${m.freeMemoryGbAtStart.toFixed(1)} GB free at start), Linux ${m.kernel}, Node ${m.node}`,
     `load average (1/5/15 min) at start: ${load(m.loadAtStart)}; at end: ${load(m.loadAtEnd)} — ${m.sharedNote}`,
     `peers: ${installed}`,
+    ...(result.merged ?? []).map((m) => `merged in at ${m.at} (git ${m.commit.slice(0, 10)}, load ${load(m.load)}): ${m.command}`),
     '',
   ];
   const header = ['bench', 'msgs', 'measures', 'homing wall', 'homing RSS MB', 'homing rate', 'peer', 'peer wall', 'peer RSS MB', 'peer rate', 'wall ÷ peer', 'RSS ÷ peer', 'other figures (homing | peer)'];
