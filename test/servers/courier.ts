@@ -51,12 +51,16 @@ export async function startCourier(options: CourierOptions = {}): Promise<MailSe
   await chmod(dir, 0o755);
   for (const sub of ['etc', 'run/authdaemon', 'mail']) await mkdir(join(dir, sub), { recursive: true, mode: 0o755 });
   const certificate = await makeCertificate(dir);
-  // couriertls wants key and certificate in one file.
+  // couriertls wants key and certificate in one file. World-readable (a throwaway test key): for STARTTLS
+  // / STLS the login process runs couriertls after dropping root, and a 0600 file fails the handshake.
   const pem = join(dir, 'etc', 'server.pem');
   const { readFile } = await import('node:fs/promises');
-  await writeFile(pem, (await readFile(certificate.keyPath, 'utf8')) + (await readFile(certificate.certPath, 'utf8')), { mode: 0o600 });
+  await writeFile(pem, (await readFile(certificate.keyPath, 'utf8')) + (await readFile(certificate.certPath, 'utf8')), { mode: 0o644 });
   const dhparams = join(dir, 'etc', 'dhparams.pem');
-  if (existsSync(SYSTEM_DHPARAMS)) await copyFile(SYSTEM_DHPARAMS, dhparams);
+  if (existsSync(SYSTEM_DHPARAMS)) {
+    await copyFile(SYSTEM_DHPARAMS, dhparams);
+    await chmod(dhparams, 0o644);
+  }
   const ports: MailServerPorts = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() };
 
   await writeFile(join(dir, 'etc', 'authdaemonrc'), 'authmodulelist="authuserdb"\ndaemons=2\nauthdaemonvar=/run/courier/authdaemon\nDEBUG_LOGIN=0\nDEFAULTOPTIONS=""\n');
@@ -120,7 +124,9 @@ ${tcpd(ports.imap)} ${imap.join(' ')} &
 IMAP_TLS=1 ${tcpd(ports.imaps)} ${COURIERTLS} -server -tcpd ${imap.join(' ')} &
 ${tcpd(ports.pop3)} ${pop3.join(' ')} &
 POP3_TLS=1 ${tcpd(ports.pop3s)} ${COURIERTLS} -server -tcpd ${pop3.join(' ')} &
-wait
+# This shell is the namespace's first process: when it ends, the kernel ends every process in it. It
+# ends when the test process is gone (/proc is still the host's), so a crashed test leaves no server.
+while [ -d /proc/${process.pid} ]; do sleep 1; done
 `;
   await writeFile(join(dir, 'run.sh'), script);
 
