@@ -6,6 +6,7 @@ import { HomingError } from '../../shared/errors';
 import { prepare, type WriteDb } from './db';
 import { hashSource, writeSource } from './message-sources';
 import type { MessageSource } from './message-source';
+import type { EncodedSource } from './source-encoding';
 import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
 import { assignThread } from './threads';
 import type { ChangeRecorder } from './write-transaction';
@@ -24,6 +25,8 @@ export interface IngestInput {
   source: MessageSource;
   /** From parseMessage(source), computed before the transaction. */
   parsed: ParsedMessage;
+  /** encodeSource(source.bytes), when computed before the transaction (off the writer's thread). */
+  encoded?: EncodedSource | null;
   /** IMAP flags incl. \Seen \Flagged \Answered \Draft and keywords. */
   flags?: string[];
   internalDate?: Date | null;
@@ -54,7 +57,7 @@ interface ExistingRow {
  */
 export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: IngestInput): IngestResult {
   const bodyStatus = input.bodyStatus ?? 'full';
-  const { hash, size } = hashSource(input.source);
+  const { hash, size } = hashSource(input.source, input.encoded);
   const existing = findExisting(db, input, hash);
   if (existing) {
     if (bodyStatus !== 'full' || existing.body_status === 'full') {
@@ -122,7 +125,7 @@ export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: Inges
     now,
   );
   const messageId = Number(info.lastInsertRowid);
-  writeSource(db, messageId, input.source);
+  writeSource(db, messageId, input.source, { encoded: input.encoded, fresh: true });
   writeAttachments(db, messageId, parsed);
   writeSearchRow(db, messageId, date, parsed);
   rememberAddresses(db, parsed, date);
@@ -171,7 +174,7 @@ function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: s
     JSON.stringify(parsed.cc.map(plainAddress)),
     existing.id,
   );
-  writeSource(db, existing.id, input.source);
+  writeSource(db, existing.id, input.source, { encoded: input.encoded });
   prepare<[number]>(db, 'DELETE FROM attachments WHERE message_id = ?').run(existing.id);
   writeAttachments(db, existing.id, parsed);
   const date = prepare<[number], { date: number }>(db, 'SELECT date FROM messages WHERE id = ?').get(existing.id)!.date;

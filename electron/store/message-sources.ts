@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
-import { DEFLATE_LEVEL, MIN_COMPRESSION_SAVING, SOURCE_CHUNK_BYTES } from './limits';
+import { SOURCE_CHUNK_BYTES } from './limits';
 import type { MessageSource } from './message-source';
+import { deflateChunk, encodingFits, type EncodedSource } from './source-encoding';
 
 /** Calls `visit` with the source's bytes in chunks of SOURCE_CHUNK_BYTES, reading a file source a chunk at a time. */
 export function forEachChunk(source: MessageSource, visit: (chunk: Buffer, seq: number) => void): void {
@@ -41,8 +42,9 @@ export function forEachChunk(source: MessageSource, visit: (chunk: Buffer, seq: 
   }
 }
 
-/** SHA-256 (hex) and size of the raw bytes. */
-export function hashSource(source: MessageSource): { hash: string; size: number } {
+/** SHA-256 (hex) and size of the raw bytes (taken from `encoded` when it was computed ahead for them). */
+export function hashSource(source: MessageSource, encoded?: EncodedSource | null): { hash: string; size: number } {
+  if (encoded && source.kind === 'buffer' && encodingFits(encoded, source.bytes.length)) return { hash: encoded.hash, size: encoded.size };
   const hash = createHash('sha256');
   let size = 0;
   forEachChunk(source, (chunk) => {
@@ -52,18 +54,25 @@ export function hashSource(source: MessageSource): { hash: string; size: number 
   return { hash: hash.digest('hex'), size };
 }
 
+export interface WriteSourceOptions {
+  /** Computed ahead for these bytes (source-encoding.ts): spares compressing inside the transaction. */
+  encoded?: EncodedSource | null;
+  /** The message row was inserted in this transaction: it has no source to replace yet. */
+  fresh?: boolean;
+}
+
 /** Stores the exact bytes (replacing any earlier, shorter source of the same message). Call inside a transaction. */
-export function writeSource(db: WriteDb, messageId: number, source: MessageSource): void {
-  prepare<[number]>(db, 'DELETE FROM message_sources WHERE message_id = ?').run(messageId);
-  const insert = prepare<[number, number, string, Buffer]>(
+export function writeSource(db: WriteDb, messageId: number, source: MessageSource, { encoded, fresh }: WriteSourceOptions = {}): void {
+  if (!fresh) prepare<[number]>(db, 'DELETE FROM message_sources WHERE message_id = ?').run(messageId);
+  const insert = prepare<[number, number, string, Uint8Array]>(
     db,
     'INSERT INTO message_sources (message_id, seq, compression, raw) VALUES (?, ?, ?, ?)',
   );
+  const ahead = encoded && source.kind === 'buffer' && encodingFits(encoded, source.bytes.length) ? encoded.chunks : null;
   forEachChunk(source, (chunk, seq) => {
-    // deflate is lossless: inflating gives back exactly these bytes (checked by the round-trip tests).
-    const deflated = chunk.length > 256 ? deflateSync(chunk, { level: DEFLATE_LEVEL }) : null;
-    if (deflated && deflated.length <= chunk.length * (1 - MIN_COMPRESSION_SAVING)) insert.run(messageId, seq, 'deflate', deflated);
-    else insert.run(messageId, seq, 'none', Buffer.from(chunk));
+    const deflated = ahead ? ahead[seq]! : deflateChunk(chunk);
+    if (deflated) insert.run(messageId, seq, 'deflate', deflated);
+    else insert.run(messageId, seq, 'none', chunk);
   });
 }
 

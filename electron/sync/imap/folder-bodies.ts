@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import type { ParsedMessage } from '../../mime/parse-message';
 import { prepare } from '../../store/db';
 import { getFolder } from '../../store/folders';
 import { rowsWithoutBody } from '../../store/imap-state';
@@ -10,7 +9,7 @@ import type { ImapPass } from './imap-pass';
 import { imapLimits } from './limits';
 import { downloadSource, fetchSources } from './ops/fetch-bodies';
 import { selectFolder } from './ops/select-folder';
-import { ParsePool } from './parse-pool';
+import { ParsePool, type Prepared } from './parse-pool';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -50,18 +49,18 @@ export async function fetchFolderBodies(pass: ImapPass, folderId: number): Promi
     batchBytes = 0;
     // Parsing runs on the pool's threads while this one keeps reading the FETCH answer; every
     // `bodyCommitEvery` messages the parsed ones are committed (between two reads, never during one).
-    const queue: Array<{ uid: number; source: MessageSource; parsed: Promise<ParsedMessage> }> = [];
+    const queue: Array<{ uid: number; source: MessageSource; prepared: Promise<Prepared> }> = [];
     const commitReady = async (all: boolean) => {
       while (queue.length >= imapLimits.bodyCommitEvery || (all && queue.length > 0)) {
         const part = queue.splice(0, imapLimits.bodyCommitEvery);
-        const ready = await Promise.all(part.map(async (p) => ({ uid: p.uid, source: p.source, parsed: await p.parsed })));
+        const ready = await Promise.all(part.map(async (p) => ({ uid: p.uid, source: p.source, ...(await p.prepared) })));
         commitBodies(pass, folderId, uidvalidity, ready);
         done += part.length;
         pass.progress({ phase: 'bodies', folder: folder.path, done, total });
       }
     };
     await fetchSources(pass.connection, uids, async ({ uid, source }) => {
-      queue.push({ uid, source, parsed: pool.parse(source) });
+      queue.push({ uid, source, prepared: pool.prepare(source) });
       await commitReady(false);
     });
     await commitReady(true);
@@ -76,8 +75,8 @@ export async function fetchFolderBodies(pass: ImapPass, folderId: number): Promi
       const fetched = await downloadSource(pass.connection, row.uid, pass.tempDir);
       if (fetched) {
         try {
-          const parsed = await pool.parse(fetched.source);
-          commitBodies(pass, folderId, uidvalidity, [{ uid: row.uid, source: fetched.source, parsed }]);
+          const prepared = await pool.prepare(fetched.source);
+          commitBodies(pass, folderId, uidvalidity, [{ uid: row.uid, source: fetched.source, ...prepared }]);
         } finally {
           if (fetched.source.kind === 'file') await rm(fetched.source.path, { force: true });
         }
@@ -99,13 +98,13 @@ function commitBodies(
   pass: ImapPass,
   folderId: number,
   uidvalidity: number,
-  ready: Array<{ uid: number; source: MessageSource; parsed: ParsedMessage }>,
+  ready: Array<{ uid: number; source: MessageSource } & Prepared>,
 ): void {
   if (ready.length === 0) return;
   const { db } = pass;
   const exists = prepare<[number, number, number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?');
   writeTransaction(db, (changes) => {
-    for (const { uid, source, parsed } of ready) {
+    for (const { uid, source, parsed, encoded } of ready) {
       if (!exists.get(folderId, uidvalidity, uid)) continue;
       commitMessage(db, changes, {
         accountId: pass.account.id,
@@ -113,6 +112,7 @@ function commitBodies(
         key: { kind: 'imap', uidvalidity, uid },
         source,
         parsed,
+        encoded,
         bodyStatus: 'full',
       });
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseMessage, type ParsedMessage } from '../../mime/parse-message';
 import type { MessageSource } from '../../store/message-source';
+import { encodeSource, type EncodedSource } from '../../store/source-encoding';
 import { imapLimits } from './limits';
 
 export interface ParseRequest {
@@ -12,12 +13,26 @@ export interface ParseRequest {
 }
 /** What crosses to the worker: a buffer source arrives as a plain Uint8Array (the worker wraps it back into a Buffer). */
 export type TransferRequest = { id: number; source: { kind: 'buffer'; bytes: Uint8Array } | Extract<MessageSource, { kind: 'file' }> };
-export type ParseReply = { id: number; parsed: ParsedMessage } | { id: number; error: string };
+export type ParseReply = ({ id: number } & Prepared) | { id: number; error: string };
+
+/** A source made ready for commitMessage: parsed, and (for an in-memory source) hashed and compressed. */
+export interface Prepared {
+  parsed: ParsedMessage;
+  encoded: EncodedSource | null;
+}
+
+/** Parsing and encoding of one source; the parsing threads run exactly this. */
+export async function prepareSource(source: MessageSource): Promise<Prepared> {
+  const parsed = await parseMessage(source);
+  // A file source is a large message: compressing it whole here would hold all its chunks in memory at
+  // once, so writeSource compresses it a chunk at a time instead.
+  return { parsed, encoded: source.kind === 'buffer' ? encodeSource(source.bytes) : null };
+}
 
 interface Task {
   id: number;
   source: MessageSource;
-  resolve: (parsed: ParsedMessage) => void;
+  resolve: (prepared: Prepared) => void;
   reject: (error: Error) => void;
 }
 
@@ -63,7 +78,7 @@ export class ParsePool {
       const task = slot.busy.get(reply.id);
       if (!task) return;
       slot.busy.delete(reply.id);
-      if ('parsed' in reply) task.resolve(reply.parsed);
+      if ('parsed' in reply) task.resolve({ parsed: reply.parsed, encoded: reply.encoded });
       else this.inline(task);
     });
     const retire = () => {
@@ -82,11 +97,11 @@ export class ParsePool {
   }
 
   private inline(task: Task): void {
-    parseMessage(task.source).then(task.resolve, task.reject);
+    prepareSource(task.source).then(task.resolve, task.reject);
   }
 
-  /** Parses on a pool thread (the bytes are copied there), or here when there is none. */
-  parse(source: MessageSource): Promise<ParsedMessage> {
+  /** Parses and encodes on a pool thread (the bytes are copied there), or here when there is none. */
+  prepare(source: MessageSource): Promise<Prepared> {
     return new Promise((resolve, reject) => {
       const task: Task = { id: this.nextId++, source, resolve, reject };
       const slot = this.workers.reduce<(typeof this.workers)[number] | null>((best, w) => (!best || w.busy.size < best.busy.size ? w : best), null);

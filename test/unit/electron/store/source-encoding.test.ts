@@ -1,0 +1,68 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { parseMessage } from '../../../../electron/mime/parse-message';
+import { commitMessage } from '../../../../electron/store/ingest';
+import { SOURCE_CHUNK_BYTES } from '../../../../electron/store/limits';
+import { readSource } from '../../../../electron/store/message-sources';
+import { encodeSource } from '../../../../electron/store/source-encoding';
+import { writeTransaction } from '../../../../electron/store/write-transaction';
+import { eml, localFolder, tempStore } from '../../../helpers/store';
+
+const chunkKinds = (db: ReturnType<typeof tempStore>['db'], id: number) =>
+  (db.sqlite.prepare('SELECT compression FROM message_sources WHERE message_id = ? ORDER BY seq').all(id) as Array<{ compression: string }>).map((r) => r.compression);
+
+describe('sources encoded ahead of the transaction', () => {
+  it('stores the exact bytes, text chunks deflated and random ones as they are, with the hash of the bytes', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    // Chunk 0 text (compresses), chunk 1 random bytes (does not), chunk 2 a short text tail.
+    const text = eml({ Subject: 'big' }, 'the walrus and the carpenter\r\n'.repeat(Math.ceil(SOURCE_CHUNK_BYTES / 30)));
+    const bytes = Buffer.concat([text.subarray(0, SOURCE_CHUNK_BYTES), randomBytes(SOURCE_CHUNK_BYTES), Buffer.from('tail '.repeat(200))]);
+    const source = { kind: 'buffer' as const, bytes };
+    const encoded = encodeSource(bytes);
+    expect(encoded.hash).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(encoded.chunks.map((c) => c !== null)).toEqual([true, false, true]);
+    const parsed = await parseMessage(source);
+    const stored = writeTransaction(db, (changes) =>
+      commitMessage(db, changes, { accountId: 'local', folderId: folder.id, key: { kind: 'imap', uidvalidity: 1, uid: 1 }, source, parsed, encoded }),
+    );
+    expect(readSource(db, stored.messageId).equals(bytes)).toBe(true);
+    expect(chunkKinds(db, stored.messageId)).toEqual(['deflate', 'none', 'deflate']);
+    const row = db.sqlite.prepare('SELECT content_hash, size FROM messages WHERE id = ?').get(stored.messageId);
+    expect(row).toEqual({ content_hash: encoded.hash, size: bytes.length });
+  });
+
+  it('ignores an encoding made for other bytes (a different size) and encodes the source itself', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    const bytes = eml({ Subject: 'mine' }, 'x'.repeat(5000));
+    const wrong = encodeSource(eml({ Subject: 'other' }, 'y'.repeat(7000)));
+    const source = { kind: 'buffer' as const, bytes };
+    const parsed = await parseMessage(source);
+    const stored = writeTransaction(db, (changes) =>
+      commitMessage(db, changes, { accountId: 'local', folderId: folder.id, key: { kind: 'local' }, source, parsed, encoded: wrong }),
+    );
+    expect(readSource(db, stored.messageId).equals(bytes)).toBe(true);
+    const row = db.sqlite.prepare('SELECT content_hash FROM messages WHERE id = ?').get(stored.messageId) as { content_hash: string };
+    expect(row.content_hash).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('writes the chunks as encoded ahead, without compressing again', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    const bytes = eml({ Subject: 'plain' }, 'compressible text '.repeat(500));
+    const source = { kind: 'buffer' as const, bytes };
+    // The encoder chose to store it as is (as it would for incompressible bytes): the writer follows.
+    const encoded = { ...encodeSource(bytes), chunks: [null] };
+    const parsed = await parseMessage(source);
+    const stored = writeTransaction(db, (changes) =>
+      commitMessage(db, changes, { accountId: 'local', folderId: folder.id, key: { kind: 'local' }, source, parsed, encoded }),
+    );
+    expect(chunkKinds(db, stored.messageId)).toEqual(['none']);
+    expect(readSource(db, stored.messageId).equals(bytes)).toBe(true);
+  });
+
+  it('encodes an empty source as one chunk', () => {
+    expect(encodeSource(Buffer.alloc(0))).toMatchObject({ size: 0, chunks: [null] });
+  });
+});
