@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HomingError } from '../../shared/errors';
 import { findFolderByPath, listAccountFolders } from '../../electron/store/folders';
 import { listPendingOperations } from '../../electron/store/pending-ops';
 import { readSource } from '../../electron/store/message-sources';
@@ -81,6 +82,40 @@ describe.each(interopMatrix())('IMAP interop: %s', (kind) => {
     } finally {
       await connection.logout();
     }
+  });
+
+  it('STARTTLS on the plain port (Cyrus announces LOGINDISABLED until then) logs in and sees the same capabilities', async () => {
+    const connection = await connectImap({
+      host: '127.0.0.1',
+      port: server.ports.imap,
+      security: 'starttls',
+      username: 'alice',
+      password: 'alice-secret',
+      trustedFingerprint: server.certificate.fingerprint256,
+    });
+    try {
+      expect(connection.certificate?.fingerprint256.replace(/:/g, '').toLowerCase()).toBe(server.certificate.fingerprint256);
+      expect(connection.has('CONDSTORE')).toBe(EXTENSIONS[kind]);
+    } finally {
+      await connection.logout();
+    }
+  });
+
+  it('a wrong password is AUTH_FAILED with the server\'s words, and the password is in no part of the error', async () => {
+    const error = await connectImap({
+      host: '127.0.0.1',
+      port: server.ports.imaps,
+      security: 'tls',
+      username: 'alice',
+      password: 'wrong-password-123',
+      trustedFingerprint: server.certificate.fingerprint256,
+    }).then(
+      () => null,
+      (e: unknown) => e as HomingError,
+    );
+    expect(error).toBeInstanceOf(HomingError);
+    expect(error!.code).toBe('AUTH_FAILED');
+    expect(JSON.stringify({ message: error!.message, detail: error!.detail })).not.toContain('wrong-password-123');
   });
 
   it.runIf(kind === 'cyrus')('Cyrus refuses a message with a header line without a colon (why the corpus leaves it out there)', async () => {

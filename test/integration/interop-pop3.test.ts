@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pop3DeletePolicy } from '../../shared/contract/accounts';
+import { HomingError } from '../../shared/errors';
 import { pop3Fixture, type Pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
 import { interopMatrix, startServer } from '../servers/interop';
 import { adminClient, type MailServer } from '../servers/mail-server';
@@ -93,6 +94,27 @@ describe.each(interopMatrix())('POP3 interop: %s', (kind) => {
     expect(await sync(f)).toEqual({ added: 1 });
     expect(await onServer('afterdl')).toEqual([]);
     expect(storedPop3(f.db, f.account.id)).toHaveLength(4);
+  });
+
+  it('a wrong password ends the pass with AUTH_FAILED after one login attempt, nothing stored, nothing deleted', async () => {
+    await deliver('afterdl', [testMessage(50)]);
+    const f = await pop3Fixture({
+      port: server.ports.pop3s,
+      security: 'tls',
+      user: 'afterdl',
+      password: 'wrong-password-123',
+      trustedFingerprint: server.certificate.fingerprint256,
+      settings: { pop3Delete: { kind: 'after-download' } },
+    });
+    const error = await sync(f).then(
+      () => null,
+      (e: unknown) => e as HomingError,
+    );
+    expect(error).toBeInstanceOf(HomingError);
+    expect(error!.code).toBe('AUTH_FAILED');
+    expect(JSON.stringify({ message: error!.message, detail: error!.detail })).not.toContain('wrong-password-123');
+    expect(storedPop3(f.db, f.account.id)).toEqual([]);
+    expect(await onServer('afterdl')).toContain('message 50');
   });
 
   it('headers only over the size limit (TOP), completed on demand with the exact bytes', async () => {
