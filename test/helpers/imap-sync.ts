@@ -166,6 +166,9 @@ export async function eventually<T>(probe: () => T | Promise<T>, ok: (value: T) 
   return last;
 }
 
+/** Counts files over every call in this process: file names stay unique when a test delivers more than once. */
+let deliveredFiles = 0;
+
 /**
  * Writes many messages into Maildir folders at once (the harness's deliver() does one chown per message,
  * too slow for thousands), then hands the tree to the mail user once. Names follow TESTING.md:
@@ -180,17 +183,16 @@ export async function deliverMany(
   const { execFile } = await import('node:child_process');
   const letters: Record<string, string> = { '\\Draft': 'D', '\\Flagged': 'F', '\\Answered': 'R', '\\Seen': 'S', '\\Deleted': 'T' };
   const made = new Set<string>();
-  let n = 0;
-  for (const item of items) {
+  for (const [i, item] of items.entries()) {
+    const n = deliveredFiles++;
     const dir = maildirFolder(server.maildir(user), item.folder ?? 'INBOX');
     if (!made.has(dir)) {
       for (const sub of ['cur', 'new', 'tmp']) await mkdir(join(dir, sub), { recursive: true });
       made.add(dir);
     }
-    const when = item.internalDate ?? new Date(Date.UTC(2024, 0, 1) + n * 60_000);
+    const when = item.internalDate ?? new Date(Date.UTC(2024, 0, 1) + i * 60_000);
     const flags = (item.flags ?? []).map((f) => letters[f] ?? '').sort().join('');
     const path = join(dir, 'cur', `${Math.floor(when.getTime() / 1000)}.M${n}P${process.pid}.homing-test:2,${flags}`);
-    n++;
     await writeFile(path, item.raw);
     await utimes(path, when, when);
   }
