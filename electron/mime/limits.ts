@@ -6,7 +6,11 @@ export const MAX_INDEXED_TEXT_CHARS = 1_000_000;
 /** Characters of the list snippet: one or two lines of the message list. */
 export const SNIPPET_CHARS = 200;
 
-/** HTML longer than this is not converted to text by mailparser (its converter is slow on huge HTML); the index then gets the text parts only. */
+/**
+ * HTML longer than this is not converted to text by mailparser (its converter is slow on huge HTML), and
+ * for the store only this much of an HTML-only message is turned into index text (html-text.ts): a
+ * 20 MB page would otherwise cost several 20 MB strings at once, for an index that keeps 1M characters.
+ */
 export const MAX_HTML_TO_TEXT_CHARS = 4_000_000;
 
 /** Bytes of header read by the fallback parser when mailparser fails: a header block is rarely past a few KB. */

@@ -66,7 +66,7 @@ export async function parseMessage(input: MessageSource): Promise<ParsedMessage>
   }
   // No header field at all (RFC 5322 §2.2: name ":" value): not a message mailparser understood.
   if (!output.headerLines.some((l) => /^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(l.line))) return fallbackParse(source);
-  return repairRawHeaders(fromParserOutput(output), source);
+  return repairRawHeaders(fromParserOutput(output, { htmlTextChars: MAX_HTML_TO_TEXT_CHARS }), source);
 }
 
 /**
@@ -167,10 +167,16 @@ export function runParser(
   });
 }
 
-export function fromParserOutput(output: ParserOutput): ParsedMessage {
+export interface ParserOutputOptions {
+  /** Convert at most this much of an HTML-only message's HTML to text (the index keeps a bounded text anyway). */
+  htmlTextChars?: number;
+}
+
+export function fromParserOutput(output: ParserOutput, { htmlTextChars = Infinity }: ParserOutputOptions = {}): ParsedMessage {
   const { headers, headerLines } = output;
   // With skipHtmlToText, mailparser leaves text empty for HTML-only mail.
-  const text = output.text?.trim() ? output.text : output.html !== null ? htmlToText(output.html) : output.text;
+  const html = output.html !== null && output.html.length > htmlTextChars ? output.html.slice(0, htmlTextChars) : output.html;
+  const text = output.text?.trim() ? output.text : html !== null ? htmlToText(html) : output.text;
   return {
     messageId: cleanId(stringHeader(headers.get('message-id'))),
     inReplyTo: firstId(stringHeader(headers.get('in-reply-to'))),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { MAX_INDEXED_TEXT_CHARS } from '../../mime/limits';
 import { parseMessage, type ParsedMessage } from '../../mime/parse-message';
 import type { MessageSource } from '../../store/message-source';
 import { encodeSource, type EncodedSource } from '../../store/source-encoding';
@@ -23,10 +24,20 @@ export interface Prepared {
 
 /** Parsing and encoding of one source; the parsing threads run exactly this. */
 export async function prepareSource(source: MessageSource): Promise<Prepared> {
-  const parsed = await parseMessage(source);
+  const parsed = forIngest(await parseMessage(source));
   // A file source is a large message: compressing it whole here would hold all its chunks in memory at
   // once, so writeSource compresses it a chunk at a time instead.
   return { parsed, encoded: source.kind === 'buffer' ? encodeSource(source.bytes) : null };
+}
+
+/**
+ * What commitMessage reads of a ParsedMessage: never the HTML (the reading pane parses the stored source
+ * again), the text only as far as the index keeps it. A 20 MB HTML message would otherwise be copied
+ * across threads, and wait in the commit queue, whole.
+ */
+function forIngest(parsed: ParsedMessage): ParsedMessage {
+  const text = parsed.text !== null && parsed.text.length > MAX_INDEXED_TEXT_CHARS ? parsed.text.slice(0, MAX_INDEXED_TEXT_CHARS) : parsed.text;
+  return { ...parsed, html: null, text };
 }
 
 interface Task {

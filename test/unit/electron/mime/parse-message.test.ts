@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from '../../../../electron/mime/html-text';
+import { MAX_HTML_TO_TEXT_CHARS } from '../../../../electron/mime/limits';
 import { parseMessage } from '../../../../electron/mime/parse-message';
 import { hasCjk, splitCjk, unsplitCjk } from '../../../../electron/mime/search-text';
 import { isReplySubject, subjectKey } from '../../../../electron/mime/subject-key';
@@ -47,6 +48,14 @@ describe('parseMessage', () => {
     expect(parsed.html).toContain('<script>evil()</script>');
     expect(parsed.text).toBe('Hello world');
     expect(parsed.snippet).toBe('Hello world');
+  });
+
+  it('turns only the first MAX_HTML_TO_TEXT_CHARS of a huge HTML-only message into index text', async () => {
+    const page = `<p>early words</p>${'<p>filler</p>'.repeat(Math.ceil(MAX_HTML_TO_TEXT_CHARS / 13))}<p>walrus at the end</p>`;
+    const parsed = await parse(`Subject: h\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${page}`);
+    expect(parsed.html?.endsWith('<p>walrus at the end</p>')).toBe(true);
+    expect(parsed.text?.startsWith('early words')).toBe(true);
+    expect(parsed.text).not.toContain('walrus');
   });
 
   it('gives a null date for a Date header that is not a date (mailparser would say "now")', async () => {
