@@ -18,20 +18,48 @@ export async function openSession(ctx: SyncEngineContext, options: Pop3EngineOpt
     throw new HomingError('INVALID_ARGUMENT', `Account ${account.id} is not a complete POP3 account.`);
   }
   const password = await ctx.password();
-  const client = await Pop3Client.connect({
-    host: account.host,
-    port: account.port,
-    security: account.security,
-    trustedFingerprint: account.trustedFingerprint,
-    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-    ...(options.network ? { network: options.network } : {}),
-  });
+  const connectAndLogin = async (): Promise<Pop3Client> => {
+    const client = await Pop3Client.connect({
+      host: account.host!,
+      port: account.port!,
+      security: account.security!,
+      trustedFingerprint: account.trustedFingerprint,
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.network ? { network: options.network } : {}),
+    });
+    try {
+      await client.login(account.username!, password);
+      return client;
+    } catch (error) {
+      client.close();
+      throw error instanceof HomingError && error.code === 'CONNECTION_LOST' ? new DroppedAtLogin(error) : error;
+    }
+  };
   try {
-    await client.login(account.username, password);
-    return client;
+    return await connectAndLogin();
   } catch (error) {
-    client.close();
-    throw error;
+    if (!(error instanceof DroppedAtLogin)) throw error;
+  }
+  // Some servers answer a wrong password by closing the connection, with no -ERR; a network cut at that
+  // moment looks the same. One fresh try tells them apart. A second close at login is taken as a refusal:
+  // AUTH_FAILED waits for the user (sync-runtime.ts NEEDS_THE_USER), whereas CONNECTION_LOST would be
+  // retried with the fast backoff, one more failed login each time (hosting accounts get locked out).
+  try {
+    return await connectAndLogin();
+  } catch (error) {
+    if (!(error instanceof DroppedAtLogin)) throw error;
+    throw new HomingError(
+      'AUTH_FAILED',
+      'The server closed the connection instead of answering the login, twice: it most likely refused the user name or password.',
+      { ...(error.original.detail as object | undefined), closedOnLogin: true },
+    );
+  }
+}
+
+/** The connection closed while the server had our credentials and had not answered yet. */
+class DroppedAtLogin extends Error {
+  constructor(readonly original: HomingError) {
+    super(original.message);
   }
 }
 
