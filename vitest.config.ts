@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three suites. unit: pure logic and a real SQLite file. integration: real Dovecot and the built CLI and
- * worker. e2e: the built renderer in Debian's Chromium against the real backend over the test bridge.
- * The integration and e2e suites build the bundles into a private folder first (test/helpers/build.ts).
+ * Four suites. unit: pure logic and a real SQLite file. integration: real Dovecot and the built CLI and
+ * worker. faults: the same, with faults injected (test/faults). e2e: the built renderer in Debian's
+ * Chromium against the real backend over the test bridge. All but unit build the bundles into a private
+ * folder first (test/helpers/build.ts).
  */
 export default defineConfig({
   test: {
@@ -30,6 +31,19 @@ export default defineConfig({
         },
       },
       {
+        // Faults (test/faults): connections cut, stalled and throttled by a proxy, SIGKILLed syncs, a server
+        // restarted mid-sync, a full disk. Real Dovecot and the built CLI, after the integration suite.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          sequence: { groupOrder: 2 },
+          globalSetup: ['test/helpers/build.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+        },
+      },
+      {
         // The real app in Electron (test/electron-smoke): skipped where no Electron binary is installed;
         // run by the release workflow only (`npm run test:electron`), never by `npm test`.
         test: {
@@ -44,7 +58,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           globalSetup: ['test/helpers/build.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

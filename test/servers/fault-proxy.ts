@@ -20,6 +20,14 @@ export interface FaultProxy {
   readonly accepted: number;
   /** Bytes forwarded server → client, over all connections. */
   readonly bytesDown: number;
+  /**
+   * For the latest connection: how many server bytes it had forwarded each time a client chunk went up
+   * (a command, a TLS record). Tells where in the byte stream the answer to, say, the last command starts.
+   */
+  readonly upMarks: readonly number[];
+  /** Stops listening (new connections are refused, as by a server that is down) and drops the open ones; `accept()` undoes it. */
+  refuse(): Promise<void>;
+  accept(): Promise<void>;
   /** Drops every open connection (as a network failure would). */
   dropAll(): void;
   /** The open connections stop forwarding anything, in both directions, and stay open (a server that hangs). */
@@ -36,6 +44,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   let standing: Fault = { kind: 'pass' };
   let accepted = 0;
   let bytesDown = 0;
+  let upMarks: number[] = [];
   const open = new Set<Socket>();
   const stallers = new Set<() => void>();
 
@@ -65,6 +74,8 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     upstream.on('close', done);
 
     let down = 0;
+    const marks: number[] = [];
+    upMarks = marks;
     let stalled = false;
     const stall = () => {
       stalled = true;
@@ -72,7 +83,9 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     stallers.add(stall);
     client.once('close', () => stallers.delete(stall));
     client.on('data', (chunk: Buffer) => {
-      if (!stalled) upstream.write(chunk);
+      if (stalled) return;
+      marks.push(down);
+      upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
       if (stalled) return;
@@ -135,6 +148,23 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     get bytesDown() {
       return bytesDown;
     },
+    get upMarks() {
+      return upMarks;
+    },
+    refuse() {
+      for (const socket of open) socket.destroy();
+      open.clear();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+    accept() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(address.port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    },
     dropAll() {
       for (const socket of open) socket.destroy();
       open.clear();
@@ -144,7 +174,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     },
     close() {
       for (const socket of open) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     },
   };
 }

@@ -1,0 +1,255 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryVault } from '../../electron/accounts/vault';
+import { dbPathOf } from '../../electron/store/data-dir';
+import { findFolderByPath } from '../../electron/store/folders';
+import { openWriteDb } from '../../electron/store/open';
+import { listPendingOperations } from '../../electron/store/pending-ops';
+import { acquireWriterLock } from '../../electron/store/writer-lock';
+import { SyncRuntime } from '../../electron/sync/sync-runtime';
+import { createActionWrites } from '../../electron/sync/writes/action-writes';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { type FaultProxy, startFaultProxy } from '../servers/fault-proxy';
+import { runCli } from '../helpers/cli';
+import { runCliUntilKilled } from '../helpers/cli-child';
+import { largeMessage } from '../helpers/fault-mailbox';
+import { corpusMessage } from '../helpers/imap-corpus';
+import { deliverMany, secondClient, serverState, sha256, storeState } from '../helpers/imap-sync';
+import { seededRandom } from '../helpers/seeded-random';
+
+/**
+ * SIGKILL of `homing sync` (the built CLI, a separate process; its worker thread dies with it) at random
+ * moments after it logged in, while it replays offline actions queued while the server was down (mark
+ * read/unread, flag, move, delete to Trash, delete from Trash) and downloads new mail. After every kill:
+ * no message lost on the server, the store passes integrity_check. After a final run: the server holds
+ * exactly what the actions say, each applied once (a move replayed twice would leave two copies, a
+ * toggle replayed out of order the wrong flag), every message once, and the store equals the server.
+ */
+
+const KILLS = 10;
+const MAX_ROUNDS = 2 * KILLS;
+const ACTIONS_PER_ROUND = 6;
+const NEW_PER_ROUND = 6;
+
+interface Expected {
+  folder: string;
+  seen: boolean;
+  flagged: boolean;
+}
+
+const bare = (id: string | null) => (id ?? '').replace(/^<|>$/g, '');
+const messageIdOf = (raw: Buffer) => bare(/^Message-ID: *(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? null);
+
+describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
+  let server: DovecotServer;
+  /** Between the CLI and Dovecot: refusing connections is the server being down (a Dovecot stop takes seconds here). */
+  let proxy: FaultProxy;
+  let dataDir: string;
+  /** Message-ID → what the server must end up with. Absent: deleted for good. */
+  const model = new Map<string, Expected>();
+  /** Message-ID → SHA-256 of the delivered bytes. */
+  const hashes = new Map<string, string>();
+  let serial = 0;
+
+  const deliver = async (count: number, folder = 'INBOX', flags: string[] = []) => {
+    const items = Array.from({ length: count }, (_, i) => {
+      const n = serial++;
+      // One large message per batch: the body phase has something to be killed in.
+      const raw = i === 0 ? largeMessage(5000 + n, 120) : corpusMessage(5000 + n, { subject: `kill test ${n}` });
+      const id = messageIdOf(raw);
+      hashes.set(id, sha256(raw));
+      model.set(id, { folder, seen: flags.includes('\\Seen'), flagged: flags.includes('\\Flagged') });
+      return { folder, raw, flags };
+    });
+    await deliverMany(server, 'alice', items);
+  };
+
+  beforeAll(async () => {
+    server = await startDovecot();
+    await deliver(20);
+    await deliver(6, 'Archive', ['\\Seen']);
+    await deliver(3, 'Trash');
+    proxy = await startFaultProxy({ host: '127.0.0.1', port: server.ports.imaps });
+    dataDir = mkdtempSync(join(tmpdir(), 'homing-imap-kill-'));
+    const added = await runCli(
+      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1',
+        '--port', String(proxy.port), '--security', 'tls', '--username', 'alice', '--password-env', 'HOMING_PW',
+        '--trust-fingerprint', server.certificate.fingerprint256],
+      { env: { HOMING_PW: 'alice-secret' } },
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const first = await runCli(['--data-dir', dataDir, 'sync']);
+    expect(first.status, first.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.destroy();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Opens the data directory as the app would (taking over the killed run's lock) for `work`. */
+  const withStore = async <T>(work: (store: ReturnType<typeof openStore>) => T | Promise<T>): Promise<T> => {
+    const release = acquireWriterLock(dataDir);
+    const store = openStore();
+    try {
+      return await work(store);
+    } finally {
+      store.db.sqlite.close();
+      release();
+    }
+  };
+  const openStore = () => {
+    const db = openWriteDb(dbPathOf(dataDir));
+    const writer = { db, dataDir, vault: new MemoryVault(), shutdown: new AbortController().signal, emit: () => undefined };
+    const accountId = (db.sqlite.prepare(`SELECT id FROM accounts WHERE protocol = 'imap'`).get() as { id: string }).id;
+    return { db, accountId, actions: createActionWrites(writer, new SyncRuntime(writer)) };
+  };
+
+  /** Queues random actions on the store (the server is down), and says in the model what they must do. */
+  const queueActions = async (random: ReturnType<typeof seededRandom>): Promise<Record<string, number>> => {
+    const counts: Record<string, number> = {};
+    await withStore(async ({ db, accountId, actions }) => {
+      const folderId = (path: string) => findFolderByPath(db, accountId, path)!.id;
+      for (let n = 0; n < ACTIONS_PER_ROUND; n++) {
+        const rows = db.sqlite
+          .prepare(
+            `SELECT m.id, m.message_id AS messageId, f.path AS folder, m.seen, m.flagged FROM messages m JOIN folders f ON f.id = m.folder_id
+             WHERE m.account_id = ? AND m.deleted_locally = 0 AND f.path IN ('INBOX', 'Archive', 'Trash') ORDER BY m.id`,
+          )
+          .all(accountId) as Array<{ id: number; messageId: string | null; folder: string; seen: number; flagged: number }>;
+        const row = random.pick(rows);
+        const id = bare(row.messageId);
+        const expected = model.get(id)!;
+        expect(expected, `model entry for ${id}`).toBeDefined();
+        expect({ folder: row.folder, seen: row.seen === 1, flagged: row.flagged === 1 }, `store agrees with the model for ${id}`).toEqual(expected);
+        const kind = random.pick(['seen', 'flag', 'move', 'delete'] as const);
+        counts[kind] = (counts[kind] ?? 0) + 1;
+        if (kind === 'seen') {
+          await actions.markMessages({ ids: [row.id], seen: !expected.seen });
+          expected.seen = !expected.seen;
+        } else if (kind === 'flag') {
+          await actions.markMessages({ ids: [row.id], flagged: !expected.flagged });
+          expected.flagged = !expected.flagged;
+        } else if (kind === 'move') {
+          const to = row.folder === 'INBOX' ? 'Archive' : 'INBOX';
+          await actions.moveMessages({ ids: [row.id], toFolderId: folderId(to) });
+          expected.folder = to;
+        } else if (row.folder === 'Trash') {
+          await actions.deleteMessages({ ids: [row.id] });
+          model.delete(id); // deleted from Trash: gone for good
+        } else {
+          await actions.deleteMessages({ ids: [row.id] });
+          expected.folder = 'Trash';
+        }
+      }
+    });
+    return counts;
+  };
+
+  /** Per Message-ID, where the server has it (a list: two entries mean a doubled message). Envelopes and flags only. */
+  const serverPlaces = async () => {
+    const client = await secondClient(server);
+    const places = new Map<string, Array<{ folder: string; seen: boolean; flagged: boolean }>>();
+    try {
+      for (const folder of await client.list()) {
+        const path = folder.path.toUpperCase() === 'INBOX' ? 'INBOX' : folder.path;
+        const lock = await client.getMailboxLock(folder.path, { readOnly: true });
+        try {
+          if (!client.mailbox || client.mailbox.exists === 0) continue;
+          for await (const m of client.fetch('1:*', { uid: true, flags: true, envelope: true })) {
+            const id = bare(m.envelope?.messageId ?? null);
+            expect(hashes.has(id), `an unknown message on the server in ${path}: ${id}`).toBe(true);
+            places.set(id, [...(places.get(id) ?? []), { folder: path, seen: m.flags?.has('\\Seen') ?? false, flagged: m.flags?.has('\\Flagged') ?? false }]);
+          }
+        } finally {
+          lock.release();
+        }
+      }
+      return places;
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  };
+
+  it(`survives ${KILLS} SIGKILLs while replaying actions and downloading: every action applied once, nothing lost or doubled`, async () => {
+    const random = seededRandom();
+    const log: string[] = [];
+    const actionCounts: Record<string, number> = {};
+    let kills = 0;
+    let rounds = 0;
+    // From the login to the end of a run, learnt from runs that ended by themselves (start: a guess).
+    let loginToEnd = 1500;
+    while (kills < KILLS && rounds < MAX_ROUNDS) {
+      rounds++;
+      const roundStart = performance.now();
+      await proxy.refuse();
+      for (const [kind, n] of Object.entries(await queueActions(random))) actionCounts[kind] = (actionCounts[kind] ?? 0) + n;
+      await deliver(NEW_PER_ROUND);
+      if (rounds === 1) {
+        // While the server is down a pass fails with a clear code and keeps every queued action.
+        const down = await runCli(['--data-dir', dataDir, 'sync']);
+        expect(down.status).toBe(1);
+        expect(down.stderr).toMatch(/CONNECTION_REFUSED/);
+        await withStore(({ db, accountId }) => expect(listPendingOperations(db, accountId)).toHaveLength(ACTIONS_PER_ROUND));
+      }
+      await proxy.accept();
+      // Every other moment falls in the first 300 ms after the login, where the queued actions are replayed
+      // (one round trip each); the rest anywhere up to the end of a run (headers, bodies, commits, logout).
+      const at = random.next() * (rounds % 2 === 1 ? Math.min(300, loginToEnd) : loginToEnd);
+      const run = await runCliUntilKilled(['--data-dir', dataDir, 'sync'], {
+        serverDir: server.dir,
+        user: 'alice',
+        killNow: (elapsed, login) => login !== null && elapsed - login >= at,
+      });
+      if (!run.killed) {
+        expect(run.exitCode, run.stderr).toBe(0);
+        if (run.login !== null) loginToEnd = Math.max(50, run.ended - run.login);
+        log.push(`round ${rounds}: ended by itself before ${Math.round(at)} ms after login`);
+        continue;
+      }
+      kills++;
+      // Nothing lost on the server: every message the model still has is somewhere.
+      const places = await serverPlaces();
+      const lost = [...model.keys()].filter((id) => !places.has(id));
+      expect(lost, `kill ${kills}: messages gone from the server`).toEqual([]);
+      const { integrity, left } = await withStore(({ db, accountId }) => ({
+        integrity: db.sqlite.pragma('integrity_check', { simple: true }),
+        left: listPendingOperations(db, accountId).length,
+      }));
+      expect(integrity).toBe('ok');
+      log.push(
+        `kill ${kills} (round ${rounds}): login ${Math.round(run.login!)} ms after spawn, killed ${Math.round(run.ended - run.login!)} ms later, ` +
+          `${left} of the queued actions not yet replayed; round took ${Math.round(performance.now() - roundStart)} ms`,
+      );
+    }
+
+    const final = await runCli(['--data-dir', dataDir, 'sync']);
+    expect(final.status, final.stderr).toBe(0);
+    const places = await serverPlaces();
+    const doubled = [...places].filter(([, list]) => list.length > 1).map(([id, list]) => `${id} in ${list.map((p) => p.folder).join(', ')}`);
+    expect(doubled, 'messages on the server twice').toEqual([]);
+    const actual = new Map([...places].map(([id, [place]]) => [id, place!]));
+    expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(model));
+    // Every byte: the store equals the server (folders, UIDs, flags, SHA-256 of each message), and the
+    // server's bytes are what was delivered.
+    const other = await secondClient(server);
+    const state = await serverState(other).finally(() => other.logout().catch(() => other.close()));
+    const delivered = new Set(hashes.values());
+    expect(Object.values(state).flat().filter((m) => !delivered.has(m.hash)), 'bytes on the server that were never delivered').toEqual([]);
+    await withStore(({ db, accountId }) => {
+      expect(listPendingOperations(db, accountId), 'operations left or refused').toEqual([]);
+      expect(storeState(db, accountId)).toEqual(state);
+    });
+    console.log(
+      [
+        `IMAP kill test (seed ${random.seed}): ${kills} SIGKILLs over ${rounds} runs of \`homing sync\`; ` +
+          `${Object.values(actionCounts).reduce((a, b) => a + b, 0)} offline actions ${JSON.stringify(actionCounts)}; ` +
+          `${serial} messages delivered, ${model.size} checked on the server and in the store`,
+        ...log,
+      ].join('\n'),
+    );
+    expect(kills).toBe(KILLS);
+  });
+});
