@@ -5,13 +5,13 @@ import { parse } from '../parse';
 
 export const sync: CliCommand = {
   name: 'sync',
-  usage: 'sync [ID ...] [--watch]',
-  summary: 'one full sync pass of every (or the named) account; --watch keeps going',
+  usage: 'sync [ID ...] [--watch] [--progress]',
+  summary: 'one full sync pass of every (or the named) account; --watch keeps going; --progress prints one line per progress event',
   async run(ctx, argv) {
-    const { values, positionals } = parse(argv, { watch: { type: 'boolean' } }, this.usage);
+    const { values, positionals } = parse(argv, { watch: { type: 'boolean' }, progress: { type: 'boolean' } }, this.usage);
     const service = await ctx.service();
     const accountIds = positionals.length > 0 ? positionals : undefined;
-    const progress = createProgressPrinter(ctx);
+    const progress = values.progress ? createProgressLogger(ctx) : createProgressPrinter(ctx);
     const stop = service.on('syncProgressed', progress.update);
     try {
       const outcomes = await service.syncAccounts(accountIds ? { accountIds } : {});
@@ -34,6 +34,19 @@ export const sync: CliCommand = {
     }
   },
 };
+
+/**
+ * `--progress`: one line per progress event, `progress ACCOUNT PHASE DONE/TOTAL`, for scripts and logs
+ * (the crash test kills `homing sync` at moments keyed to these lines instead of polling the store).
+ */
+function createProgressLogger(ctx: CliContext) {
+  return {
+    update(status: SyncStatus) {
+      ctx.stderr.write(`progress ${status.accountId} ${status.phase} ${status.done}/${status.total}\n`);
+    },
+    finish() {},
+  };
+}
 
 /** A one-line progress bar on stderr when it is a terminal; nothing otherwise (cron mail stays clean). */
 function createProgressPrinter(ctx: CliContext) {
