@@ -34,6 +34,8 @@ interface Pending {
   item: DownloadItem;
   cost: number;
   result: Promise<MessageSource>;
+  /** Parsing starts the moment the source is complete, so several parse while earlier ones commit. */
+  prepared: Promise<ReadyMessage>;
   settled: boolean;
 }
 
@@ -68,7 +70,15 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
         item.mode === 'partial'
           ? client.top({ msgno: item.msgno, lines: POP3_LIMITS.previewLines, tempDir })
           : client.retr({ msgno: item.msgno, tempDir });
-      const pending: Pending = { item, cost, result, settled: false };
+      const prepared = result.then((source) =>
+        options.ready(item, source).catch(async (error: unknown) => {
+          await removeSource(source);
+          throw error;
+        }),
+      );
+      // Awaited in order by the loop below; a failure is handled there (or by the cleanup at the end).
+      prepared.catch(() => undefined);
+      const pending: Pending = { item, cost, result, prepared, settled: false };
       result.then(
         () => (pending.settled = true),
         () => (pending.settled = true),
@@ -120,10 +130,10 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
       issue();
       let ready: ReadyMessage;
       try {
-        ready = await options.ready(head.item, source);
+        ready = await head.prepared;
       } catch (error) {
+        // The source was removed when its parsing failed.
         budget -= head.cost;
-        await removeSource(source);
         throw error;
       }
       if (batch.length === 0) batchStarted = Date.now();
@@ -141,7 +151,12 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
     await flush();
   } finally {
     // Anything requested and not stored (the pass failed): let it settle and remove its temp file.
-    for (const { result } of inFlight.splice(0)) void result.then(removeSource, () => undefined);
+    for (const { result, prepared } of inFlight.splice(0)) {
+      void prepared.then(
+        (ready) => removeSource(ready.source),
+        () => result.then(removeSource, () => undefined),
+      );
+    }
     for (const { ready } of batch.splice(0)) void removeSource(ready.source);
   }
   return outcome;

@@ -1,8 +1,10 @@
-import { parseMessage, type ParsedMessage } from '../../mime/parse-message';
+import type { ParsedMessage } from '../../mime/parse-message';
 import { commitMessage, type IngestResult } from '../../store/ingest';
 import type { MessageSource } from '../../store/message-source';
 import { recordDownload } from '../../store/pop3-state';
+import type { EncodedSource } from '../../store/source-encoding';
 import { writeTransaction } from '../../store/write-transaction';
+import { ParsePool } from '../imap/parse-pool';
 import type { WriterContext } from '../writer-context';
 
 export interface StoreTarget {
@@ -15,12 +17,19 @@ export interface ReadyMessage {
   source: MessageSource;
   /** From parseMessage, computed before the transaction. */
   parsed: ParsedMessage;
+  /** The source hashed and compressed ahead (in-memory sources only), so the transaction only inserts. */
+  encoded: EncodedSource | null;
   bodyStatus: 'full' | 'partial';
 }
 
-/** Parses a downloaded message, outside any transaction. */
+/**
+ * Parses (and, in memory, hashes and compresses) a downloaded message outside any transaction, on the
+ * parse pool's thread (the IMAP sync's, electron/sync/imap/parse-pool.ts): the CPU-heavy part of a
+ * download then runs on another core while this thread reads the network and commits.
+ */
 export async function readyMessage(uidl: string, source: MessageSource, bodyStatus: 'full' | 'partial'): Promise<ReadyMessage> {
-  return { uidl, source, parsed: await parseMessage(source), bodyStatus };
+  const { parsed, encoded } = await ParsePool.shared().prepare(source);
+  return { uidl, source, parsed, encoded, bodyStatus };
 }
 
 /**
@@ -42,6 +51,7 @@ export function commitMessages(writer: WriterContext, target: StoreTarget, batch
         key: { kind: 'pop3', uidl: message.uidl },
         source: message.source,
         parsed: message.parsed,
+        encoded: message.encoded,
         bodyStatus: message.bodyStatus,
       });
       recordDownload(db, target.accountId, message.uidl, result.messageId, now);
