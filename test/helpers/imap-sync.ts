@@ -28,7 +28,7 @@ export interface ImapFixture {
 
 export async function imapFixture(
   server: Pick<DovecotServer, 'users' | 'ports' | 'certificate'>,
-  options: { port?: number; user?: string; password?: string; settings?: Partial<AccountSettings> } = {},
+  options: { port?: number; security?: 'tls' | 'none'; user?: string; password?: string; settings?: Partial<AccountSettings> } = {},
 ): Promise<ImapFixture> {
   const { db, dir } = tempStore();
   const user = options.user ?? server.users[0]!.name;
@@ -40,7 +40,7 @@ export async function imapFixture(
       protocol: 'imap',
       host: '127.0.0.1',
       port: options.port ?? server.ports.imaps,
-      security: 'tls',
+      security: options.security ?? 'tls',
       username: user,
       trustedFingerprint: server.certificate.fingerprint256,
       settings: { ...defaultAccountSettings, ...options.settings },

@@ -79,7 +79,14 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
     const err = (entry as { err?: unknown } | null)?.err;
     if (err && typeof err === 'object' && 'responseStatus' in err) commandError = err;
   };
-  const logger = { debug: () => undefined, info: () => undefined, warn: keepError, error: keepError };
+  // Whether LOGIN/AUTHENTICATE went out (imapflow logs each command, the password masked): a connection
+  // closed after that and before an answer is told apart from an ordinary cut (`droppedAtLogin`).
+  let loginSent = false;
+  const noteCommand = (entry: unknown) => {
+    const e = entry as { src?: unknown; msg?: unknown } | null;
+    if (!loginSent && e?.src === 'c' && typeof e.msg === 'string' && /^\S+ (LOGIN|AUTHENTICATE)\b/i.test(e.msg)) loginSent = true;
+  };
+  const logger = { debug: noteCommand, info: () => undefined, warn: keepError, error: keepError };
   const client = new ImapFlow({
     host: options.host,
     port: options.port,
@@ -139,7 +146,11 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
   } catch (error) {
     options.signal?.removeEventListener('abort', onAbort);
     client.close();
-    throw mapError(error);
+    const mapped = mapError(error);
+    if (mapped.code === 'CONNECTION_LOST' && loginSent && !client.authenticated) {
+      throw new HomingError(mapped.code, mapped.message, { ...(mapped.detail as object | undefined), droppedAtLogin: true });
+    }
+    throw mapped;
   }
   void closed.then(() => options.signal?.removeEventListener('abort', onAbort));
 

@@ -40,16 +40,38 @@ export async function connectAccount(ctx: SyncEngineContext): Promise<ImapConnec
     throw new HomingError('INVALID_ARGUMENT', `The account ${account.email} has no complete server settings.`);
   }
   ctx.progress({ phase: 'connecting', folder: null });
-  return connectImap({
-    host: account.host,
-    port: account.port,
-    security: account.security,
-    username: account.username,
-    password: await ctx.password(),
-    trustedFingerprint: account.trustedFingerprint,
-    network: syncNetwork(),
-    signal: ctx.signal,
-  });
+  const password = await ctx.password();
+  const connect = () =>
+    connectImap({
+      host: account.host!,
+      port: account.port!,
+      security: account.security!,
+      username: account.username!,
+      password,
+      trustedFingerprint: account.trustedFingerprint,
+      network: syncNetwork(),
+      signal: ctx.signal,
+    });
+  const droppedAtLogin = (error: unknown) => error instanceof HomingError && (error.detail as { droppedAtLogin?: boolean } | undefined)?.droppedAtLogin === true;
+  try {
+    return await connect();
+  } catch (error) {
+    if (!droppedAtLogin(error)) throw error;
+  }
+  // Some servers answer a wrong password by closing the connection, with no tagged NO; a network cut at
+  // that moment looks the same. One fresh try tells them apart. A second close at login is taken as a
+  // refusal: AUTH_FAILED waits for the user (sync-runtime.ts NEEDS_THE_USER), whereas CONNECTION_LOST
+  // would be retried with the fast backoff, one more failed login each time (accounts get locked out).
+  try {
+    return await connect();
+  } catch (error) {
+    if (!droppedAtLogin(error)) throw error;
+    throw new HomingError(
+      'AUTH_FAILED',
+      'The server closed the connection instead of answering the login, twice: it most likely refused the user name or password.',
+      { ...((error as HomingError).detail as object | undefined), closedOnLogin: true },
+    );
+  }
 }
 
 export function createPass(ctx: SyncEngineContext, connection: ImapConnection): ImapPass {
