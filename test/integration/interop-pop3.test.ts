@@ -96,7 +96,7 @@ describe.each(interopMatrix())('POP3 interop: %s', (kind) => {
     expect(storedPop3(f.db, f.account.id)).toHaveLength(4);
   });
 
-  it('a wrong password ends the pass with AUTH_FAILED after one login attempt, nothing stored, nothing deleted', async () => {
+  it('a wrong password ends the pass with AUTH_FAILED (the server said -ERR), nothing stored, nothing deleted', async () => {
     await deliver('afterdl', [testMessage(50)]);
     const f = await pop3Fixture({
       port: server.ports.pop3s,
