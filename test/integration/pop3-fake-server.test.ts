@@ -317,6 +317,70 @@ describe('POP3 sync', () => {
     expect(server.messages.map((m) => m.raw.toString())).toEqual([testMessage(2, '.dotted\r\n')]);
   });
 
+  it('scripted fake server: no CAPA (RFC 1939 only): the whole sync works with USER/PASS, UIDL and DELE', async () => {
+    const server = await fake({ capa: null, greeting: '+OK ready', messages: messages() });
+    const f = await fixtureFor(server, { kind: 'after-download' });
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
+    expect(storedPop3(f.db, f.account.id).map((m) => m.raw.toString()).sort()).toEqual(messages().sort());
+    expect(server.messages).toEqual([]);
+    expect(server.commands.slice(0, 3)).toEqual(['CAPA', 'USER alice', 'PASS secret']);
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 0 });
+  });
+
+  it('scripted fake server: -ERR to a DELE keeps that message on the server; the next pass deletes it', async () => {
+    let refuse = true;
+    const server = await fake({ messages: messages(), override: (verb, args) => (refuse && verb === 'DELE' && args[0] === '2' ? '-ERR [SYS/TEMP] cannot delete now\r\n' : undefined) });
+    const f = await fixtureFor(server, { kind: 'after-download' });
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
+    expect(server.messages.map((m) => m.uidl)).toEqual(['uid-2']);
+    expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
+    refuse = false;
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 0 });
+    expect(server.messages).toEqual([]);
+    expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
+  });
+
+  it('scripted fake server: -ERR to QUIT (deletions not done) fails the pass, keeps everything, and the next pass deletes', async () => {
+    let refuse = true;
+    const server = await fake({ messages: messages(), override: (verb) => (refuse && verb === 'QUIT' ? '-ERR [SYS/TEMP] some deleted messages not removed\r\n' : undefined) });
+    const f = await fixtureFor(server, { kind: 'after-download' });
+    const error = await failure(f.engine.syncOnce(f.context()));
+    expect(error.code).toBe('SERVER_ERROR');
+    expect(error.message).toContain('some deleted messages not removed');
+    expect(server.messages).toHaveLength(3);
+    expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
+    refuse = false;
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 0 });
+    expect(server.messages).toEqual([]);
+    expect(storedPop3(f.db, f.account.id).map((m) => m.raw.toString()).sort()).toEqual(messages().sort());
+  });
+
+  it('scripted fake server: a server that falls silent mid-session (at UIDL, at QUIT) times out; nothing deleted, the next pass completes', async () => {
+    let silentAt: string | null = 'UIDL';
+    const server = await fake({ messages: messages(), override: (verb) => (verb === silentAt ? 'silence' : undefined) });
+    const f = await pop3Fixture({
+      port: server.port,
+      security: 'none',
+      user: 'alice',
+      password: 'secret',
+      settings: { pop3Delete: { kind: 'after-download' } },
+      engine: { timeouts: { commandMs: 300, transferIdleMs: 300, quitMs: 300 } },
+    });
+    const atUidl = await failure(f.engine.syncOnce(f.context()));
+    expect(atUidl.code).toBe('TIMEOUT');
+    expect(storedPop3(f.db, f.account.id)).toEqual([]);
+    silentAt = 'QUIT';
+    const atQuit = await failure(f.engine.syncOnce(f.context()));
+    expect(atQuit.code).toBe('TIMEOUT');
+    // Everything was stored and DELE'd, but a session that never reached its UPDATE state deletes nothing.
+    expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
+    expect(server.messages).toHaveLength(3);
+    silentAt = null;
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 0 });
+    expect(server.messages).toEqual([]);
+    expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
+  });
+
   it('scripted fake server: -ERR [IN-USE] at login ends the pass with MAILBOX_LOCKED, nothing changed', async () => {
     const server = await fake({ messages: messages(), override: (verb) => (['AUTH', 'PASS', 'APOP'].includes(verb) ? '-ERR [IN-USE] Mailbox is locked\r\n' : undefined) });
     const f = await fixtureFor(server, { kind: 'after-download' });
