@@ -1,16 +1,18 @@
 /**
  * The document inside a message frame. Its own CSP is the last of three layers (after DOMPurify and the
  * frame's `sandbox` without allow-scripts): nothing may load but inline styles and images from data:
- * (inline `cid:` parts are turned into data: URLs) until the user allows remote content. A srcdoc frame
- * also inherits the app page's policy, so both apply and the stricter wins.
+ * (inline `cid:` parts are turned into data: URLs) until the user allows remote content, and then only
+ * remote images. A srcdoc frame also inherits the app page's policy, so both apply and the stricter wins.
  */
 export function frameCsp(allowRemote: boolean): string {
   return [
     "default-src 'none'",
     "script-src 'none'",
-    allowRemote ? "style-src 'unsafe-inline' https: http:" : "style-src 'unsafe-inline'",
+    // Remote content, once allowed, means images only: a remote stylesheet or font is never fetched (the app's
+    // policy refuses them too, but this document must not depend on it; the hostile corpus's h14 tries both).
+    "style-src 'unsafe-inline'",
     allowRemote ? 'img-src data: blob: https: http:' : 'img-src data: blob:',
-    allowRemote ? 'font-src data: https: http:' : 'font-src data:',
+    'font-src data:',
     "media-src 'none'",
     "object-src 'none'",
     "frame-src 'none'",

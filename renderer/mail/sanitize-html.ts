@@ -33,10 +33,12 @@ const FETCHING_ATTRS = ['src', 'background', 'poster', 'dynsrc', 'lowsrc'];
 const BLANK_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 
 const REMOTE_URL = /^\s*(https?:)?\/\//i;
-/** CSS url(...) with a remote target, in a style attribute or a style element. */
-const CSS_REMOTE_URL = /url\(\s*(['"]?)\s*(?:https?:)?\/\/[^)]*\1\s*\)/gi;
-/** CSS @import pulls a remote stylesheet; dropped whatever the setting (the app's own CSP refuses remote CSS anyway). */
-const CSS_IMPORT = /@import\s+[^;]+;?/gi;
+/** CSS url(...) in a style attribute or a style element: quoted either way, or bare. */
+const CSS_URL = /url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"']*))\s*\)/gi;
+/** A quoted remote URL outside url(): image-set("https://…" 1x) loads it as an image (CSS Images 4 §2.2). */
+const CSS_REMOTE_STRING = /(["'])\s*(?:https?:)?\/\/[^"']*\1/gi;
+/** CSS @import pulls a remote stylesheet; dropped whatever the setting (the app's own CSP refuses remote CSS anyway). `@import"x"` needs no space. */
+const CSS_IMPORT = /@import\b[^;]*;?/gi;
 /** Links may leave the app only to these schemes (the shell makes the same decision: window-policy.ts). */
 const LINK_SCHEMES = /^\s*(https?:|mailto:)/i;
 
@@ -70,17 +72,28 @@ export function sanitizeMailHtml(dirty: string, options: SanitizeOptions, win: W
       remoteBlocked += options.allowRemote ? 0 : 1;
       return '';
     });
-    if (!options.allowRemote) {
-      out = out.replace(CSS_REMOTE_URL, () => {
+    // Only data: images, and remote images once allowed: a relative url() would resolve against the app's own
+    // origin (a srcdoc frame has its parent's base URL), and javascript:, cid: or file: mean nothing here.
+    out = out.replace(CSS_URL, (match, double?: string, single?: string, bare?: string) => {
+      const target = double ?? single ?? bare ?? '';
+      if (/^\s*data:image\//i.test(target)) return match;
+      if (REMOTE_URL.test(target)) {
+        if (options.allowRemote) return match;
         remoteBlocked += 1;
-        return 'none';
+      }
+      return 'none';
+    });
+    if (!options.allowRemote) {
+      out = out.replace(CSS_REMOTE_STRING, () => {
+        remoteBlocked += 1;
+        return '""';
       });
     }
     return out;
   };
 
   purify.addHook('uponSanitizeElement', (node, data) => {
-    if (data.tagName === 'style' && node.textContent) node.textContent = cleanCss(node.textContent);
+    if (data.tagName === 'style' && node.textContent) node.textContent = cleanCss(canonicalSheet(node.textContent, win));
   });
 
   purify.addHook('afterSanitizeAttributes', (node) => {
@@ -108,7 +121,7 @@ export function sanitizeMailHtml(dirty: string, options: SanitizeOptions, win: W
       }
     }
     const style = element.getAttribute('style');
-    if (style !== null) element.setAttribute('style', cleanCss(style));
+    if (style !== null) element.setAttribute('style', cleanCss(canonicalDeclarations(element, style)));
     if (element.tagName === 'A' || element.tagName === 'AREA') {
       const href = element.getAttribute('href');
       if (href !== null && !LINK_SCHEMES.test(href)) element.removeAttribute('href');
@@ -122,6 +135,30 @@ export function sanitizeMailHtml(dirty: string, options: SanitizeOptions, win: W
   const html = purify.sanitize(dirty, config) as string;
   purify.removeAllHooks();
   return { html, remoteBlocked };
+}
+
+/**
+ * CSS as the browser itself reads it, written out again: escapes resolved (`u\72l(` is `url(`), every URL
+ * as `url("…")`, unclosed functions closed, @import and remote @font-face dropped. The regex
+ * pass in cleanCss then sees exactly what the browser would load, not what the sender typed. Found by the
+ * hostile corpus (test/fixtures/hostile/html/h13-css-url.eml), where only the frame's CSP stopped these.
+ */
+function canonicalSheet(css: string, win: Window & typeof globalThis): string {
+  try {
+    const sheet = new win.CSSStyleSheet();
+    sheet.replaceSync(css);
+    // A remote font never loads, whatever the setting (the frame's CSP has font-src data:): drop the rule.
+    const kept = Array.from(sheet.cssRules).filter((rule) => !(rule instanceof win.CSSFontFaceRule && /url\(\s*["']?\s*(https?:)?\/\//i.test(rule.cssText)));
+    return kept.map((rule) => rule.cssText).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** A style attribute as the browser parsed it (see canonicalSheet); without a style object, kept only when it has no escapes. */
+function canonicalDeclarations(element: Element, fallback: string): string {
+  const style = (element as Partial<ElementCSSInlineStyle>).style;
+  return style ? style.cssText : fallback.includes('\\') ? '' : fallback;
 }
 
 /**

@@ -90,6 +90,9 @@ describe('the renderer’s pure mail logic', () => {
     expect(frameCsp(false)).toContain('img-src data: blob:;');
     expect(frameCsp(false)).toContain("script-src 'none'");
     expect(frameCsp(true)).toContain('img-src data: blob: https: http:');
+    // Allowing remote content allows images only: never a remote stylesheet or font (hostile corpus h14).
+    expect(frameCsp(true)).toContain("style-src 'unsafe-inline';");
+    expect(frameCsp(true)).toContain('font-src data:;');
     expect(escapeHtml('<a href="x">')).toBe('&lt;a href=&quot;x&quot;&gt;');
     const html = textToFrameHtml('Hi <b>\n> quoted https://example.org/a?b=1&c=2\nbye');
     expect(html).toContain('Hi &lt;b&gt;');
