@@ -33,9 +33,12 @@ describe('homing CLI with a POP3 account', () => {
     const accounts = JSON.parse((await runCli(['--data-dir', dir, 'account', 'list', '--json'])).stdout) as Array<{ settings: { pop3Delete: unknown } }>;
     expect(accounts[0]!.settings.pop3Delete).toEqual({ kind: 'after-days', days: 30 });
 
-    const synced = await runCli(['--data-dir', dir, 'sync']);
+    const synced = await runCli(['--data-dir', dir, 'sync', '--progress']);
     expect(synced.status, synced.stderr).toBe(0);
     expect(synced.stderr).toContain(`${id}: synced, 2 new`);
+    // --progress: a line per progress event (the crash test keys its kills to them).
+    expect(synced.stderr).toMatch(new RegExp(`^progress ${id} connecting 0/0$`, 'm'));
+    expect(synced.stderr).toMatch(new RegExp(`^progress ${id} bodies \\d/2$`, 'm'));
     const listed = JSON.parse((await runCli(['--data-dir', dir, 'list', '--json'])).stdout) as Array<{ subject: string; uid: unknown; uidl: string; folder: string }>;
     expect(listed.map((m) => m.subject).sort()).toEqual(['message 1', 'message 2']);
     for (const m of listed) {
