@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --sizes 1k,10k,100k] [--only store,imap,pop3,ui] [--runs N] [--reuse-notmuch]
- * [--out bench/results/latest.json] [--merge]`
+ * [--out bench/results/latest.json] [--merge] [--skip BENCH@SIZE=REASON]`
  *
  * Runs every benchmark at every size that fits this machine, one child process per benchmark and size
  * (bench/NAME.ts, bundled by bench/run.mjs into .cache/bench/NAME.cjs), each against its own private
@@ -156,12 +156,22 @@ export async function runSuite(argv: string[], root: string, outdir: string): Pr
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const sizesArg = option('--sizes');
-  const sizes = sizesArg ? sizesArg.split(',').map(parseSize) : DEFAULT_SIZES;
+  const sizes = sizesArg ? sizesArg.split(',').map(parseSize) : [...DEFAULT_SIZES];
   const only = (option('--only') ?? BENCHES.join(',')).split(',').map((s) => s.trim()) as BenchName[];
   for (const name of only) if (!BENCHES.includes(name)) throw new Error(`--only: unknown bench ${name} (${BENCHES.join(', ')})`);
   const out = resolve(root, option('--out') ?? join('bench', 'results', 'latest.json'));
   const runs = option('--runs');
   const reuseNotmuch = argv.includes('--reuse-notmuch');
+  // --skip BENCH@SIZE=REASON (repeatable): a run that does not fit for a reason the suite cannot see
+  // itself (e.g. a peer too slow for the time left), recorded as skipped with that reason.
+  const manualSkips = new Map<string, string>();
+  argv.forEach((arg, i) => {
+    if (arg !== '--skip') return;
+    const m = /^(\w+)@([\w.]+)=(.+)$/s.exec(argv[i + 1] ?? '');
+    if (!m) throw new Error(`--skip wants BENCH@SIZE=REASON, got ${argv[i + 1]}`);
+    manualSkips.set(`${m[1]}@${parseSize(m[2]!)}`, m[3]!);
+  });
+  const allSizes = [...new Set([...sizes, ...[...manualSkips.keys()].map((k) => Number(k.split('@')[1]))])].sort((a, b) => a - b);
 
   const startedAt = new Date();
   const commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
@@ -186,11 +196,11 @@ export async function runSuite(argv: string[], root: string, outdir: string): Pr
     runs: [],
   };
 
-  // --merge: rerun some benches (e.g. after an optimisation landed) and replace only their runs in `out`.
+  // --merge: rerun some benches and sizes (e.g. after an optimisation landed) and replace only those runs in `out`.
   let kept: SuiteRun[] = [];
   if (argv.includes('--merge') && existsSync(out)) {
     const previous = JSON.parse(readFileSync(out, 'utf8')) as SuiteResult;
-    kept = previous.runs.filter((r) => !only.includes(r.bench));
+    kept = previous.runs;
     const merged = [...(previous.merged ?? []), { at: result.startedAt, command: result.command, commit, load: loadavg() }];
     Object.assign(result, { startedAt: previous.startedAt, machine: previous.machine, git: previous.git, merged });
   }
@@ -199,7 +209,9 @@ export async function runSuite(argv: string[], root: string, outdir: string): Pr
     result.finishedAt = new Date().toISOString();
     result.machine.loadAtEnd = loadavg();
     const fresh = result.runs;
-    const all = { ...result, runs: [...kept, ...fresh].sort((a, b) => order(a) - order(b)) };
+    // A merge replaces exactly the bench and size pairs run (or skipped) this time.
+    const rerun = new Set(fresh.map((r) => `${r.bench}@${r.size}`));
+    const all = { ...result, runs: [...kept.filter((r) => !rerun.has(`${r.bench}@${r.size}`)), ...fresh].sort((a, b) => order(a) - order(b)) };
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(all, null, 2)}\n`);
     return all;
@@ -209,8 +221,9 @@ export async function runSuite(argv: string[], root: string, outdir: string): Pr
   mkdirSync(logDir, { recursive: true });
   const largest = (bench: BenchName) => Math.max(...sizes.filter((s) => !skipReason(bench, s, sizesArg !== undefined, root)));
   for (const bench of only) {
-    for (const size of sizes) {
-      const reason = skipReason(bench, size, sizesArg !== undefined, root);
+    for (const size of allSizes) {
+      if (!sizes.includes(size) && !manualSkips.has(`${bench}@${size}`)) continue;
+      const reason = manualSkips.get(`${bench}@${size}`) ?? skipReason(bench, size, sizesArg !== undefined, root);
       if (reason) {
         process.stderr.write(`[${bench} ${size}] skipped: ${reason}\n`);
         result.runs.push({ bench, size, status: 'skipped', reason, rows: [] });
