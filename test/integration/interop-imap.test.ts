@@ -164,7 +164,7 @@ describe.each(interopMatrix())('IMAP interop: %s', (kind) => {
       const lock = await other.getMailboxLock('INBOX');
       try {
         await other.messageDelete('1:2');
-        await other.messageFlagsAdd('3:4', ['\\Flagged']);
+        await other.messageFlagsAdd('3:4', ['\\Flagged', '$Label1']);
         await other.messageFlagsRemove('5:8', ['\\Seen']);
         await other.messageFlagsAdd('9', ['\\Seen', '\\Answered']);
         await other.messageMove('10:11', serverPath(server, 'Archive/2020'));
@@ -174,6 +174,40 @@ describe.each(interopMatrix())('IMAP interop: %s', (kind) => {
       const result = await imapEngine.syncOnce(fx.context());
       expect(result.added).toBeGreaterThanOrEqual(2);
       expect(storeState(fx.db, fx.account.id)).toEqual(await serverState(other));
+    } finally {
+      await other.logout();
+    }
+  });
+
+  it('folders a second client made, renamed and deleted (with their mail) show on the next sync', async () => {
+    const other = await adminClient(server, 'alice');
+    try {
+      const projects = serverPath(server, 'Projects');
+      const doomed = serverPath(server, 'Doomed');
+      await other.mailboxCreate(projects);
+      await other.mailboxCreate(doomed);
+      await other.append(projects, corpusMessage(9100), ['\\Flagged']);
+      await other.append(doomed, corpusMessage(9102), []);
+      await imapEngine.syncOnce(fx.context());
+      expect(findFolderByPath(fx.db, fx.account.id, doomed)).not.toBeNull();
+
+      // Raw UTF-8 in a header (RFC 6532 style): stored as the server keeps it.
+      await other.append(projects, Buffer.from('From: Zoë <zoe@example.org>\r\nSubject: Grüße, 8-bit header\r\nMessage-ID: <utf8@interop.test>\r\n\r\nHallo\r\n'), []);
+      const work = serverPath(server, 'Работа');
+      const renamedTo = serverPath(server, 'Work');
+      const before = findFolderByPath(fx.db, fx.account.id, work)!;
+      await other.mailboxRename(work, renamedTo);
+      await other.mailboxDelete(doomed);
+      await imapEngine.syncOnce(fx.context());
+      expect(storeState(fx.db, fx.account.id)).toEqual(await serverState(other));
+      const paths = listAccountFolders(fx.db, fx.account.id).map((f) => f.path);
+      expect(paths).toContain(renamedTo);
+      expect(paths).not.toContain(work);
+      expect(paths).not.toContain(doomed);
+      // Dovecot and Cyrus keep UIDVALIDITY across RENAME, so the stored folder is kept (not downloaded
+      // again). Courier may give the renamed folder a new UIDVALIDITY (seen here; RFC 3501 section 6.3.5
+      // allows it), and then it is a new folder, downloaded again: only the contents are checked there.
+      if (kind !== 'courier') expect(findFolderByPath(fx.db, fx.account.id, renamedTo)!.id).toBe(before.id);
     } finally {
       await other.logout();
     }
