@@ -3,7 +3,7 @@ import { prepare } from '../../store/db';
 import { getFolder } from '../../store/folders';
 import { rowsWithoutBody } from '../../store/imap-state';
 import { commitMessage } from '../../store/ingest';
-import type { MessageSource } from '../../store/message-source';
+import { sourceSize, type MessageSource } from '../../store/message-source';
 import { writeTransaction } from '../../store/write-transaction';
 import type { ImapPass } from './imap-pass';
 import { imapLimits } from './limits';
@@ -38,40 +38,74 @@ export async function fetchFolderBodies(pass: ImapPass, folderId: number): Promi
   let done = 0;
   const total = rows.length;
   pass.progress({ phase: 'bodies', folder: folder.path, done, total });
+  const pool = ParsePool.shared();
+  // Fetched sources, oldest first, each already handed to a parse thread. The queue outlives one FETCH:
+  // the next FETCH is sent as soon as the last answer is read, and what is still being parsed is
+  // committed while that answer arrives, so neither the network nor the parse threads wait for the other.
+  const queue: Queued[] = [];
+  let queuedBytes = 0;
+  const parsedAhead = () => {
+    let n = 0;
+    while (n < queue.length && queue[n]!.prepared !== null) n++;
+    return n;
+  };
+  const commit = (count: number) => {
+    const part = queue.splice(0, count);
+    for (const p of part) queuedBytes -= sourceSize(p.source);
+    commitBodies(pass, folderId, uidvalidity, part.map((p) => ({ uid: p.uid, source: p.source, ...p.prepared! })));
+    done += part.length;
+    pass.progress({ phase: 'bodies', folder: folder.path, done, total });
+  };
+  // Commits a full batch of parsed messages if there is one. Waits for the parse threads only when the
+  // queue is past its bound (memory stays bounded; the FETCH loop waits meanwhile, so the socket is not
+  // read faster than messages are parsed) or when `all` (before a large message and at the end).
+  const commitReady = async (all: boolean) => {
+    for (;;) {
+      const ahead = parsedAhead();
+      if (ahead >= imapLimits.bodyCommitEvery) {
+        commit(imapLimits.bodyCommitEvery);
+        continue;
+      }
+      const over = queue.length >= 2 * imapLimits.bodyCommitEvery || queuedBytes >= imapLimits.bodyCommitBytes;
+      if (queue.length === 0 || (!all && !over)) return;
+      const count = Math.min(queue.length, imapLimits.bodyCommitEvery);
+      await Promise.all(queue.slice(0, count).map((p) => p.promise));
+      commit(count);
+    }
+  };
+
   let batch: typeof rows = [];
   let batchBytes = 0;
-  const pool = ParsePool.shared();
-  const flush = async () => {
+  const fetchBatch = async () => {
     if (batch.length === 0) return;
     const uids = batch.map((r) => r.uid);
-    const before = done;
     batch = [];
     batchBytes = 0;
-    // Parsing runs on the pool's threads while this one keeps reading the FETCH answer; every
-    // `bodyCommitEvery` messages the parsed ones are committed (between two reads, never during one).
-    const queue: Array<{ uid: number; source: MessageSource; prepared: Promise<Prepared> }> = [];
-    const commitReady = async (all: boolean) => {
-      while (queue.length >= imapLimits.bodyCommitEvery || (all && queue.length > 0)) {
-        const part = queue.splice(0, imapLimits.bodyCommitEvery);
-        const ready = await Promise.all(part.map(async (p) => ({ uid: p.uid, source: p.source, ...(await p.prepared) })));
-        commitBodies(pass, folderId, uidvalidity, ready);
-        done += part.length;
-        pass.progress({ phase: 'bodies', folder: folder.path, done, total });
-      }
-    };
+    let arrived = 0;
+    // Committed between two reads of the answer, never during one; the loop waits for a commit, so the
+    // socket is not read faster than messages are parsed and stored.
     await fetchSources(pass.connection, uids, async ({ uid, source }) => {
-      queue.push({ uid, source, prepared: pool.prepare(source) });
+      arrived++;
+      const entry: Queued = { uid, source, prepared: null, promise: Promise.resolve() };
+      // A commit that fails ends the pass; a parse failing after that must not be an unhandled rejection
+      // (a parse error itself reaches the pass through commitReady, which awaits the entry's promise).
+      entry.promise = pool.prepare(source).then((prepared) => {
+        entry.prepared = prepared;
+      });
+      entry.promise.catch(() => undefined);
+      queue.push(entry);
+      queuedBytes += sourceSize(source);
       await commitReady(false);
     });
-    await commitReady(true);
     // Messages the server no longer had (expunged since the index) count as done too.
-    done = before + uids.length;
+    done += uids.length - arrived;
   };
 
   for (const row of rows) {
     pass.checkpoint();
     if (row.size > imapLimits.streamThresholdBytes) {
-      await flush();
+      await fetchBatch();
+      await commitReady(true);
       const fetched = await downloadSource(pass.connection, row.uid, pass.tempDir);
       if (fetched) {
         try {
@@ -87,10 +121,19 @@ export async function fetchFolderBodies(pass: ImapPass, folderId: number): Promi
     }
     batch.push(row);
     batchBytes += row.size;
-    if (batch.length >= imapLimits.bodyBatch || batchBytes >= imapLimits.bodyBatchBytes) await flush();
+    if (batch.length >= imapLimits.bodyBatch || batchBytes >= imapLimits.bodyBatchBytes) await fetchBatch();
   }
-  await flush();
+  await fetchBatch();
+  await commitReady(true);
   return done;
+}
+
+interface Queued {
+  uid: number;
+  source: MessageSource;
+  /** Set when the parse thread has answered. */
+  prepared: Prepared | null;
+  promise: Promise<void>;
 }
 
 /** Commits fetched sources in one transaction; a message expunged meanwhile (its row gone) is not brought back. */

@@ -41,8 +41,14 @@ export const imapLimits = {
   maxParseThreads: 2,
   /** Old-generation heap of a parsing thread: room for a 50 MB message's text; beyond it the sync thread parses instead. */
   parseThreadHeapMb: 160,
-  /** Parsed messages committed per transaction in the body phase: small enough that parsing keeps going while one commits. */
-  bodyCommitEvery: 50,
+  /**
+   * Parsed messages committed per transaction in the body phase. Fewer, larger commits write each
+   * touched index page and FTS5 segment once per commit rather than four times; a cut costs at most
+   * this many re-fetched messages. Parsing keeps going on its own thread while one commits.
+   */
+  bodyCommitEvery: 200,
+  /** ...or as soon as this many bytes of sources wait in the queue (many mid-sized messages). */
+  bodyCommitBytes: 16 * 1024 * 1024,
   /** Status events at most every this many messages within a phase (the status board throttles further). */
   progressEvery: 50,
 } as const;
