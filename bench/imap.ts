@@ -212,8 +212,8 @@ async function main(): Promise<void> {
     const lines = [
       `IMAP initial sync: ${count} messages, ${fmt(bytes / 1e6, 0)} MB, IMAPS from a local Dovecot (median of ${runs})`,
       '',
-      '| tool | wall time (s) | CPU time (s) | peak RSS (MB) | first 50 INBOX rows (s) | homing ÷ tool (wall) |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      '| tool | wall time (s) | messages/s | CPU time (s) | peak RSS (MB) | first 50 INBOX rows (s) | homing ÷ tool (wall) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
     for (const [name, list] of Object.entries(results)) {
       if (list.length === 0) continue;
@@ -221,7 +221,7 @@ async function main(): Promise<void> {
       const rss = median(list.map((r) => r.peakRssMb));
       const first = list[0]?.firstScreenS !== undefined ? fmt(median(list.map((r) => r.firstScreenS ?? NaN)), 2) : '—';
       const cpu = median(list.map((r) => r.cpuS));
-      lines.push(`| ${name} | ${fmt(wall)} | ${fmt(cpu)} | ${fmt(rss, 0)} | ${first} | ${fmt(homingWall / wall, 2)}× |`);
+      lines.push(`| ${name} | ${fmt(wall)} | ${fmt(count / wall, 0)} | ${fmt(cpu)} | ${fmt(rss, 0)} | ${first} | ${fmt(homingWall / wall, 2)}× |`);
     }
     const [load1] = loadavg();
     lines.push('', `load average at the end: ${fmt(load1!, 2)} on ${cpus().length} CPUs (Dovecot's own CPU time is in neither column)`);
