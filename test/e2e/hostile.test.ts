@@ -231,4 +231,21 @@ describe('hostile mail in the reader: zero scripts, zero requests', () => {
     expect(frameRequests.filter((r) => !r.url.includes(`${new URL(canary.origin).host}/img/`))).toEqual([]);
     expect(view.errors).toEqual([]);
   });
+
+  it('control: the detectors see a script in a message frame (so the checks above can fail)', async () => {
+    const frame = await (await page.$('iframe[data-testid="message-frame"]'))?.contentFrame();
+    if (!frame) throw new Error('no message frame open');
+    // DevTools can run code in the sandboxed frame's own window, where a payload would run.
+    await frame.evaluate(() => {
+      (window as unknown as { __pwned: string }).__pwned = 'control';
+      console.log('PWNED control');
+    });
+    await scanFrames('control');
+    await poll(() => consoleLines.filter((l) => l.includes('PWNED control')).length).toBe(1);
+    expect(pwned).toEqual([expect.stringMatching(/^control .*: control$/)]);
+    expect(scriptsRun()).toBe(2);
+    // The printed summary counts the corpus only.
+    pwned.length = 0;
+    consoleLines.splice(0, consoleLines.length, ...consoleLines.filter((l) => !l.includes('PWNED control')));
+  });
 });
