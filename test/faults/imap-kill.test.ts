@@ -28,7 +28,8 @@ import { seededRandom } from '../helpers/seeded-random';
  * toggle replayed out of order the wrong flag), every message once, and the store equals the server.
  */
 
-const KILLS = 10;
+/** HOMING_FAULT_KILLS raises it for a longer hunt (the default keeps the suite within its time budget). */
+const KILLS = Number(process.env.HOMING_FAULT_KILLS ?? 10);
 const MAX_ROUNDS = 2 * KILLS;
 const ACTIONS_PER_ROUND = 6;
 const NEW_PER_ROUND = 6;
@@ -108,7 +109,8 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
   };
 
   /** Queues random actions on the store (the server is down), and says in the model what they must do. */
-  const queueActions = async (random: ReturnType<typeof seededRandom>): Promise<Record<string, number>> => {
+  const history = new Map<string, string[]>();
+  const queueActions = async (random: ReturnType<typeof seededRandom>, round: number): Promise<Record<string, number>> => {
     const counts: Record<string, number> = {};
     await withStore(async ({ db, accountId, actions }) => {
       const folderId = (path: string) => findFolderByPath(db, accountId, path)!.id;
@@ -123,9 +125,14 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
         const id = bare(row.messageId);
         const expected = model.get(id)!;
         expect(expected, `model entry for ${id}`).toBeDefined();
-        expect({ folder: row.folder, seen: row.seen === 1, flagged: row.flagged === 1 }, `store agrees with the model for ${id}`).toEqual(expected);
+        expect(
+          { folder: row.folder, seen: row.seen === 1, flagged: row.flagged === 1 },
+          `seed ${random.seed}: the store agrees with the model for ${id}; history ${JSON.stringify(history.get(id))}; ` +
+            `pending ${JSON.stringify(listPendingOperations(db, accountId).map((o) => ({ kind: o.kind, state: o.state })))}`,
+        ).toEqual(expected);
         const kind = random.pick(['seen', 'flag', 'move', 'delete'] as const);
         counts[kind] = (counts[kind] ?? 0) + 1;
+        history.set(id, [...(history.get(id) ?? []), `${round}:${kind}:${row.folder}`]);
         if (kind === 'seen') {
           await actions.markMessages({ ids: [row.id], seen: !expected.seen });
           expected.seen = !expected.seen;
@@ -173,7 +180,7 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
     }
   };
 
-  it(`survives ${KILLS} SIGKILLs while replaying actions and downloading: every action applied once, nothing lost or doubled`, async () => {
+  it(`survives ${KILLS} SIGKILLs while replaying actions and downloading: every action applied once, nothing lost or doubled`, { timeout: 60_000 + KILLS * 20_000 }, async () => {
     const random = seededRandom();
     const log: string[] = [];
     const actionCounts: Record<string, number> = {};
@@ -185,14 +192,16 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
       rounds++;
       const roundStart = performance.now();
       await proxy.refuse();
-      for (const [kind, n] of Object.entries(await queueActions(random))) actionCounts[kind] = (actionCounts[kind] ?? 0) + n;
+      for (const [kind, n] of Object.entries(await queueActions(random, rounds))) actionCounts[kind] = (actionCounts[kind] ?? 0) + n;
       await deliver(NEW_PER_ROUND);
       if (rounds === 1) {
         // While the server is down a pass fails with a clear code and keeps every queued action.
+        const queued = await withStore(({ db, accountId }) => listPendingOperations(db, accountId));
+        expect(queued.length).toBeGreaterThan(0);
         const down = await runCli(['--data-dir', dataDir, 'sync']);
         expect(down.status).toBe(1);
         expect(down.stderr).toMatch(/CONNECTION_REFUSED/);
-        await withStore(({ db, accountId }) => expect(listPendingOperations(db, accountId)).toHaveLength(ACTIONS_PER_ROUND));
+        await withStore(({ db, accountId }) => expect(listPendingOperations(db, accountId)).toEqual(queued));
       }
       await proxy.accept();
       // Every other moment falls in the first 300 ms after the login, where the queued actions are replayed
