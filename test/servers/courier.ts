@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeCertificate } from './certificate';
 import type { TestUser } from './dovecot';
-import { freePort } from './free-port';
+import { freePorts } from './free-port';
 import { appendOverImap, baseInstalled, type MailServer, type MailServerPorts, readLog, serverPackagesRoot, waitForPorts } from './mail-server';
 
 const run = promisify(execFile);
@@ -61,7 +61,8 @@ export async function startCourier(options: CourierOptions = {}): Promise<MailSe
     await copyFile(SYSTEM_DHPARAMS, dhparams);
     await chmod(dhparams, 0o644);
   }
-  const ports: MailServerPorts = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() };
+  const [imapPort, imapsPort, pop3Port, pop3sPort] = (await freePorts(4)) as [number, number, number, number];
+  const ports: MailServerPorts = { imap: imapPort, imaps: imapsPort, pop3: pop3Port, pop3s: pop3sPort };
 
   await writeFile(join(dir, 'etc', 'authdaemonrc'), 'authmodulelist="authuserdb"\ndaemons=2\nauthdaemonvar=/run/courier/authdaemon\nDEBUG_LOGIN=0\nDEFAULTOPTIONS=""\n');
   const lines: string[] = [];

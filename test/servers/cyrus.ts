@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeCertificate } from './certificate';
 import type { TestUser } from './dovecot';
-import { freePort } from './free-port';
+import { freePorts } from './free-port';
 import { appendOverImap, baseInstalled, type MailServer, type MailServerPorts, readLog, serverPackagesRoot, waitForPorts } from './mail-server';
 
 const run = promisify(execFile);
@@ -42,7 +42,8 @@ export async function startCyrus(options: CyrusOptions = {}): Promise<MailServer
   await chmod(dir, 0o755);
   for (const sub of ['lib', 'spool', 'proc', 'socket', 'lock', 'ssl']) await mkdir(join(dir, sub), { recursive: true });
   const certificate = await makeCertificate(join(dir, 'ssl'));
-  const ports: MailServerPorts = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() };
+  const [imapPort, imapsPort, pop3Port, pop3sPort] = (await freePorts(4)) as [number, number, number, number];
+  const ports: MailServerPorts = { imap: imapPort, imaps: imapsPort, pop3: pop3Port, pop3s: pop3sPort };
   const conf = join(dir, 'imapd.conf');
   await writeFile(
     conf,

@@ -7,7 +7,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeCertificate, type TestCertificate } from './certificate';
-import { freePort } from './free-port';
+import { freePorts } from './free-port';
 
 const run = promisify(execFile);
 
@@ -84,7 +84,8 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   // Dovecot refuses uid 0 for mail access: as root the mail belongs to nobody.
   const mailUid = isRoot ? 65534 : me.uid;
   const mailGid = isRoot ? 65534 : me.gid;
-  const ports: DovecotPorts = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() };
+  const [imapPort, imapsPort, pop3Port, pop3sPort] = (await freePorts(4)) as [number, number, number, number];
+  const ports: DovecotPorts = { imap: imapPort, imaps: imapsPort, pop3: pop3Port, pop3s: pop3sPort };
 
   await writeFile(
     join(dir, 'etc', 'users'),
