@@ -111,8 +111,8 @@ export async function startCourier(options: CourierOptions = {}): Promise<MailSe
     MAILDIRPATH: 'Maildir',
   };
   const pkg = (p: string) => join(root, p);
-  const imap = [pkg('usr/lib/courier/courier/imaplogin'), pkg('usr/bin/imapd'), 'Maildir'];
-  const pop3 = [pkg('usr/lib/courier/courier/courierpop3login'), pkg('usr/lib/courier/courier/courierpop3d'), 'Maildir'];
+  const imapCommand = [pkg('usr/lib/courier/courier/imaplogin'), pkg('usr/bin/imapd'), 'Maildir'];
+  const pop3Command = [pkg('usr/lib/courier/courier/courierpop3login'), pkg('usr/lib/courier/courier/courierpop3d'), 'Maildir'];
   const tcpd = (port: number) => `${COURIERTCPD} -nodnslookup -noidentlookup -maxprocs=40 -maxperip=40 -address=127.0.0.1 ${port}`;
   const script = `set -e
 # Inside a private mount namespace: these bind mounts are seen by this server's processes only.
@@ -121,10 +121,10 @@ mount --bind ${dir}/etc /etc/courier
 mount --bind ${dir}/run /run/courier
 makeuserdb
 ${AUTHDAEMOND} &
-${tcpd(ports.imap)} ${imap.join(' ')} &
-IMAP_TLS=1 ${tcpd(ports.imaps)} ${COURIERTLS} -server -tcpd ${imap.join(' ')} &
-${tcpd(ports.pop3)} ${pop3.join(' ')} &
-POP3_TLS=1 ${tcpd(ports.pop3s)} ${COURIERTLS} -server -tcpd ${pop3.join(' ')} &
+${tcpd(ports.imap)} ${imapCommand.join(' ')} &
+IMAP_TLS=1 ${tcpd(ports.imaps)} ${COURIERTLS} -server -tcpd ${imapCommand.join(' ')} &
+${tcpd(ports.pop3)} ${pop3Command.join(' ')} &
+POP3_TLS=1 ${tcpd(ports.pop3s)} ${COURIERTLS} -server -tcpd ${pop3Command.join(' ')} &
 # This shell is the namespace's first process: when it ends, the kernel ends every process in it. It
 # ends when the test process is gone (/proc is still the host's), so a crashed test leaves no server.
 while [ -d /proc/${process.pid} ]; do sleep 1; done
