@@ -66,3 +66,61 @@ describe('IMAP, server without MOVE: a crash between COPY and EXPUNGE of a queue
     }
   });
 });
+
+/**
+ * A crash after a queued move reached the server (MOVE done) but before the client recorded it leaves
+ * the row moved locally without a UID and its operation still queued. A second action on that row (here:
+ * delete, i.e. move to Trash) takes the queued operation over (action-plans.ts takeServerCopy: "move to A,
+ * then to B reaches the server as one move to B") and replays it from the original place, where the
+ * message no longer is: the server answers OK, nothing moves, and the user's delete is lost (the message
+ * stays in Archive on the server and comes back there in the store).
+ */
+describe('IMAP: a crash after a queued move reached the server, then another action on the moved message', () => {
+  let server: DovecotServer;
+
+  beforeAll(async () => {
+    server = await startDovecot();
+    await deliverMany(server, 'alice', [{ raw: corpusMessage(11) }, { raw: corpusMessage(12) }]);
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  // KNOWN BUG, not fixed (electron/sync/writes/action-plans.ts takeServerCopy with
+  // electron/sync/imap/ops/replay-pending.ts, owner H-imap-perf). Found by imap-kill.test.ts (a seeded run
+  // ended with a deleted message back in Archive); made deterministic here. A fix needs a durable "sent"
+  // mark on an operation before its command goes out, and no take-over of a sent operation (the new action
+  // then has to wait for the re-match, as flag changes do). `it.fails` until then.
+  it.fails('the delete of the moved message reaches the server', async () => {
+    const fx = await imapFixture(server);
+    try {
+      const actions = createActionWrites(fx.writer, fx.runtime);
+      await imapEngine.syncOnce(fx.context());
+      const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
+      const { id } = fx.db.sqlite.prepare(`SELECT id FROM messages WHERE message_id = '<msg-11@corpus.test>'`).get() as { id: number };
+      await actions.moveMessages({ ids: [id], toFolderId: archive.id });
+      // The crash: the MOVE done on the server, nothing recorded.
+      const other = await secondClient(server);
+      try {
+        await other.mailboxOpen('INBOX');
+        expect(await other.messageMove('1', 'Archive', { uid: true })).toBeTruthy();
+      } finally {
+        await other.logout().catch(() => other.close());
+      }
+      await actions.deleteMessages({ ids: [id] });
+
+      const outcome = await fx.runtime.syncOne(fx.account, new AbortController().signal);
+      expect(outcome.error).toBeNull();
+      const check = await secondClient(server);
+      try {
+        const state = await serverState(check);
+        expect({ archive: state.Archive!.length, trash: state.Trash!.length }).toEqual({ archive: 0, trash: 1 });
+        expect(storeState(fx.db, fx.account.id)).toEqual(state);
+      } finally {
+        await check.logout().catch(() => check.close());
+      }
+    } finally {
+      disposeStore(fx);
+    }
+  });
+});
