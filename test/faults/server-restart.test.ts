@@ -84,6 +84,41 @@ describe('Dovecot restarted mid-sync', () => {
     }
   });
 
+  it('IMAP: stopped gracefully (stop/start) while syncing: the pass ends cleanly either way, then the undisturbed store', async () => {
+    const reference = await imapFixture(server, { port: imapProxy.port });
+    expect((await imapPass(reference)).error).toBeNull();
+    const expected = storeDump(reference.db, reference.account.id);
+    disposeStore(reference);
+
+    const fx = await imapFixture(server, { port: imapProxy.port });
+    let stopping: Promise<void> | null = null as Promise<void> | null;
+    try {
+      imapProxy.inject({ kind: 'throttle', bytesPerSecond: 128 * 1024 });
+      const during = await imapPass(fx, {
+        onProgress: (update) => {
+          if (update.phase === 'headers' && !stopping) stopping = server.stop();
+        },
+      });
+      imapProxy.heal();
+      expect(stopping, 'the sync reached headers').not.toBeNull();
+      await stopping;
+      // Dovecot's master lets running sessions finish their commands (its SIGTERM waits for them): the pass
+      // may complete, or end with a network error when its next command finds the server gone.
+      if (during.error) expect(during.error.code, during.error.message).toMatch(NETWORK_CODES);
+      await server.start();
+      stopping = null;
+      expect((await imapPass(fx)).error).toBeNull();
+      const dump = storeDump(fx.db, fx.account.id);
+      expect(duplicatesIn(dump)).toEqual([]);
+      expect(dump).toEqual(expected);
+      console.log(`IMAP graceful restart: Dovecot stopped during headers, pass ended ${during.error?.code ?? 'ok'}, rerun ok; ${dump.length} messages checked`);
+    } finally {
+      imapProxy.heal();
+      if (stopping) await server.start();
+      disposeStore(fx);
+    }
+  });
+
   it('POP3: killed while downloading, started again: clean error, then the undisturbed store', async () => {
     const fixture = () =>
       pop3Fixture({
