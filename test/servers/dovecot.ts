@@ -249,7 +249,9 @@ async function startMaster(conf: string, dir: string, ports: DovecotPorts): Prom
 
 async function stopMaster(conf: string, dir: string, ports: DovecotPorts): Promise<void> {
   if (!existsSync(join(dir, 'run', 'master.pid'))) return;
-  await run('/usr/sbin/doveadm', ['-c', conf, 'stop']).catch(async () => {
+  // Debian ships doveadm in /usr/bin (dovecot itself in /usr/sbin).
+  const doveadm = existsSync('/usr/bin/doveadm') ? '/usr/bin/doveadm' : '/usr/sbin/doveadm';
+  await run(doveadm, ['-c', conf, 'stop']).catch(async () => {
     const pid = Number((await readFile(join(dir, 'run', 'master.pid'), 'utf8')).trim());
     if (pid > 0) process.kill(pid, 'SIGTERM');
   });
