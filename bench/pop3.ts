@@ -190,12 +190,12 @@ async function main(): Promise<void> {
     process.stderr.write('done\n');
 
     /** Every program, run back to back in each round (the machine is shared: ratios, not absolute times). */
-    const peers: Array<{ name: string; run: (user?: string) => Promise<Run> }> = [];
+    const peers: Array<{ name: string; short: string; run: (user?: string) => Promise<Run> }> = [];
     if (fetchmailAvailable) {
-      peers.push({ name: 'fetchmail, keep, MDA `cat >/dev/null`', run: (user) => fetchmailRun(user, 'mda') });
-      peers.push({ name: 'fetchmail, keep, BSMTP to /dev/null', run: (user) => fetchmailRun(user, 'bsmtp') });
+      peers.push({ name: 'fetchmail, keep, MDA `cat >/dev/null`', short: 'fetchmail (MDA)', run: (user) => fetchmailRun(user, 'mda') });
+      peers.push({ name: 'fetchmail, keep, BSMTP to /dev/null', short: 'fetchmail (BSMTP)', run: (user) => fetchmailRun(user, 'bsmtp') });
     }
-    if (getmailAvailable) peers.push({ name: 'getmail6, delete = false, to a Maildir', run: (user) => getmailRun(user) });
+    if (getmailAvailable) peers.push({ name: 'getmail6, delete = false, to a Maildir', short: 'getmail6', run: (user) => getmailRun(user) });
     const results = { homing: [] as Run[], again: [] as Run[], peers: peers.map(() => [] as Run[]) };
     for (let i = 0; i < runs; i++) {
       process.stderr.write(`run ${i + 1}/${runs}: homing… `);
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
       results.homing.push(first);
       results.again.push(again);
       for (const [p, peer] of peers.entries()) {
-        process.stderr.write(`${peer.name.split(',')[0]}… `);
+        process.stderr.write(`${peer.short}… `);
         results.peers[p]!.push(await peer.run());
       }
       process.stderr.write('\n');
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
     if (!fetchmailAvailable) lines.push('', 'fetchmail is not installed (apt-get install fetchmail): no comparison with it.');
     if (!getmailAvailable) lines.push('', 'getmail6 not measured (pass --getmail; needs apt-get install getmail6, and Debian 12\'s 6.18 can hang, see above).');
     if (peers.length > 0) {
-      lines.push('', `${peers.map((peer, p) => `homing ÷ ${peer.name.split(',').slice(0, 2).join(',')} = ${fmt(homingWall / wallOf(results.peers[p]!), 2)}`).join('; ')} (goal ≤ 1.00 for fetchmail)`);
+      lines.push('', `${peers.map((peer, p) => `homing ÷ ${peer.short} = ${fmt(homingWall / wallOf(results.peers[p]!), 2)}`).join('; ')} (goal ≤ 1.00 for fetchmail)`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     // For `npm run bench` (the suite): the same medians as rows (bench/lib/report.ts).
