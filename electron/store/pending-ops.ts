@@ -29,11 +29,26 @@ export interface FlagsPayload {
   remove: string[];
 }
 
+/**
+ * Messages whose server place is decided by an earlier operation that was already sent (its command may
+ * have been carried out when the process died, or is on its way now): this operation acts on them only
+ * once that one has finished and said where the server has them (resolveFollowers) — taking it over
+ * would replay it from a place the message may have left.
+ */
+export interface WaitingOn {
+  opId: number;
+  /** Where that operation puts the messages on the server. */
+  at: { folderId: number; path: string };
+  messageIds: number[];
+}
+
 /** Move within one IMAP account. The rows already sit in `to` (uid NULL) until the server confirms. */
 export interface MovePayload {
-  from: ServerPlace;
+  /** Null while every message still waits on `after`. */
+  from: ServerPlace | null;
   to: { folderId: number; path: string };
   items: OpItem[];
+  after?: WaitingOn;
 }
 
 /**
@@ -41,9 +56,16 @@ export interface MovePayload {
  * Trash — \Deleted + UID EXPUNGE (the rows are hidden with deleted_locally = 1 and removed once done).
  */
 export interface DeletePayload {
-  from: ServerPlace;
+  from: ServerPlace | null;
   trash: { folderId: number; path: string } | null;
   items: OpItem[];
+  after?: WaitingOn;
+}
+
+/** A move or delete whose first command went out (migration 0003): the target folder's state before it. */
+export interface SentMark {
+  at: number;
+  target: { uidvalidity: number; uidnext: number } | null;
 }
 
 export type PendingKind = PendingOperation['kind'];
@@ -58,6 +80,7 @@ export interface PendingOpRow {
   errorCode: string | null;
   errorMessage: string | null;
   createdAt: number;
+  sent: SentMark | null;
 }
 
 interface Row {
@@ -70,9 +93,19 @@ interface Row {
   error_code: string | null;
   error_message: string | null;
   created_at: number;
+  sent: string | null;
 }
 
-const COLUMNS = 'id, account_id, kind, payload, state, attempts, error_code, error_message, created_at';
+const COLUMNS = 'id, account_id, kind, payload, state, attempts, error_code, error_message, created_at, sent';
+
+function parseJson<T>(text: string | null): T | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
 
 function toOp(row: Row): PendingOpRow {
   let payload: unknown = null;
@@ -91,6 +124,7 @@ function toOp(row: Row): PendingOpRow {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     createdAt: row.created_at,
+    sent: parseJson<SentMark>(row.sent),
   };
 }
 
@@ -154,7 +188,11 @@ export function completeOperation(db: WriteDb, changes: ChangeRecorder, opId: nu
   touchMessages(db, changes, ids);
 }
 
-/** The server refused the operation: it stays, marked, with the reason, until the user discards it. */
+/**
+ * The server refused the operation: it stays, marked, with the reason, until the user discards it. The
+ * operations waiting on it (WaitingOn) are refused too: the server has their messages where it had them
+ * before, not where the user put them.
+ */
 export function refuseOperation(db: WriteDb, changes: ChangeRecorder, opId: number, error: { code: string; message: string }): void {
   prepare(db, `UPDATE pending_ops SET state = 'refused', error_code = ?, error_message = ?, attempts = attempts + 1 WHERE id = ?`).run(
     error.code,
@@ -162,6 +200,65 @@ export function refuseOperation(db: WriteDb, changes: ChangeRecorder, opId: numb
     opId,
   );
   touchMessages(db, changes, operationMessageIds(db, opId));
+  for (const follower of followersOf(db, opId)) {
+    refuseOperation(db, changes, follower.id, {
+      code: 'OPERATION_REFUSED',
+      message: 'An earlier change to these messages was refused by the server, so this one could not be applied.',
+    });
+  }
+}
+
+/**
+ * Marks a move or delete as sent, in its own transaction, before its first command goes out: if the
+ * process dies from here on, the replay looks on the server before sending it again.
+ */
+export function markSent(db: WriteDb, opId: number, target: SentMark['target']): void {
+  const mark: SentMark = { at: Date.now(), target };
+  prepare(db, 'UPDATE pending_ops SET sent = ? WHERE id = ?').run(JSON.stringify(mark), opId);
+}
+
+/** Queued operations waiting on `opId` (their payload's `after`). */
+export function followersOf(db: ReadDb, opId: number): PendingOpRow[] {
+  return prepare<[number], Row>(db, `SELECT ${COLUMNS} FROM pending_ops WHERE state = 'queued' AND json_extract(payload, '$.after.opId') = ? ORDER BY id`)
+    .all(opId)
+    .map(toOp);
+}
+
+/**
+ * The operation `opId` finished: where the server now has each of its messages that others wait on
+ * (`placed`: UID in the folder it put them in). Each waiting message becomes an ordinary item of the
+ * operation that waits (its source is that folder); one without a known place is not on the server as
+ * far as we can tell: it leaves the operation (its row, no longer held, is matched or dropped by the
+ * folder's next sync). An operation left with nothing to do goes.
+ */
+export function resolveFollowers(db: WriteDb, changes: ChangeRecorder, opId: number, placed: Map<number, { uidvalidity: number; uid: number }>): void {
+  for (const follower of followersOf(db, opId)) {
+    const payload = follower.payload as MovePayload | DeletePayload;
+    const after = payload.after!;
+    const linked = new Set(operationMessageIds(db, follower.id));
+    const items = [...payload.items];
+    let from = payload.from;
+    const dropped: number[] = [];
+    for (const messageId of after.messageIds) {
+      if (!linked.has(messageId)) continue; // its row is gone
+      const place = placed.get(messageId);
+      if (place && (from === null || from.uidvalidity === place.uidvalidity)) {
+        from ??= { folderId: after.at.folderId, path: after.at.path, uidvalidity: place.uidvalidity };
+        items.push({ messageId, uid: place.uid });
+      } else {
+        dropped.push(messageId);
+      }
+    }
+    unlinkMessages(db, follower.id, dropped);
+    touchMessages(db, changes, dropped);
+    if (items.length === 0) {
+      completeOperation(db, changes, follower.id);
+      continue;
+    }
+    const next = { ...payload, from, items };
+    delete next.after;
+    prepare(db, 'UPDATE pending_ops SET payload = ? WHERE id = ?').run(JSON.stringify(next), follower.id);
+  }
 }
 
 /** A replay attempt failed for a reason that may pass (the connection dropped): keep it queued, count it. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFolderByPath } from '../../electron/store/folders';
-import { listPendingOperations } from '../../electron/store/pending-ops';
+import type { WriteDb } from '../../electron/store/db';
+import { listPendingOperations, markSent } from '../../electron/store/pending-ops';
+import { writeTransaction } from '../../electron/store/write-transaction';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
@@ -11,6 +13,23 @@ import { deliverMany, imapFixture, secondClient, serverState, storeState } from 
 /** Dovecot without MOVE and UIDPLUS: a move is COPY, STORE \Deleted, EXPUNGE (RFC 6851 section 3.3). */
 const PLAIN_CAPABILITIES =
   'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ SORT MULTIAPPEND UNSELECT CHILDREN NAMESPACE LIST-EXTENDED I18NLEVEL=1 ESEARCH SPECIAL-USE';
+
+type Client = Awaited<ReturnType<typeof secondClient>>;
+
+/**
+ * What the replay writes before the first command of a queued move (replay-pending.ts moveOrTrash): the
+ * operation marked sent, with the target's UIDVALIDITY and UIDNEXT before the command. A real crash
+ * after the command went out leaves exactly this mark; here it is written with the same function, the
+ * STATUS asked by the second client that then plays the command.
+ */
+async function markQueuedMoveSent(db: WriteDb, accountId: string, client: Client, target: string): Promise<void> {
+  const [op] = listPendingOperations(db, accountId);
+  expect(op?.kind).toMatch(/^(move|delete)$/);
+  const status = await client.status(target, { uidNext: true, uidValidity: true });
+  if (!status || status.uidNext === undefined || status.uidValidity === undefined) throw new Error(`no STATUS for ${target}`);
+  const mark = { uidvalidity: Number(status.uidValidity), uidnext: status.uidNext };
+  writeTransaction(db, () => markSent(db, op!.id, mark));
+}
 
 /**
  * The exact state a crash (SIGKILL, power cut) leaves when it comes between the COPY of a queued move and
@@ -29,11 +48,9 @@ describe('IMAP, server without MOVE: a crash between COPY and EXPUNGE of a queue
     await server?.destroy();
   });
 
-  // KNOWN BUG, not fixed (electron/sync/imap/ops/replay-pending.ts, owner H-imap-perf): the replay copies
-  // again, so the target holds the message twice on the server and in the store. A fix needs a durable
-  // "COPY sent" mark before the COPY and, on replay, a look in the target (SEARCH HEADER Message-ID) before
-  // copying again. `it.fails` keeps the suite green and turns red the day it is fixed: then make it `it`.
-  it.fails('the replay finishes the move without a second copy in the target', async () => {
+  // Was a bug (the replay copied again: the message twice in the target). Fixed by the sent mark and the
+  // look in the target before sending again (replay-pending.ts moveOrTrash, ops/find-moved.ts).
+  it('the replay finishes the move without a second copy in the target', async () => {
     const fx = await imapFixture(server);
     try {
       const actions = createActionWrites(fx.writer, fx.runtime);
@@ -41,9 +58,10 @@ describe('IMAP, server without MOVE: a crash between COPY and EXPUNGE of a queue
       const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
       const { id } = fx.db.sqlite.prepare(`SELECT id FROM messages WHERE message_id = '<msg-1@corpus.test>'`).get() as { id: number };
       await actions.moveMessages({ ids: [id], toFolderId: archive.id });
-      // The crash: COPY done on the server, nothing after it.
+      // The crash: the operation marked sent, COPY done on the server, nothing after it.
       const other = await secondClient(server);
       try {
+        await markQueuedMoveSent(fx.db, fx.account.id, other, 'Archive');
         await other.mailboxOpen('INBOX');
         expect(await other.messageCopy('1', 'Archive', { uid: true })).toBeTruthy();
       } finally {
@@ -86,12 +104,10 @@ describe('IMAP: a crash after a queued move reached the server, then another act
     await server?.destroy();
   });
 
-  // KNOWN BUG, not fixed (electron/sync/writes/action-plans.ts takeServerCopy with
-  // electron/sync/imap/ops/replay-pending.ts, owner H-imap-perf). Found by imap-kill.test.ts (a seeded run
-  // ended with a deleted message back in Archive); made deterministic here. A fix needs a durable "sent"
-  // mark on an operation before its command goes out, and no take-over of a sent operation (the new action
-  // then has to wait for the re-match, as flag changes do). `it.fails` until then.
-  it.fails('the delete of the moved message reaches the server', async () => {
+  // Was a bug, found by imap-kill.test.ts (a seeded run ended with a deleted message back in Archive).
+  // Fixed: a sent operation is not taken over; the delete waits for it (WaitingOn, store/pending-ops.ts),
+  // whose replay finds the message in Archive and tells the delete its UID there.
+  it('the delete of the moved message reaches the server', async () => {
     const fx = await imapFixture(server);
     try {
       const actions = createActionWrites(fx.writer, fx.runtime);
@@ -99,9 +115,10 @@ describe('IMAP: a crash after a queued move reached the server, then another act
       const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
       const { id } = fx.db.sqlite.prepare(`SELECT id FROM messages WHERE message_id = '<msg-11@corpus.test>'`).get() as { id: number };
       await actions.moveMessages({ ids: [id], toFolderId: archive.id });
-      // The crash: the MOVE done on the server, nothing recorded.
+      // The crash: the operation marked sent, the MOVE done on the server, nothing recorded.
       const other = await secondClient(server);
       try {
+        await markQueuedMoveSent(fx.db, fx.account.id, other, 'Archive');
         await other.mailboxOpen('INBOX');
         expect(await other.messageMove('1', 'Archive', { uid: true })).toBeTruthy();
       } finally {

@@ -35,9 +35,17 @@ export function discardOperation(db: WriteDb, changes: ChangeRecorder, opId: num
     }
   } else if (op.kind === 'move' || op.kind === 'delete') {
     const payload = op.payload as Partial<MovePayload & DeletePayload> | null;
-    const from = payload?.from;
+    const from = payload?.from ?? undefined;
     const source = from ? findFolderById(db, from.folderId) : null;
     const sourceIntact = source !== null && from !== undefined && source.uidvalidity === from.uidvalidity;
+    // Messages that waited on an earlier operation (WaitingOn): their server place is unknown here; shown
+    // again where they are, they are matched or dropped by that folder's next sync.
+    for (const messageId of payload?.after?.messageIds ?? []) {
+      const current = row.get(messageId);
+      if (!current || current.deleted_locally !== 1 || !ids.includes(messageId)) continue;
+      prepare<[number]>(db, 'UPDATE messages SET deleted_locally = 0 WHERE id = ?').run(current.id);
+      changes.message(current.account_id, current.folder_id, current.id);
+    }
     for (const item of payload?.items ?? []) {
       const current = row.get(item.messageId);
       if (!current || !ids.includes(item.messageId)) continue;

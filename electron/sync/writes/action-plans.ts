@@ -4,7 +4,7 @@ import { HomingError } from '../../../shared/errors';
 import { findAccount } from '../../store/accounts';
 import { prepare, type WriteDb } from '../../store/db';
 import type { FolderRow } from '../../store/folders';
-import { type DeletePayload, forgetMessages, type MovePayload, queueOperation, type ServerPlace } from '../../store/pending-ops';
+import { type DeletePayload, forgetMessages, type MovePayload, queueOperation, type ServerPlace, type WaitingOn } from '../../store/pending-ops';
 import type { ChangeRecorder } from '../../store/write-transaction';
 
 /** A message as the actions see it. */
@@ -22,26 +22,36 @@ export interface ActionRow {
   bodyStatus: 'full' | 'headers' | 'partial';
 }
 
-/** Where the server has a message, and its UID there. */
-interface ServerCopy {
-  from: ServerPlace;
-  uid: number;
+/**
+ * Where the server has a message, and its UID there — or, while a move or delete of it that was already
+ * sent has not finished, which operation will say so (`waitOn`) and the folder it puts the message in.
+ */
+type ServerCopy = { from: ServerPlace; uid: number; waitOn?: undefined } | { waitOn: Omit<WaitingOn, 'messageIds'> };
+
+interface HoldingOp {
+  id: number;
+  payload: string;
+  kind: 'move' | 'delete';
+  state: string;
+  sent: string | null;
 }
 
 /**
  * Where the server still has this message. A placed row knows it (its folder, UIDVALIDITY and UID). A row
  * moved locally (UID NULL) learns it from the move or delete that moved it, which is taken over by the
  * new action: the message is removed from that operation (the operation goes when it holds no message),
- * so "move to A, then move to B" reaches the server as one move to B. Null when unknown (a moved row
- * waiting to be re-matched after a server without UIDPLUS): then the action stays local.
+ * so "move to A, then move to B" reaches the server as one move to B. An operation already sent is not
+ * taken over (the server may have carried it out: replayed from the old place it would do nothing, and the
+ * new action would be lost); the new action waits for it instead (WaitingOn). Null when unknown (a moved
+ * row waiting to be re-matched after a server without UIDPLUS): then the action stays local.
  */
 function takeServerCopy(db: WriteDb, changes: ChangeRecorder, row: ActionRow): ServerCopy | null {
   if (row.uid !== null && row.uidvalidity !== null) {
     return { from: { folderId: row.folderId, path: row.folderPath, uidvalidity: row.uidvalidity }, uid: row.uid };
   }
-  const op = prepare<[number], { id: number; payload: string }>(
+  const op = prepare<[number], HoldingOp>(
     db,
-    `SELECT po.id, po.payload FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
+    `SELECT po.id, po.payload, po.kind, po.state, po.sent FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
      WHERE pom.message_id = ? AND po.kind IN ('move', 'delete') ORDER BY po.id DESC LIMIT 1`,
   ).get(row.id);
   if (!op) return null;
@@ -51,27 +61,46 @@ function takeServerCopy(db: WriteDb, changes: ChangeRecorder, row: ActionRow): S
   } catch {
     return null;
   }
+  if (op.sent !== null && op.state === 'queued') {
+    // Sent, not known to have finished: left as it is (it still holds the row); the new action waits for it.
+    const at = op.kind === 'move' ? (payload as MovePayload).to : (payload as DeletePayload).trash;
+    return at ? { waitOn: { opId: op.id, at } } : null;
+  }
+  const waiting = payload.after?.messageIds.includes(row.id) ? payload.after : undefined;
   const item = payload.items?.find((i) => i.messageId === row.id);
-  if (!item || !payload.from) return null;
+  if (!waiting && (!item || !payload.from)) return null;
   const rest = payload.items.filter((i) => i.messageId !== row.id);
+  const after = payload.after && { ...payload.after, messageIds: payload.after.messageIds.filter((id) => id !== row.id) };
   prepare<[number, number]>(db, 'DELETE FROM pending_op_messages WHERE op_id = ? AND message_id = ?').run(op.id, row.id);
-  if (rest.length === 0) prepare<[number]>(db, 'DELETE FROM pending_ops WHERE id = ?').run(op.id);
-  else prepare<[string, number]>(db, 'UPDATE pending_ops SET payload = ? WHERE id = ?').run(JSON.stringify({ ...payload, items: rest }), op.id);
+  if (rest.length === 0 && (after?.messageIds.length ?? 0) === 0) prepare<[number]>(db, 'DELETE FROM pending_ops WHERE id = ?').run(op.id);
+  else prepare<[string, number]>(db, 'UPDATE pending_ops SET payload = ? WHERE id = ?').run(JSON.stringify({ ...payload, items: rest, after }), op.id);
   changes.message(row.accountId, row.folderId, row.id);
-  return { from: payload.from, uid: item.uid };
+  if (waiting) return { waitOn: { opId: waiting.opId, at: waiting.at } };
+  return { from: payload.from!, uid: item!.uid };
 }
 
 /** Operations being built in this transaction, one per account and source folder (and target). */
 class OpBuilder<P extends MovePayload | DeletePayload> {
   private readonly ops = new Map<string, { accountId: string; payload: P; messageIds: number[] }>();
   add(accountId: string, key: string, make: () => P, item: { messageId: number; uid: number }): void {
+    const op = this.get(accountId, key, make);
+    op.payload.items.push(item);
+    op.messageIds.push(item.messageId);
+  }
+  /** A message whose server place the sent operation `copy.waitOn` will tell: one operation per (that operation, kind). */
+  addWaiting(accountId: string, key: string, waitOn: ServerCopy & { waitOn: object }, make: (after: WaitingOn) => P, messageId: number): void {
+    const { opId, at } = waitOn.waitOn;
+    const op = this.get(accountId, `after:${opId}:${key}`, () => make({ opId, at, messageIds: [] }));
+    op.payload.after!.messageIds.push(messageId);
+    op.messageIds.push(messageId);
+  }
+  private get(accountId: string, key: string, make: () => P) {
     let op = this.ops.get(`${accountId}|${key}`);
     if (!op) {
       op = { accountId, payload: make(), messageIds: [] };
       this.ops.set(`${accountId}|${key}`, op);
     }
-    op.payload.items.push(item);
-    op.messageIds.push(item.messageId);
+    return op;
   }
   queue(db: WriteDb, changes: ChangeRecorder, kind: 'move' | 'delete'): string[] {
     for (const op of this.ops.values()) queueOperation(db, changes, op.accountId, kind, op.payload, op.messageIds);
@@ -169,6 +198,14 @@ export function deleteRows(db: WriteDb, changes: ChangeRecorder, rows: ActionRow
     const bin = trash(row.accountId);
     const copy = takeServerCopy(db, changes, row);
     if (bin && row.folderId !== bin.id) {
+      if (copy?.waitOn) {
+        // Once the sent operation is done the message is in Trash already (it places the row), or is moved there after it.
+        placeRow(db, changes, row, bin.id, null);
+        if (copy.waitOn.at.folderId !== bin.id) {
+          ops.addWaiting(row.accountId, 'trash', copy, (after) => ({ from: null, trash: { folderId: bin.id, path: bin.path }, items: [], after }), row.id);
+        }
+        continue;
+      }
       const backInTrash = copy && copy.from.folderId === bin.id;
       placeRow(db, changes, row, bin.id, backInTrash ? { uidvalidity: copy.from.uidvalidity, uid: copy.uid } : null);
       if (copy && !backInTrash) {
@@ -184,6 +221,10 @@ export function deleteRows(db: WriteDb, changes: ChangeRecorder, rows: ActionRow
       continue;
     }
     hideRow(db, changes, row);
+    if (copy.waitOn) {
+      ops.addWaiting(row.accountId, 'expunge', copy, (after) => ({ from: null, trash: null, items: [], after }), row.id);
+      continue;
+    }
     ops.add(row.accountId, `${copy.from.folderId}:${copy.from.uidvalidity}:expunge`, () => ({ from: copy.from, trash: null, items: [] }), {
       messageId: row.id,
       uid: copy.uid,
@@ -211,6 +252,13 @@ export function moveRows(db: WriteDb, changes: ChangeRecorder, rows: ActionRow[]
         continue;
       }
       const copy = takeServerCopy(db, changes, row);
+      if (copy?.waitOn) {
+        placeRow(db, changes, row, target.id, null);
+        if (copy.waitOn.at.folderId !== target.id) {
+          moves.addWaiting(row.accountId, `${target.id}`, copy, (after) => ({ from: null, to: { folderId: target.id, path: target.path }, items: [], after }), row.id);
+        }
+        continue;
+      }
       const home = copy && copy.from.folderId === target.id;
       placeRow(db, changes, row, target.id, home ? { uidvalidity: copy.from.uidvalidity, uid: copy.uid } : null);
       if (copy && !home) {
@@ -236,7 +284,9 @@ export function moveRows(db: WriteDb, changes: ChangeRecorder, rows: ActionRow[]
     );
     changes.message(row.accountId, row.folderId, row.id);
     changes.message(target.accountId, target.id, row.id);
-    if (copy) {
+    if (copy?.waitOn) {
+      expunges.addWaiting(row.accountId, 'expunge', copy, (after) => ({ from: null, trash: null, items: [], after }), row.id);
+    } else if (copy) {
       expunges.add(row.accountId, `${copy.from.folderId}:${copy.from.uidvalidity}`, () => ({ from: copy.from, trash: null, items: [] }), {
         messageId: row.id,
         uid: copy.uid,

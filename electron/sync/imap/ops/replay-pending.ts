@@ -5,20 +5,27 @@ import { setMovedUid } from '../../../store/imap-state';
 import {
   completeOperation,
   type DeletePayload,
+  findOperation,
   type FlagsPayload,
+  followersOf,
   forgetMessages,
   listQueuedOperations,
+  markSent,
   type MovePayload,
+  type OpItem,
   operationMessageIds,
   type PendingOpRow,
   recordAttempt,
   refuseOperation,
+  resolveFollowers,
+  type ServerPlace,
   unlinkMessages,
 } from '../../../store/pending-ops';
 import { writeTransaction } from '../../../store/write-transaction';
 import type { ImapPass } from '../imap-pass';
 import { imapLimits } from '../limits';
 import { chunks, uidSet } from '../uid-set';
+import { findMovedInTarget, presentUids, targetState, type TargetPlace } from './find-moved';
 import { selectFolder } from './select-folder';
 
 /** Codes that mean "the server said no to this operation" (as opposed to "the server could not be asked"). */
@@ -40,11 +47,17 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
   const result: ReplayResult = { replayed: 0, refused: 0 };
   if (ops.length === 0) return result;
   pass.progress({ phase: 'actions', folder: null, done: 0, total: ops.length });
-  for (const op of ops) {
+  for (const listed of ops) {
     pass.checkpoint();
+    // Read again: an earlier one may have refused it or resolved what it waited for (WaitingOn).
+    const op = findOperation(db, listed.id);
+    if (!op || op.state !== 'queued') continue;
     try {
-      await replayOne(pass, op);
-      writeTransaction(db, (changes) => completeOperation(db, changes, op.id));
+      const placed = await replayOne(pass, op);
+      writeTransaction(db, (changes) => {
+        resolveFollowers(db, changes, op.id, placed ?? new Map());
+        completeOperation(db, changes, op.id);
+      });
       result.replayed++;
     } catch (error) {
       if (error instanceof NotYet) continue;
@@ -62,7 +75,10 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
   return result;
 }
 
-function replayOne(pass: ImapPass, op: PendingOpRow): Promise<void> {
+/** Where the server now has the messages a move put in its target folder, by message row (for the rows and WaitingOn). */
+type PlacedInTarget = Map<number, TargetPlace>;
+
+function replayOne(pass: ImapPass, op: PendingOpRow): Promise<PlacedInTarget | void> {
   switch (op.kind) {
     case 'flags':
       return replayFlags(pass, op, op.payload as FlagsPayload);
@@ -157,47 +173,104 @@ function heldByRefusedOperation(pass: ImapPass, messageIds: number[]): boolean {
   return messageIds.some((id) => held.get(id) !== undefined);
 }
 
-/** MOVE (RFC 6851) when offered; imapflow falls back to COPY + STORE \Deleted + (UID) EXPUNGE. */
-async function moveItems(pass: ImapPass, op: PendingOpRow, items: MovePayload['items'], to: { folderId: number; path: string }): Promise<void> {
-  const { db } = pass;
-  const accountId = pass.account.id;
-  if (!findFolderById(db, to.folderId)) {
-    throw new HomingError('OPERATION_REFUSED', `The folder ${to.path} no longer exists.`);
-  }
-  const stillLinked = new Set(operationMessageIds(db, op.id));
+/**
+ * MOVE (RFC 6851) when offered; imapflow falls back to COPY + STORE \Deleted + (UID) EXPUNGE. Returns the
+ * new UIDs the server told (COPYUID, UIDPLUS RFC 4315 section 3).
+ */
+async function moveItems(pass: ImapPass, items: OpItem[], to: { path: string }): Promise<PlacedInTarget> {
+  const placed: PlacedInTarget = new Map();
   for (const part of chunks(items, imapLimits.uidsPerCommand)) {
     const result = await pass.connection.client.messageMove(uidSet(part.map((i) => i.uid)), to.path, { uid: true });
     if (!result) throw refused(pass, `move the messages to ${to.path}`);
-    // COPYUID (UIDPLUS, RFC 4315 section 3): the new UIDs, so the moved rows need no re-matching.
     const { uidMap, uidValidity } = result;
     // Only from a server that says it has UIDPLUS: extension data is trusted when the extension is advertised.
-    if (uidMap && uidValidity !== undefined && pass.connection.has('UIDPLUS')) {
-      writeTransaction(db, (changes) => {
-        for (const item of part) {
-          const uid = uidMap.get(item.uid);
-          if (uid === undefined || !stillLinked.has(item.messageId)) continue;
-          setMovedUid(db, changes, accountId, to.folderId, item.messageId, { uidvalidity: Number(uidValidity), uid });
-        }
-      });
+    if (!uidMap || uidValidity === undefined || !pass.connection.has('UIDPLUS')) continue;
+    for (const item of part) {
+      const uid = uidMap.get(item.uid);
+      if (uid !== undefined) placed.set(item.messageId, { uidvalidity: Number(uidValidity), uid });
     }
-    // Without COPYUID the rows stay without a UID: the next sync of the destination adopts them
-    // (imap-state.ts, re-matching by Message-ID and size, or content hash).
   }
+  return placed;
 }
 
-async function replayMove(pass: ImapPass, op: PendingOpRow, payload: MovePayload): Promise<void> {
+/**
+ * A move, or a delete to Trash. Before its first command the operation is marked sent (with the target's
+ * UIDVALIDITY and UIDNEXT), in a transaction of its own. A sent operation still queued means the process
+ * stopped (SIGKILL, power cut, connection cut) after that, at an unknown point: the move may be done,
+ * not done, or — on a server without MOVE — copied but not expunged. So the replay of a sent operation
+ * looks first: a message found in the target (findMovedInTarget) is not copied again, and if it is still
+ * in the source too (COPY done, EXPUNGE not) only STORE \Deleted + EXPUNGE are left to do; a message
+ * still only in the source is moved; one in neither place is gone (another client moved or deleted it).
+ */
+async function moveOrTrash(pass: ImapPass, op: PendingOpRow, from: ServerPlace, items: OpItem[], to: { folderId: number; path: string }): Promise<PlacedInTarget> {
+  const { db, connection } = pass;
+  if (!findFolderById(db, to.folderId)) {
+    throw new HomingError('OPERATION_REFUSED', `The folder ${to.path} no longer exists.`);
+  }
+  const placed: PlacedInTarget = new Map();
+  let send = items;
+  const copiedOnly: OpItem[] = [];
+  let target = op.sent?.target ?? null;
+  if (op.sent === null) {
+    target = await targetState(connection, to.path);
+    writeTransaction(db, () => markSent(db, op.id, target));
+    await selectForWrite(pass, from);
+  } else {
+    const found = target ? await findMovedInTarget(connection, db, to.path, target, items) : new Map<number, TargetPlace>();
+    await selectForWrite(pass, from);
+    const present = new Set<number>();
+    for (const part of chunks(items, imapLimits.uidsPerCommand)) {
+      for (const uid of await presentUids(connection, uidSet(part.map((i) => i.uid)))) present.add(uid);
+    }
+    send = [];
+    for (const item of items) {
+      const place = found.get(item.messageId);
+      if (place) {
+        placed.set(item.messageId, place);
+        if (present.has(item.uid)) copiedOnly.push(item);
+      } else if (present.has(item.uid)) {
+        send.push(item);
+      }
+    }
+  }
+  for (const [id, place] of await moveItems(pass, send, to)) placed.set(id, place);
+  for (const part of chunks(copiedOnly, imapLimits.uidsPerCommand)) {
+    // STORE +FLAGS.SILENT (\Deleted), then UID EXPUNGE (UIDPLUS) of exactly these UIDs — or EXPUNGE without UIDPLUS, as imapflow's own MOVE fallback does.
+    if (!(await connection.client.messageDelete(uidSet(part.map((i) => i.uid)), { uid: true }))) {
+      throw refused(pass, `remove the messages already copied to ${to.path} from ${from.path}`);
+    }
+  }
+  // Actions made on these messages since this operation was sent wait for their new UIDs (WaitingOn): look
+  // for the ones the server did not tell (no UIDPLUS).
+  const waited = new Set(followersOf(db, op.id).flatMap((f) => (f.payload as MovePayload | DeletePayload).after?.messageIds ?? []));
+  const unknown = items.filter((i) => waited.has(i.messageId) && !placed.has(i.messageId));
+  if (unknown.length > 0 && target) {
+    for (const [id, place] of await findMovedInTarget(connection, db, to.path, target, unknown)) placed.set(id, place);
+  }
+  // Rows still waiting in the target get their UID now; the others are re-matched by the target's next sync.
+  const stillLinked = new Set(operationMessageIds(db, op.id));
+  writeTransaction(db, (changes) => {
+    for (const [id, place] of placed) if (stillLinked.has(id)) setMovedUid(db, changes, pass.account.id, to.folderId, id, place);
+  });
+  return placed;
+}
+
+/** Waits for an earlier, sent operation to say where the server has these messages (WaitingOn). */
+function waitsOnAnother(payload: MovePayload | DeletePayload): boolean {
+  return (payload.after?.messageIds.length ?? 0) > 0;
+}
+
+async function replayMove(pass: ImapPass, op: PendingOpRow, payload: MovePayload): Promise<PlacedInTarget> {
+  if (payload && waitsOnAnother(payload)) throw new NotYet();
   if (!payload?.from || !payload.to || !Array.isArray(payload.items)) throw new HomingError('OPERATION_REFUSED', 'This change is damaged and cannot be replayed.');
-  await selectForWrite(pass, payload.from);
-  await moveItems(pass, op, payload.items, payload.to);
+  return moveOrTrash(pass, op, payload.from, payload.items, payload.to);
 }
 
-async function replayDelete(pass: ImapPass, op: PendingOpRow, payload: DeletePayload): Promise<void> {
+async function replayDelete(pass: ImapPass, op: PendingOpRow, payload: DeletePayload): Promise<PlacedInTarget | void> {
+  if (payload && waitsOnAnother(payload)) throw new NotYet();
   if (!payload?.from || !Array.isArray(payload.items)) throw new HomingError('OPERATION_REFUSED', 'This change is damaged and cannot be replayed.');
+  if (payload.trash) return moveOrTrash(pass, op, payload.from, payload.items, payload.trash);
   await selectForWrite(pass, payload.from);
-  if (payload.trash) {
-    await moveItems(pass, op, payload.items, payload.trash);
-    return;
-  }
   const { db } = pass;
   for (const part of chunks(payload.items, imapLimits.uidsPerCommand)) {
     // STORE +FLAGS.SILENT (\Deleted), then UID EXPUNGE (UIDPLUS) of exactly these UIDs — or EXPUNGE where the server lacks UIDPLUS.
