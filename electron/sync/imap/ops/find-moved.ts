@@ -1,3 +1,4 @@
+import { HomingError } from '../../../../shared/errors';
 import { prepare, type ReadDb } from '../../../store/db';
 import type { OpItem, SentMark } from '../../../store/pending-ops';
 import type { ImapConnection } from '../imap-connection';
@@ -11,7 +12,16 @@ export interface TargetPlace {
 
 /** UIDVALIDITY and UIDNEXT of the target folder before the first command of a move (STATUS, RFC 3501 section 6.3.10). */
 export async function targetState(connection: ImapConnection, path: string): Promise<SentMark['target']> {
-  const status = await connection.client.status(path, { uidNext: true, uidValidity: true });
+  let status: Awaited<ReturnType<ImapConnection['client']['status']>>;
+  try {
+    status = await connection.client.status(path, { uidNext: true, uidValidity: true });
+  } catch (error) {
+    // imapflow answers a NO to STATUS with false, or — when LIST then finds no such folder — with a NotFound
+    // error: the move would be refused the same way.
+    if ((error as { code?: unknown } | null)?.code !== 'NotFound' || !connection.usable) throw error;
+    connection.takeCommandError();
+    throw new HomingError('OPERATION_REFUSED', `The server refused to move the messages to ${path}: it has no such folder.`);
+  }
   if (!status || status.uidNext === undefined || status.uidValidity === undefined) return null;
   return { uidvalidity: Number(status.uidValidity), uidnext: status.uidNext };
 }
