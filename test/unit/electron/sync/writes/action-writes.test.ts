@@ -4,7 +4,7 @@ import { MemoryVault } from '../../../../../electron/accounts/vault';
 import { insertAccount } from '../../../../../electron/store/accounts';
 import type { WriteDb } from '../../../../../electron/store/db';
 import { localFolderInput, upsertFolder } from '../../../../../electron/store/folders';
-import { listPendingOperations, refuseOperation } from '../../../../../electron/store/pending-ops';
+import { listPendingOperations, markSent, refuseOperation, resolveFollowers } from '../../../../../electron/store/pending-ops';
 import { writeTransaction } from '../../../../../electron/store/write-transaction';
 import { SyncRuntime } from '../../../../../electron/sync/sync-runtime';
 import { createActionWrites } from '../../../../../electron/sync/writes/action-writes';
@@ -144,6 +144,49 @@ describe('user actions on IMAP mail (queued for the server)', () => {
     await actions.markMessages({ ids: [ids[1]!], flagged: true });
     const [op] = listPendingOperations(db, acc.id);
     await expect(actions.discardPendingOperation({ id: op!.id })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('an action on a message whose move was already sent waits for that move instead of taking it over', async () => {
+    const { db, actions, acc, inbox, archive, trash, ids } = await imapSetup();
+    const payloadOf = (id: number) => JSON.parse((db.sqlite.prepare('SELECT payload FROM pending_ops WHERE id = ?').get(id) as { payload: string }).payload);
+    await actions.moveMessages({ ids: [ids[0]!], toFolderId: archive.id });
+    const [sent] = listPendingOperations(db, acc.id);
+    writeTransaction(db, () => markSent(db, sent!.id, { uidvalidity: 9, uidnext: 5 }));
+    // Delete (to Trash), then move to INBOX: the sent move stays as it was; the second action takes the
+    // first one's place, still waiting on the sent move.
+    await actions.deleteMessages({ ids: [ids[0]!] });
+    expect(row(db, ids[0]!)).toMatchObject({ folder_id: trash.id, uid: null });
+    await actions.moveMessages({ ids: [ids[0]!], toFolderId: inbox.id });
+    expect(row(db, ids[0]!)).toMatchObject({ folder_id: inbox.id, uid: null });
+    const ops = listPendingOperations(db, acc.id);
+    expect(ops.map((o) => [o.id === sent!.id, o.kind, o.messageIds])).toEqual([
+      [true, 'move', [ids[0]]],
+      [false, 'move', [ids[0]]],
+    ]);
+    expect(payloadOf(sent!.id)).toMatchObject({ from: { path: 'INBOX', uidvalidity: 7 }, items: [{ messageId: ids[0], uid: 1 }] });
+    const waiting = ops[1]!.id;
+    expect(payloadOf(waiting)).toMatchObject({ from: null, to: { folderId: inbox.id }, items: [], after: { opId: sent!.id, at: { folderId: archive.id }, messageIds: [ids[0]] } });
+    // The sent move's replay found the message in Archive under UID 5: the waiting move now goes from there.
+    writeTransaction(db, (changes) => resolveFollowers(db, changes, sent!.id, new Map([[ids[0]!, { uidvalidity: 9, uid: 5 }]])));
+    const resolved = payloadOf(waiting);
+    expect(resolved).toMatchObject({ from: { folderId: archive.id, path: 'Archive', uidvalidity: 9 }, items: [{ messageId: ids[0], uid: 5 }] });
+    expect(resolved.after).toBeUndefined();
+
+    // A refused sent move refuses what waits on it; one that found nothing lets the waiting action go.
+    await actions.moveMessages({ ids: [ids[1]!], toFolderId: archive.id });
+    const second = listPendingOperations(db, acc.id).at(-1)!;
+    writeTransaction(db, () => markSent(db, second.id, null));
+    await actions.moveMessages({ ids: [ids[1]!], toFolderId: trash.id });
+    writeTransaction(db, (changes) => refuseOperation(db, changes, second.id, { code: 'OPERATION_REFUSED', message: 'no' }));
+    expect(listPendingOperations(db, acc.id).slice(-2).map((o) => o.state)).toEqual(['refused', 'refused']);
+    await actions.moveMessages({ ids: [ids[2]!], toFolderId: archive.id });
+    const third = listPendingOperations(db, acc.id).at(-1)!;
+    writeTransaction(db, () => markSent(db, third.id, null));
+    await actions.deleteMessages({ ids: [ids[2]!] });
+    const follower = listPendingOperations(db, acc.id).at(-1)!;
+    expect(follower).toMatchObject({ kind: 'delete', state: 'queued', messageIds: [ids[2]] });
+    writeTransaction(db, (changes) => resolveFollowers(db, changes, third.id, new Map()));
+    expect(listPendingOperations(db, acc.id).map((o) => o.id)).not.toContain(follower.id);
   });
 
   it('discarding a refused move puts the message back where the server has it', async () => {
