@@ -66,7 +66,20 @@ export async function parseMessage(input: MessageSource): Promise<ParsedMessage>
   }
   // No header field at all (RFC 5322 §2.2: name ":" value): not a message mailparser understood.
   if (!output.headerLines.some((l) => /^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(l.line))) return fallbackParse(source);
-  return repairRawHeaders(fromParserOutput(output, { htmlTextChars: MAX_HTML_TO_TEXT_CHARS }), source);
+  return withReadableBody(repairRawHeaders(fromParserOutput(output, { htmlTextChars: MAX_HTML_TO_TEXT_CHARS }), source), source);
+}
+
+/**
+ * mailparser finds no body at all in some broken mail: a multipart without a boundary parameter, bare-CR
+ * line ends, an HTML file with no header block (its `<p>Word:` lines pass for header fields). Such a
+ * message still has readable words: index whatever printable text follows the header block, or the whole
+ * start of the message where no header block ends, so it is findable by what could be read.
+ */
+function withReadableBody(parsed: ParsedMessage, source: MessageSource): ParsedMessage {
+  if (parsed.text?.trim() || parsed.html !== null || parsed.attachments.length > 0) return parsed;
+  const head = readHead(source);
+  const text = bodyTextOf(head, true) ?? bodyTextOf(head, false);
+  return text === null ? parsed : { ...parsed, text, snippet: snippetOf(text) };
 }
 
 /**
