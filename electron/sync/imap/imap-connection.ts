@@ -86,7 +86,15 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
     const e = entry as { src?: unknown; msg?: unknown } | null;
     if (!loginSent && e?.src === 'c' && typeof e.msg === 'string' && /^\S+ (LOGIN|AUTHENTICATE)\b/i.test(e.msg)) loginSent = true;
   };
-  const logger = { debug: noteCommand, info: () => undefined, warn: keepError, error: keepError };
+  const logger = {
+    debug: noteCommand,
+    info: () => undefined,
+    warn: keepError,
+    error: keepError,
+    // imapflow serialises a command or response for the log only when its level is on: debug is read
+    // until LOGIN went out, never after; FETCH responses log at trace, which is always off.
+    isLevelEnabled: (level: string) => level === 'warn' || level === 'error' || (level === 'debug' && !loginSent),
+  };
   const client = new ImapFlow({
     host: options.host,
     port: options.port,
