@@ -45,7 +45,8 @@ export function rowsFromRuns(size: number, metric: string, bytes: number, tools:
         homing: t.homing,
         wallS,
         peakRssMb: median(t.list.map((r) => r.peakRssMb)),
-        throughput: size > 1 ? { value: size / wallS, unit: 'msg/s' } : { value: bytes / 1e6 / wallS, unit: 'MB/s' },
+        // bytes = 0: nothing was moved (e.g. a sync that finds nothing new), so no rate.
+        throughput: bytes === 0 ? null : size > 1 ? { value: size / wallS, unit: 'msg/s' } : { value: bytes / 1e6 / wallS, unit: 'MB/s' },
         runs: t.list.length,
         ...(Object.keys(extra).length > 0 ? { extra } : {}),
         ...(t.note ? { note: t.note } : {}),
