@@ -60,20 +60,23 @@ export async function findMovedInTarget(
     db,
     'SELECT message_id, size, internal_date FROM messages WHERE id = ?',
   );
-  const taken = new Set<number>();
+  // By Message-ID and size; messages without a Message-ID by size, checked against INTERNALDATE.
+  const byKey = new Map<string, typeof arrived>();
+  for (const m of arrived) {
+    const key = `${m.messageId}|${m.size}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), m]);
+  }
   for (const item of items) {
     const row = rowOf.get(item.messageId);
     if (!row) continue;
     const id = bareId(row.message_id);
-    const match = arrived.find(
-      (m) =>
-        !taken.has(m.uid) &&
-        m.size === row.size &&
-        (id !== '' ? m.messageId === id : m.messageId === '' && row.internal_date !== null && m.internalDate !== null && Math.abs(m.internalDate - row.internal_date) < 1000),
+    const candidates = byKey.get(`${id}|${row.size}`) ?? [];
+    const at = candidates.findIndex(
+      (m) => id !== '' || (row.internal_date !== null && m.internalDate !== null && Math.abs(m.internalDate - row.internal_date) < 1000),
     );
-    if (!match) continue;
-    taken.add(match.uid);
-    found.set(item.messageId, { uidvalidity: selected.uidvalidity, uid: match.uid });
+    if (at < 0) continue;
+    const [match] = candidates.splice(at, 1);
+    found.set(item.messageId, { uidvalidity: selected.uidvalidity, uid: match!.uid });
   }
   return found;
 }

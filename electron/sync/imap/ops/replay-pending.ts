@@ -7,7 +7,6 @@ import {
   type DeletePayload,
   findOperation,
   type FlagsPayload,
-  followersOf,
   forgetMessages,
   listQueuedOperations,
   markSent,
@@ -240,10 +239,11 @@ async function moveOrTrash(pass: ImapPass, op: PendingOpRow, from: ServerPlace, 
       throw refused(pass, `remove the messages already copied to ${to.path} from ${from.path}`);
     }
   }
-  // Actions made on these messages since this operation was sent wait for their new UIDs (WaitingOn): look
-  // for the ones the server did not tell (no UIDPLUS).
-  const waited = new Set(followersOf(db, op.id).flatMap((f) => (f.payload as MovePayload | DeletePayload).after?.messageIds ?? []));
-  const unknown = items.filter((i) => waited.has(i.messageId) && !placed.has(i.messageId));
+  // The new UIDs the server did not tell (no UIDPLUS): looked up in the target, so the rows need no
+  // re-matching and actions made on these messages meanwhile (WaitingOn) learn where they are. Every one,
+  // not only those waited on now: an action may come while this lookup runs (the completion that follows
+  // it has no await, so none can come after).
+  const unknown = items.filter((i) => !placed.has(i.messageId));
   if (unknown.length > 0 && target) {
     for (const [id, place] of await findMovedInTarget(connection, db, to.path, target, unknown)) placed.set(id, place);
   }
