@@ -31,6 +31,12 @@ import { seededRandom } from '../helpers/seeded-random';
 /** HOMING_FAULT_KILLS raises it for a longer hunt (the default keeps the suite within its time budget). */
 const KILLS = Number(process.env.HOMING_FAULT_KILLS ?? 10);
 const MAX_ROUNDS = 2 * KILLS;
+/**
+ * HOMING_FAULT_IMAP_PLAIN=1: a Dovecot without MOVE and UIDPLUS, so moves are COPY + STORE + EXPUNGE and
+ * moved rows learn their UIDs by a lookup in the target (replay-pending.ts), for a hunt of that path.
+ */
+const PLAIN_CAPABILITIES =
+  'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ SORT MULTIAPPEND UNSELECT CHILDREN NAMESPACE LIST-EXTENDED I18NLEVEL=1 ESEARCH SPECIAL-USE';
 const ACTIONS_PER_ROUND = 6;
 const NEW_PER_ROUND = 6;
 
@@ -68,7 +74,7 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
   };
 
   beforeAll(async () => {
-    server = await startDovecot();
+    server = await startDovecot(process.env.HOMING_FAULT_IMAP_PLAIN === '1' ? { extraConfig: PLAIN_CAPABILITIES } : {});
     await deliver(20);
     await deliver(6, 'Archive', ['\\Seen']);
     await deliver(3, 'Trash');
