@@ -2,12 +2,12 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeCertificate, type TestCertificate } from './certificate';
 import { freePorts } from './free-port';
+import { readLog, waitForPorts } from './mail-server';
 
 const run = promisify(execFile);
 
@@ -244,7 +244,7 @@ async function startMaster(conf: string, dir: string, ports: DovecotPorts): Prom
   } finally {
     closeSync(out);
   }
-  await Promise.all(Object.values(ports).map((port) => waitForPort(port, true, dir)));
+  await waitForPorts(Object.values(ports), true, 'Dovecot', () => readLog(join(dir, 'dovecot.log')));
 }
 
 async function stopMaster(conf: string, dir: string, ports: DovecotPorts): Promise<void> {
@@ -255,26 +255,7 @@ async function stopMaster(conf: string, dir: string, ports: DovecotPorts): Promi
     const pid = Number((await readFile(join(dir, 'run', 'master.pid'), 'utf8')).trim());
     if (pid > 0) process.kill(pid, 'SIGTERM');
   });
-  await Promise.all(Object.values(ports).map((port) => waitForPort(port, false, dir)));
-}
-
-/** Waits until the port accepts connections (`open`) or refuses them (`!open`). */
-async function waitForPort(port: number, open: boolean, dir: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const accepting = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (accepting === open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const log = await readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => '');
-  throw new Error(`Dovecot port ${port} did not ${open ? 'open' : 'close'} in time.\n${log.slice(-2000)}`);
+  await waitForPorts(Object.values(ports), false, 'Dovecot', () => readLog(join(dir, 'dovecot.log')));
 }
 
 /** Maildir++: INBOX is the root; `A/B` lives in `.A.B`, names in IMAP modified UTF-7. */
