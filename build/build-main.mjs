@@ -33,8 +33,8 @@ await Promise.all([
     entryPoints: {
       main: 'electron/main.ts',
       worker: 'electron/sync/worker.ts',
-      // MIME parsing threads started by the sync worker (electron/sync/imap/parse-pool.ts).
-      'parse-worker': 'electron/sync/imap/parse-worker.ts',
+      // MIME parsing threads started by the sync worker (electron/sync/parse-pool.ts).
+      'parse-worker': 'electron/sync/parse-worker.ts',
       homing: 'electron/cli/main.ts',
       'dev-web': 'electron/bridge/dev-web.ts',
     },

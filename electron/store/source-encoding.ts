@@ -5,7 +5,7 @@ import { DEFLATE_LEVEL, MIN_COMPRESSION_SAVING, SOURCE_CHUNK_BYTES, TEXT_SPACE_F
 /**
  * How an in-memory source will be stored, worked out ahead of the write transaction: its SHA-256, its
  * size, and for each SOURCE_CHUNK_BYTES chunk either the deflated bytes or null (stored as is). Pure CPU
- * with no database: the IMAP sync computes it on a parsing thread (sync/imap/parse-worker.ts), so the
+ * with no database: the sync computes it on a parsing thread (sync/parse-worker.ts), so the
  * thread that owns the write connection only inserts rows. writeSource() takes it in place of
  * compressing again; the stored format is the same either way.
  */

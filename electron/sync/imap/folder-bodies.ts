@@ -9,7 +9,7 @@ import type { ImapPass } from './imap-pass';
 import { imapLimits } from './limits';
 import { downloadSource, fetchSources } from './ops/fetch-bodies';
 import { selectFolder } from './ops/select-folder';
-import { ParsePool, type Prepared } from './parse-pool';
+import { ParsePool, type Prepared } from '../parse-pool';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -4,7 +4,7 @@ import type { MessageSource } from '../../store/message-source';
 import { recordDownload } from '../../store/pop3-state';
 import type { EncodedSource } from '../../store/source-encoding';
 import { writeTransaction } from '../../store/write-transaction';
-import { ParsePool } from '../imap/parse-pool';
+import { ParsePool } from '../parse-pool';
 import type { WriterContext } from '../writer-context';
 
 export interface StoreTarget {
@@ -24,7 +24,7 @@ export interface ReadyMessage {
 
 /**
  * Parses (and, in memory, hashes and compresses) a downloaded message outside any transaction, on the
- * parse pool's thread (the IMAP sync's, electron/sync/imap/parse-pool.ts): the CPU-heavy part of a
+ * parse pool's thread (electron/sync/parse-pool.ts, shared with the IMAP sync): the CPU-heavy part of a
  * download then runs on another core while this thread reads the network and commits.
  */
 export async function readyMessage(uidl: string, source: MessageSource, bodyStatus: 'full' | 'partial'): Promise<ReadyMessage> {

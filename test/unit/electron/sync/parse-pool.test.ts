@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MAX_INDEXED_TEXT_CHARS } from '../../../../../electron/mime/limits';
-import { prepareSource } from '../../../../../electron/sync/imap/parse-pool';
+import { MAX_INDEXED_TEXT_CHARS } from '../../../../electron/mime/limits';
+import { prepareSource } from '../../../../electron/sync/parse-pool';
 
 describe('prepareSource (what a parsing thread hands back)', () => {
   it('keeps no HTML and only as much text as the index takes, with the hash and encoding of the bytes', async () => {

@@ -5,7 +5,7 @@
  * It touches neither the database nor the network.
  */
 import { parentPort } from 'node:worker_threads';
-import type { MessageSource } from '../../mime/message-source';
+import type { MessageSource } from '../mime/message-source';
 import { prepareSource, type ParseReply, type TransferRequest } from './parse-pool';
 
 if (!parentPort) throw new Error('parse-worker.ts must run as a worker thread');

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { MAX_INDEXED_TEXT_CHARS } from '../../mime/limits';
-import { parseMessage, type ParsedMessage } from '../../mime/parse-message';
-import type { MessageSource } from '../../store/message-source';
-import { encodeSource, type EncodedSource } from '../../store/source-encoding';
-import { imapLimits } from './limits';
+import { MAX_INDEXED_TEXT_CHARS } from '../mime/limits';
+import { parseMessage, type ParsedMessage } from '../mime/parse-message';
+import type { MessageSource } from '../store/message-source';
+import { encodeSource, type EncodedSource } from '../store/source-encoding';
+import { parseLimits } from './parse-limits';
 
 /** What crosses to the worker: a buffer source arrives as a plain Uint8Array (the worker wraps it back into a Buffer). */
 export type TransferRequest = {
@@ -72,7 +72,7 @@ export class ParsePool {
   private respawns = 0;
 
   static shared(): ParsePool {
-    ParsePool.instance ??= new ParsePool(workerScript(), Math.max(1, Math.min(imapLimits.maxParseThreads, availableParallelism() - 1)));
+    ParsePool.instance ??= new ParsePool(workerScript(), Math.max(1, Math.min(parseLimits.maxParseThreads, availableParallelism() - 1)));
     return ParsePool.instance;
   }
 
@@ -84,7 +84,7 @@ export class ParsePool {
   private spawn(script: string): void {
     // A bounded heap keeps the sync's RSS predictable; a message too big for it makes the worker die with
     // ERR_WORKER_OUT_OF_MEMORY, and its tasks are parsed on the sync thread instead (see retire).
-    const worker = new Worker(script, { name: 'homing-parse', resourceLimits: { maxOldGenerationSizeMb: imapLimits.parseThreadHeapMb } });
+    const worker = new Worker(script, { name: 'homing-parse', resourceLimits: { maxOldGenerationSizeMb: parseLimits.parseThreadHeapMb } });
     const slot = { worker, busy: new Map<number, Task>() };
     worker.on('message', (reply: ParseReply) => {
       const task = slot.busy.get(reply.id);
@@ -126,7 +126,7 @@ export class ParsePool {
         // Compressing costs about as much as parsing. When this thread's parser is already behind, the
         // source is only parsed there, and writeSource compresses it on the committing thread, which
         // is then the one with time to spare: the work balances itself between the two.
-        const encode = slot.busy.size <= imapLimits.parseBacklogToEncodeHere;
+        const encode = slot.busy.size <= parseLimits.parseBacklogToEncodeHere;
         slot.worker.postMessage({ id: task.id, source: { kind: 'buffer', bytes: copy }, encode } satisfies TransferRequest, [copy.buffer]);
       } else {
         slot.worker.postMessage({ id: task.id, source, encode: false } satisfies TransferRequest);
