@@ -5,6 +5,7 @@ import { createResolvers, resolverOptionsFromEnv } from '../../accounts/resolver
 import type { NetworkOverrides } from '../../net/tls-trust';
 import type { WriteDb } from '../../store/db';
 import type { ProgressUpdate, SyncEngineContext } from '../engine';
+import { retryIfDroppedAtLogin } from '../login-retry';
 import { connectImap, type ImapConnection } from './imap-connection';
 
 /** What every step of one IMAP sync pass (or watch session) works with. */
@@ -52,26 +53,10 @@ export async function connectAccount(ctx: SyncEngineContext): Promise<ImapConnec
       network: syncNetwork(),
       signal: ctx.signal,
     });
-  const droppedAtLogin = (error: unknown) => error instanceof HomingError && (error.detail as { droppedAtLogin?: boolean } | undefined)?.droppedAtLogin === true;
-  try {
-    return await connect();
-  } catch (error) {
-    if (!droppedAtLogin(error)) throw error;
-  }
-  // Some servers answer a wrong password by closing the connection, with no tagged NO; a network cut at
-  // that moment looks the same. One fresh try tells them apart. A second close at login is taken as a
-  // refusal: AUTH_FAILED waits for the user (sync-runtime.ts NEEDS_THE_USER), whereas CONNECTION_LOST
-  // would be retried with the fast backoff, one more failed login each time (accounts get locked out).
-  try {
-    return await connect();
-  } catch (error) {
-    if (!droppedAtLogin(error)) throw error;
-    throw new HomingError(
-      'AUTH_FAILED',
-      'The server closed the connection instead of answering the login, twice: it most likely refused the user name or password.',
-      { ...((error as HomingError).detail as object | undefined), closedOnLogin: true },
-    );
-  }
+  // A login the server answered by closing the connection: retried once, then AUTH_FAILED (login-retry.ts).
+  return retryIfDroppedAtLogin(connect, (error) =>
+    error instanceof HomingError && (error.detail as { droppedAtLogin?: boolean } | undefined)?.droppedAtLogin === true ? { detail: error.detail } : null,
+  );
 }
 
 export function createPass(ctx: SyncEngineContext, connection: ImapConnection): ImapPass {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { HomingError } from '../../../shared/errors';
 import type { NetworkOverrides } from '../../net/tls-trust';
 import type { SyncEngineContext } from '../engine';
+import { retryIfDroppedAtLogin } from '../login-retry';
 import type { Pop3Timeouts } from './limits';
 import { Pop3Client } from './pop3-client';
 
@@ -35,25 +36,8 @@ export async function openSession(ctx: SyncEngineContext, options: Pop3EngineOpt
       throw error instanceof HomingError && error.code === 'CONNECTION_LOST' ? new DroppedAtLogin(error) : error;
     }
   };
-  try {
-    return await connectAndLogin();
-  } catch (error) {
-    if (!(error instanceof DroppedAtLogin)) throw error;
-  }
-  // Some servers answer a wrong password by closing the connection, with no -ERR; a network cut at that
-  // moment looks the same. One fresh try tells them apart. A second close at login is taken as a refusal:
-  // AUTH_FAILED waits for the user (sync-runtime.ts NEEDS_THE_USER), whereas CONNECTION_LOST would be
-  // retried with the fast backoff, one more failed login each time (hosting accounts get locked out).
-  try {
-    return await connectAndLogin();
-  } catch (error) {
-    if (!(error instanceof DroppedAtLogin)) throw error;
-    throw new HomingError(
-      'AUTH_FAILED',
-      'The server closed the connection instead of answering the login, twice: it most likely refused the user name or password.',
-      { ...(error.original.detail as object | undefined), closedOnLogin: true },
-    );
-  }
+  // A login the server answered by closing the connection: retried once, then AUTH_FAILED (login-retry.ts).
+  return retryIfDroppedAtLogin(connectAndLogin, (error) => (error instanceof DroppedAtLogin ? { detail: error.original.detail } : null));
 }
 
 /** The connection closed while the server had our credentials and had not answered yet. */
