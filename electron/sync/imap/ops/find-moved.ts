@@ -64,7 +64,9 @@ export async function findMovedInTarget(
   const byKey = new Map<string, typeof arrived>();
   for (const m of arrived) {
     const key = `${m.messageId}|${m.size}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), m]);
+    const same = byKey.get(key);
+    if (same) same.push(m);
+    else byKey.set(key, [m]);
   }
   for (const item of items) {
     const row = rowOf.get(item.messageId);
