@@ -24,3 +24,12 @@ export const MBOX_SPILL_BYTES = 8 * 1024 * 1024;
 
 /** A Maildir or .eml file larger than this is handed to the store as a file source, not read into memory. */
 export const FILE_SOURCE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * An attachment body smaller than this is parsed as it is (attachment-skeleton.ts): cutting it saves less
+ * than the bookkeeping costs.
+ */
+export const SKELETON_MIN_STRIPPED_BYTES = 2048;
+
+/** Multipart nesting the skeleton follows; real mail nests 3–4 deep, deeper parts are simply parsed whole. */
+export const SKELETON_MAX_DEPTH = 8;

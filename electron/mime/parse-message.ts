@@ -1,6 +1,7 @@
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { MailParser, type AddressObject, type AttachmentStream, type HeaderLines, type Headers, type MessageText } from 'mailparser';
+import { skeletonOf, type Skeleton } from './attachment-skeleton';
 import { htmlToText } from './html-text';
 import { decodeWords, fallbackAddresses, headerEnd, readFallbackHeaders } from './fallback-headers';
 import { FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SNIPPET_CHARS } from './limits';
@@ -52,7 +53,12 @@ export interface ParserOutput {
  * Uses mailparser's streaming MailParser (not simpleParser), and drains attachments without keeping
  * them, so a 50 MB message costs little more than its text parts.
  */
-export async function parseMessage(input: MessageSource): Promise<ParsedMessage> {
+export interface ParseOptions {
+  /** Parse a skeleton with the base64 attachments' bodies cut out (attachment-skeleton.ts); false only to check it gives the same. */
+  cutAttachments?: boolean;
+}
+
+export async function parseMessage(input: MessageSource, { cutAttachments = true }: ParseOptions = {}): Promise<ParsedMessage> {
   // A Buffer that crossed a worker_thread boundary arrives as a plain Uint8Array: view it as a Buffer again.
   const source: MessageSource =
     input.kind === 'buffer' && !Buffer.isBuffer(input.bytes)
@@ -60,13 +66,51 @@ export async function parseMessage(input: MessageSource): Promise<ParsedMessage>
       : input;
   let output: ParserOutput;
   try {
-    output = await runParser(source);
+    const skeleton = cutAttachments && source.kind === 'buffer' ? skeletonOf(source.bytes) : null;
+    // A skeleton the parser refuses says nothing about the message: parse the message itself then.
+    output = (skeleton && (await parseSkeleton(skeleton).catch(() => null))) ?? (await runParser(source));
   } catch {
     return fallbackParse(source);
   }
   // No header field at all (RFC 5322 §2.2: name ":" value): not a message mailparser understood.
   if (!output.headerLines.some((l) => /^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(l.line))) return fallbackParse(source);
   return withReadableBody(repairRawHeaders(fromParserOutput(output, { htmlTextChars: MAX_HTML_TO_TEXT_CHARS }), source), source);
+}
+
+/**
+ * Parses a skeleton (attachment-skeleton.ts) and puts the cut attachments' sizes back. Null when the
+ * markers did not come back one per attachment, each whole: the parser saw another structure than the
+ * skeleton assumed, and the caller parses the message itself.
+ */
+async function parseSkeleton(skeleton: Skeleton): Promise<ParserOutput | null> {
+  const longestMarker = Math.max(...[...skeleton.sizes.keys()].map((m) => m.length));
+  const contents: Array<{ size: number; text: string | null }> = [];
+  const output = await runParser({ kind: 'buffer', bytes: skeleton.bytes }, (attachment, index) => {
+    const entry = { size: 0, text: null as string | null };
+    contents[index] = entry;
+    const head: Buffer[] = [];
+    attachment.content.on('data', (chunk: Buffer) => {
+      entry.size += chunk.length;
+      if (entry.size <= longestMarker) head.push(chunk);
+    });
+    attachment.content.on('end', () => {
+      entry.text = entry.size <= longestMarker ? Buffer.concat(head).toString('latin1') : null;
+    });
+    return true;
+  });
+  const unmatched = new Set(skeleton.sizes.keys());
+  for (const [index, attachment] of output.attachments.entries()) {
+    const content = contents[index];
+    if (!content) return null;
+    const size = content.text !== null ? skeleton.sizes.get(content.text) : undefined;
+    if (size !== undefined) {
+      if (!unmatched.delete(content.text!)) return null;
+      attachment.size = size;
+    } else {
+      attachment.size = content.size;
+    }
+  }
+  return unmatched.size === 0 ? output : null;
 }
 
 /**

@@ -3,21 +3,6 @@
 /** Raw source chunk size: a 50 MB message is written and read 1 MB at a time, never held whole. */
 export const SOURCE_CHUNK_BYTES = 1024 * 1024;
 
-/**
- * zlib level for stored sources: 1 (fastest) compresses mail within 1-2% of the default level 6 (most
- * bytes are base64 attachments, which only the Huffman stage shrinks) at a fraction of the CPU.
- */
-export const DEFLATE_LEVEL = 1;
-
-/**
- * A chunk in which fewer than this fraction of bytes (sampled) are spaces is encoded data — base64
- * attachments, the bulk of mail by bytes — and is deflated with Huffman coding only: LZ77 finds next to
- * nothing to match in it, and skipping the match search makes deflate about 3× faster there (measured on
- * the IMAP bench corpus: same overall ratio, 0.625 vs 0.623, at 40% of the CPU). Text of any script with
- * spaces, HTML and quoted-printable keep the full level-1 deflate.
- */
-export const TEXT_SPACE_FRACTION = 0.02;
-
 /** A chunk is stored deflated only when that saves at least this fraction (JPEG/ZIP attachments do not shrink). */
 export const MIN_COMPRESSION_SAVING = 0.1;
 

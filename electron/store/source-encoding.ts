@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, deflateSync } from 'node:zlib';
-import { DEFLATE_LEVEL, MIN_COMPRESSION_SAVING, SOURCE_CHUNK_BYTES, TEXT_SPACE_FRACTION } from './limits';
+import { MIN_COMPRESSION_SAVING, SOURCE_CHUNK_BYTES } from './limits';
 
 /**
  * How an in-memory source will be stored, worked out ahead of the write transaction: its SHA-256, its
@@ -15,20 +15,18 @@ export interface EncodedSource {
   chunks: Array<Uint8Array | null>;
 }
 
-/** The deflated chunk when that saves enough (JPEG/ZIP attachments do not shrink), else null. */
+/**
+ * The deflated chunk when that saves enough (JPEG/ZIP attachments do not shrink), else null. Huffman
+ * coding only, no LZ77 match search: most of mail's bytes are base64, where matching finds next to nothing,
+ * and on the IMAP bench corpus it stores 0.69 of the raw size at 30% of level 1's CPU (level 1: 0.63).
+ * Compressing is on the sync's critical path (a parsing thread does it while the next messages arrive);
+ * the stored format is plain deflate either way, so older stores read the same.
+ */
 export function deflateChunk(chunk: Uint8Array): Buffer | null {
   if (chunk.length <= 256) return null;
   // deflate is lossless whatever the strategy: inflating gives back exactly these bytes (round-trip tests).
-  const deflated = deflateSync(chunk, looksLikeText(chunk) ? { level: DEFLATE_LEVEL } : { level: DEFLATE_LEVEL, strategy: constants.Z_HUFFMAN_ONLY });
+  const deflated = deflateSync(chunk, { level: 1, strategy: constants.Z_HUFFMAN_ONLY });
   return deflated.length <= chunk.length * (1 - MIN_COMPRESSION_SAVING) ? deflated : null;
-}
-
-/** Spaces in every 16th byte: enough to tell prose and markup from base64 at a fraction of a pass. */
-function looksLikeText(chunk: Uint8Array): boolean {
-  let sampled = 0;
-  let spaces = 0;
-  for (let i = 0; i < chunk.length; i += 16, sampled++) if (chunk[i] === 0x20) spaces++;
-  return spaces > sampled * TEXT_SPACE_FRACTION;
 }
 
 export function encodeSource(bytes: Uint8Array): EncodedSource {

@@ -2,12 +2,6 @@
 export const parseLimits = {
   /** MIME parsing threads beside the sync worker (one fewer than the cores, at most this many): parsing is the largest CPU cost of a sync. */
   maxParseThreads: 2,
-  /**
-   * Messages waiting on a parsing thread beyond which new ones are only parsed there and their sources
-   * hashed and compressed by the committing thread: a few in hand keep the parser busy,
-   * more mean it is the slower of the two.
-   */
-  parseBacklogToEncodeHere: 16,
   /** Old-generation heap of a parsing thread: room for a 50 MB message's text; beyond it the sync thread parses instead. */
   parseThreadHeapMb: 160,
 } as const;

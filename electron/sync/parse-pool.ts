@@ -12,8 +12,6 @@ import { parseLimits } from './parse-limits';
 export type TransferRequest = {
   id: number;
   source: { kind: 'buffer'; bytes: Uint8Array } | Extract<MessageSource, { kind: 'file' }>;
-  /** Hash and compress too (false: the parse thread is behind, the committing thread does it). */
-  encode: boolean;
 };
 export type ParseReply = ({ id: number } & Prepared) | { id: number; error: string };
 
@@ -24,11 +22,11 @@ export interface Prepared {
 }
 
 /** Parsing and encoding of one source; the parsing threads run exactly this. */
-export async function prepareSource(source: MessageSource, encode = true): Promise<Prepared> {
+export async function prepareSource(source: MessageSource): Promise<Prepared> {
   const parsed = forIngest(await parseMessage(source));
   // A file source is a large message: compressing it whole here would hold all its chunks in memory at
   // once, so writeSource compresses it a chunk at a time instead.
-  return { parsed, encoded: encode && source.kind === 'buffer' ? encodeSource(source.bytes) : null };
+  return { parsed, encoded: source.kind === 'buffer' ? encodeSource(source.bytes) : null };
 }
 
 /**
@@ -123,13 +121,11 @@ export class ParsePool {
         // One exact-size copy, transferred: cloning the Buffer would serialise its whole backing store,
         // which for imapflow's literals can be a larger shared chunk.
         const copy = new Uint8Array(source.bytes);
-        // Compressing costs about as much as parsing. When this thread's parser is already behind, the
-        // source is only parsed there, and writeSource compresses it on the committing thread, which
-        // is then the one with time to spare: the work balances itself between the two.
-        const encode = slot.busy.size <= parseLimits.parseBacklogToEncodeHere;
-        slot.worker.postMessage({ id: task.id, source: { kind: 'buffer', bytes: copy }, encode } satisfies TransferRequest, [copy.buffer]);
+        // Hashing and compressing happen there too: the thread that commits (and reads the network) is
+        // the busier of the two once attachments are cut out of the parse (mime/attachment-skeleton.ts).
+        slot.worker.postMessage({ id: task.id, source: { kind: 'buffer', bytes: copy } } satisfies TransferRequest, [copy.buffer]);
       } else {
-        slot.worker.postMessage({ id: task.id, source, encode: false } satisfies TransferRequest);
+        slot.worker.postMessage({ id: task.id, source } satisfies TransferRequest);
       }
     });
   }

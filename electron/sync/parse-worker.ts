@@ -14,7 +14,7 @@ port.on('message', (request: TransferRequest) => {
   const { source: raw } = request;
   // A transferred buffer arrives as a Uint8Array: wrap it (no copy) into the Buffer the parser expects.
   const source: MessageSource = raw.kind === 'buffer' ? { kind: 'buffer', bytes: Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength) } : raw;
-  prepareSource(source, request.encode).then(
+  prepareSource(source).then(
     ({ parsed, encoded }) => {
       // Compressed chunks go back transferred, each as an exact-size buffer of its own (zlib's output can
       // be a view into a larger allocation, which a transfer would hand over whole).

@@ -17,11 +17,4 @@ describe('prepareSource (what a parsing thread hands back)', () => {
     expect(encoded?.hash).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(encoded?.size).toBe(bytes.length);
   });
-
-  it('leaves hashing and compressing to the committing thread when asked to (a parse thread that is behind)', async () => {
-    const bytes = Buffer.from('Subject: short\r\n\r\nHello.\r\n');
-    const { parsed, encoded } = await prepareSource({ kind: 'buffer', bytes }, false);
-    expect(parsed.subject).toBe('short');
-    expect(encoded).toBeNull();
-  });
 });

@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import libmime from 'libmime';
+import { SKELETON_MIN_STRIPPED_BYTES, SKELETON_MAX_DEPTH } from './limits';
+
+/**
+ * A message with the bodies of its base64 attachments cut out, for parsing only. Attachments are most of
+ * mail's bytes (photos, PDFs), and for the store mailparser only reads them to count their decoded size:
+ * base64-decoding and line-splitting them was most of a sync's parsing time. Each cut body is replaced by
+ * a short base64 marker, and the size it would have decoded to is kept here, so the parse of the
+ * skeleton gives the same result as the parse of the message once the markers' sizes are put back.
+ */
+export interface Skeleton {
+  bytes: Buffer;
+  /** Marker text (what a cut part decodes to in the skeleton) → decoded size of the body it replaced. */
+  sizes: Map<string, number>;
+}
+
+/** Per process: a message cannot know it, so its own attachment cannot pass for a marker. */
+const NONCE = randomBytes(12).toString('hex');
+let markerCount = 0;
+
+/**
+ * The skeleton of a message, or null when there is nothing worth cutting (or the structure is not plain
+ * enough to be sure). Only cuts what cannot change how the rest is read: the body of a non-text,
+ * non-multipart, non-message part of a multipart, encoded in base64 and made of base64 characters and line
+ * breaks alone (so no line in it can be a boundary), between two delimiter lines of its parent. The caller
+ * checks that every marker came back as a whole attachment of its own (parseMessage): anything else means
+ * the parser saw another structure, and the message is parsed whole.
+ */
+export function skeletonOf(source: Buffer): Skeleton | null {
+  const head = headerBlock(source, 0, source.length);
+  if (!head) return null;
+  const boundary = multipartBoundary(readFields(source, 0, head.headerEnd));
+  if (!boundary) return null;
+  const cuts: Cut[] = [];
+  scanMultipart(source, head.bodyStart, source.length, boundary, 0, cuts);
+  if (cuts.length === 0) return null;
+  const pieces: Buffer[] = [];
+  const sizes = new Map<string, number>();
+  let cursor = 0;
+  for (const cut of cuts) {
+    const marker = `homing-skeleton-${NONCE}-${++markerCount}`;
+    sizes.set(marker, cut.decodedSize);
+    pieces.push(source.subarray(cursor, cut.start), Buffer.from(Buffer.from(marker, 'latin1').toString('base64'), 'latin1'));
+    cursor = cut.end;
+  }
+  pieces.push(source.subarray(cursor));
+  return { bytes: Buffer.concat(pieces), sizes };
+}
+
+interface Cut {
+  start: number;
+  end: number;
+  decodedSize: number;
+}
+
+/** Where a header block starting at `start` ends (its empty line), as the MIME splitter finds it: CRLF or bare LF lines. */
+function headerBlock(buf: Buffer, start: number, end: number): { headerEnd: number; bodyStart: number } | null {
+  let pos = start;
+  while (pos < end) {
+    const nl = buf.indexOf(0x0a, pos);
+    if (nl < 0 || nl >= end) return null;
+    if (nl === pos || (nl === pos + 1 && buf[pos] === 0x0d)) return { headerEnd: pos, bodyStart: nl + 1 };
+    pos = nl + 1;
+  }
+  return null;
+}
+
+/** The unfolded header fields of a block, by lower-case name (RFC 5322 §2.2.3). */
+function readFields(buf: Buffer, start: number, end: number): Map<string, string[]> {
+  const fields = new Map<string, string[]>();
+  let current: { key: string; value: string } | null = null;
+  const flush = () => {
+    if (!current) return;
+    const list = fields.get(current.key) ?? [];
+    list.push(current.value);
+    fields.set(current.key, list);
+    current = null;
+  };
+  for (const line of buf.toString('latin1', start, end).split(/\r?\n/)) {
+    if ((line.startsWith(' ') || line.startsWith('\t')) && current) {
+      (current as { value: string }).value += line;
+      continue;
+    }
+    flush();
+    const colon = line.indexOf(':');
+    if (colon > 0) current = { key: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1) };
+  }
+  flush();
+  return fields;
+}
+
+/** The boundary of a multipart header block; null for any other type or anything doubtful (two Content-Type fields, a non-ASCII boundary). */
+function multipartBoundary(fields: Map<string, string[]>): Buffer | null {
+  const types = fields.get('content-type');
+  if (!types || types.length !== 1) return null;
+  const parsed = libmime.parseHeaderValue(types[0]!, { stripComments: true });
+  if (!parsed.value.trim().toLowerCase().startsWith('multipart/')) return null;
+  const boundary = (parsed.params.boundary ?? '').trimEnd();
+  if (!boundary || !/^[\x20-\x7e]+$/.test(boundary)) return null;
+  return Buffer.from(boundary, 'latin1');
+}
+
+/**
+ * Finds the delimiter lines of one multipart body ("--boundary", or "--boundary--" to close, with
+ * optional trailing SP/HTAB: RFC 2046 §5.1.1) and looks at each part between two of them.
+ */
+function scanMultipart(buf: Buffer, start: number, end: number, boundary: Buffer, depth: number, cuts: Cut[]): void {
+  if (depth >= SKELETON_MAX_DEPTH) return;
+  const dash = Buffer.concat([Buffer.from('--'), boundary]);
+  let at = delimiterAt(buf, start, end, dash, start);
+  while (at && !at.closing) {
+    const partStart = at.next;
+    // A base64 body is read to its end anyway (to be sure it is base64 alone, and to count it): where it
+    // stops is where the next delimiter must be, which spares searching the body for it a second time.
+    const cut = base64Part(buf, partStart, end);
+    // (-1: the delimiter must follow a line break, as everywhere but at the very start of the body.)
+    const next = cut ? delimiterAt(buf, cut.stop, end, dash, -1) : null;
+    if (cut && next && next.lineStart === cut.stop) {
+      if (contentEnd(buf, next.lineStart) - cut.bodyStart >= SKELETON_MIN_STRIPPED_BYTES) {
+        cuts.push({ start: cut.bodyStart, end: contentEnd(buf, next.lineStart), decodedSize: cut.decodedSize });
+      }
+      at = next;
+      continue;
+    }
+    at = delimiterAt(buf, partStart, end, dash, partStart);
+    if (at) scanPart(buf, partStart, contentEnd(buf, at.lineStart), depth, cuts);
+  }
+}
+
+/** The line break before a delimiter belongs to the delimiter (RFC 2046 §5.1.1): where the part's content ends. */
+function contentEnd(buf: Buffer, lineStart: number): number {
+  if (buf[lineStart - 1] !== 0x0a) return lineStart;
+  return buf[lineStart - 2] === 0x0d ? lineStart - 2 : lineStart - 1;
+}
+
+/** The next delimiter line at or after `from`: its start, whether it closes, and where the line after it begins. */
+function delimiterAt(buf: Buffer, from: number, end: number, dash: Buffer, lineOrigin: number): { lineStart: number; closing: boolean; next: number } | null {
+  let pos = from;
+  while (pos < end) {
+    const found = buf.indexOf(dash, pos);
+    if (found < 0 || found + dash.length > end) return null;
+    pos = found + 1;
+    // Only at the start of a line (or of the body).
+    if (found !== lineOrigin && buf[found - 1] !== 0x0a) continue;
+    let i = found + dash.length;
+    const closing = buf[i] === 0x2d && buf[i + 1] === 0x2d;
+    if (closing) i += 2;
+    while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+    if (i < end && buf[i] === 0x0d) i++;
+    if (i < end && buf[i] !== 0x0a) continue;
+    return { lineStart: found, closing, next: Math.min(i + 1, end) };
+  }
+  return null;
+}
+
+/** One part of a multipart that is not a base64 attachment: recurse into it when it is a multipart itself. */
+function scanPart(buf: Buffer, start: number, end: number, depth: number, cuts: Cut[]): void {
+  const head = headerBlock(buf, start, end);
+  if (!head) return;
+  const nested = multipartBoundary(readFields(buf, start, head.headerEnd));
+  if (nested) scanMultipart(buf, head.bodyStart, end, nested, depth + 1, cuts);
+}
+
+/**
+ * A part that is a base64 attachment (non-text, non-multipart, non-message: text is what the index reads,
+ * a message/* part is parsed as a message of its own), read from its body's start to the first byte
+ * that is not base64 or a line break: `stop`, where its parent's next delimiter must begin for it to be cut.
+ */
+function base64Part(buf: Buffer, start: number, end: number): { bodyStart: number; stop: number; decodedSize: number } | null {
+  const head = headerBlock(buf, start, end);
+  if (!head) return null;
+  const fields = readFields(buf, start, head.headerEnd);
+  const types = fields.get('content-type');
+  const encodings = fields.get('content-transfer-encoding');
+  if (!types || types.length !== 1 || !encodings || encodings.length !== 1) return null;
+  if (encodings[0]!.trim().toLowerCase() !== 'base64') return null;
+  const type = libmime.parseHeaderValue(types[0]!, { stripComments: true }).value.trim().toLowerCase();
+  if (!type.includes('/') || type.startsWith('text/') || type.startsWith('message/') || type.startsWith('multipart/')) return null;
+  const body = readBase64(buf, head.bodyStart, end);
+  return body ? { bodyStart: head.bodyStart, stop: body.stop, decodedSize: body.decodedSize } : null;
+}
+
+/** 1: base64 alphabet, 2: line break, 3: padding; 0: anything else. */
+const BASE64_CLASS = (() => {
+  const table = new Uint8Array(256);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') table[c.charCodeAt(0)] = 1;
+  table[0x0d] = 2;
+  table[0x0a] = 2;
+  table[0x3d] = 3;
+  return table;
+})();
+
+/**
+ * Reads base64 characters and line breaks from `start` up to the first other byte (or `end`): where that
+ * is, and what a base64 decoder makes of them (every 4 characters are 3 bytes, a last 2 or 3 are 1 or
+ * 2). Null when padding is followed by more characters or the count cannot be decoded whole: decoders
+ * differ there, so the part is not cut.
+ */
+function readBase64(buf: Buffer, start: number, end: number): { stop: number; decodedSize: number } | null {
+  let n = 0;
+  let padded = false;
+  let i = start;
+  for (; i < end; i++) {
+    const c = BASE64_CLASS[buf[i]!];
+    if (c === 1) {
+      if (padded) return null;
+      n++;
+    } else if (c === 3) {
+      padded = true;
+    } else if (c !== 2) {
+      break;
+    }
+  }
+  if (n % 4 === 1) return null;
+  return { stop: i, decodedSize: Math.floor((n * 3) / 4) };
+}
