@@ -41,7 +41,7 @@ export function skeletonOf(source: Buffer): Skeleton | null {
   for (const cut of cuts) {
     const marker = `homing-skeleton-${NONCE}-${++markerCount}`;
     sizes.set(marker, cut.decodedSize);
-    pieces.push(source.subarray(cursor, cut.start), Buffer.from(Buffer.from(marker, 'latin1').toString('base64'), 'latin1'));
+    pieces.push(source.subarray(cursor, cut.start), Buffer.from(Buffer.from(marker).toString('base64')));
     cursor = cut.end;
   }
   pieces.push(source.subarray(cursor));
@@ -111,20 +111,24 @@ function scanMultipart(buf: Buffer, start: number, end: number, boundary: Buffer
   let at = delimiterAt(buf, start, end, dash, start);
   while (at && !at.closing) {
     const partStart = at.next;
+    // The part's header block, read once; one that runs into the next delimiter is not a header block the
+    // way the parser reads it, so nothing in that part is cut or followed.
+    const head = headerBlock(buf, partStart, end);
+    const fields = head && !delimiterAt(buf, partStart, head.headerEnd, dash, partStart) ? readFields(buf, partStart, head.headerEnd) : null;
     // A base64 body is read to its end anyway (to be sure it is base64 alone, and to count it): where it
     // stops is where the next delimiter must be, which spares searching the body for it a second time.
-    const cut = base64Part(buf, partStart, end);
+    const body = head && fields && isBase64Attachment(fields) ? readBase64(buf, head.bodyStart, end) : null;
     // (-1: the delimiter must follow a line break, as everywhere but at the very start of the body.)
-    const next = cut ? delimiterAt(buf, cut.stop, end, dash, -1) : null;
-    if (cut && next && next.lineStart === cut.stop) {
-      if (contentEnd(buf, next.lineStart) - cut.bodyStart >= SKELETON_MIN_STRIPPED_BYTES) {
-        cuts.push({ start: cut.bodyStart, end: contentEnd(buf, next.lineStart), decodedSize: cut.decodedSize });
-      }
+    const next = body ? delimiterAt(buf, body.stop, end, dash, -1) : null;
+    if (head && body && next && next.lineStart === body.stop) {
+      const bodyEnd = contentEnd(buf, next.lineStart);
+      if (bodyEnd - head.bodyStart >= SKELETON_MIN_STRIPPED_BYTES) cuts.push({ start: head.bodyStart, end: bodyEnd, decodedSize: body.decodedSize });
       at = next;
       continue;
     }
     at = delimiterAt(buf, partStart, end, dash, partStart);
-    if (at) scanPart(buf, partStart, contentEnd(buf, at.lineStart), depth, cuts);
+    const nested = at && head && fields ? multipartBoundary(fields) : null;
+    if (at && head && nested) scanMultipart(buf, head.bodyStart, contentEnd(buf, at.lineStart), nested, depth + 1, cuts);
   }
 }
 
@@ -154,31 +158,18 @@ function delimiterAt(buf: Buffer, from: number, end: number, dash: Buffer, lineO
   return null;
 }
 
-/** One part of a multipart that is not a base64 attachment: recurse into it when it is a multipart itself. */
-function scanPart(buf: Buffer, start: number, end: number, depth: number, cuts: Cut[]): void {
-  const head = headerBlock(buf, start, end);
-  if (!head) return;
-  const nested = multipartBoundary(readFields(buf, start, head.headerEnd));
-  if (nested) scanMultipart(buf, head.bodyStart, end, nested, depth + 1, cuts);
-}
-
 /**
- * A part that is a base64 attachment (non-text, non-multipart, non-message: text is what the index reads,
- * a message/* part is parsed as a message of its own), read from its body's start to the first byte
- * that is not base64 or a line break: `stop`, where its parent's next delimiter must begin for it to be cut.
+ * A part that is a base64 attachment: non-text (text is what the index reads), non-multipart and
+ * non-message (a message/* part is parsed as a message of its own), with one Content-Type and one
+ * Content-Transfer-Encoding field, so there is no doubt which one the parser takes.
  */
-function base64Part(buf: Buffer, start: number, end: number): { bodyStart: number; stop: number; decodedSize: number } | null {
-  const head = headerBlock(buf, start, end);
-  if (!head) return null;
-  const fields = readFields(buf, start, head.headerEnd);
+function isBase64Attachment(fields: Map<string, string[]>): boolean {
   const types = fields.get('content-type');
   const encodings = fields.get('content-transfer-encoding');
-  if (!types || types.length !== 1 || !encodings || encodings.length !== 1) return null;
-  if (encodings[0]!.trim().toLowerCase() !== 'base64') return null;
+  if (!types || types.length !== 1 || !encodings || encodings.length !== 1) return false;
+  if (encodings[0]!.trim().toLowerCase() !== 'base64') return false;
   const type = libmime.parseHeaderValue(types[0]!, { stripComments: true }).value.trim().toLowerCase();
-  if (!type.includes('/') || type.startsWith('text/') || type.startsWith('message/') || type.startsWith('multipart/')) return null;
-  const body = readBase64(buf, head.bodyStart, end);
-  return body ? { bodyStart: head.bodyStart, stop: body.stop, decodedSize: body.decodedSize } : null;
+  return type.includes('/') && !type.startsWith('text/') && !type.startsWith('message/') && !type.startsWith('multipart/');
 }
 
 /** 1: base64 alphabet, 2: line break, 3: padding; 0: anything else. */

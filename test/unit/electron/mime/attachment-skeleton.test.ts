@@ -114,6 +114,10 @@ describe('attachment skeleton', () => {
       'two Content-Type fields': wrap(['Content-Type: application/pdf', 'Content-Type: text/plain', 'Content-Transfer-Encoding: base64', '', body].join('\r\n')),
       'not multipart': Buffer.from(['Subject: x', 'Content-Type: application/pdf', 'Content-Transfer-Encoding: base64', '', body, ''].join('\r\n')),
       'one char too many': wrap(attachment('a.pdf', `${body}A`, '\r\n')),
+      // No empty line before the next delimiter: the attachment's fields end there, the base64 after it is text.
+      'header block running into the next delimiter': Buffer.from(
+        ['Subject: x', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: application/pdf', 'Content-Transfer-Encoding: base64', '--b', '', body, '--b--', ''].join('\r\n'),
+      ),
     };
     for (const [label, message] of Object.entries(cases)) {
       expect(skeletonOf(message), label).toBeNull();
