@@ -45,9 +45,13 @@ export interface IngestResult {
 
 interface ExistingRow {
   id: number;
+  folder_id: number;
+  date: number;
+  deleted_locally: number;
   body_status: 'full' | 'headers' | 'partial';
-  thread_id: number | null;
 }
+
+const EXISTING_COLUMNS = 'id, folder_id, date, deleted_locally, body_status';
 
 /**
  * Stores one message. Synchronous; call inside writeTransaction(). Idempotent by key: the same key
@@ -64,7 +68,7 @@ export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: Inges
       return { messageId: existing.id, inserted: false, upgraded: false };
     }
     upgrade(db, existing, input, hash, size);
-    changes.message(input.accountId, input.folderId, existing.id);
+    changes.message(input.accountId, existing.folder_id, existing.id);
     return { messageId: existing.id, inserted: false, upgraded: true };
   }
 
@@ -125,6 +129,7 @@ export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: Inges
     now,
   );
   const messageId = Number(info.lastInsertRowid);
+  countInFolder(db, input.folderId, { total: 1, unread: flags.seen ? 0 : 1, offline: bodyStatus === 'full' ? 1 : 0 });
   writeSource(db, messageId, input.source, { encoded: input.encoded, fresh: true });
   writeAttachments(db, messageId, parsed);
   writeSearchRow(db, messageId, date, parsed);
@@ -138,18 +143,18 @@ function findExisting(db: WriteDb, input: IngestInput, hash: string): ExistingRo
   if (key.kind === 'imap') {
     return prepare<[number, number, number], ExistingRow>(
       db,
-      'SELECT id, body_status, thread_id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?',
+      `SELECT ${EXISTING_COLUMNS} FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?`,
     ).get(input.folderId, key.uidvalidity, key.uid);
   }
   if (key.kind === 'pop3') {
-    return prepare<[string, string], ExistingRow>(db, 'SELECT id, body_status, thread_id FROM messages WHERE account_id = ? AND uidl = ?').get(
+    return prepare<[string, string], ExistingRow>(db, `SELECT ${EXISTING_COLUMNS} FROM messages WHERE account_id = ? AND uidl = ?`).get(
       input.accountId,
       key.uidl,
     );
   }
   return prepare<[number, string], ExistingRow>(
     db,
-    'SELECT id, body_status, thread_id FROM messages WHERE folder_id = ? AND content_hash = ? LIMIT 1',
+    `SELECT ${EXISTING_COLUMNS} FROM messages WHERE folder_id = ? AND content_hash = ? LIMIT 1`,
   ).get(input.folderId, hash);
 }
 
@@ -174,12 +179,24 @@ function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: s
     JSON.stringify(parsed.cc.map(plainAddress)),
     existing.id,
   );
+  if (!existing.deleted_locally) countInFolder(db, existing.folder_id, { total: 0, unread: 0, offline: 1 });
   writeSource(db, existing.id, input.source, { encoded: input.encoded });
   prepare<[number]>(db, 'DELETE FROM attachments WHERE message_id = ?').run(existing.id);
   writeAttachments(db, existing.id, parsed);
-  const date = prepare<[number], { date: number }>(db, 'SELECT date FROM messages WHERE id = ?').get(existing.id)!.date;
-  prepare<[number, number]>(db, `DELETE FROM message_search WHERE rowid = ${searchKeySql('?', '?')}`).run(date, existing.id);
-  writeSearchRow(db, existing.id, date, parsed);
+  prepare<[number, number]>(db, `DELETE FROM message_search WHERE rowid = ${searchKeySql('?', '?')}`).run(existing.date, existing.id);
+  writeSearchRow(db, existing.id, existing.date, parsed);
+}
+
+/**
+ * Folder counts for a message ingest added or completed. User actions change counts through the
+ * messages_count_update trigger; ingest writes them itself, because a trigger would make SQLite open a
+ * statement savepoint per message, and FTS5 flushes its pending terms at every one (migration 0004).
+ */
+function countInFolder(db: WriteDb, folderId: number, delta: { total: number; unread: number; offline: number }): void {
+  prepare<[number, number, number, number]>(
+    db,
+    'UPDATE folders SET total_count = total_count + ?, unread_count = unread_count + ?, offline_count = offline_count + ? WHERE id = ?',
+  ).run(delta.total, delta.unread, delta.offline, folderId);
 }
 
 function writeAttachments(db: WriteDb, messageId: number, parsed: ParsedMessage): void {

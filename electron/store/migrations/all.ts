@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { up as initial } from './0001-initial';
 import { up as pop3Uidls } from './0002-pop3-uidls';
 import { up as pendingOpSent } from './0003-pending-op-sent';
+import { up as ingestCounts } from './0004-ingest-counts';
 
 export interface Migration {
   version: number;
@@ -13,6 +14,7 @@ export const migrations: Migration[] = [
   { version: 1, up: initial },
   { version: 2, up: pop3Uidls },
   { version: 3, up: pendingOpSent },
+  { version: 4, up: ingestCounts },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

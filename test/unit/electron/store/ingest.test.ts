@@ -126,6 +126,26 @@ describe('commitMessage', () => {
     expect(count(db, 'SELECT count(*) AS n FROM message_sources')).toBe(1);
   });
 
+  it('writes the full-text terms of a batch to disk once, at commit (no statement savepoint per message)', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    const batch = [];
+    for (let i = 0; i < 40; i++) {
+      const bytes = eml({ Subject: `word${i} hello`, 'Message-ID': `<${i}@x>` }, `body text number ${i} unique${i}`);
+      batch.push({ bytes, parsed: await parseMessage({ kind: 'buffer', bytes }) });
+    }
+    writeTransaction(db, (changes) => {
+      for (const m of batch) {
+        commitMessage(db, changes, { accountId: 'local', folderId: folder.id, key: { kind: 'local' }, source: { kind: 'buffer', bytes: m.bytes }, parsed: m.parsed });
+      }
+    });
+    // FTS5 keeps a transaction's terms in memory and flushes them as one segment at commit, unless a
+    // statement savepoint opens meanwhile (a trigger on messages opens one per statement): then each
+    // message became a segment of its own. Rows with id <= 10 are FTS5's structure and averages records.
+    expect(count(db, 'SELECT count(*) AS n FROM message_search_data WHERE id > 10')).toBe(1);
+    expect(findFolderById(db, folder.id)).toMatchObject({ total: 40, unread: 40, offline: 40 });
+  });
+
   it('reports a full disk as DISK_FULL and leaves nothing half-written', async () => {
     const { db } = tempStore();
     const folder = localFolder(db, 'INBOX');
