@@ -130,7 +130,9 @@ export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: Inges
   );
   const messageId = Number(info.lastInsertRowid);
   countInFolder(db, input.folderId, { total: 1, unread: flags.seen ? 0 : 1, offline: bodyStatus === 'full' ? 1 : 0 });
-  writeSource(db, messageId, input.source, { encoded: input.encoded, fresh: true });
+  // A header block (IMAP's header phase) is a few KB, replaced by the full source within the same sync
+  // unless outside the offline scope: deflating it would cost the committing thread while the list fills.
+  writeSource(db, messageId, input.source, { encoded: input.encoded, fresh: true, deflate: bodyStatus === 'full' });
   writeAttachments(db, messageId, parsed);
   writeSearchRow(db, messageId, date, parsed);
   rememberAddresses(db, parsed, date);

@@ -59,10 +59,12 @@ export interface WriteSourceOptions {
   encoded?: EncodedSource | null;
   /** The message row was inserted in this transaction: it has no source to replace yet. */
   fresh?: boolean;
+  /** false: store the chunks as they are (a header block that the full source will replace). Default true. */
+  deflate?: boolean;
 }
 
 /** Stores the exact bytes (replacing any earlier, shorter source of the same message). Call inside a transaction. */
-export function writeSource(db: WriteDb, messageId: number, source: MessageSource, { encoded, fresh }: WriteSourceOptions = {}): void {
+export function writeSource(db: WriteDb, messageId: number, source: MessageSource, { encoded, fresh, deflate = true }: WriteSourceOptions = {}): void {
   if (!fresh) prepare<[number]>(db, 'DELETE FROM message_sources WHERE message_id = ?').run(messageId);
   const insert = prepare<[number, number, string, Uint8Array]>(
     db,
@@ -70,7 +72,7 @@ export function writeSource(db: WriteDb, messageId: number, source: MessageSourc
   );
   const ahead = encoded && source.kind === 'buffer' && encodingFits(encoded, source.bytes.length) ? encoded.chunks : null;
   forEachChunk(source, (chunk, seq) => {
-    const deflated = ahead ? ahead[seq]! : deflateChunk(chunk);
+    const deflated = ahead ? ahead[seq]! : deflate ? deflateChunk(chunk) : null;
     if (deflated) insert.run(messageId, seq, 'deflate', deflated);
     else insert.run(messageId, seq, 'none', chunk);
   });

@@ -129,7 +129,7 @@ describe('commitMessage', () => {
   it('writes the full-text terms of a batch to disk once, at commit (no statement savepoint per message)', async () => {
     const { db } = tempStore();
     const folder = localFolder(db, 'INBOX');
-    const batch = [];
+    const batch: Array<{ bytes: Buffer; parsed: Awaited<ReturnType<typeof parseMessage>> }> = [];
     for (let i = 0; i < 40; i++) {
       const bytes = eml({ Subject: `word${i} hello`, 'Message-ID': `<${i}@x>` }, `body text number ${i} unique${i}`);
       batch.push({ bytes, parsed: await parseMessage({ kind: 'buffer', bytes }) });
