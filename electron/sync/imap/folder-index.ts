@@ -154,9 +154,21 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
   // A small first batch, so the first screenful is committed (and shown) as early as possible.
   const first = newUids.slice(0, imapLimits.firstHeaderBatch);
   const batches = first.length > 0 ? [first, ...chunks(newUids.slice(first.length), imapLimits.headerBatch)] : [];
-  for (const batch of batches) {
+  let ahead: Promise<HeaderRow[]> | null = null;
+  for (const [index, batch] of batches.entries()) {
     pass.checkpoint();
-    const rows = (await fetchHeaders(pass.connection, batch)).sort((a, b) => b.uid - a.uid);
+    const rows = (await (ahead ?? fetchHeaders(pass.connection, batch))).sort((a, b) => b.uid - a.uid);
+    ahead = null;
+    // The next batch is asked for before this one is committed, so the server reads and sends it
+    // meanwhile. Not while orphans wait to be matched: that may need a FETCH of its own below.
+    const next = batches[index + 1];
+    if (next && orphansLeft === 0) {
+      ahead = fetchHeaders(pass.connection, next);
+      // Failure surfaces where it is awaited; a pass that ends first (cancelled, a failed commit) must
+      // not leave it as an unhandled rejection when the connection closes.
+      ahead.catch(() => undefined);
+      await afterIo();
+    }
     const prepared: Prepared[] = [];
     for (const row of rows) prepared.push({ row, parsed: parsedFromEnvelope(row.envelope, row.header) });
 
@@ -225,4 +237,9 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
   }
   pass.added += added;
   return added;
+}
+
+/** Lets pending I/O callbacks run (a command just started gets written to the socket) before a long synchronous commit. */
+function afterIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
