@@ -10,11 +10,27 @@ import { prepareSource, type ParseReply, type TransferRequest } from './parse-po
 
 if (!parentPort) throw new Error('parse-worker.ts must run as a worker thread');
 const port = parentPort;
+// One message at a time, in arrival order: parses started together interleave their stream steps, so
+// every one's buffers and strings outlive several young-generation collections and are promoted (the
+// thread spent its time in full collections), and replies came back out of the order the sync commits in.
+let tail: Promise<void> = Promise.resolve();
 port.on('message', (request: TransferRequest) => {
+  tail = tail
+    .then(() => answer(request))
+    .catch((error: unknown) => {
+      // A reply that cannot be posted is a bug: end the thread as an uncaught error would, so the pool
+      // parses this thread's tasks on its own (parse-pool.ts retire) rather than waiting for them forever.
+      process.nextTick(() => {
+        throw error;
+      });
+    });
+});
+
+function answer(request: TransferRequest): Promise<void> {
   const { source: raw } = request;
   // A transferred buffer arrives as a Uint8Array: wrap it (no copy) into the Buffer the parser expects.
   const source: MessageSource = raw.kind === 'buffer' ? { kind: 'buffer', bytes: Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength) } : raw;
-  prepareSource(source).then(
+  return prepareSource(source).then(
     ({ parsed, encoded }) => {
       // Compressed chunks go back transferred, each as an exact-size buffer of its own (zlib's output can
       // be a view into a larger allocation, which a transfer would hand over whole).
@@ -24,4 +40,4 @@ port.on('message', (request: TransferRequest) => {
     },
     (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies ParseReply),
   );
-});
+}
