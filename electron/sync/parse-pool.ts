@@ -82,7 +82,10 @@ export class ParsePool {
   private spawn(script: string): void {
     // A bounded heap keeps the sync's RSS predictable; a message too big for it makes the worker die with
     // ERR_WORKER_OUT_OF_MEMORY, and its tasks are parsed on the sync thread instead (see retire).
-    const worker = new Worker(script, { name: 'homing-parse', resourceLimits: { maxOldGenerationSizeMb: parseLimits.parseThreadHeapMb } });
+    const worker = new Worker(script, {
+      name: 'homing-parse',
+      resourceLimits: { maxOldGenerationSizeMb: parseLimits.parseThreadHeapMb, maxYoungGenerationSizeMb: parseLimits.parseThreadYoungMb },
+    });
     const slot = { worker, busy: new Map<number, Task>() };
     worker.on('message', (reply: ParseReply) => {
       const task = slot.busy.get(reply.id);

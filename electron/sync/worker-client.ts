@@ -6,6 +6,13 @@ import { fromWorkerSchema, type ToWorker, type VaultRequest, type WorkerInit } f
 /** Longer than the worker's own shutdown grace period (worker.ts), so a normal close always wins. */
 const CLOSE_TIMEOUT_MS = 15_000;
 
+/**
+ * The sync worker's young generation, in MB. V8 sizes it for a main thread (32 MB here); this thread
+ * keeps little alive between messages, so a smaller one costs no measurable CPU and keeps the sync's
+ * peak RSS under DESIGN.md's 300 MB (10k-message IMAP bench, with parse-limits.ts: ~322 → ~288 MB).
+ */
+const SYNC_THREAD_YOUNG_GENERATION_MB = 16;
+
 export interface WorkerClientOptions extends WorkerInit {
   /** The bundled worker script (dist/node/worker.cjs). */
   workerPath: string;
@@ -24,7 +31,11 @@ export interface WorkerClient {
 /** Starts the sync worker and resolves once it has opened (and migrated) the database. */
 export function startWorker(options: WorkerClientOptions): Promise<WorkerClient> {
   const { workerPath, vault, onEvent, onExit, ...init } = options;
-  const worker = new Worker(workerPath, { workerData: init, name: 'homing-sync' });
+  const worker = new Worker(workerPath, {
+    workerData: init,
+    name: 'homing-sync',
+    resourceLimits: { maxYoungGenerationSizeMb: SYNC_THREAD_YOUNG_GENERATION_MB },
+  });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
   let closing: Promise<void> | null = null;
