@@ -2,8 +2,6 @@ import type { MethodHandlers } from '../../shared/contract';
 import { LOCAL_ACCOUNT_ID, type ServerSettings } from '../../shared/contract/accounts';
 import { HomingError } from '../../shared/errors';
 import { type AutoconfigTimeouts } from '../accounts/autoconfig/source';
-import { runAutoconfig } from '../accounts/autoconfig/run-autoconfig';
-import { testConnection } from '../accounts/connection-test';
 import type { ProbeTimeouts } from '../accounts/probe/probe';
 import { createResolvers, type Resolvers, resolverOptionsFromEnv } from '../accounts/resolvers';
 import { inspectVault } from '../accounts/vault';
@@ -29,7 +27,10 @@ export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = de
       return listAccounts(ctx.db);
     },
 
-    autoconfigAccount({ email }) {
+    // Autoconfig and the connection test load on first use: they bring imapflow and an XML parser, which
+    // a CLI `sync` or `list` (and the app's start) would otherwise load on the main thread for nothing.
+    async autoconfigAccount({ email }) {
+      const { runAutoconfig } = await import('../accounts/autoconfig/run-autoconfig');
       return runAutoconfig(email, {
         resolvers: setup.resolvers,
         ...(setup.autoconfigTimeouts ? { timeouts: setup.autoconfigTimeouts } : {}),
@@ -61,6 +62,7 @@ export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = de
       }
       const sameServer = account !== null && account.host?.toLowerCase() === server.host.toLowerCase() && account.port === server.port;
       const trustedFingerprint = args.trustedFingerprint !== undefined ? args.trustedFingerprint : sameServer ? (account?.trustedFingerprint ?? null) : null;
+      const { testConnection } = await import('../accounts/connection-test');
       return testConnection(
         { server, password, trustedFingerprint },
         { resolvers: setup.resolvers, ...(setup.probeTimeouts ? { timeouts: setup.probeTimeouts } : {}) },

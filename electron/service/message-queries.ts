@@ -4,7 +4,6 @@ import { HomingError } from '../../shared/errors';
 import { findAccount } from '../store/accounts';
 import { exportFolderToMbox, exportMessageToEml } from '../store/export-mail';
 import { listAccountFolders, listAllFolders, type FolderWithCounts } from '../store/folders';
-import { assertVisible, attachmentBytes, messageDetail } from '../store/message-detail';
 import { listMailboxIds, listMessagePage } from '../store/message-list';
 import { readSource } from '../store/message-sources';
 import { summariesByIds, threadSummaries } from '../store/message-summaries';
@@ -42,15 +41,20 @@ export function createMessageQueries(ctx: QueryContext): MethodHandlers<MessageQ
     async getMessageSummaries({ ids }) {
       return summariesByIds(db, ids);
     },
+    // Reading a message loads the MIME parser on first use, not when the service starts (a CLI `sync`
+    // never needs it on the main thread).
     async getMessage({ id }) {
+      const { messageDetail } = await import('../store/message-detail');
       return messageDetail(db, id);
     },
     async getMessageSource({ id }) {
+      const { assertVisible } = await import('../store/message-detail');
       assertVisible(db, id);
       const bytes = readSource(db, id);
       return { base64: bytes.toString('base64'), size: bytes.length };
     },
     async getAttachment({ messageId, attachmentId }) {
+      const { attachmentBytes } = await import('../store/message-detail');
       const { filename, contentType, bytes } = await attachmentBytes(db, messageId, attachmentId);
       return { filename, contentType, base64: bytes.toString('base64') };
     },
