@@ -124,8 +124,8 @@ export class ParsePool {
         // One exact-size copy, transferred: cloning the Buffer would serialise its whole backing store,
         // which for imapflow's literals can be a larger shared chunk.
         const copy = new Uint8Array(source.bytes);
-        // Hashing and compressing happen there too: the thread that commits (and reads the network) is
-        // the busier of the two once attachments are cut out of the parse (mime/attachment-skeleton.ts).
+        // Hashing and compressing happen there too, so the thread that commits (and reads the network)
+        // only inserts rows; it also writes every page twice (WAL, then checkpoint) and tokenises for FTS5.
         slot.worker.postMessage({ id: task.id, source: { kind: 'buffer', bytes: copy } } satisfies TransferRequest, [copy.buffer]);
       } else {
         slot.worker.postMessage({ id: task.id, source } satisfies TransferRequest);
