@@ -63,6 +63,20 @@ describe('commitMessage', () => {
     expect(count(db, 'SELECT count(*) AS n FROM message_search')).toBe(1);
   });
 
+  it('counts a hidden message completed by ingest only once it is shown again', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    const full = eml({ Subject: 'Hidden' }, 'body\r\n');
+    const key = { kind: 'imap' as const, uidvalidity: 1, uid: 7 };
+    const first = await ingest(db, full.subarray(0, full.indexOf('\r\n\r\n') + 4), { accountId: 'local', folderId: folder.id, key, bodyStatus: 'headers' });
+    db.sqlite.prepare('UPDATE messages SET deleted_locally = 1 WHERE id = ?').run(first.messageId);
+    expect(findFolderById(db, folder.id)).toMatchObject({ total: 0, unread: 0, offline: 0 });
+    await ingest(db, full, { accountId: 'local', folderId: folder.id, key });
+    expect(findFolderById(db, folder.id)).toMatchObject({ total: 0, unread: 0, offline: 0 });
+    db.sqlite.prepare('UPDATE messages SET deleted_locally = 0 WHERE id = ?').run(first.messageId);
+    expect(findFolderById(db, folder.id)).toMatchObject({ total: 1, unread: 1, offline: 1 });
+  });
+
   it('stores a message mailparser refuses: raw bytes kept, parse status failed, listed and searchable by its headers', async () => {
     const { db } = tempStore();
     const folder = localFolder(db, 'INBOX');
