@@ -17,6 +17,15 @@ export interface OpenOptions {
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
+ * Page size of a new database. Most of the store's bytes are message sources (blobs of tens of KB): with
+ * SQLite's default 4 KB pages each is a chain of overflow pages, every one a WAL frame written twice
+ * (commit, then checkpoint). 16 KB pages cut the IMAP bench's CPU by ~1.5 s per 10k messages (~7%) for a
+ * file ~3% bigger; the cost is a fuller 16 MB page cache (a 10k-message import peaks ~45 MB higher).
+ * Existing databases keep their size: changing it would mean a VACUUM of the whole store.
+ */
+export const NEW_DATABASE_PAGE_SIZE = 16384;
+
+/**
  * Opens the write connection: the sync worker's, and only one per data directory. Creates the file if
  * needed and runs pending migrations in one transaction. A database written by a newer Homing is refused
  * before anything touches it.
@@ -27,6 +36,8 @@ export function openWriteDb(path: string, options: OpenOptions = {}): WriteDb {
     sqlite = new Database(path, driverOptions(options));
     // Check the version before switching to WAL: switching writes the header of a file we may refuse.
     refuseNewer(sqlite, path);
+    // Only takes effect on a file with no pages yet, and must come before WAL (which fixes the size).
+    if ((sqlite.pragma('page_count', { simple: true }) as number) === 0) sqlite.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL'); // WAL + NORMAL: a crash loses no committed transaction's integrity
     sqlite.pragma('foreign_keys = ON');

@@ -20,8 +20,8 @@ import { duplicatesIn, type DumpRow, storeDump } from '../helpers/store-dump';
  * the next pass completes to the server's state.
  */
 
-/** Pages of room left: some commits fit, one of the larger ones does not. */
-const ROOM_PAGES = 24;
+/** Room left, in bytes (pages of whatever size the database has): some commits fit, one of the larger ones does not. */
+const ROOM_BYTES = 96 * 1024;
 const UNLIMITED = 1_073_741_823;
 
 /** More mail after the first sync: a few large messages, so the new batch needs far more room than there is. */
@@ -30,7 +30,8 @@ const secondBatch = (base: number) =>
 
 function fill(db: WriteDb): { pages: number; limit: number } {
   const pages = db.sqlite.pragma('page_count', { simple: true }) as number;
-  const limit = db.sqlite.pragma(`max_page_count = ${pages + ROOM_PAGES}`, { simple: true }) as number;
+  const pageSize = db.sqlite.pragma('page_size', { simple: true }) as number;
+  const limit = db.sqlite.pragma(`max_page_count = ${pages + Math.ceil(ROOM_BYTES / pageSize)}`, { simple: true }) as number;
   return { pages, limit };
 }
 

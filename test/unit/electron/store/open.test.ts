@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HomingError } from '../../../../shared/errors';
 import { latestVersion } from '../../../../electron/store/migrations/all';
-import { closeDb, openReadDb, openWriteDb } from '../../../../electron/store/open';
+import { closeDb, NEW_DATABASE_PAGE_SIZE, openReadDb, openWriteDb } from '../../../../electron/store/open';
 
 const tempDb = () => join(mkdtempSync(join(tmpdir(), 'homing-store-')), 'homing.sqlite');
 
@@ -27,6 +27,23 @@ describe('opening the store', () => {
     const again = openWriteDb(path);
     expect(again.sqlite.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 1 });
     closeDb(again);
+  });
+
+  it('gives a new database big pages and leaves an existing one at the size it was made with', () => {
+    const fresh = openWriteDb(tempDb());
+    expect(fresh.sqlite.pragma('page_size', { simple: true })).toBe(NEW_DATABASE_PAGE_SIZE);
+    closeDb(fresh);
+
+    // A store made by an earlier Homing (SQLite's default 4 KB pages) opens and migrates as it is.
+    const path = tempDb();
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE earlier (x)');
+    old.close();
+    const reopened = openWriteDb(path);
+    expect(reopened.sqlite.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.sqlite.pragma('user_version', { simple: true })).toBe(latestVersion);
+    closeDb(reopened);
   });
 
   it('gives the main thread a connection that cannot write', () => {
