@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MAX_INDEXED_TEXT_CHARS } from '../mime/limits';
-import { parseMessage, type ParsedMessage } from '../mime/parse-message';
+import type { ParsedMessage } from '../mime/parse-message';
 import type { MessageSource } from '../store/message-source';
 import { encodeSource, type EncodedSource } from '../store/source-encoding';
 import { parseLimits } from './parse-limits';
@@ -23,6 +23,9 @@ export interface Prepared {
 
 /** Parsing and encoding of one source; the parsing threads run exactly this. */
 export async function prepareSource(source: MessageSource): Promise<Prepared> {
+  // Imported on first use: loading mailparser takes ~150 ms, which the sync thread (parsing only when no
+  // parse thread can) would otherwise spend at start-up, before its first FETCH.
+  const { parseMessage } = await import('../mime/parse-message');
   const parsed = forIngest(await parseMessage(source));
   // A file source is a large message: compressing it whole here would hold all its chunks in memory at
   // once, so writeSource compresses it a chunk at a time instead.

@@ -6,6 +6,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { MessageSource } from '../mime/message-source';
+// Loaded as the thread starts, not at its first message (prepareSource imports it on demand, for the sync thread's sake).
+import '../mime/parse-message';
 import { prepareSource, type ParseReply, type TransferRequest } from './parse-pool';
 
 if (!parentPort) throw new Error('parse-worker.ts must run as a worker thread');

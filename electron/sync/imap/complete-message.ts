@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import { HomingError } from '../../../shared/errors';
-import { parseMessage } from '../../mime/parse-message';
 import { prepare } from '../../store/db';
 import { commitMessage } from '../../store/ingest';
 import type { MessageSource } from '../../store/message-source';
@@ -58,6 +57,7 @@ export async function completeImapMessage(ctx: SyncEngineContext, messageId: num
       });
     }
     if (!source) throw new HomingError('NOT_FOUND', 'The message is no longer on the server.');
+    const { parseMessage } = await import('../../mime/parse-message'); // loaded on first use (parse-pool.ts)
     const parsed = await parseMessage(source);
     const key = { kind: 'imap' as const, uidvalidity: row.uidvalidity, uid: row.uid };
     writeTransaction(db, (changes) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseMessage, type ParsedMessage } from '../../mime/parse-message';
+import type { ParsedMessage } from '../../mime/parse-message';
 import { getFolder, updateFolderSyncState, type FolderRow } from '../../store/folders';
 import {
   adoptOrphan,
@@ -176,6 +176,7 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
     const byHash = orphansLeft > 0 ? prepared.filter((p) => !p.parsed.messageId && orphanCandidates(db, folder.id, uidvalidity, null, p.row.size).length > 0) : [];
     const full = new Map<number, { bytes: Buffer; parsed: ParsedMessage }>();
     if (byHash.length > 0) {
+      const { parseMessage } = await import('../../mime/parse-message'); // loaded on first use (parse-pool.ts)
       await fetchSources(
         pass.connection,
         byHash.map((p) => p.row.uid),

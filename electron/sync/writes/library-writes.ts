@@ -2,8 +2,6 @@ import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
 import { findAccount } from '../../store/accounts';
 import { prepare } from '../../store/db';
-import { importMail } from '../../store/import-mail';
-import { messageDetail } from '../../store/message-detail';
 import { writeTransaction } from '../../store/write-transaction';
 import { engineFor } from '../engines';
 import type { SyncRuntime } from '../sync-runtime';
@@ -16,6 +14,9 @@ export function createLibraryWrites(ctx: WriterContext, runtime: SyncRuntime): M
   const { db } = ctx;
   return {
     async importMail({ path, accountId, folderPath }) {
+      // Loaded on first use, as below: they bring the MIME parser (~150 ms), which a sync worker needs only
+      // for these commands (a sync parses on its own threads, parse-pool.ts).
+      const { importMail } = await import('../../store/import-mail');
       return importMail(db, { path, accountId, folderPath, signal: ctx.shutdown });
     },
 
@@ -36,6 +37,7 @@ export function createLibraryWrites(ctx: WriterContext, runtime: SyncRuntime): M
         }
         await engine.completeMessage(runtime.engineContext(account, ctx.shutdown), id);
       }
+      const { messageDetail } = await import('../../store/message-detail');
       return messageDetail(db, id);
     },
 
