@@ -26,6 +26,13 @@ const BUSY_TIMEOUT_MS = 5000;
 export const NEW_DATABASE_PAGE_SIZE = 16384;
 
 /**
+ * Page cache of the write connection, in KiB (better-sqlite3's default is 16 MB). With 16 KB pages a full
+ * 16 MB cache raised a bulk import's peak RSS by ~45 MB and a 68 MB message's write by ~30 MB; 4 MB
+ * measured no slower on the IMAP and store benches. Readers keep the default: search reads more pages.
+ */
+const WRITE_CACHE_KIB = 4096;
+
+/**
  * Opens the write connection: the sync worker's, and only one per data directory. Creates the file if
  * needed and runs pending migrations in one transaction. A database written by a newer Homing is refused
  * before anything touches it.
@@ -41,6 +48,7 @@ export function openWriteDb(path: string, options: OpenOptions = {}): WriteDb {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL'); // WAL + NORMAL: a crash loses no committed transaction's integrity
     sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma(`cache_size = -${WRITE_CACHE_KIB}`);
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     migrate(sqlite);
     return { sqlite, path } as WriteDb;
