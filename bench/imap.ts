@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- imap [--count 10000] [--runs 2] [--keep]`
+ * `npm run bench -- imap [--count 10000] [--runs 3] [--keep]`
  *
  * Delivers `count` messages (bench/lib/imap-corpus.ts, ~45 KB each) into a private Dovecot's INBOX as
  * Maildir files, then syncs the mailbox over IMAPS (TLS, certificate pinned) with `homing sync` — the
@@ -27,7 +27,8 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
 const count = Number(arg('count', '10000'));
-const runs = Number(arg('runs', '2'));
+// Three, so the median is a run's own figure: mbsync's fsync-bound time swings ±30% run to run on a shared disk.
+const runs = Number(arg('runs', '3'));
 
 interface Run {
   wallS: number;

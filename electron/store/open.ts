@@ -20,7 +20,7 @@ const BUSY_TIMEOUT_MS = 5000;
  * Page size of a new database. Most of the store's bytes are message sources (blobs of tens of KB): with
  * SQLite's default 4 KB pages each is a chain of overflow pages, every one a WAL frame written twice
  * (commit, then checkpoint). 16 KB pages cut the IMAP bench's CPU by ~1.5 s per 10k messages (~7%) for a
- * file ~3% bigger; the cost is a fuller 16 MB page cache (a 10k-message import peaks ~45 MB higher).
+ * file ~3% bigger (see WRITE_CACHE_KIB for what they did to memory).
  * Existing databases keep their size: changing it would mean a VACUUM of the whole store.
  */
 export const NEW_DATABASE_PAGE_SIZE = 16384;
