@@ -141,10 +141,15 @@ export function buildMessage(spec: Spec): Buffer {
 
 const day = 86_400_000;
 
-/** About twenty messages that look like an ordinary inbox, dated relative to `now`. */
+/**
+ * About twenty messages that look like an ordinary inbox, dated relative to `now`. "Today" is the last
+ * day whose 11:00 has passed: before that, today's 08:41 would be in the future and newer than messages
+ * dated an hour ago (the hostile one), which tests expect to top the list.
+ */
 export function everydayMail(now = new Date()): UiMessage[] {
+  const today = now.getHours() >= 11 ? now : new Date(now.getTime() - day);
   const t = (daysAgo: number, hour: number, minute = 0) => {
-    const d = new Date(now.getTime() - daysAgo * day);
+    const d = new Date(today.getTime() - daysAgo * day);
     d.setHours(hour, minute, 0, 0);
     return d;
   };
