@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,21 @@ describe('opening the store', () => {
     expect(() => reader.sqlite.prepare("DELETE FROM accounts WHERE id = 'local'").run()).toThrow(/readonly/i);
     closeDb(reader);
     closeDb(writer);
+  });
+
+  it('leaves no WAL behind when the writer closes before the read-only connection', () => {
+    const path = tempDb();
+    const writer = openWriteDb(path);
+    const reader = openReadDb(path);
+    writer.sqlite.exec('CREATE TABLE filler (x BLOB)');
+    const insert = writer.sqlite.prepare('INSERT INTO filler VALUES (randomblob(100000))');
+    for (let i = 0; i < 50; i++) insert.run();
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(5_000_000);
+    closeDb(writer);
+    // SQLite would leave the WAL to the last connection, and a read-only one cannot checkpoint.
+    expect(statSync(`${path}-wal`).size).toBe(0);
+    expect(reader.sqlite.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 50 });
+    closeDb(reader);
   });
 
   it('refuses a database from a newer Homing and leaves the file untouched', () => {
