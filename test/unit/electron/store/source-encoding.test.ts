@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { constants, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../../electron/mime/parse-message';
 import { commitMessage } from '../../../../electron/store/ingest';
 import { COMPRESSION_SAMPLE_MIN_BYTES, SOURCE_CHUNK_BYTES } from '../../../../electron/store/limits';
 import { readSource } from '../../../../electron/store/message-sources';
-import { deflateChunk, encodeSource } from '../../../../electron/store/source-encoding';
+import { deflateChunk, encodeSource, entropyBytes } from '../../../../electron/store/source-encoding';
 import { writeTransaction } from '../../../../electron/store/write-transaction';
 import { eml, localFolder, tempStore } from '../../../helpers/store';
 
@@ -43,6 +44,27 @@ describe('sources encoded ahead of the transaction', () => {
     const letter = eml({ Subject: 'long letter' }, 'the walrus and the carpenter were walking close at hand\r\n'.repeat(3000));
     expect(letter.length).toBeGreaterThan(COMPRESSION_SAMPLE_MIN_BYTES);
     expect(deflateChunk(letter)!.length).toBeLessThan(letter.length * 0.7);
+  });
+
+  it('judges a sample by its byte entropy, which is within 3% of what Huffman coding makes of it', () => {
+    const entropyOf = (bytes: Uint8Array) => {
+      const counts = new Uint32Array(256);
+      for (const b of bytes) counts[b]!++;
+      return entropyBytes(counts, bytes.length);
+    };
+    const huffman = (bytes: Uint8Array) => deflateSync(bytes, { level: 1, strategy: constants.Z_HUFFMAN_ONLY }).length;
+    const samples = [
+      Buffer.from(randomBytes(9216).toString('base64').replace(/.{76}/g, '$&\r\n')).subarray(0, 12288),
+      Buffer.from('the walrus and the carpenter were walking close at hand\r\n'.repeat(250)).subarray(0, 12288),
+      Buffer.from('Съешь же ещё этих мягких французских булок, да выпей чаю. 我能吞下玻璃而不伤身体。'.repeat(100)).subarray(0, 12288),
+    ];
+    for (const sample of samples) {
+      const estimate = entropyOf(sample);
+      expect(estimate).toBeLessThanOrEqual(huffman(sample));
+      expect(estimate).toBeGreaterThan(huffman(sample) * 0.97);
+    }
+    expect(entropyOf(Buffer.alloc(4096, 'a'))).toBe(0);
+    expect(entropyOf(Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256)))).toBe(4096);
   });
 
   it('ignores an encoding made for other bytes (a different size) and encodes the source itself', async () => {
