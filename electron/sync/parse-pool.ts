@@ -83,8 +83,8 @@ export class ParsePool {
   }
 
   private spawn(script: string): void {
-    // A bounded heap keeps the sync's RSS predictable; a message too big for it makes the worker die with
-    // ERR_WORKER_OUT_OF_MEMORY, and its tasks are parsed on the sync thread instead (see retire).
+    // A message too big for the thread's heap makes it die with ERR_WORKER_OUT_OF_MEMORY, and its tasks
+    // are parsed on the sync thread instead (see retire). The limits are explained in parse-limits.ts.
     const worker = new Worker(script, {
       name: 'homing-parse',
       resourceLimits: { maxOldGenerationSizeMb: parseLimits.parseThreadHeapMb, maxYoungGenerationSizeMb: parseLimits.parseThreadYoungMb },
