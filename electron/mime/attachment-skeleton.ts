@@ -8,11 +8,18 @@ import { SKELETON_MIN_STRIPPED_BYTES, SKELETON_MAX_DEPTH } from './limits';
  * base64-decoding and line-splitting them was most of a sync's parsing time. Each cut body is replaced by
  * a short base64 marker, and the size it would have decoded to is kept here, so the parse of the
  * skeleton gives the same result as the parse of the message once the markers' sizes are put back.
+ *
+ * The HTML alternative of a multipart/alternative with a plain-text one is cut out too (emptied): the
+ * store indexes the plain text and keeps no HTML (the reading pane parses the stored source again), and
+ * decoding the HTML was a third of parsing such a message. Only where the HTML is needed does that
+ * change the parse, when the plain text turns out blank: the caller then parses the message whole.
  */
 export interface Skeleton {
   bytes: Buffer;
   /** Marker text (what a cut part decodes to in the skeleton) → decoded size of the body it replaced. */
   sizes: Map<string, number>;
+  /** Whether an HTML alternative was emptied: its text is then missing from the skeleton's parse. */
+  htmlCut: boolean;
 }
 
 /** Per process: a message cannot know it, so its own attachment cannot pass for a marker. */
@@ -30,28 +37,40 @@ let markerCount = 0;
 export function skeletonOf(source: Buffer): Skeleton | null {
   const head = headerBlock(source, 0, source.length);
   if (!head) return null;
-  const boundary = multipartBoundary(readFields(source, 0, head.headerEnd));
-  if (!boundary) return null;
+  const multipart = multipartOf(readFields(source, 0, head.headerEnd));
+  if (!multipart) return null;
   const cuts: Cut[] = [];
-  scanMultipart(source, head.bodyStart, source.length, boundary, 0, cuts);
+  scanMultipart(source, head.bodyStart, source.length, multipart, 0, cuts);
   if (cuts.length === 0) return null;
+  // An alternative's HTML cut is decided after its parts were read, so cuts come in out of order.
+  cuts.sort((a, b) => a.start - b.start);
   const pieces: Buffer[] = [];
   const sizes = new Map<string, number>();
   let cursor = 0;
   for (const cut of cuts) {
-    const marker = `homing-skeleton-${NONCE}-${++markerCount}`;
-    sizes.set(marker, cut.decodedSize);
-    pieces.push(source.subarray(cursor, cut.start), Buffer.from(Buffer.from(marker).toString('base64')));
+    pieces.push(source.subarray(cursor, cut.start));
+    if (cut.decodedSize !== null) {
+      const marker = `homing-skeleton-${NONCE}-${++markerCount}`;
+      sizes.set(marker, cut.decodedSize);
+      pieces.push(Buffer.from(Buffer.from(marker).toString('base64')));
+    }
     cursor = cut.end;
   }
   pieces.push(source.subarray(cursor));
-  return { bytes: Buffer.concat(pieces), sizes };
+  return { bytes: Buffer.concat(pieces), sizes, htmlCut: cuts.some((c) => c.decodedSize === null) };
 }
 
 interface Cut {
   start: number;
   end: number;
-  decodedSize: number;
+  /** Decoded size of a cut base64 attachment; null for an emptied HTML alternative. */
+  decodedSize: number | null;
+}
+
+interface Multipart {
+  boundary: Buffer;
+  /** The subtype, lower case: `mixed`, `alternative`, `related`… */
+  subtype: string;
 }
 
 /** Where a header block starting at `start` ends (its empty line), as the MIME splitter finds it: CRLF or bare LF lines. */
@@ -90,24 +109,28 @@ function readFields(buf: Buffer, start: number, end: number): Map<string, string
   return fields;
 }
 
-/** The boundary of a multipart header block; null for any other type or anything doubtful (two Content-Type fields, a non-ASCII boundary). */
-function multipartBoundary(fields: Map<string, string[]>): Buffer | null {
+/** The boundary and subtype of a multipart header block; null for any other type or anything doubtful (two Content-Type fields, a non-ASCII boundary). */
+function multipartOf(fields: Map<string, string[]>): Multipart | null {
   const types = fields.get('content-type');
   if (!types || types.length !== 1) return null;
   const parsed = libmime.parseHeaderValue(types[0]!, { stripComments: true });
-  if (!parsed.value.trim().toLowerCase().startsWith('multipart/')) return null;
+  const type = parsed.value.trim().toLowerCase();
+  if (!type.startsWith('multipart/')) return null;
   const boundary = (parsed.params.boundary ?? '').trimEnd();
   if (!boundary || !/^[\x20-\x7e]+$/.test(boundary)) return null;
-  return Buffer.from(boundary, 'latin1');
+  return { boundary: Buffer.from(boundary, 'latin1'), subtype: type.slice('multipart/'.length) };
 }
 
 /**
  * Finds the delimiter lines of one multipart body ("--boundary", or "--boundary--" to close, with
  * optional trailing SP/HTAB: RFC 2046 §5.1.1) and looks at each part between two of them.
  */
-function scanMultipart(buf: Buffer, start: number, end: number, boundary: Buffer, depth: number, cuts: Cut[]): void {
+function scanMultipart(buf: Buffer, start: number, end: number, multipart: Multipart, depth: number, cuts: Cut[]): void {
   if (depth >= SKELETON_MAX_DEPTH) return;
-  const dash = Buffer.concat([Buffer.from('--'), boundary]);
+  const dash = Buffer.concat([Buffer.from('--'), multipart.boundary]);
+  const alternative = multipart.subtype === 'alternative';
+  let plainText = false;
+  const htmlBodies: Cut[] = [];
   let at = delimiterAt(buf, start, end, dash, start);
   while (at && !at.closing) {
     const partStart = at.next;
@@ -127,9 +150,27 @@ function scanMultipart(buf: Buffer, start: number, end: number, boundary: Buffer
       continue;
     }
     at = delimiterAt(buf, partStart, end, dash, partStart);
-    const nested = at && head && fields ? multipartBoundary(fields) : null;
-    if (at && head && nested) scanMultipart(buf, head.bodyStart, contentEnd(buf, at.lineStart), nested, depth + 1, cuts);
+    if (!at || !head || !fields) continue;
+    const bodyEnd = contentEnd(buf, at.lineStart);
+    const nested = multipartOf(fields);
+    if (nested) scanMultipart(buf, head.bodyStart, bodyEnd, nested, depth + 1, cuts);
+    else if (alternative && isInlineText(fields, 'text/plain')) plainText = true;
+    else if (alternative && isInlineText(fields, 'text/html') && bodyEnd - head.bodyStart >= SKELETON_MIN_STRIPPED_BYTES) {
+      htmlBodies.push({ start: head.bodyStart, end: bodyEnd, decodedSize: null });
+    }
   }
+  // Only an alternative that also has plain text (a closed one: an unclosed multipart is read differently).
+  if (plainText && at?.closing) cuts.push(...htmlBodies);
+}
+
+/**
+ * A body part of this type that mailparser reads as the message's text, not as an attachment: one
+ * Content-Type field and no Content-Disposition at all (the parser judges dispositions and names).
+ */
+function isInlineText(fields: Map<string, string[]>, type: string): boolean {
+  const types = fields.get('content-type');
+  if (!types || types.length !== 1 || fields.has('content-disposition')) return false;
+  return libmime.parseHeaderValue(types[0]!, { stripComments: true }).value.trim().toLowerCase() === type;
 }
 
 /** The line break before a delimiter belongs to the delimiter (RFC 2046 §5.1.1): where the part's content ends. */

@@ -32,6 +32,7 @@ export interface ParsedMessage {
   replyTo: ParsedAddress[];
   date: Date | null;
   text: string | null;
+  /** The HTML part; null where there is none, and where parseMessage skipped it for the plain-text alternative (attachment-skeleton.ts). */
   html: string | null;
   snippet: string;
   attachments: ParsedAttachment[];
@@ -54,7 +55,7 @@ export interface ParserOutput {
  * them, so a 50 MB message costs little more than its text parts.
  */
 export interface ParseOptions {
-  /** Parse a skeleton with the base64 attachments' bodies cut out (attachment-skeleton.ts); false only to check it gives the same. */
+  /** Parse a skeleton with the base64 attachments' bodies and HTML alternatives cut out (attachment-skeleton.ts); false only to check it gives the same. */
   cutAttachments?: boolean;
 }
 
@@ -79,8 +80,9 @@ export async function parseMessage(input: MessageSource, { cutAttachments = true
 
 /**
  * Parses a skeleton (attachment-skeleton.ts) and puts the cut attachments' sizes back. Null when the
- * markers did not come back one per attachment, each whole: the parser saw another structure than the
- * skeleton assumed, and the caller parses the message itself.
+ * markers did not come back one per attachment, each whole (the parser saw another structure than the
+ * skeleton assumed), or when an emptied HTML alternative was needed after all: the caller then parses
+ * the message itself.
  */
 async function parseSkeleton(skeleton: Skeleton): Promise<ParserOutput | null> {
   const longestMarker = Math.max(...[...skeleton.sizes.keys()].map((m) => m.length));
@@ -98,6 +100,12 @@ async function parseSkeleton(skeleton: Skeleton): Promise<ParserOutput | null> {
     });
     return true;
   });
+  // The HTML alternative was emptied for the plain text's sake: blank plain text means the HTML was
+  // the message's text after all (fromParserOutput), so the caller parses the message whole.
+  if (skeleton.htmlCut) {
+    if (!output.text?.trim()) return null;
+    output.html = null;
+  }
   const unmatched = new Set(skeleton.sizes.keys());
   for (const [index, attachment] of output.attachments.entries()) {
     const content = contents[index];
