@@ -231,18 +231,27 @@ const BASE64_CLASS = (() => {
  */
 function readBase64(buf: Buffer, start: number, end: number): { stop: number; decodedSize: number } | null {
   let n = 0;
-  let padded = false;
   let i = start;
-  for (; i < end; i++) {
+  // Runs of base64 characters between line breaks (the tight inner loop is most of a sync's skeleton
+  // time), until padding or any other byte.
+  for (;;) {
+    const run = i;
+    while (i < end && BASE64_CLASS[buf[i]!] === 1) i++;
+    n += i - run;
+    if (i >= end) break;
     const c = BASE64_CLASS[buf[i]!];
-    if (c === 1) {
-      if (padded) return null;
-      n++;
-    } else if (c === 3) {
-      padded = true;
-    } else if (c !== 2) {
-      break;
+    if (c === 2) {
+      i++;
+      continue;
     }
+    if (c !== 3) break;
+    // Padding: only more padding and line breaks may follow it, up to the first other byte.
+    for (; i < end; i++) {
+      const after = BASE64_CLASS[buf[i]!];
+      if (after === 1) return null;
+      if (after === 0) break;
+    }
+    break;
   }
   if (n % 4 === 1) return null;
   return { stop: i, decodedSize: Math.floor((n * 3) / 4) };
