@@ -15,6 +15,8 @@ export interface OpenOptions {
 
 /** Milliseconds a connection waits for the other one's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
+/** How long a closing writer waits for readers to let it truncate the WAL (closeDb). */
+const CLOSE_CHECKPOINT_WAIT_MS = 250;
 
 /**
  * Page size of a new database. Most of the store's bytes are message sources (blobs of tens of KB): with
@@ -102,12 +104,14 @@ function migrate(sqlite: Database.Database): void {
  * Closes a connection. The writer first copies the WAL into the database and truncates it: SQLite does
  * that itself only when the last connection to close can write, and the main thread's read-only one
  * usually outlives the writer, which left the whole WAL (34 MB after a 10k sync) on disk until the next
- * open. A reader inside a read transaction makes the checkpoint stop short; the next open finishes it.
+ * open. A reader inside a read transaction makes the checkpoint wait: only CLOSE_CHECKPOINT_WAIT_MS, so
+ * quitting never hangs on it; the next open finishes the job.
  */
 export function closeDb(db: ReadDb): void {
   if (!db.sqlite.open) return;
   if (!db.sqlite.readonly) {
     try {
+      db.sqlite.pragma(`busy_timeout = ${CLOSE_CHECKPOINT_WAIT_MS}`);
       db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
       // Busy or read-only file system: nothing is lost, the WAL is replayed at the next open.
