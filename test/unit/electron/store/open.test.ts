@@ -9,6 +9,13 @@ import { closeDb, NEW_DATABASE_PAGE_SIZE, openReadDb, openWriteDb } from '../../
 
 const tempDb = () => join(mkdtempSync(join(tmpdir(), 'homing-store-')), 'homing.sqlite');
 
+/** A new store with the sync worker's connection and the main thread's, as the app holds them. */
+function writerAndReader() {
+  const path = tempDb();
+  const writer = openWriteDb(path);
+  return { path, writer, reader: openReadDb(path) };
+}
+
 describe('opening the store', () => {
   it('creates a migrated WAL database with foreign keys on', () => {
     const path = tempDb();
@@ -47,18 +54,14 @@ describe('opening the store', () => {
   });
 
   it('gives the main thread a connection that cannot write', () => {
-    const path = tempDb();
-    const writer = openWriteDb(path);
-    const reader = openReadDb(path);
+    const { writer, reader } = writerAndReader();
     expect(() => reader.sqlite.prepare("DELETE FROM accounts WHERE id = 'local'").run()).toThrow(/readonly/i);
     closeDb(reader);
     closeDb(writer);
   });
 
   it('leaves no WAL behind when the writer closes before the read-only connection', () => {
-    const path = tempDb();
-    const writer = openWriteDb(path);
-    const reader = openReadDb(path);
+    const { path, writer, reader } = writerAndReader();
     writer.sqlite.exec('CREATE TABLE filler (x BLOB)');
     const insert = writer.sqlite.prepare('INSERT INTO filler VALUES (randomblob(100000))');
     for (let i = 0; i < 50; i++) insert.run();
@@ -71,9 +74,7 @@ describe('opening the store', () => {
   });
 
   it('does not keep a closing writer waiting on a reader in the middle of a read: the WAL is left for the next open', () => {
-    const path = tempDb();
-    const writer = openWriteDb(path);
-    const reader = openReadDb(path);
+    const { path, writer, reader } = writerAndReader();
     writer.sqlite.exec('CREATE TABLE filler (x BLOB)');
     reader.sqlite.exec('BEGIN');
     expect(reader.sqlite.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 0 });
