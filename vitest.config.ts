@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    globalSetup: ['test/helpers/temp-root.ts'],
     projects: [
       {
         test: {
