@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import libmime from 'libmime';
+import { readBase64 } from './base64-run';
 import { SKELETON_MIN_STRIPPED_BYTES, SKELETON_MAX_DEPTH } from './limits';
 
 /**
@@ -211,48 +212,4 @@ function isBase64Attachment(fields: Map<string, string[]>): boolean {
   if (encodings[0]!.trim().toLowerCase() !== 'base64') return false;
   const type = libmime.parseHeaderValue(types[0]!, { stripComments: true }).value.trim().toLowerCase();
   return type.includes('/') && !type.startsWith('text/') && !type.startsWith('message/') && !type.startsWith('multipart/');
-}
-
-/** 1: base64 alphabet, 2: line break, 3: padding; 0: anything else. */
-const BASE64_CLASS = (() => {
-  const table = new Uint8Array(256);
-  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') table[c.charCodeAt(0)] = 1;
-  table[0x0d] = 2;
-  table[0x0a] = 2;
-  table[0x3d] = 3;
-  return table;
-})();
-
-/**
- * Reads base64 characters and line breaks from `start` up to the first other byte (or `end`): where that
- * is, and what a base64 decoder makes of them (every 4 characters are 3 bytes, a last 2 or 3 are 1 or
- * 2). Null when padding is followed by more characters or the count cannot be decoded whole: decoders
- * differ there, so the part is not cut.
- */
-function readBase64(buf: Buffer, start: number, end: number): { stop: number; decodedSize: number } | null {
-  let n = 0;
-  let i = start;
-  // Runs of base64 characters between line breaks (the tight inner loop is most of a sync's skeleton
-  // time), until padding or any other byte.
-  for (;;) {
-    const run = i;
-    while (i < end && BASE64_CLASS[buf[i]!] === 1) i++;
-    n += i - run;
-    if (i >= end) break;
-    const c = BASE64_CLASS[buf[i]!];
-    if (c === 2) {
-      i++;
-      continue;
-    }
-    if (c !== 3) break;
-    // Padding: only more padding and line breaks may follow it, up to the first other byte.
-    for (; i < end; i++) {
-      const after = BASE64_CLASS[buf[i]!];
-      if (after === 1) return null;
-      if (after === 0) break;
-    }
-    break;
-  }
-  if (n % 4 === 1) return null;
-  return { stop: i, decodedSize: Math.floor((n * 3) / 4) };
 }
