@@ -33,3 +33,9 @@ export const SKELETON_MIN_STRIPPED_BYTES = 2048;
 
 /** Multipart nesting the skeleton follows; real mail nests 3–4 deep, deeper parts are simply parsed whole. */
 export const SKELETON_MAX_DEPTH = 8;
+
+/**
+ * The largest header block plain-message.ts reads itself: far past any mailer's (a few KB), well under the
+ * 1 MB past which mailparser's splitter refuses a message, a refusal the direct reader must not hide.
+ */
+export const DIRECT_HEADER_MAX_BYTES = 64 * 1024;

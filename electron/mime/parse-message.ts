@@ -5,6 +5,7 @@ import { skeletonOf, type Skeleton } from './attachment-skeleton';
 import { htmlToText } from './html-text';
 import { decodeWords, fallbackAddresses, headerEnd, readFallbackHeaders } from './fallback-headers';
 import { FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SNIPPET_CHARS } from './limits';
+import { plainParserOutput } from './plain-message';
 import type { MessageSource } from './message-source';
 
 export type { MessageSource } from './message-source';
@@ -57,9 +58,11 @@ export interface ParserOutput {
 export interface ParseOptions {
   /** Parse a skeleton with the base64 attachments' bodies and HTML alternatives cut out (attachment-skeleton.ts); false only to check it gives the same. */
   cutAttachments?: boolean;
+  /** Read a plain single-part text message directly (plain-message.ts); false only to check it gives the same. */
+  readPlainDirectly?: boolean;
 }
 
-export async function parseMessage(input: MessageSource, { cutAttachments = true }: ParseOptions = {}): Promise<ParsedMessage> {
+export async function parseMessage(input: MessageSource, { cutAttachments = true, readPlainDirectly = true }: ParseOptions = {}): Promise<ParsedMessage> {
   // A Buffer that crossed a worker_thread boundary arrives as a plain Uint8Array: view it as a Buffer again.
   const source: MessageSource =
     input.kind === 'buffer' && !Buffer.isBuffer(input.bytes)
@@ -67,9 +70,10 @@ export async function parseMessage(input: MessageSource, { cutAttachments = true
       : input;
   let output: ParserOutput;
   try {
-    const skeleton = cutAttachments && source.kind === 'buffer' ? skeletonOf(source.bytes) : null;
+    const plain = readPlainDirectly && source.kind === 'buffer' ? plainParserOutput(source.bytes) : null;
+    const skeleton = !plain && cutAttachments && source.kind === 'buffer' ? skeletonOf(source.bytes) : null;
     // A skeleton the parser refuses says nothing about the message: parse the message itself then.
-    output = (skeleton && (await parseSkeleton(skeleton).catch(() => null))) ?? (await runParser(source));
+    output = plain ?? (skeleton && (await parseSkeleton(skeleton).catch(() => null))) ?? (await runParser(source));
   } catch {
     return fallbackParse(source);
   }
