@@ -35,6 +35,8 @@ await Promise.all([
       worker: 'electron/sync/worker.ts',
       // MIME parsing threads started by the sync worker (electron/sync/parse-pool.ts).
       'parse-worker': 'electron/sync/parse-worker.ts',
+      // The WAL checkpoint thread started by the sync worker (electron/sync/wal-checkpointer.ts).
+      'checkpoint-worker': 'electron/sync/checkpoint-worker.ts',
       homing: 'electron/cli/main.ts',
       'dev-web': 'electron/bridge/dev-web.ts',
     },

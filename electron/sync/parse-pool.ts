@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MAX_INDEXED_TEXT_CHARS } from '../mime/limits';
 import type { ParsedMessage } from '../mime/parse-message';
 import type { MessageSource } from '../store/message-source';
 import { encodeSource, type EncodedSource } from '../store/source-encoding';
+import { bundledScript } from './bundled-script';
 import { parseLimits } from './parse-limits';
 
 /** What crosses to the worker: a buffer source arrives as a plain Uint8Array (the worker wraps it back into a Buffer). */
@@ -51,13 +50,6 @@ interface Task {
 
 const MAX_RESPAWNS = 5;
 
-/** Where the bundled parse worker sits: beside this bundle (dist/node/parse-worker.cjs). Null when running from sources. */
-function workerScript(): string | null {
-  const here = typeof __dirname === 'string' ? __dirname : null;
-  const script = here ? join(here, 'parse-worker.cjs') : null;
-  return script && existsSync(script) ? script : null;
-}
-
 /**
  * MIME parsing off the sync worker's thread: mailparser is the largest CPU cost of a sync, and on its own
  * thread it overlaps with reading the network and committing. Tasks go to the least busy worker;
@@ -73,7 +65,7 @@ export class ParsePool {
   private respawns = 0;
 
   static shared(): ParsePool {
-    ParsePool.instance ??= new ParsePool(workerScript(), Math.max(1, Math.min(parseLimits.maxParseThreads, availableParallelism() - 1)));
+    ParsePool.instance ??= new ParsePool(bundledScript('parse-worker'), Math.max(1, Math.min(parseLimits.maxParseThreads, availableParallelism() - 1)));
     return ParsePool.instance;
   }
 

@@ -7,6 +7,7 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { type ErrorData, type Envelope, toErrorData } from '../../shared/errors';
 import type { WriteDb } from '../store/db';
 import { closeDb, openWriteDb } from '../store/open';
+import { WalCheckpointer } from './wal-checkpointer';
 import { createWriter } from './writer';
 import { WorkerVaultProxy } from './worker-vault';
 import { type FromWorker, toWorkerSchema, workerInitSchema } from './worker-protocol';
@@ -25,6 +26,7 @@ function start(port: MessagePort): void {
     return;
   }
 
+  const checkpointer = WalCheckpointer.start(db, { dbPath: init.dbPath, nativeBinding: init.nativeBinding });
   const vault = new WorkerVaultProxy(post);
   const shutdown = new AbortController();
   const writer = createWriter({
@@ -55,8 +57,10 @@ function start(port: MessagePort): void {
       // stuck connection would otherwise keep it alive.
       shutdown.abort();
       const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-      void Promise.race([Promise.allSettled([...inFlight]), grace]).then(() => {
+      void Promise.race([Promise.allSettled([...inFlight]), grace]).then(async () => {
         writer.dispose();
+        // Before the writer closes: its closing checkpoint must not wait on the thread's.
+        await checkpointer?.close();
         closeDb(db);
         post({ type: 'closed' });
         process.exit(0);
