@@ -4,20 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { closeDb } from '../../electron/store/open';
 import { WalCheckpointer } from '../../electron/sync/wal-checkpointer';
+import { eventually } from '../helpers/imap-sync';
 import { eml, ingest, localFolder, tempStore } from '../helpers/store';
 
 const MB = 1024 * 1024;
 const script = () => join(inject('buildDir'), 'node', 'checkpoint-worker.cjs');
 const fileSize = (path: string) => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 const autocheckpoint = (store: ReturnType<typeof tempStore>) => store.db.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Commits `count` messages of ~3 MB of incompressible text each, one transaction per message. */
 async function commitBigMessages(store: ReturnType<typeof tempStore>, count: number): Promise<void> {
@@ -42,7 +35,7 @@ describe('WalCheckpointer (the built checkpoint thread)', () => {
     // so only the thread can have copied them into the database file.
     await commitBigMessages(store, 6);
     expect(fileSize(`${store.path}-wal`)).toBeLessThan(64 * MB);
-    await until(() => fileSize(store.path) > 20 * MB);
+    await eventually(() => fileSize(store.path), (size) => size > 20 * MB, 10_000);
 
     await checkpointer!.close();
     expect(autocheckpoint(store)).toBe(1000);
@@ -53,7 +46,7 @@ describe('WalCheckpointer (the built checkpoint thread)', () => {
   it('gives checkpoints back to the writer when the thread cannot open the database', async () => {
     const store = tempStore();
     const checkpointer = WalCheckpointer.start(store.db, { dbPath: join(store.dir, 'missing.sqlite') }, script());
-    await until(() => autocheckpoint(store) === 1000);
+    await eventually(() => autocheckpoint(store), (pages) => pages === 1000, 10_000);
     await commitBigMessages(store, 2);
     await checkpointer!.close();
     closeDb(store.db);
