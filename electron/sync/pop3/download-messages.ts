@@ -47,7 +47,8 @@ interface Pending {
  * (so nothing waits in memory while the line is idle); each still goes in with its own UIDL. Everything
  * requested and not yet committed is bounded by POP3_LIMITS.pipelineDepth and pipelineBytes. A message
  * is stored only once its terminating line arrived; a cut connection commits what was complete and
- * stores nothing half.
+ * stores nothing half. The pass returns only when every planned message was stored or refused by the
+ * server (a RETR held back by the byte budget included); anything else is an error, never a success.
  */
 export async function downloadMessages(options: DownloadOptions): Promise<DownloadOutcome> {
   const { client, tempDir, signal } = options;
@@ -105,7 +106,14 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
 
   try {
     issue();
-    while (inFlight.length > 0) {
+    for (;;) {
+      if (inFlight.length === 0) {
+        // Requests the byte budget held back (a message bigger than what is left of it) go out only once
+        // what is parsed is committed: commit now, then send them, and go on until none is left.
+        await flush();
+        issue();
+        if (inFlight.length === 0) break;
+      }
       const head = inFlight.shift()!;
       // The network is behind: commit what is parsed now instead of holding it while we wait.
       if (!head.settled) await flush();
@@ -148,7 +156,6 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
         await flush();
       }
     }
-    await flush();
   } finally {
     // Anything requested and not stored (the pass failed): let it settle and remove its temp file.
     for (const { result, prepared } of inFlight.splice(0)) {
@@ -158,6 +165,15 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
       );
     }
     for (const { ready } of batch.splice(0)) void removeSource(ready.source);
+  }
+  // Every planned message is stored or reported as refused; a pass that says otherwise must not end as a success.
+  const missing = options.items.length - outcome.done - outcome.refused.length;
+  if (missing > 0 && !signal.aborted) {
+    throw new HomingError('INTERNAL', `${missing} of the ${options.items.length} messages planned for download were neither stored nor refused.`, {
+      planned: options.items.length,
+      stored: outcome.done,
+      refused: outcome.refused.length,
+    });
   }
   return outcome;
 }
