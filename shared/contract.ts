@@ -4,6 +4,7 @@ import { appMethods } from './contract/app';
 import type { EventSpec, MethodSpec } from './contract/define';
 import { desktopEvents } from './contract/desktop';
 import { messageEvents, messageMethods } from './contract/messages';
+import { outgoingEvents, outgoingMethods } from './contract/outgoing';
 import { syncEvents, syncMethods } from './contract/sync';
 import type { Envelope } from './errors';
 
@@ -13,9 +14,9 @@ import type { Envelope } from './errors';
  * bridge, the CLI and the renderer's API client all derive from this object.
  */
 export const contract = {
-  methods: { ...appMethods, ...accountMethods, ...messageMethods, ...syncMethods },
+  methods: { ...appMethods, ...accountMethods, ...messageMethods, ...syncMethods, ...outgoingMethods },
   // desktopEvents come from the Electron shell itself (menu, notifications), never from MailService.
-  events: { ...accountEvents, ...messageEvents, ...syncEvents, ...desktopEvents },
+  events: { ...accountEvents, ...messageEvents, ...syncEvents, ...outgoingEvents, ...desktopEvents },
 } as const;
 
 type Methods = typeof contract.methods;

@@ -11,6 +11,7 @@ export const errorCodes = {
   NOT_FOUND: 'The item does not exist (any more).',
   INTERNAL: 'Something went wrong inside Homing.',
   CANCELLED: 'The operation was cancelled.',
+  NOT_IMPLEMENTED: 'This part of Homing is not built yet.',
 
   // The local store
   DATA_DIR_LOCKED: 'Another Homing process is writing this mail folder; reading still works.',
@@ -40,6 +41,17 @@ export const errorCodes = {
   RESPONSE_TOO_LARGE: 'The server sent more data than Homing accepts for one reply.',
   POP3_NO_UIDL: 'The POP3 server cannot identify messages (no UIDL), so some download settings cannot work.',
   OPERATION_REFUSED: 'The server refused a change made while offline.',
+
+  // Sending mail
+  NO_OUTGOING_SERVER: 'This account has no outgoing (SMTP) server set up, so it cannot send.',
+  SERVER_BUSY: 'The server is busy or short of resources for now (a 4xx reply); Homing tries again later.',
+  SENDER_REFUSED: 'The outgoing server refused the sender address.',
+  RECIPIENT_REFUSED: 'The outgoing server refused a recipient (relaying denied, or no such address).',
+  MESSAGE_TOO_LARGE: 'The message is larger than the outgoing server accepts.',
+  SMTPUTF8_UNSUPPORTED: 'An address has non-ASCII letters before the @, which this outgoing server cannot take.',
+  MESSAGE_REFUSED: 'The outgoing server refused the message for good (a 5xx reply).',
+  SEND_UNCERTAIN: 'The connection ended after the message was handed over: it may have been sent.',
+  SENT_FOLDER_MISSING: 'The server has no Sent folder and one could not be created; choose where sent mail goes.',
 
   // Accounts and setup
   AUTOCONFIG_NOT_FOUND: 'No settings could be found for this address; enter them by hand.',

@@ -22,6 +22,7 @@ import { startWorker, type WorkerClient } from '../sync/worker-client';
 import { createAccountQueries } from './account-queries';
 import { createAppQueries } from './app-queries';
 import { createMessageQueries } from './message-queries';
+import { createOutgoingQueries } from './outgoing-queries';
 import type { QueryContext } from './query-context';
 import { createSyncQueries } from './sync-queries';
 
@@ -129,6 +130,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     ...createAccountQueries(ctx),
     ...createMessageQueries(ctx),
     ...createSyncQueries(ctx),
+    ...createOutgoingQueries(ctx),
   };
   const commands = Object.fromEntries(
     commandNames.map((name) => [name, async (args: unknown) => (await ensureWriter()).call(name, args)]),

@@ -40,6 +40,7 @@ function toAccount(row: AccountRow): Account {
     username: row.username,
     trustedFingerprint: row.trusted_fingerprint,
     settings: parseSettings(row.settings),
+    smtp: null,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }

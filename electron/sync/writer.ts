@@ -5,6 +5,7 @@ import type { WriterContext } from './writer-context';
 import { createAccountWrites } from './writes/account-writes';
 import { createActionWrites } from './writes/action-writes';
 import { createLibraryWrites } from './writes/library-writes';
+import { createOutgoingWrites } from './writes/outgoing-writes';
 import { SyncRuntime } from './sync-runtime';
 import { createSyncWrites } from './writes/sync-writes';
 
@@ -22,6 +23,7 @@ export function createWriter(ctx: WriterContext): Writer {
     ...createActionWrites(ctx, runtime),
     ...createLibraryWrites(ctx, runtime),
     ...createSyncWrites(runtime),
+    ...createOutgoingWrites(ctx),
   };
 
   const stopListening = onCommit(ctx.db, (changes) => {

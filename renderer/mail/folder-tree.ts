@@ -67,6 +67,7 @@ export const localFolders: Account = {
   username: null,
   trustedFingerprint: null,
   settings: defaultAccountSettings,
+  smtp: null,
   createdAt: '',
 };
 

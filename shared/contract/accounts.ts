@@ -40,6 +40,8 @@ export const accountSettingsSchema = z.strictObject({
   /** POP3: messages larger than this are stored as headers plus the first lines until completed on demand. */
   pop3MaxMessageKb: z.number().int().min(1).max(1024 * 1024).nullable(),
   notify: z.boolean(),
+  /** "Undo send": how long a sent message waits in the outbox before it is submitted (0: at once). */
+  undoSendSeconds: z.number().int().min(0).max(120),
 });
 export type AccountSettings = z.infer<typeof accountSettingsSchema>;
 
@@ -50,6 +52,7 @@ export const defaultAccountSettings: AccountSettings = {
   pop3Delete: { kind: 'never' },
   pop3MaxMessageKb: null,
   notify: true,
+  undoSendSeconds: 10,
 };
 
 /** An account as every side sees it. The password is never part of it. */
@@ -66,7 +69,24 @@ export interface Account {
   /** SHA-256 of the server certificate the user chose to trust (lowercase hex), or null for normal verification. */
   trustedFingerprint: string | null;
   settings: AccountSettings;
+  /** The outgoing (SMTP submission) server, or null when none is set up (the account cannot send). */
+  smtp: OutgoingServer | null;
   createdAt: string;
+}
+
+/**
+ * The outgoing (SMTP submission) server of an account. Implicit TLS on 465 is preferred (RFC 8314),
+ * STARTTLS on 587 next. Its certificate is judged exactly as the incoming server's, with a pin of its own.
+ */
+export interface OutgoingServer {
+  host: string;
+  port: number;
+  security: Security;
+  /** null: the server takes mail without a login (no AUTH). */
+  username: string | null;
+  /** `incoming`: log in with the incoming server's password; `own`: a password of its own, kept in the vault beside it. */
+  passwordSource: 'incoming' | 'own';
+  trustedFingerprint: string | null;
 }
 
 export const LOCAL_ACCOUNT_ID = 'local';
@@ -103,10 +123,24 @@ export interface ServerCandidate extends ServerSettings {
   foundAt?: string;
 }
 
+/** An outgoing server found by autoconfig (the config file's `outgoingServer`, SRV, or a guess). */
+export interface OutgoingCandidate {
+  host: string;
+  port: number;
+  security: Security;
+  username: string;
+  source: CandidateSource;
+  probed: boolean;
+  usernameForm?: UsernameForm;
+  foundAt?: string;
+}
+
 export interface AutoconfigResult {
   email: string;
   imap: ServerCandidate[];
   pop3: ServerCandidate[];
+  /** Outgoing (SMTP submission) servers, best first: implicit TLS before STARTTLS. */
+  smtp: OutgoingCandidate[];
   /** Lookups that failed, for the curious: `{source, error}`. */
   failures: Array<{ source: CandidateSource; message: string }>;
 }
@@ -164,6 +198,42 @@ export type ConnectionTestResult =
 
 const passwordSchema = z.string().min(1).max(4096);
 
+/** The outgoing server as an account is added with it. */
+export const outgoingServerInputSchema = z.strictObject({
+  host: hostSchema,
+  port: portSchema,
+  security: securitySchema,
+  /** Default: the incoming server's user name. null: the server takes mail without a login. */
+  username: z.string().min(1).max(320).nullable().optional(),
+  /** A password of its own; leave out to log in with the incoming server's password. */
+  password: passwordSchema.optional(),
+  trustedFingerprint: fingerprintSchema.nullable().optional(),
+});
+export type OutgoingServerInput = z.input<typeof outgoingServerInputSchema>;
+
+/**
+ * A change to the outgoing server: fields left out stay as they are (an account without one needs host,
+ * port and security). `password: null` goes back to the incoming server's password.
+ */
+export const outgoingServerPatchSchema = z.strictObject({
+  host: hostSchema.optional(),
+  port: portSchema.optional(),
+  security: securitySchema.optional(),
+  username: z.string().min(1).max(320).nullable().optional(),
+  password: passwordSchema.nullable().optional(),
+  trustedFingerprint: fingerprintSchema.nullable().optional(),
+});
+export type OutgoingServerPatch = z.input<typeof outgoingServerPatchSchema>;
+
+/** Outgoing server settings being typed, for testOutgoingServer. */
+export const outgoingServerSettingsSchema = z.strictObject({
+  host: hostSchema,
+  port: portSchema,
+  security: securitySchema,
+  username: z.string().min(1).max(320).nullable(),
+});
+export type OutgoingServerSettings = z.infer<typeof outgoingServerSettingsSchema>;
+
 export const newAccountSchema = z.strictObject({
   email: z.string().trim().min(3).max(320),
   name: z.string().trim().min(1).max(200).optional(),
@@ -171,6 +241,7 @@ export const newAccountSchema = z.strictObject({
   password: passwordSchema,
   trustedFingerprint: fingerprintSchema.nullable().optional(),
   settings: accountSettingsSchema.partial().optional(),
+  smtp: outgoingServerInputSchema.optional(),
 });
 export type NewAccount = z.infer<typeof newAccountSchema>;
 
@@ -184,6 +255,8 @@ export const accountPatchSchema = z.strictObject({
   password: passwordSchema.optional(),
   trustedFingerprint: fingerprintSchema.nullable().optional(),
   settings: accountSettingsSchema.partial().optional(),
+  /** null removes the outgoing server. */
+  smtp: outgoingServerPatchSchema.nullable().optional(),
 });
 export type AccountPatch = z.infer<typeof accountPatchSchema>;
 
@@ -201,6 +274,19 @@ export const accountMethods = {
     z.strictObject({
       accountId: accountIdSchema.optional(),
       server: serverSettingsSchema.optional(),
+      password: passwordSchema.optional(),
+      trustedFingerprint: fingerprintSchema.nullable().optional(),
+    }),
+  ).returns<ConnectionTestResult>(),
+  /**
+   * The outgoing server's test: connect, TLS (pinned certificate as for the incoming server), EHLO, AUTH.
+   * Stored settings (`accountId`), settings being typed (`server`), or both; without `password` the
+   * account's stored one (its own, or the incoming one). `capabilities` are the EHLO extensions.
+   */
+  testOutgoingServer: query(
+    z.strictObject({
+      accountId: accountIdSchema.optional(),
+      server: outgoingServerSettingsSchema.optional(),
       password: passwordSchema.optional(),
       trustedFingerprint: fingerprintSchema.nullable().optional(),
     }),

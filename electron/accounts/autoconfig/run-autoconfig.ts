@@ -103,5 +103,5 @@ export async function runAutoconfig(email: string, options: AutoconfigOptions): 
   if (imap.length + pop3.length === 0) {
     throw new HomingError('AUTOCONFIG_NOT_FOUND', `No settings could be found for ${address.email}; enter them by hand.`, { email: address.email, failures });
   }
-  return { email: address.email, imap, pop3, failures };
+  return { email: address.email, imap, pop3, smtp: [], failures };
 }

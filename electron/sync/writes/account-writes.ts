@@ -15,6 +15,7 @@ type AccountCommands = 'addAccount' | 'updateAccount' | 'removeAccount';
 export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): MethodHandlers<AccountCommands> {
   return {
     async addAccount(args) {
+      if (args.smtp) throw new HomingError('NOT_IMPLEMENTED', 'Outgoing servers are not stored yet (issue 20 lands it in steps).');
       const twin = listAccounts(ctx.db).find(
         (a) => a.protocol === args.protocol && sameHost(a.host, args.host) && a.port === args.port && a.username === args.username,
       );
@@ -47,7 +48,8 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
     async updateAccount({ id, patch }) {
       const current = getAccount(ctx.db, id);
       if (current.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders has no server settings.');
-      const { password, settings, ...fields } = patch;
+      const { password, settings, smtp, ...fields } = patch;
+      if (smtp !== undefined) throw new HomingError('NOT_IMPLEMENTED', 'Outgoing servers are not stored yet (issue 20 lands it in steps).');
       // A pin trusts one server's certificate. Moving to another host ("use that hostname instead") means
       // normal verification again, unless the same change pins a certificate for the new host.
       const hostChanged = fields.host !== undefined && !sameHost(fields.host, current.host);

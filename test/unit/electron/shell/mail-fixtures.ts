@@ -16,6 +16,7 @@ export function account(id: string, notify = true): Account {
     username: id,
     trustedFingerprint: null,
     settings: { ...defaultAccountSettings, notify },
+    smtp: null,
     createdAt: '2025-01-01T00:00:00Z',
   };
 }
