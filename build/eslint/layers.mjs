@@ -10,9 +10,12 @@ export const layers = {
   // Sockets, TLS trust and network error mapping: a leaf every protocol client uses.
   'electron/net': ['electron/net', 'shared'],
   'electron/store': ['electron/store', 'electron/mime', 'shared', 'package.json'],
-  // Connection tests reuse the protocol clients of sync/ (the POP3 client, the IMAP connection).
-  'electron/accounts': ['electron/accounts', 'electron/store', 'electron/mime', 'electron/net', 'electron/sync/pop3', 'electron/sync/imap', 'shared', 'electron/not-built.ts'],
-  'electron/sync': ['electron/sync', 'electron/store', 'electron/mime', 'electron/net', 'electron/accounts', 'shared', 'electron/not-built.ts'],
+  // The protocol clients (IMAP connection, POP3 client; SMTP beside them): wire protocols only, no store and
+  // no sync. A POP3 RETR hands back a MessageSource (memory or temp file), whose type lives in mime/.
+  'electron/protocols': ['electron/protocols', 'electron/net', 'electron/mime/message-source.ts', 'shared'],
+  // Connection tests log in with the protocol clients.
+  'electron/accounts': ['electron/accounts', 'electron/store', 'electron/mime', 'electron/net', 'electron/protocols', 'shared', 'electron/not-built.ts'],
+  'electron/sync': ['electron/sync', 'electron/store', 'electron/mime', 'electron/net', 'electron/protocols', 'electron/accounts', 'shared', 'electron/not-built.ts'],
   'electron/service': [
     'electron/service',
     'electron/store',

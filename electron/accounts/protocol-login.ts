@@ -1,7 +1,7 @@
 import type { Protocol, Security } from '../../shared/contract/accounts';
 import type { NetworkOverrides } from '../net/tls-trust';
-import { connectImap } from '../sync/imap/imap-connection';
-import { Pop3Client } from '../sync/pop3/pop3-client';
+import { connectImap } from '../protocols/imap/imap-connection';
+import { Pop3Client } from '../protocols/pop3/pop3-client';
 
 export interface LoginAttempt {
   host: string;

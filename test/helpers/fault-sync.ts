@@ -4,7 +4,7 @@ import { toErrorData } from '../../shared/errors';
 import type { ProgressUpdate, SyncEngineContext } from '../../electron/sync/engine';
 import { withAccountLock } from '../../electron/sync/account-lock';
 import { runPass } from '../../electron/sync/imap/account-pass';
-import { connectImap } from '../../electron/sync/imap/imap-connection';
+import { connectImap } from '../../electron/protocols/imap/imap-connection';
 import { createPass } from '../../electron/sync/imap/imap-pass';
 import type { FaultProxy } from '../servers/fault-proxy';
 import type { ImapFixture } from './imap-sync';

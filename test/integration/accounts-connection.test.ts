@@ -5,7 +5,7 @@ import type { ConnectionTestResult, ServerSettings } from '../../shared/contract
 import { testConnection } from '../../electron/accounts/connection-test';
 import { createResolvers, type Resolvers } from '../../electron/accounts/resolvers';
 import { formatFingerprint } from '../../electron/net/tls-trust';
-import { Pop3Client } from '../../electron/sync/pop3/pop3-client';
+import { Pop3Client } from '../../electron/protocols/pop3/pop3-client';
 import { makeCertificate } from '../servers/certificate';
 import { type DnsServer, startDnsServer } from '../servers/dns-server';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';

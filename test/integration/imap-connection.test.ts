@@ -3,7 +3,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomingError } from '../../shared/errors';
-import { connectImap, type ImapConnectOptions } from '../../electron/sync/imap/imap-connection';
+import { connectImap, type ImapConnectOptions } from '../../electron/protocols/imap/imap-connection';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { type FaultProxy, startFaultProxy } from '../servers/fault-proxy';
 

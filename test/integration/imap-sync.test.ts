@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAccountFolders } from '../../electron/store/folders';
-import { connectImap } from '../../electron/sync/imap/imap-connection';
+import { connectImap } from '../../electron/protocols/imap/imap-connection';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import {

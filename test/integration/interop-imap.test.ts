@@ -3,7 +3,7 @@ import { HomingError } from '../../shared/errors';
 import { findFolderByPath, listAccountFolders } from '../../electron/store/folders';
 import { listPendingOperations } from '../../electron/store/pending-ops';
 import { readSource } from '../../electron/store/message-sources';
-import { connectImap } from '../../electron/sync/imap/imap-connection';
+import { connectImap } from '../../electron/protocols/imap/imap-connection';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
 import { corpusMessage } from '../helpers/imap-corpus';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HomingError } from '../../shared/errors';
 import type { Pop3DeletePolicy } from '../../shared/contract/accounts';
-import { connectImap } from '../../electron/sync/imap/imap-connection';
+import { connectImap } from '../../electron/protocols/imap/imap-connection';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { type FakePop3Options, type FakePop3Server, startFakePop3 } from '../servers/fake-pop3';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';

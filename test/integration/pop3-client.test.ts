@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomingError } from '../../shared/errors';
-import { Pop3Client, type Pop3ClientOptions } from '../../electron/sync/pop3/pop3-client';
+import { Pop3Client, type Pop3ClientOptions } from '../../electron/protocols/pop3/pop3-client';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 
 /** Our POP3 client against the real Dovecot: TLS both ways, every login mechanism, the usual failures. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pop3DeletePolicy, Security } from '../../shared/contract/accounts';
 import { HomingError } from '../../shared/errors';
-import { Pop3Client } from '../../electron/sync/pop3/pop3-client';
+import { Pop3Client } from '../../electron/protocols/pop3/pop3-client';
 import type { MessageSource } from '../../electron/store/message-source';
 import { type FakePop3Options, type FakePop3Server, startFakePop3 } from '../servers/fake-pop3';
 import { pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';

@@ -24,7 +24,7 @@ import { fetchHeaders, type HeaderRow } from './ops/fetch-headers';
 import type { ServerFolder } from './ops/list-folders';
 import { selectFolder, type SelectedFolder } from './ops/select-folder';
 import { fetchFlags } from './ops/sync-flags';
-import { chunks } from './uid-set';
+import { chunks } from '../../protocols/imap/uid-set';
 
 export interface IndexResult {
   /** Nothing had changed since the last sync (STATUS matched): the folder was not even selected. */

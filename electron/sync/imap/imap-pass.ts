@@ -6,7 +6,7 @@ import type { NetworkOverrides } from '../../net/tls-trust';
 import type { WriteDb } from '../../store/db';
 import type { ProgressUpdate, SyncEngineContext } from '../engine';
 import { retryIfDroppedAtLogin } from '../login-retry';
-import { connectImap, type ImapConnection } from './imap-connection';
+import { connectImap, type ImapConnection } from '../../protocols/imap/imap-connection';
 
 /** What every step of one IMAP sync pass (or watch session) works with. */
 export interface ImapPass {

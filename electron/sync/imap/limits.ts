@@ -1,15 +1,5 @@
-/** Every size, count and time limit of IMAP sync, each with why it is what it is. */
+/** Every size, count and time limit of IMAP sync, each with why it is what it is. The connection's own are in protocols/imap/limits.ts. */
 export const imapLimits = {
-  /** TCP + TLS handshake budget: a host that never answers SYN must fail, not hang (imapflow's default is 90 s). */
-  connectTimeoutMs: 20_000,
-  /** The greeting follows the handshake at once on every server we know; a port that accepts and stays silent is the wrong service. */
-  greetingTimeoutMs: 15_000,
-  /**
-   * No byte in either direction for this long while a command is in flight → TIMEOUT. Long enough for a
-   * slow server answering a SEARCH on a big folder; short enough that a stalled connection is noticed.
-   * During IDLE imapflow probes with NOOP instead of failing.
-   */
-  socketTimeoutMs: 60_000,
   /** Header batch: messages per FETCH and per write transaction, so the list fills in steps the UI can show. */
   headerBatch: 500,
   /** The first header batch of a folder: one screenful and a bit, committed at once so the list shows something within a second. */
@@ -31,8 +21,6 @@ export const imapLimits = {
    * NAT boxes drop silent TCP flows much sooner, so we check far more often.
    */
   idleCheckMs: 4 * 60_000,
-  /** A NOOP that gets no answer in this long means the IDLE connection is dead (imapflow #14, #98). */
-  noopTimeoutMs: 30_000,
   /** UIDs per UID STORE / MOVE / EXPUNGE command: keeps command lines well under servers' 8–64 KB limits. */
   uidsPerCommand: 500,
   /** Replay attempts of one pending operation that fails with a non-refusal error before it is marked refused. */

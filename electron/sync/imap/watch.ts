@@ -8,8 +8,9 @@ import { runPass } from './account-pass';
 import { fetchFolderBodies } from './folder-bodies';
 import { indexFolder } from './folder-index';
 import { syncFolderList } from './folder-list';
-import type { ImapConnection } from './imap-connection';
+import type { ImapConnection } from '../../protocols/imap/imap-connection';
 import { connectAccount, createPass } from './imap-pass';
+import { imapConnectionLimits } from '../../protocols/imap/limits';
 import { imapLimits } from './limits';
 import { replayPending } from './ops/replay-pending';
 import { selectFolder } from './ops/select-folder';
@@ -79,7 +80,7 @@ async function noopWithin(connection: ImapConnection, ms: number): Promise<void>
  */
 export async function watchAccount(ctx: SyncEngineContext, options: WatchOptions = {}): Promise<void> {
   const idleCheckMs = options.idleCheckMs ?? imapLimits.idleCheckMs;
-  const noopTimeoutMs = options.noopTimeoutMs ?? imapLimits.noopTimeoutMs;
+  const noopTimeoutMs = options.noopTimeoutMs ?? imapConnectionLimits.noopTimeoutMs;
   const pollMs = () => options.pollMs ?? jittered(ctx.account.settings.checkIntervalMinutes * 60_000);
   const accountId = ctx.account.id;
   const connection = await connectAccount(ctx);

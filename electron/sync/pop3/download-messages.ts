@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { HomingError } from '../../../shared/errors';
 import type { MessageSource } from '../../store/message-source';
-import { POP3_LIMITS } from './limits';
-import type { Pop3Client } from './pop3-client';
+import { POP3_SYNC_LIMITS } from './limits';
+import type { Pop3Client } from '../../protocols/pop3/pop3-client';
 import type { ReadyMessage } from './store-message';
 import type { DownloadItem } from './sync-plan';
 
@@ -45,7 +45,7 @@ interface Pending {
  * otherwise the client sends the next as soon as the previous answer is complete). Parsed messages are
  * committed several per transaction — when the batch is full, old, or the network has nothing ready
  * (so nothing waits in memory while the line is idle); each still goes in with its own UIDL. Everything
- * requested and not yet committed is bounded by POP3_LIMITS.pipelineDepth and pipelineBytes. A message
+ * requested and not yet committed is bounded by POP3_SYNC_LIMITS.pipelineDepth and pipelineBytes. A message
  * is stored only once its terminating line arrived; a cut connection commits what was complete and
  * stores nothing half. The pass returns only when every planned message was stored or refused by the
  * server (a RETR held back by the byte budget included); anything else is an error, never a success.
@@ -65,11 +65,11 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
       const item = queue[0]!;
       const cost = item.mode === 'partial' ? PREVIEW_COST : Math.max(item.size, 1);
       const busy = inFlight.length > 0 || budget > 0;
-      if (busy && (inFlight.length >= POP3_LIMITS.pipelineDepth || budget + cost > POP3_LIMITS.pipelineBytes)) break;
+      if (busy && (inFlight.length >= POP3_SYNC_LIMITS.pipelineDepth || budget + cost > POP3_SYNC_LIMITS.pipelineBytes)) break;
       queue.shift();
       const result =
         item.mode === 'partial'
-          ? client.top({ msgno: item.msgno, lines: POP3_LIMITS.previewLines, tempDir })
+          ? client.top({ msgno: item.msgno, lines: POP3_SYNC_LIMITS.previewLines, tempDir })
           : client.retr({ msgno: item.msgno, tempDir });
       const prepared = result.then((source) =>
         options.ready(item, source).catch(async (error: unknown) => {
@@ -149,9 +149,9 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
       batchBytes += source.kind === 'buffer' ? source.bytes.length : source.size;
       if (
         source.kind === 'file' ||
-        batch.length >= POP3_LIMITS.commitBatchMessages ||
-        batchBytes >= POP3_LIMITS.commitBatchBytes ||
-        Date.now() - batchStarted >= POP3_LIMITS.commitBatchMs
+        batch.length >= POP3_SYNC_LIMITS.commitBatchMessages ||
+        batchBytes >= POP3_SYNC_LIMITS.commitBatchBytes ||
+        Date.now() - batchStarted >= POP3_SYNC_LIMITS.commitBatchMs
       ) {
         await flush();
       }

@@ -7,8 +7,8 @@ import type { SyncEngineContext, SyncPassResult } from '../engine';
 import { withAccountLock } from '../account-lock';
 import { downloadMessages, type DownloadOutcome } from './download-messages';
 import { ensureInbox, POP3_INBOX_PATH } from './inbox-folder';
-import { POP3_LIMITS } from './limits';
-import type { Pop3Client } from './pop3-client';
+import { POP3_SYNC_LIMITS } from './limits';
+import type { Pop3Client } from '../../protocols/pop3/pop3-client';
 import { openSession, type Pop3EngineOptions, tempDirFor } from './pop3-session';
 import { commitMessages, readyMessage } from './store-message';
 import { planDeletions, planDownloads, type ServerMessage, serverMessages } from './sync-plan';
@@ -108,8 +108,8 @@ async function deleteByPolicy(ctx: SyncEngineContext, client: Pop3Client, messag
     ),
   );
   const accepted: ServerMessage[] = [];
-  for (let start = 0; start < doomed.length; start += POP3_LIMITS.deleBatch) {
-    const batch = doomed.slice(start, start + POP3_LIMITS.deleBatch);
+  for (let start = 0; start < doomed.length; start += POP3_SYNC_LIMITS.deleBatch) {
+    const batch = doomed.slice(start, start + POP3_SYNC_LIMITS.deleBatch);
     const results = await Promise.allSettled(batch.map((m) => client.dele(m.msgno)));
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') accepted.push(batch[i]!);

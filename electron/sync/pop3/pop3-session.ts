@@ -3,8 +3,8 @@ import { HomingError } from '../../../shared/errors';
 import type { NetworkOverrides } from '../../net/tls-trust';
 import type { SyncEngineContext } from '../engine';
 import { retryIfDroppedAtLogin } from '../login-retry';
-import type { Pop3Timeouts } from './limits';
-import { Pop3Client } from './pop3-client';
+import type { Pop3Timeouts } from '../../protocols/pop3/limits';
+import { Pop3Client } from '../../protocols/pop3/pop3-client';
 
 /** Test hooks for the engine (network overrides, short timeouts); production passes nothing. */
 export interface Pop3EngineOptions {

@@ -6,9 +6,9 @@ import { writeTransaction } from '../../store/write-transaction';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
 import { downloadMessages } from './download-messages';
 import { POP3_INBOX_PATH } from './inbox-folder';
-import { POP3_LIMITS } from './limits';
-import type { Pop3Client } from './pop3-client';
-import type { ListEntry } from './commands/list';
+import { POP3_SYNC_LIMITS } from './limits';
+import type { Pop3Client } from '../../protocols/pop3/pop3-client';
+import type { ListEntry } from '../../protocols/pop3/commands/list';
 import { commitMessages, type ReadyMessage, readyMessage } from './store-message';
 import type { DownloadItem } from './sync-plan';
 
@@ -59,8 +59,8 @@ export async function syncWithoutUidl(
     const keys = stored.map((s) => s.key);
     durably(db, () => writeTransaction(db, () => recordDeleSent(db, accountId, keys, Date.now())));
     const accepted: string[] = [];
-    for (let start = 0; start < stored.length; start += POP3_LIMITS.deleBatch) {
-      const batch = stored.slice(start, start + POP3_LIMITS.deleBatch);
+    for (let start = 0; start < stored.length; start += POP3_SYNC_LIMITS.deleBatch) {
+      const batch = stored.slice(start, start + POP3_SYNC_LIMITS.deleBatch);
       const results = await Promise.allSettled(batch.map((s) => client.dele(s.msgno)));
       results.forEach((result, i) => {
         if (result.status === 'fulfilled') accepted.push(batch[i]!.key);

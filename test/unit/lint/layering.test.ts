@@ -34,6 +34,16 @@ describe('the layering lint rule', () => {
     expect(await layeringErrors('electron/service/probe.ts', "import { createDom } from 'react-dom';\nexport const x = createDom;\n")).toHaveLength(1);
   });
 
+  it('keeps the protocol clients below accounts and sync, and accounts off sync', async () => {
+    expect(await layeringErrors('electron/protocols/imap/probe.ts', "import { openWriteDb } from '../../store/open';\nexport const x = openWriteDb;\n")).toHaveLength(1);
+    expect(await layeringErrors('electron/protocols/pop3/probe.ts', "import { createWriter } from '../../sync/writer';\nexport const x = createWriter;\n")).toHaveLength(1);
+    expect(await layeringErrors('electron/protocols/pop3/probe.ts', "import { parseMessage } from '../../mime/parse-message';\nexport const x = parseMessage;\n")).toHaveLength(1);
+    expect(await layeringErrors('electron/accounts/probe.ts', "import { createWriter } from '../sync/writer';\nexport const x = createWriter;\n")).toHaveLength(1);
+    expect(await layeringErrors('electron/accounts/probe.ts', "import { Pop3Client } from '../protocols/pop3/pop3-client';\nexport const x = Pop3Client;\n")).toEqual([]);
+    expect(await layeringErrors('electron/sync/probe.ts', "import { connectImap } from '../protocols/imap/imap-connection';\nexport const x = connectImap;\n")).toEqual([]);
+    expect(await layeringErrors('electron/protocols/imap/probe.ts', "import { mapNetworkError } from '../../net/network-errors';\nexport const x = mapNetworkError;\n")).toEqual([]);
+  });
+
   it('allows the directions the design allows', async () => {
     expect(await layeringErrors('renderer/Probe.ts', "import { contract } from '../shared/contract';\nexport const x = contract;\n")).toEqual([]);
     expect(await layeringErrors('electron/sync/probe.ts', "import { openWriteDb } from '../store/open';\nexport const x = openWriteDb;\n")).toEqual([]);

@@ -1,4 +1,4 @@
-import type { ImapConnection } from '../imap-connection';
+import type { ImapConnection } from '../../../protocols/imap/imap-connection';
 
 /**
  * Every UID in the selected mailbox (UID SEARCH ALL; one round trip, answered from the server's index).

@@ -4,9 +4,9 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MessageSource } from '../../../store/message-source';
-import type { ImapConnection } from '../imap-connection';
+import type { ImapConnection } from '../../../protocols/imap/imap-connection';
 import { imapLimits } from '../limits';
-import { uidSet } from '../uid-set';
+import { uidSet } from '../../../protocols/imap/uid-set';
 
 export interface FetchedSource {
   uid: number;

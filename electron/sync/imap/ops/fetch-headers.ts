@@ -1,6 +1,6 @@
 import type { FetchMessageObject, MessageEnvelopeObject } from 'imapflow';
-import type { ImapConnection } from '../imap-connection';
-import { uidSet } from '../uid-set';
+import type { ImapConnection } from '../../../protocols/imap/imap-connection';
+import { uidSet } from '../../../protocols/imap/uid-set';
 
 /** What the header pass knows of one message before its body is fetched. */
 export interface HeaderRow {

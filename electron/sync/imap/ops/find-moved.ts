@@ -1,7 +1,7 @@
 import { HomingError } from '../../../../shared/errors';
 import { prepare, type ReadDb } from '../../../store/db';
 import type { OpItem, SentMark } from '../../../store/pending-ops';
-import type { ImapConnection } from '../imap-connection';
+import type { ImapConnection } from '../../../protocols/imap/imap-connection';
 import { selectFolder } from './select-folder';
 
 /** Where a message now is in the target folder of a move. */

@@ -1,7 +1,7 @@
 import type { ListResponse } from 'imapflow';
 import type { SpecialUse } from '../../../../shared/contract/messages';
 import type { FolderInput } from '../../../store/folders';
-import type { ImapConnection } from '../imap-connection';
+import type { ImapConnection } from '../../../protocols/imap/imap-connection';
 
 /** A mailbox as the server lists it, with its STATUS (LIST-STATUS, RFC 5819, when offered; imapflow falls back to STATUS per folder). */
 export interface ServerFolder extends FolderInput {

@@ -23,7 +23,7 @@ import {
 import { writeTransaction } from '../../../store/write-transaction';
 import type { ImapPass } from '../imap-pass';
 import { imapLimits } from '../limits';
-import { chunks, uidSet } from '../uid-set';
+import { chunks, uidSet } from '../../../protocols/imap/uid-set';
 import { findMovedInTarget, presentUids, targetState, type TargetPlace } from './find-moved';
 import { selectFolder } from './select-folder';
 

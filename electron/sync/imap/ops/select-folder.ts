@@ -1,5 +1,5 @@
 import type { ExpungeEvent, FlagsEvent, MailboxObject } from 'imapflow';
-import type { ImapConnection } from '../imap-connection';
+import type { ImapConnection } from '../../../protocols/imap/imap-connection';
 
 export interface SelectedFolder {
   path: string;

@@ -1,5 +1,5 @@
 import type { ServerFlags } from '../../../store/imap-state';
-import type { ImapConnection } from '../imap-connection';
+import type { ImapConnection } from '../../../protocols/imap/imap-connection';
 
 /**
  * Flags of the selected mailbox: with `changedSince`, only messages whose MODSEQ is higher (CONDSTORE

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HomingError } from '../../../../../shared/errors';
-import { LinesSink, MessageSink } from '../../../../../electron/sync/pop3/body-sinks';
+import { LinesSink, MessageSink } from '../../../../../electron/protocols/pop3/body-sinks';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'homing-pop3-sink-'));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chooseMechanism } from '../../../../../electron/sync/pop3/authenticate';
-import { Capabilities } from '../../../../../electron/sync/pop3/capabilities';
-import { apopDigest } from '../../../../../electron/sync/pop3/commands/apop';
+import { chooseMechanism } from '../../../../../electron/protocols/pop3/authenticate';
+import { Capabilities } from '../../../../../electron/protocols/pop3/capabilities';
+import { apopDigest } from '../../../../../electron/protocols/pop3/commands/apop';
 
 const caps = (...lines: string[]) => new Capabilities(lines, true);
 

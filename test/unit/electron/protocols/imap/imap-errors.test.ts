@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HomingError } from '../../../../../shared/errors';
-import { mapImapError, serverText } from '../../../../../electron/sync/imap/imap-errors';
+import { mapImapError, serverText } from '../../../../../electron/protocols/imap/imap-errors';
 
 const where = { host: 'mail.example.org', port: 993 };
 const imapError = (props: Record<string, unknown>, message = 'Command failed') => Object.assign(new Error(message), props);

@@ -22,7 +22,7 @@ import { POP3_LIMITS, POP3_TIMEOUTS, type Pop3Timeouts } from './limits';
 import { replyError } from './pop3-errors';
 import { type Expectation, ResponseReader, type StatusLine } from './response-reader';
 import { SessionState } from './session-state';
-import type { MessageSource } from '../../store/message-source';
+import type { MessageSource } from '../../mime/message-source';
 
 export interface Pop3ClientOptions {
   host: string;

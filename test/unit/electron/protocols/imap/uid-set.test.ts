@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunks, uidSet } from '../../../../../electron/sync/imap/uid-set';
+import { chunks, uidSet } from '../../../../../electron/protocols/imap/uid-set';
 
 describe('uidSet', () => {
   it('collapses runs and sorts (RFC 3501 sequence-set)', () => {

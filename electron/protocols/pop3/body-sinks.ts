@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { finished } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { HomingError } from '../../../shared/errors';
-import type { MessageSource } from '../../store/message-source';
+import type { MessageSource } from '../../mime/message-source';
 import type { BodyConsumer } from './response-reader';
 
 /**

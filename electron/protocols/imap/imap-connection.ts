@@ -3,7 +3,7 @@ import type { CertificateInfo, Security } from '../../../shared/contract/account
 import { HomingError } from '../../../shared/errors';
 import type { NetworkOverrides } from '../../net/tls-trust';
 import { mapImapError } from './imap-errors';
-import { imapLimits } from './limits';
+import { imapConnectionLimits } from './limits';
 import { createTrustedTransport, type TransportObservations } from './tls-transport';
 
 export interface ImapConnectOptions {
@@ -114,9 +114,9 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
     // We start IDLE ourselves, only on the watch connection (watch.ts): an automatic IDLE between two sync
     // commands costs two round trips each time.
     disableAutoIdle: true,
-    connectionTimeout: options.timeouts?.connectMs ?? imapLimits.connectTimeoutMs,
-    greetingTimeout: options.timeouts?.greetingMs ?? imapLimits.greetingTimeoutMs,
-    socketTimeout: options.timeouts?.socketMs ?? imapLimits.socketTimeoutMs,
+    connectionTimeout: options.timeouts?.connectMs ?? imapConnectionLimits.connectTimeoutMs,
+    greetingTimeout: options.timeouts?.greetingMs ?? imapConnectionLimits.greetingTimeoutMs,
+    socketTimeout: options.timeouts?.socketMs ?? imapConnectionLimits.socketTimeoutMs,
     maxLockHoldTime: false,
     // COMPRESS=DEFLATE (RFC 4978) saves bandwidth on a real network; on a loopback connection (a local
     // Dovecot, a mail bridge) it only burns CPU on both ends.
@@ -186,7 +186,7 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
         client.close();
         return;
       }
-      const timer = setTimeout(() => client.close(), imapLimits.noopTimeoutMs);
+      const timer = setTimeout(() => client.close(), imapConnectionLimits.noopTimeoutMs);
       try {
         await client.logout();
       } catch {

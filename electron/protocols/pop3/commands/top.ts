@@ -1,4 +1,4 @@
-import type { MessageSource } from '../../../store/message-source';
+import type { MessageSource } from '../../../mime/message-source';
 import { MessageSink } from '../body-sinks';
 import type { Pop3Command } from '../command';
 import { POP3_LIMITS } from '../limits';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HomingError } from '../../../../../shared/errors';
-import { type BodyConsumer, type Expectation, parseStatusLine, ResponseReader, type StatusLine } from '../../../../../electron/sync/pop3/response-reader';
+import { type BodyConsumer, type Expectation, parseStatusLine, ResponseReader, type StatusLine } from '../../../../../electron/protocols/pop3/response-reader';
 
 /** A body consumer that keeps what it got, for comparison. */
 class Collect implements BodyConsumer {
