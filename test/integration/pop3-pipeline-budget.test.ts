@@ -3,20 +3,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POP3_LIMITS } from '../../electron/sync/pop3/limits';
-import { Pop3Client } from '../../electron/sync/pop3/pop3-client';
+import { POP3_SYNC_LIMITS } from '../../electron/sync/pop3/limits';
+import { Pop3Client } from '../../electron/protocols/pop3/pop3-client';
 import { runCli } from '../helpers/cli';
 import { deliverMany, maildirFiles, pop3Fixture, storedPop3 } from '../helpers/pop3-fixture';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 
 /**
- * Messages on both sides of the POP3 pipeline's byte budget (POP3_LIMITS.pipelineBytes, 16 MiB), on the
+ * Messages on both sides of the POP3 pipeline's byte budget (POP3_SYNC_LIMITS.pipelineBytes, 16 MiB), on the
  * real Dovecot: a RETR the budget holds back must still be sent, awaited and stored within the same pass.
  * The sync plans newest first, so an oldest message that does not fit beside the newer ones is the last
  * request of the pass: the one a pass could forget.
  */
 
-const BUDGET = POP3_LIMITS.pipelineBytes;
+const BUDGET = POP3_SYNC_LIMITS.pipelineBytes;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** A message of exactly `size` bytes with CRLF line ends, so Dovecot's LIST size (RFC 1939 octets) is the file size. */
