@@ -1,4 +1,4 @@
-import type { MailService, MethodName } from '../shared/contract';
+import type { MailService } from '../shared/contract';
 import { type DesktopHandlers, desktopMethods, isDesktopMethodName } from '../shared/contract/desktop';
 import { dispatch } from '../shared/dispatch';
 import { type Envelope, HomingError, toErrorData } from '../shared/errors';
@@ -13,18 +13,11 @@ export interface IpcSender {
   webContentsId: number;
 }
 
-/**
- * Methods that take a filesystem path: the CLI may call them, the renderer may not (an untrusted page must
- * not name files to read or write; the shell offers them through its own file dialogs, see
- * shared/contract/desktop.ts).
- */
-export const pathMethods: ReadonlySet<MethodName> = new Set(['importMail', 'exportFolder', 'exportMessage']);
-
 export const APP_ORIGIN = 'app://homing';
 
 /**
  * The one gatekeeper for renderer calls: the sender must be our window's main frame on our own origin,
- * the method must be in the contract (and not a path method) or one of the shell's desktop methods, and
+ * the method must be in the contract (and not one that names files) or one of the shell's desktop methods, and
  * the arguments must validate.
  */
 export function createIpcGate(service: MailService, isOurWindow: (webContentsId: number) => boolean, desktop?: DesktopHandlers) {
@@ -33,10 +26,9 @@ export function createIpcGate(service: MailService, isOurWindow: (webContentsId:
       return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'This page may not talk to Homing.' } };
     }
     const { method, args } = (typeof payload === 'object' && payload !== null ? payload : {}) as { method?: unknown; args?: unknown };
-    if (typeof method === 'string' && pathMethods.has(method as MethodName)) {
-      return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: `${method} is not available to the window.` } };
-    }
     if (desktop && isDesktopMethodName(method)) return dispatchDesktop(desktop, method, args);
+    // dispatch refuses the methods that name files (pathMethodNames): the shell offers them only through
+    // its own file dialogs (shared/contract/desktop.ts).
     return dispatch(service, method, args);
   };
 }

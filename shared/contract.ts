@@ -54,6 +54,13 @@ export interface Transport {
 export const methodNames = Object.keys(contract.methods) as MethodName[];
 export const commandNames = methodNames.filter((name) => contract.methods[name].writes) as CommandName[];
 export const eventNames = Object.keys(contract.events) as EventName[];
+/**
+ * Methods whose arguments name files on this computer (import, export): the one list every gate uses.
+ * `dispatch` refuses them unless its caller opts in (the CLI does; IPC and the bridge do not).
+ */
+export const pathMethodNames: ReadonlySet<MethodName> = new Set(
+  methodNames.filter((name) => contract.methods[name].namesFiles === true),
+);
 
 export const isMethodName = (name: unknown): name is MethodName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract.methods, name);

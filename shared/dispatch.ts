@@ -1,14 +1,27 @@
-import { contract, isMethodName, type MailService, type MethodName } from './contract';
+import { contract, isMethodName, type MailService, type MethodName, pathMethodNames } from './contract';
 import { type Envelope, HomingError, toErrorData } from './errors';
+
+export interface DispatchOptions {
+  /**
+   * Serve the methods that name files on this computer (`pathMethodNames`: import, export). Only the
+   * CLI, whose user typed the paths, and a test bridge started for it say yes; a page (the window, a
+   * browser on the bridge) must never choose which file is read or overwritten.
+   */
+  allowPathMethods?: boolean;
+}
 
 /**
  * The gate every call passes on the trusted side, whatever carried it (IPC, the test bridge, the CLI):
- * refuse unknown methods, validate the arguments against the contract, run the method, and turn any
- * failure into coded error data (a thrown Error would lose its code crossing IPC).
+ * refuse unknown methods (and path methods unless allowed), validate the arguments against the
+ * contract, run the method, and turn any failure into coded error data (a thrown Error would lose its
+ * code crossing IPC).
  */
-export async function dispatch(service: MailService, method: unknown, args: unknown): Promise<Envelope<unknown>> {
+export async function dispatch(service: MailService, method: unknown, args: unknown, options: DispatchOptions = {}): Promise<Envelope<unknown>> {
   try {
     const name = checkMethod(method);
+    if (pathMethodNames.has(name) && !options.allowPathMethods) {
+      throw new HomingError('FORBIDDEN_SENDER', `${name} names files on this computer and is not available here; use the app's menu or the homing command.`);
+    }
     const parsed = contract.methods[name].args.safeParse(args ?? {});
     if (!parsed.success) {
       throw new HomingError('INVALID_ARGUMENT', `Invalid arguments for ${name}`, {

@@ -12,7 +12,8 @@ import { startBridge } from './ws-bridge';
 async function run(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { 'data-dir': { type: 'string' }, port: { type: 'string' } },
+    // --allow-path-methods: serve import/export (which name files) over the bridge; tests only.
+    options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'allow-path-methods': { type: 'boolean' } },
   });
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const handle = await openMailService({
@@ -25,6 +26,7 @@ async function run(): Promise<void> {
     service: handle.service,
     staticDir: join(__dirname, '..', 'renderer'),
     ...(values.port ? { port: Number(values.port) } : {}),
+    allowPathMethods: values['allow-path-methods'] === true,
   });
   process.stdout.write(`homing dev-web: ${bridge.url}\n`);
   const stop = async () => {

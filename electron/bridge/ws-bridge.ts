@@ -3,16 +3,25 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { eventNames, type MailService } from '../../shared/contract';
-import { dispatch } from '../../shared/dispatch';
+import { type DispatchOptions, dispatch } from '../../shared/dispatch';
 import { appCsp } from '../app-csp';
 import { bridgeRequestSchema } from './bridge-protocol';
 import { readStaticFile } from './static-files';
+
+/** The largest WebSocket message the bridge reads (the renderer's calls are small JSON). */
+const BRIDGE_MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 export interface BridgeOptions {
   service: MailService;
   /** The built renderer (dist/renderer), served at `/`. */
   staticDir?: string;
   port?: number;
+  /**
+   * Serve the methods that name files (import, export), which the bridge refuses by default exactly as
+   * Electron's IPC gate does: a page on the bridge must not choose a file to overwrite. Only for tests
+   * that drive those methods through the bridge (`dev-web --allow-path-methods`).
+   */
+  allowPathMethods?: boolean;
 }
 
 export interface Bridge {
@@ -25,12 +34,13 @@ export interface Bridge {
 /**
  * The test and `dev:web` transport: MailService over a loopback WebSocket, guarded by a random token and
  * by Host/Origin checks (so neither another local web page nor a DNS-rebinding attack can call it).
- * The same dispatch() gate as IPC validates every call.
+ * The same dispatch() gate as IPC validates every call, and refuses the methods that name files unless
+ * `allowPathMethods` says otherwise.
  */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = randomBytes(24).toString('base64url');
   const http = createServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: BRIDGE_MAX_FRAME_BYTES });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -63,7 +73,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, options.service));
+    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, options.service, { allowPathMethods: options.allowPathMethods === true }));
   });
 
   return {
@@ -91,7 +101,12 @@ function isAllowed(req: IncomingMessage, token: string, allowedHosts: Set<string
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function serve(ws: WebSocket, service: MailService): void {
+function serve(ws: WebSocket, service: MailService, gate: DispatchOptions): void {
+  // ws refuses a bad frame (over maxPayload: close code 1009; a text frame that is not UTF-8: 1007) by
+  // closing this socket with that code, and reports it as an 'error' event on the socket. An event
+  // emitter's 'error' with no listener throws, which ended the whole process; ws has already started
+  // the close, so listening is all it takes for only this socket to go.
+  ws.on('error', () => undefined);
   const stops = eventNames.map((event) =>
     service.on(event, (payload) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
@@ -106,7 +121,7 @@ function serve(ws: WebSocket, service: MailService): void {
       ws.close(1008, 'malformed request');
       return;
     }
-    const envelope = await dispatch(service, request.method, request.args);
+    const envelope = await dispatch(service, request.method, request.args, gate);
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: request.id, envelope }));
   });
 }

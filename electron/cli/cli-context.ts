@@ -31,7 +31,8 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
       });
       const { service } = await handle;
       client ??= createClient({
-        invoke: (method, args) => dispatch(service, method, args),
+        // The user typed the paths on this command line: import and export are theirs to call.
+        invoke: (method, args) => dispatch(service, method, args, { allowPathMethods: true }),
         subscribe: (listener) => {
           const stops = eventNames.map((event) => service.on(event, (payload) => listener(event, payload)));
           return () => stops.forEach((stop) => stop());

@@ -11,6 +11,12 @@ import type { z } from 'zod';
 export interface MethodSpec<A extends z.ZodType, R, W extends boolean> {
   readonly args: A;
   readonly writes: W;
+  /**
+   * The arguments name files on this computer to read or write (import, export). Only a caller that
+   * speaks for the user at a keyboard (the CLI, the shell's own file dialogs) may call it; the gate
+   * refuses it to the window and the bridge (see `dispatch`).
+   */
+  readonly namesFiles?: true;
   /** Phantom: never read at run time; carries the result type. */
   readonly result?: R;
 }
@@ -28,6 +34,11 @@ export function query<A extends z.ZodType>(args: A) {
 /** A method that writes the store (through the worker): `command(z.strictObject({...})).returns<Result>()`. */
 export function command<A extends z.ZodType>(args: A) {
   return { returns: <R>(): MethodSpec<A, R, true> => ({ args, writes: true }) };
+}
+
+/** Marks a method whose arguments are paths on this computer: `namingFiles(command(...).returns<R>())`. */
+export function namingFiles<S extends MethodSpec<z.ZodType, unknown, boolean>>(spec: S): S & { readonly namesFiles: true } {
+  return { ...spec, namesFiles: true };
 }
 
 export function event<P extends z.ZodType>(payload: P): EventSpec<P> {

@@ -11,7 +11,7 @@ import { type ImportResult, messageIdSchema } from './messages';
  * and the test bridge) has no windows or dialogs. The shell's IPC gate answers them; anywhere else a call
  * to one is an UNKNOWN_METHOD, and the renderer hides what needs them (`window.homing` is absent there).
  * Each one takes no filesystem path: the user picks the file in the shell's own dialog, so the renderer
- * never names a file to read or write (see `pathMethods` in electron/ipc-gate.ts).
+ * never names a file to read or write (see `pathMethodNames` in shared/contract.ts).
  */
 
 const attachmentRef = z.strictObject({ messageId: messageIdSchema, attachmentId: z.number().int().positive() });

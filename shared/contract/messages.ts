@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { command, event, query } from './define';
+import { command, event, namingFiles, query } from './define';
 
 export const specialUses = ['inbox', 'sent', 'drafts', 'trash', 'junk', 'archive', 'all', 'flagged'] as const;
 export type SpecialUse = (typeof specialUses)[number];
@@ -161,12 +161,15 @@ export const messageMethods = {
   completeMessage: command(z.strictObject({ id: messageIdSchema })).returns<MessageDetail>(),
   allowRemoteContent: command(z.strictObject({ address: z.string().min(1).max(320), allow: z.boolean() })).returns<void>(),
 
-  importMail: command(
-    z.strictObject({ path: pathSchema, accountId: accountIdSchema.default('local'), folderPath: pathSchema })).returns<ImportResult>(),
-  exportFolder: query(z.strictObject({ accountId: accountIdSchema, folderPath: pathSchema, mboxPath: pathSchema })).returns<{
-    exported: number;
-  }>(),
-  exportMessage: query(z.strictObject({ id: messageIdSchema, emlPath: pathSchema })).returns<void>(),
+  // `path`, `mboxPath` and `emlPath` are files on this computer: these three are never served to the
+  // window or the bridge (define.ts `namesFiles`), only to the CLI and the shell's file dialogs.
+  importMail: namingFiles(
+    command(z.strictObject({ path: pathSchema, accountId: accountIdSchema.default('local'), folderPath: pathSchema })).returns<ImportResult>(),
+  ),
+  exportFolder: namingFiles(
+    query(z.strictObject({ accountId: accountIdSchema, folderPath: pathSchema, mboxPath: pathSchema })).returns<{ exported: number }>(),
+  ),
+  exportMessage: namingFiles(query(z.strictObject({ id: messageIdSchema, emlPath: pathSchema })).returns<void>()),
 };
 
 export const messageEvents = {

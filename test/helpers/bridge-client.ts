@@ -17,6 +17,13 @@ export async function bridgeClient(appUrl: string): Promise<{ api: MailClient; c
   const waiting = new Map<number, (envelope: Envelope<unknown>) => void>();
   const listeners = new Set<(event: string, payload: unknown) => void>();
   let nextId = 1;
+  // A socket the bridge closed (or a bridge that died) answers every call still waiting, so a test fails
+  // at once instead of at its timeout.
+  socket.on('close', (code) => {
+    for (const resolve of waiting.values()) resolve({ ok: false, error: { code: 'CONNECTION_LOST', message: `bridge socket closed (${code})` } });
+    waiting.clear();
+  });
+  socket.on('error', () => undefined);
   socket.on('message', (data) => {
     const message = JSON.parse(String(data)) as { id?: number; envelope?: Envelope<unknown>; event?: string; payload?: unknown };
     if (typeof message.id === 'number' && message.envelope) {
@@ -30,6 +37,10 @@ export async function bridgeClient(appUrl: string): Promise<{ api: MailClient; c
     invoke: (method, args) =>
       new Promise((resolve) => {
         const id = nextId++;
+        if (socket.readyState !== socket.OPEN) {
+          resolve({ ok: false, error: { code: 'CONNECTION_LOST', message: 'bridge socket is closed' } });
+          return;
+        }
         waiting.set(id, resolve);
         socket.send(JSON.stringify({ id, method, args }));
       }),

@@ -11,10 +11,19 @@ export interface DevWeb {
 /** How long a clean shutdown may take before the process is killed. */
 const STOP_GRACE_MS = 20_000;
 
+export interface DevWebOptions {
+  /**
+   * Serve the methods that take a file path (import, export) over the bridge, which it refuses by
+   * default as Electron's IPC gate does: only for a test that drives them through the bridge.
+   */
+  allowPathMethods?: boolean;
+}
+
 /** Starts the built `dev-web` (real backend + bridge + built renderer) on a data directory, as `npm run dev:web` does. */
-export async function startDevWeb(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<DevWeb> {
+export async function startDevWeb(dataDir: string, env: NodeJS.ProcessEnv = {}, options: DevWebOptions = {}): Promise<DevWeb> {
   const entry = join(inject('buildDir'), 'node', 'dev-web.cjs');
-  const child: ChildProcess = spawn(process.execPath, [entry, '--data-dir', dataDir], {
+  const args = [entry, '--data-dir', dataDir, ...(options.allowPathMethods ? ['--allow-path-methods'] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -42,6 +42,16 @@ describe('dispatch', () => {
     expect(seen).toEqual({ query: 'from:bob', limit: 200 });
   });
 
+  it('refuses the methods that name files unless the caller opts in (the CLI does; IPC and the bridge do not)', async () => {
+    const calls: unknown[] = [];
+    const service = fakeService({ exportMessage: async (args) => void calls.push(args) });
+    const args = { id: 1, emlPath: '/home/me/.bashrc' };
+    expect(await dispatch(service, 'exportMessage', args)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(calls).toEqual([]);
+    expect(await dispatch(service, 'exportMessage', args, { allowPathMethods: true })).toEqual({ ok: true, value: undefined });
+    expect(calls).toEqual([args]);
+  });
+
   it('keeps the code of a HomingError and turns anything else into INTERNAL', async () => {
     const coded = await dispatch(fakeService({ listAccounts: () => Promise.reject(new HomingError('DISK_FULL')) }), 'listAccounts', {});
     expect(coded).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } });
