@@ -17,7 +17,7 @@ export const errorCodes = {
   DATA_DIR_LOCKED: 'Another Homing process is writing this mail folder; reading still works.',
   DATABASE_TOO_NEW: 'This mail database was written by a newer version of Homing.',
   DATABASE_CORRUPT: 'The mail database is damaged.',
-  DISK_FULL: 'The disk is full; nothing was changed.',
+  DISK_FULL: 'The disk is full; what was saved before it filled is kept, nothing was half-written.',
   IO_ERROR: 'A file could not be read or written.',
   INVALID_QUERY: 'The search could not be understood.',
   UNSUPPORTED_FORMAT: 'The file is not mbox, Maildir or .eml.',

@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SyncOutcome } from '../../shared/contract/sync';
 import { toErrorData } from '../../shared/errors';
 import type { WriteDb } from '../../electron/store/db';
@@ -17,7 +22,11 @@ import { duplicatesIn, type DumpRow, storeDump } from '../helpers/store-dump';
  * caps the database a few pages above its size, so the next commits fail with SQLITE_FULL (what a full
  * disk gives). The pass must end with DISK_FULL (not INTERNAL), everything committed before must still
  * be there byte for byte, the database must open and pass integrity_check, and once there is room again
- * the next pass completes to the server's state.
+ * the next pass completes to the server's state. The error says how many messages this pass saved.
+ *
+ * And a disk that is full before `homing sync` starts, for real: a 4 MB tmpfs mounted as the data
+ * directory inside a mount namespace of its own (so nothing outside the test sees it, and it goes when
+ * the test's shell ends), filled to the last block. That needs root (mount); CI runs as root.
  */
 
 /** Room left, in bytes (pages of whatever size the database has): some commits fit, one of the larger ones does not. */
@@ -28,10 +37,20 @@ const UNLIMITED = 1_073_741_823;
 const secondBatch = (base: number) =>
   Array.from({ length: 16 }, (_, i) => (i % 4 === 0 ? largeMessage(base + i, 96) : corpusMessage(base + i, { subject: `after the first sync ${i}` })));
 
-function fill(db: WriteDb): { pages: number; limit: number } {
+/**
+ * POP3 after the first sync: 120 small messages (the newest, downloaded first; a commit takes at most 100
+ * messages, so at least one commit of small ones fits), then three of 600 KB, which no commit can hold.
+ */
+const pop3SecondBatch = (base: number) => [
+  ...Array.from({ length: 3 }, (_, i) => largeMessage(base + i, 600)),
+  ...Array.from({ length: 120 }, (_, i) => corpusMessage(base + 10 + i, { subject: `after the first sync ${i}` })),
+];
+const POP3_ROOM_BYTES = 1024 * 1024;
+
+function fill(db: WriteDb, room = ROOM_BYTES): { pages: number; limit: number } {
   const pages = db.sqlite.pragma('page_count', { simple: true }) as number;
   const pageSize = db.sqlite.pragma('page_size', { simple: true }) as number;
-  const limit = db.sqlite.pragma(`max_page_count = ${pages + Math.ceil(ROOM_BYTES / pageSize)}`, { simple: true }) as number;
+  const limit = db.sqlite.pragma(`max_page_count = ${pages + Math.ceil(room / pageSize)}`, { simple: true }) as number;
   return { pages, limit };
 }
 
@@ -51,6 +70,18 @@ function missingFrom(after: DumpRow[], before: DumpRow[]): DumpRow[] {
   return before.filter((r) => !now.has(JSON.stringify(r)));
 }
 
+/** The numbers a DISK_FULL message gives: "1,494 messages were saved …" (POP3) or "… new messages and N message bodies were saved …" (IMAP). */
+function savedCounts(message: string): { messages: number; bodies: number | null } | string {
+  const n = (text: string) => Number(text.replace(/,/g, ''));
+  const imap = /([\d,]+) new messages? and ([\d,]+) message bod(?:y|ies) (?:was|were) saved before the disk filled/.exec(message);
+  if (imap) return { messages: n(imap[1]!), bodies: n(imap[2]!) };
+  const pop3 = /([\d,]+) messages? (?:was|were) saved before the disk filled/.exec(message);
+  if (pop3) return { messages: n(pop3[1]!), bodies: null };
+  return message;
+}
+
+const run = promisify(execFile);
+
 describe('a disk that fills during a sync', () => {
   let server: DovecotServer;
 
@@ -59,6 +90,7 @@ describe('a disk that fills during a sync', () => {
       users: [
         { name: 'alice', password: 'alice-secret' },
         { name: 'bob', password: 'bob-secret' },
+        { name: 'carol', password: 'carol-secret' },
       ],
     });
   });
@@ -81,6 +113,10 @@ describe('a disk that fills during a sync', () => {
       expect(missingFrom(after, before)).toEqual([]);
       expect(duplicatesIn(after)).toEqual([]);
       expect(integrity(fx.db.path)).toBe('ok');
+      // The error says what this pass saved, as the store shows it (not "nothing was changed").
+      const added = after.filter((r) => !before.some((b) => JSON.stringify(b) === JSON.stringify(r)));
+      expect(added.length).toBeGreaterThan(0);
+      expect(savedCounts(full.error!.message)).toEqual({ messages: added.length, bodies: added.filter((r) => r.body === 'full').length });
 
       fx.db.sqlite.pragma(`max_page_count = ${UNLIMITED}`);
       expect((await imapPass(fx)).error).toBeNull();
@@ -92,7 +128,7 @@ describe('a disk that fills during a sync', () => {
       }
       const final = storeDump(fx.db, fx.account.id);
       console.log(
-        `IMAP disk full: limit ${limit} pages (${pages} used), pass ended ${full.error!.code} with ${after.length - before.length} of ` +
+        `IMAP disk full: "${full.error!.message}" limit ${limit} pages (${pages} used), pass ended ${full.error!.code} with ${after.length - before.length} of ` +
           `${final.length - before.length} new messages stored; ${before.length} earlier messages intact; integrity ok; ${final.length} messages checked after room was freed`,
       );
     } finally {
@@ -121,15 +157,17 @@ describe('a disk that fills during a sync', () => {
     try {
       expect((await pass()).error).toBeNull();
       const before = storeDump(fx.db, fx.account.id);
-      deliverToInbox(server, 'bob', secondBatch(8000));
+      deliverToInbox(server, 'bob', pop3SecondBatch(8000));
 
-      const { pages, limit } = fill(fx.db);
+      const { pages, limit } = fill(fx.db, POP3_ROOM_BYTES);
       const full = await pass();
       expect(full.error?.code, full.error?.message).toBe('DISK_FULL');
       const after = storeDump(fx.db, fx.account.id);
       expect(missingFrom(after, before)).toEqual([]);
       expect(duplicatesIn(after)).toEqual([]);
       expect(integrity(fx.db.path)).toBe('ok');
+      expect(after.length).toBeGreaterThan(before.length);
+      expect(savedCounts(full.error!.message)).toEqual({ messages: after.length - before.length, bodies: null });
 
       fx.db.sqlite.pragma(`max_page_count = ${UNLIMITED}`);
       expect((await pass()).error).toBeNull();
@@ -138,11 +176,55 @@ describe('a disk that fills during a sync', () => {
       const onServer = maildirFiles(server.maildir('bob')).map((f) => createHash('sha256').update(f.raw).digest('hex'));
       expect(final.map((r) => r.sha256).sort()).toEqual(onServer.sort());
       console.log(
-        `POP3 disk full: limit ${limit} pages (${pages} used), pass ended ${full.error!.code} with ${after.length - before.length} of ` +
+        `POP3 disk full: "${full.error!.message}" limit ${limit} pages (${pages} used), pass ended ${full.error!.code} with ${after.length - before.length} of ` +
           `${final.length - before.length} new messages stored; ${before.length} earlier messages intact; integrity ok; ${final.length} messages checked after room was freed`,
       );
     } finally {
       disposeStore(fx);
     }
   });
+  // Mounting a tmpfs needs root; CI runs as root, so there this never skips.
+  it.runIf(process.getuid?.() === 0 || process.env.CI)(
+    'a disk already full: `homing sync` ends DISK_FULL, leaves no lock file behind, and the next sync (with room) runs at once',
+    async () => {
+      deliverToInbox(server, 'carol', faultMailbox({ folders: false }).map((m) => m.raw));
+      const work = mkdtempSync(join(tmpdir(), 'homing-full-disk-'));
+      const data = join(work, 'data');
+      const homing = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(inject('buildDir'), 'node', 'homing.cjs'))} --data-dir "$DATA"`;
+      // Each step's exit status and output go to files outside the tmpfs, read below.
+      const step = (name: string, command: string) => `${command} >"$OUT/${name}.out" 2>"$OUT/${name}.err"; echo $? >"$OUT/${name}.rc"`;
+      const script = [
+        'set -u',
+        'mkdir -p "$DATA" && mount -t tmpfs -o size=4m,mode=0700 homing-full "$DATA"',
+        step('add', `${homing} account add --email carol@example.org --protocol pop3 --host 127.0.0.1 --port ${server.ports.pop3s} ` +
+          `--security tls --username carol --password-env PW --trust-fingerprint ${server.certificate.fingerprint256}`),
+        // Fill every block that is left (dd stops at ENOSPC); a file can still be created, but nothing written to it.
+        'dd if=/dev/zero of="$DATA/filler" bs=4k 2>/dev/null; sync',
+        step('full', `${homing} sync`),
+        'ls -a "$DATA" >"$OUT/full.ls"',
+        'rm "$DATA/filler"',
+        step('again', `${homing} sync`),
+        'ls -a "$DATA" >"$OUT/again.ls"',
+        step('list', `${homing} list --json`),
+      ].join('\n');
+      await run('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', script], {
+        env: { ...process.env, DATA: data, OUT: work, PW: 'carol-secret' },
+      });
+      const read = (name: string) => readFileSync(join(work, name), 'utf8');
+      expect(read('add.rc').trim(), read('add.err')).toBe('0');
+
+      // Soft: each of these is its own part of the fix, and a failure of one should not hide the others.
+      expect.soft(read('full.rc').trim()).not.toBe('0');
+      expect.soft(read('full.err')).toMatch(/^homing: DISK_FULL: /m);
+      // Nothing of this run is left to block the next one.
+      expect.soft(read('full.ls').split('\n').filter((f) => f.startsWith('homing.lock'))).toEqual([]);
+
+      expect.soft(read('again.err')).not.toContain('DATA_DIR_LOCKED');
+      expect(read('again.rc').trim(), read('again.err')).toBe('0');
+      expect(read('again.ls').split('\n').filter((f) => f.startsWith('homing.lock'))).toEqual([]);
+      const listed = JSON.parse(read('list.out')) as unknown[];
+      expect(listed).toHaveLength(maildirFiles(server.maildir('carol')).length);
+      console.log(`full disk at start: ${read('full.err').trim()} | then: ${read('again.err').trim()}`);
+    },
+  );
 });

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { HomingError } from '../../../shared/errors';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
 import { withAccountLock } from '../account-lock';
+import { diskFullAfter } from '../disk-full';
 import { fetchFolderBodies } from './folder-bodies';
 import { indexFolder } from './folder-index';
 import { syncFolderList } from './folder-list';
@@ -32,6 +33,15 @@ export function syncAccountOnce(ctx: SyncEngineContext): Promise<SyncPassResult>
  * then fails with that folder's error so the account is not reported as synced.
  */
 export async function runPass(pass: ImapPass): Promise<void> {
+  try {
+    await runSteps(pass);
+  } catch (error) {
+    // Every batch committed before the disk filled stays: say how many.
+    throw diskFullAfter(pass.connection.mapError(error), { messages: pass.added, bodies: pass.bodies });
+  }
+}
+
+async function runSteps(pass: ImapPass): Promise<void> {
   await rm(pass.tempDir, { recursive: true, force: true });
   await replayPending(pass);
   const folders = await syncFolderList(pass);

@@ -146,10 +146,11 @@ function commitBodies(
   if (ready.length === 0) return;
   const { db } = pass;
   const exists = prepare<[number, number, number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?');
-  writeTransaction(db, (changes) => {
+  pass.bodies += writeTransaction(db, (changes) => {
+    let stored = 0;
     for (const { uid, source, parsed, encoded } of ready) {
       if (!exists.get(folderId, uidvalidity, uid)) continue;
-      commitMessage(db, changes, {
+      const result = commitMessage(db, changes, {
         accountId: pass.account.id,
         folderId,
         key: { kind: 'imap', uidvalidity, uid },
@@ -158,6 +159,8 @@ function commitBodies(
         encoded,
         bodyStatus: 'full',
       });
+      if (result.upgraded || result.inserted) stored++;
     }
+    return stored;
   });
 }

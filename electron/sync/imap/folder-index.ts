@@ -186,7 +186,8 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
       );
     }
 
-    writeTransaction(db, (changes) => {
+    const batchAdded = writeTransaction(db, (changes) => {
+      let inBatch = 0;
       for (const { row, parsed } of prepared) {
         const key = { kind: 'imap' as const, uidvalidity, uid: row.uid };
         if (orphansLeft > 0) {
@@ -212,7 +213,7 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
               modseq: row.modseq,
               bodyStatus: 'full',
             });
-            if (stored.inserted) added++;
+            if (stored.inserted) inBatch++;
             continue;
           }
         }
@@ -229,14 +230,17 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
         });
         if (stored.inserted) {
           setServerSize(db, stored.messageId, row.size);
-          added++;
+          inBatch++;
         }
       }
+      return inBatch;
     });
+    // Counted as each batch commits, so a pass that fails later (a full disk) can say what it saved.
+    pass.added += batchAdded;
+    added += batchAdded;
     done += batch.length;
     pass.progress({ phase: 'headers', folder: folder.path, done, total: newUids.length });
   }
-  pass.added += added;
   return added;
 }
 

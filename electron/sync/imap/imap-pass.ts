@@ -18,6 +18,8 @@ export interface ImapPass {
   readonly tempDir: string;
   /** New messages stored so far. */
   added: number;
+  /** Bodies of messages stored as headers only, downloaded so far. */
+  bodies: number;
   progress(update: ProgressUpdate): void;
   /** Throws CANCELLED once the pass should stop (between transactions, never inside one). */
   checkpoint(): void;
@@ -67,6 +69,7 @@ export function createPass(ctx: SyncEngineContext, connection: ImapConnection): 
     connection,
     tempDir: join(ctx.writer.dataDir, 'tmp', `imap-${ctx.account.id}`),
     added: 0,
+    bodies: 0,
     progress: (update) => ctx.progress(update),
     checkpoint() {
       if (ctx.signal.aborted) throw new HomingError('CANCELLED', 'Sync was stopped.');

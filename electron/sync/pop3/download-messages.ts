@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { HomingError } from '../../../shared/errors';
+import { diskFullAfter } from '../disk-full';
 import type { MessageSource } from '../../store/message-source';
 import { POP3_SYNC_LIMITS } from './limits';
 import type { Pop3Client } from '../../protocols/pop3/pop3-client';
@@ -156,6 +157,8 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
         await flush();
       }
     }
+  } catch (error) {
+    throw diskFullAfter(error, { messages: outcome.added });
   } finally {
     // Anything requested and not stored (the pass failed): let it settle and remove its temp file.
     for (const { result, prepared } of inFlight.splice(0)) {

@@ -5,6 +5,7 @@ import { durably, knownUidls, recordDeleSent, recordServerGone, removeHiddenRows
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
 import { withAccountLock } from '../account-lock';
+import { diskFullAfter } from '../disk-full';
 import { downloadMessages, type DownloadOutcome } from './download-messages';
 import { ensureInbox, POP3_INBOX_PATH } from './inbox-folder';
 import { POP3_SYNC_LIMITS } from './limits';
@@ -34,6 +35,8 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
     await rm(tempDir, { recursive: true, force: true });
     ctx.progress({ phase: 'connecting', folder: null });
     const client = await openSession(ctx, options);
+    // New messages committed so far, for a DISK_FULL after the download (the download says its own).
+    let added = 0;
     try {
       ctx.progress({ phase: 'headers', folder: POP3_INBOX_PATH });
       const listing = client.list();
@@ -60,6 +63,7 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
         commit: (batch) => commitMessages(ctx.writer, target, batch).filter((r) => r.inserted).length,
         progress: (done) => ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done, total }),
       });
+      added = outcome.added;
       if (ctx.signal.aborted) throw new HomingError('CANCELLED', 'The POP3 download was stopped; what was stored stays, nothing was deleted on the server.');
 
       const deleted = await deleteByPolicy(ctx, client, messages);
@@ -67,6 +71,8 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
       finishPass(ctx, inbox.id, messages, deleted, duplicates);
       reportRefusals(outcome);
       return { added: outcome.added };
+    } catch (error) {
+      throw diskFullAfter(error, { messages: added });
     } finally {
       client.close();
     }

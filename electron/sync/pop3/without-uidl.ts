@@ -4,6 +4,7 @@ import type { MessageSource } from '../../store/message-source';
 import { durably, recordDeleSent, recordServerGone } from '../../store/pop3-state';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
+import { diskFullAfter } from '../disk-full';
 import { downloadMessages } from './download-messages';
 import { POP3_INBOX_PATH } from './inbox-folder';
 import { POP3_SYNC_LIMITS } from './limits';
@@ -28,7 +29,6 @@ export async function syncWithoutUidl(
   client: Pop3Client,
   options: { folderId: number; sizes: readonly ListEntry[]; tempDir: string },
 ): Promise<SyncPassResult> {
-  const { db } = ctx.writer;
   const accountId = ctx.account.id;
   const policy = ctx.account.settings.pop3Delete;
   const items: DownloadItem[] = options.sizes.map((s) => ({ msgno: s.msgno, uidl: '', size: s.size, mode: 'full' as const })).sort((a, b) => b.msgno - a.msgno);
@@ -54,7 +54,22 @@ export async function syncWithoutUidl(
     progress: (done) => ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done, total }),
   });
   if (ctx.signal.aborted) throw new HomingError('CANCELLED', 'The POP3 download was stopped; what was stored stays, nothing was deleted on the server.');
+  try {
+    return await afterDownload(ctx, client, policy, stored, outcome);
+  } catch (error) {
+    throw diskFullAfter(error, { messages: outcome.added });
+  }
+}
 
+async function afterDownload(
+  ctx: SyncEngineContext,
+  client: Pop3Client,
+  policy: SyncEngineContext['account']['settings']['pop3Delete'],
+  stored: ReadonlyArray<{ msgno: number; key: string }>,
+  outcome: { added: number; done: number },
+): Promise<SyncPassResult> {
+  const { db } = ctx.writer;
+  const accountId = ctx.account.id;
   if (policy.kind === 'after-download' && stored.length > 0) {
     const keys = stored.map((s) => s.key);
     durably(db, () => writeTransaction(db, () => recordDeleSent(db, accountId, keys, Date.now())));
