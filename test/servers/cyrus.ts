@@ -34,7 +34,7 @@ export interface CyrusOptions {
  */
 export async function startCyrus(options: CyrusOptions = {}): Promise<MailServer> {
   if (!cyrusAvailable()) {
-    throw new Error('Cyrus cannot run here: needs root and apt-get install --no-install-recommends cyrus-common sasl2-bin msmtp-mta (.ci/run).');
+    throw new Error('Cyrus cannot run here: needs root and apt-get install --no-install-recommends cyrus-common sasl2-bin (.ci/install-system-packages).');
   }
   const bin = join(await serverPackagesRoot(), 'usr', 'lib', 'cyrus', 'bin');
   const users = options.users ?? [{ name: 'alice', password: 'alice-secret' }];

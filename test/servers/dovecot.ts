@@ -49,6 +49,11 @@ export interface DovecotServer {
   readonly dir: string;
   readonly users: TestUser[];
   readonly certificate: TestCertificate;
+  /**
+   * Sockets a private Postfix (postfix.ts) uses: SASL authentication through Dovecot's auth service, and
+   * LMTP delivery into the users' Maildirs (recipients `user@any.domain` are the user `user`).
+   */
+  readonly sockets: { auth: string; lmtp: string };
   /** Puts a message straight into a user's Maildir, as a delivery agent would. */
   deliver(user: string, raw: string | Buffer, options?: MessageOptions): Promise<void>;
   /** The user's Maildir root (for tests that inspect the server's copy). */
@@ -62,6 +67,11 @@ export interface DovecotServer {
 }
 
 const MAILDIR_FLAGS: Record<string, string> = { '\\Draft': 'D', '\\Flagged': 'F', '\\Answered': 'R', '\\Seen': 'S', '\\Deleted': 'T' };
+
+/** Dovecot's LMTP server (Debian's dovecot-lmtpd), through which the private Postfix delivers. */
+export function lmtpAvailable(): boolean {
+  return existsSync('/usr/lib/dovecot/lmtp');
+}
 
 /** Where Dovecot lives: missing here is a failure under CI (never a silent skip). */
 export function dovecotAvailable(): boolean {
@@ -105,6 +115,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     dir,
     users,
     certificate,
+    sockets: { auth: join(dir, 'run', 'auth-smtp'), lmtp: join(dir, 'run', 'lmtp-smtp') },
     maildir: (user) => join(dir, 'mail', user, 'Maildir'),
     async deliver(user, raw, messageOptions = {}) {
       const folderDir = maildirFolder(server.maildir(user), messageOptions.folder ?? 'INBOX');
@@ -154,7 +165,8 @@ base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 listen = 127.0.0.1
-protocols = imap pop3
+protocols = imap pop3${lmtpAvailable() ? ' lmtp' : ''}
+postmaster_address = postmaster@example.test
 ${unprivileged}
 ssl = yes
 ssl_cert = <${p.certificate.certPath}
@@ -168,7 +180,8 @@ passdb {
 }
 userdb {
   driver = passwd-file
-  args = username_format=%u ${dir}/etc/users
+  # %n: LMTP looks recipients up as user@domain; the user part names the mailbox.
+  args = username_format=%n ${dir}/etc/users
 }
 first_valid_uid = 0
 mail_location = maildir:~/Maildir
@@ -221,6 +234,14 @@ service pop3-login {
     ssl = yes
   }
 }
+# For a private Postfix (postfix.ts): its smtpd authenticates through auth-smtp, its lmtp client
+# delivers through lmtp-smtp. Both run as the postfix user, hence mode 0666 (the folder is private).
+service auth {
+  unix_listener auth-smtp {
+    mode = 0666
+  }
+}
+${lmtpAvailable() ? 'service lmtp {\n  unix_listener lmtp-smtp {\n    mode = 0666\n  }\n}' : ''}
 service stats {
   unix_listener stats-reader {
     mode = 0666

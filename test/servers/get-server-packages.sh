@@ -5,7 +5,7 @@
 # Why not `apt-get install`: Debian's cyrus-imapd/cyrus-pop3d and courier-imap/courier-pop conflict with
 # Dovecot (they all Provide imap-server/pop3-server), so installing them removes the Dovecot the rest of
 # the suite needs. Their *base* packages do not conflict, so .ci/run installs those
-# (cyrus-common sasl2-bin msmtp-mta courier-base courier-authdaemon courier-authlib-userdb) and this
+# (cyrus-common sasl2-bin courier-base courier-authdaemon courier-authlib-userdb) and this
 # script `apt-get download`s the four server packages and `dpkg -x`es them into $HOMING_TEST_SERVERS_DIR
 # (default /var/cache/homing-test-servers as root, ~/.cache/homing-test-servers otherwise).
 #
