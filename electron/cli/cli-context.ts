@@ -4,6 +4,7 @@ import { eventNames } from '../../shared/contract';
 import { dispatch } from '../../shared/dispatch';
 import { FileVault } from '../accounts/vault-file';
 import { openMailService, type MailServiceHandle } from '../service/mail-service';
+import { jsonText } from './terminal-text';
 
 /** What every CLI command gets: the data directory, output streams, and the service opened on demand. */
 export interface CliContext {
@@ -46,7 +47,7 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
   };
 }
 
-/** Writes JSON the way scripts like it: one document, two-space indent, trailing newline. */
+/** Writes JSON the way scripts like it: one document, two-space indent, trailing newline, every control escaped. */
 export function printJson(ctx: CliContext, value: unknown): void {
-  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  ctx.stdout.write(`${jsonText(value, 2)}\n`);
 }

@@ -7,6 +7,8 @@ import { defaultDataDir } from '../store/data-dir';
 import { APP_VERSION } from '../version';
 import { createCliContext } from './cli-context';
 import { commands } from './commands';
+import { watchOutput } from './output-watch';
+import { blockText } from './terminal-text';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const io = { stdout: process.stdout, stderr: process.stderr, env };
@@ -37,13 +39,24 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const command = findCommand(rest);
   if (!command) return usageError(io.stderr, `unknown command: ${rest.slice(0, 2).join(' ')} (see homing --help)`);
   const ctx = createCliContext(dataDir, io);
+  const output = watchOutput(io.stdout);
   try {
-    return await command.run(ctx, rest.slice(command.name.split(' ').length));
+    const run = command.run(ctx, rest.slice(command.name.split(' ').length));
+    // When the output's reader goes first, the command is left behind: closing the service below makes
+    // its next call fail, and that failure has nobody left to tell.
+    run.catch(() => undefined);
+    const outcome = await Promise.race([run.then((status) => ({ kind: 'done' as const, status })), output.ended]);
+    if (outcome.kind === 'done') return outcome.status;
+    if (outcome.kind === 'reader-gone') return 0; // `homing list | head`: the reader has all it wanted
+    io.stderr.write(`homing: IO_ERROR: the output could not be written (${outcome.code})\n`);
+    return 1;
   } catch (error) {
     const data = toErrorData(error);
-    io.stderr.write(`homing: ${data.code}: ${data.message}\n`);
+    // A server's reply can be part of the message: escaped, as mail is.
+    io.stderr.write(`homing: ${data.code}: ${blockText(data.message)}\n`);
     return data.code === 'INVALID_ARGUMENT' ? 2 : 1;
   } finally {
+    output.dispose();
     await ctx.close();
   }
 }
@@ -73,6 +86,10 @@ function help(): string {
 }
 
 if (require.main === module) {
+  // stdout errors are watched while a command runs (output-watch.ts); a write after that, or to a closed
+  // stderr (`homing sync 2>&1 | head`), has nowhere to be reported and must not end in a stack trace.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   main(process.argv.slice(2)).then(
     (status) => {
       process.exitCode = status;

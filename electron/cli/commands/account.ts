@@ -3,6 +3,7 @@ import { HomingError } from '../../../shared/errors';
 import { type CliContext, printJson } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse, parsePort, requireOption } from '../parse';
+import { blockText, inlineText } from '../terminal-text';
 
 const ADD_USAGE =
   'account add --email E --protocol imap|pop3 --host H --port N --security tls|starttls|none --username U --password-env VAR ' +
@@ -117,7 +118,7 @@ export const accountList: CliCommand = {
     const accounts = await (await ctx.service()).listAccounts({});
     if (values.json) printJson(ctx, accounts);
     else if (accounts.length === 0) ctx.stdout.write('No accounts yet. Add one with `homing account add`.\n');
-    else for (const a of accounts) ctx.stdout.write(`${a.id}  ${a.protocol.padEnd(4)}  ${a.email}  ${a.host ?? ''}:${a.port ?? ''}  ${a.security ?? ''}\n`);
+    else for (const a of accounts) ctx.stdout.write(`${a.id}  ${a.protocol.padEnd(4)}  ${inlineText(a.email)}  ${inlineText(a.host ?? '')}:${a.port ?? ''}  ${a.security ?? ''}\n`);
     return 0;
   },
 };
@@ -131,7 +132,8 @@ export const accountTest: CliCommand = {
     const id = requireOption(positionals[0], 'ID', this.usage);
     const result = await (await ctx.service()).testConnection({ accountId: id });
     if (values.json) printJson(ctx, result);
-    else ctx.stdout.write(describeTest(id, result));
+    // The server's words and its certificate's names are the server's to choose: escaped like mail.
+    else ctx.stdout.write(blockText(describeTest(id, result)));
     return result.ok ? 0 : 1;
   },
 };
@@ -182,7 +184,7 @@ export const accountAutoconfig: CliCommand = {
     if (values.json) printJson(ctx, result);
     else {
       for (const c of [...result.imap, ...result.pop3]) {
-        ctx.stdout.write(`${c.protocol}  ${c.host}:${c.port}  ${c.security}  user=${c.username}  (${c.source}${c.probed ? ', answered' : ''})\n`);
+        ctx.stdout.write(`${c.protocol}  ${inlineText(c.host)}:${c.port}  ${c.security}  user=${inlineText(c.username)}  (${c.source}${c.probed ? ', answered' : ''})\n`);
       }
     }
     return result.imap.length + result.pop3.length > 0 ? 0 : 1;

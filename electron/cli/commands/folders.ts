@@ -1,6 +1,7 @@
 import { printJson } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse } from '../parse';
+import { inlineText } from '../terminal-text';
 
 export const folders: CliCommand = {
   name: 'folders',
@@ -10,7 +11,7 @@ export const folders: CliCommand = {
     const { values } = parse(argv, { account: { type: 'string' }, json: { type: 'boolean' } }, this.usage);
     const list = await (await ctx.service()).listFolders(values.account ? { accountId: values.account } : {});
     if (values.json) printJson(ctx, list);
-    else for (const f of list) ctx.stdout.write(`${f.accountId}  ${f.path}  ${f.unread}/${f.total}\n`);
+    else for (const f of list) ctx.stdout.write(`${f.accountId}  ${inlineText(f.path)}  ${f.unread}/${f.total}\n`);
     return 0;
   },
 };

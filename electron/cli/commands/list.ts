@@ -2,6 +2,7 @@ import type { MessageSummary } from '../../../shared/contract/messages';
 import type { CliCommand } from '../command';
 import { findFolders } from '../folder-lookup';
 import { parse } from '../parse';
+import { inlineText, jsonText } from '../terminal-text';
 
 export const list: CliCommand = {
   name: 'list',
@@ -16,10 +17,10 @@ export const list: CliCommand = {
     if (values.json) ctx.stdout.write('[');
     const print = (m: MessageSummary) => {
       if (values.json) {
-        ctx.stdout.write(`${first ? '\n' : ',\n'}${JSON.stringify(m)}`);
+        ctx.stdout.write(`${first ? '\n' : ',\n'}${jsonText(m)}`);
       } else {
         const from = m.from ? m.from.name || m.from.address : '';
-        ctx.stdout.write(`${m.id}\t${m.date ?? ''}\t${m.seen ? ' ' : '*'}\t${from}\t${m.subject}\n`);
+        ctx.stdout.write(`${m.id}\t${m.date ?? ''}\t${m.seen ? ' ' : '*'}\t${inlineText(from)}\t${inlineText(m.subject)}\n`);
       }
       first = false;
     };

@@ -1,6 +1,7 @@
 import { printJson } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse } from '../parse';
+import { inlineText } from '../terminal-text';
 
 export const search: CliCommand = {
   name: 'search',
@@ -22,7 +23,7 @@ export const search: CliCommand = {
     else {
       for (const m of result.hits) {
         const from = m.from ? m.from.name || m.from.address : '';
-        ctx.stdout.write(`${m.id}\t${m.date ?? ''}\t${m.folder}\t${from}\t${m.subject}\n`);
+        ctx.stdout.write(`${m.id}\t${m.date ?? ''}\t${inlineText(m.folder)}\t${inlineText(from)}\t${inlineText(m.subject)}\n`);
       }
     }
     return 0;

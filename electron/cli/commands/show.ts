@@ -2,6 +2,7 @@ import { HomingError } from '../../../shared/errors';
 import { printJson } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse, parseIds } from '../parse';
+import { blockText, inlineText } from '../terminal-text';
 
 export const show: CliCommand = {
   name: 'show',
@@ -24,13 +25,17 @@ export const show: CliCommand = {
     if (values.json) printJson(ctx, message);
     else if (values.html) {
       if (message.html === null) throw new HomingError('NOT_FOUND', `Message ${id} has no HTML part.`);
-      ctx.stdout.write(message.html);
-    } else if (values.text) ctx.stdout.write(message.text ?? '');
+      ctx.stdout.write(blockText(message.html));
+    } else if (values.text) ctx.stdout.write(blockText(message.text ?? ''));
     else {
-      const from = message.from ? `${message.from.name} <${message.from.address}>` : '';
-      ctx.stdout.write(`From: ${from}\nTo: ${message.to.map((a) => a.address).join(', ')}\nDate: ${message.date ?? ''}\n`);
-      ctx.stdout.write(`Subject: ${message.subject}\n\n${message.text ?? ''}\n`);
-      for (const a of message.attachmentList) ctx.stdout.write(`[attachment] ${a.filename} (${a.contentType}, ${a.size} bytes)\n`);
+      // Every header value on one line: a CR/LF in a display name must not start a header line of its own.
+      const from = message.from ? `${inlineText(message.from.name)} <${inlineText(message.from.address)}>` : '';
+      const to = message.to.map((a) => inlineText(a.address)).join(', ');
+      ctx.stdout.write(`From: ${from}\nTo: ${to}\nDate: ${message.date ?? ''}\n`);
+      ctx.stdout.write(`Subject: ${inlineText(message.subject)}\n\n${blockText(message.text ?? '')}\n`);
+      for (const a of message.attachmentList) {
+        ctx.stdout.write(`[attachment] ${inlineText(a.filename)} (${inlineText(a.contentType)}, ${a.size} bytes)\n`);
+      }
     }
     return 0;
   },

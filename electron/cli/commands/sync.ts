@@ -2,6 +2,7 @@ import type { SyncStatus } from '../../../shared/contract/sync';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../cli-context';
 import { parse } from '../parse';
+import { inlineText } from '../terminal-text';
 
 export const sync: CliCommand = {
   name: 'sync',
@@ -18,7 +19,7 @@ export const sync: CliCommand = {
       progress.finish();
       for (const outcome of outcomes) {
         if (outcome.ok) ctx.stderr.write(`${outcome.accountId}: synced, ${outcome.added} new\n`);
-        else ctx.stderr.write(`homing: ${outcome.error?.code ?? 'INTERNAL'}: ${outcome.accountId}: ${outcome.error?.message ?? ''}\n`);
+        else ctx.stderr.write(`homing: ${outcome.error?.code ?? 'INTERNAL'}: ${outcome.accountId}: ${inlineText(outcome.error?.message ?? '')}\n`);
       }
       const allOk = outcomes.every((o) => o.ok);
       if (!values.watch) return allOk ? 0 : 1;
@@ -58,7 +59,7 @@ function createProgressPrinter(ctx: CliContext) {
       const width = 24;
       const ratio = status.total > 0 ? Math.min(1, status.done / status.total) : 0;
       const bar = '#'.repeat(Math.round(ratio * width)).padEnd(width, '.');
-      const where = status.folder ? ` ${status.folder}` : '';
+      const where = status.folder ? ` ${inlineText(status.folder)}` : '';
       ctx.stderr.write(`\r\x1b[K${status.accountId} ${status.phase}${where} [${bar}] ${status.done}/${status.total}`);
       shown = true;
     },
