@@ -7,9 +7,9 @@ import type { ChangeRecorder } from './write-transaction';
  * What IMAP sync keeps per folder beyond the messages themselves: which UIDs we hold under which
  * UIDVALIDITY, server flag changes, expunges, and the re-matching of rows whose UID is unknown —
  * after a UIDVALIDITY change (RFC 3501 section 2.3.1.1: every UID is void) or after a local move whose
- * new UID the server did not tell us (no UIDPLUS). Such rows are "orphans": adopted by the first
- * server message with the same Message-ID and size (or, without a Message-ID, the same content hash),
- * dropped when a complete scan of the folder found no match.
+ * new UID the server did not tell us (no UIDPLUS). Such rows are "orphans": adopted by a server
+ * message with the same Message-ID and size only once its bytes are proven the same (content hash; see
+ * sync/imap/orphan-proof.ts), dropped when a complete scan of the folder found no match.
  */
 
 export interface LocalUid {
@@ -142,7 +142,7 @@ export interface OrphanCandidate {
   bodyStatus: 'full' | 'headers' | 'partial';
 }
 
-/** Orphans that may be this server message: same size and the same Message-ID (or both without one). */
+/** Orphans that may be this server message: same size and the same Message-ID (or both without one); a match still needs its bytes proven. */
 export function orphanCandidates(db: ReadDb, folderId: number, uidvalidity: number, messageId: string | null, size: number): OrphanCandidate[] {
   return prepare<[number, number, string | null, number], OrphanCandidate>(
     db,

@@ -7,6 +7,8 @@ import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { deliverMany, imapFixture, type ImapFixture, secondClient, serverState, sha256, storedMessages, storeState } from '../helpers/imap-sync';
 import { readSource } from '../../electron/store/message-sources';
 import { corpusMessage } from '../helpers/imap-corpus';
+import { largeMessage } from '../helpers/fault-mailbox';
+import { runCli } from '../helpers/cli';
 
 describe('IMAP: a folder recreated on the server (UIDVALIDITY change)', () => {
   let server: DovecotServer;
@@ -79,6 +81,62 @@ describe('IMAP: a folder recreated on the server (UIDVALIDITY change)', () => {
       expect(ops[0]!.messageIds).toEqual([unread.id]);
     } finally {
       await other.logout();
+    }
+  });
+});
+
+describe('IMAP: a folder recreated with one message changed by a single byte (same size, same Message-ID)', () => {
+  let server: DovecotServer;
+  let fx: ImapFixture;
+  // Replaced on the server by the same bytes but one ("Hallo" becomes "Hullo" in its HTML body).
+  const changed = corpusMessage(1);
+  const edited = Buffer.from(changed.toString('latin1').replace('Hallo', 'Hullo'), 'latin1');
+  // A message over the streaming threshold (its proof goes through a temp file) and one without a Message-ID.
+  const unchanged = [corpusMessage(2), corpusMessage(3), corpusMessage(4, { messageId: null }), largeMessage(5, 5 * 1024)];
+
+  beforeAll(async () => {
+    server = await startDovecot();
+    expect(edited.length).toBe(changed.length);
+    expect(edited.equals(changed)).toBe(false);
+    await deliverMany(server, 'alice', [changed, ...unchanged].map((raw) => ({ folder: 'Projects', raw })));
+    fx = await imapFixture(server);
+    await imapEngine.syncOnce(fx.context());
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('stores the server\'s new bytes for the changed message (show --raw equals the server) and keeps the unchanged rows', async () => {
+    const rowsBefore = storedMessages(fx.db, fx.account.id).filter((m) => m.folder === 'Projects');
+    expect(rowsBefore).toHaveLength(5);
+    const idOf = new Map(rowsBefore.map((m) => [sha256(readSource(fx.db, m.id)), m.id]));
+
+    const other = await secondClient(server);
+    try {
+      await other.mailboxDelete('Projects');
+      await new Promise((r) => setTimeout(r, 1100)); // Dovecot derives UIDVALIDITY from the clock
+      await other.mailboxCreate('Projects');
+      for (const raw of [edited, ...unchanged]) await other.append('Projects', raw, []);
+
+      await imapEngine.syncOnce(fx.context());
+      expect.soft(storeState(fx.db, fx.account.id)).toEqual(await serverState(other));
+    } finally {
+      await other.logout();
+    }
+
+    const rowsAfter = storedMessages(fx.db, fx.account.id).filter((m) => m.folder === 'Projects');
+    expect(rowsAfter).toHaveLength(5);
+    // The edited message, as the CLI gives it: the server's bytes, not the ones stored before the reset.
+    const editedRow = rowsAfter.find((m) => m.messageId === '<msg-1@corpus.test>')!;
+    const shown = await runCli(['--data-dir', fx.dir, 'show', String(editedRow.id), '--raw']);
+    expect(shown.status, shown.stderr).toBe(0);
+    expect(Buffer.from(shown.stdout, 'latin1').toString('latin1').includes('Hullo') ? 'server bytes' : 'stale bytes').toBe('server bytes');
+    expect(sha256(Buffer.from(shown.stdout, 'latin1'))).toBe(sha256(edited));
+    // The unchanged ones were matched to their new UIDs, proven by their bytes: same rows, same ids.
+    for (const raw of unchanged) {
+      const row = rowsAfter.find((m) => m.id === idOf.get(sha256(raw)));
+      expect(row, `row of ${raw.subarray(0, 120).toString()}`).toBeDefined();
+      expect(row!.uidvalidity).not.toBe(rowsBefore[0]!.uidvalidity);
     }
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ParsedMessage } from '../../mime/parse-message';
 import { getFolder, updateFolderSyncState, type FolderRow } from '../../store/folders';
 import {
@@ -19,10 +18,10 @@ import { parsedFromEnvelope } from './envelope-message';
 import type { ImapPass } from './imap-pass';
 import { imapLimits } from './limits';
 import { diffUids, serverUids, uidsFrom } from './ops/expunges';
-import { fetchSources } from './ops/fetch-bodies';
 import { fetchHeaders, type HeaderRow } from './ops/fetch-headers';
 import type { ServerFolder } from './ops/list-folders';
 import { selectFolder, type SelectedFolder } from './ops/select-folder';
+import { needsWholeMessage, provenOrphan, wholeMessageHashes } from './orphan-proof';
 import { fetchFlags } from './ops/sync-flags';
 import { chunks } from '../../protocols/imap/uid-set';
 
@@ -172,50 +171,24 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
     const prepared: Prepared[] = [];
     for (const row of rows) prepared.push({ row, parsed: parsedFromEnvelope(row.envelope, row.header) });
 
-    // Messages without a Message-ID can only be matched to an orphan by their content: fetch those now.
-    const byHash = orphansLeft > 0 ? prepared.filter((p) => !p.parsed.messageId && orphanCandidates(db, folder.id, uidvalidity, null, p.row.size).length > 0) : [];
-    const full = new Map<number, { bytes: Buffer; parsed: ParsedMessage }>();
-    if (byHash.length > 0) {
-      const { parseMessage } = await import('../../mime/parse-message'); // loaded on first use (parse-pool.ts)
-      await fetchSources(
-        pass.connection,
-        byHash.map((p) => p.row.uid),
-        async ({ uid, source }) => {
-          if (source.kind === 'buffer') full.set(uid, { bytes: source.bytes, parsed: await parseMessage(source) });
-        },
-      );
-    }
+    // Orphans waiting for a match: the server's bytes of each candidate message prove (or disprove) it.
+    const toProve = orphansLeft > 0 ? prepared.filter((p) => needsWholeMessage(orphanCandidates(db, folder.id, uidvalidity, p.parsed.messageId, p.row.size))) : [];
+    const wholeHashes = toProve.length > 0 ? await wholeMessageHashes(pass, toProve.map((p) => p.row)) : new Map<number, string>();
 
     const batchAdded = writeTransaction(db, (changes) => {
       let inBatch = 0;
       for (const { row, parsed } of prepared) {
         const key = { kind: 'imap' as const, uidvalidity, uid: row.uid };
         if (orphansLeft > 0) {
-          const body = full.get(row.uid);
-          const hash = body ? createHash('sha256').update(body.bytes).digest('hex') : null;
-          const match = orphanCandidates(db, folder.id, uidvalidity, parsed.messageId, row.size).find(
-            (c) => (parsed.messageId !== null && hash === null) || (hash !== null && c.contentHash === hash),
-          );
+          const candidates = orphanCandidates(db, folder.id, uidvalidity, parsed.messageId, row.size);
+          const match = provenOrphan(candidates, row, wholeHashes.get(row.uid));
           if (match) {
             adoptOrphan(db, changes, accountId, folder.id, match.id, key, { flags: row.flags, modseq: row.modseq });
             orphansLeft--;
             continue;
           }
-          if (body) {
-            const stored = commitMessage(db, changes, {
-              accountId,
-              folderId: folder.id,
-              key,
-              source: { kind: 'buffer', bytes: body.bytes },
-              parsed: body.parsed,
-              flags: [...row.flags],
-              internalDate: row.internalDate,
-              modseq: row.modseq,
-              bodyStatus: 'full',
-            });
-            if (stored.inserted) inBatch++;
-            continue;
-          }
+          // Not proven the same: stored as a new message (its body follows in the body phase); the orphan
+          // that is not on the server any more goes at the end of the complete scan.
         }
         const stored = commitMessage(db, changes, {
           accountId,
