@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four suites. unit: pure logic and a real SQLite file. integration: real Dovecot and the built CLI and
+ * Five suites. unit: pure logic and a real SQLite file. integration: real Dovecot and the built CLI and
  * worker. faults: the same, with faults injected (test/faults). e2e: the built renderer in Debian's
- * Chromium against the real backend over the test bridge. All but unit build the bundles into a private
- * folder first (test/helpers/build.ts).
+ * Chromium against the real backend over the test bridge. packaging: the app as electron-builder packs it.
+ * All but unit build the bundles into a private folder first (test/helpers/build.ts).
  */
 export default defineConfig({
   test: {
@@ -42,6 +42,20 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
+        },
+      },
+      {
+        // The packaging check (test/packaging): electron-builder packs the Linux app around a stand-in
+        // Electron binary; the asar, fuses, deb/rpm/AppImage settings, the `homing` launcher and the packed
+        // main are checked. One file, ~30 s; after the suites above.
+        test: {
+          name: 'packaging',
+          include: ['test/packaging/**/*.test.ts'],
+          sequence: { groupOrder: 4 },
+          globalSetup: ['test/helpers/build.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          maxWorkers: 1,
         },
       },
       {

@@ -8,8 +8,13 @@
 export function fuseSettings(platform) {
   const mac = platform === 'darwin' || platform === 'mas';
   return {
-    // ELECTRON_RUN_AS_NODE would turn the signed app into a general Node.js for anyone who can start it.
-    runAsNode: false,
+    // ELECTRON_RUN_AS_NODE is how the `homing` command runs: the installed app's own binary in Node mode on
+    // the CLI in its asar (build/cli/), so the command line needs no Node.js of its own, loads the same
+    // native modules and reads the same keychain entries as the app. The cost: anyone who can start the app
+    // can run it as a general Node.js. On Linux and Windows that gives nothing the user's own shell lacks
+    // (the Secret Service and the Credential Manager answer the user, not a program); on macOS it gives
+    // what the keychain grants Homing's signature (README, "The command line").
+    runAsNode: true,
     // Cookies and other Chromium storage encrypted with the OS key (the same keychain safeStorage uses).
     enableCookieEncryption: true,
     // NODE_OPTIONS and --inspect would let another program inject code into the main process.

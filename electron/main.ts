@@ -4,7 +4,7 @@
  * decisions live in window-policy.ts, ipc-gate.ts and shell/ (plain functions, unit-tested), the mail
  * core in service/ and sync/. Nothing here can run on our CI machines; the release workflow launches it.
  */
-import { existsSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -31,6 +31,7 @@ import { APP_ORIGIN } from './ipc-gate';
 import { serveIpc } from './ipc';
 import { type MailServiceHandle, type MailServiceOptions, openMailService } from './service/mail-service';
 import { type MenuHandlers, toMenuItems } from './shell/application-menu';
+import { describeCliInstall, installCli, planCliInstall } from './shell/cli-install';
 import { systemClock } from './shell/clock';
 import { createDesktopHandlers } from './shell/desktop-handlers';
 import { electronDesktopDeps } from './shell/electron-desktop-deps';
@@ -203,6 +204,26 @@ async function start(): Promise<void> {
     const data = toErrorData(error);
     void dialog.showMessageBox(window, { type: 'error', message: data.message, detail: data.code });
   };
+  const installCommandLineTool = () => {
+    const plan = planCliInstall({
+      platform,
+      resourcesPath: process.resourcesPath,
+      homeDir: homedir(),
+      env: process.env,
+      canWriteTo: (dir) => {
+        try {
+          accessSync(dir, fsConstants.W_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+    if (!plan) return;
+    const outcome = installCli(plan);
+    const { title, detail } = describeCliInstall(outcome);
+    void dialog.showMessageBox(window, { type: outcome.ok ? 'info' : 'error', message: title, detail });
+  };
   const menuHandlers: MenuHandlers = {
     action(action: MenuAction) {
       // Checking mail needs no window; every other action acts on what the window shows.
@@ -211,6 +232,7 @@ async function start(): Promise<void> {
     },
     command(command) {
       if (command === 'showWindow') return showWindow();
+      if (command === 'installCommandLineTool') return installCommandLineTool();
       const kind = command === 'importMaildir' ? 'maildir' : 'files';
       desktop.importMailWithDialog({ kind, accountId: LOCAL_ACCOUNT_ID }).then((outcome) => {
         if (!outcome.done) return;
@@ -222,7 +244,15 @@ async function start(): Promise<void> {
     },
   };
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(toMenuItems(applicationMenu({ platform, appName: APP_NAME, isPackaged: app.isPackaged }), menuHandlers)),
+    Menu.buildFromTemplate(toMenuItems(
+      applicationMenu({
+        platform,
+        appName: APP_NAME,
+        isPackaged: app.isPackaged,
+        offerCliInstall: app.isPackaged && (platform === 'darwin' || platform === 'win32'),
+      }),
+      menuHandlers,
+    )),
   );
 
   const presenter = createNotificationPresenter((messageId) => {

@@ -2,7 +2,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuAction } from '../../shared/contract/desktop';
 
 /** What the shell does itself when a menu item is chosen (everything else is a renderer action). */
-export type ShellCommand = 'importMailFiles' | 'importMaildir' | 'showWindow';
+export type ShellCommand = 'importMailFiles' | 'importMaildir' | 'showWindow' | 'installCommandLineTool';
 
 type Role = NonNullable<MenuItemConstructorOptions['role']>;
 
@@ -25,6 +25,11 @@ export interface MenuContext {
   appName: string;
   /** Developer tools and reload exist only in a build run from a checkout. */
   isPackaged: boolean;
+  /**
+   * "Install Command-Line Tool…": offered by an installed app on macOS and Windows (cli-install.ts); the
+   * deb and rpm put `homing` on PATH themselves.
+   */
+  offerCliInstall?: boolean;
 }
 
 /**
@@ -33,9 +38,10 @@ export interface MenuContext {
  * typing in the search field can never trigger one; Delete is shown but left to the window, which knows
  * whether the message list or a text field has the focus.
  */
-export function applicationMenu({ platform, appName, isPackaged }: MenuContext): MenuSpec[] {
+export function applicationMenu({ platform, appName, isPackaged, offerCliInstall = false }: MenuContext): MenuSpec[] {
   const mac = platform === 'darwin';
   const settings: MenuSpec = { label: mac ? 'Settings…' : 'Settings', action: 'openSettings', accelerator: 'CmdOrCtrl+,' };
+  const cliInstall: MenuSpec[] = offerCliInstall ? [{ label: 'Install Command-Line Tool…', command: 'installCommandLineTool' }] : [];
 
   const file: MenuSpec[] = [
     { label: 'Add Account…', action: 'addAccount' },
@@ -85,6 +91,7 @@ export function applicationMenu({ platform, appName, isPackaged }: MenuContext):
               { role: 'about' },
               separator,
               settings,
+              ...cliInstall,
               separator,
               { role: 'services' },
               separator,
@@ -104,7 +111,7 @@ export function applicationMenu({ platform, appName, isPackaged }: MenuContext):
     // macOS: the Window role adds the list of open windows; About lives in the application menu.
     ...(mac
       ? [{ label: 'Window', role: 'windowMenu', submenu: [{ role: 'minimize' }, { role: 'zoom' }, separator, { role: 'front' }] } as MenuSpec]
-      : [{ label: '&Help', submenu: [{ role: 'about', label: `About ${appName}` }] } as MenuSpec]),
+      : [{ label: '&Help', submenu: [...cliInstall, ...(cliInstall.length ? [separator] : []), { role: 'about', label: `About ${appName}` }] } as MenuSpec]),
   ];
 }
 

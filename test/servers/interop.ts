@@ -39,12 +39,33 @@ export function serverAvailable(kind: ServerKind): boolean {
   return { dovecot: dovecotAvailable, cyrus: cyrusAvailable, courier: courierAvailable }[kind]();
 }
 
+/** The Debian packages a server needs on the machine (.ci/install-system-packages installs them all). */
+export const serverPackages: Record<ServerKind, string[]> = {
+  dovecot: ['dovecot-imapd', 'dovecot-pop3d'],
+  cyrus: ['cyrus-common'],
+  courier: ['courier-base'],
+};
+
+/** Servers that start only as root (Cyrus's master hands its spool to `cyrus`; Courier needs a mount namespace). */
+export const serversNeedingRoot: readonly ServerKind[] = ['cyrus', 'courier'];
+
+const allServers: ServerKind[] = ['dovecot', 'cyrus', 'courier'];
+
 /**
- * The servers an interop suite runs against. Under CI (CI=true) every one must be there: a missing
- * server fails its suite (startServer throws with the reason), never a silent skip. Elsewhere a server
- * whose base packages are not installed is left out of the matrix.
+ * The servers an interop suite runs against, each of them required (one that cannot start fails its
+ * suite with the reason, never a silent skip):
+ * - `HOMING_INTEROP_SERVERS=dovecot,cyrus` names them, for a job that installs just those (the release
+ *   workflow says what it installs here);
+ * - otherwise, under CI (CI=true), all three;
+ * - otherwise, those whose base packages are installed.
  */
-export function interopMatrix(): ServerKind[] {
-  const all: ServerKind[] = ['dovecot', 'cyrus', 'courier'];
-  return process.env.CI ? all : all.filter(serverAvailable);
+export function interopMatrix(env: NodeJS.ProcessEnv = process.env): ServerKind[] {
+  const named = env.HOMING_INTEROP_SERVERS?.trim();
+  if (named) {
+    const kinds = named.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = kinds.filter((k) => !(allServers as string[]).includes(k));
+    if (unknown.length > 0) throw new Error(`HOMING_INTEROP_SERVERS names unknown servers: ${unknown.join(', ')} (known: ${allServers.join(', ')})`);
+    return allServers.filter((k) => kinds.includes(k));
+  }
+  return env.CI ? allServers : allServers.filter(serverAvailable);
 }

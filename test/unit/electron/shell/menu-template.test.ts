@@ -59,6 +59,16 @@ describe('the application menu', () => {
     expect(message.find((i) => i.label === 'Delete')).toMatchObject({ registerAccelerator: false });
   });
 
+  it('offers "Install Command-Line Tool…" only where asked: the app menu on macOS, Help elsewhere', () => {
+    const withTool = (platform: (typeof platforms)[number]) => applicationMenu({ platform, appName: 'Homing', isPackaged: true, offerCliInstall: true });
+    const commands = (menu: MenuSpec[]) => items(menu).flatMap((item) => ('command' in item ? [item.command] : []));
+    for (const platform of platforms) expect(commands(menuFor(platform))).not.toContain('installCommandLineTool');
+    const mac = withTool('darwin')[0];
+    expect(mac && 'submenu' in mac && mac.submenu.some((i) => 'command' in i && i.command === 'installCommandLineTool')).toBe(true);
+    const help = withTool('win32').find((m) => 'label' in m && m.label === '&Help');
+    expect(help && 'submenu' in help && help.submenu[0]).toEqual({ label: 'Install Command-Line Tool…', command: 'installCommandLineTool' });
+  });
+
   it('gives the tray a way to show the window, check mail and quit', () => {
     const tray = trayMenu('Homing');
     expect(tray).toEqual([

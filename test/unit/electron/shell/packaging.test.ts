@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -10,8 +9,8 @@ import { smokePassed } from '../../../../electron/shell/smoke-check';
 /**
  * The packaging inputs, checked here because electron-builder itself can only run on GitHub's runners:
  * the config passes electron-builder's own schema and names files that exist, the icons are real PNG,
- * ICO and ICNS files of the sizes each platform wants, the fuses are set, and the release workflow
- * passes the linter.
+ * ICO and ICNS files of the sizes each platform wants, and the fuses are set. What electron-builder makes
+ * of them is checked by test/packaging/; the release workflow by test/unit/build/release-workflow.test.ts.
  */
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 const require = createRequire(join(root, 'package.json'));
@@ -65,10 +64,9 @@ describe('the electron-builder config', () => {
     for (const { from } of config.extraResources) expect(existsSync(join(root, from)), from).toBe(true);
   });
 
-  it('is what `npm run dist` uses, and lint checks the workflow', () => {
+  it('is what `npm run dist` uses', () => {
     const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.dist).toContain('electron-builder --config build/electron-builder.yml');
-    expect(scripts.lint).toContain('action-validator .github/workflows/release.yml');
     expect(scripts['test:electron']).toBe('vitest run --project electron-smoke');
   });
 });
@@ -121,15 +119,18 @@ describe('the icons', () => {
 });
 
 describe('the Electron fuses', () => {
-  it.each(['linux', 'win32', 'darwin'])('turn off Node entry points and load the app only from its asar (%s)', (platform) => {
+  it.each(['linux', 'win32', 'darwin'])('turn off NODE_OPTIONS and --inspect and load the app only from its asar (%s)', (platform) => {
     expect(fuseSettings(platform)).toMatchObject({
-      runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,
       onlyLoadAppFromAsar: true,
       enableCookieEncryption: true,
       grantFileProtocolExtraPrivileges: false,
     });
+  });
+
+  it.each(['linux', 'win32', 'darwin'])('keep Node mode (ELECTRON_RUN_AS_NODE), which the `homing` launcher runs the CLI in (%s)', (platform) => {
+    expect(fuseSettings(platform).runAsNode).toBe(true);
   });
 
   it('check the asar’s integrity where electron-builder embeds its hash (macOS, Windows)', () => {
@@ -143,35 +144,6 @@ describe('the Electron fuses', () => {
     expect(packedExecutable({ ...names, electronPlatformName: 'darwin' })).toBe('/out/Homing.app');
     expect(packedExecutable({ ...names, electronPlatformName: 'win32' })).toBe('/out/Homing.exe');
     expect(packedExecutable({ ...names, electronPlatformName: 'linux' })).toBe('/out/homing');
-  });
-});
-
-describe('the release workflow', () => {
-  const workflowPath = join(root, '.github', 'workflows', 'release.yml');
-  type Job = { 'runs-on': string; strategy?: { matrix: { os: string[] } }; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string> }> };
-  const workflow = yaml.load(readFileSync(workflowPath, 'utf8')) as { jobs: Record<string, Job> };
-  const runs = (job: Job) => job.steps.flatMap((s) => (s.run ? [s.run] : []));
-
-  it('passes action-validator', () => {
-    expect(() => execFileSync(process.execPath, [require.resolve('@action-validator/cli/cli.mjs'), workflowPath], { stdio: 'pipe' })).not.toThrow();
-  });
-
-  it('builds on Ubuntu, Windows and macOS with Node 22, after the checks', () => {
-    for (const name of ['checks', 'package']) {
-      const job = workflow.jobs[name] as Job;
-      expect(job.strategy?.matrix.os).toEqual(['ubuntu-latest', 'windows-latest', 'macos-latest']);
-      expect(job.steps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with).toMatchObject({ 'node-version': 22 });
-      expect(runs(job)).toContain('npm ci');
-    }
-    expect(runs(workflow.jobs.checks as Job)).toEqual(expect.arrayContaining(['npm run typecheck', 'npm run lint', 'npm run test:unit']));
-  });
-
-  it('runs the Electron smoke test (under xvfb on Linux, failing if Electron is missing), builds and uploads the installers', () => {
-    const job = workflow.jobs.package as Job;
-    expect(runs(job)).toEqual(expect.arrayContaining(['npx install-electron', 'xvfb-run --auto-servernum npm run test:electron', 'npm run dist']));
-    expect(job.steps.filter((s) => s.run?.includes('test:electron')).every((s) => s.env?.HOMING_REQUIRE_ELECTRON === '1')).toBe(true);
-    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'));
-    for (const ext of ['AppImage', 'deb', 'rpm', 'exe', 'dmg', 'zip']) expect(String(upload?.with?.path)).toContain(`release/*.${ext}`);
   });
 });
 

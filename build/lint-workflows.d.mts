@@ -1,0 +1,2 @@
+export declare function workflowFiles(dir?: string): string[];
+export declare function lintWorkflows(files: string[]): Promise<string[]>;
