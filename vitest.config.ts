@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Five suites. unit: pure logic and a real SQLite file. integration: real Dovecot and the built CLI and
  * worker. faults: the same, with faults injected (test/faults). e2e: the built renderer in Debian's
- * Chromium against the real backend over the test bridge. packaging: the app as electron-builder packs it.
- * All but unit build the bundles into a private folder first (test/helpers/build.ts).
+ * Chromium against the real backend over the test bridge. integration, faults and e2e build the bundles into a
+ * private folder first (test/helpers/build.ts). packaging: the app as electron-builder packs it from dist/.
  */
 export default defineConfig({
   test: {
@@ -45,14 +45,14 @@ export default defineConfig({
         },
       },
       {
-        // The packaging check (test/packaging): electron-builder packs the Linux app around a stand-in
-        // Electron binary; the asar, fuses, deb/rpm/AppImage settings, the `homing` launcher and the packed
-        // main are checked. One file, ~30 s; after the suites above.
+        // The packaging check (test/packaging): the project built into dist/ and packed by electron-builder
+        // around a stand-in Electron binary, as `npm run dist` would; the asar, fuses, deb/rpm/AppImage
+        // settings, the `homing` launcher and the packed main are checked. One file, ~30 s; after the suites
+        // above, so rewriting dist/ disturbs none of them.
         test: {
           name: 'packaging',
           include: ['test/packaging/**/*.test.ts'],
           sequence: { groupOrder: 4 },
-          globalSetup: ['test/helpers/build.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           maxWorkers: 1,

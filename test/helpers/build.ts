@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
   const dir = join(root, '.cache', `test-build-${process.pid}-${project.name}`);
   await mkdir(dir, { recursive: true });
   await run(process.execPath, [join(root, 'build', 'build-main.mjs'), '--outdir', join(dir, 'node')], { cwd: root });
-  if (project.name === 'e2e' || project.name === 'packaging') {
+  if (project.name === 'e2e') {
     await run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', join(dir, 'renderer'), '--logLevel', 'warn'], {
       cwd: root,
     });

@@ -4,7 +4,7 @@ import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fuseSettings } from '../../build/fuses.mjs';
 
 /**
@@ -87,19 +87,14 @@ describe.runIf(process.platform === 'linux')('the packaged Linux app (electron-b
   let entries: string[];
 
   beforeAll(async () => {
-    // A project folder electron-builder can pack: the private build as dist/, the config and hooks as
-    // build/ (a copy: electron-builder refuses hooks that resolve outside the project), the dependencies.
-    const project = join(dir, 'project');
-    const buildDir = inject('buildDir');
-    mkdirSync(join(project, 'dist'), { recursive: true });
-    for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(root, file), join(project, file));
-    cpSync(join(buildDir, 'node'), join(project, 'dist', 'node'), { recursive: true });
-    cpSync(join(buildDir, 'renderer'), join(project, 'dist', 'renderer'), { recursive: true });
-    cpSync(join(root, 'build'), join(project, 'build'), { recursive: true, verbatimSymlinks: true });
-    symlinkSync(join(root, 'node_modules'), join(project, 'node_modules'));
+    // The project itself, as `npm run dist` packs it: its build into dist/ first (npm test has just made
+    // the same one), then electron-builder with only the Electron binary, the native rebuild and the
+    // output folder changed (pack-linux.mjs).
+    await run(process.execPath, [join(root, 'build', 'build-main.mjs')], { cwd: root });
+    await run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: root });
     standInElectron(join(dir, 'electron-dist'));
-    await run(process.execPath, [join(import.meta.dirname, 'pack-linux.mjs'), project, out, join(dir, 'electron-dist')], {
-      cwd: project,
+    await run(process.execPath, [join(import.meta.dirname, 'pack-linux.mjs'), root, out, join(dir, 'electron-dist')], {
+      cwd: root,
       timeout: 240_000,
       maxBuffer: 16 * 1024 * 1024,
     });
@@ -134,10 +129,10 @@ describe.runIf(process.platform === 'linux')('the packaged Linux app (electron-b
     });
 
     it('has every package the bundles require, and none of those Vite bundled into the renderer', () => {
-      const bundles = readdirSync(join(inject('buildDir'), 'node')).filter((f) => f.endsWith('.cjs') && f !== 'dev-web.cjs');
+      const bundles = readdirSync(join(root, 'dist', 'node')).filter((f) => f.endsWith('.cjs') && f !== 'dev-web.cjs');
       const required = new Set<string>();
       for (const bundle of bundles) {
-        for (const [, spec] of readFileSync(join(inject('buildDir'), 'node', bundle), 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)) {
+        for (const [, spec] of readFileSync(join(root, 'dist', 'node', bundle), 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)) {
           const name = spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!;
           if (!builtinModules.includes(name) && !name.startsWith('node:') && name !== 'electron') required.add(name);
         }
@@ -237,6 +232,7 @@ describe.runIf(process.platform === 'linux')('the packaged Linux app (electron-b
         env: {
           PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
           HOME: dir,
+          TMPDIR: tmpdir(),
           HOMING_DATA_DIR: dataDir,
           STAND_IN_ASAR_MODULE: require.resolve('@electron/asar'),
         },
@@ -268,7 +264,7 @@ describe.runIf(process.platform === 'linux')('the packaged Linux app (electron-b
       bytes[bytes.indexOf(Buffer.from(SENTINEL)) + SENTINEL.length + 2] = 0x30;
       writeFileSync(binary, bytes);
       const launcher = join(dirname(binary), 'resources', 'cli', 'homing');
-      await expect(run(launcher, ['--version'], { env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` } })).rejects.toMatchObject({ code: 3 });
+      await expect(run(launcher, ['--version'], { env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, TMPDIR: tmpdir() } })).rejects.toMatchObject({ code: 3 });
     });
   });
 
