@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { MailService } from '../../shared/contract';
 import type { DesktopHandlers } from '../../shared/contract/desktop';
 import { HomingError } from '../../shared/errors';
-import { exportFolderFileName, exportMessageFileName, importFolderName, isRunnable, safeFileName } from './file-names';
+import { attachmentOpenPolicy, type NotOpenedReason } from './attachment-open-policy';
+import { exportFolderFileName, exportMessageFileName, importFolderName, safeFileName } from './file-names';
 
 /** The parts of Electron the desktop methods use, as plain functions (dialogs.ts provides the real ones). */
 export interface DesktopDeps {
@@ -16,8 +17,8 @@ export interface DesktopDeps {
   chooseSavePath(options: { title: string; defaultName: string; filters: Filter[] }): Promise<string | null>;
   /** An open dialog for mail files (several) or one Maildir folder; empty when cancelled. */
   chooseImportPaths(kind: 'files' | 'maildir'): Promise<string[]>;
-  /** Asks whether to save a file that would run as a program instead of opening it. */
-  confirmSaveInstead(fileName: string): Promise<boolean>;
+  /** Asks whether to save a file that is not opened directly (attachment-open-policy.ts) instead. */
+  confirmSaveInstead(fileName: string, reason: NotOpenedReason): Promise<boolean>;
   /** `shell.openPath`: resolves to an error message, or '' when the file was opened. */
   openPath(path: string): Promise<string>;
 }
@@ -47,8 +48,9 @@ export function createDesktopHandlers(deps: DesktopDeps): DesktopHandlers {
     async openAttachment({ messageId, attachmentId }) {
       const attachment = await service.getAttachment({ messageId, attachmentId });
       const name = safeFileName(attachment.filename);
-      if (isRunnable(name)) {
-        return (await deps.confirmSaveInstead(name)) ? saveAttachment({ messageId, attachmentId }) : { done: false };
+      const policy = attachmentOpenPolicy(name);
+      if (!policy.open) {
+        return (await deps.confirmSaveInstead(name, policy.reason)) ? saveAttachment({ messageId, attachmentId }) : { done: false };
       }
       // One folder per attachment: the file keeps its own name (the viewer shows it) without clashes.
       const dir = join(await deps.tempDir(), `${messageId}-${attachmentId}`);

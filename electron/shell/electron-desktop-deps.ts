@@ -2,7 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserWindow, dialog, shell } from 'electron';
+import type { NotOpenedReason } from './attachment-open-policy';
 import type { DesktopDeps } from './desktop-handlers';
+
+const notOpenedWords: Record<NotOpenedReason, (fileName: string) => string> = {
+  program: (name) => `“${name}” is a program or script.`,
+  page: (name) => `“${name}” is a web page, which would run in your browser.`,
+  unlisted: (name) => `Homing does not open files like “${name}” directly.`,
+};
 
 /**
  * The Electron side of the desktop methods: dialogs attached to the window, `shell.openPath`, and the
@@ -47,14 +54,14 @@ export function electronDesktopDeps(
       );
       return result.canceled ? [] : result.filePaths;
     },
-    async confirmSaveInstead(fileName) {
+    async confirmSaveInstead(fileName, reason) {
       const { response } = await dialog.showMessageBox(window, {
         type: 'warning',
         buttons: ['Save As…', 'Cancel'],
         defaultId: 1,
         cancelId: 1,
-        message: `“${fileName}” is a program or script.`,
-        detail: 'Homing does not open files that run when opened. Save it only if you trust the sender and expected it.',
+        message: notOpenedWords[reason](fileName),
+        detail: 'Homing opens documents, pictures, music and videos directly; other files only after you save them. Save it only if you trust the sender and expected it.',
       });
       return response === 0;
     },

@@ -30,32 +30,6 @@ export function safeFileName(name: string, fallback = 'attachment'): string {
 }
 
 /**
- * File types that run as a program, or install, mount or configure something, when "opened". An
- * attachment of such a type is never handed to the system's default handler from the mail: the user is
- * asked to save it instead (as Outlook and Thunderbird do). Lower case, without the dot.
- */
-const runnable = new Set([
-  // Windows programs, scripts, installers, shortcuts and settings
-  'exe', 'com', 'scr', 'pif', 'bat', 'cmd', 'msi', 'msp', 'mst', 'msix', 'msixbundle', 'appx', 'appxbundle',
-  'vbs', 'vbe', 'js', 'jse', 'wsf', 'wsh', 'ws', 'ps1', 'psm1', 'psd1', 'hta', 'cpl', 'msc', 'lnk', 'url',
-  'reg', 'inf', 'scf', 'application', 'appref-ms', 'gadget', 'chm', 'hlp', 'dll', 'sys', 'drv', 'ocx',
-  'library-ms', 'settingcontent-ms', 'search-ms', 'searchconnector-ms', 'xll', 'xbap', 'jar', 'jnlp',
-  // Disk images mount (and once bypassed Windows' mark-of-the-web)
-  'iso', 'img', 'vhd', 'vhdx',
-  // macOS applications, installers and scripts
-  'app', 'pkg', 'mpkg', 'dmg', 'command', 'tool', 'terminal', 'workflow', 'action', 'scpt', 'scptd', 'applescript', 'prefpane', 'kext', 'webloc', 'inetloc', 'fileloc',
-  // Linux and Unix programs, scripts and packages
-  'sh', 'bash', 'zsh', 'csh', 'ksh', 'fish', 'run', 'bin', 'desktop', 'appimage', 'deb', 'rpm', 'snap', 'flatpakref',
-  'py', 'pyw', 'pl', 'rb', 'php', 'elf', 'out',
-]);
-
-/** Whether opening this file would run or install something (see `runnable`). */
-export function isRunnable(fileName: string): boolean {
-  const dot = fileName.lastIndexOf('.');
-  return dot >= 0 && runnable.has(fileName.slice(dot + 1).toLowerCase());
-}
-
-/**
  * The Local Folders folder an imported file goes into: named after the file (`Inbox.mbox` → `Inbox`,
  * a Maildir folder → its name). Single messages (.eml) go together into `Imported`.
  */

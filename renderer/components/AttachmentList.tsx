@@ -13,7 +13,7 @@ export interface AttachmentListProps {
 
 /**
  * The message's attachments with their sizes. In the app, saving goes through the shell's save dialog and
- * opening through the system's viewer (which refuses programs); in a plain browser the bytes come from the
+ * opening through the system's viewer (documents, pictures and media only; anything else is saved); in a plain browser the bytes come from the
  * service and are handed over as a download. Nothing is ever opened inside the app.
  */
 export function AttachmentList({ messageId, attachments, onError }: AttachmentListProps) {

@@ -30,8 +30,9 @@ export type DialogOutcome<T = object> = ({ done: true } & T) | { done: false };
 
 export const desktopMethods = {
   /**
-   * Opens an attachment with the system's default application, from a private temporary copy. A file
-   * type that runs as a program is not opened: the shell asks whether to save it instead.
+   * Opens an attachment with the system's default application, from a private temporary copy. Only
+   * documents, pictures, audio and video are opened (an allow-list, electron/shell/attachment-open-policy.ts);
+   * for any other type the shell asks whether to save it instead.
    */
   openAttachment: desktop(attachmentRef).returns<DialogOutcome>(),
   /** Save dialog, then writes the attachment where the user chose. */

@@ -33,7 +33,7 @@ function setup(options: { filename?: string; savePath?: string | null; importPat
       return options.savePath === undefined ? join(saveDir, defaultName) : options.savePath;
     },
     chooseImportPaths: async (kind) => (log.push(`open dialog: ${kind}`), options.importPaths ?? []),
-    confirmSaveInstead: async (name) => (log.push(`warned: ${name}`), options.confirm ?? false),
+    confirmSaveInstead: async (name, reason) => (log.push(`warned: ${name} (${reason})`), options.confirm ?? false),
     openPath: async (path) => (opened.push(path), options.openError ?? ''),
   };
   return { handlers: createDesktopHandlers(deps), log, opened, serviceCalls, saveDir };
@@ -60,7 +60,7 @@ describe('opening an attachment', () => {
   it('never opens a program: it warns, and saves only if the user agrees', async () => {
     const declined = setup({ filename: 'invoice.pdf.exe' });
     expect(await declined.handlers.openAttachment({ messageId: 7, attachmentId: 2 })).toEqual({ done: false });
-    expect(declined.log).toEqual(['warned: invoice.pdf.exe']);
+    expect(declined.log).toEqual(['warned: invoice.pdf.exe (program)']);
     expect(declined.opened).toEqual([]);
 
     const agreed = setup({ filename: 'tool.sh', confirm: true });

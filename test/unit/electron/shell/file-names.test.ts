@@ -3,7 +3,6 @@ import {
   exportFolderFileName,
   exportMessageFileName,
   importFolderName,
-  isRunnable,
   safeFileName,
 } from '../../../../electron/shell/file-names';
 import { FILE_NAME_MAX } from '../../../../electron/shell/limits';
@@ -29,15 +28,6 @@ describe('file names from mail', () => {
     const name = safeFileName(`${'x'.repeat(500)}.docx`);
     expect(name.length).toBe(FILE_NAME_MAX);
     expect(name.endsWith('.docx')).toBe(true);
-  });
-
-  it('knows the file types that run when opened, on every platform, whatever their case', () => {
-    for (const name of ['setup.EXE', 'run.bat', 'x.js', 'x.ps1', 'x.lnk', 'disk.iso', 'App.app', 'go.command', 'x.sh', 'x.desktop', 'x.AppImage', 'x.jar']) {
-      expect(isRunnable(name), name).toBe(true);
-    }
-    for (const name of ['report.pdf', 'photo.JPG', 'notes.txt', 'sheet.xlsx', 'page.html', 'archive.zip', 'README', 'exe']) {
-      expect(isRunnable(name), name).toBe(false);
-    }
   });
 
   it('names the import folder after the file', () => {
