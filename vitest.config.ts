@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    globalSetup: ['test/helpers/temp-root.ts'],
+    // temp-root first: the private Secret Service keeps its keyring files in the run's temp folder.
+    globalSetup: ['test/helpers/temp-root.ts', 'test/helpers/test-keychain.ts'],
     projects: [
       {
         test: {

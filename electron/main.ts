@@ -24,7 +24,8 @@ import {
 import { LOCAL_ACCOUNT_ID } from '../shared/contract/accounts';
 import type { MenuAction } from '../shared/contract/desktop';
 import { HomingError, toErrorData } from '../shared/errors';
-import { SafeStorageVault } from './accounts/vault-safe-storage';
+import { describeLeftBehind, migrateOldPasswords } from './accounts/password-migration';
+import { KeychainVault } from './accounts/vault-keychain';
 import { appCsp } from './app-csp';
 import { readStaticFile } from './bridge/static-files';
 import { APP_ORIGIN } from './ipc-gate';
@@ -149,9 +150,16 @@ async function start(): Promise<void> {
     clock: systemClock,
     onEvent: describeSupervisor,
   });
-  const vault = new SafeStorageVault(dataDir, safeStorage);
-  if (vault.weakness) log(vault.weakness);
+  // Passwords live in the OS keychain, shared with the CLI; the app's old safeStorage file and the CLI's
+  // old credentials.json move into it here (both are removed once the keychain holds their passwords).
+  const vault = new KeychainVault();
   try {
+    for (const outcome of await migrateOldPasswords(dataDir, vault, { safeStorage })) {
+      const line = describeLeftBehind(outcome);
+      if (line) log(line);
+    }
+    const info = await vault.inspect();
+    if (info.weakness) log(info.weakness);
     handle = await openService({
       dataDir,
       vault,

@@ -57,6 +57,8 @@ export const errorCodes = {
   AUTOCONFIG_NOT_FOUND: 'No settings could be found for this address; enter them by hand.',
   CREDENTIALS_MISSING: 'No password is stored for this account.',
   VAULT_UNAVAILABLE: 'The password store of this computer is not available.',
+  VAULT_LOCKED: 'The password store of this computer is locked; unlock it and try again.',
+  PASSWORD_COMMAND_FAILED: 'The password command failed, timed out or printed no password.',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -41,7 +41,7 @@ export const electronImporters = [
   'electron/main.ts',
   'electron/preload.ts',
   'electron/ipc.ts',
-  'electron/accounts/vault-safe-storage.ts',
+  'electron/accounts/legacy-safe-storage.ts',
   'electron/shell/',
 ];
 

@@ -29,6 +29,13 @@ export const accountLimits = {
   maxCapaLines: 200,
   /** Candidates kept per protocol: more only confuses the settings dialog. */
   maxCandidates: 12,
+  /**
+   * A password command (`pass show mail/me`) may wait for the user to type a GPG passphrase into a
+   * pinentry window, so it gets a minute; a command that never ends must still not hang a sync or cron.
+   */
+  passwordCommandTimeoutMs: 60_000,
+  /** A password is one line; a command printing more than this is not printing a password. */
+  passwordCommandMaxBytes: 64 * 1024,
 } as const;
 
 export type AccountLimits = typeof accountLimits;

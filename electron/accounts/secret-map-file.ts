@@ -7,7 +7,7 @@ import { HomingError } from '../../shared/errors';
  * A small JSON file `{ "<account id>": "<secret>" }` that the vaults keep beside the database, never
  * inside it (copying or attaching the mail database must never leak a password). Mode 0600; read-modify-
  * write cycles run one at a time within this process; write-then-rename, so a crash leaves the old file or
- * the new one, never half of one. Errors never quote the file: it holds passwords or their ciphertexts.
+ * the new one, never half of one; the file is removed when its last secret is. Errors never quote the file: it holds passwords or their ciphertexts.
  */
 export class SecretMapFile {
   private queue: Promise<unknown> = Promise.resolve();
@@ -40,6 +40,13 @@ export class SecretMapFile {
     const next = this.queue.then(async () => {
       const all = await this.read();
       change(all);
+      if (Object.keys(all).length === 0) {
+        // No secret left: no file left either (nothing to find, back up or worry about).
+        await unlink(this.path).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw new HomingError('VAULT_UNAVAILABLE', `The ${this.label} could not be removed.`, { path: this.path }, { cause: error });
+        });
+        return;
+      }
       await mkdir(dirname(this.path), { recursive: true });
       // The temporary file is created 0600 and exclusively (`wx`): never readable by others, not even briefly.
       const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -2,21 +2,36 @@ import { join } from 'node:path';
 import { SecretMapFile } from './secret-map-file';
 import type { CredentialVault } from './vault';
 
+/** The file for passwords of accounts whose user chose a plain file (`--insecure-store-in-file`). */
+export const INSECURE_PASSWORD_FILE = 'insecure-passwords.json';
+/** Where the CLI and dev:web kept every password before the keychain; moved into it at start. */
+export const LEGACY_PASSWORD_FILE = 'credentials.json';
+
 /**
- * The CLI's credential store: `credentials.json` in the data directory, `{ "<account id>": "<password>" }`,
- * mode 0600 so only the user can read it (the protection fetchmail's and mbsync's rc files rely on). It is
- * a separate file, never the SQLite database, so copying or attaching the mail database never leaks a
- * password; deleting an account deletes its entry. The passwords are not encrypted: anyone who can read
- * the user's files can read them (that is the `weakness` shown to the user). On Windows file modes do not
- * apply; the data directory sits in the user's own profile.
+ * Passwords in a plain file in the data directory, `{ "<account id>": "<password>" }`, mode 0600 so only
+ * the user can read it (the protection fetchmail's and mbsync's rc files rely on). Used only for accounts
+ * whose user explicitly chose it (no keychain on a headless machine), and to read the old
+ * `credentials.json` once while moving it into the keychain. It is a separate file, never the SQLite
+ * database, so copying the mail database never leaks a password. The passwords are not encrypted: anyone
+ * who can read the user's files can read them (that is the `weakness` shown). On Windows file modes do
+ * not apply; the data directory sits in the user's own profile.
  */
 export class FileVault implements CredentialVault {
   readonly description = 'file (mode 0600)';
   readonly weakness = 'Passwords are kept in a file only you can read, but not encrypted.';
   private readonly file: SecretMapFile;
 
-  constructor(dataDir: string) {
-    this.file = new SecretMapFile(join(dataDir, 'credentials.json'), 'password file');
+  constructor(dataDir: string, fileName: string = INSECURE_PASSWORD_FILE) {
+    this.file = new SecretMapFile(join(dataDir, fileName), 'password file');
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  /** Every entry, for moving them into the keychain. */
+  readAll(): Promise<Record<string, string>> {
+    return this.file.read();
   }
 
   async getPassword(accountId: string): Promise<string | null> {

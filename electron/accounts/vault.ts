@@ -1,14 +1,14 @@
 import type { CredentialStoreInfo } from '../../shared/contract/accounts';
 
 /**
- * Where account passwords live. Never the SQLite database, never a log, never the renderer.
- * The Electron shell provides a safeStorage-backed vault; the CLI uses the file vault (vault-file.ts).
- * All methods are async: Electron's safeStorage async API is the one to use from version 45 on.
+ * A place that keeps passwords by account id. Never the SQLite database, never a log, never the renderer.
+ * The app and the CLI both use the OS keychain (vault-keychain.ts); the plain file (vault-file.ts) only for
+ * an account whose user chose it; a password command needs no vault (account-passwords.ts decides).
  */
 export interface CredentialVault {
-  /** A short description for diagnostics, e.g. `safeStorage (gnome_libsecret)` or `file (0600)`. */
+  /** A short description for diagnostics, e.g. `macOS Keychain` or `file (mode 0600)`. */
   readonly description: string;
-  /** Set when the backing store is weak (safeStorage's `basic_text` on Linux): the UI warns about it. */
+  /** Set when the backing store is weak: the UI warns about it. */
   readonly weakness: string | null;
   getPassword(accountId: string): Promise<string | null>;
   setPassword(accountId: string, password: string): Promise<void>;
@@ -23,7 +23,7 @@ export interface CredentialVault {
 /** What the settings dialog shows about the password store (getCredentialStoreInfo). */
 export async function inspectVault(vault: CredentialVault): Promise<CredentialStoreInfo> {
   if (vault.inspect) return vault.inspect();
-  return { description: vault.description, weakness: vault.weakness };
+  return { description: vault.description, weakness: vault.weakness, keychain: 'available' };
 }
 
 /** A vault held in memory only: for tests, and for a CLI run given a password through the environment. */

@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FileVault } from '../accounts/vault-file';
+import { describeLeftBehind, migrateOldPasswords } from '../accounts/password-migration';
+import { KeychainVault } from '../accounts/vault-keychain';
 import { openMailService } from '../service/mail-service';
 import { defaultDataDir } from '../store/data-dir';
 import { startBridge } from './ws-bridge';
@@ -16,9 +17,14 @@ async function run(): Promise<void> {
     options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'allow-path-methods': { type: 'boolean' } },
   });
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  const vault = new KeychainVault();
+  for (const outcome of await migrateOldPasswords(dataDir, vault)) {
+    const line = describeLeftBehind(outcome);
+    if (line) process.stderr.write(`homing dev-web: warning: ${line}\n`);
+  }
   const handle = await openMailService({
     dataDir,
-    vault: new FileVault(dataDir),
+    vault,
     workerPath: join(__dirname, 'worker.cjs'),
     startWriter: true,
   });

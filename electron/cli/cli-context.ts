@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { createClient, type MailClient } from '../../shared/client';
 import { eventNames } from '../../shared/contract';
 import { dispatch } from '../../shared/dispatch';
-import { FileVault } from '../accounts/vault-file';
+import { describeLeftBehind, migrateOldPasswords } from '../accounts/password-migration';
+import { KeychainVault } from '../accounts/vault-keychain';
 import { openMailService, type MailServiceHandle } from '../service/mail-service';
 import { jsonText } from './terminal-text';
 
@@ -24,12 +25,17 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
     dataDir,
     ...io,
     async service() {
-      handle ??= openMailService({
-        dataDir,
-        vault: new FileVault(dataDir),
+      handle ??= (async () => {
+        const vault = new KeychainVault();
+        // Passwords an older version left in credentials.json move into the keychain; those that cannot
+        // (no keychain answers) are named on stderr at every command until they can, never used silently.
+        for (const outcome of await migrateOldPasswords(dataDir, vault)) {
+          const line = describeLeftBehind(outcome);
+          if (line) io.stderr.write(`homing: warning: ${line}\n`);
+        }
         // The CLI bundle sits beside the worker bundle in dist/node/.
-        workerPath: join(__dirname, 'worker.cjs'),
-      });
+        return openMailService({ dataDir, vault, workerPath: join(__dirname, 'worker.cjs') });
+      })();
       const { service } = await handle;
       client ??= createClient({
         // The user typed the paths on this command line: import and export are theirs to call.

@@ -1,6 +1,7 @@
 import type { MethodHandlers } from '../../shared/contract';
 import { LOCAL_ACCOUNT_ID, type ServerSettings } from '../../shared/contract/accounts';
 import { HomingError } from '../../shared/errors';
+import { accountPasswords } from '../accounts/account-passwords';
 import { type AutoconfigTimeouts } from '../accounts/autoconfig/source';
 import type { ProbeTimeouts } from '../accounts/probe/probe';
 import { createResolvers, type Resolvers, resolverOptionsFromEnv } from '../accounts/resolvers';
@@ -53,7 +54,7 @@ export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = de
           : null;
       const server = args.server ?? stored;
       if (!server) throw new HomingError('INVALID_ARGUMENT', 'Give an account id or the server settings to test.');
-      const password = args.password ?? (account ? await ctx.vault.getPassword(account.id) : null);
+      const password = args.password ?? (account ? await accountPasswords(ctx).read(account) : null);
       if (!password) {
         throw new HomingError(
           'CREDENTIALS_MISSING',

@@ -1,6 +1,7 @@
 import type { Account } from '../../shared/contract/accounts';
 import type { SyncOutcome } from '../../shared/contract/sync';
 import { HomingError, toErrorData } from '../../shared/errors';
+import { accountPasswords } from '../accounts/account-passwords';
 import { findAccount, listAccounts } from '../store/accounts';
 import { backoffDelay, jittered, sleep } from './backoff';
 import type { SyncEngineContext } from './engine';
@@ -91,11 +92,7 @@ export class SyncRuntime {
       writer: this.ctx,
       account,
       signal,
-      password: async () => {
-        const password = await this.ctx.vault.getPassword(account.id);
-        if (!password) throw new HomingError('CREDENTIALS_MISSING', `No password is stored for ${account.email}.`);
-        return password;
-      },
+      password: () => accountPasswords(this.ctx).read(account),
       progress: (update) => this.status.progress(account.id, update),
       onNudge: (listener) => {
         let set = this.nudgeListeners.get(account.id);

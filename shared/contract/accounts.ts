@@ -30,6 +30,20 @@ const fingerprintSchema = z
   .regex(/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/, 'a SHA-256 fingerprint in hex')
   .transform((s) => s.replace(/:/g, '').toLowerCase());
 
+/**
+ * Where an account's password comes from. `keychain`: the operating system's keychain (the default).
+ * `command`: a program printing it on the first line of its output, run without a shell (mbsync's
+ * PassCmd); only the command line may set one (a window must not choose programs to run).
+ * `file`: a plain file only the user can read, never chosen for them: the `--insecure-store-in-file`
+ * acknowledgement, or the same choice in the app's settings.
+ */
+export const passwordSourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('keychain') }),
+  z.strictObject({ kind: z.literal('command'), command: z.string().trim().min(1).max(4096) }),
+  z.strictObject({ kind: z.literal('file') }),
+]);
+export type PasswordSource = z.infer<typeof passwordSourceSchema>;
+
 export const accountSettingsSchema = z.strictObject({
   /** How often to check for mail when push (IDLE) is not available for a folder. */
   checkIntervalMinutes: z.number().int().min(1).max(1440),
@@ -42,6 +56,7 @@ export const accountSettingsSchema = z.strictObject({
   notify: z.boolean(),
   /** "Undo send": how long a sent message waits in the outbox before it is submitted (0: at once). */
   undoSendSeconds: z.number().int().min(0).max(120),
+  passwordSource: passwordSourceSchema,
 });
 export type AccountSettings = z.infer<typeof accountSettingsSchema>;
 
@@ -53,6 +68,7 @@ export const defaultAccountSettings: AccountSettings = {
   pop3MaxMessageKb: null,
   notify: true,
   undoSendSeconds: 10,
+  passwordSource: { kind: 'keychain' },
 };
 
 /** An account as every side sees it. The password is never part of it. */
@@ -186,10 +202,15 @@ export type ConnectionFix = (typeof connectionFixes)[number];
 
 /** Where passwords are kept on this computer, and whether that is weaker than it should be. */
 export interface CredentialStoreInfo {
-  /** e.g. `safeStorage (gnome_libsecret)` or `file (mode 0600)`. */
+  /** e.g. `macOS Keychain`, `Secret Service (GNOME Keyring, KWallet)`. */
   description: string;
-  /** Set when the store only obscures passwords (safeStorage's `basic_text` backend on Linux): warn the user. */
+  /** Set when the store does not answer or is weak: the settings dialog shows it. */
   weakness: string | null;
+  /**
+   * Whether the keychain answered: `unavailable` (no keychain here) makes the settings offer the other
+   * places for a password; `locked` means the OS will ask to unlock it.
+   */
+  keychain: 'available' | 'locked' | 'unavailable';
 }
 
 export type ConnectionTestResult =
@@ -234,15 +255,21 @@ export const outgoingServerSettingsSchema = z.strictObject({
 });
 export type OutgoingServerSettings = z.infer<typeof outgoingServerSettingsSchema>;
 
-export const newAccountSchema = z.strictObject({
-  email: z.string().trim().min(3).max(320),
-  name: z.string().trim().min(1).max(200).optional(),
-  ...serverSettingsSchema.shape,
-  password: passwordSchema,
-  trustedFingerprint: fingerprintSchema.nullable().optional(),
-  settings: accountSettingsSchema.partial().optional(),
-  smtp: outgoingServerInputSchema.optional(),
-});
+export const newAccountSchema = z
+  .strictObject({
+    email: z.string().trim().min(3).max(320),
+    name: z.string().trim().min(1).max(200).optional(),
+    ...serverSettingsSchema.shape,
+    /** Required unless `settings.passwordSource` is a command (which prints it when it is needed). */
+    password: passwordSchema.optional(),
+    trustedFingerprint: fingerprintSchema.nullable().optional(),
+    settings: accountSettingsSchema.partial().optional(),
+    smtp: outgoingServerInputSchema.optional(),
+  })
+  .refine((account) => account.password !== undefined || account.settings?.passwordSource?.kind === 'command', {
+    message: 'a password is needed (or a password command)',
+    path: ['password'],
+  });
 export type NewAccount = z.infer<typeof newAccountSchema>;
 
 export const accountPatchSchema = z.strictObject({

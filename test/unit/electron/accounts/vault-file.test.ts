@@ -8,8 +8,8 @@ import { inspectVault, MemoryVault } from '../../../../electron/accounts/vault';
 const dataDir = () => mkdtempSync(join(tmpdir(), 'homing-file-vault-'));
 const posix = process.platform !== 'win32';
 
-describe('the CLI’s file vault', () => {
-  it('keeps passwords in credentials.json, mode 0600, and nowhere else in the data directory', async () => {
+describe('the plain-file vault (only for accounts whose user chose it)', () => {
+  it('keeps passwords in insecure-passwords.json, mode 0600, nowhere else, and removes the file with its last one', async () => {
     const dir = dataDir();
     const vault = new FileVault(dir);
     await vault.setPassword('a1', 'first secret');
@@ -17,11 +17,13 @@ describe('the CLI’s file vault', () => {
     expect(await vault.getPassword('a1')).toBe('first secret');
     expect(await vault.getPassword('missing')).toBeNull();
     expect(await vault.getPassword('__proto__')).toBeNull();
-    if (posix) expect(statSync(join(dir, 'credentials.json')).mode & 0o777).toBe(0o600);
+    if (posix) expect(statSync(join(dir, 'insecure-passwords.json')).mode & 0o777).toBe(0o600);
     // No temporary file is left behind.
-    expect(readdirSync(dir)).toEqual(['credentials.json']);
+    expect(readdirSync(dir)).toEqual(['insecure-passwords.json']);
     await vault.deletePassword('a1');
-    expect(JSON.parse(readFileSync(join(dir, 'credentials.json'), 'utf8'))).toEqual({ a2: 'second secret' });
+    expect(JSON.parse(readFileSync(join(dir, 'insecure-passwords.json'), 'utf8'))).toEqual({ a2: 'second secret' });
+    await vault.deletePassword('a2');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('serialises concurrent changes so none is lost', async () => {
@@ -34,14 +36,14 @@ describe('the CLI’s file vault', () => {
     const dir = dataDir();
     const vault = new FileVault(dir);
     await vault.setPassword('a1', 'secret');
-    chmodSync(join(dir, 'credentials.json'), 0o644);
+    chmodSync(join(dir, 'insecure-passwords.json'), 0o644);
     expect(await vault.getPassword('a1')).toBe('secret');
-    expect(statSync(join(dir, 'credentials.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'insecure-passwords.json')).mode & 0o777).toBe(0o600);
   });
 
   it('reports a damaged file with a code, never quoting it', async () => {
     const dir = dataDir();
-    writeFileSync(join(dir, 'credentials.json'), '{"a1": "hunter2-secret", broken');
+    writeFileSync(join(dir, 'insecure-passwords.json'), '{"a1": "hunter2-secret", broken');
     const error = await new FileVault(dir).getPassword('a1').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VAULT_UNAVAILABLE' });
     expect(JSON.stringify(error) + String((error as Error).message)).not.toContain('hunter2');
@@ -49,7 +51,7 @@ describe('the CLI’s file vault', () => {
   });
 
   it('says what it is and what is weak about it', async () => {
-    expect(await inspectVault(new FileVault(dataDir()))).toEqual({ description: 'file (mode 0600)', weakness: expect.stringMatching(/not encrypted/) });
-    expect(await inspectVault(new MemoryVault())).toEqual({ description: 'memory', weakness: null });
+    expect(await inspectVault(new FileVault(dataDir()))).toEqual({ description: 'file (mode 0600)', weakness: expect.stringMatching(/not encrypted/), keychain: 'available' });
+    expect(await inspectVault(new MemoryVault())).toEqual({ description: 'memory', weakness: null, keychain: 'available' });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ function setup(vault: CredentialVault = new MemoryVault()) {
   const ctx: WriterContext = { db, dataDir: dir, vault, emit: () => undefined, shutdown: new AbortController().signal };
   const commits: string[][] = [];
   onCommit(db, (changes) => commits.push([...changes.accountsChanged]));
-  return { db, vault, writes: createAccountWrites(ctx, new SyncRuntime(ctx)), commits };
+  return { db, dir, vault, writes: createAccountWrites(ctx, new SyncRuntime(ctx)), commits };
 }
 
 const alice: NewAccount = {
@@ -49,6 +49,40 @@ describe('account writes', () => {
     expect(await vault.getPassword(account.id)).toBe('alice-password');
     expect(JSON.stringify(db.sqlite.prepare('SELECT * FROM accounts').all())).not.toContain('alice-password');
     expect(commits).toEqual([[account.id]]);
+  });
+
+  it('keeps each password where the account’s source says, and moves it when the source changes', async () => {
+    const { dir, vault, writes } = setup();
+    const file = join(dir, 'insecure-passwords.json');
+    const readFile = () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {});
+    // The plain file only when asked for.
+    const filed = await writes.addAccount({ ...alice, settings: { passwordSource: { kind: 'file' } } });
+    expect(readFile()).toEqual({ [filed.id]: 'alice-password' });
+    expect(await vault.getPassword(filed.id)).toBeNull();
+    // To the keychain: carried over, and gone from the file (the file with it).
+    await writes.updateAccount({ id: filed.id, patch: { settings: { passwordSource: { kind: 'keychain' } } } });
+    expect(await vault.getPassword(filed.id)).toBe('alice-password');
+    expect(existsSync(file)).toBe(false);
+    // To a command: nothing stored anywhere.
+    await writes.updateAccount({ id: filed.id, patch: { settings: { passwordSource: { kind: 'command', command: 'pass show mail/alice' } } } });
+    expect(await vault.getPassword(filed.id)).toBeNull();
+    // Back from a command needs the password itself.
+    await expect(writes.updateAccount({ id: filed.id, patch: { settings: { passwordSource: { kind: 'file' } } } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await writes.updateAccount({ id: filed.id, patch: { password: 'new-password', settings: { passwordSource: { kind: 'file' } } } });
+    expect(readFile()).toEqual({ [filed.id]: 'new-password' });
+    await writes.removeAccount({ id: filed.id, confirm: true });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('adds an account with a password command and no password; refuses a command it cannot run without a shell', async () => {
+    const { vault, writes } = setup();
+    const { password: _unused, ...noPassword } = alice;
+    const account = await writes.addAccount({ ...noPassword, settings: { passwordSource: { kind: 'command', command: "pass show 'mail/alice'" } } });
+    expect(account.settings.passwordSource).toEqual({ kind: 'command', command: "pass show 'mail/alice'" });
+    expect(await vault.getPassword(account.id)).toBeNull();
+    await expect(
+      writes.addAccount({ ...noPassword, username: 'bob', settings: { passwordSource: { kind: 'command', command: 'pass show x | head -1' } } }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('refuses the same mailbox twice', async () => {

@@ -1,0 +1,104 @@
+import type { Account, PasswordSource } from '../../shared/contract/accounts';
+import { HomingError } from '../../shared/errors';
+import { runPasswordCommand } from './password-command';
+import { FileVault } from './vault-file';
+import type { CredentialVault } from './vault';
+
+/**
+ * Where each account's password is, by the account's `settings.passwordSource`: the OS keychain (the
+ * vault the process was given), a password command, or the plain file the user chose. Everything that
+ * needs a password (a sync, a connection test) or changes one (adding, editing, removing an account) goes
+ * through here, so no caller can fall back from the keychain to plain text by accident.
+ */
+export class AccountPasswords {
+  private readonly file: CredentialVault;
+
+  constructor(
+    private readonly keychain: CredentialVault,
+    dataDir: string,
+    private readonly runCommand: (command: string) => Promise<string> = runPasswordCommand,
+  ) {
+    this.file = new FileVault(dataDir);
+  }
+
+  /** The account's password; CREDENTIALS_MISSING (with the way to set it again) when none is stored. */
+  async read(account: Pick<Account, 'id' | 'email' | 'settings'>): Promise<string> {
+    const source = account.settings.passwordSource;
+    if (source.kind === 'command') return this.runCommand(source.command);
+    const password = await this.vault(source).getPassword(account.id);
+    if (password) return password;
+    const where = source.kind === 'file' ? 'the password file' : `the ${this.keychain.description}`;
+    throw new HomingError(
+      'CREDENTIALS_MISSING',
+      `No password for ${account.email} is stored in ${where} (it may have been deleted there). ` +
+        `Set it again: homing account edit ${account.id} --password-env VAR, or enter it in the app’s account settings.`,
+      { accountId: account.id, fix: 'set-password' },
+    );
+  }
+
+  /** Stores a new account's password where its source says (nothing for a command). */
+  async store(accountId: string, source: PasswordSource, password: string | undefined): Promise<void> {
+    if (source.kind === 'command') return;
+    if (!password) throw new HomingError('INVALID_ARGUMENT', 'A password is needed (or a password command).');
+    await this.vault(source).setPassword(accountId, password);
+  }
+
+  /**
+   * Applies a change of password and/or of where it is kept, before the account row changes (so a store
+   * that refuses leaves everything as it was). Moving between the keychain and the file carries the stored
+   * password over; the old place's copy is then deleted.
+   */
+  async change(accountId: string, from: PasswordSource, to: PasswordSource, password?: string): Promise<void> {
+    if (to.kind === 'command') {
+      if (password !== undefined) throw new HomingError('INVALID_ARGUMENT', 'An account with a password command has no stored password to set.');
+      if (from.kind !== 'command') await this.forgetIn(accountId, from);
+      return;
+    }
+    let next = password;
+    if (next === undefined && from.kind !== to.kind) {
+      if (from.kind === 'command') {
+        throw new HomingError('INVALID_ARGUMENT', 'Give the password to store (the account had a password command, so none is stored yet).');
+      }
+      next = (await this.vault(from).getPassword(accountId)) ?? undefined;
+      if (next === undefined) throw new HomingError('CREDENTIALS_MISSING', 'No password is stored to move; give the password to store.', { accountId });
+    }
+    if (next !== undefined) await this.vault(to).setPassword(accountId, next);
+    if (from.kind !== to.kind && from.kind !== 'command') await this.forgetIn(accountId, from);
+  }
+
+  /** Deletes an account's stored password wherever its source keeps it (removing the account). */
+  async forget(accountId: string, source: PasswordSource): Promise<void> {
+    if (source.kind !== 'command') await this.forgetIn(accountId, source);
+  }
+
+  private async forgetIn(accountId: string, source: Exclude<PasswordSource, { kind: 'command' }>): Promise<void> {
+    try {
+      await this.vault(source).deletePassword(accountId);
+    } catch (error) {
+      // No keychain at all: nothing of ours is reachable to delete, and refusing would leave the account
+      // impossible to remove or move on a machine that has lost its keychain. A locked one is different:
+      // unlocking and trying again deletes it. The plain file must always be cleaned.
+      if (source.kind === 'keychain' && error instanceof HomingError && error.code === 'VAULT_UNAVAILABLE') return;
+      throw error;
+    }
+  }
+
+  private vault(source: Exclude<PasswordSource, { kind: 'command' }>): CredentialVault {
+    return source.kind === 'file' ? this.file : this.keychain;
+  }
+}
+
+const perVault = new WeakMap<CredentialVault, AccountPasswords>();
+
+/**
+ * One AccountPasswords per vault (and so per data directory): the file's read-modify-write cycles are
+ * queued inside one instance, and the worker's handlers all share it.
+ */
+export function accountPasswords(ctx: { readonly vault: CredentialVault; readonly dataDir: string }): AccountPasswords {
+  let passwords = perVault.get(ctx.vault);
+  if (!passwords) {
+    passwords = new AccountPasswords(ctx.vault, ctx.dataDir);
+    perVault.set(ctx.vault, passwords);
+  }
+  return passwords;
+}
