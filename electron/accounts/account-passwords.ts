@@ -27,7 +27,7 @@ export class AccountPasswords {
     if (source.kind === 'command') return this.runCommand(source.command);
     const password = await this.vault(source).getPassword(account.id);
     if (password) return password;
-    const where = source.kind === 'file' ? 'the password file' : `the ${this.keychain.description}`;
+    const where = source.kind === 'file' ? 'the password file' : 'the keychain';
     throw new HomingError(
       'CREDENTIALS_MISSING',
       `No password for ${account.email} is stored in ${where} (it may have been deleted there). ` +

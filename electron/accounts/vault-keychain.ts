@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { AsyncEntry } from '@napi-rs/keyring';
 import type { CredentialStoreInfo } from '../../shared/contract/accounts';
 import { HomingError } from '../../shared/errors';
@@ -9,6 +10,14 @@ import type { CredentialVault } from './vault';
  * name: changing it would orphan every stored password.
  */
 export const KEYCHAIN_SERVICE = 'Homing';
+
+/**
+ * The binding, loaded on first use: loading it costs 17–30 ms here (it inspects the C library), which
+ * commands that never touch a password (search, list) should not pay. `require`, not `import()`: the
+ * bundles are CommonJS, and an ESM import would not find the package from a packaged app or NODE_PATH.
+ */
+let binding: typeof import('@napi-rs/keyring') | null = null;
+const keyring = () => (binding ??= createRequire(__filename)('@napi-rs/keyring') as typeof import('@napi-rs/keyring'));
 
 /** An account id no real account has, read to find out whether the keychain answers at all. */
 const PROBE_ACCOUNT = 'homing-keychain-probe';
@@ -81,10 +90,8 @@ export class KeychainVault implements CredentialVault {
 
   private async run<T>(accountId: string, what: 'read' | 'save' | 'delete', act: (entry: AsyncEntry) => Promise<T>): Promise<T> {
     try {
-      // Loaded on first use: commands that never touch a password (search, list) start without it.
-      const { AsyncEntry: Entry } = await import('@napi-rs/keyring');
       // Constructing the entry connects to the keychain: on Linux without a D-Bus session it throws here.
-      const entry = new Entry(this.service, accountId, { linux: { store: 'secret-service' } });
+      const entry: AsyncEntry = new (keyring().AsyncEntry)(this.service, accountId, { linux: { store: 'secret-service' } });
       return await act(entry);
     } catch (error) {
       throw keychainError(error, what, accountId, this.platform);

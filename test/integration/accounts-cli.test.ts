@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { runCli, type CliResult } from '../helpers/cli';
 import { type DnsServer, startDnsServer } from '../servers/dns-server';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { freePort } from '../servers/free-port';
+import { keychainLookup } from '../servers/secret-service';
 
 const GOOD = 'alice-secret';
 const BAD = 'Not-The-Password-7f3e';
@@ -69,7 +70,9 @@ describe('homing account (CLI) against Dovecot', () => {
       '--port', String(dovecot.ports.imaps), '--security', 'tls', '--username', 'alice', '--password-env', 'GOOD_PASSWORD']);
     expect(added).toMatchObject({ status: 0, stderr: '' });
     id = added.stdout.trim();
-    if (process.platform !== 'win32') expect(statSync(join(dir, 'credentials.json')).mode & 0o777).toBe(0o600);
+    // The password is in the keychain (the run's private Secret Service), not in the data directory.
+    expect(await keychainLookup(id)).toBe(GOOD);
+    expect(readdirSync(dir).filter((f) => f.includes('password') || f.includes('credentials'))).toEqual([]);
 
     const test = await cli(['account', 'test', id]);
     expect(test.status).toBe(1);
@@ -126,7 +129,6 @@ describe('homing account (CLI) against Dovecot', () => {
     expect(await cli(['account', 'remove', id, '--yes'])).toMatchObject({ status: 0 });
     expect(JSON.parse((await cli(['account', 'list', '--json'])).stdout)).toEqual([]);
     // Its password went with it.
-    const vault = existsSync(join(dir, 'credentials.json')) ? (JSON.parse(readFileSync(join(dir, 'credentials.json'), 'utf8')) as Record<string, string>) : {};
-    expect(vault[id]).toBeUndefined();
+    expect(await keychainLookup(id)).toBeNull();
   });
 });

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findSecrets } from '../../../helpers/secret-scan';
+import { keychainLookup } from '../../../servers/secret-service';
 
 /**
  * electron/main.ts as bundled for the app, run under Node against a stand-in for Electron's API
@@ -17,17 +19,25 @@ const root = join(import.meta.dirname, '..', '..', '..', '..');
 describe('main.ts wired against a stand-in Electron', () => {
   const dir = mkdtempSync(join(tmpdir(), 'homing-main-wiring-'));
   let result: Record<string, unknown>;
+  let output = '';
+  const dataDir = join(dir, 'data');
+  // An account id and password as an earlier version of the app left them: encrypted by safeStorage
+  // (the stand-in's cipher is "x" + the text) in credentials.safe.json.
+  const oldAccount = `old${process.pid}`;
+  const oldPassword = 'safe-Storage-Secret-77';
 
   beforeAll(async () => {
     await run(process.execPath, [join(root, 'build', 'build-main.mjs'), '--outdir', join(dir, 'node')], { cwd: root });
     mkdirSync(join(dir, 'node_modules', 'electron'), { recursive: true });
     copyFileSync(join(import.meta.dirname, 'fake-electron.cjs'), join(dir, 'node_modules', 'electron', 'index.js'));
-    const dataDir = join(dir, 'data');
-    const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'drive-main.cjs'), join(dir, 'node', 'main.cjs')], {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'credentials.safe.json'), JSON.stringify({ [oldAccount]: Buffer.from(`x${oldPassword}`).toString('base64') }), { mode: 0o600 });
+    const { stdout, stderr } = await run(process.execPath, [join(import.meta.dirname, 'drive-main.cjs'), join(dir, 'node', 'main.cjs')], {
       cwd: root,
       env: { ...process.env, NODE_PATH: join(root, 'node_modules'), HOMING_DATA_DIR: dataDir },
       timeout: 60_000,
     });
+    output = stdout + stderr;
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
     result = JSON.parse(line?.slice('RESULT '.length) ?? '{}') as Record<string, unknown>;
   }, 120_000);
@@ -66,6 +76,12 @@ describe('main.ts wired against a stand-in Electron', () => {
   it('sends menu actions to the window and shows the unread count in the tray', () => {
     expect(result.menuEvent).toEqual({ channel: 'homing:event', message: { event: 'menuActionRequested', payload: { action: 'checkMail' } } });
     expect(result.trayTooltip).toMatch(/^Homing — /);
+  });
+
+  it('moves the passwords of the old safeStorage store into the OS keychain at start, then removes the file', async () => {
+    expect(existsSync(join(dataDir, 'credentials.safe.json'))).toBe(false);
+    expect(await keychainLookup(oldAccount)).toBe(oldPassword);
+    expect(findSecrets([oldPassword], { dirs: [dataDir], texts: { output } })).toEqual([]);
   });
 
   it('quits cleanly: the first quit is held until the worker closed and released the data directory', () => {
