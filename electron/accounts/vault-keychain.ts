@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as Keyring from '@napi-rs/keyring';
 import type { AsyncEntry } from '@napi-rs/keyring';
 import type { CredentialStoreInfo } from '../../shared/contract/accounts';
 import { HomingError } from '../../shared/errors';
@@ -16,8 +17,8 @@ export const KEYCHAIN_SERVICE = 'Homing';
  * commands that never touch a password (search, list) should not pay. `require`, not `import()`: the
  * bundles are CommonJS, and an ESM import would not find the package from a packaged app or NODE_PATH.
  */
-let binding: typeof import('@napi-rs/keyring') | null = null;
-const keyring = () => (binding ??= createRequire(__filename)('@napi-rs/keyring') as typeof import('@napi-rs/keyring'));
+let binding: typeof Keyring | null = null;
+const keyring = () => (binding ??= createRequire(__filename)('@napi-rs/keyring') as typeof Keyring);
 
 /** An account id no real account has, read to find out whether the keychain answers at all. */
 const PROBE_ACCOUNT = 'homing-keychain-probe';
