@@ -54,12 +54,22 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const data = toErrorData(error);
     // A server's reply can be part of the message: escaped, as mail is.
     io.stderr.write(`homing: ${data.code}: ${blockText(data.message)}\n`);
+    if (data.code === 'DATA_DIR_LOCKED') io.stderr.write(`${DATA_DIR_LOCKED_ADVICE}\n`);
     return data.code === 'INVALID_ARGUMENT' ? 2 : 1;
   } finally {
     output.dispose();
     await ctx.close();
   }
 }
+
+/**
+ * What to do when the app (or another `homing`) is writing the data directory. Writing commands are not
+ * forwarded to the running app (README, "The app and the command line at the same time"): say exactly
+ * what works instead.
+ */
+export const DATA_DIR_LOCKED_ADVICE =
+  'what to do: reading commands (list, search, show, folders, export) work while the app runs; the app syncs every account ' +
+  'itself (Message → Check for New Mail). Quit the app, or wait for the other homing command to finish, then run this again.';
 
 function findCommand(words: string[]) {
   // Longest name first, so `account list` wins over a hypothetical `account`.

@@ -79,6 +79,8 @@ describe('the homing CLI', () => {
       );
       expect(write.status).toBe(1);
       expect(write.stderr).toMatch(/^homing: DATA_DIR_LOCKED: /);
+      // It says what to do instead (writing commands are not forwarded to a running app).
+      expect(write.stderr).toContain('what to do: reading commands (list, search, show, folders, export) work while the app runs');
     } finally {
       holder.kill('SIGKILL');
     }
