@@ -1,4 +1,4 @@
-import type { SearchHit } from '../../shared/contract/messages';
+import type { SearchField, SearchHighlight, SearchHit } from '../../shared/contract/messages';
 import { HomingError } from '../../shared/errors';
 import { unsplitCjk } from '../mime/search-text';
 import { prepare, type ReadDb } from './db';
@@ -29,7 +29,7 @@ export function searchMessages(db: ReadDb, text: string, options: SearchOptions)
   } catch (error) {
     throw asQueryError(error);
   }
-  const highlights = query.terms.length > 0 ? highlightsOf(db, match, ids.slice(0, MAX_HIGHLIGHTED_HITS)) : new Map<number, string[]>();
+  const highlights = query.terms.length > 0 ? highlightsOf(db, match, ids.slice(0, MAX_HIGHLIGHTED_HITS)) : new Map<number, SearchHighlight[]>();
   const hits = summariesByIds(db, ids).map((summary) => ({ ...summary, highlights: highlights.get(summary.id) ?? [] }));
   return { hits, total };
 }
@@ -135,8 +135,17 @@ function folderIdsOf(db: ReadDb, names: string[]): number[] {
  * are the newest matches, so their keys span one rowid range: one scan of it (not one FTS5 lookup
  * per hit), with the costly snippet() computed only for the hits themselves.
  */
-function highlightsOf(db: ReadDb, match: string, ids: number[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
+/** The index's columns, and the field each is shown as. */
+const highlightColumns: ReadonlyArray<['subject' | 'sender' | 'recipients' | 'body' | 'attachments', SearchField]> = [
+  ['subject', 'subject'],
+  ['sender', 'from'],
+  ['recipients', 'to'],
+  ['body', 'body'],
+  ['attachments', 'attachments'],
+];
+
+function highlightsOf(db: ReadDb, match: string, ids: number[]): Map<number, SearchHighlight[]> {
+  const out = new Map<number, SearchHighlight[]>();
   if (ids.length === 0) return out;
   const json = JSON.stringify(ids);
   const mine = `(rowid & ${ID_MASK}) IN (SELECT value FROM json_each(@ids))`;
@@ -154,11 +163,11 @@ function highlightsOf(db: ReadDb, match: string, ids: number[]): Map<number, str
   ).all({ ids: json, match });
   for (const row of rows) {
     if (row.subject === null && row.body === null) continue;
-    const fragments: string[] = [];
-    for (const column of ['subject', 'sender', 'recipients', 'body', 'attachments'] as const) {
+    const fragments: SearchHighlight[] = [];
+    for (const [column, field] of highlightColumns) {
       const value = row[column];
       if (typeof value === 'string' && value.includes('\u0002')) {
-        fragments.push(unsplitCjk(value).replaceAll('\u0003\u0002', '').replace(/\s+/g, ' ').trim());
+        fragments.push({ field, text: unsplitCjk(value).replaceAll('\u0003\u0002', '').replace(/\s+/g, ' ').trim() });
       }
     }
     out.set(Number(row.id), fragments);

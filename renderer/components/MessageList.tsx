@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, type MouseEvent, type RefObject, useCallback, useEffect, useLayoutEffect, useRef } from 'react';
+import type { SearchHighlight } from '../../shared/contract/messages';
 import type { RowStore } from '../mail/row-store';
 import { extendTo, type Selection, selectOnly, toggleOne } from '../mail/selection';
 import { MessageRow, ROW_HEIGHT } from './MessageRow';
@@ -18,7 +19,7 @@ export interface MessageListProps {
   label: string;
   /** Search results and the unified inbox say which folder each row is in. */
   showFolder: boolean;
-  highlights: ReadonlyMap<number, string[]> | null;
+  highlights: ReadonlyMap<number, readonly SearchHighlight[]> | null;
   folderLabel(folderId: number): string;
 }
 

@@ -1,7 +1,7 @@
 import { type MouseEvent, memo } from 'react';
-import type { MessageSummary } from '../../shared/contract/messages';
+import type { MessageSummary, SearchHighlight } from '../../shared/contract/messages';
 import { displayName, fullDate, listDate } from '../mail/format';
-import { highlightParts, stripHighlights } from '../mail/highlights';
+import { highlightParts, previewHighlight, stripHighlights, subjectHighlight } from '../mail/highlights';
 import { Icon } from './Icon';
 
 /** Three lines (sender and date, subject, preview), as Apple Mail and Outlook lay them out. */
@@ -18,7 +18,7 @@ interface RowProps {
   focused: boolean;
   showFolder: boolean;
   folderLabel(folderId: number): string;
-  highlights: string[] | null;
+  highlights: readonly SearchHighlight[] | null;
   onClick(event: MouseEvent, id: number): void;
   onDoubleClick(id: number): void;
   onContextMenu(event: MouseEvent, id: number): void;
@@ -51,7 +51,8 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
   }
 
   const sender = displayName(m.from);
-  const preview = props.highlights?.[0] ?? null;
+  const preview = previewHighlight(props.highlights);
+  const subject = subjectHighlight(props.highlights);
 
   // The option's name comes from its content (what is seen is what is heard); states that are only
   // drawn (the unread dot, icons) are spelled out in hidden text or in the icons' labels.
@@ -76,7 +77,7 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
         </time>
       </span>
       <span className="row-line row-subject-line">
-        <span className="row-subject">{m.subject || '(no subject)'}</span>
+        <span className="row-subject">{subject !== null ? <Marked fragment={subject} /> : m.subject || '(no subject)'}</span>
         {m.pendingState && (
           <span className={`row-pending ${m.pendingState}`} title={m.pendingState === 'pending' ? 'Waiting for the server' : 'The server refused this change'}>
             <Icon
@@ -93,7 +94,7 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
         {props.showFolder && <span className="row-folder">{props.folderLabel(m.folderId)}</span>}
         {preview !== null ? (
           <span title={stripHighlights(preview)}>
-            {highlightParts(preview).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+            <Marked fragment={preview} />
           </span>
         ) : (
           <span>{m.snippet}</span>
@@ -102,3 +103,8 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
     </div>
   );
 });
+
+/** A search fragment as text with its matches in <mark>: never as HTML. */
+function Marked({ fragment }: { fragment: string }) {
+  return highlightParts(fragment).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>));
+}

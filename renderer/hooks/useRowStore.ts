@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { MessageSort, SearchHit } from '../../shared/contract/messages';
+import type { MessageSort, SearchHighlight, SearchHit } from '../../shared/contract/messages';
 import { api } from '../api/client';
 import { RowStore, type RowSource } from '../mail/row-store';
 
@@ -14,7 +14,7 @@ export const listQueryKey = (q: ListQuery): string =>
 export interface SearchInfo {
   total: number;
   /** Highlighted fragments by message id. */
-  highlights: ReadonlyMap<number, string[]>;
+  highlights: ReadonlyMap<number, readonly SearchHighlight[]>;
 }
 
 export interface ListView {

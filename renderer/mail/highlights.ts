@@ -1,3 +1,5 @@
+import type { SearchHighlight } from '../../shared/contract/messages';
+
 /** A piece of a search fragment: plain text or a match. */
 export interface HighlightPart {
   text: string;
@@ -29,4 +31,23 @@ export function highlightParts(fragment: string): HighlightPart[] {
 export function stripHighlights(fragment: string): string {
   // eslint-disable-next-line no-control-regex -- the markers are control characters by design
   return fragment.replace(/[\u0002\u0003]/g, '');
+}
+
+/**
+ * The fragment a result row's preview line shows: where the words matched in the text (body first,
+ * then attachment names, then recipients and sender). The subject is on its own line, marked there; the
+ * sender's address is the last resort, never in place of a match in the text.
+ */
+export function previewHighlight(highlights: readonly SearchHighlight[] | null): string | null {
+  if (!highlights) return null;
+  for (const field of ['body', 'attachments', 'to', 'from'] as const) {
+    const found = highlights.find((h) => h.field === field);
+    if (found) return found.text;
+  }
+  return null;
+}
+
+/** The subject with its matches marked, when the subject matched. */
+export function subjectHighlight(highlights: readonly SearchHighlight[] | null): string | null {
+  return highlights?.find((h) => h.field === 'subject')?.text ?? null;
 }

@@ -87,9 +87,18 @@ export interface MessageDetail extends MessageSummary {
   remoteContentAllowed: boolean;
 }
 
+/** Where in a message a search matched. */
+export type SearchField = 'subject' | 'from' | 'to' | 'body' | 'attachments';
+
+export interface SearchHighlight {
+  field: SearchField;
+  /** The fragment with `\u0002`…`\u0003` around each match (the renderer turns them into <mark>). */
+  text: string;
+}
+
 export interface SearchHit extends MessageSummary {
-  /** Matching fragments with `\u0002`…`\u0003` around each match (the renderer turns them into <mark>). */
-  highlights: string[];
+  /** The fields that matched, in the order subject, from, to, body, attachments; each once. */
+  highlights: SearchHighlight[];
 }
 
 export const messageIdSchema = z.number().int().positive();

@@ -64,12 +64,12 @@ describe('the store through the homing CLI', () => {
   });
 
   it('searches with the query language and reports bad queries as INVALID_QUERY', async () => {
-    const hits = JSON.parse((await cli('search', 'from:sender7@example.org', 'boats', '--json')).stdout) as Array<{ subject: string; highlights: string[] }>;
+    const hits = JSON.parse((await cli('search', 'from:sender7@example.org', 'boats', '--json')).stdout) as Array<{ subject: string }>;
     // sender7 wrote messages 7, 44, 81 and 118 (i % 37); only 81 is about boats.
     expect(hits.map((h) => h.subject)).toEqual(['Message number 81 about boats']);
-    const phrase = JSON.parse((await cli('search', '"message number 42"', '--json')).stdout) as Array<{ subject: string; highlights: string[] }>;
+    const phrase = JSON.parse((await cli('search', '"message number 42"', '--json')).stdout) as Array<{ subject: string; highlights: Array<{ field: string; text: string }> }>;
     expect(phrase.map((h) => h.subject)).toEqual(['Message number 42 about clouds']);
-    expect(phrase[0]!.highlights[0]).toBe('\u0002Message number 42\u0003 about clouds');
+    expect(phrase[0]!.highlights[0]).toEqual({ field: 'subject', text: '\u0002Message number 42\u0003 about clouds' });
     const folder = JSON.parse((await cli('search', 'in:INBOX', 'oktoberfest', '--json')).stdout) as unknown[];
     expect(folder).toHaveLength(1);
     for (const query of ['', 'is:nonsense', 'before:someday']) {

@@ -206,7 +206,7 @@ describe('message queries on a small mailbox', () => {
       expect(await hitIds('明日')).toEqual([ids['iso-2022-jp.eml']]);
       expect(await hitIds('議会')).toEqual([]);
       const [hit] = (await q.search({ query: '東京', limit: 10 })).hits;
-      expect(hit!.highlights).toContain('\u0002東京\u0003都の会議');
+      expect(hit!.highlights.map((h) => h.text)).toContain('\u0002東京\u0003都の会議');
     });
 
     it('limits by sender, recipient and subject', async () => {
@@ -265,7 +265,13 @@ describe('message queries on a small mailbox', () => {
       const { hits, total } = await q.search({ query: 'quarterly', limit: 1 });
       expect(total).toBe(2);
       expect(hits).toHaveLength(1);
-      expect(hits[0]!.highlights).toEqual(['Re: \u0002Quarterly\u0003 report']);
+      expect(hits[0]!.highlights).toEqual([{ field: 'subject', text: 'Re: \u0002Quarterly\u0003 report' }]);
+    });
+
+    it('names the field of each highlight, so the list can show a match in the text rather than the sender', async () => {
+      const [hit] = (await q.search({ query: 'alice', limit: 10 })).hits.filter((h) => h.id === ids['plain.eml']);
+      expect(hit!.highlights.map((h) => h.field)).toContain('from');
+      for (const h of hit!.highlights) expect(h.text).toContain('\u0002');
     });
 
     it('answers an empty or invalid query with INVALID_QUERY, and FTS syntax as plain words', async () => {
