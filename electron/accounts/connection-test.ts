@@ -89,10 +89,14 @@ function explain(error: ErrorData, server: ServerSettings): ErrorData {
   let message = error.message;
   const tlsPort = server.protocol === 'imap' ? 993 : 995;
   switch (error.code) {
-    case 'AUTH_FAILED':
-      message = `${message.replace(/\.?$/, '.')} Check the user name (often the whole e-mail address) and the password. Some providers need an app password instead of your usual one.`;
-      setFix('check-password', 'Check the user name and password; with two-step login turned on, create an app password in your provider’s settings.');
+    case 'AUTH_FAILED': {
+      // The advice is both the message's end (the command line prints the message) and the hint (the app
+      // shows each sentence once), in the same words.
+      const advice = 'Check the user name (often your whole email address) and the password. With two-step login turned on, create an app password in your provider’s settings and use it here.';
+      message = `${message.replace(/\.?$/, '.')} ${advice}`;
+      setFix('check-password', advice);
       break;
+    }
     case 'AUTH_PLAINTEXT_REFUSED':
       setFix('use-encryption', `Choose SSL/TLS on port ${tlsPort}, or STARTTLS.`);
       detail.suggested ??= { port: tlsPort, security: 'tls' };

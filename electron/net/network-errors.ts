@@ -41,7 +41,7 @@ export function mapNetworkError(error: unknown, where: { host: string; port: num
       return new HomingError('DNS_NOT_FOUND', `The server name ${where.host} could not be found. Check the spelling.`, {
         ...place,
         fix: 'check-hostname',
-        hint: `Check the server name; hosting providers usually use mail.<your domain> or the name in their welcome e-mail.`,
+        hint: `Check the server name; hosting providers usually use mail.<your domain> or the name in their welcome email.`,
         reason: code,
       }, { cause: error });
     }

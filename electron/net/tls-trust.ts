@@ -65,7 +65,7 @@ export function verifyPeer(socket: TLSSocket, policy: TrustPolicy): HomingError 
     if (info.fingerprint256 === trusted) return null;
     return new HomingError(
       'TLS_CERT_CHANGED',
-      `The server's certificate changed. You trusted ${formatFingerprint(trusted)}; the server now shows ${formatFingerprint(info.fingerprint256)}. ` +
+      `The server’s certificate changed. You trusted ${formatFingerprint(trusted)}; the server now shows ${formatFingerprint(info.fingerprint256)}. ` +
         'If your provider did not announce a new certificate, someone may be intercepting the connection.',
       {
         certificate: info,
@@ -109,8 +109,8 @@ export function classifyCertificateFailure(reason: string, certificate: Certific
     // certificate of server42.hostingco.net). Connecting by the covered name verifies normally.
     const suggested = names.filter((name) => !name.startsWith('*.'));
     const list = names.length > 0 ? names.join(', ') : '(no names)';
-    const instead = suggested.length > 0 ? ` Many hosting providers use their own server's name: connect to ${suggested[0]} instead.` : '';
-    return new HomingError('TLS_CERT_HOSTNAME', `The server's certificate is for ${list}, not for ${host}.${instead}`, {
+    const instead = suggested.length > 0 ? ` Many hosting providers use their own server’s name: connect to ${suggested[0]} instead.` : '';
+    return new HomingError('TLS_CERT_HOSTNAME', `The server’s certificate is for ${list}, not for ${host}.${instead}`, {
       certificate,
       host,
       coveredNames: names,
@@ -127,7 +127,7 @@ export function classifyCertificateFailure(reason: string, certificate: Certific
     const when = reason === 'CERT_HAS_EXPIRED' ? `expired on ${certificate.validTo}` : `is only valid from ${certificate.validFrom}`;
     return new HomingError(
       'TLS_CERT_EXPIRED',
-      `The server's certificate ${when} (check this computer's clock too). Ask your provider to renew it, or trust exactly this certificate.`,
+      `The server’s certificate ${when} (check this computer’s clock too). Ask your provider to renew it, or trust exactly this certificate.`,
       { certificate, host, coveredNames: names, nameMatches: matches, fix: 'trust-certificate', hint: 'Ask your provider to renew the certificate; until then you may trust exactly this one.', reason },
     );
   }
@@ -135,7 +135,7 @@ export function classifyCertificateFailure(reason: string, certificate: Certific
   const why = UNTRUSTED_REASONS.has(reason) || reason === '' ? '' : ` (${reason})`;
   return new HomingError(
     'TLS_CERT_UNTRUSTED',
-    `The server's certificate (issued by ${certificate.issuer}) is not signed by an authority this computer trusts${why}.${forOther} ` +
+    `The server’s certificate (issued by ${certificate.issuer}) is not signed by an authority this computer trusts${why}.${forOther} ` +
       'Check its fingerprint with your provider, then trust exactly this certificate.',
     { certificate, host, coveredNames: names, nameMatches: matches, fix: 'trust-certificate', hint: 'Compare the fingerprint with the one your provider publishes, then trust exactly this certificate.', reason },
   );

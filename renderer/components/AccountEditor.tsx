@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Account, AccountPatch, AccountSettings, ConnectionTestResult, Protocol, Security } from '../../shared/contract/accounts';
 import { api } from '../api/client';
 import { formatFingerprint, type ServerForm, toServerSettings } from '../mail/account-form';
@@ -13,6 +13,8 @@ export interface AccountEditorProps {
   account: Account;
   onRemoved(): void;
   onSaved(account: Account): void;
+  /** Whether there are edits not saved yet, so closing the dialog can ask before dropping them. */
+  onDirtyChange?(dirty: boolean): void;
 }
 
 const formOf = (account: Account): ServerForm => ({
@@ -24,7 +26,7 @@ const formOf = (account: Account): ServerForm => ({
 });
 
 /** An existing account: its name, server, password, sync settings, trusted certificate; or remove it. */
-export function AccountEditor({ account, onRemoved, onSaved }: AccountEditorProps) {
+export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: AccountEditorProps) {
   const [name, setName] = useState(account.name);
   const [email, setEmail] = useState(account.email);
   const [form, setForm] = useState<ServerForm>(() => formOf(account));
@@ -38,34 +40,55 @@ export function AccountEditor({ account, onRemoved, onSaved }: AccountEditorProp
 
   const original = formOf(account);
   const serverChanged = (Object.keys(original) as Array<keyof ServerForm>).some((k) => original[k] !== form[k]);
+  const dirty =
+    serverChanged ||
+    password !== '' ||
+    trusted !== account.trustedFingerprint ||
+    (name.trim() !== '' && name.trim() !== account.name) ||
+    (email.trim() !== '' && email.trim() !== account.email) ||
+    JSON.stringify(settings) !== JSON.stringify(account.settings);
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  // A failed save is a box with what to do, brought into view and focused: not a line in the footer.
+  const messageRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (message?.kind !== 'error') return;
+    messageRef.current?.scrollIntoView({ block: 'nearest' });
+    messageRef.current?.focus({ preventScroll: true });
+  }, [message]);
 
-  const runTest = async (use: ServerForm = form, fingerprint: string | null = trusted) => {
+  /** The connection as it would be saved; unchanged settings are tested as stored (with the stored password). */
+  const testAsEdited = async (use: ServerForm, fingerprint: string | null, secret: string): Promise<ConnectionTestResult | null> => {
     const parsed = toServerSettings(use);
     if (!parsed.ok) {
       setMessage({ kind: 'error', text: parsed.problem });
-      return;
+      return null;
     }
-    setMessage(null);
-    setBusy('testing');
+    const changed = (Object.keys(original) as Array<keyof ServerForm>).some((k) => original[k] !== use[k]) || secret !== '' || fingerprint !== account.trustedFingerprint;
     try {
-      // Unchanged settings are tested as stored (with the stored password); edits are tested as typed.
-      const changed = serverChanged || use !== form || password !== '' || fingerprint !== account.trustedFingerprint;
-      setTest(
-        await api.testConnection(
-          changed
-            ? { accountId: account.id, server: parsed.server, ...(password ? { password } : {}), trustedFingerprint: fingerprint }
-            : { accountId: account.id },
-        ),
+      return await api.testConnection(
+        changed
+          ? { accountId: account.id, server: parsed.server, ...(secret ? { password: secret } : {}), trustedFingerprint: fingerprint }
+          : { accountId: account.id },
       );
     } catch (error) {
-      setTest({ ok: false, error: errorData(error) });
-    } finally {
-      setBusy(null);
+      return { ok: false, error: errorData(error) };
     }
   };
 
-  const save = async () => {
-    const parsed = toServerSettings(form);
+  const runTest = async (use: ServerForm = form, fingerprint: string | null = trusted, secret: string = password) => {
+    setMessage(null);
+    setBusy('testing');
+    const result = await testAsEdited(use, fingerprint, secret);
+    if (result) setTest(result);
+    setBusy(null);
+  };
+
+  /**
+   * Saves; a change to how Homing connects (server, user name, password, trusted certificate) is tested
+   * first and stored only when the server accepts it, so a mistyped password never replaces a good one.
+   */
+  const save = async (use: ServerForm = form, fingerprint: string | null = trusted, secret: string = password) => {
+    const parsed = toServerSettings(use);
     if (!parsed.ok) {
       setMessage({ kind: 'error', text: parsed.problem });
       return;
@@ -77,8 +100,23 @@ export function AccountEditor({ account, onRemoved, onSaved }: AccountEditorProp
     if (parsed.server.port !== account.port) patch.port = parsed.server.port;
     if (parsed.server.security !== account.security) patch.security = parsed.server.security;
     if (parsed.server.username !== account.username) patch.username = parsed.server.username;
-    if (password) patch.password = password;
-    if (trusted !== account.trustedFingerprint) patch.trustedFingerprint = trusted;
+    if (secret) patch.password = secret;
+    if (fingerprint !== account.trustedFingerprint) patch.trustedFingerprint = fingerprint;
+    const connectionChanged = ['host', 'port', 'security', 'username', 'password', 'trustedFingerprint'].some((k) => k in patch);
+    setMessage(null);
+    if (connectionChanged) {
+      setBusy('testing');
+      const result = await testAsEdited(use, fingerprint, secret);
+      if (!result) {
+        setBusy(null);
+        return;
+      }
+      setTest(result);
+      if (!result.ok) {
+        setBusy(null);
+        return;
+      }
+    }
     setBusy('saving');
     try {
       const saved = await api.updateAccount({ id: account.id, patch });
@@ -161,6 +199,14 @@ export function AccountEditor({ account, onRemoved, onSaved }: AccountEditorProp
               if (fingerprint) setTrusted(fingerprint);
               void runTest(next, fingerprint ?? trusted);
             }}
+            password={{
+              forWhom: account.email,
+              action: 'Test and save',
+              onSubmit: (typed) => {
+                setPassword(typed);
+                void save(form, trusted, typed);
+              },
+            }}
           />
         )}
         <div className="settings-inline-actions">
@@ -180,7 +226,12 @@ export function AccountEditor({ account, onRemoved, onSaved }: AccountEditorProp
         <SyncSettingsFields protocol={account.protocol as Protocol} settings={settings} onChange={setSettings} idPrefix="edit-sync" />
       </section>
       {message && (
-        <p className={message.kind === 'ok' ? 'form-ok' : 'form-problem'} role={message.kind === 'ok' ? 'status' : 'alert'}>
+        <p
+          ref={messageRef}
+          tabIndex={-1}
+          className={message.kind === 'ok' ? 'form-ok' : 'form-problem boxed'}
+          role={message.kind === 'ok' ? 'status' : 'alert'}
+        >
           {message.text}
         </p>
       )}
@@ -202,7 +253,7 @@ export function AccountEditor({ account, onRemoved, onSaved }: AccountEditorProp
         )}
         <span className="toolbar-spacer" />
         <button type="submit" className="button primary" disabled={busy !== null}>
-          {busy === 'saving' ? 'Saving…' : 'Save'}
+          {busy === 'saving' ? 'Saving…' : busy === 'testing' ? 'Testing…' : 'Save'}
         </button>
       </div>
     </form>

@@ -1,9 +1,11 @@
+import { useLayoutEffect, useRef } from 'react';
 import type { ConnectionTestResult } from '../../shared/contract/accounts';
 import { securityLabels, type ServerForm } from '../mail/account-form';
-import { fixOf, hintOf } from '../mail/certificate-fix';
-import { describeError } from '../mail/error-words';
+import { fixOf } from '../mail/certificate-fix';
+import { asksForPassword, errorParts } from '../mail/error-words';
 import { CertificateDetails } from './CertificateDetails';
 import { Icon } from './Icon';
+import { PasswordFix } from './PasswordFix';
 
 export interface ConnectionResultProps {
   result: ConnectionTestResult;
@@ -15,13 +17,28 @@ export interface ConnectionResultProps {
    */
   onRetry(next: ServerForm, trustFingerprint?: string): void;
   busy: boolean;
+  /**
+   * Offered when the failure is the password: "Enter password" in place, which retries with it. `forWhom`
+   * names the account in the field's label.
+   */
+  password?: { forWhom: string; action: string; onSubmit(password: string): void };
 }
 
 /** The connection test's outcome in words, with the one-click fix the service suggested, if any. */
-export function ConnectionResult({ result, form, onRetry, busy }: ConnectionResultProps) {
+export function ConnectionResult({ result, form, onRetry, busy, password }: ConnectionResultProps) {
+  // A new result is brought into view and takes the focus: the dialog's footer must never hide it, and a
+  // keyboard or screen-reader user lands on what to do next (the password field, when that is the fix).
+  const boxRef = useRef<HTMLDivElement>(null);
+  const offersPassword = !result.ok && password !== undefined && asksForPassword(result.error);
+  useLayoutEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    box.scrollIntoView({ block: 'nearest' });
+    if (!offersPassword) box.focus({ preventScroll: true });
+  }, [result, offersPassword]);
   if (result.ok) {
     return (
-      <div className="connection-result ok" role="status" data-testid="connection-result">
+      <div ref={boxRef} tabIndex={-1} className="connection-result ok" role="status" data-testid="connection-result">
         <Icon name="check" size={16} />
         <div>
           <strong>Connected.</strong> The server accepted your user name and password.
@@ -29,16 +46,16 @@ export function ConnectionResult({ result, form, onRetry, busy }: ConnectionResu
       </div>
     );
   }
-  const words = describeError(result.error);
+  const words = errorParts(result.error);
   const fix = fixOf(result.error);
-  const hint = hintOf(result.error);
   return (
-    <div className="connection-result failed" role="alert" data-testid="connection-result">
+    <div ref={boxRef} tabIndex={-1} className="connection-result failed" role="alert" data-testid="connection-result">
       <Icon name="alert" size={16} />
       <div className="connection-result-body">
         <strong>{words.title}</strong>
         {words.detail && <p className="muted">{words.detail}</p>}
-        {hint && !fix && <p className="hint">{hint}</p>}
+        {words.hint && !fix && <p className="hint">{words.hint}</p>}
+        {offersPassword && <PasswordFix forWhom={password.forWhom} action={password.action} busy={busy} autoFocus onSubmit={password.onSubmit} />}
         {fix?.kind === 'use-certificate-hostname' && (
           <div className="fix">
             {fix.names.length > 0 ? (

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { MessageSummary } from '../../shared/contract/messages';
 import { displayName, listDate } from '../mail/format';
 import { Icon } from './Icon';
@@ -13,6 +14,11 @@ export interface ConversationStripProps {
 
 /** The conversation a message belongs to (getThread), oldest first; pick one to read it here. */
 export function ConversationStrip({ messages, count, shownId, open, onToggle, onShow }: ConversationStripProps) {
+  // The open message is in view in the strip (a long conversation scrolls), whichever one it is.
+  const currentRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    currentRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [shownId, messages, open]);
   return (
     <section className={`conversation ${open ? 'open' : ''}`} aria-label="Conversation">
       <button type="button" className="conversation-toggle" aria-expanded={open} onClick={onToggle}>
@@ -26,6 +32,7 @@ export function ConversationStrip({ messages, count, shownId, open, onToggle, on
           {messages?.map((m) => (
             <li key={m.id}>
               <button
+                ref={m.id === shownId ? currentRef : undefined}
                 type="button"
                 className={`conversation-item ${m.id === shownId ? 'current' : ''} ${m.seen ? '' : 'unread'}`}
                 aria-current={m.id === shownId ? 'true' : undefined}

@@ -9,8 +9,12 @@ import { useDarkMode } from '../hooks/useColorScheme';
 import type { Banner } from '../hooks/useErrorBanners';
 import { desktop } from '../api/desktop';
 import { useKeyboard } from '../hooks/useKeyboard';
+import { useMarkReadOnOpen } from '../hooks/useMarkReadOnOpen';
 import { useOnline } from '../hooks/useOnline';
 import { usePaneSizes } from '../hooks/usePaneSizes';
+import { useWindowWidth } from '../hooks/useWindowWidth';
+import { paneLayout } from '../mail/pane-layout';
+import { useReadingPreferences } from '../hooks/useReadingPreferences';
 import { type ListQuery, useListView } from '../hooks/useRowStore';
 import { useSyncStatus } from '../hooks/useSyncStatus';
 import { describeError } from '../mail/error-words';
@@ -25,6 +29,7 @@ import { ListHeader } from './ListHeader';
 import { MessageList } from './MessageList';
 import { MovePicker } from './MovePicker';
 import { OfflineCoverage } from './OfflineCoverage';
+import { PasswordNeeded } from './PasswordNeeded';
 import { type BodyView, Reader, READER_HEADING_ID } from './Reader';
 import { SearchBox } from './SearchBox';
 import { ShortcutHelp } from './ShortcutHelp';
@@ -60,6 +65,10 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const [conversationFor, setConversationFor] = useState<number | null>(null);
   const [overlay, setOverlay] = useState<null | { kind: 'shortcuts' } | { kind: 'move' } | { kind: 'menu'; x: number; y: number }>(null);
   const [sizes, setSizes] = usePaneSizes();
+  const layout = paneLayout(useWindowWidth(), sizes);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const drawer = layout.mode !== 'three';
+  const sidebarShown = !drawer || drawerOpen;
   const statuses = useSyncStatus();
   const online = useOnline();
   const dark = useDarkMode();
@@ -138,19 +147,15 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   });
   const account = mailbox && 'folderId' in mailbox && currentFolders[0] ? accountById.get(currentFolders[0].accountId) : undefined;
 
-  // Opening a message marks it read (once: if the user marks it unread again, it stays unread).
-  const markedOnOpen = useRef(new Set<number>());
   const focused = selection.focus === null ? null : (store.get(selection.focus) ?? null);
-  const openUnread = focused && !focused.seen && selection.ids.size === 1 ? focused.id : null;
-  useEffect(() => {
-    if (openUnread === null || markedOnOpen.current.has(openUnread)) return;
-    markedOnOpen.current.add(openUnread);
-    store.patch([openUnread], { seen: true });
-    api.markMessages({ ids: [openUnread], seen: true }).catch((error: unknown) => {
-      store.patch([openUnread], { seen: false });
-      report(error);
-    });
-  }, [openUnread, store, report]);
+  const readingPreferences = useReadingPreferences();
+  const markReadOnOpen = useMarkReadOnOpen({
+    openId: focused && selection.ids.size === 1 ? focused.id : null,
+    store,
+    api,
+    preferences: readingPreferences,
+    report,
+  });
 
   const selectedIds = useMemo(() => [...selection.ids], [selection.ids]);
   const selectedSummaries = selectedIds.map((id) => store.get(id)).filter((m) => m !== undefined);
@@ -173,6 +178,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     },
     escape: () => {
       if (overlay) setOverlay(null);
+      else if (drawer && drawerOpen) setDrawerOpen(false);
       else if (searchQuery !== null) setSearchQuery(null);
       else listRef.current?.focus();
     },
@@ -188,7 +194,10 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     selectedCount: selection.ids.size,
     selectedIds,
     focused,
-    patch: (changed, change) => store.patch(changed, change),
+    patch: (changed, change) => {
+      if ('seen' in change) markReadOnOpen.noteUserMarked(changed);
+      store.patch(changed, change);
+    },
     report,
     readerOpen: focused !== null && selection.ids.size === 1,
     bodyView,
@@ -268,6 +277,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const openMailbox = useCallback((next: MailboxRef) => {
     setChosen(next);
     setSearchQuery(null);
+    setDrawerOpen(false);
   }, []);
 
   const syncNow = useCallback(
@@ -280,12 +290,21 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
 
 
   return (
-    <div
-      className="shell"
-      style={{ gridTemplateColumns: `${sizes.sidebar}px 1px ${sizes.list}px 1px minmax(360px, 1fr)` }}
-      data-testid="mail-shell"
-    >
-      <nav className="sidebar" aria-label="Mailboxes" id="sidebar">
+    <div className={`shell ${layout.mode}`} style={{ gridTemplateColumns: layout.gridTemplateColumns }} data-testid="mail-shell">
+      {drawer && drawerOpen && <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawerOpen(false)} />}
+      <nav
+        className={`sidebar ${drawer ? 'drawer' : ''}`}
+        aria-label="Mailboxes"
+        id="sidebar"
+        hidden={!sidebarShown}
+        style={drawer ? { width: layout.sidebar } : undefined}
+        onKeyDown={(event) => {
+          if (drawer && event.key === 'Escape') {
+            event.stopPropagation();
+            setDrawerOpen(false);
+          }
+        }}
+      >
         <div className="sidebar-head">
           <span className="app-name">Homing</span>
           <button type="button" className="icon-button" aria-label="Accounts and settings" title="Accounts and settings" onClick={onOpenSettings}>
@@ -297,9 +316,31 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
         </div>
         <SyncStatusPanel accounts={accounts} statuses={statuses} online={online} onSyncNow={syncNow} />
       </nav>
-      <Splitter label="Resize mailboxes" controls="sidebar" value={sizes.sidebar} min={180} max={420} onChange={(sidebar) => setSizes({ sidebar })} />
+      {!drawer && (
+        <Splitter
+          label="Resize mailboxes"
+          controls="sidebar"
+          value={layout.sidebar}
+          min={layout.sidebarRange[0]}
+          max={layout.sidebarRange[1]}
+          onChange={(sidebar) => setSizes({ sidebar })}
+        />
+      )}
       <main className="list-pane" id="list-pane" aria-labelledby="list-title">
         <div className="list-toolbar">
+          {drawer && (
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Show mailboxes"
+              title="Mailboxes and accounts"
+              aria-controls="sidebar"
+              aria-expanded={drawerOpen}
+              onClick={() => setDrawerOpen((open) => !open)}
+            >
+              <Icon name="menu" size={16} />
+            </button>
+          )}
           <SearchBox inputRef={searchRef} active={searchQuery} onSearch={setSearchQuery} onClear={() => setSearchQuery(null)} />
         </div>
         <ListHeader
@@ -310,6 +351,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           sort={searchQuery === null ? sort : null}
           onSort={setSort}
         />
+        <PasswordNeeded accounts={accounts} statuses={statuses} />
         <ErrorBanners banners={banners} onDismiss={onDismiss} />
         {store.state === 'failed' && (
           <div className="banner error" role="alert">
@@ -344,14 +386,16 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
         </div>
         {searchQuery === null && <OfflineCoverage folders={currentFolders} />}
       </main>
-      <Splitter
-        label="Resize message list"
-        controls="list-pane"
-        value={sizes.list}
-        min={280}
-        max={720}
-        onChange={(list) => setSizes({ list })}
-      />
+      {layout.mode !== 'stacked' && (
+        <Splitter
+          label="Resize message list"
+          controls="list-pane"
+          value={layout.list}
+          min={layout.listRange[0]}
+          max={layout.listRange[1]}
+          onChange={(list) => setSizes({ list })}
+        />
+      )}
       <section className="reader" aria-label="Message">
         <Toolbar actions={messageActions} viewActions={viewActions} ctx={ctx} dispatcher={dispatcher} onShortcuts={() => setOverlay({ kind: 'shortcuts' })} />
         <Reader

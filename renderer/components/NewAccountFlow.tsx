@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   type Account,
   type AccountSettings,
@@ -8,7 +8,7 @@ import {
   type Protocol,
 } from '../../shared/contract/accounts';
 import { api } from '../api/client';
-import { bestCandidate, fromCandidate, guessForm, type ServerForm, sourceLabels, toServerSettings } from '../mail/account-form';
+import { bestCandidate, fromCandidate, guessForm, looksLikeAddress, type ServerForm, sourceLabels, toServerSettings } from '../mail/account-form';
 import { describeError, errorData } from '../mail/error-words';
 import { ConnectionResult } from './ConnectionResult';
 import { Icon } from './Icon';
@@ -18,6 +18,8 @@ import { SyncSettingsFields } from './SyncSettingsFields';
 export interface NewAccountFlowProps {
   onAdded(account: Account): void;
   onCancel(): void;
+  /** Whether anything was typed, so closing the dialog can ask before dropping it. */
+  onDirtyChange?(dirty: boolean): void;
 }
 
 type Step = 'identity' | 'finding' | 'server';
@@ -27,7 +29,7 @@ type Step = 'identity' | 'finding' | 'server';
  * editable → a connection test whose failure comes with its fix (the certificate's host name, or
  * trusting this exact certificate) → save. The parent starts the sync.
  */
-export function NewAccountFlow({ onAdded, onCancel }: NewAccountFlowProps) {
+export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountFlowProps) {
   const [step, setStep] = useState<Step>('identity');
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
@@ -40,10 +42,12 @@ export function NewAccountFlow({ onAdded, onCancel }: NewAccountFlowProps) {
   const [test, setTest] = useState<ConnectionTestResult | null>(null);
   const [busy, setBusy] = useState<null | 'testing' | 'saving'>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const dirty = email.trim() !== '' || name.trim() !== '' || password !== '';
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
 
   const find = async () => {
     const address = email.trim();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
+    if (!looksLikeAddress(address)) {
       setProblem('Enter your whole email address, like you@example.org.');
       return;
     }
@@ -82,17 +86,21 @@ export function NewAccountFlow({ onAdded, onCancel }: NewAccountFlowProps) {
     setTest(null);
   };
 
-  const connect = async (use: ServerForm = form, fingerprint: string | null = trusted) => {
+  const connect = async (use: ServerForm = form, fingerprint: string | null = trusted, secret: string = password) => {
     const parsed = toServerSettings(use);
     if (!parsed.ok) {
       setProblem(parsed.problem);
+      return;
+    }
+    if (!secret) {
+      setProblem('Enter the password of your mailbox.');
       return;
     }
     setProblem(null);
     setBusy('testing');
     let result: ConnectionTestResult;
     try {
-      result = await api.testConnection({ server: parsed.server, password, trustedFingerprint: fingerprint });
+      result = await api.testConnection({ server: parsed.server, password: secret, trustedFingerprint: fingerprint });
     } catch (error) {
       result = { ok: false, error: errorData(error) };
     }
@@ -107,7 +115,7 @@ export function NewAccountFlow({ onAdded, onCancel }: NewAccountFlowProps) {
         email: email.trim(),
         ...(name.trim() ? { name: name.trim() } : {}),
         ...parsed.server,
-        password,
+        password: secret,
         trustedFingerprint: fingerprint,
         settings,
       });
@@ -133,8 +141,6 @@ export function NewAccountFlow({ onAdded, onCancel }: NewAccountFlowProps) {
         </h3>
         <p className="muted settings-lead">Homing looks up your provider’s settings from your address. You can change them next.</p>
         <div className="field-grid">
-          <label htmlFor="new-name">Your name</label>
-          <input id="new-name" className="text-input" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" placeholder="Optional" />
           <label htmlFor="new-email">Email address</label>
           <input
             id="new-email"
@@ -155,6 +161,15 @@ export function NewAccountFlow({ onAdded, onCancel }: NewAccountFlowProps) {
             onChange={(e) => setPassword(e.target.value)}
             autoComplete="current-password"
             required
+          />
+          <label htmlFor="new-name">Your name</label>
+          <input
+            id="new-name"
+            className="text-input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            autoComplete="name"
+            placeholder="Optional: shown to the people you write to"
           />
         </div>
         <p className="field-note">
@@ -210,6 +225,18 @@ export function NewAccountFlow({ onAdded, onCancel }: NewAccountFlowProps) {
         )}
       </div>
       <ServerFields form={form} onChange={chooseProtocol} protocolFixed={false} idPrefix="new" />
+      <div className="field-grid">
+        <label htmlFor="new-server-password">Password</label>
+        <input
+          id="new-server-password"
+          className="text-input"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="current-password"
+          required
+        />
+      </div>
       <details className="more-settings">
         <summary>Sync settings</summary>
         <SyncSettingsFields protocol={form.protocol as Protocol} settings={settings} onChange={setSettings} idPrefix="new-sync" />
@@ -228,6 +255,14 @@ export function NewAccountFlow({ onAdded, onCancel }: NewAccountFlowProps) {
             setForm(next);
             if (fingerprint) setTrusted(fingerprint);
             void connect(next, fingerprint ?? trusted);
+          }}
+          password={{
+            forWhom: email.trim(),
+            action: 'Connect and save',
+            onSubmit: (typed) => {
+              setPassword(typed);
+              void connect(form, trusted, typed);
+            },
           }}
         />
       )}

@@ -3,11 +3,13 @@ import type { Account, CredentialStoreInfo } from '../../shared/contract/account
 import { api } from '../api/client';
 import { accountLabel, sidebarAccounts } from '../mail/folder-tree';
 import { AccountEditor } from './AccountEditor';
+import { DiscardChangesPrompt } from './DiscardChangesPrompt';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
 import { NewAccountFlow } from './NewAccountFlow';
+import { ReadingSettings } from './ReadingSettings';
 
-export type SettingsIntent = { kind: 'add' } | { kind: 'edit'; accountId: string } | { kind: 'overview' };
+export type SettingsIntent = { kind: 'add' } | { kind: 'edit'; accountId: string } | { kind: 'reading' } | { kind: 'overview' };
 
 export interface SettingsDialogProps {
   accounts: Account[];
@@ -38,8 +40,34 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
   }, []);
   const local = all.find((a) => a.protocol === 'local');
 
+  // Edits not saved yet are never dropped silently: closing or switching pages asks first.
+  const [dirty, setDirty] = useState(false);
+  const [leaving, setLeaving] = useState<null | { kind: 'close' } | { kind: 'go'; to: SettingsIntent }>(null);
+  const go = (to: SettingsIntent) => {
+    if (dirty) setLeaving({ kind: 'go', to });
+    else setView(to);
+  };
+  const requestClose = () => {
+    if (dirty) setLeaving({ kind: 'close' });
+    else onClose();
+  };
+  const discard = () => {
+    const what = leaving;
+    setLeaving(null);
+    setDirty(false);
+    if (what?.kind === 'close') onClose();
+    else if (what?.kind === 'go') setView(what.to);
+  };
+  const isCurrent = (id: string) => view.kind === 'edit' && view.accountId === id;
+
   return (
-    <Modal title="Accounts" className="settings" onClose={onClose} showTitle={false}>
+    <Modal
+      title="Accounts"
+      className="settings"
+      onClose={requestClose}
+      showTitle={false}
+      initialFocus={view.kind === 'add' ? '#new-email' : '.settings-account.current'}
+    >
       <div className="settings-layout">
         <aside className="settings-nav">
           <div className="settings-nav-title">Accounts</div>
@@ -48,9 +76,9 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
               <li key={account.id}>
                 <button
                   type="button"
-                  className={`settings-account ${view.kind === 'edit' && view.accountId === account.id ? 'current' : ''}`}
-                  aria-current={view.kind === 'edit' && view.accountId === account.id ? 'true' : undefined}
-                  onClick={() => setView({ kind: 'edit', accountId: account.id })}
+                  className={`settings-account ${isCurrent(account.id) ? 'current' : ''}`}
+                  aria-current={isCurrent(account.id) ? 'true' : undefined}
+                  onClick={() => go({ kind: 'edit', accountId: account.id })}
                 >
                   <Icon name="at-sign" size={14} />
                   <span className="settings-account-text">
@@ -64,8 +92,9 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
               <li>
                 <button
                   type="button"
-                  className={`settings-account ${view.kind === 'edit' && view.accountId === local.id ? 'current' : ''}`}
-                  onClick={() => setView({ kind: 'edit', accountId: local.id })}
+                  className={`settings-account ${isCurrent(local.id) ? 'current' : ''}`}
+                  aria-current={isCurrent(local.id) ? 'true' : undefined}
+                  onClick={() => go({ kind: 'edit', accountId: local.id })}
                 >
                   <Icon name="hard-drive" size={14} />
                   <span className="settings-account-text">
@@ -76,8 +105,21 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
               </li>
             )}
           </ul>
-          <button type="button" className={`button add-account ${view.kind === 'add' ? 'current' : ''}`} onClick={() => setView({ kind: 'add' })}>
+          <button type="button" className={`button add-account ${view.kind === 'add' ? 'current' : ''}`} onClick={() => go({ kind: 'add' })}>
             <Icon name="plus" size={14} /> Add account
+          </button>
+          <div className="settings-nav-title settings-nav-section">Preferences</div>
+          <button
+            type="button"
+            className={`settings-account ${view.kind === 'reading' ? 'current' : ''}`}
+            aria-current={view.kind === 'reading' ? 'true' : undefined}
+            onClick={() => go({ kind: 'reading' })}
+          >
+            <Icon name="envelope-open" size={14} />
+            <span className="settings-account-text">
+              <span className="settings-account-name">Reading</span>
+              <span className="settings-account-kind">When mail counts as read</span>
+            </span>
           </button>
           {vault && (
             <p className={`vault-note ${vault.weakness ? 'weak' : ''}`} data-testid="vault-note">
@@ -90,14 +132,27 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
           )}
         </aside>
         <div className="settings-main">
-          <button type="button" className="icon-button settings-close" aria-label="Close" onClick={onClose}>
+          {leaving && (
+            <DiscardChangesPrompt
+              what={view.kind === 'add' ? 'the new account' : `the changes to ${editing ? accountLabel(editing) : 'this account'}`}
+              onKeep={() => setLeaving(null)}
+              onDiscard={discard}
+            />
+          )}
+          <button type="button" className="icon-button settings-close" aria-label="Close" onClick={requestClose}>
             <Icon name="x" size={16} />
           </button>
           {view.kind === 'add' && (
             <NewAccountFlow
               key="new"
-              onCancel={() => (mail[0] ? setView({ kind: 'edit', accountId: mail[0].id }) : onClose())}
+              onDirtyChange={setDirty}
+              onCancel={() => {
+                setDirty(false);
+                if (mail[0]) setView({ kind: 'edit', accountId: mail[0].id });
+                else onClose();
+              }}
               onAdded={(account) => {
+                setDirty(false);
                 onAdded(account);
                 onClose();
               }}
@@ -107,8 +162,10 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
             <AccountEditor
               key={editing.id}
               account={editing}
+              onDirtyChange={setDirty}
               onSaved={() => undefined}
               onRemoved={() => {
+                setDirty(false);
                 const next = mail.find((a) => a.id !== editing.id);
                 setView(next ? { kind: 'edit', accountId: next.id } : { kind: 'add' });
               }}
@@ -123,6 +180,7 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
               </p>
             </div>
           )}
+          {view.kind === 'reading' && <ReadingSettings />}
           {view.kind === 'edit' && !editing && <p className="muted">This account no longer exists.</p>}
         </div>
       </div>

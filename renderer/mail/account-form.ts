@@ -42,6 +42,14 @@ export function bestCandidate(result: AutoconfigResult, protocol: Protocol): Ser
   return (protocol === 'imap' ? result.imap : result.pop3)[0] ?? null;
 }
 
+/**
+ * Whether the text is a whole address: something, @, a domain. A single-label domain counts
+ * (`alice@localhost`, an intranet's `bob@mailhost`): plenty of test and company servers use one.
+ */
+export function looksLikeAddress(text: string): boolean {
+  return /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*\.?$/.test(text.trim());
+}
+
 /** The form as validated settings, or the first thing wrong with it in words. */
 export function toServerSettings(form: ServerForm): { ok: true; server: ServerSettings } | { ok: false; problem: string } {
   const host = form.host.trim();

@@ -3,8 +3,8 @@ import type { ErrorData } from '../../shared/errors';
 
 /**
  * What the connection test suggests doing about a failure: ErrorData.detail.fix, set by the network layer
- * (shared/contract/accounts.ts lists them). Three come with a one-click action here; the rest are advice,
- * shown as `hint`.
+ * (shared/contract/accounts.ts lists them). Three come with a one-click action here; the rest are advice
+ * (`detail.hint`, worded by error-words.ts errorParts).
  */
 export type Fix =
   | { kind: 'use-certificate-hostname'; names: string[]; certificate: CertificateInfo | null }
@@ -48,10 +48,4 @@ export function fixOf(error: ErrorData): Fix {
     }
   }
   return null;
-}
-
-/** The service's advice in words (`detail.hint`), if it gave any. */
-export function hintOf(error: ErrorData): string | null {
-  const hint = error.detail?.hint;
-  return typeof hint === 'string' && hint.trim() ? hint : null;
 }

@@ -33,3 +33,41 @@ export function errorSentence(error: unknown): string {
   const words = describeError(error);
   return words.detail ? `${words.title} ${words.detail}` : words.title;
 }
+
+/** Errors a new password can fix: the result that reports them offers "Enter password" in place. */
+const passwordCodes: ReadonlySet<string> = new Set<ErrorCode>(['AUTH_FAILED', 'CREDENTIALS_MISSING']);
+
+export function asksForPassword(error: unknown): boolean {
+  return passwordCodes.has(errorData(error).code);
+}
+
+const sentencesOf = (text: string) =>
+  text
+    .split(/(?<=[.!?])\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+const comparable = (sentence: string) => sentence.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/**
+ * The title, the service's specific words and its advice (`detail.hint`), each sentence said once: the
+ * code's meaning, the message and the hint often repeat one another ("The server rejected the user name
+ * or password" three ways), and a box that says a thing three times is read as noise.
+ */
+export function errorParts(error: unknown): { title: string; detail: string | null; hint: string | null } {
+  const words = describeError(error);
+  const rawHint = errorData(error).detail?.hint;
+  const said = new Set([comparable(words.title)]);
+  const fresh = (text: string | null) => {
+    if (!text) return null;
+    const kept = sentencesOf(text).filter((sentence) => {
+      const key = comparable(sentence);
+      if (!key || said.has(key)) return false;
+      said.add(key);
+      return true;
+    });
+    return kept.length > 0 ? kept.join(' ') : null;
+  };
+  const detail = fresh(words.detail);
+  const hint = fresh(typeof rawHint === 'string' ? rawHint : null);
+  return { title: words.title, detail, hint };
+}

@@ -80,9 +80,13 @@ export function sidebarAccounts(accounts: readonly Account[]): Account[] {
   });
 }
 
+/**
+ * What an account is called everywhere in the app: its address, the one thing every account has and no
+ * two share (the name is how the person signs, often the same on every account, and optional).
+ */
 export function accountLabel(account: Account): string {
   if (account.protocol === 'local') return 'Local Folders';
-  return account.name && account.name !== account.email ? account.name : account.email;
+  return account.email;
 }
 
 export function isInbox(folder: Folder): boolean {

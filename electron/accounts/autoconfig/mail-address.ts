@@ -14,8 +14,9 @@ export function parseMailAddress(input: string): MailAddress {
   const local = at > 0 ? email.slice(0, at) : '';
   // Punycode for internationalised domains (RFC 5891): DNS and URLs need the ASCII form.
   const domain = at > 0 ? domainToASCII(email.slice(at + 1).replace(/\.$/, '')).toLowerCase() : '';
-  if (!local || !domain || !domain.includes('.') || /[\s<>()\\,;:"]/.test(local)) {
-    throw new HomingError('INVALID_ARGUMENT', `${email || 'That'} does not look like an e-mail address (name@example.org).`);
+  // A single-label domain is a whole address too (alice@localhost, an intranet's bob@mailhost).
+  if (!local || !domain || domain.split('.').some((label) => label === '') || /[\s<>()\\,;:"]/.test(local)) {
+    throw new HomingError('INVALID_ARGUMENT', `${email || 'That'} does not look like an email address (name@example.org).`);
   }
   return { email: `${local}@${domain}`, local, domain };
 }

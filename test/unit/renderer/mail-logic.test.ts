@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Folder } from '../../../shared/contract/messages';
 import { HomingError } from '../../../shared/errors';
-import { defaultPort, formatFingerprint, guessForm, toServerSettings, withChange } from '../../../renderer/mail/account-form';
-import { fixOf, hintOf } from '../../../renderer/mail/certificate-fix';
-import { describeError } from '../../../renderer/mail/error-words';
+import { defaultPort, formatFingerprint, guessForm, looksLikeAddress, toServerSettings, withChange } from '../../../renderer/mail/account-form';
+import { fixOf } from '../../../renderer/mail/certificate-fix';
+import { asksForPassword, describeError, errorParts } from '../../../renderer/mail/error-words';
 import { buildFolderTree, folderName, sidebarAccounts } from '../../../renderer/mail/folder-tree';
 import { formatSize, plural } from '../../../renderer/mail/format';
-import { highlightParts, stripHighlights } from '../../../renderer/mail/highlights';
+import { highlightParts, previewHighlight, stripHighlights, subjectHighlight } from '../../../renderer/mail/highlights';
 import { escapeHtml, frameCsp, textToFrameHtml } from '../../../renderer/mail/frame-document';
 
 const folder = (id: number, path: string, parentPath: string | null, specialUse: Folder['specialUse'] = null): Folder => ({
@@ -77,7 +77,39 @@ describe('the renderer’s pure mail logic', () => {
       port: 993,
       security: 'tls',
     });
-    expect(hintOf({ code: 'AUTH_FAILED', message: '', detail: { hint: 'Check the password.' } })).toBe('Check the password.');
+  });
+
+  it('says each sentence of an error once: title, the service’s words, its advice', () => {
+    const advice = 'Check the user name (often your whole email address) and the password. With two-step login turned on, create an app password.';
+    const parts = errorParts(
+      new HomingError('AUTH_FAILED', `The server rejected the user name or password. Authentication failed. ${advice}`, { fix: 'check-password', hint: advice }),
+    );
+    expect(parts).toEqual({ title: 'The server rejected the user name or password.', detail: `Authentication failed. ${advice}`, hint: null });
+    expect(errorParts(new HomingError('DNS_NOT_FOUND', 'mail.nowhere.test could not be found.', { hint: 'Check the server name.' }))).toMatchObject({
+      detail: 'mail.nowhere.test could not be found.',
+      hint: 'Check the server name.',
+    });
+    expect(asksForPassword(new HomingError('AUTH_FAILED'))).toBe(true);
+    expect(asksForPassword(new HomingError('CREDENTIALS_MISSING'))).toBe(true);
+    expect(asksForPassword(new HomingError('TIMEOUT'))).toBe(false);
+  });
+
+  it('takes an address with a single-label domain as whole', () => {
+    for (const good of ['alice@localhost', 'bob@mailhost.', 'you@example.org', 'a.b+c@mail.example.co.uk']) expect(looksLikeAddress(good), good).toBe(true);
+    for (const bad of ['alice', 'alice@', '@localhost', 'a b@example.org', 'alice@exa mple.org', 'alice@example..org']) expect(looksLikeAddress(bad), bad).toBe(false);
+  });
+
+  it('previews the match in the text, not the sender; marks the subject in its own line', () => {
+    const highlights = [
+      { field: 'subject' as const, text: 'Photos from \u0002Lisbon\u0003' },
+      { field: 'from' as const, text: '\u0002Hannah\u0003 Schmidt \u0002hannah\u0003@studio-nord.example' },
+      { field: 'body' as const, text: '…came out great. \u0002Hannah\u0003' },
+    ];
+    expect(previewHighlight(highlights)).toBe('…came out great. \u0002Hannah\u0003');
+    expect(subjectHighlight(highlights)).toBe('Photos from \u0002Lisbon\u0003');
+    expect(previewHighlight(highlights.slice(0, 2))).toBe(highlights[1]!.text);
+    expect(previewHighlight([highlights[0]!])).toBeNull();
+    expect(previewHighlight(null)).toBeNull();
   });
 
   it('puts coded errors into words, keeping the service’s specifics', () => {

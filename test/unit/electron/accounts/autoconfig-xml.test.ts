@@ -48,9 +48,14 @@ describe('addresses and domains', () => {
   it('splits an address and puts an internationalised domain in ASCII', () => {
     expect(parseMailAddress(' Alice@Example.ORG ')).toEqual({ email: 'Alice@example.org', local: 'Alice', domain: 'example.org' });
     expect(parseMailAddress('jörg@müller.de').domain).toBe('xn--mller-kva.de');
-    for (const bad of ['no-at-sign', '@example.org', 'alice@localhost', 'a b@example.org']) {
+    for (const bad of ['no-at-sign', '@example.org', 'alice@', 'a b@example.org', 'alice@exa mple.org', 'alice@example..org']) {
       expect(() => parseMailAddress(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
+  });
+
+  it('takes a single-label domain (alice@localhost, an intranet host)', () => {
+    expect(parseMailAddress('alice@localhost')).toEqual({ email: 'alice@localhost', local: 'alice', domain: 'localhost' });
+    expect(parseMailAddress('bob@MailHost.').domain).toBe('mailhost');
   });
 
   it('finds the base domain of an MX host', () => {
