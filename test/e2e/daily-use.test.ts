@@ -1,0 +1,264 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bridgeClient } from '../helpers/bridge-client';
+import { launchChromium, resultsDir } from '../helpers/chromium';
+import { runCli } from '../helpers/cli';
+import { type DevWeb, startDevWeb } from '../helpers/dev-web';
+import { type AppPage, axeViolations, openApp, screenshotBothThemes } from '../helpers/e2e-app';
+import { horizontalOverflows, outside, widthOf } from '../helpers/e2e-layout';
+import { serverFiles } from '../helpers/imap-sync';
+import { buildMessage, everydayMail } from '../helpers/ui-corpus';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+
+/** Messages of one long conversation, oldest first (the strip must scroll to the one that is open). */
+const CHOIR_REPLIES = 12;
+
+/**
+ * Using the app day to day, in Chromium against Dovecot: marking read and unread as a person does
+ * (issue 24 item 3), the window at laptop and desktop sizes (item 4), and the small things that make it
+ * feel unfinished (item 10: account labels, the conversation strip, search snippets). Accounts are added
+ * and synced with the CLI first; the steps share one page and run in order.
+ */
+describe('daily use in Chromium against Dovecot', () => {
+  let server: DovecotServer;
+  let dataDir: string;
+  let app: DevWeb;
+  let browser: Browser;
+  let view: AppPage;
+  let page: Page;
+
+  const row = (name: string | RegExp) => page.getByTestId('message-list').getByRole('option', { name });
+  const poll = <T>(probe: () => Promise<T> | T, timeout = 15_000) => expect.poll(probe, { timeout });
+  const isUnread = async (name: RegExp) => /^Unread, /.test((await row(name).first().textContent()) ?? '');
+  const serverFlags = async (messageId: string) =>
+    (await serverFiles(server, 'alice', 'INBOX')).find((f) => f.bytes.includes(messageId))?.flags ?? null;
+  const frame = () => page.frameLocator('iframe[data-testid="message-frame"]');
+  const openSettingsPage = async (name: string) => {
+    await page.getByRole('button', { name: 'Accounts and settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Accounts' });
+    await dialog.getByRole('button', { name: new RegExp(`^${name}`) }).click();
+    return dialog;
+  };
+
+  beforeAll(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    server = await startDovecot({
+      users: [
+        { name: 'alice', password: 'alice-secret' },
+        { name: 'bob', password: 'bob-secret' },
+      ],
+    });
+    for (const [i, m] of everydayMail().entries()) await server.deliver('alice', m.raw, { flags: i % 3 === 0 ? [] : ['\\Seen'] });
+    const start = Date.now() - 40 * 86_400_000;
+    for (let i = 0; i <= CHOIR_REPLIES; i++) {
+      const raw = buildMessage({
+        from: i % 2 === 0 ? 'Ines Duarte <ines@choir.example>' : 'Alice Martin <alice@example.org>',
+        subject: i === 0 ? 'Choir rehearsal schedule' : 'Re: Choir rehearsal schedule',
+        date: new Date(start + i * 3_600_000),
+        id: `choir-${i}@choir.example`,
+        ...(i > 0 ? { inReplyTo: `choir-${i - 1}@choir.example` } : {}),
+        text: `Rehearsal note number ${i}.\n\nInes`,
+      });
+      await server.deliver('alice', raw, { flags: ['\\Seen'] });
+    }
+    await server.deliver(
+      'bob',
+      buildMessage({ from: 'Pat <pat@residents.example>', to: 'bob@example.org', subject: 'Residents’ meeting', date: new Date(), id: 'bob-1@x', text: 'Hello Bob.' }),
+    );
+    dataDir = mkdtempSync(join(tmpdir(), 'homing-e2e-daily-'));
+    // Alice gave her name; Bob did not: the sidebar must still label both the same way.
+    for (const [user, name] of [
+      ['alice', 'Alice Martin'],
+      ['bob', null],
+    ] as const) {
+      const added = await runCli(
+        [
+          '--data-dir', dataDir, 'account', 'add', '--email', `${user}@example.org`, '--protocol', 'imap', '--host', '127.0.0.1',
+          '--port', String(server.ports.imaps), '--security', 'tls', '--username', user, '--password-env', 'E2E_PASSWORD',
+          '--trust-fingerprint', server.certificate.fingerprint256, ...(name ? ['--name', name] : []),
+        ],
+        { env: { E2E_PASSWORD: `${user}-secret` } },
+      );
+      expect(added.status, added.stderr).toBe(0);
+    }
+    const synced = await runCli(['--data-dir', dataDir, 'sync']);
+    expect(synced.status, synced.stderr).toBe(0);
+    app = await startDevWeb(dataDir);
+    // As the desktop shell does at start: every account stays in sync, so changes reach the server on their own.
+    const bridge = await bridgeClient(app.url);
+    await bridge.api.startWatching({});
+    bridge.close();
+    browser = await launchChromium();
+    view = await openApp(browser, app.url);
+    page = view.page;
+    await row(/Your invoice for October/).waitFor({ timeout: 30_000 });
+  });
+
+  // Each step starts from the plain window, whatever the one before left open (a failed step included).
+  afterEach(async () => {
+    for (let i = 0; i < 3 && (await page.getByRole('dialog').count()) > 0; i++) await page.keyboard.press('Escape');
+    if ((await page.getByRole('searchbox', { name: 'Search all mail' }).inputValue()) !== '') await page.keyboard.press('Escape');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await server?.destroy();
+  });
+
+  it('item 3: "Mark as unread" on an open message that was read when opened stays unread, here and on the server', async () => {
+    expect(await serverFlags('inv-1031@hostingco.example')).toContain('S');
+    await row(/Your invoice for October/).click();
+    await poll(() => frame().locator('body').textContent()).toMatch(/Dear customer/);
+    expect(await isUnread(/Your invoice for October/)).toBe(false);
+    await page.keyboard.press('u');
+    await poll(() => isUnread(/Your invoice for October/)).toBe(true);
+    // The change reaches the server and nothing marks it read again behind the user's back.
+    await poll(() => serverFlags('inv-1031@hostingco.example'), 60_000).not.toContain('S');
+    await poll(() => row(/Your invoice for October/).getByRole('img', { name: 'change waiting for the server' }).count(), 60_000).toBe(0);
+    expect(await isUnread(/Your invoice for October/)).toBe(true);
+    expect(await serverFlags('inv-1031@hostingco.example')).not.toContain('S');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('item 3: an unread message is marked read once when opened; marked unread again, it stays unread', async () => {
+    await row(/Your statement is ready/).click();
+    await poll(() => isUnread(/Your statement is ready/)).toBe(false);
+    await poll(() => serverFlags('stmt-10@bank.example'), 60_000).toContain('S');
+    await page.keyboard.press('u');
+    await poll(() => serverFlags('stmt-10@bank.example'), 60_000).not.toContain('S');
+    await poll(() => row(/Your statement is ready/).getByRole('img', { name: 'change waiting for the server' }).count(), 60_000).toBe(0);
+    expect(await isUnread(/Your statement is ready/)).toBe(true);
+  });
+
+  it('item 3: the reading preference: never, or after N seconds open (moving on first leaves the message unread)', async () => {
+    let dialog = await openSettingsPage('Reading');
+    await dialog.getByRole('radio', { name: /^Never/ }).check();
+    await screenshotBothThemes(page, 'settings-reading');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByRole('dialog').count()).toBe(0);
+
+    await row(/Release 0\.1\.0 is out/).click();
+    await poll(() => frame().locator('body').textContent()).toMatch(/Homing 0\.1\.0 has been released/);
+    await page.waitForTimeout(1000);
+    expect(await isUnread(/Release 0\.1\.0 is out/)).toBe(true);
+
+    // A long delay: opened and left before it ends, the message stays unread.
+    dialog = await openSettingsPage('Reading');
+    await dialog.getByRole('radio', { name: /^After/ }).check();
+    await dialog.getByRole('spinbutton', { name: 'Seconds before an open message is marked read' }).fill('60');
+    await page.keyboard.press('Escape');
+    await row(/Your e-ticket/).click();
+    await poll(() => frame().locator('body').textContent()).toMatch(/Booking reference/);
+    expect(await isUnread(/Your e-ticket/)).toBe(true);
+    await row(/Release 0\.1\.0 is out/).click();
+    await poll(() => frame().locator('body').textContent()).toMatch(/Homing 0\.1\.0 has been released/);
+    await page.waitForTimeout(500);
+    expect(await isUnread(/Your e-ticket/)).toBe(true);
+
+    // A short one: kept open, it is marked read.
+    dialog = await openSettingsPage('Reading');
+    await dialog.getByRole('spinbutton', { name: 'Seconds before an open message is marked read' }).fill('2');
+    await page.keyboard.press('Escape');
+    await row(/Your e-ticket/).click();
+    await poll(() => isUnread(/Your e-ticket/)).toBe(false);
+    await poll(() => serverFlags('ticket-5@rail.example'), 60_000).toContain('S');
+
+    dialog = await openSettingsPage('Reading');
+    await dialog.getByRole('radio', { name: /^At once/ }).check();
+    await page.keyboard.press('Escape');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('item 10: every account is labelled by its address, in its own letters', async () => {
+    const tree = page.getByRole('tree', { name: 'Mailboxes' });
+    for (const address of ['alice@example.org', 'bob@example.org']) {
+      const item = tree.getByRole('treeitem', { name: address, exact: true });
+      await poll(() => item.count()).toBe(1);
+      expect(await item.evaluate((el) => getComputedStyle(el).textTransform)).toBe('none');
+    }
+  });
+
+  it('item 10: the conversation strip highlights the open message and scrolls to it', async () => {
+    await page.getByRole('searchbox', { name: 'Search all mail' }).fill('subject:choir');
+    await page.keyboard.press('Enter');
+    await poll(() => page.getByTestId('list-count').textContent()).toMatch(/^13 matches/);
+    // The newest reply is at the list's top; open its conversation.
+    await page.getByTestId('message-list').getByRole('option').first().click();
+    await page.keyboard.press('Enter');
+    const strip = page.getByRole('region', { name: 'Conversation' });
+    await poll(() => strip.getByRole('listitem').count()).toBe(CHOIR_REPLIES + 1);
+    const current = strip.locator('[aria-current="true"]');
+    await poll(() => current.count()).toBe(1);
+    await poll(() => current.textContent()).toMatch(new RegExp(`Rehearsal note number ${CHOIR_REPLIES}\\b`));
+    const inView = () =>
+      current.evaluate((el) => {
+        const list = el.closest('.conversation-list')!.getBoundingClientRect();
+        const r = el.getBoundingClientRect();
+        return r.top >= list.top - 1 && r.bottom <= list.bottom + 1;
+      });
+    await poll(inView).toBe(true);
+    // The highlight is visible: a background unlike the other rows'.
+    const background = (locator: typeof current) => locator.evaluate((el) => getComputedStyle(el).backgroundColor);
+    const other = strip.getByRole('button', { name: /Rehearsal note number 0\b/ });
+    expect(await background(current)).not.toBe(await background(other));
+    // Picking another message moves the highlight there and keeps it in view.
+    await other.click();
+    await poll(() => current.textContent()).toMatch(/Rehearsal note number 0\b/);
+    await poll(inView).toBe(true);
+    await screenshotBothThemes(page, 'conversation-strip');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('item 10: search snippets show where the text matched, not the From address', async () => {
+    await page.getByRole('searchbox', { name: 'Search all mail' }).fill('hannah');
+    await page.keyboard.press('Enter');
+    await poll(() => row(/^(Unread, )?Hannah Schmidt.*Photos from the Lisbon trip/).count()).toBeGreaterThan(0);
+    const first = row(/^(Unread, )?Hannah Schmidt.*Photos from the Lisbon trip/).first();
+    const preview = first.locator('.row-preview');
+    // Hannah signed the message: the preview shows the body around that match.
+    await poll(() => preview.locator('mark').first().textContent()).toBe('Hannah');
+    expect(await preview.textContent()).not.toMatch(/studio-nord/);
+    // A word in the subject is marked in the subject line itself.
+    await page.getByRole('searchbox', { name: 'Search all mail' }).fill('lisbon');
+    await page.keyboard.press('Enter');
+    await poll(() => row(/Photos from the Lisbon trip/).first().locator('.row-subject mark').first().textContent()).toBe('Lisbon');
+    await page.keyboard.press('Escape');
+  });
+
+  for (const [width, height] of [
+    [800, 600],
+    [900, 600],
+    [1280, 800],
+    [1920, 1080],
+  ] as const) {
+    it(`item 4: at ${width}×${height} nothing in the window is cut off sideways`, async () => {
+      await page.setViewportSize({ width, height });
+      await page.getByTestId('mail-shell').waitFor();
+      await row(/Five breads to bake this autumn/).click();
+      await poll(() => page.getByRole('region', { name: 'Remote content' }).count()).toBe(1);
+      await poll(() => frame().getByRole('heading', { name: 'Five breads to bake this autumn' }).count()).toBe(1);
+      const panes = ['.shell', '.sidebar', '.list-pane', '.reader', '.toolbar', '.list-toolbar', '.list-header', '.reader-top', '.reader-header', '.remote-bar'];
+      expect(await horizontalOverflows(page, panes)).toEqual([]);
+      // Every toolbar button (View source included) and the banner's buttons lie inside the reader.
+      expect(await outside(page, '.reader', 'button')).toEqual([]);
+      // The remote-content banner reads as a sentence, not a one-word column.
+      expect(await widthOf(page, '.remote-bar-text')).toBeGreaterThanOrEqual(200);
+      expect(await widthOf(page, '.reader')).toBeGreaterThanOrEqual(400);
+      // Splitters keep sane minimums: the list stays wide enough for a sender and a subject.
+      expect(await widthOf(page, '.list-pane')).toBeGreaterThanOrEqual(260);
+      await page.keyboard.press('Control+u');
+      await poll(() => frame().locator('body').textContent()).toContain('Message-ID: <loaf-42@weeklyloaf.example>');
+      expect(await horizontalOverflows(page, panes)).toEqual([]);
+      expect(await outside(page, '.reader', 'button')).toEqual([]);
+      await page.keyboard.press('Control+u');
+      if (width !== 900) await screenshotBothThemes(page, `${width < 1000 ? 'narrow' : 'wide'}-${width}x${height}`);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(view.errors).toEqual([]);
+    });
+  }
+});
