@@ -36,6 +36,7 @@ export const errorCodes = {
   AUTH_FAILED: 'The server rejected the user name or password.',
   AUTH_PLAINTEXT_REFUSED: 'The password would travel unencrypted, so it was not sent.',
   MAILBOX_LOCKED: 'The mailbox is in use by another program; try again in a few minutes.',
+  FOLDER_UNREADABLE: 'The server lists this folder but refuses to open it; the other folders were synced.',
   SERVER_ERROR: 'The server refused the command.',
   PROTOCOL_ERROR: 'The server sent a reply Homing could not understand.',
   RESPONSE_TOO_LARGE: 'The server sent more data than Homing accepts for one reply.',

@@ -3,6 +3,7 @@ import type { Folder } from '../../shared/contract/messages';
 import { HomingError } from '../../shared/errors';
 import { findAccount } from '../store/accounts';
 import { exportFolderToMbox, exportMessageToEml } from '../store/export-mail';
+import { folderErrorOf } from '../store/folder-errors';
 import { listAccountFolders, listAllFolders, type FolderWithCounts } from '../store/folders';
 import { listMailboxIds, listMessagePage } from '../store/message-list';
 import { readSource } from '../store/message-sources';
@@ -88,5 +89,6 @@ function toFolder(f: FolderWithCounts): Folder {
     total: f.total,
     unread: f.unread,
     offline: f.offline,
+    syncError: folderErrorOf(f),
   };
 }

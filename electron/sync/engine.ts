@@ -1,5 +1,5 @@
 import type { Account } from '../../shared/contract/accounts';
-import type { SyncPhase } from '../../shared/contract/sync';
+import type { FolderSyncError, SyncPhase } from '../../shared/contract/sync';
 import type { WriterContext } from './writer-context';
 
 export interface ProgressUpdate {
@@ -30,6 +30,8 @@ export interface SyncEngineContext {
 export interface SyncPassResult {
   /** New messages stored during the pass. */
   added: number;
+  /** Folders the server refused to open (IMAP); the pass synced the others. */
+  folderErrors?: FolderSyncError[];
 }
 
 /**

@@ -74,11 +74,11 @@ export class SyncRuntime {
       try {
         const result = await engineFor(account).syncOnce(this.engineContext(account, combined));
         this.status.finished(account.id, null);
-        return { accountId: account.id, ok: true, error: null, added: result.added };
+        return { accountId: account.id, ok: true, error: null, added: result.added, folderErrors: result.folderErrors ?? [] };
       } catch (error) {
         const data = toErrorData(error);
         this.status.finished(account.id, { code: data.code, message: data.message });
-        return { accountId: account.id, ok: false, error: { code: data.code, message: data.message }, added: 0 };
+        return { accountId: account.id, ok: false, error: { code: data.code, message: data.message }, added: 0, folderErrors: [] };
       } finally {
         this.running.delete(account.id);
       }

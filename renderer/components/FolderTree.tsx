@@ -3,6 +3,7 @@ import type { Account } from '../../shared/contract/accounts';
 import type { Folder, MailboxRef } from '../../shared/contract/messages';
 import type { SyncStatus } from '../../shared/contract/sync';
 import { accountLabel, buildFolderTree, type FolderNode, folderName, isInbox, sidebarAccounts } from '../mail/folder-tree';
+import { folderProblem } from '../mail/folder-problems';
 import { formatCount } from '../mail/format';
 import { Icon, type IconName } from './Icon';
 
@@ -26,6 +27,8 @@ interface Item {
   children: Item[];
   status?: SyncStatus | undefined;
   accountId?: string;
+  /** The folder's last sync could not read it: the server's words. */
+  problem?: string | null;
 }
 
 const folderIcons: Record<string, IconName> = { inbox: 'inbox', sent: 'send', drafts: 'drafts', trash: 'trash', junk: 'junk', archive: 'archive', all: 'archive', flagged: 'flag' };
@@ -42,6 +45,7 @@ function folderItems(nodes: FolderNode[], level: number, parent: string): Item[]
       unread: node.folder.unread,
       mailbox: { folderId: node.folder.id },
       children: folderItems(node.children, level + 1, key),
+      problem: folderProblem(node.folder),
     };
   });
 }
@@ -219,6 +223,11 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
         {syncing && <Icon name="refresh" size={12} className="tree-syncing" label="syncing" />}
         {!syncing && trouble && (
           <Icon name={item.status?.online === false ? 'cloud-off' : 'alert'} size={12} className="tree-trouble" label={item.status?.online === false ? 'offline' : 'sync failed'} />
+        )}
+        {item.problem && (
+          <span className="tree-problem" title={item.problem}>
+            <Icon name="alert" size={12} className="tree-trouble" label={item.problem} />
+          </span>
         )}
         {item.unread > 0 && (
           <span className="tree-badge">

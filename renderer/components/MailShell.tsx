@@ -18,6 +18,7 @@ import { useReadingPreferences } from '../hooks/useReadingPreferences';
 import { type ListQuery, useListView } from '../hooks/useRowStore';
 import { useSyncStatus } from '../hooks/useSyncStatus';
 import { describeError } from '../mail/error-words';
+import { emptyListText } from '../mail/folder-problems';
 import { accountLabel, folderName, isInbox, sidebarAccounts } from '../mail/folder-tree';
 import { plural } from '../mail/format';
 import { emptySelection, moveFocus, reconcile, type Selection, selectAll, selectOnly } from '../mail/selection';
@@ -380,7 +381,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           />
           {store.state === 'ready' && ids.length === 0 && (
             <p className="list-empty" role="status">
-              {searchQuery !== null ? 'No messages match this search.' : 'No messages in this folder.'}
+              {emptyListText(searchQuery !== null, currentFolders)}
             </p>
           )}
         </div>

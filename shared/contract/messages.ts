@@ -20,6 +20,11 @@ export interface Folder {
   unread: number;
   /** Messages whose full source is stored (the rest are headers only until synced or completed). */
   offline: number;
+  /**
+   * Why the last sync could not read this folder (the server lists it but refuses to open it), with the
+   * server's own words; null when it was read. What is stored from earlier passes stays.
+   */
+  syncError: { code: string; message: string; serverText: string | null } | null;
 }
 
 export interface Address {

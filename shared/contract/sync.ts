@@ -19,6 +19,17 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
+/** A folder the server lists but refuses to open (SELECT/EXAMINE answered NO): nothing of it could be planned. */
+export interface FolderSyncError {
+  /** The folder's path, as the server names it. */
+  folder: string;
+  /** FOLDER_UNREADABLE. */
+  code: string;
+  message: string;
+  /** The server's own words (`Mailbox doesn't exist: Ghost`), when it gave any. */
+  serverText: string | null;
+}
+
 export interface SyncOutcome {
   accountId: string;
   ok: boolean;
@@ -26,6 +37,11 @@ export interface SyncOutcome {
   error: { code: string; message: string } | null;
   /** New messages stored during this pass. */
   added: number;
+  /**
+   * Folders the server refused to open; the pass synced every other folder and is still ok. Each stays
+   * marked with its error (Folder.syncError) until a pass reads it.
+   */
+  folderErrors: FolderSyncError[];
 }
 
 export interface PendingOperation {

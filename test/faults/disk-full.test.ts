@@ -148,10 +148,10 @@ describe('a disk that fills during a sync', () => {
     const pass = async (): Promise<SyncOutcome> => {
       try {
         const result = await fx.engine.syncOnce(fx.context());
-        return { accountId: fx.account.id, ok: true, error: null, added: result.added };
+        return { accountId: fx.account.id, ok: true, error: null, added: result.added, folderErrors: [] };
       } catch (error) {
         const data = toErrorData(error);
-        return { accountId: fx.account.id, ok: false, error: { code: data.code, message: data.message }, added: 0 };
+        return { accountId: fx.account.id, ok: false, error: { code: data.code, message: data.message }, added: 0, folderErrors: [] };
       }
     };
     try {

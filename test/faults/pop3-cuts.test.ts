@@ -57,10 +57,10 @@ describe('POP3 faults: cuts, stalls and throttling between Homing and Dovecot', 
     const base = fx.context();
     try {
       const result = await fx.engine.syncOnce({ ...base, progress: (u) => (onProgress?.(u), base.progress(u)) });
-      return { accountId: fx.account.id, ok: true, error: null, added: result.added };
+      return { accountId: fx.account.id, ok: true, error: null, added: result.added, folderErrors: [] };
     } catch (error) {
       const data = toErrorData(error);
-      return { accountId: fx.account.id, ok: false, error: { code: data.code, message: data.message }, added: 0 };
+      return { accountId: fx.account.id, ok: false, error: { code: data.code, message: data.message }, added: 0, folderErrors: [] };
     }
   };
 

@@ -133,10 +133,10 @@ describe('Dovecot restarted mid-sync', () => {
       const base = fx.context();
       try {
         const result = await fx.engine.syncOnce({ ...base, progress: (u) => (onProgress?.(u), base.progress(u)) });
-        return { accountId: fx.account.id, ok: true, error: null, added: result.added };
+        return { accountId: fx.account.id, ok: true, error: null, added: result.added, folderErrors: [] };
       } catch (error) {
         const data = toErrorData(error);
-        return { accountId: fx.account.id, ok: false, error: { code: data.code, message: data.message }, added: 0 };
+        return { accountId: fx.account.id, ok: false, error: { code: data.code, message: data.message }, added: 0, folderErrors: [] };
       }
     };
     const reference = await fixture();

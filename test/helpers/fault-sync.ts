@@ -33,7 +33,7 @@ export async function imapPass(
     },
   };
   try {
-    const added = await withAccountLock(fx.account.id, async () => {
+    const { added, folderErrors } = await withAccountLock(fx.account.id, async () => {
       const { account } = ctx;
       ctx.progress({ phase: 'connecting', folder: null });
       const connection = await connectImap({
@@ -48,18 +48,18 @@ export async function imapPass(
       });
       const pass = createPass(ctx, connection);
       try {
-        await runPass(pass);
-        return pass.added;
+        const folderErrors = await runPass(pass);
+        return { added: pass.added, folderErrors };
       } catch (error) {
         throw connection.mapError(error);
       } finally {
         await connection.logout();
       }
     });
-    return { accountId: fx.account.id, ok: true, error: null, added };
+    return { accountId: fx.account.id, ok: true, error: null, added, folderErrors };
   } catch (error) {
     const data = toErrorData(error);
-    return { accountId: fx.account.id, ok: false, error: { code: data.code, message: data.message }, added: 0 };
+    return { accountId: fx.account.id, ok: false, error: { code: data.code, message: data.message }, added: 0, folderErrors: [] };
   }
 }
 

@@ -18,9 +18,16 @@ export const sync: CliCommand = {
       const outcomes = await service.syncAccounts(accountIds ? { accountIds } : {});
       progress.finish();
       for (const outcome of outcomes) {
-        if (outcome.ok) ctx.stderr.write(`${outcome.accountId}: synced, ${outcome.added} new\n`);
-        else ctx.stderr.write(`homing: ${outcome.error?.code ?? 'INTERNAL'}: ${outcome.accountId}: ${inlineText(outcome.error?.message ?? '')}\n`);
+        if (outcome.ok) {
+          const unread = outcome.folderErrors.length;
+          const skipped = unread === 0 ? '' : ` (${unread} ${unread === 1 ? 'folder' : 'folders'} could not be read)`;
+          ctx.stderr.write(`${outcome.accountId}: synced, ${outcome.added} new${skipped}\n`);
+          // A folder the server lists but will not open held nothing this pass could plan, so the pass is
+          // still a success (exit 0 means every planned message is stored); the warning names it.
+          for (const f of outcome.folderErrors) ctx.stderr.write(`homing: warning: ${f.code}: ${outcome.accountId}: ${inlineText(f.message)}\n`);
+        } else ctx.stderr.write(`homing: ${outcome.error?.code ?? 'INTERNAL'}: ${outcome.accountId}: ${inlineText(outcome.error?.message ?? '')}\n`);
       }
+      // 0 only when every account stored every message it planned to (README, "The command line").
       const allOk = outcomes.every((o) => o.ok);
       if (!values.watch) return allOk ? 0 : 1;
       await service.startWatching(accountIds ? { accountIds } : {});

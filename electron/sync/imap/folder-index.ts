@@ -1,3 +1,4 @@
+import { HomingError } from '../../../shared/errors';
 import type { ParsedMessage } from '../../mime/parse-message';
 import { getFolder, updateFolderSyncState, type FolderRow } from '../../store/folders';
 import {
@@ -55,6 +56,8 @@ export async function indexFolder(pass: ImapPass, folderId: number, server: Serv
   const selected = await selectFolder(connection, stored.path, {
     readOnly: true,
     known: { uidvalidity: stored.uidvalidity, highestmodseq: stored.highestmodseq },
+  }).catch((error: unknown) => {
+    throw unreadableFolder(connection.mapError(error), stored.path, connection.usable);
   });
   const uidvalidity = selected.uidvalidity;
   let fresh = stored.uidvalidity === null;
@@ -125,6 +128,25 @@ export async function indexFolder(pass: ImapPass, folderId: number, server: Serv
     });
   });
   return result;
+}
+
+/**
+ * A folder the server lists but refuses to open (EXAMINE answered NO: "Mailbox doesn't exist" for a
+ * dangling Maildir link, an internal error for one it may not read, a missing ACL right): nothing of it
+ * can be planned. FOLDER_UNREADABLE lets the pass go on with the other folders; anything else (the
+ * connection gone, a timeout) stays what it is.
+ */
+function unreadableFolder(error: HomingError, path: string, connectionUsable: boolean): HomingError {
+  if (error.code !== 'SERVER_ERROR' || !connectionUsable) return error;
+  const response = typeof error.detail?.serverResponse === 'string' ? error.detail.serverResponse : null;
+  // Dovecot 2.3 ends every tagged reply with the command's timing, "(0.001 + 0.000 secs).": not words for a person.
+  const serverText = response?.replace(/\s*\(\d+\.\d+(?: \+ \d+\.\d+)* secs\)\.?\s*$/, '') ?? null;
+  return new HomingError(
+    'FOLDER_UNREADABLE',
+    `The server lists the folder ${path} but refuses to open it: ${serverText ?? error.message}`,
+    { ...error.detail, folder: path, serverText },
+    { cause: error },
+  );
 }
 
 /** STATUS (from LIST-STATUS) says nothing changed: same UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ and count. */

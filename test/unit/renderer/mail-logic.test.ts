@@ -21,6 +21,7 @@ const folder = (id: number, path: string, parentPath: string | null, specialUse:
   total: 0,
   unread: 0,
   offline: 0,
+  syncError: null,
 });
 
 describe('the renderer’s pure mail logic', () => {

@@ -34,6 +34,7 @@ export function folder(id: number, accountId: string, path: string, unread = 0, 
     total: unread,
     unread,
     offline: unread,
+    syncError: null,
   };
 }
 
