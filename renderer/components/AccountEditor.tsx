@@ -6,6 +6,7 @@ import { errorData, errorSentence } from '../mail/error-words';
 import { accountLabel } from '../mail/folder-tree';
 import { ConnectionResult } from './ConnectionResult';
 import { Icon } from './Icon';
+import { PasswordSourceChoice } from './PasswordSourceChoice';
 import { ServerFields } from './ServerFields';
 import { SyncSettingsFields } from './SyncSettingsFields';
 
@@ -178,6 +179,7 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
             autoComplete="new-password"
           />
         </div>
+        <PasswordSourceChoice source={settings.passwordSource} onChange={(passwordSource) => setSettings({ ...settings, passwordSource })} idPrefix="edit-password" />
         {trusted && (
           <div className="trusted-certificate">
             <Icon name="shield" size={14} />

@@ -12,6 +12,7 @@ import { bestCandidate, fromCandidate, guessForm, looksLikeAddress, type ServerF
 import { describeError, errorData } from '../mail/error-words';
 import { ConnectionResult } from './ConnectionResult';
 import { Icon } from './Icon';
+import { PasswordSourceChoice } from './PasswordSourceChoice';
 import { ServerFields } from './ServerFields';
 import { SyncSettingsFields } from './SyncSettingsFields';
 
@@ -175,6 +176,7 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
         <p className="field-note">
           <Icon name="lock" size={12} /> Your password is kept in this computer’s password store and sent only to your mail server.
         </p>
+        <PasswordSourceChoice source={settings.passwordSource} onChange={(passwordSource) => setSettings({ ...settings, passwordSource })} idPrefix="new-password" quiet />
         {problem && (
           <p className="form-problem" role="alert">
             {problem}
