@@ -76,7 +76,7 @@ describe('homing account (CLI) against Dovecot', () => {
 
     const test = await cli(['account', 'test', id]);
     expect(test.status).toBe(1);
-    expect(test.stdout).toMatch(/^TLS_CERT_HOSTNAME: The server's certificate is for server42\.hostingco\.test, not for mail\.example\.test/);
+    expect(test.stdout).toMatch(/^TLS_CERT_HOSTNAME: The server’s certificate is for server42\.hostingco\.test, not for mail\.example\.test/);
     expect(test.stdout).toContain(`to use the certificate's name: homing account edit ${id} --host server42.hostingco.test`);
     expect(test.stdout).toContain(`SHA-256:   ${dovecot.certificate.fingerprint256.toUpperCase().slice(0, 2)}:`);
 
