@@ -166,6 +166,7 @@ async function start(): Promise<void> {
       workerPath: join(__dirname, 'worker.cjs'),
       ...(existsSync(electronBinding) ? { nativeBinding: electronBinding } : {}),
       onWorkerExit: (error) => supervisor.workerExited(error),
+      onNote: (text) => log(text),
     });
   } catch (error) {
     const data = toErrorData(error);

@@ -47,7 +47,7 @@ export class SecretMapFile {
         });
         return;
       }
-      await mkdir(dirname(this.path), { recursive: true });
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
       // The temporary file is created 0600 and exclusively (`wx`): never readable by others, not even briefly.
       const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       const file = await open(temp, 'wx', 0o600);

@@ -88,7 +88,7 @@ export async function* readMbox(path: string, spillDir: string): AsyncGenerator<
     if (!current || current.size <= MBOX_SPILL_BYTES || current.chunks.length < 2) return;
     if (!current.spill) {
       current.spillPath = join(spillDir, `mbox-${process.pid}-${spillCount++}.eml`);
-      current.spill = createWriteStream(current.spillPath);
+      current.spill = createWriteStream(current.spillPath, { mode: 0o600 });
     }
     // The last chunk stays in memory: it may end with the separator line.
     const keep = current.chunks.pop()!;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import {
   type CommandName,
   commandNames,
@@ -17,6 +17,7 @@ import { dbPathOf } from '../store/data-dir';
 import type { ReadDb } from '../store/db';
 import { latestVersion } from '../store/migrations/all';
 import { closeDb, openReadDb } from '../store/open';
+import { makeDataDirPrivate } from '../store/private-data-dir';
 import { acquireWriterLock } from '../store/writer-lock';
 import { startWorker, type WorkerClient } from '../sync/worker-client';
 import { createAccountQueries } from './account-queries';
@@ -40,6 +41,8 @@ export interface MailServiceOptions {
   startWriter?: boolean;
   /** Called when the worker dies unexpectedly; the next command starts a new one. */
   onWorkerExit?(error: Error): void;
+  /** Something the user should know that is not an error (the data directory was tightened); default: stderr. */
+  onNote?(text: string): void;
 }
 
 export interface MailServiceHandle {
@@ -53,7 +56,7 @@ export interface MailServiceHandle {
  */
 export async function openMailService(options: MailServiceOptions): Promise<MailServiceHandle> {
   const { dataDir } = options;
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDirPrivate(dataDir, options.onNote ?? ((text) => process.stderr.write(`homing: note: ${text}\n`)));
   const dbPath = dbPathOf(dataDir);
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const syncStatus = new Map<string, SyncStatus>();

@@ -88,11 +88,11 @@ export async function importMail(db: WriteDb, request: ImportRequest): Promise<I
  */
 function spillDirFor(db: WriteDb): string {
   const root = join(dirname(db.path), 'tmp');
-  mkdirSync(root, { recursive: true });
+  mkdirSync(root, { recursive: true, mode: 0o700 });
   for (const name of readdirSync(root)) {
     if (name.startsWith('import-') && name !== `import-${process.pid}`) rmSync(join(root, name), { recursive: true, force: true });
   }
   const dir = join(root, `import-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { HomingError } from '../../shared/errors';
 import type { ReadDb, WriteDb } from './db';
 import { latestVersion, migrations } from './migrations/all';
+import { createPrivateFile } from './private-data-dir';
 import { mapSqliteError } from './sqlite-errors';
 
 export interface OpenOptions {
@@ -42,6 +43,9 @@ const WRITE_CACHE_KIB = 4096;
 export function openWriteDb(path: string, options: OpenOptions = {}): WriteDb {
   let sqlite: Database.Database | undefined;
   try {
+    // SQLite would create the file with the umask's mode (0644: readable by every user); its WAL and
+    // shared-memory files copy the database's mode.
+    createPrivateFile(path);
     sqlite = new Database(path, driverOptions(options));
     // Check the version before switching to WAL: switching writes the header of a file we may refuse.
     refuseNewer(sqlite, path);

@@ -133,7 +133,7 @@ export class MessageSink implements BodyConsumer {
   }
 
   private openFile(): void {
-    mkdirSync(this.options.tempDir, { recursive: true });
+    mkdirSync(this.options.tempDir, { recursive: true, mode: 0o700 });
     const path = join(this.options.tempDir, `pop3-${process.pid}-${randomBytes(8).toString('hex')}.eml`);
     const stream = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
     const file: { path: string; stream: WriteStream; failed: Error | null } = { path, stream, failed: null };

@@ -34,7 +34,7 @@ export async function fetchSources(connection: ImapConnection, uids: number[], o
  * when the message is gone from the server. The caller deletes the file after committing it.
  */
 export async function downloadSource(connection: ImapConnection, uid: number, tempDir: string): Promise<FetchedSource | null> {
-  await mkdir(tempDir, { recursive: true });
+  await mkdir(tempDir, { recursive: true, mode: 0o700 });
   const download = await connection.client.download(String(uid), undefined, { uid: true, chunkSize: imapLimits.downloadChunkBytes });
   if (!download.content) return null;
   const path = join(tempDir, `imap-${uid}-${randomBytes(6).toString('hex')}.eml`);
