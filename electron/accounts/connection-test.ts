@@ -1,6 +1,7 @@
 import type { ConnectionFix, ConnectionTestResult, ServerSettings } from '../../shared/contract/accounts';
 import { type ErrorData, HomingError, toErrorData } from '../../shared/errors';
 import { mapNetworkError } from '../net/network-errors';
+import { type ProbeProtocol, usualPorts } from './probe/dialogues';
 import { type ProbeTimeouts, probeServer } from './probe/probe';
 import { type ProtocolLogin, protocolLogins } from './protocol-login';
 import { redactSecret } from './redact';
@@ -75,19 +76,24 @@ export async function testConnection(input: ConnectionTestInput, options: Connec
     return { ok: true, capabilities: session.capabilities, certificate: probe.certificate };
   } catch (error) {
     const coded = error instanceof HomingError ? error : mapNetworkError(error, where, { security: server.security });
-    return { ok: false, error: redactSecret(explain(coded.toData(), server), password) };
+    return { ok: false, error: redactSecret(explainFailure(coded.toData(), server.protocol), password) };
   }
 }
 
-/** The words and the fix for each failure a connection test can end in. */
-function explain(error: ErrorData, server: ServerSettings): ErrorData {
+/** The words and the fix for each failure a connection test can end in (incoming or outgoing server). */
+export function explainFailure(error: ErrorData, protocol: ProbeProtocol): ErrorData {
   const detail = { ...error.detail };
   const setFix = (fix: ConnectionFix, hint: string) => {
     detail.fix ??= fix;
     detail.hint ??= hint;
   };
   let message = error.message;
-  const tlsPort = server.protocol === 'imap' ? 993 : 995;
+  const tlsPort = usualPorts[protocol].tls;
+  const portHint: Record<ProbeProtocol, string> = {
+    imap: 'IMAP uses 993 (SSL/TLS) or 143 (STARTTLS)',
+    pop3: 'POP3 uses 995 (SSL/TLS) or 110 (STARTTLS)',
+    smtp: 'Sending (SMTP) uses 465 (SSL/TLS) or 587 (STARTTLS)',
+  };
   switch (error.code) {
     case 'AUTH_FAILED': {
       // The advice is both the message's end (the command line prints the message) and the hint (the app
@@ -108,18 +114,21 @@ function explain(error: ErrorData, server: ServerSettings): ErrorData {
       setFix('wait-and-retry', 'Close other mail programs using this mailbox (or wait a few minutes), then try again.');
       break;
     }
+    case 'SERVER_BUSY':
+      setFix('wait-and-retry', 'The server is busy; try again in a few minutes.');
+      break;
     case 'DNS_NOT_FOUND':
       setFix('check-hostname', 'Check the server name for typing mistakes.');
       break;
     case 'CONNECTION_REFUSED':
-      setFix('check-port', `${server.protocol === 'imap' ? 'IMAP uses 993 (SSL/TLS) or 143 (STARTTLS)' : 'POP3 uses 995 (SSL/TLS) or 110 (STARTTLS)'}.`);
+      setFix('check-port', `${portHint[protocol]}.`);
       break;
     case 'TIMEOUT':
     case 'CONNECTION_LOST':
       setFix('check-network', 'Check the internet connection and the port; a firewall may block it.');
       break;
     case 'TLS_WRONG_PORT':
-      setFix('switch-security', 'Use SSL/TLS on ports 993/995 and STARTTLS on 143/110.');
+      setFix('switch-security', protocol === 'smtp' ? 'Use SSL/TLS on port 465 and STARTTLS on 587.' : 'Use SSL/TLS on ports 993/995 and STARTTLS on 143/110.');
       break;
     case 'TLS_CERT_HOSTNAME':
     case 'TLS_CERT_UNTRUSTED':

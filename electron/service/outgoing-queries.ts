@@ -1,5 +1,11 @@
 import type { MethodHandlers } from '../../shared/contract';
+import { LOCAL_ACCOUNT_ID, type OutgoingServerSettings } from '../../shared/contract/accounts';
 import { HomingError } from '../../shared/errors';
+import { accountPasswords } from '../accounts/account-passwords';
+import { outgoingPassword } from '../accounts/outgoing-password';
+import { findAccount } from '../store/accounts';
+import { listIdentities } from '../store/identities';
+import { type AccountSetup, defaultAccountSetup } from './account-queries';
 import type { QueryContext } from './query-context';
 
 type OutgoingQueries = 'listIdentities' | 'prepareResponse' | 'listDrafts' | 'getDraft' | 'listOutbox' | 'testOutgoingServer';
@@ -9,13 +15,45 @@ const notYet = (method: string) => async (): Promise<never> => {
 };
 
 /** Sending mail, read side: identities, drafts, the outbox, prepared replies, the outgoing server's test. */
-export function createOutgoingQueries(_ctx: QueryContext): MethodHandlers<OutgoingQueries> {
+export function createOutgoingQueries(ctx: QueryContext, setup: AccountSetup = defaultAccountSetup()): MethodHandlers<OutgoingQueries> {
   return {
-    listIdentities: notYet('listIdentities'),
+    async listIdentities({ accountId }) {
+      return listIdentities(ctx.db, accountId);
+    },
     prepareResponse: notYet('prepareResponse'),
     listDrafts: notYet('listDrafts'),
     getDraft: notYet('getDraft'),
     listOutbox: notYet('listOutbox'),
-    testOutgoingServer: notYet('testOutgoingServer'),
+
+    /**
+     * As testConnection for the incoming server: stored settings, settings being typed, or both. Without a
+     * typed password, the stored one the account would send with (its own, or the incoming one). A pinned
+     * certificate applies only to the server it was pinned for.
+     */
+    async testOutgoingServer(args) {
+      const account = args.accountId ? findAccount(ctx.db, args.accountId) : null;
+      if (args.accountId && (!account || account.id === LOCAL_ACCOUNT_ID || account.protocol === 'local')) {
+        throw new HomingError('NOT_FOUND', `No mail account with id ${args.accountId}.`);
+      }
+      const stored: OutgoingServerSettings | null = account?.smtp
+        ? { host: account.smtp.host, port: account.smtp.port, security: account.smtp.security, username: account.smtp.username }
+        : null;
+      const server = args.server ?? stored;
+      if (!server) {
+        throw new HomingError(account ? 'NO_OUTGOING_SERVER' : 'INVALID_ARGUMENT', account ? `${account.email} has no outgoing server to test.` : 'Give an account id or the outgoing server to test.');
+      }
+      let password = args.password ?? null;
+      if (password === null && server.username !== null) {
+        if (!account) throw new HomingError('CREDENTIALS_MISSING', 'Enter the password to test the outgoing server.');
+        password = await outgoingPassword(accountPasswords(ctx), account);
+      }
+      const sameServer = account?.smtp != null && account.smtp.host.toLowerCase() === server.host.toLowerCase() && account.smtp.port === server.port;
+      const trustedFingerprint = args.trustedFingerprint !== undefined ? args.trustedFingerprint : sameServer ? (account?.smtp?.trustedFingerprint ?? null) : null;
+      const { testOutgoingConnection } = await import('../accounts/outgoing-connection-test');
+      return testOutgoingConnection(
+        { server, password, trustedFingerprint },
+        { resolvers: setup.resolvers, ...(setup.probeTimeouts ? { timeouts: setup.probeTimeouts } : {}) },
+      );
+    },
   };
 }

@@ -5,8 +5,10 @@ import {
   accountSettingsSchema,
   defaultAccountSettings,
   LOCAL_ACCOUNT_ID,
+  type OutgoingServer,
   type Protocol,
   type Security,
+  securitySchema,
 } from '../../shared/contract/accounts';
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
@@ -23,10 +25,11 @@ interface AccountRow {
   username: string | null;
   trusted_fingerprint: string | null;
   settings: string;
+  smtp: string | null;
   created_at: number;
 }
 
-const COLUMNS = 'id, name, email, protocol, host, port, security, username, trusted_fingerprint, settings, created_at';
+const COLUMNS = 'id, name, email, protocol, host, port, security, username, trusted_fingerprint, settings, smtp, created_at';
 
 function toAccount(row: AccountRow): Account {
   return {
@@ -40,7 +43,7 @@ function toAccount(row: AccountRow): Account {
     username: row.username,
     trustedFingerprint: row.trusted_fingerprint,
     settings: parseSettings(row.settings),
-    smtp: null,
+    smtp: parseOutgoing(row.smtp),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -56,6 +59,25 @@ function parseSettings(json: string): AccountSettings {
   const merged = { ...defaultAccountSettings, ...(typeof stored === 'object' && stored ? stored : {}) };
   const parsed = accountSettingsSchema.safeParse(merged);
   return parsed.success ? parsed.data : defaultAccountSettings;
+}
+
+/** The outgoing server column; a damaged one reads as none (the account then says it cannot send). */
+function parseOutgoing(json: string | null): OutgoingServer | null {
+  if (!json) return null;
+  try {
+    const value = JSON.parse(json) as Partial<OutgoingServer>;
+    if (typeof value.host !== 'string' || typeof value.port !== 'number' || !securitySchema.safeParse(value.security).success) return null;
+    return {
+      host: value.host,
+      port: value.port,
+      security: value.security as Security,
+      username: typeof value.username === 'string' ? value.username : null,
+      passwordSource: value.passwordSource === 'own' ? 'own' : 'incoming',
+      trustedFingerprint: typeof value.trustedFingerprint === 'string' ? value.trustedFingerprint : null,
+    };
+  } catch {
+    return null;
+  }
 }
 
 /** The user's mail accounts. The built-in Local Folders account is not among them (its folders are listed). */
@@ -86,14 +108,16 @@ export interface AccountInsert {
   username: string;
   trustedFingerprint: string | null;
   settings: AccountSettings;
+  /** The outgoing server; left out: none. */
+  smtp?: OutgoingServer | null;
 }
 
 export function insertAccount(db: WriteDb, changes: ChangeRecorder, input: AccountInsert): Account {
   const id = randomUUID().replace(/-/g, '').slice(0, 16);
   prepare(
     db,
-    `INSERT INTO accounts (id, name, email, protocol, host, port, security, username, trusted_fingerprint, settings, created_at, sort_order)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM accounts))`,
+    `INSERT INTO accounts (id, name, email, protocol, host, port, security, username, trusted_fingerprint, settings, smtp, created_at, sort_order)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM accounts))`,
   ).run(
     id,
     input.name,
@@ -105,6 +129,7 @@ export function insertAccount(db: WriteDb, changes: ChangeRecorder, input: Accou
     input.username,
     input.trustedFingerprint,
     JSON.stringify(input.settings),
+    input.smtp ? JSON.stringify(input.smtp) : null,
     Date.now(),
   );
   changes.account(id);
@@ -125,12 +150,24 @@ export function updateAccount(db: WriteDb, changes: ChangeRecorder, id: string, 
     username: update.username ?? current.username,
     trustedFingerprint: update.trustedFingerprint !== undefined ? update.trustedFingerprint : current.trustedFingerprint,
     settings: update.settings ?? current.settings,
+    smtp: update.smtp !== undefined ? update.smtp : current.smtp,
   };
   prepare(
     db,
-    `UPDATE accounts SET name = ?, email = ?, host = ?, port = ?, security = ?, username = ?, trusted_fingerprint = ?, settings = ?
+    `UPDATE accounts SET name = ?, email = ?, host = ?, port = ?, security = ?, username = ?, trusted_fingerprint = ?, settings = ?, smtp = ?
      WHERE id = ?`,
-  ).run(next.name, next.email, next.host, next.port, next.security, next.username, next.trustedFingerprint, JSON.stringify(next.settings), id);
+  ).run(
+    next.name,
+    next.email,
+    next.host,
+    next.port,
+    next.security,
+    next.username,
+    next.trustedFingerprint,
+    JSON.stringify(next.settings),
+    next.smtp ? JSON.stringify(next.smtp) : null,
+    id,
+  );
   changes.account(id);
   return getAccount(db, id);
 }

@@ -8,6 +8,11 @@ export interface ChangeSet {
   /** Folders were created, renamed or removed (not just their contents). */
   foldersChanged: Set<string>;
   accountsChanged: Set<string>;
+  /** Per account: outbox items and drafts that were added, changed or removed. */
+  outbox: Map<string, Set<number>>;
+  drafts: Map<string, Set<number>>;
+  /** Accounts whose identities changed. */
+  identities: Set<string>;
 }
 
 export type ChangeListener = (changes: ChangeSet) => void;
@@ -18,6 +23,9 @@ export interface ChangeRecorder {
   folder(accountId: string, folderId: number): void;
   folderList(accountId: string): void;
   account(accountId: string): void;
+  outboxItem(accountId: string, id: number): void;
+  draft(accountId: string, id: number): void;
+  identities(accountId: string): void;
 }
 
 const listeners = new WeakMap<WriteDb, Set<ChangeListener>>();
@@ -40,7 +48,19 @@ export function onCommit(db: WriteDb, listener: ChangeListener): () => void {
  * (SQLITE_FULL becomes DISK_FULL), with the transaction rolled back.
  */
 export function writeTransaction<T>(db: WriteDb, body: (changes: ChangeRecorder) => T): T {
-  const changes: ChangeSet = { contents: new Map(), foldersChanged: new Set(), accountsChanged: new Set() };
+  const changes: ChangeSet = {
+    contents: new Map(),
+    foldersChanged: new Set(),
+    accountsChanged: new Set(),
+    outbox: new Map(),
+    drafts: new Map(),
+    identities: new Set(),
+  };
+  const add = (map: Map<string, Set<number>>, accountId: string, id: number) => {
+    let set = map.get(accountId);
+    if (!set) map.set(accountId, (set = new Set()));
+    set.add(id);
+  };
   const contentsOf = (accountId: string) => {
     let entry = changes.contents.get(accountId);
     if (!entry) {
@@ -64,6 +84,15 @@ export function writeTransaction<T>(db: WriteDb, body: (changes: ChangeRecorder)
     account(accountId) {
       changes.accountsChanged.add(accountId);
     },
+    outboxItem(accountId, id) {
+      add(changes.outbox, accountId, id);
+    },
+    draft(accountId, id) {
+      add(changes.drafts, accountId, id);
+    },
+    identities(accountId) {
+      changes.identities.add(accountId);
+    },
   };
   let result: T;
   try {
@@ -71,7 +100,14 @@ export function writeTransaction<T>(db: WriteDb, body: (changes: ChangeRecorder)
   } catch (error) {
     throw mapSqliteError(error);
   }
-  if (changes.contents.size > 0 || changes.foldersChanged.size > 0 || changes.accountsChanged.size > 0) {
+  const changed =
+    changes.contents.size > 0 ||
+    changes.foldersChanged.size > 0 ||
+    changes.accountsChanged.size > 0 ||
+    changes.outbox.size > 0 ||
+    changes.drafts.size > 0 ||
+    changes.identities.size > 0;
+  if (changed) {
     for (const listener of listeners.get(db) ?? []) listener(changes);
   }
   return result;

@@ -32,6 +32,9 @@ export function createWriter(ctx: WriterContext): Writer {
     for (const [accountId, { folderIds, messageIds }] of changes.contents) {
       ctx.emit('messagesChanged', { accountId, folderIds: [...folderIds], messageIds: [...messageIds] });
     }
+    for (const [accountId, ids] of changes.outbox) ctx.emit('outboxChanged', { accountId, ids: [...ids] });
+    for (const [accountId, ids] of changes.drafts) ctx.emit('draftsChanged', { accountId, ids: [...ids] });
+    for (const accountId of changes.identities) ctx.emit('identitiesChanged', { accountId });
   });
 
   return {

@@ -16,7 +16,6 @@ import { command, event, query } from './define';
 
 const accountIdSchema = z.string().min(1).max(64);
 const rowIdSchema = z.number().int().positive();
-const pathSchema = z.string().min(1).max(4096);
 
 /** Mail bodies and attachment data as the composer hands them over (base64 grows data by a third). */
 const MAX_BODY_CHARS = 20 * 1024 * 1024;
@@ -80,16 +79,13 @@ export type IdentityInput = z.input<typeof identityInputSchema>;
 
 // ——— What a message is made of ——————————————————————————————————————————————————————————————————
 
-/** Where an attachment's bytes come from. */
+/**
+ * Where an attachment's bytes come from. There is deliberately no "file at this path": a page must never
+ * choose which file of this computer leaves it by mail. The composer reads the files the user picked and
+ * hands over their bytes; the CLI does the same for `--attach`.
+ */
 export const attachmentSourceSchema = z.discriminatedUnion('kind', [
-  /** A file on this computer (the CLI's --attach, a file picked in the app). Read when the message is built. */
-  z.strictObject({
-    kind: z.literal('file'),
-    path: pathSchema,
-    filename: z.string().min(1).max(255).optional(),
-    contentType: z.string().min(3).max(255).optional(),
-  }),
-  /** Bytes handed over by the composer (drag and drop, paste). */
+  /** Bytes handed over by the composer (a picked file, drag and drop, paste) or the CLI. */
   z.strictObject({
     kind: z.literal('data'),
     filename: z.string().min(1).max(255),

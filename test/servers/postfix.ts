@@ -172,6 +172,7 @@ smtputf8_enable = ${options.smtputf8 === false ? 'no' : 'yes'}
 # Headers pass as the client wrote them (no address rewriting), so the delivered bytes can be compared.
 local_header_rewrite_clients =
 # Tests restart Postfix and expect deferred mail to go at once.
+smtpd_error_sleep_time = 0
 queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s

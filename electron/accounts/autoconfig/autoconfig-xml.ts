@@ -1,16 +1,23 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { Protocol, Security, ServerCandidate, UsernameForm } from '../../../shared/contract/accounts';
+import type { Security, UsernameForm } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
 import type { MailAddress } from './mail-address';
 
 /** A server read from a config file, before we know which source it came from. */
-export type ConfigServer = Pick<ServerCandidate, 'protocol' | 'host' | 'port' | 'security' | 'username' | 'usernameForm'>;
+export interface ConfigServer {
+  protocol: 'imap' | 'pop3' | 'smtp';
+  host: string;
+  port: number;
+  security: Security;
+  username: string;
+  usernameForm: UsernameForm;
+}
 
 /**
  * Thunderbird's autoconfig format (clientConfig version 1.1), served by providers at
  * autoconfig.<domain> and /.well-known/, and by the ISPDB:
  * https://wiki.mozilla.org/Thunderbird:Autoconfiguration:ConfigFileFormat
- * Only incoming IMAP and POP3 servers matter here; SMTP is not ours.
+ * Incoming IMAP and POP3 servers (`incomingServer`) and the SMTP submission server (`outgoingServer`).
  */
 const SOCKET_TYPES: Record<string, Security> = { ssl: 'tls', tls: 'tls', starttls: 'starttls', plain: 'none' };
 
@@ -26,7 +33,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   processEntities: false,
   trimValues: true,
-  isArray: (name) => ['emailProvider', 'incomingServer', 'authentication', 'domain'].includes(name),
+  isArray: (name) => ['emailProvider', 'incomingServer', 'outgoingServer', 'authentication', 'domain'].includes(name),
 });
 
 interface RawServer {
@@ -39,7 +46,7 @@ interface RawServer {
 }
 
 /**
- * The IMAP and POP3 servers of one config file, in the file's order (the provider's preference), with the
+ * The IMAP, POP3 and SMTP servers of one config file, in the file's order (the provider's preference), with the
  * placeholders filled in for `address`. Throws PROTOCOL_ERROR for a file that is not a config file:
  * malformed XML, an HTML error page served with status 200, a DOCTYPE.
  */
@@ -47,21 +54,25 @@ export function parseAutoconfigXml(xml: string, address: MailAddress): ConfigSer
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw malformed('it declares a DOCTYPE or entities, which config files never do');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw malformed(`${valid.err.msg} (line ${valid.err.line})`);
-  const doc = parser.parse(xml) as { clientConfig?: { emailProvider?: Array<{ incomingServer?: RawServer[] }> } };
+  const doc = parser.parse(xml) as { clientConfig?: { emailProvider?: Array<{ incomingServer?: RawServer[]; outgoingServer?: RawServer[] }> } };
   if (!doc.clientConfig || typeof doc.clientConfig !== 'object') throw malformed('there is no <clientConfig> element');
   const servers: ConfigServer[] = [];
   for (const provider of doc.clientConfig.emailProvider ?? []) {
     for (const raw of provider?.incomingServer ?? []) {
-      const server = readServer(raw, address);
+      const server = readServer(raw, address, ['imap', 'pop3']);
+      if (server) servers.push(server);
+    }
+    for (const raw of provider?.outgoingServer ?? []) {
+      const server = readServer(raw, address, ['smtp']);
       if (server) servers.push(server);
     }
   }
   return servers;
 }
 
-function readServer(raw: RawServer, address: MailAddress): ConfigServer | null {
-  const type = text(raw['@_type'])?.toLowerCase();
-  if (type !== 'imap' && type !== 'pop3') return null;
+function readServer(raw: RawServer, address: MailAddress, types: Array<ConfigServer['protocol']>): ConfigServer | null {
+  const type = text(raw['@_type'])?.toLowerCase() as ConfigServer['protocol'] | undefined;
+  if (!type || !types.includes(type)) return null;
   const security = SOCKET_TYPES[text(raw.socketType)?.toLowerCase() ?? ''];
   const host = fill(text(raw.hostname) ?? '', address).toLowerCase();
   const port = Number(text(raw.port));
@@ -71,7 +82,7 @@ function readServer(raw: RawServer, address: MailAddress): ConfigServer | null {
   const template = text(raw.username) ?? '%EMAILADDRESS%';
   const username = fill(template, address);
   if (!username) return null;
-  return { protocol: type as Protocol, host, port, security, username, usernameForm: usernameFormOf(template) };
+  return { protocol: type, host, port, security, username, usernameForm: usernameFormOf(template) };
 }
 
 export function usernameFormOf(template: string): UsernameForm {

@@ -1,13 +1,13 @@
-import type { CandidateSource, ServerCandidate } from '../../../shared/contract/accounts';
+import type { CandidateSource } from '../../../shared/contract/accounts';
 import { HomingError, toErrorData } from '../../../shared/errors';
 import { parseAutoconfigXml } from './autoconfig-xml';
-import type { SourceContext } from './source';
+import type { FoundCandidate, SourceContext } from './source';
 
 /**
  * Fetches config files from `urls` in order (https before http, as Thunderbird does) and returns the
  * servers of the first one that is a usable config file. Every URL that failed is named in the error.
  */
-export async function fetchConfigFile(ctx: SourceContext, source: CandidateSource, urls: string[]): Promise<ServerCandidate[]> {
+export async function fetchConfigFile(ctx: SourceContext, source: CandidateSource, urls: string[]): Promise<FoundCandidate[]> {
   const problems: string[] = [];
   for (const url of urls) {
     if (ctx.signal.aborted) break;
@@ -18,11 +18,11 @@ export async function fetchConfigFile(ctx: SourceContext, source: CandidateSourc
         continue;
       }
       const servers = parseAutoconfigXml(answer.body, ctx.address);
-      if (servers.length === 0) {
+      if (!servers.some((server) => server.protocol !== 'smtp')) {
         problems.push(`${url}: no IMAP or POP3 server that takes a password`);
         continue;
       }
-      return servers.map((server) => ({ ...server, source, probed: false, foundAt: answer.url }));
+      return servers.map((server): FoundCandidate => ({ ...server, source, probed: false, foundAt: answer.url }) as FoundCandidate);
     } catch (error) {
       problems.push(`${url}: ${toErrorData(error).message}`);
     }

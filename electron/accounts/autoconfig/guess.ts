@@ -1,7 +1,9 @@
-import type { Protocol, Security, ServerCandidate } from '../../../shared/contract/accounts';
+import type { Security } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
 import { probeServer } from '../probe/probe';
-import type { AutoconfigSource, SourceContext } from './source';
+import type { AutoconfigSource, FoundCandidate, SourceContext } from './source';
+
+type Protocol = FoundCandidate['protocol'];
 
 /**
  * The last resort, as Thunderbird does it: the usual host names on the usual ports, each confirmed by
@@ -11,6 +13,8 @@ import type { AutoconfigSource, SourceContext } from './source';
 const PLAN: Array<{ protocol: Protocol; prefixes: string[]; tlsPort: number; plainPort: number }> = [
   { protocol: 'imap', prefixes: ['imap', 'mail'], tlsPort: 993, plainPort: 143 },
   { protocol: 'pop3', prefixes: ['pop3', 'pop', 'mail'], tlsPort: 995, plainPort: 110 },
+  // Submission: implicit TLS on 465 first (RFC 8314), STARTTLS on 587.
+  { protocol: 'smtp', prefixes: ['smtp', 'mail'], tlsPort: 465, plainPort: 587 },
 ];
 
 const CERTIFICATE_CODES = new Set(['TLS_CERT_HOSTNAME', 'TLS_CERT_UNTRUSTED', 'TLS_CERT_EXPIRED']);
@@ -33,13 +37,27 @@ export const guessSource: AutoconfigSource = {
       }
     }
     const outcomes = await Promise.all(attempts.map((a) => probeGuess(ctx, a.protocol, a.host, a.port, a.tls)));
-    const candidates = outcomes.filter((c): c is ServerCandidate => c !== null);
-    if (candidates.length === 0) throw new HomingError('AUTOCONFIG_NOT_FOUND', `no mail server answered on ${[...existing].join(', ')}.`);
+    const candidates = outcomes.filter((c): c is FoundCandidate => c !== null);
+    if (!candidates.some((c) => c.protocol !== 'smtp')) throw new HomingError('AUTOCONFIG_NOT_FOUND', `no mail server answered on ${[...existing].join(', ')}.`);
     return candidates;
   },
 };
 
-async function probeGuess(ctx: SourceContext, protocol: Protocol, host: string, port: number, tls: boolean): Promise<ServerCandidate | null> {
+/**
+ * The outgoing server when no source named one: the usual submission ports on the hosts that serve the
+ * incoming mail (hosting providers use one name for all), then smtp.<domain>. Probed, never logged in.
+ */
+export async function guessOutgoing(ctx: SourceContext, incomingHosts: string[]): Promise<FoundCandidate[]> {
+  const hosts = [...new Set([...incomingHosts, `smtp.${ctx.address.domain}`, `mail.${ctx.address.domain}`])];
+  const attempts = hosts.flatMap((host) => [
+    { host, port: 465, tls: true },
+    { host, port: 587, tls: false },
+  ]);
+  const outcomes = await Promise.all(attempts.map((a) => probeGuess(ctx, 'smtp', a.host, a.port, a.tls)));
+  return outcomes.filter((c): c is FoundCandidate => c !== null);
+}
+
+async function probeGuess(ctx: SourceContext, protocol: Protocol, host: string, port: number, tls: boolean): Promise<FoundCandidate | null> {
   const base = {
     protocol,
     host,
@@ -49,7 +67,7 @@ async function probeGuess(ctx: SourceContext, protocol: Protocol, host: string, 
     signal: ctx.signal,
     timeouts: { connectMs: ctx.timeouts.probeMs, tlsMs: ctx.timeouts.probeMs, greetingMs: ctx.timeouts.greetingMs, replyMs: ctx.timeouts.probeMs },
   };
-  const candidate = (security: Security): ServerCandidate => ({
+  const candidate = (security: Security): FoundCandidate => ({
     protocol,
     host,
     port,
@@ -59,7 +77,7 @@ async function probeGuess(ctx: SourceContext, protocol: Protocol, host: string, 
     source: 'guess',
     probed: true,
     foundAt: `${host}:${port}`,
-  });
+  }) as FoundCandidate;
   try {
     if (tls) {
       try {

@@ -1,5 +1,6 @@
-import { type CandidateSource, candidateSources, type ServerCandidate } from '../../../shared/contract/accounts';
+import { type CandidateSource, candidateSources, type OutgoingCandidate, type ServerCandidate } from '../../../shared/contract/accounts';
 import { accountLimits } from '../limits';
+import type { FoundCandidate } from './source';
 
 const SOURCE_RANK = new Map<CandidateSource, number>(candidateSources.map((source, i) => [source, i]));
 
@@ -10,8 +11,8 @@ const SOURCE_RANK = new Map<CandidateSource, number>(candidateSources.map((sourc
  * a setting without encryption goes after every encrypted one, and a duplicate (same protocol, host,
  * port, security) is listed once, where it ranks best, marked probed if any source probed it.
  */
-export function rankCandidates(found: ServerCandidate[]): { imap: ServerCandidate[]; pop3: ServerCandidate[] } {
-  const unique = new Map<string, { candidate: ServerCandidate; order: number }>();
+export function rankCandidates(found: FoundCandidate[]): { imap: ServerCandidate[]; pop3: ServerCandidate[]; smtp: OutgoingCandidate[] } {
+  const unique = new Map<string, { candidate: FoundCandidate; order: number }>();
   found.forEach((candidate, order) => {
     const key = `${candidate.protocol}|${candidate.host.toLowerCase()}|${candidate.port}|${candidate.security}`;
     const seen = unique.get(key);
@@ -24,14 +25,25 @@ export function rankCandidates(found: ServerCandidate[]): { imap: ServerCandidat
     if (better) unique.set(key, { candidate: { ...candidate, probed }, order });
     else seen.candidate.probed = probed;
   });
-  const sorted = [...unique.values()]
+  const entries = [...unique.values()];
+  const sorted = [...entries]
     .sort((a, b) => plaintextRank(a.candidate) - plaintextRank(b.candidate) || rankOf(a.candidate) - rankOf(b.candidate) || a.order - b.order)
     .map((entry) => entry.candidate);
+  // Outgoing: implicit TLS before STARTTLS whatever the source (RFC 8314 section 5.1), then as above.
+  const outgoing = entries
+    .filter((entry) => entry.candidate.protocol === 'smtp')
+    .sort((a, b) => securityRank(a.candidate) - securityRank(b.candidate) || rankOf(a.candidate) - rankOf(b.candidate) || a.order - b.order)
+    .map(({ candidate }) => {
+      const { protocol: _smtp, ...rest } = candidate;
+      return rest as OutgoingCandidate;
+    });
   return {
-    imap: sorted.filter((c) => c.protocol === 'imap').slice(0, accountLimits.maxCandidates),
-    pop3: sorted.filter((c) => c.protocol === 'pop3').slice(0, accountLimits.maxCandidates),
+    imap: sorted.filter((c): c is ServerCandidate => c.protocol === 'imap').slice(0, accountLimits.maxCandidates),
+    pop3: sorted.filter((c): c is ServerCandidate => c.protocol === 'pop3').slice(0, accountLimits.maxCandidates),
+    smtp: outgoing.slice(0, accountLimits.maxCandidates),
   };
 }
 
-const rankOf = (candidate: ServerCandidate) => SOURCE_RANK.get(candidate.source) ?? candidateSources.length;
-const plaintextRank = (candidate: ServerCandidate) => (candidate.security === 'none' ? 1 : 0);
+const rankOf = (candidate: FoundCandidate) => SOURCE_RANK.get(candidate.source) ?? candidateSources.length;
+const plaintextRank = (candidate: FoundCandidate) => (candidate.security === 'none' ? 1 : 0);
+const securityRank = (candidate: FoundCandidate) => ({ tls: 0, starttls: 1, none: 2 })[candidate.security];

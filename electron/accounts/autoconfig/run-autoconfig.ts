@@ -1,15 +1,15 @@
 import { setMaxListeners } from 'node:events';
-import type { AutoconfigResult, CandidateSource, ServerCandidate } from '../../../shared/contract/accounts';
+import type { AutoconfigResult, CandidateSource } from '../../../shared/contract/accounts';
 import { HomingError, toErrorData } from '../../../shared/errors';
 import { accountLimits } from '../limits';
 import type { Resolvers } from '../resolvers';
 import { autoconfigHostSource } from './autoconfig-host';
-import { guessSource } from './guess';
+import { guessOutgoing, guessSource } from './guess';
 import { ispdbSource } from './ispdb';
 import { parseMailAddress } from './mail-address';
 import { mxSource } from './mx';
 import { rankCandidates } from './rank';
-import type { AutoconfigSource, AutoconfigTimeouts, SourceContext } from './source';
+import type { AutoconfigSource, AutoconfigTimeouts, FoundCandidate, SourceContext } from './source';
 import { srvSource } from './srv';
 import { wellKnownSource } from './well-known';
 
@@ -26,6 +26,8 @@ export interface AutoconfigOptions {
    */
   settle?: 'best' | 'all';
   sources?: AutoconfigSource[];
+  /** When no source named an outgoing server, probe the usual ones (default true; tests of ranking turn it off). */
+  guessOutgoing?: boolean;
   signal?: AbortSignal;
 }
 
@@ -51,7 +53,7 @@ export async function runAutoconfig(email: string, options: AutoconfigOptions): 
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const ctx: SourceContext = { resolvers: options.resolvers, address, signal: controller.signal, timeouts };
 
-  type Outcome = { status: 'found'; candidates: ServerCandidate[] } | { status: 'failed'; message: string } | { status: 'pending' };
+  type Outcome = { status: 'found'; candidates: FoundCandidate[] } | { status: 'failed'; message: string } | { status: 'pending' };
   const outcomes: Outcome[] = sources.map(() => ({ status: 'pending' }));
 
   await new Promise<void>((resolve) => {
@@ -73,7 +75,7 @@ export async function runAutoconfig(email: string, options: AutoconfigOptions): 
     sources.forEach((source, i) => {
       source.run(ctx).then(
         (candidates) => {
-          outcomes[i] = candidates.length > 0 ? { status: 'found', candidates } : { status: 'failed', message: 'nothing found' };
+          outcomes[i] = candidates.some((c) => c.protocol !== 'smtp') ? { status: 'found', candidates } : { status: 'failed', message: 'nothing found' };
           check();
         },
         (error: unknown) => {
@@ -99,9 +101,23 @@ export async function runAutoconfig(email: string, options: AutoconfigOptions): 
       failures.push({ source, message: `no answer within ${Math.round(timeouts.deadlineMs / 1000)} s` });
     }
   });
-  const { imap, pop3 } = rankCandidates(found);
+  const ranked = rankCandidates(found);
+  const { imap, pop3 } = ranked;
+  let { smtp } = ranked;
   if (imap.length + pop3.length === 0) {
     throw new HomingError('AUTOCONFIG_NOT_FOUND', `No settings could be found for ${address.email}; enter them by hand.`, { email: address.email, failures });
   }
-  return { email: address.email, imap, pop3, smtp: [], failures };
+  if (smtp.length === 0 && options.guessOutgoing !== false && !options.signal?.aborted) {
+    // The source that answered named no outgoing server (SRV with only _imaps, a config file without
+    // outgoingServer): try the usual submission ports, the incoming hosts first.
+    const guessing = new AbortController();
+    const deadline = setTimeout(() => guessing.abort(), timeouts.deadlineMs);
+    try {
+      const guessed = await guessOutgoing({ ...ctx, signal: guessing.signal }, [...imap, ...pop3].map((c) => c.host));
+      smtp = rankCandidates([...found, ...guessed]).smtp;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+  return { email: address.email, imap, pop3, smtp, failures };
 }

@@ -1,6 +1,12 @@
-import type { CandidateSource, ServerCandidate } from '../../../shared/contract/accounts';
+import type { CandidateSource, OutgoingCandidate, ServerCandidate } from '../../../shared/contract/accounts';
 import type { Resolvers } from '../resolvers';
 import type { MailAddress } from './mail-address';
+
+/** An outgoing server as the sources pass it around, tagged so one list can hold all three protocols. */
+export type OutgoingFound = OutgoingCandidate & { protocol: 'smtp' };
+
+/** What a source finds: incoming servers (IMAP, POP3) and outgoing ones (SMTP submission). */
+export type FoundCandidate = ServerCandidate | OutgoingFound;
 
 /** Time limits of one autoconfig run (tests shorten them; see limits.ts for the defaults and why). */
 export interface AutoconfigTimeouts {
@@ -25,5 +31,5 @@ export interface SourceContext {
  */
 export interface AutoconfigSource {
   readonly name: CandidateSource;
-  run(ctx: SourceContext): Promise<ServerCandidate[]>;
+  run(ctx: SourceContext): Promise<FoundCandidate[]>;
 }

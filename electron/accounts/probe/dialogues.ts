@@ -1,16 +1,29 @@
 import type { Protocol } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
+import { checkGreeting } from '../../protocols/smtp/open-socket';
 import { accountLimits } from '../limits';
 import type { LineSocket } from './line-socket';
 
+/** What a probe can talk to: the incoming protocols, and SMTP submission for the outgoing server. */
+export type ProbeProtocol = Protocol | 'smtp';
+
+/** The usual ports of each protocol, to phrase suggestions (IANA; RFC 8314 for 465). */
+export const usualPorts: Record<ProbeProtocol, { tls: number; starttls: number }> = {
+  imap: { tls: 993, starttls: 143 },
+  pop3: { tls: 995, starttls: 110 },
+  smtp: { tls: 465, starttls: 587 },
+};
+
 /**
- * The few words of IMAP and POP3 a probe speaks: read the greeting, ask for capabilities, start TLS,
+ * The few words of IMAP, POP3 and SMTP a probe speaks: read the greeting, ask for capabilities, start TLS,
  * say goodbye. No login: that is the protocol clients' job (sync/imap, sync/pop3).
  */
 export interface Dialogue {
-  readonly protocol: Protocol;
+  readonly protocol: ProbeProtocol;
   /** Checks the greeting; returns capabilities it announced (IMAP's `[CAPABILITY …]`) or null. */
   greeting(line: string, where: Where): string[] | null;
+  /** Reads the rest of a greeting that spans several lines (SMTP's `220-`), before anything is sent. */
+  finishGreeting?(socket: LineSocket, first: string, timeoutMs: number): Promise<void>;
   capabilities(socket: LineSocket, timeoutMs: number): Promise<string[]>;
   offersStartTls(capabilities: string[]): boolean;
   /** Sends STARTTLS/STLS and waits for the go-ahead; the caller then hands the socket to TLS. */
@@ -101,7 +114,48 @@ export const pop3Dialogue: Dialogue = {
   },
 };
 
-export const dialogueFor = (protocol: Protocol): Dialogue => (protocol === 'imap' ? imapDialogue : pop3Dialogue);
+/** RFC 5321 greeting and EHLO, RFC 3207 STARTTLS; the EHLO keywords are the capabilities. */
+export const smtpDialogue: Dialogue = {
+  protocol: 'smtp',
+  greeting(line, where) {
+    const match = /^(\d{3})[ -]?(.*)$/.exec(line);
+    if (!match) throw wrongProtocol('smtp', line, where);
+    checkGreeting(Number(match[1]), match[2] ?? '', where);
+    return null;
+  },
+  async finishGreeting(socket, first, timeoutMs) {
+    let line = first;
+    for (let i = 0; /^\d{3}-/.test(line); i++) {
+      if (i >= accountLimits.maxCapaLines) throw new HomingError('PROTOCOL_ERROR', 'The server sent an endless greeting.');
+      line = await socket.readLine(timeoutMs);
+    }
+  },
+  async capabilities(socket, timeoutMs) {
+    // The probe is not a mail client: an address literal says nothing about this computer.
+    socket.write('EHLO [127.0.0.1]');
+    const found: string[] = [];
+    for (let i = 0; i < accountLimits.maxCapaLines; i++) {
+      const line = await socket.readLine(timeoutMs);
+      const match = /^(\d{3})([ -]?)(.*)$/.exec(line);
+      if (!match) throw new HomingError('PROTOCOL_ERROR', 'The server answered EHLO with something that is not SMTP.', { reply: line.slice(0, 200) });
+      // The first line names the server; the rest are extension keywords. A refused EHLO announces nothing.
+      if (i > 0 && match[1] === '250') found.push(match[3]!.trim().toUpperCase());
+      if (match[2] !== '-') return found;
+    }
+    throw new HomingError('PROTOCOL_ERROR', 'The server sent an endless EHLO reply.');
+  },
+  offersStartTls: (capabilities) => capabilities.includes('STARTTLS'),
+  async startTls(socket, timeoutMs) {
+    socket.write('STARTTLS');
+    const line = await socket.readLine(timeoutMs);
+    if (!/^220\b/.test(line)) throw new HomingError('TLS_FAILED', `The server refused STARTTLS: ${line}`, { serverResponse: line, fix: 'switch-security' });
+  },
+  quit(socket) {
+    socket.write('QUIT');
+  },
+};
+
+export const dialogueFor = (protocol: ProbeProtocol): Dialogue => (protocol === 'imap' ? imapDialogue : protocol === 'pop3' ? pop3Dialogue : smtpDialogue);
 
 function splitCapabilities(text: string): string[] {
   return text
@@ -114,7 +168,7 @@ function splitCapabilities(text: string): string[] {
  * A greeting in another protocol: the port belongs to another service. Naming it helps more than
  * "unexpected reply" (IMAP's 143 and POP3's 110 are mixed up often, SMTP's 25/465/587 sometimes).
  */
-function wrongProtocol(expected: Protocol, line: string, where: Where): HomingError {
+function wrongProtocol(expected: ProbeProtocol, line: string, where: Where): HomingError {
   const heard = /^\* (OK|PREAUTH|BYE)\b/i.test(line)
     ? 'IMAP'
     : /^[+-](OK|ERR)\b/i.test(line)
@@ -124,11 +178,12 @@ function wrongProtocol(expected: Protocol, line: string, where: Where): HomingEr
         : /^HTTP\/|^<(!doctype|html)/i.test(line)
           ? 'HTTP'
           : null;
-  const want = expected === 'imap' ? 'IMAP' : 'POP3';
+  const want = expected === 'imap' ? 'IMAP' : expected === 'pop3' ? 'POP3' : 'SMTP';
   const message = heard
     ? `Port ${where.port} on ${where.host} is a${/^[IHS]/.test(heard) ? 'n' : ''} ${heard} server, not ${want}.`
-    : `${where.host}:${where.port} does not answer like a ${want} server.`;
-  return new HomingError('PROTOCOL_ERROR', `${message} ${want} uses ${expected === 'imap' ? '993 (SSL/TLS) or 143 (STARTTLS)' : '995 (SSL/TLS) or 110 (STARTTLS)'}.`, {
+    : `${where.host}:${where.port} does not answer like a${want === 'IMAP' ? 'n' : ''} ${want} server.`;
+  const ports = usualPorts[expected];
+  return new HomingError('PROTOCOL_ERROR', `${message} ${want} uses ${ports.tls} (SSL/TLS) or ${ports.starttls} (STARTTLS).`, {
     ...where,
     heard: heard ?? null,
     greeting: line.slice(0, 200),

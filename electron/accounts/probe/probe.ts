@@ -1,11 +1,11 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import type { CertificateInfo, Protocol, Security } from '../../../shared/contract/accounts';
+import type { CertificateInfo, Security } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
 import { mapNetworkError, type NetworkErrorContext } from '../../net/network-errors';
 import { describeCertificate, type NetworkOverrides, tlsOptions, type TrustPolicy, verifyPeer } from '../../net/tls-trust';
 import { accountLimits } from '../limits';
-import { dialogueFor } from './dialogues';
+import { dialogueFor, type ProbeProtocol, usualPorts } from './dialogues';
 import { LineSocket } from './line-socket';
 
 export interface ProbeTimeouts {
@@ -23,7 +23,7 @@ export const defaultProbeTimeouts: ProbeTimeouts = {
 };
 
 export interface ProbeOptions {
-  protocol: Protocol;
+  protocol: ProbeProtocol;
   /** The name the user typed (what the certificate must cover). */
   host: string;
   port: number;
@@ -92,6 +92,7 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeResult> {
       throw error;
     });
     let capabilities = dialogue.greeting(greeting, where);
+    await dialogue.finishGreeting?.(line, greeting, timeouts.greetingMs);
     phase = 'session';
     capabilities ??= await dialogue.capabilities(line, timeouts.replyMs);
     const offersStartTls = options.security !== 'tls' && dialogue.offersStartTls(capabilities);
@@ -101,8 +102,8 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeResult> {
         throw new HomingError(
           'AUTH_PLAINTEXT_REFUSED',
           `${where.host}:${where.port} does not offer STARTTLS, so no password will be sent over this unencrypted connection. ` +
-            `Try SSL/TLS on port ${options.protocol === 'imap' ? 993 : 995}.`,
-          { ...where, capabilities, fix: 'use-encryption', hint: `Choose SSL/TLS on port ${options.protocol === 'imap' ? 993 : 995}.` },
+            `Try SSL/TLS on port ${usualPorts[options.protocol].tls}.`,
+          { ...where, capabilities, fix: 'use-encryption', hint: `Choose SSL/TLS on port ${usualPorts[options.protocol].tls}.` },
         );
       }
       await dialogue.startTls(line, timeouts.replyMs);
@@ -237,8 +238,8 @@ function speaksTls(options: ProbeOptions, port: number, policy: TrustPolicy, tim
   });
 }
 
-function wrongPortForPlain(where: { host: string; port: number }, protocol: Protocol): HomingError {
-  const usual = protocol === 'imap' ? { tls: 993, starttls: 143 } : { tls: 995, starttls: 110 };
+function wrongPortForPlain(where: { host: string; port: number }, protocol: ProbeProtocol): HomingError {
+  const usual = usualPorts[protocol];
   return new HomingError(
     'TLS_WRONG_PORT',
     `Port ${where.port} on ${where.host} expects SSL/TLS from the start, but the connection was set up for STARTTLS or no encryption. ` +

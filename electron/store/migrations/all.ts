@@ -3,6 +3,7 @@ import { up as initial } from './0001-initial';
 import { up as pop3Uidls } from './0002-pop3-uidls';
 import { up as pendingOpSent } from './0003-pending-op-sent';
 import { up as ingestCounts } from './0004-ingest-counts';
+import { up as outgoing } from './0005-outgoing';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export const migrations: Migration[] = [
   { version: 2, up: pop3Uidls },
   { version: 3, up: pendingOpSent },
   { version: 4, up: ingestCounts },
+  { version: 5, up: outgoing },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -1,9 +1,11 @@
-import { defaultAccountSettings } from '../../../shared/contract/accounts';
+import { type Account, defaultAccountSettings, type OutgoingServer, type OutgoingServerPatch } from '../../../shared/contract/accounts';
 import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
 import { accountPasswords } from '../../accounts/account-passwords';
 import { splitCommandLine } from '../../accounts/command-line';
+import { outgoingPasswordSource, outgoingVaultKey } from '../../accounts/outgoing-password';
 import { type AccountUpdate, deleteAccount, getAccount, insertAccount, listAccounts, updateAccount } from '../../store/accounts';
+import { saveIdentity } from '../../store/identities';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
@@ -18,7 +20,6 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
   const passwords = accountPasswords(ctx);
   return {
     async addAccount(args) {
-      if (args.smtp) throw new HomingError('NOT_IMPLEMENTED', 'Outgoing servers are not stored yet (issue 20 lands it in steps).');
       const source = args.settings?.passwordSource ?? defaultAccountSettings.passwordSource;
       // A command that cannot even be split is refused before anything is stored.
       if (source.kind === 'command') splitCommandLine(source.command);
@@ -28,8 +29,18 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       if (twin) {
         throw new HomingError('INVALID_ARGUMENT', `This mailbox is already set up as “${twin.name}”.`, { accountId: twin.id });
       }
-      const account = writeTransaction(ctx.db, (changes) =>
-        insertAccount(ctx.db, changes, {
+      const smtp: OutgoingServer | null = args.smtp
+        ? {
+            host: args.smtp.host.toLowerCase(),
+            port: args.smtp.port,
+            security: args.smtp.security,
+            username: args.smtp.username === undefined ? args.username : args.smtp.username,
+            passwordSource: args.smtp.password !== undefined ? 'own' : 'incoming',
+            trustedFingerprint: args.smtp.trustedFingerprint ?? null,
+          }
+        : null;
+      const account = writeTransaction(ctx.db, (changes) => {
+        const added = insertAccount(ctx.db, changes, {
           name: args.name ?? args.email,
           email: args.email,
           protocol: args.protocol,
@@ -39,13 +50,28 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
           username: args.username,
           trustedFingerprint: args.trustedFingerprint ?? null,
           settings: { ...defaultAccountSettings, ...args.settings },
-        }),
-      );
+          smtp,
+        });
+        // The identity every account implies: its own address, under the name the user gave it.
+        saveIdentity(ctx.db, changes, added.id, null, {
+          name: args.name ?? '',
+          address: args.email,
+          replyTo: null,
+          signatureText: '',
+          signatureHtml: '',
+          isDefault: true,
+        });
+        return added;
+      });
       try {
         await passwords.store(account.id, source, args.password);
+        if (args.smtp?.password !== undefined) {
+          await passwords.store(outgoingVaultKey(account.id), outgoingPasswordSource(source), args.smtp.password);
+        }
       } catch (error) {
         // An account whose password could not be stored would fail every sync: take it back out.
         writeTransaction(ctx.db, (changes) => deleteAccount(ctx.db, changes, account.id));
+        await passwords.forget(account.id, source).catch(() => undefined);
         throw error;
       }
       return account;
@@ -55,7 +81,7 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       const current = getAccount(ctx.db, id);
       if (current.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders has no server settings.');
       const { password, settings, smtp, ...fields } = patch;
-      if (smtp !== undefined) throw new HomingError('NOT_IMPLEMENTED', 'Outgoing servers are not stored yet (issue 20 lands it in steps).');
+      const outgoing = smtp === undefined ? undefined : mergeOutgoing(current, smtp);
       // A pin trusts one server's certificate. Moving to another host ("use that hostname instead") means
       // normal verification again, unless the same change pins a certificate for the new host.
       const hostChanged = fields.host !== undefined && !sameHost(fields.host, current.host);
@@ -66,6 +92,16 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       if (password !== undefined || settings?.passwordSource !== undefined) {
         await passwords.change(id, current.settings.passwordSource, nextSource, password);
       }
+      const ownSource = outgoingPasswordSource(nextSource);
+      const ownBefore = outgoingPasswordSource(current.settings.passwordSource);
+      if (smtp?.password) {
+        await passwords.store(outgoingVaultKey(id), ownSource, smtp.password);
+        if (ownBefore.kind !== ownSource.kind) await passwords.forget(outgoingVaultKey(id), ownBefore);
+      } else if (current.smtp?.passwordSource === 'own' && smtp !== null && smtp?.password !== null && ownBefore.kind !== ownSource.kind) {
+        // The account's passwords move (keychain <-> file): the outgoing server's own one moves with them.
+        await passwords.change(outgoingVaultKey(id), ownBefore, ownSource);
+      }
+      if (smtp === null || smtp?.password === null) await passwords.forget(outgoingVaultKey(id), ownBefore);
       const update: AccountUpdate = {};
       if (fields.name !== undefined) update.name = fields.name;
       if (fields.email !== undefined) update.email = fields.email;
@@ -75,6 +111,7 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       if (fields.username !== undefined) update.username = fields.username;
       if (pin !== undefined) update.trustedFingerprint = pin;
       if (settings) update.settings = { ...current.settings, ...settings };
+      if (outgoing !== undefined) update.smtp = outgoing;
       return writeTransaction(ctx.db, (changes) => updateAccount(ctx.db, changes, id, update));
     },
 
@@ -85,10 +122,36 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       // The password first: if the vault cannot be written, nothing is removed and the user can retry,
       // rather than leaving a password behind for an account that no longer exists.
       await passwords.forget(id, account.settings.passwordSource);
+      await passwords.forget(outgoingVaultKey(id), outgoingPasswordSource(account.settings.passwordSource));
       // A sync still running for the account would write rows for it after they are gone.
       await runtime.stopAccount(id);
       writeTransaction(ctx.db, (changes) => deleteAccount(ctx.db, changes, id));
     },
+  };
+}
+
+/**
+ * The outgoing server after a patch: fields left out stay, a new host drops the certificate pin (as for
+ * the incoming server), `password` says whose password logs in. An account without one needs the
+ * host, port and security.
+ */
+function mergeOutgoing(current: Account, patch: OutgoingServerPatch | null): OutgoingServer | null {
+  if (patch === null) return null;
+  const base = current.smtp;
+  const host = patch.host?.toLowerCase() ?? base?.host;
+  const port = patch.port ?? base?.port;
+  const security = patch.security ?? base?.security;
+  if (host === undefined || port === undefined || security === undefined) {
+    throw new HomingError('INVALID_ARGUMENT', 'An outgoing server needs its host, port and security.');
+  }
+  const hostChanged = base !== null && !sameHost(host, base.host);
+  return {
+    host,
+    port,
+    security,
+    username: patch.username !== undefined ? patch.username : (base?.username ?? current.username),
+    passwordSource: patch.password === null ? 'incoming' : patch.password !== undefined ? 'own' : (base?.passwordSource ?? 'incoming'),
+    trustedFingerprint: patch.trustedFingerprint !== undefined ? patch.trustedFingerprint : hostChanged ? null : (base?.trustedFingerprint ?? null),
   };
 }
 

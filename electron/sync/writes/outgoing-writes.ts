@@ -1,5 +1,8 @@
 import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
+import { getAccount } from '../../store/accounts';
+import { removeIdentity, saveIdentity } from '../../store/identities';
+import { writeTransaction } from '../../store/write-transaction';
 import type { WriterContext } from '../writer-context';
 
 type OutgoingCommands =
@@ -18,10 +21,17 @@ const notYet = (method: string) => async (): Promise<never> => {
 };
 
 /** Sending mail, write side: identities, drafts and the outbox, in the single writer. */
-export function createOutgoingWrites(_ctx: WriterContext): MethodHandlers<OutgoingCommands> {
+export function createOutgoingWrites(ctx: WriterContext): MethodHandlers<OutgoingCommands> {
+  const { db } = ctx;
   return {
-    saveIdentity: notYet('saveIdentity'),
-    removeIdentity: notYet('removeIdentity'),
+    async saveIdentity({ id, accountId, ...fields }) {
+      const account = getAccount(db, accountId);
+      if (account.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders does not send mail.');
+      return writeTransaction(db, (changes) => saveIdentity(db, changes, accountId, id ?? null, fields));
+    },
+    async removeIdentity({ id }) {
+      writeTransaction(db, (changes) => removeIdentity(db, changes, id));
+    },
     saveDraft: notYet('saveDraft'),
     deleteDraft: notYet('deleteDraft'),
     sendMessage: notYet('sendMessage'),

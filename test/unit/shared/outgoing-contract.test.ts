@@ -26,9 +26,9 @@ describe('outgoing contract', () => {
     }
   });
 
-  it('knows four kinds of attachment and nothing else', () => {
+  it('knows three kinds of attachment and never a path on this computer', () => {
     const parse = (attachment: unknown) => composeSchema.safeParse({ accountId: 'a1', attachments: [attachment] }).success;
-    expect(parse({ kind: 'file', path: '/tmp/report.pdf' })).toBe(true);
+    expect(parse({ kind: 'file', path: '/etc/passwd' })).toBe(false);
     expect(parse({ kind: 'data', filename: 'a.txt', base64: 'aGk=' })).toBe(true);
     expect(parse({ kind: 'message-attachment', messageId: 3, attachmentId: 4 })).toBe(true);
     expect(parse({ kind: 'message', messageId: 3 })).toBe(true);

@@ -6,7 +6,7 @@ import { autoconfigXml } from '../../../servers/autoconfig-http';
 const alice = parseMailAddress('Alice.Smith@Example.ORG');
 
 describe('reading Thunderbird autoconfig files', () => {
-  it('reads IMAP and POP3 servers in the file’s order, fills in the placeholders, skips SMTP', () => {
+  it('reads IMAP and POP3 servers in the file’s order, fills in the placeholders, and the outgoing SMTP server', () => {
     const xml = autoconfigXml('example.org', [
       { type: 'imap', hostname: 'imap.%EMAILDOMAIN%', port: 993, socketType: 'SSL' },
       { type: 'imap', hostname: 'imap.example.org', port: 143, socketType: 'STARTTLS', username: '%EMAILLOCALPART%' },
@@ -17,7 +17,16 @@ describe('reading Thunderbird autoconfig files', () => {
       { protocol: 'imap', host: 'imap.example.org', port: 993, security: 'tls', username: 'Alice.Smith@example.org', usernameForm: '%EMAILADDRESS%' },
       { protocol: 'imap', host: 'imap.example.org', port: 143, security: 'starttls', username: 'Alice.Smith', usernameForm: '%EMAILLOCALPART%' },
       { protocol: 'pop3', host: 'pop.example.org', port: 110, security: 'none', username: 'fixed-name', usernameForm: 'other' },
+      { protocol: 'smtp', host: 'smtp.example.org', port: 465, security: 'tls', username: 'Alice.Smith@example.org', usernameForm: '%EMAILADDRESS%' },
     ]);
+  });
+
+  it('does not take an SMTP server as incoming, nor an IMAP one as outgoing', () => {
+    const xml = autoconfigXml('example.org', [{ type: 'smtp', hostname: 'smtp.example.org', port: 587, socketType: 'STARTTLS' }]).replace(
+      '<outgoingServer type="smtp">',
+      '<incomingServer type="smtp">',
+    ).replace('</outgoingServer>', '</incomingServer>');
+    expect(parseAutoconfigXml(xml, alice)).toEqual([]);
   });
 
   it('leaves out servers that take no password (OAuth2 only) and servers with nonsense in them', () => {

@@ -54,6 +54,26 @@ describe('ranking autoconfig candidates', () => {
     ]);
   });
 
+  it('lists outgoing servers apart, implicit TLS before STARTTLS whatever the source (RFC 8314), without a protocol field', () => {
+    const smtp = (source: ServerCandidate['source'], host: string, port: number, security: ServerCandidate['security']) =>
+      ({ protocol: 'smtp', host, port, security, username: 'a@example.org', source, probed: false }) as const;
+    const ranked = rankCandidates([
+      c('autoconfig', 'imap.example.org', 993, 'tls'),
+      smtp('autoconfig', 'smtp.example.org', 587, 'starttls'),
+      smtp('guess', 'mail.example.org', 465, 'tls'),
+      smtp('srv', 'submit.example.org', 465, 'tls'),
+      smtp('autoconfig', 'smtp.example.org', 25, 'none'),
+    ]);
+    expect(ranked.imap).toHaveLength(1);
+    expect(ranked.smtp.map((x) => `${x.source}:${x.host}:${x.port}`)).toEqual([
+      'srv:submit.example.org:465',
+      'guess:mail.example.org:465',
+      'autoconfig:smtp.example.org:587',
+      'autoconfig:smtp.example.org:25',
+    ]);
+    expect(ranked.smtp[0]).not.toHaveProperty('protocol');
+  });
+
   it('orders SRV records by priority, then weight (RFC 2782)', () => {
     const records = [
       { name: 'c', port: 1, priority: 10, weight: 5 },
