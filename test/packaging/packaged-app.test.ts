@@ -257,6 +257,15 @@ describe.runIf(process.platform === 'linux')('the packaged Linux app (electron-b
       expect(existsSync(join(dataDir, 'homing.sqlite'))).toBe(true);
     });
 
+    it('uses the app’s own data directory when none is given (~/.config/Homing, as Electron’s userData)', async () => {
+      const home = join(dir, 'home');
+      await run(homing, ['account', 'list', '--json'], {
+        env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, TMPDIR: tmpdir(), STAND_IN_ASAR_MODULE: require.resolve('@electron/asar') },
+        timeout: 60_000,
+      });
+      expect(existsSync(join(home, '.config', 'Homing', 'homing.sqlite'))).toBe(true);
+    });
+
     it('would start the window, not a Node.js, when the RunAsNode fuse is off (the stand-in honours the fuse)', async () => {
       const binary = join(dir, 'fuse-off', 'homing-desktop');
       cpSync(appDir, dirname(binary), { recursive: true });
