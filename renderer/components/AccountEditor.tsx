@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Account, AccountPatch, AccountSettings, ConnectionTestResult, Protocol, Security } from '../../shared/contract/accounts';
 import { api } from '../api/client';
 import { formatFingerprint, type ServerForm, toServerSettings } from '../mail/account-form';
@@ -48,7 +48,8 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
     (name.trim() !== '' && name.trim() !== account.name) ||
     (email.trim() !== '' && email.trim() !== account.email) ||
     JSON.stringify(settings) !== JSON.stringify(account.settings);
-  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  // Before the browser handles the next key: Escape right after typing must already know.
+  useLayoutEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
   // A failed save is a box with what to do, brought into view and focused: not a line in the footer.
   const messageRef = useRef<HTMLParagraphElement>(null);
   useEffect(() => {

@@ -31,9 +31,19 @@ export function Modal({ title, showTitle = true, className, onClose, children, i
       event.preventDefault();
       closeRef.current();
     };
+    // Escape is handled here rather than left to the browser's close request: Chromium skips the cancel
+    // event (and closes the dialog outright) when there was no user activation since the last one, so a
+    // dialog that asks before closing (unsaved settings) would vanish without asking.
+    const escape = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      closeRef.current();
+    };
     dialog.addEventListener('cancel', cancel);
+    dialog.addEventListener('keydown', escape);
     return () => {
       dialog.removeEventListener('cancel', cancel);
+      dialog.removeEventListener('keydown', escape);
       if (dialog.open) dialog.close();
       returnTo?.focus?.();
     };

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import {
   type Account,
   type AccountSettings,
@@ -44,7 +44,8 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
   const [busy, setBusy] = useState<null | 'testing' | 'saving'>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const dirty = email.trim() !== '' || name.trim() !== '' || password !== '';
-  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  // Before the browser handles the next key: Escape right after typing must already know.
+  useLayoutEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
 
   const find = async () => {
     const address = email.trim();

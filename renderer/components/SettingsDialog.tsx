@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Account, CredentialStoreInfo } from '../../shared/contract/accounts';
 import { api } from '../api/client';
 import { accountLabel, sidebarAccounts } from '../mail/folder-tree';
@@ -40,15 +40,19 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
   }, []);
   const local = all.find((a) => a.protocol === 'local');
 
-  // Edits not saved yet are never dropped silently: closing or switching pages asks first.
-  const [dirty, setDirty] = useState(false);
+  // Edits not saved yet are never dropped silently: closing or switching pages asks first. A ref, not
+  // state: a key pressed right after typing must see the edit even before the next render.
+  const dirtyRef = useRef(false);
+  const setDirty = useCallback((dirty: boolean) => {
+    dirtyRef.current = dirty;
+  }, []);
   const [leaving, setLeaving] = useState<null | { kind: 'close' } | { kind: 'go'; to: SettingsIntent }>(null);
   const go = (to: SettingsIntent) => {
-    if (dirty) setLeaving({ kind: 'go', to });
+    if (dirtyRef.current) setLeaving({ kind: 'go', to });
     else setView(to);
   };
   const requestClose = () => {
-    if (dirty) setLeaving({ kind: 'close' });
+    if (dirtyRef.current) setLeaving({ kind: 'close' });
     else onClose();
   };
   const discard = () => {
