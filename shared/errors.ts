@@ -19,6 +19,7 @@ export const errorCodes = {
   DATABASE_CORRUPT: 'The mail database is damaged.',
   DISK_FULL: 'The disk is full; what was saved before it filled is kept, nothing was half-written.',
   IO_ERROR: 'A file could not be read or written.',
+  BODY_NOT_DOWNLOADED: 'Only the headers of this message are stored here, and the rest could not be downloaded now.',
   INVALID_QUERY: 'The search could not be understood.',
   UNSUPPORTED_FORMAT: 'The file is not mbox, Maildir or .eml.',
 

@@ -127,6 +127,9 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     vault: options.vault,
     writable: () => releaseLock !== null,
     syncStatus,
+    completeMessage: async (id) => {
+      await (await ensureWriter()).call('completeMessage', { id });
+    },
   };
   const queries: MethodHandlers<QueryName> = {
     ...createAppQueries(ctx),

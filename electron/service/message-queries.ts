@@ -4,12 +4,13 @@ import { HomingError } from '../../shared/errors';
 import { findAccount } from '../store/accounts';
 import { exportFolderToMbox, exportMessageToEml } from '../store/export-mail';
 import { folderErrorOf } from '../store/folder-errors';
-import { listAccountFolders, listAllFolders, type FolderWithCounts } from '../store/folders';
+import { findFolderByPath, listAccountFolders, listAllFolders, type FolderWithCounts } from '../store/folders';
 import { listMailboxIds, listMessagePage } from '../store/message-list';
-import { readSource } from '../store/message-sources';
+import { readHeaderBlock, readSource } from '../store/message-sources';
 import { summariesByIds, threadSummaries } from '../store/message-summaries';
 import { searchMessages } from '../store/search';
 import type { QueryContext } from './query-context';
+import { bodyStatusOf, downloadMissingBodies, idsWithoutBody } from './whole-messages';
 
 type MessageQueries =
   | 'listFolders'
@@ -48,11 +49,12 @@ export function createMessageQueries(ctx: QueryContext): MethodHandlers<MessageQ
       const { messageDetail } = await import('../store/message-detail');
       return messageDetail(db, id);
     },
-    async getMessageSource({ id }) {
+    async getMessageSource({ id, part }) {
       const { assertVisible } = await import('../store/message-detail');
       assertVisible(db, id);
-      const bytes = readSource(db, id);
-      return { base64: bytes.toString('base64'), size: bytes.length };
+      if (part === 'whole') await downloadMissingBodies(ctx, [id]);
+      const bytes = part === 'headers' ? readHeaderBlock(db, id) : readSource(db, id);
+      return { base64: bytes.toString('base64'), size: bytes.length, bodyStatus: bodyStatusOf(db, id) };
     },
     async getAttachment({ messageId, attachmentId }) {
       const { attachmentBytes } = await import('../store/message-detail');
@@ -67,11 +69,14 @@ export function createMessageQueries(ctx: QueryContext): MethodHandlers<MessageQ
     async search({ query, accountId, limit }) {
       return searchMessages(db, query, { limit, ...(accountId !== undefined ? { accountId } : {}) });
     },
-    async exportFolder({ accountId, folderPath, mboxPath }) {
-      return { exported: await exportFolderToMbox(db, accountId, folderPath, mboxPath) };
+    async exportFolder({ accountId, folderPath, mboxPath, part }) {
+      const folder = findFolderByPath(db, accountId, folderPath);
+      if (part === 'whole' && folder) await downloadMissingBodies(ctx, idsWithoutBody(db, folder.id));
+      return { exported: await exportFolderToMbox(db, accountId, folderPath, mboxPath, part) };
     },
-    async exportMessage({ id, emlPath }) {
-      await exportMessageToEml(db, id, emlPath);
+    async exportMessage({ id, emlPath, part }) {
+      if (part === 'whole') await downloadMissingBodies(ctx, [id]);
+      await exportMessageToEml(db, id, emlPath, part);
     },
   };
 }

@@ -11,4 +11,6 @@ export interface QueryContext {
   writable(): boolean;
   /** The latest syncProgressed payload per account, as the worker reported it. */
   readonly syncStatus: ReadonlyMap<string, SyncStatus>;
+  /** Downloads the rest of a message stored as headers only or partial (the writer's completeMessage). */
+  completeMessage(id: number): Promise<void>;
 }

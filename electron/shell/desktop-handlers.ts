@@ -75,7 +75,8 @@ export function createDesktopHandlers(deps: DesktopDeps): DesktopHandlers {
         filters: [{ name: 'Email message', extensions: ['eml'] }],
       });
       if (!path) return { done: false };
-      await service.exportMessage({ id, emlPath: path });
+      // The whole message: its rest is downloaded first if only the headers are stored (BODY_NOT_DOWNLOADED when that fails).
+      await service.exportMessage({ id, emlPath: path, part: 'whole' });
       return { done: true, path };
     },
 
@@ -86,7 +87,7 @@ export function createDesktopHandlers(deps: DesktopDeps): DesktopHandlers {
         filters: [{ name: 'mbox mailbox', extensions: ['mbox'] }],
       });
       if (!path) return { done: false };
-      const { exported } = await service.exportFolder({ accountId, folderPath, mboxPath: path });
+      const { exported } = await service.exportFolder({ accountId, folderPath, mboxPath: path, part: 'whole' });
       return { done: true, path, exported };
     },
 

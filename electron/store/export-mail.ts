@@ -4,10 +4,14 @@ import { fromLineFor, MboxQuoter } from '../mime/mbox';
 import { prepare, type ReadDb } from './db';
 import { findFolderByPath } from './folders';
 import { EXPORT_BATCH_MESSAGES } from './limits';
-import { sourceChunks } from './message-sources';
+import { readHeaderBlock, sourceChunks } from './message-sources';
+
+/** `whole`: every message complete (one stored without its body refuses the export); `headers`: header blocks only. */
+export type ExportPart = 'whole' | 'headers';
 
 interface ExportRow {
   id: number;
+  body_status: string;
   from_address: string | null;
   date: number;
   mbox_from: string | null;
@@ -19,9 +23,11 @@ interface ExportRow {
  * a From_ line before it and an empty line after it. A message imported from an mbox gets back the
  * From_ line and empty line it came with, so import then export gives the same file. Messages go in
  * the order they were stored, read in batches so the main thread keeps answering between them. The
- * file appears complete or not at all (written beside it, then renamed).
+ * file appears complete or not at all (written beside it, then renamed). The caller downloads missing
+ * bodies first (service/whole-messages.ts); a message still stored without its body fails the export
+ * with BODY_NOT_DOWNLOADED rather than be written cut, unless `part` asks for header blocks only.
  */
-export async function exportFolderToMbox(db: ReadDb, accountId: string, folderPath: string, mboxPath: string): Promise<number> {
+export async function exportFolderToMbox(db: ReadDb, accountId: string, folderPath: string, mboxPath: string, part: ExportPart = 'whole'): Promise<number> {
   const folder = findFolderByPath(db, accountId, folderPath);
   if (!folder) throw new HomingError('NOT_FOUND', `No folder ${folderPath} in account ${accountId}.`);
   const partial = `${mboxPath}.partial-${process.pid}`;
@@ -36,19 +42,20 @@ export async function exportFolderToMbox(db: ReadDb, accountId: string, folderPa
     let tail: { beforeNext: string; atEnd: string } | null = null;
     const page = prepare<[number, number, number], ExportRow>(
       db,
-      `SELECT id, from_address, date, mbox_from, mbox_separator FROM messages
-       WHERE folder_id = ? AND deleted_locally = 0 AND body_status = 'full' AND id > ? ORDER BY id LIMIT ?`,
+      `SELECT id, body_status, from_address, date, mbox_from, mbox_separator FROM messages
+       WHERE folder_id = ? AND deleted_locally = 0 AND id > ? ORDER BY id LIMIT ?`,
     );
     for (;;) {
       const rows = page.all(folder.id, after, EXPORT_BATCH_MESSAGES);
       if (rows.length === 0) break;
       for (const row of rows) {
+        if (part === 'whole' && row.body_status !== 'full') throw bodyNotStored(row.id);
         if (tail) await write(out, Buffer.from(tail.beforeNext, 'latin1'));
         const fromLine = row.mbox_from ?? `${fromLineFor(row.from_address, new Date(row.date))}\n`;
         await write(out, Buffer.from(fromLine, 'latin1'));
         const quoter = new MboxQuoter();
         let last: Buffer | null = null;
-        for (const chunk of sourceChunks(db, row.id)) {
+        for (const chunk of part === 'headers' ? [readHeaderBlock(db, row.id)] : sourceChunks(db, row.id)) {
           for (const piece of quoter.push(chunk)) await write(out, piece);
           if (chunk.length > 0) last = chunk;
         }
@@ -71,15 +78,16 @@ export async function exportFolderToMbox(db: ReadDb, accountId: string, folderPa
   }
 }
 
-/** Writes one message's exact stored bytes to an .eml file. */
-export async function exportMessageToEml(db: ReadDb, messageId: number, emlPath: string): Promise<void> {
-  const exists = prepare<[number], { x: number }>(db, 'SELECT 1 AS x FROM messages WHERE id = ? AND deleted_locally = 0').get(messageId);
-  if (!exists) throw new HomingError('NOT_FOUND', `No message with id ${messageId}.`);
+/** Writes one message's exact stored bytes (or, with `headers`, its header block) to an .eml file. */
+export async function exportMessageToEml(db: ReadDb, messageId: number, emlPath: string, part: ExportPart = 'whole'): Promise<void> {
+  const row = prepare<[number], { body_status: string }>(db, 'SELECT body_status FROM messages WHERE id = ? AND deleted_locally = 0').get(messageId);
+  if (!row) throw new HomingError('NOT_FOUND', `No message with id ${messageId}.`);
+  if (part === 'whole' && row.body_status !== 'full') throw bodyNotStored(messageId);
   const partial = `${emlPath}.partial-${process.pid}`;
   const out = createWriteStream(partial);
   try {
     await opened(out);
-    for (const chunk of sourceChunks(db, messageId)) await write(out, chunk);
+    for (const chunk of part === 'headers' ? [readHeaderBlock(db, messageId)] : sourceChunks(db, messageId)) await write(out, chunk);
     await close(out);
     renameSync(partial, emlPath);
   } catch (error) {
@@ -87,6 +95,10 @@ export async function exportMessageToEml(db: ReadDb, messageId: number, emlPath:
     rmSync(partial, { force: true });
     throw asIoError(error, emlPath);
   }
+}
+
+function bodyNotStored(messageId: number): HomingError {
+  return new HomingError('BODY_NOT_DOWNLOADED', `Message ${messageId} is stored without its body, so it was not exported.`, { messageId });
 }
 
 function opened(stream: WriteStream): Promise<void> {

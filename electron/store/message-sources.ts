@@ -100,6 +100,35 @@ export function readSource(db: ReadDb, messageId: number): Buffer {
   return Buffer.concat([...sourceChunks(db, messageId)]);
 }
 
+/**
+ * The header block of the stored source: up to and including the empty line that ends it (RFC 5322
+ * section 2.1), or everything when there is none. Read chunk by chunk until it ends, so a large message is
+ * not read whole for its headers.
+ */
+export function readHeaderBlock(db: ReadDb, messageId: number): Buffer {
+  let head = Buffer.alloc(0);
+  for (const chunk of sourceChunks(db, messageId)) {
+    // From a few bytes back, so a CRLF CRLF split between two chunks is found too.
+    const from = Math.max(0, head.length - 3);
+    head = Buffer.concat([head, chunk]);
+    const end = blankLineEnd(head, from);
+    if (end !== -1) return head.subarray(0, end);
+  }
+  return head;
+}
+
+/** Where the first empty line ends (just after its line break), searching from `from`; -1 if none. */
+function blankLineEnd(bytes: Buffer, from: number): number {
+  // An empty line at the very start: no header fields at all.
+  if (from === 0 && bytes[0] === 0x0a) return 1;
+  if (from === 0 && bytes[0] === 0x0d && bytes[1] === 0x0a) return 2;
+  const crlf = bytes.indexOf('\r\n\r\n', from);
+  const lf = bytes.indexOf('\n\n', from);
+  if (crlf === -1 && lf === -1) return -1;
+  if (crlf !== -1 && (lf === -1 || crlf < lf)) return crlf + 4;
+  return lf + 2;
+}
+
 export function hasSource(db: ReadDb, messageId: number): boolean {
   return prepare<[number], { x: number }>(db, 'SELECT 1 AS x FROM message_sources WHERE message_id = ? LIMIT 1').get(messageId) !== undefined;
 }

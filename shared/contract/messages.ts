@@ -136,6 +136,17 @@ export interface ImportResult {
 
 const pathSchema = z.string().min(1).max(4096);
 
+/**
+ * Which bytes of a message to hand out. `stored`: what the store holds (the reader shows that, and offers
+ * to download the rest). `whole`: the complete message, its rest downloaded first when only the headers
+ * (IMAP outside the offline scope) or the first lines (POP3 over the size limit) are stored;
+ * BODY_NOT_DOWNLOADED when that fails, never a cut message. `headers`: the header block alone, never
+ * downloading.
+ */
+export const sourcePartSchema = z.enum(['stored', 'whole', 'headers']);
+export type SourcePart = z.infer<typeof sourcePartSchema>;
+const exportPartSchema = z.enum(['whole', 'headers']).default('whole');
+
 export const messageMethods = {
   listFolders: query(z.strictObject({ accountId: accountIdSchema.optional() })).returns<Folder[]>(),
   /** One page in keyset order. */
@@ -151,8 +162,13 @@ export const messageMethods = {
   listMessageIds: query(z.strictObject({ mailbox: mailboxRefSchema, sort: sortSchema.default('date-desc') })).returns<number[]>(),
   getMessageSummaries: query(z.strictObject({ ids: z.array(messageIdSchema).max(1000) })).returns<MessageSummary[]>(),
   getMessage: query(z.strictObject({ id: messageIdSchema })).returns<MessageDetail>(),
-  /** The exact stored RFC 822 source, as base64 (bytes are not always text). */
-  getMessageSource: query(z.strictObject({ id: messageIdSchema })).returns<{ base64: string; size: number }>(),
+  /** The exact RFC 822 source, as base64 (bytes are not always text); `part` says which bytes (sourcePartSchema). */
+  getMessageSource: query(z.strictObject({ id: messageIdSchema, part: sourcePartSchema.default('stored') })).returns<{
+    base64: string;
+    size: number;
+    /** Whether the store holds the whole message (after `whole`, always 'full'). */
+    bodyStatus: 'full' | 'headers' | 'partial';
+  }>(),
   getAttachment: query(z.strictObject({ messageId: messageIdSchema, attachmentId: z.number().int().positive() })).returns<{
     filename: string;
     contentType: string;
@@ -181,9 +197,11 @@ export const messageMethods = {
     command(z.strictObject({ path: pathSchema, accountId: accountIdSchema.default('local'), folderPath: pathSchema })).returns<ImportResult>(),
   ),
   exportFolder: namingFiles(
-    query(z.strictObject({ accountId: accountIdSchema, folderPath: pathSchema, mboxPath: pathSchema })).returns<{ exported: number }>(),
+    query(z.strictObject({ accountId: accountIdSchema, folderPath: pathSchema, mboxPath: pathSchema, part: exportPartSchema })).returns<{
+      exported: number;
+    }>(),
   ),
-  exportMessage: namingFiles(query(z.strictObject({ id: messageIdSchema, emlPath: pathSchema })).returns<void>()),
+  exportMessage: namingFiles(query(z.strictObject({ id: messageIdSchema, emlPath: pathSchema, part: exportPartSchema })).returns<void>()),
 };
 
 export const messageEvents = {

@@ -2,22 +2,24 @@ import { HomingError } from '../../../shared/errors';
 import { printJson } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse, parseIds } from '../parse';
+import { withHeadersOnlyHint } from '../headers-only';
 import { blockText, inlineText } from '../terminal-text';
 
 export const show: CliCommand = {
   name: 'show',
-  usage: 'show ID [--raw | --text | --html | --json]',
-  summary: 'print one message (--raw: the exact stored bytes)',
+  usage: 'show ID [--raw [--headers-only] | --text | --html | --json]',
+  summary:
+    'print one message (--raw: the whole message, byte for byte; a body not downloaded yet is fetched first, or BODY_NOT_DOWNLOADED; --headers-only: the header block alone, never fetching)',
   async run(ctx, argv) {
     const { values, positionals } = parse(
       argv,
-      { raw: { type: 'boolean' }, text: { type: 'boolean' }, html: { type: 'boolean' }, json: { type: 'boolean' } },
+      { raw: { type: 'boolean' }, 'headers-only': { type: 'boolean' }, text: { type: 'boolean' }, html: { type: 'boolean' }, json: { type: 'boolean' } },
       this.usage,
     );
     const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
     const service = await ctx.service();
-    if (values.raw) {
-      const source = await service.getMessageSource({ id });
+    if (values.raw || values['headers-only']) {
+      const source = await withHeadersOnlyHint(service.getMessageSource({ id, part: values['headers-only'] ? 'headers' : 'whole' }));
       await write(ctx.stdout, Buffer.from(source.base64, 'base64'));
       return 0;
     }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { HomingError } from '../../../shared/errors';
 import { printJson } from '../cli-context';
 import type { CliCommand } from '../command';
+import { withHeadersOnlyHint } from '../headers-only';
 import { parse, requireOption } from '../parse';
 
 export const importMail: CliCommand = {
@@ -28,8 +29,9 @@ export const importMail: CliCommand = {
 
 export const exportMail: CliCommand = {
   name: 'export',
-  usage: 'export --account ID --folder PATH --mbox OUT | export --message ID --eml OUT',
-  summary: 'export a folder to mbox, or a message to .eml, byte for byte',
+  usage: 'export --account ID --folder PATH --mbox OUT [--headers-only] | export --message ID --eml OUT [--headers-only]',
+  summary:
+    'export a folder to mbox, or a message to .eml, byte for byte (bodies not downloaded yet are fetched first, or BODY_NOT_DOWNLOADED; --headers-only: header blocks alone, never fetching)',
   async run(ctx, argv) {
     const { values } = parse(
       argv,
@@ -39,21 +41,26 @@ export const exportMail: CliCommand = {
         mbox: { type: 'string' },
         message: { type: 'string' },
         eml: { type: 'string' },
+        'headers-only': { type: 'boolean' },
       },
       this.usage,
     );
     const service = await ctx.service();
+    const part = values['headers-only'] ? 'headers' : 'whole';
     if (values.message !== undefined) {
       const id = Number(values.message);
       if (!Number.isSafeInteger(id) || id <= 0) throw new HomingError('INVALID_ARGUMENT', `not a message id: ${values.message}`);
-      await service.exportMessage({ id, emlPath: resolve(requireOption(values.eml, 'eml', this.usage)) });
+      await withHeadersOnlyHint(service.exportMessage({ id, emlPath: resolve(requireOption(values.eml, 'eml', this.usage)), part }));
       return 0;
     }
-    const result = await service.exportFolder({
-      accountId: requireOption(values.account, 'account', this.usage),
-      folderPath: requireOption(values.folder, 'folder', this.usage),
-      mboxPath: resolve(requireOption(values.mbox, 'mbox', this.usage)),
-    });
+    const result = await withHeadersOnlyHint(
+      service.exportFolder({
+        accountId: requireOption(values.account, 'account', this.usage),
+        folderPath: requireOption(values.folder, 'folder', this.usage),
+        mboxPath: resolve(requireOption(values.mbox, 'mbox', this.usage)),
+        part,
+      }),
+    );
     ctx.stderr.write(`exported ${result.exported} messages\n`);
     return 0;
   },

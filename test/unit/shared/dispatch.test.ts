@@ -49,7 +49,8 @@ describe('dispatch', () => {
     expect(await dispatch(service, 'exportMessage', args)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     expect(calls).toEqual([]);
     expect(await dispatch(service, 'exportMessage', args, { allowPathMethods: true })).toEqual({ ok: true, value: undefined });
-    expect(calls).toEqual([args]);
+    // Validated: the default part (the whole message) filled in.
+    expect(calls).toEqual([{ ...args, part: 'whole' }]);
   });
 
   it('keeps the code of a HomingError and turns anything else into INTERNAL', async () => {

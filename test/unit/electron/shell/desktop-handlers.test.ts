@@ -112,8 +112,8 @@ describe('saving and exporting through dialogs', () => {
     await t.handlers.exportMessageWithDialog({ id: 7 });
     expect(t.log).toEqual(['save dialog: Export Folder (Projects.mbox)', 'save dialog: Save Message (Re_ Lunch_.eml)']);
     expect(t.serviceCalls).toEqual([
-      ['exportFolder', { accountId: 'a', folderPath: 'INBOX/Projects', mboxPath: join(t.saveDir, 'Projects.mbox') }],
-      ['exportMessage', { id: 7, emlPath: join(t.saveDir, 'Re_ Lunch_.eml') }],
+      ['exportFolder', { accountId: 'a', folderPath: 'INBOX/Projects', mboxPath: join(t.saveDir, 'Projects.mbox'), part: 'whole' }],
+      ['exportMessage', { id: 7, emlPath: join(t.saveDir, 'Re_ Lunch_.eml'), part: 'whole' }],
     ]);
   });
 });

@@ -174,9 +174,9 @@ describe('message queries on a small mailbox', () => {
   });
 
   it('gives the exact stored bytes back', async () => {
-    const source = await q.getMessageSource({ id: ids['windows-1252.eml']! });
+    const source = await q.getMessageSource({ id: ids['windows-1252.eml']!, part: 'stored' });
     expect(Buffer.from(source.base64, 'base64').equals(fixture('windows-1252.eml'))).toBe(true);
-    await expect(q.getMessageSource({ id: ids.hidden! })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(q.getMessageSource({ id: ids.hidden!, part: 'stored' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('shows a message that could not be parsed as its raw text', async () => {
