@@ -15,6 +15,7 @@ export async function downloadMissingBodies(ctx: Pick<QueryContext, 'db' | 'comp
   for (const [done, id] of missing.entries()) {
     let cause: { code: string; message: string } | null = null;
     try {
+      if (!ctx.completeMessage) throw new HomingError('INTERNAL', 'Nothing here can download messages.');
       await ctx.completeMessage(id);
     } catch (error) {
       const data = toErrorData(error);

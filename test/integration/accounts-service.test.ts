@@ -41,7 +41,7 @@ describe('account queries (testConnection, autoconfigAccount, getCredentialStore
     // No CA for the self-signed certificate: only the pin makes it acceptable.
     const resolvers = createResolvers({ dnsServers: [dns.address], ispdbBaseUrl: 'https://127.0.0.1:1/v1.1' });
     queries = createAccountQueries(
-      { db: reader, dataDir: dir, vault, writable: () => false, syncStatus: new Map(), completeMessage: () => Promise.reject(new Error('no writer here')) },
+      { db: reader, dataDir: dir, vault, writable: () => false, syncStatus: new Map() },
       { resolvers, probeTimeouts: { greetingMs: 5_000 }, autoconfigTimeouts: { httpMs: 5_000, probeMs: 5_000, greetingMs: 5_000, deadlineMs: 60_000 } },
     );
   });
