@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { accountEvents, accountMethods } from './contract/accounts';
 import { appMethods } from './contract/app';
+import { contactMethods } from './contract/contacts';
 import type { EventSpec, MethodSpec } from './contract/define';
 import { desktopEvents } from './contract/desktop';
 import { messageEvents, messageMethods } from './contract/messages';
@@ -14,7 +15,7 @@ import type { Envelope } from './errors';
  * bridge, the CLI and the renderer's API client all derive from this object.
  */
 export const contract = {
-  methods: { ...appMethods, ...accountMethods, ...messageMethods, ...syncMethods, ...outgoingMethods },
+  methods: { ...appMethods, ...accountMethods, ...messageMethods, ...syncMethods, ...outgoingMethods, ...contactMethods },
   // desktopEvents come from the Electron shell itself (menu, notifications), never from MailService.
   events: { ...accountEvents, ...messageEvents, ...syncEvents, ...outgoingEvents, ...desktopEvents },
 } as const;

@@ -22,6 +22,7 @@ import { acquireWriterLock } from '../store/writer-lock';
 import { startWorker, type WorkerClient } from '../sync/worker-client';
 import { createAccountQueries } from './account-queries';
 import { createAppQueries } from './app-queries';
+import { createContactQueries } from './contact-queries';
 import { createMessageQueries } from './message-queries';
 import { createOutgoingQueries } from './outgoing-queries';
 import type { QueryContext } from './query-context';
@@ -137,6 +138,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     ...createMessageQueries(ctx),
     ...createSyncQueries(ctx),
     ...createOutgoingQueries(ctx),
+    ...createContactQueries(ctx),
   };
   const commands = Object.fromEntries(
     commandNames.map((name) => [name, async (args: unknown) => (await ensureWriter()).call(name, args)]),

@@ -4,6 +4,7 @@ import { onCommit } from '../store/write-transaction';
 import type { WriterContext } from './writer-context';
 import { createAccountWrites } from './writes/account-writes';
 import { createActionWrites } from './writes/action-writes';
+import { createContactWrites } from './writes/contact-writes';
 import { createLibraryWrites } from './writes/library-writes';
 import { createOutgoingWrites } from './writes/outgoing-writes';
 import { SyncRuntime } from './sync-runtime';
@@ -24,6 +25,7 @@ export function createWriter(ctx: WriterContext): Writer {
     ...createLibraryWrites(ctx, runtime),
     ...createSyncWrites(runtime),
     ...createOutgoingWrites(ctx),
+    ...createContactWrites(ctx),
   };
 
   const stopListening = onCommit(ctx.db, (changes) => {

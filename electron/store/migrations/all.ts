@@ -4,6 +4,7 @@ import { up as pop3Uidls } from './0002-pop3-uidls';
 import { up as pendingOpSent } from './0003-pending-op-sent';
 import { up as ingestCounts } from './0004-ingest-counts';
 import { up as outgoing } from './0005-outgoing';
+import { up as contacts } from './0006-contacts';
 
 export interface Migration {
   version: number;
@@ -17,6 +18,7 @@ export const migrations: Migration[] = [
   { version: 3, up: pendingOpSent },
   { version: 4, up: ingestCounts },
   { version: 5, up: outgoing },
+  { version: 6, up: contacts },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
