@@ -22,7 +22,7 @@ import {
   type WebContents,
 } from 'electron';
 import { LOCAL_ACCOUNT_ID } from '../shared/contract/accounts';
-import type { MenuAction } from '../shared/contract/desktop';
+import type { ActionName } from '../shared/contract/action-names';
 import { HomingError, toErrorData } from '../shared/errors';
 import { describeLeftBehind, migrateOldPasswords } from './accounts/password-migration';
 import { KeychainVault } from './accounts/vault-keychain';
@@ -234,9 +234,9 @@ async function start(): Promise<void> {
     void dialog.showMessageBox(window, { type: outcome.ok ? 'info' : 'error', message: title, detail });
   };
   const menuHandlers: MenuHandlers = {
-    action(action: MenuAction) {
+    action(action: ActionName) {
       // Checking mail needs no window; every other action acts on what the window shows.
-      if (action !== 'checkMail') showWindow();
+      if (action !== 'check-mail') showWindow();
       ipc.send('menuActionRequested', { action });
     },
     command(command) {

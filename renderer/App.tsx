@@ -34,13 +34,13 @@ export function App() {
   const openSettings = useCallback(() => setSettings({ kind: 'overview' }), []);
   const addAccount = useCallback(() => setSettings({ kind: 'add' }), []);
 
-  // The menu's "Add account" and "Settings" work on the welcome screen too.
+  // The menu's "Add account" and "Settings" work on the welcome screen too (the mail window's actions need the mail window).
   const hasShell = accounts !== null && loaded && (accounts.some((a) => a.protocol !== 'local') || folders.some((f) => f.total > 0));
   useEffect(() => {
     if (hasShell) return;
     return api.on('menuActionRequested', ({ action }) => {
-      if (action === 'addAccount') addAccount();
-      if (action === 'openSettings') openSettings();
+      if (action === 'add-account') addAccount();
+      if (action === 'open-settings') openSettings();
     });
   }, [hasShell, addAccount, openSettings]);
 

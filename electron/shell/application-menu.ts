@@ -1,10 +1,10 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuAction } from '../../shared/contract/desktop';
+import type { ActionName } from '../../shared/contract/action-names';
 import type { MenuSpec, ShellCommand } from './menu-template';
 
 export interface MenuHandlers {
   /** Sends `menuActionRequested` to the window. */
-  action(action: MenuAction): void;
+  action(action: ActionName): void;
   command(command: ShellCommand): void;
 }
 

@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuAction } from '../../shared/contract/desktop';
+import type { ActionName } from '../../shared/contract/action-names';
 
 /** What the shell does itself when a menu item is chosen (everything else is a renderer action). */
 export type ShellCommand = 'importMailFiles' | 'importMaildir' | 'showWindow' | 'installCommandLineTool';
@@ -14,7 +14,7 @@ type Role = NonNullable<MenuItemConstructorOptions['role']>;
 export type MenuSpec =
   | { type: 'separator' }
   | { role: Role; label?: string }
-  | { label: string; action: MenuAction; accelerator?: string; registerAccelerator?: boolean }
+  | { label: string; action: ActionName; accelerator?: string; registerAccelerator?: boolean }
   | { label: string; command: ShellCommand; accelerator?: string }
   | { label: string; submenu: MenuSpec[]; role?: Role };
 
@@ -40,16 +40,16 @@ export interface MenuContext {
  */
 export function applicationMenu({ platform, appName, isPackaged, offerCliInstall = false }: MenuContext): MenuSpec[] {
   const mac = platform === 'darwin';
-  const settings: MenuSpec = { label: mac ? 'Settings…' : 'Settings', action: 'openSettings', accelerator: 'CmdOrCtrl+,' };
+  const settings: MenuSpec = { label: mac ? 'Settings…' : 'Settings', action: 'open-settings', accelerator: 'CmdOrCtrl+,' };
   const cliInstall: MenuSpec[] = offerCliInstall ? [{ label: 'Install Command-Line Tool…', command: 'installCommandLineTool' }] : [];
 
   const file: MenuSpec[] = [
-    { label: 'Add Account…', action: 'addAccount' },
+    { label: 'Add Account…', action: 'add-account' },
     separator,
     { label: 'Import Mail Files (mbox, .eml)…', command: 'importMailFiles' },
     { label: 'Import Maildir Folder…', command: 'importMaildir' },
-    { label: 'Export Folder as mbox…', action: 'exportFolder' },
-    { label: 'Save Message As…', action: 'exportMessage', accelerator: 'CmdOrCtrl+S' },
+    { label: 'Export Folder as mbox…', action: 'export-folder' },
+    { label: 'Save Message As…', action: 'export-message', accelerator: 'CmdOrCtrl+S' },
     separator,
     ...(mac ? [{ role: 'close' } as MenuSpec] : [settings, separator, { role: 'quit' } as MenuSpec]),
   ];
@@ -62,10 +62,10 @@ export function applicationMenu({ platform, appName, isPackaged, offerCliInstall
     { role: 'paste' },
     { role: 'selectAll' },
     separator,
-    { label: 'Search Mail', action: 'find', accelerator: 'CmdOrCtrl+F' },
+    { label: 'Search Mail', action: 'focus-search', accelerator: 'CmdOrCtrl+F' },
   ];
   const view: MenuSpec[] = [
-    { label: 'Message Source', action: 'viewSource', accelerator: 'CmdOrCtrl+U' },
+    { label: 'Message Source', action: 'view-source', accelerator: 'CmdOrCtrl+U' },
     separator,
     { role: 'resetZoom' },
     { role: 'zoomIn' },
@@ -75,11 +75,11 @@ export function applicationMenu({ platform, appName, isPackaged, offerCliInstall
     ...(isPackaged ? [] : [separator, { role: 'reload' } as MenuSpec, { role: 'toggleDevTools' } as MenuSpec]),
   ];
   const message: MenuSpec[] = [
-    { label: 'Check for New Mail', action: 'checkMail', accelerator: mac ? 'Cmd+Shift+N' : 'F5' },
+    { label: 'Check for New Mail', action: 'check-mail', accelerator: mac ? 'Cmd+Shift+N' : 'F5' },
     separator,
-    { label: 'Mark as Read/Unread', action: 'toggleRead', accelerator: 'CmdOrCtrl+Shift+U' },
-    { label: 'Flag/Unflag', action: 'toggleFlag', accelerator: 'CmdOrCtrl+Shift+L' },
-    { label: 'Delete', action: 'deleteMessage', accelerator: mac ? 'Backspace' : 'Delete', registerAccelerator: false },
+    { label: 'Mark as Read/Unread', action: 'toggle-read', accelerator: 'CmdOrCtrl+Shift+U' },
+    { label: 'Flag/Unflag', action: 'toggle-flag', accelerator: 'CmdOrCtrl+Shift+L' },
+    { label: 'Delete', action: 'delete', accelerator: mac ? 'Backspace' : 'Delete', registerAccelerator: false },
   ];
 
   return [
@@ -119,7 +119,7 @@ export function applicationMenu({ platform, appName, isPackaged, offerCliInstall
 export function trayMenu(appName: string): MenuSpec[] {
   return [
     { label: `Show ${appName}`, command: 'showWindow' },
-    { label: 'Check for New Mail', action: 'checkMail' },
+    { label: 'Check for New Mail', action: 'check-mail' },
     separator,
     { role: 'quit' },
   ];

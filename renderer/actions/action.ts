@@ -1,5 +1,7 @@
 import type { MailClient } from '../../shared/client';
-import type { MessageSummary } from '../../shared/contract/messages';
+import type { ActionName } from '../../shared/contract/action-names';
+import type { Folder, MessageSummary } from '../../shared/contract/messages';
+import type { DesktopClient } from '../../shared/desktop-client';
 import type { IconName } from '../components/Icon';
 
 /** What the UI lets an action do besides calling the service. */
@@ -16,11 +18,22 @@ export interface UiCommands {
   openMovePicker(): void;
   toggleBodyView(view: 'text' | 'source'): void;
   openSettings(): void;
+  addAccount(): void;
+}
+
+/**
+ * What an action is aimed at besides the selection: the folder a drop landed on, the one picked in the
+ * move picker, or the one whose context menu is open. Keys and the toolbar aim at nothing more.
+ */
+export interface ActionTarget {
+  folder?: Folder;
 }
 
 /** Everything an action's predicate and perform see: the current selection and the ways to act on it. */
 export interface ActionContext {
   api: MailClient;
+  /** The Electron shell's own methods (file dialogs); null in a plain browser. */
+  desktop: DesktopClient | null;
   ui: UiCommands;
   /** Selected rows whose summaries are loaded (a selection of 100,000 rows may be partly unloaded). */
   selected: MessageSummary[];
@@ -37,16 +50,19 @@ export interface ActionContext {
   readerOpen: boolean;
   /** The message view currently shown. */
   bodyView: 'html' | 'text' | 'source';
+  /** The folder the list shows, when it shows exactly one (not the unified inbox, not search results). */
+  shownFolder: Folder | null;
+  target: ActionTarget;
 }
 
 export type ActionGroup = 'navigate' | 'message' | 'view' | 'app';
 
 /**
- * A user action (STYLE.md): a name, a label, its keys, when it applies, what it does. One dispatcher
- * serves the toolbar, the keyboard and the context menu, so they cannot disagree.
+ * A user action: a name, a label, its keys, when it applies, what it does. One dispatcher serves the
+ * keys, the toolbar, the context menus, drag and drop and the application menu, so they cannot disagree.
  */
 export interface Action {
-  name: string;
+  name: ActionName;
   label: string | ((ctx: ActionContext) => string);
   /** What the shortcut overlay says when the label depends on the selection ("Mark as read or unread"). */
   help?: string;

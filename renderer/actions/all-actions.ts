@@ -1,8 +1,13 @@
 import type { Action } from './action';
+import { addAccount } from './add-account';
 import { escape, focusSearch, openSettings, showShortcuts } from './app-actions';
+import { checkMail } from './check-mail';
 import { deleteMessages } from './delete-messages';
+import { exportFolder } from './export-folder';
+import { exportMessage } from './export-message';
 import { toggleRead } from './mark-read';
 import { moveMessages } from './move-messages';
+import { moveToFolder } from './move-to-folder';
 import {
   extendNext,
   extendPrevious,
@@ -18,7 +23,7 @@ import {
 import { toggleFlag } from './toggle-flag';
 import { togglePlainText, viewSource } from './view-actions';
 
-/** Every action, in the order the shortcut overlay lists them. */
+/** Every action (one for each ActionName), in the order the shortcut overlay lists them. */
 export const allActions: readonly Action[] = [
   nextMessage,
   previousMessage,
@@ -34,11 +39,16 @@ export const allActions: readonly Action[] = [
   toggleFlag,
   deleteMessages,
   moveMessages,
+  moveToFolder,
   togglePlainText,
   viewSource,
+  exportMessage,
   focusSearch,
   showShortcuts,
   openSettings,
+  addAccount,
+  checkMail,
+  exportFolder,
   escape,
 ];
 

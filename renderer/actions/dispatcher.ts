@@ -1,4 +1,5 @@
-import type { Action, ActionContext } from './action';
+import type { ActionName } from '../../shared/contract/action-names';
+import type { Action, ActionContext, ActionTarget } from './action';
 
 /**
  * `Mod+f`, `Shift+ArrowDown`, `#`: one spelling for a key press. A printable character is what it types
@@ -52,16 +53,24 @@ export type Scope = 'list' | 'elsewhere' | 'text-field';
 
 export interface Dispatcher {
   actions: readonly Action[];
-  byName(name: string): Action | undefined;
+  byName(name: ActionName): Action | undefined;
   /** Runs an action if its predicate holds; true when it ran. */
   run(action: Action, ctx: ActionContext): boolean;
+  /**
+   * Runs the action of that name (the application menu, a drop, a picker), aimed at `target` when given;
+   * true when it ran.
+   */
+  runNamed(name: ActionName, ctx: ActionContext, target?: ActionTarget): boolean;
   /** Finds and runs the action bound to a key press in this scope; true when one ran (the caller prevents the default). */
   handleKey(descriptor: string, scope: Scope, ctx: ActionContext): boolean;
 }
 
 export function createDispatcher(actions: readonly Action[]): Dispatcher {
   const byKey = new Map<string, Action>();
+  const named = new Map<ActionName, Action>();
   for (const action of actions) {
+    if (named.has(action.name)) throw new Error(`Two actions are named ${action.name}`);
+    named.set(action.name, action);
     for (const key of action.keys) {
       if (byKey.has(key)) throw new Error(`Two actions are bound to ${key}: ${byKey.get(key)!.name} and ${action.name}`);
       byKey.set(key, action);
@@ -75,8 +84,12 @@ export function createDispatcher(actions: readonly Action[]): Dispatcher {
   };
   return {
     actions,
-    byName: (name) => actions.find((a) => a.name === name),
+    byName: (name) => named.get(name),
     run,
+    runNamed(name, ctx, target) {
+      const action = named.get(name);
+      return action ? run(action, target ? { ...ctx, target } : ctx) : false;
+    },
     handleKey(descriptor, scope, ctx) {
       const action = byKey.get(descriptor);
       if (!action) return false;

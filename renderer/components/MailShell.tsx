@@ -10,6 +10,7 @@ import type { Banner } from '../hooks/useErrorBanners';
 import { desktop } from '../api/desktop';
 import { useKeyboard } from '../hooks/useKeyboard';
 import { useMarkReadOnOpen } from '../hooks/useMarkReadOnOpen';
+import { useMenuActions } from '../hooks/useMenuActions';
 import { useOnline } from '../hooks/useOnline';
 import { usePaneSizes } from '../hooks/usePaneSizes';
 import { useWindowWidth } from '../hooks/useWindowWidth';
@@ -116,7 +117,6 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     [folderById, accountById, accounts, searchQuery],
   );
 
-  const exportableFolderRef = useRef<Folder | null>(null);
   const currentFolders: Folder[] =
     searchQuery !== null || !mailbox
       ? []
@@ -143,9 +143,6 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
       : mailbox && 'folderId' in mailbox && currentFolders[0]
         ? null
         : null;
-  useEffect(() => {
-    exportableFolderRef.current = currentFolders.length === 1 && mailbox !== null && 'folderId' in mailbox ? currentFolders[0]! : null;
-  });
   const account = mailbox && 'folderId' in mailbox && currentFolders[0] ? accountById.get(currentFolders[0].accountId) : undefined;
 
   const focused = selection.focus === null ? null : (store.get(selection.focus) ?? null);
@@ -187,9 +184,11 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     openMovePicker: () => setOverlay({ kind: 'move' }),
     toggleBodyView: (target) => setBodyView((v) => (v === target ? 'html' : target)),
     openSettings: onOpenSettings,
+    addAccount: onAddAccount,
   };
   const ctx: ActionContext = {
     api,
+    desktop,
     ui,
     selected: selectedSummaries,
     selectedCount: selection.ids.size,
@@ -202,59 +201,11 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     report,
     readerOpen: focused !== null && selection.ids.size === 1,
     bodyView,
+    shownFolder: mailbox !== null && 'folderId' in mailbox ? (currentFolders[0] ?? null) : null,
+    target: {},
   };
   useKeyboard(dispatcher, () => ctx);
-
-  // The application menu (Electron) asks for actions by name; they run through the same dispatcher.
-  const ctxRef = useRef(ctx);
-  useEffect(() => {
-    ctxRef.current = ctx;
-  });
-  useEffect(
-    () =>
-      api.on('menuActionRequested', ({ action }) => {
-        const c = ctxRef.current;
-        const run = (name: string) => {
-          const found = dispatcher.byName(name);
-          if (found) dispatcher.run(found, c);
-        };
-        switch (action) {
-          case 'addAccount':
-            onAddAccount();
-            break;
-          case 'openSettings':
-            onOpenSettings();
-            break;
-          case 'find':
-            run('focus-search');
-            break;
-          case 'checkMail':
-            api.syncAccounts({}).catch(report);
-            break;
-          case 'toggleRead':
-            run('toggle-read');
-            break;
-          case 'toggleFlag':
-            run('toggle-flag');
-            break;
-          case 'deleteMessage':
-            run('delete');
-            break;
-          case 'viewSource':
-            run('view-source');
-            break;
-          case 'exportMessage':
-            if (c.focused) desktop?.exportMessageWithDialog({ id: c.focused.id }).catch(report);
-            break;
-          case 'exportFolder': {
-            const folder = exportableFolderRef.current;
-            if (folder) desktop?.exportFolderWithDialog({ accountId: folder.accountId, folderPath: folder.path }).catch(report);
-            break;
-          }
-        }
-      }),
-    [onAddAccount, onOpenSettings, report],
-  );
+  useMenuActions(dispatcher, () => ctx);
 
   // A clicked notification names a message: open its folder and select it once the list has it.
   const [wanted, setWanted] = useState<number | null>(null);
@@ -421,7 +372,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           onClose={() => setOverlay(null)}
           onMove={(folder) => {
             setOverlay(null);
-            api.moveMessages({ ids: selectedIds, toFolderId: folder.id }).catch(report);
+            dispatcher.runNamed('move-to-folder', ctx, { folder });
           }}
         />
       )}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actionNames } from './action-names';
 import { event } from './define';
 import { type ImportResult, messageIdSchema } from './messages';
 
@@ -56,26 +57,11 @@ export const desktopMethods = {
   ).returns<DialogOutcome<{ results: Array<{ path: string; folderPath: string } & ImportResult> }>>(),
 };
 
-/** Commands the application menu (and its shortcuts) asks the window to carry out. */
-export const menuActions = [
-  'addAccount',
-  'openSettings',
-  'find',
-  'checkMail',
-  'toggleRead',
-  'toggleFlag',
-  'deleteMessage',
-  'exportMessage',
-  'exportFolder',
-  'viewSource',
-] as const;
-export type MenuAction = (typeof menuActions)[number];
-
 export const desktopEvents = {
   /** The user clicked a new-mail notification: show this message. */
   openMessageRequested: event(z.object({ messageId: messageIdSchema })),
-  /** The user chose a menu item (or pressed its shortcut): run the renderer's action of that name. */
-  menuActionRequested: event(z.object({ action: z.enum(menuActions) })),
+  /** The user chose a menu item (or pressed its shortcut): run the window's action of that name. */
+  menuActionRequested: event(z.object({ action: z.enum(actionNames) })),
 };
 
 type DesktopMethods = typeof desktopMethods;

@@ -155,7 +155,7 @@ describe('the IPC gatekeeper', () => {
   it('declares the shell’s events in the contract, so the renderer accepts them', () => {
     expect(isEventName('openMessageRequested')).toBe(true);
     expect(contract.events.openMessageRequested.payload.safeParse({ messageId: 5 }).success).toBe(true);
-    expect(contract.events.menuActionRequested.payload.safeParse({ action: 'checkMail' }).success).toBe(true);
+    expect(contract.events.menuActionRequested.payload.safeParse({ action: 'check-mail' }).success).toBe(true);
     expect(contract.events.menuActionRequested.payload.safeParse({ action: 'rm -rf' }).success).toBe(false);
   });
 });

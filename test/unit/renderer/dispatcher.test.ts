@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import { actionNames } from '../../../shared/contract/action-names';
+import type { Folder } from '../../../shared/contract/messages';
 import type { ActionContext } from '../../../renderer/actions/action';
 import { allActions } from '../../../renderer/actions/all-actions';
 import { createDispatcher, keyLabel, keyOf } from '../../../renderer/actions/dispatcher';
@@ -17,9 +19,15 @@ function context(overrides: Partial<ActionContext> = {}): ActionContext {
     openMovePicker: vi.fn(),
     toggleBodyView: vi.fn(),
     openSettings: vi.fn(),
+    addAccount: vi.fn(),
   };
   return {
-    api: { markMessages: vi.fn(async () => undefined), deleteMessages: vi.fn(async () => undefined) } as unknown as ActionContext['api'],
+    api: {
+      markMessages: vi.fn(async () => undefined),
+      deleteMessages: vi.fn(async () => undefined),
+      moveMessages: vi.fn(async () => undefined),
+    } as unknown as ActionContext['api'],
+    desktop: null,
     ui,
     selected: [],
     selectedCount: 0,
@@ -29,6 +37,8 @@ function context(overrides: Partial<ActionContext> = {}): ActionContext {
     report: vi.fn(),
     readerOpen: false,
     bodyView: 'html',
+    shownFolder: null,
+    target: {},
     ...overrides,
   };
 }
@@ -48,9 +58,30 @@ describe('keys and the action dispatcher', () => {
     expect(keyLabel('ArrowDown', false)).toBe('↓');
   });
 
-  it('binds every key once (a clash is a startup error)', () => {
+  it('binds every key once and every name once (a clash is a startup error)', () => {
     expect(() => createDispatcher(allActions)).not.toThrow();
-    expect(() => createDispatcher([...allActions, { ...allActions[0]!, name: 'again' }])).toThrow(/Two actions are bound to j/);
+    const others = allActions.filter((a) => a.name !== 'escape');
+    const escape = allActions.find((a) => a.name === 'escape')!;
+    expect(() => createDispatcher([...others, { ...escape, keys: ['j'] }])).toThrow(/Two actions are bound to j: next-message and escape/);
+    expect(() => createDispatcher([...allActions, allActions[3]!])).toThrow(/Two actions are named extend-previous/);
+  });
+
+  it('has exactly one action for every name the menu and the other entry points may ask for', () => {
+    expect(allActions.map((a) => a.name).sort()).toEqual([...actionNames].sort());
+  });
+
+  it('runs an action by name, aimed at a target: the move picker and a drop move the selection into the folder', async () => {
+    const dispatcher = createDispatcher(allActions);
+    const archive = { id: 9, accountId: 'a', path: 'Archive', name: 'Archive' } as Folder;
+    const inArchive = { id: 7, folderId: 9 } as ActionContext['selected'][number];
+    const inInbox = { id: 8, folderId: 1 } as ActionContext['selected'][number];
+    // Nothing to do when every selected message is there already, or without a folder to go to.
+    expect(dispatcher.runNamed('move-to-folder', context({ selected: [inArchive], selectedCount: 1, selectedIds: [7] }), { folder: archive })).toBe(false);
+    expect(dispatcher.runNamed('move-to-folder', context({ selected: [inInbox], selectedCount: 1, selectedIds: [8] }))).toBe(false);
+    const ctx = context({ selected: [inArchive, inInbox], selectedCount: 2, selectedIds: [7, 8] });
+    expect(dispatcher.runNamed('move-to-folder', ctx, { folder: archive })).toBe(true);
+    expect(ctx.api.moveMessages).toHaveBeenCalledWith({ ids: [7, 8], toFolderId: 9 });
+    expect(dispatcher.byName('move-to-folder')!.label).toBeTypeOf('function');
   });
 
   it('routes keys by where the focus is: typing stays typing, arrows belong to the widget that has them', () => {

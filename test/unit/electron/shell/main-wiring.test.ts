@@ -74,7 +74,7 @@ describe('main.ts wired against a stand-in Electron', () => {
   });
 
   it('sends menu actions to the window and shows the unread count in the tray', () => {
-    expect(result.menuEvent).toEqual({ channel: 'homing:event', message: { event: 'menuActionRequested', payload: { action: 'checkMail' } } });
+    expect(result.menuEvent).toEqual({ channel: 'homing:event', message: { event: 'menuActionRequested', payload: { action: 'check-mail' } } });
     expect(result.trayTooltip).toMatch(/^Homing — /);
   });
 
