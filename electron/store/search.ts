@@ -5,7 +5,8 @@ import { prepare, type ReadDb } from './db';
 import { summariesByIds } from './message-summaries';
 import { MAX_HIGHLIGHTED_HITS } from './limits';
 import { ID_MASK, keyFloorSql, searchKeySql } from './search-key';
-import { ftsTerm, parseSearchQuery, type SearchQuery } from './search-query';
+import { planSearch, type SearchPlan, type Sql } from './search-plan';
+import { parseSearchQuery } from './search-query';
 
 export interface SearchOptions {
   accountId?: string;
@@ -13,23 +14,23 @@ export interface SearchOptions {
 }
 
 /**
- * Runs a search: FTS5 for the words, plain columns for the filters, hidden messages excluded, newest
- * first. Returns the first `limit` hits with highlighted fragments and the total number of matches.
- * Any SQLite complaint about the query (there should be none: every word is quoted) is INVALID_QUERY,
- * never an SQL error.
+ * Runs a search: the query's tree (search-query.ts) planned into FTS5 for the words and plain columns
+ * for the filters (search-plan.ts), hidden messages excluded, newest first. Returns the first `limit`
+ * hits with highlighted fragments and the total number of matches. Any SQLite complaint about the query
+ * (there should be none: every word is quoted) is INVALID_QUERY, never an SQL error.
  */
 export function searchMessages(db: ReadDb, text: string, options: SearchOptions): { hits: SearchHit[]; total: number } {
-  const query = parseSearchQuery(text);
-  const match = query.terms.map(ftsTerm).join(' AND ') + query.negated.map((t) => ` NOT ${ftsTerm(t)}`).join('');
+  const plan = planSearch(parseSearchQuery(text), (name) => folderIdsOf(db, name));
   let ids: number[];
   let total: number;
   try {
-    if (query.terms.length > 0) ({ ids, total } = searchIndex(db, query, match, options));
-    else ({ ids, total } = searchColumns(db, query, options));
+    if (plan.kind === 'index') ({ ids, total } = searchIndex(db, plan, options));
+    else if (plan.kind === 'columns') ({ ids, total } = searchColumns(db, plan.conditions, options));
+    else ({ ids, total } = searchKeys(db, plan.select, options));
   } catch (error) {
     throw asQueryError(error);
   }
-  const highlights = query.terms.length > 0 ? highlightsOf(db, match, ids.slice(0, MAX_HIGHLIGHTED_HITS)) : new Map<number, SearchHighlight[]>();
+  const highlights = plan.highlight !== null ? highlightsOf(db, plan.highlight, ids.slice(0, MAX_HIGHLIGHTED_HITS)) : new Map<number, SearchHighlight[]>();
   const hits = summariesByIds(db, ids).map((summary) => ({ ...summary, highlights: highlights.get(summary.id) ?? [] }));
   return { hits, total };
 }
@@ -38,37 +39,29 @@ const KEY = searchKeySql('date', 'id');
 
 /**
  * Words to look for: FTS5 drives. Its rowids are date-ordered keys (search-key.ts), so the newest
- * matches come first and LIMIT stops the scan; a date range is a rowid range. Every other filter is a
- * semi-join with the keys of the messages that pass it, read from a partial index (never a join with
- * the messages table per match, which cost 60 ms for a common word at 100,000 messages); the `+` keeps
- * SQLite from handing those IN lists to FTS5 as thousands of single-row lookups.
+ * matches come first and LIMIT stops the scan; a date range is a rowid range. Every other part is a
+ * semi-join with the keys of the messages that pass it, read from a partial index where there is one
+ * (never a join with the messages table per match, which cost 60 ms for a common word at 100,000
+ * messages); the `+` keeps SQLite from handing those IN lists to FTS5 as thousands of single-row lookups.
  */
-function searchIndex(db: ReadDb, query: SearchQuery, match: string, options: SearchOptions): { ids: number[]; total: number } {
+function searchIndex(db: ReadDb, plan: Extract<SearchPlan, { kind: 'index' }>, options: SearchOptions): { ids: number[]; total: number } {
   const where = ['message_search MATCH ?', `+message_search.rowid NOT IN (SELECT ${KEY} FROM messages WHERE deleted_locally = 1)`];
-  const params: unknown[] = [match];
-  if (query.after !== null) {
+  const params: unknown[] = [plan.match];
+  for (const after of plan.after) {
     where.push(`message_search.rowid >= ${keyFloorSql('?')}`);
-    params.push(query.after);
+    params.push(after);
   }
-  if (query.before !== null) {
+  for (const before of plan.before) {
     where.push(`message_search.rowid < ${keyFloorSql('?')}`);
-    params.push(query.before);
+    params.push(before);
   }
-  const keysWhere = (condition: string) => `(SELECT ${KEY} FROM messages WHERE ${condition} AND deleted_locally = 0)`;
-  const flag = (value: boolean | null, condition: string) => {
-    if (value !== null) where.push(`+message_search.rowid ${value ? 'IN' : 'NOT IN'} ${keysWhere(condition)}`);
-  };
-  flag(query.hasAttachment, 'has_attachments = 1');
-  flag(query.seen === null ? null : !query.seen, 'seen = 0');
-  flag(query.flagged, 'flagged = 1');
-  flag(query.answered, 'answered = 1');
+  for (const { select, negated } of plan.keySets) {
+    where.push(`+message_search.rowid ${negated ? 'NOT IN' : 'IN'} (${select.sql})`);
+    params.push(...select.params);
+  }
   if (options.accountId) {
-    where.push(`+message_search.rowid IN ${keysWhere('account_id = ?')}`);
+    where.push(`+message_search.rowid IN (SELECT ${KEY} FROM messages WHERE account_id = ? AND deleted_locally = 0)`);
     params.push(options.accountId);
-  }
-  if (query.folders.length > 0) {
-    where.push(`+message_search.rowid IN ${keysWhere('folder_id IN (SELECT value FROM json_each(?))')}`);
-    params.push(JSON.stringify(folderIdsOf(db, query.folders)));
   }
   const condition = where.join(' AND ');
   const ids = prepare<unknown[], { id: number }>(
@@ -83,51 +76,52 @@ function searchIndex(db: ReadDb, query: SearchQuery, match: string, options: Sea
 }
 
 /** Filters only (or only words to leave out): the messages table drives, newest first by its date index. */
-function searchColumns(db: ReadDb, query: SearchQuery, options: SearchOptions): { ids: number[]; total: number } {
-  const where = ['m.deleted_locally = 0'];
+function searchColumns(db: ReadDb, conditions: Sql[], options: SearchOptions): { ids: number[]; total: number } {
+  const where = ['deleted_locally = 0'];
   const params: unknown[] = [];
   if (options.accountId) {
-    where.push('m.account_id = ?');
+    where.push('account_id = ?');
     params.push(options.accountId);
   }
-  if (query.hasAttachment !== null) where.push(`m.has_attachments = ${query.hasAttachment ? 1 : 0}`);
-  if (query.seen !== null) where.push(`m.seen = ${query.seen ? 1 : 0}`);
-  if (query.flagged !== null) where.push(`m.flagged = ${query.flagged ? 1 : 0}`);
-  if (query.answered !== null) where.push(`m.answered = ${query.answered ? 1 : 0}`);
-  if (query.folders.length > 0) {
-    where.push('m.folder_id IN (SELECT value FROM json_each(?))');
-    params.push(JSON.stringify(folderIdsOf(db, query.folders)));
-  }
-  if (query.after !== null) {
-    where.push('m.date >= ?');
-    params.push(query.after);
-  }
-  if (query.before !== null) {
-    where.push('m.date < ?');
-    params.push(query.before);
-  }
-  if (query.negated.length > 0) {
-    where.push(`${searchKeySql('m.date', 'm.id')} NOT IN (SELECT rowid FROM message_search WHERE message_search MATCH ?)`);
-    params.push(query.negated.map(ftsTerm).join(' OR '));
+  for (const part of conditions) {
+    where.push(part.sql);
+    params.push(...part.params);
   }
   const condition = where.join(' AND ');
-  const ids = prepare<unknown[], { id: number }>(db, `SELECT m.id FROM messages m WHERE ${condition} ORDER BY m.date DESC, m.id DESC LIMIT ?`)
+  const ids = prepare<unknown[], { id: number }>(db, `SELECT id FROM messages WHERE ${condition} ORDER BY date DESC, id DESC LIMIT ?`)
     .all(...params, options.limit)
     .map((r) => r.id);
   const total =
-    ids.length < options.limit ? ids.length : prepare<unknown[], { n: number }>(db, `SELECT count(*) AS n FROM messages m WHERE ${condition}`).get(...params)!.n;
+    ids.length < options.limit ? ids.length : prepare<unknown[], { n: number }>(db, `SELECT count(*) AS n FROM messages WHERE ${condition}`).get(...params)!.n;
   return { ids, total };
 }
 
-/** Folders an in: names, by path, last segment or special use, in any account; several in: are alternatives. */
-function folderIdsOf(db: ReadDb, names: string[]): number[] {
-  const ids = new Set<number>();
+/**
+ * An OR or NOT around filters: the query is one set of keys built from the indexes (search-plan.ts);
+ * hidden messages, which FTS5 still holds, are left out here, and the newest keys come first.
+ */
+function searchKeys(db: ReadDb, select: Sql, options: SearchOptions): { ids: number[]; total: number } {
+  const where = [`k NOT IN (SELECT ${KEY} FROM messages WHERE deleted_locally = 1)`];
+  const params: unknown[] = [...select.params];
+  if (options.accountId) {
+    where.push(`k IN (SELECT ${KEY} FROM messages WHERE account_id = ? AND deleted_locally = 0)`);
+    params.push(options.accountId);
+  }
+  const from = `(${select.sql}) WHERE ${where.join(' AND ')}`;
+  const ids = prepare<unknown[], { id: number }>(db, `SELECT k & ${ID_MASK} AS id FROM ${from} ORDER BY k DESC LIMIT ?`)
+    .all(...params, options.limit)
+    .map((r) => r.id);
+  const total = ids.length < options.limit ? ids.length : prepare<unknown[], { n: number }>(db, `SELECT count(*) AS n FROM ${from}`).get(...params)!.n;
+  return { ids, total };
+}
+
+/** The folders an in: names, by path, last segment or special use, in any account. */
+function folderIdsOf(db: ReadDb, name: string): number[] {
   const find = prepare<[string, string, string], { id: number }>(
     db,
     `SELECT id FROM folders WHERE path = ? COLLATE NOCASE OR name = ? COLLATE NOCASE OR special_use = lower(?)`,
   );
-  for (const name of names) for (const row of find.all(name, name, name)) ids.add(row.id);
-  return [...ids];
+  return find.all(name, name, name).map((row) => row.id);
 }
 
 /**

@@ -18,7 +18,7 @@ import { paneLayout } from '../mail/pane-layout';
 import { useReadingPreferences } from '../hooks/useReadingPreferences';
 import { type ListQuery, useListView } from '../hooks/useRowStore';
 import { useSyncStatus } from '../hooks/useSyncStatus';
-import { describeError } from '../mail/error-words';
+import { describeError, errorData } from '../mail/error-words';
 import { emptyListText } from '../mail/folder-problems';
 import { accountLabel, folderName, isInbox, sidebarAccounts } from '../mail/folder-tree';
 import { plural } from '../mail/format';
@@ -89,6 +89,9 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const view = useListView(query);
   const { store } = view;
   const ids = store.ids;
+  // A search that could not be understood is explained at the search field, not as a failure.
+  const queryError = searchQuery !== null && store.state === 'failed' ? errorData(store.error) : null;
+  const queryProblem = queryError?.code === 'INVALID_QUERY' ? queryError.message : null;
 
   // When the list changes under the selection (new mail, a message moved away), keep what is still there.
   const [seenIds, setSeenIds] = useState(ids);
@@ -293,7 +296,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
               <Icon name="menu" size={16} />
             </button>
           )}
-          <SearchBox inputRef={searchRef} active={searchQuery} onSearch={setSearchQuery} onClear={() => setSearchQuery(null)} />
+          <SearchBox inputRef={searchRef} active={searchQuery} problem={queryProblem} onSearch={setSearchQuery} onClear={() => setSearchQuery(null)} />
         </div>
         <ListHeader
           title={title}
@@ -305,7 +308,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
         />
         <PasswordNeeded accounts={accounts} statuses={statuses} />
         <ErrorBanners banners={banners} onDismiss={onDismiss} />
-        {store.state === 'failed' && (
+        {store.state === 'failed' && queryProblem === null && (
           <div className="banner error" role="alert">
             <Icon name="alert" size={16} />
             <span className="banner-text">

@@ -4,6 +4,8 @@ import { Icon } from './Icon';
 export interface SearchBoxProps {
   /** The query whose results are shown, or null. */
   active: string | null;
+  /** Why the active query could not be understood (INVALID_QUERY's message), shown under the field. */
+  problem: string | null;
   onSearch(query: string): void;
   onClear(): void;
   inputRef: Ref<HTMLInputElement>;
@@ -16,15 +18,20 @@ const hints: Array<[string, string]> = [
   ['has:attachment', 'with attachments'],
   ['is:unread', 'unread (also is:flagged)'],
   ['after:2024-01-01', 'dates (also before:)'],
+  ['larger:1M', 'size (also smaller:10K)'],
   ['in:Archive', 'one folder'],
   ['"exact phrase"', 'words in order'],
+  ['a OR b', 'either (group with parentheses)'],
+  ['-word', 'without it'],
 ];
 
 /**
- * The search field (role=search). Enter searches every folder with the query language of DESIGN.md;
- * Escape leaves the results. The syntax is listed under the field while it is focused and empty.
+ * The search field (role=search). Enter searches every folder with the query language
+ * (docs/query-language.md); Escape leaves the results. The syntax is listed under the field while it is
+ * focused and empty; a query that could not be understood is explained there, and the field is marked
+ * invalid until it changes.
  */
-export function SearchBox({ active, onSearch, onClear, inputRef }: SearchBoxProps) {
+export function SearchBox({ active, problem, onSearch, onClear, inputRef }: SearchBoxProps) {
   const [text, setText] = useState(active ?? '');
   const [shownFor, setShownFor] = useState(active);
   const [focused, setFocused] = useState(false);
@@ -63,7 +70,8 @@ export function SearchBox({ active, onSearch, onClear, inputRef }: SearchBoxProp
         }}
         autoComplete="off"
         spellCheck={false}
-        aria-describedby={focused && !text ? 'search-hints' : undefined}
+        aria-invalid={problem !== null && text.trim() === active ? true : undefined}
+        aria-describedby={problem !== null && text.trim() === active ? 'search-problem' : focused && !text ? 'search-hints' : undefined}
       />
       {text && (
         <button
@@ -77,6 +85,12 @@ export function SearchBox({ active, onSearch, onClear, inputRef }: SearchBoxProp
         >
           <Icon name="x" size={12} />
         </button>
+      )}
+      {problem !== null && text.trim() === active && (
+        <p className="search-problem" id="search-problem" role="alert">
+          <Icon name="alert" size={14} />
+          <span>{problem}</span>
+        </p>
       )}
       {focused && !text && (
         <div className="search-hints" id="search-hints">

@@ -79,6 +79,22 @@ describe('the store through the homing CLI', () => {
     }
   });
 
+  it('searches with OR and by size, and names an operator it does not know', async () => {
+    const either = JSON.parse((await cli('search', 'from:sender7@example.org', 'boats', 'OR', '"message number 42"', '--json')).stdout) as Array<{ subject: string }>;
+    expect(either.map((h) => h.subject).sort()).toEqual(['Message number 42 about clouds', 'Message number 81 about boats']);
+    const grouped = JSON.parse((await cli('search', '(boats OR clouds) from:sender7@example.org', '--json')).stdout) as Array<{ subject: string }>;
+    expect(grouped.map((h) => h.subject).sort()).toEqual(['Message number 118 about clouds', 'Message number 81 about boats']);
+    // The corpus messages are about 300 bytes; the HTML fixture in INBOX is 946.
+    expect(JSON.parse((await cli('search', 'larger:600', '--json')).stdout)).toEqual([expect.objectContaining({ subject: 'Grüße aus München' })]);
+    expect(JSON.parse((await cli('search', 'smaller:0.5K', 'in:INBOX', '--json')).stdout)).toEqual([]);
+    expect(JSON.parse((await cli('search', 'smaller:1K', 'in:INBOX', '--json')).stdout)).toHaveLength(1);
+    for (const [query, operator] of [['frobnicate:yes', 'frobnicate'], ['size:>1M', 'size']]) {
+      const bad = await cli('search', query!);
+      expect(bad.status, query).toBe(1);
+      expect(bad.stderr, query).toMatch(new RegExp(`^homing: INVALID_QUERY: “${operator}:” is not a search operator`));
+    }
+  });
+
   it('exports the folder to an mbox identical to the one imported, and a message to its exact .eml', async () => {
     const out = join(dir, 'out.mbox');
     const result = await cli('export', '--account', 'local', '--folder', 'Archive/Old', '--mbox', out);

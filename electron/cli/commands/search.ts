@@ -6,7 +6,7 @@ import { inlineText } from '../terminal-text';
 export const search: CliCommand = {
   name: 'search',
   usage: 'search QUERY [--account ID] [--limit N] [--json]',
-  summary: 'search all mail (from:, to:, subject:, has:attachment, is:unread, before:, after:, in:, "phrases")',
+  summary: 'search all mail (from:, to:, subject:, has:attachment, is:unread, before:, after:, in:, larger:, smaller:, "phrases", -word, OR, ( ))',
   async run(ctx, argv) {
     const { values, positionals } = parse(
       argv,

@@ -5,6 +5,7 @@ import { up as pendingOpSent } from './0003-pending-op-sent';
 import { up as ingestCounts } from './0004-ingest-counts';
 import { up as outgoing } from './0005-outgoing';
 import { up as contacts } from './0006-contacts';
+import { up as searchSize } from './0007-search-size';
 
 export interface Migration {
   version: number;
@@ -19,6 +20,7 @@ export const migrations: Migration[] = [
   { version: 4, up: ingestCounts },
   { version: 5, up: outgoing },
   { version: 6, up: contacts },
+  { version: 7, up: searchSize },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -275,14 +275,57 @@ describe('message queries on a small mailbox', () => {
     });
 
     it('answers an empty or invalid query with INVALID_QUERY, and FTS syntax as plain words', async () => {
-      for (const query of ['', '   ', '"', '*', 'is:bogus', 'has:kittens', 'before:yesterday', 'after:2024-13-45']) {
+      for (const query of ['', '   ', '"', '*', 'is:bogus', 'has:kittens', 'before:yesterday', 'after:2024-13-45', 'AND', 'OR quarterly', 'quarterly OR', 'a AND', 'NOT', '(quarterly', 'col:x', 'larger:huge']) {
         await expect(q.search({ query, limit: 10 }), query).rejects.toMatchObject({ code: 'INVALID_QUERY' });
       }
-      for (const query of ['AND', 'OR quarterly', 'NEAR(a b)', 'subject:(x', '"unterminated phrase', 'a"b', "'; DROP TABLE messages; --", '^x', 'col:x', '{subject}: x']) {
+      for (const query of ['NEAR(a b)', 'subject:(x', '"unterminated phrase', 'a"b', "'; DROP TABLE messages; --", '^x', '{subject}: x', 'or quarterly', '"OR" quarterly', 'smile :)', 'x)', 'https://example.org/a']) {
         const result = await q.search({ query, limit: 10 });
         expect(result.total, query).toBeGreaterThanOrEqual(0);
       }
-      expect(await hitIds('OR quarterly')).toEqual([]);
+      expect(await hitIds('or quarterly')).toEqual([]);
+    });
+
+    it('names an operator it does not know, and says how to write sizes', async () => {
+      for (const [query, operator] of [['frobnicate:yes', 'frobnicate'], ['size:>1M', 'size'], ['quarterly Foo:bar', 'Foo']] as const) {
+        await expect(q.search({ query, limit: 10 }), query).rejects.toMatchObject({ code: 'INVALID_QUERY', message: expect.stringContaining(`“${operator}:” is not a search operator`), detail: { operator } });
+      }
+      await expect(q.search({ query: 'size:>1M', limit: 10 })).rejects.toMatchObject({ message: expect.stringContaining('larger:1M or smaller:10K') });
+      // Quoted, the same text is words to find.
+      expect((await q.search({ query: '"frobnicate:yes"', limit: 10 })).total).toBe(0);
+    });
+
+    it('finds either side of OR, alone or beside other terms, and groups with parentheses', async () => {
+      expect(await hitIds('from:alice OR from:erin')).toEqual([ids.imap, ids['plain.eml']]);
+      expect(await hitIds('quarterly OR zeppelin')).toEqual([ids.imap, ids['attachment-2231.eml'], ids['plain.eml'], ids.archived]);
+      expect(await hitIds('(quarterly OR zeppelin) is:unread')).toEqual([ids.imap, ids['attachment-2231.eml'], ids.archived]);
+      expect(await hitIds('zeppelin (in:inbox OR is:flagged)')).toEqual([ids.imap]);
+      // A filter on one side: the messages table answers, still newest first, hidden ones left out.
+      expect(await hitIds('is:flagged OR has:attachment')).toEqual([ids.imap, ids['attachment-2231.eml']]);
+      expect(await hitIds('from:alice OR is:flagged')).toEqual([ids.imap, ids['plain.eml']]);
+      expect(await hitIds('zeppelin OR hidden')).not.toContain(ids.hidden);
+      // NOT and - are the same; a group can be excluded.
+      expect(await hitIds('zeppelin NOT work')).toEqual([ids.archived]);
+      expect(await hitIds('zeppelin -(work OR notes)')).toEqual([]);
+      expect(await hitIds('quarterly AND spreadsheet')).toEqual([ids['attachment-2231.eml']]);
+      // Highlights mark either side's words.
+      const { hits } = await q.search({ query: 'from:alice OR subject:zeppelin', limit: 10 });
+      expect(hits.find((h) => h.id === ids.archived)!.highlights).toContainEqual({ field: 'subject', text: 'Old \u0002zeppelin\u0003 notes' });
+    });
+
+    it('filters by size with larger: and smaller: (K, M, G in 1,024s)', async () => {
+      const all = (await q.getMessageSummaries({ ids: Object.values(ids) })).filter((m) => m.id !== ids.hidden);
+      const plain = all.find((m) => m.id === ids['plain.eml'])!.size;
+      const bigger = all.filter((m) => m.size > plain).map((m) => m.id).sort();
+      const smaller = all.filter((m) => m.size < plain).map((m) => m.id).sort();
+      expect(bigger.length).toBeGreaterThan(0);
+      expect(smaller.length).toBeGreaterThan(0);
+      expect((await hitIds(`larger:${plain}`)).sort()).toEqual(bigger);
+      expect((await hitIds(`smaller:${plain}`)).sort()).toEqual(smaller);
+      expect((await hitIds(`-larger:${plain} -smaller:${plain}`))).toEqual([ids['plain.eml']]);
+      expect(await hitIds('larger:1M')).toEqual([]);
+      expect(await hitIds('smaller:1G zeppelin')).toEqual([ids.imap, ids.archived]);
+      expect(await hitIds('zeppelin larger:1K')).toEqual([]);
+      expect(await hitIds('quarterly smaller:0.5MB')).toEqual([ids['attachment-2231.eml'], ids['plain.eml']]);
     });
   });
 });
