@@ -46,9 +46,9 @@ import { createNotificationPresenter } from './shell/notifications';
 import { connectPowerAndNetwork } from './shell/power-and-network';
 import { restoreWindowState, trackWindowState } from './shell/track-window-state';
 import { startUnreadIndicators } from './shell/unread-indicators';
-import { watchedAccountsKey } from './shell/watched-accounts';
 import { windowStatePath } from './shell/window-state-file';
-import { createWorkerSupervisor, type SupervisorEvent } from './shell/worker-supervisor';
+import { superviseWatching } from './shell/keep-watching';
+import type { SupervisorEvent } from './shell/worker-supervisor';
 import { APP_NAME, APP_VERSION } from './version';
 import {
   allowFrameNavigation,
@@ -133,7 +133,7 @@ async function openService(options: MailServiceOptions): Promise<MailServiceHand
 function describeSupervisor(event: SupervisorEvent): void {
   if (event.type === 'worker-died') log(`sync worker stopped; restart in ${event.restartInMs ?? 'after wake-up'} ms`, event.error);
   else if (event.type === 'start-failed') log('sync could not start', event.error);
-  else log(`sync ${event.type}${event.type === 'paused' ? ` (${event.reason})` : ''}`);
+  else log(`sync ${event.type}${event.type === 'reconnecting' ? ` (${event.reason})` : ''}`);
 }
 
 async function start(): Promise<void> {
@@ -144,12 +144,7 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession);
 
   let handle: MailServiceHandle | null = null;
-  const supervisor = createWorkerSupervisor({
-    startWatching: async () => handle?.service.startWatching({}),
-    stopWatching: async () => handle?.service.stopWatching({}),
-    clock: systemClock,
-    onEvent: describeSupervisor,
-  });
+  const supervisor = superviseWatching(() => handle?.service ?? null, systemClock, describeSupervisor);
   // Passwords live in the OS keychain, shared with the CLI; the app's old safeStorage file and the CLI's
   // old credentials.json move into it here (both are removed once the keychain holds their passwords).
   const vault = new KeychainVault();
@@ -285,22 +280,13 @@ async function start(): Promise<void> {
     onError: (error) => log('unread count not updated', error),
   });
   const stopPower = connectPowerAndNetwork(supervisor);
-  let watched: string | null = null;
-  const checkAccounts = () =>
-    service.listAccounts({}).then((accounts) => {
-      const key = watchedAccountsKey(accounts);
-      if (watched !== null && key !== watched) supervisor.accountsChanged();
-      watched = key;
-    }, (error: unknown) => log('accounts not read', error));
-  void checkAccounts();
-  const stopAccountWatch = service.on('accountsChanged', () => void checkAccounts());
+  // Accounts added, edited or removed later are followed by the worker itself, one loop per account.
   supervisor.start();
 
   const quitGate = createQuitGate(
     async () => {
       supervisor.stop();
       stopPower();
-      stopAccountWatch();
       notifier.stop();
       stopIndicators();
       presenter.dispose();

@@ -30,7 +30,17 @@ export const layers = {
     'electron/not-built.ts',
   ],
   'electron/cli': ['electron/cli', 'electron/service', 'electron/store/data-dir.ts', 'electron/accounts', 'shared', 'electron/version.ts'],
-  'electron/bridge': ['electron/bridge', 'electron/service', 'electron/store/data-dir.ts', 'electron/accounts', 'electron/app-csp.ts', 'shared'],
+  // dev:web keeps every account watched with the app's own supervisor (shell/keep-watching.ts).
+  'electron/bridge': [
+    'electron/bridge',
+    'electron/service',
+    'electron/store/data-dir.ts',
+    'electron/accounts',
+    'electron/app-csp.ts',
+    'electron/shell/keep-watching.ts',
+    'electron/shell/clock.ts',
+    'shared',
+  ],
   'electron/shell': ['electron/shell', 'electron/accounts', 'shared'],
   // The top of electron/ (main.ts and its helpers) wires everything together.
   'electron': ['electron', 'shared', 'package.json'],

@@ -1,12 +1,16 @@
 /**
  * `npm run dev:web`: the real backend and the real renderer in any browser, over the loopback bridge.
  * Prints one line, `homing dev-web: URL`, then serves until interrupted. Used by the e2e tests.
+ * Like the app, it keeps every account watched (the app's own supervisor: a dead worker is restarted).
+ * `HOMING_WATCH_TIMING` (JSON, electron/sync/watch-policy.ts) shortens the watch timings for tests.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeLeftBehind, migrateOldPasswords } from '../accounts/password-migration';
 import { KeychainVault } from '../accounts/vault-keychain';
-import { openMailService } from '../service/mail-service';
+import { type MailServiceHandle, type MailServiceOptions, openMailService } from '../service/mail-service';
+import { systemClock } from '../shell/clock';
+import { superviseWatching } from '../shell/keep-watching';
 import { defaultDataDir } from '../store/data-dir';
 import { startBridge } from './ws-bridge';
 
@@ -22,22 +26,32 @@ async function run(): Promise<void> {
     const line = describeLeftBehind(outcome);
     if (line) process.stderr.write(`homing dev-web: warning: ${line}\n`);
   }
-  const handle = await openMailService({
+  let handle: MailServiceHandle | null = null;
+  const supervisor = superviseWatching(() => handle?.service ?? null, systemClock, (event) => {
+    if (event.type === 'worker-died' || event.type === 'start-failed') process.stderr.write(`homing dev-web: sync ${event.type}\n`);
+  });
+  const timing = process.env.HOMING_WATCH_TIMING;
+  handle = await openMailService({
     dataDir,
     vault,
     workerPath: join(__dirname, 'worker.cjs'),
     startWriter: true,
+    onWorkerExit: (error) => supervisor.workerExited(error),
+    ...(timing ? { watchTiming: JSON.parse(timing) as MailServiceOptions['watchTiming'] } : {}),
   });
+  const opened = handle;
+  supervisor.start();
   const bridge = await startBridge({
-    service: handle.service,
+    service: opened.service,
     staticDir: join(__dirname, '..', 'renderer'),
     ...(values.port ? { port: Number(values.port) } : {}),
     allowPathMethods: values['allow-path-methods'] === true,
   });
   process.stdout.write(`homing dev-web: ${bridge.url}\n`);
   const stop = async () => {
+    supervisor.stop();
     await bridge.close();
-    await handle.close();
+    await opened.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

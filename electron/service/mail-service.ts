@@ -20,6 +20,7 @@ import { closeDb, openReadDb } from '../store/open';
 import { makeDataDirPrivate } from '../store/private-data-dir';
 import { acquireWriterLock } from '../store/writer-lock';
 import { startWorker, type WorkerClient } from '../sync/worker-client';
+import type { WorkerInit } from '../sync/worker-protocol';
 import { createAccountQueries } from './account-queries';
 import { createAppQueries } from './app-queries';
 import { createContactQueries } from './contact-queries';
@@ -44,11 +45,18 @@ export interface MailServiceOptions {
   onWorkerExit?(error: Error): void;
   /** Something the user should know that is not an error (the data directory was tightened); default: stderr. */
   onNote?(text: string): void;
+  /** Shorter watch timings (electron/sync/watch-policy.ts) for tests and the soak benchmark. */
+  watchTiming?: WorkerInit['watchTiming'];
 }
 
 export interface MailServiceHandle {
   readonly service: MailService;
   close(): Promise<void>;
+  /**
+   * Ends the sync worker thread at once, as a crash would (no clean close; the last commit is durable):
+   * how the tests make the worker die in a running app. onWorkerExit is called as for any death.
+   */
+  killWorker(): Promise<void>;
 }
 
 /**
@@ -89,6 +97,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
             dataDir,
             dbPath,
             ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+            ...(options.watchTiming ? { watchTiming: options.watchTiming } : {}),
             vault: options.vault,
             onEvent: emit,
             onExit: (error) => {
@@ -170,6 +179,9 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
       releaseLock?.();
       releaseLock = null;
       listeners.clear();
+    },
+    async killWorker() {
+      await writer?.kill();
     },
   };
 }

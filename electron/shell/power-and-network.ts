@@ -5,8 +5,8 @@ import type { WorkerSupervisor } from './worker-supervisor';
 
 /**
  * Tells the supervisor when the computer sleeps and wakes and when the network goes and comes back.
- * After a sleep, IDLE connections are dead without knowing it: resuming restarts the watch loops, which
- * reconnect at once rather than after the next timeout.
+ * After a sleep or a network change, IDLE connections are dead without knowing it: every account
+ * reconnects at once rather than after its backoff or its next NOOP check (worker-supervisor.ts).
  */
 export function connectPowerAndNetwork(supervisor: WorkerSupervisor): () => void {
   const onSuspend = () => supervisor.suspend();

@@ -6,16 +6,16 @@ import { WORKER_RESTART_BASE_MS, WORKER_RESTART_MAX_MS, WORKER_STABLE_AFTER_MS }
  *
  * The service starts a new worker at its next command after one dies (openMailService's onWorkerExit);
  * this supervisor makes that command come on its own: `startWatching`, after a backoff that grows while
- * the worker keeps dying and starts over once one has run for a while. It also stops watching while the
- * computer sleeps or the network is gone (connections would only fail and back off) and starts again,
- * at once, on resume and when the network returns — which is also how stale IDLE connections are replaced
- * after a sleep.
+ * the worker keeps dying and starts over once one has run for a while. The worker's watch loops follow
+ * account changes and reconnect with backoff by themselves (sync/account-watch.ts); what only the shell
+ * knows is passed on: when the computer wakes up or the network comes back, every account reconnects at
+ * once (its old connection is likely dead), and a worker that died meanwhile is restarted at once.
  */
 export interface SupervisorDeps {
-  /** Starts (or restarts) every account's watch loop; starts a worker when none runs. */
+  /** Watches every account (the worker follows accounts added later); starts a worker when none runs. */
   startWatching(): Promise<void>;
-  /** Stops the watch loops; the worker stays up. */
-  stopWatching(): Promise<void>;
+  /** Every account drops its connection and reconnects now. */
+  reconnect(reason: 'network' | 'resume'): Promise<void>;
   clock: Clock;
   /** For the log: what happened and why. */
   onEvent?(event: SupervisorEvent): void;
@@ -25,14 +25,14 @@ export type SupervisorEvent =
   | { type: 'started' }
   | { type: 'start-failed'; error: unknown }
   | { type: 'worker-died'; error: unknown; restartInMs: number | null }
-  | { type: 'paused'; reason: 'suspend' | 'offline' }
+  | { type: 'reconnecting'; reason: 'network' | 'resume' }
   | { type: 'stopped' };
 
 /**
- * `running`: watching. `restarting`: the worker died or failed to start; a restart is scheduled.
- * `paused`: asleep or offline. `stopped`: shut down for good.
+ * `running`: watching. `restarting`: the worker died or failed to start; a restart is scheduled (or, while
+ * asleep or offline, waits for the wake-up). `stopped`: shut down for good.
  */
-export type SupervisorState = 'idle' | 'running' | 'restarting' | 'paused' | 'stopped';
+export type SupervisorState = 'idle' | 'running' | 'restarting' | 'stopped';
 
 /** Restart delay after `attempt` consecutive failures: 1 s, 2 s, 4 s … up to 5 min. No jitter: one local worker. */
 export function restartDelay(attempt: number): number {
@@ -49,11 +49,6 @@ export interface WorkerSupervisor {
   suspend(): void;
   resume(): void;
   networkChanged(online: boolean): void;
-  /**
-   * Accounts were added, changed or removed: restart the watch loops so they cover exactly the current
-   * accounts (the worker watches the accounts it was told about when watching started).
-   */
-  accountsChanged(): void;
   /** No more restarts; the caller then closes the service (which lets the running transaction finish). */
   stop(): void;
 }
@@ -66,20 +61,22 @@ export function createWorkerSupervisor(deps: SupervisorDeps): WorkerSupervisor {
   let online = true;
   let timer: unknown = null;
   let startedAt = 0;
-  /** Bumped on every transition, so the answer of an outdated start or stop is ignored. */
+  /** Bumped on every start and stop, so the answer of an outdated start is ignored. */
   let generation = 0;
 
   const emit = (event: SupervisorEvent) => deps.onEvent?.(event);
-  const wanted = () => state !== 'stopped' && state !== 'idle' && !asleep && online;
+  /** Restarting a worker while asleep or offline only fails; the wake-up does it at once instead. */
+  const canRestart = () => !asleep && online;
 
   const cancelTimer = () => {
     if (timer !== null) clock.clearTimeout(timer);
     timer = null;
   };
 
-  const scheduleRestart = () => {
+  const scheduleRestart = (): number | null => {
     cancelTimer();
     state = 'restarting';
+    if (!canRestart()) return null;
     const delay = restartDelay(failures);
     failures += 1;
     timer = clock.setTimeout(() => {
@@ -106,22 +103,16 @@ export function createWorkerSupervisor(deps: SupervisorDeps): WorkerSupervisor {
     );
   };
 
-  const pause = (reason: 'suspend' | 'offline') => {
-    if (state === 'stopped' || state === 'idle' || state === 'paused') return;
-    cancelTimer();
-    const wasRunning = state === 'running';
-    generation += 1;
-    state = 'paused';
-    emit({ type: 'paused', reason });
-    // Only a live worker is told to stop: a command would start a dead one just to stop it.
-    if (wasRunning) void deps.stopWatching().catch(() => undefined);
-  };
-
-  const wake = () => {
-    if (state !== 'paused' || !wanted()) return;
-    // Coming back from sleep or offline is not a failure of the worker: start over from the base delay.
-    failures = 0;
-    launch();
+  const wake = (reason: 'network' | 'resume') => {
+    if (!canRestart()) return;
+    if (state === 'restarting') {
+      // Coming back from sleep or offline is not a failure of the worker: start over from the base delay.
+      failures = 0;
+      launch();
+    } else if (state === 'running') {
+      emit({ type: 'reconnecting', reason });
+      void deps.reconnect(reason).catch(() => undefined);
+    }
   };
 
   return {
@@ -133,20 +124,14 @@ export function createWorkerSupervisor(deps: SupervisorDeps): WorkerSupervisor {
     },
     start() {
       if (state !== 'idle') return;
-      state = 'running';
-      if (asleep || !online) {
-        state = 'paused';
+      if (!canRestart()) {
+        state = 'restarting';
         return;
       }
       launch();
     },
     workerExited(error) {
       if (state === 'stopped' || state === 'idle') return;
-      if (state === 'paused') {
-        // Asleep or offline: the next wake-up starts a new worker anyway.
-        emit({ type: 'worker-died', error, restartInMs: null });
-        return;
-      }
       generation += 1;
       if (state === 'running' && clock.now() - startedAt >= WORKER_STABLE_AFTER_MS) failures = 0;
       const delay = scheduleRestart();
@@ -154,21 +139,19 @@ export function createWorkerSupervisor(deps: SupervisorDeps): WorkerSupervisor {
     },
     suspend() {
       asleep = true;
-      pause('suspend');
+      // A scheduled restart would fire on wake-up anyway; resume() restarts at once instead.
+      if (state === 'restarting') cancelTimer();
     },
     resume() {
+      if (!asleep) return;
       asleep = false;
-      wake();
+      wake('resume');
     },
     networkChanged(isOnline) {
       if (isOnline === online) return;
       online = isOnline;
-      if (online) wake();
-      else pause('offline');
-    },
-    accountsChanged() {
-      // Restarting or paused: the next start reads the accounts afresh anyway.
-      if (state === 'running') launch();
+      if (online) wake('network');
+      else if (state === 'restarting') cancelTimer();
     },
     stop() {
       if (state === 'stopped') return;

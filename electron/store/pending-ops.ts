@@ -334,3 +334,15 @@ export function heldUids(db: ReadDb, folderId: number, uidvalidity: number): Set
   }
   return held;
 }
+
+/** How many of the account's operations wait for the server and how many it refused (the sync status shows both). */
+export function countOperations(db: ReadDb, accountId: string): { queued: number; refused: number } {
+  const rows = prepare<[string], { state: string; n: number }>(
+    db,
+    'SELECT state, COUNT(*) AS n FROM pending_ops WHERE account_id = ? GROUP BY state',
+  ).all(accountId);
+  return {
+    queued: rows.find((r) => r.state === 'queued')?.n ?? 0,
+    refused: rows.find((r) => r.state === 'refused')?.n ?? 0,
+  };
+}

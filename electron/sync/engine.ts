@@ -17,7 +17,10 @@ export interface SyncEngineContext {
   password(): Promise<string>;
   /** Reports progress to the UI (throttled by the status board). */
   progress(update: ProgressUpdate): void;
-  /** Aborted on shutdown or stopWatching: stop at the next safe point (between transactions). */
+  /**
+   * Aborted on shutdown, stopWatching, or when the watch loop starts over (settings changed, network back):
+   * stop at the next safe point (between transactions).
+   */
   readonly signal: AbortSignal;
   /**
    * Subscribes to "there is new local work for this account" (a user action was queued): a watch session
@@ -25,6 +28,16 @@ export interface SyncEngineContext {
    * made outside the runtime (tests, one-off completions) have none.
    */
   onNudge?(listener: () => void): () => void;
+}
+
+/** Timing of a watch session; the runtime passes its own (watch-policy.ts), tests shorter ones. */
+export interface WatchOptions {
+  /** How often IDLE is broken by a NOOP that must be answered (RFC 2177: re-issue within 29 minutes). */
+  idleCheckMs?: number;
+  /** How long a NOOP may take before the connection counts as dead. */
+  noopTimeoutMs?: number;
+  /** How often the other folders are polled; default the account's check interval. */
+  pollMs?: number;
 }
 
 export interface SyncPassResult {
@@ -46,7 +59,7 @@ export interface SyncEngine {
    * or rejects when the connection ends; the scheduler reconnects with backoff. Engines without push
    * leave this out and the scheduler calls syncOnce every check interval.
    */
-  watch?(ctx: SyncEngineContext): Promise<void>;
+  watch?(ctx: SyncEngineContext, options?: WatchOptions): Promise<void>;
   /** Fetches the rest of a message stored as headers only or partial. */
   completeMessage?(ctx: SyncEngineContext, messageId: number): Promise<void>;
 }

@@ -1,11 +1,21 @@
 import type { SyncStatus } from '../../shared/contract/sync';
+import type { ErrorData } from '../../shared/errors';
+import { countOperations } from '../store/pending-ops';
 import type { ProgressUpdate } from './engine';
+import { isUnreachable } from './watch-policy';
 import type { WriterContext } from './writer-context';
 
 /** Minimum gap between two progress events for one account (phase changes always go out at once). */
 const PROGRESS_INTERVAL_MS = 100;
 
-/** The worker's record of every account's sync state; emits `syncProgressed`, throttled. */
+/** The detail fields the status keeps of an error: what to do about it, never the server's whole context. */
+const SHOWN_DETAIL = ['fix', 'hint'] as const;
+
+/**
+ * The worker's record of every account's sync state; emits `syncProgressed`, throttled. It says what is
+ * true now: a pass running, IDLE live, offline since when and retrying when, an error and its fix, and
+ * how many local changes still wait for the server (counted from the queue each time it is sent).
+ */
 export class StatusBoard {
   private readonly statuses = new Map<string, SyncStatus>();
   private readonly lastSent = new Map<string, number>();
@@ -24,6 +34,11 @@ export class StatusBoard {
         online: true,
         lastError: null,
         lastSyncedAt: null,
+        watching: false,
+        offlineSince: null,
+        nextAttemptAt: null,
+        pendingChanges: 0,
+        refusedChanges: 0,
       }
     );
   }
@@ -36,14 +51,21 @@ export class StatusBoard {
       folder: update.folder === undefined ? before.folder : update.folder,
       done: update.done ?? (update.phase === before.phase ? before.done : 0),
       total: update.total ?? (update.phase === before.phase ? before.total : 0),
-      online: update.phase === 'error' ? before.online : true,
+      nextAttemptAt: null,
     };
+    // Being connected (watching) proves the server answers; a pass that only started proves nothing yet.
+    if (update.phase === 'watching') {
+      next.online = true;
+      next.offlineSince = null;
+      next.lastError = null;
+    }
     this.set(next, update.phase !== before.phase);
   }
 
-  finished(accountId: string, error: { code: string; message: string } | null): void {
+  finished(accountId: string, error: ErrorData | null): void {
     const before = this.get(accountId);
-    const offline = error !== null && ['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_NOT_FOUND'].includes(error.code);
+    const offline = error !== null && isUnreachable(error.code);
+    const now = new Date().toISOString();
     this.set(
       {
         ...before,
@@ -52,11 +74,32 @@ export class StatusBoard {
         done: 0,
         total: 0,
         online: !offline,
-        lastError: error,
-        lastSyncedAt: error ? before.lastSyncedAt : new Date().toISOString(),
+        offlineSince: offline ? (before.offlineSince ?? now) : null,
+        lastError: error ? shownError(error) : null,
+        lastSyncedAt: error ? before.lastSyncedAt : now,
       },
       true,
     );
+  }
+
+  /** Whether a watch loop keeps the account current. */
+  watching(accountId: string, watching: boolean): void {
+    const before = this.get(accountId);
+    if (before.watching === watching) return;
+    this.set({ ...before, watching, ...(watching ? {} : { nextAttemptAt: null }) }, true);
+  }
+
+  /** When the watch loop tries again by itself (null: it is trying now). */
+  nextAttempt(accountId: string, at: Date | null): void {
+    const before = this.get(accountId);
+    const nextAttemptAt = at ? at.toISOString() : null;
+    if (before.nextAttemptAt === nextAttemptAt) return;
+    this.set({ ...before, nextAttemptAt }, true);
+  }
+
+  /** Something the status counts changed (a change was queued or discarded): send it again, throttled. */
+  refresh(accountId: string): void {
+    this.set(this.get(accountId), false);
   }
 
   forget(accountId: string): void {
@@ -84,7 +127,22 @@ export class StatusBoard {
   }
 
   private send(accountId: string): void {
+    const status = this.statuses.get(accountId);
+    if (!status) return;
+    // Counted as it goes out, so the number is never older than the event (a removed account counts nothing).
+    const counts = countOperations(this.ctx.db, accountId);
+    const sent: SyncStatus = { ...status, pendingChanges: counts.queued, refusedChanges: counts.refused };
+    this.statuses.set(accountId, sent);
     this.lastSent.set(accountId, Date.now());
-    this.ctx.emit('syncProgressed', this.get(accountId));
+    this.ctx.emit('syncProgressed', sent);
   }
+}
+
+function shownError(error: ErrorData): ErrorData {
+  const detail: Record<string, unknown> = {};
+  for (const key of SHOWN_DETAIL) {
+    const value = error.detail?.[key];
+    if (typeof value === 'string') detail[key] = value;
+  }
+  return Object.keys(detail).length > 0 ? { code: error.code, message: error.message, detail } : { code: error.code, message: error.message };
 }

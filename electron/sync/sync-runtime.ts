@@ -3,57 +3,43 @@ import type { SyncOutcome } from '../../shared/contract/sync';
 import { HomingError, toErrorData } from '../../shared/errors';
 import { accountPasswords } from '../accounts/account-passwords';
 import { findAccount, listAccounts } from '../store/accounts';
-import { backoffDelay, jittered, sleep } from './backoff';
+import { AccountWatch } from './account-watch';
 import type { SyncEngineContext } from './engine';
 import { engineFor } from './engines';
 import { StatusBoard } from './status-board';
+import { defaultWatchTiming, type WatchTiming } from './watch-policy';
 import type { WriterContext } from './writer-context';
 
 /**
- * Errors that trying again soon cannot fix: the user has to change something (password, certificate,
- * security setting, the POP3 policy of a server without UIDL). Retrying them with the fast backoff would
- * only pile up failed logins (hosting servers lock accounts out after a few) or download a UIDL-less
- * maildrop again every few minutes; they wait for the next regular check instead.
- */
-const NEEDS_THE_USER = new Set([
-  'AUTH_FAILED',
-  'AUTH_PLAINTEXT_REFUSED',
-  'CREDENTIALS_MISSING',
-  'TLS_CERT_HOSTNAME',
-  'TLS_CERT_UNTRUSTED',
-  'TLS_CERT_EXPIRED',
-  'TLS_CERT_CHANGED',
-  'TLS_WRONG_PORT',
-  'POP3_NO_UIDL',
-]);
-
-/** How long the watch loop waits after a failed pass: the check interval for errors only the user can fix, else backoff. */
-export function delayAfterFailure(code: string | undefined, failures: number, checkIntervalMs: number): number {
-  if (code && NEEDS_THE_USER.has(code)) return jittered(checkIntervalMs);
-  return Math.min(backoffDelay(failures), jittered(checkIntervalMs));
-}
-
-/**
  * Runs sync passes and watch loops for the worker: one pass per account at a time (a second request
- * joins the running one), progress through the status board, reconnects with backoff.
+ * joins the running one), progress through the status board, and one watch loop per account
+ * (account-watch.ts) that starting, stopping, adding, editing or removing another account never touches.
  */
 export class SyncRuntime {
   readonly status: StatusBoard;
+  readonly timing: WatchTiming;
   private readonly running = new Map<string, Promise<SyncOutcome>>();
-  private watching: AbortController | null = null;
-  private readonly watchLoops = new Set<Promise<void>>();
-  private readonly accountLoops = new Map<string, Set<Promise<void>>>();
+  /** The watch loop of each watched account (at most one: a new one waits for the old one's end). */
+  private readonly loops = new Map<string, AccountWatch>();
+  /** Loops being stopped, until they have ended (a new loop for the account waits for its predecessor). */
+  private readonly ending = new Map<string, Promise<void>>();
+  /** startWatching() without ids: every account is watched, including accounts added later. */
+  private watchEveryAccount = false;
   private readonly nudgeListeners = new Map<string, Set<() => void>>();
   /** Per account: aborted by stopAccount() (the account is being removed), whatever else is running. */
   private readonly accountStops = new Map<string, AbortController>();
 
-  constructor(private readonly ctx: WriterContext) {
+  constructor(
+    private readonly ctx: WriterContext,
+    timing: Partial<WatchTiming> = {},
+  ) {
     this.status = new StatusBoard(ctx);
+    this.timing = { ...defaultWatchTiming, ...timing };
   }
 
   /** The accounts to act on: the named ones (NOT_FOUND for an unknown id) or every server account. */
   accounts(ids?: string[]): Account[] {
-    if (!ids) return listAccounts(this.ctx.db);
+    if (!ids) return listAccounts(this.ctx.db).filter((account) => account.protocol !== 'local');
     return ids.map((id) => {
       const account = findAccount(this.ctx.db, id);
       if (!account || account.protocol === 'local') throw new HomingError('NOT_FOUND', `No mail account with id ${id}.`);
@@ -77,7 +63,7 @@ export class SyncRuntime {
         return { accountId: account.id, ok: true, error: null, added: result.added, folderErrors: result.folderErrors ?? [] };
       } catch (error) {
         const data = toErrorData(error);
-        this.status.finished(account.id, { code: data.code, message: data.message });
+        this.status.finished(account.id, data);
         return { accountId: account.id, ok: false, error: { code: data.code, message: data.message }, added: 0, folderErrors: [] };
       } finally {
         this.running.delete(account.id);
@@ -122,69 +108,85 @@ export class SyncRuntime {
   async stopAccount(accountId: string): Promise<void> {
     this.accountStops.get(accountId)?.abort();
     this.accountStops.delete(accountId);
-    await this.running.get(accountId)?.catch(() => undefined);
-    await Promise.allSettled([...(this.accountLoops.get(accountId) ?? [])]);
+    await Promise.all([this.running.get(accountId)?.catch(() => undefined), this.endLoop(accountId)]);
     this.status.forget(accountId);
   }
 
   /** New local work (a queued user action) for the account: a running watch session picks it up now. */
   nudge(accountId: string): void {
+    this.status.refresh(accountId);
     for (const listener of this.nudgeListeners.get(accountId) ?? []) listener();
   }
 
-  /** Keeps the accounts current until stopWatching() or shutdown. */
+  /**
+   * Watches the named accounts (every account, now and later, without ids). An account already watched
+   * keeps its loop and its connection; no other account's loop is touched.
+   */
   startWatching(ids?: string[]): void {
-    this.stopWatching();
-    const controller = new AbortController();
-    this.watching = controller;
-    const onShutdown = () => controller.abort();
-    this.ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
-    for (const account of this.accounts(ids)) {
-      const signal = AbortSignal.any([controller.signal, this.stopSignal(account.id)]);
-      const loops = this.accountLoops.get(account.id) ?? new Set();
-      this.accountLoops.set(account.id, loops);
-      const loop = this.watchLoop(account, signal).finally(() => {
-        this.watchLoops.delete(loop);
-        loops.delete(loop);
-      });
-      this.watchLoops.add(loop);
-      loops.add(loop);
-    }
+    if (this.ctx.shutdown.aborted) return;
+    if (!ids) this.watchEveryAccount = true;
+    for (const account of this.accounts(ids)) this.watch(account.id);
   }
 
-  stopWatching(): Promise<void> {
-    this.watching?.abort();
-    this.watching = null;
-    return Promise.allSettled([...this.watchLoops]).then(() => undefined);
+  /** Stops the named accounts' loops (every loop without ids) and resolves once they have ended. */
+  async stopWatching(ids?: string[]): Promise<void> {
+    if (!ids) this.watchEveryAccount = false;
+    await Promise.all((ids ?? [...this.loops.keys()]).map((id) => this.endLoop(id)));
   }
 
-  private async watchLoop(account: Account, signal: AbortSignal): Promise<void> {
-    let failures = 0;
-    while (!signal.aborted) {
-      const engine = engineFor(account);
-      const outcome = await this.syncOne(account, signal);
-      if (signal.aborted) return;
-      if (!outcome.ok) {
-        const interval = (findAccount(this.ctx.db, account.id) ?? account).settings.checkIntervalMinutes * 60_000;
-        if (!(await sleep(delayAfterFailure(outcome.error?.code, failures++, interval), signal))) return;
-        continue;
-      }
-      failures = 0;
-      if (engine.watch) {
-        try {
-          this.status.progress(account.id, { phase: 'watching', folder: null });
-          await engine.watch(this.engineContext(account, signal));
-        } catch (error) {
-          const data = toErrorData(error);
-          this.status.finished(account.id, { code: data.code, message: data.message });
-          if (!(await sleep(backoffDelay(failures++), signal))) return;
-        }
-      } else {
-        const fresh = findAccount(this.ctx.db, account.id);
-        if (!fresh) return;
-        account = fresh;
-        if (!(await sleep(jittered(account.settings.checkIntervalMinutes * 60_000), signal))) return;
-      }
-    }
+  /** A new account: watched at once when every account is. */
+  accountAdded(accountId: string): void {
+    if (this.watchEveryAccount) this.watch(accountId);
+  }
+
+  /**
+   * The account's connection settings, password or sync settings changed: its loop (only its) drops the
+   * connection or the wait it is in and starts over with the stored settings. A wrong password that the
+   * user fixed is tried at once, not after the slow backoff for errors that need the user.
+   */
+  accountChanged(accountId: string): void {
+    this.loops.get(accountId)?.restart();
+  }
+
+  /** The network came back or the computer woke up: every loop reconnects now (old connections are likely dead). */
+  reconnectAll(): void {
+    for (const loop of this.loops.values()) loop.restart();
+  }
+
+  /** Which accounts have a watch loop (tests and the soak benchmark). */
+  watchedAccounts(): string[] {
+    return [...this.loops.keys()];
+  }
+
+  private watch(accountId: string): void {
+    if (this.loops.has(accountId) || this.ctx.shutdown.aborted) return;
+    const loop = new AccountWatch(
+      {
+        db: this.ctx.db,
+        status: this.status,
+        timing: this.timing,
+        shutdown: AbortSignal.any([this.ctx.shutdown, this.stopSignal(accountId)]),
+        pass: (account, signal) => this.syncOne(account, signal),
+        engineContext: (account, signal) => this.engineContext(account, signal),
+      },
+      accountId,
+      this.ending.get(accountId),
+    );
+    this.loops.set(accountId, loop);
+    // A loop that ends by itself (its account was removed) leaves the map.
+    void loop.ended.finally(() => {
+      if (this.loops.get(accountId) === loop) this.loops.delete(accountId);
+    });
+  }
+
+  private endLoop(accountId: string): Promise<void> {
+    const loop = this.loops.get(accountId);
+    if (!loop) return this.ending.get(accountId) ?? Promise.resolve();
+    this.loops.delete(accountId);
+    const ended = loop.stop().finally(() => {
+      if (this.ending.get(accountId) === ended) this.ending.delete(accountId);
+    });
+    this.ending.set(accountId, ended);
+    return ended;
   }
 }

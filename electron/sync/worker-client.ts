@@ -26,6 +26,8 @@ export interface WorkerClient {
   call(method: string, args: unknown): Promise<unknown>;
   /** Asks the worker to finish its current transactions and close the database. */
   close(): Promise<void>;
+  /** Terminates the thread at once, as a crash would: calls in flight fail and onExit is called. */
+  kill(): Promise<void>;
 }
 
 /** Starts the sync worker and resolves once it has opened (and migrated) the database. */
@@ -131,6 +133,12 @@ export function startWorker(options: WorkerClientOptions): Promise<WorkerClient>
               });
         }
         return closing;
+      },
+      async kill() {
+        if (exited) return;
+        const gone = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+        await worker.terminate();
+        await gone;
       },
     };
   });

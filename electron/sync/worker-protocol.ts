@@ -20,6 +20,18 @@ export const workerInitSchema = z.object({
   dataDir: z.string(),
   dbPath: z.string(),
   nativeBinding: z.string().optional(),
+  /** Shorter watch timings (watch-policy.ts) for tests and the soak benchmark; the app never sets them. */
+  watchTiming: z
+    .strictObject({
+      retryBaseMs: z.number().int().positive(),
+      retryMaxMs: z.number().int().positive(),
+      needsUserMaxMs: z.number().int().positive(),
+      checkIntervalMs: z.number().int().positive().nullable(),
+      idleCheckMs: z.number().int().positive(),
+      noopTimeoutMs: z.number().int().positive(),
+    })
+    .partial()
+    .optional(),
 });
 export type WorkerInit = z.infer<typeof workerInitSchema>;
 

@@ -35,7 +35,7 @@ function start(port: MessagePort): void {
     vault,
     shutdown: shutdown.signal,
     emit: (event, payload) => post({ type: 'event', event, payload }),
-  });
+  }, init.watchTiming ? { watchTiming: stripUndefined(init.watchTiming) } : {});
   const inFlight = new Set<Promise<unknown>>();
 
   port.on('message', (raw: unknown) => {
@@ -69,6 +69,11 @@ function start(port: MessagePort): void {
   });
 
   post({ type: 'ready' });
+}
+
+/** zod's partial() types absent keys as `undefined`; exactOptionalPropertyTypes wants them gone. */
+function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread');

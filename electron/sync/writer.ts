@@ -9,6 +9,7 @@ import { createLibraryWrites } from './writes/library-writes';
 import { createOutgoingWrites } from './writes/outgoing-writes';
 import { SyncRuntime } from './sync-runtime';
 import { createSyncWrites } from './writes/sync-writes';
+import type { WatchTiming } from './watch-policy';
 
 export interface Writer {
   /** Runs one command. Arguments were validated on the main thread; they are validated again here. */
@@ -17,8 +18,9 @@ export interface Writer {
 }
 
 /** The single writer's command table, and the change events it emits after each commit. */
-export function createWriter(ctx: WriterContext): Writer {
-  const runtime = new SyncRuntime(ctx);
+export function createWriter(ctx: WriterContext, options: { watchTiming?: Partial<WatchTiming>; runtime?: SyncRuntime } = {}): Writer {
+  // Tests pass a runtime of their own to look at its loops; the worker lets the writer make one.
+  const runtime = options.runtime ?? new SyncRuntime(ctx, options.watchTiming);
   const handlers: MethodHandlers<CommandName> = {
     ...createAccountWrites(ctx, runtime),
     ...createActionWrites(ctx, runtime),
@@ -33,6 +35,8 @@ export function createWriter(ctx: WriterContext): Writer {
     for (const accountId of changes.foldersChanged) ctx.emit('foldersChanged', { accountId });
     for (const [accountId, { folderIds, messageIds }] of changes.contents) {
       ctx.emit('messagesChanged', { accountId, folderIds: [...folderIds], messageIds: [...messageIds] });
+      // A change queued, confirmed or refused moves the status's "N changes waiting" (throttled there).
+      runtime.status.refresh(accountId);
     }
     for (const [accountId, ids] of changes.outbox) ctx.emit('outboxChanged', { accountId, ids: [...ids] });
     for (const [accountId, ids] of changes.drafts) ctx.emit('draftsChanged', { accountId, ids: [...ids] });

@@ -15,7 +15,18 @@ export const syncStatusSchema = z.object({
   total: z.number().int().nonnegative(),
   online: z.boolean(),
   lastError: errorDataSchema.nullable(),
+  /** The last pass that ended without an error (ISO 8601). */
   lastSyncedAt: z.string().nullable(),
+  /** A watch loop keeps this account current (false after a one-off pass, e.g. the CLI's `sync`). */
+  watching: z.boolean(),
+  /** When the server first failed to answer in the current outage; null while it answers. */
+  offlineSince: z.string().nullable(),
+  /** When the watch loop tries (or checks) again by itself; null while a pass runs, IDLE waits, or nothing is watching. */
+  nextAttemptAt: z.string().nullable(),
+  /** Local changes queued for the server and not confirmed yet. */
+  pendingChanges: z.number().int().nonnegative(),
+  /** Local changes the server refused (they wait for the user to discard them). */
+  refusedChanges: z.number().int().nonnegative(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
@@ -59,9 +70,19 @@ const accountIdsSchema = z.array(z.string().min(1).max(64)).max(1000);
 export const syncMethods = {
   /** One full pass of every (or the named) account; resolves when the pass ends. Progress arrives as events. */
   syncAccounts: command(z.strictObject({ accountIds: accountIdsSchema.optional() })).returns<SyncOutcome[]>(),
-  /** Keeps accounts in sync (IDLE for INBOX, polling for the rest) until `stopWatching`. */
+  /**
+   * Keeps accounts in sync (IDLE for INBOX, polling for the rest), each on a loop of its own that nothing
+   * done to another account touches. Without `accountIds`: every account, including the ones added later.
+   * An account already watched is left as it is.
+   */
   startWatching: command(z.strictObject({ accountIds: accountIdsSchema.optional() })).returns<void>(),
-  stopWatching: command(z.strictObject({})).returns<void>(),
+  /** Stops the named accounts' loops (all of them without `accountIds`) and resolves once they have ended. */
+  stopWatching: command(z.strictObject({ accountIds: accountIdsSchema.optional() })).returns<void>(),
+  /**
+   * The network came back or the computer woke up: every watched account drops its connection (likely dead)
+   * and reconnects now, instead of at the end of its backoff or its next IDLE check.
+   */
+  reconnectAccounts: command(z.strictObject({ reason: z.enum(['network', 'resume']) })).returns<void>(),
   getSyncStatus: query(z.strictObject({})).returns<SyncStatus[]>(),
   listPendingOperations: query(z.strictObject({ accountId: z.string().optional() })).returns<PendingOperation[]>(),
   /** Drops a refused operation: the local change is undone at the next sync. */

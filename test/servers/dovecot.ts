@@ -58,6 +58,11 @@ export interface DovecotServer {
   deliver(user: string, raw: string | Buffer, options?: MessageOptions): Promise<void>;
   /** The user's Maildir root (for tests that inspect the server's copy). */
   maildir(user: string): string;
+  /**
+   * Changes a user's password on the server (Dovecot re-reads its passwd-file when it changes): a wrong
+   * one stands for a password changed elsewhere or a host refusing logins for a while (a lockout).
+   */
+  setPassword(user: string, password: string): Promise<void>;
   /** Stops the server (as if it went down); `start()` brings it back on the same ports. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -97,10 +102,15 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   const [imapPort, imapsPort, pop3Port, pop3sPort] = (await freePorts(4)) as [number, number, number, number];
   const ports: DovecotPorts = { imap: imapPort, imaps: imapsPort, pop3: pop3Port, pop3s: pop3sPort };
 
-  await writeFile(
-    join(dir, 'etc', 'users'),
-    users.map((u) => `${u.name}:{PLAIN}${u.password}:${mailUid}:${mailGid}::${join(dir, 'mail', u.name)}::`).join('\n') + '\n',
-  );
+  const passwords = new Map(users.map((u) => [u.name, u.password]));
+  const writeUsers = async () => {
+    const lines = [...passwords].map(([name, password]) => `${name}:{PLAIN}${password}:${mailUid}:${mailGid}::${join(dir, 'mail', name)}::`);
+    // Written aside and renamed: Dovecot must never read half a file.
+    await writeFile(join(dir, 'etc', 'users.new'), lines.join('\n') + '\n');
+    const { rename } = await import('node:fs/promises');
+    await rename(join(dir, 'etc', 'users.new'), join(dir, 'etc', 'users'));
+  };
+  await writeUsers();
   const conf = join(dir, 'etc', 'dovecot.conf');
   await writeFile(conf, config({ dir, ports, certificate, mailUid, mailGid, isRoot, user: me.username, options }));
   for (const u of users) {
@@ -129,6 +139,10 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
       const { rename } = await import('node:fs/promises');
       await rename(tmp, join(folderDir, 'cur', name));
       await chownTree(join(dir, 'mail', user), mailUid, mailGid);
+    },
+    async setPassword(user, password) {
+      passwords.set(user, password);
+      await writeUsers();
     },
     async start() {
       await startMaster(conf, dir, ports);

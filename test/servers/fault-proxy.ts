@@ -18,6 +18,10 @@ export interface FaultProxy {
   heal(): void;
   /** Connections accepted so far. */
   readonly accepted: number;
+  /** Client connections open now, and the most that were open at once since the last resetPeak(). */
+  readonly openConnections: number;
+  readonly peakConnections: number;
+  resetPeak(): void;
   /** Bytes forwarded server → client, over all connections. */
   readonly bytesDown: number;
   /**
@@ -43,6 +47,8 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   const queue: Array<{ fault: Fault; left: number }> = [];
   let standing: Fault = { kind: 'pass' };
   let accepted = 0;
+  let clients = 0;
+  let peak = 0;
   let bytesDown = 0;
   let upMarks: number[] = [];
   const open = new Set<Socket>();
@@ -58,6 +64,9 @@ export async function startFaultProxy(target: { host: string; port: number }): P
 
   const server: Server = createServer((client) => {
     accepted += 1;
+    clients += 1;
+    peak = Math.max(peak, clients);
+    client.once('close', () => (clients -= 1));
     const fault = nextFault();
     const upstream = connect(target.port, target.host);
     open.add(client);
@@ -144,6 +153,15 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     },
     get accepted() {
       return accepted;
+    },
+    get openConnections() {
+      return clients;
+    },
+    get peakConnections() {
+      return peak;
+    },
+    resetPeak() {
+      peak = clients;
     },
     get bytesDown() {
       return bytesDown;

@@ -10,6 +10,6 @@ import { watchAccount } from './watch';
  */
 export const imapEngine: SyncEngine = {
   syncOnce: (ctx) => syncAccountOnce(ctx),
-  watch: (ctx) => watchAccount(ctx),
+  watch: (ctx, options) => watchAccount(ctx, options),
   completeMessage: (ctx, messageId) => completeImapMessage(ctx, messageId),
 };

@@ -2,7 +2,7 @@ import type { ExistsEvent, ExpungeEvent, FlagsEvent } from 'imapflow';
 import { HomingError } from '../../../shared/errors';
 import { findFolderByPath } from '../../store/folders';
 import { jittered } from '../backoff';
-import type { SyncEngineContext } from '../engine';
+import type { SyncEngineContext, WatchOptions } from '../engine';
 import { withAccountLock } from '../account-lock';
 import { runPass } from './account-pass';
 import { fetchFolderBodies } from './folder-bodies';
@@ -15,14 +15,6 @@ import { imapLimits } from './limits';
 import { replayPending } from './ops/replay-pending';
 import { selectFolder } from './ops/select-folder';
 
-export interface WatchOptions {
-  /** How often IDLE is broken by a NOOP that must be answered (RFC 2177: re-issue within 29 minutes). */
-  idleCheckMs?: number;
-  /** How long a NOOP may take before the connection counts as dead. */
-  noopTimeoutMs?: number;
-  /** How often the other folders are polled; default the account's check interval. */
-  pollMs?: number;
-}
 
 /** Resolves the current waiter, if any; a wake with no waiter is remembered for the next wait. */
 class Wakeup {

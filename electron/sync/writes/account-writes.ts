@@ -74,6 +74,7 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
         await passwords.forget(account.id, source).catch(() => undefined);
         throw error;
       }
+      runtime.accountAdded(account.id);
       return account;
     },
 
@@ -112,7 +113,13 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       if (pin !== undefined) update.trustedFingerprint = pin;
       if (settings) update.settings = { ...current.settings, ...settings };
       if (outgoing !== undefined) update.smtp = outgoing;
-      return writeTransaction(ctx.db, (changes) => updateAccount(ctx.db, changes, id, update));
+      const updated = writeTransaction(ctx.db, (changes) => updateAccount(ctx.db, changes, id, update));
+      // Its watch loop (only its) starts over with what it needs to connect; a new name, address or
+      // outgoing server changes nothing there.
+      if (password !== undefined || Object.keys(update).some((field) => !['name', 'email', 'smtp'].includes(field))) {
+        runtime.accountChanged(id);
+      }
+      return updated;
     },
 
     /** The account, its folders, messages and queued operations (foreign keys cascade), and its password. */

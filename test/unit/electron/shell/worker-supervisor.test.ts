@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WORKER_RESTART_MAX_MS, WORKER_STABLE_AFTER_MS } from '../../../../electron/shell/limits';
-import { watchedAccountsKey } from '../../../../electron/shell/watched-accounts';
 import { createWorkerSupervisor, restartDelay, type SupervisorEvent } from '../../../../electron/shell/worker-supervisor';
 import { FakeClock, settle } from './fake-clock';
-import { account } from './mail-fixtures';
 
 /** A supervisor over a fake service: counts starts and stops; `failNextStarts` makes starts reject. */
 function setup() {
@@ -24,8 +22,8 @@ function setup() {
       }
       return Promise.resolve();
     },
-    stopWatching: async () => {
-      calls.push('stop');
+    reconnect: async (reason) => {
+      calls.push(`reconnect:${reason}`);
     },
     onEvent: (event) => events.push(event),
   });
@@ -115,33 +113,50 @@ describe('the worker supervisor', () => {
     expect(t.clock.pending()).toEqual([]);
   });
 
-  it('pauses on suspend and reconnects at once on resume', async () => {
+  it('reconnects every account at once when the computer wakes, without restarting the worker', async () => {
     const t = setup();
     t.supervisor.start();
     await settle();
     t.supervisor.suspend();
     await settle();
-    expect(t.calls).toEqual(['start', 'stop']);
-    expect(t.supervisor.state).toBe('paused');
+    expect(t.calls).toEqual(['start']);
     t.supervisor.resume();
     await settle();
-    expect(t.calls).toEqual(['start', 'stop', 'start']);
+    expect(t.calls).toEqual(['start', 'reconnect:resume']);
+    expect(t.events.at(-1)).toEqual({ type: 'reconnecting', reason: 'resume' });
     expect(t.supervisor.state).toBe('running');
   });
 
-  it('does not restart a worker that dies while the computer sleeps, and starts one on wake-up', async () => {
+  it('reconnects at once when the network comes back, and only then (the loops back off by themselves while it is gone)', async () => {
+    const t = setup();
+    t.supervisor.start();
+    await settle();
+    t.supervisor.networkChanged(false);
+    t.supervisor.networkChanged(false);
+    await settle();
+    expect(t.calls).toEqual(['start']);
+    expect(t.supervisor.state).toBe('running');
+    t.supervisor.networkChanged(true);
+    t.supervisor.networkChanged(true);
+    await settle();
+    expect(t.calls).toEqual(['start', 'reconnect:network']);
+  });
+
+  it('does not restart a worker that dies while the computer sleeps, and starts one at once on wake-up', async () => {
     const t = setup();
     t.supervisor.start();
     await settle();
     t.supervisor.suspend();
     t.supervisor.workerExited(new Error('killed during sleep'));
+    expect(t.events.at(-1)).toMatchObject({ type: 'worker-died', restartInMs: null });
     expect(t.clock.pending()).toEqual([]);
     t.supervisor.resume();
     await settle();
     expect(t.starts()).toBe(2);
+    expect(t.supervisor.state).toBe('running');
   });
 
-  it('cancels a scheduled restart on suspend without waking a dead worker just to stop it', async () => {
+  it('cancels a scheduled restart on suspend and restarts from the base delay on wake-up', async () => {
     const t = setup();
     t.supervisor.start();
     await settle();
@@ -157,43 +172,32 @@ describe('the worker supervisor', () => {
     expect(t.starts()).toBe(2);
   });
 
-  it('stops while the network is gone and starts again when it returns', async () => {
+  it('waits for the network before restarting a dead worker, then restarts it at once', async () => {
     const t = setup();
     t.supervisor.start();
     await settle();
     t.supervisor.networkChanged(false);
-    await settle();
-    expect(t.supervisor.state).toBe('paused');
-    t.supervisor.networkChanged(false);
-    t.supervisor.networkChanged(true);
-    await settle();
-    expect(t.calls).toEqual(['start', 'stop', 'start']);
-  });
-
-  it('stays paused until the network is back even when the computer wakes', async () => {
-    const t = setup();
-    t.supervisor.start();
-    await settle();
+    t.supervisor.workerExited(new Error('crash'));
+    expect(t.clock.pending()).toEqual([]);
     t.supervisor.suspend();
-    t.supervisor.networkChanged(false);
     t.supervisor.resume();
     await settle();
-    expect(t.supervisor.state).toBe('paused');
+    expect(t.starts()).toBe(1);
     t.supervisor.networkChanged(true);
     await settle();
-    expect(t.supervisor.state).toBe('running');
     expect(t.starts()).toBe(2);
+    expect(t.supervisor.state).toBe('running');
   });
 
-  it('ignores the late answer of a start that a suspend overtook', async () => {
+  it('ignores the late answer of a start that a worker death overtook', async () => {
     const t = setup();
     t.hold(true);
     t.supervisor.start();
-    t.supervisor.suspend();
+    t.supervisor.workerExited(new Error('crash'));
     t.held[0]?.reject(new Error('connection refused'));
     await settle();
-    expect(t.clock.pending()).toEqual([]);
-    expect(t.supervisor.state).toBe('paused');
+    expect(t.clock.pending()).toEqual([restartDelay(0)]);
+    expect(t.events.filter((e) => e.type === 'start-failed')).toEqual([]);
   });
 
   it('never restarts after stop (the app is quitting)', async () => {
@@ -204,29 +208,15 @@ describe('the worker supervisor', () => {
     t.supervisor.stop();
     expect(t.clock.pending()).toEqual([]);
     t.supervisor.workerExited(new Error('shut down'));
+    t.supervisor.suspend();
     t.supervisor.resume();
+    t.supervisor.networkChanged(false);
     t.supervisor.networkChanged(true);
     t.clock.advance(WORKER_RESTART_MAX_MS);
     await settle();
     expect(t.starts()).toBe(1);
+    expect(t.calls).toEqual(['start']);
     expect(t.supervisor.state).toBe('stopped');
-  });
-
-  it('restarts watching when accounts change, so a new account is synced at once', async () => {
-    const t = setup();
-    t.supervisor.start();
-    await settle();
-    t.supervisor.accountsChanged();
-    await settle();
-    expect(t.starts()).toBe(2);
-    t.supervisor.suspend();
-    t.supervisor.accountsChanged();
-    t.supervisor.workerExited(new Error('crash'));
-    await settle();
-    expect(t.starts()).toBe(2);
-    t.supervisor.resume();
-    await settle();
-    expect(t.starts()).toBe(3);
   });
 
   it('ignores a worker exit before it was ever started', () => {
@@ -245,20 +235,10 @@ describe('restartDelay', () => {
   });
 });
 
-describe('watchedAccountsKey', () => {
-  const a = account('a');
-  const b = account('b');
-  it('changes when an account is added or removed, or how it is reached changes', () => {
-    const key = watchedAccountsKey([a, b]);
-    expect(watchedAccountsKey([b, a])).toBe(key);
-    expect(watchedAccountsKey([a])).not.toBe(key);
-    expect(watchedAccountsKey([{ ...a, host: 'other.example.org' }, b])).not.toBe(key);
-    expect(watchedAccountsKey([{ ...a, settings: { ...a.settings, checkIntervalMinutes: 5 } }, b])).not.toBe(key);
-  });
-
-  it('stays the same for a rename and ignores Local Folders', () => {
-    const key = watchedAccountsKey([a]);
-    expect(watchedAccountsKey([{ ...a, name: 'Work' }])).toBe(key);
-    expect(watchedAccountsKey([a, { ...account('local'), protocol: 'local' }])).toBe(key);
+describe('restartDelay', () => {
+  it('doubles from one second and stops at five minutes', () => {
+    expect([0, 1, 2, 3].map(restartDelay)).toEqual([1_000, 2_000, 4_000, 8_000]);
+    expect(restartDelay(50)).toBe(WORKER_RESTART_MAX_MS);
+    expect(restartDelay(-3)).toBe(1_000);
   });
 });

@@ -1,0 +1,151 @@
+import type { Account } from '../../shared/contract/accounts';
+import type { SyncOutcome } from '../../shared/contract/sync';
+import { toErrorData } from '../../shared/errors';
+import { findAccount } from '../store/accounts';
+import type { WriteDb } from '../store/db';
+import { jittered } from './backoff';
+import type { SyncEngineContext } from './engine';
+import { engineFor } from './engines';
+import type { StatusBoard } from './status-board';
+import { checkIntervalOf, delayAfterFailure, type WatchTiming } from './watch-policy';
+
+export interface AccountWatchDeps {
+  db: WriteDb;
+  status: StatusBoard;
+  timing: WatchTiming;
+  /** Aborted when the worker shuts down. */
+  shutdown: AbortSignal;
+  /** One sync pass (joins one already under way for the account). */
+  pass(account: Account, signal: AbortSignal): Promise<SyncOutcome>;
+  engineContext(account: Account, signal: AbortSignal): SyncEngineContext;
+}
+
+/**
+ * One account's watch loop: a pass, then a watch session (IMAP: IDLE on INBOX, polling the rest) or a
+ * wait for the next check (POP3), again and again; after a failure, a wait from watch-policy.ts. It reads
+ * the account afresh before every pass, so edited settings apply, and ends quietly once the account is
+ * gone. Nothing here touches another account: each has its own loop, its own backoff, its own connection.
+ */
+export class AccountWatch {
+  private readonly stopper = new AbortController();
+  /** The current pass and session: aborted by restart() to reconnect with fresh settings. */
+  private session = new AbortController();
+  private readonly sleep = new WakeableSleep();
+  private failures = 0;
+  /** Settles when the loop has ended and its connection is closed. */
+  readonly ended: Promise<void>;
+
+  /** `previous`: the account's earlier loop, still closing; this one connects only after it has ended. */
+  constructor(
+    private readonly deps: AccountWatchDeps,
+    readonly accountId: string,
+    previous?: Promise<void>,
+  ) {
+    deps.shutdown.addEventListener('abort', () => this.sleep.wake(), { once: true });
+    this.ended = this.run(previous);
+  }
+
+  get stopped(): boolean {
+    return this.stopper.signal.aborted;
+  }
+
+  /** Ends the loop; resolves once its connection is closed. */
+  stop(): Promise<void> {
+    this.stopper.abort();
+    this.sleep.wake();
+    return this.ended;
+  }
+
+  /**
+   * Drops the current connection or wait and starts over now with the account as stored: its settings
+   * changed, the network came back, the computer woke up. The backoff starts over too.
+   */
+  restart(): void {
+    this.failures = 0;
+    this.session.abort();
+    this.sleep.wake();
+  }
+
+  private async run(previous: Promise<void> | undefined): Promise<void> {
+    // Never two loops (two connections, two IDLEs) for one account: wait for the old one to log out.
+    await previous?.catch(() => undefined);
+    const { status, timing } = this.deps;
+    const id = this.accountId;
+    try {
+      while (!this.stopped && !this.deps.shutdown.aborted) {
+        const account = findAccount(this.deps.db, id);
+        if (!account || account.protocol === 'local') return; // removed: the loop ends, nobody else notices
+        status.watching(id, true);
+        if (this.session.signal.aborted) this.session = new AbortController();
+        const session = this.session;
+        const signal = AbortSignal.any([this.stopper.signal, session.signal, this.deps.shutdown]);
+        const interval = checkIntervalOf(account, timing);
+
+        const outcome = await this.deps.pass(account, signal);
+        if (signal.aborted) continue;
+        if (!outcome.ok) {
+          await this.waitBeforeRetry(outcome.error?.code, interval, session.signal);
+          continue;
+        }
+        this.failures = 0;
+
+        const engine = engineFor(account);
+        if (!engine.watch) {
+          await this.wait(jittered(interval), session.signal);
+          continue;
+        }
+        try {
+          status.progress(id, { phase: 'watching', folder: null });
+          await engine.watch(this.deps.engineContext(account, signal), {
+            idleCheckMs: timing.idleCheckMs,
+            noopTimeoutMs: timing.noopTimeoutMs,
+            ...(timing.checkIntervalMs !== null ? { pollMs: timing.checkIntervalMs } : {}),
+          });
+        } catch (error) {
+          if (signal.aborted) continue;
+          const data = toErrorData(error);
+          status.finished(id, data);
+          await this.waitBeforeRetry(data.code, interval, session.signal);
+        }
+      }
+    } finally {
+      status.watching(id, false);
+    }
+  }
+
+  private waitBeforeRetry(code: string | undefined, interval: number, session: AbortSignal): Promise<void> {
+    return this.wait(delayAfterFailure(code, this.failures++, interval, this.deps.timing), session);
+  }
+
+  /** Waits `ms` (the status says until when), or less when stopped, restarted or woken. */
+  private async wait(ms: number, session: AbortSignal): Promise<void> {
+    if (session.aborted || this.stopped || this.deps.shutdown.aborted) return;
+    this.deps.status.nextAttempt(this.accountId, new Date(Date.now() + ms));
+    await this.sleep.for(ms);
+    this.deps.status.nextAttempt(this.accountId, null);
+  }
+}
+
+/**
+ * A timer that wake() cuts short. A wake while nobody sleeps is dropped: whoever wakes it aborts a signal
+ * first, and wait() looks at those signals before it sleeps.
+ */
+class WakeableSleep {
+  private cut: (() => void) | null = null;
+
+  wake(): void {
+    this.cut?.();
+  }
+
+  for(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.cut = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.cut = done;
+    });
+  }
+}

@@ -1,0 +1,143 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Account } from '../../shared/contract/accounts';
+import { corpusMessage } from '../helpers/imap-corpus';
+import { eventually, storedMessages } from '../helpers/imap-sync';
+import { dovecotConnections, dovecotLogins, type WatchFixture, watchFixture } from '../helpers/watch-fixture';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+
+/**
+ * Watch loops are per account (issue 24, item 1): starting, stopping, adding, editing or removing one
+ * account never touches another's loop or connection. Two IMAP accounts and a POP3 account on one real
+ * Dovecot, the worker's own command table in this process, test timings (a check every 1.5 s).
+ * "Untouched" is measured on the server: Dovecot's log counts each account's logins.
+ */
+describe('one watch loop per account', () => {
+  let server: DovecotServer;
+  let fx: WatchFixture;
+  let n = 0;
+  const users = [
+    { name: 'alice', password: 'alice-secret' },
+    { name: 'bob', password: 'bob-secret' },
+    { name: 'carol', password: 'carol-secret' },
+  ];
+
+  const has = (account: Account, messageId: string) => storedMessages(fx.db, account.id).some((m) => m.messageId === messageId && m.bodyStatus === 'full');
+  /** Delivers a fresh message and waits until the account has stored it whole. */
+  const arrives = async (account: Account, user: string, folder = 'INBOX') => {
+    const i = 90_000 + n++;
+    await server.deliver(user, corpusMessage(i), { folder });
+    await eventually(() => has(account, `<msg-${i}@corpus.test>`), Boolean, 30_000);
+  };
+  const watching = (account: Account) => eventually(() => fx.status(account.id), (s) => s.phase === 'watching', 30_000);
+
+  beforeAll(async () => {
+    server = await startDovecot({ users });
+  });
+  afterEach(async () => {
+    await fx?.close();
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('watching a second account (as the app does after adding one) leaves the first one’s IDLE connection alone', async () => {
+    fx = await watchFixture(server);
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'imap' });
+    await fx.command('startWatching', { accountIds: [alice.id] });
+    await watching(alice);
+    const aliceLogins = await dovecotLogins(server, 'alice');
+
+    const bob = await fx.addAccount({ user: 'bob', protocol: 'imap' });
+    await fx.command('startWatching', { accountIds: [bob.id] });
+    await watching(bob);
+    await arrives(alice, 'alice');
+    await arrives(bob, 'bob');
+    expect(await dovecotLogins(server, 'alice')).toBe(aliceLogins);
+    expect(fx.runtime.watchedAccounts().sort()).toEqual([alice.id, bob.id].sort());
+  });
+
+  it('adding, editing and removing an account while every account is watched touches only that account', async () => {
+    fx = await watchFixture(server);
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'imap' });
+    await fx.command('startWatching', {});
+    await watching(alice);
+    const aliceLogins = await dovecotLogins(server, 'alice');
+
+    // Added through the writer: watched at once, without a call from the shell.
+    const bob = (await fx.command('addAccount', {
+      email: 'bob@example.org',
+      protocol: 'imap',
+      host: '127.0.0.1',
+      port: server.ports.imaps,
+      security: 'tls',
+      username: 'bob',
+      password: 'bob-secret',
+      trustedFingerprint: server.certificate.fingerprint256,
+    })) as Account;
+    await watching(bob);
+    const carol = (await fx.command('addAccount', {
+      email: 'carol@example.org',
+      protocol: 'pop3',
+      host: '127.0.0.1',
+      port: server.ports.pop3s,
+      security: 'tls',
+      username: 'carol',
+      password: 'carol-secret',
+      trustedFingerprint: server.certificate.fingerprint256,
+    })) as Account;
+    await arrives(carol, 'carol');
+
+    // Editing bob reconnects bob (his loop starts over with the new settings), nobody else.
+    const bobLogins = await dovecotLogins(server, 'bob');
+    await fx.command('updateAccount', { id: bob.id, patch: { settings: { subscribedOnly: true } } });
+    await eventually(() => dovecotLogins(server, 'bob'), (logins) => logins > bobLogins);
+    await arrives(bob, 'bob');
+
+    // Renaming bob is not a reason to reconnect.
+    await watching(bob);
+    const afterEdit = await dovecotLogins(server, 'bob');
+    await fx.command('updateAccount', { id: bob.id, patch: { name: 'Bob at work' } });
+    await arrives(bob, 'bob');
+    expect(await dovecotLogins(server, 'bob')).toBe(afterEdit);
+
+    await fx.command('removeAccount', { id: carol.id, confirm: true });
+    expect(fx.runtime.watchedAccounts().sort()).toEqual([alice.id, bob.id].sort());
+    await arrives(alice, 'alice');
+    expect(await dovecotLogins(server, 'alice')).toBe(aliceLogins);
+    expect(fx.statuses(alice.id).filter((s) => s.phase === 'error')).toEqual([]);
+  });
+
+  it('removing an account during IDLE ends its loop and its connection; the others carry on without an error', async () => {
+    fx = await watchFixture(server);
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'imap' });
+    const bob = await fx.addAccount({ user: 'bob', protocol: 'imap' });
+    await fx.command('startWatching', {});
+    await Promise.all([watching(alice), watching(bob)]);
+    const aliceLogins = await dovecotLogins(server, 'alice');
+
+    await fx.command('removeAccount', { id: bob.id, confirm: true });
+    expect(fx.runtime.watchedAccounts()).toEqual([alice.id]);
+    await eventually(() => dovecotConnections(server, 'bob'), (open) => open === 0);
+    await arrives(alice, 'alice');
+    expect(await dovecotLogins(server, 'alice')).toBe(aliceLogins);
+    expect(fx.statuses(alice.id).filter((s) => s.phase === 'error')).toEqual([]);
+    expect(fx.statuses(bob.id).filter((s) => s.phase === 'error')).toEqual([]);
+  });
+
+  it('checks a POP3 account every check interval, and polls IMAP folders other than INBOX', async () => {
+    fx = await watchFixture(server);
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'imap' });
+    const carol = await fx.addAccount({ user: 'carol', protocol: 'pop3' });
+    await fx.command('startWatching', {});
+    await watching(alice);
+    await eventually(() => fx.status(carol.id), (s) => s.lastSyncedAt !== null && s.nextAttemptAt !== null);
+    // The POP3 loop says when it checks next, and checks again by itself.
+    const carolLogins = await dovecotLogins(server, 'carol');
+    await eventually(() => dovecotLogins(server, 'carol'), (logins) => logins >= carolLogins + 2);
+    await arrives(carol, 'carol');
+    await arrives(carol, 'carol');
+    // No IDLE on Archive: the watch session's poll brings it.
+    await arrives(alice, 'alice', 'Archive');
+    expect(storedMessages(fx.db, alice.id).filter((m) => m.folder === 'Archive').length).toBeGreaterThan(0);
+  });
+});
