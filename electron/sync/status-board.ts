@@ -53,11 +53,13 @@ export class StatusBoard {
       total: update.total ?? (update.phase === before.phase ? before.total : 0),
       nextAttemptAt: null,
     };
-    // Being connected (watching) proves the server answers; a pass that only started proves nothing yet.
+    // Entering IDLE (after the session's own checks, or a NOOP the server answered) proves the server
+    // answers and the account is current; a pass that only started proves nothing yet.
     if (update.phase === 'watching') {
       next.online = true;
       next.offlineSince = null;
       next.lastError = null;
+      next.lastSyncedAt = new Date().toISOString();
     }
     this.set(next, update.phase !== before.phase);
   }

@@ -1,10 +1,13 @@
 import { memo } from 'react';
 import type { Account } from '../../shared/contract/accounts';
 import type { SyncStatus } from '../../shared/contract/sync';
-import { describeError } from '../mail/error-words';
+import { useNow } from '../hooks/useNow';
 import { accountLabel } from '../mail/folder-tree';
-import { isBusy, lastSynced, syncSentence } from '../mail/sync-words';
+import { isBusy, syncSentence, syncSummary } from '../mail/sync-words';
 import { Icon } from './Icon';
+
+/** Relative times ("checked 2 minutes ago", "retrying in 40 seconds") are redrawn this often. */
+const TICK_MS = 5_000;
 
 export interface SyncStatusPanelProps {
   accounts: Account[];
@@ -13,14 +16,18 @@ export interface SyncStatusPanelProps {
   onSyncNow(accountId: string): void;
 }
 
-/** The sidebar's foot: each account's sync (phase, n of total, a progress bar) and whether we are offline. */
+/**
+ * The sidebar's foot: per account, what is true now (live, checking with a progress bar, offline since
+ * when and retrying when, an error and its fix, changes waiting for the server) and whether we are offline.
+ */
 export const SyncStatusPanel = memo(function SyncStatusPanel({ accounts, statuses, online, onSyncNow }: SyncStatusPanelProps) {
+  const now = useNow(TICK_MS);
   const mail = accounts.filter((a) => a.protocol !== 'local');
   const unreachable = mail.filter((a) => statuses.get(a.id)?.online === false);
   const offline = !online || (mail.length > 0 && unreachable.length === mail.length);
   if (mail.length === 0 && !offline) return null;
   return (
-    <section className="sync-panel" aria-label="Sync status">
+    <section className="sync-panel" aria-label="Sync status" data-testid="sync-status">
       {offline && (
         <div className="offline-indicator" role="status" data-testid="offline-indicator">
           <Icon name="cloud-off" size={14} />
@@ -33,11 +40,17 @@ export const SyncStatusPanel = memo(function SyncStatusPanel({ accounts, statuse
         {mail.map((account) => {
           const status = statuses.get(account.id);
           const busy = status ? isBusy(status) : false;
+          const summary = status ? syncSummary(status, now) : null;
           // Unreachable is not a failure to shout about: mail stays readable and the sync retries by itself.
-          const failed = status?.phase === 'error' && status.online && status.lastError;
+          const failed = summary?.state === 'error';
           const percent = status && status.total > 0 ? Math.min(100, Math.round((status.done / status.total) * 100)) : null;
           return (
-            <li key={account.id} className={`sync-item ${busy ? 'busy' : ''} ${failed ? 'failed' : ''}`} data-testid={`sync-${account.id}`}>
+            <li
+              key={account.id}
+              className={`sync-item ${busy ? 'busy' : ''} ${failed ? 'failed' : ''}`}
+              data-testid={`sync-${account.id}`}
+              data-state={summary?.state ?? 'unknown'}
+            >
               <div className="sync-line">
                 <span className="sync-account" title={account.email}>
                   {accountLabel(account)}
@@ -53,12 +66,12 @@ export const SyncStatusPanel = memo(function SyncStatusPanel({ accounts, statuse
                   <Icon name="refresh" size={12} className={busy ? 'spin' : ''} />
                 </button>
               </div>
-              {status && (
-                <div className="sync-phase">
-                  {syncSentence(status)}
-                  {!busy && !failed && status.online && lastSynced(status) ? ` · ${lastSynced(status)}` : ''}
+              {summary && (
+                <div className={`sync-phase sync-${summary.state}`} data-testid="sync-summary">
+                  {summary.text}
                 </div>
               )}
+              {summary?.detail && <div className="sync-detail">{summary.detail}</div>}
               {busy && (
                 <div
                   className={`progress ${percent === null ? 'indeterminate' : ''}`}
@@ -72,7 +85,7 @@ export const SyncStatusPanel = memo(function SyncStatusPanel({ accounts, statuse
                   <span style={percent === null ? undefined : { width: `${percent}%` }} />
                 </div>
               )}
-              {failed && <div className="sync-error">{describeError(status.lastError).title}</div>}
+              {summary?.fix && <div className="sync-error">{summary.fix}</div>}
             </li>
           );
         })}

@@ -35,6 +35,13 @@ describe('the reader in Chromium against Dovecot', () => {
   /** Polls for up to 15 s (the default second is too short for a sync or a frame to load on a busy machine). */
   const poll = <T>(probe: () => Promise<T> | T, timeout = 15_000) => expect.poll(probe, { timeout });
   const expectNoAxeViolations = async () => expect(await axeViolations(page)).toEqual([]);
+  /** An account's line in the sidebar's sync status: its main words, and the line below them. */
+  const accountItem = (name: RegExp) => page.getByTestId('sync-status').getByRole('listitem').filter({ hasText: name });
+  const accountSummary = async (name: RegExp) => (await accountItem(name).getByTestId('sync-summary').allTextContents()).join(' ');
+  const accountDetail = async (name: RegExp) => (await accountItem(name).locator('.sync-detail').allTextContents()).join(' ');
+  /** A new message arriving while the app runs. */
+  const newMail = (subject: string, id: string) =>
+    buildMessage({ from: 'Sam Ortiz <sam@neighbours.example>', to: 'Alice Martin <alice@example.test>', subject, date: new Date(), id: `${id}@neighbours.example`, text: `${subject}\n\nSam` });
 
   beforeAll(async () => {
     mkdirSync(resultsDir, { recursive: true });
@@ -69,6 +76,9 @@ describe('the reader in Chromium against Dovecot', () => {
     });
     dataDir = mkdtempSync(join(tmpdir(), 'homing-e2e-mail-'));
     app = await startDevWeb(dataDir, {
+      // Every account is watched from the start, as in the app; POP3 checks every 3 s here and retries
+      // come within seconds, so new mail and the server's return are seen without clicking anything.
+      HOMING_WATCH_TIMING: JSON.stringify({ checkIntervalMs: 3_000, retryBaseMs: 300, retryMaxMs: 3_000, needsUserMaxMs: 10_000 }),
       HOMING_DNS_SERVERS: dns.address,
       HOMING_ISPDB_URL: ispdb.url,
       // The IMAP server's certificate verifies normally (as a provider's would); the POP3 server's does not.
@@ -318,6 +328,13 @@ describe('the reader in Chromium against Dovecot', () => {
 
     await page.getByRole('tree', { name: 'Mailboxes' }).getByRole('treeitem', { name: /^All Inboxes/ }).click();
     await poll(() => row(/Your parcel is on its way/).count(), 60_000).toBe(1);
+
+    // New mail reaches both accounts by itself: adding the second account left the first one's IDLE alone.
+    await imap.deliver('alice', newMail('Tea on Thursday?', 'tea-1'));
+    await pop.deliver('bob', newMail('Bins are collected on Friday this week', 'bins-1'));
+    await poll(() => row(/Tea on Thursday/).count(), 30_000).toBe(1);
+    await poll(() => row(/Bins are collected on Friday/).count(), 30_000).toBe(1);
+    await poll(() => accountSummary(/Alice Martin|alice@example\.test/), 30_000).toBe('Live — up to date');
   });
 
   it('edits an account’s POP3 server-copy policy and check interval', async () => {
@@ -343,10 +360,9 @@ describe('the reader in Chromium against Dovecot', () => {
 
   it('with Dovecot stopped, mail still opens and search still finds it; marking read reaches the server after restart', async () => {
     await Promise.all([imap.stop(), pop.stop()]);
-    for (const name of [/Check alice@example\.test|Check Alice Martin/, /Check bob@pop\.example/]) {
-      await page.getByRole('button', { name }).click();
-    }
+    // Nobody clicks "Check": the IDLE connection notices the server gone, the POP3 check fails on its own.
     await poll(() => page.getByTestId('offline-indicator').count(), 60_000).toBe(1);
+    await poll(() => accountSummary(/Alice Martin|alice@example\.test/), 30_000).toMatch(/^Offline since \d/);
 
     // An unread message, opened offline: it shows, and opening it marks it read locally.
     await page.getByRole('tree', { name: 'Mailboxes' }).getByRole('treeitem', { name: /^All Inboxes/ }).click();
@@ -354,6 +370,9 @@ describe('the reader in Chromium against Dovecot', () => {
     const frame = page.frameLocator('iframe[data-testid="message-frame"]');
     await poll(() => frame.locator('body').textContent()).toMatch(/monthly statement is ready/);
     await poll(() => row(/Your statement is ready/).getByRole('img', { name: 'change waiting for the server' }).count()).toBe(1);
+    // The status says so too, and never "up to date" while the server is down and a change waits.
+    await poll(() => accountDetail(/Alice Martin|alice@example\.test/)).toMatch(/1 change waiting/);
+    expect(await page.getByTestId('sync-status').textContent()).not.toMatch(/up to date/i);
 
     await page.keyboard.press('/');
     await page.keyboard.type('statement');
@@ -364,14 +383,21 @@ describe('the reader in Chromium against Dovecot', () => {
     await screenshotBothThemes(page, 'offline');
     await page.keyboard.press('Escape');
 
+    // Back up: the account reconnects by itself (backoff), sends the change once, and the marks clear.
     await imap.start();
-    await page.getByRole('button', { name: /Check alice@example\.test|Check Alice Martin/ }).click();
     await expect
       .poll(async () => (await serverFiles(imap, 'alice', 'INBOX')).find((f) => f.bytes.includes('stmt-10@bank.example'))?.flags ?? '', {
         timeout: 90_000,
       })
       .toContain('S');
+    await poll(() => accountSummary(/Alice Martin|alice@example\.test/), 30_000).toBe('Live — up to date');
+    await poll(() => row(/Your statement is ready/).getByRole('img', { name: 'change waiting for the server' }).count()).toBe(0);
     await pop.start();
+    await imap.deliver('alice', newMail('The plumber comes at nine', 'plumber-1'));
+    await pop.deliver('bob', newMail('Residents’ garden day', 'garden-1'));
+    await poll(() => row(/The plumber comes at nine/).count(), 30_000).toBe(1);
+    await poll(() => row(/Residents’ garden day/).count(), 30_000).toBe(1);
+    await poll(() => page.getByTestId('offline-indicator').count()).toBe(0);
     expect(view.errors).toEqual([]);
     expect(view.dialogs).toEqual([]);
   });

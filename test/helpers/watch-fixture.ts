@@ -47,7 +47,8 @@ export interface WatchFixture {
   writer: Writer;
   runtime: SyncRuntime;
   context: WriterContext;
-  events: Array<{ event: string; payload: unknown }>;
+  /** Every event the writer emitted, with the time it was emitted. */
+  events: Array<{ event: string; payload: unknown; at: number }>;
   addAccount(spec: WatchedAccountSpec): Promise<Account>;
   /** The latest status event of the account (or the board's record when none was sent). */
   status(accountId: string): SyncStatus;
@@ -68,7 +69,7 @@ export async function watchFixture(server: DovecotServer, timing: Partial<WatchT
     vault,
     shutdown: shutdown.signal,
     emit<E extends EventName>(event: E, payload: EventPayload<E>) {
-      events.push({ event, payload });
+      events.push({ event, payload, at: Date.now() });
     },
   };
   const runtime = new SyncRuntime(context, timing);

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../shared/contract/accounts';
 import { corpusMessage } from '../helpers/imap-corpus';
-import { eventually, storedMessages } from '../helpers/imap-sync';
+import { summariesByIds } from '../../electron/store/message-summaries';
+import { eventually, secondClient, serverState, storedMessages } from '../helpers/imap-sync';
 import { dovecotConnections, dovecotLogins, type WatchFixture, watchFixture } from '../helpers/watch-fixture';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 
@@ -139,5 +140,58 @@ describe('one watch loop per account', () => {
     // No IDLE on Archive: the watch session's poll brings it.
     await arrives(alice, 'alice', 'Archive');
     expect(storedMessages(fx.db, alice.id).filter((m) => m.folder === 'Archive').length).toBeGreaterThan(0);
+  });
+});
+
+describe('changes made while the server is down', () => {
+  let server: DovecotServer;
+  let fx: WatchFixture;
+
+  beforeAll(async () => {
+    server = await startDovecot();
+    for (let i = 0; i < 3; i++) await server.deliver('alice', corpusMessage(i));
+  });
+  afterAll(async () => {
+    await fx?.close();
+    await server?.destroy();
+  });
+
+  it('are counted in the status (never "up to date"), reach the server once after it returns, and their marks clear', async () => {
+    fx = await watchFixture(server);
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'imap' });
+    await fx.command('startWatching', {});
+    await eventually(() => fx.status(alice.id), (s) => s.phase === 'watching', 30_000);
+    const ids = storedMessages(fx.db, alice.id).filter((m) => m.folder === 'INBOX').map((m) => m.id);
+    expect(ids).toHaveLength(3);
+
+    await server.stop();
+    const down = await eventually(() => fx.status(alice.id), (s) => s.offlineSince !== null && s.phase === 'error', 30_000);
+    expect(down.online).toBe(false);
+    await fx.command('markMessages', { ids: [ids[0]], seen: true });
+    await fx.command('markMessages', { ids: [ids[1]], flagged: true });
+    const waiting = await eventually(() => fx.status(alice.id), (s) => s.pendingChanges === 2);
+    expect(waiting.offlineSince).toBe(down.offlineSince);
+    expect(summariesByIds(fx.db, ids.slice(0, 2)).map((m) => m.pendingState)).toEqual(['pending', 'pending']);
+
+    const eventsBeforeReturn = fx.events.length;
+    await server.start();
+    const back = await eventually(() => fx.status(alice.id), (s) => s.phase === 'watching' && s.pendingChanges === 0, 30_000);
+    expect(back).toMatchObject({ online: true, offlineSince: null, lastError: null, refusedChanges: 0 });
+    expect(summariesByIds(fx.db, ids).map((m) => m.pendingState)).toEqual([null, null, null]);
+    // The commits that confirmed them named the messages, so a list showing them reloads their marks.
+    const confirmed = fx.events
+      .slice(eventsBeforeReturn)
+      .filter((e) => e.event === 'messagesChanged')
+      .flatMap((e) => (e.payload as { messageIds: number[] }).messageIds);
+    expect(confirmed).toContain(ids[0]);
+    expect(confirmed).toContain(ids[1]);
+
+    const other = await secondClient(server);
+    try {
+      const state = await serverState(other);
+      expect(state.INBOX?.map((m) => m.flags)).toEqual([['\\Seen'], ['\\Flagged'], []]);
+    } finally {
+      await other.logout();
+    }
   });
 });

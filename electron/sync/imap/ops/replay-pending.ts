@@ -147,7 +147,12 @@ async function replayFlags(pass: ImapPass, op: PendingOpRow, payload: FlagsPaylo
         throw refused(pass, `clear ${payload.remove.join(' ')}`);
       }
     }
-    writeTransaction(db, () => unlinkMessages(db, op.id, group.items.map((p) => p.messageId)));
+    // The messages are done with: their "waiting for the server" mark goes, so the commit must name them
+    // (the operation's completion later names only what is still linked to it).
+    writeTransaction(db, (changes) => {
+      unlinkMessages(db, op.id, group.items.map((p) => p.messageId));
+      for (const p of group.items) changes.message(pass.account.id, p.folderId, p.messageId);
+    });
   }
   if (unplaced.length > 0) {
     // Moved by an earlier operation the server refused: it is not where the user sees it.
