@@ -143,6 +143,14 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     async setPassword(user, password) {
       passwords.set(user, password);
       await writeUsers();
+      // Dovecot looks at the passwd-file at most once a second: ask its auth service (no IMAP login, so
+      // nothing in the login counts) until it takes the new password.
+      const doveadm = existsSync('/usr/bin/doveadm') ? '/usr/bin/doveadm' : '/usr/sbin/doveadm';
+      const deadline = Date.now() + 10_000;
+      while (!(await run(doveadm, ['-c', conf, 'auth', 'test', user, password]).then(() => true, () => false))) {
+        if (Date.now() > deadline) throw new Error(`Dovecot did not take the new password of ${user}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
     async start() {
       await startMaster(conf, dir, ports);

@@ -18,10 +18,8 @@ export interface FaultProxy {
   heal(): void;
   /** Connections accepted so far. */
   readonly accepted: number;
-  /** Client connections open now, and the most that were open at once since the last resetPeak(). */
+  /** Client connections open now (until the client hangs up). */
   readonly openConnections: number;
-  readonly peakConnections: number;
-  resetPeak(): void;
   /** Bytes forwarded server → client, over all connections. */
   readonly bytesDown: number;
   /**
@@ -48,7 +46,6 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   let standing: Fault = { kind: 'pass' };
   let accepted = 0;
   let clients = 0;
-  let peak = 0;
   let bytesDown = 0;
   let upMarks: number[] = [];
   const open = new Set<Socket>();
@@ -65,8 +62,14 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   const server: Server = createServer((client) => {
     accepted += 1;
     clients += 1;
-    peak = Math.max(peak, clients);
-    client.once('close', () => (clients -= 1));
+    // Gone for the count as soon as the client hangs up (its FIN), not when the proxy's side closes later.
+    let counted = true;
+    const uncount = () => {
+      if (counted) clients -= 1;
+      counted = false;
+    };
+    client.once('end', uncount);
+    client.once('close', uncount);
     const fault = nextFault();
     const upstream = connect(target.port, target.host);
     open.add(client);
@@ -156,12 +159,6 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     },
     get openConnections() {
       return clients;
-    },
-    get peakConnections() {
-      return peak;
-    },
-    resetPeak() {
-      peak = clients;
     },
     get bytesDown() {
       return bytesDown;

@@ -182,18 +182,23 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
     },
     async logout() {
       closedByUs = true;
-      if (!client.usable) {
-        client.close();
-        return;
+      if (client.usable) {
+        const timer = setTimeout(() => client.close(), imapConnectionLimits.noopTimeoutMs);
+        try {
+          await client.logout();
+        } catch {
+          // Closed below either way.
+        } finally {
+          clearTimeout(timer);
+        }
       }
-      const timer = setTimeout(() => client.close(), imapConnectionLimits.noopTimeoutMs);
-      try {
-        await client.logout();
-      } catch {
-        client.close();
-      } finally {
-        clearTimeout(timer);
-      }
+      // imapflow drops the socket a turn after LOGOUT's answer; dropping it now and waiting for it to be
+      // gone means whoever connects next for this account (the watch session after a pass, a restarted
+      // loop) never has a connection beside this one.
+      client.close();
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (waited = setTimeout(resolve, imapConnectionLimits.noopTimeoutMs)))]);
+      clearTimeout(waited);
     },
     close() {
       closedByUs = true;
