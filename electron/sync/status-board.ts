@@ -132,7 +132,10 @@ export class StatusBoard {
     const status = this.statuses.get(accountId);
     if (!status) return;
     // Counted as it goes out, so the number is never older than the event (a removed account counts nothing).
-    const counts = countOperations(this.ctx.db, accountId);
+    // A throttled event can fall due after the store closed (shutdown): it keeps the last counts then.
+    const counts = this.ctx.db.sqlite.open
+      ? countOperations(this.ctx.db, accountId)
+      : { queued: status.pendingChanges, refused: status.refusedChanges };
     const sent: SyncStatus = { ...status, pendingChanges: counts.queued, refusedChanges: counts.refused };
     this.statuses.set(accountId, sent);
     this.lastSent.set(accountId, Date.now());
