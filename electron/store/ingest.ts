@@ -8,6 +8,7 @@ import { hashSource, writeSource } from './message-sources';
 import type { MessageSource } from './message-source';
 import type { EncodedSource } from './source-encoding';
 import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
+import { senderSortKey, subjectSortKey } from './sort-keys';
 import { assignThread } from './threads';
 import type { ChangeRecorder } from './write-transaction';
 
@@ -92,8 +93,9 @@ export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: Inges
     db,
     `INSERT INTO messages (account_id, folder_id, uidvalidity, uid, uidl, message_id, in_reply_to, refs, subject,
        from_name, from_address, to_json, cc_json, date, date_known, internal_date, seen, flagged, answered, draft, keywords,
-       modseq, size, has_attachments, thread_id, snippet, parse_status, body_status, content_hash, mbox_from, mbox_separator, added_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       modseq, size, has_attachments, thread_id, snippet, parse_status, body_status, content_hash, mbox_from, mbox_separator, added_at,
+       sender_key, subject_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     input.accountId,
     input.folderId,
@@ -127,6 +129,8 @@ export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: Inges
     input.mbox?.fromLine ?? null,
     input.mbox?.separator ?? null,
     now,
+    senderSortKey(parsed.from?.name ?? null, parsed.from?.address ?? null),
+    subjectSortKey(parsed.subject),
   );
   const messageId = Number(info.lastInsertRowid);
   countInFolder(db, input.folderId, { total: 1, unread: flags.seen ? 0 : 1, offline: bodyStatus === 'full' ? 1 : 0 });
@@ -166,7 +170,7 @@ function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: s
   prepare(
     db,
     `UPDATE messages SET size = ?, content_hash = ?, body_status = 'full', snippet = ?, has_attachments = ?, parse_status = ?,
-       subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?
+       subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?, sender_key = ?, subject_key = ?
      WHERE id = ?`,
   ).run(
     size,
@@ -179,6 +183,8 @@ function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: s
     parsed.from?.address ?? null,
     JSON.stringify(parsed.to.map(plainAddress)),
     JSON.stringify(parsed.cc.map(plainAddress)),
+    senderSortKey(parsed.from?.name ?? null, parsed.from?.address ?? null),
+    subjectSortKey(parsed.subject),
     existing.id,
   );
   if (!existing.deleted_locally) countInFolder(db, existing.folder_id, { total: 0, unread: 0, offline: 1 });

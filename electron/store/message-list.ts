@@ -3,34 +3,64 @@ import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb } from './db';
 import { findFolderById, inboxFolderIds } from './folders';
 import { MAX_PAGE } from './limits';
+import { comparePositions, decodeCursor, encodeCursor, type MessageOrder, messageOrder, orderBySql, type Position } from './message-order';
 import { readSummaryRows, SUMMARY_COLUMNS, type SummaryRow, toSummaries } from './message-summaries';
 
-/** Position after the last row of a page: (date, id) is unique, so paging by it never skips or repeats. */
-interface Keyset {
-  date: number;
-  id: number;
-}
-
-const pageSql = (direction: 'DESC' | 'ASC') =>
-  `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
-   WHERE m.folder_id = ? AND m.deleted_locally = 0 AND (m.date, m.id) ${direction === 'DESC' ? '<' : '>'} (?, ?)
-   ORDER BY m.date ${direction}, m.id ${direction} LIMIT ?`;
+const FROM_FOLDER = `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.folder_id = ? AND m.deleted_locally = 0`;
 
 /**
- * One page of a folder or of the unified inbox, in keyset order (WHERE (date, id) < cursor, never
- * OFFSET): every page costs the same, the thousandth as the first. The unified inbox merges the
+ * Up to `limit` rows of one folder after `after` (from the start when null), in keyset order: WHERE on the
+ * order's columns, never OFFSET, so every page costs the same, the thousandth as the first. In a keyed
+ * order the rest of the cursor's key comes first (by date), then the keys after it: two index ranges.
+ */
+function folderRows(db: ReadDb, folderId: number, order: MessageOrder, after: Position | null, limit: number): SummaryRow[] {
+  const orderBy = orderBySql(order, 'm.');
+  if (!after) return readSummaryRows(db, `${FROM_FOLDER} ORDER BY ${orderBy} LIMIT ?`, folderId, limit);
+  const dateAfter = order.dateDirection === 'DESC' ? '<' : '>';
+  const byDate = `m.date ${order.dateDirection}, m.id ${order.dateDirection}`;
+  if (!order.key) return readSummaryRows(db, `${FROM_FOLDER} AND (m.date, m.id) ${dateAfter} (?, ?) ORDER BY ${byDate} LIMIT ?`, folderId, after.date, after.id, limit);
+  const sameKey = readSummaryRows(
+    db,
+    `${FROM_FOLDER} AND m.${order.key} = ? AND (m.date, m.id) ${dateAfter} (?, ?) ORDER BY ${byDate} LIMIT ?`,
+    folderId,
+    after.key,
+    after.date,
+    after.id,
+    limit,
+  );
+  if (sameKey.length >= limit) return sameKey;
+  const keyAfter = order.keyDirection === 'ASC' ? '>' : '<';
+  return [...sameKey, ...readSummaryRows(db, `${FROM_FOLDER} AND m.${order.key} ${keyAfter} ? ORDER BY ${orderBy} LIMIT ?`, folderId, after.key, limit - sameKey.length)];
+}
+
+/** Each row's position in the order (the stored sort keys are not part of a summary row). */
+function positionsOf(db: ReadDb, rows: SummaryRow[], order: MessageOrder): Map<number, Position> {
+  const keys = new Map<number, string>();
+  if (order.key === 'sender_key' || order.key === 'subject_key') {
+    for (const row of prepare<[string], { id: number; k: string }>(db, `SELECT id, ${order.key} AS k FROM messages WHERE id IN (SELECT value FROM json_each(?))`).iterate(
+      JSON.stringify(rows.map((r) => r.id)),
+    )) {
+      keys.set(row.id, row.k);
+    }
+  }
+  const key = (row: SummaryRow) => (order.key === null ? null : order.key === 'size' ? row.size : (keys.get(row.id) ?? ''));
+  return new Map(rows.map((row) => [row.id, { key: key(row), date: row.date, id: row.id }]));
+}
+
+/**
+ * One page of a folder or of the unified inbox, in the order asked for. The unified inbox merges the
  * accounts' INBOX pages, each read through its own index.
  */
 export function listMessagePage(db: ReadDb, mailbox: MailboxRef, sort: MessageSort, cursor: string | null, limit: number): MessagePage {
   const size = Math.min(Math.max(1, limit), MAX_PAGE);
-  const direction = sort === 'date-asc' ? 'ASC' : 'DESC';
-  const after = cursor ? decodeCursor(cursor) : direction === 'DESC' ? { date: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER } : { date: Number.MIN_SAFE_INTEGER, id: 0 };
+  const order = messageOrder(sort);
+  const after = cursor ? decodeCursor(cursor, order) : null;
   const folderIds = mailboxFolderIds(db, mailbox);
   let rows: SummaryRow[] = [];
-  for (const folderId of folderIds) rows.push(...readSummaryRows(db, pageSql(direction), folderId, after.date, after.id, size + 1));
+  for (const folderId of folderIds) rows.push(...folderRows(db, folderId, order, after, size + 1));
+  const positions = order.key === null && folderIds.length === 1 ? null : positionsOf(db, rows, order);
   if (folderIds.length > 1) {
-    const sign = direction === 'DESC' ? -1 : 1;
-    rows.sort((a, b) => sign * (a.date - b.date || a.id - b.id));
+    rows.sort((a, b) => comparePositions(order, positions!.get(a.id)!, positions!.get(b.id)!));
     rows = rows.slice(0, size + 1);
   }
   const more = rows.length > size;
@@ -38,24 +68,24 @@ export function listMessagePage(db: ReadDb, mailbox: MailboxRef, sort: MessageSo
   const last = page[page.length - 1];
   return {
     messages: toSummaries(db, page),
-    nextCursor: more && last ? encodeCursor({ date: last.date, id: last.id }) : null,
+    nextCursor: more && last ? encodeCursor(positions?.get(last.id) ?? { key: null, date: last.date, id: last.id }) : null,
   };
 }
 
 /** Every visible id of a mailbox in display order (the virtual list fetches rows by range from it). */
 export function listMailboxIds(db: ReadDb, mailbox: MailboxRef, sort: MessageSort): number[] {
-  const direction = sort === 'date-asc' ? 'ASC' : 'DESC';
+  const orderBy = orderBySql(messageOrder(sort), '');
   const folderIds = mailboxFolderIds(db, mailbox);
-  // The partial index messages_folder_date covers these queries (no table rows are read), and plain
-  // values (pluck) rather than row objects keep 100,000 ids cheap.
+  // One folder: the order's partial index covers the query (no table rows are read), and plain values
+  // (pluck) rather than row objects keep 100,000 ids cheap.
   if (folderIds.length === 1) {
-    return prepare<[number], number>(db, `SELECT id FROM messages WHERE folder_id = ? AND deleted_locally = 0 ORDER BY date ${direction}, id ${direction}`)
+    return prepare<[number], number>(db, `SELECT id FROM messages WHERE folder_id = ? AND deleted_locally = 0 ORDER BY ${orderBy}`)
       .pluck()
       .all(folderIds[0]!);
   }
   return prepare<[string], number>(
     db,
-    `SELECT id FROM messages WHERE folder_id IN (SELECT value FROM json_each(?)) AND deleted_locally = 0 ORDER BY date ${direction}, id ${direction}`,
+    `SELECT id FROM messages WHERE folder_id IN (SELECT value FROM json_each(?)) AND deleted_locally = 0 ORDER BY ${orderBy}`,
   )
     .pluck()
     .all(JSON.stringify(folderIds));
@@ -65,20 +95,4 @@ export function mailboxFolderIds(db: ReadDb, mailbox: MailboxRef): number[] {
   if ('unified' in mailbox) return inboxFolderIds(db);
   if (!findFolderById(db, mailbox.folderId)) throw new HomingError('NOT_FOUND', `No folder with id ${mailbox.folderId}.`);
   return [mailbox.folderId];
-}
-
-function encodeCursor(keyset: Keyset): string {
-  return Buffer.from(JSON.stringify([keyset.date, keyset.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Keyset {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((n) => Number.isSafeInteger(n))) {
-      return { date: value[0] as number, id: value[1] as number };
-    }
-  } catch {
-    // Fall through to the error below.
-  }
-  throw new HomingError('INVALID_ARGUMENT', 'The page cursor is not one this list handed out.');
 }

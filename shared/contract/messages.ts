@@ -117,7 +117,12 @@ export const mailboxRefSchema = z.union([
 ]);
 export type MailboxRef = z.infer<typeof mailboxRefSchema>;
 
-export const sortSchema = z.enum(['date-desc', 'date-asc']);
+/**
+ * A list's order: by date, sender (the name shown, else the address), subject (without "Re:") or size,
+ * either way. Within one sender, subject or size the newest comes first; the other direction of an
+ * order is that list exactly reversed.
+ */
+export const sortSchema = z.enum(['date-desc', 'date-asc', 'sender-asc', 'sender-desc', 'subject-asc', 'subject-desc', 'size-desc', 'size-asc']);
 export type MessageSort = z.infer<typeof sortSchema>;
 
 export interface MessagePage {
@@ -154,7 +159,7 @@ export const messageMethods = {
     z.strictObject({
       mailbox: mailboxRefSchema,
       sort: sortSchema.default('date-desc'),
-      cursor: z.string().max(200).nullable().default(null),
+      cursor: z.string().max(1000).nullable().default(null),
       limit: z.number().int().min(1).max(1000).default(100),
     }),
   ).returns<MessagePage>(),

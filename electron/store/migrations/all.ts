@@ -6,6 +6,7 @@ import { up as ingestCounts } from './0004-ingest-counts';
 import { up as outgoing } from './0005-outgoing';
 import { up as contacts } from './0006-contacts';
 import { up as searchSize } from './0007-search-size';
+import { up as sortKeys } from './0008-sort-keys';
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const migrations: Migration[] = [
   { version: 5, up: outgoing },
   { version: 6, up: contacts },
   { version: 7, up: searchSize },
+  { version: 8, up: sortKeys },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

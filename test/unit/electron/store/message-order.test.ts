@@ -1,0 +1,139 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultAccountSettings } from '../../../../shared/contract/accounts';
+import { type MessageSort, sortSchema } from '../../../../shared/contract/messages';
+import { insertAccount } from '../../../../electron/store/accounts';
+import type { ReadDb, WriteDb } from '../../../../electron/store/db';
+import { upsertFolder } from '../../../../electron/store/folders';
+import { listMailboxIds, listMessagePage } from '../../../../electron/store/message-list';
+import { messageOrder, orderBySql } from '../../../../electron/store/message-order';
+import { migrations } from '../../../../electron/store/migrations/all';
+import { up as sortKeys } from '../../../../electron/store/migrations/0008-sort-keys';
+import { openReadDb } from '../../../../electron/store/open';
+import { writeTransaction } from '../../../../electron/store/write-transaction';
+import { eml, ingest, localFolder, tempDir, tempStore } from '../../../helpers/store';
+
+const sorts = sortSchema.options;
+
+/** Messages chosen so every order differs: accents and case in names, "Re:" and list tags, equal keys. */
+const mail = [
+  { name: 'émile', from: 'Émile Zola <emile@example.fr>', subject: 'Re: Zeppelins', date: '2024-03-01', body: 60 },
+  { name: 'bob-old', from: 'bob@example.org', subject: 'apples', date: '2024-01-01', body: 500 },
+  { name: 'bob-new', from: 'Bob <bob@example.org>', subject: '[list] Bananas', date: '2024-02-01', body: 500 },
+  { name: 'quoted', from: '"\'Carol\'" <carol@example.org>', subject: 'Fwd: apples', date: '2024-01-15', body: 10 },
+  { name: 'nobody', from: '', subject: '', date: '2023-12-01', body: 3000 },
+  { name: 'upper', from: 'ALICE <alice@example.org>', subject: 'Émeraude', date: '2024-04-01', body: 40 },
+];
+
+/** What a person expects each ascending order to be (the descending ones are these reversed). */
+const expected: Record<'sender-asc' | 'subject-asc' | 'size-asc' | 'date-asc', string[]> = {
+  // Blank sender first; Alice; the two Bobs newest first; Carol without her quotes; Émile with the Es.
+  'sender-asc': ['nobody', 'upper', 'bob-new', 'bob-old', 'quoted', 'émile'],
+  // Blank first; "apples" twice (newest first, prefixes ignored); bananas without the list tag; É with E.
+  'subject-asc': ['nobody', 'quoted', 'bob-old', 'bob-new', 'upper', 'émile'],
+  'size-asc': ['quoted', 'upper', 'émile', 'bob-old', 'bob-new', 'nobody'],
+  'date-asc': ['nobody', 'bob-old', 'quoted', 'bob-new', 'émile', 'upper'],
+};
+
+describe('sorting a list by date, sender, subject and size', () => {
+  let db: WriteDb;
+  let read: ReadDb;
+  let inbox: number;
+  let otherInbox: number;
+  const names = new Map<number, string>();
+
+  beforeAll(async () => {
+    const store = tempStore();
+    db = store.db;
+    inbox = localFolder(db, 'Sorting').id;
+    const account = writeTransaction(db, (changes) =>
+      insertAccount(db, changes, {
+        name: 'Work', email: 'me@work.example', protocol: 'imap', host: '127.0.0.1', port: 993, security: 'tls', username: 'me',
+        trustedFingerprint: null, settings: defaultAccountSettings,
+      }),
+    );
+    otherInbox = writeTransaction(db, (changes) =>
+      upsertFolder(db, changes, account.id, { path: 'INBOX', name: 'INBOX', parentPath: null, delimiter: '/', specialUse: 'inbox', subscribed: true }),
+    ).id;
+    const localInbox = localFolder(db, 'INBOX').id;
+    db.sqlite.prepare("UPDATE folders SET special_use = 'inbox' WHERE id = ?").run(localInbox);
+    for (const [i, m] of mail.entries()) {
+      const headers = { From: m.from, Subject: m.subject, Date: new Date(`${m.date}T10:00:00Z`).toUTCString(), 'Message-ID': `<${i}@sort>` };
+      const bytes = eml(headers, `${'x'.repeat(m.body)}\r\n`);
+      names.set((await ingest(db, bytes, { accountId: 'local', folderId: inbox, key: { kind: 'local' } })).messageId, m.name);
+      // The unified inbox: the same mail split between two accounts' inboxes.
+      const where = i % 2 === 0 ? { accountId: 'local', folderId: localInbox, key: { kind: 'local' as const } } : { accountId: account.id, folderId: otherInbox, key: { kind: 'imap' as const, uidvalidity: 1, uid: i + 1 } };
+      names.set((await ingest(db, bytes, where)).messageId, m.name);
+    }
+    read = openReadDb(store.path);
+  });
+
+  const namesOf = (ids: number[]) => ids.map((id) => names.get(id));
+
+  it.each(Object.keys(expected) as Array<keyof typeof expected>)('lists a folder in %s order, and its reverse the other way', (sort) => {
+    expect(namesOf(listMailboxIds(read, { folderId: inbox }, sort))).toEqual(expected[sort]);
+    const reverse = sort.replace('-asc', '-desc') as MessageSort;
+    expect(namesOf(listMailboxIds(read, { folderId: inbox }, reverse))).toEqual([...expected[sort]].reverse());
+  });
+
+  it.each(sorts)('pages a folder and the unified inbox in %s order by keyset, never skipping or repeating', (sort) => {
+    for (const mailbox of [{ folderId: inbox }, { unified: 'inbox' as const }]) {
+      for (const limit of [1, 2, 4]) {
+        const paged: number[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = listMessagePage(read, mailbox, sort, cursor, limit);
+          expect(page.messages.length).toBeLessThanOrEqual(limit);
+          paged.push(...page.messages.map((m) => m.id));
+          cursor = page.nextCursor;
+        } while (cursor);
+        const all = listMailboxIds(read, mailbox, sort);
+        expect(paged).toEqual(all);
+        expect(all).toHaveLength(mail.length);
+      }
+    }
+    // The unified inbox interleaves both accounts in the same order as one folder.
+    expect(namesOf(listMailboxIds(read, { unified: 'inbox' }, sort))).toEqual(namesOf(listMailboxIds(read, { folderId: inbox }, sort)));
+  });
+
+  it('refuses a cursor of another order, or one it did not hand out', () => {
+    const bySender = listMessagePage(read, { folderId: inbox }, 'sender-asc', null, 2).nextCursor!;
+    const byDate = listMessagePage(read, { folderId: inbox }, 'date-desc', null, 2).nextCursor!;
+    expect(() => listMessagePage(read, { folderId: inbox }, 'date-desc', bySender, 2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => listMessagePage(read, { folderId: inbox }, 'size-asc', bySender, 2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => listMessagePage(read, { folderId: inbox }, 'subject-asc', byDate, 2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => listMessagePage(read, { folderId: inbox }, 'subject-asc', 'bogus', 2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it.each(sorts)('reads a folder in %s order from its index alone: no sort step, no table rows', (sort) => {
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    const ids = plan(`SELECT id FROM messages WHERE folder_id = ? AND deleted_locally = 0 ORDER BY ${orderBySql(messageOrder(sort), '')}`, inbox);
+    expect(ids).toMatch(/USING COVERING INDEX messages_folder_/);
+    expect(ids).not.toMatch(/TEMP B-TREE/);
+    const page = plan(
+      `SELECT m.id FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.folder_id = ? AND m.deleted_locally = 0 ORDER BY ${orderBySql(messageOrder(sort), 'm.')} LIMIT 100`,
+      inbox,
+    );
+    expect(page).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('fills the sort keys of the messages an earlier version stored (migration 0008)', () => {
+    const path = join(tempDir(), 'old.sqlite');
+    const old = new Database(path);
+    for (const m of migrations.filter((m) => m.version < 8)) m.up(old);
+    const folder = Number(old.prepare("INSERT INTO folders (account_id, path, name) VALUES ('local', 'Old', 'Old')").run().lastInsertRowid);
+    const insert = old.prepare(
+      `INSERT INTO messages (account_id, folder_id, subject, from_name, from_address, date, size, added_at) VALUES ('local', ?, ?, ?, ?, ?, ?, 0)`,
+    );
+    insert.run(folder, 'Re: Über alles', 'Ünal', 'u@example.org', 1, 10);
+    insert.run(folder, 'hello', null, 'Zed@Example.org', 2, 20);
+    sortKeys(old);
+    expect(old.prepare('SELECT sender_key, subject_key FROM messages ORDER BY id').all()).toEqual([
+      { sender_key: 'unal', subject_key: 'uber alles' },
+      { sender_key: 'zed@example.org', subject_key: 'hello' },
+    ]);
+    old.close();
+  });
+});
