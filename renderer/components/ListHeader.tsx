@@ -1,5 +1,6 @@
 import type { MessageSort } from '../../shared/contract/messages';
 import { formatCount, plural } from '../mail/format';
+import { parseSort, sortChoices } from '../mail/sort-choices';
 
 export interface ListHeaderProps {
   title: string;
@@ -26,9 +27,16 @@ export function ListHeader({ title, subtitle, total, unread, sort, onSort }: Lis
       {sort && (
         <label className="sort-control">
           <span className="visually-hidden">Sort messages</span>
-          <select value={sort} onChange={(event) => onSort(event.target.value as MessageSort)}>
-            <option value="date-desc">Newest first</option>
-            <option value="date-asc">Oldest first</option>
+          <select value={sort} onChange={(event) => onSort(parseSort(event.target.value))}>
+            {sortChoices.map(({ group, options }) => (
+              <optgroup key={group} label={group}>
+                {options.map((option) => (
+                  <option key={option.sort} value={option.sort}>
+                    {option.label}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
           </select>
         </label>
       )}

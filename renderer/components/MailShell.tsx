@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Account } from '../../shared/contract/accounts';
-import type { Folder, MailboxRef, MessageSort } from '../../shared/contract/messages';
+import type { Folder, MailboxRef } from '../../shared/contract/messages';
 import type { ActionContext, UiCommands } from '../actions/action';
 import { allActions, messageActions, viewActions } from '../actions/all-actions';
 import { createDispatcher } from '../actions/dispatcher';
@@ -9,6 +9,7 @@ import { useDarkMode } from '../hooks/useColorScheme';
 import type { Banner } from '../hooks/useErrorBanners';
 import { desktop } from '../api/desktop';
 import { useKeyboard } from '../hooks/useKeyboard';
+import { useListSort } from '../hooks/useListSort';
 import { useMarkReadOnOpen } from '../hooks/useMarkReadOnOpen';
 import { useMenuActions } from '../hooks/useMenuActions';
 import { useOnline } from '../hooks/useOnline';
@@ -60,7 +61,7 @@ function defaultMailbox(accounts: Account[], folders: Folder[]): MailboxRef | nu
 /** The three panes: mailboxes, the message list, the reader; toolbar above, status in the sidebar. */
 export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, report, banners, onDismiss }: MailShellProps) {
   const [chosen, setChosen] = useState<MailboxRef | null>(null);
-  const [sort, setSort] = useState<MessageSort>('date-desc');
+  const [sort, setSort] = useListSort();
   const [searchQuery, setSearchQuery] = useState<string | null>(null);
   const [selection, setSelection] = useState<Selection>(emptySelection);
   const [bodyView, setBodyView] = useState<BodyView>('html');
