@@ -1,4 +1,5 @@
 import { type Ref, useState } from 'react';
+import { useSearchAsYouType } from '../hooks/useSearchAsYouType';
 import { Icon } from './Icon';
 
 export interface SearchBoxProps {
@@ -26,19 +27,21 @@ const hints: Array<[string, string]> = [
 ];
 
 /**
- * The search field (role=search). Enter searches every folder with the query language
- * (docs/query-language.md); Escape leaves the results. The syntax is listed under the field while it is
- * focused and empty; a query that could not be understood is explained there, and the field is marked
- * invalid until it changes.
+ * The search field (role=search). Results follow the typing (a short pause starts the search; Enter at
+ * once) across every folder, in the query language (docs/query-language.md); Escape leaves the results.
+ * The syntax is listed under the field while it is focused and empty; a query that could not be
+ * understood is explained there, and the field is marked invalid until it changes.
  */
 export function SearchBox({ active, problem, onSearch, onClear, inputRef }: SearchBoxProps) {
   const [text, setText] = useState(active ?? '');
   const [shownFor, setShownFor] = useState(active);
   const [focused, setFocused] = useState(false);
+  const search = useSearchAsYouType(onSearch, onClear);
   if (shownFor !== active) {
-    // The search was cleared or changed elsewhere (a folder was opened): show what is active.
     setShownFor(active);
-    setText(active ?? '');
+    // The search was cleared or changed elsewhere (a folder was opened): show what is active. Not an
+    // answer to this field's own typing, which may have gone on since.
+    if (active !== text.trim()) setText(active ?? '');
   }
   return (
     <form
@@ -46,8 +49,7 @@ export function SearchBox({ active, problem, onSearch, onClear, inputRef }: Sear
       className="search-box"
       onSubmit={(event) => {
         event.preventDefault();
-        if (text.trim()) onSearch(text.trim());
-        else onClear();
+        search.submit(text);
       }}
     >
       <Icon name="search" size={14} className="search-icon" />
@@ -57,12 +59,16 @@ export function SearchBox({ active, problem, onSearch, onClear, inputRef }: Sear
         aria-label="Search all mail"
         placeholder="Search mail"
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => {
+          setText(event.target.value);
+          search.typed(event.target.value);
+        }}
         onFocus={() => setFocused(true)}
         onBlur={() => setFocused(false)}
         onKeyDown={(event) => {
           if (event.key === 'Escape') {
             event.preventDefault();
+            search.cancel();
             setText('');
             onClear();
             (event.target as HTMLInputElement).blur();
@@ -79,6 +85,7 @@ export function SearchBox({ active, problem, onSearch, onClear, inputRef }: Sear
           className="icon-button search-clear"
           aria-label="Clear search"
           onClick={() => {
+            search.cancel();
             setText('');
             onClear();
           }}
