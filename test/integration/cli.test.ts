@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
+import { eventually } from '../helpers/imap-sync';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'homing-cli-'));
 
@@ -68,8 +69,11 @@ describe('the homing CLI', () => {
       ['-e', `require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'homing.lock'))}, JSON.stringify({pid: process.pid, host: require('node:os').hostname(), since: ''})); setInterval(() => {}, 1000)`],
       { stdio: 'ignore' },
     );
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      // The lock is held once the child has written it.
+      const lockPath = join(dir, 'homing.lock');
+      await eventually(() => (existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : ''), (text) => text.includes(`"pid":${holder.pid}`));
       const read = await runCli(['--data-dir', dir, 'account', 'list', '--json']);
       expect(read).toMatchObject({ status: 0, stdout: '[]\n' });
       const write = await runCli(
@@ -84,8 +88,8 @@ describe('the homing CLI', () => {
     } finally {
       holder.kill('SIGKILL');
     }
-    // The lock of a killed process is taken over.
-    await new Promise((r) => setTimeout(r, 200));
+    // The lock of a killed process is taken over (once the process is gone).
+    await exited;
     const after = await runCli(
       ['--data-dir', dir, 'account', 'add', '--email', 'a@b.c', '--protocol', 'pop3', '--host', 'h', '--port', '995', '--security', 'tls',
         '--username', 'a', '--password-env', 'PW'],

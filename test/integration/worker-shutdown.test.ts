@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryVault } from '../../electron/accounts/vault';
 import { openMailService } from '../../electron/service/mail-service';
 import { lockPathOf } from '../../electron/store/data-dir';
+import type { SyncStatus } from '../../shared/contract/sync';
 import { workerPath } from '../helpers/cli';
+import { eventually } from '../helpers/imap-sync';
 
 /** A scripted fake server that accepts connections and never says a word (Dovecot always greets). */
 describe('closing the service while a sync waits on a silent server (scripted fake server)', () => {
@@ -38,8 +40,7 @@ describe('closing the service while a sync waits on a silent server (scripted fa
     // The pass hangs in the TLS handshake: the server never answers.
     const pass = handle.service.syncAccounts({ accountIds: [account.id] });
     pass.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(sockets.length).toBeGreaterThan(0);
+    await eventually(() => sockets.length, (count) => count > 0);
 
     await handle.close(); // would hang forever if the open socket kept the worker alive
     expect(existsSync(lockPathOf(dataDir))).toBe(false);
@@ -70,13 +71,15 @@ describe('closing the service while it watches a real Dovecot (IDLE)', () => {
       });
       const [outcome] = await handle.service.syncAccounts({ accountIds: [account.id] });
       expect(outcome?.ok).toBe(true);
+      let status: SyncStatus | undefined;
+      handle.service.on('syncProgressed', (s) => (status = s));
       await handle.service.startWatching({});
-      // Let the watch loop reach IDLE, then take the server away and bring it back (reconnect path).
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The watch loop reaches IDLE; the server goes away (the loop notices) and comes back (it reconnects).
+      await eventually(() => status?.phase, (phase) => phase === 'watching', 30_000);
       await dovecot.stop();
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await eventually(() => status?.offlineSince, (since) => since != null, 30_000);
       await dovecot.start();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await eventually(() => status?.phase, (phase) => phase === 'watching', 30_000);
       await handle.close(); // hung before the worker ended itself after closing the database
       expect(existsSync(lockPathOf(dataDir))).toBe(false);
     } finally {

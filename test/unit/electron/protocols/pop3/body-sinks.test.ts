@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HomingError } from '../../../../../shared/errors';
 import { LinesSink, MessageSink } from '../../../../../electron/protocols/pop3/body-sinks';
+import { eventually } from '../../../../helpers/imap-sync';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'homing-pop3-sink-'));
 
@@ -33,12 +34,12 @@ describe('MessageSink', () => {
     const dir = tempDir();
     const sink = new MessageSink({ spillBytes: 10, tempDir: dir });
     sink.write(Buffer.alloc(500, 1));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the file is opened asynchronously
-    expect(readdirSync(dir)).toHaveLength(1);
+    // The file is opened asynchronously: wait until it is there.
+    await eventually(() => readdirSync(dir).length, (files) => files === 1);
     sink.abort(new HomingError('CONNECTION_LOST', 'cut'));
     await expect(sink.source).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(readdirSync(dir)).toEqual([]);
+    // Removed once the stream has let go of it.
+    await eventually(() => readdirSync(dir), (files) => files.length === 0);
     expect(existsSync(dir)).toBe(true);
   });
 });
