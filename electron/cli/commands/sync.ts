@@ -7,7 +7,8 @@ import { inlineText } from '../terminal-text';
 export const sync: CliCommand = {
   name: 'sync',
   usage: 'sync [ID ...] [--watch] [--progress]',
-  summary: 'one full sync pass of every (or the named) account; --watch keeps going; --progress prints one line per progress event',
+  summary:
+    'one full sync pass of every (or the named) account, exit 0 only when every message it planned is stored (a folder the server will not open is a warning); --watch keeps going; --progress prints one line per progress event',
   async run(ctx, argv) {
     const { values, positionals } = parse(argv, { watch: { type: 'boolean' }, progress: { type: 'boolean' } }, this.usage);
     const service = await ctx.service();
