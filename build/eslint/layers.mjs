@@ -29,11 +29,15 @@ export const layers = {
     'electron/version.ts',
     'electron/not-built.ts',
   ],
-  'electron/cli': ['electron/cli', 'electron/service', 'electron/store/data-dir.ts', 'electron/accounts', 'shared', 'electron/version.ts'],
+  // The writer's local socket (served by the app, dev:web and `homing sync --watch`; the CLI's client): the
+  // service reaches it only as a contract type and the `dispatch` gate, never as an import.
+  'electron/command-socket': ['electron/command-socket', 'electron/store/data-dir.ts', 'shared', 'electron/version.ts'],
+  'electron/cli': ['electron/cli', 'electron/service', 'electron/command-socket', 'electron/store/data-dir.ts', 'electron/accounts', 'shared', 'electron/version.ts'],
   // dev:web keeps every account watched with the app's own supervisor (shell/keep-watching.ts).
   'electron/bridge': [
     'electron/bridge',
     'electron/service',
+    'electron/command-socket',
     'electron/store/data-dir.ts',
     'electron/accounts',
     'electron/app-csp.ts',

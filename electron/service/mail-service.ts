@@ -51,6 +51,13 @@ export interface MailServiceOptions {
 
 export interface MailServiceHandle {
   readonly service: MailService;
+  /**
+   * Settles once this process holds the data directory's writer lock with its worker running (at open
+   * with `startWriter`, else at the first command that gets it); the lock is then kept until close().
+   * The command socket (electron/command-socket) is served from then on. Never settles if the lock is
+   * never taken.
+   */
+  readonly writerLocked: Promise<void>;
   close(): Promise<void>;
   /**
    * Ends the sync worker thread at once, as a crash would (no clean close; the last commit is durable):
@@ -73,6 +80,8 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
   let writerStarting: Promise<WorkerClient> | null = null;
   let releaseLock: (() => void) | null = null;
   let closed = false;
+  let markLocked: () => void = () => undefined;
+  const writerLocked = new Promise<void>((resolve) => (markLocked = resolve));
 
   const emit = (event: string, payload: unknown) => {
     if (!isEventName(event)) return;
@@ -106,6 +115,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
             },
           });
           writer = client;
+          markLocked();
           return client;
         } catch (error) {
           releaseLock?.();
@@ -169,6 +179,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
 
   return {
     service,
+    writerLocked,
     async close() {
       if (closed) return;
       closed = true;

@@ -8,10 +8,11 @@ const PRIVATE_FILE_MODE = 0o600;
 
 /**
  * Files of ours in the data directory, by name: the database with its WAL, shared memory and journal,
- * the writer lock, password files, logs, the temporary folder. Only these are tightened: the directory
- * may be one the user named (`--data-dir`), and files of theirs in it are not ours to change.
+ * the writer lock, the command socket's record, password files, logs, the temporary folder. Only these
+ * are tightened: the directory may be one the user named (`--data-dir`), and files of theirs in it are
+ * not ours to change.
  */
-const OURS = /^(homing\.(sqlite(-wal|-shm|-journal)?|lock)|credentials[\w.-]*\.json|[\w.-]+\.log|tmp)$/;
+const OURS = /^(homing\.(sqlite(-wal|-shm|-journal)?|lock|socket\.json)|credentials[\w.-]*\.json|[\w.-]+\.log|tmp)$/;
 
 /**
  * Makes the data directory private before anything is stored in it: mail is readable by whoever can
