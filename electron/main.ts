@@ -28,6 +28,7 @@ import { describeLeftBehind, migrateOldPasswords } from './accounts/password-mig
 import { KeychainVault } from './accounts/vault-keychain';
 import { appCsp } from './app-csp';
 import { readStaticFile } from './bridge/static-files';
+import { serveCommandSocket } from './command-socket/serve';
 import { APP_ORIGIN } from './ipc-gate';
 import { serveIpc } from './ipc';
 import { type MailServiceHandle, type MailServiceOptions, openMailService } from './service/mail-service';
@@ -170,6 +171,9 @@ async function start(): Promise<void> {
     return;
   }
   const service = handle.service;
+  // `homing` commands run while the app holds the data directory are handed to it over a local socket
+  // (from the moment it holds the writer lock, which may come later when another process had it).
+  const commandSocket = serveCommandSocket(handle, { dataDir, onNote: (text) => log(text) });
 
   const statePath = windowStatePath(dataDir);
   const state = restoreWindowState(statePath, screen);
@@ -291,6 +295,7 @@ async function start(): Promise<void> {
       stopIndicators();
       presenter.dispose();
       ipc.stop();
+      await commandSocket.close();
       const closed = await closeWithin(() => (handle ? handle.close() : Promise.resolve()), SHUTDOWN_GRACE_MS, systemClock);
       if (closed === 'timed-out') log('the sync worker did not stop in time; quitting anyway');
       stopTracking();

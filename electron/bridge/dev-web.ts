@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeLeftBehind, migrateOldPasswords } from '../accounts/password-migration';
 import { KeychainVault } from '../accounts/vault-keychain';
+import { serveCommandSocket } from '../command-socket/serve';
 import { type MailServiceHandle, type MailServiceOptions, openMailService } from '../service/mail-service';
 import { systemClock } from '../shell/clock';
 import { superviseWatching } from '../shell/keep-watching';
@@ -40,6 +41,9 @@ async function run(): Promise<void> {
     ...(timing ? { watchTiming: JSON.parse(timing) as MailServiceOptions['watchTiming'] } : {}),
   });
   const opened = handle;
+  // `homing` commands run while this holds the data directory are handed to it, as to the app.
+  const commandSocket = serveCommandSocket(opened, { dataDir, onNote: (text) => process.stderr.write(`homing dev-web: note: ${text}\n`) });
+  await commandSocket.ready;
   supervisor.start();
   const bridge = await startBridge({
     service: opened.service,
@@ -51,6 +55,7 @@ async function run(): Promise<void> {
   const stop = async () => {
     supervisor.stop();
     await bridge.close();
+    await commandSocket.close();
     await opened.close();
     process.exit(0);
   };

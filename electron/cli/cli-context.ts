@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import { createClient, type MailClient } from '../../shared/client';
 import { eventNames } from '../../shared/contract';
 import { dispatch } from '../../shared/dispatch';
+import { HomingError } from '../../shared/errors';
 import { describeLeftBehind, migrateOldPasswords } from '../accounts/password-migration';
 import { KeychainVault } from '../accounts/vault-keychain';
+import { type CommandSocket, serveCommandSocket } from '../command-socket/serve';
 import { openMailService, type MailServiceHandle } from '../service/mail-service';
 import { jsonText } from './terminal-text';
+import { type ForwardingTransport, forwardingTransport } from './writer-forwarding';
 
 /** What every CLI command gets: the data directory, output streams, and the service opened on demand. */
 export interface CliContext {
@@ -13,31 +16,48 @@ export interface CliContext {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
-  /** The service through the same validating gate as IPC, so defaults and checks apply alike. */
+  /**
+   * The service through the same validating gate as IPC, so defaults and checks apply alike. Commands
+   * are handed to the process holding the data directory when it serves the command socket
+   * (writer-forwarding.ts).
+   */
   service(): Promise<MailClient>;
+  /**
+   * Makes this process the data directory's writer now, for as long as it runs (`sync --watch`), and
+   * serves the command socket so that other homing commands are handed to it meanwhile. Never forwarded:
+   * while another process holds the directory it fails with DATA_DIR_LOCKED. Call before service().
+   */
+  becomeWriter(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' | 'stderr' | 'env'>): CliContext {
   let handle: Promise<MailServiceHandle> | null = null;
   let client: MailClient | null = null;
+  let transport: ForwardingTransport | null = null;
+  let socket: CommandSocket | null = null;
+  let startWriter = false;
+  const note = (text: string) => io.stderr.write(`homing: note: ${text}\n`);
+
+  const open = () =>
+    (handle ??= (async () => {
+      const vault = new KeychainVault();
+      // Passwords an older version left in credentials.json move into the keychain; those that cannot
+      // (no keychain answers) are named on stderr at every command until they can, never used silently.
+      for (const outcome of await migrateOldPasswords(dataDir, vault)) {
+        const line = describeLeftBehind(outcome);
+        if (line) io.stderr.write(`homing: warning: ${line}\n`);
+      }
+      // The CLI bundle sits beside the worker bundle in dist/node/.
+      return openMailService({ dataDir, vault, workerPath: join(__dirname, 'worker.cjs'), startWriter, onNote: note });
+    })());
+
   return {
     dataDir,
     ...io,
     async service() {
-      handle ??= (async () => {
-        const vault = new KeychainVault();
-        // Passwords an older version left in credentials.json move into the keychain; those that cannot
-        // (no keychain answers) are named on stderr at every command until they can, never used silently.
-        for (const outcome of await migrateOldPasswords(dataDir, vault)) {
-          const line = describeLeftBehind(outcome);
-          if (line) io.stderr.write(`homing: warning: ${line}\n`);
-        }
-        // The CLI bundle sits beside the worker bundle in dist/node/.
-        return openMailService({ dataDir, vault, workerPath: join(__dirname, 'worker.cjs') });
-      })();
-      const { service } = await handle;
-      client ??= createClient({
+      const { service } = await open();
+      transport ??= forwardingTransport(dataDir, {
         // The user typed the paths on this command line: import and export are theirs to call.
         invoke: (method, args) => dispatch(service, method, args, { allowPathMethods: true }),
         subscribe: (listener) => {
@@ -45,9 +65,33 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
           return () => stops.forEach((stop) => stop());
         },
       });
+      client ??= createClient(transport);
       return client;
     },
+    async becomeWriter() {
+      if (handle) throw new Error('becomeWriter() must come before service()');
+      startWriter = true;
+      let opened: MailServiceHandle;
+      try {
+        opened = await open();
+      } catch (error) {
+        if (error instanceof HomingError && error.code === 'DATA_DIR_LOCKED') {
+          throw new HomingError(
+            'DATA_DIR_LOCKED',
+            `${error.message} This command keeps the accounts current itself and needs to be the only writer; the process holding the directory does that already.`,
+            error.detail,
+          );
+        }
+        throw error;
+      }
+      socket = serveCommandSocket(opened, { dataDir, onNote: note });
+      await socket.ready;
+    },
     async close() {
+      transport?.close();
+      // The socket goes before the service closes and releases the lock: a homing that finds the lock
+      // free never reads a record pointing here.
+      await socket?.close();
       if (handle) await (await handle.catch(() => null))?.close();
     },
   };

@@ -63,13 +63,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 }
 
 /**
- * What to do when the app (or another `homing`) is writing the data directory. Writing commands are not
- * forwarded to the running app (README, "The app and the command line at the same time"): say exactly
- * what works instead.
+ * What to do when the data directory's writer is another process that does not take commands from
+ * homing (one that serves the command socket gets them handed over instead: README, "The app and the
+ * command line at the same time"), or when this command must be the writer itself (`sync --watch`).
  */
 export const DATA_DIR_LOCKED_ADVICE =
-  'what to do: reading commands (list, search, show, folders, export) work while the app runs; the app syncs every account ' +
-  'itself (Message → Check for New Mail). Quit the app, or wait for the other homing command to finish, then run this again.';
+  'what to do: reading commands (list, search, show, folders, export) work while it runs. Quit the other Homing ' +
+  '(the app, dev:web or homing sync --watch), or wait for the other homing command to finish, then run this again.';
 
 function findCommand(words: string[]) {
   // Longest name first, so `account list` wins over a hypothetical `account`.

@@ -5,7 +5,13 @@ import { inject } from 'vitest';
 export interface DevWeb {
   /** The app's URL with the bridge token in its fragment. */
   url: string;
+  /** The process id (the writer lock's owner). */
+  pid: number;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or a power cut would: nothing is cleaned up. Resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** What it printed on stderr so far. */
+  stderr(): string;
 }
 
 /** How long a clean shutdown may take before the process is killed. */
@@ -41,9 +47,17 @@ export async function startDevWeb(dataDir: string, env: NodeJS.ProcessEnv = {}, 
   });
   return {
     url,
+    pid: child.pid!,
+    stderr: () => stderr,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         // A clean shutdown closes the bridge, then the worker (which ends its connections). If that hangs,
         // say so and end it: a test run must not wait forever on a stuck server connection.
         const kill = setTimeout(() => {

@@ -59,7 +59,7 @@ describe('the homing CLI', () => {
     expect(missing.stderr).toMatch(/^homing: NOT_FOUND: /);
   });
 
-  it('lets a second process read while the first one writes, and refuses its writes with DATA_DIR_LOCKED', async () => {
+  it('lets a second process read while the first one writes, and refuses its writes with DATA_DIR_LOCKED when that one serves no command socket', async () => {
     const dir = tempDir();
     await runCli(['--data-dir', dir, 'account', 'list', '--json']);
     // Hold the writer lock from a child that stays alive.
@@ -83,8 +83,9 @@ describe('the homing CLI', () => {
       );
       expect(write.status).toBe(1);
       expect(write.stderr).toMatch(/^homing: DATA_DIR_LOCKED: /);
-      // It says what to do instead (writing commands are not forwarded to a running app).
-      expect(write.stderr).toContain('what to do: reading commands (list, search, show, folders, export) work while the app runs');
+      // A holder without a command socket (an older Homing) cannot take the command: homing says so, and what to do.
+      expect(write.stderr).toContain('It does not take commands from homing (it serves no command socket');
+      expect(write.stderr).toContain('what to do: reading commands (list, search, show, folders, export) work while it runs');
     } finally {
       holder.kill('SIGKILL');
     }

@@ -44,7 +44,7 @@ describe.skipIf(process.platform === 'win32')('the data directory’s permission
     try {
       expect(modeOf(dataDir)).toBe(0o700);
       const files = readdirSync(dataDir);
-      expect(files).toEqual(expect.arrayContaining(['homing.sqlite', 'homing.sqlite-wal', 'homing.sqlite-shm', 'homing.lock']));
+      expect(files).toEqual(expect.arrayContaining(['homing.sqlite', 'homing.sqlite-wal', 'homing.sqlite-shm', 'homing.lock', 'homing.sock', 'homing.socket.json']));
       for (const name of files) expect(modeOf(join(dataDir, name)), name).toBe(statSync(join(dataDir, name)).isDirectory() ? 0o700 : 0o600);
     } finally {
       await app.stop();

@@ -11,10 +11,17 @@ export const sync: CliCommand = {
     'one full sync pass of every (or the named) account, exit 0 only when every message it planned is stored (a folder the server will not open is a warning); --watch keeps going; --progress prints one line per progress event',
   async run(ctx, argv) {
     const { values, positionals } = parse(argv, { watch: { type: 'boolean' }, progress: { type: 'boolean' } }, this.usage);
+    // A watching homing is the writer itself (and takes the commands of other homing runs meanwhile); a
+    // single pass is handed to the app when the app holds the data directory (cli-context.ts).
+    if (values.watch) await ctx.becomeWriter();
     const service = await ctx.service();
     const accountIds = positionals.length > 0 ? positionals : undefined;
     const progress = values.progress ? createProgressLogger(ctx) : createProgressPrinter(ctx);
-    const stop = service.on('syncProgressed', progress.update);
+    // Handed to the app, this pass's progress comes with that of the app's own watch loops: only the
+    // named accounts' is shown.
+    const stop = service.on('syncProgressed', (status) => {
+      if (!accountIds || accountIds.includes(status.accountId)) progress.update(status);
+    });
     try {
       const outcomes = await service.syncAccounts(accountIds ? { accountIds } : {});
       progress.finish();

@@ -2,7 +2,8 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: the bundled main.cjs require()s it */
 // Runs the bundled main.cjs (argv[2]) against fake-electron.cjs, pokes at what it wired, quits, and prints
 // one line: RESULT <json>. Used by main-wiring.test.ts in a child process (main.ts ends the process).
-const { existsSync } = require('node:fs');
+const { execFile } = require('node:child_process');
+const { existsSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 
 require(process.argv[2]);
@@ -45,9 +46,22 @@ const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   await wait(300);
   const dataDir = process.env.HOMING_DATA_DIR;
   result.lockWhileRunning = existsSync(join(dataDir, 'homing.lock'));
+  // A homing command while the app runs: handed to it over the command socket main.ts serves (asynchronously:
+  // this process is the app, and must go on serving while the command runs).
+  result.socketWhileRunning = existsSync(join(dataDir, 'homing.socket.json'));
+  const eml = join(dirname(dataDir), 'handed-over.eml');
+  writeFileSync(eml, 'From: a@example.org\r\nSubject: Handed over\r\nMessage-ID: <handed@example.org>\r\n\r\nBody.\r\n');
+  const sentBefore = fake.sent.length;
+  result.handedOver = await new Promise((resolve) =>
+    execFile(process.execPath, [join(dirname(process.argv[2]), 'homing.cjs'), 'import', eml, '--folder', 'Handed'], (error, stdout, stderr) =>
+      resolve({ status: error ? error.code : 0, stdout, stderr }),
+    ),
+  );
+  result.windowHeard = fake.sent.slice(sentBefore).map((s) => s.message && s.message.event);
   fake.onQuit = () => {
     result.quits = fake.quits;
     result.lockAfterQuit = existsSync(join(dataDir, 'homing.lock'));
+    result.socketAfterQuit = existsSync(join(dataDir, 'homing.socket.json')) || existsSync(join(dataDir, 'homing.sock'));
     result.windowStateSaved = existsSync(join(dataDir, 'window-state.json'));
     console.log(`RESULT ${JSON.stringify(result)}`);
     process.exit(0);

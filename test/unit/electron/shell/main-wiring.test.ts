@@ -84,10 +84,17 @@ describe('main.ts wired against a stand-in Electron', () => {
     expect(findSecrets([oldPassword], { dirs: [dataDir], texts: { output } })).toEqual([]);
   });
 
+  it('takes a homing command over its command socket while it runs: the window hears the change', () => {
+    expect(result.socketWhileRunning).toBe(true);
+    expect(result.handedOver).toEqual({ status: 0, stdout: '', stderr: 'imported 1, already present 0, unparsable (kept raw) 0\n' });
+    expect(result.windowHeard).toContain('messagesChanged');
+  });
+
   it('quits cleanly: the first quit is held until the worker closed and released the data directory', () => {
     expect(result.lockWhileRunning).toBe(true);
     expect(result.quits).toBe(2);
     expect(result.lockAfterQuit).toBe(false);
+    expect(result.socketAfterQuit).toBe(false);
     expect(result.windowStateSaved).toBe(true);
   });
 });

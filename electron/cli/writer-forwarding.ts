@@ -1,0 +1,73 @@
+import type { ClientTransport } from '../../shared/client';
+import { contract, type MethodName, type Unsubscribe } from '../../shared/contract';
+import type { Envelope, ErrorData } from '../../shared/errors';
+import { connectToWriter, type LockHolder, type WriterConnection } from '../command-socket/connect';
+
+export interface ForwardingTransport extends ClientTransport {
+  close(): void;
+}
+
+/**
+ * How the CLI reaches the writer. A command (a method that writes) runs on this process's own writer
+ * when it can take the data directory's lock. When another Homing process holds the lock (the app,
+ * dev:web, `homing sync --watch`) and serves the command socket, the command is handed to it instead,
+ * and so is every later command of this run: it passes the same gate there, and its answer, its
+ * errors and its events (sync progress) come back as if it had run here. Taking the lock fails before
+ * anything is done, so a command is never carried out twice. Queries always read the store here.
+ *
+ * A holder that serves no socket leaves DATA_DIR_LOCKED as it was, with the reason added.
+ */
+export function forwardingTransport(dataDir: string, local: ClientTransport): ForwardingTransport {
+  let writer: WriterConnection | null = null;
+  let connecting: Promise<WriterConnection | string> | null = null;
+  const listeners = new Set<(event: string, payload: unknown) => void>();
+  const forwardedStops: Unsubscribe[] = [];
+
+  const forwardTo = (connection: WriterConnection) => {
+    writer = connection;
+    // Subscribed before the first forwarded call goes out: the holder reads frames in order, so no event
+    // of that call (the first progress of a sync) is missed.
+    for (const listener of listeners) forwardedStops.push(connection.subscribe(listener));
+  };
+
+  const invokeWriting = async (method: MethodName, args: unknown): Promise<Envelope<unknown>> => {
+    if (writer) return writer.invoke(method, args);
+    const here = await local.invoke(method, args);
+    const holder = here.ok ? null : lockHolder(here.error);
+    if (here.ok || !holder) return here;
+    connecting ??= connectToWriter(dataDir, holder).then((link) => ('connection' in link ? link.connection : link.refusal));
+    const outcome = await connecting;
+    connecting = null;
+    if (typeof outcome === 'string') return { ok: false, error: { ...here.error, message: `${here.error.message} ${outcome}` } };
+    if (!writer) forwardTo(outcome);
+    return writer!.invoke(method, args);
+  };
+
+  return {
+    invoke(method, args) {
+      if (contract.methods[method].writes) return invokeWriting(method, args);
+      return local.invoke(method, args);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      const stopLocal = local.subscribe(listener);
+      const stopForwarded = writer?.subscribe(listener);
+      return () => {
+        listeners.delete(listener);
+        stopLocal();
+        stopForwarded?.();
+      };
+    },
+    close() {
+      forwardedStops.forEach((stop) => stop());
+      writer?.close();
+      writer = null;
+    },
+  };
+}
+
+/** The lock's owner, when the error says that another live process holds it. */
+function lockHolder(error: ErrorData): LockHolder | null {
+  if (error.code !== 'DATA_DIR_LOCKED' || typeof error.detail?.pid !== 'number') return null;
+  return { pid: error.detail.pid, ...(typeof error.detail.since === 'string' ? { since: error.detail.since } : {}) };
+}
