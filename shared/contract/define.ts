@@ -6,7 +6,8 @@ import type { z } from 'zod';
  *
  * `writes` splits methods in two. Queries are answered by the main thread from its read-only connection.
  * Commands change the store, so they are carried out by the single writer (the sync worker) and fail with
- * DATA_DIR_LOCKED while another process holds the data directory.
+ * DATA_DIR_LOCKED while another process holds the data directory (the CLI hands them to that process
+ * when it serves the command socket: electron/command-socket).
  */
 export interface MethodSpec<A extends z.ZodType, R, W extends boolean> {
   readonly args: A;
