@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AttachmentInfo } from '../../shared/contract/messages';
 import { api } from '../api/client';
 import { desktop } from '../api/desktop';
+import { displayText, NAME_DISPLAY_MAX } from '../mail/display-text';
 import { formatSize } from '../mail/format';
 import { Icon } from './Icon';
 
@@ -58,13 +59,15 @@ export function AttachmentList({ messageId, attachments, onError }: AttachmentLi
               className="attachment-chip"
               onClick={() => void save(attachment)}
               aria-busy={saving === attachment.id}
-              title={`Save ${attachment.filename || 'attachment'}`}
+              title={`Save ${shownName(attachment)}`}
             >
               <span className="attachment-type" aria-hidden="true">
                 {extensionOf(attachment)}
               </span>
               <span className="visually-hidden">Save </span>
-              <span className="attachment-name">{attachment.filename || 'Untitled attachment'}</span>
+              <span className="attachment-name" dir="auto">
+                {shownName(attachment)}
+              </span>
               <span className="attachment-size">{formatSize(attachment.size)}</span>
               <Icon name="download" size={14} className="attachment-save" />
             </button>
@@ -72,7 +75,7 @@ export function AttachmentList({ messageId, attachments, onError }: AttachmentLi
               <button
                 type="button"
                 className="icon-button attachment-open"
-                aria-label={`Open ${attachment.filename || 'attachment'}`}
+                aria-label={`Open ${shownName(attachment)}`}
                 title="Open with the system’s viewer"
                 onClick={() => desktop?.openAttachment({ messageId, attachmentId: attachment.id }).catch(onError)}
               >
@@ -84,6 +87,11 @@ export function AttachmentList({ messageId, attachments, onError }: AttachmentLi
       </ul>
     </section>
   );
+}
+
+/** The name as the chip shows it: bidi controls removed (`invoice<RLO>fdp.exe` is not "invoiceexe.pdf"), one line, capped. */
+function shownName(attachment: AttachmentInfo): string {
+  return displayText(attachment.filename, NAME_DISPLAY_MAX) || 'Untitled attachment';
 }
 
 function extensionOf(attachment: AttachmentInfo): string {

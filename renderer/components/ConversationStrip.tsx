@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { MessageSummary } from '../../shared/contract/messages';
+import { displayText, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { displayName, listDate } from '../mail/format';
 import { Icon } from './Icon';
 
@@ -38,8 +39,8 @@ export function ConversationStrip({ messages, count, shownId, open, onToggle, on
                 aria-current={m.id === shownId ? 'true' : undefined}
                 onClick={() => onShow(m.id)}
               >
-                <span className="conversation-from">{displayName(m.from)}</span>
-                <span className="conversation-snippet">{m.snippet || m.subject}</span>
+                <bdi className="conversation-from">{displayName(m.from)}</bdi>
+                <bdi className="conversation-snippet">{displayText(m.snippet || m.subject, SUBJECT_DISPLAY_MAX)}</bdi>
                 <span className="conversation-folder muted">{m.folder.toUpperCase() === 'INBOX' ? 'Inbox' : (m.folder.split(/[/.]/).pop() ?? m.folder)}</span>
                 <span className="conversation-date">{listDate(m.date)}</span>
               </button>

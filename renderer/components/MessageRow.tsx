@@ -1,5 +1,6 @@
 import { type MouseEvent, memo } from 'react';
 import type { MessageSummary, SearchHighlight } from '../../shared/contract/messages';
+import { claimedAddress, displayText, fragmentText, NAME_DISPLAY_MAX, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { displayName, fullDate, listDate } from '../mail/format';
 import { highlightParts, previewHighlight, stripHighlights, subjectHighlight } from '../mail/highlights';
 import { Icon } from './Icon';
@@ -50,7 +51,9 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
     );
   }
 
-  const sender = displayName(m.from);
+  // A name that shows another address is not shown: the real address is, with a warning.
+  const claimed = claimedAddress(m.from);
+  const sender = claimed ? displayText(m.from!.address, NAME_DISPLAY_MAX) : displayName(m.from);
   const preview = previewHighlight(props.highlights);
   const subject = subjectHighlight(props.highlights);
 
@@ -64,7 +67,8 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
       <span className="row-line row-top">
         <span className="row-sender" title={m.from?.address}>
           {!m.seen && <span className="visually-hidden">Unread, </span>}
-          {sender}
+          {claimed && <Icon name="alert" size={12} className="row-spoof" label={`The name shows another address (${displayText(claimed, NAME_DISPLAY_MAX)})`} />}
+          <bdi>{sender}</bdi>
         </span>
         {m.threadCount > 1 && (
           <span className="row-thread-count" title={`${m.threadCount} messages in this conversation`}>
@@ -77,7 +81,7 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
         </time>
       </span>
       <span className="row-line row-subject-line">
-        <span className="row-subject">{subject !== null ? <Marked fragment={subject} /> : m.subject || '(no subject)'}</span>
+        <bdi className="row-subject">{subject !== null ? <Marked fragment={subject} /> : displayText(m.subject, SUBJECT_DISPLAY_MAX) || '(no subject)'}</bdi>
         {m.pendingState && (
           <span className={`row-pending ${m.pendingState}`} title={m.pendingState === 'pending' ? 'Waiting for the server' : 'The server refused this change'}>
             <Icon
@@ -93,18 +97,20 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
       <span className="row-line row-preview">
         {props.showFolder && <span className="row-folder">{props.folderLabel(m.folderId)}</span>}
         {preview !== null ? (
-          <span title={stripHighlights(preview)}>
+          <bdi title={fragmentText(stripHighlights(preview))}>
             <Marked fragment={preview} />
-          </span>
+          </bdi>
         ) : (
-          <span>{m.snippet}</span>
+          <bdi>{displayText(m.snippet)}</bdi>
         )}
       </span>
     </div>
   );
 });
 
-/** A search fragment as text with its matches in <mark>: never as HTML. */
+/** A search fragment as text with its matches in <mark>: never as HTML, never with bidi controls. */
 function Marked({ fragment }: { fragment: string }) {
-  return highlightParts(fragment).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>));
+  return highlightParts(fragment).map((part, i) =>
+    part.match ? <mark key={i}>{fragmentText(part.text)}</mark> : <span key={i}>{fragmentText(part.text)}</span>,
+  );
 }

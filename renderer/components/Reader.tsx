@@ -5,6 +5,7 @@ import { useInlineImages } from '../hooks/useInlineImages';
 import { useMessage } from '../hooks/useMessage';
 import { useMessageSource } from '../hooks/useMessageSource';
 import { useThread } from '../hooks/useThread';
+import { displayText, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { errorSentence } from '../mail/error-words';
 import { formatSize, plural } from '../mail/format';
 import { AttachmentList } from './AttachmentList';
@@ -176,7 +177,7 @@ function LoadedMessage(props: ReaderProps & { message: MessageDetail; onPick(id:
       )}
       <div className="reader-body">
         {content ? (
-          <MessageFrame content={content} dark={props.dark} title={`Message: ${message.subject || '(no subject)'}`} onRemoteBlocked={onRemoteBlocked} />
+          <MessageFrame content={content} dark={props.dark} title={`Message: ${displayText(message.subject, SUBJECT_DISPLAY_MAX) || '(no subject)'}`} onRemoteBlocked={onRemoteBlocked} />
         ) : (
           <div className="reader-body-loading" aria-busy="true" />
         )}

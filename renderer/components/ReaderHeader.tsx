@@ -1,4 +1,5 @@
 import type { Address, MessageDetail } from '../../shared/contract/messages';
+import { claimedAddress, displayText, NAME_DISPLAY_MAX, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { displayName, fullAddress, fullDate } from '../mail/format';
 import { Icon } from './Icon';
 
@@ -23,8 +24,8 @@ function AddressList({ label, addresses }: { label: string; addresses: Address[]
       <dt>{label}</dt>
       <dd>
         {addresses.map((a, i) => (
-          <span key={`${a.address}-${i}`} className="address" title={a.address}>
-            {fullAddress(a)}
+          <span key={`${a.address}-${i}`} className="address" title={displayText(a.address)}>
+            <bdi>{fullAddress(a)}</bdi>
             {i < addresses.length - 1 ? ', ' : ''}
           </span>
         ))}
@@ -34,10 +35,16 @@ function AddressList({ label, addresses }: { label: string; addresses: Address[]
 }
 
 export function ReaderHeader({ message, headingId }: { message: MessageDetail; headingId: string }) {
+  const from = message.from;
+  // A name that shows another address: the real address comes first, the name after it in quotes, and a
+  // sentence says what the name claims.
+  const claimed = claimedAddress(from);
+  const address = from ? displayText(from.address, NAME_DISPLAY_MAX) : '';
+  const name = from ? displayText(from.name, NAME_DISPLAY_MAX) : '';
   return (
     <header className="reader-header">
       <h2 id={headingId} className="reader-subject" tabIndex={-1}>
-        {message.subject || '(no subject)'}
+        <bdi>{displayText(message.subject, SUBJECT_DISPLAY_MAX) || '(no subject)'}</bdi>
         {message.flagged && <Icon name="flag" size={16} className="reader-flag" label="Flagged" />}
       </h2>
       <div className="reader-from">
@@ -46,9 +53,39 @@ export function ReaderHeader({ message, headingId }: { message: MessageDetail; h
         </span>
         <div className="reader-from-text">
           <div className="reader-sender">
-            <strong>{displayName(message.from)}</strong>
-            {message.from?.address && message.from.name && <span className="muted"> &lt;{message.from.address}&gt;</span>}
+            {claimed ? (
+              <>
+                <strong>
+                  <bdi>{address}</bdi>
+                </strong>
+                <span className="muted">
+                  {' '}
+                  “<bdi>{name}</bdi>”
+                </span>
+              </>
+            ) : (
+              <>
+                <strong>
+                  <bdi>{displayName(from)}</bdi>
+                </strong>
+                {address && name && (
+                  <span className="muted">
+                    {' '}
+                    &lt;<bdi>{address}</bdi>&gt;
+                  </span>
+                )}
+              </>
+            )}
           </div>
+          {claimed && (
+            <p className="sender-warning" data-testid="sender-warning" role="note">
+              <Icon name="alert" size={14} />
+              <span>
+                The sender’s name shows the address <bdi>{displayText(claimed, NAME_DISPLAY_MAX)}</bdi>, but this message is from{' '}
+                <bdi>{address}</bdi>.
+              </span>
+            </p>
+          )}
           <dl className="reader-recipients">
             <AddressList label="To" addresses={message.to} />
             <AddressList label="Cc" addresses={message.cc} />

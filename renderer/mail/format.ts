@@ -1,4 +1,5 @@
 import type { Address } from '../../shared/contract/messages';
+import { displayText, NAME_DISPLAY_MAX } from './display-text';
 
 const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 
@@ -25,13 +26,16 @@ export function fullDate(iso: string | null): string {
   return Number.isNaN(date.getTime()) ? 'No date' : fullFormat.format(date);
 }
 
+/** A name as shown: on one line, without bidi controls, capped (display-text.ts); the address when there is none. */
 export function displayName(address: Address | null): string {
   if (!address) return '(no sender)';
-  return address.name.trim() || address.address || '(no sender)';
+  return displayText(address.name, NAME_DISPLAY_MAX) || displayText(address.address, NAME_DISPLAY_MAX) || '(no sender)';
 }
 
 export function fullAddress(address: Address): string {
-  return address.name.trim() ? `${address.name} <${address.address}>` : address.address;
+  const name = displayText(address.name, NAME_DISPLAY_MAX);
+  const shown = displayText(address.address, NAME_DISPLAY_MAX);
+  return name ? `${name} <${shown}>` : shown;
 }
 
 const units = ['bytes', 'KB', 'MB', 'GB'];
