@@ -44,6 +44,7 @@ export const errorCodes = {
   RESPONSE_TOO_LARGE: 'The server sent more data than Homing accepts for one reply.',
   POP3_NO_UIDL: 'The POP3 server cannot identify messages (no UIDL), so some download settings cannot work.',
   OPERATION_REFUSED: 'The server refused a change made while offline.',
+  OPERATION_DAMAGED: 'A queued change could not be read back from the mail database; it was not sent and can be discarded.',
 
   // Sending mail
   NO_OUTGOING_SERVER: 'This account has no outgoing (SMTP) server set up, so it cannot send.',

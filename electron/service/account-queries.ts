@@ -1,5 +1,5 @@
 import type { MethodHandlers } from '../../shared/contract';
-import { LOCAL_ACCOUNT_ID, type ServerSettings } from '../../shared/contract/accounts';
+import { type Account, LOCAL_ACCOUNT_ID, protocolSchema, type ServerSettings } from '../../shared/contract/accounts';
 import { HomingError } from '../../shared/errors';
 import { accountPasswords } from '../accounts/account-passwords';
 import { type AutoconfigTimeouts } from '../accounts/autoconfig/source';
@@ -45,13 +45,10 @@ export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = de
      */
     async testConnection(args) {
       const account = args.accountId ? findAccount(ctx.db, args.accountId) : null;
-      if (args.accountId && (!account || account.id === LOCAL_ACCOUNT_ID || account.protocol === 'local')) {
+      if (args.accountId && (!account || account.id === LOCAL_ACCOUNT_ID)) {
         throw new HomingError('NOT_FOUND', `No mail account with id ${args.accountId}.`);
       }
-      const stored: ServerSettings | null =
-        account && account.protocol !== 'local' && account.host && account.port && account.security && account.username
-          ? { protocol: account.protocol, host: account.host, port: account.port, security: account.security, username: account.username }
-          : null;
+      const stored = account ? storedServer(account) : null;
       const server = args.server ?? stored;
       if (!server) throw new HomingError('INVALID_ARGUMENT', 'Give an account id or the server settings to test.');
       const password = args.password ?? (account ? await accountPasswords(ctx).read(account) : null);
@@ -74,4 +71,11 @@ export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = de
       return inspectVault(ctx.vault);
     },
   };
+}
+
+/** The server settings stored with an account, or null when it has none (Local Folders, an incomplete account). */
+function storedServer(account: Account): ServerSettings | null {
+  const protocol = protocolSchema.safeParse(account.protocol);
+  if (!protocol.success || !account.host || !account.port || !account.security || !account.username) return null;
+  return { protocol: protocol.data, host: account.host, port: account.port, security: account.security, username: account.username };
 }

@@ -32,7 +32,7 @@ export function createOutgoingQueries(ctx: QueryContext, setup: AccountSetup = d
      */
     async testOutgoingServer(args) {
       const account = args.accountId ? findAccount(ctx.db, args.accountId) : null;
-      if (args.accountId && (!account || account.id === LOCAL_ACCOUNT_ID || account.protocol === 'local')) {
+      if (args.accountId && (!account || account.id === LOCAL_ACCOUNT_ID)) {
         throw new HomingError('NOT_FOUND', `No mail account with id ${args.accountId}.`);
       }
       const stored: OutgoingServerSettings | null = account?.smtp

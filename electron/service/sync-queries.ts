@@ -1,5 +1,5 @@
 import type { MethodHandlers } from '../../shared/contract';
-import { listPendingOperations } from '../store/pending-ops';
+import { listPendingOperations } from '../store/operation-queue';
 import type { QueryContext } from './query-context';
 
 export function createSyncQueries(ctx: QueryContext): MethodHandlers<'getSyncStatus' | 'listPendingOperations'> {

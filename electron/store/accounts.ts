@@ -140,7 +140,7 @@ export type AccountUpdate = Partial<Omit<AccountInsert, 'protocol'>>;
 
 export function updateAccount(db: WriteDb, changes: ChangeRecorder, id: string, update: AccountUpdate): Account {
   const current = getAccount(db, id);
-  if (current.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders has no server settings.');
+  if (current.id === LOCAL_ACCOUNT_ID) throw new HomingError('INVALID_ARGUMENT', 'Local Folders has no server settings.');
   const next = {
     name: update.name ?? current.name,
     email: update.email ?? current.email,

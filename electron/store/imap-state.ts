@@ -1,6 +1,6 @@
 import { prepare, type ReadDb, type WriteDb } from './db';
 import { readFlags } from './ingest';
-import { forgetMessages, heldUids, refuseOperation } from './pending-ops';
+import { forgetMessages, HELD_BY_OPERATION_SQL, hasQueuedOperation, heldUids, queuedOperationsInFolder, refuseOperation, rowsWaitingInFolder } from './operation-queue';
 import type { ChangeRecorder } from './write-transaction';
 
 /**
@@ -45,17 +45,6 @@ export interface ServerFlags {
   uid: number;
   flags: Iterable<string>;
   modseq?: number | null;
-}
-
-/** Messages with a queued operation keep their local flags until the operation reaches the server. */
-function hasQueuedOperation(db: ReadDb, messageId: number): boolean {
-  return (
-    prepare<[number], { x: number }>(
-      db,
-      `SELECT 1 AS x FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
-       WHERE pom.message_id = ? AND po.state = 'queued' LIMIT 1`,
-    ).get(messageId) !== undefined
-  );
 }
 
 const FLAG_SKIP = new Set(['\\recent']);
@@ -126,11 +115,8 @@ export function setServerSize(db: WriteDb, messageId: number, size: number): voi
   prepare(db, 'UPDATE messages SET size = ? WHERE id = ?').run(size, messageId);
 }
 
-const HELD_BY_OPERATION = `EXISTS (SELECT 1 FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
-  WHERE pom.message_id = m.id AND po.kind IN ('move', 'delete'))`;
-
 /** Rows of the folder whose UID is unknown under `uidvalidity`, not waiting for an operation of their own. */
-const ORPHAN = `m.folder_id = ? AND (m.uid IS NULL OR m.uidvalidity IS NOT ?) AND NOT ${HELD_BY_OPERATION}`;
+const ORPHAN = `m.folder_id = ? AND (m.uid IS NULL OR m.uidvalidity IS NOT ?) AND NOT ${HELD_BY_OPERATION_SQL}`;
 
 export function countOrphans(db: ReadDb, folderId: number, uidvalidity: number): number {
   return prepare<[number, number], { n: number }>(db, `SELECT count(*) AS n FROM messages m WHERE ${ORPHAN}`).get(folderId, uidvalidity)?.n ?? 0;
@@ -200,17 +186,11 @@ export function beginUidvalidityReset(
   folder: { id: number; path: string; uidvalidity: number | null },
   newUidvalidity: number,
 ): number {
-  const ops = prepare<[number, number], { id: number }>(
-    db,
-    `SELECT DISTINCT po.id FROM pending_ops po
-     LEFT JOIN pending_op_messages pom ON pom.op_id = po.id
-     LEFT JOIN messages m ON m.id = pom.message_id
-     WHERE po.state = 'queued' AND (m.folder_id = ? OR json_extract(po.payload, '$.from.folderId') = ?)`,
-  ).all(folder.id, folder.id);
+  const ops = queuedOperationsInFolder(db, folder.id);
   const message =
     `The folder ${folder.path} was recreated on the server (its UIDVALIDITY changed from ${folder.uidvalidity ?? '?'} to ${newUidvalidity}), ` +
     'so this change could not be applied there. The folder was downloaded again; discard this change and redo it if it is still wanted.';
-  for (const op of ops) refuseOperation(db, changes, op.id, { code: 'OPERATION_REFUSED', message });
+  for (const id of ops) refuseOperation(db, changes, id, { code: 'OPERATION_REFUSED', message });
   prepare(db, 'UPDATE folders SET uidvalidity = ?, uidnext = NULL, highestmodseq = NULL WHERE id = ?').run(newUidvalidity, folder.id);
   return ops.length;
 }
@@ -263,34 +243,24 @@ export function setMovedUid(
  * nothing disappears with the folder. Returns the number of rows rescued.
  */
 export function rescueWaitingRows(db: WriteDb, changes: ChangeRecorder, folder: { id: number; path: string }): number {
-  const waiting = prepare<[number], { id: number; account_id: string; op_id: number; state: string; payload: string }>(
-    db,
-    `SELECT m.id, m.account_id, po.id AS op_id, po.state, po.payload FROM messages m
-     JOIN pending_op_messages pom ON pom.message_id = m.id JOIN pending_ops po ON po.id = pom.op_id
-     WHERE m.folder_id = ? AND m.uid IS NULL AND po.kind IN ('move', 'delete')`,
-  ).all(folder.id);
+  const waiting = rowsWaitingInFolder(db, folder.id);
   const source = prepare<[number], { uidvalidity: number | null }>(db, 'SELECT uidvalidity FROM folders WHERE id = ?');
   const clash = prepare<[number, number, number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?');
   const place = prepare(db, 'UPDATE messages SET folder_id = ?, uidvalidity = ?, uid = ? WHERE id = ?');
   const refused = new Set<number>();
   let rescued = 0;
-  for (const row of waiting) {
-    let payload: { from?: { folderId: number; uidvalidity: number }; items?: Array<{ messageId: number; uid: number }> };
-    try {
-      payload = JSON.parse(row.payload) as typeof payload;
-    } catch {
-      continue;
-    }
-    const item = payload.items?.find((i) => i.messageId === row.id);
-    const from = payload.from;
+  for (const { messageId, accountId, op } of waiting) {
+    if (op.kind !== 'move' && op.kind !== 'delete') continue;
+    const item = op.payload.items.find((i) => i.messageId === messageId);
+    const from = op.payload.from;
     if (!item || !from || source.get(from.folderId)?.uidvalidity !== from.uidvalidity || clash.get(from.folderId, from.uidvalidity, item.uid)) continue;
-    place.run(from.folderId, from.uidvalidity, item.uid, row.id);
-    changes.message(row.account_id, folder.id, row.id);
-    changes.message(row.account_id, from.folderId, row.id);
+    place.run(from.folderId, from.uidvalidity, item.uid, messageId);
+    changes.message(accountId, folder.id, messageId);
+    changes.message(accountId, from.folderId, messageId);
     rescued++;
-    if (row.state === 'queued' && !refused.has(row.op_id)) {
-      refused.add(row.op_id);
-      refuseOperation(db, changes, row.op_id, {
+    if (op.state === 'queued' && !refused.has(op.id)) {
+      refused.add(op.id);
+      refuseOperation(db, changes, op.id, {
         code: 'OPERATION_REFUSED',
         message: `The folder ${folder.path} was deleted on the server, so the messages could not be put there; they are back where the server has them.`,
       });

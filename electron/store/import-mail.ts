@@ -23,15 +23,12 @@ export interface ImportRequest {
 /**
  * Imports an mbox file, a Maildir or .eml files into a folder (created if needed). Messages are parsed
  * outside any transaction and committed in batches; a message already in the folder (same bytes) is
- * counted as a duplicate, so an import cut short by a crash is completed by running it again.
+ * counted as a duplicate, so an import cut short by a crash is completed by running it again. The writer
+ * refuses an account whose folders mirror a server before it gets here (sync/writes/library-writes.ts).
  */
 export async function importMail(db: WriteDb, request: ImportRequest): Promise<ImportResult> {
   const account = findAccount(db, request.accountId);
   if (!account) throw new HomingError('NOT_FOUND', `No account with id ${request.accountId}.`);
-  if (account.protocol === 'imap') {
-    // An IMAP folder mirrors the server: messages only we have would be taken for expunged ones.
-    throw new HomingError('INVALID_ARGUMENT', 'Mail is imported into Local Folders or a POP3 account; move it to an IMAP folder afterwards.');
-  }
   detectFormat(request.path); // Refuse what is not mail before creating the folder.
   const folder =
     findFolderByPath(db, account.id, request.folderPath) ??

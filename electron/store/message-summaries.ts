@@ -1,5 +1,6 @@
 import type { Address, MessageSummary } from '../../shared/contract/messages';
 import { prepare, type ReadDb } from './db';
+import { pendingStates } from './operation-queue';
 
 /** The columns a list row needs, from messages joined with its folder (in SummaryRow's order: readSummaryRows reads them by position). */
 export const SUMMARY_COLUMNS = `m.id, m.account_id, m.folder_id, f.path AS folder, m.uid, m.uidl, m.message_id, m.subject, m.from_name,
@@ -114,15 +115,7 @@ export function toSummaries(db: ReadDb, rows: SummaryRow[]): MessageSummary[] {
   ).iterate(threadIds)) {
     threadCounts.set(t.thread_id, t.n);
   }
-  const pending = new Map<number, 'pending' | 'refused'>();
-  for (const p of prepare<[string], { message_id: number; refused: number }>(
-    db,
-    `SELECT pom.message_id, max(po.state = 'refused') AS refused FROM pending_op_messages pom
-     JOIN pending_ops po ON po.id = pom.op_id
-     WHERE pom.message_id IN (SELECT value FROM json_each(?)) GROUP BY pom.message_id`,
-  ).iterate(ids)) {
-    pending.set(p.message_id, p.refused ? 'refused' : 'pending');
-  }
+  const pending = pendingStates(db, rows.map((r) => r.id));
   return rows.map((row) => ({
     id: row.id,
     accountId: row.account_id,

@@ -112,7 +112,6 @@ export function recordServerGone(db: WriteDb, changes: ChangeRecorder, accountId
     removed.push(row.id);
     changes.message(accountId, row.folder_id, row.id);
   }
-  if (removed.length > 0) dropFinishedPendingOps(db, accountId);
   return removed;
 }
 
@@ -130,15 +129,5 @@ export function removeHiddenRows(db: WriteDb, changes: ChangeRecorder, accountId
     remove.run(row.id);
     changes.message(accountId, row.folder_id, row.id);
   }
-  if (rows.length > 0) dropFinishedPendingOps(db, accountId);
   return rows.map((r) => r.id);
-}
-
-/** A queued 'pop3-delete' operation whose messages are all gone has nothing left to do. */
-function dropFinishedPendingOps(db: WriteDb, accountId: string): void {
-  prepare<[string]>(
-    db,
-    `DELETE FROM pending_ops WHERE account_id = ? AND kind = 'pop3-delete'
-       AND NOT EXISTS (SELECT 1 FROM pending_op_messages p JOIN messages m ON m.id = p.message_id WHERE p.op_id = pending_ops.id)`,
-  ).run(accountId);
 }

@@ -74,7 +74,7 @@ export class AccountWatch {
     try {
       while (!this.stopped && !this.deps.shutdown.aborted) {
         const account = findAccount(this.deps.db, id);
-        if (!account || account.protocol === 'local') return; // removed: the loop ends, nobody else notices
+        if (!account || !engineFor(account).hasServer) return; // removed: the loop ends, nobody else notices
         status.watching(id, true);
         if (this.session.signal.aborted) this.session = new AbortController();
         const session = this.session;

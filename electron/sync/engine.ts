@@ -1,5 +1,9 @@
 import type { Account } from '../../shared/contract/accounts';
 import type { FolderSyncError, SyncPhase } from '../../shared/contract/sync';
+import type { WriteDb } from '../store/db';
+import type { FolderRow } from '../store/folders';
+import type { StoredOperation } from '../store/operation-queue';
+import type { ChangeRecorder } from '../store/write-transaction';
 import type { WriterContext } from './writer-context';
 
 export interface ProgressUpdate {
@@ -47,11 +51,75 @@ export interface SyncPassResult {
   folderErrors?: FolderSyncError[];
 }
 
+/** A message as the user's actions see it (sync/actions/action-rows.ts loads them). */
+export interface ActionRow {
+  id: number;
+  accountId: string;
+  folderId: number;
+  folderPath: string;
+  uidvalidity: number | null;
+  uid: number | null;
+  seen: number;
+  flagged: number;
+  bodyStatus: 'full' | 'headers' | 'partial';
+}
+
+/** What planning gets: the write transaction of the user's action and the account whose engine plans. */
+export interface PlanContext {
+  readonly db: WriteDb;
+  readonly changes: ChangeRecorder;
+  readonly account: Account;
+}
+
+/** Mark read/unread, flag/unflag; a flag left undefined stays as it is. */
+export interface MarkChange {
+  seen?: boolean;
+  flagged?: boolean;
+}
+
 /**
- * One protocol (IMAP or POP3). Engines live in sync/imap/ and sync/pop3/; sync-writes.ts and the
- * scheduler drive them through this interface only.
+ * How an engine turns the user's actions on its account's messages into a local change (at once, in the
+ * caller's transaction) and, where its server must follow, queued operations (store/operation-queue.ts)
+ * that its own replay carries out later. Every method returns true when it queued something for the
+ * server (the caller then nudges the account's watch session). Shared code calls these and never asks
+ * which protocol an account speaks.
+ */
+export interface ActionPlanner {
+  /** Mark read/unread, flag/unflag. A queued flag change records each message's previous state (rolled back per row if refused). */
+  mark(plan: PlanContext, rows: readonly ActionRow[], want: MarkChange): boolean;
+  /** Delete: to Trash where the account has one, else for good (as the account's policy says). */
+  delete(plan: PlanContext, rows: readonly ActionRow[]): boolean;
+  /** Move to another folder of the same account. */
+  move(plan: PlanContext, rows: readonly ActionRow[], target: FolderRow): boolean;
+  /**
+   * Messages of another account moved into `target` of this one. Throws a coded error (nothing changed)
+   * for what this account cannot take; otherwise the rows become this account's.
+   */
+  receive(plan: PlanContext, rows: readonly ActionRow[], target: FolderRow): boolean;
+  /** Messages of this account that `receive` of another account took: what becomes of the server's copy. */
+  release(plan: PlanContext, rows: readonly ActionRow[]): boolean;
+  /** Drops an operation of this account that was refused (or could not be read), undoing what is left of its local change. */
+  discard(plan: PlanContext, op: StoredOperation): void;
+}
+
+/**
+ * One kind of account: IMAP, POP3 or Local Folders. Engines live in sync/imap/, sync/pop3/ and
+ * sync/local/; the writer, the runtime and the scheduler drive them through this interface only, and
+ * choose one by the account (engines.ts), never by testing the protocol themselves.
+ *
+ * Each engine plans its actions (`actions`) and replays its own queued operations: syncOnce and watch
+ * replay the account's queue before anything else, in id order, and refuse (OPERATION_REFUSED) a kind
+ * they do not carry, or a damaged one (OPERATION_DAMAGED).
  */
 export interface SyncEngine {
+  /** False for Local Folders: no server, so nothing to sync, watch or test; syncOnce only settles its queue. */
+  readonly hasServer: boolean;
+  /**
+   * The account's folders mirror the server's (IMAP): mail only we have would be taken for expunged, so
+   * an import is refused and mail from another account needs an upload (APPEND) to come in.
+   */
+  readonly mirrorsServer: boolean;
+  readonly actions: ActionPlanner;
   /** One full pass: connect, replay pending operations, fetch what is new, follow server changes. */
   syncOnce(ctx: SyncEngineContext): Promise<SyncPassResult>;
   /**

@@ -1,12 +1,12 @@
 import type { Account } from '../../shared/contract/accounts';
-import { HomingError } from '../../shared/errors';
 import type { SyncEngine } from './engine';
 import { imapEngine } from './imap/imap-engine';
+import { localEngine } from './local/local-engine';
 import { pop3Engine } from './pop3/pop3-engine';
 
-const engines: Record<'imap' | 'pop3', SyncEngine> = { imap: imapEngine, pop3: pop3Engine };
+/** The one place an account's protocol picks code: every other caller goes through the engine it returns. */
+const engines: Record<Account['protocol'], SyncEngine> = { imap: imapEngine, pop3: pop3Engine, local: localEngine };
 
-export function engineFor(account: Account): SyncEngine {
-  if (account.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders are not synced with a server.');
+export function engineFor(account: Pick<Account, 'protocol'>): SyncEngine {
   return engines[account.protocol];
 }

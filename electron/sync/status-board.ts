@@ -1,6 +1,6 @@
 import type { SyncStatus } from '../../shared/contract/sync';
 import type { ErrorData } from '../../shared/errors';
-import { countOperations } from '../store/pending-ops';
+import { countOperations } from '../store/operation-queue';
 import type { ProgressUpdate } from './engine';
 import { isUnreachable } from './watch-policy';
 import type { WriterContext } from './writer-context';

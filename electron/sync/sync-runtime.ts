@@ -39,10 +39,10 @@ export class SyncRuntime {
 
   /** The accounts to act on: the named ones (NOT_FOUND for an unknown id) or every server account. */
   accounts(ids?: string[]): Account[] {
-    if (!ids) return listAccounts(this.ctx.db).filter((account) => account.protocol !== 'local');
+    if (!ids) return listAccounts(this.ctx.db).filter((account) => engineFor(account).hasServer);
     return ids.map((id) => {
       const account = findAccount(this.ctx.db, id);
-      if (!account || account.protocol === 'local') throw new HomingError('NOT_FOUND', `No mail account with id ${id}.`);
+      if (!account || !engineFor(account).hasServer) throw new HomingError('NOT_FOUND', `No mail account with id ${id}.`);
       return account;
     });
   }

@@ -55,10 +55,31 @@ export interface SyncOutcome {
   folderErrors: FolderSyncError[];
 }
 
+/**
+ * The kinds of queued operation (electron/store/operation-kinds.ts has each one's payload). `delete` goes
+ * to Trash; `expunge` removes for good; `send` submits an outbox item; `append` files a stored message in
+ * a server folder (Sent copies, drafts).
+ */
+export const operationKinds = [
+  'flags',
+  'move',
+  'copy',
+  'delete',
+  'expunge',
+  'folder-create',
+  'folder-rename',
+  'folder-delete',
+  'folder-subscribe',
+  'send',
+  'append',
+] as const;
+export type OperationKind = (typeof operationKinds)[number];
+
 export interface PendingOperation {
   id: number;
   accountId: string;
-  kind: 'flags' | 'move' | 'delete' | 'pop3-delete';
+  /** `unknown`: a damaged row whose kind could not be read (it is refused with OPERATION_DAMAGED). */
+  kind: OperationKind | 'unknown';
   messageIds: number[];
   state: 'queued' | 'refused';
   error: { code: string; message: string } | null;
@@ -85,7 +106,7 @@ export const syncMethods = {
   reconnectAccounts: command(z.strictObject({ reason: z.enum(['network', 'resume']) })).returns<void>(),
   getSyncStatus: query(z.strictObject({})).returns<SyncStatus[]>(),
   listPendingOperations: query(z.strictObject({ accountId: z.string().optional() })).returns<PendingOperation[]>(),
-  /** Drops a refused operation: the local change is undone at the next sync. */
+  /** Drops a refused operation and undoes what is left of its local change (the next sync confirms the server's state). */
   discardPendingOperation: command(z.strictObject({ id: z.number().int().positive() })).returns<void>(),
 };
 

@@ -6,7 +6,7 @@ import { MemoryVault } from '../../electron/accounts/vault';
 import { dbPathOf } from '../../electron/store/data-dir';
 import { findFolderByPath } from '../../electron/store/folders';
 import { openWriteDb } from '../../electron/store/open';
-import { listPendingOperations } from '../../electron/store/pending-ops';
+import { listPendingOperations } from '../../electron/store/operation-queue';
 import { acquireWriterLock } from '../../electron/store/writer-lock';
 import { SyncRuntime } from '../../electron/sync/sync-runtime';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';

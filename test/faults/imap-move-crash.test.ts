@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFolderByPath } from '../../electron/store/folders';
 import type { WriteDb } from '../../electron/store/db';
-import { listPendingOperations, markSent } from '../../electron/store/pending-ops';
+import { listPendingOperations, markSent } from '../../electron/store/operation-queue';
 import { writeTransaction } from '../../electron/store/write-transaction';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
@@ -105,7 +105,7 @@ describe('IMAP: a crash after a queued move reached the server, then another act
   });
 
   // Was a bug, found by imap-kill.test.ts (a seeded run ended with a deleted message back in Archive).
-  // Fixed: a sent operation is not taken over; the delete waits for it (WaitingOn, store/pending-ops.ts),
+  // Fixed: a sent operation is not taken over; the delete waits for it (WaitingOn, store/operation-queue.ts),
   // whose replay finds the message in Archive and tells the delete its UID there.
   it('the delete of the moved message reaches the server', async () => {
     const fx = await imapFixture(server);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFolderByPath, localFolderInput, upsertFolder } from '../../electron/store/folders';
 import { summariesByIds } from '../../electron/store/message-summaries';
-import { listPendingOperations } from '../../electron/store/pending-ops';
+import { listPendingOperations } from '../../electron/store/operation-queue';
 import { writeTransaction } from '../../electron/store/write-transaction';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
@@ -66,7 +66,7 @@ describe.each([
     expect(rows.get(trash[0]!)!.deletedLocally).toBe(true);
     expect(rows.has(keptLocally[0]!)).toBe(false);
     expect(summariesByIds(fx.db, [...read, ...moved, ...deleted, ...keptLocally]).every((s) => s.pendingState === 'pending')).toBe(true);
-    expect(listPendingOperations(fx.db, fx.account.id).map((o) => o.kind)).toEqual(['flags', 'flags', 'move', 'delete', 'delete', 'delete', 'flags']);
+    expect(listPendingOperations(fx.db, fx.account.id).map((o) => o.kind)).toEqual(['flags', 'flags', 'move', 'delete', 'expunge', 'expunge', 'flags']);
 
     // The server is down: the pass fails with a clear code and nothing is lost.
     const offline = await fx.runtime.syncOne(fx.account, new AbortController().signal);

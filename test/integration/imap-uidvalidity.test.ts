@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFolderByPath } from '../../electron/store/folders';
-import { listPendingOperations } from '../../electron/store/pending-ops';
+import { listPendingOperations } from '../../electron/store/operation-queue';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';

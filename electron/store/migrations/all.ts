@@ -7,6 +7,7 @@ import { up as outgoing } from './0005-outgoing';
 import { up as contacts } from './0006-contacts';
 import { up as searchSize } from './0007-search-size';
 import { up as sortKeys } from './0008-sort-keys';
+import { up as operationQueue } from './0009-operation-queue';
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const migrations: Migration[] = [
   { version: 6, up: contacts },
   { version: 7, up: searchSize },
   { version: 8, up: sortKeys },
+  { version: 9, up: operationQueue },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

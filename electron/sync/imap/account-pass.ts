@@ -9,7 +9,7 @@ import { indexFolder } from './folder-index';
 import { syncFolderList } from './folder-list';
 import { setFolderError } from '../../store/folder-errors';
 import type { FolderRow } from '../../store/folders';
-import { listQueuedOperations } from '../../store/pending-ops';
+import { hasQueuedOperations } from '../../store/operation-queue';
 import { writeTransaction } from '../../store/write-transaction';
 import { connectAccount, createPass, type ImapPass } from './imap-pass';
 import { replayPending } from './ops/replay-pending';
@@ -68,7 +68,7 @@ async function runSteps(pass: ImapPass): Promise<FolderSyncError[]> {
   };
   for (const { folder, server } of folders) await guard(folder, () => indexFolder(pass, folder.id, server));
   // Operations that waited for a moved message to be found again (a server without UIDPLUS) can go now.
-  if (listQueuedOperations(pass.db, pass.account.id).length > 0) await replayPending(pass);
+  if (hasQueuedOperations(pass.db, pass.account.id)) await replayPending(pass);
   for (const { folder } of folders) await guard(folder, () => fetchFolderBodies(pass, folder.id));
 
   // Each folder keeps the error of this pass, or loses the one of an earlier pass.

@@ -1,7 +1,7 @@
 import { deleteFolder, type FolderRow, listAccountFolders, renameFolder, updateFolderSyncState, upsertFolder } from '../../store/folders';
 import { prepare } from '../../store/db';
 import { knownUids, rescueWaitingRows } from '../../store/imap-state';
-import { forgetMessages } from '../../store/pending-ops';
+import { forgetMessages } from '../../store/operation-queue';
 import { writeTransaction } from '../../store/write-transaction';
 import type { ImapPass } from './imap-pass';
 import { listFolders, type ServerFolder } from './ops/list-folders';

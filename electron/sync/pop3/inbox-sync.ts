@@ -6,6 +6,7 @@ import { writeTransaction } from '../../store/write-transaction';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
 import { withAccountLock } from '../account-lock';
 import { diskFullAfter } from '../disk-full';
+import { settleQueue } from '../actions/local-only';
 import { downloadMessages, type DownloadOutcome } from './download-messages';
 import { ensureInbox, POP3_INBOX_PATH } from './inbox-folder';
 import { POP3_SYNC_LIMITS } from './limits';
@@ -17,6 +18,7 @@ import { syncWithoutUidl } from './without-uidl';
 
 /**
  * One POP3 pass over the account's maildrop:
+ * 0. settle the account's queue (every POP3 action is local, so anything there is refused);
  * 1. log in; UIDL and LIST (pipelined when offered);
  * 2. download what the store has never had, newest first, each message committed with its UIDL;
  * 3. DELE what the account's policy says — only messages already committed, after a durable commit;
@@ -30,6 +32,8 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
     const { db } = ctx.writer;
     const account = ctx.account;
     const inbox = ensureInbox(db, account.id);
+    // Every POP3 action is local (pop3-actions.ts): nothing it plans waits in the queue for the server.
+    settleQueue(ctx.writer, account.id, 'A POP3 account', () => false);
     const tempDir = tempDirFor(ctx);
     // Left over by a pass that was killed: nothing in it was stored.
     await rm(tempDir, { recursive: true, force: true });

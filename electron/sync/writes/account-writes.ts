@@ -1,4 +1,4 @@
-import { type Account, defaultAccountSettings, type OutgoingServer, type OutgoingServerPatch } from '../../../shared/contract/accounts';
+import { type Account, defaultAccountSettings, LOCAL_ACCOUNT_ID, type OutgoingServer, type OutgoingServerPatch } from '../../../shared/contract/accounts';
 import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
 import { accountPasswords } from '../../accounts/account-passwords';
@@ -23,9 +23,7 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       const source = args.settings?.passwordSource ?? defaultAccountSettings.passwordSource;
       // A command that cannot even be split is refused before anything is stored.
       if (source.kind === 'command') splitCommandLine(source.command);
-      const twin = listAccounts(ctx.db).find(
-        (a) => a.protocol === args.protocol && sameHost(a.host, args.host) && a.port === args.port && a.username === args.username,
-      );
+      const twin = listAccounts(ctx.db).find((a) => mailboxKey(a) === mailboxKey(args));
       if (twin) {
         throw new HomingError('INVALID_ARGUMENT', `This mailbox is already set up as “${twin.name}”.`, { accountId: twin.id });
       }
@@ -80,7 +78,7 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
 
     async updateAccount({ id, patch }) {
       const current = getAccount(ctx.db, id);
-      if (current.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders has no server settings.');
+      if (current.id === LOCAL_ACCOUNT_ID) throw new HomingError('INVALID_ARGUMENT', 'Local Folders has no server settings.');
       const { password, settings, smtp, ...fields } = patch;
       const outgoing = smtp === undefined ? undefined : mergeOutgoing(current, smtp);
       // A pin trusts one server's certificate. Moving to another host ("use that hostname instead") means
@@ -125,7 +123,7 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
     /** The account, its folders, messages and queued operations (foreign keys cascade), and its password. */
     async removeAccount({ id }) {
       const account = getAccount(ctx.db, id);
-      if (account.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders cannot be removed.');
+      if (account.id === LOCAL_ACCOUNT_ID) throw new HomingError('INVALID_ARGUMENT', 'Local Folders cannot be removed.');
       // The password first: if the vault cannot be written, nothing is removed and the user can retry,
       // rather than leaving a password behind for an account that no longer exists.
       await passwords.forget(id, account.settings.passwordSource);
@@ -162,6 +160,13 @@ function mergeOutgoing(current: Account, patch: OutgoingServerPatch | null): Out
   };
 }
 
+const normalHost = (host: string | null) => (host ?? '').toLowerCase().replace(/\.$/, '');
+
 function sameHost(a: string | null, b: string | null): boolean {
-  return (a ?? '').toLowerCase().replace(/\.$/, '') === (b ?? '').toLowerCase().replace(/\.$/, '');
+  return normalHost(a) === normalHost(b);
+}
+
+/** One mailbox on one server: the same protocol, host, port and user name is the same account twice. */
+function mailboxKey(a: { protocol: string; host: string | null; port: number | null; username: string | null }): string {
+  return JSON.stringify([a.protocol, normalHost(a.host), a.port, a.username]);
 }

@@ -1,49 +1,25 @@
+import type { Account } from '../../../shared/contract/accounts';
 import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
-import { findAccount } from '../../store/accounts';
-import { prepare, type WriteDb } from '../../store/db';
+import { findAccount, getAccount } from '../../store/accounts';
+import type { WriteDb } from '../../store/db';
 import { getFolder } from '../../store/folders';
-import { writeTransaction } from '../../store/write-transaction';
+import { getOperation } from '../../store/operation-queue';
+import { type ChangeRecorder, writeTransaction } from '../../store/write-transaction';
+import { byAccount, loadActionRows } from '../actions/action-rows';
+import type { ActionRow, PlanContext } from '../engine';
+import { engineFor } from '../engines';
 import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
-import { discardOperation } from './action-discard';
-import { deleteRows, markRows, moveRows, type ActionRow } from './action-plans';
 
-/** The user's actions on messages: applied to the store at once, queued for the server (pending_ops). */
+/** The user's actions on messages: applied to the store at once, queued for the server by each account's engine. */
 type ActionCommands = 'markMessages' | 'deleteMessages' | 'moveMessages' | 'discardPendingOperation';
 
-/** Rows per IN (...) list: well under SQLite's default limit of 32,766 host parameters. */
-const ID_CHUNK = 500;
-
-/** The messages named by the user, with what the actions need; NOT_FOUND (nothing changed) if any is missing. */
-function loadRows(db: WriteDb, ids: number[]): ActionRow[] {
-  const unique = [...new Set(ids)];
-  const rows: ActionRow[] = [];
-  for (let i = 0; i < unique.length; i += ID_CHUNK) {
-    const part = unique.slice(i, i + ID_CHUNK);
-    rows.push(
-      ...prepare<number[], ActionRow>(
-        db,
-        `SELECT m.id, m.account_id AS accountId, a.protocol, m.folder_id AS folderId, f.path AS folderPath, f.special_use AS specialUse,
-                m.uidvalidity, m.uid, m.seen, m.flagged, m.body_status AS bodyStatus
-         FROM messages m JOIN folders f ON f.id = m.folder_id JOIN accounts a ON a.id = m.account_id
-         WHERE m.deleted_locally = 0 AND m.id IN (${part.map(() => '?').join(',')})`,
-      ).all(...part),
-    );
-  }
-  if (rows.length !== unique.length) {
-    const found = new Set(rows.map((r) => r.id));
-    const missing = unique.filter((id) => !found.has(id));
-    throw new HomingError('NOT_FOUND', `No message with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`, { missing: missing.length });
-  }
-  return rows;
-}
-
 /**
- * markMessages, deleteMessages, moveMessages: the local change and the queued server operations commit
- * in one transaction (one change event); the watch session, if running, is nudged to replay at once,
- * otherwise the next sync does. Local Folders and POP3 accounts change locally only (POP3's
- * "delete from the server when deleted here" is carried out by the POP3 sync, from deleted_locally).
+ * markMessages, deleteMessages, moveMessages: each account's engine plans its messages' part (the local
+ * change and the operations its server must follow, sync/engine.ts ActionPlanner); all of it commits in
+ * one transaction (one change event). Accounts that got server work are nudged: a running watch session
+ * replays at once, otherwise the next sync does.
  */
 export function createActionWrites(ctx: WriterContext, runtime: SyncRuntime): MethodHandlers<ActionCommands> {
   const { db } = ctx;
@@ -53,15 +29,13 @@ export function createActionWrites(ctx: WriterContext, runtime: SyncRuntime): Me
   return {
     async markMessages({ ids, seen, flagged }) {
       if (seen === undefined && flagged === undefined) throw new HomingError('INVALID_ARGUMENT', 'Say what to change: seen, flagged or both.');
-      const rows = loadRows(db, ids);
-      const queued = writeTransaction(db, (changes) => markRows(db, changes, rows, { seen, flagged }));
-      nudge(queued);
+      const rows = loadActionRows(db, ids);
+      nudge(perAccount(db, rows, (plan, group) => (engineFor(plan.account).actions.mark(plan, group, { seen, flagged }) ? [plan.account.id] : [])));
     },
 
     async deleteMessages({ ids }) {
-      const rows = loadRows(db, ids);
-      const queued = writeTransaction(db, (changes) => deleteRows(db, changes, rows));
-      nudge(queued);
+      const rows = loadActionRows(db, ids);
+      nudge(perAccount(db, rows, (plan, group) => (engineFor(plan.account).actions.delete(plan, group) ? [plan.account.id] : [])));
     },
 
     async moveMessages({ ids, toFolderId }) {
@@ -69,13 +43,45 @@ export function createActionWrites(ctx: WriterContext, runtime: SyncRuntime): Me
       const targetAccount = findAccount(db, target.accountId);
       if (!targetAccount) throw new HomingError('NOT_FOUND', `No folder with id ${toFolderId}.`);
       if (target.syncState.selectable === false) throw new HomingError('INVALID_ARGUMENT', `The folder ${target.path} cannot hold messages.`);
-      const rows = loadRows(db, ids);
-      const queued = writeTransaction(db, (changes) => moveRows(db, changes, rows, target, targetAccount));
-      nudge(queued);
+      const rows = loadActionRows(db, ids);
+      nudge(
+        perAccount(db, rows, (plan, group, changes) => {
+          if (plan.account.id === targetAccount.id) return engineFor(plan.account).actions.move(plan, group, target) ? [plan.account.id] : [];
+          // To another account: the target's engine takes the messages (or refuses, nothing changed), then
+          // the source's decides what becomes of its server's copy.
+          const received = engineFor(targetAccount).actions.receive({ db, changes, account: targetAccount }, group, target);
+          const released = engineFor(plan.account).actions.release(plan, group);
+          return [...(received ? [targetAccount.id] : []), ...(released ? [plan.account.id] : [])];
+        }),
+      );
     },
 
     async discardPendingOperation({ id }) {
-      writeTransaction(db, (changes) => discardOperation(db, changes, id));
+      writeTransaction(db, (changes) => {
+        const op = getOperation(db, id);
+        if (op.state !== 'refused') {
+          throw new HomingError('INVALID_ARGUMENT', 'Only a change the server refused can be discarded; this one is still waiting to reach the server.');
+        }
+        const account = getAccount(db, op.accountId);
+        engineFor(account).actions.discard({ db, changes, account }, op);
+      });
     },
   };
+}
+
+/** Runs `plan` for each account's rows inside one write transaction; returns the accounts that queued server work (as `plan` says). */
+function perAccount(
+  db: WriteDb,
+  rows: readonly ActionRow[],
+  plan: (ctx: PlanContext, group: ActionRow[], changes: ChangeRecorder) => string[],
+): string[] {
+  const groups = byAccount(rows);
+  const accounts = new Map<string, Account>([...groups.keys()].map((id) => [id, getAccount(db, id)]));
+  return writeTransaction(db, (changes) => {
+    const queued: string[] = [];
+    for (const [accountId, group] of groups) {
+      queued.push(...plan({ db, changes, account: accounts.get(accountId)! }, group, changes));
+    }
+    return queued;
+  });
 }

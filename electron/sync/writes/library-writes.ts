@@ -14,6 +14,12 @@ export function createLibraryWrites(ctx: WriterContext, runtime: SyncRuntime): M
   const { db } = ctx;
   return {
     async importMail({ path, accountId, folderPath }) {
+      const account = findAccount(db, accountId);
+      if (!account) throw new HomingError('NOT_FOUND', `No account with id ${accountId}.`);
+      if (engineFor(account).mirrorsServer) {
+        // Its folders mirror the server's: messages only we have would be taken for expunged ones.
+        throw new HomingError('INVALID_ARGUMENT', 'Mail is imported into Local Folders or a POP3 account; move it to an IMAP folder afterwards.');
+      }
       // Loaded on first use, as below: they bring the MIME parser (~150 ms), which a sync worker needs only
       // for these commands (a sync parses on its own threads, parse-pool.ts).
       const { importMail } = await import('../../store/import-mail');
@@ -28,12 +34,9 @@ export function createLibraryWrites(ctx: WriterContext, runtime: SyncRuntime): M
       if (!row) throw new HomingError('NOT_FOUND', `No message with id ${id}.`);
       if (row.body_status !== 'full') {
         const account = findAccount(db, row.account_id);
-        if (!account || account.protocol === 'local') {
-          throw new HomingError('INVALID_ARGUMENT', `Message ${id} is not from a mail server, so there is nothing to fetch.`);
-        }
-        const engine = engineFor(account);
-        if (!engine.completeMessage) {
-          throw new HomingError('INVALID_ARGUMENT', `${account.protocol.toUpperCase()} accounts cannot fetch the rest of a message later.`);
+        const engine = account ? engineFor(account) : null;
+        if (!account || !engine?.hasServer || !engine.completeMessage) {
+          throw new HomingError('INVALID_ARGUMENT', `Message ${id} is not from a mail server that can send the rest of it, so there is nothing to fetch.`);
         }
         await engine.completeMessage(runtime.engineContext(account, ctx.shutdown), id);
       }

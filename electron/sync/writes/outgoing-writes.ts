@@ -3,6 +3,7 @@ import { HomingError } from '../../../shared/errors';
 import { getAccount } from '../../store/accounts';
 import { removeIdentity, saveIdentity } from '../../store/identities';
 import { writeTransaction } from '../../store/write-transaction';
+import { engineFor } from '../engines';
 import type { WriterContext } from '../writer-context';
 
 type OutgoingCommands =
@@ -26,7 +27,7 @@ export function createOutgoingWrites(ctx: WriterContext): MethodHandlers<Outgoin
   return {
     async saveIdentity({ id, accountId, ...fields }) {
       const account = getAccount(db, accountId);
-      if (account.protocol === 'local') throw new HomingError('INVALID_ARGUMENT', 'Local Folders does not send mail.');
+      if (!engineFor(account).hasServer) throw new HomingError('INVALID_ARGUMENT', 'Local Folders does not send mail.');
       return writeTransaction(db, (changes) => saveIdentity(db, changes, accountId, id ?? null, fields));
     },
     async removeIdentity({ id }) {

@@ -1,6 +1,6 @@
 import { HomingError } from '../../../../shared/errors';
 import { prepare, type ReadDb } from '../../../store/db';
-import type { OpItem, SentMark } from '../../../store/pending-ops';
+import type { OpItem, SentMark } from '../../../store/operation-kinds';
 import type { ImapConnection } from '../../../protocols/imap/imap-connection';
 import { selectFolder } from './select-folder';
 

@@ -2,24 +2,22 @@ import { HomingError } from '../../../../shared/errors';
 import { prepare } from '../../../store/db';
 import { findFolderById } from '../../../store/folders';
 import { setMovedUid } from '../../../store/imap-state';
+import type { DeletePayload, ExpungePayload, FlagsPayload, MovePayload, OpItem, ServerPlace } from '../../../store/operation-kinds';
 import {
   completeOperation,
-  type DeletePayload,
   findOperation,
-  type FlagsPayload,
   forgetMessages,
+  heldByRefusedMove,
   listQueuedOperations,
   markSent,
-  type MovePayload,
-  type OpItem,
   operationMessageIds,
-  type PendingOpRow,
+  type QueuedOperation,
   recordAttempt,
+  refuseDamaged,
   refuseOperation,
   resolveFollowers,
-  type ServerPlace,
   unlinkMessages,
-} from '../../../store/pending-ops';
+} from '../../../store/operation-queue';
 import { writeTransaction } from '../../../store/write-transaction';
 import type { ImapPass } from '../imap-pass';
 import { imapLimits } from '../limits';
@@ -51,6 +49,13 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
     // Read again: an earlier one may have refused it or resolved what it waited for (WaitingOn).
     const op = findOperation(db, listed.id);
     if (!op || op.state !== 'queued') continue;
+    if (op.kind === 'damaged') {
+      writeTransaction(db, (changes) => refuseDamaged(db, changes, op));
+      result.refused++;
+      continue;
+    }
+    // Another operation (maybe of another account) must reach its server first; refused with it if it is refused.
+    if (op.requires !== null) continue;
     try {
       const placed = await replayOne(pass, op);
       writeTransaction(db, (changes) => {
@@ -61,6 +66,11 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
     } catch (error) {
       if (error instanceof NotYet) continue;
       const mapped = pass.connection.mapError(error);
+      if (mapped.code === 'OPERATION_DAMAGED') {
+        writeTransaction(db, (changes) => refuseOperation(db, changes, op.id, { code: mapped.code, message: mapped.message }));
+        result.refused++;
+        continue;
+      }
       if (!REFUSALS.has(mapped.code)) {
         const attempts = writeTransaction(db, () => recordAttempt(db, op.id, { code: mapped.code, message: mapped.message }));
         if (attempts < imapLimits.maxReplayAttempts || !pass.connection.usable) throw mapped;
@@ -77,16 +87,18 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
 /** Where the server now has the messages a move put in its target folder, by message row (for the rows and WaitingOn). */
 type PlacedInTarget = Map<number, TargetPlace>;
 
-function replayOne(pass: ImapPass, op: PendingOpRow): Promise<PlacedInTarget | void> {
+function replayOne(pass: ImapPass, op: QueuedOperation): Promise<PlacedInTarget | void> {
   switch (op.kind) {
     case 'flags':
-      return replayFlags(pass, op, op.payload as FlagsPayload);
+      return replayFlags(pass, op, op.payload);
     case 'move':
-      return replayMove(pass, op, op.payload as MovePayload);
+      return replayMove(pass, op, op.payload);
     case 'delete':
-      return replayDelete(pass, op, op.payload as DeletePayload);
+      return replayDelete(pass, op, op.payload);
+    case 'expunge':
+      return replayExpunge(pass, op.payload);
     default:
-      throw new HomingError('OPERATION_REFUSED', `An IMAP account cannot replay a ${op.kind} operation.`);
+      throw new HomingError('OPERATION_REFUSED', `This version of Homing cannot carry out a ${op.kind} operation on an IMAP server yet.`);
   }
 }
 
@@ -116,7 +128,7 @@ interface Placed {
   uid: number | null;
 }
 
-async function replayFlags(pass: ImapPass, op: PendingOpRow, payload: FlagsPayload): Promise<void> {
+async function replayFlags(pass: ImapPass, op: QueuedOperation, payload: FlagsPayload): Promise<void> {
   const { db } = pass;
   const find = prepare<[number], Placed>(
     db,
@@ -156,7 +168,7 @@ async function replayFlags(pass: ImapPass, op: PendingOpRow, payload: FlagsPaylo
   }
   if (unplaced.length > 0) {
     // Moved by an earlier operation the server refused: it is not where the user sees it.
-    if (heldByRefusedOperation(pass, unplaced)) {
+    if (heldByRefusedMove(pass.db, unplaced)) {
       throw new HomingError('OPERATION_REFUSED', 'The message is not on the server in that folder: an earlier change to it was refused.');
     }
     // Moved by an operation the server took without telling the new UID (no UIDPLUS): the folder's next
@@ -167,15 +179,6 @@ async function replayFlags(pass: ImapPass, op: PendingOpRow, payload: FlagsPaylo
 
 /** This operation cannot be replayed before a later sync step; it stays queued (not counted as a failure). */
 class NotYet extends Error {}
-
-function heldByRefusedOperation(pass: ImapPass, messageIds: number[]): boolean {
-  const held = prepare<[number], { x: number }>(
-    pass.db,
-    `SELECT 1 AS x FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
-     WHERE pom.message_id = ? AND po.state = 'refused' AND po.kind IN ('move', 'delete') LIMIT 1`,
-  );
-  return messageIds.some((id) => held.get(id) !== undefined);
-}
 
 /**
  * MOVE (RFC 6851) when offered; imapflow falls back to COPY + STORE \Deleted + (UID) EXPUNGE. Returns the
@@ -206,7 +209,7 @@ async function moveItems(pass: ImapPass, items: OpItem[], to: { path: string }):
  * in the source too (COPY done, EXPUNGE not) only STORE \Deleted + EXPUNGE are left to do; a message
  * still only in the source is moved; one in neither place is gone (another client moved or deleted it).
  */
-async function moveOrTrash(pass: ImapPass, op: PendingOpRow, from: ServerPlace, items: OpItem[], to: { folderId: number; path: string }): Promise<PlacedInTarget> {
+async function moveOrTrash(pass: ImapPass, op: QueuedOperation, from: ServerPlace, items: OpItem[], to: { folderId: number; path: string }): Promise<PlacedInTarget> {
   const { db, connection } = pass;
   if (!findFolderById(db, to.folderId)) {
     throw new HomingError('OPERATION_REFUSED', `The folder ${to.path} no longer exists.`);
@@ -261,21 +264,31 @@ async function moveOrTrash(pass: ImapPass, op: PendingOpRow, from: ServerPlace, 
 }
 
 /** Waits for an earlier, sent operation to say where the server has these messages (WaitingOn). */
-function waitsOnAnother(payload: MovePayload | DeletePayload): boolean {
+function waitsOnAnother(payload: MovePayload | DeletePayload | ExpungePayload): boolean {
   return (payload.after?.messageIds.length ?? 0) > 0;
 }
 
-async function replayMove(pass: ImapPass, op: PendingOpRow, payload: MovePayload): Promise<PlacedInTarget> {
-  if (payload && waitsOnAnother(payload)) throw new NotYet();
-  if (!payload?.from || !payload.to || !Array.isArray(payload.items)) throw new HomingError('OPERATION_REFUSED', 'This change is damaged and cannot be replayed.');
-  return moveOrTrash(pass, op, payload.from, payload.items, payload.to);
+/** The source place every item is at: only null while all of them wait on another operation (`after`). */
+function sourceOf(payload: MovePayload | DeletePayload | ExpungePayload): ServerPlace {
+  if (!payload.from) throw new HomingError('OPERATION_DAMAGED', 'This change names no folder to act on, so it cannot be replayed.');
+  return payload.from;
 }
 
-async function replayDelete(pass: ImapPass, op: PendingOpRow, payload: DeletePayload): Promise<PlacedInTarget | void> {
-  if (payload && waitsOnAnother(payload)) throw new NotYet();
-  if (!payload?.from || !Array.isArray(payload.items)) throw new HomingError('OPERATION_REFUSED', 'This change is damaged and cannot be replayed.');
-  if (payload.trash) return moveOrTrash(pass, op, payload.from, payload.items, payload.trash);
-  await selectForWrite(pass, payload.from);
+async function replayMove(pass: ImapPass, op: QueuedOperation, payload: MovePayload): Promise<PlacedInTarget> {
+  if (waitsOnAnother(payload)) throw new NotYet();
+  return moveOrTrash(pass, op, sourceOf(payload), payload.items, payload.to);
+}
+
+async function replayDelete(pass: ImapPass, op: QueuedOperation, payload: DeletePayload): Promise<PlacedInTarget> {
+  if (waitsOnAnother(payload)) throw new NotYet();
+  return moveOrTrash(pass, op, sourceOf(payload), payload.items, payload.trash);
+}
+
+/** \Deleted + UID EXPUNGE of exactly the operation's UIDs; the hidden rows go once the server confirms. */
+async function replayExpunge(pass: ImapPass, payload: ExpungePayload): Promise<void> {
+  if (waitsOnAnother(payload)) throw new NotYet();
+  const from = sourceOf(payload);
+  await selectForWrite(pass, from);
   const { db } = pass;
   for (const part of chunks(payload.items, imapLimits.uidsPerCommand)) {
     // STORE +FLAGS.SILENT (\Deleted), then UID EXPUNGE (UIDPLUS) of exactly these UIDs — or EXPUNGE where the server lacks UIDPLUS.

@@ -13,7 +13,7 @@ import {
   orphanCandidates,
   removeExpunged,
 } from '../../../../electron/store/imap-state';
-import { heldUids, listPendingOperations, queueOperation } from '../../../../electron/store/pending-ops';
+import { heldUids, listPendingOperations, queueOperation } from '../../../../electron/store/operation-queue';
 import { writeTransaction } from '../../../../electron/store/write-transaction';
 import { eml, ingest, tempStore } from '../../../helpers/store';
 
@@ -38,7 +38,7 @@ const seen = (db: WriteDb, id: number) => (db.sqlite.prepare('SELECT seen FROM m
 describe('IMAP state in the store', () => {
   it('applies server flags, but not over a local change still waiting for the server', async () => {
     const { db, acc, inbox, ids } = await setup();
-    writeTransaction(db, (c) => queueOperation(db, c, acc.id, 'flags', { add: [], remove: ['\\Seen'] }, [ids[0]!]));
+    writeTransaction(db, (c) => queueOperation(db, c, acc.id, { kind: 'flags', payload: { add: [], remove: ['\\Seen'] } }, [ids[0]!]));
     const changed = writeTransaction(db, (c) =>
       applyServerFlags(db, c, acc.id, inbox.id, 5, [
         { uid: 1, flags: ['\\Seen'] },
@@ -52,7 +52,7 @@ describe('IMAP state in the store', () => {
 
   it('removes expunged rows and the queued operations left with nothing to do', async () => {
     const { db, acc, inbox, ids } = await setup();
-    writeTransaction(db, (c) => queueOperation(db, c, acc.id, 'flags', { add: ['\\Flagged'], remove: [] }, [ids[2]!]));
+    writeTransaction(db, (c) => queueOperation(db, c, acc.id, { kind: 'flags', payload: { add: ['\\Flagged'], remove: [] } }, [ids[2]!]));
     expect(writeTransaction(db, (c) => removeExpunged(db, c, acc.id, inbox.id, 5, [3, 99]))).toBe(1);
     expect(listPendingOperations(db, acc.id)).toEqual([]);
     expect([...knownUids(db, inbox.id, 5)].sort()).toEqual([1, 2, 4]);
@@ -62,7 +62,7 @@ describe('IMAP state in the store', () => {
     const { db, acc, inbox, ids } = await setup();
     db.sqlite.prepare('UPDATE messages SET uid = NULL, uidvalidity = NULL WHERE id = ?').run(ids[0]);
     writeTransaction(db, (c) =>
-      queueOperation(db, c, acc.id, 'move', { from: { folderId: inbox.id, path: 'INBOX', uidvalidity: 5 }, to: { folderId: inbox.id, path: 'X' }, items: [{ messageId: ids[0]!, uid: 1 }] }, [ids[0]!]),
+      queueOperation(db, c, acc.id, { kind: 'move', payload: { from: { folderId: inbox.id, path: 'INBOX', uidvalidity: 5 }, to: { folderId: inbox.id, path: 'X' }, items: [{ messageId: ids[0]!, uid: 1 }] } }, [ids[0]!]),
     );
     expect([...heldUids(db, inbox.id, 5)]).toEqual([1]);
     expect(knownUids(db, inbox.id, 5).has(1)).toBe(true);
@@ -73,14 +73,14 @@ describe('IMAP state in the store', () => {
   it('an adopted row keeps a local flag change that is still queued for the server', async () => {
     const { db, acc, inbox, ids } = await setup();
     db.sqlite.prepare('UPDATE messages SET uid = NULL, uidvalidity = NULL, seen = 1 WHERE id = ?').run(ids[0]);
-    writeTransaction(db, (c) => queueOperation(db, c, acc.id, 'flags', { add: ['\\Seen'], remove: [] }, [ids[0]!]));
+    writeTransaction(db, (c) => queueOperation(db, c, acc.id, { kind: 'flags', payload: { add: ['\\Seen'], remove: [] } }, [ids[0]!]));
     writeTransaction(db, (c) => adoptOrphan(db, c, acc.id, inbox.id, ids[0]!, { uidvalidity: 5, uid: 9 }, { flags: [] }));
     expect(db.sqlite.prepare('SELECT uid, seen FROM messages WHERE id = ?').get(ids[0])).toEqual({ uid: 9, seen: 1 });
   });
 
   it('after a UIDVALIDITY change: rows become orphans, are adopted by Message-ID and size, the rest dropped', async () => {
     const { db, acc, inbox, ids } = await setup();
-    writeTransaction(db, (c) => queueOperation(db, c, acc.id, 'flags', { add: ['\\Seen'], remove: [] }, [ids[1]!]));
+    writeTransaction(db, (c) => queueOperation(db, c, acc.id, { kind: 'flags', payload: { add: ['\\Seen'], remove: [] } }, [ids[1]!]));
     const refused = writeTransaction(db, (c) => beginUidvalidityReset(db, c, { id: inbox.id, path: 'INBOX', uidvalidity: 5 }, 6));
     expect(refused).toBe(1);
     expect(listPendingOperations(db, acc.id)[0]).toMatchObject({ state: 'refused', error: { code: 'OPERATION_REFUSED' } });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { onCommit, type ChangeSet } from '../../../../electron/store/write-transaction';
+import { join } from 'node:path';
+import { defaultAccountSettings } from '../../../../shared/contract/accounts';
+import { insertAccount } from '../../../../electron/store/accounts';
+import { findFolderByPath } from '../../../../electron/store/folders';
+import { onCommit, writeTransaction, type ChangeSet } from '../../../../electron/store/write-transaction';
 import { SyncRuntime } from '../../../../electron/sync/sync-runtime';
 import type { WriterContext } from '../../../../electron/sync/writer-context';
 import { createLibraryWrites } from '../../../../electron/sync/writes/library-writes';
@@ -24,6 +28,19 @@ describe('library writes', () => {
     expect([...events[0]!.contents.get('local')!.messageIds]).toEqual([messageId]);
     await writes.allowRemoteContent({ address: 'news@shop.example', allow: false });
     expect(db.sqlite.prepare("SELECT allow_remote_content AS a FROM addresses WHERE address = 'news@shop.example'").get()).toEqual({ a: 0 });
+  });
+
+  it('refuses to import into an account whose folders mirror a server (IMAP), before anything is read or made', async () => {
+    const { db, dir, writes } = writer();
+    const imap = writeTransaction(db, (changes) =>
+      insertAccount(db, changes, {
+        name: 'i', email: 'i@example.org', protocol: 'imap', host: '127.0.0.1', port: 993, security: 'tls', username: 'i',
+        trustedFingerprint: null, settings: defaultAccountSettings,
+      }),
+    );
+    await expect(writes.importMail({ path: join(dir, 'none.mbox'), accountId: imap.id, folderPath: 'INBOX' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(findFolderByPath(db, imap.id, 'INBOX')).toBeNull();
+    await expect(writes.importMail({ path: join(dir, 'none.mbox'), accountId: 'nobody', folderPath: 'X' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('completes only messages that need it: a full one comes back as is, a local one cannot be fetched', async () => {

@@ -4,7 +4,7 @@ import { MemoryVault } from '../../../../../electron/accounts/vault';
 import { insertAccount } from '../../../../../electron/store/accounts';
 import type { WriteDb } from '../../../../../electron/store/db';
 import { localFolderInput, upsertFolder } from '../../../../../electron/store/folders';
-import { listPendingOperations, markSent, refuseOperation, resolveFollowers } from '../../../../../electron/store/pending-ops';
+import { listPendingOperations, markSent, refuseOperation, resolveFollowers } from '../../../../../electron/store/operation-queue';
 import { writeTransaction } from '../../../../../electron/store/write-transaction';
 import { SyncRuntime } from '../../../../../electron/sync/sync-runtime';
 import { createActionWrites } from '../../../../../electron/sync/writes/action-writes';
@@ -133,7 +133,8 @@ describe('user actions on IMAP mail (queued for the server)', () => {
     const ops = listPendingOperations(db, acc.id);
     expect(ops).toHaveLength(1);
     const payload = JSON.parse((db.sqlite.prepare('SELECT payload FROM pending_ops WHERE id = ?').get(ops[0]!.id) as { payload: string }).payload);
-    expect(payload).toMatchObject({ from: { path: 'INBOX', uidvalidity: 7 }, trash: null, items: [{ messageId: ids[2], uid: 3 }] });
+    expect(ops[0]!.kind).toBe('expunge');
+    expect(payload).toEqual({ from: { folderId: expect.any(Number), path: 'INBOX', uidvalidity: 7 }, items: [{ messageId: ids[2], uid: 3 }] });
   });
 
   it('refuses to move a headers-only message to Local Folders, and to discard an operation that was not refused', async () => {

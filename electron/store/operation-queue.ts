@@ -1,0 +1,446 @@
+import { type OperationKind, operationKinds, type PendingOperation } from '../../shared/contract/sync';
+import { HomingError } from '../../shared/errors';
+import { prepare, type ReadDb, type WriteDb } from './db';
+import {
+  type Operation,
+  type OpItem,
+  parseOperation,
+  parseSentMark,
+  type PayloadOf,
+  type SentMark,
+  serializeOperation,
+  type WaitingOn,
+} from './operation-kinds';
+import type { ChangeRecorder } from './write-transaction';
+
+/**
+ * The queue of local changes waiting for the server: table pending_ops (one row per operation, its payload
+ * as JSON of the shape its kind says, operation-kinds.ts) and pending_op_messages (the messages each one
+ * names; the message queries show them as `pendingState`). Every statement on those two tables is in this
+ * file, and every payload is read back through `parseOperation` here.
+ *
+ * Each account's operations are replayed in id order by its engine. One the server refuses stays as
+ * `refused` with the server's reason until the user discards it; one whose stored payload cannot be read
+ * is refused with OPERATION_DAMAGED the first time a replay meets it.
+ */
+
+export type { SentMark } from './operation-kinds';
+
+/** What every stored operation has besides its kind and payload. */
+interface Envelope {
+  id: number;
+  accountId: string;
+  state: 'queued' | 'refused';
+  attempts: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: number;
+  /** Set before the first command of a move, delete or expunge went out (migration 0003). */
+  sent: SentMark | null;
+  /**
+   * Another operation (possibly of another account) that must reach its server first: this one waits while
+   * it is queued and is refused with it; the column clears when it completes (ON DELETE SET NULL).
+   */
+  requires: number | null;
+}
+
+/** A stored operation whose payload parsed: narrow on `kind` for a typed `payload`. */
+export type QueuedOperation = Envelope & Operation;
+
+/** A stored operation whose payload (or kind) could not be read: never replayed, refused with OPERATION_DAMAGED. */
+export type DamagedOperation = Envelope & { kind: 'damaged'; storedKind: string; problem: string };
+
+export type StoredOperation = QueuedOperation | DamagedOperation;
+
+/** Kinds whose messages' server identity (folder, UID) waits for the operation: their rows are not orphans. */
+const HOLDING_KINDS = `('move', 'delete', 'expunge', 'copy', 'append')`;
+
+interface Row {
+  id: number;
+  account_id: string;
+  kind: string;
+  payload: string;
+  state: 'queued' | 'refused';
+  attempts: number;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: number;
+  sent: string | null;
+  requires: number | null;
+}
+
+const COLUMNS = 'id, account_id, kind, payload, state, attempts, error_code, error_message, created_at, sent, requires';
+
+function toOp(row: Row): StoredOperation {
+  const envelope: Envelope = {
+    id: row.id,
+    accountId: row.account_id,
+    state: row.state,
+    attempts: row.attempts,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    createdAt: row.created_at,
+    sent: parseSentMark(row.sent),
+    requires: row.requires,
+  };
+  const parsed = parseOperation(row.kind, row.payload);
+  if (!parsed.ok) return { ...envelope, kind: 'damaged', storedKind: row.kind, problem: parsed.problem };
+  return { ...envelope, ...parsed.operation };
+}
+
+/** Records the change of every message the operation names (their `pendingState` changed). */
+function touchMessages(db: WriteDb, changes: ChangeRecorder, messageIds: Iterable<number>): void {
+  const find = prepare<[number], { account_id: string; folder_id: number }>(db, 'SELECT account_id, folder_id FROM messages WHERE id = ?');
+  for (const id of messageIds) {
+    const row = find.get(id);
+    if (row) changes.message(row.account_id, row.folder_id, id);
+  }
+}
+
+// ——— Queueing ————————————————————————————————————————————————————————————————————————————————
+
+/** Queues an operation of the account, naming `messageIds`. The payload is checked against its kind first. */
+export function queueOperation<K extends OperationKind>(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  accountId: string,
+  operation: { kind: K; payload: PayloadOf<K> },
+  messageIds: Iterable<number>,
+  options: { requires?: number } = {},
+): number {
+  const info = prepare(db, 'INSERT INTO pending_ops (account_id, kind, payload, created_at, requires) VALUES (?, ?, ?, ?, ?)').run(
+    accountId,
+    operation.kind,
+    serializeOperation(operation),
+    Date.now(),
+    options.requires ?? null,
+  );
+  const opId = Number(info.lastInsertRowid);
+  const ids = [...messageIds];
+  const link = prepare<[number, number]>(db, 'INSERT OR IGNORE INTO pending_op_messages (op_id, message_id) VALUES (?, ?)');
+  for (const id of ids) link.run(opId, id);
+  touchMessages(db, changes, ids);
+  return opId;
+}
+
+/** Replaces the payload of a queued operation (a message taken out of it, a wait resolved). */
+export function updatePayload<K extends OperationKind>(db: WriteDb, opId: number, operation: { kind: K; payload: PayloadOf<K> }): void {
+  prepare(db, 'UPDATE pending_ops SET payload = ? WHERE id = ?').run(serializeOperation(operation), opId);
+}
+
+// ——— Reading ————————————————————————————————————————————————————————————————————————————————
+
+export function findOperation(db: ReadDb, id: number): StoredOperation | null {
+  const row = prepare<[number], Row>(db, `SELECT ${COLUMNS} FROM pending_ops WHERE id = ?`).get(id);
+  return row ? toOp(row) : null;
+}
+
+export function getOperation(db: ReadDb, id: number): StoredOperation {
+  const op = findOperation(db, id);
+  if (!op) throw new HomingError('NOT_FOUND', `No pending operation with id ${id}.`);
+  return op;
+}
+
+/** The account's queued operations in the order they were made (damaged ones included, for the replay to refuse). */
+export function listQueuedOperations(db: ReadDb, accountId: string): StoredOperation[] {
+  return prepare<[string], Row>(db, `SELECT ${COLUMNS} FROM pending_ops WHERE account_id = ? AND state = 'queued' ORDER BY id`)
+    .all(accountId)
+    .map(toOp);
+}
+
+export function hasQueuedOperations(db: ReadDb, accountId: string): boolean {
+  return prepare<[string], { x: number }>(db, `SELECT 1 AS x FROM pending_ops WHERE account_id = ? AND state = 'queued' LIMIT 1`).get(accountId) !== undefined;
+}
+
+export function operationMessageIds(db: ReadDb, opId: number): number[] {
+  return prepare<[number], { message_id: number }>(db, 'SELECT message_id FROM pending_op_messages WHERE op_id = ? ORDER BY message_id')
+    .all(opId)
+    .map((r) => r.message_id);
+}
+
+/** What the UI and `listPendingOperations` show. */
+export function listPendingOperations(db: ReadDb, accountId?: string): PendingOperation[] {
+  const rows = accountId
+    ? prepare<[string], Row>(db, `SELECT ${COLUMNS} FROM pending_ops WHERE account_id = ? ORDER BY id`).all(accountId)
+    : prepare<[], Row>(db, `SELECT ${COLUMNS} FROM pending_ops ORDER BY id`).all();
+  return rows.map((row) => {
+    const op = toOp(row);
+    const kind = op.kind === 'damaged' ? knownKind(op.storedKind) : op.kind;
+    return {
+      id: row.id,
+      accountId: row.account_id,
+      kind,
+      messageIds: operationMessageIds(db, row.id),
+      state: row.state,
+      error: row.state === 'refused' && row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
+      createdAt: new Date(row.created_at).toISOString(),
+    };
+  });
+}
+
+const KINDS: ReadonlySet<string> = new Set(operationKinds);
+const knownKind = (kind: string): OperationKind | 'unknown' => (KINDS.has(kind) ? (kind as OperationKind) : 'unknown');
+
+/** How many of the account's operations wait for the server and how many it refused (the sync status shows both). */
+export function countOperations(db: ReadDb, accountId: string): { queued: number; refused: number } {
+  const rows = prepare<[string], { state: string; n: number }>(
+    db,
+    'SELECT state, COUNT(*) AS n FROM pending_ops WHERE account_id = ? GROUP BY state',
+  ).all(accountId);
+  return {
+    queued: rows.find((r) => r.state === 'queued')?.n ?? 0,
+    refused: rows.find((r) => r.state === 'refused')?.n ?? 0,
+  };
+}
+
+/** Per message: 'refused' when an operation naming it was refused, else 'pending' when one is queued. */
+export function pendingStates(db: ReadDb, messageIds: readonly number[]): Map<number, 'pending' | 'refused'> {
+  const pending = new Map<number, 'pending' | 'refused'>();
+  for (const p of prepare<[string], { message_id: number; refused: number }>(
+    db,
+    `SELECT pom.message_id, max(po.state = 'refused') AS refused FROM pending_op_messages pom
+     JOIN pending_ops po ON po.id = pom.op_id
+     WHERE pom.message_id IN (SELECT value FROM json_each(?)) GROUP BY pom.message_id`,
+  ).iterate(JSON.stringify(messageIds))) {
+    pending.set(p.message_id, p.refused ? 'refused' : 'pending');
+  }
+  return pending;
+}
+
+/** Messages with a queued operation keep their local state (flags) until the operation reaches the server. */
+export function hasQueuedOperation(db: ReadDb, messageId: number): boolean {
+  return (
+    prepare<[number], { x: number }>(
+      db,
+      `SELECT 1 AS x FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
+       WHERE pom.message_id = ? AND po.state = 'queued' LIMIT 1`,
+    ).get(messageId) !== undefined
+  );
+}
+
+/**
+ * SQL condition, for a query on `messages` aliased `m`: the row waits for an operation that decides its
+ * server identity (a move, delete, expunge, copy or append naming it, queued or refused). Such rows are
+ * not orphans to re-match.
+ */
+export const HELD_BY_OPERATION_SQL = `EXISTS (SELECT 1 FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
+  WHERE pom.message_id = m.id AND po.kind IN ${HOLDING_KINDS})`;
+
+/** The latest move, delete or expunge naming the message (the one that put it where it is locally). */
+export function holdingOperation(db: ReadDb, messageId: number): StoredOperation | null {
+  const row = prepare<[number], Row>(
+    db,
+    `SELECT ${COLUMNS.split(', ')
+      .map((c) => `po.${c}`)
+      .join(', ')} FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
+     WHERE pom.message_id = ? AND po.kind IN ('move', 'delete', 'expunge') ORDER BY po.id DESC LIMIT 1`,
+  ).get(messageId);
+  return row ? toOp(row) : null;
+}
+
+/** True when one of the messages was moved or deleted by an operation the server refused. */
+export function heldByRefusedMove(db: ReadDb, messageIds: Iterable<number>): boolean {
+  const held = prepare<[number], { x: number }>(
+    db,
+    `SELECT 1 AS x FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
+     WHERE pom.message_id = ? AND po.state = 'refused' AND po.kind IN ('move', 'delete', 'expunge') LIMIT 1`,
+  );
+  for (const id of messageIds) if (held.get(id) !== undefined) return true;
+  return false;
+}
+
+/** Queued operations of the account of `opId` that wait on it (their payload's `after`). */
+export function followersOf(db: ReadDb, opId: number): Array<QueuedOperation & { kind: 'move' | 'delete' | 'expunge' }> {
+  const rows = prepare<[number], Row>(
+    db,
+    `SELECT ${COLUMNS} FROM pending_ops WHERE state = 'queued' AND account_id = (SELECT account_id FROM pending_ops WHERE id = ?) ORDER BY id`,
+  ).all(opId);
+  return rows
+    .map(toOp)
+    .filter((op): op is QueuedOperation & { kind: 'move' | 'delete' | 'expunge' } => (op.kind === 'move' || op.kind === 'delete' || op.kind === 'expunge') && op.payload.after?.opId === opId);
+}
+
+/** Operations (queued or refused) whose `requires` names `opId`. */
+function requirersOf(db: ReadDb, opId: number): number[] {
+  return prepare<[number], { id: number }>(db, `SELECT id FROM pending_ops WHERE requires = ? AND state = 'queued' ORDER BY id`)
+    .all(opId)
+    .map((r) => r.id);
+}
+
+/** UIDs of a folder that queued or refused moves, deletes and expunges still hold: not on the server's side of our view yet. */
+export function heldUids(db: ReadDb, folderId: number, uidvalidity: number): Set<number> {
+  const held = new Set<number>();
+  const rows = prepare<[], Row>(db, `SELECT ${COLUMNS} FROM pending_ops WHERE kind IN ('move', 'delete', 'expunge', 'copy')`).all();
+  for (const op of rows.map(toOp)) {
+    if (op.kind !== 'move' && op.kind !== 'delete' && op.kind !== 'expunge' && op.kind !== 'copy') continue;
+    const from = op.payload.from;
+    // A copy leaves its source where it is: its UIDs are the server's and the folder's own rows.
+    if (op.kind === 'copy' || from?.folderId !== folderId || from.uidvalidity !== uidvalidity) continue;
+    for (const item of op.payload.items) held.add(item.uid);
+  }
+  return held;
+}
+
+/** Queued operations with a message in the folder or acting from it (their UIDs there). */
+export function queuedOperationsInFolder(db: ReadDb, folderId: number): number[] {
+  const byMessage = prepare<[number], { id: number }>(
+    db,
+    `SELECT DISTINCT po.id FROM pending_ops po JOIN pending_op_messages pom ON pom.op_id = po.id JOIN messages m ON m.id = pom.message_id
+     WHERE po.state = 'queued' AND m.folder_id = ?`,
+  )
+    .all(folderId)
+    .map((r) => r.id);
+  const ids = new Set(byMessage);
+  for (const op of prepare<[], Row>(db, `SELECT ${COLUMNS} FROM pending_ops WHERE state = 'queued'`).all().map(toOp)) {
+    if ((op.kind === 'move' || op.kind === 'delete' || op.kind === 'expunge' || op.kind === 'copy') && op.payload.from?.folderId === folderId) ids.add(op.id);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** Rows of the folder with no UID yet that a move or delete put there, each with that operation. */
+export function rowsWaitingInFolder(db: ReadDb, folderId: number): Array<{ messageId: number; accountId: string; op: StoredOperation }> {
+  const rows = prepare<[number], Row & { message_id: number; message_account: string }>(
+    db,
+    `SELECT m.id AS message_id, m.account_id AS message_account, ${COLUMNS.split(', ')
+      .map((c) => `po.${c}`)
+      .join(', ')} FROM messages m
+     JOIN pending_op_messages pom ON pom.message_id = m.id JOIN pending_ops po ON po.id = pom.op_id
+     WHERE m.folder_id = ? AND m.uid IS NULL AND po.kind IN ('move', 'delete')`,
+  ).all(folderId);
+  return rows.map((row) => ({ messageId: row.message_id, accountId: row.message_account, op: toOp(row) }));
+}
+
+// ——— Replay bookkeeping ——————————————————————————————————————————————————————————————————————
+
+/** The operation reached the server: it and its message links go (the messages' pendingState clears). */
+export function completeOperation(db: WriteDb, changes: ChangeRecorder, opId: number): void {
+  const ids = operationMessageIds(db, opId);
+  prepare<[number]>(db, 'DELETE FROM pending_ops WHERE id = ?').run(opId);
+  touchMessages(db, changes, ids);
+}
+
+/** Removes the operation without replaying it (the caller undid its local change). */
+export function deleteOperation(db: WriteDb, changes: ChangeRecorder, opId: number): void {
+  completeOperation(db, changes, opId);
+}
+
+/**
+ * The server refused the operation: it stays, marked, with the reason, until the user discards it. The
+ * operations waiting on it (WaitingOn, `requires`) are refused too: the server has their messages where
+ * it had them before, not where the user put them.
+ */
+export function refuseOperation(db: WriteDb, changes: ChangeRecorder, opId: number, error: { code: string; message: string }): void {
+  prepare(db, `UPDATE pending_ops SET state = 'refused', error_code = ?, error_message = ?, attempts = attempts + 1 WHERE id = ?`).run(
+    error.code,
+    error.message,
+    opId,
+  );
+  touchMessages(db, changes, operationMessageIds(db, opId));
+  const dependants = new Set([...followersOf(db, opId).map((f) => f.id), ...requirersOf(db, opId)]);
+  for (const id of dependants) {
+    refuseOperation(db, changes, id, {
+      code: 'OPERATION_REFUSED',
+      message: 'An earlier change to these messages was refused by the server, so this one could not be applied.',
+    });
+  }
+}
+
+/** A damaged operation met by a replay: refused with OPERATION_DAMAGED and what could not be read. */
+export function refuseDamaged(db: WriteDb, changes: ChangeRecorder, op: DamagedOperation): void {
+  refuseOperation(db, changes, op.id, {
+    code: 'OPERATION_DAMAGED',
+    message: `A queued change (${op.storedKind}) could not be read back (${op.problem}), so it was not sent. Discard it and do it again if it is still wanted.`,
+  });
+}
+
+/**
+ * Marks a move, delete or expunge as sent, in its own transaction, before its first command goes out: if
+ * the process dies from here on, the replay looks on the server before sending it again.
+ */
+export function markSent(db: WriteDb, opId: number, target: SentMark['target']): void {
+  const mark: SentMark = { at: Date.now(), target };
+  prepare(db, 'UPDATE pending_ops SET sent = ? WHERE id = ?').run(JSON.stringify(mark), opId);
+}
+
+/** A replay attempt failed for a reason that may pass (the connection dropped): keep it queued, count it. */
+export function recordAttempt(db: WriteDb, opId: number, error: { code: string; message: string }): number {
+  prepare(db, 'UPDATE pending_ops SET attempts = attempts + 1, error_code = ?, error_message = ? WHERE id = ?').run(error.code, error.message, opId);
+  return prepare<[number], { attempts: number }>(db, 'SELECT attempts FROM pending_ops WHERE id = ?').get(opId)?.attempts ?? 0;
+}
+
+/**
+ * The operation `opId` finished: where the server now has each of its messages that others wait on
+ * (`placed`: UID in the folder it put them in). Each waiting message becomes an ordinary item of the
+ * operation that waits (its source is that folder); one without a known place is not on the server as
+ * far as we can tell: it leaves the operation (its row, no longer held, is matched or dropped by the
+ * folder's next sync). An operation left with nothing to do goes.
+ */
+export function resolveFollowers(db: WriteDb, changes: ChangeRecorder, opId: number, placed: Map<number, { uidvalidity: number; uid: number }>): void {
+  for (const follower of followersOf(db, opId)) {
+    const after = follower.payload.after!;
+    const linked = new Set(operationMessageIds(db, follower.id));
+    const items: OpItem[] = [...follower.payload.items];
+    let from = follower.payload.from;
+    const dropped: number[] = [];
+    for (const messageId of after.messageIds) {
+      if (!linked.has(messageId)) continue; // its row is gone
+      const place = placed.get(messageId);
+      if (place && (from === null || from.uidvalidity === place.uidvalidity)) {
+        from ??= { folderId: after.at.folderId, path: after.at.path, uidvalidity: place.uidvalidity };
+        items.push({ messageId, uid: place.uid });
+      } else {
+        dropped.push(messageId);
+      }
+    }
+    unlinkMessages(db, follower.id, dropped);
+    touchMessages(db, changes, dropped);
+    if (items.length === 0) {
+      completeOperation(db, changes, follower.id);
+      continue;
+    }
+    const { after: _resolved, ...rest } = follower.payload;
+    void _resolved;
+    updatePayload(db, follower.id, { kind: follower.kind, payload: { ...rest, from, items } } as { kind: typeof follower.kind; payload: PayloadOf<typeof follower.kind> });
+  }
+}
+
+/**
+ * Takes one message out of an operation that holds it (a later action on the message replaces it): its
+ * item, or its place among those waiting (`after`). The operation goes when it holds nothing more.
+ */
+export function takeMessageOut(db: WriteDb, op: QueuedOperation & { kind: 'move' | 'delete' | 'expunge' }, messageId: number): void {
+  const items = op.payload.items.filter((i) => i.messageId !== messageId);
+  const after: WaitingOn | undefined = op.payload.after && { ...op.payload.after, messageIds: op.payload.after.messageIds.filter((id) => id !== messageId) };
+  prepare<[number, number]>(db, 'DELETE FROM pending_op_messages WHERE op_id = ? AND message_id = ?').run(op.id, messageId);
+  if (items.length === 0 && (after?.messageIds.length ?? 0) === 0) {
+    prepare<[number]>(db, 'DELETE FROM pending_ops WHERE id = ?').run(op.id);
+    return;
+  }
+  const payload = { ...op.payload, items, ...(after ? { after } : {}) };
+  updatePayload(db, op.id, { kind: op.kind, payload } as { kind: typeof op.kind; payload: PayloadOf<typeof op.kind> });
+}
+
+/**
+ * Messages that no longer exist locally (expunged on the server, their folder deleted) leave the
+ * operations that named them; a queued operation left with no message goes too (nothing left to do),
+ * a refused one stays until the user has seen and discarded it. Operations that never name messages
+ * (folder operations, send) are not touched.
+ */
+export function forgetMessages(db: WriteDb, messageIds: Iterable<number>): void {
+  const ops = prepare<[number], { op_id: number }>(db, 'SELECT op_id FROM pending_op_messages WHERE message_id = ?');
+  const unlink = prepare<[number]>(db, 'DELETE FROM pending_op_messages WHERE message_id = ?');
+  const left = prepare<[number], { n: number }>(db, 'SELECT count(*) AS n FROM pending_op_messages WHERE op_id = ?');
+  const drop = prepare<[number]>(db, `DELETE FROM pending_ops WHERE id = ? AND state = 'queued'`);
+  const touched = new Set<number>();
+  for (const id of messageIds) {
+    for (const { op_id } of ops.all(id)) touched.add(op_id);
+    unlink.run(id);
+  }
+  for (const opId of touched) if ((left.get(opId)?.n ?? 0) === 0) drop.run(opId);
+}
+
+/** Removes messages from one operation only (they were handled, or are gone). */
+export function unlinkMessages(db: WriteDb, opId: number, messageIds: Iterable<number>): void {
+  const unlink = prepare<[number, number]>(db, 'DELETE FROM pending_op_messages WHERE op_id = ? AND message_id = ?');
+  for (const id of messageIds) unlink.run(opId, id);
+}

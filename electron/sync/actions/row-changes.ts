@@ -1,0 +1,58 @@
+import { prepare, type WriteDb } from '../../store/db';
+import { forgetMessages } from '../../store/operation-queue';
+import type { ChangeRecorder } from '../../store/write-transaction';
+import type { ActionRow } from '../engine';
+
+/**
+ * The local side of the user's actions, the same for every engine: a row moved to a folder (with the
+ * server's UID when it is back where the server has it), hidden until the server confirms, or removed.
+ */
+
+/** Moves the row to `folderId`: with `key` when that is where the server has it (unless another row holds that UID), else with no UID yet. */
+export function placeRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow, folderId: number, key: { uidvalidity: number; uid: number } | null): void {
+  if (key) {
+    const clash = prepare<[number, number, number, number], { id: number }>(
+      db,
+      'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ? AND id != ?',
+    ).get(folderId, key.uidvalidity, key.uid, row.id);
+    if (!clash) {
+      prepare(db, 'UPDATE messages SET folder_id = ?, uidvalidity = ?, uid = ? WHERE id = ?').run(folderId, key.uidvalidity, key.uid, row.id);
+      changes.message(row.accountId, row.folderId, row.id);
+      changes.message(row.accountId, folderId, row.id);
+      return;
+    }
+  }
+  prepare(db, 'UPDATE messages SET folder_id = ?, uidvalidity = NULL, uid = NULL WHERE id = ?').run(folderId, row.id);
+  changes.message(row.accountId, row.folderId, row.id);
+  changes.message(row.accountId, folderId, row.id);
+}
+
+/** Removes the rows (and their place in any operation). */
+export function removeRows(db: WriteDb, changes: ChangeRecorder, rows: readonly ActionRow[]): void {
+  const remove = prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?');
+  for (const row of rows) {
+    remove.run(row.id);
+    changes.message(row.accountId, row.folderId, row.id);
+  }
+  forgetMessages(
+    db,
+    rows.map((r) => r.id),
+  );
+}
+
+/** Hides the row until its server copy is gone (deleted_locally = 1). */
+export function hideRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow): void {
+  prepare<[number]>(db, 'UPDATE messages SET deleted_locally = 1 WHERE id = ?').run(row.id);
+  changes.message(row.accountId, row.folderId, row.id);
+}
+
+/** The row becomes a message of `target`'s account, alone in its thread, with no server identity. */
+export function rehomeRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow, target: { accountId: string; id: number }): void {
+  prepare(db, 'UPDATE messages SET account_id = ?, folder_id = ?, uidvalidity = NULL, uid = NULL, uidl = NULL, thread_id = NULL WHERE id = ?').run(
+    target.accountId,
+    target.id,
+    row.id,
+  );
+  changes.message(row.accountId, row.folderId, row.id);
+  changes.message(target.accountId, target.id, row.id);
+}
