@@ -249,6 +249,20 @@ export function heldByRefusedMove(db: ReadDb, messageIds: Iterable<number>): boo
   return false;
 }
 
+/** Later queued flag changes of the message (after `opId`): the flags they set or clear. */
+export function laterFlagChanges(db: ReadDb, opId: number, messageId: number): Set<string> {
+  const rows = prepare<[number, number], Row>(
+    db,
+    `SELECT ${COLUMNS.split(', ')
+      .map((c) => `po.${c}`)
+      .join(', ')} FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
+     WHERE pom.message_id = ? AND po.id > ? AND po.kind = 'flags' AND po.state = 'queued'`,
+  ).all(messageId, opId);
+  const flags = new Set<string>();
+  for (const op of rows.map(toOp)) if (op.kind === 'flags') for (const f of [...op.payload.add, ...op.payload.remove]) flags.add(f);
+  return flags;
+}
+
 /** Queued operations of the account of `opId` that wait on it (their payload's `after`). */
 export function followersOf(db: ReadDb, opId: number): Array<QueuedOperation & { kind: 'move' | 'delete' | 'expunge' }> {
   const rows = prepare<[number], Row>(

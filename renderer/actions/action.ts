@@ -77,3 +77,15 @@ export interface Action {
 export const labelOf = (action: Action, ctx: ActionContext) => (typeof action.label === 'string' ? action.label : action.label(ctx));
 
 export const hasSelection = (ctx: ActionContext) => ctx.selectedCount > 0;
+
+/**
+ * Takes back an optimistic change of `key` when the service refused it: each row gets its own value from
+ * before (`before`, the rows as they were shown), not one value for all. Rows that were not loaded were
+ * not changed on screen, so there is nothing to take back for them.
+ */
+export function restoreEach(ctx: ActionContext, before: ReadonlyArray<Pick<MessageSummary, 'id' | 'seen' | 'flagged'>>, key: 'seen' | 'flagged'): void {
+  const on = before.filter((m) => m[key]).map((m) => m.id);
+  const off = before.filter((m) => !m[key]).map((m) => m.id);
+  if (on.length > 0) ctx.patch(on, { [key]: true });
+  if (off.length > 0) ctx.patch(off, { [key]: false });
+}

@@ -1,4 +1,4 @@
-import { type Action, type ActionContext, hasSelection } from './action';
+import { type Action, type ActionContext, hasSelection, restoreEach } from './action';
 
 /** True when marking would make messages read (some selected message is unread). */
 const anyUnread = (ctx: ActionContext) => ctx.selected.some((m) => !m.seen);
@@ -15,11 +15,12 @@ export const toggleRead: Action = {
   async perform(ctx) {
     const seen = anyUnread(ctx);
     const ids = ctx.selectedIds;
+    const before = ctx.selected.map(({ id, seen, flagged }) => ({ id, seen, flagged }));
     ctx.patch(ids, { seen });
     try {
       await ctx.api.markMessages({ ids, seen });
     } catch (error) {
-      ctx.patch(ids, { seen: !seen });
+      restoreEach(ctx, before, 'seen');
       ctx.report(error);
     }
   },

@@ -1,4 +1,4 @@
-import { type Action, type ActionContext, hasSelection } from './action';
+import { type Action, type ActionContext, hasSelection, restoreEach } from './action';
 
 const anyUnflagged = (ctx: ActionContext) => ctx.selected.some((m) => !m.flagged);
 
@@ -14,11 +14,12 @@ export const toggleFlag: Action = {
   async perform(ctx) {
     const flagged = anyUnflagged(ctx);
     const ids = ctx.selectedIds;
+    const before = ctx.selected.map(({ id, seen, flagged }) => ({ id, seen, flagged }));
     ctx.patch(ids, { flagged });
     try {
       await ctx.api.markMessages({ ids, flagged });
     } catch (error) {
-      ctx.patch(ids, { flagged: !flagged });
+      restoreEach(ctx, before, 'flagged');
       ctx.report(error);
     }
   },

@@ -1,7 +1,16 @@
 import { prepare, type WriteDb } from '../../store/db';
 import type { FlagsPayload } from '../../store/operation-kinds';
+import { laterFlagChanges, operationMessageIds } from '../../store/operation-queue';
 import type { ChangeRecorder } from '../../store/write-transaction';
 import type { ActionRow, MarkChange } from '../engine';
+
+/** System flags kept in a column of their own; any other flag is a keyword (the `keywords` JSON list). */
+const COLUMN_OF: Record<string, 'seen' | 'flagged' | 'answered' | 'draft'> = {
+  '\\Seen': 'seen',
+  '\\Flagged': 'flagged',
+  '\\Answered': 'answered',
+  '\\Draft': 'draft',
+};
 
 export interface MarkedRows {
   /** The rows whose state changed (the others already were as asked). */
@@ -29,4 +38,48 @@ export function applyMarks(db: WriteDb, changes: ChangeRecorder, rows: readonly 
     result.before.push({ messageId: row.id, had });
   }
   return result;
+}
+
+/**
+ * A flag change the server refused: each message it still names goes back to its own state from before
+ * the change (`before`), flag by flag — except a flag a later queued change of the message sets or clears,
+ * which holds the user's newer wish. Messages the server already took the change for (earlier folders of
+ * the operation) left it when they were done, and keep it.
+ */
+export function rollBackMarks(db: WriteDb, changes: ChangeRecorder, opId: number, payload: FlagsPayload): number {
+  const stillNamed = new Set(operationMessageIds(db, opId));
+  const row = prepare<[number], { account_id: string; folder_id: number; keywords: string }>(db, 'SELECT account_id, folder_id, keywords FROM messages WHERE id = ?');
+  let restored = 0;
+  for (const { messageId, had } of payload.before) {
+    if (!stillNamed.has(messageId)) continue;
+    const current = row.get(messageId);
+    if (!current) continue;
+    const newer = laterFlagChanges(db, opId, messageId);
+    const flags = [...payload.add, ...payload.remove].filter((f) => !newer.has(f));
+    if (flags.length === 0) continue;
+    let keywords: string[] | null = null;
+    for (const flag of flags) {
+      const on = had.includes(flag);
+      const column = COLUMN_OF[flag];
+      if (column) {
+        prepare<[number, number]>(db, `UPDATE messages SET ${column} = ? WHERE id = ?`).run(on ? 1 : 0, messageId);
+        continue;
+      }
+      keywords ??= parseKeywords(current.keywords);
+      keywords = on ? [...new Set([...keywords, flag])] : keywords.filter((k) => k !== flag);
+    }
+    if (keywords) prepare<[string, number]>(db, 'UPDATE messages SET keywords = ? WHERE id = ?').run(JSON.stringify([...keywords].sort()), messageId);
+    changes.message(current.account_id, current.folder_id, messageId);
+    restored++;
+  }
+  return restored;
+}
+
+function parseKeywords(text: string): string[] {
+  try {
+    const list: unknown = JSON.parse(text);
+    return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return [];
+  }
 }

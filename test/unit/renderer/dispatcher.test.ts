@@ -127,4 +127,30 @@ describe('keys and the action dispatcher', () => {
     expect(ctx.patch).toHaveBeenNthCalledWith(2, [3], { flagged: false });
     expect(ctx.report).toHaveBeenCalledWith(error);
   });
+
+  it('takes a refused change on a mixed selection back row by row, each to its own state', async () => {
+    const dispatcher = createDispatcher(allActions);
+    const rows = [
+      { id: 1, seen: true, flagged: true },
+      { id: 2, seen: false, flagged: false },
+      { id: 3, seen: true, flagged: false },
+    ] as ActionContext['selected'];
+    for (const [key, field] of [
+      ['u', 'seen'],
+      ['s', 'flagged'],
+    ] as const) {
+      const ctx = context({
+        selected: rows,
+        selectedCount: 3,
+        selectedIds: [1, 2, 3],
+        api: { markMessages: vi.fn(async () => Promise.reject(new Error('refused'))) } as unknown as ActionContext['api'],
+      });
+      dispatcher.handleKey(key, 'list', ctx);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(ctx.patch).toHaveBeenNthCalledWith(1, [1, 2, 3], { [field]: true });
+      const restored = new Map<number, boolean>();
+      for (const [ids, change] of vi.mocked(ctx.patch).mock.calls.slice(1)) for (const id of ids) restored.set(id, change[field]!);
+      expect(Object.fromEntries(restored)).toEqual(Object.fromEntries(rows.map((r) => [r.id, r[field]])));
+    }
+  });
 });

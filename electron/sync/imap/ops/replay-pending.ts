@@ -22,6 +22,7 @@ import { writeTransaction } from '../../../store/write-transaction';
 import type { ImapPass } from '../imap-pass';
 import { imapLimits } from '../limits';
 import { chunks, uidSet } from '../../../protocols/imap/uid-set';
+import { rollBackMarks } from '../../actions/mark-rows';
 import { findMovedInTarget, presentUids, targetState, type TargetPlace } from './find-moved';
 import { selectFolder } from './select-folder';
 
@@ -76,7 +77,11 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
         if (attempts < imapLimits.maxReplayAttempts || !pass.connection.usable) throw mapped;
       }
       const message = mapped.code === 'OPERATION_REFUSED' ? mapped.message : `The server refused this change: ${mapped.message}`;
-      writeTransaction(db, (changes) => refuseOperation(db, changes, op.id, { code: 'OPERATION_REFUSED', message }));
+      writeTransaction(db, (changes) => {
+        // A refused flag change: every row goes back to its own state from before it (#24 item 8).
+        if (op.kind === 'flags') rollBackMarks(db, changes, op.id, op.payload);
+        refuseOperation(db, changes, op.id, { code: 'OPERATION_REFUSED', message });
+      });
       result.refused++;
     }
     pass.progress({ phase: 'actions', folder: null, done: result.replayed + result.refused, total: ops.length });
