@@ -243,12 +243,19 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
     }
 
     const final = await runCli(['--data-dir', dataDir, 'sync']);
-    expect(final.status, final.stderr).toBe(0);
+    expect(final.status, `seed ${random.seed}: ${final.stderr}`).toBe(0);
     const places = await serverPlaces();
     const doubled = [...places].filter(([, list]) => list.length > 1).map(([id, list]) => `${id} in ${list.map((p) => p.folder).join(', ')}`);
-    expect(doubled, 'messages on the server twice').toEqual([]);
+    expect(doubled, `seed ${random.seed}: messages on the server twice`).toEqual([]);
     const actual = new Map([...places].map(([id, [place]]) => [id, place!]));
-    expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(model));
+    const histories = Object.fromEntries([...model.keys()].filter((id) => JSON.stringify(actual.get(id)) !== JSON.stringify(model.get(id))).map((id) => [id, history.get(id)]));
+    const pending = await withStore(({ db, accountId }) => listPendingOperations(db, accountId).map((o) => ({ kind: o.kind, state: o.state, error: o.error?.message })));
+    expect(
+      Object.fromEntries(actual),
+      `seed ${random.seed}: the server as the actions say; histories of the differing ${JSON.stringify(histories)}; pending ${JSON.stringify(pending)}; ${log.join(' | ')}`,
+    ).toEqual(
+      Object.fromEntries(model),
+    );
     // Every byte: the store equals the server (folders, UIDs, flags, SHA-256 of each message), and the
     // server's bytes are what was delivered.
     const other = await secondClient(server);
