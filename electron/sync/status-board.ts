@@ -39,6 +39,7 @@ export class StatusBoard {
         nextAttemptAt: null,
         pendingChanges: 0,
         refusedChanges: 0,
+        unreadableFolders: [],
       }
     );
   }
@@ -64,7 +65,8 @@ export class StatusBoard {
     this.set(next, update.phase !== before.phase);
   }
 
-  finished(accountId: string, error: ErrorData | null): void {
+  /** A pass ended: with an error, or without one (then `unreadableFolders`: the folders it could not open). */
+  finished(accountId: string, error: ErrorData | null, unreadableFolders: string[] = []): void {
     const before = this.get(accountId);
     const offline = error !== null && isUnreachable(error.code);
     const now = new Date().toISOString();
@@ -79,6 +81,7 @@ export class StatusBoard {
         offlineSince: offline ? (before.offlineSince ?? now) : null,
         lastError: error ? shownError(error) : null,
         lastSyncedAt: error ? before.lastSyncedAt : now,
+        unreadableFolders: error ? before.unreadableFolders : unreadableFolders,
       },
       true,
     );

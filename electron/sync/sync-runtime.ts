@@ -59,8 +59,9 @@ export class SyncRuntime {
     const pass = (async (): Promise<SyncOutcome> => {
       try {
         const result = await engineFor(account).syncOnce(this.engineContext(account, combined));
-        this.status.finished(account.id, null);
-        return { accountId: account.id, ok: true, error: null, added: result.added, folderErrors: result.folderErrors ?? [] };
+        const folderErrors = result.folderErrors ?? [];
+        this.status.finished(account.id, null, folderErrors.map((f) => f.folder));
+        return { accountId: account.id, ok: true, error: null, added: result.added, folderErrors };
       } catch (error) {
         const data = toErrorData(error);
         this.status.finished(account.id, data);

@@ -78,7 +78,13 @@ function changesWaiting(status: SyncStatus): string | null {
 }
 
 function refused(status: SyncStatus): string | null {
-  return status.refusedChanges > 0 ? `${formatCount(status.refusedChanges)} refused by the server` : null;
+  const parts = [];
+  if (status.refusedChanges > 0) parts.push(`${formatCount(status.refusedChanges)} refused by the server`);
+  // The per-folder error (the folder tree marks the folder itself): the rest of the account is current.
+  const folders = status.unreadableFolders;
+  if (folders.length === 1) parts.push(`${folders[0]} could not be opened`);
+  else if (folders.length > 1) parts.push(`${folders.length} folders could not be opened`);
+  return parts.length > 0 ? parts.join(' · ') : null;
 }
 
 const join = (...parts: Array<string | null>) => parts.filter((p): p is string => p !== null).join(' · ') || null;

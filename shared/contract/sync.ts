@@ -27,6 +27,8 @@ export const syncStatusSchema = z.object({
   pendingChanges: z.number().int().nonnegative(),
   /** Local changes the server refused (they wait for the user to discard them). */
   refusedChanges: z.number().int().nonnegative(),
+  /** Folders the last good pass could not open (FOLDER_UNREADABLE); the rest of the account is current. */
+  unreadableFolders: z.array(z.string()),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 

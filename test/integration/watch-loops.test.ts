@@ -1,3 +1,5 @@
+import { rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../shared/contract/accounts';
 import { corpusMessage } from '../helpers/imap-corpus';
@@ -140,6 +142,19 @@ describe('one watch loop per account', () => {
     // No IDLE on Archive: the watch session's poll brings it.
     await arrives(alice, 'alice', 'Archive');
     expect(storedMessages(fx.db, alice.id).filter((m) => m.folder === 'Archive').length).toBeGreaterThan(0);
+  });
+
+  it('says which folder the server would not open, and keeps the account live', async () => {
+    // A folder Dovecot lists but cannot open (a dangling Maildir++ link): the per-folder error.
+    symlinkSync('/nonexistent-homing-folder', join(server.maildir('bob'), '.Ghost'));
+    fx = await watchFixture(server);
+    const bob = await fx.addAccount({ user: 'bob', protocol: 'imap' });
+    await fx.command('startWatching', {});
+    const live = await watching(bob);
+    expect(live.unreadableFolders).toEqual(['Ghost']);
+    expect(live.lastError).toBeNull();
+    await arrives(bob, 'bob');
+    rmSync(join(server.maildir('bob'), '.Ghost'));
   });
 });
 

@@ -20,6 +20,7 @@ function status(patch: Partial<SyncStatus> = {}): SyncStatus {
     nextAttemptAt: null,
     pendingChanges: 0,
     refusedChanges: 0,
+    unreadableFolders: [],
     ...patch,
   };
 }
@@ -75,6 +76,11 @@ describe('syncSummary: what the sidebar says about an account', () => {
   it('shows changes waiting while connected, and refused ones', () => {
     expect(syncSummary(status({ phase: 'watching', pendingChanges: 1 }), NOW)).toMatchObject({ state: 'waiting', detail: '1 change waiting · checked just now' });
     expect(syncSummary(status({ phase: 'watching', refusedChanges: 2 }), NOW).detail).toBe('2 refused by the server · checked just now');
+  });
+
+  it('names a folder the server would not open (the rest of the account is current)', () => {
+    expect(syncSummary(status({ phase: 'watching', unreadableFolders: ['Ghost'] }), NOW)).toMatchObject({ state: 'live', detail: 'Ghost could not be opened · checked just now' });
+    expect(syncSummary(status({ unreadableFolders: ['A', 'B'] }), NOW).detail).toBe('checked just now · 2 folders could not be opened');
   });
 
   it('shows a pass under way with its progress, and the next check of an account without push', () => {

@@ -76,7 +76,7 @@ describe('the new-mail notifier', () => {
     t.arrive('new', 50, 51, 52);
     t.fake.emit('syncProgressed', {
       accountId: 'new', phase: 'idle', folder: null, done: 0, total: 0, online: true, lastError: null, lastSyncedAt: new Date(NOW).toISOString(),
-      watching: true, offlineSince: null, nextAttemptAt: null, pendingChanges: 0, refusedChanges: 0,
+      watching: true, offlineSince: null, nextAttemptAt: null, pendingChanges: 0, refusedChanges: 0, unreadableFolders: [],
     });
     await t.notifier.flush();
     expect(t.shown).toEqual([]);
