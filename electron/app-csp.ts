@@ -1,3 +1,5 @@
+import { isComposerPath } from '../shared/compose-intent';
+
 /**
  * The Content-Security-Policy of the app's own page (not of mail: each message's sandboxed frame carries
  * a stricter one of its own). Sent as a header by the Electron protocol handler and by the test bridge.
@@ -27,4 +29,45 @@ export function appCsp(options: { bridgeOrigin?: string } = {}): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/**
+ * The composer page's policy (compose.html): the app's, with nothing remote at all unless the user allowed
+ * remote images for the message being answered. There the quoted message is part of the page itself (it
+ * is edited, not shown in a frame), so this policy is what keeps a quoted newsletter's images, tracking
+ * pixels and CSS backgrounds from being fetched, and what runs no script that a sanitiser might miss
+ * (script-src 'self': no inline script, no event-handler attribute). Remote images are allowed by the
+ * page's address (`?remote=1`), which the composer sets only after the user's click; CSS and fonts stay
+ * local either way, and the composer never needs a frame.
+ */
+export function composerCsp(options: { bridgeOrigin?: string; remoteImages: boolean }): string {
+  const connect = options.bridgeOrigin ? `'self' ${options.bridgeOrigin.replace(/^http/, 'ws')}` : "'self'";
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    options.remoteImages ? "img-src 'self' data: blob: https: http:" : "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "media-src 'none'",
+    `connect-src ${connect}`,
+    "frame-src 'none'",
+    "child-src 'none'",
+    "worker-src 'none'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The policy for a page request: the composer's for compose.html (with its remote-images choice), the app's otherwise. */
+export function pageCsp(url: string, options: { bridgeOrigin?: string } = {}): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, 'http://127.0.0.1');
+  } catch {
+    return appCsp(options);
+  }
+  if (!isComposerPath(parsed.pathname)) return appCsp(options);
+  return composerCsp({ ...options, remoteImages: parsed.searchParams.get('remote') === '1' });
 }

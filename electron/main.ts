@@ -21,12 +21,13 @@ import {
   shell,
   type WebContents,
 } from 'electron';
+import type { ComposeIntent } from '../shared/compose-intent';
 import { LOCAL_ACCOUNT_ID } from '../shared/contract/accounts';
 import type { ActionName } from '../shared/contract/action-names';
 import { HomingError, toErrorData } from '../shared/errors';
 import { describeLeftBehind, migrateOldPasswords } from './accounts/password-migration';
 import { KeychainVault } from './accounts/vault-keychain';
-import { appCsp } from './app-csp';
+import { appCsp, pageCsp } from './app-csp';
 import { readStaticFile } from './bridge/static-files';
 import { serveCommandSocket } from './command-socket/serve';
 import { APP_ORIGIN } from './ipc-gate';
@@ -35,6 +36,8 @@ import { type MailServiceHandle, type MailServiceOptions, openMailService } from
 import { type MenuHandlers, toMenuItems } from './shell/application-menu';
 import { describeCliInstall, installCli, planCliInstall } from './shell/cli-install';
 import { systemClock } from './shell/clock';
+import { mailtoFromArgv } from './shell/composer-window-policy';
+import { type ComposerWindows, createComposerWindows } from './shell/composer-windows';
 import { createDesktopHandlers } from './shell/desktop-handlers';
 import { electronDesktopDeps } from './shell/electron-desktop-deps';
 import { closeWithin, createQuitGate } from './shell/graceful-quit';
@@ -107,6 +110,7 @@ function hardenContents(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
     const decision = windowOpenDecision(url);
     if (decision.openExternally) void shell.openExternal(url);
+    if (decision.compose) openMailto(url);
     return { action: decision.action };
   });
 }
@@ -116,7 +120,7 @@ function serveApp(): void {
     const path = appRequestPath(request.url);
     const file = path === null ? null : await readStaticFile(rendererDir, path);
     if (!file) return new Response('not found', { status: 404, headers: appResponseHeaders('text/plain; charset=utf-8', appCsp()) });
-    return new Response(new Uint8Array(file.body), { headers: appResponseHeaders(file.contentType, appCsp()) });
+    return new Response(new Uint8Array(file.body), { headers: appResponseHeaders(file.contentType, pageCsp(request.url)) });
   });
 }
 
@@ -205,8 +209,32 @@ async function start(): Promise<void> {
     downloads = homedir();
   }
   const desktopDeps = electronDesktopDeps(window, downloads);
-  const desktop = createDesktopHandlers({ service, ...desktopDeps });
+  // Composer windows are served by the same IPC server as the mail window, added as they open.
+  let addToIpc: (w: BrowserWindow) => void = () => undefined;
+  const composers: ComposerWindows = createComposerWindows({
+    origin: APP_ORIGIN,
+    webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs')),
+    ...(platform === 'linux' ? { icon: iconFiles(iconDir, platform).window } : {}),
+    onCreated: (w) => addToIpc(w),
+  });
+  openComposerFor = (intent) => void composers.open(intent);
+  const desktop = createDesktopHandlers({
+    service,
+    ...desktopDeps,
+    openComposer: (intent) => void composers.open(intent),
+    mailHandler: {
+      // Windows and Linux (through xdg-settings) let an app ask; macOS only through Mail's own settings.
+      supported: platform !== 'darwin',
+      isDefault: () => app.isDefaultProtocolClient('mailto'),
+      set: (enabled) => (enabled ? app.setAsDefaultProtocolClient('mailto') : !app.removeAsDefaultProtocolClient('mailto')) && app.isDefaultProtocolClient('mailto'),
+    },
+  });
   const ipc = serveIpc(service, window, desktop);
+  addToIpc = (w) => ipc.add(w);
+  // A mailto: link the app was started with (Windows, Linux), or that came before the window was ready (macOS).
+  const launchLink = pendingMailto ?? mailtoFromArgv(process.argv);
+  pendingMailto = null;
+  if (launchLink) composers.open({ kind: 'mailto', uri: launchLink });
 
   const showError = (error: unknown) => {
     const data = toErrorData(error);
@@ -331,10 +359,26 @@ async function start(): Promise<void> {
   }
 }
 
+/** Opens a composer once the app is up; until then a mailto: link waits in `pendingMailto`. */
+let openComposerFor: ((intent: ComposeIntent) => void) | null = null;
+let pendingMailto: string | null = null;
+const openMailto = (uri: string) => {
+  if (openComposerFor) openComposerFor({ kind: 'mailto', uri });
+  else pendingMailto = uri;
+};
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  // macOS hands mailto: links (Homing as the mail handler) to the running app, also before it is ready.
+  app.on('open-url', (event, url) => {
+    if (!/^mailto:/i.test(url)) return;
+    event.preventDefault();
+    openMailto(url);
+  });
+  app.on('second-instance', (_event, argv) => {
+    const link = mailtoFromArgv(argv);
+    if (link) return openMailto(link);
     const [window] = BrowserWindow.getAllWindows();
     if (window) {
       if (window.isMinimized()) window.restore();

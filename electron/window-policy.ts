@@ -67,11 +67,13 @@ export function allowFrameNavigation(url: string, isMainFrame: boolean): boolean
 }
 
 /**
- * `setWindowOpenHandler` (checklist 14): no new windows, ever. An http(s) or mailto link is passed to the
- * system's handler, which is how a link in a message opens in the user's browser.
+ * `setWindowOpenHandler` (checklist 14): no new windows, ever. An http(s) link is passed to the system's
+ * handler, which is how a link in a message opens in the user's browser; a mailto: link opens Homing's own
+ * composer, prefilled from the link (shared/mailto.ts), instead of whatever mail program the system has.
  */
-export function windowOpenDecision(url: string): { action: 'deny'; openExternally: boolean } {
-  return { action: 'deny', openExternally: isExternalLink(url) };
+export function windowOpenDecision(url: string): { action: 'deny'; openExternally: boolean; compose: boolean } {
+  const compose = /^mailto:/i.test(url.trim());
+  return { action: 'deny', openExternally: !compose && isExternalLink(url), compose };
 }
 
 /** Permissions the app's own page may use. Everything else (camera, location, notifications …) is refused. */

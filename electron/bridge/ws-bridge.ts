@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { eventNames, type MailService } from '../../shared/contract';
 import { type DispatchOptions, dispatch } from '../../shared/dispatch';
-import { appCsp } from '../app-csp';
+import { pageCsp } from '../app-csp';
 import { bridgeRequestSchema } from './bridge-protocol';
 import { readStaticFile } from './static-files';
 
@@ -61,7 +61,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     res.writeHead(200, {
       'content-type': file.contentType,
-      'content-security-policy': appCsp({ bridgeOrigin: origin }),
+      'content-security-policy': pageCsp(req.url ?? '/', { bridgeOrigin: origin }),
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
     });

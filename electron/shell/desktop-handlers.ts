@@ -1,6 +1,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MailService } from '../../shared/contract';
+import type { ComposeIntent } from '../../shared/compose-intent';
 import type { DesktopHandlers } from '../../shared/contract/desktop';
 import { HomingError } from '../../shared/errors';
 import { attachmentOpenPolicy, type NotOpenedReason } from './attachment-open-policy';
@@ -21,6 +22,14 @@ export interface DesktopDeps {
   confirmSaveInstead(fileName: string, reason: NotOpenedReason): Promise<boolean>;
   /** `shell.openPath`: resolves to an error message, or '' when the file was opened. */
   openPath(path: string): Promise<string>;
+  /** Opens a composer window (composer-windows.ts). */
+  openComposer(intent: ComposeIntent): void;
+  /** The system's mailto: handler (`app.setAsDefaultProtocolClient`), asked only from the settings. */
+  mailHandler: {
+    supported: boolean;
+    isDefault(): boolean;
+    set(enabled: boolean): boolean;
+  };
 }
 
 export interface Filter {
@@ -89,6 +98,19 @@ export function createDesktopHandlers(deps: DesktopDeps): DesktopHandlers {
       if (!path) return { done: false };
       const { exported } = await service.exportFolder({ accountId, folderPath, mboxPath: path, part: 'whole' });
       return { done: true, path, exported };
+    },
+
+    async openComposer(intent) {
+      deps.openComposer(intent);
+    },
+
+    async getMailHandler() {
+      return { supported: deps.mailHandler.supported, isDefault: deps.mailHandler.supported && deps.mailHandler.isDefault() };
+    },
+
+    async setMailHandler({ enabled }) {
+      if (!deps.mailHandler.supported) throw new HomingError('INVALID_ARGUMENT', 'This system does not let an app make itself the mail handler; choose Homing in the system settings.');
+      return { isDefault: deps.mailHandler.set(enabled) };
     },
 
     async importMailWithDialog({ kind, accountId, folderPath }) {

@@ -18,7 +18,7 @@ const notOpenedWords: Record<NotOpenedReason, (fileName: string) => string> = {
 export function electronDesktopDeps(
   window: BrowserWindow,
   downloadsDir: string,
-): Omit<DesktopDeps, 'service'> & { dispose(): Promise<void> } {
+): Omit<DesktopDeps, 'service' | 'openComposer' | 'mailHandler'> & { dispose(): Promise<void> } {
   let temp: Promise<string> | null = null;
   return {
     saveDir: downloadsDir,

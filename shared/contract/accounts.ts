@@ -103,6 +103,11 @@ export interface OutgoingServer {
   /** `incoming`: log in with the incoming server's password; `own`: a password of its own, kept in the vault beside it. */
   passwordSource: 'incoming' | 'own';
   trustedFingerprint: string | null;
+  /**
+   * The largest message the server said it takes (SIZE in its EHLO reply, RFC 1870) when it was last
+   * reached; absent or null when unknown. The composer warns before a message grows past it.
+   */
+  sizeLimit?: number | null;
 }
 
 export const LOCAL_ACCOUNT_ID = 'local';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actionNames } from './action-names';
 import { event } from './define';
+import { composeIntentSchema } from '../compose-intent';
 import { type ImportResult, messageIdSchema } from './messages';
 
 /**
@@ -55,6 +56,15 @@ export const desktopMethods = {
       folderPath: folderPathSchema.optional(),
     }),
   ).returns<DialogOutcome<{ results: Array<{ path: string; folderPath: string } & ImportResult> }>>(),
+  /**
+   * Opens a composer window for a new message, an answer, a draft or a mailto: link (shared/compose-intent.ts).
+   * In a plain browser the renderer opens the composer page in a new tab instead.
+   */
+  openComposer: desktop(composeIntentSchema).returns<void>(),
+  /** Whether Homing is the system's handler for mailto: links, and whether this system lets an app ask to be. */
+  getMailHandler: desktop(z.strictObject({})).returns<{ isDefault: boolean; supported: boolean }>(),
+  /** Makes Homing the mailto: handler (or stops being it); only ever from the user's own choice in the settings. */
+  setMailHandler: desktop(z.strictObject({ enabled: z.boolean() })).returns<{ isDefault: boolean }>(),
 };
 
 export const desktopEvents = {

@@ -209,10 +209,11 @@ describe('the window policy', () => {
   });
 
   it('denies every new window, handing web and mail links to the system', () => {
-    expect(windowOpenDecision('https://example.org/')).toEqual({ action: 'deny', openExternally: true });
-    expect(windowOpenDecision('mailto:someone@example.org')).toEqual({ action: 'deny', openExternally: true });
-    expect(windowOpenDecision('app://homing/index.html')).toEqual({ action: 'deny', openExternally: false });
-    expect(windowOpenDecision('file:///C:/Windows/System32/calc.exe')).toEqual({ action: 'deny', openExternally: false });
+    expect(windowOpenDecision('https://example.org/')).toEqual({ action: 'deny', openExternally: true, compose: false });
+    // A mailto: link in a message opens Homing's own composer, not the system's mail program.
+    expect(windowOpenDecision('mailto:someone@example.org')).toEqual({ action: 'deny', openExternally: false, compose: true });
+    expect(windowOpenDecision('app://homing/index.html')).toEqual({ action: 'deny', openExternally: false, compose: false });
+    expect(windowOpenDecision('file:///C:/Windows/System32/calc.exe')).toEqual({ action: 'deny', openExternally: false, compose: false });
   });
 
   it('denies permission requests and checks, but for writing the clipboard from the app itself', () => {

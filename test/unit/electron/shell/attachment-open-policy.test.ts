@@ -49,6 +49,8 @@ describe('which attachments are opened directly (an allow-list)', () => {
       chooseImportPaths: async () => [],
       confirmSaveInstead: async (name, reason) => (warned.push(`${name} (${reason})`), false),
       openPath: async (path) => (opened.push(path), ''),
+      openComposer: () => undefined,
+      mailHandler: { supported: false, isDefault: () => false, set: () => false },
     });
     expect(await handlers.openAttachment({ messageId: 1, attachmentId: 1 })).toEqual({ done: false });
     expect(warned).toEqual(['statement.html (page)']);

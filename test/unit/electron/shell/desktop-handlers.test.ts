@@ -9,8 +9,9 @@ import { HomingError } from '../../../../shared/errors';
 const bytes = Buffer.from('%PDF-1.7 not really\n');
 
 /** Desktop handlers over a fake service and scripted dialogs; `log` records what the user was shown. */
-function setup(options: { filename?: string; savePath?: string | null; importPaths?: string[]; confirm?: boolean; openError?: string } = {}) {
+function setup(options: { filename?: string; savePath?: string | null; importPaths?: string[]; confirm?: boolean; openError?: string; handlerSupported?: boolean } = {}) {
   const log: string[] = [];
+  const handler = { isDefault: false };
   const opened: string[] = [];
   const serviceCalls: Array<[string, unknown]> = [];
   const saveDir = mkdtempSync(join(tmpdir(), 'homing-save-'));
@@ -35,6 +36,12 @@ function setup(options: { filename?: string; savePath?: string | null; importPat
     chooseImportPaths: async (kind) => (log.push(`open dialog: ${kind}`), options.importPaths ?? []),
     confirmSaveInstead: async (name, reason) => (log.push(`warned: ${name} (${reason})`), options.confirm ?? false),
     openPath: async (path) => (opened.push(path), options.openError ?? ''),
+    openComposer: (intent) => void log.push(`composer: ${JSON.stringify(intent)}`),
+    mailHandler: {
+      supported: options.handlerSupported ?? true,
+      isDefault: () => handler.isDefault,
+      set: (enabled) => (handler.isDefault = enabled),
+    },
   };
   return { handlers: createDesktopHandlers(deps), log, opened, serviceCalls, saveDir };
 }
@@ -140,5 +147,27 @@ describe('importing through a dialog', () => {
     const t = setup({ importPaths: [] });
     expect(await t.handlers.importMailWithDialog({ kind: 'files', accountId: 'local' })).toEqual({ done: false });
     expect(t.serviceCalls).toEqual([]);
+  });
+});
+
+describe('composer windows and the mailto: handler', () => {
+  it('opens a composer window for what it is asked', async () => {
+    const t = setup();
+    await t.handlers.openComposer({ kind: 'response', messageId: 4, mode: 'reply-all' });
+    expect(t.log).toEqual(['composer: {"kind":"response","messageId":4,"mode":"reply-all"}']);
+  });
+
+  it('becomes the mailto: handler only when asked, and says what the system now has', async () => {
+    const t = setup();
+    expect(await t.handlers.getMailHandler({})).toEqual({ supported: true, isDefault: false });
+    expect(await t.handlers.setMailHandler({ enabled: true })).toEqual({ isDefault: true });
+    expect(await t.handlers.getMailHandler({})).toEqual({ supported: true, isDefault: true });
+    expect(await t.handlers.setMailHandler({ enabled: false })).toEqual({ isDefault: false });
+  });
+
+  it('refuses where the system does not let an app ask (INVALID_ARGUMENT, the system settings named)', async () => {
+    const t = setup({ handlerSupported: false });
+    expect(await t.handlers.getMailHandler({})).toEqual({ supported: false, isDefault: false });
+    await expect(t.handlers.setMailHandler({ enabled: true })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/system settings/) });
   });
 });
