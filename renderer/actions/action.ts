@@ -1,4 +1,5 @@
 import type { MailClient } from '../../shared/client';
+import type { ComposeIntent } from '../../shared/compose-intent';
 import type { ActionName } from '../../shared/contract/action-names';
 import type { Folder, MessageSummary } from '../../shared/contract/messages';
 import type { DesktopClient } from '../../shared/desktop-client';
@@ -19,6 +20,8 @@ export interface UiCommands {
   toggleBodyView(view: 'text' | 'source'): void;
   openSettings(): void;
   addAccount(): void;
+  /** Opens a composer: a window of its own in the app, a new tab in a plain browser. */
+  compose(intent: ComposeIntent): void;
 }
 
 /**

@@ -5,9 +5,11 @@ import { checkMail } from './check-mail';
 import { deleteMessages } from './delete-messages';
 import { exportFolder } from './export-folder';
 import { exportMessage } from './export-message';
+import { forward } from './forward';
 import { toggleRead } from './mark-read';
 import { moveMessages } from './move-messages';
 import { moveToFolder } from './move-to-folder';
+import { newMessage } from './new-message';
 import {
   extendNext,
   extendPrevious,
@@ -20,6 +22,8 @@ import {
   previousMessage,
   selectAllMessages,
 } from './navigation';
+import { reply } from './reply';
+import { replyAll } from './reply-all';
 import { toggleFlag } from './toggle-flag';
 import { togglePlainText, viewSource } from './view-actions';
 
@@ -40,6 +44,10 @@ export const allActions: readonly Action[] = [
   deleteMessages,
   moveMessages,
   moveToFolder,
+  newMessage,
+  reply,
+  replyAll,
+  forward,
   togglePlainText,
   viewSource,
   exportMessage,
@@ -57,3 +65,7 @@ export const viewActions: readonly Action[] = [togglePlainText, viewSource];
 
 /** The toolbar's message actions and the context menu's, in order. */
 export const messageActions: readonly Action[] = [toggleRead, toggleFlag, moveMessages, deleteMessages];
+
+/** Writing: at the toolbar's start (New, Reply, Reply all, Forward), and Reply/Reply all/Forward in the context menu. */
+export const writeActions: readonly Action[] = [newMessage, reply, replyAll, forward];
+export const answerActions: readonly Action[] = [reply, replyAll, forward];

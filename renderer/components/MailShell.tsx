@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Account } from '../../shared/contract/accounts';
-import type { Folder, MailboxRef } from '../../shared/contract/messages';
+import type { Folder, MailboxRef, MessageSummary } from '../../shared/contract/messages';
 import type { ActionContext, UiCommands } from '../actions/action';
-import { allActions, messageActions, viewActions } from '../actions/all-actions';
+import { allActions, answerActions, messageActions, viewActions, writeActions } from '../actions/all-actions';
 import { createDispatcher } from '../actions/dispatcher';
 import { api } from '../api/client';
 import { useDarkMode } from '../hooks/useColorScheme';
 import type { Banner } from '../hooks/useErrorBanners';
 import { desktop } from '../api/desktop';
+import { openComposer } from '../compose/open-composer';
 import { useKeyboard } from '../hooks/useKeyboard';
 import { useListSort } from '../hooks/useListSort';
 import { useMarkReadOnOpen } from '../hooks/useMarkReadOnOpen';
@@ -24,6 +25,7 @@ import { emptyListText } from '../mail/folder-problems';
 import { accountLabel, folderName, isInbox, sidebarAccounts } from '../mail/folder-tree';
 import { plural } from '../mail/format';
 import { emptySelection, moveFocus, reconcile, type Selection, selectAll, selectOnly } from '../mail/selection';
+import { AnswerBar } from './AnswerBar';
 import { ContextMenu } from './ContextMenu';
 import { ErrorBanners } from './ErrorBanners';
 import { FolderTree } from './FolderTree';
@@ -41,6 +43,8 @@ import { SyncStatusPanel } from './SyncStatusPanel';
 import { Toolbar } from './Toolbar';
 
 const dispatcher = createDispatcher(allActions);
+/** The list's context menu: answering first (as in Thunderbird and Outlook), then the message actions. */
+const contextActions = [...answerActions, ...messageActions];
 
 export interface MailShellProps {
   accounts: Account[];
@@ -189,6 +193,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     toggleBodyView: (target) => setBodyView((v) => (v === target ? 'html' : target)),
     openSettings: onOpenSettings,
     addAccount: onAddAccount,
+    compose: (intent) => void openComposer(intent, desktop).catch(report),
   };
   const ctx: ActionContext = {
     api,
@@ -210,6 +215,18 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   };
   useKeyboard(dispatcher, () => ctx);
   useMenuActions(dispatcher, () => ctx);
+
+  // The reader's Reply / Reply all / Forward answer the message it shows, through the same actions.
+  const ctxRef = useRef(ctx);
+  useEffect(() => {
+    ctxRef.current = ctx;
+  });
+  const answerBar = useCallback(
+    (message: MessageSummary) => (
+      <AnswerBar actions={answerActions} run={(action) => dispatcher.run(action, { ...ctxRef.current, focused: message, selectedCount: 1, selectedIds: [message.id] })} />
+    ),
+    [],
+  );
 
   // A clicked notification names a message: open its folder and select it once the list has it.
   const [wanted, setWanted] = useState<number | null>(null);
@@ -353,7 +370,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
         />
       )}
       <section className="reader" aria-label="Message">
-        <Toolbar actions={messageActions} viewActions={viewActions} ctx={ctx} dispatcher={dispatcher} onShortcuts={() => setOverlay({ kind: 'shortcuts' })} />
+        <Toolbar writeActions={writeActions} actions={messageActions} viewActions={viewActions} ctx={ctx} dispatcher={dispatcher} onShortcuts={() => setOverlay({ kind: 'shortcuts' })} />
         <Reader
           focusId={selection.ids.size <= 1 ? selection.focus : null}
           selectedCount={selection.ids.size}
@@ -363,6 +380,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           onToggleConversation={toggleConversation}
           dark={dark}
           onError={report}
+          answerBar={answerBar}
         />
       </section>
       {overlay?.kind === 'shortcuts' && <ShortcutHelp actions={allActions} ctx={ctx} onClose={() => setOverlay(null)} />}
@@ -383,7 +401,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
       {overlay?.kind === 'menu' && (
         <ContextMenu
           position={overlay}
-          actions={messageActions}
+          actions={contextActions}
           ctx={ctx}
           onClose={() => {
             setOverlay(null);

@@ -1,4 +1,4 @@
-import { memo, useCallback, useMemo, useState } from 'react';
+import { memo, type ReactNode, useCallback, useMemo, useState } from 'react';
 import type { MessageDetail } from '../../shared/contract/messages';
 import { api } from '../api/client';
 import { useInlineImages } from '../hooks/useInlineImages';
@@ -27,6 +27,8 @@ export interface ReaderProps {
   onToggleConversation(): void;
   dark: boolean;
   onError(error: unknown): void;
+  /** Reply, Reply all, Forward for the message shown (which a conversation pick may make another than the list's focus). */
+  answerBar?(message: MessageDetail): ReactNode;
 }
 
 export const READER_HEADING_ID = 'reader-subject';
@@ -127,7 +129,7 @@ function LoadedMessage(props: ReaderProps & { message: MessageDetail; onPick(id:
   return (
     <article className="reader-message" aria-labelledby={READER_HEADING_ID}>
       <div className="reader-top">
-        <ReaderHeader message={message} headingId={READER_HEADING_ID} />
+        <ReaderHeader message={message} headingId={READER_HEADING_ID} actions={props.answerBar?.(message)} />
       </div>
       {message.pendingState === 'refused' && (
         <p className="reader-notice warning" role="status">

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Address, MessageDetail } from '../../shared/contract/messages';
 import { claimedAddress, displayText, NAME_DISPLAY_MAX, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { displayName, fullAddress, fullDate } from '../mail/format';
@@ -34,7 +35,8 @@ function AddressList({ label, addresses }: { label: string; addresses: Address[]
   );
 }
 
-export function ReaderHeader({ message, headingId }: { message: MessageDetail; headingId: string }) {
+/** `actions`: the answer buttons (Reply, Reply all, Forward), at the header's end. */
+export function ReaderHeader({ message, headingId, actions }: { message: MessageDetail; headingId: string; actions?: ReactNode }) {
   const from = message.from;
   // A name that shows another address: the real address comes first, the name after it in quotes, and a
   // sentence says what the name claims.
@@ -98,6 +100,7 @@ export function ReaderHeader({ message, headingId }: { message: MessageDetail; h
           {fullDate(message.date)}
         </time>
       </div>
+      {actions}
     </header>
   );
 }

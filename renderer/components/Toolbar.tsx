@@ -4,6 +4,8 @@ import { ActionButton } from './ActionButton';
 import { Icon } from './Icon';
 
 export interface ToolbarProps {
+  /** New, Reply, Reply all, Forward: the first group. */
+  writeActions?: readonly Action[];
   actions: readonly Action[];
   /** The reader's switches (plain text, source), shown at the toolbar's end. */
   viewActions: readonly Action[];
@@ -13,9 +15,16 @@ export interface ToolbarProps {
 }
 
 /** The reader pane's toolbar: actions on the selection, then help. */
-export function Toolbar({ actions, viewActions, ctx, dispatcher, onShortcuts }: ToolbarProps) {
+export function Toolbar({ writeActions = [], actions, viewActions, ctx, dispatcher, onShortcuts }: ToolbarProps) {
   return (
     <div className="toolbar" role="toolbar" aria-label="Message actions">
+      {writeActions.length > 0 && (
+        <div className="toolbar-group">
+          {writeActions.map((action) => (
+            <ActionButton key={action.name} action={action} ctx={ctx} dispatcher={dispatcher} />
+          ))}
+        </div>
+      )}
       <div className="toolbar-group">
         {actions.map((action) => (
           <ActionButton key={action.name} action={action} ctx={ctx} dispatcher={dispatcher} />

@@ -22,6 +22,11 @@ export const actionNames = [
   'delete',
   'move',
   'move-to-folder',
+  // Writing (the composer opens in a window of its own).
+  'new-message',
+  'reply',
+  'reply-all',
+  'forward',
   // Reading.
   'toggle-plain-text',
   'view-source',

@@ -1,0 +1,88 @@
+import type { QuotedOriginal, ResponseMode } from '../../shared/contract/outgoing';
+import { escapeHtml, textToFrameHtml } from '../mail/frame-document';
+import { sanitizeMailHtml } from '../mail/sanitize-html';
+import { attributionLine, forwardHeaderLines } from './quote-text';
+import { scopeStyleElements } from './scope-styles';
+
+/**
+ * The HTML quote of a reply or inline forward: an attribution line and the original in
+ * `<blockquote type="cite" class="homing-quote homing-quote-x7">`, or for a forward the header block and
+ * the original in a `<div>` of those classes. The original goes through
+ * the reader's sanitiser (DOMPurify plus our rules, renderer/mail/sanitize-html.ts) and is parsed into
+ * nodes of its own before it is put in the container, so broken markup (`</blockquote>` too many, an
+ * unclosed table) can never close our container and spill into the user's text.
+ *
+ * Remote references are kept (so the recipient sees the newsletter's images), but the composer page's
+ * Content-Security-Policy refuses to load them until the user allows remote content for this message;
+ * images are parked meanwhile (editor-html.ts) so they show as placeholders instead of broken icons.
+ */
+
+/** The class every quote container has; `homing-quote-<token>` is the one its styles are scoped to. */
+export const QUOTE_CLASS = 'homing-quote';
+
+/** HTML originals larger than this are quoted as their plain text: sanitising and laying out a page that size froze the editor. */
+export const MAX_QUOTED_HTML_CHARS = 2_000_000;
+
+/** How a quote is set off (Gmail's rule), inline so the recipient sees it too; Squire's Quote button uses it as well. */
+export const QUOTE_STYLE = 'margin:0 0 0 0.8ex;border-left:1px solid #ccc;padding-left:1ex';
+
+function scopeToken(): string {
+  const bytes = new Uint8Array(4);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 7);
+}
+
+/** Parses markup into inert nodes of this document (a template: nothing loads or runs while parsing). */
+export function parseFragment(html: string, doc: Document = document): DocumentFragment {
+  const template = doc.createElement('template');
+  template.innerHTML = html;
+  return doc.importNode(template.content, true);
+}
+
+export interface QuoteOptions {
+  /** `cid:` parts of the original as data: URLs (normalised Content-ID → URL). */
+  cidUrls: ReadonlyMap<string, string>;
+  locale?: string;
+}
+
+export interface BuiltQuote {
+  /** The attribution line or forward header block, then the quote container. */
+  nodes: DocumentFragment;
+  /** Why the original was quoted as plain text, when it was. */
+  notice: string | null;
+}
+
+/** The quote for `mode`, or null when there is none (a forward as attachment carries the original as .eml). */
+export function buildHtmlQuote(original: QuotedOriginal, mode: ResponseMode, options: QuoteOptions, doc: Document = document): BuiltQuote | null {
+  if (mode === 'forward-attachment') return null;
+  const forward = mode === 'forward-inline';
+  let notice: string | null = null;
+  let inner: string;
+  if (original.html !== null && original.html.length <= MAX_QUOTED_HTML_CHARS) {
+    // Remote references kept (allowRemote: true): the page's policy is what keeps them from loading.
+    inner = sanitizeMailHtml(original.html, { allowRemote: true, cidUrls: options.cidUrls }).html;
+  } else {
+    if (original.html !== null) notice = `The original’s formatting is too large to quote (${Math.round(original.html.length / 1_000_000)} MB); it is quoted as plain text.`;
+    inner = textToFrameHtml(original.text ?? '');
+  }
+
+  const token = scopeToken();
+  // A reply's quote is set off as mail clients do (Gmail's rule, kept inline so the recipient sees it too);
+  // an inline forward is the message itself under its header block, in a plain container.
+  const container = doc.createElement(forward ? 'div' : 'blockquote');
+  if (!forward) {
+    container.setAttribute('type', 'cite');
+    container.setAttribute('style', QUOTE_STYLE);
+  }
+  container.className = `${QUOTE_CLASS} ${QUOTE_CLASS}-${token}`;
+  container.append(parseFragment(inner, doc));
+  scopeStyleElements(container, `${QUOTE_CLASS}-${token}`, doc.defaultView as Window & typeof globalThis);
+
+  const nodes = doc.createDocumentFragment();
+  const heading = forward ? forwardHeaderLines(original, options.locale) : [attributionLine(original, options.locale)];
+  const head = doc.createElement('div');
+  head.className = 'homing-attribution';
+  head.innerHTML = heading.map(escapeHtml).join('<br>');
+  nodes.append(head, container);
+  return { nodes, notice };
+}
