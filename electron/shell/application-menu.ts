@@ -24,6 +24,6 @@ export function toMenuItems(specs: readonly MenuSpec[], handlers: MenuHandlers):
     if ('command' in spec) {
       return { label: spec.label, ...(spec.accelerator ? { accelerator: spec.accelerator } : {}), click: () => handlers.command(spec.command) };
     }
-    return { role: spec.role, ...(spec.label ? { label: spec.label } : {}) };
+    return { role: spec.role, ...(spec.label ? { label: spec.label } : {}), ...(spec.accelerator ? { accelerator: spec.accelerator } : {}) };
   });
 }

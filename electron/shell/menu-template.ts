@@ -13,7 +13,7 @@ type Role = NonNullable<MenuItemConstructorOptions['role']>;
  */
 export type MenuSpec =
   | { type: 'separator' }
-  | { role: Role; label?: string }
+  | { role: Role; label?: string; accelerator?: string }
   | { label: string; action: ActionName; accelerator?: string; registerAccelerator?: boolean }
   | { label: string; command: ShellCommand; accelerator?: string }
   | { label: string; submenu: MenuSpec[]; role?: Role };
@@ -72,9 +72,15 @@ export function applicationMenu({ platform, appName, isPackaged, offerCliInstall
     { role: 'zoomOut' },
     separator,
     { role: 'togglefullscreen' },
-    ...(isPackaged ? [] : [separator, { role: 'reload' } as MenuSpec, { role: 'toggleDevTools' } as MenuSpec]),
+    // Ctrl+R is Reply (as in Outlook and Thunderbird); reloading a checkout's window moves aside.
+    ...(isPackaged ? [] : [separator, { role: 'reload', accelerator: 'CmdOrCtrl+Alt+R' } as MenuSpec, { role: 'toggleDevTools' } as MenuSpec]),
   ];
   const message: MenuSpec[] = [
+    { label: 'New Message', action: 'new-message', accelerator: 'CmdOrCtrl+N' },
+    { label: 'Reply', action: 'reply', accelerator: 'CmdOrCtrl+R' },
+    { label: 'Reply All', action: 'reply-all', accelerator: 'CmdOrCtrl+Shift+R' },
+    { label: 'Forward', action: 'forward', accelerator: 'CmdOrCtrl+L' },
+    separator,
     { label: 'Check for New Mail', action: 'check-mail', accelerator: mac ? 'Cmd+Shift+N' : 'F5' },
     separator,
     { label: 'Mark as Read/Unread', action: 'toggle-read', accelerator: 'CmdOrCtrl+Shift+U' },

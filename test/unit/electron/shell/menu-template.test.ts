@@ -14,7 +14,7 @@ describe('the application menu', () => {
     const used = new Set(items(menuFor(platform)).flatMap((item) => ('action' in item ? [item.action] : [])));
     for (const name of used) expect(actionNames).toContain(name);
     expect([...used].sort()).toEqual(
-      ['add-account', 'check-mail', 'delete', 'export-folder', 'export-message', 'focus-search', 'open-settings', 'toggle-flag', 'toggle-read', 'view-source'],
+      ['add-account', 'check-mail', 'delete', 'export-folder', 'export-message', 'focus-search', 'forward', 'new-message', 'open-settings', 'reply', 'reply-all', 'toggle-flag', 'toggle-read', 'view-source'],
     );
   });
 
@@ -43,6 +43,14 @@ describe('the application menu', () => {
     expect(linux[0]).toMatchObject({ label: '&File' });
     expect(accelerators(linux).find((i) => 'action' in i && i.action === 'check-mail')?.accelerator).toBe('F5');
     expect(linux[0] && 'submenu' in linux[0] && linux[0].submenu.at(-1)).toEqual({ role: 'quit' });
+  });
+
+  it.each(platforms)('answers mail with the keys mail clients use: Ctrl/Cmd+N, R, Shift+R, L (%s)', (platform) => {
+    const keys = Object.fromEntries(accelerators(menuFor(platform, false)).flatMap((i) => ('action' in i ? [[i.action, i.accelerator]] : [])));
+    expect(keys).toMatchObject({ 'new-message': 'CmdOrCtrl+N', reply: 'CmdOrCtrl+R', 'reply-all': 'CmdOrCtrl+Shift+R', forward: 'CmdOrCtrl+L' });
+    // A checkout's Reload (Ctrl+R by default) must not take Reply's key.
+    const reload = items(menuFor(platform, false)).find((i) => 'role' in i && i.role === 'reload');
+    expect(reload && 'accelerator' in reload ? reload.accelerator : undefined).toBe('CmdOrCtrl+Alt+R');
   });
 
   it('offers developer tools only when run from a checkout', () => {
