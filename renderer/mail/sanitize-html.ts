@@ -171,7 +171,7 @@ function keepBox(element: Element): void {
   const height = Number.parseInt(element.getAttribute('height') ?? '', 10);
   if (width > 0 && height > 0 && width * height > 4) {
     const existing = element.getAttribute('style') ?? '';
-    element.setAttribute('style', `${existing};display:inline-block;width:${width}px;height:${height}px;max-width:100%`);
+    element.setAttribute('style', `${existing};width:${width}px;height:${height}px;max-width:100%`);
   } else {
     element.setAttribute('style', 'display:none');
   }
