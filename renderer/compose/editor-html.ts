@@ -14,6 +14,8 @@ import { normaliseContentId } from '../mail/sanitize-html';
 /** A 1×1 transparent GIF: a parked image keeps its box (width/height attributes) and loads nothing. */
 export const PARKED_IMAGE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 const PARKED_ATTR = 'data-homing-src';
+/** A parked image with no size of its own: hidden, as the reader hides such a blocked image (a tracking pixel, usually). */
+const HIDDEN_ATTR = 'data-homing-hidden';
 const REMOTE = /^\s*(https?:)?\/\//i;
 
 export interface InlineImage {
@@ -34,6 +36,8 @@ export function toDisplay(root: ParentNode, options: { allowRemote: boolean; cid
     } else if (REMOTE.test(src) && !options.allowRemote) {
       img.setAttribute(PARKED_ATTR, src);
       img.setAttribute('src', PARKED_IMAGE);
+      const sized = Number(img.getAttribute('width')) * Number(img.getAttribute('height')) > 4 || /(^|;)\s*(width|height)\s*:/i.test(img.getAttribute('style') ?? '');
+      if (!sized) img.setAttribute(HIDDEN_ATTR, '');
       parked++;
     }
   }
@@ -61,6 +65,7 @@ export function toOutput(editorHtml: string, ids: Map<string, string> = new Map(
     if (parkedSrc !== null) {
       img.setAttribute('src', parkedSrc);
       img.removeAttribute(PARKED_ATTR);
+      img.removeAttribute(HIDDEN_ATTR);
       continue;
     }
     const src = img.getAttribute('src') ?? '';

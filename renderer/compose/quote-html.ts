@@ -2,11 +2,11 @@ import type { QuotedOriginal, ResponseMode } from '../../shared/contract/outgoin
 import { escapeHtml, textToFrameHtml } from '../mail/frame-document';
 import { sanitizeMailHtml } from '../mail/sanitize-html';
 import { attributionLine, forwardHeaderLines } from './quote-text';
-import { scopeStyleElements } from './scope-styles';
+import { renameQuoteNames, scopeStyleElements } from './scope-styles';
 
 /**
  * The HTML quote of a reply or inline forward: an attribution line and the original in
- * `<blockquote type="cite" class="homing-quote homing-quote-x7">`, or for a forward the header block and
+ * `<blockquote type="cite" class="homing-cite homing-cite-x7">`, or for a forward the header block and
  * the original in a `<div>` of those classes. The original goes through
  * the reader's sanitiser (DOMPurify plus our rules, renderer/mail/sanitize-html.ts) and is parsed into
  * nodes of its own before it is put in the container, so broken markup (`</blockquote>` too many, an
@@ -17,8 +17,8 @@ import { scopeStyleElements } from './scope-styles';
  * images are parked meanwhile (editor-html.ts) so they show as placeholders instead of broken icons.
  */
 
-/** The class every quote container has; `homing-quote-<token>` is the one its styles are scoped to. */
-export const QUOTE_CLASS = 'homing-quote';
+/** The class every quote container has; `homing-cite-<token>` is the one its styles are scoped to (not `homing-quote`: the reader's frame greys that, for plain-text quotes). */
+export const QUOTE_CLASS = 'homing-cite';
 
 /** HTML originals larger than this are quoted as their plain text: sanitising and laying out a page that size froze the editor. */
 export const MAX_QUOTED_HTML_CHARS = 2_000_000;
@@ -76,6 +76,7 @@ export function buildHtmlQuote(original: QuotedOriginal, mode: ResponseMode, opt
   }
   container.className = `${QUOTE_CLASS} ${QUOTE_CLASS}-${token}`;
   container.append(parseFragment(inner, doc));
+  renameQuoteNames(container);
   scopeStyleElements(container, `${QUOTE_CLASS}-${token}`, doc.defaultView as Window & typeof globalThis);
 
   const nodes = doc.createDocumentFragment();

@@ -2,9 +2,13 @@
  * A quoted message's style sheets, confined to its quote. In the reader a message has a document of its
  * own (a sandboxed frame); in the composer the quote is part of the page the user writes in, so a
  * newsletter's `body { background: … }` or `td { font: … }` would restyle the whole composer and the
- * user's own text. Every selector is rewritten to start at the quote's container (`.homing-quote-x7 td`),
+ * user's own text. Every selector is rewritten to start at the quote's container (`.homing-cite-x7 td`),
  * `html`/`body`/`:root` become the container itself, and @media/@supports blocks are scoped inside. The
  * browser's own CSS parser reads the sheet (CSSStyleSheet), so what is rewritten is what it would apply.
+ *
+ * The other way round, the composer page's own styles must not reach into the quote: its class names
+ * (`button`, `banner`, `chip`: names mail uses too) would restyle the message. So the quote's class names
+ * and ids get a prefix (`hq-button`), in its markup and in its rules alike.
  *
  * The rules stay in a <style> inside the quote while the user writes (the real cascade, editable); when the
  * message is sent, the engine inlines them (electron/mime/outgoing-body.ts), and the scoped selectors
@@ -46,7 +50,53 @@ function firstCompound(selector: string): { compound: string; rest: string } {
   return { compound: match[1]!, rest: match[2] ? `${match[2]} ${match[3]!}` : match[3]! };
 }
 
-/** One selector made to start at `scope` (a class selector like `.homing-quote-x7`). */
+/** What the quote's class names and ids are prefixed with, so none is one of the composer page's own. */
+export const QUOTE_NAME_PREFIX = 'hq-';
+
+/**
+ * `.button:hover > #top` → `.hq-button:hover > #hq-top`: class and id selectors renamed as the quote's
+ * markup is (renameQuoteNames), leaving attribute selectors and strings as they are.
+ */
+export function prefixNames(selector: string, prefix: string = QUOTE_NAME_PREFIX): string {
+  let out = '';
+  let quote: string | null = null;
+  let bracket = 0;
+  for (let i = 0; i < selector.length; i++) {
+    const c = selector[i]!;
+    if (quote) {
+      out += c;
+      if (c === '\\' && i + 1 < selector.length) out += selector[++i]!;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '[') bracket++;
+    else if (c === ']' && bracket > 0) bracket--;
+    else if (c === '\\' && i + 1 < selector.length) {
+      out += c + selector[++i]!;
+      continue;
+    } else if ((c === '.' || c === '#') && bracket === 0 && /[-_a-zA-Z\u00a0-\uffff\\]/.test(selector[i + 1] ?? '')) {
+      out += c + prefix;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** Prefixes every class name and id in the quote (and the `#id` links to them), as its rules are. */
+export function renameQuoteNames(container: Element, prefix: string = QUOTE_NAME_PREFIX): void {
+  for (const element of Array.from(container.querySelectorAll('[class], [id], a[href^="#"]'))) {
+    const classes = element.getAttribute('class');
+    if (classes !== null) element.setAttribute('class', classes.split(/\s+/).filter(Boolean).map((c) => prefix + c).join(' '));
+    const id = element.getAttribute('id');
+    if (id !== null) element.setAttribute('id', prefix + id);
+    const href = element.getAttribute('href');
+    if (href !== null && href.startsWith('#') && href.length > 1) element.setAttribute('href', `#${prefix}${href.slice(1)}`);
+  }
+}
+
+/** One selector made to start at `scope` (a class selector like `.homing-cite-x7`). */
 export function scopeSelector(selector: string, scope: string): string {
   let { compound, rest } = firstCompound(selector.trim());
   if (/^(html|:root)(?![\w-])/i.test(compound)) {
@@ -68,7 +118,7 @@ function scopeRules(rules: Rules, scope: string, win: typeof globalThis): string
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     if (rule instanceof win.CSSStyleRule) {
-      const selectors = splitSelectorList(rule.selectorText).map((s) => scopeSelector(s, scope));
+      const selectors = splitSelectorList(rule.selectorText).map((s) => scopeSelector(prefixNames(s), scope));
       out.push(`${selectors.join(', ')} { ${rule.style.cssText} }`);
     } else if (rule instanceof win.CSSMediaRule) {
       out.push(`@media ${rule.media.mediaText} { ${scopeRules(rule.cssRules, scope, win).join(' ')} }`);
@@ -83,7 +133,10 @@ function scopeRules(rules: Rules, scope: string, win: typeof globalThis): string
   return out;
 }
 
-/** Rewrites every <style> under `container` to apply only inside elements of class `scopeClass`. */
+/**
+ * Rewrites every <style> under `container` to apply only inside elements of class `scopeClass`, and
+ * prefixes the names it uses (the caller renames the markup with renameQuoteNames).
+ */
 export function scopeStyleElements(container: ParentNode, scopeClass: string, win: Window & typeof globalThis = window): void {
   for (const style of Array.from(container.querySelectorAll('style'))) {
     const sheet = new win.CSSStyleSheet();

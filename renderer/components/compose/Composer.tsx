@@ -1,4 +1,4 @@
-import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { ContactSuggestion } from '../../../shared/contract/contacts';
 import type { ComposeInput, Identity } from '../../../shared/contract/outgoing';
 import { HomingError } from '../../../shared/errors';
@@ -107,26 +107,31 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
     };
   }, [setup.responseTo]);
 
-  const autosave = useMemo(
-    () =>
-      new Autosave({
-        save: async () => {
-          const message = await content();
-          if (!message) return;
-          const draft = await api.saveDraft({ ...(draftId.current !== null ? { id: draftId.current } : {}), content: message });
-          if (draftId.current !== draft.id) {
-            draftId.current = draft.id;
-            onDraftId(draft.id);
-          }
-        },
-        onState: setSaveState,
-      }),
-    // One autosave per composer window.
+  // One autosave per composer window, made once it is mounted (its save reads the latest state through refs).
+  const autosaveRef = useRef<Autosave | null>(null);
+  const [hasDraft, setHasDraft] = useState(setup.draftId !== null);
+  useEffect(() => {
+    const autosave = new Autosave({
+      save: async () => {
+        const message = await content();
+        if (!message) return;
+        const draft = await api.saveDraft({ ...(draftId.current !== null ? { id: draftId.current } : {}), content: message });
+        if (draftId.current !== draft.id) {
+          draftId.current = draft.id;
+          setHasDraft(true);
+          onDraftId(draft.id);
+        }
+      },
+      onState: setSaveState,
+    });
+    autosaveRef.current = autosave;
+    return () => autosave.dispose();
+    // The composer window's one autosave; `content` and `onDraftId` do not change over its life.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [],
-  );
-  useEffect(() => () => autosave.dispose(), [autosave]);
-  const changed = useCallback(() => autosave.changed(), [autosave]);
+  }, []);
+  const changed = useCallback(() => autosaveRef.current?.changed(), []);
+  /** Saves what is not saved yet; resolves at once before the autosave exists (nothing typed yet). */
+  const flush = useCallback(() => autosaveRef.current?.flush() ?? Promise.resolve(), []);
 
   // Anything but the editor's own typing: the state changed, save it.
   const first = useRef(true);
@@ -148,13 +153,13 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
   // Closing the window saves first; the browser asks while something is not saved yet.
   useEffect(() => {
     const beforeUnload = (event: BeforeUnloadEvent) => {
-      if (!autosave.pending) return;
-      void autosave.flush().catch(() => undefined);
+      if (!autosaveRef.current?.pending) return;
+      void flush().catch(() => undefined);
       event.preventDefault();
     };
     window.addEventListener('beforeunload', beforeUnload);
     return () => window.removeEventListener('beforeunload', beforeUnload);
-  }, [autosave]);
+  }, [flush]);
 
   useEffect(() => {
     document.title = subject.trim() || (setup.responseTo ? 'Reply' : 'New message');
@@ -199,7 +204,7 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
   const switchFormat = async (next: 'html' | 'plain') => {
     setConfirm(null);
     try {
-      await autosave.flush();
+      await flush();
     } catch {
       // Not saved: the switch goes on; nothing is lost in this window, and autosave keeps retrying.
     }
@@ -233,7 +238,7 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
     setProblem(null);
     try {
       // The draft is saved first: whatever happens next, nothing typed is lost.
-      await autosave.flush();
+      await flush();
       const unreadable = stateRef.current.attachments.filter((a) => a.kind === 'file' && a.error !== null);
       if (unreadable.length) {
         setProblem({ title: 'An attachment cannot be read.', detail: unreadable.map((a) => (a.kind === 'file' ? a.error : '')).join(' ') });
@@ -242,7 +247,7 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
       const message = await content();
       if (!message) return;
       await api.sendMessage({ content: message, ...(draftId.current !== null ? { draftId: draftId.current } : {}), ...(when.sendAt ? { sendAt: when.sendAt } : {}) });
-      autosave.dispose();
+      autosaveRef.current?.dispose();
       onDone(when.sendAt ? 'scheduled' : 'sent');
     } catch (error) {
       const described = describeError(error);
@@ -254,7 +259,7 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
 
   const discard = async () => {
     setConfirm(null);
-    autosave.dispose();
+    autosaveRef.current?.dispose();
     try {
       if (draftId.current !== null) await api.deleteDraft({ id: draftId.current });
       onDone('discarded');
@@ -266,10 +271,10 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
 
   const allowRemoteNow = async () => {
     try {
-      await autosave.flush();
+      await flush();
       if (draftId.current === null) {
-        autosave.changed();
-        await autosave.flush();
+        changed();
+        await flush();
       }
       if (draftId.current !== null) onAllowRemote(draftId.current);
     } catch (error) {
@@ -422,7 +427,7 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
             label="Message text"
             onChange={changed}
             onLargePaste={(chars) => {
-              void autosave.flush().catch(() => undefined);
+              void flush().catch(() => undefined);
               setNotices((n) => [
                 ...n.filter((x) => !x.startsWith('The pasted')),
                 `The pasted content carried ${(chars / 1_000_000).toFixed(1)} MB of formatting; it was pasted as plain text so that the editor stays responsive.`,
@@ -481,7 +486,7 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
       )}
       {confirm === 'discard' && (
         <ConfirmBar
-          text={draftId.current !== null ? 'Discard this message? Its saved draft is deleted too.' : 'Discard this message?'}
+          text={hasDraft ? 'Discard this message? Its saved draft is deleted too.' : 'Discard this message?'}
           confirmLabel="Discard"
           danger
           onConfirm={() => void discard()}

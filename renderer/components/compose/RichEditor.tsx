@@ -1,8 +1,9 @@
-import Squire from 'squire-rte';
+import type Squire from 'squire-rte';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
-import { sanitizeMailHtml } from '../../mail/sanitize-html';
-import { toDisplay } from '../../compose/editor-html';
-import { parseFragment, QUOTE_CLASS, QUOTE_STYLE } from '../../compose/quote-html';
+import { QUOTE_CLASS } from '../../compose/quote-html';
+import { createEditor, type EditorContent, loadContent, signatureBlock } from '../../compose/squire-editor';
+
+export type { EditorContent };
 
 /**
  * The rich-text editor: Squire (squire-rte), whose document is plain HTML that it edits in place rather
@@ -11,7 +12,7 @@ import { parseFragment, QUOTE_CLASS, QUOTE_STYLE } from '../../compose/quote-htm
  *
  * Everything that enters the editor (a draft, a pasted fragment, a signature) goes through the reader's
  * sanitiser first (Squire's `sanitizeToDOMFragment`), and the page's Content-Security-Policy runs no
- * script and loads nothing remote whatever gets through. A quote container (`.homing-quote`) is put in
+ * script and loads nothing remote whatever gets through. A quote container (`.homing-cite`) is put in
  * place as nodes, not through Squire's setHTML: Squire's tidying of pasted markup drops <style> and
  * unwraps blocks it does not know (<center>), which is right for a paste and wrong for the message being
  * answered.
@@ -36,16 +37,6 @@ export interface RichEditorHandle {
   insertText(text: string): void;
 }
 
-export interface EditorContent {
-  /** Sanitised-on-entry markup for the part the user writes (and a signature). */
-  html: string;
-  /** Quote containers to put after (or before) it, already sanitised and scoped. */
-  quote: DocumentFragment | null;
-  /** The quote goes first ("reply below the quote"). */
-  quoteFirst: boolean;
-  /** Signature markup put after the quote (signature below the quote); null when none or above. */
-  signatureAfterQuote: string | null;
-}
 
 export interface RichEditorProps {
   initial: EditorContent;
@@ -60,33 +51,6 @@ export interface RichEditorProps {
   onPictures(files: File[]): void;
 }
 
-/**
- * The sanitiser as Squire needs it: markup in, inert nodes of this document out, pictures of the message
- * (`cid:`) shown from their data, remote images parked. Remote addresses survive the sanitiser
- * (allowRemote: true) so that they are sent as they were; the page's policy is what keeps them from loading.
- */
-function sanitizeForEditor(html: string, allowRemote: boolean, cidUrls: ReadonlyMap<string, string>): DocumentFragment {
-  const fragment = parseFragment(sanitizeMailHtml(html, { allowRemote: true, cidUrls }).html);
-  toDisplay(fragment, { allowRemote, cidUrls });
-  return fragment;
-}
-
-/** Top-level quote containers of a stored body, taken out and replaced by placeholders, so Squire's tidying passes them by. */
-function liftQuotes(fragment: DocumentFragment): { rest: string; quotes: Element[] } {
-  const quotes: Element[] = [];
-  for (const container of Array.from(fragment.querySelectorAll(`.${QUOTE_CLASS}`))) {
-    if (container.parentElement?.closest(`.${QUOTE_CLASS}`)) continue;
-    const slot = document.createElement('div');
-    slot.className = 'homing-quote-slot';
-    slot.dataset.index = String(quotes.length);
-    container.replaceWith(slot);
-    quotes.push(container);
-  }
-  const holder = document.createElement('div');
-  holder.append(fragment);
-  return { rest: holder.innerHTML, quotes };
-}
-
 export const RichEditor = forwardRef<RichEditorHandle, RichEditorProps>(function RichEditor(props, ref) {
   const rootRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Squire | null>(null);
@@ -99,16 +63,9 @@ export const RichEditor = forwardRef<RichEditorHandle, RichEditorProps>(function
     const root = rootRef.current;
     if (!root) return;
     const { allowRemote, cidUrls } = propsRef.current;
-    const editor = new Squire(root, {
-      blockTag: 'DIV',
-      tagAttributes: { blockquote: { type: 'cite', style: QUOTE_STYLE } },
-      // A 1 MB quote is serialised for every undo step; a limit keeps typing in it responsive.
-      undo: { documentSizeThreshold: 4_000_000, undoLimit: 100 },
-      sanitizeToDOMFragment: (html: string) => sanitizeForEditor(html, allowRemote, cidUrls),
-      didError: () => undefined,
-    });
+    const editor = createEditor(root, { allowRemote, cidUrls });
     editorRef.current = editor;
-    load(editor, root, propsRef.current.initial, allowRemote, cidUrls);
+    loadContent(editor, propsRef.current.initial, { allowRemote, cidUrls });
     editor.addEventListener('input', () => propsRef.current.onChange());
     editor.addEventListener('pasteImage', (event: Event) => {
       const data = (event as CustomEvent<{ clipboardData: DataTransfer }>).detail.clipboardData;
@@ -206,45 +163,3 @@ export const RichEditor = forwardRef<RichEditorHandle, RichEditorProps>(function
     />
   );
 });
-
-/** The signature as a block of its own (`-- ` line first, RFC 3676's separator), found again to swap identities. */
-export function signatureBlock(html: string, allowRemote: boolean): HTMLElement {
-  const block = document.createElement('div');
-  block.className = 'homing-signature';
-  block.append(sanitizeForEditor(`<div>-- </div>${html}`, allowRemote, new Map()));
-  return block;
-}
-
-function load(editor: Squire, root: HTMLElement, initial: EditorContent, allowRemote: boolean, cidUrls: ReadonlyMap<string, string>): void {
-  // Sanitised once here; the quotes are lifted out before Squire's setHTML (which sanitises the rest again
-  // and parks its images), and parked here.
-  const { rest, quotes } = liftQuotes(parseFragment(sanitizeMailHtml(initial.html, { allowRemote: true, cidUrls }).html));
-  for (const quote of quotes) toDisplay(quote, { allowRemote, cidUrls });
-  if (initial.quote) toDisplay(initial.quote, { allowRemote, cidUrls });
-  editor.setHTML(rest || '<div><br></div>');
-  editor.modifyDocument(() => {
-    for (const slot of Array.from(root.querySelectorAll<HTMLElement>('.homing-quote-slot'))) {
-      const quote = quotes[Number(slot.dataset.index)];
-      if (quote) slot.replaceWith(quote);
-      else slot.remove();
-    }
-    if (initial.quote) {
-      if (initial.quoteFirst) root.prepend(initial.quote);
-      else root.append(initial.quote);
-    }
-    if (initial.signatureAfterQuote !== null) root.append(signatureBlock(initial.signatureAfterQuote, allowRemote));
-  });
-  // The loaded message is where undo stops: undoing never takes the quote away. (Squire's undo fields are
-  // public in its typings; resetting them is what its own setHTML does.)
-  editor._undoIndex = -1;
-  editor._undoStack.length = 0;
-  editor._undoStackLength = 0;
-  editor._isInUndoState = false;
-  // The user starts writing in the first line of their part: after the quote when it comes first.
-  const start = initial.quoteFirst ? (root.querySelector(`:scope > .${QUOTE_CLASS}`)?.nextElementSibling ?? root.lastElementChild) : root.firstElementChild;
-  const range = document.createRange();
-  range.setStart(start ?? root, 0);
-  range.collapse(true);
-  editor.saveUndoState(range);
-  editor.setSelection(range);
-}

@@ -21,29 +21,36 @@ function nextMonday(): Date {
   return d;
 }
 
-const label = (d: Date) => d.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-
-/** "Send later": a few common times and a chosen one; the outbox holds the message until then. */
-export function SendLaterMenu({ disabled, onPick }: SendLaterMenuProps) {
-  const [open, setOpen] = useState(false);
-  const [custom, setCustom] = useState('');
-  const choices = [
+/** The offered times, as of now. */
+function laterChoices(): Array<{ text: string; at: Date }> {
+  return [
     { text: 'In one hour', at: new Date(Date.now() + 3_600_000) },
     { text: `Tomorrow morning (${label(morning(1))})`, at: morning(1) },
     { text: `Monday morning (${label(nextMonday())})`, at: nextMonday() },
   ];
+}
+
+const label = (d: Date) => d.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+/** "Send later": a few common times and a chosen one; the outbox holds the message until then. */
+export function SendLaterMenu({ disabled, onPick }: SendLaterMenuProps) {
+  // The times are worked out when the menu opens (not at every render: "in one hour" moves).
+  const [choices, setChoices] = useState<Array<{ text: string; at: Date }> | null>(null);
+  const open = choices !== null;
+  const setOpen = (next: boolean) => setChoices(next ? laterChoices() : null);
+  const [custom, setCustom] = useState('');
   const pick = (at: Date) => {
     setOpen(false);
     onPick(at.toISOString());
   };
   return (
     <div className="send-later">
-      <button type="button" className="button" disabled={disabled} aria-expanded={open} aria-haspopup="true" onClick={() => setOpen((o) => !o)}>
+      <button type="button" className="button" disabled={disabled} aria-expanded={open} aria-haspopup="true" onClick={() => setOpen(!open)}>
         <Icon name="clock" size={14} /> Send later
       </button>
       {open && (
         <div className="send-later-menu" role="group" aria-label="Send later" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-          {choices.map((c) => (
+          {choices?.map((c) => (
             <button key={c.text} type="button" className="menu-choice" onClick={() => pick(c.at)}>
               {c.text}
             </button>

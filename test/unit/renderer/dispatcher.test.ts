@@ -20,6 +20,7 @@ function context(overrides: Partial<ActionContext> = {}): ActionContext {
     toggleBodyView: vi.fn(),
     openSettings: vi.fn(),
     addAccount: vi.fn(),
+    compose: vi.fn(),
   };
   return {
     api: {

@@ -1,0 +1,113 @@
+import Squire from 'squire-rte';
+import { sanitizeMailHtml } from '../mail/sanitize-html';
+import { toDisplay } from './editor-html';
+import { parseFragment, QUOTE_CLASS, QUOTE_STYLE } from './quote-html';
+
+/**
+ * Squire (squire-rte) set up for mail, without React: what enters the editor is sanitised with the
+ * reader's rules, quote containers are put in as nodes (see loadContent), and the loaded message is where
+ * undo stops. RichEditor.tsx mounts it; the quote round-trip test drives it in Chromium directly.
+ */
+
+export interface EditorContent {
+  /** Sanitised-on-entry markup for the part the user writes (and a signature). */
+  html: string;
+  /** Quote containers to put after (or before) it, already sanitised and scoped. */
+  quote: DocumentFragment | null;
+  /** The quote goes first ("reply below the quote"). */
+  quoteFirst: boolean;
+  /** Signature markup put after the quote (signature below the quote); null when none or above. */
+  signatureAfterQuote: string | null;
+}
+
+export interface EditorSetup {
+  allowRemote: boolean;
+  /** `cid:` → data: URLs of the message's own pictures. */
+  cidUrls: ReadonlyMap<string, string>;
+}
+
+export function createEditor(root: HTMLElement, setup: EditorSetup): Squire {
+  return new Squire(root, {
+    blockTag: 'DIV',
+    tagAttributes: { blockquote: { type: 'cite', style: QUOTE_STYLE } },
+    // A 1 MB quote is serialised for every undo step; a limit keeps typing in it responsive.
+    undo: { documentSizeThreshold: 4_000_000, undoLimit: 100 },
+    sanitizeToDOMFragment: (html: string) => sanitizeForEditor(html, setup.allowRemote, setup.cidUrls),
+    didError: () => undefined,
+  });
+}
+
+/**
+ * The sanitiser as Squire needs it: markup in, inert nodes of this document out, pictures of the message
+ * (`cid:`) shown from their data, remote images parked. Remote addresses survive the sanitiser
+ * (allowRemote: true) so that they are sent as they were; the page's policy is what keeps them from loading.
+ */
+export function sanitizeForEditor(html: string, allowRemote: boolean, cidUrls: ReadonlyMap<string, string>): DocumentFragment {
+  const fragment = parseFragment(sanitizeMailHtml(html, { allowRemote: true, cidUrls }).html);
+  toDisplay(fragment, { allowRemote, cidUrls });
+  return fragment;
+}
+
+/** Top-level quote containers of a stored body, taken out and replaced by placeholders, so Squire's tidying passes them by. */
+function liftQuotes(fragment: DocumentFragment): { rest: string; quotes: Element[] } {
+  const quotes: Element[] = [];
+  for (const container of Array.from(fragment.querySelectorAll(`.${QUOTE_CLASS}`))) {
+    if (container.parentElement?.closest(`.${QUOTE_CLASS}`)) continue;
+    // Classes survive the sanitiser that setHTML runs again (data- attributes do not).
+    const slot = document.createElement('div');
+    slot.className = `homing-cite-slot homing-cite-slot-${quotes.length}`;
+    container.replaceWith(slot);
+    quotes.push(container);
+  }
+  const holder = document.createElement('div');
+  holder.append(fragment);
+  return { rest: holder.innerHTML, quotes };
+}
+
+/** The signature as a block of its own (`-- ` line first, RFC 3676's separator), found again to swap identities. */
+export function signatureBlock(html: string, allowRemote: boolean): HTMLElement {
+  const block = document.createElement('div');
+  block.className = 'homing-signature';
+  block.append(sanitizeForEditor(`<div>-- </div>${html}`, allowRemote, new Map()));
+  return block;
+}
+
+/**
+ * Puts a message into the editor: the user's part through Squire's setHTML (which tidies it), quote
+ * containers as nodes (Squire's tidying of pasted markup drops <style> and unwraps blocks it does not
+ * know, such as <center>: right for a paste, wrong for the message being answered).
+ */
+export function loadContent(editor: Squire, initial: EditorContent, { allowRemote, cidUrls }: EditorSetup): void {
+  const root = editor.getRoot();
+  // Sanitised once here; the quotes are lifted out before Squire's setHTML (which sanitises the rest again
+  // and parks its images), and parked here.
+  const { rest, quotes } = liftQuotes(parseFragment(sanitizeMailHtml(initial.html, { allowRemote: true, cidUrls }).html));
+  for (const quote of quotes) toDisplay(quote, { allowRemote, cidUrls });
+  if (initial.quote) toDisplay(initial.quote, { allowRemote, cidUrls });
+  editor.setHTML(rest || '<div><br></div>');
+  editor.modifyDocument(() => {
+    for (const slot of Array.from(root.querySelectorAll<HTMLElement>('.homing-cite-slot'))) {
+      const quote = quotes[Number(/homing-cite-slot-(\d+)/.exec(slot.className)?.[1] ?? -1)];
+      if (quote) slot.replaceWith(quote);
+      else slot.remove();
+    }
+    if (initial.quote) {
+      if (initial.quoteFirst) root.prepend(initial.quote);
+      else root.append(initial.quote);
+    }
+    if (initial.signatureAfterQuote !== null) root.append(signatureBlock(initial.signatureAfterQuote, allowRemote));
+  });
+  // The loaded message is where undo stops: undoing never takes the quote away. (Squire's undo fields are
+  // public in its typings; resetting them is what its own setHTML does.)
+  editor._undoIndex = -1;
+  editor._undoStack.length = 0;
+  editor._undoStackLength = 0;
+  editor._isInUndoState = false;
+  // The user starts writing in the first line of their part: after the quote when it comes first.
+  const start = initial.quoteFirst ? (root.querySelector(`:scope > .${QUOTE_CLASS}`)?.nextElementSibling ?? root.lastElementChild) : root.firstElementChild;
+  const range = document.createRange();
+  range.setStart(start ?? root, 0);
+  range.collapse(true);
+  editor.saveUndoState(range);
+  editor.setSelection(range);
+}
