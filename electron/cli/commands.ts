@@ -3,7 +3,9 @@ import { accountAdd, accountAutoconfig, accountEdit, accountList, accountRemove,
 import { mark, move, remove } from './commands/actions';
 import { folders } from './commands/folders';
 import { list } from './commands/list';
+import { outboxCancel, outboxList, outboxMarkSent, outboxRetry } from './commands/outbox';
 import { search } from './commands/search';
+import { send } from './commands/send';
 import { show } from './commands/show';
 import { sync } from './commands/sync';
 import { exportMail, importMail } from './commands/transfer';
@@ -26,4 +28,9 @@ export const commands: CliCommand[] = [
   move,
   importMail,
   exportMail,
+  send,
+  outboxList,
+  outboxRetry,
+  outboxMarkSent,
+  outboxCancel,
 ];

@@ -4,15 +4,13 @@ import { HomingError } from '../../shared/errors';
 import { accountPasswords } from '../accounts/account-passwords';
 import { outgoingPassword } from '../accounts/outgoing-password';
 import { findAccount } from '../store/accounts';
+import { getDraft, listDrafts } from '../store/drafts';
 import { listIdentities } from '../store/identities';
+import { listOutbox, toOutboxItem } from '../store/outbox';
 import { type AccountSetup, defaultAccountSetup } from './account-queries';
 import type { QueryContext } from './query-context';
 
 type OutgoingQueries = 'listIdentities' | 'prepareResponse' | 'listDrafts' | 'getDraft' | 'listOutbox' | 'testOutgoingServer';
-
-const notYet = (method: string) => async (): Promise<never> => {
-  throw new HomingError('NOT_IMPLEMENTED', `${method} is not built yet (issue 20 lands it in steps).`);
-};
 
 /** Sending mail, read side: identities, drafts, the outbox, prepared replies, the outgoing server's test. */
 export function createOutgoingQueries(ctx: QueryContext, setup: AccountSetup = defaultAccountSetup()): MethodHandlers<OutgoingQueries> {
@@ -20,10 +18,20 @@ export function createOutgoingQueries(ctx: QueryContext, setup: AccountSetup = d
     async listIdentities({ accountId }) {
       return listIdentities(ctx.db, accountId);
     },
-    prepareResponse: notYet('prepareResponse'),
-    listDrafts: notYet('listDrafts'),
-    getDraft: notYet('getDraft'),
-    listOutbox: notYet('listOutbox'),
+    async prepareResponse({ messageId, mode }) {
+      const { prepareResponse } = await import('./prepare-response');
+      return prepareResponse(ctx.db, messageId, mode);
+    },
+    async listDrafts({ accountId }) {
+      return listDrafts(ctx.db, accountId);
+    },
+    async getDraft({ id }) {
+      const { messageId: _m, revision: _r, serverRevision: _s, serverCopyAt: _c, ...draft } = getDraft(ctx.db, id);
+      return draft;
+    },
+    async listOutbox({ accountId, includeFiled }) {
+      return listOutbox(ctx.db, { ...(accountId ? { accountId } : {}), includeFiled }).map(toOutboxItem);
+    },
 
     /**
      * As testConnection for the incoming server: stored settings, settings being typed, or both. Without a

@@ -1,6 +1,7 @@
 import { type CommandName, contract, type MethodHandlers } from '../../shared/contract';
 import { type Envelope, HomingError, toErrorData } from '../../shared/errors';
 import { onCommit } from '../store/write-transaction';
+import { OutboxRunner } from './outgoing/outbox-runner';
 import type { WriterContext } from './writer-context';
 import { createAccountWrites } from './writes/account-writes';
 import { createActionWrites } from './writes/action-writes';
@@ -21,12 +22,13 @@ export interface Writer {
 export function createWriter(ctx: WriterContext, options: { watchTiming?: Partial<WatchTiming>; runtime?: SyncRuntime } = {}): Writer {
   // Tests pass a runtime of their own to look at its loops; the worker lets the writer make one.
   const runtime = options.runtime ?? new SyncRuntime(ctx, options.watchTiming);
+  const outbox = new OutboxRunner(ctx, runtime);
   const handlers: MethodHandlers<CommandName> = {
     ...createAccountWrites(ctx, runtime),
     ...createActionWrites(ctx, runtime),
     ...createLibraryWrites(ctx, runtime),
-    ...createSyncWrites(runtime),
-    ...createOutgoingWrites(ctx),
+    ...createSyncWrites(runtime, outbox),
+    ...createOutgoingWrites(ctx, outbox),
     ...createContactWrites(ctx),
   };
 
@@ -42,6 +44,8 @@ export function createWriter(ctx: WriterContext, options: { watchTiming?: Partia
     for (const [accountId, ids] of changes.drafts) ctx.emit('draftsChanged', { accountId, ids: [...ids] });
     for (const accountId of changes.identities) ctx.emit('identitiesChanged', { accountId });
   });
+  // A writer that starts after a crash first settles the messages that were being sent.
+  outbox.recover();
 
   return {
     async handle(method, args) {
@@ -59,6 +63,7 @@ export function createWriter(ctx: WriterContext, options: { watchTiming?: Partia
       }
     },
     dispose() {
+      outbox.dispose();
       stopListening();
     },
   };

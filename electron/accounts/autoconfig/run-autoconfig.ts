@@ -111,6 +111,7 @@ export async function runAutoconfig(email: string, options: AutoconfigOptions): 
     // The source that answered named no outgoing server (SRV with only _imaps, a config file without
     // outgoingServer): try the usual submission ports, the incoming hosts first.
     const guessing = new AbortController();
+    setMaxListeners(100, guessing.signal);
     const deadline = setTimeout(() => guessing.abort(), timeouts.deadlineMs);
     try {
       const guessed = await guessOutgoing({ ...ctx, signal: guessing.signal }, [...imap, ...pop3].map((c) => c.host));

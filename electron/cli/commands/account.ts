@@ -5,15 +5,16 @@ import type { CliCommand } from '../command';
 import { parse, parsePort, requireOption } from '../parse';
 import { blockText, inlineText } from '../terminal-text';
 import { PASSWORD_USAGE, passwordChoice, passwordOptions } from '../password-options';
+import { OUTGOING_USAGE, outgoingForAdd, outgoingOptions, outgoingPatch } from '../outgoing-options';
 
 const ADD_USAGE =
   `account add --email E --protocol imap|pop3 --host H --port N --security tls|starttls|none --username U ${PASSWORD_USAGE} ` +
-  '[--name NAME] [--trust-fingerprint SHA256HEX] [--pop3-delete never|after-download|after-days:N|when-deleted-locally]';
+  `[--name NAME] [--trust-fingerprint SHA256HEX] [--pop3-delete never|after-download|after-days:N|when-deleted-locally] ${OUTGOING_USAGE}`;
 
 export const accountAdd: CliCommand = {
   name: 'account add',
   usage: ADD_USAGE,
-  summary: 'add a mail account; prints its id',
+  summary: 'add a mail account; prints its id (the outgoing server from autoconfig when --smtp-host is left out)',
   async run(ctx, argv) {
     const { values } = parse(
       argv,
@@ -28,6 +29,7 @@ export const accountAdd: CliCommand = {
         name: { type: 'string' },
         'trust-fingerprint': { type: 'string' },
         'pop3-delete': { type: 'string' },
+        ...outgoingOptions,
       },
       ADD_USAGE,
     );
@@ -37,8 +39,10 @@ export const accountAdd: CliCommand = {
     if (values['pop3-delete']) settings.pop3Delete = parsePop3Delete(values['pop3-delete']);
     if (source) settings.passwordSource = source;
     const service = await ctx.service();
+    const email = requireOption(values.email, 'email', ADD_USAGE);
+    const smtp = await outgoingForAdd(ctx, service, values, email, ADD_USAGE);
     const account = await service.addAccount({
-      email: requireOption(values.email, 'email', ADD_USAGE),
+      email,
       protocol: requireOption(values.protocol, 'protocol', ADD_USAGE) as Protocol,
       host: requireOption(values.host, 'host', ADD_USAGE),
       port: parsePort(requireOption(values.port, 'port', ADD_USAGE), ADD_USAGE),
@@ -48,6 +52,7 @@ export const accountAdd: CliCommand = {
       ...(values.name ? { name: values.name } : {}),
       ...(values['trust-fingerprint'] ? { trustedFingerprint: values['trust-fingerprint'] } : {}),
       ...(Object.keys(settings).length > 0 ? { settings } : {}),
+      ...(smtp ? { smtp } : {}),
     });
     ctx.stdout.write(`${account.id}\n`);
     return 0;
@@ -57,7 +62,8 @@ export const accountAdd: CliCommand = {
 const EDIT_USAGE =
   'account edit ID [--name NAME] [--email E] [--host H] [--port N] [--security tls|starttls|none] [--username U] [--password-env VAR] ' +
   "[--password-command 'pass show mail/me' | --insecure-store-in-file | --keychain] " +
-  '[--trust-fingerprint SHA256HEX|none] [--pop3-delete POLICY] [--check-interval MINUTES]';
+  '[--trust-fingerprint SHA256HEX|none] [--pop3-delete POLICY] [--check-interval MINUTES] ' +
+  '[--smtp-host H|none] [--smtp-port N] [--smtp-security tls|starttls|none] [--smtp-username U|none] [--smtp-password-env VAR] [--smtp-trust-fingerprint SHA256HEX|none]';
 
 export const accountEdit: CliCommand = {
   name: 'account edit',
@@ -77,6 +83,7 @@ export const accountEdit: CliCommand = {
         'trust-fingerprint': { type: 'string' },
         'pop3-delete': { type: 'string' },
         'check-interval': { type: 'string' },
+        ...outgoingOptions,
       },
       EDIT_USAGE,
     );
@@ -96,8 +103,15 @@ export const accountEdit: CliCommand = {
     if (values['check-interval']) settings.checkIntervalMinutes = Number(values['check-interval']);
     if (source) settings.passwordSource = source;
     if (Object.keys(settings).length > 0) patch.settings = settings;
+    const service = await ctx.service();
+    if (Object.keys(values).some((key) => key.startsWith('smtp-'))) {
+      const current = (await service.listAccounts({})).find((a) => a.id === id);
+      if (!current) throw new HomingError('NOT_FOUND', `No account with id ${id}.`);
+      const smtp = await outgoingPatch(ctx, service, values, current, EDIT_USAGE);
+      if (smtp !== undefined) patch.smtp = smtp;
+    }
     if (Object.keys(patch).length === 0) throw new HomingError('INVALID_ARGUMENT', `nothing to change\nusage: homing ${EDIT_USAGE}`);
-    const account = await (await ctx.service()).updateAccount({ id, patch });
+    const account = await service.updateAccount({ id, patch });
     ctx.stdout.write(`${account.id}\n`);
     return 0;
   },

@@ -1,3 +1,5 @@
+import type { MailClient } from '../../../shared/client';
+import type { OutboxItem } from '../../../shared/contract/outgoing';
 import type { SyncStatus } from '../../../shared/contract/sync';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../cli-context';
@@ -8,7 +10,7 @@ export const sync: CliCommand = {
   name: 'sync',
   usage: 'sync [ID ...] [--watch] [--progress]',
   summary:
-    'one full sync pass of every (or the named) account, exit 0 only when every message it planned is stored (a folder the server will not open is a warning); --watch keeps going; --progress prints one line per progress event',
+    'one full sync pass of every (or the named) account, then sends what waits in the outbox; exit 0 only when every message it planned is stored (a folder the server will not open is a warning); --watch keeps going; --progress prints one line per progress event',
   async run(ctx, argv) {
     const { values, positionals } = parse(argv, { watch: { type: 'boolean' }, progress: { type: 'boolean' } }, this.usage);
     // A watching homing is the writer itself (and takes the commands of other homing runs meanwhile); a
@@ -22,6 +24,7 @@ export const sync: CliCommand = {
     const stop = service.on('syncProgressed', (status) => {
       if (!accountIds || accountIds.includes(status.accountId)) progress.update(status);
     });
+    const stopOutbox = values.progress ? logOutboxStates(ctx, service) : () => undefined;
     try {
       const outcomes = await service.syncAccounts(accountIds ? { accountIds } : {});
       progress.finish();
@@ -35,6 +38,9 @@ export const sync: CliCommand = {
           for (const f of outcome.folderErrors) ctx.stderr.write(`homing: warning: ${f.code}: ${outcome.accountId}: ${inlineText(f.message)}\n`);
         } else ctx.stderr.write(`homing: ${outcome.error?.code ?? 'INTERNAL'}: ${outcome.accountId}: ${inlineText(outcome.error?.message ?? '')}\n`);
       }
+      // Then the outbox: after the pass, so a Sent copy lands in a folder the store already knows.
+      const outbox = await service.flushOutbox(accountIds?.length === 1 ? { accountId: accountIds[0]! } : {});
+      reportOutbox(ctx, outbox);
       // 0 only when every account stored every message it planned to (README, "The command line").
       const allOk = outcomes.every((o) => o.ok);
       if (!values.watch) return allOk ? 0 : 1;
@@ -47,9 +53,40 @@ export const sync: CliCommand = {
       return 0;
     } finally {
       stop();
+      stopOutbox();
     }
   },
 };
+
+/** What the outbox flush did, on stderr: sent messages in a line each, anything still waiting with its reason. */
+function reportOutbox(ctx: CliContext, items: OutboxItem[]): void {
+  for (const item of items) {
+    const what = `outbox ${item.id} (“${inlineText(item.subject)}”)`;
+    if (item.state === 'filed') ctx.stderr.write(`${what}: sent and filed\n`);
+    else if (item.state === 'sent') ctx.stderr.write(`${what}: sent; the Sent copy waits${item.lastError ? `: ${item.lastError.code}` : ''}\n`);
+    else if (item.lastError) ctx.stderr.write(`homing: warning: ${item.lastError.code}: ${what} is ${item.state}: ${inlineText(item.lastError.message)}\n`);
+  }
+}
+
+/**
+ * With `--progress`: `outbox ID STATE` each time a message of the outbox changes state (queued, sending,
+ * sent, filed, uncertain, failed), read after each commit's event. The crash test keys its kills to these.
+ */
+function logOutboxStates(ctx: CliContext, service: MailClient): () => void {
+  const last = new Map<number, string>();
+  let reading = Promise.resolve();
+  const stop = service.on('outboxChanged', ({ ids }) => {
+    reading = reading.then(async () => {
+      const items = await service.listOutbox({ includeFiled: true }).catch(() => []);
+      for (const item of items) {
+        if (!ids.includes(item.id) || last.get(item.id) === item.state) continue;
+        last.set(item.id, item.state);
+        ctx.stderr.write(`outbox ${item.id} ${item.state}\n`);
+      }
+    });
+  });
+  return stop;
+}
 
 /**
  * `--progress`: one line per progress event, `progress ACCOUNT PHASE DONE/TOTAL`, for scripts and logs

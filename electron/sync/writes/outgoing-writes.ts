@@ -1,9 +1,25 @@
 import type { MethodHandlers } from '../../../shared/contract';
+import type { ComposeContent } from '../../../shared/contract/outgoing';
 import { HomingError } from '../../../shared/errors';
+import { newMessageId } from '../../mime/build-message';
 import { getAccount } from '../../store/accounts';
+import { deleteDraftRow, getDraft, saveDraftRow } from '../../store/drafts';
 import { removeIdentity, saveIdentity } from '../../store/identities';
+import {
+  confirmSent,
+  deleteOutboxItem,
+  findOutboxRecord,
+  getOutboxRecord,
+  insertOutboxItem,
+  listOutbox,
+  outboxContent,
+  requeue,
+  toOutboxItem,
+} from '../../store/outbox';
 import { writeTransaction } from '../../store/write-transaction';
 import { engineFor } from '../engines';
+import { composeOutgoing } from '../outgoing/compose-outgoing';
+import type { OutboxRunner } from '../outgoing/outbox-runner';
 import type { WriterContext } from '../writer-context';
 
 type OutgoingCommands =
@@ -17,12 +33,8 @@ type OutgoingCommands =
   | 'markOutboxSent'
   | 'cancelOutbox';
 
-const notYet = (method: string) => async (): Promise<never> => {
-  throw new HomingError('NOT_IMPLEMENTED', `${method} is not built yet (issue 20 lands it in steps).`);
-};
-
 /** Sending mail, write side: identities, drafts and the outbox, in the single writer. */
-export function createOutgoingWrites(ctx: WriterContext): MethodHandlers<OutgoingCommands> {
+export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): MethodHandlers<OutgoingCommands> {
   const { db } = ctx;
   return {
     async saveIdentity({ id, accountId, ...fields }) {
@@ -30,15 +42,100 @@ export function createOutgoingWrites(ctx: WriterContext): MethodHandlers<Outgoin
       if (!engineFor(account).hasServer) throw new HomingError('INVALID_ARGUMENT', 'Local Folders does not send mail.');
       return writeTransaction(db, (changes) => saveIdentity(db, changes, accountId, id ?? null, fields));
     },
+
     async removeIdentity({ id }) {
       writeTransaction(db, (changes) => removeIdentity(db, changes, id));
     },
-    saveDraft: notYet('saveDraft'),
-    deleteDraft: notYet('deleteDraft'),
-    sendMessage: notYet('sendMessage'),
-    flushOutbox: notYet('flushOutbox'),
-    retryOutbox: notYet('retryOutbox'),
-    markOutboxSent: notYet('markOutboxSent'),
-    cancelOutbox: notYet('cancelOutbox'),
+
+    async saveDraft({ id, content }) {
+      const account = getAccount(db, content.accountId);
+      if (!engineFor(account).hasServer) throw new HomingError('INVALID_ARGUMENT', 'Local Folders does not send mail.');
+      const draft = writeTransaction(db, (changes) => saveDraftRow(db, changes, id ?? null, content, newMessageId(account.email)));
+      const { messageId: _m, revision: _r, serverRevision: _s, serverCopyAt: _c, ...visible } = draft;
+      return visible;
+    },
+
+    async deleteDraft({ id }) {
+      const draft = getDraft(db, id);
+      writeTransaction(db, (changes) => deleteDraftRow(db, changes, draft));
+    },
+
+    /**
+     * Builds the message once and queues it; it goes out after the undo delay (or at `sendAt`). Nothing
+     * is queued when it cannot be built (no recipient, an attachment that is gone).
+     */
+    async sendMessage({ content, draftId, sendAt, delaySeconds }) {
+      const account = getAccount(db, content.accountId);
+      if (!engineFor(account).hasServer) throw new HomingError('INVALID_ARGUMENT', 'Local Folders does not send mail.');
+      if (!account.smtp) {
+        throw new HomingError('NO_OUTGOING_SERVER', `${account.email} has no outgoing (SMTP) server set up, so it cannot send.`, { accountId: account.id, fix: 'check-settings' });
+      }
+      if (draftId !== undefined) getDraft(db, draftId);
+      const message = await composeOutgoing(db, account, content);
+      const delay = (delaySeconds ?? account.settings.undoSendSeconds) * 1000;
+      const notBefore = sendAt ? Date.parse(sendAt) : delay > 0 ? Date.now() + delay : null;
+      const record = writeTransaction(db, (changes) => {
+        const inserted = insertOutboxItem(db, changes, {
+          accountId: account.id,
+          identityId: message.identity.id,
+          messageId: message.messageId,
+          subject: content.subject,
+          from: message.from,
+          envelopeFrom: message.envelopeFrom,
+          recipients: message.recipients,
+          raw: message.raw,
+          notBefore,
+          responseTo: content.responseTo,
+          content,
+        });
+        if (draftId !== undefined) deleteDraftRow(db, changes, { id: draftId, accountId: account.id });
+        return inserted;
+      });
+      runner.schedule();
+      return toOutboxItem(record);
+    },
+
+    /** The named items, or everything that waited when the flush began, as they stand after it. */
+    async flushOutbox({ accountId, ids }) {
+      const watched = ids ?? listOutbox(db, accountId ? { accountId } : {}).map((r) => r.id);
+      await runner.flush({ ...(accountId ? { accountId } : {}), ...(ids ? { ids } : {}) });
+      return watched.map((id) => findOutboxRecord(db, id)).filter((r) => r !== null).map(toOutboxItem);
+    },
+
+    async retryOutbox({ id }) {
+      const record = getOutboxRecord(db, id);
+      if (record.state !== 'failed' && record.state !== 'uncertain' && record.state !== 'queued') {
+        throw new HomingError('INVALID_ARGUMENT', `Message ${id} is ${record.state}: only a queued, failed or uncertain message can be sent again.`);
+      }
+      writeTransaction(db, (changes) => requeue(db, changes, record));
+      runner.schedule();
+      return toOutboxItem(getOutboxRecord(db, id));
+    },
+
+    async markOutboxSent({ id }) {
+      const record = getOutboxRecord(db, id);
+      if (record.state !== 'uncertain') throw new HomingError('INVALID_ARGUMENT', `Message ${id} is ${record.state}, not “may have been sent”.`);
+      writeTransaction(db, (changes) => confirmSent(db, changes, record));
+      runner.schedule();
+      return toOutboxItem(getOutboxRecord(db, id));
+    },
+
+    async cancelOutbox({ id }) {
+      const record = getOutboxRecord(db, id);
+      if (record.state === 'sending' || record.state === 'sent' || record.state === 'filed') {
+        throw new HomingError(
+          'INVALID_ARGUMENT',
+          record.state === 'sending' ? `Message ${id} is being sent right now; it can no longer be taken back.` : `Message ${id} was sent; it can no longer be taken back.`,
+        );
+      }
+      const content: ComposeContent = outboxContent(db, id);
+      const account = getAccount(db, record.accountId);
+      const draft = writeTransaction(db, (changes) => {
+        deleteOutboxItem(db, changes, record);
+        return saveDraftRow(db, changes, null, content, newMessageId(account.email));
+      });
+      runner.schedule();
+      return { draftId: draft.id };
+    },
   };
 }

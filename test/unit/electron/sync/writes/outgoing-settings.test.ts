@@ -10,6 +10,7 @@ import { listIdentities } from '../../../../../electron/store/identities';
 import { closeDb, openWriteDb } from '../../../../../electron/store/open';
 import { createAccountWrites } from '../../../../../electron/sync/writes/account-writes';
 import { createOutgoingWrites } from '../../../../../electron/sync/writes/outgoing-writes';
+import { OutboxRunner } from '../../../../../electron/sync/outgoing/outbox-runner';
 import { SyncRuntime } from '../../../../../electron/sync/sync-runtime';
 import type { WriterContext } from '../../../../../electron/sync/writer-context';
 import { createWriter } from '../../../../../electron/sync/writer';
@@ -26,7 +27,8 @@ function setup() {
   const vault = new MemoryVault();
   const events: Array<[string, unknown]> = [];
   const ctx: WriterContext = { db, dataDir: dir, vault, emit: (event, payload) => events.push([event, payload]), shutdown: new AbortController().signal };
-  return { db, vault, events, ctx, accounts: createAccountWrites(ctx, new SyncRuntime(ctx)), outgoing: createOutgoingWrites(ctx) };
+  const runtime = new SyncRuntime(ctx);
+  return { db, vault, events, ctx, accounts: createAccountWrites(ctx, runtime), outgoing: createOutgoingWrites(ctx, new OutboxRunner(ctx, runtime)) };
 }
 
 const alice: NewAccount = {

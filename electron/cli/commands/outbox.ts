@@ -1,0 +1,67 @@
+import type { OutboxItem } from '../../../shared/contract/outgoing';
+import { printJson } from '../cli-context';
+import type { CliCommand } from '../command';
+import { parse, parseIds } from '../parse';
+import { inlineText } from '../terminal-text';
+import { reportDelivery } from './send';
+
+export const outboxList: CliCommand = {
+  name: 'outbox',
+  usage: 'outbox [--account ID] [--all] [--json]',
+  summary: 'what waits to be sent or filed, and why (--all: filed messages too)',
+  async run(ctx, argv) {
+    const { values } = parse(argv, { account: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } }, this.usage);
+    const items = await (await ctx.service()).listOutbox({ ...(values.account ? { accountId: values.account } : {}), includeFiled: Boolean(values.all) });
+    if (values.json) printJson(ctx, items);
+    else if (items.length === 0) ctx.stdout.write('The outbox is empty.\n');
+    else for (const item of items) ctx.stdout.write(`${describe(item)}\n`);
+    return 0;
+  },
+};
+
+function describe(item: OutboxItem): string {
+  const to = item.recipients.slice(0, 3).join(', ') + (item.recipients.length > 3 ? `, +${item.recipients.length - 3}` : '');
+  const when = item.state === 'queued' && item.notBefore ? ` (not before ${item.notBefore})` : '';
+  const why = item.lastError ? `  ${item.lastError.code}: ${item.lastError.message}` : '';
+  return inlineText(`${item.id}  ${item.state.padEnd(9)}  ${item.accountId}  to ${to}  “${item.subject}”${when}${why}`);
+}
+
+export const outboxRetry: CliCommand = {
+  name: 'outbox retry',
+  usage: 'outbox retry ID',
+  summary: 'send a queued, failed or “may have been sent” message again, now',
+  async run(ctx, argv) {
+    const { positionals } = parse(argv, {}, this.usage);
+    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const service = await ctx.service();
+    await service.retryOutbox({ id });
+    return reportDelivery(ctx, service, id);
+  },
+};
+
+export const outboxMarkSent: CliCommand = {
+  name: 'outbox mark-sent',
+  usage: 'outbox mark-sent ID',
+  summary: 'a “may have been sent” message did go out: file it in Sent without sending it again',
+  async run(ctx, argv) {
+    const { positionals } = parse(argv, {}, this.usage);
+    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const service = await ctx.service();
+    await service.markOutboxSent({ id });
+    return reportDelivery(ctx, service, id);
+  },
+};
+
+export const outboxCancel: CliCommand = {
+  name: 'outbox cancel',
+  usage: 'outbox cancel ID',
+  summary: 'take a message out of the outbox (it becomes a draft again); prints the draft id',
+  async run(ctx, argv) {
+    const { positionals } = parse(argv, {}, this.usage);
+    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const { draftId } = await (await ctx.service()).cancelOutbox({ id });
+    ctx.stdout.write(`${draftId}\n`);
+    ctx.stderr.write(`not sent: message ${id} is a draft again (draft ${draftId})\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { domainToASCII } from 'node:url';
+import MailComposer from 'nodemailer/lib/mail-composer';
+
+/** A mailbox for a header: display name (may be empty) and address. */
+export interface MailboxSpec {
+  name: string;
+  address: string;
+}
+
+/** An attachment's bytes and how to present them. */
+export interface AttachmentSpec {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  /** Shown inline by the HTML body (`cid:`), instead of listed as an attachment. */
+  contentId?: string;
+}
+
+export interface MessageSpec {
+  from: MailboxSpec;
+  replyTo: string | null;
+  to: MailboxSpec[];
+  cc: MailboxSpec[];
+  subject: string;
+  text: string;
+  html: string | null;
+  attachments: AttachmentSpec[];
+  /** Message-ID of the message answered, with angle brackets, and the chain it belongs to (RFC 5322 section 3.6.4). */
+  inReplyTo: string | null;
+  references: string[];
+  /** Without angle brackets; made here when left out. */
+  messageId?: string;
+  date?: Date;
+}
+
+export interface BuiltMessage {
+  /** The exact bytes to submit, file in Sent and keep: CRLF line ends. */
+  raw: Buffer;
+  /** Without angle brackets. */
+  messageId: string;
+  date: Date;
+}
+
+/**
+ * Builds a message once, with nodemailer's MailComposer: a fixed Message-ID and Date, so the same bytes are
+ * submitted, filed in Sent and stored. Bcc never appears in the bytes (it is envelope only). No file or
+ * URL is ever read while building: everything arrives as bytes.
+ */
+export async function buildMessage(spec: MessageSpec): Promise<BuiltMessage> {
+  const messageId = spec.messageId ?? newMessageId(spec.from.address);
+  const date = spec.date ?? new Date();
+  const composer = new MailComposer({
+    from: headerMailbox(spec.from),
+    to: spec.to.map(headerMailbox),
+    cc: spec.cc.map(headerMailbox),
+    ...(spec.replyTo ? { replyTo: headerAddress(spec.replyTo) } : {}),
+    subject: spec.subject,
+    messageId: `<${messageId}>`,
+    date,
+    ...(spec.inReplyTo ? { inReplyTo: spec.inReplyTo } : {}),
+    ...(spec.references.length > 0 ? { references: spec.references } : {}),
+    text: spec.text,
+    ...(spec.html !== null ? { html: spec.html } : {}),
+    attachments: spec.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: a.content,
+      ...(a.contentId ? { cid: a.contentId } : { contentDisposition: 'attachment' }),
+    })),
+    // RFC 5322 section 2.3: CRLF, whatever the composer's text used.
+    newline: 'windows',
+    disableFileAccess: true,
+    disableUrlAccess: true,
+    xMailer: false,
+  });
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    composer.compile().build((error, message) => (error ? reject(error) : resolve(message)));
+  });
+  return { raw, messageId, date };
+}
+
+/** `<random>@<the sender's domain>`: unique, and says nothing about this computer. */
+export function newMessageId(fromAddress: string): string {
+  const domain = headerAddress(fromAddress).split('@')[1] || 'homing.invalid';
+  return `${randomBytes(12).toString('hex')}.${Date.now().toString(36)}@${domain}`;
+}
+
+function headerMailbox(mailbox: MailboxSpec): { name: string; address: string } {
+  return { name: mailbox.name, address: headerAddress(mailbox.address) };
+}
+
+/**
+ * An address as it goes into a header: an ASCII local part with a non-ASCII domain is written with the
+ * domain's A-label (RFC 5890), readable by every server; a non-ASCII local part stays UTF-8 (RFC 6532),
+ * which only a server with SMTPUTF8 takes (checked before submission).
+ */
+export function headerAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address;
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (!isAscii(local) || isAscii(domain)) return address;
+  const ascii = domainToASCII(domain);
+  return ascii ? `${local}@${ascii}` : address;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}

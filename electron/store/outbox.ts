@@ -1,0 +1,296 @@
+import type { ComposeContent, OutboxItem, OutboxState, Recipient, ResponseTo } from '../../shared/contract/outgoing';
+import { type ErrorData, HomingError } from '../../shared/errors';
+import { prepare, type ReadDb, type WriteDb } from './db';
+import type { ChangeRecorder } from './write-transaction';
+
+/**
+ * The outbox (migration 0005): one row per message handed to "Send", holding its final bytes and its
+ * envelope. Every state change is its own commit, made before the step it announces:
+ *
+ *   queued --markSending--> sending --markHandedOver--> (sending, handed over) --markSent--> sent --markFiled--> filed
+ *
+ * `handed_over` is committed after the last byte of the message went to the server and before the final
+ * dot, so a process that dies in `sending` is retried only when the server cannot have the message
+ * (recoverInterrupted). From `sent` on, nothing is ever submitted again; `uncertain` and `failed` wait for
+ * the user.
+ */
+
+interface OutboxRow {
+  id: number;
+  account_id: string;
+  identity_id: number | null;
+  message_id: string;
+  subject: string;
+  from_name: string;
+  from_address: string;
+  envelope_from: string;
+  recipients: string;
+  size: number;
+  state: OutboxState;
+  handed_over: number;
+  not_before: number | null;
+  attempts: number;
+  error_code: string | null;
+  error_message: string | null;
+  error_detail: string | null;
+  rejected: string;
+  sent_at: number | null;
+  append_started: number | null;
+  filing_attempts: number;
+  sent_copy: OutboxItem['sentCopy'];
+  filed_at: number | null;
+  response_to: string | null;
+  created_at: number;
+}
+
+const COLUMNS = `id, account_id, identity_id, message_id, subject, from_name, from_address, envelope_from, recipients, size, state,
+  handed_over, not_before, attempts, error_code, error_message, error_detail, rejected, sent_at, append_started, filing_attempts,
+  sent_copy, filed_at, response_to, created_at`;
+
+/** An outbox row with what the engine needs beyond the contract's OutboxItem. */
+export interface OutboxRecord extends OutboxItem {
+  envelopeFrom: string;
+  handedOver: boolean;
+  appendStarted: boolean;
+  filingAttempts: number;
+}
+
+function toRecord(row: OutboxRow): OutboxRecord {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    identityId: row.identity_id,
+    messageId: row.message_id,
+    subject: row.subject,
+    from: { name: row.from_name, address: row.from_address },
+    recipients: parseJson<string[]>(row.recipients, []),
+    size: row.size,
+    state: row.state,
+    notBefore: iso(row.not_before),
+    attempts: row.attempts,
+    lastError: row.error_code
+      ? ({
+          code: row.error_code,
+          message: row.error_message ?? '',
+          ...(row.error_detail ? { detail: parseJson<Record<string, unknown>>(row.error_detail, {}) } : {}),
+        } as ErrorData)
+      : null,
+    rejected: parseJson<Array<{ address: string; response: string }>>(row.rejected, []),
+    sentAt: iso(row.sent_at),
+    sentCopy: row.sent_copy,
+    filedAt: iso(row.filed_at),
+    createdAt: new Date(row.created_at).toISOString(),
+    responseTo: row.response_to ? parseJson<ResponseTo | null>(row.response_to, null) : null,
+    envelopeFrom: row.envelope_from,
+    handedOver: row.handed_over === 1,
+    appendStarted: row.append_started !== null,
+    filingAttempts: row.filing_attempts,
+  };
+}
+
+/** The contract's view of a record (the engine's own fields left out). */
+export function toOutboxItem(record: OutboxRecord): OutboxItem {
+  const { envelopeFrom: _e, handedOver: _h, appendStarted: _a, filingAttempts: _f, ...item } = record;
+  return item;
+}
+
+export interface OutboxInsert {
+  accountId: string;
+  identityId: number | null;
+  messageId: string;
+  subject: string;
+  from: Recipient;
+  envelopeFrom: string;
+  recipients: string[];
+  raw: Buffer;
+  notBefore: number | null;
+  responseTo: ResponseTo | null;
+  content: ComposeContent;
+}
+
+export function insertOutboxItem(db: WriteDb, changes: ChangeRecorder, input: OutboxInsert): OutboxRecord {
+  const id = Number(
+    prepare(
+      db,
+      `INSERT INTO outbox (account_id, identity_id, message_id, subject, from_name, from_address, envelope_from, recipients, raw, size,
+         state, not_before, response_to, content, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+    ).run(
+      input.accountId,
+      input.identityId,
+      input.messageId,
+      input.subject,
+      input.from.name,
+      input.from.address,
+      input.envelopeFrom,
+      JSON.stringify(input.recipients),
+      input.raw,
+      input.raw.length,
+      input.notBefore,
+      input.responseTo ? JSON.stringify(input.responseTo) : null,
+      JSON.stringify(input.content),
+      Date.now(),
+    ).lastInsertRowid,
+  );
+  changes.outboxItem(input.accountId, id);
+  return getOutboxRecord(db, id);
+}
+
+export function findOutboxRecord(db: ReadDb, id: number): OutboxRecord | null {
+  const row = prepare<[number], OutboxRow>(db, `SELECT ${COLUMNS} FROM outbox WHERE id = ?`).get(id);
+  return row ? toRecord(row) : null;
+}
+
+export function getOutboxRecord(db: ReadDb, id: number): OutboxRecord {
+  const record = findOutboxRecord(db, id);
+  if (!record) throw new HomingError('NOT_FOUND', `No message with id ${id} in the outbox.`);
+  return record;
+}
+
+/** What waits (every state but filed, or all with `includeFiled`), oldest first. */
+export function listOutbox(db: ReadDb, options: { accountId?: string; includeFiled?: boolean } = {}): OutboxRecord[] {
+  const where = [options.includeFiled ? '1 = 1' : "state != 'filed'", options.accountId ? 'account_id = ?' : '1 = 1'].join(' AND ');
+  const params = options.accountId ? [options.accountId] : [];
+  return prepare<unknown[], OutboxRow>(db, `SELECT ${COLUMNS} FROM outbox WHERE ${where} ORDER BY id`).all(...params).map(toRecord);
+}
+
+/** The exact bytes of an outbox message (empty once it is filed: the Sent copy holds them then). */
+export function outboxRaw(db: ReadDb, id: number): Buffer {
+  const row = prepare<[number], { raw: Buffer }>(db, 'SELECT raw FROM outbox WHERE id = ?').get(id);
+  if (!row) throw new HomingError('NOT_FOUND', `No message with id ${id} in the outbox.`);
+  return row.raw;
+}
+
+export function outboxContent(db: ReadDb, id: number): ComposeContent {
+  const row = prepare<[number], { content: string }>(db, 'SELECT content FROM outbox WHERE id = ?').get(id);
+  if (!row) throw new HomingError('NOT_FOUND', `No message with id ${id} in the outbox.`);
+  return JSON.parse(row.content) as ComposeContent;
+}
+
+/**
+ * Work that is due: `queued` whose time has come (or named in `force`), and `sent` whose filing is due.
+ * `now` is when the caller looks.
+ */
+export function dueOutbox(db: ReadDb, now: number, accountId?: string): OutboxRecord[] {
+  const account = accountId ? 'AND account_id = ?' : '';
+  return prepare<unknown[], OutboxRow>(
+    db,
+    `SELECT ${COLUMNS} FROM outbox WHERE state IN ('queued', 'sent') AND (not_before IS NULL OR not_before <= ?) ${account} ORDER BY id`,
+  )
+    .all(now, ...(accountId ? [accountId] : []))
+    .map(toRecord);
+}
+
+/** When the next queued or sent item becomes due (ms), or null when nothing waits on a clock. */
+export function nextDueAt(db: ReadDb): number | null {
+  const row = prepare<[], { at: number | null }>(db, "SELECT MIN(COALESCE(not_before, 0)) AS at FROM outbox WHERE state IN ('queued', 'sent')").get();
+  return row?.at ?? null;
+}
+
+function update(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>, sql: string, ...params: unknown[]): void {
+  prepare(db, `UPDATE outbox SET ${sql} WHERE id = ?`).run(...params, record.id);
+  changes.outboxItem(record.accountId, record.id);
+}
+
+const errorColumns = (error: ErrorData | null) => [error?.code ?? null, error?.message ?? null, error?.detail ? JSON.stringify(error.detail) : null];
+
+/** queued → sending, before the connection is used for this message. Each way out of `sending` counts the attempt. */
+export function markSending(db: WriteDb, changes: ChangeRecorder, record: OutboxRecord): void {
+  if (record.state !== 'queued') throw new HomingError('INTERNAL', `Outbox item ${record.id} is ${record.state}, not queued.`);
+  update(db, changes, record, "state = 'sending', handed_over = 0");
+}
+
+/** The last byte went to the server; the final dot follows. From here a lost connection means "may have been sent". */
+export function markHandedOver(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>): void {
+  update(db, changes, record, 'handed_over = 1');
+}
+
+/** The server answered 250 to the final dot. */
+export function markSent(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>, rejected: Array<{ address: string; response: string }>): void {
+  update(db, changes, record, "state = 'sent', attempts = attempts + 1, sent_at = ?, rejected = ?, not_before = NULL, error_code = NULL, error_message = NULL, error_detail = NULL", Date.now(), JSON.stringify(rejected));
+}
+
+/** Not sent, and safe to try again at `notBefore`. */
+export function markRetry(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>, error: ErrorData, notBefore: number): void {
+  update(db, changes, record, "state = 'queued', attempts = attempts + 1, handed_over = 0, not_before = ?, error_code = ?, error_message = ?, error_detail = ?", notBefore, ...errorColumns(error));
+}
+
+/** Refused for good: back to the user with the server's words. */
+export function markFailed(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>, error: ErrorData): void {
+  update(db, changes, record, "state = 'failed', attempts = attempts + 1, handed_over = 0, not_before = NULL, error_code = ?, error_message = ?, error_detail = ?", ...errorColumns(error));
+}
+
+/** The dot may have reached the server and no answer came: the user decides. */
+export function markUncertain(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>, error: ErrorData): void {
+  update(db, changes, record, "state = 'uncertain', attempts = attempts + 1, not_before = NULL, error_code = ?, error_message = ?, error_detail = ?", ...errorColumns(error));
+}
+
+/** An APPEND of the Sent copy is about to go out: after a crash, a copy found in Sent is ours. */
+export function markAppendStarted(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>): void {
+  update(db, changes, record, 'append_started = ?', Date.now());
+}
+
+/** Filing failed (never a resend): the item stays `sent`, tried again at `notBefore`. */
+export function markFilingFailed(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>, error: ErrorData, notBefore: number): void {
+  update(db, changes, record, 'filing_attempts = filing_attempts + 1, not_before = ?, error_code = ?, error_message = ?, error_detail = ?', notBefore, ...errorColumns(error));
+}
+
+/** Filed: the bytes now live in the Sent copy, so the outbox keeps only the row. */
+export function markFiled(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>, copy: NonNullable<OutboxItem['sentCopy']>): void {
+  update(
+    db,
+    changes,
+    record,
+    "state = 'filed', sent_copy = ?, filed_at = ?, not_before = NULL, raw = X'', error_code = NULL, error_message = NULL, error_detail = NULL",
+    copy,
+    Date.now(),
+  );
+}
+
+/** The user's "send it again" for failed and uncertain messages. */
+export function requeue(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>): void {
+  update(db, changes, record, "state = 'queued', handed_over = 0, not_before = NULL, error_code = NULL, error_message = NULL, error_detail = NULL");
+}
+
+/** The user's "it did go out" for an uncertain message: it is filed from here. */
+export function confirmSent(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>): void {
+  update(db, changes, record, "state = 'sent', sent_at = COALESCE(sent_at, ?), not_before = NULL, error_code = NULL, error_message = NULL, error_detail = NULL", Date.now());
+}
+
+export function deleteOutboxItem(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>): void {
+  prepare<[number]>(db, 'DELETE FROM outbox WHERE id = ?').run(record.id);
+  changes.outboxItem(record.accountId, record.id);
+}
+
+/**
+ * After a crash (at the start of a writer): `sending` rows whose message never fully went out are queued
+ * again; those whose last byte did may have been delivered, and become `uncertain`.
+ */
+export function recoverInterrupted(db: WriteDb, changes: ChangeRecorder): { requeued: number; uncertain: number } {
+  const rows = prepare<[], { id: number; account_id: string; handed_over: number }>(db, "SELECT id, account_id, handed_over FROM outbox WHERE state = 'sending'").all();
+  let requeued = 0;
+  let uncertain = 0;
+  for (const row of rows) {
+    const record = { id: row.id, accountId: row.account_id };
+    if (row.handed_over === 1) {
+      markUncertain(db, changes, record, {
+        code: 'SEND_UNCERTAIN',
+        message: 'Homing stopped after the message was handed to the server and before its answer: it may have been sent.',
+      });
+      uncertain++;
+    } else {
+      update(db, changes, record, "state = 'queued', handed_over = 0");
+      requeued++;
+    }
+  }
+  return { requeued, uncertain };
+}
+
+function parseJson<T>(json: string, fallback: T): T {
+  try {
+    return JSON.parse(json) as T;
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,22 @@
+/** The outbox's limits and waits, each with the reason for its value. */
+export const OUTGOING_LIMITS = {
+  /**
+   * Attachments of one message, decoded. Providers take 25–50 MB a message (base64 adds a third); past
+   * this no server would take it, and building it would hold it all in memory several times.
+   */
+  maxAttachmentBytes: 100 * 1024 * 1024,
+  /**
+   * How long after a message was accepted to look in Sent before filing our copy: some servers (Gmail,
+   * Exchange, hosted "save sent mail" filters) file their own copy within a moment, and a second one
+   * would be a duplicate. HOMING_SENT_COPY_WAIT_MS overrides it (tests set it low or high).
+   */
+  sentCopyWaitMs: envMs('HOMING_SENT_COPY_WAIT_MS', 2_000),
+  /** Filing attempts a `sent` message gets before it waits for the next sync or the user (it is never resent). */
+  filingBackoffCap: 30 * 60_000,
+} as const;
+
+function envMs(name: string, fallback: number): number {
+  const value = process.env[name];
+  const parsed = value === undefined || value.trim() === '' ? NaN : Number(value);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
+}

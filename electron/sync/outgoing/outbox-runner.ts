@@ -1,0 +1,114 @@
+import { findAccount } from '../../store/accounts';
+import { dueOutbox, findOutboxRecord, nextDueAt, type OutboxRecord, recoverInterrupted } from '../../store/outbox';
+import { writeTransaction } from '../../store/write-transaction';
+import type { SyncRuntime } from '../sync-runtime';
+import type { WriterContext } from '../writer-context';
+import { fileSentCopies } from './file-sent';
+import { submitQueued, type SubmitHooks } from './submit';
+
+/** The longest a timer sleeps before looking again (a clock change or a lost timer costs at most this). */
+const MAX_TIMER_MS = 5 * 60_000;
+
+/**
+ * Drives the outbox in the single writer: submits what is due and files what was sent, one run per account
+ * at a time. `flush()` is the explicit way (homing send, homing sync, "Send now"); while the app watches
+ * (`setAutomatic(true)`), a timer also runs whatever becomes due (the end of an undo delay, a "send later"
+ * time, a retry). The CLI never sends behind the user's back: without a flush, nothing leaves.
+ */
+export class OutboxRunner {
+  private readonly running = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private automatic = false;
+  private disposed = false;
+
+  constructor(
+    private readonly ctx: WriterContext,
+    private readonly runtime: SyncRuntime,
+    private readonly hooks: SubmitHooks = {},
+  ) {}
+
+  /** After a crash: `sending` rows become `queued` or `uncertain` (store/outbox.ts recoverInterrupted). */
+  recover(): void {
+    writeTransaction(this.ctx.db, (changes) => recoverInterrupted(this.ctx.db, changes));
+  }
+
+  setAutomatic(on: boolean): void {
+    this.automatic = on;
+    this.schedule();
+  }
+
+  /**
+   * Runs every account with due work (or the one named), the items in `ids` even if their time has not
+   * come, and resolves when those runs have ended.
+   */
+  async flush(options: { accountId?: string; ids?: number[] } = {}): Promise<void> {
+    const now = Date.now();
+    const forced = new Map<string, Set<number>>();
+    for (const id of options.ids ?? []) {
+      const record = findOutboxRecord(this.ctx.db, id);
+      if (!record || (options.accountId && record.accountId !== options.accountId)) continue;
+      if (record.state !== 'queued' && record.state !== 'sent') continue;
+      const set = forced.get(record.accountId) ?? new Set<number>();
+      set.add(id);
+      forced.set(record.accountId, set);
+    }
+    const accounts = new Set(forced.keys());
+    if (!options.ids) for (const record of dueOutbox(this.ctx.db, now, options.accountId)) accounts.add(record.accountId);
+    await Promise.all([...accounts].map((accountId) => this.runAccount(accountId, forced.get(accountId) ?? new Set(), !options.ids)));
+    this.schedule();
+  }
+
+  /** Arms the timer for the next item that becomes due (automatic mode only). */
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.automatic || this.disposed || this.ctx.shutdown.aborted) return;
+    const at = nextDueAt(this.ctx.db);
+    if (at === null) return;
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now()));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush().catch(() => undefined);
+    }, delay);
+    this.timer.unref();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** One run for one account; a run already going is waited for, then this one runs (it may have more to do). */
+  private runAccount(accountId: string, forced: Set<number>, includeDue: boolean): Promise<void> {
+    const previous = this.running.get(accountId) ?? Promise.resolve();
+    const run = previous.then(() => this.runOnce(accountId, forced, includeDue)).catch(() => undefined);
+    this.running.set(accountId, run);
+    void run.finally(() => {
+      if (this.running.get(accountId) === run) this.running.delete(accountId);
+    });
+    return run;
+  }
+
+  private async runOnce(accountId: string, forced: Set<number>, includeDue: boolean): Promise<void> {
+    const account = findAccount(this.ctx.db, accountId);
+    if (!account || account.protocol === 'local') return;
+    const signal = this.ctx.shutdown;
+    const now = Date.now();
+    const pick = (state: OutboxRecord['state']) => {
+      const due = includeDue ? dueOutbox(this.ctx.db, now, accountId).filter((r) => r.state === state) : [];
+      const named = [...forced].map((id) => findOutboxRecord(this.ctx.db, id)).filter((r): r is OutboxRecord => r?.state === state);
+      const byId = new Map([...due, ...named].map((r) => [r.id, r]));
+      return [...byId.values()].sort((a, b) => a.id - b.id);
+    };
+    const queued = pick('queued');
+    if (queued.length > 0) await submitQueued(this.ctx, account, queued, signal, this.hooks);
+    if (signal.aborted) return;
+    // What was just sent, and what waits to be filed from before.
+    const justSent = queued.map((r) => findOutboxRecord(this.ctx.db, r.id)).filter((r): r is OutboxRecord => r?.state === 'sent');
+    const toFile = new Map([...pick('sent'), ...justSent].map((r) => [r.id, r]));
+    if (toFile.size === 0) return;
+    const engine = { ...this.runtime.engineContext(account, signal), progress: () => undefined };
+    await fileSentCopies(engine, [...toFile.values()].sort((a, b) => a.id - b.id), this.hooks);
+  }
+}

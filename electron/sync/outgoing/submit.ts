@@ -1,0 +1,146 @@
+import type { Account } from '../../../shared/contract/accounts';
+import { type ErrorData, HomingError, toErrorData } from '../../../shared/errors';
+import { accountPasswords } from '../../accounts/account-passwords';
+import { outgoingPassword } from '../../accounts/outgoing-password';
+import { createResolvers, resolverOptionsFromEnv } from '../../accounts/resolvers';
+import type { NetworkOverrides } from '../../net/tls-trust';
+import { SmtpSession, SubmitError } from '../../protocols/smtp/smtp-session';
+import {
+  findOutboxRecord,
+  markFailed,
+  markHandedOver,
+  markRetry,
+  markSending,
+  markSent,
+  markUncertain,
+  type OutboxRecord,
+  outboxRaw,
+} from '../../store/outbox';
+import { writeTransaction } from '../../store/write-transaction';
+import type { WriterContext } from '../writer-context';
+import { markOriginal } from './mark-original';
+import { failureAction, retryDelay } from './outbox-policy';
+
+let network: NetworkOverrides | null = null;
+
+/** The name resolution account setup uses (HOMING_DNS_SERVERS), so the server the test reached is the one used. */
+function sendNetwork(): NetworkOverrides {
+  network ??= createResolvers(resolverOptionsFromEnv(process.env)).network;
+  return network;
+}
+
+/** Errors after which the session cannot carry another message (the next one gets a fresh connection). */
+const SESSION_ENDING = new Set(['CONNECTION_LOST', 'TIMEOUT', 'SERVER_BUSY', 'PROTOCOL_ERROR', 'TLS_FAILED', 'CANCELLED', 'SEND_UNCERTAIN']);
+
+export interface SubmitHooks {
+  /** Called after each commit of a state change (tests and `--progress` key on them). */
+  onState?(record: Pick<OutboxRecord, 'id' | 'accountId'>, state: string): void;
+}
+
+/**
+ * Submits the account's due messages, oldest first, over as few SMTP sessions as it can (one, unless a
+ * message's failure ends the session). Each message: `sending` is committed before its MAIL FROM;
+ * `handed_over` after its last byte and before the final dot (inside SmtpSession.send); `sent` the moment
+ * the server answers 250, in the same transaction as the original's \Answered/$Forwarded. A message the
+ * server refused goes to `failed`; one that cannot be sent now goes back to `queued` with a time to try
+ * again; one whose fate is unknown goes to `uncertain` and is never sent again on its own.
+ */
+export async function submitQueued(ctx: WriterContext, account: Account, items: OutboxRecord[], signal: AbortSignal, hooks: SubmitHooks = {}): Promise<void> {
+  const { db } = ctx;
+  let session: SmtpSession | null = null;
+  const retryAll = (rest: OutboxRecord[], error: ErrorData) => {
+    const action = failureAction(error.code);
+    writeTransaction(db, (changes) => {
+      for (const item of rest) {
+        const current = findOutboxRecord(db, item.id);
+        if (current?.state !== 'queued') continue;
+        if (action === 'failed') markFailed(db, changes, current, error);
+        else markRetry(db, changes, current, error, Date.now() + retryDelay(action, current.attempts + 1));
+      }
+    });
+    for (const item of rest) hooks.onState?.(item, 'queued');
+  };
+  try {
+    for (let i = 0; i < items.length; i++) {
+      const item = findOutboxRecord(db, items[i]!.id);
+      // Cancelled or changed by the user since the list was made.
+      if (item?.state !== 'queued') continue;
+      if (signal.aborted) return;
+      if (!session) {
+        try {
+          session = await openSession(ctx, account, signal);
+        } catch (error) {
+          retryAll(items.slice(i), toErrorData(error));
+          return;
+        }
+      }
+      writeTransaction(db, (changes) => markSending(db, changes, item));
+      hooks.onState?.(item, 'sending');
+      const raw = outboxRaw(db, item.id);
+      try {
+        const result = await session.send({ from: item.envelopeFrom, to: item.recipients }, raw, {
+          beforeFinalDot: () => {
+            writeTransaction(db, (changes) => markHandedOver(db, changes, item));
+            hooks.onState?.(item, 'handed-over');
+          },
+        });
+        writeTransaction(db, (changes) => {
+          markSent(
+            db,
+            changes,
+            item,
+            result.rejected.map((r) => ({ address: r.address, response: r.response })),
+          );
+          if (item.responseTo) markOriginal(db, changes, item.responseTo);
+        });
+        hooks.onState?.(item, 'sent');
+      } catch (error) {
+        const data = toErrorData(error);
+        if (error instanceof SubmitError && error.outcome === 'unknown') {
+          writeTransaction(db, (changes) => markUncertain(db, changes, item, data));
+          hooks.onState?.(item, 'uncertain');
+        } else {
+          const action = failureAction(data.code);
+          writeTransaction(db, (changes) => {
+            if (action === 'failed') markFailed(db, changes, item, data);
+            else markRetry(db, changes, item, data, Date.now() + retryDelay(action, item.attempts + 1));
+          });
+          hooks.onState?.(item, action === 'failed' ? 'failed' : 'queued');
+        }
+        // A refusal of one message leaves the session usable in principle, but a fresh one costs little and
+        // never carries a half-finished transaction into the next message.
+        session.close();
+        session = null;
+        if (SESSION_ENDING.has(data.code) || signal.aborted) {
+          // The server is gone or busy: the rest wait for the same retry as this one, without a try each.
+          if (data.code !== 'SEND_UNCERTAIN' && data.code !== 'CANCELLED') retryAll(items.slice(i + 1), data);
+          return;
+        }
+      }
+    }
+  } finally {
+    await session?.quit().catch(() => undefined);
+  }
+}
+
+async function openSession(ctx: WriterContext, account: Account, signal: AbortSignal): Promise<SmtpSession> {
+  const smtp = account.smtp;
+  if (!smtp) throw new HomingError('NO_OUTGOING_SERVER', `${account.email} has no outgoing (SMTP) server set up.`, { accountId: account.id, fix: 'check-settings' });
+  // The password first: a missing one is the user's to fix, before any connection is made.
+  const password = smtp.username !== null ? await outgoingPassword(accountPasswords(ctx), account) : null;
+  const session = await SmtpSession.connect({
+    host: smtp.host,
+    port: smtp.port,
+    security: smtp.security,
+    trustedFingerprint: smtp.trustedFingerprint,
+    network: sendNetwork(),
+    signal,
+  });
+  try {
+    if (smtp.username !== null && password !== null) await session.login(smtp.username, password);
+    return session;
+  } catch (error) {
+    session.close();
+    throw error;
+  }
+}
