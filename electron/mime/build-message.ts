@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { prepareOutgoingBody } from './outgoing-body';
 
 /** A mailbox for a header: display name (may be empty) and address. */
 export interface MailboxSpec {
@@ -43,13 +44,16 @@ export interface BuiltMessage {
 }
 
 /**
- * Builds a message once, with nodemailer's MailComposer: a fixed Message-ID and Date, so the same bytes are
+ * Builds a message once, with nodemailer's MailComposer (the bodies from outgoing-body.ts): a fixed
+ * Message-ID and Date, so the same bytes are
  * submitted, filed in Sent and stored. Bcc never appears in the bytes (it is envelope only). No file or
  * URL is ever read while building: everything arrives as bytes.
  */
 export async function buildMessage(spec: MessageSpec): Promise<BuiltMessage> {
   const messageId = spec.messageId ?? newMessageId(spec.from.address);
   const date = spec.date ?? new Date();
+  // Plain text goes format=flowed; HTML with its CSS inlined and a flowed text alternative (outgoing-body.ts).
+  const body = prepareOutgoingBody({ text: spec.text, html: spec.html });
   const composer = new MailComposer({
     from: headerMailbox(spec.from),
     to: spec.to.map(headerMailbox),
@@ -60,8 +64,12 @@ export async function buildMessage(spec: MessageSpec): Promise<BuiltMessage> {
     date,
     ...(spec.inReplyTo ? { inReplyTo: spec.inReplyTo } : {}),
     ...(spec.references.length > 0 ? { references: spec.references } : {}),
-    text: spec.text,
-    ...(spec.html !== null ? { html: spec.html } : {}),
+    // As alternatives, not `text`/`html`: MailComposer would replace the text part's Content-Type (and its
+    // format=flowed) with its own; given this way they keep theirs, in this order (plain first, RFC 2046 5.1.4).
+    alternatives: [
+      { content: body.text, contentType: body.textContentType },
+      ...(body.html !== null ? [{ content: body.html, contentType: 'text/html; charset=utf-8' }] : []),
+    ],
     attachments: spec.attachments.map((a) => ({
       filename: a.filename,
       contentType: a.contentType,
