@@ -9,6 +9,7 @@ import { findOutboxRecord, markAppendStarted, markFiled, markFilingFailed, type 
 import { writeTransaction } from '../../store/write-transaction';
 import { backoffDelay, sleep } from '../backoff';
 import type { SyncEngineContext } from '../engine';
+import { engineFor } from '../engines';
 import { connectAccount } from '../imap/imap-pass';
 import { OUTGOING_LIMITS } from './limits';
 import type { SubmitHooks } from './submit';
@@ -27,7 +28,8 @@ export async function fileSentCopies(engine: SyncEngineContext, items: OutboxRec
   const { account, signal } = engine;
   const { db } = engine.writer;
   if (items.length === 0) return;
-  if (account.protocol !== 'imap') {
+  // An account whose folders mirror a server (IMAP) files there; the others (POP3) keep Sent here.
+  if (!engineFor(account).mirrorsServer) {
     for (const item of items) await fileLocally(db, account, item, hooks);
     return;
   }

@@ -1,4 +1,5 @@
 import { findAccount } from '../../store/accounts';
+import { engineFor } from '../engines';
 import { dueOutbox, findOutboxRecord, nextDueAt, type OutboxRecord, recoverInterrupted } from '../../store/outbox';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncRuntime } from '../sync-runtime';
@@ -92,7 +93,7 @@ export class OutboxRunner {
 
   private async runOnce(accountId: string, forced: Set<number>, includeDue: boolean): Promise<void> {
     const account = findAccount(this.ctx.db, accountId);
-    if (!account || account.protocol === 'local') return;
+    if (!account || !engineFor(account).hasServer) return;
     const signal = this.ctx.shutdown;
     const now = Date.now();
     const pick = (state: OutboxRecord['state']) => {
