@@ -250,9 +250,17 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
     const actual = new Map([...places].map(([id, [place]]) => [id, place!]));
     const histories = Object.fromEntries([...model.keys()].filter((id) => JSON.stringify(actual.get(id)) !== JSON.stringify(model.get(id))).map((id) => [id, history.get(id)]));
     const pending = await withStore(({ db, accountId }) => listPendingOperations(db, accountId).map((o) => ({ kind: o.kind, state: o.state, error: o.error?.message })));
+    // The store's rows of the differing messages (a second row, a missing UID or a stale flag says which step lost the action).
+    const rowsOf = await withStore(({ db }) =>
+      Object.keys(histories).map((id) =>
+        db.sqlite
+          .prepare(`SELECT m.id, f.path AS folder, m.uid, m.seen, m.flagged, m.deleted_locally AS hidden FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.message_id IN (?, ?)`)
+          .all(id, `<${id}>`),
+      ),
+    );
     expect(
       Object.fromEntries(actual),
-      `seed ${random.seed}: the server as the actions say; histories of the differing ${JSON.stringify(histories)}; pending ${JSON.stringify(pending)}; ${log.join(' | ')}`,
+      `seed ${random.seed}: the server as the actions say; histories of the differing ${JSON.stringify(histories)}; their rows ${JSON.stringify(rowsOf)}; pending ${JSON.stringify(pending)}; ${log.join(' | ')}`,
     ).toEqual(
       Object.fromEntries(model),
     );
