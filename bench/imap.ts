@@ -4,8 +4,8 @@
  * Delivers `count` messages (bench/lib/imap-corpus.ts, ~45 KB each) into a private Dovecot's INBOX as
  * Maildir files, then syncs the mailbox over IMAPS (TLS, certificate pinned) with `homing sync` — the
  * real CLI, worker thread and store, in a child process whose peak RSS is read from /usr/bin/time —
- * and, where mbsync is installed, with mbsync on the same mailbox (pointed at `localhost`, as TESTING.md
- * says; mbsync adds X-TUID and fsyncs each message by default, so it is run both ways). Each tool runs
+ * and, where mbsync is installed, with mbsync on the same mailbox (pointed at `localhost`: it does not match
+ * the certificate's IP address, bench/README.md; mbsync adds X-TUID and fsyncs each message by default, so it is run both ways). Each tool runs
  * `runs` times into an empty target, alternating, after one warm-up that builds Dovecot's index and
  * fills the page cache. Also prints when the first screenful (50 INBOX rows) was readable in the store.
  * Prints one table; asserts nothing.

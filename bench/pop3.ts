@@ -5,7 +5,7 @@
  * private Dovecot's INBOX as Maildir files, then downloads the maildrop over POP3S (TLS, certificate
  * pinned) with `homing sync` — the real CLI, worker thread, parser and store, in a child process whose
  * wall time and peak RSS come from /usr/bin/time — and, where it is installed, with fetchmail on the
- * same maildrop (TESTING.md: `sslcommonname localhost`, a 0600 rcfile, its own FETCHMAILHOME; `keep`
+ * same maildrop (bench/README.md: `sslcommonname localhost`, a 0600 rcfile, its own FETCHMAILHOME; `keep`
  * so the maildrop stays, each message handed to an MDA that throws it away). Both leave the mail on the
  * server; each run starts from nothing (a new data directory; fetchmail keeps no UIDL state here).
  * One warm-up first (Dovecot's index, the page cache). Then a maildrop of one 50 MB message, to show
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
      */
     const getmailAvailable = process.argv.includes('--getmail') && existsSync('/usr/bin/getmail');
     /**
-     * getmail6 (TESTING.md: it refuses to deliver as root) runs as nobody, into a Maildir it owns, checking
+     * getmail6 (it refuses to deliver as root, bench/README.md) runs as nobody, into a Maildir it owns, checking
      * the pinned certificate (ca_certs, hostname localhost), `read_all` with `delete = false` so the
      * maildrop stays; its UIDL state (oldmail file) lives in a new getmail directory each run.
      */

@@ -9,7 +9,7 @@
  * - jump to end: from setting the scroll to the bottom until no placeholder row is left on screen;
  * - JS heap after scrolling (Chromium's performance.memory).
  * `--sort` picks the list's order (sender-asc, subject-desc, size-desc, …) in the sort menu before the opens.
- * Times are printed, never asserted (DESIGN.md: first rows under 200 ms for 100,000 messages).
+ * Times are printed, never asserted (bench/README.md, "What we aim for": first rows under 200 ms for 100,000 messages).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

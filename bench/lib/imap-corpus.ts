@@ -1,7 +1,7 @@
 /**
  * A deterministic mailbox for the IMAP benchmark, written straight into a Maildir as a delivery agent
- * would. Sizes follow a hosting mailbox's mix and average about 45 KB (TESTING.md's reference run:
- * 10,000 messages, 460 MB): mostly short text, some HTML newsletters, and one in seven with an
+ * would. Sizes follow a hosting mailbox's mix and average about 45 KB (the reference run in bench/README.md:
+ * 10,000 messages, about 460 MB): mostly short text, some HTML newsletters, and one in seven with an
  * attachment (random bytes, base64: incompressible, like real photos and PDFs). CRLF line ends.
  */
 import { createCipheriv } from 'node:crypto';

@@ -10,7 +10,7 @@ import { show } from './commands/show';
 import { sync } from './commands/sync';
 import { exportMail, importMail } from './commands/transfer';
 
-/** Every CLI command, in the order `homing --help` lists them. Names are a public interface (DESIGN.md). */
+/** Every CLI command, in the order `homing --help` lists them. Names are a public interface (docs/cli.md). */
 export const commands: CliCommand[] = [
   accountAdd,
   accountEdit,

@@ -9,7 +9,7 @@ const CLOSE_TIMEOUT_MS = 15_000;
 /**
  * The sync worker's young generation, in MB. V8 sizes it for a main thread (32 MB here); this thread
  * keeps little alive between messages, so a smaller one costs no measurable CPU and keeps the sync's
- * peak RSS under DESIGN.md's 300 MB (10k-message IMAP bench, with parse-limits.ts: ~322 → ~288 MB).
+ * peak RSS low (bench/README.md's goal is under 200 MB; 10k-message IMAP bench, with parse-limits.ts: ~322 → ~288 MB).
  */
 const SYNC_THREAD_YOUNG_GENERATION_MB = 16;
 

@@ -53,7 +53,7 @@ export function buildFolderTree(folders: readonly Folder[]): FolderNode[] {
 }
 
 /**
- * The built-in Local Folders account (DESIGN.md: it always exists). listAccounts names only mail accounts,
+ * The built-in Local Folders account (docs/cli.md: it always exists). listAccounts names only mail accounts,
  * so the sidebar and the settings add it themselves.
  */
 export const localFolders: Account = {

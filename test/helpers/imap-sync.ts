@@ -171,7 +171,7 @@ let deliveredFiles = 0;
 
 /**
  * Writes many messages into Maildir folders at once (the harness's deliver() does one chown per message,
- * too slow for thousands), then hands the tree to the mail user once. Names follow TESTING.md:
+ * too slow for thousands), then hands the tree to the mail user once. Names follow test/servers/README.md (Dovecot):
  * `<time>.<unique>.<host>:2,<flags>` in cur/, mtime = INTERNALDATE.
  */
 export async function deliverMany(

@@ -36,7 +36,7 @@ const flagsFor = (i: number) =>
 const EXTENSIONS: Record<MailServer['kind'], boolean> = { dovecot: true, cyrus: true, courier: false };
 
 /**
- * Cyrus refuses to store a message with a header line that has no colon (corpus kind 5, TESTING.md):
+ * Cyrus refuses to store a message with a header line that has no colon (corpus kind 5; test/servers/README.md, Cyrus):
  * that one is left out there (and checked to be refused), every other message goes everywhere.
  */
 const acceptsMessage = (kind: MailServer['kind'], i: number) => kind !== 'cyrus' || i % 8 !== 5;

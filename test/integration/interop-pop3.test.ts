@@ -9,7 +9,7 @@ import { adminClient, type MailServer } from '../servers/mail-server';
 /**
  * The POP3 sync against every real POP3 server that runs here (test/servers/README.md): Dovecot, Cyrus
  * pop3d and Courier's pop3d. Courier offers PIPELINING but drops commands pipelined behind USER/PASS
- * (TESTING.md); Cyrus deletes at QUIT like the others. Mail is put in over IMAP APPEND into INBOX, which
+ * (test/servers/README.md, Courier); Cyrus deletes at QUIT like the others. Mail is put in over IMAP APPEND into INBOX, which
  * is the POP3 maildrop on all three.
  */
 

@@ -22,7 +22,7 @@ describe('the store through the homing CLI', () => {
     expect(JSON.parse(eml.stdout)).toEqual({ imported: 1, duplicates: 0, unparsable: 0 });
   });
 
-  it('lists folders as DESIGN.md says', async () => {
+  it('lists folders as docs/cli.md says', async () => {
     const result = await cli('folders', '--json');
     expect(result.status).toBe(0);
     const folders = JSON.parse(result.stdout) as Array<Record<string, unknown>>;

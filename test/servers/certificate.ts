@@ -15,7 +15,7 @@ export interface TestCertificate {
 }
 
 /**
- * A self-signed certificate made by openssl, as TESTING.md describes. `names` become the subjectAltName
+ * A self-signed certificate made by openssl (the command is in test/servers/README.md). `names` become the subjectAltName
  * (DNS names, or IP addresses when they look like one); the first is also the CN.
  */
 export async function makeCertificate(

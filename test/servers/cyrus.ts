@@ -28,7 +28,7 @@ export interface CyrusOptions {
  * A private Cyrus IMAP 3.6 on 127.0.0.1: IMAP (STARTTLS; LOGINDISABLED before it), IMAPS, POP3, POP3S,
  * users in a private sasldb. The imapd/pop3d binaries come from the unpacked cyrus-imapd/cyrus-pop3d
  * packages (get-server-packages.sh); master and the tools from cyrus-common. Needs root: master drops to
- * the `cyrus` user, which must own the spool. Facts from TESTING.md: every `cmd=` needs its own `-C`
+ * the `cyrus` user, which must own the spool. Facts the harness relies on (test/servers/README.md): every `cmd=` needs its own `-C`
  * (children do not inherit the master's), `proc_path` must be set (the compiled /run/cyrus/proc is not
  * there), `autocreate_quota: 0` makes INBOX and the special folders at first login.
  */
@@ -121,7 +121,7 @@ DAEMON {
     namespace: { prefix: '', delimiter: '/' },
     append: (user, folder, items) => appendOverImap(server, user, folder, items),
     async start() {
-      // Output to a file: the daemonised master keeps the caller's stdout (as Dovecot does, TESTING.md).
+      // Output to a file: the daemonised master keeps the caller's stdout (as Dovecot's does, test/servers/README.md).
       const out = openSync(join(dir, 'master.out'), 'a');
       try {
         const child = spawn(MASTER, ['-C', conf, '-M', cyrusConf, '-p', pidFile, '-d'], { stdio: ['ignore', out, out] });

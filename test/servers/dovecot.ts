@@ -277,7 +277,7 @@ ${p.options.extraConfig ?? ''}
 }
 
 async function startMaster(conf: string, dir: string, ports: DovecotPorts): Promise<void> {
-  // stdin/stdout go to a file: the master keeps the caller's stdout open after daemonising (TESTING.md).
+  // stdin/stdout go to a file: the master keeps the caller's stdout open after daemonising (test/servers/README.md).
   const { openSync, closeSync } = await import('node:fs');
   const out = openSync(join(dir, 'master.out'), 'a');
   try {

@@ -38,7 +38,7 @@ export interface FaultProxy {
 }
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real server, for fault tests (TESTING.md, "Faults"): it cuts a
+ * A TCP proxy on 127.0.0.1 in front of a real server, for fault tests (test/servers/README.md, "Faults"): it cuts a
  * connection after N bytes, stalls it (a server that stops answering), or throttles it.
  */
 export async function startFaultProxy(target: { host: string; port: number }): Promise<FaultProxy> {

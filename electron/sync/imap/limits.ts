@@ -10,7 +10,7 @@ export const imapLimits = {
   bodyBatchBytes: 8 * 1024 * 1024,
   /**
    * Messages larger than this are streamed with download() into a temp file (fetch({source}) holds a whole
-   * message, and imapflow's parser a copy of it, in memory: imapflow issue tracker, DESIGN.md).
+   * message, and imapflow's parser a copy of it, in memory, as imapflow's own documentation and issue tracker say).
    */
   streamThresholdBytes: 4 * 1024 * 1024,
   /** Partial-fetch size for download(): 1 MB chunks keep round trips few and memory flat. */
