@@ -109,7 +109,8 @@ export interface ActionPlanner {
  *
  * Each engine plans its actions (`actions`) and replays its own queued operations: syncOnce and watch
  * replay the account's queue before anything else, in id order, and refuse (OPERATION_REFUSED) a kind
- * they do not carry, or a damaged one (OPERATION_DAMAGED).
+ * they do not carry, or a damaged one (OPERATION_DAMAGED). `send` is the exception: it belongs to the
+ * outbox's sender (SMTP) whatever the account's incoming protocol, and every engine leaves it queued.
  */
 export interface SyncEngine {
   /** False for Local Folders: no server, so nothing to sync, watch or test; syncOnce only settles its queue. */

@@ -10,6 +10,7 @@ import type { WriterContext } from '../writer-context';
  * folders on the server and deletes by its own policy in the inbox pass): what is left in their queue is
  * settled at the start of a pass. `carries` says which kinds the engine completes as they are (the local
  * change was all of it); any other kind is refused with the reason, a damaged one with OPERATION_DAMAGED.
+ * `send` is left alone: the outbox's sender carries it out, for every kind of account.
  */
 export function settleQueue(writer: WriterContext, accountId: string, engineName: string, carries: (op: QueuedOperation) => boolean): number {
   const { db } = writer;
@@ -17,6 +18,8 @@ export function settleQueue(writer: WriterContext, accountId: string, engineName
   if (ops.length === 0) return 0;
   writeTransaction(db, (changes) => {
     for (const op of ops) {
+      // Submission belongs to the outbox's sender (SMTP), whatever the account's incoming protocol.
+      if (op.kind === 'send') continue;
       if (op.kind === 'damaged') refuseDamaged(db, changes, op);
       else if (carries(op)) completeOperation(db, changes, op.id);
       else refuseOperation(db, changes, op.id, { code: 'OPERATION_REFUSED', message: `${engineName} cannot carry out a ${op.kind} operation.` });

@@ -57,6 +57,8 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
     }
     // Another operation (maybe of another account) must reach its server first; refused with it if it is refused.
     if (op.requires !== null) continue;
+    // Submission belongs to the outbox's sender (SMTP), not to this account's IMAP replay.
+    if (op.kind === 'send') continue;
     try {
       const placed = await replayOne(pass, op);
       writeTransaction(db, (changes) => {

@@ -105,6 +105,17 @@ describe('damaged operations', () => {
     expect(db.sqlite.prepare('SELECT deleted_locally FROM messages WHERE id = ?').get(messageId)).toEqual({ deleted_locally: 0 });
   });
 
+  it('a send waits for the outbox whatever the account: the incoming engine leaves it queued', async () => {
+    const { db, dir } = tempStore();
+    const send = writeTransaction(db, (c) => queueOperation(db, c, 'local', { kind: 'send', payload: { outboxId: 1 } }, []));
+    const other = writeTransaction(db, (c) => queueOperation(db, c, 'local', { kind: 'folder-subscribe', payload: { path: 'X', subscribed: true } }, []));
+    const writer = { db, dataDir: dir, vault: new MemoryVault(), shutdown: new AbortController().signal, emit: () => undefined };
+    await localEngine.syncOnce(new SyncRuntime(writer).engineContext(getAccount(db, 'local'), new AbortController().signal));
+    expect(findOperation(db, send)?.state).toBe('queued');
+    // Anything else Local Folders queued is done by its local change alone.
+    expect(findOperation(db, other)).toBeNull();
+  });
+
   it('an IMAP action on a message held by a damaged move stays local instead of failing', async () => {
     const { db, dir } = tempStore();
     const account = imapAccount(db);
