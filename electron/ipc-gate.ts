@@ -16,25 +16,9 @@ export interface IpcSender {
 export const APP_ORIGIN = 'app://homing';
 
 /**
- * A password command is a program Homing runs with the user's rights: only the command line may choose
- * one (`homing account edit ID --password-command …`). A window may keep the command an account already
- * has (saving its other settings), never set a new one.
- */
-export async function setsNewPasswordCommand(service: MailService, method: unknown, args: unknown): Promise<boolean> {
-  if (method !== 'addAccount' && method !== 'updateAccount') return false;
-  const a = (typeof args === 'object' && args !== null ? args : {}) as { id?: unknown; settings?: unknown; patch?: { settings?: unknown } };
-  const settings = (method === 'addAccount' ? a.settings : a.patch?.settings) as { passwordSource?: { kind?: unknown; command?: unknown } } | undefined;
-  const source = settings?.passwordSource;
-  if (source?.kind !== 'command') return false;
-  if (method === 'addAccount') return true;
-  const current = (await service.listAccounts({})).find((account) => account.id === a.id)?.settings.passwordSource;
-  return !(current?.kind === 'command' && current.command === source.command);
-}
-
-/**
  * The one gatekeeper for renderer calls: the sender must be our window's main frame on our own origin,
- * the method must be in the contract (and not one that names files) or one of the shell's desktop methods, and
- * the arguments must validate.
+ * the method must be in the contract (and not one that names files or sets a password command) or one of
+ * the shell's desktop methods, and the arguments must validate.
  */
 export function createIpcGate(service: MailService, isOurWindow: (webContentsId: number) => boolean, desktop?: DesktopHandlers) {
   return async (sender: IpcSender, payload: unknown): Promise<Envelope<unknown>> => {
@@ -43,14 +27,9 @@ export function createIpcGate(service: MailService, isOurWindow: (webContentsId:
     }
     const { method, args } = (typeof payload === 'object' && payload !== null ? payload : {}) as { method?: unknown; args?: unknown };
     if (desktop && isDesktopMethodName(method)) return dispatchDesktop(desktop, method, args);
-    if (await setsNewPasswordCommand(service, method, args)) {
-      return {
-        ok: false,
-        error: { code: 'FORBIDDEN_SENDER', message: 'A password command can only be set from the command line: homing account edit ID --password-command …' },
-      };
-    }
-    // dispatch refuses the methods that name files (pathMethodNames): the shell offers them only through
-    // its own file dialogs (shared/contract/desktop.ts).
+    // dispatch refuses what only the command line may do: the methods that name files (pathMethodNames;
+    // the shell offers them through its own file dialogs, shared/contract/desktop.ts) and setting a
+    // password command.
     return dispatch(service, method, args);
   };
 }

@@ -8,6 +8,11 @@ export interface DispatchOptions {
    * browser on the bridge) must never choose which file is read or overwritten.
    */
   allowPathMethods?: boolean;
+  /**
+   * Let the caller set a new password command (a program Homing runs with the user's rights). Only the
+   * command line says yes; a window or a page on the bridge may keep the command an account already has.
+   */
+  allowPasswordCommands?: boolean;
 }
 
 /**
@@ -21,6 +26,9 @@ export async function dispatch(service: MailService, method: unknown, args: unkn
     const name = checkMethod(method);
     if (pathMethodNames.has(name) && !options.allowPathMethods) {
       throw new HomingError('FORBIDDEN_SENDER', `${name} names files on this computer and is not available here; use the app's menu or the homing command.`);
+    }
+    if (!options.allowPasswordCommands && (await setsNewPasswordCommand(service, name, args))) {
+      throw new HomingError('FORBIDDEN_SENDER', 'A password command can only be set from the command line: homing account edit ID --password-command …');
     }
     const parsed = contract.methods[name].args.safeParse(args ?? {});
     if (!parsed.success) {
@@ -41,4 +49,20 @@ export function checkMethod(method: unknown): MethodName {
     throw new HomingError('UNKNOWN_METHOD', `Unknown method: ${typeof method === 'string' ? method.slice(0, 80) : typeof method}`);
   }
   return method;
+}
+
+/**
+ * A password command is a program Homing runs with the user's rights: only the command line may choose
+ * one (`homing account edit ID --password-command …`). A window may keep the command an account already
+ * has (saving its other settings), never set a new one.
+ */
+async function setsNewPasswordCommand(service: MailService, method: MethodName, args: unknown): Promise<boolean> {
+  if (method !== 'addAccount' && method !== 'updateAccount') return false;
+  const a = (typeof args === 'object' && args !== null ? args : {}) as { id?: unknown; settings?: unknown; patch?: { settings?: unknown } };
+  const settings = (method === 'addAccount' ? a.settings : a.patch?.settings) as { passwordSource?: { kind?: unknown; command?: unknown } } | undefined;
+  const source = settings?.passwordSource;
+  if (source?.kind !== 'command') return false;
+  if (method === 'addAccount') return true;
+  const current = (await service.listAccounts({})).find((account) => account.id === a.id)?.settings.passwordSource;
+  return !(current?.kind === 'command' && current.command === source.command);
 }

@@ -60,6 +60,7 @@ export const errorCodes = {
   // Accounts and setup
   AUTOCONFIG_NOT_FOUND: 'No settings could be found for this address; enter them by hand.',
   CREDENTIALS_MISSING: 'No password is stored for this account.',
+  PASSWORD_REQUIRED: 'Type the password again: a stored password is sent only to the server it was saved for.',
   VAULT_UNAVAILABLE: 'The password store of this computer is not available.',
   VAULT_LOCKED: 'The password store of this computer is locked; unlock it and try again.',
   PASSWORD_COMMAND_FAILED: 'The password command failed, timed out or printed no password.',

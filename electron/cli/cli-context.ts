@@ -59,7 +59,7 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
       const { service } = await open();
       transport ??= forwardingTransport(dataDir, {
         // The user typed the paths on this command line: import and export are theirs to call.
-        invoke: (method, args) => dispatch(service, method, args, { allowPathMethods: true }),
+        invoke: (method, args) => dispatch(service, method, args, { allowPathMethods: true, allowPasswordCommands: true }),
         subscribe: (listener) => {
           const stops = eventNames.map((event) => service.on(event, (payload) => listener(event, payload)));
           return () => stops.forEach((stop) => stop());

@@ -198,8 +198,9 @@ function serveConnection(socket: Socket, service: MailService, token: string): v
       }
       return;
     }
-    // The homing command line's user typed the paths: import and export are theirs to call (see above).
-    void dispatch(service, message.method, message.args, { allowPathMethods: true }).then((envelope) =>
+    // The homing command line's user typed the paths and commands: import, export and password commands are
+    // theirs to choose (see above).
+    void dispatch(service, message.method, message.args, { allowPathMethods: true, allowPasswordCommands: true }).then((envelope) =>
       send({ type: 'result', id: message.id, envelope }),
     );
   };

@@ -5,6 +5,7 @@ import { accountPasswords } from '../accounts/account-passwords';
 import { type AutoconfigTimeouts } from '../accounts/autoconfig/source';
 import type { ProbeTimeouts } from '../accounts/probe/probe';
 import { createResolvers, type Resolvers, resolverOptionsFromEnv } from '../accounts/resolvers';
+import { requireStoredPasswordScope, savedTargets } from '../accounts/stored-password-scope';
 import { inspectVault } from '../accounts/vault';
 import { findAccount, listAccounts } from '../store/accounts';
 import type { QueryContext } from './query-context';
@@ -40,8 +41,9 @@ export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = de
 
     /**
      * Stored settings (`accountId`), settings being typed (`server` + `password`), or both: an account being
-     * edited is tested with the new settings and, when no new password was typed, the stored one. The
-     * account's pinned certificate applies only to the server it was pinned for.
+     * edited is tested with the new settings. Without a typed password the stored one is used, but only for
+     * the server it was saved for (stored-password-scope.ts): other settings are PASSWORD_REQUIRED before
+     * anything connects. The account's pinned certificate applies only to the server it was pinned for.
      */
     async testConnection(args) {
       const account = args.accountId ? findAccount(ctx.db, args.accountId) : null;
@@ -51,6 +53,11 @@ export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = de
       const stored = account ? storedServer(account) : null;
       const server = args.server ?? stored;
       if (!server) throw new HomingError('INVALID_ARGUMENT', 'Give an account id or the server settings to test.');
+      const sameServer = account !== null && account.host?.toLowerCase() === server.host.toLowerCase() && account.port === server.port;
+      const trustedFingerprint = args.trustedFingerprint !== undefined ? args.trustedFingerprint : sameServer ? (account?.trustedFingerprint ?? null) : null;
+      if (args.password === undefined && account) {
+        requireStoredPasswordScope(savedTargets(account, 'incoming').slice(0, 1), { ...server, trustedFingerprint }, account);
+      }
       const password = args.password ?? (account ? await accountPasswords(ctx).read(account) : null);
       if (!password) {
         throw new HomingError(
@@ -58,8 +65,6 @@ export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = de
           account ? `No password is stored for ${account.email}; enter it to test.` : 'Enter the password to test the connection.',
         );
       }
-      const sameServer = account !== null && account.host?.toLowerCase() === server.host.toLowerCase() && account.port === server.port;
-      const trustedFingerprint = args.trustedFingerprint !== undefined ? args.trustedFingerprint : sameServer ? (account?.trustedFingerprint ?? null) : null;
       const { testConnection } = await import('../accounts/connection-test');
       return testConnection(
         { server, password, trustedFingerprint },

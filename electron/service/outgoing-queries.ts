@@ -3,6 +3,7 @@ import { LOCAL_ACCOUNT_ID, type OutgoingServerSettings } from '../../shared/cont
 import { HomingError } from '../../shared/errors';
 import { accountPasswords } from '../accounts/account-passwords';
 import { outgoingPassword } from '../accounts/outgoing-password';
+import { requireStoredPasswordScope, savedTargets } from '../accounts/stored-password-scope';
 import { findAccount } from '../store/accounts';
 import { getDraft, listDrafts } from '../store/drafts';
 import { listIdentities } from '../store/identities';
@@ -50,13 +51,15 @@ export function createOutgoingQueries(ctx: QueryContext, setup: AccountSetup = d
       if (!server) {
         throw new HomingError(account ? 'NO_OUTGOING_SERVER' : 'INVALID_ARGUMENT', account ? `${account.email} has no outgoing server to test.` : 'Give an account id or the outgoing server to test.');
       }
+      const sameServer = account?.smtp != null && account.smtp.host.toLowerCase() === server.host.toLowerCase() && account.smtp.port === server.port;
+      const trustedFingerprint = args.trustedFingerprint !== undefined ? args.trustedFingerprint : sameServer ? (account?.smtp?.trustedFingerprint ?? null) : null;
       let password = args.password ?? null;
       if (password === null && server.username !== null) {
         if (!account) throw new HomingError('CREDENTIALS_MISSING', 'Enter the password to test the outgoing server.');
+        // The stored password only to a server it was saved for (stored-password-scope.ts), before connecting.
+        requireStoredPasswordScope(savedTargets(account, account.smtp?.passwordSource === 'own' ? 'own' : 'incoming'), { ...server, trustedFingerprint }, account);
         password = await outgoingPassword(accountPasswords(ctx), account);
       }
-      const sameServer = account?.smtp != null && account.smtp.host.toLowerCase() === server.host.toLowerCase() && account.smtp.port === server.port;
-      const trustedFingerprint = args.trustedFingerprint !== undefined ? args.trustedFingerprint : sameServer ? (account?.smtp?.trustedFingerprint ?? null) : null;
       const { testOutgoingConnection } = await import('../accounts/outgoing-connection-test');
       return testOutgoingConnection(
         { server, password, trustedFingerprint },

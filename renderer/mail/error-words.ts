@@ -34,8 +34,13 @@ export function errorSentence(error: unknown): string {
   return words.detail ? `${words.title} ${words.detail}` : words.title;
 }
 
-/** Errors a new password can fix: the result that reports them offers "Enter password" in place. */
-const passwordCodes: ReadonlySet<string> = new Set<ErrorCode>(['AUTH_FAILED', 'CREDENTIALS_MISSING']);
+/**
+ * Errors a new password can fix: the result that reports them offers "Enter password" in place.
+ * PASSWORD_REQUIRED: the settings changed where the stored password would go (another host, port or
+ * user, weaker security, another certificate), and the service sends it only to the server it was saved
+ * for, so the user types it for the new settings.
+ */
+const passwordCodes: ReadonlySet<string> = new Set<ErrorCode>(['AUTH_FAILED', 'CREDENTIALS_MISSING', 'PASSWORD_REQUIRED']);
 
 export function asksForPassword(error: unknown): boolean {
   return passwordCodes.has(errorData(error).code);

@@ -85,7 +85,11 @@ describe('homing account (CLI) against Dovecot', () => {
   });
 
   it('connects after switching to the covered name, verified normally', async () => {
-    expect(await cli(['account', 'edit', id, '--host', 'server42.hostingco.test'])).toMatchObject({ status: 0 });
+    // Another host: the stored password goes only to the server it was saved for, so it is given again.
+    const refused = await cli(['account', 'edit', id, '--host', 'server42.hostingco.test']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^homing: PASSWORD_REQUIRED: .*the server name changed.*--password-env/);
+    expect(await cli(['account', 'edit', id, '--host', 'server42.hostingco.test', '--password-env', 'GOOD_PASSWORD'])).toMatchObject({ status: 0 });
     const test = await cli(['account', 'test', id]);
     expect(test).toMatchObject({ status: 0 });
     expect(test.stdout).toMatch(/^ok: connected and logged in\./);
@@ -94,7 +98,7 @@ describe('homing account (CLI) against Dovecot', () => {
   it.each([
     ['a wrong password', ['--password-env', 'BAD_PASSWORD'], 'AUTH_FAILED', /app password/],
     ['STARTTLS on the SSL/TLS port', ['--password-env', 'GOOD_PASSWORD', '--security', 'starttls'], 'TLS_WRONG_PORT', /SSL\/TLS/],
-    ['an unknown host', ['--host', 'nowhere.example.test', '--security', 'tls'], 'DNS_NOT_FOUND', /nowhere\.example\.test could not be found/],
+    ['an unknown host', ['--host', 'nowhere.example.test', '--security', 'tls', '--password-env', 'GOOD_PASSWORD'], 'DNS_NOT_FOUND', /nowhere\.example\.test could not be found/],
   ])('reports %s with its code and words', async (_name, edit, code, words) => {
     expect(await cli(['account', 'edit', id, ...edit])).toMatchObject({ status: 0 });
     const test = await cli(['account', 'test', id]);
@@ -105,7 +109,7 @@ describe('homing account (CLI) against Dovecot', () => {
   });
 
   it('reports a closed port as CONNECTION_REFUSED', async () => {
-    await cli(['account', 'edit', id, '--host', 'server42.hostingco.test', '--port', String(await freePort())]);
+    await cli(['account', 'edit', id, '--host', 'server42.hostingco.test', '--port', String(await freePort()), '--password-env', 'GOOD_PASSWORD']);
     const test = await cli(['account', 'test', id, '--json']);
     expect(JSON.parse(test.stdout)).toMatchObject({ ok: false, error: { code: 'CONNECTION_REFUSED', detail: { fix: 'check-port' } } });
   });

@@ -57,10 +57,10 @@ describe('account queries (testConnection, autoconfigAccount, getCredentialStore
   });
 
   it('tests settings being edited with the stored password; the pin does not follow the account to another host', async () => {
-    const other = await queries.testConnection({
-      accountId: pinned,
-      server: { protocol: 'imap', host: 'server42.hostingco.test', port: dovecot.ports.imaps, security: 'tls', username: 'alice' },
-    });
+    const elsewhere = { protocol: 'imap' as const, host: 'server42.hostingco.test', port: dovecot.ports.imaps, security: 'tls' as const, username: 'alice' };
+    // Another host: the stored password does not go there; typed again, it does, and the pin stays behind.
+    await expect(queries.testConnection({ accountId: pinned, server: elsewhere })).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED', detail: { change: 'host' } });
+    const other = await queries.testConnection({ accountId: pinned, server: elsewhere, password: 'alice-secret' });
     expect(other).toMatchObject({ ok: false, error: { code: 'TLS_CERT_UNTRUSTED' } });
     const wrongPassword = await queries.testConnection({ accountId: pinned, password: 'not-it-at-all' });
     expect(wrongPassword).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });

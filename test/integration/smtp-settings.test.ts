@@ -83,7 +83,9 @@ describe('outgoing server settings against Postfix', () => {
     const typed = { host: 'mail.example.test', port: postfix.ports.submission, security: 'starttls' as const, username: 'alice' };
     // Another port is another server: the account's pin does not follow, the fingerprint is given as the dialog would.
     const pin = postfix.certificate.fingerprint256;
-    expect(await queries.testOutgoingServer({ accountId, server: typed, trustedFingerprint: pin })).toMatchObject({ ok: true });
+    // The stored password goes only to the server it was stored for: another port needs it typed.
+    await expect(queries.testOutgoingServer({ accountId, server: typed, trustedFingerprint: pin })).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED', detail: { change: 'port' } });
+    expect(await queries.testOutgoingServer({ accountId, server: typed, trustedFingerprint: pin, password: 'alice-secret' })).toMatchObject({ ok: true });
     expect(await queries.testOutgoingServer({ accountId, server: typed, trustedFingerprint: pin, password: 'not-the-password' })).toMatchObject({
       ok: false,
       error: { code: 'AUTH_FAILED', detail: { fix: 'check-password' } },

@@ -70,7 +70,9 @@ describe('watch loop faults', () => {
     const alice = await fx.addAccount({ user: 'alice', protocol: 'imap', port: proxy.port });
     await fx.command('startWatching', {});
     await watching(alice);
-    await fx.command('updateAccount', { id: alice.id, patch: { port: server.ports.imaps } });
+    // Another port: the stored password goes only where it was saved for, so the edit gives it again.
+    const password = server.users.find((u) => u.name === 'alice')!.password;
+    await fx.command('updateAccount', { id: alice.id, patch: { port: server.ports.imaps, password } });
     // The old address stops working altogether: only a loop that took the new port still gets mail.
     await proxy.refuse();
     await arrives(alice);
@@ -136,12 +138,14 @@ describe('watch loop faults', () => {
     await fx.command('startWatching', {});
     await watching(alice);
     const since = fx.events.length;
-    await fx.command('updateAccount', { id: alice.id, patch: { trustedFingerprint: 'ab'.repeat(32) } });
+    // Another certificate to trust comes with the password typed again (the stored one goes only where it was saved for).
+    const password = server.users.find((u) => u.name === 'alice')!.password;
+    await fx.command('updateAccount', { id: alice.id, patch: { trustedFingerprint: 'ab'.repeat(32), password } });
     const waits = await eventually(() => failures(alice, 'TLS_CERT_CHANGED', since), (list) => list.length >= 2, 60_000);
     expect(waits[0]).toBeGreaterThanOrEqual(testWatchTiming.checkIntervalMs! * 0.9 - 50);
     expect(waits[1]).toBeGreaterThanOrEqual(testWatchTiming.checkIntervalMs! * 2 * 0.9 - 50);
     const waitingUntil = Date.parse(fx.status(alice.id).nextAttemptAt!);
-    await fx.command('updateAccount', { id: alice.id, patch: { trustedFingerprint: server.certificate.fingerprint256 } });
+    await fx.command('updateAccount', { id: alice.id, patch: { trustedFingerprint: server.certificate.fingerprint256, password } });
     const live = await watching(alice);
     expect(Date.parse(live.lastSyncedAt!)).toBeLessThan(waitingUntil);
   });

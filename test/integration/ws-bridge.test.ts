@@ -90,6 +90,23 @@ describe('the WebSocket bridge (dev-web)', () => {
     }
   });
 
+  it('refuses a new password command (a program Homing would run) as the IPC gate does', async () => {
+    const marker = join(dir, 'password-command-ran');
+    const { api, close } = await bridgeClient(app.url);
+    try {
+      const account = { email: 'cmd@example.org', protocol: 'imap' as const, host: 'localhost', port: 1, security: 'tls' as const, username: 'cmd' };
+      const command = { kind: 'command' as const, command: `touch ${marker}` };
+      await expect(api.addAccount({ ...account, settings: { passwordSource: command } })).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
+      expect((await api.listAccounts({})).map((a) => a.email)).not.toContain('cmd@example.org');
+      const added = await api.addAccount({ ...account, password: 'pw' });
+      await expect(api.updateAccount({ id: added.id, patch: { settings: { passwordSource: command } } })).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
+      await api.removeAccount({ id: added.id, confirm: true });
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      close();
+    }
+  });
+
   it('serves them to a dev-web started with --allow-path-methods (for the tests that need them)', async () => {
     const opened = await startDevWeb(join(dir, 'data-open'), {}, { allowPathMethods: true });
     try {

@@ -166,14 +166,14 @@ export function describeTest(id: string, result: ConnectionTestResult): string {
   const certificate = detail.certificate as CertificateInfo | undefined;
   if (certificate) lines.push(...describeCertificate(certificate));
   if (detail.fix === 'use-certificate-hostname' && Array.isArray(detail.suggestedHosts) && detail.suggestedHosts.length > 0) {
-    lines.push(`to use the certificate's name: homing account edit ${id} --host ${String(detail.suggestedHosts[0])}`);
+    lines.push(`to use the certificate's name: homing account edit ${id} --host ${String(detail.suggestedHosts[0])} --password-env VAR`);
   }
   if (certificate && (detail.fix === 'trust-certificate' || code.startsWith('TLS_CERT_'))) {
-    lines.push(`to trust exactly this certificate: homing account edit ${id} --trust-fingerprint ${certificate.fingerprint256}`);
+    lines.push(`to trust exactly this certificate: homing account edit ${id} --trust-fingerprint ${certificate.fingerprint256} --password-env VAR`);
   }
   const suggested = detail.suggested as { port?: number; security?: string } | undefined;
   if (detail.fix === 'switch-security' && suggested?.security) {
-    lines.push(`to switch: homing account edit ${id} --security ${suggested.security}${suggested.port ? ` --port ${suggested.port}` : ''}`);
+    lines.push(`to switch: homing account edit ${id} --security ${suggested.security}${suggested.port ? ` --port ${suggested.port}` : ''} --password-env VAR`);
   }
   return `${lines.join('\n')}\n`;
 }

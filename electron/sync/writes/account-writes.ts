@@ -4,6 +4,7 @@ import { HomingError } from '../../../shared/errors';
 import { accountPasswords } from '../../accounts/account-passwords';
 import { splitCommandLine } from '../../accounts/command-line';
 import { outgoingPasswordSource, outgoingVaultKey } from '../../accounts/outgoing-password';
+import { incomingTarget, outgoingTarget, requireStoredPasswordScope, savedTargets } from '../../accounts/stored-password-scope';
 import { type AccountUpdate, deleteAccount, getAccount, insertAccount, listAccounts, updateAccount } from '../../store/accounts';
 import { saveIdentity } from '../../store/identities';
 import { writeTransaction } from '../../store/write-transaction';
@@ -85,6 +86,23 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       // normal verification again, unless the same change pins a certificate for the new host.
       const hostChanged = fields.host !== undefined && !sameHost(fields.host, current.host);
       const pin = fields.trustedFingerprint !== undefined ? fields.trustedFingerprint : hostChanged ? null : undefined;
+      // A stored password goes only to the server it was saved for: settings that would send it elsewhere
+      // (another host, port or user, weaker security, another certificate) come with it typed again (a
+      // password command given again is the user's word too). Checked before anything changes.
+      const incomingGiven = password !== undefined || settings?.passwordSource?.kind === 'command';
+      if (!incomingGiven) {
+        const next = incomingTarget({
+          host: fields.host ?? current.host,
+          port: fields.port ?? current.port,
+          security: fields.security ?? current.security,
+          username: fields.username ?? current.username,
+          trustedFingerprint: pin !== undefined ? pin : current.trustedFingerprint,
+        });
+        requireStoredPasswordScope(savedTargets(current, 'incoming').slice(0, 1), next, current);
+      }
+      if (outgoing && outgoing.username !== null && typeof smtp?.password !== 'string' && !(outgoing.passwordSource === 'incoming' && password !== undefined)) {
+        requireStoredPasswordScope(savedTargets(current, outgoing.passwordSource), outgoingTarget(outgoing), current);
+      }
       // The password first: if its store cannot take it, nothing has changed.
       const nextSource = settings?.passwordSource ?? current.settings.passwordSource;
       if (nextSource.kind === 'command') splitCommandLine(nextSource.command);

@@ -111,14 +111,16 @@ describe('account writes', () => {
     const { writes, vault } = setup();
     const pin = 'ab'.repeat(32);
     const account = await writes.addAccount({ ...alice, trustedFingerprint: pin });
-    const samePort = await writes.updateAccount({ id: account.id, patch: { port: 143, security: 'starttls', name: 'Work' } });
+    // Settings that would send the stored password elsewhere come with it typed again (stored-password-scope.ts).
+    await expect(writes.updateAccount({ id: account.id, patch: { port: 143, security: 'starttls', name: 'Work' } })).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED' });
+    const samePort = await writes.updateAccount({ id: account.id, patch: { port: 143, security: 'starttls', name: 'Work', password: 'secret' } });
     expect(samePort).toMatchObject({ port: 143, security: 'starttls', name: 'Work', trustedFingerprint: pin });
     const moved = await writes.updateAccount({
       id: account.id,
-      patch: { host: 'server42.hostingco.net', settings: { pop3Delete: { kind: 'after-days', days: 7 }, offlineScope: { kind: 'recent', days: 90 } } },
+      patch: { host: 'server42.hostingco.net', password: 'secret', settings: { pop3Delete: { kind: 'after-days', days: 7 }, offlineScope: { kind: 'recent', days: 90 } } },
     });
     expect(moved).toMatchObject({ host: 'server42.hostingco.net', trustedFingerprint: null, settings: { pop3Delete: { kind: 'after-days', days: 7 }, offlineScope: { kind: 'recent', days: 90 }, checkIntervalMinutes: 10 } });
-    const pinnedAgain = await writes.updateAccount({ id: account.id, patch: { host: 'other.example.org', trustedFingerprint: pin } });
+    const pinnedAgain = await writes.updateAccount({ id: account.id, patch: { host: 'other.example.org', trustedFingerprint: pin, password: 'secret' } });
     expect(pinnedAgain.trustedFingerprint).toBe(pin);
     await writes.updateAccount({ id: account.id, patch: { password: 'new-password' } });
     expect(await vault.getPassword(account.id)).toBe('new-password');

@@ -59,7 +59,9 @@ describe('the outgoing server of an account', () => {
     const own = await accounts.updateAccount({ id: account.id, patch: { smtp: { password: 'outgoing-secret' } } });
     expect(own.smtp).toMatchObject({ host: 'mail.example.org', port: 587, passwordSource: 'own' });
     expect(await vault.getPassword(outgoingVaultKey(account.id))).toBe('outgoing-secret');
-    const back = await accounts.updateAccount({ id: account.id, patch: { smtp: { password: null } } });
+    // Back to the incoming password: it was stored for the incoming server (port 993), so it is typed again.
+    await expect(accounts.updateAccount({ id: account.id, patch: { smtp: { password: null } } })).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED' });
+    const back = await accounts.updateAccount({ id: account.id, patch: { smtp: { password: null }, password: 'secret' } });
     expect(back.smtp?.passwordSource).toBe('incoming');
     expect(await vault.getPassword(outgoingVaultKey(account.id))).toBeNull();
   });
@@ -68,8 +70,10 @@ describe('the outgoing server of an account', () => {
     const { vault, accounts } = setup();
     const pin = 'ab'.repeat(32);
     const account = await accounts.addAccount({ ...alice, smtp: { host: 'mail.example.org', port: 465, security: 'tls', trustedFingerprint: pin, password: 'x-secret' } });
-    expect((await accounts.updateAccount({ id: account.id, patch: { smtp: { port: 2465 } } })).smtp?.trustedFingerprint).toBe(pin);
-    expect((await accounts.updateAccount({ id: account.id, patch: { smtp: { host: 'smtp.hostingco.net' } } })).smtp?.trustedFingerprint).toBeNull();
+    // Its own password goes only to the server it was stored for: another port or host needs it again.
+    await expect(accounts.updateAccount({ id: account.id, patch: { smtp: { port: 2465 } } })).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED', detail: { change: 'port' } });
+    expect((await accounts.updateAccount({ id: account.id, patch: { smtp: { port: 2465, password: 'x-secret' } } })).smtp?.trustedFingerprint).toBe(pin);
+    expect((await accounts.updateAccount({ id: account.id, patch: { smtp: { host: 'smtp.hostingco.net', password: 'x-secret' } } })).smtp?.trustedFingerprint).toBeNull();
     expect((await accounts.updateAccount({ id: account.id, patch: { smtp: null } })).smtp).toBeNull();
     expect(await vault.getPassword(outgoingVaultKey(account.id))).toBeNull();
   });

@@ -1,0 +1,48 @@
+import type { Account, OutgoingServer, Security } from '../../shared/contract/accounts';
+import { type CredentialTarget, credentialScopeWords, storedPasswordChange } from '../../shared/credential-scope';
+import { HomingError } from '../../shared/errors';
+
+/** The incoming server of an account, as a place its password may go. */
+export function incomingTarget(account: Pick<Account, 'host' | 'port' | 'security' | 'username' | 'trustedFingerprint'>): CredentialTarget {
+  return {
+    host: account.host ?? '',
+    port: account.port ?? 0,
+    security: (account.security ?? 'tls') as Security,
+    username: account.username,
+    trustedFingerprint: account.trustedFingerprint,
+  };
+}
+
+/** An outgoing server, as a place a password may go. */
+export function outgoingTarget(server: Pick<OutgoingServer, 'host' | 'port' | 'security' | 'username' | 'trustedFingerprint'>): CredentialTarget {
+  return { host: server.host, port: server.port, security: server.security, username: server.username, trustedFingerprint: server.trustedFingerprint };
+}
+
+/**
+ * The servers a stored secret of the account was saved for: the incoming password for the incoming
+ * server (and the outgoing server, when the user set that one to log in with it); the outgoing server's
+ * own password for that server.
+ */
+export function savedTargets(account: Account, secret: 'incoming' | 'own'): CredentialTarget[] {
+  const smtp = account.smtp;
+  if (secret === 'own') return smtp?.passwordSource === 'own' ? [outgoingTarget(smtp)] : [];
+  return [incomingTarget(account), ...(smtp?.passwordSource === 'incoming' ? [outgoingTarget(smtp)] : [])];
+}
+
+/**
+ * Throws PASSWORD_REQUIRED when a stored password would go to `target`, a server it was not saved for
+ * (shared/credential-scope.ts says which are). Called before any connection is made and before anything
+ * is changed, by every path that uses or keeps a stored password for other settings: the connection
+ * tests and the account changes, whichever caller (window, bridge, CLI) asked.
+ */
+export function requireStoredPasswordScope(savedFor: CredentialTarget[], target: CredentialTarget, account: Pick<Account, 'id' | 'email'>): void {
+  if (savedFor.some((saved) => storedPasswordChange(saved, target) === null)) return;
+  const change = savedFor.length > 0 ? storedPasswordChange(savedFor[0]!, target)! : 'host';
+  const where = savedFor[0] ? ` (${savedFor[0].host}:${savedFor[0].port})` : '';
+  throw new HomingError(
+    'PASSWORD_REQUIRED',
+    `Type the password for ${account.email} again: ${credentialScopeWords[change]}, and a stored password is only sent to the server it was saved for${where}. ` +
+      'In the app, enter it with the new settings; with homing, add --password-env VAR.',
+    { accountId: account.id, change, fix: 'enter-password' },
+  );
+}
