@@ -24,6 +24,8 @@ export interface DovecotOptions {
   allowPlaintext?: boolean;
   /** Extra lines appended to dovecot.conf. */
   extraConfig?: string;
+  /** Leave out the special-use folders (Drafts, Sent, Trash, Junk, Archive): a server that has none. */
+  noSpecialFolders?: boolean;
 }
 
 export interface DovecotPorts {
@@ -213,7 +215,7 @@ pop3_uidl_format = %08Xu%08Xv
 namespace inbox {
   inbox = yes
   separator = /
-  mailbox Drafts {
+${p.options.noSpecialFolders ? '' : `  mailbox Drafts {
     special_use = \\Drafts
     auto = subscribe
   }
@@ -233,6 +235,7 @@ namespace inbox {
     special_use = \\Archive
     auto = subscribe
   }
+`}
 }
 service imap-login {
   inet_listener imap {

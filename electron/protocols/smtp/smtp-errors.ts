@@ -85,7 +85,12 @@ export function mapSmtpError(error: unknown, where: SmtpErrorContext): HomingErr
     return new HomingError('SENDER_REFUSED', `${where.host} refused the sender address.${said}`, { ...place, response, responseCode: status, fix: 'check-settings', hint: 'Use the address of this account, or ask your provider which sender addresses you may use.' });
   }
   if (e.code === 'EENVELOPE' && (e.rejected?.length ?? 0) > 0) {
-    return refusedRecipients(where, recipientsOf(e));
+    const refused = recipientsOf(e);
+    // Every recipient refused, some only for now (452 "insufficient storage", 450 "mailbox busy"): the
+    // whole message can go later, so it is a temporary failure, not the user's to fix.
+    const temporary = refused.find((r) => r.responseCode !== null && r.responseCode >= 400 && r.responseCode < 500);
+    if (temporary) return busy(where, temporary.response || null, temporary.responseCode!);
+    return refusedRecipients(where, refused);
   }
   if (e.code === 'EENVELOPE' && command.startsWith('RCPT')) {
     if (status !== null && status >= 400 && status < 500) return busy(where, response, status);

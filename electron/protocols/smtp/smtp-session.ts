@@ -161,7 +161,7 @@ export class SmtpSession {
       const rejected = info.rejected.length > 0 ? recipientsOf({ rejected: info.rejected, rejectedErrors: (info.rejectedErrors ?? []) as NodemailerErrorLike[] }) : [];
       return { accepted: info.accepted, rejected, response: info.response };
     } catch (error) {
-      const mapped = mapSmtpError(error, this.where);
+      const mapped = senderRefusedAtRcpt(mapSmtpError(error, this.where), envelope.from);
       // A reply to the dot is the server's word either way; silence after it is not.
       const replied = typeof (error as NodemailerErrorLike | null)?.responseCode === 'number';
       const outcome: SubmitOutcome = handedOver && !replied ? 'unknown' : 'not-sent';
@@ -304,4 +304,30 @@ export function smtpAddress(address: string): string {
 function isNonAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return true;
   return false;
+}
+
+/**
+ * Servers that check the sender late (Postfix's default smtpd_delay_reject) refuse it in their reply to
+ * RCPT TO, naming the sender's address in angle brackets instead of the recipient's: "553 5.7.1
+ * <mallory@example.org>: Sender address rejected". When every refusal names the sender that way, it is the
+ * sender that was refused, whatever command carried the reply.
+ */
+function senderRefusedAtRcpt(error: HomingError, sender: string): HomingError {
+  if (error.code === 'SENDER_REFUSED' && error.detail?.sender === undefined) {
+    // Refused at MAIL FROM: say which address.
+    const said = typeof error.detail?.response === 'string' ? ` The server said: ${error.detail.response}` : '';
+    return new HomingError('SENDER_REFUSED', `${error.detail?.host ?? 'The server'} refused the sender address ${sender}.${said}`, { ...error.detail, sender });
+  }
+  if (error.code !== 'RECIPIENT_REFUSED') return error;
+  const rejected = (error.detail?.rejected ?? []) as Array<{ address: string; response: string; responseCode: number | null }>;
+  const named = `<${sender.toLowerCase()}>`;
+  if (rejected.length === 0 || !rejected.every((r) => r.response.toLowerCase().includes(named) && r.address.toLowerCase() !== sender.toLowerCase())) return error;
+  const response = rejected[0]!.response;
+  return new HomingError('SENDER_REFUSED', `${error.detail?.host ?? 'The server'} refused the sender address ${sender}. The server said: ${response}`, {
+    ...error.detail,
+    sender,
+    response,
+    responseCode: rejected[0]!.responseCode,
+    hint: 'Send from the address of this account, or ask your provider which sender addresses you may use.',
+  });
 }

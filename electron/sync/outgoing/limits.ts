@@ -11,6 +11,11 @@ export const OUTGOING_LIMITS = {
    * would be a duplicate. HOMING_SENT_COPY_WAIT_MS overrides it (tests set it low or high).
    */
   sentCopyWaitMs: envMs('HOMING_SENT_COPY_WAIT_MS', 2_000),
+  /**
+   * HOMING_SMTP_TIMEOUT_MS caps every wait of a submission session (connect, greeting, each reply, the
+   * reply to the final dot), for tests of silent servers; unset, protocols/smtp/limits.ts's defaults apply.
+   */
+  smtpTimeoutMs: envMs('HOMING_SMTP_TIMEOUT_MS', 0) || null,
   /** Filing attempts a `sent` message gets before it waits for the next sync or the user (it is never resent). */
   filingBackoffCap: 30 * 60_000,
 } as const;

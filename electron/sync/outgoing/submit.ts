@@ -19,6 +19,7 @@ import {
 import { writeTransaction } from '../../store/write-transaction';
 import type { WriterContext } from '../writer-context';
 import { markOriginal } from './mark-original';
+import { OUTGOING_LIMITS } from './limits';
 import { failureAction, retryDelay } from './outbox-policy';
 
 let network: NetworkOverrides | null = null;
@@ -135,6 +136,9 @@ async function openSession(ctx: WriterContext, account: Account, signal: AbortSi
     trustedFingerprint: smtp.trustedFingerprint,
     network: sendNetwork(),
     signal,
+    ...(OUTGOING_LIMITS.smtpTimeoutMs
+      ? { timeouts: { connectMs: OUTGOING_LIMITS.smtpTimeoutMs, greetingMs: OUTGOING_LIMITS.smtpTimeoutMs, commandMs: OUTGOING_LIMITS.smtpTimeoutMs, dataDoneMs: OUTGOING_LIMITS.smtpTimeoutMs } }
+      : {}),
   });
   try {
     if (smtp.username !== null && password !== null) await session.login(smtp.username, password);

@@ -1,0 +1,121 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MailService } from '../../shared/contract';
+import type { OutboxItem } from '../../shared/contract/outgoing';
+import { MemoryVault } from '../../electron/accounts/vault';
+import { type MailServiceHandle, openMailService } from '../../electron/service/mail-service';
+import { workerPath } from '../helpers/cli';
+import { serverMessages, withMessageId } from '../helpers/delivered-mail';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { type PostfixServer, startPostfix } from '../servers/postfix';
+
+const users = [
+  { name: 'alice', password: 'alice-secret' },
+  { name: 'bob', password: 'bob-secret' },
+];
+
+/**
+ * Bad input against the real Postfix, configured as hosting providers do: a 25 MB SIZE, no SMTPUTF8, and
+ * senders limited to the logged-in user's own address. Each ends in a coded error saying what is wrong,
+ * with nothing lost; and a server with no Sent folder gets one.
+ */
+describe('sending what the server refuses (Postfix + Dovecot)', () => {
+  let dovecot: DovecotServer;
+  let postfix: PostfixServer;
+  let handle: MailServiceHandle;
+  let service: MailService;
+  let accountId = '';
+
+  beforeAll(async () => {
+    process.env.HOMING_SENT_COPY_WAIT_MS = '0';
+    // No Sent (nor any special-use folder) on this server: the first filing has to make one.
+    dovecot = await startDovecot({ users, noSpecialFolders: true });
+    postfix = await startPostfix({ dovecot, messageSizeLimit: 25 * 1024 * 1024, smtputf8: false, senderLoginCheck: true });
+    handle = await openMailService({ dataDir: mkdtempSync(join(tmpdir(), 'homing-send-refusals-')), vault: new MemoryVault(), workerPath: workerPath(), startWriter: true });
+    service = handle.service;
+    accountId = (
+      await service.addAccount({
+        email: 'alice@example.test',
+        protocol: 'imap',
+        host: '127.0.0.1',
+        port: dovecot.ports.imaps,
+        security: 'tls',
+        username: 'alice',
+        password: 'alice-secret',
+        trustedFingerprint: dovecot.certificate.fingerprint256,
+        smtp: { host: '127.0.0.1', port: postfix.ports.submission, security: 'starttls', trustedFingerprint: postfix.certificate.fingerprint256 },
+      })
+    ).id;
+  });
+  afterAll(async () => {
+    delete process.env.HOMING_SENT_COPY_WAIT_MS;
+    await handle?.close();
+    await postfix?.destroy();
+    await dovecot?.destroy();
+  });
+
+  async function sendOne(subject: string, extra: { to?: string; identityId?: number; attachment?: Buffer } = {}): Promise<OutboxItem> {
+    const queued = await service.sendMessage({
+      content: {
+        accountId,
+        ...(extra.identityId ? { identityId: extra.identityId } : {}),
+        to: [{ name: '', address: extra.to ?? 'bob@example.test' }],
+        subject,
+        text: `${subject}\n`,
+        attachments: extra.attachment ? [{ kind: 'data', filename: 'big.bin', contentType: 'application/octet-stream', base64: extra.attachment.toString('base64') }] : [],
+      },
+      delaySeconds: 0,
+    });
+    const [after] = await service.flushOutbox({ ids: [queued.id] });
+    return after!;
+  }
+
+  it('no Sent folder on the server: one is made, and the copy filed there once', async () => {
+    const item = await sendOne('first message, no Sent yet');
+    expect(item).toMatchObject({ state: 'filed', sentCopy: 'appended' });
+    expect(await withMessageId(dovecot, 'alice', 'Sent', item.messageId)).toHaveLength(1);
+  });
+
+  it('a wrong outgoing password: AUTH_FAILED, and the message stays queued', async () => {
+    await service.updateAccount({ id: accountId, patch: { smtp: { password: 'not-the-password' } } });
+    try {
+      const item = await sendOne('wrong password');
+      expect(item).toMatchObject({ state: 'queued', lastError: { code: 'AUTH_FAILED' } });
+      // Fixed: the same message goes, once.
+      await service.updateAccount({ id: accountId, patch: { smtp: { password: null } } });
+      await service.retryOutbox({ id: item.id });
+      expect((await service.flushOutbox({ ids: [item.id] }))[0]).toMatchObject({ state: 'filed' });
+      await postfix.drain();
+      expect(await withMessageId(dovecot, 'bob', 'INBOX', item.messageId)).toHaveLength(1);
+    } finally {
+      await service.updateAccount({ id: accountId, patch: { smtp: { password: null } } });
+    }
+  });
+
+  it('a sender address the server will not take: SENDER_REFUSED naming it, back to the user', async () => {
+    const other = await service.saveIdentity({ accountId, name: 'Not Alice', address: 'mallory@example.test' });
+    const item = await sendOne('from someone else', { identityId: other.id });
+    expect(item).toMatchObject({ state: 'failed', lastError: { code: 'SENDER_REFUSED' } });
+    expect(item.lastError?.message).toContain('mallory@example.test');
+  });
+
+  it('a 40 MB attachment against a 25 MB SIZE: MESSAGE_TOO_LARGE with both numbers, refused before anything is uploaded', async () => {
+    const before = (await postfix.log()).length;
+    const item = await sendOne('too large', { attachment: Buffer.alloc(40 * 1024 * 1024, 1) });
+    expect(item).toMatchObject({ state: 'failed', lastError: { code: 'MESSAGE_TOO_LARGE', detail: { limit: 25 * 1024 * 1024, size: item.size } } });
+    expect(item.size).toBeGreaterThan(40 * 1024 * 1024);
+    expect(item.lastError?.message).toContain(`${item.size} bytes`);
+    expect(item.lastError?.message).toContain(`${25 * 1024 * 1024} bytes`);
+    // Postfix never saw a MAIL FROM for it: nothing was uploaded.
+    expect((await postfix.log()).slice(before)).not.toMatch(/from=<alice@example\.test>, size=4\d{7}/);
+  });
+
+  it('a non-ASCII local part to a server without SMTPUTF8: SMTPUTF8_UNSUPPORTED before submission', async () => {
+    const item = await sendOne('international', { to: 'jörg@example.test' });
+    expect(item).toMatchObject({ state: 'failed', lastError: { code: 'SMTPUTF8_UNSUPPORTED', detail: { addresses: ['jörg@example.test'] } } });
+    // Not a single message reached anyone for it.
+    expect((await serverMessages(dovecot, 'bob')).some((m) => m.source.includes('international'))).toBe(false);
+  });
+});
