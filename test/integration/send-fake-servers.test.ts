@@ -2,11 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MailService } from '../../shared/contract';
+import type { MailClient } from '../../shared/client';
 import type { OutboxItem } from '../../shared/contract/outgoing';
 import { MemoryVault } from '../../electron/accounts/vault';
 import { type MailServiceHandle, openMailService } from '../../electron/service/mail-service';
 import { workerPath } from '../helpers/cli';
+import { serviceClient } from '../helpers/service-client';
 import { withMessageId } from '../helpers/delivered-mail';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { type FakePersonality, type FakeSmtpServer, startFakeSmtp } from '../servers/fake-smtp';
@@ -20,7 +21,7 @@ import { adminClient } from '../servers/mail-server';
 describe('sending against a scripted fake SMTP server', () => {
   let dovecot: DovecotServer;
   let handle: MailServiceHandle;
-  let service: MailService;
+  let service: MailClient;
   let accountId = '';
   const fakes: FakeSmtpServer[] = [];
 
@@ -30,7 +31,7 @@ describe('sending against a scripted fake SMTP server', () => {
     process.env.HOMING_SMTP_TIMEOUT_MS = '3000';
     dovecot = await startDovecot();
     handle = await openMailService({ dataDir: mkdtempSync(join(tmpdir(), 'homing-fake-smtp-')), vault: new MemoryVault(), workerPath: workerPath(), startWriter: true });
-    service = handle.service;
+    service = serviceClient(handle.service);
     const account = await service.addAccount({
       email: 'alice@example.test',
       protocol: 'imap',

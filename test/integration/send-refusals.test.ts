@@ -2,11 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MailService } from '../../shared/contract';
+import type { MailClient } from '../../shared/client';
 import type { OutboxItem } from '../../shared/contract/outgoing';
 import { MemoryVault } from '../../electron/accounts/vault';
 import { type MailServiceHandle, openMailService } from '../../electron/service/mail-service';
 import { workerPath } from '../helpers/cli';
+import { serviceClient } from '../helpers/service-client';
 import { serverMessages, withMessageId } from '../helpers/delivered-mail';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { type PostfixServer, startPostfix } from '../servers/postfix';
@@ -25,7 +26,7 @@ describe('sending what the server refuses (Postfix + Dovecot)', () => {
   let dovecot: DovecotServer;
   let postfix: PostfixServer;
   let handle: MailServiceHandle;
-  let service: MailService;
+  let service: MailClient;
   let accountId = '';
 
   beforeAll(async () => {
@@ -34,7 +35,7 @@ describe('sending what the server refuses (Postfix + Dovecot)', () => {
     dovecot = await startDovecot({ users, noSpecialFolders: true });
     postfix = await startPostfix({ dovecot, messageSizeLimit: 25 * 1024 * 1024, smtputf8: false, senderLoginCheck: true });
     handle = await openMailService({ dataDir: mkdtempSync(join(tmpdir(), 'homing-send-refusals-')), vault: new MemoryVault(), workerPath: workerPath(), startWriter: true });
-    service = handle.service;
+    service = serviceClient(handle.service);
     accountId = (
       await service.addAccount({
         email: 'alice@example.test',
