@@ -37,7 +37,10 @@ await Promise.all([
       'parse-worker': 'electron/sync/parse-worker.ts',
       // The WAL checkpoint thread started by the sync worker (electron/sync/wal-checkpointer.ts).
       'checkpoint-worker': 'electron/sync/checkpoint-worker.ts',
-      homing: 'electron/cli/main.ts',
+      // The `homing` executable answers the reading commands itself and requires homing-cli.cjs (every
+      // command, through the mail service) for the rest: electron/cli/entry.ts.
+      homing: 'electron/cli/entry.ts',
+      'homing-cli': 'electron/cli/main.ts',
       'dev-web': 'electron/bridge/dev-web.ts',
     },
   }),

@@ -1,11 +1,9 @@
 import { join } from 'node:path';
+import { INSECURE_PASSWORD_FILE } from './password-file-names';
 import { SecretMapFile } from './secret-map-file';
 import type { CredentialVault } from './vault';
 
-/** The file for passwords of accounts whose user chose a plain file (`--insecure-store-in-file`). */
-export const INSECURE_PASSWORD_FILE = 'insecure-passwords.json';
-/** Where the CLI and dev:web kept every password before the keychain; moved into it at start. */
-export const LEGACY_PASSWORD_FILE = 'credentials.json';
+export { INSECURE_PASSWORD_FILE, LEGACY_PASSWORD_FILE } from './password-file-names';
 
 /**
  * Passwords in a plain file in the data directory, `{ "<account id>": "<password>" }`, mode 0600 so only

@@ -7,7 +7,7 @@ import { describeLeftBehind, migrateOldPasswords } from '../accounts/password-mi
 import { KeychainVault } from '../accounts/vault-keychain';
 import { type CommandSocket, serveCommandSocket } from '../command-socket/serve';
 import { openMailService, type MailServiceHandle } from '../service/mail-service';
-import { jsonText } from './terminal-text';
+import type { ReadQueries } from './local-reader';
 import { type ForwardingTransport, forwardingTransport } from './writer-forwarding';
 
 /** What every CLI command gets: the data directory, output streams, and the service opened on demand. */
@@ -22,6 +22,11 @@ export interface CliContext {
    * (writer-forwarding.ts).
    */
   service(): Promise<MailClient>;
+  /**
+   * What the reading commands ask. Here the service; the `homing` executable's own reading path
+   * (local-context.ts) answers it from a read-only connection without loading the service.
+   */
+  reader(): Promise<ReadQueries>;
   /**
    * Makes this process the data directory's writer now, for as long as it runs (`sync --watch`), and
    * serves the command socket so that other homing commands are handed to it meanwhile. Never forwarded:
@@ -52,7 +57,7 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
       return openMailService({ dataDir, vault, workerPath: join(__dirname, 'worker.cjs'), startWriter, onNote: note });
     })());
 
-  return {
+  const context: CliContext = {
     dataDir,
     ...io,
     async service() {
@@ -67,6 +72,9 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
       });
       client ??= createClient(transport);
       return client;
+    },
+    reader() {
+      return context.service();
     },
     async becomeWriter() {
       if (handle) throw new Error('becomeWriter() must come before service()');
@@ -95,9 +103,5 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
       if (handle) await (await handle.catch(() => null))?.close();
     },
   };
-}
-
-/** Writes JSON the way scripts like it: one document, two-space indent, trailing newline, every control escaped. */
-export function printJson(ctx: CliContext, value: unknown): void {
-  ctx.stdout.write(`${jsonText(value, 2)}\n`);
+  return context;
 }

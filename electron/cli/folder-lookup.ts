@@ -1,9 +1,9 @@
-import type { MailService } from '../../shared/contract';
 import type { Folder } from '../../shared/contract/messages';
 import { HomingError } from '../../shared/errors';
+import type { ReadQueries } from './local-reader';
 
 /** Finds folders by account and/or path, the way the CLI names them (`--account ID --folder PATH`). */
-export async function findFolders(service: MailService, accountId?: string, path?: string): Promise<Folder[]> {
+export async function findFolders(service: Pick<ReadQueries, 'listFolders'>, accountId?: string, path?: string): Promise<Folder[]> {
   const folders = await service.listFolders(accountId ? { accountId } : {});
   if (path === undefined) return folders;
   const matches = folders.filter((f) => f.path === path || (f.specialUse === 'inbox' && path.toUpperCase() === 'INBOX'));

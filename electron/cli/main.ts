@@ -1,112 +1,12 @@
 /**
- * `homing`: the same core as the app, headless. Errors go to stderr as `homing: CODE: message` with a
- * non-zero exit status (2 for usage errors).
+ * `homing`, every command: the same core as the app, headless, through the mail service. Bundled as
+ * homing-cli.cjs and started by the `homing` executable (entry.ts) for every command line that its
+ * reading commands do not answer alone.
  */
-import { toErrorData } from '../../shared/errors';
-import { defaultDataDir } from '../store/data-dir';
-import { APP_VERSION } from '../version';
 import { createCliContext } from './cli-context';
 import { commands } from './commands';
-import { watchOutput } from './output-watch';
-import { blockText } from './terminal-text';
+import { runCommand } from './run';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const io = { stdout: process.stdout, stderr: process.stderr, env };
-  let dataDir = env.HOMING_DATA_DIR || defaultDataDir(env);
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (rest.length === 0 && (arg === '--version' || arg === '-V')) {
-      io.stdout.write(`homing ${APP_VERSION}\n`);
-      return 0;
-    }
-    if (rest.length === 0 && (arg === '--help' || arg === '-h' || arg === 'help')) {
-      io.stdout.write(help());
-      return 0;
-    }
-    if (arg === '--data-dir' || arg.startsWith('--data-dir=')) {
-      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
-      if (!value) return usageError(io.stderr, '--data-dir needs a directory');
-      dataDir = value;
-      continue;
-    }
-    rest.push(arg);
-  }
-  if (rest.length === 0) {
-    io.stderr.write(help());
-    return 2;
-  }
-  const command = findCommand(rest);
-  if (!command) return usageError(io.stderr, `unknown command: ${rest.slice(0, 2).join(' ')} (see homing --help)`);
-  const ctx = createCliContext(dataDir, io);
-  const output = watchOutput(io.stdout);
-  try {
-    const run = command.run(ctx, rest.slice(command.name.split(' ').length));
-    // When the output's reader goes first, the command is left behind: closing the service below makes
-    // its next call fail, and that failure has nobody left to tell.
-    run.catch(() => undefined);
-    const outcome = await Promise.race([run.then((status) => ({ kind: 'done' as const, status })), output.ended]);
-    if (outcome.kind === 'done') return outcome.status;
-    if (outcome.kind === 'reader-gone') return 0; // `homing list | head`: the reader has all it wanted
-    io.stderr.write(`homing: IO_ERROR: the output could not be written (${outcome.code})\n`);
-    return 1;
-  } catch (error) {
-    const data = toErrorData(error);
-    // A server's reply can be part of the message: escaped, as mail is.
-    io.stderr.write(`homing: ${data.code}: ${blockText(data.message)}\n`);
-    if (data.code === 'DATA_DIR_LOCKED') io.stderr.write(`${DATA_DIR_LOCKED_ADVICE}\n`);
-    return data.code === 'INVALID_ARGUMENT' ? 2 : 1;
-  } finally {
-    output.dispose();
-    await ctx.close();
-  }
-}
-
-/**
- * What to do when the data directory's writer is another process that does not take commands from
- * homing (one that serves the command socket gets them handed over instead: README, "The app and the
- * command line at the same time"), or when this command must be the writer itself (`sync --watch`).
- */
-export const DATA_DIR_LOCKED_ADVICE =
-  'what to do: reading commands (list, search, show, folders, export) work while it runs. Quit the other Homing ' +
-  '(the app, dev:web or homing sync --watch), or wait for the other homing command to finish, then run this again.';
-
-function findCommand(words: string[]) {
-  // Longest name first, so `account list` wins over a hypothetical `account`.
-  return [...commands]
-    .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
-    .find((c) => c.name.split(' ').every((word, i) => words[i] === word));
-}
-
-function usageError(stderr: NodeJS.WritableStream, message: string): number {
-  stderr.write(`homing: INVALID_ARGUMENT: ${message}\n`);
-  return 2;
-}
-
-function help(): string {
-  const lines = commands.map((c) => `  ${c.usage}\n      ${c.summary}`);
-  return [
-    `homing ${APP_VERSION}: your mail, on your computer`,
-    '',
-    'usage: homing [--data-dir DIR] COMMAND   (or HOMING_DATA_DIR; default: the app’s own data directory)',
-    '',
-    ...lines,
-    '',
-  ].join('\n');
-}
-
-if (require.main === module) {
-  // stdout errors are watched while a command runs (output-watch.ts); a write after that, or to a closed
-  // stderr (`homing sync 2>&1 | head`), has nowhere to be reported and must not end in a stack trace.
-  process.stdout.on('error', () => undefined);
-  process.stderr.on('error', () => undefined);
-  main(process.argv.slice(2)).then(
-    (status) => {
-      process.exitCode = status;
-    },
-    (error: unknown) => {
-      process.stderr.write(`homing: INTERNAL: ${String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  return runCommand(argv, env, { commands, createContext: createCliContext });
 }

@@ -41,3 +41,8 @@ export function blockText(text: string): string {
 export function jsonText(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(JSON_UNESCAPED_CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** Writes JSON the way scripts like it: one document, two-space indent, trailing newline, every control escaped. */
+export function printJson(ctx: { stdout: NodeJS.WritableStream }, value: unknown): void {
+  ctx.stdout.write(`${jsonText(value, 2)}\n`);
+}

@@ -1,7 +1,6 @@
 import type { MethodHandlers } from '../../shared/contract';
 import type { Folder } from '../../shared/contract/messages';
 import { HomingError } from '../../shared/errors';
-import { findAccount } from '../store/accounts';
 import { exportFolderToMbox, exportMessageToEml } from '../store/export-mail';
 import { folderErrorOf } from '../store/folder-errors';
 import { findFolderByPath, listAccountFolders, listAllFolders, type FolderWithCounts } from '../store/folders';
@@ -31,6 +30,8 @@ export function createMessageQueries(ctx: QueryContext): MethodHandlers<MessageQ
   return {
     async listFolders({ accountId }) {
       if (accountId === undefined) return listAllFolders(db).map(toFolder);
+      // Loaded here: account rows bring the settings schemas (zod), which listing all folders never needs.
+      const { findAccount } = await import('../store/accounts');
       if (!findAccount(db, accountId)) throw new HomingError('NOT_FOUND', `No account with id ${accountId}.`);
       return listAccountFolders(db, accountId).map(toFolder);
     },

@@ -1,6 +1,6 @@
 import type { Address, MessageSummary } from '../../shared/contract/messages';
 import { prepare, type ReadDb } from './db';
-import { pendingStates } from './operation-queue';
+import { pendingStates } from './operation-marks';
 
 /** The columns a list row needs, from messages joined with its folder (in SummaryRow's order: readSummaryRows reads them by position). */
 export const SUMMARY_COLUMNS = `m.id, m.account_id, m.folder_id, f.path AS folder, m.uid, m.uidl, m.message_id, m.subject, m.from_name,

@@ -16,7 +16,7 @@ import type { ChangeRecorder } from './write-transaction';
 /**
  * The queue of local changes waiting for the server: table pending_ops (one row per operation, its payload
  * as JSON of the shape its kind says, operation-kinds.ts) and pending_op_messages (the messages each one
- * names; the message queries show them as `pendingState`). Every statement on those two tables is in this
+ * names; the message queries show them as `pendingState`, read in operation-marks.ts). Every other statement on those two tables is in this
  * file, and every payload is read back through `parseOperation` here.
  *
  * Each account's operations are replayed in id order by its engine. One the server refuses stays as
@@ -191,20 +191,6 @@ export function countOperations(db: ReadDb, accountId: string): { queued: number
     queued: rows.find((r) => r.state === 'queued')?.n ?? 0,
     refused: rows.find((r) => r.state === 'refused')?.n ?? 0,
   };
-}
-
-/** Per message: 'refused' when an operation naming it was refused, else 'pending' when one is queued. */
-export function pendingStates(db: ReadDb, messageIds: readonly number[]): Map<number, 'pending' | 'refused'> {
-  const pending = new Map<number, 'pending' | 'refused'>();
-  for (const p of prepare<[string], { message_id: number; refused: number }>(
-    db,
-    `SELECT pom.message_id, max(po.state = 'refused') AS refused FROM pending_op_messages pom
-     JOIN pending_ops po ON po.id = pom.op_id
-     WHERE pom.message_id IN (SELECT value FROM json_each(?)) GROUP BY pom.message_id`,
-  ).iterate(JSON.stringify(messageIds))) {
-    pending.set(p.message_id, p.refused ? 'refused' : 'pending');
-  }
-  return pending;
 }
 
 /** Messages with a queued operation keep their local state (flags) until the operation reaches the server. */

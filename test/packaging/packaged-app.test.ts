@@ -109,6 +109,7 @@ describe.runIf(process.platform === 'linux')('the packaged Linux app (electron-b
       expect(files.filter((p) => !p.startsWith('/dist/renderer/assets/')).sort()).toEqual(
         [
           '/dist/node/checkpoint-worker.cjs',
+          '/dist/node/homing-cli.cjs',
           '/dist/node/homing.cjs',
           '/dist/node/main.cjs',
           '/dist/node/parse-worker.cjs',

@@ -1,9 +1,9 @@
 import type { AccountPatch, AccountSettings, CertificateInfo, ConnectionTestResult, Pop3DeletePolicy, Protocol, Security } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
-import { type CliContext, printJson } from '../cli-context';
+import type { CliContext } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse, parsePort, requireOption } from '../parse';
-import { blockText, inlineText } from '../terminal-text';
+import { blockText, inlineText, printJson } from '../terminal-text';
 import { PASSWORD_USAGE, passwordChoice, passwordOptions } from '../password-options';
 import { OUTGOING_USAGE, outgoingForAdd, outgoingOptions, outgoingPatch } from '../outgoing-options';
 

@@ -1,7 +1,6 @@
-import { printJson } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse } from '../parse';
-import { inlineText } from '../terminal-text';
+import { inlineText, printJson } from '../terminal-text';
 
 export const folders: CliCommand = {
   name: 'folders',
@@ -9,7 +8,7 @@ export const folders: CliCommand = {
   summary: 'list folders with total and unread counts',
   async run(ctx, argv) {
     const { values } = parse(argv, { account: { type: 'string' }, json: { type: 'boolean' } }, this.usage);
-    const list = await (await ctx.service()).listFolders(values.account ? { accountId: values.account } : {});
+    const list = await (await ctx.reader()).listFolders(values.account ? { accountId: values.account } : {});
     if (values.json) printJson(ctx, list);
     else for (const f of list) ctx.stdout.write(`${f.accountId}  ${inlineText(f.path)}  ${f.unread}/${f.total}\n`);
     return 0;

@@ -10,7 +10,7 @@ export const list: CliCommand = {
   summary: 'list messages, newest first',
   async run(ctx, argv) {
     const { values } = parse(argv, { account: { type: 'string' }, folder: { type: 'string' }, json: { type: 'boolean' } }, this.usage);
-    const service = await ctx.service();
+    const service = await ctx.reader();
     const targets = await findFolders(service, values.account, values.folder);
     // Streams page by page: a folder of 100,000 messages never sits in memory as one array.
     let first = true;

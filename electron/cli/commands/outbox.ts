@@ -1,8 +1,7 @@
 import type { OutboxItem } from '../../../shared/contract/outgoing';
-import { printJson } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse, parseIds } from '../parse';
-import { inlineText } from '../terminal-text';
+import { inlineText, printJson } from '../terminal-text';
 import { reportDelivery } from './send';
 
 export const outboxList: CliCommand = {

@@ -1,7 +1,6 @@
-import { printJson } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse } from '../parse';
-import { inlineText } from '../terminal-text';
+import { inlineText, printJson } from '../terminal-text';
 
 export const search: CliCommand = {
   name: 'search',
@@ -14,7 +13,7 @@ export const search: CliCommand = {
       this.usage,
     );
     const query = positionals.join(' ');
-    const result = await (await ctx.service()).search({
+    const result = await (await ctx.reader()).search({
       query,
       ...(values.account ? { accountId: values.account } : {}),
       ...(values.limit ? { limit: Number(values.limit) } : {}),

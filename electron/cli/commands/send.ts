@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { detectMimeType } from 'nodemailer/lib/mime-funcs';
 import type { MailClient } from '../../../shared/client';
 import type { ComposeInput, OutboxItem, Recipient } from '../../../shared/contract/outgoing';
 import { HomingError } from '../../../shared/errors';
@@ -145,5 +144,7 @@ async function attachment(path: string): Promise<ComposeInput['attachments'] ext
   } catch (error) {
     throw new HomingError('IO_ERROR', `the attachment ${path} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  // Loaded here, not with the command table: every other command would pay for nodemailer's MIME tables.
+  const { detectMimeType } = await import('nodemailer/lib/mime-funcs');
   return { kind: 'data', filename: basename(path), contentType: detectMimeType(extname(path).slice(1)) || 'application/octet-stream', base64: bytes.toString('base64') };
 }

@@ -1,9 +1,8 @@
 import { HomingError } from '../../../shared/errors';
-import { printJson } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse, parseIds } from '../parse';
 import { withHeadersOnlyHint } from '../headers-only';
-import { blockText, inlineText } from '../terminal-text';
+import { blockText, inlineText, printJson } from '../terminal-text';
 
 export const show: CliCommand = {
   name: 'show',
@@ -17,7 +16,7 @@ export const show: CliCommand = {
       this.usage,
     );
     const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
-    const service = await ctx.service();
+    const service = await ctx.reader();
     if (values.raw || values['headers-only']) {
       const source = await withHeadersOnlyHint(service.getMessageSource({ id, part: values['headers-only'] ? 'headers' : 'whole' }));
       await write(ctx.stdout, Buffer.from(source.base64, 'base64'));

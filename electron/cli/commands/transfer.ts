@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { HomingError } from '../../../shared/errors';
-import { printJson } from '../cli-context';
 import type { CliCommand } from '../command';
+import { printJson } from '../terminal-text';
 import { withHeadersOnlyHint } from '../headers-only';
 import { parse, requireOption } from '../parse';
 

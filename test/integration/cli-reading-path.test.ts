@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../helpers/cli';
+import { corpusMbox } from '../helpers/mail-corpus';
+
+/**
+ * The `homing` executable answers folders, list, search and show from the store itself (electron/cli/
+ * entry.ts), without loading the mail service, its contract or the whole CLI; everything else, and every
+ * case the service must decide, is handed to the whole CLI (homing-cli.cjs). A preload records every
+ * module the process loads, so these tests see which path ran.
+ */
+describe('the reading commands start without the mail service', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'homing-cli-reading-'));
+  const dataDir = join(dir, 'data');
+  const trace = join(dir, 'loaded.txt');
+  const preload = join(dir, 'trace-loads.cjs');
+  let firstId = 0;
+
+  /** Runs the built executable with the preload; returns its result and the modules it loaded. */
+  const traced = (...args: string[]) =>
+    new Promise<{ status: number; stdout: string; stderr: string; loaded: string[] }>((resolve) => {
+      rmSync(trace, { force: true });
+      const bin = join(inject('buildDir'), 'node', 'homing.cjs');
+      execFile(process.execPath, ['--require', preload, bin, '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { ...process.env, TRACE_FILE: trace } }, (error, stdout, stderr) => {
+        const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr, loaded });
+      });
+    });
+  const service = (loaded: string[]) => loaded.some((m) => m.endsWith('homing-cli.cjs'));
+  const zod = (loaded: string[]) => loaded.some((m) => m === 'zod' || m.includes('node_modules/zod/'));
+
+  beforeAll(async () => {
+    writeFileSync(
+      preload,
+      `const Module = require('module'); const fs = require('fs'); const load = Module._load;
+       Module._load = function (request) { fs.appendFileSync(process.env.TRACE_FILE, request + '\\n'); return load.apply(this, arguments); };
+       fs.writeFileSync(process.env.TRACE_FILE, '');`,
+    );
+    writeFileSync(join(dir, 'mail.mbox'), corpusMbox(30));
+    // The store is created by the writer: the whole CLI.
+    expect((await runCli(['--data-dir', dataDir, 'import', join(dir, 'mail.mbox'), '--folder', 'INBOX'])).status).toBe(0);
+    const listed = JSON.parse((await runCli(['--data-dir', dataDir, 'list', '--json'])).stdout) as Array<{ id: number }>;
+    firstId = listed[0]!.id;
+  });
+
+  it('answers folders, list, search and show --raw on the store alone', async () => {
+    for (const args of [['folders'], ['list', '--folder', 'INBOX'], ['search', 'from:sender3'], ['show', String(firstId), '--raw'], ['list', '--json']]) {
+      const run = await traced(...args);
+      expect(run.status, args.join(' ')).toBe(0);
+      expect(run.stdout.length, args.join(' ')).toBeGreaterThan(0);
+      expect(service(run.loaded), args.join(' ')).toBe(false);
+      expect(zod(run.loaded), args.join(' ')).toBe(false);
+    }
+  });
+
+  it('gives the same answers as the mail service', async () => {
+    const viaService = async (...args: string[]) => {
+      // An old password file makes the reading path hand over (the service tells about it at every command).
+      writeFileSync(join(dataDir, 'credentials.json'), '{}', { mode: 0o600 });
+      try {
+        const run = await traced(...args);
+        expect(service(run.loaded)).toBe(true);
+        return run;
+      } finally {
+        rmSync(join(dataDir, 'credentials.json'), { force: true });
+      }
+    };
+    for (const args of [['folders', '--json'], ['list', '--json'], ['search', 'from:sender3', '--json'], ['show', String(firstId), '--json'], ['show', String(firstId), '--raw']]) {
+      const local = await traced(...args);
+      const remote = await viaService(...args);
+      expect(local.status, args.join(' ')).toBe(0);
+      expect(remote.status, args.join(' ')).toBe(0);
+      expect(local.stdout, args.join(' ')).toBe(remote.stdout);
+    }
+  });
+
+  it('hands arguments the contract refuses to the service, which names the error', async () => {
+    const run = await traced('search', 'word', '--limit', '5000');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^homing: INVALID_ARGUMENT: Invalid arguments for search/);
+    expect(service(run.loaded)).toBe(true);
+  });
+
+  it('hands every other command to the whole CLI', async () => {
+    const run = await traced('account', 'list');
+    expect(run.status).toBe(0);
+    expect(service(run.loaded)).toBe(true);
+  });
+});
