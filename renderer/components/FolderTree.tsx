@@ -14,7 +14,14 @@ export interface FolderTreeProps {
   /** The mailbox the list shows, or null while a search is shown. */
   current: MailboxRef | null;
   onOpen(mailbox: MailboxRef): void;
+  /** What waits to be sent and the drafts, shown as "Outbox" and "Drafts" at the top when there are any. */
+  outgoing?: { outbox: number; outboxProblems: number; drafts: number };
+  /** The outgoing view the list shows (instead of a mailbox), or null. */
+  currentView?: OutgoingView | null;
+  onOpenView?(view: OutgoingView): void;
 }
+
+export type OutgoingView = 'outbox' | 'drafts';
 
 interface Item {
   key: string;
@@ -29,6 +36,10 @@ interface Item {
   accountId?: string;
   /** The folder's last sync could not read it: the server's words. */
   problem?: string | null;
+  /** Outbox or Drafts: a view of the composer's, not a mail folder. */
+  view?: OutgoingView;
+  /** What the badge counts (default "unread"). */
+  badge?: string;
 }
 
 const folderIcons: Record<string, IconName> = { inbox: 'inbox', sent: 'send', drafts: 'drafts', trash: 'trash', junk: 'junk', archive: 'archive', all: 'archive', flagged: 'flag' };
@@ -60,13 +71,26 @@ function find(items: Item[], key: string): Item | undefined {
 }
 
 const keyOfMailbox = (m: MailboxRef | null) => (m === null ? null : 'folderId' in m ? `folder:${m.folderId}` : 'unified');
+const outgoingItem = (view: OutgoingView, count: number, problems: number): Item => ({
+  key: `view:${view}`,
+  level: 1,
+  parent: null,
+  label: view === 'outbox' ? 'Outbox' : 'Drafts',
+  icon: view === 'outbox' ? 'outbox' : 'drafts',
+  unread: count,
+  mailbox: null,
+  children: [],
+  view,
+  badge: view === 'outbox' ? 'waiting to be sent' : 'drafts',
+  problem: problems > 0 ? `${problems} ${problems === 1 ? 'message needs' : 'messages need'} your attention` : null,
+});
 
 /**
  * The sidebar's WAI-ARIA tree (APG "tree view" pattern): All Inboxes, then each account with its folders
  * (unread counts beside them), Local Folders last. One item is in the tab order; arrows move, Right and
  * Left open and close, Enter or Space opens the mailbox.
  */
-export const FolderTree = memo(function FolderTree({ accounts, folders, statuses, current, onOpen }: FolderTreeProps) {
+export const FolderTree = memo(function FolderTree({ accounts, folders, statuses, current, onOpen, outgoing, currentView = null, onOpenView }: FolderTreeProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [focusKey, setFocusKey] = useState<string | null>(null);
 
@@ -86,6 +110,9 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
         children: [],
       });
     }
+    // The Outbox while anything waits in it (or it is open), Drafts while there are any.
+    if (outgoing && (outgoing.outbox > 0 || currentView === 'outbox')) items.push(outgoingItem('outbox', outgoing.outbox, outgoing.outboxProblems));
+    if (outgoing && (outgoing.drafts > 0 || currentView === 'drafts')) items.push(outgoingItem('drafts', outgoing.drafts, 0));
     for (const account of mailAccounts) {
       const key = `account:${account.id}`;
       const own = folders.filter((f) => f.accountId === account.id);
@@ -103,7 +130,7 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
       });
     }
     return items;
-  }, [accounts, folders, statuses]);
+  }, [accounts, folders, statuses, outgoing, currentView]);
 
   // Items a keyboard user can reach: everything not inside a collapsed parent, in reading order.
   const visible = useMemo(() => {
@@ -118,7 +145,11 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
     return out;
   }, [roots, collapsed]);
 
-  const currentKey = keyOfMailbox(current);
+  const currentKey = currentView ? `view:${currentView}` : keyOfMailbox(current);
+  const open = (item: Item) => {
+    if (item.mailbox) onOpen(item.mailbox);
+    else if (item.view) onOpenView?.(item.view);
+  };
   const tabKey = visible.some((i) => i.key === focusKey) ? focusKey : visible.some((i) => i.key === currentKey) ? currentKey : (visible[0]?.key ?? null);
 
   const focusItem = (key: string) => {
@@ -160,7 +191,7 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
         break;
       case 'Enter':
       case ' ':
-        if (item.mailbox) onOpen(item.mailbox);
+        if (item.mailbox || item.view) open(item);
         else if (expandable) toggle(item.key);
         break;
       default:
@@ -192,16 +223,16 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
         aria-setsize={siblings.length}
         aria-posinset={siblings.indexOf(item) + 1}
         aria-expanded={expanded}
-        aria-selected={item.mailbox ? selected : undefined}
+        aria-selected={item.mailbox || item.view ? selected : undefined}
         tabIndex={item.key === tabKey ? 0 : -1}
-        className={`tree-item level-${Math.min(item.level, 6)} ${item.mailbox ? 'mailbox' : 'account'} ${selected ? 'selected' : ''}`}
+        className={`tree-item level-${Math.min(item.level, 6)} ${item.mailbox || item.view ? 'mailbox' : 'account'} ${selected ? 'selected' : ''}`}
         style={{ paddingInlineStart: 8 + (item.level - 1) * 14 }}
         data-testid={item.accountId ? `account-${item.accountId}` : undefined}
         onKeyDown={(event) => keyDown(event, item)}
         onFocus={() => setFocusKey(item.key)}
         onClick={() => {
           focusItem(item.key);
-          if (item.mailbox) onOpen(item.mailbox);
+          if (item.mailbox || item.view) open(item);
           else if (expandable) toggle(item.key);
         }}
       >
@@ -233,7 +264,7 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
           <span className="tree-badge">
             <span className="visually-hidden">, </span>
             {formatCount(item.unread)}
-            <span className="visually-hidden"> unread</span>
+            <span className="visually-hidden"> {item.badge ?? 'unread'}</span>
           </span>
         )}
       </li>

@@ -14,6 +14,7 @@ import { useListSort } from '../hooks/useListSort';
 import { useMarkReadOnOpen } from '../hooks/useMarkReadOnOpen';
 import { useMenuActions } from '../hooks/useMenuActions';
 import { useOnline } from '../hooks/useOnline';
+import { useOutgoing } from '../hooks/useOutgoing';
 import { usePaneSizes } from '../hooks/usePaneSizes';
 import { useWindowWidth } from '../hooks/useWindowWidth';
 import { paneLayout } from '../mail/pane-layout';
@@ -21,6 +22,7 @@ import { useReadingPreferences } from '../hooks/useReadingPreferences';
 import { type ListQuery, useListView } from '../hooks/useRowStore';
 import { useSyncStatus } from '../hooks/useSyncStatus';
 import { describeError, errorData } from '../mail/error-words';
+import { needsAttention } from '../mail/outbox-words';
 import { emptyListText } from '../mail/folder-problems';
 import { accountLabel, folderName, isInbox, sidebarAccounts } from '../mail/folder-tree';
 import { plural } from '../mail/format';
@@ -28,12 +30,13 @@ import { emptySelection, moveFocus, reconcile, type Selection, selectAll, select
 import { AnswerBar } from './AnswerBar';
 import { ContextMenu } from './ContextMenu';
 import { ErrorBanners } from './ErrorBanners';
-import { FolderTree } from './FolderTree';
+import { FolderTree, type OutgoingView } from './FolderTree';
 import { Icon } from './Icon';
 import { ListHeader } from './ListHeader';
 import { MessageList } from './MessageList';
 import { MovePicker } from './MovePicker';
 import { OfflineCoverage } from './OfflineCoverage';
+import { OutgoingList } from './OutgoingList';
 import { PasswordNeeded } from './PasswordNeeded';
 import { type BodyView, Reader, READER_HEADING_ID } from './Reader';
 import { SearchBox } from './SearchBox';
@@ -41,6 +44,7 @@ import { ShortcutHelp } from './ShortcutHelp';
 import { Splitter } from './Splitter';
 import { SyncStatusPanel } from './SyncStatusPanel';
 import { Toolbar } from './Toolbar';
+import { UndoSendToast } from './UndoSendToast';
 
 const dispatcher = createDispatcher(allActions);
 /** The list's context menu: answering first (as in Thunderbird and Outlook), then the message actions. */
@@ -247,11 +251,27 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     setSelection(selectOnly(wanted));
   }
 
+  const [outgoingView, setOutgoingView] = useState<OutgoingView | null>(null);
   const openMailbox = useCallback((next: MailboxRef) => {
     setChosen(next);
     setSearchQuery(null);
+    setOutgoingView(null);
     setDrawerOpen(false);
   }, []);
+
+  // The Outbox and Drafts: counts in the folder tree, their list in place of the message list, and the
+  // "Undo send" toast for a message a composer just sent.
+  const outgoing = useOutgoing();
+  const outgoingCounts = useMemo(
+    () => ({ outbox: outgoing.outbox.filter((i) => i.state !== 'filed').length, outboxProblems: outgoing.outbox.filter(needsAttention).length, drafts: outgoing.drafts.length }),
+    [outgoing],
+  );
+  const openView = useCallback((view: OutgoingView) => {
+    setOutgoingView(view);
+    setSearchQuery(null);
+    setDrawerOpen(false);
+  }, []);
+  const compose = ui.compose;
 
   const syncNow = useCallback(
     (accountId: string) => {
@@ -285,7 +305,16 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           </button>
         </div>
         <div className="sidebar-scroll">
-          <FolderTree accounts={accounts} folders={folders} statuses={statuses} current={searchQuery === null ? mailbox : null} onOpen={openMailbox} />
+          <FolderTree
+            accounts={accounts}
+            folders={folders}
+            statuses={statuses}
+            current={searchQuery === null && outgoingView === null ? mailbox : null}
+            onOpen={openMailbox}
+            outgoing={outgoingCounts}
+            currentView={outgoingView}
+            onOpenView={openView}
+          />
         </div>
         <SyncStatusPanel accounts={accounts} statuses={statuses} online={online} onSyncNow={syncNow} />
       </nav>
@@ -314,8 +343,19 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
               <Icon name="menu" size={16} />
             </button>
           )}
-          <SearchBox inputRef={searchRef} active={searchQuery} problem={queryProblem} onSearch={setSearchQuery} onClear={() => setSearchQuery(null)} />
+          <SearchBox
+            inputRef={searchRef}
+            active={searchQuery}
+            problem={queryProblem}
+            onSearch={(q) => {
+              setOutgoingView(null);
+              setSearchQuery(q);
+            }}
+            onClear={() => setSearchQuery(null)}
+          />
         </div>
+        {outgoingView !== null && <OutgoingList view={outgoingView} outgoing={outgoing} onCompose={compose} report={report} />}
+        <div className="list-body" hidden={outgoingView !== null}>
         <ListHeader
           title={title}
           subtitle={subtitle ?? (account && accounts.length > 1 ? `${accountLabel(account)}` : null)}
@@ -358,6 +398,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           )}
         </div>
         {searchQuery === null && <OfflineCoverage folders={currentFolders} />}
+        </div>
       </main>
       {layout.mode !== 'stacked' && (
         <Splitter
@@ -383,6 +424,9 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           answerBar={answerBar}
         />
       </section>
+      {outgoing.outbox.some((item) => item.state === 'queued' && item.notBefore !== null) && (
+        <UndoSendToast outbox={outgoing.outbox} onCompose={compose} report={report} />
+      )}
       {overlay?.kind === 'shortcuts' && <ShortcutHelp actions={allActions} ctx={ctx} onClose={() => setOverlay(null)} />}
       {overlay?.kind === 'move' && (
         <MovePicker

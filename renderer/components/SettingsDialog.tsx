@@ -8,8 +8,9 @@ import { Icon } from './Icon';
 import { Modal } from './Modal';
 import { NewAccountFlow } from './NewAccountFlow';
 import { ReadingSettings } from './ReadingSettings';
+import { WritingSettings } from './WritingSettings';
 
-export type SettingsIntent = { kind: 'add' } | { kind: 'edit'; accountId: string } | { kind: 'reading' } | { kind: 'overview' };
+export type SettingsIntent = { kind: 'add' } | { kind: 'edit'; accountId: string } | { kind: 'reading' } | { kind: 'writing' } | { kind: 'overview' };
 
 export interface SettingsDialogProps {
   accounts: Account[];
@@ -125,6 +126,18 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
               <span className="settings-account-kind">When mail counts as read</span>
             </span>
           </button>
+          <button
+            type="button"
+            className={`settings-account ${view.kind === 'writing' ? 'current' : ''}`}
+            aria-current={view.kind === 'writing' ? 'true' : undefined}
+            onClick={() => go({ kind: 'writing' })}
+          >
+            <Icon name="pencil" size={14} />
+            <span className="settings-account-text">
+              <span className="settings-account-name">Writing</span>
+              <span className="settings-account-kind">Replies, signatures, plain text</span>
+            </span>
+          </button>
           {vault && (
             <p className={`vault-note ${vault.weakness ? 'weak' : ''}`} data-testid="vault-note">
               <Icon name={vault.weakness ? 'alert' : 'lock'} size={12} />
@@ -185,6 +198,7 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
             </div>
           )}
           {view.kind === 'reading' && <ReadingSettings />}
+          {view.kind === 'writing' && <WritingSettings accounts={accounts} />}
           {view.kind === 'edit' && !editing && <p className="muted">This account no longer exists.</p>}
         </div>
       </div>

@@ -1,0 +1,55 @@
+import type { OutboxItem } from '../../shared/contract/outgoing';
+import { describeError } from './error-words';
+
+/** How an outbox item is doing, in words, and what the user may do about it. */
+export interface OutboxWords {
+  status: string;
+  /** The reason, in the server's or Homing's words, when there is one. */
+  detail: string | null;
+  tone: 'waiting' | 'busy' | 'problem' | 'done';
+  actions: Array<'send-now' | 'retry' | 'mark-sent' | 'edit' | 'discard'>;
+}
+
+const time = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+export function outboxWords(item: OutboxItem, now: number): OutboxWords {
+  const reason = item.lastError ? [describeError(item.lastError).title, describeError(item.lastError).detail].filter(Boolean).join(' ') : null;
+  switch (item.state) {
+    case 'queued': {
+      const later = item.notBefore !== null && Date.parse(item.notBefore) > now;
+      if (item.attempts > 0 && reason) {
+        return { status: later ? `Not sent yet; trying again at ${time(item.notBefore!)}` : 'Not sent yet; trying again', detail: reason, tone: 'waiting', actions: ['send-now', 'edit', 'discard'] };
+      }
+      return { status: later ? `Waiting to send at ${time(item.notBefore!)}` : 'Waiting to send', detail: null, tone: 'waiting', actions: ['send-now', 'edit', 'discard'] };
+    }
+    case 'sending':
+      return { status: 'Sending…', detail: null, tone: 'busy', actions: [] };
+    case 'sent':
+      return { status: 'Sent; the copy for the Sent folder is being filed', detail: reason, tone: 'done', actions: [] };
+    case 'filed':
+      return { status: 'Sent', detail: null, tone: 'done', actions: [] };
+    case 'uncertain':
+      return {
+        status: 'May have been sent',
+        detail: `${reason ?? 'The connection ended after the message was handed over.'} Check with a recipient before sending it again.`,
+        tone: 'problem',
+        actions: ['mark-sent', 'retry', 'edit', 'discard'],
+      };
+    case 'failed':
+      return { status: 'Not sent', detail: reason, tone: 'problem', actions: ['retry', 'edit', 'discard'] };
+  }
+}
+
+/** Items the user has to decide about (shown on the Outbox in the folder tree). */
+export const needsAttention = (item: OutboxItem) => item.state === 'failed' || item.state === 'uncertain';
+
+/**
+ * An item just put in the outbox with an undo delay: what the "Undo send" toast offers. A "send later" item
+ * (long wait) is not one, nor one retried after a failure.
+ */
+export function undoable(item: OutboxItem, now: number, windowMs = 130_000): boolean {
+  if (item.state !== 'queued' || item.attempts > 0 || item.notBefore === null) return false;
+  const created = Date.parse(item.createdAt);
+  const due = Date.parse(item.notBefore);
+  return due > now && due - created <= windowMs;
+}
