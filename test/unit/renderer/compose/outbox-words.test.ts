@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { OutboxItem } from '../../../../shared/contract/outgoing';
+import { needsAttention, outboxWords, undoable } from '../../../../renderer/mail/outbox-words';
+import { parseWritingPreferences } from '../../../../renderer/compose/writing-preferences';
+
+const now = Date.parse('2025-03-10T12:00:00Z');
+const item = (over: Partial<OutboxItem>): OutboxItem => ({
+  id: 1, accountId: 'a', identityId: 1, messageId: 'm@x', subject: 'Hi', from: { name: '', address: 'me@example.org' }, recipients: ['ann@example.org'],
+  size: 100, state: 'queued', notBefore: null, attempts: 0, lastError: null, rejected: [], sentAt: null, sentCopy: null, filedAt: null,
+  createdAt: new Date(now - 2000).toISOString(), responseTo: null, ...over,
+});
+
+describe('outbox words and choices', () => {
+  it('offers undo only for a message held back by the undo delay, not for "send later" nor a retry', () => {
+    expect(undoable(item({ notBefore: new Date(now + 8000).toISOString() }), now)).toBe(true);
+    expect(undoable(item({ notBefore: new Date(now + 3_600_000).toISOString() }), now)).toBe(false);
+    expect(undoable(item({ notBefore: new Date(now + 8000).toISOString(), attempts: 1 }), now)).toBe(false);
+    expect(undoable(item({ notBefore: new Date(now - 1).toISOString() }), now)).toBe(false);
+    expect(undoable(item({ state: 'sending', notBefore: new Date(now + 8000).toISOString() }), now)).toBe(false);
+  });
+
+  it('says why a message waits or failed, in the server’s words, and what can be done', () => {
+    const failed = outboxWords(item({ state: 'failed', lastError: { code: 'RECIPIENT_REFUSED', message: '550 5.1.1 <nobody@example.org>: Recipient address rejected' } }), now);
+    expect(failed).toMatchObject({ status: 'Not sent', tone: 'problem', actions: ['retry', 'edit', 'discard'] });
+    expect(failed.detail).toMatch(/550 5\.1\.1/);
+    const uncertain = outboxWords(item({ state: 'uncertain', lastError: { code: 'SEND_UNCERTAIN', message: 'The connection ended after the final dot.' } }), now);
+    expect(uncertain).toMatchObject({ status: 'May have been sent', actions: ['mark-sent', 'retry', 'edit', 'discard'] });
+    const offline = outboxWords(item({ attempts: 2, notBefore: new Date(now + 60_000).toISOString(), lastError: { code: 'CONNECTION_REFUSED', message: 'x' } }), now);
+    expect(offline.status).toMatch(/^Not sent yet; trying again at /);
+    expect(outboxWords(item({ state: 'sending' }), now).actions).toEqual([]);
+    expect([needsAttention(item({ state: 'failed' })), needsAttention(item({ state: 'uncertain' })), needsAttention(item({}))]).toEqual([true, true, false]);
+  });
+
+  it('reads writing preferences defensively', () => {
+    expect(parseWritingPreferences('nonsense')).toEqual({ replyBelowQuote: false, signatureBelowQuote: false, plainTextAccounts: [] });
+    expect(parseWritingPreferences('{"replyBelowQuote":true,"plainTextAccounts":["a",3]}')).toEqual({ replyBelowQuote: true, signatureBelowQuote: false, plainTextAccounts: ['a'] });
+  });
+});
