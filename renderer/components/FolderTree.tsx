@@ -75,7 +75,8 @@ const outgoingItem = (view: OutgoingView, count: number, problems: number): Item
   key: `view:${view}`,
   level: 1,
   parent: null,
-  label: view === 'outbox' ? 'Outbox' : 'Drafts',
+  // "All Drafts", as "All Inboxes": every account's drafts, beside each account's own Drafts folder on the server.
+  label: view === 'outbox' ? 'Outbox' : 'All Drafts',
   icon: view === 'outbox' ? 'outbox' : 'drafts',
   unread: count,
   mailbox: null,

@@ -31,7 +31,7 @@ export function OutgoingList({ view, outgoing, onCompose, report }: OutgoingList
   const edit = (id: number) => run(api.cancelOutbox({ id }).then(({ draftId }) => onCompose({ kind: 'draft', draftId })));
   const discardOutbox = (id: number) => run(api.cancelOutbox({ id }).then(({ draftId }) => api.deleteDraft({ id: draftId })));
   const items: Array<OutboxItem | DraftSummary> = view === 'outbox' ? outgoing.outbox : outgoing.drafts;
-  const title = view === 'outbox' ? 'Outbox' : 'Drafts';
+  const title = view === 'outbox' ? 'Outbox' : 'All Drafts';
   return (
     <section className="outgoing-list" aria-labelledby="outgoing-title">
       <header className="list-header">

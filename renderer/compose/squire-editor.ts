@@ -83,7 +83,9 @@ export function loadContent(editor: Squire, initial: EditorContent, { allowRemot
   // and parks its images), and parked here.
   const { rest, quotes } = liftQuotes(parseFragment(sanitizeMailHtml(initial.html, { allowRemote: true, cidUrls }).html));
   for (const quote of quotes) toDisplay(quote, { allowRemote, cidUrls });
-  if (initial.quote) toDisplay(initial.quote, { allowRemote, cidUrls });
+  // A copy: the same content may be loaded again (a remount, React's strict mode) and must still hold the quote.
+  const built = initial.quote ? (initial.quote.cloneNode(true) as DocumentFragment) : null;
+  if (built) toDisplay(built, { allowRemote, cidUrls });
   editor.setHTML(rest || '<div><br></div>');
   editor.modifyDocument(() => {
     for (const slot of Array.from(root.querySelectorAll<HTMLElement>('.homing-cite-slot'))) {
@@ -91,9 +93,9 @@ export function loadContent(editor: Squire, initial: EditorContent, { allowRemot
       if (quote) slot.replaceWith(quote);
       else slot.remove();
     }
-    if (initial.quote) {
-      if (initial.quoteFirst) root.prepend(initial.quote);
-      else root.append(initial.quote);
+    if (built) {
+      if (initial.quoteFirst) root.prepend(built);
+      else root.append(built);
     }
     if (initial.signatureAfterQuote !== null) root.append(signatureBlock(initial.signatureAfterQuote, allowRemote));
   });

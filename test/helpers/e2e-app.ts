@@ -55,19 +55,20 @@ export interface AxeFinding {
  * Message frames are sandboxed without scripts, so axe cannot look inside them (`iframes: false`): the
  * frame element itself (its title) is still checked.
  */
-export async function axeViolations(page: Page): Promise<AxeFinding[]> {
+export async function axeViolations(page: Page, options: { exclude?: string[] } = {}): Promise<AxeFinding[]> {
   await page.evaluate(axeSource);
+  const exclude = options.exclude ?? [];
   const findings: AxeFinding[] = [];
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await page.waitForTimeout(100);
-    const found = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe;
-      const result = await axe.run(document, { iframes: false, resultTypes: ['violations'] });
+    const found = await page.evaluate(async (exclude) => {
+      const axe = (window as unknown as { axe: { run(context: Document | object, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe;
+      const result = await axe.run(exclude.length ? { include: [document], exclude: exclude.map((s) => [s]) } : document, { iframes: false, resultTypes: ['violations'] });
       return result.violations
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => ({ id: v.id, impact: v.impact ?? '', help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`) }));
-    });
+    }, exclude);
     findings.push(...found.map((f) => ({ ...f, id: `${f.id} (${colorScheme})` })));
   }
   await page.emulateMedia({ colorScheme: 'light' });

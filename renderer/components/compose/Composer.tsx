@@ -161,6 +161,12 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
     return () => window.removeEventListener('beforeunload', beforeUnload);
   }, [flush]);
 
+  // An answer already has its recipients: the cursor waits in the text (at its start, above the quote).
+  useEffect(() => {
+    if (setup.to.length > 0 && setup.format === 'html') editorRef.current?.focus();
+    else if (setup.to.length > 0) plainRef.current?.focus();
+  }, [setup]);
+
   useEffect(() => {
     document.title = subject.trim() || (setup.responseTo ? 'Reply' : 'New message');
   }, [subject, setup.responseTo]);
