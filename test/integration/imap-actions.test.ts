@@ -121,4 +121,35 @@ describe.each([
       await other.logout();
     }
   });
+
+  // Was a bug, found by the kill test (seeds 216080 and 839260): a flag change made before a move found
+  // the row already moved locally (no UID yet), waited, and was sent after the flag changes made after
+  // the move, so the server ended with the older state.
+  it('sends flag changes made before and after a move in the order they were made', async () => {
+    await deliverMany(server, 'alice', [{ raw: corpusMessage(300) }]);
+    await imapEngine.syncOnce(fx.context());
+    const message = storedMessages(fx.db, fx.account.id).find((m) => m.messageId === '<msg-300@corpus.test>')?.id;
+    expect(summariesByIds(fx.db, [message!])[0]).toMatchObject({ folder: 'INBOX', seen: false, flagged: false });
+    const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
+    await server.stop();
+    await actions.markMessages({ ids: [message!], seen: true });
+    await actions.markMessages({ ids: [message!], seen: false, flagged: true });
+    await actions.moveMessages({ ids: [message!], toFolderId: archive.id });
+    await actions.markMessages({ ids: [message!], seen: true });
+    await server.start();
+
+    const outcome = await fx.runtime.syncOne(fx.account, new AbortController().signal);
+    expect(outcome.error).toBeNull();
+    expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+    expect(summariesByIds(fx.db, [message!])[0]).toMatchObject({ folder: 'Archive', seen: true, flagged: true });
+    const other = await secondClient(server);
+    try {
+      const state = await serverState(other);
+      expect(storeState(fx.db, fx.account.id)).toEqual(state);
+      const uid = summariesByIds(fx.db, [message!])[0]!.uid;
+      expect(state.Archive!.find((m) => m.uid === uid)?.flags).toEqual(['\\Flagged', '\\Seen']);
+    } finally {
+      await other.logout();
+    }
+  });
 });

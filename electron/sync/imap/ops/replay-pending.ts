@@ -45,6 +45,10 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
   const result: ReplayResult = { replayed: 0, refused: 0 };
   if (ops.length === 0) return result;
   pass.progress({ phase: 'actions', folder: null, done: 0, total: ops.length });
+  // Messages whose flag change waits this round (not yet placed on the server: a later move of theirs
+  // moved the row): a later flag change of the same message waits with it, or it would reach the server
+  // first and be undone by the older one (flags stay in the order they were set; a move carries them).
+  const waitingFlags = new Set<number>();
   for (const listed of ops) {
     pass.checkpoint();
     // Read again: an earlier one may have refused it or resolved what it waited for (WaitingOn).
@@ -59,6 +63,13 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
     if (op.requires !== null) continue;
     // Submission belongs to the outbox's sender (SMTP), not to this account's IMAP replay.
     if (op.kind === 'send') continue;
+    if (op.kind === 'flags') {
+      const named = operationMessageIds(db, op.id);
+      if (named.some((id) => waitingFlags.has(id))) {
+        for (const id of named) waitingFlags.add(id);
+        continue;
+      }
+    }
     try {
       const placed = await replayOne(pass, op);
       writeTransaction(db, (changes) => {
@@ -67,7 +78,10 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
       });
       result.replayed++;
     } catch (error) {
-      if (error instanceof NotYet) continue;
+      if (error instanceof NotYet) {
+        if (op.kind === 'flags') for (const id of operationMessageIds(db, op.id)) waitingFlags.add(id);
+        continue;
+      }
       const mapped = pass.connection.mapError(error);
       if (mapped.code === 'OPERATION_DAMAGED') {
         writeTransaction(db, (changes) => refuseOperation(db, changes, op.id, { code: mapped.code, message: mapped.message }));
