@@ -5,6 +5,7 @@ import { contactMethods } from './contract/contacts';
 import type { EventSpec, MethodSpec } from './contract/define';
 import { desktopEvents } from './contract/desktop';
 import { messageEvents, messageMethods } from './contract/messages';
+import { organiseEvents, organiseMethods } from './contract/organise';
 import { outgoingEvents, outgoingMethods } from './contract/outgoing';
 import { syncEvents, syncMethods } from './contract/sync';
 import type { Envelope } from './errors';
@@ -15,9 +16,9 @@ import type { Envelope } from './errors';
  * bridge, the CLI and the renderer's API client all derive from this object.
  */
 export const contract = {
-  methods: { ...appMethods, ...accountMethods, ...messageMethods, ...syncMethods, ...outgoingMethods, ...contactMethods },
+  methods: { ...appMethods, ...accountMethods, ...messageMethods, ...organiseMethods, ...syncMethods, ...outgoingMethods, ...contactMethods },
   // desktopEvents come from the Electron shell itself (menu, notifications), never from MailService.
-  events: { ...accountEvents, ...messageEvents, ...syncEvents, ...outgoingEvents, ...desktopEvents },
+  events: { ...accountEvents, ...messageEvents, ...organiseEvents, ...syncEvents, ...outgoingEvents, ...desktopEvents },
 } as const;
 
 type Methods = typeof contract.methods;

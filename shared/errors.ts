@@ -46,6 +46,16 @@ export const errorCodes = {
   OPERATION_REFUSED: 'The server refused a change made while offline.',
   OPERATION_DAMAGED: 'A queued change could not be read back from the mail database; it was not sent and can be discarded.',
 
+  // Organising mail: folders, undo, tags
+  FOLDER_EXISTS: 'A folder of that name already exists there.',
+  FOLDER_BUSY: 'Changes to this folder are still waiting for the server; try again once they have reached it.',
+  FOLDER_PROTECTED: 'The Inbox and the Trash cannot be renamed, moved or deleted.',
+  INVALID_FOLDER_NAME: 'A folder name cannot be empty, contain the server’s hierarchy separator, or be longer than the server allows.',
+  INVALID_TAG: 'A tag name must have a letter or digit and no brackets, quotes, backslashes, % or *.',
+  NOTHING_TO_UNDO: 'There is nothing to undo.',
+  MESSAGE_GONE: 'The message was deleted meanwhile (on the server or here), so this could not be undone for it.',
+  UNDO_CONFLICT: 'This was changed again since, so it cannot be undone as it was.',
+
   // Sending mail
   NO_OUTGOING_SERVER: 'This account has no outgoing (SMTP) server set up, so it cannot send.',
   SERVER_BUSY: 'The server is busy or short of resources for now (a 4xx reply); Homing tries again later.',

@@ -25,6 +25,7 @@ import { createAccountQueries } from './account-queries';
 import { createAppQueries } from './app-queries';
 import { createContactQueries } from './contact-queries';
 import { createMessageQueries } from './message-queries';
+import { createOrganiseQueries } from './organise-queries';
 import { createOutgoingQueries } from './outgoing-queries';
 import type { QueryContext } from './query-context';
 import { createSyncQueries } from './sync-queries';
@@ -155,6 +156,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     ...createAppQueries(ctx),
     ...createAccountQueries(ctx),
     ...createMessageQueries(ctx),
+    ...createOrganiseQueries(ctx),
     ...createSyncQueries(ctx),
     ...createOutgoingQueries(ctx),
     ...createContactQueries(ctx),

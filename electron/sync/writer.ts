@@ -7,6 +7,7 @@ import { createAccountWrites } from './writes/account-writes';
 import { createActionWrites } from './writes/action-writes';
 import { createContactWrites } from './writes/contact-writes';
 import { createLibraryWrites } from './writes/library-writes';
+import { createOrganiseWrites } from './writes/organise-writes';
 import { createOutgoingWrites } from './writes/outgoing-writes';
 import { SyncRuntime } from './sync-runtime';
 import { createSyncWrites } from './writes/sync-writes';
@@ -26,6 +27,7 @@ export function createWriter(ctx: WriterContext, options: { watchTiming?: Partia
   const handlers: MethodHandlers<CommandName> = {
     ...createAccountWrites(ctx, runtime),
     ...createActionWrites(ctx, runtime),
+    ...createOrganiseWrites(ctx, runtime),
     ...createLibraryWrites(ctx, runtime),
     ...createSyncWrites(runtime, outbox),
     ...createOutgoingWrites(ctx, outbox),

@@ -56,6 +56,8 @@ export const accountSettingsSchema = z.strictObject({
   notify: z.boolean(),
   /** "Undo send": how long a sent message waits in the outbox before it is submitted (0: at once). */
   undoSendSeconds: z.number().int().min(0).max(120),
+  /** Messages in Trash longer than this many days are removed for good at the next pass (null: never). */
+  trashAutoEmptyDays: z.number().int().min(1).max(3650).nullable(),
   passwordSource: passwordSourceSchema,
 });
 export type AccountSettings = z.infer<typeof accountSettingsSchema>;
@@ -68,6 +70,7 @@ export const defaultAccountSettings: AccountSettings = {
   pop3MaxMessageKb: null,
   notify: true,
   undoSendSeconds: 10,
+  trashAutoEmptyDays: null,
   passwordSource: { kind: 'keychain' },
 };
 

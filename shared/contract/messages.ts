@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { command, event, namingFiles, query } from './define';
+import type { ActionResult } from './organise';
 
 export const specialUses = ['inbox', 'sent', 'drafts', 'trash', 'junk', 'archive', 'all', 'flagged'] as const;
 export type SpecialUse = (typeof specialUses)[number];
@@ -188,10 +189,13 @@ export const messageMethods = {
     }),
   ).returns<{ hits: SearchHit[]; total: number }>(),
 
+  // The user's actions answer their entry in the undo log (shared/contract/organise.ts has the rest).
   markMessages: command(
-    z.strictObject({ ids: idsSchema, seen: z.boolean().optional(), flagged: z.boolean().optional() })).returns<void>(),
-  deleteMessages: command(z.strictObject({ ids: idsSchema })).returns<void>(),
-  moveMessages: command(z.strictObject({ ids: idsSchema, toFolderId: z.number().int().positive() })).returns<void>(),
+    z.strictObject({ ids: idsSchema, seen: z.boolean().optional(), flagged: z.boolean().optional() })).returns<ActionResult>(),
+  /** To the account's Trash (every account has one; POP3 and Local Folders a local one): undoable. */
+  deleteMessages: command(z.strictObject({ ids: idsSchema })).returns<ActionResult>(),
+  /** To a folder of the same account, or of another one (copied there first, then removed here, exactly once). */
+  moveMessages: command(z.strictObject({ ids: idsSchema, toFolderId: z.number().int().positive() })).returns<ActionResult>(),
   /** Fetches the rest of a message stored as headers only or partial. */
   completeMessage: command(z.strictObject({ id: messageIdSchema })).returns<MessageDetail>(),
   allowRemoteContent: command(z.strictObject({ address: z.string().min(1).max(320), allow: z.boolean() })).returns<void>(),

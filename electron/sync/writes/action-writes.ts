@@ -31,11 +31,13 @@ export function createActionWrites(ctx: WriterContext, runtime: SyncRuntime): Me
       if (seen === undefined && flagged === undefined) throw new HomingError('INVALID_ARGUMENT', 'Say what to change: seen, flagged or both.');
       const rows = loadActionRows(db, ids);
       nudge(perAccount(db, rows, (plan, group) => (engineFor(plan.account).actions.mark(plan, group, { seen, flagged }) ? [plan.account.id] : [])));
+      return { undo: null };
     },
 
     async deleteMessages({ ids }) {
       const rows = loadActionRows(db, ids);
       nudge(perAccount(db, rows, (plan, group) => (engineFor(plan.account).actions.delete(plan, group) ? [plan.account.id] : [])));
+      return { undo: null };
     },
 
     async moveMessages({ ids, toFolderId }) {
@@ -54,6 +56,7 @@ export function createActionWrites(ctx: WriterContext, runtime: SyncRuntime): Me
           return [...(received ? [targetAccount.id] : []), ...(released ? [plan.account.id] : [])];
         }),
       );
+      return { undo: null };
     },
 
     async discardPendingOperation({ id }) {
