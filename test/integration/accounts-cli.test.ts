@@ -65,9 +65,60 @@ describe('homing account (CLI) against Dovecot', () => {
 
   let id = '';
 
+  describe('account add tests the connection first, and stores nothing that does not work', () => {
+    const addArgs = (host: string, password = 'GOOD_PASSWORD') => ['account', 'add', '--email', 'alice@example.test', '--protocol', 'imap',
+      '--host', host, '--port', String(dovecot.ports.imaps), '--security', 'tls', '--username', 'alice', '--password-env', password];
+    let other = '';
+    const inOther = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => cli(['--data-dir', other, ...args], extraEnv);
+    beforeAll(() => {
+      other = mkdtempSync(join(tmpdir(), 'homing-accounts-add-'));
+    });
+
+    it('refuses an untrusted certificate, printing its details and the exact --trust-fingerprint argument; that argument then adds it', async () => {
+      // No CA for the test certificate in this run: it is a self-signed one, as many hosting servers have.
+      const untrusted = { NODE_EXTRA_CA_CERTS: '' };
+      const refused = await inOther(addArgs('server42.hostingco.test'), untrusted);
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toMatch(/^homing: TLS_CERT_UNTRUSTED: /);
+      expect(refused.stderr).toContain('certificate: CN=server42.hostingco.test');
+      expect(refused.stderr).toContain(`SHA-256:   ${dovecot.certificate.fingerprint256.toUpperCase().slice(0, 2)}:`);
+      expect(refused.stderr).toMatch(/Nothing was stored/);
+      const argument = `--trust-fingerprint ${dovecot.certificate.fingerprint256}`;
+      expect(refused.stderr).toContain(argument);
+      expect(JSON.parse((await inOther(['account', 'list', '--json'])).stdout)).toEqual([]);
+      const trusted = await inOther([...addArgs('server42.hostingco.test'), ...argument.split(' ')], untrusted);
+      expect(trusted).toMatchObject({ status: 0, stderr: '' });
+      expect(JSON.parse((await inOther(['account', 'list', '--json'])).stdout)).toEqual([expect.objectContaining({ trustedFingerprint: dovecot.certificate.fingerprint256 })]);
+      await inOther(['account', 'remove', trusted.stdout.trim(), '--yes']);
+    });
+
+    it('refuses a certificate for another name, suggesting the name it covers', async () => {
+      const refused = await inOther(addArgs('mail.example.test'));
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/^homing: TLS_CERT_HOSTNAME: /);
+      expect(refused.stderr).toContain('--host server42.hostingco.test');
+      expect(JSON.parse((await inOther(['account', 'list', '--json'])).stdout)).toEqual([]);
+    });
+
+    it('refuses a wrong password before anything is stored', async () => {
+      const refused = await inOther(addArgs('server42.hostingco.test', 'BAD_PASSWORD'));
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/^homing: AUTH_FAILED: /);
+      expect(JSON.parse((await inOther(['account', 'list', '--json'])).stdout)).toEqual([]);
+    });
+
+    it('stores without testing with --no-test (setting up before the server is reachable)', async () => {
+      const added = await inOther([...addArgs('nowhere.example.test'), '--no-test']);
+      expect(added).toMatchObject({ status: 0, stderr: '' });
+      await inOther(['account', 'remove', added.stdout.trim(), '--yes']);
+    });
+  });
+
   it('adds an account by the user’s own name and explains the certificate for the provider’s name', async () => {
+    // --no-test: stored as typed, so that `account test` can explain what is wrong with it.
     const added = await cli(['account', 'add', '--email', 'alice@example.test', '--protocol', 'imap', '--host', 'mail.example.test',
-      '--port', String(dovecot.ports.imaps), '--security', 'tls', '--username', 'alice', '--password-env', 'GOOD_PASSWORD']);
+      '--port', String(dovecot.ports.imaps), '--security', 'tls', '--username', 'alice', '--password-env', 'GOOD_PASSWORD', '--no-test']);
     expect(added).toMatchObject({ status: 0, stderr: '' });
     id = added.stdout.trim();
     // The password is in the keychain (the run's private Secret Service), not in the data directory.

@@ -30,7 +30,7 @@ describe('the homing CLI', () => {
     const dir = tempDir();
     const added = await runCli(
       ['--data-dir', dir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', '993',
-        '--security', 'tls', '--username', 'alice', '--password-env', 'HOMING_TEST_PW'],
+        '--security', 'tls', '--username', 'alice', '--password-env', 'HOMING_TEST_PW', '--no-test'],
       { env: { HOMING_TEST_PW: 'correct horse battery staple' } },
     );
     expect(added.stderr).toBe('');
@@ -78,7 +78,7 @@ describe('the homing CLI', () => {
       expect(read).toMatchObject({ status: 0, stdout: '[]\n' });
       const write = await runCli(
         ['--data-dir', dir, 'account', 'add', '--email', 'a@b.c', '--protocol', 'pop3', '--host', 'h', '--port', '995', '--security', 'tls',
-          '--username', 'a', '--password-env', 'PW'],
+          '--username', 'a', '--password-env', 'PW', '--no-test'],
         { env: { PW: 'x' } },
       );
       expect(write.status).toBe(1);
@@ -93,7 +93,7 @@ describe('the homing CLI', () => {
     await exited;
     const after = await runCli(
       ['--data-dir', dir, 'account', 'add', '--email', 'a@b.c', '--protocol', 'pop3', '--host', 'h', '--port', '995', '--security', 'tls',
-        '--username', 'a', '--password-env', 'PW'],
+        '--username', 'a', '--password-env', 'PW', '--no-test'],
       { env: { PW: 'x' } },
     );
     expect(after.stderr).toBe('');

@@ -54,7 +54,8 @@ describe('homing CLI with a POP3 account', () => {
 
   it('reports a wrong password as `homing: AUTH_FAILED` with a non-zero status', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'homing-pop3-cli-'));
-    await add(dir, 'wrong', []);
+    // --no-test: `account add` would refuse the wrong password itself; here the sync must report it.
+    await add(dir, 'wrong', ['--no-test']);
     const synced = await runCli(['--data-dir', dir, 'sync']);
     expect(synced.status).toBe(1);
     expect(synced.stderr).toMatch(/homing: AUTH_FAILED: /);

@@ -1,5 +1,17 @@
-import type { AccountPatch, AccountSettings, CertificateInfo, ConnectionTestResult, Pop3DeletePolicy, Protocol, Security } from '../../../shared/contract/accounts';
-import { HomingError } from '../../../shared/errors';
+import type { MailClient } from '../../../shared/client';
+import type {
+  AccountPatch,
+  AccountSettings,
+  CertificateInfo,
+  ConnectionTestResult,
+  PasswordSource,
+  Pop3DeletePolicy,
+  Protocol,
+  Security,
+  ServerSettings,
+} from '../../../shared/contract/accounts';
+import { type ErrorData, HomingError } from '../../../shared/errors';
+import { runPasswordCommand } from '../../accounts/password-command';
 import type { CliContext } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse, parsePort, requireOption } from '../parse';
@@ -9,12 +21,12 @@ import { OUTGOING_USAGE, outgoingForAdd, outgoingOptions, outgoingPatch } from '
 
 const ADD_USAGE =
   `account add --email E --protocol imap|pop3 --host H --port N --security tls|starttls|none --username U ${PASSWORD_USAGE} ` +
-  `[--name NAME] [--trust-fingerprint SHA256HEX] [--pop3-delete never|after-download|after-days:N|when-deleted-locally] ${OUTGOING_USAGE}`;
+  `[--name NAME] [--trust-fingerprint SHA256HEX] [--pop3-delete never|after-download|after-days:N|when-deleted-locally] [--no-test] ${OUTGOING_USAGE}`;
 
 export const accountAdd: CliCommand = {
   name: 'account add',
   usage: ADD_USAGE,
-  summary: 'add a mail account; prints its id (the outgoing server from autoconfig when --smtp-host is left out)',
+  summary: 'add a mail account after testing the connection (--no-test: store without); prints its id (the outgoing server from autoconfig when --smtp-host is left out)',
   async run(ctx, argv) {
     const { values } = parse(
       argv,
@@ -29,6 +41,7 @@ export const accountAdd: CliCommand = {
         name: { type: 'string' },
         'trust-fingerprint': { type: 'string' },
         'pop3-delete': { type: 'string' },
+        'no-test': { type: 'boolean' },
         ...outgoingOptions,
       },
       ADD_USAGE,
@@ -40,14 +53,25 @@ export const accountAdd: CliCommand = {
     if (source) settings.passwordSource = source;
     const service = await ctx.service();
     const email = requireOption(values.email, 'email', ADD_USAGE);
-    const smtp = await outgoingForAdd(ctx, service, values, email, ADD_USAGE);
-    const account = await service.addAccount({
-      email,
+    const server: ServerSettings = {
       protocol: requireOption(values.protocol, 'protocol', ADD_USAGE) as Protocol,
       host: requireOption(values.host, 'host', ADD_USAGE),
       port: parsePort(requireOption(values.port, 'port', ADD_USAGE), ADD_USAGE),
       security: requireOption(values.security, 'security', ADD_USAGE) as Security,
       username: requireOption(values.username, 'username', ADD_USAGE),
+    };
+    if (!values['no-test']) {
+      // An account that cannot connect would only fail at the first sync: say so now, and store nothing.
+      const refusal = await testBeforeAdding(service, server, password, source, values['trust-fingerprint']);
+      if (refusal) {
+        ctx.stderr.write(blockText(refusal));
+        return 1;
+      }
+    }
+    const smtp = await outgoingForAdd(ctx, service, values, email, ADD_USAGE);
+    const account = await service.addAccount({
+      email,
+      ...server,
       ...(password !== undefined ? { password } : {}),
       ...(values.name ? { name: values.name } : {}),
       ...(values['trust-fingerprint'] ? { trustedFingerprint: values['trust-fingerprint'] } : {}),
@@ -160,21 +184,55 @@ export function describeTest(id: string, result: ConnectionTestResult): string {
     if (result.certificate) lines.push(...describeCertificate(result.certificate));
     return `${lines.join('\n')}\n`;
   }
-  const { code, message, detail = {} } = result.error;
-  const lines = [`${code}: ${message}`];
+  const { code, message } = result.error;
+  const lines = [`${code}: ${message}`, ...describeFailure(result.error, (what, options) => `${what}: homing account edit ${id} ${options} --password-env VAR`)];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What to do about a failed test, after its first line: the advice, the certificate when it is the
+ * question, and each fix as the options that apply it (`fixLine` words them for the command at hand).
+ */
+function describeFailure(error: ErrorData, fixLine: (what: string, options: string) => string): string[] {
+  const { code, detail = {} } = error;
+  const lines: string[] = [];
   if (typeof detail.hint === 'string') lines.push(`what to do: ${detail.hint}`);
   const certificate = detail.certificate as CertificateInfo | undefined;
   if (certificate) lines.push(...describeCertificate(certificate));
   if (detail.fix === 'use-certificate-hostname' && Array.isArray(detail.suggestedHosts) && detail.suggestedHosts.length > 0) {
-    lines.push(`to use the certificate's name: homing account edit ${id} --host ${String(detail.suggestedHosts[0])} --password-env VAR`);
+    lines.push(fixLine("to use the certificate's name", `--host ${String(detail.suggestedHosts[0])}`));
   }
   if (certificate && (detail.fix === 'trust-certificate' || code.startsWith('TLS_CERT_'))) {
-    lines.push(`to trust exactly this certificate: homing account edit ${id} --trust-fingerprint ${certificate.fingerprint256} --password-env VAR`);
+    lines.push(fixLine('to trust exactly this certificate', `--trust-fingerprint ${certificate.fingerprint256}`));
   }
   const suggested = detail.suggested as { port?: number; security?: string } | undefined;
   if (detail.fix === 'switch-security' && suggested?.security) {
-    lines.push(`to switch: homing account edit ${id} --security ${suggested.security}${suggested.port ? ` --port ${suggested.port}` : ''} --password-env VAR`);
+    lines.push(fixLine('to switch', `--security ${suggested.security}${suggested.port ? ` --port ${suggested.port}` : ''}`));
   }
+  return lines;
+}
+
+/**
+ * `account add` tests before it stores (unless `--no-test`): the settings, the password (a password
+ * command is run for it), the certificate. A failure is reported as an error with the certificate's
+ * details and the options that fix it, and nothing is stored.
+ */
+async function testBeforeAdding(
+  service: MailClient,
+  server: ServerSettings,
+  password: string | undefined,
+  source: PasswordSource | undefined,
+  trustedFingerprint: string | undefined,
+): Promise<string | null> {
+  const typed = password ?? (source?.kind === 'command' ? await runPasswordCommand(source.command) : undefined);
+  if (typed === undefined) return null;
+  const result = await service.testConnection({ server, password: typed, ...(trustedFingerprint ? { trustedFingerprint } : {}) });
+  if (result.ok) return null;
+  const lines = [
+    `homing: ${result.error.code}: ${result.error.message}`,
+    ...describeFailure(result.error, (what, options) => `${what}, run the same command with: ${options}`),
+    'Nothing was stored. Fix the settings, or add --no-test to store them without testing.',
+  ];
   return `${lines.join('\n')}\n`;
 }
 
