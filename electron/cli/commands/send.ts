@@ -6,11 +6,12 @@ import { HomingError } from '../../../shared/errors';
 import type { CliContext } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse, requireOption } from '../parse';
+import { logOutboxStates } from '../outbox-progress';
 import { inlineText } from '../terminal-text';
 
 const SEND_USAGE =
   'send --account ID --to ADDR [--to ADDR]... [--cc ADDR]... [--bcc ADDR]... [--subject S] (--body-file F | --body-file -) ' +
-  '[--attach FILE]... [--in-reply-to MESSAGE_ID_NUMBER] [--identity ID]';
+  '[--attach FILE]... [--in-reply-to MESSAGE_ID_NUMBER] [--identity ID] [--progress]';
 
 export const send: CliCommand = {
   name: 'send',
@@ -29,6 +30,7 @@ export const send: CliCommand = {
         attach: { type: 'string', multiple: true },
         'in-reply-to': { type: 'string' },
         identity: { type: 'string' },
+        progress: { type: 'boolean' },
       },
       SEND_USAGE,
     );
@@ -55,9 +57,15 @@ export const send: CliCommand = {
       ...(values.identity ? { identityId: messageNumber(values.identity) } : {}),
       ...(replyTo !== null ? { responseTo: { kind: 'reply', messageId: replyTo } } : {}),
     };
-    // No undo delay on the command line: the command itself is the decision.
-    const queued = await service.sendMessage({ content, delaySeconds: 0 });
-    return reportDelivery(ctx, service, queued.id);
+    // `--progress`: `outbox ID STATE` lines as the message goes (queued, sending, sent, filed).
+    const stop = values.progress ? logOutboxStates(ctx, service) : () => undefined;
+    try {
+      // No undo delay on the command line: the command itself is the decision.
+      const queued = await service.sendMessage({ content, delaySeconds: 0 });
+      return await reportDelivery(ctx, service, queued.id);
+    } finally {
+      stop();
+    }
   },
 };
 

@@ -1,9 +1,9 @@
-import type { MailClient } from '../../../shared/client';
 import type { OutboxItem } from '../../../shared/contract/outgoing';
 import type { SyncStatus } from '../../../shared/contract/sync';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../cli-context';
 import { parse } from '../parse';
+import { logOutboxStates } from '../outbox-progress';
 import { inlineText } from '../terminal-text';
 
 export const sync: CliCommand = {
@@ -66,26 +66,6 @@ function reportOutbox(ctx: CliContext, items: OutboxItem[]): void {
     else if (item.state === 'sent') ctx.stderr.write(`${what}: sent; the Sent copy waits${item.lastError ? `: ${item.lastError.code}` : ''}\n`);
     else if (item.lastError) ctx.stderr.write(`homing: warning: ${item.lastError.code}: ${what} is ${item.state}: ${inlineText(item.lastError.message)}\n`);
   }
-}
-
-/**
- * With `--progress`: `outbox ID STATE` each time a message of the outbox changes state (queued, sending,
- * sent, filed, uncertain, failed), read after each commit's event. The crash test keys its kills to these.
- */
-function logOutboxStates(ctx: CliContext, service: MailClient): () => void {
-  const last = new Map<number, string>();
-  let reading = Promise.resolve();
-  const stop = service.on('outboxChanged', ({ ids }) => {
-    reading = reading.then(async () => {
-      const items = await service.listOutbox({ includeFiled: true }).catch(() => []);
-      for (const item of items) {
-        if (!ids.includes(item.id) || last.get(item.id) === item.state) continue;
-        last.set(item.id, item.state);
-        ctx.stderr.write(`outbox ${item.id} ${item.state}\n`);
-      }
-    });
-  });
-  return stop;
 }
 
 /**
