@@ -102,7 +102,7 @@ function ftsExpression(node: QueryNode): string | null {
 /** A filter the messages table answers from the row itself (or an excluded word, one lookup of the index). */
 function isRowFilter(node: QueryNode): boolean {
   if (node.kind === 'not') return ftsExpression(node.node) !== null || isRowFilter(node.node);
-  return node.kind === 'flag' || node.kind === 'date' || node.kind === 'size' || node.kind === 'folder';
+  return node.kind === 'flag' || node.kind === 'date' || node.kind === 'size' || node.kind === 'folder' || node.kind === 'tag';
 }
 
 /** The column and value of each flag; its partial index is `WHERE <column> = <indexed> AND deleted_locally = 0`. */
@@ -144,6 +144,9 @@ function rowCondition(node: QueryNode, folders: FolderResolver): Sql {
       return { sql: node.bound === 'larger' ? 'size > ?' : 'size < ?', params: [node.bytes] };
     case 'folder':
       return { sql: 'folder_id IN (SELECT value FROM json_each(?))', params: [JSON.stringify(folders(node.name))] };
+    case 'tag':
+      // keywords != '[]' first: the tagged messages' partial index (migration 0009) answers it.
+      return { sql: `keywords != '[]' AND EXISTS (SELECT 1 FROM json_each(keywords) k WHERE k.value COLLATE NOCASE IN (SELECT value FROM json_each(?)))`, params: [JSON.stringify(node.keywords)] };
     case 'not': {
       const words = ftsExpression(node.node);
       if (words !== null) return { sql: `${KEY} NOT IN (SELECT rowid FROM message_search WHERE message_search MATCH ?)`, params: [words] };
@@ -179,7 +182,8 @@ function keySet(node: QueryNode, folders: FolderResolver): Sql {
     }
     case 'date':
     case 'size':
-    case 'folder': {
+    case 'folder':
+    case 'tag': {
       const condition = rowCondition(node, folders);
       return { sql: `${ALL_KEYS} AND ${condition.sql}`, params: condition.params };
     }

@@ -1,4 +1,5 @@
 import { HomingError } from '../../shared/errors';
+import { keywordsForTag } from '../../shared/tags';
 import { splitCjk } from '../mime/search-text';
 
 /**
@@ -6,7 +7,7 @@ import { splitCjk } from '../mime/search-text';
  * (later) mail rules all read their queries through `parseSearchQuery`; store/search.ts turns a tree
  * into SQL, and anything else may walk it. Parsing never touches the database.
  */
-export type QueryNode = TextNode | FlagNode | DateNode | SizeNode | FolderNode | NotNode | AndNode | OrNode;
+export type QueryNode = TextNode | FlagNode | DateNode | SizeNode | FolderNode | TagNode | NotNode | AndNode | OrNode;
 
 /** Columns of the full-text index a word may be limited to (null: any column). */
 export type SearchColumn = 'subject' | 'sender' | 'recipients' | 'body' | 'attachments';
@@ -46,6 +47,12 @@ export interface SizeNode {
 export interface FolderNode {
   kind: 'folder';
   name: string;
+}
+
+/** `tag:NAME`: messages with a keyword the tag stands for (shared/tags.ts: `tag:work` is `work` or `$label2`), any case. */
+export interface TagNode {
+  kind: 'tag';
+  keywords: string[];
 }
 
 export interface NotNode {
@@ -90,7 +97,7 @@ const IS_VALUES: Record<string, Omit<FlagNode, 'kind'>> = {
 
 /** Every operator, in the order the error message lists them. */
 export const SEARCH_OPERATORS = [
-  'from', 'to', 'cc', 'subject', 'body', 'filename', 'attachment', 'has', 'is', 'before', 'after', 'in', 'folder', 'larger', 'smaller',
+  'from', 'to', 'cc', 'subject', 'body', 'filename', 'attachment', 'has', 'is', 'before', 'after', 'in', 'folder', 'larger', 'smaller', 'tag',
 ] as const;
 const KNOWN_OPERATORS = new Set<string>(SEARCH_OPERATORS);
 
@@ -289,6 +296,9 @@ function termNode(token: Extract<Token, { kind: 'term' }>): QueryNode | null {
       if (bytes === null) throw invalid(`${key}:${value} is not a size; write it like larger:1M or smaller:10K (K, M and G are 1,024, 1,024² and 1,024³ bytes).`);
       return { kind: 'size', bound: key, bytes };
     }
+    case 'tag':
+      if (!value) throw invalid('tag: needs a tag name, like tag:work.');
+      return { kind: 'tag', keywords: keywordsForTag(value) };
     default: // in:, folder:
       if (!value) throw invalid(`${key}: needs a folder name.`);
       return { kind: 'folder', name: value };

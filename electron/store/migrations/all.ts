@@ -8,6 +8,7 @@ import { up as contacts } from './0006-contacts';
 import { up as searchSize } from './0007-search-size';
 import { up as sortKeys } from './0008-sort-keys';
 import { up as operationQueue } from './0009-operation-queue';
+import { up as taggedKeys } from './0010-tagged-keys';
 
 export interface Migration {
   version: number;
@@ -25,6 +26,7 @@ export const migrations: Migration[] = [
   { version: 7, up: searchSize },
   { version: 8, up: sortKeys },
   { version: 9, up: operationQueue },
+  { version: 10, up: taggedKeys },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
