@@ -5,7 +5,7 @@ import type { ComposeIntent } from '../../shared/compose-intent';
 import type { DesktopHandlers } from '../../shared/contract/desktop';
 import { HomingError } from '../../shared/errors';
 import { attachmentOpenPolicy, type NotOpenedReason } from './attachment-open-policy';
-import { exportFolderFileName, exportMessageFileName, importFolderName, safeFileName } from './file-names';
+import { exportFolderFileName, exportMessageFileName, importFolderName, pdfFileName, safeFileName } from './file-names';
 
 /** The parts of Electron the desktop methods use, as plain functions (dialogs.ts provides the real ones). */
 export interface DesktopDeps {
@@ -30,6 +30,10 @@ export interface DesktopDeps {
     isDefault(): boolean;
     set(enabled: boolean): boolean;
   };
+  /** The system's print dialog for a page; true when it was printed (false: cancelled). */
+  printPage(html: string): Promise<boolean>;
+  /** A page as PDF bytes. */
+  pageToPdf(html: string): Promise<Buffer>;
 }
 
 export interface Filter {
@@ -111,6 +115,17 @@ export function createDesktopHandlers(deps: DesktopDeps): DesktopHandlers {
     async setMailHandler({ enabled }) {
       if (!deps.mailHandler.supported) throw new HomingError('INVALID_ARGUMENT', 'This system does not let an app make itself the mail handler; choose Homing in the system settings.');
       return { isDefault: deps.mailHandler.set(enabled) };
+    },
+
+    async printDocument({ html }) {
+      return { done: await deps.printPage(html) };
+    },
+
+    async saveDocumentAsPdf({ html, title }) {
+      const path = await deps.chooseSavePath({ title: 'Save as PDF', defaultName: pdfFileName(title), filters: [{ name: 'PDF document', extensions: ['pdf'] }] });
+      if (!path) return { done: false };
+      await writeOrExplain(path, await deps.pageToPdf(html));
+      return { done: true, path };
     },
 
     async importMailWithDialog({ kind, accountId, folderPath }) {

@@ -46,6 +46,11 @@ export function exportFolderFileName(folderPath: string): string {
   return `${safeFileName(last, 'folder')}.mbox`;
 }
 
+/** "Save as PDF": the subject as a file name, or `message`. */
+export function pdfFileName(subject: string): string {
+  return `${safeFileName(subject.slice(0, FILE_NAME_MAX - 4), 'message')}.pdf`;
+}
+
 /** The suggested file name for a message saved as .eml: its subject, or `message`. */
 export function exportMessageFileName(subject: string): string {
   return `${safeFileName(subject.slice(0, FILE_NAME_MAX - 4), 'message')}.eml`;

@@ -50,11 +50,14 @@ export function applicationMenu({ platform, appName, isPackaged, offerCliInstall
     { label: 'Import Maildir Folder…', command: 'importMaildir' },
     { label: 'Export Folder as mbox…', action: 'export-folder' },
     { label: 'Save Message As…', action: 'export-message', accelerator: 'CmdOrCtrl+S' },
+    { label: 'Save as PDF…', action: 'save-pdf' },
+    { label: 'Print…', action: 'print', accelerator: 'CmdOrCtrl+P' },
     separator,
     ...(mac ? [{ role: 'close' } as MenuSpec] : [settings, separator, { role: 'quit' } as MenuSpec]),
   ];
   const edit: MenuSpec[] = [
-    { role: 'undo' },
+    // The window decides: typing undone in a text field, else the last mail action (delete, move, mark…).
+    { label: 'Undo', action: 'undo', accelerator: 'CmdOrCtrl+Z' },
     { role: 'redo' },
     separator,
     { role: 'cut' },

@@ -19,6 +19,11 @@ import { type ImportResult, messageIdSchema } from './messages';
 const attachmentRef = z.strictObject({ messageId: messageIdSchema, attachmentId: z.number().int().positive() });
 const accountIdSchema = z.string().min(1).max(64);
 const folderPathSchema = z.string().min(1).max(4096);
+/**
+ * A page to print: the renderer builds it from the message as the reader shows it (sanitised, with its
+ * own CSP; renderer/mail/print-document.ts). Inline images are data: URLs, so it can be large.
+ */
+const printableSchema = z.strictObject({ html: z.string().min(1).max(64 * 1024 * 1024), title: z.string().max(1000) });
 
 /** A desktop method: validator for its arguments and, as a type only, its result. */
 export interface DesktopMethodSpec<A extends z.ZodType, R> {
@@ -65,6 +70,10 @@ export const desktopMethods = {
   getMailHandler: desktop(z.strictObject({})).returns<{ isDefault: boolean; supported: boolean }>(),
   /** Makes Homing the mailto: handler (or stops being it); only ever from the user's own choice in the settings. */
   setMailHandler: desktop(z.strictObject({ enabled: z.boolean() })).returns<{ isDefault: boolean }>(),
+  /** The system's print dialog for a page (Electron's webContents.print), in a hidden window that runs no script. */
+  printDocument: desktop(printableSchema).returns<DialogOutcome>(),
+  /** Save dialog, then the page as PDF (webContents.printToPDF), in a hidden window that runs no script. */
+  saveDocumentAsPdf: desktop(printableSchema).returns<DialogOutcome<{ path: string }>>(),
 };
 
 export const desktopEvents = {

@@ -48,6 +48,8 @@ describe('which attachments are opened directly (an allow-list)', () => {
       chooseSavePath: async () => null,
       chooseImportPaths: async () => [],
       confirmSaveInstead: async (name, reason) => (warned.push(`${name} (${reason})`), false),
+      printPage: async () => false,
+      pageToPdf: async () => Buffer.alloc(0),
       openPath: async (path) => (opened.push(path), ''),
       openComposer: () => undefined,
       mailHandler: { supported: false, isDefault: () => false, set: () => false },

@@ -9,7 +9,9 @@ import { HomingError } from '../../../../shared/errors';
 const bytes = Buffer.from('%PDF-1.7 not really\n');
 
 /** Desktop handlers over a fake service and scripted dialogs; `log` records what the user was shown. */
-function setup(options: { filename?: string; savePath?: string | null; importPaths?: string[]; confirm?: boolean; openError?: string; handlerSupported?: boolean } = {}) {
+function setup(
+  options: { filename?: string; savePath?: string | null; importPaths?: string[]; confirm?: boolean; openError?: string; handlerSupported?: boolean; printed?: boolean } = {},
+) {
   const log: string[] = [];
   const handler = { isDefault: false };
   const opened: string[] = [];
@@ -42,6 +44,8 @@ function setup(options: { filename?: string; savePath?: string | null; importPat
       isDefault: () => handler.isDefault,
       set: (enabled) => (handler.isDefault = enabled),
     },
+    printPage: async (html) => (log.push(`print dialog: ${html}`), options.printed ?? true),
+    pageToPdf: async (html) => Buffer.from(`%PDF-1.7 ${html}`),
   };
   return { handlers: createDesktopHandlers(deps), log, opened, serviceCalls, saveDir };
 }
@@ -122,6 +126,24 @@ describe('saving and exporting through dialogs', () => {
       ['exportFolder', { accountId: 'a', folderPath: 'INBOX/Projects', mboxPath: join(t.saveDir, 'Projects.mbox'), part: 'whole' }],
       ['exportMessage', { id: 7, emlPath: join(t.saveDir, 'Re_ Lunch_.eml'), part: 'whole' }],
     ]);
+  });
+});
+
+describe('printing and saving as PDF', () => {
+  it('prints the page the window built, and says whether the dialog printed it', async () => {
+    expect(await setup().handlers.printDocument({ html: '<p>Hello</p>', title: 'Lunch' })).toEqual({ done: true });
+    const cancelled = setup({ printed: false });
+    expect(await cancelled.handlers.printDocument({ html: '<p>Hello</p>', title: 'Lunch' })).toEqual({ done: false });
+    expect(cancelled.log).toEqual(['print dialog: <p>Hello</p>']);
+  });
+
+  it('saves the page as PDF where the user chose, named after the subject; nothing when cancelled', async () => {
+    const t = setup();
+    const saved = await t.handlers.saveDocumentAsPdf({ html: '<p>Hello</p>', title: 'Re: Lunch?' });
+    expect(saved).toEqual({ done: true, path: join(t.saveDir, 'Re_ Lunch_.pdf') });
+    expect(readFileSync(join(t.saveDir, 'Re_ Lunch_.pdf'), 'utf8')).toBe('%PDF-1.7 <p>Hello</p>');
+    expect(t.log).toEqual(['save dialog: Save as PDF (Re_ Lunch_.pdf)']);
+    expect(await setup({ savePath: null }).handlers.saveDocumentAsPdf({ html: '<p>x</p>', title: '' })).toEqual({ done: false });
   });
 });
 
