@@ -21,6 +21,7 @@ const hints: Array<[string, string]> = [
   ['after:2024-01-01', 'dates (also before:)'],
   ['larger:1M', 'size (also smaller:10K)'],
   ['in:Archive', 'one folder'],
+  ['tag:work', 'a tag'],
   ['"exact phrase"', 'words in order'],
   ['a OR b', 'either (group with parentheses)'],
   ['-word', 'without it'],
