@@ -4,6 +4,7 @@ import type { ActionName } from '../../shared/contract/action-names';
 import type { Folder, MessageSummary } from '../../shared/contract/messages';
 import type { DesktopClient } from '../../shared/desktop-client';
 import type { IconName } from '../components/Icon';
+import type { Outcome } from '../mail/outcome';
 
 /** What the UI lets an action do besides calling the service. */
 export interface UiCommands {
@@ -22,6 +23,15 @@ export interface UiCommands {
   addAccount(): void;
   /** Opens a composer: a window of its own in the app, a new tab in a plain browser. */
   compose(intent: ComposeIntent): void;
+  /**
+   * Takes back the outcome the toast shows; with the focus in a text field (Edit › Undo of the desktop
+   * menu), that field's last typing instead.
+   */
+  undo(): void;
+  /** The focus is in a text field. */
+  editingText(): boolean;
+  /** The message the reader shows, to the printer or (the desktop app) into a PDF. */
+  print(to: 'printer' | 'pdf'): void;
 }
 
 /**
@@ -49,16 +59,22 @@ export interface ActionContext {
   /** Changes rows on screen at once; the change event confirms them a moment later. */
   patch(ids: number[], change: Partial<MessageSummary>): void;
   report(error: unknown): void;
+  /** Tells what an action did (the toast), with its way back when it has one. */
+  done(outcome: Outcome): void;
+  /** The toast shows an outcome that can be taken back. */
+  canUndo: boolean;
   /** The reader shows a message (view source and plain text need one). */
   readerOpen: boolean;
   /** The message view currently shown. */
   bodyView: 'html' | 'text' | 'source';
+  /** Every folder of every account (an action may look for an account's Archive or Trash). */
+  folders: readonly Folder[];
   /** The folder the list shows, when it shows exactly one (not the unified inbox, not search results). */
   shownFolder: Folder | null;
   target: ActionTarget;
 }
 
-export type ActionGroup = 'navigate' | 'message' | 'view' | 'app';
+export type ActionGroup = 'navigate' | 'message' | 'folder' | 'view' | 'app';
 
 /**
  * A user action: a name, a label, its keys, when it applies, what it does. One dispatcher serves the
@@ -73,6 +89,11 @@ export interface Action {
   keys: string[];
   group: ActionGroup;
   icon?: IconName;
+  /**
+   * Whether menus list the action here at all (Export only in the desktop app, Empty Trash only on a
+   * Trash); when listed, `predicate` says whether it is enabled.
+   */
+  offered?(ctx: ActionContext): boolean;
   predicate(ctx: ActionContext): boolean;
   perform(ctx: ActionContext): void | Promise<void>;
 }
@@ -92,3 +113,6 @@ export function restoreEach(ctx: ActionContext, before: ReadonlyArray<Pick<Messa
   if (on.length > 0) ctx.patch(on, { [key]: true });
   if (off.length > 0) ctx.patch(off, { [key]: false });
 }
+
+/** The actions a menu lists in this context (see `offered`). */
+export const offeredActions = (actions: readonly Action[], ctx: ActionContext) => actions.filter((a) => a.offered?.(ctx) ?? true);

@@ -1,15 +1,19 @@
 import type { Action } from './action';
 import { addAccount } from './add-account';
+import { archiveMessages } from './archive-messages';
 import { escape, focusSearch, openSettings, showShortcuts } from './app-actions';
 import { checkMail } from './check-mail';
 import { deleteMessages } from './delete-messages';
 import { exportFolder } from './export-folder';
 import { exportMessage } from './export-message';
 import { forward } from './forward';
+import { markFolderRead } from './mark-folder-read';
 import { toggleRead } from './mark-read';
 import { moveMessages } from './move-messages';
 import { moveToFolder } from './move-to-folder';
 import { newMessage } from './new-message';
+import { printMessage } from './print-message';
+import { saveAsPdf } from './save-pdf';
 import {
   extendNext,
   extendPrevious,
@@ -25,6 +29,7 @@ import {
 import { reply } from './reply';
 import { replyAll } from './reply-all';
 import { toggleFlag } from './toggle-flag';
+import { undo } from './undo';
 import { togglePlainText, viewSource } from './view-actions';
 
 /** Every action (one for each ActionName), in the order the shortcut overlay lists them. */
@@ -42,14 +47,19 @@ export const allActions: readonly Action[] = [
   toggleRead,
   toggleFlag,
   deleteMessages,
+  archiveMessages,
   moveMessages,
   moveToFolder,
   newMessage,
   reply,
   replyAll,
   forward,
+  undo,
+  markFolderRead,
   togglePlainText,
   viewSource,
+  printMessage,
+  saveAsPdf,
   exportMessage,
   focusSearch,
   showShortcuts,
@@ -61,10 +71,13 @@ export const allActions: readonly Action[] = [
 ];
 
 /** The reader's switches, at the end of the toolbar. */
-export const viewActions: readonly Action[] = [togglePlainText, viewSource];
+export const viewActions: readonly Action[] = [togglePlainText, viewSource, printMessage];
 
 /** The toolbar's message actions and the context menu's, in order. */
-export const messageActions: readonly Action[] = [toggleRead, toggleFlag, moveMessages, deleteMessages];
+export const messageActions: readonly Action[] = [toggleRead, toggleFlag, archiveMessages, moveMessages, deleteMessages];
+
+/** A folder's context menu, in order. */
+export const folderActions: readonly Action[] = [markFolderRead, exportFolder];
 
 /** Writing: at the toolbar's start (New, Reply, Reply all, Forward), and Reply/Reply all/Forward in the context menu. */
 export const writeActions: readonly Action[] = [newMessage, reply, replyAll, forward];

@@ -1,3 +1,4 @@
+import { messagesWord } from '../mail/outcome';
 import { type Action, hasSelection } from './action';
 
 /**
@@ -16,6 +17,9 @@ export const deleteMessages: Action = {
   async perform(ctx) {
     try {
       await ctx.api.deleteMessages({ ids: ctx.selectedIds });
+      // Where the messages went (a Trash, or gone from a POP3 or local account) is the service's to say;
+      // taking a delete back waits for its undo.
+      ctx.done({ message: `Deleted ${messagesWord(ctx.selectedIds.length)}.`, undo: null });
     } catch (error) {
       ctx.report(error);
     }

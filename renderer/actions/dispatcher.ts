@@ -51,6 +51,9 @@ export const isWidgetKey = (descriptor: string) => /^(Shift\+)?(Arrow|Home$|End$
 
 export type Scope = 'list' | 'elsewhere' | 'text-field';
 
+/** Shortcuts a text field keeps for its own editing: Ctrl/Cmd+Z there undoes typing, not the last mail action. */
+const textEditingKeys = new Set(['Mod+z', 'Mod+Shift+z', 'Mod+y']);
+
 export interface Dispatcher {
   actions: readonly Action[];
   byName(name: ActionName): Action | undefined;
@@ -94,7 +97,7 @@ export function createDispatcher(actions: readonly Action[]): Dispatcher {
       const action = byKey.get(descriptor);
       if (!action) return false;
       // In a text field only Escape and Mod+ shortcuts act; typing stays typing.
-      if (scope === 'text-field' && !(descriptor === 'Escape' || descriptor.startsWith('Mod+'))) return false;
+      if (scope === 'text-field' && !(descriptor === 'Escape' || (descriptor.startsWith('Mod+') && !textEditingKeys.has(descriptor)))) return false;
       if (isWidgetKey(descriptor) && scope !== 'list') return false;
       return run(action, ctx);
     },

@@ -7,6 +7,7 @@ export const exportFolder: Action = {
   keys: [],
   group: 'app',
   icon: 'download',
+  offered: (ctx) => ctx.desktop !== null,
   predicate: (ctx) => ctx.desktop !== null && (ctx.target.folder ?? ctx.shownFolder) !== null,
   async perform(ctx) {
     const folder = (ctx.target.folder ?? ctx.shownFolder)!;

@@ -7,6 +7,7 @@ export const exportMessage: Action = {
   keys: [],
   group: 'view',
   icon: 'download',
+  offered: (ctx) => ctx.desktop !== null,
   predicate: (ctx) => ctx.desktop !== null && ctx.focused !== null && ctx.selectedCount === 1,
   async perform(ctx) {
     try {

@@ -1,4 +1,6 @@
+import { messagesWord } from '../mail/outcome';
 import { type Action, type ActionContext, hasSelection, restoreEach } from './action';
+import { markBack } from './undo-plans';
 
 /** True when marking would make messages read (some selected message is unread). */
 const anyUnread = (ctx: ActionContext) => ctx.selected.some((m) => !m.seen);
@@ -19,6 +21,7 @@ export const toggleRead: Action = {
     ctx.patch(ids, { seen });
     try {
       await ctx.api.markMessages({ ids, seen });
+      ctx.done({ message: `Marked ${messagesWord(ids.length)} as ${seen ? 'read' : 'unread'}.`, undo: markBack(ctx, 'seen', seen) });
     } catch (error) {
       restoreEach(ctx, before, 'seen');
       ctx.report(error);

@@ -1,5 +1,7 @@
 import { folderName } from '../mail/folder-tree';
+import { messagesWord } from '../mail/outcome';
 import { type Action, type ActionContext, hasSelection } from './action';
+import { moveBack } from './undo-plans';
 
 /** True when some selected message is not in the target folder already. */
 const leavesItsFolder = (ctx: ActionContext) =>
@@ -20,6 +22,7 @@ export const moveToFolder: Action = {
     const folder = ctx.target.folder!;
     try {
       await ctx.api.moveMessages({ ids: ctx.selectedIds, toFolderId: folder.id });
+      ctx.done({ message: `Moved ${messagesWord(ctx.selectedCount)} to ${folderName(folder)}.`, undo: moveBack(ctx, folder) });
     } catch (error) {
       ctx.report(error);
     }

@@ -1,4 +1,6 @@
+import { messagesWord } from '../mail/outcome';
 import { type Action, type ActionContext, hasSelection, restoreEach } from './action';
+import { markBack } from './undo-plans';
 
 const anyUnflagged = (ctx: ActionContext) => ctx.selected.some((m) => !m.flagged);
 
@@ -18,6 +20,7 @@ export const toggleFlag: Action = {
     ctx.patch(ids, { flagged });
     try {
       await ctx.api.markMessages({ ids, flagged });
+      ctx.done({ message: `${flagged ? 'Flagged' : 'Unflagged'} ${messagesWord(ids.length)}.`, undo: markBack(ctx, 'flagged', flagged) });
     } catch (error) {
       restoreEach(ctx, before, 'flagged');
       ctx.report(error);

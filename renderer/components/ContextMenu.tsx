@@ -6,6 +6,8 @@ import { Icon } from './Icon';
 import { isMac } from './ShortcutHelp';
 
 export interface ContextMenuProps {
+  /** What the menu acts on, for assistive technology: "Message actions", "Folder actions". */
+  label: string;
   position: { x: number; y: number };
   actions: readonly Action[];
   ctx: ActionContext;
@@ -13,8 +15,11 @@ export interface ContextMenuProps {
   onClose(): void;
 }
 
-/** The list's context menu (right click, the menu key, Shift+F10): the same actions as toolbar and keys. */
-export function ContextMenu({ position, actions, ctx, onRun, onClose }: ContextMenuProps) {
+/**
+ * A context menu (right click, the menu key, Shift+F10) of the list or of a folder: the same actions as
+ * the toolbar and the keys, each enabled by its own predicate.
+ */
+export function ContextMenu({ label, position, actions, ctx, onRun, onClose }: ContextMenuProps) {
   const ref = useRef<HTMLUListElement>(null);
   const mac = isMac();
   useEffect(() => {
@@ -40,7 +45,7 @@ export function ContextMenu({ position, actions, ctx, onRun, onClose }: ContextM
   const left = Math.min(position.x, window.innerWidth - 240);
   const top = Math.min(position.y, window.innerHeight - actions.length * 34 - 16);
   return (
-    <ul ref={ref} className="context-menu" role="menu" aria-label="Message actions" style={{ left, top }} onKeyDown={keyDown}>
+    <ul ref={ref} className="context-menu" role="menu" aria-label={label} style={{ left, top }} onKeyDown={keyDown}>
       {actions.map((action) => {
         const enabled = action.predicate(ctx);
         return (

@@ -1,10 +1,11 @@
-import { type KeyboardEvent, memo, useMemo, useState } from 'react';
+import { type DragEvent, type KeyboardEvent, memo, useEffect, useMemo, useState } from 'react';
 import type { Account } from '../../shared/contract/accounts';
 import type { Folder, MailboxRef } from '../../shared/contract/messages';
 import type { SyncStatus } from '../../shared/contract/sync';
 import { accountLabel, buildFolderTree, type FolderNode, folderName, isInbox, sidebarAccounts } from '../mail/folder-tree';
 import { folderProblem } from '../mail/folder-problems';
 import { formatCount } from '../mail/format';
+import { carriesMessages } from '../mail/message-drag';
 import { Icon, type IconName } from './Icon';
 
 export interface FolderTreeProps {
@@ -19,6 +20,10 @@ export interface FolderTreeProps {
   /** The outgoing view the list shows (instead of a mailbox), or null. */
   currentView?: OutgoingView | null;
   onOpenView?(view: OutgoingView): void;
+  /** Messages dragged onto a folder: which folders take them, and the drop. */
+  drop: { accepts(folder: Folder): boolean; onDrop(folder: Folder): void };
+  /** Right click, the menu key or Shift+F10 on a folder: its context menu at that point. */
+  onFolderMenu(folder: Folder, position: { x: number; y: number }): void;
 }
 
 export type OutgoingView = 'outbox' | 'drafts';
@@ -31,6 +36,7 @@ interface Item {
   icon: IconName;
   unread: number;
   mailbox: MailboxRef | null;
+  folder?: Folder;
   children: Item[];
   status?: SyncStatus | undefined;
   accountId?: string;
@@ -55,6 +61,7 @@ function folderItems(nodes: FolderNode[], level: number, parent: string): Item[]
       icon: (node.folder.specialUse && folderIcons[node.folder.specialUse]) || (isInbox(node.folder) ? 'inbox' : 'folder'),
       unread: node.folder.unread,
       mailbox: { folderId: node.folder.id },
+      folder: node.folder,
       children: folderItems(node.children, level + 1, key),
       problem: folderProblem(node.folder),
     };
@@ -91,9 +98,20 @@ const outgoingItem = (view: OutgoingView, count: number, problems: number): Item
  * (unread counts beside them), Local Folders last. One item is in the tab order; arrows move, Right and
  * Left open and close, Enter or Space opens the mailbox.
  */
-export const FolderTree = memo(function FolderTree({ accounts, folders, statuses, current, onOpen, outgoing, currentView = null, onOpenView }: FolderTreeProps) {
+export const FolderTree = memo(function FolderTree({ accounts, folders, statuses, current, onOpen, outgoing, currentView = null, onOpenView, drop, onFolderMenu }: FolderTreeProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [focusKey, setFocusKey] = useState<string | null>(null);
+  // The folder under a drag of messages that would take them: drawn as the drop target.
+  const [dropKey, setDropKey] = useState<string | null>(null);
+  useEffect(() => {
+    const over = () => setDropKey(null);
+    window.addEventListener('dragend', over);
+    window.addEventListener('drop', over);
+    return () => {
+      window.removeEventListener('dragend', over);
+      window.removeEventListener('drop', over);
+    };
+  }, []);
 
   const roots = useMemo(() => {
     const mailAccounts = sidebarAccounts(accounts);
@@ -165,6 +183,14 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
       return next;
     });
 
+  // A drag of messages over a folder that takes them: cancelling dragenter and dragover makes it a drop target.
+  const over = (event: DragEvent, item: Item) => {
+    if (!item.folder || !carriesMessages(event.dataTransfer) || !drop.accepts(item.folder)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'move';
+    if (dropKey !== item.key) setDropKey(item.key);
+  };
+
   const keyDown = (event: KeyboardEvent, item: Item) => {
     const at = visible.findIndex((i) => i.key === item.key);
     const expandable = item.children.length > 0;
@@ -195,6 +221,15 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
         if (item.mailbox || item.view) open(item);
         else if (expandable) toggle(item.key);
         break;
+      case 'ContextMenu':
+      case 'F10': {
+        if (event.key === 'F10' && !event.shiftKey) handled = false;
+        else if (item.folder) {
+          const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
+          onFolderMenu(item.folder, { x: box.left + 24, y: box.bottom });
+        }
+        break;
+      }
       default:
         handled = false;
     }
@@ -215,6 +250,7 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
     const syncing = item.status && !['idle', 'watching', 'error'].includes(item.status.phase);
     const trouble = item.status && (item.status.phase === 'error' || !item.status.online);
     const siblings = siblingsOf(item);
+    const folder = item.folder;
     return (
       <li
         key={item.key}
@@ -226,11 +262,28 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
         aria-expanded={expanded}
         aria-selected={item.mailbox || item.view ? selected : undefined}
         tabIndex={item.key === tabKey ? 0 : -1}
-        className={`tree-item level-${Math.min(item.level, 6)} ${item.mailbox || item.view ? 'mailbox' : 'account'} ${selected ? 'selected' : ''}`}
+        className={`tree-item level-${Math.min(item.level, 6)} ${item.mailbox || item.view ? 'mailbox' : 'account'} ${selected ? 'selected' : ''} ${dropKey === item.key ? 'drop-target' : ''}`}
         style={{ paddingInlineStart: 8 + (item.level - 1) * 14 }}
         data-testid={item.accountId ? `account-${item.accountId}` : undefined}
         onKeyDown={(event) => keyDown(event, item)}
         onFocus={() => setFocusKey(item.key)}
+        onContextMenu={(event) => {
+          if (!folder) return;
+          event.preventDefault();
+          focusItem(item.key);
+          onFolderMenu(folder, { x: event.clientX, y: event.clientY });
+        }}
+        onDragEnter={(event) => over(event, item)}
+        onDragOver={(event) => over(event, item)}
+        onDragLeave={(event) => {
+          if (dropKey === item.key && !event.currentTarget.contains(event.relatedTarget as Node | null)) setDropKey(null);
+        }}
+        onDrop={(event) => {
+          if (!folder || !carriesMessages(event.dataTransfer)) return;
+          event.preventDefault();
+          setDropKey(null);
+          drop.onDrop(folder);
+        }}
         onClick={() => {
           focusItem(item.key);
           if (item.mailbox || item.view) open(item);

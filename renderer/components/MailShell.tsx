@@ -5,50 +5,56 @@ import type { ActionContext, UiCommands } from '../actions/action';
 import { allActions, answerActions, messageActions, viewActions, writeActions } from '../actions/all-actions';
 import { createDispatcher } from '../actions/dispatcher';
 import { api } from '../api/client';
-import { useDarkMode } from '../hooks/useColorScheme';
-import type { Banner } from '../hooks/useErrorBanners';
 import { desktop } from '../api/desktop';
 import { openComposer } from '../compose/open-composer';
-import { useKeyboard } from '../hooks/useKeyboard';
+import { useDarkMode } from '../hooks/useColorScheme';
+import type { Banner } from '../hooks/useErrorBanners';
+import { isTextField, useKeyboard } from '../hooks/useKeyboard';
 import { useListSort } from '../hooks/useListSort';
+import { useMailbox } from '../hooks/useMailbox';
 import { useMarkReadOnOpen } from '../hooks/useMarkReadOnOpen';
 import { useMenuActions } from '../hooks/useMenuActions';
 import { useOnline } from '../hooks/useOnline';
+import { useOpenMessageRequests } from '../hooks/useOpenMessageRequests';
+import { useOutcomes } from '../hooks/useOutcomes';
 import { useOutgoing } from '../hooks/useOutgoing';
+import { usePrinting } from '../hooks/usePrinting';
 import { usePaneSizes } from '../hooks/usePaneSizes';
-import { useWindowWidth } from '../hooks/useWindowWidth';
-import { paneLayout } from '../mail/pane-layout';
 import { useReadingPreferences } from '../hooks/useReadingPreferences';
 import { type ListQuery, useListView } from '../hooks/useRowStore';
 import { useSyncStatus } from '../hooks/useSyncStatus';
+import { useWindowWidth } from '../hooks/useWindowWidth';
 import { describeError, errorData } from '../mail/error-words';
 import { needsAttention } from '../mail/outbox-words';
 import { emptyListText } from '../mail/folder-problems';
-import { accountLabel, folderName, isInbox, sidebarAccounts } from '../mail/folder-tree';
-import { plural } from '../mail/format';
+import { accountLabel, folderName, sidebarAccounts } from '../mail/folder-tree';
+import { listHeading, shownFolders } from '../mail/list-heading';
+import { acceptsMove } from '../mail/move-targets';
+import { paneLayout } from '../mail/pane-layout';
 import { emptySelection, moveFocus, reconcile, type Selection, selectAll, selectOnly } from '../mail/selection';
 import { AnswerBar } from './AnswerBar';
-import { ContextMenu } from './ContextMenu';
 import { ErrorBanners } from './ErrorBanners';
 import { FolderTree, type OutgoingView } from './FolderTree';
 import { Icon } from './Icon';
 import { ListHeader } from './ListHeader';
 import { MessageList } from './MessageList';
-import { MovePicker } from './MovePicker';
 import { OfflineCoverage } from './OfflineCoverage';
 import { OutgoingList } from './OutgoingList';
 import { PasswordNeeded } from './PasswordNeeded';
 import { type BodyView, Reader, READER_HEADING_ID } from './Reader';
 import { SearchBox } from './SearchBox';
-import { ShortcutHelp } from './ShortcutHelp';
+import { type Overlay, ShellOverlays } from './ShellOverlays';
 import { Splitter } from './Splitter';
 import { SyncStatusPanel } from './SyncStatusPanel';
 import { Toolbar } from './Toolbar';
 import { UndoSendToast } from './UndoSendToast';
+import { UndoToast } from './UndoToast';
 
 const dispatcher = createDispatcher(allActions);
 /** The list's context menu: answering first (as in Thunderbird and Outlook), then the message actions. */
-const contextActions = [...answerActions, ...messageActions];
+
+/** What a drag or the picker moves: the accounts and folders of the selected messages. */
+const moveSource = (ctx: ActionContext) => ({ accounts: new Set(ctx.selected.map((m) => m.accountId)), folders: new Set(ctx.selected.map((m) => m.folderId)) });
 
 export interface MailShellProps {
   accounts: Account[];
@@ -60,21 +66,15 @@ export interface MailShellProps {
   onDismiss(key: string): void;
 }
 
-function defaultMailbox(accounts: Account[], folders: Folder[]): MailboxRef | null {
-  if (accounts.some((a) => a.protocol !== 'local')) return { unified: 'inbox' };
-  const withMail = folders.find((f) => f.total > 0) ?? folders[0];
-  return withMail ? { folderId: withMail.id } : null;
-}
-
 /** The three panes: mailboxes, the message list, the reader; toolbar above, status in the sidebar. */
 export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, report, banners, onDismiss }: MailShellProps) {
-  const [chosen, setChosen] = useState<MailboxRef | null>(null);
+  const [mailbox, setChosen] = useMailbox(accounts, folders);
   const [sort, setSort] = useListSort();
   const [searchQuery, setSearchQuery] = useState<string | null>(null);
   const [selection, setSelection] = useState<Selection>(emptySelection);
   const [bodyView, setBodyView] = useState<BodyView>('html');
   const [conversationFor, setConversationFor] = useState<number | null>(null);
-  const [overlay, setOverlay] = useState<null | { kind: 'shortcuts' } | { kind: 'move' } | { kind: 'menu'; x: number; y: number }>(null);
+  const [overlay, setOverlay] = useState<Overlay>(null);
   const [sizes, setSizes] = usePaneSizes();
   const layout = paneLayout(useWindowWidth(), sizes);
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -83,14 +83,11 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const statuses = useSyncStatus();
   const online = useOnline();
   const dark = useDarkMode();
+  const outcomes = useOutcomes(report);
+  const printing = usePrinting(report);
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
 
-  // A folder that vanished (account removed) falls back to the default mailbox.
-  const chosenExists = chosen === null || 'unified' in chosen || folders.some((f) => f.id === chosen.folderId);
-  const fallback = useMemo(() => defaultMailbox(accounts, folders), [accounts, folders]);
-  const stableFallback = useStableMailbox(fallback);
-  const mailbox = (chosenExists ? chosen : null) ?? stableFallback;
   const query: ListQuery =
     searchQuery !== null
       ? { kind: 'search', query: searchQuery }
@@ -116,46 +113,29 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
 
   const folderById = useMemo(() => new Map(folders.map((f) => [f.id, f])), [folders]);
   const accountById = useMemo(() => new Map(sidebarAccounts(accounts).map((a) => [a.id, a])), [accounts]);
+  const mailAccounts = accounts.filter((a) => a.protocol !== 'local').length;
   const folderLabel = useCallback(
     (folderId: number) => {
       const folder = folderById.get(folderId);
       if (!folder) return '';
       const account = accountById.get(folder.accountId);
-      const several = accounts.filter((a) => a.protocol !== 'local').length > 1 || account?.protocol === 'local';
-      if (!account || !several) return folderName(folder);
+      if (!account || !(mailAccounts > 1 || account.protocol === 'local')) return folderName(folder);
       // In the unified inbox every row is an inbox: the account is what tells them apart.
       return searchQuery === null ? accountLabel(account) : `${accountLabel(account)} · ${folderName(folder)}`;
     },
-    [folderById, accountById, accounts, searchQuery],
+    [folderById, accountById, mailAccounts, searchQuery],
   );
 
-  const currentFolders: Folder[] =
-    searchQuery !== null || !mailbox
-      ? []
-      : 'folderId' in mailbox
-        ? folders.filter((f) => f.id === mailbox.folderId)
-        : folders.filter((f) => isInbox(f) && accountById.get(f.accountId)?.protocol !== 'local');
-  const title =
-    searchQuery !== null
-      ? 'Search results'
-      : !mailbox
-        ? 'No folders yet'
-        : 'unified' in mailbox
-          ? 'All Inboxes'
-          : currentFolders[0]
-            ? folderName(currentFolders[0])
-            : 'Folder';
-  const subtitle =
-    searchQuery !== null
-      ? view.search
-        ? view.search.total > ids.length
-          ? `${plural(ids.length, 'message')} shown of ${plural(view.search.total, 'match', 'matches')} for “${searchQuery}”`
-          : `${plural(view.search.total, 'match', 'matches')} for “${searchQuery}”`
-        : `Searching for “${searchQuery}”…`
-      : mailbox && 'folderId' in mailbox && currentFolders[0]
-        ? null
-        : null;
-  const account = mailbox && 'folderId' in mailbox && currentFolders[0] ? accountById.get(currentFolders[0].accountId) : undefined;
+  const currentFolders = shownFolders(mailbox, searchQuery !== null, folders, (id) => accountById.get(id));
+  const shownFolder = mailbox !== null && 'folderId' in mailbox ? (currentFolders[0] ?? null) : null;
+  const { title, subtitle } = listHeading({
+    searchQuery,
+    searchTotal: view.search?.total ?? null,
+    shown: ids.length,
+    mailbox,
+    folders: currentFolders,
+    account: shownFolder && accounts.length > 1 ? accountById.get(shownFolder.accountId) : undefined,
+  });
 
   const focused = selection.focus === null ? null : (store.get(selection.focus) ?? null);
   const readingPreferences = useReadingPreferences();
@@ -168,9 +148,6 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   });
 
   const selectedIds = useMemo(() => [...selection.ids], [selection.ids]);
-  const selectedSummaries = selectedIds.map((id) => store.get(id)).filter((m) => m !== undefined);
-  const fromAccounts = new Set(selectedSummaries.map((m) => m.accountId));
-  const fromFolders = new Set(selectedSummaries.map((m) => m.folderId));
   const ui: UiCommands = {
     move: (delta, extend) => {
       listRef.current?.focus();
@@ -198,12 +175,19 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     openSettings: onOpenSettings,
     addAccount: onAddAccount,
     compose: (intent) => void openComposer(intent, desktop).catch(report),
+    undo: () => {
+      // execCommand is the one way to undo a field's typing from outside it (Edit › Undo in the desktop menu).
+      if (isTextField(document.activeElement)) document.execCommand('undo');
+      else outcomes.undo();
+    },
+    editingText: () => isTextField(document.activeElement),
+    print: printing.print,
   };
   const ctx: ActionContext = {
     api,
     desktop,
     ui,
-    selected: selectedSummaries,
+    selected: selectedIds.map((id) => store.get(id)).filter((m) => m !== undefined),
     selectedCount: selection.ids.size,
     selectedIds,
     focused,
@@ -212,19 +196,32 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
       store.patch(changed, change);
     },
     report,
+    done: outcomes.done,
+    canUndo: outcomes.shown?.undo != null,
     readerOpen: focused !== null && selection.ids.size === 1,
     bodyView,
-    shownFolder: mailbox !== null && 'folderId' in mailbox ? (currentFolders[0] ?? null) : null,
+    folders,
+    shownFolder,
     target: {},
   };
   useKeyboard(dispatcher, () => ctx);
   useMenuActions(dispatcher, () => ctx);
-
-  // The reader's Reply / Reply all / Forward answer the message it shows, through the same actions.
+  // Drops arrive in the folder tree, and answers in the reader, which are memoised: their callbacks read
+  // the context of the last render.
   const ctxRef = useRef(ctx);
   useEffect(() => {
     ctxRef.current = ctx;
   });
+  const drop = useMemo(
+    () => ({
+      accepts: (folder: Folder) => dispatcher.byName('move-to-folder')!.predicate({ ...ctxRef.current, target: { folder } }) && acceptsMove(folder, moveSource(ctxRef.current), (id) => accountById.get(id)),
+      onDrop: (folder: Folder) => void dispatcher.runNamed('move-to-folder', ctxRef.current, { folder }),
+    }),
+    [accountById],
+  );
+  const openFolderMenu = useCallback((folder: Folder, at: { x: number; y: number }) => setOverlay({ kind: 'folder-menu', folder, ...at }), []);
+
+  // The reader's Reply / Reply all / Forward answer the message it shows, through the same actions.
   const answerBar = useCallback(
     (message: MessageSummary) => (
       <AnswerBar actions={answerActions} run={(action) => dispatcher.run(action, { ...ctxRef.current, focused: message, selectedCount: 1, selectedIds: [message.id] })} />
@@ -234,30 +231,26 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
 
   // A clicked notification names a message: open its folder and select it once the list has it.
   const [wanted, setWanted] = useState<number | null>(null);
-  useEffect(
-    () =>
-      api.on('openMessageRequested', ({ messageId }) => {
-        api.getMessageSummaries({ ids: [messageId] }).then(([summary]) => {
-          if (!summary) return;
-          setSearchQuery(null);
-          setChosen({ folderId: summary.folderId });
-          setWanted(summary.id);
-        }, report);
-      }),
-    [report],
-  );
+  useOpenMessageRequests((summary) => {
+    setSearchQuery(null);
+    setChosen({ folderId: summary.folderId });
+    setWanted(summary.id);
+  }, report);
   if (wanted !== null && store.state === 'ready' && ids.includes(wanted)) {
     setWanted(null);
     setSelection(selectOnly(wanted));
   }
 
   const [outgoingView, setOutgoingView] = useState<OutgoingView | null>(null);
-  const openMailbox = useCallback((next: MailboxRef) => {
-    setChosen(next);
-    setSearchQuery(null);
-    setOutgoingView(null);
-    setDrawerOpen(false);
-  }, []);
+  const openMailbox = useCallback(
+    (next: MailboxRef) => {
+      setChosen(next);
+      setSearchQuery(null);
+      setOutgoingView(null);
+      setDrawerOpen(false);
+    },
+    [setChosen],
+  );
 
   // The Outbox and Drafts: counts in the folder tree, their list in place of the message list, and the
   // "Undo send" toast for a message a composer just sent.
@@ -273,6 +266,11 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   }, []);
   const compose = ui.compose;
 
+  const searchFor = useCallback((query: string) => {
+    setOutgoingView(null);
+    setSearchQuery(query);
+  }, []);
+  const clearSearch = useCallback(() => setSearchQuery(null), []);
   const syncNow = useCallback(
     (accountId: string) => {
       api.syncAccounts({ accountIds: [accountId] }).catch(report);
@@ -280,7 +278,6 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     [report],
   );
   const toggleConversation = useCallback(() => setConversationFor((c) => (c === selection.focus ? null : selection.focus)), [selection.focus]);
-
 
   return (
     <div className={`shell ${layout.mode}`} style={{ gridTemplateColumns: layout.gridTemplateColumns }} data-testid="mail-shell">
@@ -314,6 +311,8 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
             outgoing={outgoingCounts}
             currentView={outgoingView}
             onOpenView={openView}
+            drop={drop}
+            onFolderMenu={openFolderMenu}
           />
         </div>
         <SyncStatusPanel accounts={accounts} statuses={statuses} online={online} onSyncNow={syncNow} />
@@ -343,22 +342,13 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
               <Icon name="menu" size={16} />
             </button>
           )}
-          <SearchBox
-            inputRef={searchRef}
-            active={searchQuery}
-            problem={queryProblem}
-            onSearch={(q) => {
-              setOutgoingView(null);
-              setSearchQuery(q);
-            }}
-            onClear={() => setSearchQuery(null)}
-          />
+          <SearchBox inputRef={searchRef} active={searchQuery} problem={queryProblem} onSearch={searchFor} onClear={clearSearch} />
         </div>
         {outgoingView !== null && <OutgoingList view={outgoingView} outgoing={outgoing} onCompose={compose} report={report} />}
         <div className="list-body" hidden={outgoingView !== null}>
         <ListHeader
           title={title}
-          subtitle={subtitle ?? (account && accounts.length > 1 ? `${accountLabel(account)}` : null)}
+          subtitle={subtitle}
           total={searchQuery === null && store.state === 'ready' ? ids.length : null}
           unread={searchQuery === null ? currentFolders.reduce((n, f) => n + f.unread, 0) : null}
           sort={searchQuery === null ? sort : null}
@@ -387,7 +377,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
             }}
             onContextMenu={(p) => setOverlay({ kind: 'menu', ...p })}
             label={searchQuery !== null ? 'Search results' : `Messages in ${title}`}
-            showFolder={searchQuery !== null || (mailbox !== null && 'unified' in mailbox && accounts.filter((a) => a.protocol !== 'local').length > 1)}
+            showFolder={searchQuery !== null || (mailbox !== null && 'unified' in mailbox && mailAccounts > 1)}
             highlights={view.search?.highlights ?? null}
             folderLabel={folderLabel}
           />
@@ -422,49 +412,15 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           dark={dark}
           onError={report}
           answerBar={answerBar}
+          printableRef={printing.printable}
         />
       </section>
-      {outgoing.outbox.some((item) => item.state === 'queued' && item.notBefore !== null) && (
-        <UndoSendToast outbox={outgoing.outbox} onCompose={compose} report={report} />
-      )}
-      {overlay?.kind === 'shortcuts' && <ShortcutHelp actions={allActions} ctx={ctx} onClose={() => setOverlay(null)} />}
-      {overlay?.kind === 'move' && (
-        <MovePicker
-          accounts={accounts}
-          folders={folders}
-          fromAccounts={fromAccounts}
-          fromFolders={fromFolders}
-          count={selection.ids.size}
-          onClose={() => setOverlay(null)}
-          onMove={(folder) => {
-            setOverlay(null);
-            dispatcher.runNamed('move-to-folder', ctx, { folder });
-          }}
-        />
-      )}
-      {overlay?.kind === 'menu' && (
-        <ContextMenu
-          position={overlay}
-          actions={contextActions}
-          ctx={ctx}
-          onClose={() => {
-            setOverlay(null);
-            listRef.current?.focus();
-          }}
-          onRun={(action) => {
-            setOverlay(null);
-            listRef.current?.focus();
-            dispatcher.run(action, ctx);
-          }}
-        />
-      )}
+      <UndoToast outcome={outcomes.shown} serial={outcomes.serial} onUndo={outcomes.undo} onDismiss={outcomes.dismiss}>
+        {outgoing.outbox.some((item) => item.state === 'queued' && item.notBefore !== null) && (
+          <UndoSendToast outbox={outgoing.outbox} onCompose={compose} report={report} />
+        )}
+      </UndoToast>
+      <ShellOverlays overlay={overlay} onClose={() => setOverlay(null)} ctx={ctx} dispatcher={dispatcher} accounts={accounts} folders={folders} listRef={listRef} />
     </div>
   );
-}
-
-/** The same mailbox object while it names the same mailbox (memoised children compare by identity). */
-function useStableMailbox(mailbox: MailboxRef | null): MailboxRef | null {
-  const key = mailbox === null ? '' : 'unified' in mailbox ? 'unified' : `folder:${mailbox.folderId}`;
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on what the mailbox names, not its identity
-  return useMemo(() => mailbox, [key]);
 }

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, type MouseEvent, type RefObject, useCallback, useEffect, useLayoutEffect, useRef } from 'react';
+import { type DragEvent, type KeyboardEvent, type MouseEvent, type RefObject, useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import type { SearchHighlight } from '../../shared/contract/messages';
+import { startMessageDrag } from '../mail/message-drag';
 import type { RowStore } from '../mail/row-store';
 import { extendTo, type Selection, selectOnly, toggleOne } from '../mail/selection';
 import { MessageRow, ROW_HEIGHT } from './MessageRow';
@@ -97,6 +98,12 @@ export function MessageList(props: MessageListProps) {
     p.onContextMenu({ x: event.clientX, y: event.clientY });
   }, []);
   const open = useCallback((id: number) => latest.current.props.onOpen(id), []);
+  const dragStart = useCallback((event: DragEvent, id: number) => {
+    const { selection: current, props: p } = latest.current;
+    const dragged = current.ids.has(id) ? current : selectOnly(id);
+    if (dragged !== current) p.onSelectionChange(dragged);
+    startMessageDrag(event.dataTransfer, [...dragged.ids], p.store.get(id)?.subject ?? '');
+  }, []);
 
   const keyDown = (event: KeyboardEvent) => {
     // The menu key and Shift+F10 open the context menu at the focused row.
@@ -144,6 +151,7 @@ export function MessageList(props: MessageListProps) {
               onClick={click}
               onDoubleClick={open}
               onContextMenu={contextMenu}
+              onDragStart={dragStart}
             />
           );
         })}

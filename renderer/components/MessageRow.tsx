@@ -1,9 +1,10 @@
-import { type MouseEvent, memo } from 'react';
+import { type DragEvent, type MouseEvent, memo } from 'react';
 import type { MessageSummary, SearchHighlight } from '../../shared/contract/messages';
 import { claimedAddress, displayText, fragmentText, NAME_DISPLAY_MAX, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { displayName, fullDate, listDate } from '../mail/format';
 import { highlightParts, previewHighlight, stripHighlights, subjectHighlight } from '../mail/highlights';
 import { Icon } from './Icon';
+import { TagChips } from './TagChips';
 
 /** Three lines (sender and date, subject, preview), as Apple Mail and Outlook lay them out. */
 export const ROW_HEIGHT = 74;
@@ -23,6 +24,8 @@ interface RowProps {
   onClick(event: MouseEvent, id: number): void;
   onDoubleClick(id: number): void;
   onContextMenu(event: MouseEvent, id: number): void;
+  /** Dragging a row carries the selection (or this row alone when it is not selected) to a folder. */
+  onDragStart(event: DragEvent, id: number): void;
 }
 
 /** One option of the message list. Mail text is shown only as React text: never as markup. */
@@ -39,6 +42,8 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
     onClick: (event: MouseEvent) => props.onClick(event, props.id),
     onDoubleClick: () => props.onDoubleClick(props.id),
     onContextMenu: (event: MouseEvent) => props.onContextMenu(event, props.id),
+    draggable: m !== undefined,
+    onDragStart: (event: DragEvent) => props.onDragStart(event, props.id),
   };
   const classes = ['message-row', props.selected && 'selected', props.focused && 'focused', m && !m.seen && 'unread'].filter(Boolean).join(' ');
 
@@ -82,6 +87,7 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
       </span>
       <span className="row-line row-subject-line">
         <bdi className="row-subject">{subject !== null ? <Marked fragment={subject} /> : displayText(m.subject, SUBJECT_DISPLAY_MAX) || '(no subject)'}</bdi>
+        <TagChips flags={m.flags} />
         {m.pendingState && (
           <span className={`row-pending ${m.pendingState}`} title={m.pendingState === 'pending' ? 'Waiting for the server' : 'The server refused this change'}>
             <Icon

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Account } from '../../shared/contract/accounts';
 import type { Folder } from '../../shared/contract/messages';
 import { accountLabel, folderName, sidebarAccounts } from '../mail/folder-tree';
+import { acceptsMove } from '../mail/move-targets';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
 
@@ -23,11 +24,12 @@ export function MovePicker({ accounts, folders, fromAccounts, fromFolders, count
   const [active, setActive] = useState(0);
   const options = useMemo(() => {
     const order = sidebarAccounts(accounts);
-    const wanted = order.filter((a) => fromAccounts.has(a.id) || a.protocol === 'local');
+    const accountOf = (id: string) => order.find((a) => a.id === id);
+    const source = { accounts: fromAccounts, folders: fromFolders };
     const needle = filter.trim().toLowerCase();
-    return wanted.flatMap((account) =>
+    return order.flatMap((account) =>
       folders
-        .filter((f) => f.accountId === account.id && !fromFolders.has(f.id))
+        .filter((f) => f.accountId === account.id && !fromFolders.has(f.id) && acceptsMove(f, source, accountOf))
         .filter((f) => !needle || f.path.toLowerCase().includes(needle) || folderName(f).toLowerCase().includes(needle))
         .sort((a, b) => a.path.localeCompare(b.path))
         .map((folder) => ({ folder, account })),

@@ -1,4 +1,4 @@
-import { memo, type ReactNode, useCallback, useMemo, useState } from 'react';
+import { memo, type ReactNode, type RefObject, useCallback, useEffect, useMemo, useState } from 'react';
 import type { MessageDetail } from '../../shared/contract/messages';
 import { api } from '../api/client';
 import { useInlineImages } from '../hooks/useInlineImages';
@@ -8,6 +8,7 @@ import { useThread } from '../hooks/useThread';
 import { displayText, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { errorSentence } from '../mail/error-words';
 import { formatSize, plural } from '../mail/format';
+import type { Printable } from '../mail/print-document';
 import { AttachmentList } from './AttachmentList';
 import { ConversationStrip } from './ConversationStrip';
 import { Icon } from './Icon';
@@ -29,6 +30,8 @@ export interface ReaderProps {
   onError(error: unknown): void;
   /** Reply, Reply all, Forward for the message shown (which a conversation pick may make another than the list's focus). */
   answerBar?(message: MessageDetail): ReactNode;
+  /** Where the reader publishes the message it shows, as it shows it, for printing. */
+  printableRef: RefObject<Printable | null>;
 }
 
 export const READER_HEADING_ID = 'reader-subject';
@@ -101,6 +104,14 @@ function LoadedMessage(props: ReaderProps & { message: MessageDetail; onPick(id:
   }, [view, source, message.html, message.text, allowRemote, inlineImages]);
 
   const onRemoteBlocked = useCallback((count: number) => setBlocked(count), []);
+  const { printableRef } = props;
+  useEffect(() => {
+    const shown = content ? { message, content } : null;
+    printableRef.current = shown;
+    return () => {
+      if (printableRef.current === shown) printableRef.current = null;
+    };
+  }, [printableRef, message, content]);
 
   const alwaysForSender = async () => {
     const address = message.from?.address;

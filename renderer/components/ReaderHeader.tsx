@@ -3,6 +3,7 @@ import type { Address, MessageDetail } from '../../shared/contract/messages';
 import { claimedAddress, displayText, NAME_DISPLAY_MAX, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { displayName, fullAddress, fullDate } from '../mail/format';
 import { Icon } from './Icon';
+import { TagChips } from './TagChips';
 
 function initials(address: Address | null): string {
   const name = displayName(address).replace(/[^\p{L}\p{N} ]/gu, '').trim();
@@ -49,6 +50,7 @@ export function ReaderHeader({ message, headingId, actions }: { message: Message
         <bdi>{displayText(message.subject, SUBJECT_DISPLAY_MAX) || '(no subject)'}</bdi>
         {message.flagged && <Icon name="flag" size={16} className="reader-flag" label="Flagged" />}
       </h2>
+      <TagChips flags={message.flags} className="reader-tags" />
       <div className="reader-from">
         <span className="avatar" aria-hidden="true" style={{ ['--avatar-hue' as string]: hue(message.from) }}>
           {initials(message.from)}

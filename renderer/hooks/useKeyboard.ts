@@ -2,10 +2,14 @@ import { useEffect, useRef } from 'react';
 import type { ActionContext } from '../actions/action';
 import { type Dispatcher, keyOf, type Scope } from '../actions/dispatcher';
 
+/** A field the user types in (its keys are its own). */
+export const isTextField = (element: Element | null): boolean =>
+  element instanceof HTMLElement && (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName));
+
 function scopeOf(target: EventTarget | null): Scope {
   const element = target instanceof HTMLElement ? target : null;
   if (!element || element === document.body) return 'list';
-  if (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName)) return 'text-field';
+  if (isTextField(element)) return 'text-field';
   if (element.closest('[data-keyscope="list"]')) return 'list';
   return 'elsewhere';
 }

@@ -20,16 +20,22 @@ export const actionNames = [
   'toggle-read',
   'toggle-flag',
   'delete',
+  'archive',
   'move',
   'move-to-folder',
+  'undo',
   // Writing (the composer opens in a window of its own).
   'new-message',
   'reply',
   'reply-all',
   'forward',
+  // Acting on a folder (its context menu).
+  'mark-folder-read',
   // Reading.
   'toggle-plain-text',
   'view-source',
+  'print',
+  'save-pdf',
   'export-message',
   // The window and the app.
   'focus-search',

@@ -21,6 +21,9 @@ function context(overrides: Partial<ActionContext> = {}): ActionContext {
     openSettings: vi.fn(),
     addAccount: vi.fn(),
     compose: vi.fn(),
+    undo: vi.fn(),
+    editingText: vi.fn(() => false),
+    print: vi.fn(),
   };
   return {
     api: {
@@ -36,6 +39,9 @@ function context(overrides: Partial<ActionContext> = {}): ActionContext {
     focused: null,
     patch: vi.fn(),
     report: vi.fn(),
+    done: vi.fn(),
+    canUndo: false,
+    folders: [],
     readerOpen: false,
     bodyView: 'html',
     shownFolder: null,
@@ -153,5 +159,55 @@ describe('keys and the action dispatcher', () => {
       for (const [ids, change] of vi.mocked(ctx.patch).mock.calls.slice(1)) for (const id of ids) restored.set(id, change[field]!);
       expect(Object.fromEntries(restored)).toEqual(Object.fromEntries(rows.map((r) => [r.id, r[field]])));
     }
+  });
+
+  it('leaves Ctrl/Cmd+Z to a text field (its own typing), and takes the last action back elsewhere', () => {
+    const dispatcher = createDispatcher(allActions);
+    const ctx = context({ canUndo: true });
+    expect(dispatcher.handleKey('Mod+z', 'text-field', ctx)).toBe(false);
+    expect(dispatcher.handleKey('Mod+z', 'list', context())).toBe(false);
+    expect(dispatcher.handleKey('Mod+z', 'list', ctx)).toBe(true);
+    expect(ctx.ui.undo).toHaveBeenCalledOnce();
+  });
+
+  it('tells what marking did, and its undo puts each row back to what it was', async () => {
+    const dispatcher = createDispatcher(allActions);
+    const unread = { id: 1, seen: false, flagged: false } as ActionContext['selected'][number];
+    const read = { id: 2, seen: true, flagged: false } as ActionContext['selected'][number];
+    const ctx = context({ selected: [unread, read], selectedCount: 2, selectedIds: [1, 2] });
+    dispatcher.handleKey('u', 'list', ctx);
+    await vi.waitFor(() => expect(ctx.done).toHaveBeenCalled());
+    const outcome = vi.mocked(ctx.done).mock.calls[0]![0];
+    expect(outcome.message).toBe('Marked 2 messages as read.');
+    await outcome.undo!();
+    // Only the one that was unread goes back.
+    expect(ctx.api.markMessages).toHaveBeenLastCalledWith({ ids: [1], seen: false });
+    // Some selected rows were never loaded: their earlier state is unknown, so there is no undo.
+    const partly = context({ selected: [unread], selectedCount: 2, selectedIds: [1, 3] });
+    dispatcher.handleKey('u', 'list', partly);
+    await vi.waitFor(() => expect(partly.done).toHaveBeenCalled());
+    expect(vi.mocked(partly.done).mock.calls[0]![0].undo).toBeNull();
+  });
+
+  it('moves back to each message’s own folder on undo; archives into each account’s Archive', async () => {
+    const dispatcher = createDispatcher(allActions);
+    const folder = (id: number, accountId: string, specialUse: Folder['specialUse'] = null) => ({ id, accountId, path: `F${id}`, name: `F${id}`, parentPath: null, specialUse }) as Folder;
+    const [inboxA, otherA, archiveA, archiveB] = [folder(1, 'a', 'inbox'), folder(2, 'a'), folder(3, 'a', 'archive'), folder(4, 'b', 'archive')];
+    const row = (id: number, f: Folder) => ({ id, accountId: f.accountId, folderId: f.id }) as ActionContext['selected'][number];
+    const selected = [row(10, inboxA), row(11, otherA)];
+    const ctx = context({ selected, selectedCount: 2, selectedIds: [10, 11], folders: [inboxA, otherA, archiveA, archiveB] });
+    expect(dispatcher.runNamed('move-to-folder', ctx, { folder: archiveA })).toBe(true);
+    await vi.waitFor(() => expect(ctx.done).toHaveBeenCalled());
+    await vi.mocked(ctx.done).mock.calls[0]![0].undo!();
+    expect(ctx.api.moveMessages).toHaveBeenCalledWith({ ids: [10], toFolderId: 1 });
+    expect(ctx.api.moveMessages).toHaveBeenCalledWith({ ids: [11], toFolderId: 2 });
+
+    const both = context({ selected: [row(10, inboxA), row(20, folder(5, 'b'))], selectedCount: 2, selectedIds: [10, 20], folders: [inboxA, archiveA, archiveB] });
+    expect(dispatcher.handleKey('e', 'list', both)).toBe(true);
+    await vi.waitFor(() => expect(both.done).toHaveBeenCalled());
+    expect(both.api.moveMessages).toHaveBeenCalledWith({ ids: [10], toFolderId: 3 });
+    expect(both.api.moveMessages).toHaveBeenCalledWith({ ids: [20], toFolderId: 4 });
+    // An account without an Archive: nothing to archive into (yet).
+    expect(dispatcher.handleKey('a', 'list', context({ ...both, folders: [archiveA] }))).toBe(false);
   });
 });
