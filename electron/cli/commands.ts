@@ -3,7 +3,7 @@ import { accountAdd, accountAutoconfig, accountEdit, accountList, accountRemove,
 import { mark, move, remove } from './commands/actions';
 import { folders } from './commands/folders';
 import { list } from './commands/list';
-import { outboxCancel, outboxList, outboxMarkSent, outboxRetry } from './commands/outbox';
+import { outboxCancel, outboxFlush, outboxList, outboxMarkSent, outboxRetry } from './commands/outbox';
 import { search } from './commands/search';
 import { send } from './commands/send';
 import { show } from './commands/show';
@@ -30,6 +30,7 @@ export const commands: CliCommand[] = [
   exportMail,
   send,
   outboxList,
+  outboxFlush,
   outboxRetry,
   outboxMarkSent,
   outboxCancel,

@@ -2,6 +2,7 @@ import type { OutboxItem } from '../../../shared/contract/outgoing';
 import type { CliCommand } from '../command';
 import { parse, parseIds } from '../parse';
 import { inlineText, printJson } from '../terminal-text';
+import { logOutboxStates } from '../outbox-progress';
 import { reportDelivery } from './send';
 
 export const outboxList: CliCommand = {
@@ -24,6 +25,33 @@ function describe(item: OutboxItem): string {
   const why = item.lastError ? `  ${item.lastError.code}: ${item.lastError.message}` : '';
   return inlineText(`${item.id}  ${item.state.padEnd(9)}  ${item.accountId}  to ${to}  “${item.subject}”${when}${why}`);
 }
+
+export const outboxFlush: CliCommand = {
+  name: 'outbox flush',
+  usage: 'outbox flush [--account ID] [--progress]',
+  summary: 'send now whatever waits in the outbox and file what was sent, without a sync pass; exit 0 when nothing is left waiting with an error',
+  async run(ctx, argv) {
+    const { values } = parse(argv, { account: { type: 'string' }, progress: { type: 'boolean' } }, this.usage);
+    const service = await ctx.service();
+    const stop = values.progress ? logOutboxStates(ctx, service) : () => undefined;
+    try {
+      const items = await service.flushOutbox(values.account ? { accountId: values.account } : {});
+      let problems = 0;
+      for (const item of items) {
+        if (item.state === 'filed' || (item.state === 'queued' && !item.lastError)) continue;
+        if (item.state === 'sent' && !item.lastError) continue;
+        problems++;
+        const why = item.lastError ? `${item.lastError.code}: ${item.lastError.message}` : item.state;
+        ctx.stderr.write(`homing: ${inlineText(why)} (outbox ${item.id}, ${item.state})\n`);
+      }
+      const sent = items.filter((i) => i.state === 'filed' || i.state === 'sent').length;
+      ctx.stderr.write(`${sent} sent, ${items.length - sent} waiting\n`);
+      return problems === 0 ? 0 : 1;
+    } finally {
+      stop();
+    }
+  },
+};
 
 export const outboxRetry: CliCommand = {
   name: 'outbox retry',
