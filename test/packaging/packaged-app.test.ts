@@ -115,6 +115,7 @@ describe.runIf(process.platform === 'linux')('the packaged Linux app (electron-b
           '/dist/node/parse-worker.cjs',
           '/dist/node/preload.cjs',
           '/dist/node/worker.cjs',
+          '/dist/renderer/compose.html',
           '/dist/renderer/index.html',
           '/package.json',
         ].sort(),
