@@ -70,7 +70,8 @@ describe('sending against a scripted fake SMTP server', () => {
     });
     fakes.push(server);
     const plain = personality === 'no-starttls' || personality === 'silent';
-    await service.updateAccount({ id: accountId, patch: { smtp: { port: server.port, security: plain ? 'starttls' : 'tls' } } });
+    // Another port is another server: the password is given again (a stored one only goes where it was saved for).
+    await service.updateAccount({ id: accountId, patch: { smtp: { port: server.port, security: plain ? 'starttls' : 'tls', password: 'alice-secret' } } });
     return server;
   }
 

@@ -85,13 +85,13 @@ describe('sending what the server refuses (Postfix + Dovecot)', () => {
       const item = await sendOne('wrong password');
       expect(item).toMatchObject({ state: 'queued', lastError: { code: 'AUTH_FAILED' } });
       // Fixed: the same message goes, once.
-      await service.updateAccount({ id: accountId, patch: { smtp: { password: null } } });
+      await service.updateAccount({ id: accountId, patch: { smtp: { password: 'alice-secret' } } });
       await service.retryOutbox({ id: item.id });
       expect((await service.flushOutbox({ ids: [item.id] }))[0]).toMatchObject({ state: 'filed' });
       await postfix.drain();
       expect(await withMessageId(dovecot, 'bob', 'INBOX', item.messageId)).toHaveLength(1);
     } finally {
-      await service.updateAccount({ id: accountId, patch: { smtp: { password: null } } });
+      await service.updateAccount({ id: accountId, patch: { smtp: { password: 'alice-secret' } } });
     }
   });
 
