@@ -7,6 +7,7 @@ import { desktopEvents } from './contract/desktop';
 import { messageEvents, messageMethods } from './contract/messages';
 import { organiseEvents, organiseMethods } from './contract/organise';
 import { outgoingEvents, outgoingMethods } from './contract/outgoing';
+import { ruleEvents, ruleMethods } from './contract/rules';
 import { syncEvents, syncMethods } from './contract/sync';
 import type { Envelope } from './errors';
 
@@ -16,9 +17,9 @@ import type { Envelope } from './errors';
  * bridge, the CLI and the renderer's API client all derive from this object.
  */
 export const contract = {
-  methods: { ...appMethods, ...accountMethods, ...messageMethods, ...organiseMethods, ...syncMethods, ...outgoingMethods, ...contactMethods },
+  methods: { ...appMethods, ...accountMethods, ...messageMethods, ...organiseMethods, ...syncMethods, ...outgoingMethods, ...contactMethods, ...ruleMethods },
   // desktopEvents come from the Electron shell itself (menu, notifications), never from MailService.
-  events: { ...accountEvents, ...messageEvents, ...organiseEvents, ...syncEvents, ...outgoingEvents, ...desktopEvents },
+  events: { ...accountEvents, ...messageEvents, ...organiseEvents, ...syncEvents, ...outgoingEvents, ...ruleEvents, ...desktopEvents },
 } as const;
 
 type Methods = typeof contract.methods;

@@ -22,6 +22,7 @@ export const errorCodes = {
   IO_ERROR: 'A file could not be read or written.',
   BODY_NOT_DOWNLOADED: 'Only the headers of this message are stored here, and the rest could not be downloaded now.',
   INVALID_QUERY: 'The search could not be understood.',
+  RULE_BROKEN: 'A mail rule could not be carried out (its folder was deleted); it is skipped until it is saved again.',
   UNSUPPORTED_FORMAT: 'The file is not mbox, Maildir or .eml.',
 
   // Connecting to a server

@@ -4,6 +4,7 @@ import { mark, move, remove } from './commands/actions';
 import { folders } from './commands/folders';
 import { list } from './commands/list';
 import { outboxCancel, outboxFlush, outboxList, outboxMarkSent, outboxRetry } from './commands/outbox';
+import { ruleAdd, ruleList, ruleRemove, ruleRun } from './commands/rules';
 import { search } from './commands/search';
 import { send } from './commands/send';
 import { show } from './commands/show';
@@ -34,4 +35,8 @@ export const commands: CliCommand[] = [
   outboxRetry,
   outboxMarkSent,
   outboxCancel,
+  ruleAdd,
+  ruleList,
+  ruleRemove,
+  ruleRun,
 ];

@@ -27,6 +27,7 @@ import { createContactQueries } from './contact-queries';
 import { createMessageQueries } from './message-queries';
 import { createOrganiseQueries } from './organise-queries';
 import { createOutgoingQueries } from './outgoing-queries';
+import { createRuleQueries } from './rule-queries';
 import type { QueryContext } from './query-context';
 import { createSyncQueries } from './sync-queries';
 
@@ -160,6 +161,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     ...createSyncQueries(ctx),
     ...createOutgoingQueries(ctx),
     ...createContactQueries(ctx),
+    ...createRuleQueries(ctx),
   };
   const commands = Object.fromEntries(
     commandNames.map((name) => [name, async (args: unknown) => (await ensureWriter()).call(name, args)]),

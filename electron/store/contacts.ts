@@ -113,3 +113,8 @@ export function searchContacts(db: ReadDb, typed: string, limit: number, now: nu
   ).all({ match, now, limit, days: RECENCY_DAYS });
   return rows.map((r) => ({ name: r.name, address: r.address, timesUsed: r.times_used, lastUsed: new Date(r.last_used).toISOString() }));
 }
+
+/** Whether the user ever wrote to this address (a contact): such mail is never judged junk by a filter. */
+export function isContact(db: ReadDb, address: string): boolean {
+  return prepare<[string], { x: number }>(db, 'SELECT 1 AS x FROM contacts WHERE address = ?').get(address.trim()) !== undefined;
+}

@@ -218,24 +218,35 @@ function writeAttachments(db: WriteDb, messageId: number, parsed: ParsedMessage)
 }
 
 /** Inline images referenced from the HTML are parts, not what a person calls an attachment. */
-function hasRealAttachments(parsed: ParsedMessage): boolean {
+export function hasRealAttachments(parsed: ParsedMessage): boolean {
   return parsed.attachments.some((a) => !(a.inline && a.contentId));
+}
+
+/** The five texts of a message's full-text row, before CJK splitting (search and mail rules read the same). */
+export function searchTexts(parsed: ParsedMessage): Record<'subject' | 'sender' | 'recipients' | 'body' | 'attachments', string> {
+  return {
+    subject: parsed.subject,
+    sender: addressText(parsed.from ? [parsed.from] : []),
+    recipients: addressText([...parsed.to, ...parsed.cc, ...parsed.bcc]),
+    body: (parsed.text ?? '').slice(0, MAX_INDEXED_TEXT_CHARS),
+    attachments: parsed.attachments.map((a) => a.filename).filter(Boolean).join('\n'),
+  };
 }
 
 function writeSearchRow(db: WriteDb, messageId: number, date: number, parsed: ParsedMessage): void {
   if (messageId > MAX_MESSAGE_ID) throw new HomingError('INTERNAL', 'The store holds more messages than its search index can key.');
-  const body = (parsed.text ?? '').slice(0, MAX_INDEXED_TEXT_CHARS);
+  const text = searchTexts(parsed);
   prepare(
     db,
     `INSERT INTO message_search (rowid, subject, sender, recipients, body, attachments) VALUES (${searchKeySql('?', '?')}, ?, ?, ?, ?, ?)`,
   ).run(
     date,
     messageId,
-    splitCjk(parsed.subject),
-    splitCjk(addressText(parsed.from ? [parsed.from] : [])),
-    splitCjk(addressText([...parsed.to, ...parsed.cc, ...parsed.bcc])),
-    splitCjk(body),
-    splitCjk(parsed.attachments.map((a) => a.filename).filter(Boolean).join('\n')),
+    splitCjk(text.subject),
+    splitCjk(text.sender),
+    splitCjk(text.recipients),
+    splitCjk(text.body),
+    splitCjk(text.attachments),
   );
 }
 

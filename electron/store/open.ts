@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { HomingError } from '../../shared/errors';
 import type { ReadDb, WriteDb } from './db';
+import { registerHeaderMatch } from './header-match';
 import { latestVersion, migrations } from './migrations/all';
 import { createPrivateFile } from './private-data-dir';
 import { mapSqliteError } from './sqlite-errors';
@@ -57,6 +58,7 @@ export function openWriteDb(path: string, options: OpenOptions = {}): WriteDb {
     sqlite.pragma(`cache_size = -${WRITE_CACHE_KIB}`);
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     migrate(sqlite);
+    registerHeaderMatch(sqlite);
     return { sqlite, path } as WriteDb;
   } catch (error) {
     sqlite?.close();
@@ -71,6 +73,7 @@ export function openReadDb(path: string, options: OpenOptions = {}): ReadDb {
     sqlite = new Database(path, { ...driverOptions(options), readonly: true, fileMustExist: true });
     refuseNewer(sqlite, path);
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    registerHeaderMatch(sqlite);
     return { sqlite, path };
   } catch (error) {
     sqlite?.close();

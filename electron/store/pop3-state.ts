@@ -20,6 +20,8 @@ export interface KnownUidl {
   deleSentAt: number | null;
   /** When the UIDL was first missing from the server's listing. */
   serverGoneAt: number | null;
+  /** A mail rule's word on the server's copy, over the account's policy (migration 0011). */
+  serverPolicy: 'keep' | 'delete' | null;
 }
 
 interface KnownRow {
@@ -30,13 +32,14 @@ interface KnownRow {
   deleted_locally: number | null;
   dele_sent_at: number | null;
   server_gone_at: number | null;
+  server_policy: 'keep' | 'delete' | null;
 }
 
 /** Every UIDL stored for the account, by UIDL. */
 export function knownUidls(db: ReadDb, accountId: string): Map<string, KnownUidl> {
   const rows = prepare<[string], KnownRow>(
     db,
-    `SELECT u.uidl, u.message_id, u.downloaded_at, m.body_status, m.deleted_locally, u.dele_sent_at, u.server_gone_at
+    `SELECT u.uidl, u.message_id, u.downloaded_at, m.body_status, m.deleted_locally, u.dele_sent_at, u.server_gone_at, u.server_policy
        FROM pop3_uidls u LEFT JOIN messages m ON m.id = u.message_id
       WHERE u.account_id = ?`,
   ).all(accountId);
@@ -50,9 +53,16 @@ export function knownUidls(db: ReadDb, accountId: string): Map<string, KnownUidl
       deletedLocally: row.deleted_locally === 1,
       deleSentAt: row.dele_sent_at,
       serverGoneAt: row.server_gone_at,
+      serverPolicy: row.server_policy,
     });
   }
   return known;
+}
+
+/** A mail rule's word on the server's copy of these messages (rule actions server-keep, server-delete). */
+export function setServerPolicy(db: WriteDb, accountId: string, messageIds: readonly number[], policy: 'keep' | 'delete'): void {
+  const set = prepare<[string, string, number]>(db, 'UPDATE pop3_uidls SET server_policy = ? WHERE account_id = ? AND message_id = ?');
+  for (const id of messageIds) set.run(policy, accountId, id);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { HEADER_MATCH_FUNCTION } from './header-match';
 import { searchKeySql } from './search-key';
 import { type FlagNode, ftsTerm, type QueryNode, type SearchQuery, type TextNode } from './search-query';
 
@@ -31,6 +32,11 @@ export type SearchPlan = (
       before: number[];
       /** Full SELECTs of keys; `negated`: the matches must not be among them. */
       keySets: Array<{ select: Sql; negated: boolean }>;
+      /**
+       * Conditions on each match's own `messages` row, tested match by match: what no index answers
+       * (header fields, tags), so only the messages the words found are read, never every message.
+       */
+      rowChecks: Sql[];
     }
   | { kind: 'columns'; conditions: Sql[] }
   | { kind: 'keys'; select: Sql }
@@ -49,6 +55,7 @@ export function planSearch(query: SearchQuery, folders: FolderResolver): SearchP
     const after: number[] = [];
     const before: number[] = [];
     const keySets: Array<{ select: Sql; negated: boolean }> = [];
+    const rowChecks: Sql[] = [];
     let drivingTerms = 0;
     parts.forEach((part, i) => {
       const expression = words[i];
@@ -58,12 +65,13 @@ export function planSearch(query: SearchQuery, folders: FolderResolver): SearchP
         drivingTerms += positiveTerms(part).length;
       } else if (excludedWords !== null) excluded.push(excludedWords);
       else if (part.kind === 'date') (part.bound === 'after' ? after : before).push(part.time);
+      else if (unindexed(part)) rowChecks.push(rowCondition(part, folders));
       else keySets.push(flagKeySet(part) ?? sizeKeySet(part) ?? (part.kind === 'not' ? { select: keySet(part.node, folders), negated: true } : { select: keySet(part, folders), negated: false }));
     });
     const match = driving.join(' AND ') + excluded.map((e) => ` NOT ${e}`).join('');
     // A plain conjunction highlights with the expression it matched by; anything else marks any of its words.
     const highlight = wanted.length === drivingTerms ? match : wanted.map(ftsTerm).join(' OR ');
-    return { kind: 'index', match, after, before, keySets, highlight };
+    return { kind: 'index', match, after, before, keySets, rowChecks, highlight };
   }
   const highlight = wanted.length === 0 ? null : wanted.map(ftsTerm).join(' OR ');
   if (parts.every(isRowFilter)) return { kind: 'columns', conditions: parts.map((part) => rowCondition(part, folders)), highlight };
@@ -99,10 +107,16 @@ function ftsExpression(node: QueryNode): string | null {
   }
 }
 
+/** A header test, or its negation: no index holds header fields, so they are checked on each candidate row. */
+function unindexed(node: QueryNode): boolean {
+  const inner = node.kind === 'not' ? node.node : node;
+  return inner.kind === 'header';
+}
+
 /** A filter the messages table answers from the row itself (or an excluded word, one lookup of the index). */
 function isRowFilter(node: QueryNode): boolean {
   if (node.kind === 'not') return ftsExpression(node.node) !== null || isRowFilter(node.node);
-  return node.kind === 'flag' || node.kind === 'date' || node.kind === 'size' || node.kind === 'folder' || node.kind === 'tag';
+  return node.kind === 'flag' || node.kind === 'date' || node.kind === 'size' || node.kind === 'folder' || node.kind === 'header' || node.kind === 'tag';
 }
 
 /** The column and value of each flag; its partial index is `WHERE <column> = <indexed> AND deleted_locally = 0`. */
@@ -147,6 +161,14 @@ function rowCondition(node: QueryNode, folders: FolderResolver): Sql {
     case 'tag':
       // keywords != '[]' first: the tagged messages' partial index (migration 0009) answers it.
       return { sql: `keywords != '[]' AND EXISTS (SELECT 1 FROM json_each(keywords) k WHERE k.value COLLATE NOCASE IN (SELECT value FROM json_each(?)))`, params: [JSON.stringify(node.keywords)] };
+    case 'header':
+      // Nothing indexes header fields: the first chunk of the stored source is read, for each candidate
+      // only (the other parts of the plan narrow the set first). HEADER_MATCH_FUNCTION is registered on
+      // every connection (store/open.ts).
+      return {
+        sql: `EXISTS (SELECT 1 FROM message_sources s WHERE s.message_id = messages.id AND s.seq = 0 AND ${HEADER_MATCH_FUNCTION}(s.compression, s.raw, ?, ?))`,
+        params: [node.name, node.value],
+      };
     case 'not': {
       const words = ftsExpression(node.node);
       if (words !== null) return { sql: `${KEY} NOT IN (SELECT rowid FROM message_search WHERE message_search MATCH ?)`, params: [words] };
@@ -183,7 +205,8 @@ function keySet(node: QueryNode, folders: FolderResolver): Sql {
     case 'date':
     case 'size':
     case 'folder':
-    case 'tag': {
+    case 'tag':
+    case 'header': {
       const condition = rowCondition(node, folders);
       return { sql: `${ALL_KEYS} AND ${condition.sql}`, params: condition.params };
     }

@@ -7,7 +7,7 @@ import { splitCjk } from '../mime/search-text';
  * (later) mail rules all read their queries through `parseSearchQuery`; store/search.ts turns a tree
  * into SQL, and anything else may walk it. Parsing never touches the database.
  */
-export type QueryNode = TextNode | FlagNode | DateNode | SizeNode | FolderNode | TagNode | NotNode | AndNode | OrNode;
+export type QueryNode = TextNode | FlagNode | DateNode | SizeNode | FolderNode | HeaderNode | TagNode | NotNode | AndNode | OrNode;
 
 /** Columns of the full-text index a word may be limited to (null: any column). */
 export type SearchColumn = 'subject' | 'sender' | 'recipients' | 'body' | 'attachments';
@@ -47,6 +47,18 @@ export interface SizeNode {
 export interface FolderNode {
   kind: 'folder';
   name: string;
+}
+
+/**
+ * `header:X-Mailer` (the message has that header field) or `header:X-Mailer:Thunderbird` (a field of that
+ * name whose value, unfolded and decoded, contains the text; case ignored). Read from the stored source.
+ */
+export interface HeaderNode {
+  kind: 'header';
+  /** The field name as written (compared without regard to case). */
+  name: string;
+  /** The text to find in the value; null: any value. */
+  value: string | null;
 }
 
 /** `tag:NAME`: messages with a keyword the tag stands for (shared/tags.ts: `tag:work` is `work` or `$label2`), any case. */
@@ -97,7 +109,7 @@ const IS_VALUES: Record<string, Omit<FlagNode, 'kind'>> = {
 
 /** Every operator, in the order the error message lists them. */
 export const SEARCH_OPERATORS = [
-  'from', 'to', 'cc', 'subject', 'body', 'filename', 'attachment', 'has', 'is', 'before', 'after', 'in', 'folder', 'larger', 'smaller', 'tag',
+  'from', 'to', 'cc', 'subject', 'body', 'filename', 'attachment', 'has', 'is', 'before', 'after', 'in', 'folder', 'larger', 'smaller', 'header', 'tag',
 ] as const;
 const KNOWN_OPERATORS = new Set<string>(SEARCH_OPERATORS);
 
@@ -296,6 +308,8 @@ function termNode(token: Extract<Token, { kind: 'term' }>): QueryNode | null {
       if (bytes === null) throw invalid(`${key}:${value} is not a size; write it like larger:1M or smaller:10K (K, M and G are 1,024, 1,024² and 1,024³ bytes).`);
       return { kind: 'size', bound: key, bytes };
     }
+    case 'header':
+      return headerNode(value);
     case 'tag':
       if (!value) throw invalid('tag: needs a tag name, like tag:work.');
       return { kind: 'tag', keywords: keywordsForTag(value) };
@@ -303,6 +317,14 @@ function termNode(token: Extract<Token, { kind: 'term' }>): QueryNode | null {
       if (!value) throw invalid(`${key}: needs a folder name.`);
       return { kind: 'folder', name: value };
   }
+}
+
+/** `Name` or `Name:text`; a field name is a run of RFC 7230 token characters (what mail's field names are in practice). */
+function headerNode(value: string): HeaderNode {
+  const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)(?::([\s\S]*))?$/.exec(value);
+  if (!m) throw invalid(`header:${value} does not name a header field; write it like header:X-Mailer or header:X-Mailer:Thunderbird.`);
+  const text = m[2]?.trim() ?? '';
+  return { kind: 'header', name: m[1]!, value: text === '' ? null : text };
 }
 
 function unknownOperator(token: Extract<Token, { kind: 'term' }>): HomingError {
@@ -375,6 +397,20 @@ function tokenize(input: string): Token[] {
     if (keyMatch && !input.startsWith('//', i + keyMatch[0].length)) {
       key = keyMatch[1]!;
       i += keyMatch[0].length;
+    }
+    // header:Name:"a quoted value": the field name, then the value as a phrase.
+    const field = key?.toLowerCase() === 'header' ? /^[A-Za-z0-9!#$%&'*+.^_`|~-]+:(?=")/.exec(input.slice(i, i + 200)) : null;
+    if (field) {
+      const open = i + field[0].length;
+      const end = input.indexOf('"', open + 1);
+      tokens.push({ kind: 'term', at, negated, key, value: field[0] + input.slice(open + 1, end === -1 ? n : end), quoted: true });
+      i = end === -1 ? n : end + 1;
+      while (depth > 0 && input[i] === ')') {
+        tokens.push({ kind: 'close', at: i });
+        depth--;
+        i++;
+      }
+      continue;
     }
     if (input[i] === '"') {
       const end = input.indexOf('"', i + 1);

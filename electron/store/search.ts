@@ -6,10 +6,12 @@ import { summariesByIds } from './message-summaries';
 import { MAX_HIGHLIGHTED_HITS } from './limits';
 import { ID_MASK, keyFloorSql, searchKeySql } from './search-key';
 import { planSearch, type SearchPlan, type Sql } from './search-plan';
-import { parseSearchQuery } from './search-query';
+import { parseSearchQuery, type SearchQuery } from './search-query';
 
 export interface SearchOptions {
   accountId?: string;
+  /** Only messages in this folder (rules run on one folder). */
+  folderId?: number;
   limit: number;
 }
 
@@ -20,19 +22,30 @@ export interface SearchOptions {
  * (there should be none: every word is quoted) is INVALID_QUERY, never an SQL error.
  */
 export function searchMessages(db: ReadDb, text: string, options: SearchOptions): { hits: SearchHit[]; total: number } {
-  const plan = planSearch(parseSearchQuery(text), (name) => folderIdsOf(db, name));
-  let ids: number[];
-  let total: number;
-  try {
-    if (plan.kind === 'index') ({ ids, total } = searchIndex(db, plan, options));
-    else if (plan.kind === 'columns') ({ ids, total } = searchColumns(db, plan.conditions, options));
-    else ({ ids, total } = searchKeys(db, plan.select, options));
-  } catch (error) {
-    throw asQueryError(error);
-  }
+  const { ids, total, plan } = runQuery(db, parseSearchQuery(text), options);
   const highlights = plan.highlight !== null ? highlightsOf(db, plan.highlight, ids.slice(0, MAX_HIGHLIGHTED_HITS)) : new Map<number, SearchHighlight[]>();
   const hits = summariesByIds(db, ids).map((summary) => ({ ...summary, highlights: highlights.get(summary.id) ?? [] }));
   return { hits, total };
+}
+
+/**
+ * The ids of the messages a parsed query matches (newest first, the first `limit`) and how many match in
+ * all; mail rules count and select with it, so a rule matches exactly what the same search finds.
+ */
+export function matchingMessageIds(db: ReadDb, query: SearchQuery, options: SearchOptions): { ids: number[]; total: number } {
+  const { ids, total } = runQuery(db, query, options);
+  return { ids, total };
+}
+
+function runQuery(db: ReadDb, query: SearchQuery, options: SearchOptions): { ids: number[]; total: number; plan: SearchPlan } {
+  const plan = planSearch(query, (name) => folderIdsOf(db, name));
+  try {
+    if (plan.kind === 'index') return { ...searchIndex(db, plan, options), plan };
+    if (plan.kind === 'columns') return { ...searchColumns(db, plan.conditions, options), plan };
+    return { ...searchKeys(db, plan.select, options), plan };
+  } catch (error) {
+    throw asQueryError(error);
+  }
 }
 
 const KEY = searchKeySql('date', 'id');
@@ -59,9 +72,17 @@ function searchIndex(db: ReadDb, plan: Extract<SearchPlan, { kind: 'index' }>, o
     where.push(`+message_search.rowid ${negated ? 'NOT IN' : 'IN'} (${select.sql})`);
     params.push(...select.params);
   }
+  for (const check of plan.rowChecks) {
+    where.push(`EXISTS (SELECT 1 FROM messages WHERE messages.id = (message_search.rowid & ${ID_MASK}) AND ${check.sql})`);
+    params.push(...check.params);
+  }
   if (options.accountId) {
     where.push(`+message_search.rowid IN (SELECT ${KEY} FROM messages WHERE account_id = ? AND deleted_locally = 0)`);
     params.push(options.accountId);
+  }
+  if (options.folderId !== undefined) {
+    where.push(`+message_search.rowid IN (SELECT ${KEY} FROM messages WHERE folder_id = ? AND deleted_locally = 0)`);
+    params.push(options.folderId);
   }
   const condition = where.join(' AND ');
   const ids = prepare<unknown[], { id: number }>(
@@ -82,6 +103,10 @@ function searchColumns(db: ReadDb, conditions: Sql[], options: SearchOptions): {
   if (options.accountId) {
     where.push('account_id = ?');
     params.push(options.accountId);
+  }
+  if (options.folderId !== undefined) {
+    where.push('folder_id = ?');
+    params.push(options.folderId);
   }
   for (const part of conditions) {
     where.push(part.sql);
@@ -106,6 +131,10 @@ function searchKeys(db: ReadDb, select: Sql, options: SearchOptions): { ids: num
   if (options.accountId) {
     where.push(`k IN (SELECT ${KEY} FROM messages WHERE account_id = ? AND deleted_locally = 0)`);
     params.push(options.accountId);
+  }
+  if (options.folderId !== undefined) {
+    where.push(`k IN (SELECT ${KEY} FROM messages WHERE folder_id = ? AND deleted_locally = 0)`);
+    params.push(options.folderId);
   }
   const from = `(${select.sql}) WHERE ${where.join(' AND ')}`;
   const ids = prepare<unknown[], { id: number }>(db, `SELECT k & ${ID_MASK} AS id FROM ${from} ORDER BY k DESC LIMIT ?`)

@@ -13,6 +13,8 @@ export interface ChangeSet {
   drafts: Map<string, Set<number>>;
   /** Accounts whose identities changed. */
   identities: Set<string>;
+  /** Mail rules were added, changed, removed or marked broken. */
+  rules: boolean;
 }
 
 export type ChangeListener = (changes: ChangeSet) => void;
@@ -26,6 +28,7 @@ export interface ChangeRecorder {
   outboxItem(accountId: string, id: number): void;
   draft(accountId: string, id: number): void;
   identities(accountId: string): void;
+  rules(): void;
 }
 
 const listeners = new WeakMap<WriteDb, Set<ChangeListener>>();
@@ -55,6 +58,7 @@ export function writeTransaction<T>(db: WriteDb, body: (changes: ChangeRecorder)
     outbox: new Map(),
     drafts: new Map(),
     identities: new Set(),
+    rules: false,
   };
   const add = (map: Map<string, Set<number>>, accountId: string, id: number) => {
     let set = map.get(accountId);
@@ -93,6 +97,9 @@ export function writeTransaction<T>(db: WriteDb, body: (changes: ChangeRecorder)
     identities(accountId) {
       changes.identities.add(accountId);
     },
+    rules() {
+      changes.rules = true;
+    },
   };
   let result: T;
   try {
@@ -106,7 +113,8 @@ export function writeTransaction<T>(db: WriteDb, body: (changes: ChangeRecorder)
     changes.accountsChanged.size > 0 ||
     changes.outbox.size > 0 ||
     changes.drafts.size > 0 ||
-    changes.identities.size > 0;
+    changes.identities.size > 0 ||
+    changes.rules;
   if (changed) {
     for (const listener of listeners.get(db) ?? []) listener(changes);
   }

@@ -71,10 +71,11 @@ export interface PlanContext {
   readonly account: Account;
 }
 
-/** Mark read/unread, flag/unflag; a flag left undefined stays as it is. */
+/** Mark read/unread, flag/unflag, add or remove keywords (tags, `$Junk`); a flag left undefined stays as it is. */
 export interface MarkChange {
   seen?: boolean;
   flagged?: boolean;
+  keywords?: { add?: readonly string[]; remove?: readonly string[] };
 }
 
 /**

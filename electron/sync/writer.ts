@@ -9,6 +9,7 @@ import { createContactWrites } from './writes/contact-writes';
 import { createLibraryWrites } from './writes/library-writes';
 import { createOrganiseWrites } from './writes/organise-writes';
 import { createOutgoingWrites } from './writes/outgoing-writes';
+import { createRuleWrites } from './writes/rule-writes';
 import { SyncRuntime } from './sync-runtime';
 import { createSyncWrites } from './writes/sync-writes';
 import type { WatchTiming } from './watch-policy';
@@ -32,6 +33,7 @@ export function createWriter(ctx: WriterContext, options: { watchTiming?: Partia
     ...createSyncWrites(runtime, outbox),
     ...createOutgoingWrites(ctx, outbox),
     ...createContactWrites(ctx),
+    ...createRuleWrites(ctx, runtime),
   };
 
   const stopListening = onCommit(ctx.db, (changes) => {
@@ -45,6 +47,7 @@ export function createWriter(ctx: WriterContext, options: { watchTiming?: Partia
     for (const [accountId, ids] of changes.outbox) ctx.emit('outboxChanged', { accountId, ids: [...ids] });
     for (const [accountId, ids] of changes.drafts) ctx.emit('draftsChanged', { accountId, ids: [...ids] });
     for (const accountId of changes.identities) ctx.emit('identitiesChanged', { accountId });
+    if (changes.rules) ctx.emit('rulesChanged', {});
   });
   // A writer that starts after a crash first settles the messages that were being sent.
   outbox.recover();

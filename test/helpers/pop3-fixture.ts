@@ -24,6 +24,9 @@ export interface Pop3Fixture {
   account: Account;
   engine: SyncEngine;
   events: Array<{ event: string; payload: unknown }>;
+  /** The writer context and runtime the engine runs under (for the write handlers' tests). */
+  writer: WriterContext;
+  runtime: SyncRuntime;
   context(signal?: AbortSignal): SyncEngineContext;
   /** Re-reads the account (after settings changes). */
   setSettings(settings: Partial<AccountSettings>): void;
@@ -75,6 +78,8 @@ export async function pop3Fixture(options: {
     },
     engine: createPop3Engine(options.engine ?? {}),
     events,
+    writer,
+    runtime,
     context: (signal) => runtime.engineContext(account, signal ?? shutdown.signal),
     setSettings(settings) {
       account = { ...account, settings: { ...account.settings, ...settings } };

@@ -9,6 +9,7 @@ import { up as searchSize } from './0007-search-size';
 import { up as sortKeys } from './0008-sort-keys';
 import { up as operationQueue } from './0009-operation-queue';
 import { up as taggedKeys } from './0010-tagged-keys';
+import { up as rules } from './0011-rules';
 
 export interface Migration {
   version: number;
@@ -27,6 +28,7 @@ export const migrations: Migration[] = [
   { version: 8, up: sortKeys },
   { version: 9, up: operationQueue },
   { version: 10, up: taggedKeys },
+  { version: 11, up: rules },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -21,20 +21,32 @@ export interface MarkedRows {
   before: FlagsPayload['before'];
 }
 
-/** Applies mark read/unread, flag/unflag to the rows, locally. */
+/** Applies mark read/unread, flag/unflag and keyword changes to the rows, locally. */
 export function applyMarks(db: WriteDb, changes: ChangeRecorder, rows: readonly ActionRow[], want: MarkChange): MarkedRows {
   const update = prepare(db, 'UPDATE messages SET seen = coalesce(?, seen), flagged = coalesce(?, flagged) WHERE id = ?');
-  const add = [...(want.seen === true ? ['\\Seen'] : []), ...(want.flagged === true ? ['\\Flagged'] : [])];
-  const remove = [...(want.seen === false ? ['\\Seen'] : []), ...(want.flagged === false ? ['\\Flagged'] : [])];
+  const addKeywords = [...new Set(want.keywords?.add ?? [])];
+  const removeKeywords = [...new Set(want.keywords?.remove ?? [])].filter((k) => !addKeywords.includes(k));
+  const add = [...(want.seen === true ? ['\\Seen'] : []), ...(want.flagged === true ? ['\\Flagged'] : []), ...addKeywords];
+  const remove = [...(want.seen === false ? ['\\Seen'] : []), ...(want.flagged === false ? ['\\Flagged'] : []), ...removeKeywords];
   const result: MarkedRows = { changed: [], add, remove, before: [] };
+  const readKeywords = prepare<[number], { keywords: string }>(db, 'SELECT keywords FROM messages WHERE id = ?');
+  const writeKeywords = prepare<[string, number]>(db, 'UPDATE messages SET keywords = ? WHERE id = ?');
   for (const row of rows) {
     const seenChanges = want.seen !== undefined && (row.seen === 1) !== want.seen;
     const flaggedChanges = want.flagged !== undefined && (row.flagged === 1) !== want.flagged;
-    if (!seenChanges && !flaggedChanges) continue;
+    const keywords = addKeywords.length + removeKeywords.length > 0 ? parseKeywords(readKeywords.get(row.id)?.keywords ?? '[]') : [];
+    const nextKeywords = [...new Set([...keywords.filter((k) => !removeKeywords.includes(k)), ...addKeywords])].sort();
+    const keywordsChange = JSON.stringify(nextKeywords) !== JSON.stringify([...keywords].sort());
+    if (!seenChanges && !flaggedChanges && !keywordsChange) continue;
     update.run(want.seen === undefined ? null : want.seen ? 1 : 0, want.flagged === undefined ? null : want.flagged ? 1 : 0, row.id);
+    if (keywordsChange) writeKeywords.run(JSON.stringify(nextKeywords), row.id);
     changes.message(row.accountId, row.folderId, row.id);
     result.changed.push(row);
-    const had = [...(want.seen !== undefined && row.seen === 1 ? ['\\Seen'] : []), ...(want.flagged !== undefined && row.flagged === 1 ? ['\\Flagged'] : [])];
+    const had = [
+      ...(want.seen !== undefined && row.seen === 1 ? ['\\Seen'] : []),
+      ...(want.flagged !== undefined && row.flagged === 1 ? ['\\Flagged'] : []),
+      ...keywords.filter((k) => addKeywords.includes(k) || removeKeywords.includes(k)),
+    ];
     result.before.push({ messageId: row.id, had });
   }
   return result;

@@ -70,6 +70,8 @@ async function runSteps(pass: ImapPass): Promise<FolderSyncError[]> {
   // Operations that waited for a moved message to be found again (a server without UIDPLUS) can go now.
   if (hasQueuedOperations(pass.db, pass.account.id)) await replayPending(pass);
   for (const { folder } of folders) await guard(folder, () => fetchFolderBodies(pass, folder.id));
+  // What mail rules and the junk filter queued while bodies arrived reaches the server in this pass.
+  if (hasQueuedOperations(pass.db, pass.account.id)) await replayPending(pass);
 
   // Each folder keeps the error of this pass, or loses the one of an earlier pass.
   writeTransaction(pass.db, (changes) => {

@@ -10,6 +10,7 @@ import { imapLimits } from './limits';
 import { downloadSource, fetchSources } from './ops/fetch-bodies';
 import { selectFolder } from './ops/select-folder';
 import { ParsePool, type Prepared } from '../parse-pool';
+import { bodyArrived, headerOf, settleArrivals } from '../rules/arrivals';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -26,6 +27,13 @@ export function offlineCutoff(pass: ImapPass): number | null {
  * committed from there, so memory stays flat whatever their size.
  */
 export async function fetchFolderBodies(pass: ImapPass, folderId: number): Promise<number> {
+  const done = await fetchBodies(pass, folderId);
+  // Arrivals still waiting for their rules (outside the offline scope, or gone from the server): run now.
+  settleArrivals(pass.db, pass.account.id, folderId);
+  return done;
+}
+
+async function fetchBodies(pass: ImapPass, folderId: number): Promise<number> {
   const folder = getFolder(pass.db, folderId);
   if (folder.uidvalidity === null) return 0;
   const uidvalidity = folder.uidvalidity;
@@ -148,6 +156,7 @@ function commitBodies(
   const exists = prepare<[number, number, number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?');
   pass.bodies += writeTransaction(db, (changes) => {
     let stored = 0;
+    const completed: Array<{ id: number; parsed: Prepared['parsed']; header: Buffer | null }> = [];
     for (const { uid, source, parsed, encoded } of ready) {
       if (!exists.get(folderId, uidvalidity, uid)) continue;
       const result = commitMessage(db, changes, {
@@ -160,7 +169,10 @@ function commitBodies(
         bodyStatus: 'full',
       });
       if (result.upgraded || result.inserted) stored++;
+      if (result.upgraded) completed.push({ id: result.messageId, parsed, header: headerOf(source) });
     }
+    // Arrivals whose rules waited for the text get them in the commit that stores it.
+    bodyArrived(db, changes, pass.account.id, completed);
     return stored;
   });
 }

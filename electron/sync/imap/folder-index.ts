@@ -25,6 +25,8 @@ import { selectFolder, type SelectedFolder } from './ops/select-folder';
 import { needsWholeMessage, provenOrphan, wholeMessageHashes } from './orphan-proof';
 import { fetchFlags } from './ops/sync-flags';
 import { chunks } from '../../protocols/imap/uid-set';
+import { type NewMessage, rulesOnArrival } from '../rules/arrivals';
+import { offlineCutoff } from './folder-bodies';
 
 export interface IndexResult {
   /** Nothing had changed since the last sync (STATUS matched): the folder was not even selected. */
@@ -197,8 +199,10 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
     const toProve = orphansLeft > 0 ? prepared.filter((p) => needsWholeMessage(orphanCandidates(db, folder.id, uidvalidity, p.parsed.messageId, p.row.size))) : [];
     const wholeHashes = toProve.length > 0 ? await wholeMessageHashes(pass, toProve.map((p) => p.row)) : new Map<number, string>();
 
+    const cutoff = offlineCutoff(pass);
     const batchAdded = writeTransaction(db, (changes) => {
       let inBatch = 0;
+      const arrived: NewMessage[] = [];
       for (const { row, parsed } of prepared) {
         const key = { kind: 'imap' as const, uidvalidity, uid: row.uid };
         if (orphansLeft > 0) {
@@ -226,8 +230,13 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
         if (stored.inserted) {
           setServerSize(db, stored.messageId, row.size);
           inBatch++;
+          // The body phase of this pass fetches it when it is within the offline scope (rowsWithoutBody).
+          const when = row.internalDate?.getTime() ?? parsed.date?.getTime() ?? Date.now();
+          arrived.push({ id: stored.messageId, parsed, header: row.header, textComing: cutoff === null || when >= cutoff });
         }
       }
+      // New mail in the inbox: mail rules and the junk filter, before this commit's change event.
+      if (folder.specialUse === 'inbox') rulesOnArrival(db, changes, accountId, arrived);
       return inBatch;
     });
     // Counted as each batch commits, so a pass that fails later (a full disk) can say what it saved.

@@ -13,6 +13,7 @@ import { connectAccount, createPass } from './imap-pass';
 import { imapConnectionLimits } from '../../protocols/imap/limits';
 import { imapLimits } from './limits';
 import { replayPending } from './ops/replay-pending';
+import { hasQueuedOperations } from '../../store/operation-queue';
 import { selectFolder } from './ops/select-folder';
 
 
@@ -121,6 +122,8 @@ export async function watchAccount(ctx: SyncEngineContext, options: WatchOptions
           if (!inbox) return;
           await indexFolder(pass, inbox.id, null);
           await fetchFolderBodies(pass, inbox.id);
+          // Mail rules and the junk filter may have queued moves and flags for the new mail.
+          if (hasQueuedOperations(pass.db, accountId)) await replayPending(pass);
         });
       }
       if (ctx.signal.aborted || replayDue || inboxDirty) continue;

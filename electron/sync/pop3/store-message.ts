@@ -5,6 +5,7 @@ import { recordDownload } from '../../store/pop3-state';
 import type { EncodedSource } from '../../store/source-encoding';
 import { writeTransaction } from '../../store/write-transaction';
 import { ParsePool } from '../parse-pool';
+import { headerOf, rulesOnArrival } from '../rules/arrivals';
 import type { WriterContext } from '../writer-context';
 
 export interface StoreTarget {
@@ -39,12 +40,12 @@ export async function readyMessage(uidl: string, source: MessageSource, bodyStat
  * partial one. Several messages per transaction (see download-messages.ts) cost far less than one each:
  * the full-text index writes its segment once per commit.
  */
-export function commitMessages(writer: WriterContext, target: StoreTarget, batch: readonly ReadyMessage[]): IngestResult[] {
+export function commitMessages(writer: WriterContext, target: StoreTarget, batch: readonly ReadyMessage[], options: { arrival?: boolean } = {}): IngestResult[] {
   if (batch.length === 0) return [];
   const { db } = writer;
   const now = Date.now();
-  return writeTransaction(db, (changes) =>
-    batch.map((message) => {
+  return writeTransaction(db, (changes) => {
+    const results = batch.map((message) => {
       const result = commitMessage(db, changes, {
         accountId: target.accountId,
         folderId: target.folderId,
@@ -56,6 +57,14 @@ export function commitMessages(writer: WriterContext, target: StoreTarget, batch
       });
       recordDownload(db, target.accountId, message.uidl, result.messageId, now);
       return result;
-    }),
-  );
+    });
+    // New mail in the inbox: mail rules and the junk filter, before this commit's change event.
+    if (options.arrival) {
+      const arrived = batch.flatMap((message, i) =>
+        results[i]!.inserted ? [{ id: results[i]!.messageId, parsed: message.parsed, header: headerOf(message.source), textComing: false }] : [],
+      );
+      rulesOnArrival(db, changes, target.accountId, arrived);
+    }
+    return results;
+  });
 }

@@ -66,15 +66,20 @@ export function planDownloads(
  * - after-download: everything downloaded in full.
  * - after-days N: downloaded in full at least N days ago.
  * - when-deleted-locally: what the user deleted here (hidden rows waiting for this, or rows already gone).
+ * A mail rule's word on one message comes first: `keep` is never deleted (unless the user deleted it
+ * here under when-deleted-locally), `delete` is deleted once stored in full, whatever the policy.
  */
 export function planDeletions(server: readonly ServerMessage[], known: ReadonlyMap<string, KnownUidl>, policy: Pop3DeletePolicy, now: number): ServerMessage[] {
-  if (policy.kind === 'never') return [];
   return server.filter((m) => {
     const k = known.get(m.uidl);
     if (!k) return false;
     const userDeleted = k.messageId === null || k.deletedLocally;
     if (!userDeleted && k.bodyStatus !== 'full') return false;
+    if (k.serverPolicy === 'delete') return true;
+    if (k.serverPolicy === 'keep') return policy.kind === 'when-deleted-locally' && userDeleted;
     switch (policy.kind) {
+      case 'never':
+        return false;
       case 'after-download':
         return true;
       case 'after-days':

@@ -47,7 +47,7 @@ export async function syncWithoutUidl(
       return ready;
     },
     commit: (batch) => {
-      const results = commitMessages(ctx.writer, { accountId, folderId: options.folderId }, batch);
+      const results = commitMessages(ctx.writer, { accountId, folderId: options.folderId }, batch, { arrival: true });
       for (const ready of batch) stored.push({ msgno: msgnoOf.get(ready)!, key: ready.uidl });
       return results.filter((r) => r.inserted).length;
     },

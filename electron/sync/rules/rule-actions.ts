@@ -1,0 +1,110 @@
+import type { Account } from '../../../shared/contract/accounts';
+import type { Rule, RuleAction } from '../../../shared/contract/rules';
+import { HomingError } from '../../../shared/errors';
+import { getAccount } from '../../store/accounts';
+import { prepare, type WriteDb } from '../../store/db';
+import { findFolderById } from '../../store/folders';
+import { markRuleBroken, recordRuleRun } from '../../store/rules';
+import { setServerPolicy } from '../../store/pop3-state';
+import type { ChangeRecorder } from '../../store/write-transaction';
+import { byAccount, loadActionRows } from '../actions/action-rows';
+import type { ActionRow } from '../engine';
+import { engineFor } from '../engines';
+import { JUNK_KEYWORD, moveToJunk } from './junk-actions';
+
+/** What applying a rule's actions to some messages did. */
+export interface Applied {
+  /** Messages it acted on. */
+  acted: number[];
+  /** It ended with `stop`: later rules leave these messages alone. */
+  stop: boolean;
+  /** Accounts whose engine queued work for its server (to be nudged). */
+  queuedFor: Set<string>;
+  /** Set when an action could not be carried out: nothing of this rule was applied, and it is now broken. */
+  broken: { code: string; message: string } | null;
+}
+
+/**
+ * Applies a rule's actions, in order, to messages it matched, inside the caller's write transaction and
+ * through the same engine planners as the user's own actions (sync/engine.ts ActionPlanner): on IMAP the
+ * local change happens at once and the server follows through the operation queue. All of the rule's
+ * actions happen or none: a savepoint is rolled back when one cannot be carried out (a folder that was
+ * deleted), the rule is marked broken with the reason, and the messages stay where they are. Each message
+ * is recorded in rule_runs, so the rule never acts on it again.
+ */
+export function applyRule(db: WriteDb, changes: ChangeRecorder, rule: Rule, messageIds: readonly number[], now: number): Applied {
+  const queuedFor = new Set<string>();
+  if (messageIds.length === 0) return { acted: [], stop: false, queuedFor, broken: null };
+  try {
+    db.sqlite.transaction(() => {
+      for (const action of rule.actions) applyAction(db, changes, action, messageIds, queuedFor);
+      for (const id of messageIds) recordRuleRun(db, rule.id, id, now);
+    })();
+  } catch (error) {
+    const broken = brokenReason(error);
+    markRuleBroken(db, changes, rule.id, broken, now);
+    return { acted: [], stop: false, queuedFor: new Set(), broken };
+  }
+  return { acted: [...messageIds], stop: rule.actions.some((a) => a.kind === 'stop'), queuedFor, broken: null };
+}
+
+function brokenReason(error: unknown): { code: string; message: string } {
+  if (error instanceof HomingError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+function applyAction(db: WriteDb, changes: ChangeRecorder, action: RuleAction, messageIds: readonly number[], queuedFor: Set<string>): void {
+  // Loaded again for every action: an earlier one may have moved the rows.
+  const groups = byAccount(loadActionRows(db, messageIds));
+  for (const [accountId, rows] of groups) {
+    const account = getAccount(db, accountId);
+    const plan = { db, changes, account };
+    const actions = engineFor(account).actions;
+    const queued = ((): boolean => {
+      switch (action.kind) {
+        case 'move':
+          return moveRows(db, changes, account, rows, action.folderId, queuedFor);
+        case 'read':
+          return actions.mark(plan, rows, { seen: true });
+        case 'flag':
+          return actions.mark(plan, rows, { flagged: true });
+        case 'tag':
+          return actions.mark(plan, rows, { keywords: { add: [action.tag] } });
+        case 'delete':
+          if (!hasTrash(db, accountId)) {
+            throw new HomingError('RULE_BROKEN', `The account ${account.name || account.email} has no Trash folder, and a rule never deletes mail for good: nothing was deleted.`);
+          }
+          return actions.delete(plan, rows);
+        case 'junk':
+          return moveToJunk(plan, rows, [JUNK_KEYWORD]);
+        case 'server-keep':
+        case 'server-delete':
+          if (account.protocol === 'pop3') setServerPolicy(db, accountId, rows.map((r) => r.id), action.kind === 'server-keep' ? 'keep' : 'delete');
+          return false;
+        case 'stop':
+          return false;
+        case 'copy':
+        case 'download-later':
+          throw new HomingError('NOT_IMPLEMENTED', `The rule action “${action.kind}” is not built yet.`);
+      }
+    })();
+    if (queued) queuedFor.add(accountId);
+  }
+}
+
+/** A move within the account, or to another account's folder (that engine takes them, as for the user's own move). */
+function moveRows(db: WriteDb, changes: ChangeRecorder, account: Account, rows: ActionRow[], folderId: number, queuedFor: Set<string>): boolean {
+  const target = findFolderById(db, folderId);
+  if (!target) throw new HomingError('NOT_FOUND', `The folder this rule moves mail to (id ${folderId}) was deleted.`, { folderId });
+  if (target.syncState.selectable === false) throw new HomingError('INVALID_ARGUMENT', `The folder ${target.path} cannot hold messages.`);
+  const toMove = rows.filter((r) => r.folderId !== target.id);
+  if (toMove.length === 0) return false;
+  if (target.accountId === account.id) return engineFor(account).actions.move({ db, changes, account }, toMove, target);
+  const targetAccount = getAccount(db, target.accountId);
+  if (engineFor(targetAccount).actions.receive({ db, changes, account: targetAccount }, toMove, target)) queuedFor.add(targetAccount.id);
+  return engineFor(account).actions.release({ db, changes, account }, toMove);
+}
+
+function hasTrash(db: WriteDb, accountId: string): boolean {
+  return prepare<[string], { x: number }>(db, `SELECT 1 AS x FROM folders WHERE account_id = ? AND special_use = 'trash' LIMIT 1`).get(accountId) !== undefined;
+}
