@@ -1,10 +1,13 @@
 import type { MailClient } from '../../shared/client';
 import type { ComposeIntent } from '../../shared/compose-intent';
+import type { Account } from '../../shared/contract/accounts';
 import type { ActionName } from '../../shared/contract/action-names';
 import type { Folder, MessageSummary } from '../../shared/contract/messages';
 import type { DesktopClient } from '../../shared/desktop-client';
 import type { IconName } from '../components/Icon';
 import type { Outcome } from '../mail/outcome';
+import type { Question } from '../mail/question';
+import type { TagChoice } from '../mail/tag-choices';
 
 /** What the UI lets an action do besides calling the service. */
 export interface UiCommands {
@@ -30,6 +33,10 @@ export interface UiCommands {
   undo(): void;
   /** The focus is in a text field. */
   editingText(): boolean;
+  /** Asks the action's question (a name, or a yes); its `submit` does the work. */
+  ask(question: Question): void;
+  /** The tag menu for the selection. */
+  openTagMenu(): void;
   /** The message the reader shows, to the printer or (the desktop app) into a PDF. */
   print(to: 'printer' | 'pdf'): void;
 }
@@ -40,6 +47,10 @@ export interface UiCommands {
  */
 export interface ActionTarget {
   folder?: Folder;
+  /** The tag picked in the tag menu. */
+  tag?: TagChoice;
+  /** The key that ran the action (`1` … `9` pick a tag by number). */
+  key?: string;
 }
 
 /** Everything an action's predicate and perform see: the current selection and the ways to act on it. */
@@ -69,6 +80,10 @@ export interface ActionContext {
   bodyView: 'html' | 'text' | 'source';
   /** Every folder of every account (an action may look for an account's Archive or Trash). */
   folders: readonly Folder[];
+  /** Every account, Local Folders included. */
+  accounts: readonly Account[];
+  /** The tags to offer, in the tag menu's order (keys 1–9 follow it). */
+  tags: readonly TagChoice[];
   /** The folder the list shows, when it shows exactly one (not the unified inbox, not search results). */
   shownFolder: Folder | null;
   target: ActionTarget;

@@ -3,7 +3,9 @@ import { addAccount } from './add-account';
 import { archiveMessages } from './archive-messages';
 import { escape, focusSearch, openSettings, showShortcuts } from './app-actions';
 import { checkMail } from './check-mail';
+import { deleteFolder } from './delete-folder';
 import { deleteMessages } from './delete-messages';
+import { emptyTrash } from './empty-trash';
 import { exportFolder } from './export-folder';
 import { exportMessage } from './export-message';
 import { forward } from './forward';
@@ -12,6 +14,8 @@ import { toggleRead } from './mark-read';
 import { moveMessages } from './move-messages';
 import { moveToFolder } from './move-to-folder';
 import { newMessage } from './new-message';
+import { newSubfolder } from './new-subfolder';
+import { newTag } from './new-tag';
 import { printMessage } from './print-message';
 import { saveAsPdf } from './save-pdf';
 import {
@@ -26,9 +30,12 @@ import {
   previousMessage,
   selectAllMessages,
 } from './navigation';
+import { renameFolder } from './rename-folder';
 import { reply } from './reply';
 import { replyAll } from './reply-all';
+import { tagMenu } from './tag-menu';
 import { toggleFlag } from './toggle-flag';
+import { toggleTag } from './toggle-tag';
 import { undo } from './undo';
 import { togglePlainText, viewSource } from './view-actions';
 
@@ -50,12 +57,19 @@ export const allActions: readonly Action[] = [
   archiveMessages,
   moveMessages,
   moveToFolder,
+  tagMenu,
+  toggleTag,
+  newTag,
   newMessage,
   reply,
   replyAll,
   forward,
   undo,
   markFolderRead,
+  emptyTrash,
+  newSubfolder,
+  renameFolder,
+  deleteFolder,
   togglePlainText,
   viewSource,
   printMessage,
@@ -74,10 +88,10 @@ export const allActions: readonly Action[] = [
 export const viewActions: readonly Action[] = [togglePlainText, viewSource, printMessage];
 
 /** The toolbar's message actions and the context menu's, in order. */
-export const messageActions: readonly Action[] = [toggleRead, toggleFlag, archiveMessages, moveMessages, deleteMessages];
+export const messageActions: readonly Action[] = [toggleRead, toggleFlag, archiveMessages, tagMenu, moveMessages, deleteMessages];
 
 /** A folder's context menu, in order. */
-export const folderActions: readonly Action[] = [markFolderRead, exportFolder];
+export const folderActions: readonly Action[] = [markFolderRead, emptyTrash, newSubfolder, renameFolder, deleteFolder, exportFolder];
 
 /** Writing: at the toolbar's start (New, Reply, Reply all, Forward), and Reply/Reply all/Forward in the context menu. */
 export const writeActions: readonly Action[] = [newMessage, reply, replyAll, forward];

@@ -1,30 +1,13 @@
 import type { Folder } from '../../shared/contract/messages';
-import { messagesWord } from '../mail/outcome';
+import { HomingError } from '../../shared/errors';
+import { accountLabel } from '../mail/folder-tree';
+import { messagesWord, notBuilt, serviceOutcome } from '../mail/outcome';
 import { type Action, type ActionContext, hasSelection } from './action';
 import { moveBack } from './undo-plans';
 
-/** Each selected message's account's Archive folder, or null when some account has none (or is unknown). */
-function archivesOf(ctx: ActionContext): Map<Folder, number[]> | null {
-  const accounts = ctx.selected.length === ctx.selectedCount ? new Set(ctx.selected.map((m) => m.accountId)) : ctx.shownFolder ? new Set([ctx.shownFolder.accountId]) : null;
-  if (!accounts || accounts.size === 0) return null;
-  const archives = new Map<string, Folder>();
-  for (const accountId of accounts) {
-    const archive = ctx.folders.find((f) => f.accountId === accountId && f.specialUse === 'archive');
-    if (!archive) return null;
-    archives.set(accountId, archive);
-  }
-  const byArchive = new Map<Folder, number[]>();
-  const accountOf = new Map(ctx.selected.map((m) => [m.id, m.accountId]));
-  for (const id of ctx.selectedIds) {
-    const archive = archives.get(accountOf.get(id) ?? ctx.shownFolder?.accountId ?? '')!;
-    byArchive.set(archive, [...(byArchive.get(archive) ?? []), id]);
-  }
-  return byArchive;
-}
-
 /**
- * `a` (Thunderbird) and `e` (Gmail): each message to its account's Archive folder (SPECIAL-USE \Archive).
- * An account without one offers no Archive here yet: creating it is the service's part.
+ * `a` (Thunderbird) and `e` (Gmail): each message to its account's Archive folder. The service finds or
+ * creates that folder (SPECIAL-USE \Archive) and keeps the undo entry.
  */
 export const archiveMessages: Action = {
   name: 'archive',
@@ -33,16 +16,40 @@ export const archiveMessages: Action = {
   keys: ['a', 'e'],
   group: 'message',
   icon: 'archive',
-  predicate: (ctx) => hasSelection(ctx) && ctx.shownFolder?.specialUse !== 'archive' && archivesOf(ctx) !== null,
+  predicate: (ctx) => hasSelection(ctx) && ctx.shownFolder?.specialUse !== 'archive',
   async perform(ctx) {
-    const groups = archivesOf(ctx)!;
+    const count = ctx.selectedCount;
     try {
-      for (const [archive, ids] of groups) await ctx.api.moveMessages({ ids, toFolderId: archive.id });
-      const [only] = groups.keys();
-      const undo = groups.size === 1 && only ? moveBack(ctx, only) : null;
-      ctx.done({ message: `Archived ${messagesWord(ctx.selectedCount)}.`, undo });
+      const result = await ctx.api.archiveMessages({ ids: ctx.selectedIds });
+      ctx.done(serviceOutcome(ctx.api, result, { message: `Archived ${messagesWord(count)}.`, undo: null }));
     } catch (error) {
-      ctx.report(error);
+      if (!notBuilt(error)) return ctx.report(error);
+      try {
+        await archiveIntoExisting(ctx);
+      } catch (fallbackError) {
+        ctx.report(fallbackError);
+      }
     }
   },
 };
+
+/**
+ * Until the service's archiveMessages is built: a move into each account's existing Archive folder (an
+ * account without one is told so), taken back by the window as a move back.
+ */
+async function archiveIntoExisting(ctx: ActionContext): Promise<void> {
+  const accountOf = new Map(ctx.selected.map((m) => [m.id, m.accountId]));
+  const byArchive = new Map<Folder, number[]>();
+  for (const id of ctx.selectedIds) {
+    const accountId = accountOf.get(id) ?? ctx.shownFolder?.accountId;
+    const archive = ctx.folders.find((f) => f.accountId === accountId && f.specialUse === 'archive');
+    if (!archive) {
+      const account = ctx.accounts.find((a) => a.id === accountId);
+      throw new HomingError('NOT_FOUND', `${account ? accountLabel(account) : 'This account'} has no Archive folder yet.`);
+    }
+    byArchive.set(archive, [...(byArchive.get(archive) ?? []), id]);
+  }
+  for (const [archive, ids] of byArchive) await ctx.api.moveMessages({ ids, toFolderId: archive.id });
+  const [only] = byArchive.keys();
+  ctx.done({ message: `Archived ${messagesWord(ctx.selectedCount)}.`, undo: byArchive.size === 1 && only ? moveBack(ctx, only) : null });
+}

@@ -1,4 +1,4 @@
-import { messagesWord } from '../mail/outcome';
+import { messagesWord, serviceOutcome } from '../mail/outcome';
 import { type Action, hasSelection } from './action';
 
 /**
@@ -16,10 +16,10 @@ export const deleteMessages: Action = {
   predicate: hasSelection,
   async perform(ctx) {
     try {
-      await ctx.api.deleteMessages({ ids: ctx.selectedIds });
-      // Where the messages went (a Trash, or gone from a POP3 or local account) is the service's to say;
-      // taking a delete back waits for its undo.
-      ctx.done({ message: `Deleted ${messagesWord(ctx.selectedIds.length)}.`, undo: null });
+      const result = await ctx.api.deleteMessages({ ids: ctx.selectedIds });
+      // Where the messages went (a Trash, or gone from a POP3 or local account) is the service's to say,
+      // and so is the way back: without its undo entry the toast only tells.
+      ctx.done(serviceOutcome(ctx.api, result, { message: `Deleted ${messagesWord(ctx.selectedIds.length)}.`, undo: null }));
     } catch (error) {
       ctx.report(error);
     }

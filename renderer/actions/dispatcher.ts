@@ -99,7 +99,7 @@ export function createDispatcher(actions: readonly Action[]): Dispatcher {
       // In a text field only Escape and Mod+ shortcuts act; typing stays typing.
       if (scope === 'text-field' && !(descriptor === 'Escape' || (descriptor.startsWith('Mod+') && !textEditingKeys.has(descriptor)))) return false;
       if (isWidgetKey(descriptor) && scope !== 'list') return false;
-      return run(action, ctx);
+      return run(action, { ...ctx, target: { ...ctx.target, key: descriptor } });
     },
   };
 }

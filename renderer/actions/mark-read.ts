@@ -1,4 +1,4 @@
-import { messagesWord } from '../mail/outcome';
+import { messagesWord, serviceOutcome } from '../mail/outcome';
 import { type Action, type ActionContext, hasSelection, restoreEach } from './action';
 import { markBack } from './undo-plans';
 
@@ -20,8 +20,8 @@ export const toggleRead: Action = {
     const before = ctx.selected.map(({ id, seen, flagged }) => ({ id, seen, flagged }));
     ctx.patch(ids, { seen });
     try {
-      await ctx.api.markMessages({ ids, seen });
-      ctx.done({ message: `Marked ${messagesWord(ids.length)} as ${seen ? 'read' : 'unread'}.`, undo: markBack(ctx, 'seen', seen) });
+      const result = await ctx.api.markMessages({ ids, seen });
+      ctx.done(serviceOutcome(ctx.api, result, { message: `Marked ${messagesWord(ids.length)} as ${seen ? 'read' : 'unread'}.`, undo: markBack(ctx, 'seen', seen) }));
     } catch (error) {
       restoreEach(ctx, before, 'seen');
       ctx.report(error);

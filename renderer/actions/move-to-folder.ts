@@ -1,5 +1,5 @@
 import { folderName } from '../mail/folder-tree';
-import { messagesWord } from '../mail/outcome';
+import { messagesWord, serviceOutcome } from '../mail/outcome';
 import { type Action, type ActionContext, hasSelection } from './action';
 import { moveBack } from './undo-plans';
 
@@ -21,8 +21,8 @@ export const moveToFolder: Action = {
   async perform(ctx) {
     const folder = ctx.target.folder!;
     try {
-      await ctx.api.moveMessages({ ids: ctx.selectedIds, toFolderId: folder.id });
-      ctx.done({ message: `Moved ${messagesWord(ctx.selectedCount)} to ${folderName(folder)}.`, undo: moveBack(ctx, folder) });
+      const result = await ctx.api.moveMessages({ ids: ctx.selectedIds, toFolderId: folder.id });
+      ctx.done(serviceOutcome(ctx.api, result, { message: `Moved ${messagesWord(ctx.selectedCount)} to ${folderName(folder)}.`, undo: moveBack(ctx, folder) }));
     } catch (error) {
       ctx.report(error);
     }

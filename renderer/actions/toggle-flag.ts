@@ -1,4 +1,4 @@
-import { messagesWord } from '../mail/outcome';
+import { messagesWord, serviceOutcome } from '../mail/outcome';
 import { type Action, type ActionContext, hasSelection, restoreEach } from './action';
 import { markBack } from './undo-plans';
 
@@ -19,8 +19,8 @@ export const toggleFlag: Action = {
     const before = ctx.selected.map(({ id, seen, flagged }) => ({ id, seen, flagged }));
     ctx.patch(ids, { flagged });
     try {
-      await ctx.api.markMessages({ ids, flagged });
-      ctx.done({ message: `${flagged ? 'Flagged' : 'Unflagged'} ${messagesWord(ids.length)}.`, undo: markBack(ctx, 'flagged', flagged) });
+      const result = await ctx.api.markMessages({ ids, flagged });
+      ctx.done(serviceOutcome(ctx.api, result, { message: `${flagged ? 'Flagged' : 'Unflagged'} ${messagesWord(ids.length)}.`, undo: markBack(ctx, 'flagged', flagged) }));
     } catch (error) {
       restoreEach(ctx, before, 'flagged');
       ctx.report(error);

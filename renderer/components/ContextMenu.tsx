@@ -2,28 +2,53 @@ import { type KeyboardEvent, useEffect, useRef } from 'react';
 import type { Action, ActionContext } from '../actions/action';
 import { labelOf } from '../actions/action';
 import { keyLabel } from '../actions/dispatcher';
-import { Icon } from './Icon';
+import { Icon, type IconName } from './Icon';
 import { isMac } from './ShortcutHelp';
 
+/** One entry of a menu: an action, or a tag of the tag menu (a checkbox, with its colour). */
+export interface MenuItem {
+  id: string;
+  label: string;
+  icon?: IconName;
+  /** A key descriptor (`u`, `Mod+p`), shown at the end. */
+  shortcut?: string;
+  enabled: boolean;
+  /** A checkbox item's state: every selected message has it, some do, or none. */
+  checked?: boolean | 'mixed';
+  /** A colour dot before the label (a tag's colour). */
+  swatch?: string;
+  run(): void;
+}
+
+/** A menu's entries for actions, each enabled by its own predicate. */
+export function actionItems(actions: readonly Action[], ctx: ActionContext, run: (action: Action) => void): MenuItem[] {
+  return actions.map((action) => ({
+    id: action.name,
+    label: labelOf(action, ctx),
+    ...(action.icon ? { icon: action.icon } : {}),
+    ...(action.keys[0] ? { shortcut: action.keys[0] } : {}),
+    enabled: action.predicate(ctx),
+    run: () => run(action),
+  }));
+}
+
 export interface ContextMenuProps {
-  /** What the menu acts on, for assistive technology: "Message actions", "Folder actions". */
+  /** What the menu acts on, for assistive technology: "Message actions", "Folder actions", "Tags". */
   label: string;
   position: { x: number; y: number };
-  actions: readonly Action[];
-  ctx: ActionContext;
-  onRun(action: Action): void;
+  items: readonly MenuItem[];
   onClose(): void;
 }
 
 /**
- * A context menu (right click, the menu key, Shift+F10) of the list or of a folder: the same actions as
- * the toolbar and the keys, each enabled by its own predicate.
+ * A menu at a point (right click, the menu key, Shift+F10, a toolbar button): the list's, a folder's, the
+ * tags'. Arrows move, Enter or Space chooses, Escape and Tab close.
  */
-export function ContextMenu({ label, position, actions, ctx, onRun, onClose }: ContextMenuProps) {
+export function ContextMenu({ label, position, items, onClose }: ContextMenuProps) {
   const ref = useRef<HTMLUListElement>(null);
   const mac = isMac();
   useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
+    ref.current?.querySelector<HTMLElement>('[role^="menuitem"]:not([aria-disabled="true"])')?.focus();
     const away = (event: MouseEvent) => {
       if (!ref.current?.contains(event.target as Node)) onClose();
     };
@@ -32,10 +57,10 @@ export function ContextMenu({ label, position, actions, ctx, onRun, onClose }: C
   }, [onClose]);
 
   const keyDown = (event: KeyboardEvent) => {
-    const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const at = items.indexOf(document.activeElement as HTMLElement);
-    if (event.key === 'ArrowDown') items[(at + 1) % items.length]?.focus();
-    else if (event.key === 'ArrowUp') items[(at - 1 + items.length) % items.length]?.focus();
+    const entries = [...(ref.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? [])];
+    const at = entries.indexOf(document.activeElement as HTMLElement);
+    if (event.key === 'ArrowDown') entries[(at + 1) % entries.length]?.focus();
+    else if (event.key === 'ArrowUp') entries[(at - 1 + entries.length) % entries.length]?.focus();
     else if (event.key === 'Escape' || event.key === 'Tab') onClose();
     else return;
     event.preventDefault();
@@ -43,32 +68,36 @@ export function ContextMenu({ label, position, actions, ctx, onRun, onClose }: C
   };
 
   const left = Math.min(position.x, window.innerWidth - 240);
-  const top = Math.min(position.y, window.innerHeight - actions.length * 34 - 16);
+  const top = Math.max(8, Math.min(position.y, window.innerHeight - items.length * 34 - 16));
   return (
     <ul ref={ref} className="context-menu" role="menu" aria-label={label} style={{ left, top }} onKeyDown={keyDown}>
-      {actions.map((action) => {
-        const enabled = action.predicate(ctx);
-        return (
-          <li
-            key={action.name}
-            role="menuitem"
-            tabIndex={-1}
-            aria-disabled={!enabled}
-            className="context-item"
-            onClick={() => enabled && onRun(action)}
-            onKeyDown={(event) => {
-              if ((event.key === 'Enter' || event.key === ' ') && enabled) {
-                event.preventDefault();
-                onRun(action);
-              }
-            }}
-          >
-            {action.icon && <Icon name={action.icon} size={14} />}
-            <span className="context-label">{labelOf(action, ctx)}</span>
-            {action.keys[0] && <kbd className="context-key">{keyLabel(action.keys[0], mac)}</kbd>}
-          </li>
-        );
-      })}
+      {items.map((item) => (
+        <li
+          key={item.id}
+          role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
+          aria-checked={item.checked}
+          tabIndex={-1}
+          aria-disabled={!item.enabled}
+          className="context-item"
+          onClick={() => item.enabled && item.run()}
+          onKeyDown={(event) => {
+            if ((event.key === 'Enter' || event.key === ' ') && item.enabled) {
+              event.preventDefault();
+              item.run();
+            }
+          }}
+        >
+          {item.checked !== undefined && (
+            <span className="context-check" aria-hidden="true">
+              {item.checked === true ? <Icon name="check" size={14} /> : item.checked === 'mixed' ? '–' : ''}
+            </span>
+          )}
+          {item.swatch && <span className="tag-dot" aria-hidden="true" style={{ background: item.swatch }} />}
+          {item.icon && !item.swatch && <Icon name={item.icon} size={14} />}
+          <span className="context-label">{item.label}</span>
+          {item.shortcut && <kbd className="context-key">{keyLabel(item.shortcut, mac)}</kbd>}
+        </li>
+      ))}
     </ul>
   );
 }

@@ -19,6 +19,7 @@ import { useOpenMessageRequests } from '../hooks/useOpenMessageRequests';
 import { useOutcomes } from '../hooks/useOutcomes';
 import { useOutgoing } from '../hooks/useOutgoing';
 import { usePrinting } from '../hooks/usePrinting';
+import { useTagChoices } from '../hooks/useTagChoices';
 import { usePaneSizes } from '../hooks/usePaneSizes';
 import { useReadingPreferences } from '../hooks/useReadingPreferences';
 import { type ListQuery, useListView } from '../hooks/useRowStore';
@@ -29,6 +30,7 @@ import { needsAttention } from '../mail/outbox-words';
 import { emptyListText } from '../mail/folder-problems';
 import { accountLabel, folderName, sidebarAccounts } from '../mail/folder-tree';
 import { listHeading, shownFolders } from '../mail/list-heading';
+import { menuPoint } from '../mail/menu-point';
 import { acceptsMove } from '../mail/move-targets';
 import { paneLayout } from '../mail/pane-layout';
 import { emptySelection, moveFocus, reconcile, type Selection, selectAll, selectOnly } from '../mail/selection';
@@ -85,6 +87,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const dark = useDarkMode();
   const outcomes = useOutcomes(report);
   const printing = usePrinting(report);
+  const tags = useTagChoices();
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
 
@@ -181,6 +184,8 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
       else outcomes.undo();
     },
     editingText: () => isTextField(document.activeElement),
+    ask: (question) => setOverlay({ kind: 'question', question }),
+    openTagMenu: () => setOverlay({ kind: 'tag-menu', ...menuPoint('[data-action="tag-menu"]', listRef.current) }),
     print: printing.print,
   };
   const ctx: ActionContext = {
@@ -201,6 +206,8 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     readerOpen: focused !== null && selection.ids.size === 1,
     bodyView,
     folders,
+    accounts: sidebarAccounts(accounts),
+    tags,
     shownFolder,
     target: {},
   };
@@ -271,6 +278,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     setSearchQuery(query);
   }, []);
   const clearSearch = useCallback(() => setSearchQuery(null), []);
+  const focusList = useCallback(() => listRef.current?.focus(), []);
   const syncNow = useCallback(
     (accountId: string) => {
       api.syncAccounts({ accountIds: [accountId] }).catch(report);
@@ -420,7 +428,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           <UndoSendToast outbox={outgoing.outbox} onCompose={compose} report={report} />
         )}
       </UndoToast>
-      <ShellOverlays overlay={overlay} onClose={() => setOverlay(null)} ctx={ctx} dispatcher={dispatcher} accounts={accounts} folders={folders} listRef={listRef} />
+      <ShellOverlays overlay={overlay} onClose={() => setOverlay(null)} ctx={ctx} dispatcher={dispatcher} accounts={accounts} folders={folders} focusList={focusList} />
     </div>
   );
 }

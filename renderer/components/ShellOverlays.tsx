@@ -1,11 +1,14 @@
-import type { RefObject } from 'react';
 import type { Account } from '../../shared/contract/accounts';
 import type { Folder } from '../../shared/contract/messages';
 import { type ActionContext, offeredActions } from '../actions/action';
 import { allActions, answerActions, folderActions, messageActions } from '../actions/all-actions';
 import type { Dispatcher } from '../actions/dispatcher';
-import { ContextMenu } from './ContextMenu';
+import type { Question } from '../mail/question';
+import { tagState } from '../mail/tag-choices';
+import { tagColour } from '../mail/tag-colours';
+import { actionItems, ContextMenu, type MenuItem } from './ContextMenu';
 import { MovePicker } from './MovePicker';
+import { QuestionDialog } from './QuestionDialog';
 import { ShortcutHelp } from './ShortcutHelp';
 
 /** The message list's context menu: answering first, then acting on the selection. */
@@ -17,7 +20,9 @@ export type Overlay =
   | { kind: 'shortcuts' }
   | { kind: 'move' }
   | { kind: 'menu'; x: number; y: number }
-  | { kind: 'folder-menu'; x: number; y: number; folder: Folder };
+  | { kind: 'folder-menu'; x: number; y: number; folder: Folder }
+  | { kind: 'tag-menu'; x: number; y: number }
+  | { kind: 'question'; question: Question };
 
 export interface ShellOverlaysProps {
   overlay: Overlay;
@@ -26,14 +31,20 @@ export interface ShellOverlaysProps {
   dispatcher: Dispatcher;
   accounts: Account[];
   folders: Folder[];
-  /** Where the focus goes back to after a message menu. */
-  listRef: RefObject<HTMLElement | null>;
+  /** Puts the focus back in the message list (after a message menu). */
+  focusList(): void;
 }
 
-/** The shortcut overlay, the move picker and the context menus; each runs actions through the dispatcher. */
-export function ShellOverlays({ overlay, onClose, ctx, dispatcher, accounts, folders, listRef }: ShellOverlaysProps) {
+/** The shortcut overlay, the move picker, the menus and the questions; each runs actions through the dispatcher. */
+export function ShellOverlays({ overlay, onClose, ctx, dispatcher, accounts, folders, focusList }: ShellOverlaysProps) {
   if (!overlay) return null;
+  const backToList = () => {
+    onClose();
+    focusList();
+  };
   switch (overlay.kind) {
+    case 'question':
+      return <QuestionDialog question={overlay.question} onClose={onClose} />;
     case 'shortcuts':
       return <ShortcutHelp actions={allActions} ctx={ctx} onClose={onClose} />;
     case 'move':
@@ -52,23 +63,31 @@ export function ShellOverlays({ overlay, onClose, ctx, dispatcher, accounts, fol
         />
       );
     case 'menu': {
-      const back = () => {
+      const items = actionItems(offeredActions(messageMenuActions, ctx), ctx, (action) => {
+        backToList();
+        dispatcher.run(action, ctx);
+      });
+      return <ContextMenu label="Message actions" position={overlay} items={items} onClose={backToList} />;
+    }
+    case 'tag-menu': {
+      const flags = ctx.selected.map((m) => m.flags);
+      const items: MenuItem[] = ctx.tags.map((tag, i) => ({
+        id: `tag:${tag.keyword}`,
+        label: tag.name,
+        swatch: tagColour(tag.keyword),
+        ...(i < 9 ? { shortcut: String(i + 1) } : {}),
+        enabled: ctx.selectedCount > 0,
+        checked: tagState(flags, tag.keyword),
+        run: () => {
+          backToList();
+          dispatcher.runNamed('toggle-tag', ctx, { tag });
+        },
+      }));
+      const more = actionItems([allActions.find((a) => a.name === 'new-tag')!], ctx, (action) => {
         onClose();
-        listRef.current?.focus();
-      };
-      return (
-        <ContextMenu
-          label="Message actions"
-          position={overlay}
-          actions={offeredActions(messageMenuActions, ctx)}
-          ctx={ctx}
-          onClose={back}
-          onRun={(action) => {
-            back();
-            dispatcher.run(action, ctx);
-          }}
-        />
-      );
+        dispatcher.run(action, ctx);
+      });
+      return <ContextMenu label="Tags" position={overlay} items={[...items, ...more]} onClose={backToList} />;
     }
     case 'folder-menu': {
       const aimed = { ...ctx, target: { folder: overlay.folder } };
@@ -76,19 +95,11 @@ export function ShellOverlays({ overlay, onClose, ctx, dispatcher, accounts, fol
         onClose();
         document.getElementById(`tree-folder:${overlay.folder.id}`)?.focus();
       };
-      return (
-        <ContextMenu
-          label="Folder actions"
-          position={overlay}
-          actions={offeredActions(folderActions, aimed)}
-          ctx={aimed}
-          onClose={back}
-          onRun={(action) => {
-            back();
-            dispatcher.run(action, aimed);
-          }}
-        />
-      );
+      const items = actionItems(offeredActions(folderActions, aimed), aimed, (action) => {
+        back();
+        dispatcher.run(action, aimed);
+      });
+      return <ContextMenu label="Folder actions" position={overlay} items={items} onClose={back} />;
     }
   }
 }

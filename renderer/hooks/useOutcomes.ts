@@ -30,8 +30,8 @@ export function useOutcomes(report: (error: unknown) => void): Outcomes {
     const undoing: Outcome = { message: 'Undoing…', undo: null };
     show(undoing);
     taken.undo().then(
-      () => {
-        if (current.current === undoing) show({ message: 'Undone.', undo: null });
+      (words) => {
+        if (current.current === undoing) show({ message: words || 'Undone.', undo: null });
       },
       (error: unknown) => {
         if (current.current === undoing) show(null);

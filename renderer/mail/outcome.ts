@@ -1,11 +1,36 @@
+import type { MailClient } from '../../shared/client';
+import type { ActionResult, UndoResult } from '../../shared/contract/organise';
+import { errorData } from './error-words';
+
 /**
- * What an action did, told in the toast: its words, and the way back when there is one. `undo` is null
- * when the action cannot be taken back from here (yet): the toast then only tells.
+ * What an action did, told in the toast: its words, and the way back when there is one. `undo` resolves
+ * to what the toast says afterwards (default "Undone."). Null when the action cannot be taken back: the
+ * toast then only tells.
  */
 export interface Outcome {
   message: string;
-  undo: (() => Promise<void>) | null;
+  undo: (() => Promise<string | void>) | null;
 }
 
 /** "3 messages" / "the message": how outcomes count what they acted on. */
 export const messagesWord = (count: number) => (count === 1 ? 'the message' : `${count.toLocaleString('en-US')} messages`);
+
+/** What the toast says once the service took an action back. */
+export function undoneWords(result: UndoResult): string {
+  if (result.missing.length === 0) return 'Undone.';
+  return `Undone, except for ${messagesWord(result.missing.length)}, deleted meanwhile.`;
+}
+
+/**
+ * The outcome of an action the service carried out: its own words and its undo log entry when it kept
+ * one (`undo` then takes back exactly that entry, as `homing undo` would); otherwise what the window
+ * knows (`local`: its words, and a way back it can take itself, if any).
+ */
+export function serviceOutcome(api: MailClient, result: ActionResult | void, local: Outcome): Outcome {
+  const entry = result?.undo;
+  if (!entry) return local;
+  return { message: entry.description, undo: async () => undoneWords(await api.undo({ id: entry.id })) };
+}
+
+/** The service has not built this method yet (NOT_IMPLEMENTED): the window does what it can without it. */
+export const notBuilt = (error: unknown) => errorData(error).code === 'NOT_IMPLEMENTED';

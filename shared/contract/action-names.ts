@@ -23,6 +23,9 @@ export const actionNames = [
   'archive',
   'move',
   'move-to-folder',
+  'tag-menu',
+  'toggle-tag',
+  'new-tag',
   'undo',
   // Writing (the composer opens in a window of its own).
   'new-message',
@@ -31,6 +34,10 @@ export const actionNames = [
   'forward',
   // Acting on a folder (its context menu).
   'mark-folder-read',
+  'empty-trash',
+  'new-subfolder',
+  'rename-folder',
+  'delete-folder',
   // Reading.
   'toggle-plain-text',
   'view-source',

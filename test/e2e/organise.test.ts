@@ -347,7 +347,8 @@ describe('organising mail in Chromium against Dovecot', () => {
     await poll(() => treeItem(inbox).locator('.tree-badge').count()).toBe(1);
     await treeItem(inbox).click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Folder actions' });
-    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Mark folder read']);
+    // The Inbox is not renamed or deleted, and Empty Trash is a Trash's: Export is the desktop app's.
+    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Mark folder read', 'New subfolder…']);
     await screenshotBothThemes(page, 'organise-folder-menu');
     await expectNoAxeViolations();
     await page.keyboard.press('Escape');
@@ -360,6 +361,67 @@ describe('organising mail in Chromium against Dovecot', () => {
     await poll(() => treeItem(inbox).locator('.tree-badge').count()).toBe(0);
     await poll(() => toast().textContent()).toContain('Marked every message in Inbox as read.');
     await poll(async () => (await serverFiles(server, 'alice', 'INBOX')).every((f) => f.flags.includes('S')), 60_000).toBe(true);
+    expect(view.errors).toEqual([]);
+  });
+
+  it('offers Rename and Delete on a folder of one’s own and Empty Trash on the Trash; a refused name keeps the dialog open with the reason', async () => {
+    const projects = folderOf(alice, 'Projects');
+    await treeItem(projects).click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Folder actions' });
+    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Mark folder read', 'New subfolder…', 'Rename…', 'Delete folder…']);
+    await menu.getByRole('menuitem', { name: 'Rename…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rename Projects' });
+    const name = dialog.getByRole('textbox', { name: 'New name' });
+    await poll(() => name.inputValue()).toBe('Projects');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('INPUT');
+    // A name the account already has: the service says no, and the dialog says why, still open.
+    await name.fill('Archive');
+    await dialog.getByRole('button', { name: 'Rename' }).click();
+    await poll(() => dialog.getByRole('alert').count()).toBe(1);
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    await screenshotBothThemes(page, 'organise-rename-refused');
+    await expectNoAxeViolations();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await poll(() => dialog.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`tree-folder:${projects.id}`);
+    expect(await treeItem(projects).textContent()).toContain('Projects');
+
+    // Deleting asks first, saying where the messages go.
+    await page.keyboard.press('Shift+F10');
+    await menu.getByRole('menuitem', { name: 'Delete folder…' }).click();
+    const ask = page.getByRole('dialog', { name: 'Delete the folder Projects?' });
+    await poll(() => ask.textContent()).toContain('Its 2 messages go to the Trash. You can undo this.');
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await poll(() => ask.count()).toBe(0);
+
+    await treeItem(folderOf(alice, 'Trash')).click({ button: 'right' });
+    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Mark folder read', 'Empty Trash…', 'New subfolder…']);
+    await page.keyboard.press('Escape');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('opens the tag menu (l, or the toolbar’s Tags button): each tag a checkbox, checked where every selected message has it', async () => {
+    await openFolder(folderOf(alice, 'INBOX'));
+    await row(/Your invoice for October/).click();
+    await page.keyboard.press('l');
+    const menu = page.getByRole('menu', { name: 'Tags' });
+    await poll(() => menu.getByRole('menuitemcheckbox').count()).toBeGreaterThanOrEqual(5);
+    const names = await menu.getByRole('menuitemcheckbox').allTextContents();
+    expect(names.slice(0, 5)).toEqual(['Important1', 'Work2', 'Personal3', 'To Do4', 'Later5']);
+    expect(await menu.getByRole('menuitemcheckbox', { name: /^Work/ }).getAttribute('aria-checked')).toBe('true');
+    expect(await menu.getByRole('menuitemcheckbox', { name: /^Important/ }).getAttribute('aria-checked')).toBe('false');
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['New tag…']);
+    await screenshotBothThemes(page, 'organise-tag-menu');
+    await expectNoAxeViolations();
+    await page.keyboard.press('Escape');
+    await poll(() => menu.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('listbox');
+
+    // Two messages, one tagged: Work is mixed.
+    await row(/Your statement is ready/).click({ modifiers: ['Control'] });
+    await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'Tags…' }).click();
+    await poll(() => menu.getByRole('menuitemcheckbox', { name: /^Work/ }).getAttribute('aria-checked')).toBe('mixed');
+    await page.keyboard.press('Escape');
     expect(view.errors).toEqual([]);
   });
 

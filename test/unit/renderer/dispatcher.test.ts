@@ -4,6 +4,8 @@ import type { Folder } from '../../../shared/contract/messages';
 import type { ActionContext } from '../../../renderer/actions/action';
 import { allActions } from '../../../renderer/actions/all-actions';
 import { createDispatcher, keyLabel, keyOf } from '../../../renderer/actions/dispatcher';
+import { tagChoices } from '../../../renderer/mail/tag-choices';
+import { HomingError } from '../../../shared/errors';
 
 const press = (key: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey', boolean>> = {}) =>
   keyOf({ key, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
@@ -24,12 +26,17 @@ function context(overrides: Partial<ActionContext> = {}): ActionContext {
     undo: vi.fn(),
     editingText: vi.fn(() => false),
     print: vi.fn(),
+    ask: vi.fn(),
+    openTagMenu: vi.fn(),
   };
   return {
     api: {
       markMessages: vi.fn(async () => undefined),
       deleteMessages: vi.fn(async () => undefined),
       moveMessages: vi.fn(async () => undefined),
+      archiveMessages: vi.fn(async () => Promise.reject(new HomingError('NOT_IMPLEMENTED', 'Archive is not built yet.'))),
+      tagMessages: vi.fn(async () => ({ undo: null })),
+      undo: vi.fn(async () => ({ undone: {}, restored: 1, missing: [] })),
     } as unknown as ActionContext['api'],
     desktop: null,
     ui,
@@ -42,6 +49,8 @@ function context(overrides: Partial<ActionContext> = {}): ActionContext {
     done: vi.fn(),
     canUndo: false,
     folders: [],
+    accounts: [],
+    tags: tagChoices([]),
     readerOpen: false,
     bodyView: 'html',
     shownFolder: null,
@@ -207,7 +216,41 @@ describe('keys and the action dispatcher', () => {
     await vi.waitFor(() => expect(both.done).toHaveBeenCalled());
     expect(both.api.moveMessages).toHaveBeenCalledWith({ ids: [10], toFolderId: 3 });
     expect(both.api.moveMessages).toHaveBeenCalledWith({ ids: [20], toFolderId: 4 });
-    // An account without an Archive: nothing to archive into (yet).
-    expect(dispatcher.handleKey('a', 'list', context({ ...both, folders: [archiveA] }))).toBe(false);
+    // Until the service archives (and creates a missing Archive), an account without one is told so.
+    const without = context({ ...both, folders: [archiveA], done: vi.fn() });
+    expect(dispatcher.handleKey('a', 'list', without)).toBe(true);
+    await vi.waitFor(() => expect(without.report).toHaveBeenCalledWith(expect.objectContaining({ code: 'NOT_FOUND' })));
+    expect(without.done).not.toHaveBeenCalled();
+  });
+
+  it('tells the service’s words and takes back its own undo entry when the service kept one', async () => {
+    const dispatcher = createDispatcher(allActions);
+    const entry = { id: 41, kind: 'mark', description: 'Marked 2 messages as read.', accountIds: ['a'], messageCount: 2, createdAt: '' };
+    const unread = { id: 1, seen: false } as ActionContext['selected'][number];
+    const ctx = context({ selected: [unread], selectedCount: 2, selectedIds: [1, 2] });
+    vi.mocked(ctx.api.markMessages).mockResolvedValue({ undo: entry } as never);
+    dispatcher.handleKey('u', 'list', ctx);
+    await vi.waitFor(() => expect(ctx.done).toHaveBeenCalled());
+    const outcome = vi.mocked(ctx.done).mock.calls[0]![0];
+    expect(outcome.message).toBe('Marked 2 messages as read.');
+    expect(await outcome.undo!()).toBe('Undone.');
+    expect(ctx.api.undo).toHaveBeenCalledWith({ id: 41 });
+    // Not the window's own guess: the rows' earlier state was not all known, yet the service's entry undoes it.
+    expect(ctx.api.markMessages).toHaveBeenCalledTimes(1);
+  });
+
+  it('adds the tag of a number key (1–9, the tag menu’s order), or takes it off when every message has it', async () => {
+    const dispatcher = createDispatcher(allActions);
+    const plain = { id: 1, flags: [] as string[] } as ActionContext['selected'][number];
+    const tagged = { id: 2, flags: ['$Label2'] } as ActionContext['selected'][number];
+    const ctx = context({ selected: [plain, tagged], selectedCount: 2, selectedIds: [1, 2] });
+    expect(dispatcher.handleKey('2', 'list', ctx)).toBe(true);
+    await vi.waitFor(() => expect(ctx.api.tagMessages).toHaveBeenCalledWith({ ids: [1, 2], add: ['Work'] }));
+    const all = context({ selected: [tagged], selectedCount: 1, selectedIds: [2] });
+    dispatcher.handleKey('2', 'list', all);
+    await vi.waitFor(() => expect(all.api.tagMessages).toHaveBeenCalledWith({ ids: [2], remove: ['Work'] }));
+    // A number with no tag behind it does nothing; typing a digit in a field stays typing.
+    expect(dispatcher.handleKey('9', 'list', ctx)).toBe(false);
+    expect(dispatcher.handleKey('1', 'text-field', ctx)).toBe(false);
   });
 });
