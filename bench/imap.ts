@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startDovecot } from '../test/servers/dovecot';
 import { writeImapCorpus } from './lib/imap-corpus';
+import { buildCli } from './lib/built-cli';
 import { reportResults } from './lib/report';
 import { rowsFromRuns } from './lib/report-runs';
 
@@ -106,9 +107,7 @@ async function main(): Promise<void> {
     }
 
     // The CLI and its worker, bundled as the app ships them.
-    const cliDir = join(root, '.cache', 'bench-imap-cli');
-    execFileSync(process.execPath, [join(root, 'build', 'build-main.mjs'), '--outdir', cliDir], { cwd: root });
-    const homing = join(cliDir, 'homing.cjs');
+    const homing = buildCli(root, 'imap');
     const env = { ...process.env, BENCH_IMAP_PASSWORD: 'alice-secret' };
 
     const homingRun = async (): Promise<Run> => {
@@ -135,6 +134,8 @@ async function main(): Promise<void> {
           'alice',
           '--password-env',
           'BENCH_IMAP_PASSWORD',
+          // A plain 0600 file, as the peers' rc files: this machine may have no keychain, and the bench measures sync.
+          '--insecure-store-in-file',
           '--trust-fingerprint',
           server.certificate.fingerprint256,
         ],

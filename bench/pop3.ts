@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startDovecot } from '../test/servers/dovecot';
 import { writeImapCorpus } from './lib/imap-corpus';
+import { buildCli } from './lib/built-cli';
 import { reportResults } from './lib/report';
 import { rowsFromRuns } from './lib/report-runs';
 
@@ -71,15 +72,13 @@ async function main(): Promise<void> {
     if (process.getuid?.() === 0) execFileSync('chown', ['-R', '65534:65534', join(server.dir, 'mail')]);
     process.stderr.write(`${fmt(bytes / 1e6, 0)} MB\n`);
 
-    const cliDir = join(root, '.cache', 'bench-pop3-cli');
-    execFileSync(process.execPath, [join(root, 'build', 'build-main.mjs'), '--outdir', cliDir], { cwd: root });
-    const homing = join(cliDir, 'homing.cjs');
+    const homing = buildCli(root, 'pop3');
 
     const addAccount = (dataDir: string, user: string) =>
       execFileSync(
         process.execPath,
         [homing, '--data-dir', dataDir, 'account', 'add', '--email', `${user}@example.org`, '--protocol', 'pop3', '--host', '127.0.0.1',
-          '--port', String(server.ports.pop3s), '--security', 'tls', '--username', user, '--password-env', 'BENCH_POP3_PASSWORD',
+          '--port', String(server.ports.pop3s), '--security', 'tls', '--username', user, '--password-env', 'BENCH_POP3_PASSWORD', '--insecure-store-in-file',
           '--trust-fingerprint', server.certificate.fingerprint256, '--pop3-delete', 'never'],
         { env: { ...process.env, BENCH_POP3_PASSWORD: `${user}-secret` } },
       );

@@ -6,7 +6,9 @@
  * first page of the folder and a fixed set of searches on the read-only connection, as the app does.
  * Where notmuch is installed it indexes the same files (`notmuch new`) and runs the same searches
  * (in-process through its Python bindings when python3-notmuch2 is installed, else through its CLI,
- * which adds a process start to every query). Prints one table; asserts nothing.
+ * which adds a process start to every query). Then the CLI's reading commands as whole processes
+ * (`homing search`, `list`, `folders`, `show`), beside `notmuch search` and `notmuch show`, alternating.
+ * Prints one table; asserts nothing.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { importMail } from '../electron/store/import-mail';
 import { listMessagePage } from '../electron/store/message-list';
 import { closeDb, openReadDb, openWriteDb } from '../electron/store/open';
 import { searchMessages } from '../electron/store/search';
+import { buildCli } from './lib/built-cli';
 import { perSecond, reportResults, type BenchRow } from './lib/report';
 import { mulberry32, writeCorpus, type CorpusWords } from './lib/store-corpus';
 
@@ -54,6 +57,23 @@ function querySet(w: CorpusWords): QueryPair[] {
 }
 
 const RUNS = 9;
+/** Rounds of each whole-process CLI command, Homing and notmuch alternating (medians of these). */
+const CLI_ROUNDS = 3;
+
+/**
+ * The CLI's searches as whole processes, beside `notmuch search` (both print their newest 200 matches):
+ * a process start is most of what a reading command costs, so this is what a user at a terminal sees.
+ */
+function cliQueries(w: CorpusWords): QueryPair[] {
+  return [
+    { label: 'common word', homing: w.common, notmuch: w.common },
+    { label: 'rare word', homing: w.rare, notmuch: w.rare },
+    { label: 'phrase', homing: `"${w.bigram[0]} ${w.bigram[1]}"`, notmuch: `"${w.bigram[0]} ${w.bigram[1]}"` },
+    { label: 'from:', homing: `from:${w.person}`, notmuch: `from:${w.person}` },
+    { label: 'subject:', homing: `subject:${w.mid}`, notmuch: `subject:${w.mid}` },
+    { label: 'date range word', homing: `after:2021-01-01 before:2022-01-01 ${w.common}`, notmuch: `date:2021-01-01..2021-12-31 and ${w.common}` },
+  ];
+}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -308,6 +328,67 @@ async function runSearches(homing: SideResult, notmuch: SideResult | null, dbPat
   }
 }
 
+/**
+ * Wall milliseconds of one whole process, its output discarded (both tools alike), and its CPU (user +
+ * system, from /usr/bin/time: 10 ms steps) — on a shared machine the wall time of a short process is
+ * mostly its wait for a core.
+ */
+function processMs(command: string, args: string[], env: NodeJS.ProcessEnv): { wallMs: number; cpuMs: number } {
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', command, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const wallMs = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
+  const [user, sys] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { wallMs, cpuMs: (user! + sys!) * 1000 };
+}
+
+interface CliTimes {
+  label: string;
+  homingMs: number;
+  homingCpuMs: number;
+  notmuchMs: number | null;
+  notmuchCpuMs: number | null;
+}
+
+/**
+ * The reading commands as a user runs them at a terminal (`homing search`, `list`, `folders`, `show`),
+ * each a whole process from spawn to exit, beside notmuch's nearest command where it has one: after one
+ * warm-up each, CLI_ROUNDS rounds with the two alternating, medians.
+ */
+function runCliCommands(homingCli: string, dataDir: string, maildir: string, work: string, words: CorpusWords, withNotmuch: boolean): { searches: CliTimes[]; commands: CliTimes[] } {
+  const env = { ...process.env, NOTMUCH_CONFIG: join(work, 'notmuch-config') };
+  const homing = (args: string[]) => processMs(process.execPath, [homingCli, '--data-dir', dataDir, ...args], env);
+  const notmuch = (args: string[]) => processMs('/usr/bin/notmuch', args, env);
+  const db = openReadDb(join(dataDir, 'homing.sqlite'));
+  const newest = db.sqlite.prepare('SELECT id, message_id AS messageId FROM messages WHERE message_id IS NOT NULL ORDER BY date DESC LIMIT 1').get() as { id: number; messageId: string };
+  closeDb(db);
+  const measure = (label: string, homingArgs: string[], notmuchArgs: string[] | null): CliTimes => {
+    homing(homingArgs);
+    const peer = withNotmuch ? notmuchArgs : null;
+    if (peer) notmuch(peer);
+    const h: Array<{ wallMs: number; cpuMs: number }> = [];
+    const n: Array<{ wallMs: number; cpuMs: number }> = [];
+    for (let i = 0; i < CLI_ROUNDS; i++) {
+      h.push(homing(homingArgs));
+      if (peer) n.push(notmuch(peer));
+    }
+    return {
+      label,
+      homingMs: median(h.map((r) => r.wallMs)),
+      homingCpuMs: median(h.map((r) => r.cpuMs)),
+      notmuchMs: peer ? median(n.map((r) => r.wallMs)) : null,
+      notmuchCpuMs: peer ? median(n.map((r) => r.cpuMs)) : null,
+    };
+  };
+  const searches = cliQueries(words).map((q) => measure(q.label, ['search', q.homing], ['search', '--limit=200', q.notmuch!]));
+  const commands = [
+    measure('list (the whole folder)', ['list', '--folder', 'INBOX'], ['search', '--output=summary', '--sort=newest-first', '*']),
+    measure('folders', ['folders'], null),
+    measure('show (the newest message)', ['show', String(newest.id)], ['show', '--format=text', `id:${newest.messageId.replace(/^<|>$/g, '')}`]),
+  ];
+  return { searches, commands };
+}
+
 let notmuchMode = '';
 /** True when --reuse-notmuch took notmuch's indexing figures from an earlier run. */
 let notmuchReused = false;
@@ -328,6 +409,7 @@ async function main(): Promise<void> {
   const work = resolve(option('--dir') ?? join('.cache', 'bench', 'store-data'));
   const useNotmuch = !args.includes('--no-notmuch');
   mkdirSync(work, { recursive: true });
+  const homingCli = buildCli(process.cwd(), 'store');
   const rows: string[][] = [];
   const details: string[] = [];
   const reportRows: BenchRow[] = [];
@@ -350,6 +432,8 @@ async function main(): Promise<void> {
     const notmuch = useNotmuch ? runNotmuch(maildir, size, work, args.includes('--reuse-notmuch')) : null;
     process.stderr.write(`searching (${queries.length} queries × ${RUNS} runs${notmuch ? ', homing and notmuch alternating' : ''})…\n`);
     await runSearches(homing, notmuch, join(work, `homing-${size}`, 'homing.sqlite'), maildir, queries, work);
+    process.stderr.write(`the CLI as whole processes (${CLI_ROUNDS} rounds${notmuch ? ', homing and notmuch alternating' : ''})…\n`);
+    const cli = runCliCommands(homingCli, join(work, `homing-${size}`), maildir, work, stats.words, notmuch !== null);
     const raw = stats.bytes;
     const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
     rows.push([
@@ -396,6 +480,39 @@ async function main(): Promise<void> {
         },
       );
     }
+    const sum = (list: CliTimes[], pick: (t: CliTimes) => number | null) => list.reduce((total, t) => total + (pick(t) ?? 0), 0);
+    const each = (list: CliTimes[], pick: (t: CliTimes) => number | null) => list.map((t) => fmt(pick(t), 0)).join(' / ');
+    const cliSearchMetric = `CLI search, whole process, ${cli.searches.length} queries (sum of medians of ${CLI_ROUNDS})`;
+    reportRows.push({
+      size, metric: cliSearchMetric, tool: 'homing', homing: true, wallS: sum(cli.searches, (t) => t.homingMs) / 1000, peakRssMb: null, throughput: null, runs: CLI_ROUNDS,
+      extra: {
+        'each ms': each(cli.searches, (t) => t.homingMs),
+        'slowest ms': Math.max(...cli.searches.map((t) => t.homingMs)),
+        'CPU ms sum': sum(cli.searches, (t) => t.homingCpuMs),
+      },
+    });
+    if (notmuch) {
+      reportRows.push({
+        size, metric: cliSearchMetric, tool: 'notmuch search --limit=200', homing: false, wallS: sum(cli.searches, (t) => t.notmuchMs) / 1000, peakRssMb: null,
+        throughput: null, runs: CLI_ROUNDS, extra: { 'each ms': each(cli.searches, (t) => t.notmuchMs), 'CPU ms sum': sum(cli.searches, (t) => t.notmuchCpuMs) },
+      });
+    }
+    const peerOf: Record<string, string> = { 'list (the whole folder)': "notmuch search --output=summary '*'", 'show (the newest message)': 'notmuch show --format=text' };
+    for (const c of cli.commands) {
+      const metric = `CLI ${c.label}, whole process`;
+      reportRows.push({ size, metric, tool: 'homing', homing: true, wallS: c.homingMs / 1000, peakRssMb: null, throughput: null, runs: CLI_ROUNDS, extra: { 'CPU ms': c.homingCpuMs } });
+      if (c.notmuchMs !== null) {
+        reportRows.push({
+          size, metric, tool: peerOf[c.label]!, homing: false, wallS: c.notmuchMs / 1000, peakRssMb: null, throughput: null, runs: CLI_ROUNDS, extra: { 'CPU ms': c.notmuchCpuMs! },
+        });
+      }
+    }
+    details.push(
+      `\nthe CLI as whole processes at ${size}, median ms of ${CLI_ROUNDS}, wall (CPU) homing / notmuch:\n` +
+        [...cli.searches.map((t) => ({ ...t, label: `search: ${t.label}` })), ...cli.commands]
+          .map((t) => `  ${t.label.padEnd(28)} ${`${fmt(t.homingMs, 0)} (${fmt(t.homingCpuMs, 0)})`.padStart(12)} / ${t.notmuchMs === null ? '—' : `${fmt(t.notmuchMs, 0)} (${fmt(t.notmuchCpuMs, 0)})`}`)
+          .join('\n'),
+    );
     details.push(
       `\nper-query median ms at ${size} (homing / notmuch):\n` +
         queries.map((q) => `  ${q.label.padEnd(22)} ${fmt(homing.perQuery.get(q.label)!, 2).padStart(8)} / ${notmuch ? fmt(notmuch.perQuery.get(q.label) ?? null, 2) : '—'}`).join('\n'),
