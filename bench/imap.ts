@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startDovecot } from '../test/servers/dovecot';
-import { writeImapCorpus } from './lib/imap-corpus';
+import { placeImapCorpus } from './lib/imap-corpus';
 import { buildCli } from './lib/built-cli';
 import { reportResults } from './lib/report';
 import { rowsFromRuns } from './lib/report-runs';
@@ -96,8 +96,8 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'homing-bench-imap-'));
   const server = await startDovecot();
   try {
-    process.stderr.write(`writing ${count} messages… `);
-    const bytes = writeImapCorpus(server.maildir('alice'), count);
+    process.stderr.write(`placing ${count} messages (written once, cached in .cache/bench/)… `);
+    const bytes = placeImapCorpus(root, server.maildir('alice'), count);
     if (process.getuid?.() === 0) execFileSync('chown', ['-R', '65534:65534', join(server.dir, 'mail')]);
     process.stderr.write(`${fmt(bytes / 1e6, 0)} MB\n`);
     try {
@@ -228,7 +228,14 @@ async function main(): Promise<void> {
     const [load1] = loadavg();
     lines.push('', `load average at the end: ${fmt(load1!, 2)} on ${cpus().length} CPUs (Dovecot's own CPU time is in neither column)`);
     if (!mbsyncAvailable) lines.push('', 'mbsync is not installed (apt-get install isync): no comparison.');
-    else lines.push('', `homing / mbsync = ${fmt(homingWall / median(results.mbsync!.map((r) => r.wallS)), 2)} (goal ≤ 1.00)`);
+    else {
+      const mbsyncWalls = results.mbsync!.map((r) => r.wallS);
+      lines.push(
+        '',
+        `homing / mbsync = ${fmt(homingWall / median(mbsyncWalls), 2)} (goal ≤ 0.80 at 10k, ≤ 1.00 at 1k and 100k); ` +
+          `homing / mbsync's fastest round = ${fmt(homingWall / Math.min(...mbsyncWalls), 2)} (goal ≤ 1.00)`,
+      );
+    }
     process.stdout.write(`${lines.join('\n')}\n`);
     // For `npm run bench` (the suite): the same medians as rows (bench/lib/report.ts).
     reportResults('imap', rowsFromRuns(count, 'initial sync, IMAPS (one folder)', bytes, Object.entries(results).map(([tool, list]) => ({ tool, homing: tool === 'homing', list }))));
