@@ -7,11 +7,12 @@
  * and, where mbsync is installed, with mbsync on the same mailbox (pointed at `localhost`: it does not match
  * the certificate's IP address, bench/README.md; mbsync adds X-TUID and fsyncs each message by default, so it is run both ways). Each tool runs
  * `runs` times into an empty target, alternating, after one warm-up that builds Dovecot's index and
- * fills the page cache. Also prints when the first screenful (50 INBOX rows) was readable in the store.
+ * fills the page cache. Also prints when the first screenful (50 INBOX rows) was readable in the store,
+ * and the idle app's RSS: `homing sync --watch` on the last round's store, watching INBOX.
  * Prints one table; asserts nothing.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -89,6 +90,42 @@ function firstScreenWatcher(dbPath: string) {
   };
 }
 
+/** How long the idle measurement watches before its second reading. */
+const idleSeconds = 20;
+
+/** Resident set of a running process (every thread), from /proc. */
+function rssMbOf(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/**
+ * The idle app's memory: `homing sync --watch` (the service and its sync worker in one process, as the app
+ * runs them) on a store the sync just filled. Its pass finds nothing new, then it watches INBOX with IDLE;
+ * RSS is read once it is watching and again `idleSeconds` later, then it is stopped with SIGTERM.
+ */
+async function idleRss(homing: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<{ afterPassMb: number; laterMb: number }> {
+  const child = spawn(process.execPath, [homing, '--data-dir', dataDir, 'sync', '--watch', '--progress'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let text = '';
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (chunk: string) => {
+        text += chunk;
+        if (/^progress \S+ watching /m.test(text)) resolve();
+      });
+      void exited.then((code) => reject(new Error(`homing sync --watch exited with ${code} before watching: ${text.slice(-2000)}`)));
+    });
+    const afterPassMb = rssMbOf(child.pid!);
+    await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+    return { afterPassMb, laterMb: rssMbOf(child.pid!) };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
@@ -110,7 +147,8 @@ async function main(): Promise<void> {
     const homing = buildCli(root, 'imap');
     const env = { ...process.env, BENCH_IMAP_PASSWORD: 'alice-secret' };
 
-    const homingRun = async (): Promise<Run> => {
+    /** One timed `homing sync` into a new data directory; `keep` leaves the directory for the idle measurement. */
+    const homingRun = async (keep = false): Promise<Run & { dataDir: string }> => {
       const dataDir = mkdtempSync(join(work, 'homing-'));
       execFileSync(
         process.execPath,
@@ -146,8 +184,8 @@ async function main(): Promise<void> {
       const stored = (db.prepare(`SELECT count(*) AS n FROM messages WHERE body_status = 'full'`).get() as { n: number }).n;
       db.close();
       if (stored !== count) throw new Error(`homing stored ${stored} full messages, expected ${count}`);
-      rmSync(dataDir, { recursive: true, force: true });
-      return run;
+      if (!keep) rmSync(dataDir, { recursive: true, force: true });
+      return { ...run, dataDir };
     };
 
     const mbsyncAvailable = existsSync('/usr/bin/mbsync');
@@ -198,9 +236,12 @@ async function main(): Promise<void> {
     process.stderr.write('done\n');
 
     const results: Record<string, Run[]> = { homing: [], mbsync: [], 'mbsync (FSync no)': [] };
+    let idleDataDir: string | null = null;
     for (let i = 0; i < runs; i++) {
       process.stderr.write(`run ${i + 1}/${runs}: homing… `);
-      results.homing!.push(await homingRun());
+      const { dataDir, ...run } = await homingRun(i === runs - 1);
+      results.homing!.push(run);
+      if (i === runs - 1) idleDataDir = dataDir;
       if (mbsyncAvailable) {
         process.stderr.write('mbsync… ');
         results.mbsync!.push(await mbsyncRun(true));
@@ -209,6 +250,10 @@ async function main(): Promise<void> {
       }
       process.stderr.write('\n');
     }
+
+    process.stderr.write('idle: homing sync --watch on the last round\'s store… ');
+    const idle = await idleRss(homing, idleDataDir!, env);
+    process.stderr.write('done\n');
 
     const homingWall = median(results.homing!.map((r) => r.wallS));
     const lines = [
@@ -225,6 +270,11 @@ async function main(): Promise<void> {
       const cpu = median(list.map((r) => r.cpuS));
       lines.push(`| ${name} | ${fmt(wall)} | ${fmt(count / wall, 0)} | ${fmt(cpu)} | ${fmt(rss, 0)} | ${first} | ${fmt(homingWall / wall, 2)}× |`);
     }
+    lines.push(
+      '',
+      `idle (homing sync --watch on the synced store, one process: service + sync worker + parse thread, IDLE on INBOX): ` +
+        `RSS ${fmt(idle.afterPassMb, 0)} MB once watching after its pass, ${fmt(idle.laterMb, 0)} MB ${idleSeconds} s later (goal < 150 MB at 100k)`,
+    );
     const [load1] = loadavg();
     lines.push('', `load average at the end: ${fmt(load1!, 2)} on ${cpus().length} CPUs (Dovecot's own CPU time is in neither column)`);
     if (!mbsyncAvailable) lines.push('', 'mbsync is not installed (apt-get install isync): no comparison.');
@@ -238,7 +288,20 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     // For `npm run bench` (the suite): the same medians as rows (bench/lib/report.ts).
-    reportResults('imap', rowsFromRuns(count, 'initial sync, IMAPS (one folder)', bytes, Object.entries(results).map(([tool, list]) => ({ tool, homing: tool === 'homing', list }))));
+    reportResults('imap', [
+      ...rowsFromRuns(count, 'initial sync, IMAPS (one folder)', bytes, Object.entries(results).map(([tool, list]) => ({ tool, homing: tool === 'homing', list }))),
+      {
+        size: count,
+        metric: `idle RSS: sync --watch on the synced store, ${idleSeconds} s watching`,
+        tool: 'homing',
+        homing: true,
+        wallS: null,
+        peakRssMb: idle.laterMb,
+        throughput: null,
+        runs: 1,
+        extra: { 'RSS MB once watching': idle.afterPassMb },
+      },
+    ]);
   } finally {
     await server.destroy();
     if (!process.argv.includes('--keep')) rmSync(work, { recursive: true, force: true });
