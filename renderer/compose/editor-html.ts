@@ -14,6 +14,21 @@ import { normaliseContentId } from '../mail/sanitize-html';
 /** A 1×1 transparent GIF: a parked image keeps its box (width/height attributes) and loads nothing. */
 export const PARKED_IMAGE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 const PARKED_ATTR = 'data-homing-src';
+/** A style attribute, a <style> element's text or a `background` attribute with remote URLs, as the message had it. */
+const PARKED_STYLE = 'data-homing-style';
+const PARKED_CSS = 'data-homing-css';
+const PARKED_BACKGROUND = 'data-homing-background';
+/** CSS url(…) in any of its spellings (the sanitiser has written them as url("…") already), and quoted remote strings (image-set). */
+const CSS_URL = /url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"']*))\s*\)/gi;
+const CSS_REMOTE_STRING = /(["'])\s*(?:https?:)?\/\/[^"']*\1/gi;
+
+/** CSS with every remote reference made inert: url(none), an empty string. */
+function inertCss(css: string): string {
+  return css
+    .replace(CSS_URL, (match, double?: string, single?: string, bare?: string) => (REMOTE.test(double ?? single ?? bare ?? '') ? 'none' : match))
+    .replace(CSS_REMOTE_STRING, '""');
+}
+const hasRemoteCss = (css: string) => inertCss(css) !== css;
 /** A parked image with no size of its own: hidden, as the reader hides such a blocked image (a tracking pixel, usually). */
 const HIDDEN_ATTR = 'data-homing-hidden';
 const REMOTE = /^\s*(https?:)?\/\//i;
@@ -25,9 +40,34 @@ export interface InlineImage {
   base64: string;
 }
 
-/** Makes stored HTML (already sanitised and parsed) ready for the editor, in place. */
+/**
+ * Makes stored HTML (already sanitised and parsed) ready for the editor, in place. Without the user's
+ * consent nothing remote is even asked for: images are parked, and CSS backgrounds, list markers and
+ * cursors (style attributes, <style> elements, `background` attributes) are made inert, each kept as it
+ * was beside it for toOutput. The page's policy would refuse them anyway; this way the browser never tries.
+ */
 export function toDisplay(root: ParentNode, options: { allowRemote: boolean; cidUrls: ReadonlyMap<string, string> }): { parked: number } {
   let parked = 0;
+  if (!options.allowRemote) {
+    for (const element of Array.from(root.querySelectorAll('[style], [background]'))) {
+      const style = element.getAttribute('style');
+      if (style !== null && hasRemoteCss(style)) {
+        element.setAttribute(PARKED_STYLE, style);
+        element.setAttribute('style', inertCss(style));
+      }
+      const background = element.getAttribute('background');
+      if (background !== null && REMOTE.test(background)) {
+        element.setAttribute(PARKED_BACKGROUND, background);
+        element.removeAttribute('background');
+      }
+    }
+    for (const sheet of Array.from(root.querySelectorAll('style'))) {
+      const css = sheet.textContent ?? '';
+      if (!hasRemoteCss(css)) continue;
+      sheet.setAttribute(PARKED_CSS, css);
+      sheet.textContent = inertCss(css);
+    }
+  }
   for (const img of Array.from(root.querySelectorAll('img'))) {
     const src = img.getAttribute('src') ?? '';
     if (/^\s*cid:/i.test(src)) {
@@ -44,8 +84,9 @@ export function toDisplay(root: ParentNode, options: { allowRemote: boolean; cid
   return { parked };
 }
 
-/** Remote images parked in the editor that the user could load. */
-export const parkedCount = (root: ParentNode) => root.querySelectorAll(`img[${PARKED_ATTR}]`).length;
+/** Remote images (pictures, and CSS backgrounds) held back in the editor that the user could load. */
+export const parkedCount = (root: ParentNode) =>
+  root.querySelectorAll(`img[${PARKED_ATTR}], [${PARKED_STYLE}], [${PARKED_BACKGROUND}], style[${PARKED_CSS}]`).length;
 
 const DATA_IMAGE = /^data:(image\/[\w.+-]+);base64,([A-Za-z0-9+/=\s]+)$/;
 
@@ -60,6 +101,15 @@ export function toOutput(editorHtml: string, ids: Map<string, string> = new Map(
   const template = doc.createElement('template');
   template.innerHTML = editorHtml;
   const images = new Map<string, InlineImage>();
+  for (const element of Array.from(template.content.querySelectorAll(`[${PARKED_STYLE}], [${PARKED_BACKGROUND}], style[${PARKED_CSS}]`))) {
+    const style = element.getAttribute(PARKED_STYLE);
+    if (style !== null) element.setAttribute('style', style);
+    const background = element.getAttribute(PARKED_BACKGROUND);
+    if (background !== null) element.setAttribute('background', background);
+    const css = element.getAttribute(PARKED_CSS);
+    if (css !== null) element.textContent = css;
+    for (const name of [PARKED_STYLE, PARKED_BACKGROUND, PARKED_CSS]) element.removeAttribute(name);
+  }
   for (const img of Array.from(template.content.querySelectorAll('img'))) {
     const parkedSrc = img.getAttribute(PARKED_ATTR);
     if (parkedSrc !== null) {

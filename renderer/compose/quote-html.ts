@@ -32,11 +32,16 @@ function scopeToken(): string {
   return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 7);
 }
 
-/** Parses markup into inert nodes of this document (a template: nothing loads or runs while parsing). */
+/**
+ * Parses markup into inert nodes: a template's content, owned by the template's own document, where an
+ * <img> fetches nothing and no script runs. Nodes only come alive when they are put into the page, so
+ * everything that must happen before (sanitising, parking remote images) happens while they are here: an
+ * <img> created in the page itself starts loading at once, even before it is attached.
+ */
 export function parseFragment(html: string, doc: Document = document): DocumentFragment {
   const template = doc.createElement('template');
   template.innerHTML = html;
-  return doc.importNode(template.content, true);
+  return template.content;
 }
 
 export interface QuoteOptions {
@@ -46,7 +51,7 @@ export interface QuoteOptions {
 }
 
 export interface BuiltQuote {
-  /** The attribution line or forward header block, then the quote container. */
+  /** The attribution line or forward header block, then the quote container (inert: see parseFragment). */
   nodes: DocumentFragment;
   /** Why the original was quoted as plain text, when it was. */
   notice: string | null;
@@ -57,31 +62,35 @@ export function buildHtmlQuote(original: QuotedOriginal, mode: ResponseMode, opt
   if (mode === 'forward-attachment') return null;
   const forward = mode === 'forward-inline';
   let notice: string | null = null;
-  let inner: string;
+  let innerHtml: string;
   if (original.html !== null && original.html.length <= MAX_QUOTED_HTML_CHARS) {
-    // Remote references kept (allowRemote: true): the page's policy is what keeps them from loading.
-    inner = sanitizeMailHtml(original.html, { allowRemote: true, cidUrls: options.cidUrls }).html;
+    // Remote references kept (allowRemote: true), to be sent as they were; the editor parks them, and the
+    // page's policy would refuse them anyway.
+    innerHtml = sanitizeMailHtml(original.html, { allowRemote: true, cidUrls: options.cidUrls }).html;
   } else {
     if (original.html !== null) notice = `The original’s formatting is too large to quote (${Math.round(original.html.length / 1_000_000)} MB); it is quoted as plain text.`;
-    inner = textToFrameHtml(original.text ?? '');
+    innerHtml = textToFrameHtml(original.text ?? '');
   }
 
   const token = scopeToken();
+  const inner = parseFragment(innerHtml, doc);
+  // Built in the inert document of the parsed nodes; the editor puts it into the page once its images are parked.
+  const inert = inner.ownerDocument;
   // A reply's quote is set off as mail clients do (Gmail's rule, kept inline so the recipient sees it too);
   // an inline forward is the message itself under its header block, in a plain container.
-  const container = doc.createElement(forward ? 'div' : 'blockquote');
+  const container = inert.createElement(forward ? 'div' : 'blockquote');
   if (!forward) {
     container.setAttribute('type', 'cite');
     container.setAttribute('style', QUOTE_STYLE);
   }
   container.className = `${QUOTE_CLASS} ${QUOTE_CLASS}-${token}`;
-  container.append(parseFragment(inner, doc));
+  container.append(inner);
   renameQuoteNames(container);
   scopeStyleElements(container, `${QUOTE_CLASS}-${token}`, doc.defaultView as Window & typeof globalThis);
 
-  const nodes = doc.createDocumentFragment();
+  const nodes = inert.createDocumentFragment();
   const heading = forward ? forwardHeaderLines(original, options.locale) : [attributionLine(original, options.locale)];
-  const head = doc.createElement('div');
+  const head = inert.createElement('div');
   head.className = 'homing-attribution';
   head.innerHTML = heading.map(escapeHtml).join('<br>');
   nodes.append(head, container);

@@ -45,7 +45,8 @@ export function createEditor(root: HTMLElement, setup: EditorSetup): Squire {
 export function sanitizeForEditor(html: string, allowRemote: boolean, cidUrls: ReadonlyMap<string, string>): DocumentFragment {
   const fragment = parseFragment(sanitizeMailHtml(html, { allowRemote: true, cidUrls }).html);
   toDisplay(fragment, { allowRemote, cidUrls });
-  return fragment;
+  // Into the page only now, its images parked (Squire wants nodes of the editor's document).
+  return document.importNode(fragment, true);
 }
 
 /** Top-level quote containers of a stored body, taken out and replaced by placeholders, so Squire's tidying passes them by. */
@@ -54,12 +55,13 @@ function liftQuotes(fragment: DocumentFragment): { rest: string; quotes: Element
   for (const container of Array.from(fragment.querySelectorAll(`.${QUOTE_CLASS}`))) {
     if (container.parentElement?.closest(`.${QUOTE_CLASS}`)) continue;
     // Classes survive the sanitiser that setHTML runs again (data- attributes do not).
-    const slot = document.createElement('div');
+    const slot = fragment.ownerDocument.createElement('div');
     slot.className = `homing-cite-slot homing-cite-slot-${quotes.length}`;
     container.replaceWith(slot);
     quotes.push(container);
   }
-  const holder = document.createElement('div');
+  // Serialised from the inert document the nodes came from (see parseFragment).
+  const holder = fragment.ownerDocument.createElement('div');
   holder.append(fragment);
   return { rest: holder.innerHTML, quotes };
 }
