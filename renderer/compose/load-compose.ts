@@ -140,7 +140,8 @@ export async function loadCompose(api: MailClient, intent: ComposeIntent, option
     for (const a of content.attachments) {
       if (a.kind === 'data' && a.contentId && a.contentType.startsWith('image/')) cidUrls.set(normaliseContentId(a.contentId), `data:${a.contentType};base64,${a.base64}`);
     }
-    const detail = content.responseTo ? await api.getMessage({ id: content.responseTo.messageId }).catch(() => null) : null;
+    const detail =
+      content.responseTo && content.attachments.some((a) => a.kind !== 'data') ? await api.getMessage({ id: content.responseTo.messageId }).catch(() => null) : null;
     return {
       ...base,
       cidUrls,
@@ -164,7 +165,10 @@ export async function loadCompose(api: MailClient, intent: ComposeIntent, option
     const prepared = await api.prepareResponse({ messageId: intent.messageId, mode: intent.mode });
     const content = prepared.content;
     const original: QuotedOriginal = prepared.original;
-    const detail = await api.getMessage({ id: original.messageId }).catch(() => null);
+    // The original's details only when they are needed (a 50 MB message is parsed again for them): its
+    // pictures for the quote, the names of the attachments a forward keeps.
+    const needsDetail = (original.html !== null && /cid:/i.test(original.html)) || content.attachments.some((a) => a.kind !== 'data');
+    const detail = needsDetail ? await api.getMessage({ id: original.messageId }).catch(() => null) : null;
     const cidUrls = await pictureUrls(api, detail, original.html);
     const accountId = content.accountId;
     const identityId = content.identityId ?? defaultIdentity(identities, accountId)?.id ?? null;

@@ -115,3 +115,37 @@ export function loadContent(editor: Squire, initial: EditorContent, { allowRemot
   editor.saveUndoState(range);
   editor.setSelection(range);
 }
+
+/**
+ * Plain text inserted as one block per line after the block holding the cursor, without Squire's paste
+ * path (which builds markup, sanitises it, detects links and tidies every node: seconds of work for a
+ * pasted document of 20,000 lines, all in one task). Text nodes need no sanitising. Used for pastes too
+ * large to keep their formatting.
+ */
+export function insertPlainTextBulk(editor: Squire, text: string): void {
+  const root = editor.getRoot();
+  const range = editor.getSelection();
+  editor.saveUndoState(range);
+  const fragment = document.createDocumentFragment();
+  let last: HTMLElement | null = null;
+  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
+    const block = document.createElement('div');
+    if (line) block.textContent = line;
+    else block.append(document.createElement('br'));
+    fragment.append(block);
+    last = block;
+  }
+  editor.modifyDocument(() => {
+    let at: Node | null = range.startContainer;
+    while (at && at.parentNode !== root) at = at.parentNode;
+    if (at && at !== root) (at as ChildNode).after(fragment);
+    else root.append(fragment);
+  });
+  if (last) {
+    const end = document.createRange();
+    end.selectNodeContents(last);
+    end.collapse(false);
+    editor.setSelection(end);
+  }
+  editor.saveUndoState();
+}

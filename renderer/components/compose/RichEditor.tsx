@@ -1,7 +1,7 @@
 import type Squire from 'squire-rte';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import { QUOTE_CLASS } from '../../compose/quote-html';
-import { createEditor, type EditorContent, loadContent, signatureBlock } from '../../compose/squire-editor';
+import { createEditor, type EditorContent, insertPlainTextBulk, loadContent, signatureBlock } from '../../compose/squire-editor';
 
 export type { EditorContent };
 
@@ -20,6 +20,8 @@ export type { EditorContent };
 
 /** HTML pasted above this size goes in as plain text: sanitising and laying out megabytes of Word markup froze the window. */
 export const MAX_PASTED_HTML_CHARS = 1_000_000;
+/** Plain text above this size is pasted a line per block directly (squire-editor.ts insertPlainTextBulk). */
+export const MAX_PASTED_TEXT_CHARS = 200_000;
 
 export type FormatCommand = 'bold' | 'italic' | 'underline' | 'bulleted-list' | 'numbered-list' | 'quote' | 'unquote' | 'clear-formatting';
 
@@ -72,15 +74,17 @@ export const RichEditor = forwardRef<RichEditorHandle, RichEditorProps>(function
       const files = Array.from(data.files).filter((f) => f.type.startsWith('image/'));
       if (files.length) propsRef.current.onPictures(files);
     });
-    // Before Squire's own paste handler (bubbling on the root): a huge HTML paste goes in as text.
+    // Before Squire's own paste handler: a huge HTML paste goes in as its text, and so does a huge text.
     const onPaste = (event: ClipboardEvent) => {
       const html = event.clipboardData?.getData('text/html') ?? '';
-      if (html.length <= MAX_PASTED_HTML_CHARS) return;
+      const plain = event.clipboardData?.getData('text/plain') ?? '';
+      if (html.length <= MAX_PASTED_HTML_CHARS && plain.length <= MAX_PASTED_TEXT_CHARS) return;
       event.preventDefault();
       event.stopImmediatePropagation();
-      const text = event.clipboardData?.getData('text/plain') || (new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '');
-      propsRef.current.onLargePaste(html.length);
-      editor.insertPlainText(text, true);
+      const text = plain || (new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '');
+      if (html.length > MAX_PASTED_HTML_CHARS) propsRef.current.onLargePaste(html.length);
+      insertPlainTextBulk(editor, text);
+      propsRef.current.onChange();
     };
     const onDrop = (event: DragEvent) => {
       const files = Array.from(event.dataTransfer?.files ?? []);
