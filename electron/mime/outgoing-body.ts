@@ -110,9 +110,18 @@ const plainOptions: HtmlToTextOptions = {
  */
 const EMPTY_LINE_BLOCK = /<(div|p)(\s[^>]*)?>\s*<br\s*\/?>\s*<\/\1\s*>/gi;
 
+/**
+ * The signature separator as a block of its own (`<div>-- </div>`, the composer's signature block; the space
+ * may be a no-break space). html-to-text trims the space, and a bare `--` is not a separator any more, so
+ * the block's text is marked (U+2063) and written back as `-- ` once the lines are trimmed.
+ */
+const SIGNATURE_BLOCK = /<(div|p)(\s[^>]*)?>\s*--(?: |&nbsp;|&#160;|\u00a0)\s*<\/\1\s*>/gi;
+const SIGNATURE_MARK = '--\u2063';
+
 /** The text/plain alternative of HTML mail, before flowed encoding. */
 export function htmlToPlainAlternative(html: string): string {
-  return convert(html.replace(EMPTY_LINE_BLOCK, '<$1$2>\u200b</$1>'), plainOptions)
+  return convert(html.replace(EMPTY_LINE_BLOCK, '<$1$2>\u200b</$1>').replace(SIGNATURE_BLOCK, `<$1$2>${SIGNATURE_MARK}</$1>`), plainOptions)
     .replace(/\u200b/g, '')
-    .replace(/[ \t]+$/gm, '');
+    .replace(/[ \t]+$/gm, '')
+    .replace(new RegExp(`${SIGNATURE_MARK}$`, 'gm'), '-- ');
 }

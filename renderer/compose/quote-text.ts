@@ -6,6 +6,8 @@ import type { Address } from '../../shared/contract/messages';
  * these by quote-html.ts.
  */
 
+const SIGNATURE_SEPARATOR = '-- ';
+
 export const isForward = (mode: ResponseMode) => mode === 'forward-inline' || mode === 'forward-attachment';
 
 /** `Ann Example <ann@example.org>`, or the address alone. */
@@ -43,7 +45,7 @@ export function forwardHeaderLines(original: QuotedOriginal, locale?: string): s
 
 /**
  * Each line one level deeper: `text` → `> text`, `> old` → `>> old` (quote markers written together, as
- * format=flowed reads them), an empty line → `>`.
+ * format=flowed reads them), an empty line → `>`, the signature separator `-- ` → `> -- ` (its space kept).
  */
 export function quoteLines(text: string): string {
   return text
@@ -57,6 +59,8 @@ export function quoteLines(text: string): string {
         const rest = line.slice(markers[0].length).replace(/^ /, '');
         return `${'>'.repeat(depth + 1)}${rest ? ` ${rest}` : ''}`;
       }
+      // The signature separator keeps its space, so the recipient's client still sees where the signature starts.
+      if (line === SIGNATURE_SEPARATOR) return `> ${SIGNATURE_SEPARATOR}`;
       return line.replace(/\s+$/, '') ? `> ${line.replace(/\s+$/, '')}` : '>';
     })
     .join('\n');

@@ -56,6 +56,12 @@ describe('the body of outgoing mail (prepareOutgoingBody)', () => {
     );
   });
 
+  it('keeps the signature separator "-- " of the signature block (a bare "--" would not start a signature)', () => {
+    const signed = '<div>Thanks</div><div><br></div><div class="homing-signature"><div>-- </div><div>Bob</div></div><div>--&nbsp;</div><div>x -- </div>';
+    expect(htmlToPlainAlternative(signed)).toBe('Thanks\n\n-- \nBob\n-- \nx --');
+    expect(decodeFlowed(prepareOutgoingBody({ text: '', html: signed }).text)).toBe('Thanks\n\n-- \nBob\n-- \nx --');
+  });
+
   it('sends that alternative flowed, wrapped at 72 with the quote markers on every piece', () => {
     const body = prepareOutgoingBody({ text: '', html: composed });
     const lines = body.text.split('\r\n');

@@ -24,6 +24,10 @@ describe('plain-text quoting', () => {
     expect(quoteLines('> > spaced markers')).toBe('>>> spaced markers');
   });
 
+  it('keeps the space of a quoted signature separator ("-- "), which trailing-space trimming would drop', () => {
+    expect(quoteLines('Thanks\n-- \nAnn\n> -- \n> Carla')).toBe('> Thanks\n> -- \n> Ann\n>> -- \n>> Carla');
+  });
+
   it('puts the header block over an inline forward and quotes nothing for a forward as attachment', () => {
     expect(forwardHeaderLines(original, 'en-GB')).toEqual([
       '-------- Forwarded Message --------',
