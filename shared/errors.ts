@@ -56,6 +56,8 @@ export const errorCodes = {
   NOTHING_TO_UNDO: 'There is nothing to undo.',
   MESSAGE_GONE: 'The message was deleted meanwhile (on the server or here), so this could not be undone for it.',
   UNDO_CONFLICT: 'This was changed again since, so it cannot be undone as it was.',
+  MESSAGE_IN_TRANSIT: 'The message is still being copied to the server of its new account; try again once it is there.',
+  CONFIRMATION_REQUIRED: 'These messages are in the Trash already: deleting them again removes them for good, which must be confirmed first.',
 
   // Sending mail
   NO_OUTGOING_SERVER: 'This account has no outgoing (SMTP) server set up, so it cannot send.',

@@ -1,9 +1,8 @@
 import type { MethodHandlers } from '../../shared/contract';
-import type { Folder } from '../../shared/contract/messages';
 import { HomingError } from '../../shared/errors';
 import { exportFolderToMbox, exportMessageToEml } from '../store/export-mail';
-import { folderErrorOf } from '../store/folder-errors';
-import { findFolderByPath, listAccountFolders, listAllFolders, type FolderWithCounts } from '../store/folders';
+import { folderView } from '../store/folder-view';
+import { findFolderByPath, listAccountFolders, listAllFolders } from '../store/folders';
 import { listMailboxIds, listMessagePage } from '../store/message-list';
 import { readHeaderBlock, readSource } from '../store/message-sources';
 import { summariesByIds, threadSummaries } from '../store/message-summaries';
@@ -29,11 +28,11 @@ export function createMessageQueries(ctx: QueryContext): MethodHandlers<MessageQ
   const { db } = ctx;
   return {
     async listFolders({ accountId }) {
-      if (accountId === undefined) return listAllFolders(db).map(toFolder);
+      if (accountId === undefined) return listAllFolders(db).map(folderView);
       // Loaded here: account rows bring the settings schemas (zod), which listing all folders never needs.
       const { findAccount } = await import('../store/accounts');
       if (!findAccount(db, accountId)) throw new HomingError('NOT_FOUND', `No account with id ${accountId}.`);
-      return listAccountFolders(db, accountId).map(toFolder);
+      return listAccountFolders(db, accountId, { visibleOnly: true }).map(folderView);
     },
     async listMessages({ mailbox, sort, cursor, limit }) {
       return listMessagePage(db, mailbox, sort, cursor, limit);
@@ -82,19 +81,3 @@ export function createMessageQueries(ctx: QueryContext): MethodHandlers<MessageQ
   };
 }
 
-function toFolder(f: FolderWithCounts): Folder {
-  return {
-    id: f.id,
-    accountId: f.accountId,
-    path: f.path,
-    name: f.name,
-    parentPath: f.parentPath,
-    delimiter: f.delimiter,
-    specialUse: f.specialUse,
-    subscribed: f.subscribed,
-    total: f.total,
-    unread: f.unread,
-    offline: f.offline,
-    syncError: folderErrorOf(f),
-  };
-}

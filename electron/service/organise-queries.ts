@@ -1,11 +1,25 @@
 import type { MethodHandlers } from '../../shared/contract';
-import { HomingError } from '../../shared/errors';
+import { tagNameOf } from '../../shared/tag-keywords';
+import { prepare } from '../store/db';
+import { listUndoable } from '../store/undo-log';
 import type { QueryContext } from './query-context';
 
 /** The tag menu and the undo log, read on the main thread. */
-export function createOrganiseQueries(_ctx: QueryContext): MethodHandlers<'listTags' | 'listUndoable'> {
+export function createOrganiseQueries(ctx: QueryContext): MethodHandlers<'listTags' | 'listUndoable'> {
+  const { db } = ctx;
   return {
-    listTags: () => Promise.reject(new HomingError('NOT_IMPLEMENTED', 'Tags are not built yet.')),
-    listUndoable: () => Promise.reject(new HomingError('NOT_IMPLEMENTED', 'Undo is not built yet.')),
+    /** Keywords in use (system flags are columns of their own, so every keyword here is a tag), most used first. */
+    async listTags({ accountId }) {
+      const rows = prepare<[string | null, string | null], { keyword: string; count: number }>(
+        db,
+        `SELECT k.value AS keyword, count(*) AS count FROM messages m, json_each(m.keywords) k
+         WHERE m.keywords != '[]' AND m.deleted_locally = 0 AND (? IS NULL OR m.account_id = ?)
+         GROUP BY k.value ORDER BY count DESC, k.value`,
+      ).all(accountId ?? null, accountId ?? null);
+      return rows.map((r) => ({ keyword: r.keyword, name: tagNameOf(r.keyword), count: r.count }));
+    },
+    async listUndoable({ limit }) {
+      return listUndoable(db, limit);
+    },
   };
 }

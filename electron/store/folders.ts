@@ -17,6 +17,8 @@ export interface FolderRow {
   highestmodseq: number | null;
   syncState: Record<string, unknown>;
   lastSyncedAt: number | null;
+  /** Deleted here, hidden until the server's DELETE is done (migration 0010). */
+  deletedLocally: boolean;
 }
 
 export interface FolderInput {
@@ -52,10 +54,11 @@ interface Row {
   total_count: number;
   unread_count: number;
   offline_count: number;
+  deleted_locally: number;
 }
 
 const COLUMNS = `id, account_id, path, name, parent_path, delimiter, special_use, subscribed, uidvalidity, uidnext,
-  highestmodseq, sync_state, last_synced_at, total_count, unread_count, offline_count`;
+  highestmodseq, sync_state, last_synced_at, total_count, unread_count, offline_count, deleted_locally`;
 
 function toFolder(row: Row): FolderWithCounts {
   let syncState: Record<string, unknown> = {};
@@ -79,6 +82,7 @@ function toFolder(row: Row): FolderWithCounts {
     highestmodseq: row.highestmodseq,
     syncState,
     lastSyncedAt: row.last_synced_at,
+    deletedLocally: row.deleted_locally === 1,
     total: row.total_count,
     unread: row.unread_count,
     offline: row.offline_count,
@@ -127,15 +131,18 @@ export function getFolder(db: ReadDb, folderId: number): FolderWithCounts {
   return folder;
 }
 
-export function listAccountFolders(db: ReadDb, accountId: string): FolderWithCounts[] {
-  return prepare<[string], Row>(db, `SELECT ${COLUMNS} FROM folders WHERE account_id = ? ORDER BY path`).all(accountId).map(toFolder);
+/** The account's folders by path; with `visibleOnly`, not those deleted here and waiting for the server's DELETE. */
+export function listAccountFolders(db: ReadDb, accountId: string, options: { visibleOnly?: boolean } = {}): FolderWithCounts[] {
+  const rows = prepare<[string], Row>(db, `SELECT ${COLUMNS} FROM folders WHERE account_id = ? ORDER BY path`).all(accountId).map(toFolder);
+  return options.visibleOnly ? rows.filter((f) => !f.deletedLocally) : rows;
 }
 
-/** Every folder, accounts in their display order, INBOX first within each. */
+/** Every folder the user sees, accounts in their display order, INBOX first within each. */
 export function listAllFolders(db: ReadDb): FolderWithCounts[] {
   return prepare<[], Row>(
     db,
     `SELECT ${COLUMNS.replace(/(^|,\s*)(\w+)/g, '$1f.$2')} FROM folders f JOIN accounts a ON a.id = f.account_id
+     WHERE f.deleted_locally = 0
      ORDER BY a.sort_order, a.created_at, a.id, f.special_use IS NOT 'inbox', f.path`,
   )
     .all()
@@ -198,6 +205,53 @@ export function deleteFolder(db: WriteDb, changes: ChangeRecorder, folderId: num
   prepare<[number]>(db, 'DELETE FROM folders WHERE id = ?').run(folderId);
   changes.folderList(current.accountId);
   changes.folder(current.accountId, folderId);
+}
+
+/**
+ * Renames a folder made or renamed here, and every folder under it (their paths start with its path and
+ * its separator): paths, names and parents follow. Messages stay in their folders (rows keep their ids).
+ * FOLDER_EXISTS when a folder already has one of the new paths.
+ */
+export function renameFolderTree(db: WriteDb, changes: ChangeRecorder, folderId: number, to: FolderInput): void {
+  const folder = getFolder(db, folderId);
+  const subtree = folderSubtree(db, folder);
+  const renamed = subtree.map((f) => ({ folder: f, path: f.id === folder.id ? to.path : to.path + f.path.slice(folder.path.length) }));
+  for (const { path } of renamed) {
+    const clash = findFolderByPath(db, folder.accountId, path);
+    if (clash && !subtree.some((s) => s.id === clash.id)) throw new HomingError('FOLDER_EXISTS', `A folder ${path} already exists in this account.`, { path });
+  }
+  // Out of the way first: a subtree moved under itself or a swap of names must not meet the unique (account, path).
+  for (const { folder: f } of renamed) prepare(db, 'UPDATE folders SET path = ? WHERE id = ?').run(`\u0000renaming:${f.id}`, f.id);
+  for (const { folder: f, path } of renamed) {
+    const top = f.id === folder.id;
+    const parentPath = top ? to.parentPath : to.path + (f.parentPath ?? '').slice(folder.path.length);
+    prepare(db, 'UPDATE folders SET path = ?, name = ?, parent_path = ?, delimiter = ? WHERE id = ?').run(
+      path,
+      top ? to.name : f.name,
+      parentPath,
+      top ? to.delimiter : f.delimiter,
+      f.id,
+    );
+    changes.folder(folder.accountId, f.id);
+  }
+  changes.folderList(folder.accountId);
+}
+
+/** The folder and every folder under it (by path and the folder's separator), the folder first, then by path. */
+export function folderSubtree(db: ReadDb, folder: FolderRow): FolderWithCounts[] {
+  const all = listAccountFolders(db, folder.accountId);
+  const prefix = folder.delimiter ? folder.path + folder.delimiter : null;
+  return all
+    .filter((f) => f.id === folder.id || (prefix !== null && f.path.startsWith(prefix)))
+    .sort((a, b) => (a.id === folder.id ? -1 : b.id === folder.id ? 1 : a.path.localeCompare(b.path)));
+}
+
+/** Hides a folder deleted here until its server DELETE is done, or shows it again (an undo before then). */
+export function setFolderHidden(db: WriteDb, changes: ChangeRecorder, folderId: number, hidden: boolean): void {
+  const folder = getFolder(db, folderId);
+  prepare(db, 'UPDATE folders SET deleted_locally = ? WHERE id = ?').run(hidden ? 1 : 0, folderId);
+  changes.folderList(folder.accountId);
+  changes.folder(folder.accountId, folderId);
 }
 
 /** A local folder's input from its path (Local Folders uses `/` between levels). */

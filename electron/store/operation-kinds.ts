@@ -90,8 +90,17 @@ const expungePayload = z.strictObject({
   after: waitingOn.optional(),
 });
 
-/** A folder made here: its row exists at once (`folderId`); the server gets CREATE (and SUBSCRIBE). */
-const folderCreatePayload = z.strictObject({ folderId: rowId, path, subscribe: z.boolean() });
+/**
+ * A folder made here: its row exists at once (`folderId`); the server gets CREATE (and SUBSCRIBE). A folder
+ * made on demand for a special use (Trash, Archive) asks for it with CREATE-SPECIAL-USE (RFC 6154 section
+ * 3) where the server has it, else is made by its usual name.
+ */
+const folderCreatePayload = z.strictObject({
+  folderId: rowId,
+  path,
+  subscribe: z.boolean(),
+  specialUse: z.enum(['trash', 'archive']).optional(),
+});
 
 /** RENAME of the folder `folderId` from `from` to `to` (full paths, the server's delimiter). */
 const folderRenamePayload = z.strictObject({ folderId: rowId, from: path, to: path });
@@ -117,6 +126,12 @@ const appendPayload = z.strictObject({
   messageId: rowId,
   to: folderRef,
   flags: z.array(z.string().min(1)),
+  /**
+   * A message moved here from another account: where it was (that account and folder). Discarding a
+   * refused upload puts the row back there; the other account's removal of its copy waits for this
+   * operation (`requires`) and is refused with it, so the message is never in neither place.
+   */
+  origin: z.strictObject({ accountId: z.string().min(1), folderId: rowId }).optional(),
 });
 
 export const operationSchema = z.discriminatedUnion('kind', [
@@ -145,6 +160,8 @@ export type MovePayload = ParsedPayloadOf<'move'>;
 export type CopyPayload = ParsedPayloadOf<'copy'>;
 export type DeletePayload = ParsedPayloadOf<'delete'>;
 export type ExpungePayload = ParsedPayloadOf<'expunge'>;
+export type AppendPayload = ParsedPayloadOf<'append'>;
+export type FolderCreatePayload = ParsedPayloadOf<'folder-create'>;
 export type ServerPlace = z.output<typeof serverPlace>;
 export type FolderRef = z.output<typeof folderRef>;
 export type OpItem = z.output<typeof opItem>;

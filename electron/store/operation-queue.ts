@@ -444,3 +444,169 @@ export function unlinkMessages(db: WriteDb, opId: number, messageIds: Iterable<n
   const unlink = prepare<[number, number]>(db, 'DELETE FROM pending_op_messages WHERE op_id = ? AND message_id = ?');
   for (const id of messageIds) unlink.run(opId, id);
 }
+
+// ——— Folder operations ———————————————————————————————————————————————————————————————————————
+
+type FolderOperation = QueuedOperation & { kind: 'folder-create' | 'folder-rename' | 'folder-delete' | 'folder-subscribe' };
+const isFolderKind = (op: StoredOperation): op is FolderOperation =>
+  op.kind === 'folder-create' || op.kind === 'folder-rename' || op.kind === 'folder-delete' || op.kind === 'folder-subscribe';
+
+/** The account's queued folder operations (CREATE, RENAME, DELETE, SUBSCRIBE), oldest first. */
+export function queuedFolderOperations(db: ReadDb, accountId: string): FolderOperation[] {
+  return prepare<[string], Row>(
+    db,
+    `SELECT ${COLUMNS} FROM pending_ops WHERE account_id = ? AND state = 'queued' AND kind LIKE 'folder-%' ORDER BY id`,
+  )
+    .all(accountId)
+    .map(toOp)
+    .filter(isFolderKind);
+}
+
+/** True when `path` is `root` or lies under it (`root` + separator + …). */
+export function pathWithin(path: string, root: string, delimiter: string | null): boolean {
+  return path === root || (delimiter !== null && delimiter !== '' && path.startsWith(root + delimiter));
+}
+
+/** `path` with its `from` prefix replaced by `to` (only when it lies within `from`). */
+function rebase(path: string, from: string, to: string, delimiter: string | null): string {
+  return pathWithin(path, from, delimiter) ? to + path.slice(from.length) : path;
+}
+
+/**
+ * Where the server has the local folder path `path` at the time the operation `opId` is replayed: the
+ * renames queued after it have not reached the server yet, so they are taken back, newest first (a flag
+ * change queued before a rename still finds its messages under the old name).
+ */
+export function serverPathAt(db: ReadDb, accountId: string, path: string, delimiter: string | null, opId: number): string {
+  let result = path;
+  const later = queuedFolderOperations(db, accountId)
+    .filter((op) => op.id > opId && op.kind === 'folder-rename')
+    .reverse();
+  for (const op of later) if (op.kind === 'folder-rename') result = rebase(result, op.payload.to, op.payload.from, delimiter);
+  return result;
+}
+
+/**
+ * Rewrites the folder paths that queued operations of the account name (sources, targets, folders), for
+ * the operations `which` selects: after a RENAME reached the server, the operations queued before it that
+ * are still waiting name the folder by its new path; after a refused RENAME, the ones queued after it go
+ * back to the old path (the server kept it).
+ */
+export function rewriteQueuedPaths(
+  db: WriteDb,
+  accountId: string,
+  move: { from: string; to: string; delimiter: string | null },
+  which: (opId: number) => boolean,
+): void {
+  const r = (path: string) => rebase(path, move.from, move.to, move.delimiter);
+  const ref = <T extends { path: string }>(place: T): T => ({ ...place, path: r(place.path) });
+  for (const op of listQueuedOperations(db, accountId)) {
+    if (op.kind === 'damaged' || !which(op.id)) continue;
+    let next: Operation | null = null;
+    switch (op.kind) {
+      case 'move':
+        next = { kind: op.kind, payload: { ...op.payload, from: op.payload.from && ref(op.payload.from), to: ref(op.payload.to), ...(op.payload.after ? { after: { ...op.payload.after, at: ref(op.payload.after.at) } } : {}) } };
+        break;
+      case 'delete':
+        next = { kind: op.kind, payload: { ...op.payload, from: op.payload.from && ref(op.payload.from), trash: ref(op.payload.trash), ...(op.payload.after ? { after: { ...op.payload.after, at: ref(op.payload.after.at) } } : {}) } };
+        break;
+      case 'expunge':
+        next = { kind: op.kind, payload: { ...op.payload, from: op.payload.from && ref(op.payload.from), ...(op.payload.after ? { after: { ...op.payload.after, at: ref(op.payload.after.at) } } : {}) } };
+        break;
+      case 'copy':
+        next = { kind: op.kind, payload: { ...op.payload, from: ref(op.payload.from), to: ref(op.payload.to) } };
+        break;
+      case 'append':
+        next = { kind: op.kind, payload: { ...op.payload, to: ref(op.payload.to) } };
+        break;
+      case 'folder-create':
+      case 'folder-delete':
+      case 'folder-subscribe':
+        next = { kind: op.kind, payload: { ...op.payload, path: r(op.payload.path) } } as Operation;
+        break;
+      case 'folder-rename':
+        next = { kind: op.kind, payload: { ...op.payload, from: r(op.payload.from), to: r(op.payload.to) } };
+        break;
+      default:
+        break;
+    }
+    if (next && JSON.stringify(next.payload) !== JSON.stringify(op.payload)) {
+      prepare(db, 'UPDATE pending_ops SET payload = ? WHERE id = ?').run(serializeOperation(next), op.id);
+    }
+  }
+}
+
+/**
+ * Operations, queued or refused, that involve any of these folders: a message in one of them, a move,
+ * copy, delete, expunge or upload from or to one, or a folder operation on one. A folder they involve is
+ * not deleted (FOLDER_BUSY) until they have reached the server or been discarded.
+ */
+export function operationsInvolvingFolders(db: ReadDb, folderIds: readonly number[]): number[] {
+  const set = new Set(folderIds);
+  const ids = new Set<number>();
+  const byMessage = prepare<[number], { id: number }>(
+    db,
+    `SELECT DISTINCT po.id FROM pending_ops po JOIN pending_op_messages pom ON pom.op_id = po.id JOIN messages m ON m.id = pom.message_id WHERE m.folder_id = ?`,
+  );
+  for (const folderId of set) for (const { id } of byMessage.all(folderId)) ids.add(id);
+  for (const op of prepare<[], Row>(db, `SELECT ${COLUMNS} FROM pending_ops`).all().map(toOp)) {
+    const named: Array<number | null | undefined> = [];
+    switch (op.kind) {
+      case 'move':
+        named.push(op.payload.from?.folderId, op.payload.to.folderId, op.payload.after?.at.folderId);
+        break;
+      case 'delete':
+        named.push(op.payload.from?.folderId, op.payload.trash.folderId, op.payload.after?.at.folderId);
+        break;
+      case 'expunge':
+        named.push(op.payload.from?.folderId, op.payload.after?.at.folderId);
+        break;
+      case 'copy':
+        named.push(op.payload.from.folderId, op.payload.to.folderId);
+        break;
+      case 'append':
+        named.push(op.payload.to.folderId);
+        break;
+      case 'folder-create':
+      case 'folder-rename':
+      case 'folder-delete':
+        named.push(op.payload.folderId);
+        break;
+      default:
+        break;
+    }
+    if (named.some((id) => id !== null && id !== undefined && set.has(id))) ids.add(op.id);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** Queued operations of the account after `opId` that put messages into the folder (move, delete to it, copy, upload). */
+export function queuedOperationsInto(db: ReadDb, accountId: string, folderId: number, afterOpId: number): QueuedOperation[] {
+  return listQueuedOperations(db, accountId).filter(
+    (op): op is QueuedOperation =>
+      op.kind !== 'damaged' &&
+      op.id > afterOpId &&
+      ((op.kind === 'move' && op.payload.to.folderId === folderId) ||
+        (op.kind === 'delete' && op.payload.trash.folderId === folderId) ||
+        (op.kind === 'copy' && op.payload.to.folderId === folderId) ||
+        (op.kind === 'append' && op.payload.to.folderId === folderId)),
+  );
+}
+
+/** The queued `append` that holds the message (it waits in its target folder for the upload), if any. */
+export function queuedAppendOf(db: ReadDb, messageId: number): (QueuedOperation & { kind: 'append' }) | null {
+  const row = prepare<[number], Row>(
+    db,
+    `SELECT ${COLUMNS.split(', ')
+      .map((c) => `po.${c}`)
+      .join(', ')} FROM pending_op_messages pom JOIN pending_ops po ON po.id = pom.op_id
+     WHERE pom.message_id = ? AND po.kind = 'append' AND po.state = 'queued' ORDER BY po.id DESC LIMIT 1`,
+  ).get(messageId);
+  const op = row ? toOp(row) : null;
+  return op && op.kind === 'append' ? (op as QueuedOperation & { kind: 'append' }) : null;
+}
+
+/** Operations (queued or refused) that wait for `opId` through `requires`. */
+export function operationsRequiring(db: ReadDb, opId: number): StoredOperation[] {
+  return prepare<[number], Row>(db, `SELECT ${COLUMNS} FROM pending_ops WHERE requires = ? ORDER BY id`).all(opId).map(toOp);
+}

@@ -15,6 +15,8 @@ export interface ChangeSet {
   identities: Set<string>;
   /** Mail rules were added, changed, removed or marked broken. */
   rules: boolean;
+  /** An action was written to the undo log, or taken back. */
+  undoLog: boolean;
 }
 
 export type ChangeListener = (changes: ChangeSet) => void;
@@ -29,6 +31,7 @@ export interface ChangeRecorder {
   draft(accountId: string, id: number): void;
   identities(accountId: string): void;
   rules(): void;
+  undoLog(): void;
 }
 
 const listeners = new WeakMap<WriteDb, Set<ChangeListener>>();
@@ -59,6 +62,7 @@ export function writeTransaction<T>(db: WriteDb, body: (changes: ChangeRecorder)
     drafts: new Map(),
     identities: new Set(),
     rules: false,
+    undoLog: false,
   };
   const add = (map: Map<string, Set<number>>, accountId: string, id: number) => {
     let set = map.get(accountId);
@@ -100,6 +104,9 @@ export function writeTransaction<T>(db: WriteDb, body: (changes: ChangeRecorder)
     rules() {
       changes.rules = true;
     },
+    undoLog() {
+      changes.undoLog = true;
+    },
   };
   let result: T;
   try {
@@ -114,7 +121,8 @@ export function writeTransaction<T>(db: WriteDb, body: (changes: ChangeRecorder)
     changes.outbox.size > 0 ||
     changes.drafts.size > 0 ||
     changes.identities.size > 0 ||
-    changes.rules;
+    changes.rules ||
+    changes.undoLog;
   if (changed) {
     for (const listener of listeners.get(db) ?? []) listener(changes);
   }

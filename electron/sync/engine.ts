@@ -1,7 +1,7 @@
 import type { Account } from '../../shared/contract/accounts';
 import type { FolderSyncError, SyncPhase } from '../../shared/contract/sync';
 import type { WriteDb } from '../store/db';
-import type { FolderRow } from '../store/folders';
+import type { FolderInput, FolderRow } from '../store/folders';
 import type { StoredOperation } from '../store/operation-queue';
 import type { ChangeRecorder } from '../store/write-transaction';
 import type { WriterContext } from './writer-context';
@@ -78,6 +78,19 @@ export interface MarkChange {
   keywords?: { add?: readonly string[]; remove?: readonly string[] };
 }
 
+/** Tags (IMAP keywords, already checked and mapped: shared/tag-keywords.ts) added and removed. */
+export interface TagChange {
+  add: string[];
+  remove: string[];
+}
+
+/** What `receive` did: whether it queued server work, and per message the upload its source must wait for. */
+export interface Received {
+  queued: boolean;
+  /** Message row → the operation that puts it on this account's server (APPEND); the source's removal requires it. */
+  uploads: ReadonlyMap<number, number>;
+}
+
 /**
  * How an engine turns the user's actions on its account's messages into a local change (at once, in the
  * caller's transaction) and, where its server must follow, queued operations (store/operation-queue.ts)
@@ -88,19 +101,52 @@ export interface MarkChange {
 export interface ActionPlanner {
   /** Mark read/unread, flag/unflag. A queued flag change records each message's previous state (rolled back per row if refused). */
   mark(plan: PlanContext, rows: readonly ActionRow[], want: MarkChange): boolean;
-  /** Delete: to Trash where the account has one, else for good (as the account's policy says). */
+  /** Adds and removes tags: IMAP keywords through a flags operation, local tags elsewhere. */
+  tag(plan: PlanContext, rows: readonly ActionRow[], change: TagChange): boolean;
+  /** Delete: to the account's Trash (made when it has none). The caller never passes rows already in Trash. */
   delete(plan: PlanContext, rows: readonly ActionRow[]): boolean;
+  /**
+   * Removes for good (Empty Trash, Delete permanently; the caller asked first): IMAP expunges, POP3 under
+   * "when deleted here" hides the row until the next pass's DELE, anything else removes the row.
+   */
+  deleteForGood(plan: PlanContext, rows: readonly ActionRow[]): boolean;
   /** Move to another folder of the same account. */
   move(plan: PlanContext, rows: readonly ActionRow[], target: FolderRow): boolean;
   /**
    * Messages of another account moved into `target` of this one. Throws a coded error (nothing changed)
    * for what this account cannot take; otherwise the rows become this account's.
    */
-  receive(plan: PlanContext, rows: readonly ActionRow[], target: FolderRow): boolean;
-  /** Messages of this account that `receive` of another account took: what becomes of the server's copy. */
-  release(plan: PlanContext, rows: readonly ActionRow[]): boolean;
+  receive(plan: PlanContext, rows: readonly ActionRow[], target: FolderRow): Received;
+  /**
+   * Messages of this account that `receive` of another account took: what becomes of the server's copy.
+   * A removal from the server waits for the message's upload to the other server (`uploads`), so a
+   * crash at any point leaves one copy, never two and never none.
+   */
+  release(plan: PlanContext, rows: readonly ActionRow[], uploads: ReadonlyMap<number, number>): boolean;
   /** Drops an operation of this account that was refused (or could not be read), undoing what is left of its local change. */
   discard(plan: PlanContext, op: StoredOperation): void;
+}
+
+/** Special folders an action may need made when the account has none. */
+export type MadeOnDemand = 'trash' | 'archive';
+
+/**
+ * How an engine changes its account's folders. IMAP queues CREATE, RENAME and DELETE (folder operations,
+ * replayed in order with the rest of the queue); POP3 and Local Folders keep their folders here only. The
+ * caller (sync/organise/) has checked the name, the clash and the folder's queue, and moved a deleted
+ * folder's messages to Trash; every change is applied to the store at once.
+ */
+export interface FolderPlanner {
+  /** Where a new folder `name` goes under `parent` (null: the account's top level), with the account's hierarchy separator. */
+  placeFor(db: WriteDb, accountId: string, parent: FolderRow | null, name: string): FolderInput;
+  /** The account's folder of this special use (found by SPECIAL-USE or by its usual name), made when it has none. */
+  special(plan: PlanContext, use: MadeOnDemand): FolderRow;
+  /** Makes a folder. A folder deleted here whose DELETE has not gone out yet comes back as it was (same row). */
+  create(plan: PlanContext, input: FolderInput): FolderRow;
+  /** Renames (and/or moves) a folder; its subfolders go with it. */
+  rename(plan: PlanContext, folder: FolderRow, to: FolderInput): FolderRow;
+  /** Deletes an empty folder (its messages were moved to Trash first). One not on the server yet just goes. */
+  remove(plan: PlanContext, folder: FolderRow): void;
 }
 
 /**
@@ -122,6 +168,7 @@ export interface SyncEngine {
    */
   readonly mirrorsServer: boolean;
   readonly actions: ActionPlanner;
+  readonly folders: FolderPlanner;
   /** One full pass: connect, replay pending operations, fetch what is new, follow server changes. */
   syncOnce(ctx: SyncEngineContext): Promise<SyncPassResult>;
   /**

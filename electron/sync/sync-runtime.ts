@@ -6,6 +6,7 @@ import { findAccount, listAccounts } from '../store/accounts';
 import { AccountWatch } from './account-watch';
 import type { SyncEngineContext } from './engine';
 import { engineFor } from './engines';
+import { autoEmptyTrash } from './organise/auto-empty';
 import { StatusBoard } from './status-board';
 import { defaultWatchTiming, type WatchTiming } from './watch-policy';
 import type { WriterContext } from './writer-context';
@@ -48,6 +49,8 @@ export class SyncRuntime {
   }
 
   syncAccounts(ids?: string[]): Promise<SyncOutcome[]> {
+    // Accounts without a server have no pass of their own: their Trash empties itself here.
+    if (!ids) for (const account of listAccounts(this.ctx.db).filter((a) => !engineFor(a).hasServer)) autoEmptyTrash(this.ctx.db, account);
     return Promise.all(this.accounts(ids).map((account) => this.syncOne(account, this.ctx.shutdown)));
   }
 
@@ -58,6 +61,8 @@ export class SyncRuntime {
     const combined = AbortSignal.any([signal, this.stopSignal(account.id)]);
     const pass = (async (): Promise<SyncOutcome> => {
       try {
+        // "Empty Trash after N days": before the pass, so the pass carries it to the server.
+        autoEmptyTrash(this.ctx.db, findAccount(this.ctx.db, account.id) ?? account);
         const result = await engineFor(account).syncOnce(this.engineContext(account, combined));
         const folderErrors = result.folderErrors ?? [];
         this.status.finished(account.id, null, folderErrors.map((f) => f.folder));

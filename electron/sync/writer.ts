@@ -1,5 +1,6 @@
 import { type CommandName, contract, type MethodHandlers } from '../../shared/contract';
 import { type Envelope, HomingError, toErrorData } from '../../shared/errors';
+import { latestUndo } from '../store/undo-log';
 import { onCommit } from '../store/write-transaction';
 import { OutboxRunner } from './outgoing/outbox-runner';
 import type { WriterContext } from './writer-context';
@@ -48,6 +49,7 @@ export function createWriter(ctx: WriterContext, options: { watchTiming?: Partia
     for (const [accountId, ids] of changes.drafts) ctx.emit('draftsChanged', { accountId, ids: [...ids] });
     for (const accountId of changes.identities) ctx.emit('identitiesChanged', { accountId });
     if (changes.rules) ctx.emit('rulesChanged', {});
+    if (changes.undoLog) ctx.emit('undoLogChanged', { latest: latestUndo(ctx.db)?.entry ?? null });
   });
   // A writer that starts after a crash first settles the messages that were being sent.
   outbox.recover();

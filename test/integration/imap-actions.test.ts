@@ -5,6 +5,7 @@ import { listPendingOperations } from '../../electron/store/operation-queue';
 import { writeTransaction } from '../../electron/store/write-transaction';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
+import { createOrganiseWrites } from '../../electron/sync/writes/organise-writes';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { deliverMany, imapFixture, type ImapFixture, secondClient, serverState, storedMessages, storeState } from '../helpers/imap-sync';
 import { corpusMessage } from '../helpers/imap-corpus';
@@ -19,6 +20,7 @@ describe.each([
   let server: DovecotServer;
   let fx: ImapFixture;
   let actions: ReturnType<typeof createActionWrites>;
+  let organise: ReturnType<typeof createOrganiseWrites>;
   const idsIn = (folder: string) => storedMessages(fx.db, fx.account.id).filter((m) => m.folder === folder && !m.deletedLocally).map((m) => m.id);
 
   beforeAll(async () => {
@@ -30,6 +32,7 @@ describe.each([
     ]);
     fx = await imapFixture(server);
     actions = createActionWrites(fx.writer, fx.runtime);
+    organise = createOrganiseWrites(fx.writer, fx.runtime);
     await imapEngine.syncOnce(fx.context());
   });
   afterAll(async () => {
@@ -52,7 +55,7 @@ describe.each([
     await actions.markMessages({ ids: flagged, flagged: true });
     await actions.moveMessages({ ids: moved, toFolderId: archive.id });
     await actions.deleteMessages({ ids: deleted });
-    await actions.deleteMessages({ ids: trash.slice(0, 1) });
+    await organise.deleteMessagesPermanently({ ids: trash.slice(0, 1), confirm: true });
     await actions.moveMessages({ ids: keptLocally, toFolderId: local.id });
     // A moved message marked again later: both changes reach the server, in order.
     await actions.markMessages({ ids: moved.slice(0, 1), flagged: true });

@@ -10,6 +10,7 @@ import { up as sortKeys } from './0008-sort-keys';
 import { up as operationQueue } from './0009-operation-queue';
 import { up as taggedKeys } from './0010-tagged-keys';
 import { up as rules } from './0011-rules';
+import { up as organise } from './0012-organise';
 
 export interface Migration {
   version: number;
@@ -29,6 +30,7 @@ export const migrations: Migration[] = [
   { version: 9, up: operationQueue },
   { version: 10, up: taggedKeys },
   { version: 11, up: rules },
+  { version: 12, up: organise },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

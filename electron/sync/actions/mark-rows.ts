@@ -2,7 +2,7 @@ import { prepare, type WriteDb } from '../../store/db';
 import type { FlagsPayload } from '../../store/operation-kinds';
 import { laterFlagChanges, operationMessageIds } from '../../store/operation-queue';
 import type { ChangeRecorder } from '../../store/write-transaction';
-import type { ActionRow, MarkChange } from '../engine';
+import type { ActionRow, MarkChange, TagChange } from '../engine';
 
 /** System flags kept in a column of their own; any other flag is a keyword (the `keywords` JSON list). */
 const COLUMN_OF: Record<string, 'seen' | 'flagged' | 'answered' | 'draft'> = {
@@ -53,6 +53,30 @@ export function applyMarks(db: WriteDb, changes: ChangeRecorder, rows: readonly 
 }
 
 /**
+ * Adds and removes keywords (tags) on the rows, locally. Keywords compare without case (RFC 9051 §2.3.2
+ * leaves case to the server; Dovecot and Cyrus keep the first spelling), so a tag already there under
+ * another case is not added twice.
+ */
+export function applyTags(db: WriteDb, changes: ChangeRecorder, rows: readonly ActionRow[], change: TagChange): MarkedRows {
+  const read = prepare<[number], { keywords: string }>(db, 'SELECT keywords FROM messages WHERE id = ?');
+  const write = prepare<[string, number]>(db, 'UPDATE messages SET keywords = ? WHERE id = ?');
+  const result: MarkedRows = { changed: [], add: change.add, remove: change.remove, before: [] };
+  for (const row of rows) {
+    const current = parseKeywords(read.get(row.id)?.keywords ?? '[]');
+    const has = (k: string) => current.some((c) => c.toLowerCase() === k.toLowerCase());
+    const removing = new Set(change.remove.map((k) => k.toLowerCase()));
+    const next = [...current.filter((c) => !removing.has(c.toLowerCase())), ...change.add.filter((k) => !has(k) && !removing.has(k.toLowerCase()))];
+    const unchanged = next.length === current.length && next.every((k) => current.includes(k));
+    if (unchanged) continue;
+    write.run(JSON.stringify([...new Set(next)].sort()), row.id);
+    changes.message(row.accountId, row.folderId, row.id);
+    result.changed.push(row);
+    result.before.push({ messageId: row.id, had: [...change.add, ...change.remove].filter(has) });
+  }
+  return result;
+}
+
+/**
  * A flag change the server refused: each message it still names goes back to its own state from before
  * the change (`before`), flag by flag — except a flag a later queued change of the message sets or clears,
  * which holds the user's newer wish. Messages the server already took the change for (earlier folders of
@@ -94,4 +118,17 @@ function parseKeywords(text: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** The row's flags as IMAP names (system flags, then keywords): what an upload sets on the server's new copy. */
+export function currentFlags(db: WriteDb, messageId: number): string[] {
+  const row = prepare<[number], { seen: number; flagged: number; answered: number; draft: number; keywords: string }>(
+    db,
+    'SELECT seen, flagged, answered, draft, keywords FROM messages WHERE id = ?',
+  ).get(messageId);
+  if (!row) return [];
+  const system = Object.entries(COLUMN_OF)
+    .filter(([, column]) => row[column] === 1)
+    .map(([flag]) => flag);
+  return [...system, ...parseKeywords(row.keywords)];
 }

@@ -6,7 +6,11 @@ import type { ActionRow } from '../engine';
 /**
  * The local side of the user's actions, the same for every engine: a row moved to a folder (with the
  * server's UID when it is back where the server has it), hidden until the server confirms, or removed.
+ * A row put in a Trash folder notes when (trashed_at, for "empty Trash after N days"); one taken out forgets it.
  */
+
+/** trashed_at for a row going to folder `?`: now for a Trash folder, else none. */
+const TRASHED_AT = `CASE WHEN (SELECT special_use FROM folders WHERE id = ?) = 'trash' THEN ? ELSE NULL END`;
 
 /** Moves the row to `folderId`: with `key` when that is where the server has it (unless another row holds that UID), else with no UID yet. */
 export function placeRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow, folderId: number, key: { uidvalidity: number; uid: number } | null): void {
@@ -16,13 +20,25 @@ export function placeRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow, f
       'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ? AND id != ?',
     ).get(folderId, key.uidvalidity, key.uid, row.id);
     if (!clash) {
-      prepare(db, 'UPDATE messages SET folder_id = ?, uidvalidity = ?, uid = ? WHERE id = ?').run(folderId, key.uidvalidity, key.uid, row.id);
+      prepare(db, `UPDATE messages SET folder_id = ?, uidvalidity = ?, uid = ?, trashed_at = ${TRASHED_AT} WHERE id = ?`).run(
+        folderId,
+        key.uidvalidity,
+        key.uid,
+        folderId,
+        Date.now(),
+        row.id,
+      );
       changes.message(row.accountId, row.folderId, row.id);
       changes.message(row.accountId, folderId, row.id);
       return;
     }
   }
-  prepare(db, 'UPDATE messages SET folder_id = ?, uidvalidity = NULL, uid = NULL WHERE id = ?').run(folderId, row.id);
+  prepare(db, `UPDATE messages SET folder_id = ?, uidvalidity = NULL, uid = NULL, trashed_at = ${TRASHED_AT} WHERE id = ?`).run(
+    folderId,
+    folderId,
+    Date.now(),
+    row.id,
+  );
   changes.message(row.accountId, row.folderId, row.id);
   changes.message(row.accountId, folderId, row.id);
 }
@@ -48,11 +64,37 @@ export function hideRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow): v
 
 /** The row becomes a message of `target`'s account, alone in its thread, with no server identity. */
 export function rehomeRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow, target: { accountId: string; id: number }): void {
-  prepare(db, 'UPDATE messages SET account_id = ?, folder_id = ?, uidvalidity = NULL, uid = NULL, uidl = NULL, thread_id = NULL WHERE id = ?').run(
+  prepare(
+    db,
+    `UPDATE messages SET account_id = ?, folder_id = ?, uidvalidity = NULL, uid = NULL, uidl = NULL, thread_id = NULL, trashed_at = ${TRASHED_AT} WHERE id = ?`,
+  ).run(target.accountId, target.id, target.id, Date.now(), row.id);
+  changes.message(row.accountId, row.folderId, row.id);
+  changes.message(target.accountId, target.id, row.id);
+}
+
+/**
+ * The row goes back to `target` (another account's folder) as it was there: with the UID the server still
+ * has it under, or the UIDL of the POP3 download it came from (undoing a move across accounts before its
+ * upload went out).
+ */
+export function returnRow(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  row: Pick<ActionRow, 'id' | 'accountId' | 'folderId'>,
+  target: { accountId: string; folderId: number },
+  key: { uidvalidity: number; uid: number } | null,
+  uidl: string | null,
+): void {
+  prepare(db, `UPDATE messages SET account_id = ?, folder_id = ?, uidvalidity = ?, uid = ?, uidl = ?, trashed_at = ${TRASHED_AT} WHERE id = ?`).run(
     target.accountId,
-    target.id,
+    target.folderId,
+    key?.uidvalidity ?? null,
+    key?.uid ?? null,
+    uidl,
+    target.folderId,
+    Date.now(),
     row.id,
   );
   changes.message(row.accountId, row.folderId, row.id);
-  changes.message(target.accountId, target.id, row.id);
+  changes.message(target.accountId, target.folderId, row.id);
 }

@@ -1,7 +1,8 @@
-import { deleteFolder, type FolderRow, listAccountFolders, renameFolder, updateFolderSyncState, upsertFolder } from '../../store/folders';
+import { deleteFolder, findFolderByPath, type FolderRow, listAccountFolders, renameFolder, updateFolderSyncState, upsertFolder } from '../../store/folders';
 import { prepare } from '../../store/db';
 import { knownUids, rescueWaitingRows } from '../../store/imap-state';
-import { forgetMessages } from '../../store/operation-queue';
+import { forgetMessages, pathWithin, queuedFolderOperations } from '../../store/operation-queue';
+import type { ReadDb } from '../../store/db';
 import { writeTransaction } from '../../store/write-transaction';
 import type { ImapPass } from './imap-pass';
 import { listFolders, type ServerFolder } from './ops/list-folders';
@@ -28,12 +29,14 @@ const rank = (f: ServerFolder) => {
 export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
   pass.progress({ phase: 'folders', folder: null });
   const listed = await listFolders(pass.connection);
-  const wanted = listed.filter((f) => !pass.account.settings.subscribedOnly || f.subscribed);
   const accountId = pass.account.id;
   const { db } = pass;
+  const pending = pendingFolderChanges(db, accountId);
+  // Folders a queued CREATE, RENAME or DELETE is about to change follow the queue, not this listing.
+  const wanted = listed.filter((f) => (!pass.account.settings.subscribedOnly || f.subscribed) && !pending.serverPathHeld(f.path));
 
   return writeTransaction(db, (changes) => {
-    const local = listAccountFolders(db, accountId);
+    const local = listAccountFolders(db, accountId).filter((f) => !pending.localRowHeld(f));
     const wantedPaths = new Set(wanted.map((f) => f.path));
     const localPaths = new Set(local.map((f) => f.path));
     const gone = local.filter((f) => !wantedPaths.has(f.path));
@@ -63,6 +66,8 @@ export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
     }
     const result: FolderToSync[] = [];
     for (const server of [...wanted].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path))) {
+      const hidden = findFolderByPath(db, accountId, server.path);
+      if (hidden?.deletedLocally) continue;
       const folder = upsertFolder(db, changes, accountId, server);
       if (folder.syncState.selectable !== server.selectable) {
         updateFolderSyncState(db, changes, folder.id, { syncState: { ...folder.syncState, selectable: server.selectable } });
@@ -71,4 +76,39 @@ export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
     }
     return result;
   });
+}
+
+/**
+ * What the account's queued folder operations hold: local rows they made, renamed or hid (kept as they
+ * are, though the server does not list them so yet), and server paths they are about to rename or delete
+ * (not taken from the listing). Once the queue has reached the server, both agree again.
+ */
+function pendingFolderChanges(db: ReadDb, accountId: string) {
+  const rows = new Set<number>();
+  const localRoots: Array<{ path: string; delimiter: string | null }> = [];
+  const serverRoots: Array<{ path: string; delimiter: string | null }> = [];
+  const delimiterOf = (folderId: number | null) => (folderId === null ? '/' : (listAccountFolders(db, accountId).find((f) => f.id === folderId)?.delimiter ?? '/'));
+  for (const op of queuedFolderOperations(db, accountId)) {
+    switch (op.kind) {
+      case 'folder-create':
+        rows.add(op.payload.folderId);
+        localRoots.push({ path: op.payload.path, delimiter: delimiterOf(op.payload.folderId) });
+        break;
+      case 'folder-rename':
+        rows.add(op.payload.folderId);
+        localRoots.push({ path: op.payload.to, delimiter: delimiterOf(op.payload.folderId) });
+        serverRoots.push({ path: op.payload.from, delimiter: delimiterOf(op.payload.folderId) });
+        break;
+      case 'folder-delete':
+        if (op.payload.folderId !== null) rows.add(op.payload.folderId);
+        serverRoots.push({ path: op.payload.path, delimiter: delimiterOf(op.payload.folderId) });
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    localRowHeld: (f: FolderRow) => rows.has(f.id) || f.deletedLocally || localRoots.some((r) => pathWithin(f.path, r.path, r.delimiter)),
+    serverPathHeld: (path: string) => serverRoots.some((r) => pathWithin(path, r.path, r.delimiter)),
+  };
 }

@@ -1,13 +1,13 @@
 import { HomingError } from '../../../shared/errors';
-import { prepare, type WriteDb } from '../../store/db';
-import type { FolderRow } from '../../store/folders';
+import type { WriteDb } from '../../store/db';
 import type { DeletePayload, ExpungePayload, FolderRef, MovePayload, ServerPlace, WaitingOn } from '../../store/operation-kinds';
-import { holdingOperation, queueOperation, takeMessageOut } from '../../store/operation-queue';
+import { holdingOperation, queuedAppendOf, queueOperation, takeMessageOut, updatePayload } from '../../store/operation-queue';
 import type { ChangeRecorder } from '../../store/write-transaction';
-import { applyMarks } from '../actions/mark-rows';
-import { hideRow, placeRow, removeRows } from '../actions/row-changes';
+import { applyMarks, applyTags, currentFlags } from '../actions/mark-rows';
+import { hideRow, placeRow, rehomeRow, removeRows } from '../actions/row-changes';
 import type { ActionPlanner, ActionRow, PlanContext } from '../engine';
 import { discardImapOperation } from './imap-discard';
+import { imapFolders } from './imap-folders';
 
 /**
  * How the IMAP engine plans the user's actions: the rows change at once, and the server follows through
@@ -31,27 +31,49 @@ export const imapActions: ActionPlanner = {
     return true;
   },
 
-  /** To the account's Trash (the row moves there at once), or — no Trash, or already in Trash — for good (\Deleted + UID EXPUNGE; the row is hidden until the server confirms). */
+  tag(plan, rows, change) {
+    const tagged = applyTags(plan.db, plan.changes, rows, change);
+    if (tagged.changed.length === 0) return false;
+    queueOperation(
+      plan.db,
+      plan.changes,
+      plan.account.id,
+      { kind: 'flags', payload: { add: tagged.add, remove: tagged.remove, before: tagged.before } },
+      tagged.changed.map((r) => r.id),
+    );
+    return true;
+  },
+
+  /** To the account's Trash (made on the server when it has none): the row moves there at once, the server follows like a move. */
   delete(plan, rows) {
     const { db, changes } = plan;
-    const bin = trashFolder(db, plan.account.id);
+    const trash = imapFolders.special(plan, 'trash');
+    const bin: FolderRef = { folderId: trash.id, path: trash.path };
     const trashOps = new OpBuilder<DeletePayload>();
+    for (const row of rows) {
+      if (row.folderId === bin.folderId || redirectUpload(plan, row, bin)) continue;
+      const copy = takeServerCopy(db, changes, row);
+      if (copy?.waitOn) {
+        // Once the sent operation is done the message is in Trash already (it places the row), or is moved there after it.
+        placeRow(db, changes, row, bin.folderId, null);
+        if (copy.waitOn.at.folderId !== bin.folderId) trashOps.addWaiting('trash', copy, (after) => ({ from: null, trash: bin, items: [], after }), row.id);
+        continue;
+      }
+      const backInTrash = copy && copy.from.folderId === bin.folderId;
+      placeRow(db, changes, row, bin.folderId, backInTrash ? { uidvalidity: copy.from.uidvalidity, uid: copy.uid } : null);
+      if (copy && !backInTrash) trashOps.add(`${copy.from.folderId}:${copy.from.uidvalidity}`, () => ({ from: copy.from, trash: bin, items: [] }), { messageId: row.id, uid: copy.uid });
+    }
+    return trashOps.queue(plan, 'delete') > 0;
+  },
+
+  /** For good: \Deleted + UID EXPUNGE; the row is hidden until the server confirms (one the server never had just goes). */
+  deleteForGood(plan, rows) {
+    const { db, changes } = plan;
     const expunges = new OpBuilder<ExpungePayload>();
     const gone: ActionRow[] = [];
     for (const row of rows) {
+      refuseInTransit(plan, row);
       const copy = takeServerCopy(db, changes, row);
-      if (bin && row.folderId !== bin.folderId) {
-        if (copy?.waitOn) {
-          // Once the sent operation is done the message is in Trash already (it places the row), or is moved there after it.
-          placeRow(db, changes, row, bin.folderId, null);
-          if (copy.waitOn.at.folderId !== bin.folderId) trashOps.addWaiting('trash', copy, (after) => ({ from: null, trash: bin, items: [], after }), row.id);
-          continue;
-        }
-        const backInTrash = copy && copy.from.folderId === bin.folderId;
-        placeRow(db, changes, row, bin.folderId, backInTrash ? { uidvalidity: copy.from.uidvalidity, uid: copy.uid } : null);
-        if (copy && !backInTrash) trashOps.add(`${copy.from.folderId}:${copy.from.uidvalidity}`, () => ({ from: copy.from, trash: bin, items: [] }), { messageId: row.id, uid: copy.uid });
-        continue;
-      }
       if (!copy) {
         gone.push(row);
         continue;
@@ -60,8 +82,7 @@ export const imapActions: ActionPlanner = {
       planExpunge(expunges, row, copy);
     }
     removeRows(db, changes, gone);
-    const queued = trashOps.queue(plan, 'delete') + expunges.queue(plan, 'expunge');
-    return queued > 0;
+    return expunges.queue(plan, 'expunge') > 0;
   },
 
   /** The row moves at once (UID unknown until the server's COPYUID) and a move is queued. */
@@ -70,7 +91,7 @@ export const imapActions: ActionPlanner = {
     const moves = new OpBuilder<MovePayload>();
     const to: FolderRef = { folderId: target.id, path: target.path };
     for (const row of rows) {
-      if (row.folderId === target.id) continue;
+      if (row.folderId === target.id || redirectUpload(plan, row, to)) continue;
       const copy = takeServerCopy(db, changes, row);
       if (copy?.waitOn) {
         placeRow(db, changes, row, target.id, null);
@@ -84,17 +105,40 @@ export const imapActions: ActionPlanner = {
     return moves.queue(plan, 'move') > 0;
   },
 
-  /** Mail from another account would need an upload (APPEND) to exist on this server; until then it is refused. */
-  receive(_plan: PlanContext, _rows: readonly ActionRow[], _target: FolderRow): boolean {
-    throw new HomingError('INVALID_ARGUMENT', 'Messages can be moved to another server account only through Local Folders for now.');
+  /**
+   * Mail from another account is uploaded (APPEND, one operation per message, its exact stored bytes and
+   * flags): the row becomes this account's at once, in `target` with no UID until the server gives one.
+   */
+  receive(plan, rows, target) {
+    if (rows.some((row) => row.bodyStatus !== 'full')) {
+      throw new HomingError('INVALID_ARGUMENT', 'Only messages downloaded in full can be moved to another account: open the message first.');
+    }
+    const uploads = new Map<number, number>();
+    for (const row of rows) {
+      const flags = currentFlags(plan.db, row.id);
+      rehomeRow(plan.db, plan.changes, row, { accountId: target.accountId, id: target.id });
+      const opId = queueOperation(
+        plan.db,
+        plan.changes,
+        plan.account.id,
+        { kind: 'append', payload: { messageId: row.id, to: { folderId: target.id, path: target.path }, flags, origin: { accountId: row.accountId, folderId: row.folderId } } },
+        [row.id],
+      );
+      uploads.set(row.id, opId);
+    }
+    return { queued: uploads.size > 0, uploads };
   },
 
-  /** The message now lives in another account: the server's copy is expunged. */
-  release(plan, rows) {
+  /**
+   * The message now lives in another account: the server's copy is expunged, once the other account's
+   * upload of it (if it has one) has reached its server.
+   */
+  release(plan, rows, uploads) {
     const expunges = new OpBuilder<ExpungePayload>();
     for (const row of rows) {
+      refuseInTransit(plan, row);
       const copy = takeServerCopy(plan.db, plan.changes, row);
-      if (copy) planExpunge(expunges, row, copy);
+      if (copy) planExpunge(expunges, row, copy, uploads.get(row.id));
     }
     return expunges.queue(plan, 'expunge') > 0;
   },
@@ -102,23 +146,36 @@ export const imapActions: ActionPlanner = {
   discard: (plan, op) => discardImapOperation(plan, op),
 };
 
-/** The account's Trash (SPECIAL-USE \Trash), if it has one that can hold messages. */
-function trashFolder(db: WriteDb, accountId: string): FolderRef | null {
-  const row = prepare<[string], { id: number; path: string; sync_state: string }>(
-    db,
-    `SELECT id, path, sync_state FROM folders WHERE account_id = ? AND special_use = 'trash' ORDER BY id`,
-  )
-    .all(accountId)
-    .find((f) => !/"selectable":\s*false/.test(f.sync_state));
-  return row ? { folderId: row.id, path: row.path } : null;
+/**
+ * A message moved in from another account whose upload has not gone out yet is uploaded straight to its
+ * new folder instead (the same as uploading it and moving it after). One whose upload is under way
+ * cannot be moved until the server has it (MESSAGE_IN_TRANSIT). False when the row waits for no upload.
+ */
+function redirectUpload(plan: PlanContext, row: ActionRow, to: FolderRef): boolean {
+  const upload = queuedAppendOf(plan.db, row.id);
+  if (!upload || upload.accountId !== plan.account.id) return false;
+  if (upload.sent !== null) throw inTransit();
+  updatePayload(plan.db, upload.id, { kind: 'append', payload: { ...upload.payload, to } });
+  placeRow(plan.db, plan.changes, row, to.folderId, null);
+  return true;
 }
 
-function planExpunge(expunges: OpBuilder<ExpungePayload>, row: ActionRow, copy: ServerCopy): void {
+/** Deleting for good, or moving on to a third account, waits until the upload that brought the message here is done. */
+function refuseInTransit(plan: PlanContext, row: ActionRow): void {
+  const upload = queuedAppendOf(plan.db, row.id);
+  if (upload && upload.accountId === plan.account.id) throw inTransit();
+}
+
+const inTransit = () =>
+  new HomingError('MESSAGE_IN_TRANSIT', 'This message is still being copied to this account’s server; try again once it is there (after the next sync).');
+
+/** `requires`: an operation (another account's upload) that must reach its server before this expunge. */
+function planExpunge(expunges: OpBuilder<ExpungePayload>, row: ActionRow, copy: ServerCopy, requires?: number): void {
   if (copy.waitOn) {
-    expunges.addWaiting('expunge', copy, (after) => ({ from: null, items: [], after }), row.id);
+    expunges.addWaiting(`expunge:${requires ?? ''}`, copy, (after) => ({ from: null, items: [], after }), row.id, requires);
     return;
   }
-  expunges.add(`${copy.from.folderId}:${copy.from.uidvalidity}`, () => ({ from: copy.from, items: [] }), { messageId: row.id, uid: copy.uid });
+  expunges.add(`${copy.from.folderId}:${copy.from.uidvalidity}:${requires ?? ''}`, () => ({ from: copy.from, items: [] }), { messageId: row.id, uid: copy.uid }, requires);
 }
 
 /**
@@ -141,7 +198,8 @@ function takeServerCopy(db: WriteDb, changes: ChangeRecorder, row: ActionRow): S
     return { from: { folderId: row.folderId, path: row.folderPath, uidvalidity: row.uidvalidity }, uid: row.uid };
   }
   const op = holdingOperation(db, row.id);
-  if (!op || (op.kind !== 'move' && op.kind !== 'delete' && op.kind !== 'expunge')) return null;
+  // An operation of another account (the expunge of the copy a move across accounts left behind) says nothing of this server.
+  if (!op || op.accountId !== row.accountId || (op.kind !== 'move' && op.kind !== 'delete' && op.kind !== 'expunge')) return null;
   if (op.sent !== null && op.state === 'queued') {
     // Sent, not known to have finished: left as it is (it still holds the row); the new action waits for it.
     const at = op.kind === 'move' ? op.payload.to : op.kind === 'delete' ? op.payload.trash : null;
@@ -160,26 +218,26 @@ type Batched = MovePayload | DeletePayload | ExpungePayload;
 
 /** Operations being built in this transaction, one per source folder (and target). */
 class OpBuilder<P extends Batched> {
-  private readonly ops = new Map<string, { payload: P; messageIds: number[] }>();
+  private readonly ops = new Map<string, { payload: P; messageIds: number[]; requires?: number }>();
 
-  add(key: string, make: () => P, item: { messageId: number; uid: number }): void {
-    const op = this.get(key, make);
+  add(key: string, make: () => P, item: { messageId: number; uid: number }, requires?: number): void {
+    const op = this.get(key, make, requires);
     op.payload.items.push(item);
     op.messageIds.push(item.messageId);
   }
 
   /** A message whose server place the sent operation `copy.waitOn` will tell: one operation per (that operation, kind). */
-  addWaiting(key: string, copy: ServerCopy & { waitOn: object }, make: (after: WaitingOn) => P, messageId: number): void {
+  addWaiting(key: string, copy: ServerCopy & { waitOn: object }, make: (after: WaitingOn) => P, messageId: number, requires?: number): void {
     const { opId, at } = copy.waitOn;
-    const op = this.get(`after:${opId}:${key}`, () => make({ opId, at, messageIds: [] }));
+    const op = this.get(`after:${opId}:${key}`, () => make({ opId, at, messageIds: [] }), requires);
     op.payload.after!.messageIds.push(messageId);
     op.messageIds.push(messageId);
   }
 
-  private get(key: string, make: () => P) {
+  private get(key: string, make: () => P, requires?: number) {
     let op = this.ops.get(key);
     if (!op) {
-      op = { payload: make(), messageIds: [] };
+      op = { payload: make(), messageIds: [], ...(requires !== undefined ? { requires } : {}) };
       this.ops.set(key, op);
     }
     return op;
@@ -188,7 +246,14 @@ class OpBuilder<P extends Batched> {
   /** Queues what was built; returns how many operations. */
   queue(plan: PlanContext, kind: P extends MovePayload ? 'move' : P extends DeletePayload ? 'delete' : 'expunge'): number {
     for (const op of this.ops.values()) {
-      queueOperation(plan.db, plan.changes, plan.account.id, { kind, payload: op.payload } as Parameters<typeof queueOperation>[3], op.messageIds);
+      queueOperation(
+        plan.db,
+        plan.changes,
+        plan.account.id,
+        { kind, payload: op.payload } as Parameters<typeof queueOperation>[3],
+        op.messageIds,
+        op.requires !== undefined ? { requires: op.requires } : {},
+      );
     }
     return this.ops.size;
   }

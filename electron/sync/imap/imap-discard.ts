@@ -1,8 +1,9 @@
 import { prepare, type WriteDb } from '../../store/db';
-import { findFolderById, updateFolderSyncState } from '../../store/folders';
-import type { OpItem, ServerPlace } from '../../store/operation-kinds';
-import { deleteOperation, operationMessageIds, type StoredOperation } from '../../store/operation-queue';
+import { findFolderById, findFolderByPath, updateFolderSyncState } from '../../store/folders';
+import type { AppendPayload, OpItem, ServerPlace } from '../../store/operation-kinds';
+import { deleteOperation, operationMessageIds, operationsRequiring, type StoredOperation } from '../../store/operation-queue';
 import type { ChangeRecorder } from '../../store/write-transaction';
+import { returnRow } from '../actions/row-changes';
 import type { PlanContext } from '../engine';
 
 interface MessageRow {
@@ -39,6 +40,9 @@ export function discardImapOperation(plan: PlanContext, op: StoredOperation): vo
     case 'expunge':
       restoreRows(db, changes, op.accountId, ids, op.payload.from, op.payload.items, op.payload.after?.messageIds ?? []);
       break;
+    case 'append':
+      returnUpload(db, changes, op.accountId, op.id, op.payload);
+      break;
     case 'damaged':
       // Where the server has them is unknown: shown again where they are, or synced again from the server.
       restoreRows(db, changes, op.accountId, ids, null, [], ids);
@@ -47,6 +51,29 @@ export function discardImapOperation(plan: PlanContext, op: StoredOperation): vo
       break;
   }
   deleteOperation(db, changes, op.id);
+}
+
+/**
+ * A refused upload of a message moved in from another account: the message goes back to the account and
+ * folder it came from (its INBOX if that folder is gone), with the UID its server still has it under, and
+ * that account's removal of its copy (refused with the upload) goes too.
+ */
+function returnUpload(db: WriteDb, changes: ChangeRecorder, accountId: string, opId: number, payload: AppendPayload): void {
+  const current = prepare<[number], MessageRow>(db, 'SELECT id, account_id, folder_id, uid, deleted_locally FROM messages WHERE id = ?').get(payload.messageId);
+  const origin = payload.origin;
+  if (!current || !origin || current.account_id !== accountId || current.uid !== null) return;
+  const folder = findFolderById(db, origin.folderId);
+  const home = folder && !folder.deletedLocally && folder.accountId === origin.accountId ? folder : findFolderByPath(db, origin.accountId, 'INBOX');
+  if (!home) return;
+  let key: { uidvalidity: number; uid: number } | null = null;
+  for (const removal of operationsRequiring(db, opId)) {
+    if (removal.kind !== 'expunge') continue;
+    const item = removal.payload.items.find((i) => i.messageId === current.id);
+    if (item && removal.payload.from?.folderId === home.id && home.uidvalidity === removal.payload.from.uidvalidity) key = { uidvalidity: removal.payload.from.uidvalidity, uid: item.uid };
+    deleteOperation(db, changes, removal.id);
+  }
+  const uidl = prepare<[string, number], { uidl: string }>(db, 'SELECT uidl FROM pop3_uidls WHERE account_id = ? AND message_id = ?').get(home.accountId, current.id)?.uidl ?? null;
+  returnRow(db, changes, { id: current.id, accountId: current.account_id, folderId: current.folder_id }, { accountId: home.accountId, folderId: home.id }, key, uidl);
 }
 
 function restoreRows(

@@ -2,6 +2,7 @@ import type { SyncEngine } from '../engine';
 import { syncAccountOnce } from './account-pass';
 import { completeImapMessage } from './complete-message';
 import { imapActions } from './imap-actions';
+import { imapFolders } from './imap-folders';
 import { watchAccount } from './watch';
 
 /**
@@ -15,6 +16,7 @@ export const imapEngine: SyncEngine = {
   hasServer: true,
   mirrorsServer: true,
   actions: imapActions,
+  folders: imapFolders,
   syncOnce: (ctx) => syncAccountOnce(ctx),
   watch: (ctx, options) => watchAccount(ctx, options),
   completeMessage: (ctx, messageId) => completeImapMessage(ctx, messageId),

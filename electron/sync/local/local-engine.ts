@@ -1,12 +1,13 @@
-import { HomingError } from '../../../shared/errors';
-import { applyMarks } from '../actions/mark-rows';
+import { applyMarks, applyTags } from '../actions/mark-rows';
 import { discardLocalOperation, settleQueue } from '../actions/local-only';
-import { placeRow, rehomeRow, removeRows } from '../actions/row-changes';
+import { localFolders } from '../actions/local-folders';
+import { receiveLocally } from '../actions/local-receive';
+import { placeRow, removeRows } from '../actions/row-changes';
 import type { ActionPlanner, SyncEngine } from '../engine';
 
 /**
  * Local Folders: mail kept only here (imported, or moved in from a server account). Every action is the
- * local change alone; its queue only ever holds what it can settle at once.
+ * local change alone; a delete goes to its local Trash; its queue only ever holds what it can settle at once.
  */
 const localActions: ActionPlanner = {
   mark(plan, rows, want) {
@@ -14,7 +15,18 @@ const localActions: ActionPlanner = {
     return false;
   },
 
+  tag(plan, rows, change) {
+    applyTags(plan.db, plan.changes, rows, change);
+    return false;
+  },
+
   delete(plan, rows) {
+    const trash = localFolders.special(plan, 'trash');
+    for (const row of rows) if (row.folderId !== trash.id) placeRow(plan.db, plan.changes, row, trash.id, null);
+    return false;
+  },
+
+  deleteForGood(plan, rows) {
     removeRows(plan.db, plan.changes, rows);
     return false;
   },
@@ -25,13 +37,7 @@ const localActions: ActionPlanner = {
   },
 
   /** A downloaded message becomes local mail (the source engine then decides what happens to the server's copy). */
-  receive(plan, rows, target) {
-    if (rows.some((row) => row.bodyStatus !== 'full')) {
-      throw new HomingError('INVALID_ARGUMENT', 'Only messages downloaded in full can be moved to Local Folders: open the message first.');
-    }
-    for (const row of rows) rehomeRow(plan.db, plan.changes, row, { accountId: target.accountId, id: target.id });
-    return false;
-  },
+  receive: (plan, rows, target) => receiveLocally(plan, rows, target),
 
   release: () => false,
 
@@ -42,6 +48,7 @@ export const localEngine: SyncEngine = {
   hasServer: false,
   mirrorsServer: false,
   actions: localActions,
+  folders: localFolders,
   async syncOnce(ctx) {
     // Nothing Local Folders plans needs a server: whatever is queued is done (a damaged one is refused).
     settleQueue(ctx.writer, ctx.account.id, 'Local Folders', () => true);

@@ -1,15 +1,19 @@
-import { HomingError } from '../../../shared/errors';
-import { applyMarks } from '../actions/mark-rows';
+import { prepare } from '../../store/db';
+import { applyMarks, applyTags } from '../actions/mark-rows';
 import { discardLocalOperation } from '../actions/local-only';
+import { localFolders } from '../actions/local-folders';
+import { receiveLocally } from '../actions/local-receive';
 import { hideRow, placeRow, removeRows } from '../actions/row-changes';
 import type { ActionPlanner, ActionRow } from '../engine';
 
 /**
  * How the POP3 engine plans the user's actions. POP3 has one mailbox and no flags on the server
- * (RFC 1939), so every action is local. A delete hides the row when the account deletes from the server
- * on local delete (the inbox pass sends the DELE, from deleted_locally and pop3_uidls, and removes the
- * row after QUIT); under the other policies the row goes at once and its UIDL stays known, so the
- * server's copy is never downloaded again.
+ * (RFC 1939), so every action is local: the account's other folders, its Trash and its tags are kept
+ * here. A delete moves the message to the local Trash, from where it can be undone; only when it leaves
+ * the Trash for good (Empty Trash, Delete permanently) does the account's policy act: under "delete from
+ * the server when I delete it here" the row is hidden and the next pass sends the DELE (from
+ * deleted_locally and pop3_uidls) and removes the row after QUIT; under the other policies the row goes at
+ * once and its UIDL stays known, so the server's copy is never downloaded again.
  */
 export const pop3Actions: ActionPlanner = {
   mark(plan, rows, want) {
@@ -17,10 +21,23 @@ export const pop3Actions: ActionPlanner = {
     return false;
   },
 
+  tag(plan, rows, change) {
+    applyTags(plan.db, plan.changes, rows, change);
+    return false;
+  },
+
   delete(plan, rows) {
+    const trash = localFolders.special(plan, 'trash');
+    for (const row of rows) if (row.folderId !== trash.id) placeRow(plan.db, plan.changes, row, trash.id, null);
+    return false;
+  },
+
+  deleteForGood(plan, rows) {
     const gone: ActionRow[] = [];
+    const uidlOf = prepare<[number], { uidl: string | null }>(plan.db, 'SELECT uidl FROM messages WHERE id = ?');
     for (const row of rows) {
-      if (plan.account.settings.pop3Delete.kind === 'when-deleted-locally') hideRow(plan.db, plan.changes, row);
+      // Only a message this account downloaded has a server copy for the next pass to DELE.
+      if (plan.account.settings.pop3Delete.kind === 'when-deleted-locally' && uidlOf.get(row.id)?.uidl) hideRow(plan.db, plan.changes, row);
       else gone.push(row);
     }
     removeRows(plan.db, plan.changes, gone);
@@ -32,9 +49,8 @@ export const pop3Actions: ActionPlanner = {
     return false;
   },
 
-  receive() {
-    throw new HomingError('INVALID_ARGUMENT', 'Messages can be moved to another server account only through Local Folders for now.');
-  },
+  /** Mail of another account can be filed in a POP3 account's folders, as in Local Folders. */
+  receive: (plan, rows, target) => receiveLocally(plan, rows, target),
 
   /** The server's copy is left to the account's deletion policy, as for any downloaded message. */
   release: () => false,

@@ -1,3 +1,4 @@
+import { localFolders } from '../actions/local-folders';
 import type { SyncEngine } from '../engine';
 import { completeMessage } from './complete-message';
 import { syncInbox } from './inbox-sync';
@@ -13,6 +14,7 @@ export function createPop3Engine(options: Pop3EngineOptions = {}): SyncEngine {
     hasServer: true,
     mirrorsServer: false,
     actions: pop3Actions,
+    folders: localFolders,
     syncOnce: (ctx) => syncInbox(ctx, options),
     completeMessage: (ctx, messageId) => completeMessage(ctx, messageId, options),
   };

@@ -10,6 +10,7 @@ import type { ChangeRecorder } from '../../store/write-transaction';
 import { byAccount, loadActionRows } from '../actions/action-rows';
 import type { ActionRow } from '../engine';
 import { engineFor } from '../engines';
+import { moveWithoutRecord } from '../organise/message-actions';
 import { JUNK_KEYWORD, moveToJunk } from './junk-actions';
 
 /** What applying a rule's actions to some messages did. */
@@ -100,9 +101,9 @@ function moveRows(db: WriteDb, changes: ChangeRecorder, account: Account, rows: 
   const toMove = rows.filter((r) => r.folderId !== target.id);
   if (toMove.length === 0) return false;
   if (target.accountId === account.id) return engineFor(account).actions.move({ db, changes, account }, toMove, target);
-  const targetAccount = getAccount(db, target.accountId);
-  if (engineFor(targetAccount).actions.receive({ db, changes, account: targetAccount }, toMove, target)) queuedFor.add(targetAccount.id);
-  return engineFor(account).actions.release({ db, changes, account }, toMove);
+  // To another account: the same exactly-once upload-then-remove as the user's own move.
+  for (const accountId of moveWithoutRecord({ db, changes }, toMove, target, getAccount(db, target.accountId))) queuedFor.add(accountId);
+  return false;
 }
 
 function hasTrash(db: WriteDb, accountId: string): boolean {

@@ -1,14 +1,12 @@
-import type { Account } from '../../../shared/contract/accounts';
 import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
 import { findAccount, getAccount } from '../../store/accounts';
-import type { WriteDb } from '../../store/db';
 import { getFolder } from '../../store/folders';
 import { getOperation } from '../../store/operation-queue';
-import { type ChangeRecorder, writeTransaction } from '../../store/write-transaction';
-import { byAccount, loadActionRows } from '../actions/action-rows';
-import type { ActionRow, PlanContext } from '../engine';
+import { writeTransaction } from '../../store/write-transaction';
+import { loadActionRows } from '../actions/action-rows';
 import { engineFor } from '../engines';
+import { deleteRows, markRows, moveRows, type Planned } from '../organise/message-actions';
 import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
 
@@ -18,45 +16,30 @@ type ActionCommands = 'markMessages' | 'deleteMessages' | 'moveMessages' | 'disc
 /**
  * markMessages, deleteMessages, moveMessages: each account's engine plans its messages' part (the local
  * change and the operations its server must follow, sync/engine.ts ActionPlanner); all of it commits in
- * one transaction (one change event). Accounts that got server work are nudged: a running watch session
- * replays at once, otherwise the next sync does.
+ * one transaction (one change event) together with the action's entry in the undo log, which the call
+ * answers. Accounts that got server work are nudged: a running watch session replays at once, otherwise
+ * the next sync does.
  */
 export function createActionWrites(ctx: WriterContext, runtime: SyncRuntime): MethodHandlers<ActionCommands> {
   const { db } = ctx;
-  const nudge = (accountIds: Iterable<string>) => {
-    for (const id of new Set(accountIds)) runtime.nudge(id);
+  const done = (planned: Planned) => {
+    for (const id of planned.nudge) runtime.nudge(id);
+    return { undo: planned.undo };
   };
   return {
     async markMessages({ ids, seen, flagged }) {
       if (seen === undefined && flagged === undefined) throw new HomingError('INVALID_ARGUMENT', 'Say what to change: seen, flagged or both.');
-      const rows = loadActionRows(db, ids);
-      nudge(perAccount(db, rows, (plan, group) => (engineFor(plan.account).actions.mark(plan, group, { seen, flagged }) ? [plan.account.id] : [])));
-      return { undo: null };
+      return done(writeTransaction(db, (changes) => markRows({ db, changes }, loadActionRows(db, ids), { seen, flagged })));
     },
 
     async deleteMessages({ ids }) {
-      const rows = loadActionRows(db, ids);
-      nudge(perAccount(db, rows, (plan, group) => (engineFor(plan.account).actions.delete(plan, group) ? [plan.account.id] : [])));
-      return { undo: null };
+      return done(writeTransaction(db, (changes) => deleteRows({ db, changes }, loadActionRows(db, ids))));
     },
 
     async moveMessages({ ids, toFolderId }) {
       const target = getFolder(db, toFolderId);
-      const targetAccount = findAccount(db, target.accountId);
-      if (!targetAccount) throw new HomingError('NOT_FOUND', `No folder with id ${toFolderId}.`);
-      if (target.syncState.selectable === false) throw new HomingError('INVALID_ARGUMENT', `The folder ${target.path} cannot hold messages.`);
-      const rows = loadActionRows(db, ids);
-      nudge(
-        perAccount(db, rows, (plan, group, changes) => {
-          if (plan.account.id === targetAccount.id) return engineFor(plan.account).actions.move(plan, group, target) ? [plan.account.id] : [];
-          // To another account: the target's engine takes the messages (or refuses, nothing changed), then
-          // the source's decides what becomes of its server's copy.
-          const received = engineFor(targetAccount).actions.receive({ db, changes, account: targetAccount }, group, target);
-          const released = engineFor(plan.account).actions.release(plan, group);
-          return [...(received ? [targetAccount.id] : []), ...(released ? [plan.account.id] : [])];
-        }),
-      );
-      return { undo: null };
+      if (!findAccount(db, target.accountId) || target.deletedLocally) throw new HomingError('NOT_FOUND', `No folder with id ${toFolderId}.`);
+      return done(writeTransaction(db, (changes) => moveRows({ db, changes }, loadActionRows(db, ids), target)));
     },
 
     async discardPendingOperation({ id }) {
@@ -70,21 +53,4 @@ export function createActionWrites(ctx: WriterContext, runtime: SyncRuntime): Me
       });
     },
   };
-}
-
-/** Runs `plan` for each account's rows inside one write transaction; returns the accounts that queued server work (as `plan` says). */
-function perAccount(
-  db: WriteDb,
-  rows: readonly ActionRow[],
-  plan: (ctx: PlanContext, group: ActionRow[], changes: ChangeRecorder) => string[],
-): string[] {
-  const groups = byAccount(rows);
-  const accounts = new Map<string, Account>([...groups.keys()].map((id) => [id, getAccount(db, id)]));
-  return writeTransaction(db, (changes) => {
-    const queued: string[] = [];
-    for (const [accountId, group] of groups) {
-      queued.push(...plan({ db, changes, account: accounts.get(accountId)! }, group, changes));
-    }
-    return queued;
-  });
 }

@@ -16,6 +16,7 @@ import {
   refuseDamaged,
   refuseOperation,
   resolveFollowers,
+  serverPathAt,
   unlinkMessages,
 } from '../../../store/operation-queue';
 import { writeTransaction } from '../../../store/write-transaction';
@@ -24,6 +25,9 @@ import { imapLimits } from '../limits';
 import { chunks, uidSet } from '../../../protocols/imap/uid-set';
 import { rollBackMarks } from '../../actions/mark-rows';
 import { findMovedInTarget, presentUids, targetState, type TargetPlace } from './find-moved';
+import { rollBackFolderOperation } from '../imap-folder-rollback';
+import { replayAppend } from './replay-append';
+import { replayFolderOperation } from './replay-folders';
 import { selectFolder } from './select-folder';
 
 /** Codes that mean "the server said no to this operation" (as opposed to "the server could not be asked"). */
@@ -78,6 +82,11 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
       });
       result.replayed++;
     } catch (error) {
+      if (error instanceof Gone) {
+        settleGone(pass, op, error);
+        result.refused++;
+        continue;
+      }
       if (error instanceof NotYet) {
         if (op.kind === 'flags') for (const id of operationMessageIds(db, op.id)) waitingFlags.add(id);
         continue;
@@ -96,6 +105,10 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
       writeTransaction(db, (changes) => {
         // A refused flag change: every row goes back to its own state from before it (#24 item 8).
         if (op.kind === 'flags') rollBackMarks(db, changes, op.id, op.payload);
+        // A refused folder operation: the folder tree goes back to what the server holds.
+        if (op.kind === 'folder-create' || op.kind === 'folder-rename' || op.kind === 'folder-delete' || op.kind === 'folder-subscribe') {
+          rollBackFolderOperation(db, changes, op);
+        }
         refuseOperation(db, changes, op.id, { code: 'OPERATION_REFUSED', message });
       });
       result.refused++;
@@ -118,6 +131,13 @@ function replayOne(pass: ImapPass, op: QueuedOperation): Promise<PlacedInTarget 
       return replayDelete(pass, op, op.payload);
     case 'expunge':
       return replayExpunge(pass, op.payload);
+    case 'append':
+      return replayAppend(pass, op);
+    case 'folder-create':
+    case 'folder-rename':
+    case 'folder-delete':
+    case 'folder-subscribe':
+      return replayFolderOperation(pass, op);
     default:
       throw new HomingError('OPERATION_REFUSED', `This version of Homing cannot carry out a ${op.kind} operation on an IMAP server yet.`);
   }
@@ -151,9 +171,9 @@ interface Placed {
 
 async function replayFlags(pass: ImapPass, op: QueuedOperation, payload: FlagsPayload): Promise<void> {
   const { db } = pass;
-  const find = prepare<[number], Placed>(
+  const find = prepare<[number], Placed & { delimiter: string | null }>(
     db,
-    `SELECT m.id AS messageId, m.folder_id AS folderId, f.path, m.uidvalidity, m.uid FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.id = ?`,
+    `SELECT m.id AS messageId, m.folder_id AS folderId, f.path, f.delimiter, m.uidvalidity, m.uid FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.id = ?`,
   );
   const groups = new Map<string, { path: string; uidvalidity: number; items: Placed[] }>();
   const unplaced: number[] = [];
@@ -165,7 +185,8 @@ async function replayFlags(pass: ImapPass, op: QueuedOperation, payload: FlagsPa
       continue;
     }
     const key = `${row.folderId}:${row.uidvalidity}`;
-    const group = groups.get(key) ?? { path: row.path, uidvalidity: row.uidvalidity, items: [] };
+    // The folder's name on the server now: a rename queued after this change has not reached it yet.
+    const group = groups.get(key) ?? { path: serverPathAt(db, pass.account.id, row.path, row.delimiter, op.id), uidvalidity: row.uidvalidity, items: [] };
     group.items.push(row);
     groups.set(key, group);
   }
@@ -236,13 +257,22 @@ async function moveOrTrash(pass: ImapPass, op: QueuedOperation, from: ServerPlac
     throw new HomingError('OPERATION_REFUSED', `The folder ${to.path} no longer exists.`);
   }
   const placed: PlacedInTarget = new Map();
-  let send = items;
+  let send: OpItem[];
   const copiedOnly: OpItem[] = [];
   let target = op.sent?.target ?? null;
+  let vanished: OpItem[] = [];
   if (op.sent === null) {
     target = await targetState(connection, to.path);
     writeTransaction(db, () => markSent(db, op.id, target));
     await selectForWrite(pass, from);
+    // Messages deleted on the server since the user acted (another client, or what an undo wanted back):
+    // nothing to move, and the user is told (MESSAGE_GONE) instead of the message silently vanishing.
+    const present = new Set<number>();
+    for (const part of chunks(items, imapLimits.uidsPerCommand)) {
+      for (const uid of await presentUids(connection, uidSet(part.map((i) => i.uid)))) present.add(uid);
+    }
+    send = items.filter((i) => present.has(i.uid));
+    vanished = items.filter((i) => !present.has(i.uid));
   } else {
     const found = target ? await findMovedInTarget(connection, db, to.path, target, items) : new Map<number, TargetPlace>();
     await selectForWrite(pass, from);
@@ -281,7 +311,54 @@ async function moveOrTrash(pass: ImapPass, op: QueuedOperation, from: ServerPlac
   writeTransaction(db, (changes) => {
     for (const [id, place] of placed) if (stillLinked.has(id)) setMovedUid(db, changes, pass.account.id, to.folderId, id, place);
   });
+  if (vanished.length > 0) throw new Gone(placed, vanished, to);
   return placed;
+}
+
+/**
+ * Some messages of a move were no longer in its source when it was replayed: deleted on the server
+ * meanwhile. The rest were moved (`placed`).
+ */
+class Gone extends Error {
+  constructor(
+    readonly placed: PlacedInTarget,
+    readonly items: OpItem[],
+    readonly to: { folderId: number; path: string },
+  ) {
+    super('gone');
+  }
+}
+
+/**
+ * After a Gone: the moved messages are done with as usual; the rows of the vanished ones go (the server
+ * no longer has them, so neither do we), and the operation is kept as refused with MESSAGE_GONE so the
+ * user learns why they disappeared.
+ */
+function settleGone(pass: ImapPass, op: QueuedOperation, gone: Gone): void {
+  const { db } = pass;
+  writeTransaction(db, (changes) => {
+    resolveFollowers(db, changes, op.id, gone.placed);
+    const ids = gone.items.map((i) => i.messageId);
+    unlinkMessages(
+      db,
+      op.id,
+      operationMessageIds(db, op.id).filter((id) => !ids.includes(id)),
+    );
+    const row = prepare<[number], { folder_id: number; uid: number | null }>(db, 'SELECT folder_id, uid FROM messages WHERE id = ?');
+    const removed: number[] = [];
+    for (const id of ids) {
+      const current = row.get(id);
+      if (!current || current.uid !== null || current.folder_id !== gone.to.folderId) continue;
+      prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?').run(id);
+      changes.message(pass.account.id, current.folder_id, id);
+      removed.push(id);
+    }
+    forgetMessages(db, removed);
+    refuseOperation(db, changes, op.id, {
+      code: 'MESSAGE_GONE',
+      message: `${ids.length === 1 ? 'A message was' : `${ids.length} messages were`} deleted on the server meanwhile, so ${ids.length === 1 ? 'it' : 'they'} could not be moved to ${gone.to.path}.`,
+    });
+  });
 }
 
 /** Waits for an earlier, sent operation to say where the server has these messages (WaitingOn). */

@@ -8,13 +8,14 @@ import { listPendingOperations, markSent, refuseOperation, resolveFollowers } fr
 import { writeTransaction } from '../../../../../electron/store/write-transaction';
 import { SyncRuntime } from '../../../../../electron/sync/sync-runtime';
 import { createActionWrites } from '../../../../../electron/sync/writes/action-writes';
+import { createOrganiseWrites } from '../../../../../electron/sync/writes/organise-writes';
 import { eml, ingest, tempStore } from '../../../../helpers/store';
 
 function setup() {
   const { db, dir } = tempStore();
   const writer = { db, dataDir: dir, vault: new MemoryVault(), shutdown: new AbortController().signal, emit: () => undefined };
   const runtime = new SyncRuntime(writer);
-  return { db, actions: createActionWrites(writer, runtime), runtime };
+  return { db, actions: createActionWrites(writer, runtime), organise: createOrganiseWrites(writer, runtime), runtime };
 }
 
 function account(db: WriteDb, protocol: 'imap' | 'pop3', settings: Partial<AccountSettings> = {}): Account {
@@ -36,14 +37,17 @@ function account(db: WriteDb, protocol: 'imap' | 'pop3', settings: Partial<Accou
 const folder = (db: WriteDb, accountId: string, path: string, specialUse: 'trash' | null = null) =>
   writeTransaction(db, (changes) => upsertFolder(db, changes, accountId, { ...localFolderInput(path), specialUse }));
 
+const folderId = (db: WriteDb, accountId: string, path: string) =>
+  (db.sqlite.prepare('SELECT id FROM folders WHERE account_id = ? AND path = ?').get(accountId, path) as { id: number } | undefined)?.id;
+
 const row = (db: WriteDb, id: number) =>
   db.sqlite.prepare('SELECT folder_id, account_id, uid, uidvalidity, seen, flagged, deleted_locally FROM messages WHERE id = ?').get(id) as
     | { folder_id: number; account_id: string; uid: number | null; uidvalidity: number | null; seen: number; flagged: number; deleted_locally: number }
     | undefined;
 
 describe('user actions on Local Folders and POP3 mail', () => {
-  it('marks and moves local mail locally only; deleting removes it', async () => {
-    const { db, actions } = setup();
+  it('marks and moves local mail locally only; deleting moves it to the local Trash, deleting permanently removes it', async () => {
+    const { db, actions, organise } = setup();
     const a = folder(db, 'local', 'A');
     const b = folder(db, 'local', 'B');
     const { messageId } = await ingest(db, eml({ Subject: 'x', 'Message-ID': '<x@l>' }), { accountId: 'local', folderId: a.id, key: { kind: 'local' } });
@@ -52,11 +56,17 @@ describe('user actions on Local Folders and POP3 mail', () => {
     expect(row(db, messageId)).toMatchObject({ folder_id: b.id, seen: 1, flagged: 1 });
     expect(listPendingOperations(db)).toEqual([]);
     await actions.deleteMessages({ ids: [messageId] });
+    const trash = db.sqlite.prepare(`SELECT id, path FROM folders WHERE account_id = 'local' AND special_use = 'trash'`).get() as { id: number; path: string };
+    expect(trash.path).toBe('Trash');
+    expect(row(db, messageId)).toMatchObject({ folder_id: trash.id });
+    await expect(actions.deleteMessages({ ids: [messageId] })).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
+    expect(row(db, messageId)).toMatchObject({ folder_id: trash.id });
+    await organise.deleteMessagesPermanently({ ids: [messageId], confirm: true });
     expect(row(db, messageId)).toBeUndefined();
   });
 
-  it('POP3: hides a deleted message for the POP3 sync when the account deletes on the server, removes it otherwise', async () => {
-    const { db, actions } = setup();
+  it('POP3: a delete goes to the local Trash; deleting permanently hides it for the POP3 sync when the account deletes on the server, removes it otherwise', async () => {
+    const { db, actions, organise } = setup();
     for (const [policy, expected] of [
       ['when-deleted-locally', 'hidden'],
       ['never', 'gone'],
@@ -68,6 +78,8 @@ describe('user actions on Local Folders and POP3 mail', () => {
       await actions.markMessages({ ids: [messageId], seen: true });
       expect(row(db, messageId)?.seen).toBe(1);
       await actions.deleteMessages({ ids: [messageId] });
+      expect(row(db, messageId)).toMatchObject({ deleted_locally: 0, folder_id: folderId(db, pop.id, 'Trash') });
+      await organise.emptyTrash({ accountId: pop.id, confirm: true });
       if (expected === 'hidden') expect(row(db, messageId)?.deleted_locally).toBe(1);
       else expect(row(db, messageId)).toBeUndefined();
     }
@@ -124,10 +136,10 @@ describe('user actions on IMAP mail (queued for the server)', () => {
   });
 
   it('deletes to Trash, and from Trash for good (\\Deleted + EXPUNGE, hidden meanwhile)', async () => {
-    const { db, actions, acc, trash, ids } = await imapSetup();
+    const { db, actions, organise, acc, trash, ids } = await imapSetup();
     await actions.deleteMessages({ ids: [ids[2]!] });
     expect(row(db, ids[2]!)).toMatchObject({ folder_id: trash.id, uid: null });
-    await actions.deleteMessages({ ids: [ids[2]!] });
+    await organise.deleteMessagesPermanently({ ids: [ids[2]!], confirm: true });
     expect(row(db, ids[2]!)).toMatchObject({ deleted_locally: 1 });
     // The second delete took over the first: one expunge of the original INBOX UID.
     const ops = listPendingOperations(db, acc.id);
