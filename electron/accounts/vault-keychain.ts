@@ -81,9 +81,11 @@ export class KeychainVault implements CredentialVault {
       return { description: this.description, weakness: null, keychain: 'available' };
     } catch (error) {
       const code = error instanceof HomingError ? error.code : 'VAULT_UNAVAILABLE';
+      // The reason alone: the settings dialog words the choice itself, where the message gives the CLI's flags.
+      const reason = error instanceof HomingError ? error.detail?.reason : undefined;
       return {
         description: this.description,
-        weakness: error instanceof Error ? error.message : String(error),
+        weakness: typeof reason === 'string' ? reason : error instanceof Error ? error.message : String(error),
         keychain: code === 'VAULT_LOCKED' ? 'locked' : 'unavailable',
       };
     }
@@ -118,12 +120,15 @@ export function keychainError(error: unknown, what: 'read' | 'save' | 'delete', 
   // A Secret Service with no default keyring (never logged in to a desktop) cannot create one without a prompt.
   const noKeyring = /no result found/i.test(text);
   const missing = /Platform failure|D-?Bus|ServiceUnknown|org\.freedesktop\.secrets/i.test(text);
-  const why = noKeyring
+  const reason = noKeyring
     ? 'the Secret Service has no default keyring to keep it in; create one in your password manager (Seahorse)'
     : missing
-      ? `no keychain answers here${platform === 'linux' ? ' (no Secret Service on this session’s D-Bus)' : ''}`
+      ? platform === 'linux'
+        ? 'no Secret Service on this session’s D-Bus'
+        : `the ${name} does not answer`
       : `the ${name} refused (${text})`;
-  return new HomingError('VAULT_UNAVAILABLE', `The password could not be ${verb(what)}: ${why}. ${NO_KEYCHAIN_ADVICE}`, { accountId, keychain: text });
+  const why = missing && !noKeyring ? `no keychain answers here${platform === 'linux' ? ` (${reason})` : ''}` : reason;
+  return new HomingError('VAULT_UNAVAILABLE', `The password could not be ${verb(what)}: ${why}. ${NO_KEYCHAIN_ADVICE}`, { accountId, keychain: text, reason });
 }
 
 function verb(what: 'read' | 'save' | 'delete'): string {

@@ -8,6 +8,7 @@ import {
   type Protocol,
 } from '../../shared/contract/accounts';
 import { api } from '../api/client';
+import { useCredentialStore } from '../hooks/useCredentialStore';
 import { bestCandidate, fromCandidate, guessForm, looksLikeAddress, type ServerForm, sourceLabels, toServerSettings } from '../mail/account-form';
 import { describeError, errorData } from '../mail/error-words';
 import { ConnectionResult } from './ConnectionResult';
@@ -43,6 +44,9 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
   const [test, setTest] = useState<ConnectionTestResult | null>(null);
   const [busy, setBusy] = useState<null | 'testing' | 'saving'>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const store = useCredentialStore();
+  // Where no keychain answers, the password goes nowhere until the user says where (never a silent plain file).
+  const mustChoose = store?.keychain === 'unavailable' && settings.passwordSource.kind === 'keychain';
   const dirty = email.trim() !== '' || name.trim() !== '' || password !== '';
   // Before the browser handles the next key: Escape right after typing must already know.
   useLayoutEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
@@ -55,6 +59,10 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
     }
     if (!password) {
       setProblem('Enter the password of your mailbox.');
+      return;
+    }
+    if (mustChoose) {
+      setProblem('Choose where to keep the password: no system keychain answers on this computer.');
       return;
     }
     setProblem(null);
@@ -174,10 +182,18 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
             placeholder="Optional: shown to the people you write to"
           />
         </div>
-        <p className="field-note">
-          <Icon name="lock" size={12} /> Your password is kept in this computer’s password store and sent only to your mail server.
-        </p>
-        <PasswordSourceChoice source={settings.passwordSource} onChange={(passwordSource) => setSettings({ ...settings, passwordSource })} idPrefix="new-password" quiet />
+        {store?.keychain !== 'unavailable' && (
+          <p className="field-note">
+            <Icon name="lock" size={12} /> Your password is kept in this computer’s password store and sent only to your mail server.
+          </p>
+        )}
+        <PasswordSourceChoice
+          source={settings.passwordSource}
+          onChange={(passwordSource) => setSettings({ ...settings, passwordSource })}
+          idPrefix="new-password"
+          quiet
+          adding
+        />
         {problem && (
           <p className="form-problem" role="alert">
             {problem}

@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
-import type { CredentialStoreInfo, PasswordSource } from '../../shared/contract/accounts';
-import { api } from '../api/client';
+import type { PasswordSource } from '../../shared/contract/accounts';
+import { useCredentialStore } from '../hooks/useCredentialStore';
 
 export interface PasswordSourceChoiceProps {
   source: PasswordSource;
@@ -9,6 +8,8 @@ export interface PasswordSourceChoiceProps {
   idPrefix: string;
   /** Nothing at all while the keychain answers and holds it (the new-account flow says so already). */
   quiet?: boolean;
+  /** The account does not exist yet: the command line's way to a password command is `account add`. */
+  adding?: boolean;
 }
 
 /**
@@ -16,18 +17,8 @@ export interface PasswordSourceChoiceProps {
  * and holds it; where no keychain answers, offers the same choice as the command line: a plain file
  * (chosen knowingly) or a password command (set with `homing`: a window may not choose programs to run).
  */
-export function PasswordSourceChoice({ source, onChange, idPrefix, quiet = false }: PasswordSourceChoiceProps) {
-  const [store, setStore] = useState<CredentialStoreInfo | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.getCredentialStoreInfo({}).then(
-      (info) => live && setStore(info),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+export function PasswordSourceChoice({ source, onChange, idPrefix, quiet = false, adding = false }: PasswordSourceChoiceProps) {
+  const store = useCredentialStore();
   if (!store) return null;
   const keychainOk = store.keychain !== 'unavailable';
   if (keychainOk && source.kind === 'keychain') {
@@ -53,7 +44,7 @@ export function PasswordSourceChoice({ source, onChange, idPrefix, quiet = false
       </span>
       <div className="radio-group" role="radiogroup" aria-labelledby={id('label')}>
         <label>
-          <input type="radio" name={id('source')} checked={source.kind === 'keychain'} disabled={!keychainOk} onChange={() => onChange({ kind: 'keychain' })} />
+          <input type="radio" name={id('source')} checked={keychainOk && source.kind === 'keychain'} disabled={!keychainOk} onChange={() => onChange({ kind: 'keychain' })} />
           In the system keychain
         </label>
         <label>
@@ -62,7 +53,7 @@ export function PasswordSourceChoice({ source, onChange, idPrefix, quiet = false
         </label>
         {source.kind !== 'command' && (
           <p className="field-note">
-            Or have a password manager print it: <code>homing account edit … --password-command 'pass show mail/me'</code>.
+            Or have a password manager print it: <code>homing account {adding ? 'add' : 'edit'} … --password-command 'pass show mail/me'</code>.
           </p>
         )}
       </div>
