@@ -35,7 +35,7 @@ export function App() {
   const addAccount = useCallback(() => setSettings({ kind: 'add' }), []);
 
   // The menu's "Add account" and "Settings" work on the welcome screen too (the mail window's actions need the mail window).
-  const hasShell = accounts !== null && loaded && (accounts.some((a) => a.protocol !== 'local') || folders.some((f) => f.total > 0));
+  const hasShell = accounts !== null && loaded && (accounts.some((a) => a.capabilities.hasServer) || folders.some((f) => f.total > 0));
   useEffect(() => {
     if (hasShell) return;
     return api.on('menuActionRequested', ({ action }) => {

@@ -10,6 +10,7 @@ import {
   type Security,
   securitySchema,
 } from '../../shared/contract/accounts';
+import { capabilitiesOf } from '../../shared/account-capabilities';
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
 import type { ChangeRecorder } from './write-transaction';
@@ -44,6 +45,7 @@ function toAccount(row: AccountRow): Account {
     trustedFingerprint: row.trusted_fingerprint,
     settings: parseSettings(row.settings),
     smtp: parseOutgoing(row.smtp),
+    capabilities: capabilitiesOf(row.protocol),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }

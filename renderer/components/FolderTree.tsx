@@ -116,8 +116,8 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
   const roots = useMemo(() => {
     const mailAccounts = sidebarAccounts(accounts);
     const items: Item[] = [];
-    const inboxes = folders.filter((f) => isInbox(f) && accounts.some((a) => a.id === f.accountId && a.protocol !== 'local'));
-    if (mailAccounts.some((a) => a.protocol !== 'local')) {
+    const inboxes = folders.filter((f) => isInbox(f) && accounts.some((a) => a.id === f.accountId && a.capabilities.hasServer));
+    if (mailAccounts.some((a) => a.capabilities.hasServer)) {
       items.push({
         key: 'unified',
         level: 1,
@@ -140,7 +140,7 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
         level: 1,
         parent: null,
         label: accountLabel(account),
-        icon: account.protocol === 'local' ? 'hard-drive' : 'at-sign',
+        icon: account.capabilities.hasServer ? 'at-sign' : 'hard-drive',
         unread: 0,
         mailbox: null,
         children: folderItems(buildFolderTree(own), 2, key),

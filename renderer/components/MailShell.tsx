@@ -116,13 +116,13 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
 
   const folderById = useMemo(() => new Map(folders.map((f) => [f.id, f])), [folders]);
   const accountById = useMemo(() => new Map(sidebarAccounts(accounts).map((a) => [a.id, a])), [accounts]);
-  const mailAccounts = accounts.filter((a) => a.protocol !== 'local').length;
+  const mailAccounts = accounts.filter((a) => a.capabilities.hasServer).length;
   const folderLabel = useCallback(
     (folderId: number) => {
       const folder = folderById.get(folderId);
       if (!folder) return '';
       const account = accountById.get(folder.accountId);
-      if (!account || !(mailAccounts > 1 || account.protocol === 'local')) return folderName(folder);
+      if (!account || !(mailAccounts > 1 || !account.capabilities.hasServer)) return folderName(folder);
       // In the unified inbox every row is an inbox: the account is what tells them apart.
       return searchQuery === null ? accountLabel(account) : `${accountLabel(account)} · ${folderName(folder)}`;
     },

@@ -20,7 +20,7 @@ export interface PasswordNeededProps {
 export function PasswordNeeded({ accounts, statuses }: PasswordNeededProps) {
   const refused = accounts.filter((a) => {
     const error = statuses.get(a.id)?.lastError;
-    return a.protocol !== 'local' && error !== null && error !== undefined && asksForPassword(error);
+    return a.capabilities.hasServer && error !== null && error !== undefined && asksForPassword(error);
   });
   if (refused.length === 0) return null;
   return (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Account, CredentialStoreInfo } from '../../shared/contract/accounts';
+import { type Account, type CredentialStoreInfo, LOCAL_ACCOUNT_ID } from '../../shared/contract/accounts';
 import { api } from '../api/client';
 import { accountLabel, sidebarAccounts } from '../mail/folder-tree';
 import { AccountEditor } from './AccountEditor';
@@ -22,7 +22,7 @@ export interface SettingsDialogProps {
 
 /** Accounts and their settings: the list on the left, the chosen account (or the new-account flow) on the right. */
 export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsDialogProps) {
-  const mail = sidebarAccounts(accounts).filter((a) => a.protocol !== 'local');
+  const mail = sidebarAccounts(accounts).filter((a) => a.capabilities.hasServer);
   const [view, setView] = useState<SettingsIntent>(() =>
     intent.kind === 'overview' ? (mail[0] ? { kind: 'edit', accountId: mail[0].id } : { kind: 'add' }) : intent,
   );
@@ -39,7 +39,7 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
       live = false;
     };
   }, []);
-  const local = all.find((a) => a.protocol === 'local');
+  const local = all.find((a) => a.id === LOCAL_ACCOUNT_ID);
 
   // Edits not saved yet are never dropped silently: closing or switching pages asks first. A ref, not
   // state: a key pressed right after typing must see the edit even before the next render.
@@ -175,7 +175,7 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
               }}
             />
           )}
-          {editing && editing.protocol !== 'local' && (
+          {editing && editing.capabilities.hasServer && (
             <AccountEditor
               key={editing.id}
               account={editing}
@@ -188,7 +188,7 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
               }}
             />
           )}
-          {editing && editing.protocol === 'local' && (
+          {editing && !editing.capabilities.hasServer && (
             <div className="settings-form">
               <h3 className="settings-title">Local Folders</h3>
               <p className="muted">

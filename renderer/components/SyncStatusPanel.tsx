@@ -22,7 +22,7 @@ export interface SyncStatusPanelProps {
  */
 export const SyncStatusPanel = memo(function SyncStatusPanel({ accounts, statuses, online, onSyncNow }: SyncStatusPanelProps) {
   const now = useNow(TICK_MS);
-  const mail = accounts.filter((a) => a.protocol !== 'local');
+  const mail = accounts.filter((a) => a.capabilities.hasServer);
   const unreachable = mail.filter((a) => statuses.get(a.id)?.online === false);
   const offline = !online || (mail.length > 0 && unreachable.length === mail.length);
   if (mail.length === 0 && !offline) return null;

@@ -21,7 +21,7 @@ export function WritingSettings({ accounts }: { accounts: Account[] }) {
     setPrefs(next);
     saveWritingPreferences(next);
   };
-  const mailAccounts = accounts.filter((a) => a.protocol !== 'local');
+  const mailAccounts = accounts.filter((a) => a.capabilities.hasServer);
   return (
     <div className="settings-form">
       <h3 className="settings-title">Writing</h3>

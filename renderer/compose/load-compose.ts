@@ -129,7 +129,7 @@ export interface LoadOptions {
 
 export async function loadCompose(api: MailClient, intent: ComposeIntent, options: LoadOptions): Promise<ComposeSetup> {
   const [allAccounts, identities] = await Promise.all([api.listAccounts({}), api.listIdentities({})]);
-  const accounts = allAccounts.filter((a) => a.protocol !== 'local');
+  const accounts = allAccounts.filter((a) => a.capabilities.hasServer);
   const formatFor = (accountId: string | null): 'html' | 'plain' => (accountId && options.prefs.plainTextAccounts.includes(accountId) ? 'plain' : 'html');
   const base = { accounts, identities, notices: [] as string[], cidUrls: new Map<string, string>() };
 

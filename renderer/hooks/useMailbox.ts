@@ -3,7 +3,7 @@ import type { Account } from '../../shared/contract/accounts';
 import type { Folder, MailboxRef } from '../../shared/contract/messages';
 
 function defaultMailbox(accounts: Account[], folders: Folder[]): MailboxRef | null {
-  if (accounts.some((a) => a.protocol !== 'local')) return { unified: 'inbox' };
+  if (accounts.some((a) => a.capabilities.hasServer)) return { unified: 'inbox' };
   const withMail = folders.find((f) => f.total > 0) ?? folders[0];
   return withMail ? { folderId: withMail.id } : null;
 }

@@ -1,3 +1,4 @@
+import { capabilitiesOf } from '../../shared/account-capabilities';
 import { type Account, defaultAccountSettings, LOCAL_ACCOUNT_ID } from '../../shared/contract/accounts';
 import type { Folder, SpecialUse } from '../../shared/contract/messages';
 
@@ -68,14 +69,15 @@ export const localFolders: Account = {
   trustedFingerprint: null,
   settings: defaultAccountSettings,
   smtp: null,
+  capabilities: capabilitiesOf('local'),
   createdAt: '',
 };
 
 /** Accounts in the sidebar's order: mail accounts as created, Local Folders last (always present). */
 export function sidebarAccounts(accounts: readonly Account[]): Account[] {
-  const all = accounts.some((a) => a.protocol === 'local') ? [...accounts] : [...accounts, localFolders];
+  const all = accounts.some((a) => a.id === LOCAL_ACCOUNT_ID) ? [...accounts] : [...accounts, localFolders];
   return all.sort((a, b) => {
-    if ((a.protocol === 'local') !== (b.protocol === 'local')) return a.protocol === 'local' ? 1 : -1;
+    if (a.capabilities.hasServer !== b.capabilities.hasServer) return a.capabilities.hasServer ? -1 : 1;
     return a.createdAt.localeCompare(b.createdAt);
   });
 }
@@ -85,7 +87,7 @@ export function sidebarAccounts(accounts: readonly Account[]): Account[] {
  * two share (the name is how the person signs, often the same on every account, and optional).
  */
 export function accountLabel(account: Account): string {
-  if (account.protocol === 'local') return 'Local Folders';
+  if (account.id === LOCAL_ACCOUNT_ID) return 'Local Folders';
   return account.email;
 }
 

@@ -7,7 +7,7 @@ import { plural } from './format';
 export function shownFolders(mailbox: MailboxRef | null, searching: boolean, folders: readonly Folder[], accountOf: (id: string) => Account | undefined): Folder[] {
   if (searching || !mailbox) return [];
   if ('folderId' in mailbox) return folders.filter((f) => f.id === mailbox.folderId);
-  return folders.filter((f) => isInbox(f) && accountOf(f.accountId)?.protocol !== 'local');
+  return folders.filter((f) => isInbox(f) && accountOf(f.accountId)?.capabilities.hasServer !== false);
 }
 
 export interface ListHeadingInput {

@@ -9,13 +9,13 @@ export interface MoveSource {
 
 /**
  * Whether messages may be moved into `folder`, for the move picker and for drops alike: a folder of
- * their own accounts, or Local Folders (the service moves between server accounts only into Local
- * Folders for now), and not the one folder they are all in already.
+ * their own accounts, or of an account that takes mail from others (Local Folders), and not the one
+ * folder they are all in already.
  */
 export function acceptsMove(folder: Folder, source: MoveSource, accountOf: (id: string) => Account | undefined): boolean {
   if (source.accounts.size === 0) return false;
   if (source.folders.size === 1 && source.folders.has(folder.id)) return false;
-  return source.accounts.has(folder.accountId) || accountOf(folder.accountId)?.protocol === 'local';
+  return source.accounts.has(folder.accountId) || accountOf(folder.accountId)?.capabilities.receivesFromOtherAccounts === true;
 }
 
 /** The type drags of messages carry (their ids as JSON), so only folders answer them. */

@@ -4,6 +4,19 @@ import { command, event, query } from './define';
 
 export const protocolSchema = z.enum(['imap', 'pop3']);
 export type Protocol = z.infer<typeof protocolSchema>;
+/** A mail account's protocol, or `local` for the built-in Local Folders. */
+export type AccountKind = Protocol | 'local';
+
+/**
+ * What an account can do (shared/account-capabilities.ts states it per kind). Everything outside the
+ * engines and the account settings asks these, never the protocol.
+ */
+export interface AccountCapabilities {
+  /** It has a mail server to sync, watch, test and send through (false: Local Folders). */
+  hasServer: boolean;
+  /** Messages of another account can be moved into its folders (a move picker's and a drop's rule). */
+  receivesFromOtherAccounts: boolean;
+}
 
 /** tls = implicit TLS (993/995); starttls = upgrade a plain connection (143/110); none = no encryption. */
 export const securitySchema = z.enum(['tls', 'starttls', 'none']);
@@ -79,8 +92,8 @@ export interface Account {
   id: string;
   name: string;
   email: string;
-  /** `local` is the built-in "Local Folders" account. */
-  protocol: Protocol | 'local';
+  /** `local` is the built-in "Local Folders" account. Only the engines and the account settings look at it. */
+  protocol: AccountKind;
   host: string | null;
   port: number | null;
   security: Security | null;
@@ -90,6 +103,8 @@ export interface Account {
   settings: AccountSettings;
   /** The outgoing (SMTP submission) server, or null when none is set up (the account cannot send). */
   smtp: OutgoingServer | null;
+  /** What the account can do: the window asks these, never `protocol`. */
+  capabilities: AccountCapabilities;
   createdAt: string;
 }
 

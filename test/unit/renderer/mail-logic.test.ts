@@ -48,7 +48,7 @@ describe('the renderer’s pure mail logic', () => {
   });
 
   it('always lists Local Folders, last', () => {
-    const list = sidebarAccounts([{ id: 'x', protocol: 'imap', createdAt: '2024' } as never]);
+    const list = sidebarAccounts([{ id: 'x', protocol: 'imap', capabilities: { hasServer: true, receivesFromOtherAccounts: false }, createdAt: '2024' } as never]);
     expect(list.map((a) => a.id)).toEqual(['x', 'local']);
   });
 

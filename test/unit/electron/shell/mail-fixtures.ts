@@ -1,3 +1,4 @@
+import { capabilitiesOf } from '../../../../shared/account-capabilities';
 import type { Account } from '../../../../shared/contract/accounts';
 import { defaultAccountSettings } from '../../../../shared/contract/accounts';
 import type { Folder, MessageSummary } from '../../../../shared/contract/messages';
@@ -17,6 +18,7 @@ export function account(id: string, notify = true): Account {
     trustedFingerprint: null,
     settings: { ...defaultAccountSettings, notify },
     smtp: null,
+    capabilities: capabilitiesOf('imap'),
     createdAt: '2025-01-01T00:00:00Z',
   };
 }
