@@ -14,6 +14,7 @@ import { ConversationStrip } from './ConversationStrip';
 import { Icon } from './Icon';
 import { type FrameContent, MessageFrame } from './MessageFrame';
 import { ReaderHeader } from './ReaderHeader';
+import { RefusedChangeNotice } from './RefusedChangeNotice';
 import { RemoteContentBar } from './RemoteContentBar';
 
 export type BodyView = 'html' | 'text' | 'source';
@@ -142,11 +143,7 @@ function LoadedMessage(props: ReaderProps & { message: MessageDetail; onPick(id:
       <div className="reader-top">
         <ReaderHeader message={message} headingId={READER_HEADING_ID} actions={props.answerBar?.(message)} />
       </div>
-      {message.pendingState === 'refused' && (
-        <p className="reader-notice warning" role="status">
-          <Icon name="alert" size={14} /> The server refused a change made to this message while offline; it will be undone at the next sync.
-        </p>
-      )}
+      {message.pendingState === 'refused' && <RefusedChangeNotice messageId={message.id} accountId={message.accountId} onError={props.onError} />}
       {message.parseStatus === 'failed' && (
         <p className="reader-notice warning" role="status">
           <Icon name="alert" size={14} /> This message’s structure could not be read, so its original source is shown. Nothing was lost.
