@@ -9,6 +9,9 @@
  * - jump to end: from setting the scroll to the bottom until no placeholder row is left on screen;
  * - JS heap after scrolling (Chromium's performance.memory).
  * `--sort` picks the list's order (sender-asc, subject-desc, size-desc, …) in the sort menu before the opens.
+ * Then the composer (bench/lib/ui-composer.ts), once, against a private Dovecot: new message open to typing,
+ * a reply to a 1 MB HTML message open to typing (medians of `--runs`), keystroke-to-paint p50/p95/max in a
+ * 200 KB draft. `--no-composer` leaves it out; `--sizes none` measures the composer alone.
  * Times are printed, never asserted (bench/README.md, "What we aim for": first rows under 200 ms for 100,000 messages).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -18,13 +21,16 @@ import { join } from 'node:path';
 import { launchChromium } from '../test/helpers/chromium';
 import { buildMessage, writeBulkMbox } from '../test/helpers/ui-corpus';
 import { reportResults, perSecond, type BenchRow } from './lib/report';
+import { type ComposerFigures, measureComposer } from './lib/ui-composer';
 
 const root = process.cwd();
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
-const sizes = arg('sizes', '1000,10000,100000').split(',').map(Number);
+const sizesArg = arg('sizes', '1000,10000,100000');
+const sizes = sizesArg === 'none' ? [] : sizesArg.split(',').map(Number);
+const withComposer = !process.argv.includes('--no-composer');
 const runs = Number(arg('runs', '5'));
 const sort = arg('sort', 'date-desc');
 
@@ -210,11 +216,51 @@ async function measure(size: number): Promise<Row> {
   }
 }
 
+async function composerFigures(): Promise<ComposerFigures> {
+  const workDir = mkdtempSync(join(tmpdir(), 'homing-bench-composer-'));
+  const browser = await launchChromium();
+  try {
+    return await measureComposer({ browser, startDevWeb, cli: join(buildDir, 'node', 'homing.cjs'), workDir, runs });
+  } finally {
+    await browser.close();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function printComposer(c: ComposerFigures): BenchRow[] {
+  const fmt = (n: number) => n.toFixed(0);
+  const all = (xs: number[]) => xs.map(fmt).join(', ');
+  console.log(`\ncomposer in Chromium (${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}; driver's clock, ${runs} runs after one warm-up)\n`);
+  console.log(`| what | ms |`);
+  console.log(`|---|---|`);
+  console.log(`| new message (Ctrl+N): open to typing, median | ${fmt(median(c.newOpenMs))} (${all(c.newOpenMs)}) |`);
+  console.log(`| reply to a ${(c.replyHtmlBytes / 1e6).toFixed(1)} MB HTML message (Ctrl+R): open to typing, median | ${fmt(median(c.replyOpenMs))} (${all(c.replyOpenMs)}) |`);
+  console.log(
+    `| keystroke to paint in a ${Math.round(c.draftHtmlBytes / 1000)} KB draft, ${c.keystrokeMs.length} keys: p50 / p95 / max | ` +
+      `${percentile(c.keystrokeMs, 0.5).toFixed(1)} / ${percentile(c.keystrokeMs, 0.95).toFixed(1)} / ${Math.max(...c.keystrokeMs).toFixed(1)} |`,
+  );
+  const row = (metric: string, ms: number, extra: Record<string, number | string>): BenchRow => ({
+    size: 1, metric, tool: 'homing', homing: true, wallS: ms / 1000, peakRssMb: null, throughput: null, extra,
+  });
+  return [
+    row('composer: new message, open to typing (median)', median(c.newOpenMs), { runs: c.newOpenMs.length }),
+    row(`composer: reply to a ${(c.replyHtmlBytes / 1e6).toFixed(1)} MB HTML message, open to typing (median)`, median(c.replyOpenMs), { runs: c.replyOpenMs.length }),
+    row(`composer: keystroke to paint, ${Math.round(c.draftHtmlBytes / 1000)} KB draft (p95)`, percentile(c.keystrokeMs, 0.95), {
+      'p50 ms': percentile(c.keystrokeMs, 0.5), 'max ms': Math.max(...c.keystrokeMs), keys: c.keystrokeMs.length,
+    }),
+  ];
+}
+
 async function main(): Promise<void> {
 mkdirSync(buildDir, { recursive: true });
 build();
 const rows: Row[] = [];
 for (const size of sizes) rows.push(await measure(size));
+const composerRows = withComposer ? printComposer(await composerFigures()) : [];
+if (rows.length === 0) {
+  reportResults('ui', composerRows);
+  return;
+}
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 console.log(`\nmessage list in Chromium (${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}; ${runs} opens per size, sorted ${sort}; first-rows target < 200 ms at 100,000)\n`);
@@ -243,7 +289,7 @@ const reportRows: BenchRow[] = rows.flatMap((r): BenchRow[] => [
     note: 'RSS is the backend (dev-web) process; Chromium’s is not counted',
   },
 ]);
-reportResults('ui', reportRows);
+reportResults('ui', [...reportRows, ...composerRows]);
 }
 
 main().catch((error: unknown) => {

@@ -107,7 +107,8 @@ function benchArgs(bench: BenchName, size: number, options: { runs?: string; reu
     case 'store':
       return ['--sizes', String(size), ...(options.reuseNotmuch ? ['--reuse-notmuch'] : []), ...(options.large ? [] : ['--no-large'])];
     case 'ui':
-      return ['--sizes', String(size), ...(options.runs ? ['--runs', options.runs] : [])];
+      // The composer's figures do not depend on the folder's size: measured once, beside the largest.
+      return ['--sizes', String(size), ...(options.runs ? ['--runs', options.runs] : []), ...(options.large ? [] : ['--no-composer'])];
     case 'imap':
       return ['--count', String(size), ...(options.runs ? ['--runs', options.runs] : [])];
     case 'pop3':
