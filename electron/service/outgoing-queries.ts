@@ -27,7 +27,7 @@ export function createOutgoingQueries(ctx: QueryContext, setup: AccountSetup = d
       return listDrafts(ctx.db, accountId);
     },
     async getDraft({ id }) {
-      const { messageId: _m, revision: _r, serverRevision: _s, serverCopyAt: _c, ...draft } = getDraft(ctx.db, id);
+      const { messageId: _m, revision: _r, serverRevision: _s, serverCopyAt: _c, uploadStarted: _u, ...draft } = getDraft(ctx.db, id);
       return draft;
     },
     async listOutbox({ accountId, includeFiled }) {

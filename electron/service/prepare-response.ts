@@ -1,3 +1,4 @@
+import { LOCAL_ACCOUNT_ID } from '../../shared/contract/accounts';
 import type { ComposeContent, PreparedResponse, ResponseMode } from '../../shared/contract/outgoing';
 import { HomingError } from '../../shared/errors';
 import { addressedIdentity, forwardSubject, forwardText, quoteText, replyRecipients, replySubject } from '../mime/response-headers';
@@ -15,7 +16,8 @@ import { findAccount } from '../store/accounts';
 export async function prepareResponse(db: ReadDb, messageId: number, mode: ResponseMode): Promise<PreparedResponse> {
   const original = await messageDetail(db, messageId);
   const account = findAccount(db, original.accountId);
-  if (!account || account.protocol === 'local') {
+  // The service cannot ask the sync engines (layers); Local Folders is the one account without a server.
+  if (!account || account.id === LOCAL_ACCOUNT_ID) {
     throw new HomingError('INVALID_ARGUMENT', 'This message is in Local Folders, which does not send mail: move it to a mail account, or forward it from one.');
   }
   const identities = listIdentities(db, account.id);

@@ -4,10 +4,12 @@ import { prepare, type ReadDb, type WriteDb } from './db';
 import type { ChangeRecorder } from './write-transaction';
 
 /**
- * Drafts (migration 0005). The local row is the truth, saved whenever the composer pauses; the copy in
- * the server's Drafts folder follows it. `revision` counts local saves, `server_revision` says which one
- * the server has; `server_uid` under `server_uidvalidity` is the one copy we put there, the only message
- * ever removed from Drafts on the draft's behalf.
+ * Drafts (migrations 0005, 0013). The local row is the truth, saved whenever the composer pauses; on
+ * accounts that keep drafts on the server (`kept_on_server`, set by the writer from the account's engine)
+ * the copy in the server's Drafts folder follows it. `revision` counts local saves, `server_revision` says
+ * which one the server has; `server_uid` under `server_uidvalidity` is the one copy we put there, the only
+ * message ever removed from Drafts on the draft's behalf. Each revision's copy carries a Message-ID of its
+ * own (`revisionMessageId`), so a copy whose APPEND was cut short can be found again.
  */
 
 interface DraftRow {
@@ -22,12 +24,15 @@ interface DraftRow {
   server_uid: number | null;
   server_error_code: string | null;
   server_error_message: string | null;
+  kept_on_server: number;
+  discarded: number;
+  upload_started: number | null;
   created_at: number;
   updated_at: number;
 }
 
 const COLUMNS = `id, account_id, content, message_id, revision, server_revision, server_folder, server_uidvalidity, server_uid,
-  server_error_code, server_error_message, created_at, updated_at`;
+  server_error_code, server_error_message, kept_on_server, discarded, upload_started, created_at, updated_at`;
 
 /** A draft with what the Drafts-folder sync needs. */
 export interface DraftRecord extends Draft {
@@ -35,11 +40,19 @@ export interface DraftRecord extends Draft {
   revision: number;
   serverRevision: number | null;
   serverCopyAt: { folder: string; uidvalidity: number; uid: number } | null;
+  /** The revision whose APPEND went out (its copy may be on the server even if no UID was recorded). */
+  uploadStarted: number | null;
 }
 
-function toRecord(row: DraftRow, serverKept: boolean): DraftRecord {
+/** The Message-ID of one revision's server copy: each revision's own, so it can be found after a crash. */
+export function revisionMessageId(draft: Pick<DraftRecord, 'messageId' | 'revision'>, revision = draft.revision): string {
+  const at = draft.messageId.lastIndexOf('@');
+  return at < 0 ? `${draft.messageId}.r${revision}` : `${draft.messageId.slice(0, at)}.r${revision}${draft.messageId.slice(at)}`;
+}
+
+function toRecord(row: DraftRow): DraftRecord {
   const error: ErrorData | null = row.server_error_code ? ({ code: row.server_error_code, message: row.server_error_message ?? '' } as ErrorData) : null;
-  const serverCopy: Draft['serverCopy'] = !serverKept
+  const serverCopy: Draft['serverCopy'] = row.kept_on_server === 0
     ? 'local'
     : error
       ? 'failed'
@@ -61,17 +74,13 @@ function toRecord(row: DraftRow, serverKept: boolean): DraftRecord {
       row.server_folder !== null && row.server_uidvalidity !== null && row.server_uid !== null
         ? { folder: row.server_folder, uidvalidity: row.server_uidvalidity, uid: row.server_uid }
         : null,
+    uploadStarted: row.upload_started,
   };
 }
 
-/** Whether the account keeps draft copies on a server (IMAP); POP3 and Local Folders keep them here only. */
-function keptOnServer(db: ReadDb, accountId: string): boolean {
-  return prepare<[string], { protocol: string }>(db, 'SELECT protocol FROM accounts WHERE id = ?').get(accountId)?.protocol === 'imap';
-}
-
 export function findDraft(db: ReadDb, id: number): DraftRecord | null {
-  const row = prepare<[number], DraftRow>(db, `SELECT ${COLUMNS} FROM drafts WHERE id = ?`).get(id);
-  return row ? toRecord(row, keptOnServer(db, row.account_id)) : null;
+  const row = prepare<[number], DraftRow>(db, `SELECT ${COLUMNS} FROM drafts WHERE id = ? AND discarded = 0`).get(id);
+  return row ? toRecord(row) : null;
 }
 
 export function getDraft(db: ReadDb, id: number): DraftRecord {
@@ -82,34 +91,83 @@ export function getDraft(db: ReadDb, id: number): DraftRecord {
 
 export function listDrafts(db: ReadDb, accountId?: string): DraftSummary[] {
   const rows = accountId
-    ? prepare<[string], DraftRow>(db, `SELECT ${COLUMNS} FROM drafts WHERE account_id = ? ORDER BY updated_at DESC, id DESC`).all(accountId)
-    : prepare<[], DraftRow>(db, `SELECT ${COLUMNS} FROM drafts ORDER BY updated_at DESC, id DESC`).all();
+    ? prepare<[string], DraftRow>(db, `SELECT ${COLUMNS} FROM drafts WHERE account_id = ? AND discarded = 0 ORDER BY updated_at DESC, id DESC`).all(accountId)
+    : prepare<[], DraftRow>(db, `SELECT ${COLUMNS} FROM drafts WHERE discarded = 0 ORDER BY updated_at DESC, id DESC`).all();
   return rows.map((row) => {
-    const draft = toRecord(row, keptOnServer(db, row.account_id));
+    const draft = toRecord(row);
     return { id: draft.id, accountId: draft.accountId, subject: draft.content.subject, to: draft.content.to, updatedAt: draft.updatedAt, serverCopy: draft.serverCopy };
   });
 }
 
-/** Drafts whose newest revision the server does not have yet (IMAP accounts). */
-export function draftsToUpload(db: ReadDb, accountId: string): DraftRecord[] {
-  return prepare<[string], DraftRow>(
+/**
+ * Server work for an account's drafts (IMAP): revisions the server does not have yet, untouched for at
+ * least `quietMs` (the composer saves every few seconds; only a pause is uploaded), and discarded drafts
+ * whose copy is still there.
+ */
+export function draftServerWork(db: ReadDb, accountId: string, now: number, quietMs: number): { upload: DraftRecord[]; remove: DraftRecord[] } {
+  const upload = prepare<[string, number], DraftRow>(
     db,
-    `SELECT ${COLUMNS} FROM drafts WHERE account_id = ? AND (server_revision IS NULL OR server_revision != revision) ORDER BY id`,
+    `SELECT ${COLUMNS} FROM drafts WHERE account_id = ? AND kept_on_server = 1 AND discarded = 0 AND (server_revision IS NULL OR server_revision != revision)
+       AND server_error_code IS NULL AND updated_at <= ? ORDER BY id`,
   )
+    .all(accountId, now - quietMs)
+    .map((row) => toRecord(row));
+  const remove = prepare<[string], DraftRow>(db, `SELECT ${COLUMNS} FROM drafts WHERE account_id = ? AND kept_on_server = 1 AND discarded = 1 ORDER BY id`)
     .all(accountId)
-    .map((row) => toRecord(row, true));
+    .map((row) => toRecord(row));
+  return { upload, remove };
 }
 
-/** A new draft (no id) or the next revision of one. The account of a draft never changes. */
-export function saveDraftRow(db: WriteDb, changes: ChangeRecorder, id: number | null, content: ComposeContent, messageId: string): DraftRecord {
+/** Accounts with drafts waiting for their server, and when the earliest becomes due. */
+export function draftsDueAt(db: ReadDb, quietMs: number): Array<{ accountId: string; at: number }> {
+  return prepare<[number], { account_id: string; at: number }>(
+    db,
+    `SELECT account_id, MIN(CASE WHEN discarded = 1 THEN 0 ELSE updated_at + ? END) AS at FROM drafts
+     WHERE kept_on_server = 1 AND (discarded = 1 OR ((server_revision IS NULL OR server_revision != revision) AND server_error_code IS NULL))
+     GROUP BY account_id`,
+  )
+    .all(quietMs)
+    .map((r) => ({ accountId: r.account_id, at: r.at }));
+}
+
+/** The APPEND of `revision` is about to go out. */
+export function markDraftUploadStarted(db: WriteDb, changes: ChangeRecorder, draft: Pick<DraftRecord, 'id' | 'accountId'>, revision: number): void {
+  prepare(db, 'UPDATE drafts SET upload_started = ? WHERE id = ?').run(revision, draft.id);
+  changes.draft(draft.accountId, draft.id);
+}
+
+/**
+ * A draft that is deleted or sent: gone at once when the server has no copy of it; otherwise it stays,
+ * hidden, until the copy is removed (drafts-sync.ts).
+ */
+export function discardDraft(db: WriteDb, changes: ChangeRecorder, draft: Pick<DraftRecord, 'id' | 'accountId'>): void {
+  const row = prepare<[number], { server_uid: number | null; upload_started: number | null }>(db, 'SELECT server_uid, upload_started FROM drafts WHERE id = ?').get(draft.id);
+  if (!row) return;
+  if (row.server_uid === null && row.upload_started === null) prepare<[number]>(db, 'DELETE FROM drafts WHERE id = ?').run(draft.id);
+  else prepare<[number]>(db, 'UPDATE drafts SET discarded = 1 WHERE id = ?').run(draft.id);
+  changes.draft(draft.accountId, draft.id);
+}
+
+/**
+ * A new draft (no id) or the next revision of one. The account of a draft never changes; `keptOnServer`
+ * (whether the account's engine mirrors a server) counts for a new draft only.
+ */
+export function saveDraftRow(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  id: number | null,
+  content: ComposeContent,
+  created: { messageId: string; keptOnServer: boolean },
+): DraftRecord {
   const now = Date.now();
   let draftId = id;
   if (draftId === null) {
     draftId = Number(
-      prepare(db, 'INSERT INTO drafts (account_id, content, message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(
+      prepare(db, 'INSERT INTO drafts (account_id, content, message_id, kept_on_server, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
         content.accountId,
         JSON.stringify(content),
-        messageId,
+        created.messageId,
+        created.keptOnServer ? 1 : 0,
         now,
         now,
       ).lastInsertRowid,
@@ -119,7 +177,7 @@ export function saveDraftRow(db: WriteDb, changes: ChangeRecorder, id: number | 
     if (current.accountId !== content.accountId) {
       throw new HomingError('INVALID_ARGUMENT', 'A draft stays with its account: start a new draft to send from another one.');
     }
-    prepare(db, 'UPDATE drafts SET content = ?, revision = revision + 1, updated_at = ?, server_error_code = NULL, server_error_message = NULL WHERE id = ?').run(
+    prepare(db, 'UPDATE drafts SET content = ?, revision = revision + 1, updated_at = ?, server_error_code = NULL, server_error_message = NULL WHERE id = ? AND discarded = 0').run(
       JSON.stringify(content),
       now,
       draftId,
@@ -139,8 +197,8 @@ export function markDraftUploaded(
 ): void {
   prepare(
     db,
-    `UPDATE drafts SET server_revision = ?, server_folder = ?, server_uidvalidity = ?, server_uid = ?, server_error_code = NULL, server_error_message = NULL
-     WHERE id = ?`,
+    `UPDATE drafts SET server_revision = ?, server_folder = ?, server_uidvalidity = ?, server_uid = ?, upload_started = NULL,
+       server_error_code = NULL, server_error_message = NULL WHERE id = ?`,
   ).run(revision, at?.folder ?? null, at?.uidvalidity ?? null, at?.uid ?? null, draft.id);
   changes.draft(draft.accountId, draft.id);
 }

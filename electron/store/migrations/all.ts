@@ -11,6 +11,7 @@ import { up as operationQueue } from './0009-operation-queue';
 import { up as taggedKeys } from './0010-tagged-keys';
 import { up as rules } from './0011-rules';
 import { up as organise } from './0012-organise';
+import { up as draftCopies } from './0013-draft-copies';
 
 export interface Migration {
   version: number;
@@ -31,6 +32,7 @@ export const migrations: Migration[] = [
   { version: 10, up: taggedKeys },
   { version: 11, up: rules },
   { version: 12, up: organise },
+  { version: 13, up: draftCopies },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -16,6 +16,8 @@ export const OUTGOING_LIMITS = {
    * reply to the final dot), for tests of silent servers; unset, protocols/smtp/limits.ts's defaults apply.
    */
   smtpTimeoutMs: envMs('HOMING_SMTP_TIMEOUT_MS', 0) || null,
+  /** A draft goes to the server once the composer has left it alone this long (it saves as the user types). */
+  draftQuietMs: envMs('HOMING_DRAFT_QUIET_MS', 5_000),
   /** Filing attempts a `sent` message gets before it waits for the next sync or the user (it is never resent). */
   filingBackoffCap: 30 * 60_000,
 } as const;

@@ -1,14 +1,20 @@
 import { findAccount } from '../../store/accounts';
 import { engineFor } from '../engines';
+import { draftServerWork, draftsDueAt } from '../../store/drafts';
 import { dueOutbox, findOutboxRecord, nextDueAt, type OutboxRecord, recoverInterrupted } from '../../store/outbox';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
+import { syncDrafts } from './drafts-sync';
 import { fileSentCopies } from './file-sent';
+import { OUTGOING_LIMITS } from './limits';
 import { submitQueued, type SubmitHooks } from './submit';
 
 /** The longest a timer sleeps before looking again (a clock change or a lost timer costs at most this). */
 const MAX_TIMER_MS = 5 * 60_000;
+/** After a Drafts-folder run that could not reach the server, the timer waits this long, doubling up to the cap. */
+const DRAFTS_RETRY_FIRST_MS = 30_000;
+const DRAFTS_RETRY_CAP_MS = 30 * 60_000;
 
 /**
  * Drives the outbox in the single writer: submits what is due and files what was sent, one run per account
@@ -18,6 +24,8 @@ const MAX_TIMER_MS = 5 * 60_000;
  */
 export class OutboxRunner {
   private readonly running = new Map<string, Promise<void>>();
+  /** Accounts whose last Drafts-folder run failed: when the timer may try again, and the wait before that. */
+  private readonly draftsBackoff = new Map<string, { at: number; waitMs: number }>();
   private timer: NodeJS.Timeout | null = null;
   private automatic = false;
   private disposed = false;
@@ -54,7 +62,12 @@ export class OutboxRunner {
       forced.set(record.accountId, set);
     }
     const accounts = new Set(forced.keys());
-    if (!options.ids) for (const record of dueOutbox(this.ctx.db, now, options.accountId)) accounts.add(record.accountId);
+    if (!options.ids) {
+      for (const record of dueOutbox(this.ctx.db, now, options.accountId)) accounts.add(record.accountId);
+      for (const due of draftsDueAt(this.ctx.db, OUTGOING_LIMITS.draftQuietMs)) {
+        if (due.at <= now && (!options.accountId || due.accountId === options.accountId)) accounts.add(due.accountId);
+      }
+    }
     await Promise.all([...accounts].map((accountId) => this.runAccount(accountId, forced.get(accountId) ?? new Set(), !options.ids)));
     this.schedule();
   }
@@ -64,8 +77,12 @@ export class OutboxRunner {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!this.automatic || this.disposed || this.ctx.shutdown.aborted) return;
-    const at = nextDueAt(this.ctx.db);
-    if (at === null) return;
+    // A server that cannot be reached is not asked again at once (offline, a draft would be due forever).
+    const drafts = draftsDueAt(this.ctx.db, OUTGOING_LIMITS.draftQuietMs).map((d) => Math.max(d.at, this.draftsBackoff.get(d.accountId)?.at ?? 0));
+    const outbox = nextDueAt(this.ctx.db);
+    const times = [...drafts, ...(outbox === null ? [] : [outbox])];
+    if (times.length === 0) return;
+    const at = Math.min(...times);
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now()));
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -105,11 +122,22 @@ export class OutboxRunner {
     const queued = pick('queued');
     if (queued.length > 0) await submitQueued(this.ctx, account, queued, signal, this.hooks);
     if (signal.aborted) return;
+    const engine = { ...this.runtime.engineContext(account, signal), progress: () => undefined };
     // What was just sent, and what waits to be filed from before.
     const justSent = queued.map((r) => findOutboxRecord(this.ctx.db, r.id)).filter((r): r is OutboxRecord => r?.state === 'sent');
     const toFile = new Map([...pick('sent'), ...justSent].map((r) => [r.id, r]));
-    if (toFile.size === 0) return;
-    const engine = { ...this.runtime.engineContext(account, signal), progress: () => undefined };
-    await fileSentCopies(engine, [...toFile.values()].sort((a, b) => a.id - b.id), this.hooks);
+    if (toFile.size > 0) await fileSentCopies(engine, [...toFile.values()].sort((a, b) => a.id - b.id), this.hooks);
+    // Drafts follow the server's Drafts folder on accounts that mirror a server; elsewhere they stay here.
+    if (includeDue && engineFor(account).mirrorsServer && !signal.aborted) {
+      const work = draftServerWork(this.ctx.db, accountId, Date.now(), OUTGOING_LIMITS.draftQuietMs);
+      try {
+        await syncDrafts(engine, work);
+        this.draftsBackoff.delete(accountId);
+      } catch {
+        // Not reached (or the connection broke): the drafts are safe here and say `pending`; try later.
+        const waitMs = Math.min(DRAFTS_RETRY_CAP_MS, (this.draftsBackoff.get(accountId)?.waitMs ?? DRAFTS_RETRY_FIRST_MS / 2) * 2);
+        this.draftsBackoff.set(accountId, { at: Date.now() + waitMs, waitMs });
+      }
+    }
   }
 }

@@ -1,9 +1,10 @@
 import type { MethodHandlers } from '../../../shared/contract';
+import type { Account } from '../../../shared/contract/accounts';
 import type { ComposeContent } from '../../../shared/contract/outgoing';
 import { HomingError } from '../../../shared/errors';
 import { newMessageId } from '../../mime/build-message';
 import { getAccount } from '../../store/accounts';
-import { deleteDraftRow, getDraft, saveDraftRow } from '../../store/drafts';
+import { discardDraft, getDraft, saveDraftRow } from '../../store/drafts';
 import { removeIdentity, saveIdentity } from '../../store/identities';
 import {
   confirmSent,
@@ -50,14 +51,16 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
     async saveDraft({ id, content }) {
       const account = getAccount(db, content.accountId);
       if (!engineFor(account).hasServer) throw new HomingError('INVALID_ARGUMENT', 'Local Folders does not send mail.');
-      const draft = writeTransaction(db, (changes) => saveDraftRow(db, changes, id ?? null, content, newMessageId(account.email)));
-      const { messageId: _m, revision: _r, serverRevision: _s, serverCopyAt: _c, ...visible } = draft;
+      const draft = writeTransaction(db, (changes) => saveDraftRow(db, changes, id ?? null, content, newDraft(account)));
+      runner.schedule();
+      const { messageId: _m, revision: _r, serverRevision: _s, serverCopyAt: _c, uploadStarted: _u, ...visible } = draft;
       return visible;
     },
 
     async deleteDraft({ id }) {
       const draft = getDraft(db, id);
-      writeTransaction(db, (changes) => deleteDraftRow(db, changes, draft));
+      writeTransaction(db, (changes) => discardDraft(db, changes, draft));
+      runner.schedule();
     },
 
     /**
@@ -88,7 +91,7 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
           responseTo: content.responseTo,
           content,
         });
-        if (draftId !== undefined) deleteDraftRow(db, changes, { id: draftId, accountId: account.id });
+        if (draftId !== undefined) discardDraft(db, changes, { id: draftId, accountId: account.id });
         return inserted;
       });
       runner.schedule();
@@ -132,10 +135,15 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
       const account = getAccount(db, record.accountId);
       const draft = writeTransaction(db, (changes) => {
         deleteOutboxItem(db, changes, record);
-        return saveDraftRow(db, changes, null, content, newMessageId(account.email));
+        return saveDraftRow(db, changes, null, content, newDraft(account));
       });
       runner.schedule();
       return { draftId: draft.id };
     },
   };
+}
+
+/** What a new draft of `account` starts with: its Message-ID, and whether its copy goes to the server's Drafts. */
+function newDraft(account: Account): { messageId: string; keptOnServer: boolean } {
+  return { messageId: newMessageId(account.email), keptOnServer: engineFor(account).mirrorsServer };
 }
