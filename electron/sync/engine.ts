@@ -32,6 +32,11 @@ export interface SyncEngineContext {
    * made outside the runtime (tests, one-off completions) have none.
    */
   onNudge?(listener: () => void): () => void;
+  /**
+   * Operations of these accounts no longer wait for this one's (an upload they required reached this
+   * server: the removal of the original, after a move across accounts). Their accounts get a pass for it.
+   */
+  released?(accountIds: readonly string[]): void;
 }
 
 /** Timing of a watch session; the runtime passes its own (watch-policy.ts), tests shorter ones. */

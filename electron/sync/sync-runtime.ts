@@ -27,6 +27,8 @@ export class SyncRuntime {
   /** startWatching() without ids: every account is watched, including accounts added later. */
   private watchEveryAccount = false;
   private readonly nudgeListeners = new Map<string, Set<() => void>>();
+  /** Accounts whose queued operations an upload to another account's server freed (syncAccounts runs them again). */
+  private readonly released = new Set<string>();
   /** Per account: aborted by stopAccount() (the account is being removed), whatever else is running. */
   private readonly accountStops = new Map<string, AbortController>();
 
@@ -48,10 +50,20 @@ export class SyncRuntime {
     });
   }
 
-  syncAccounts(ids?: string[]): Promise<SyncOutcome[]> {
+  async syncAccounts(ids?: string[]): Promise<SyncOutcome[]> {
     // Accounts without a server have no pass of their own: their Trash empties itself here.
     if (!ids) for (const account of listAccounts(this.ctx.db).filter((a) => !engineFor(a).hasServer)) autoEmptyTrash(this.ctx.db, account);
-    return Promise.all(this.accounts(ids).map((account) => this.syncOne(account, this.ctx.shutdown)));
+    const accounts = this.accounts(ids);
+    for (const account of accounts) this.released.delete(account.id);
+    const outcomes = await Promise.all(accounts.map((account) => this.syncOne(account, this.ctx.shutdown)));
+    // A move across accounts: the original's removal waited for the upload to the other server, which may
+    // have come after this account's pass had replayed its queue. Once more for those, so one sync does it all.
+    const again = accounts.filter((account, i) => this.released.delete(account.id) && outcomes[i]!.ok);
+    for (const second of await Promise.all(again.map((account) => this.syncOne(account, this.ctx.shutdown)))) {
+      const i = outcomes.findIndex((o) => o.accountId === second.accountId);
+      outcomes[i] = { ...second, added: outcomes[i]!.added + second.added };
+    }
+    return outcomes;
   }
 
   /** One pass for one account; joins a pass already under way. */
@@ -94,6 +106,13 @@ export class SyncRuntime {
         }
         set.add(listener);
         return () => set.delete(listener);
+      },
+      released: (accountIds) => {
+        for (const id of accountIds) {
+          if (id === account.id) continue;
+          this.released.add(id);
+          this.nudge(id);
+        }
       },
     };
   }

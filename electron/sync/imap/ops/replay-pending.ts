@@ -17,6 +17,7 @@ import {
   refuseOperation,
   resolveFollowers,
   serverPathAt,
+  operationsRequiring,
   unlinkMessages,
 } from '../../../store/operation-queue';
 import { writeTransaction } from '../../../store/write-transaction';
@@ -76,10 +77,13 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
     }
     try {
       const placed = await replayOne(pass, op);
-      writeTransaction(db, (changes) => {
+      const freed = writeTransaction(db, (changes) => {
+        const waiting = operationsRequiring(db, op.id).map((o) => o.accountId);
         resolveFollowers(db, changes, op.id, placed ?? new Map());
         completeOperation(db, changes, op.id);
+        return waiting;
       });
+      if (freed.length > 0) pass.engine.released?.(freed);
       result.replayed++;
     } catch (error) {
       if (error instanceof Gone) {
