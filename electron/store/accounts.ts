@@ -76,6 +76,7 @@ function parseOutgoing(json: string | null): OutgoingServer | null {
       username: typeof value.username === 'string' ? value.username : null,
       passwordSource: value.passwordSource === 'own' ? 'own' : 'incoming',
       trustedFingerprint: typeof value.trustedFingerprint === 'string' ? value.trustedFingerprint : null,
+      ...(typeof value.sizeLimit === 'number' && value.sizeLimit > 0 ? { sizeLimit: value.sizeLimit } : {}),
     };
   } catch {
     return null;
@@ -136,6 +137,21 @@ export function insertAccount(db: WriteDb, changes: ChangeRecorder, input: Accou
   );
   changes.account(id);
   return getAccount(db, id);
+}
+
+/**
+ * Keeps the largest message the outgoing server said it takes (SIZE in its EHLO reply, RFC 1870; null when
+ * it announced none) each time it is reached, so the composer warns before a message grows past it. Writes
+ * (and tells the windows) only when it changed. False when the account has no outgoing server.
+ */
+export function recordOutgoingSizeLimit(db: WriteDb, changes: ChangeRecorder, id: string, sizeLimit: number | null): boolean {
+  const current = getAccount(db, id);
+  if (!current.smtp || (current.smtp.sizeLimit ?? null) === sizeLimit) return false;
+  const { sizeLimit: _previous, ...rest } = current.smtp;
+  const next: OutgoingServer = sizeLimit === null ? rest : { ...rest, sizeLimit };
+  prepare(db, 'UPDATE accounts SET smtp = ? WHERE id = ?').run(JSON.stringify(next), id);
+  changes.account(id);
+  return true;
 }
 
 export type AccountUpdate = Partial<Omit<AccountInsert, 'protocol'>>;

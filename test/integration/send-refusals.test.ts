@@ -79,6 +79,11 @@ describe('sending what the server refuses (Postfix + Dovecot)', () => {
     expect(await withMessageId(dovecot, 'alice', 'Sent', item.messageId)).toHaveLength(1);
   });
 
+  it('remembers the SIZE the server announced once it was reached (the composer warns above it)', async () => {
+    const account = (await service.listAccounts({})).find((a) => a.id === accountId);
+    expect(account?.smtp?.sizeLimit).toBe(25 * 1024 * 1024);
+  });
+
   it('a wrong outgoing password: AUTH_FAILED, and the message stays queued', async () => {
     await service.updateAccount({ id: accountId, patch: { smtp: { password: 'not-the-password' } } });
     try {

@@ -16,6 +16,7 @@ import {
   type OutboxRecord,
   outboxRaw,
 } from '../../store/outbox';
+import { recordOutgoingSizeLimit } from '../../store/accounts';
 import { writeTransaction } from '../../store/write-transaction';
 import type { WriterContext } from '../writer-context';
 import { markOriginal } from './mark-original';
@@ -142,6 +143,8 @@ async function openSession(ctx: WriterContext, account: Account, signal: AbortSi
   });
   try {
     if (smtp.username !== null && password !== null) await session.login(smtp.username, password);
+    // What the server takes, as it says today: the composer warns before a message grows past it.
+    writeTransaction(ctx.db, (changes) => recordOutgoingSizeLimit(ctx.db, changes, account.id, session.maxSize));
     return session;
   } catch (error) {
     session.close();
