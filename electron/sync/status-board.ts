@@ -2,7 +2,7 @@ import type { SyncStatus } from '../../shared/contract/sync';
 import type { ErrorData } from '../../shared/errors';
 import { countOperations } from '../store/operation-queue';
 import type { ProgressUpdate } from './engine';
-import { isUnreachable } from './watch-policy';
+import { isUnreachable, needsTheUser } from './watch-policy';
 import type { WriterContext } from './writer-context';
 
 /** Minimum gap between two progress events for one account (phase changes always go out at once). */
@@ -59,10 +59,14 @@ export class StatusBoard {
     if (update.phase === 'watching') {
       next.online = true;
       next.offlineSince = null;
-      next.lastError = null;
       next.lastSyncedAt = new Date().toISOString();
+      // It proves nothing about a login, though: the IDLE connection logged in before. When a fresh login
+      // was refused since (the password changed on the server, a new certificate: a "Check" found it),
+      // the next connection will be refused too, so the error and its fix stay until a login succeeds.
+      if (before.lastError && needsTheUser(before.lastError.code)) next.phase = 'error';
+      else next.lastError = null;
     }
-    this.set(next, update.phase !== before.phase);
+    this.set(next, next.phase !== before.phase);
   }
 
   /** A pass ended: with an error, or without one (then `unreadableFolders`: the folders it could not open). */
