@@ -1,6 +1,6 @@
-import libmime from 'libmime';
 import { parseAddressHeader } from 'mailparser';
 import type { ParsedAddress } from './parse-message';
+import { decodeBytes, decodeWords, headerEnd } from './header-words';
 
 /** Header fields read without mailparser, for a message it could not parse. */
 export interface FallbackHeaders {
@@ -42,23 +42,6 @@ export function readFallbackHeaders(head: Buffer): FallbackHeaders {
   };
 }
 
-/** Offset of the blank line that ends the header block, or the whole buffer when there is none. */
-export function headerEnd(bytes: Buffer): number {
-  const crlf = bytes.indexOf('\r\n\r\n');
-  const lf = bytes.indexOf('\n\n');
-  if (crlf === -1) return lf === -1 ? bytes.length : lf;
-  if (lf === -1) return crlf;
-  return Math.min(crlf, lf);
-}
-
-export function decodeWords(value: string): string {
-  try {
-    return libmime.decodeWords(value);
-  } catch {
-    return value;
-  }
-}
-
 export function fallbackAddresses(value: string | null): ParsedAddress[] {
   if (!value) return [];
   try {
@@ -68,20 +51,5 @@ export function fallbackAddresses(value: string | null): ParsedAddress[] {
       .map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
   } catch {
     return [];
-  }
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const windows1252 = new TextDecoder('windows-1252');
-
-/**
- * UTF-8 when the bytes are valid UTF-8 (RFC 6532 headers), else windows-1252: raw 8-bit headers come
- * almost always from Western mailers that never heard of RFC 2047, and it maps every byte to something.
- */
-export function decodeBytes(bytes: Buffer): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return windows1252.decode(bytes);
   }
 }

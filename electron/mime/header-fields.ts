@@ -1,4 +1,4 @@
-import { decodeBytes, decodeWords } from './fallback-headers';
+import { decodeBytes, decodeWords } from './header-words';
 
 /**
  * The header fields of a message's header block, by lower-cased name, each value unfolded (RFC 5322

@@ -1,7 +1,7 @@
 import libmime from 'libmime';
 import type { AddressObject, EmailAddress, HeaderLines, Headers } from 'mailparser';
 import { readBase64 } from './base64-run';
-import { decodeWords, headerEnd } from './fallback-headers';
+import { decodeWords, headerEnd } from './header-words';
 import { DIRECT_HEADER_MAX_BYTES } from './limits';
 import type { ParserOutput } from './parse-message';
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { AttachmentStream } from 'mailparser';
-import { decodeWords } from './fallback-headers';
+import { decodeWords } from './header-words';
 import type { MessageSource } from './message-source';
 import { fromParserOutput, runParser, type ParsedAddress } from './parse-message';
 

@@ -1,4 +1,4 @@
-import { headerEnd } from '../../mime/fallback-headers';
+import { headerEnd } from '../../mime/header-words';
 import type { ParsedMessage } from '../../mime/parse-message';
 import { prepare, type WriteDb } from '../../store/db';
 import { classifierReady, junkSettings } from '../../store/junk';
