@@ -1,0 +1,126 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MailClient } from '../../shared/client';
+import type { ResponseMode } from '../../shared/contract/outgoing';
+import { MemoryVault } from '../../electron/accounts/vault';
+import { type MailServiceHandle, openMailService } from '../../electron/service/mail-service';
+import { workerPath } from '../helpers/cli';
+import { belowTrace, serverMessages, withMessageId } from '../helpers/delivered-mail';
+import { serviceClient } from '../helpers/service-client';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { type PostfixServer, startPostfix } from '../servers/postfix';
+
+const users = [
+  { name: 'alice', password: 'alice-secret' },
+  { name: 'bob', password: 'bob-secret' },
+  { name: 'carol', password: 'carol-secret' },
+];
+
+const pdf = Buffer.from('%PDF-1.4\n% not really a report, but bytes to compare\n').toString('base64');
+const original = (messageId: string, subject: string) =>
+  [
+    'From: Carol <carol@example.test>',
+    'To: alice@example.test',
+    `Subject: ${subject}`,
+    `Message-ID: <${messageId}>`,
+    'Date: Tue, 3 Jun 2025 09:00:00 +0000',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'The figures are attached.',
+    '--b1',
+    'Content-Type: application/pdf; name="figures.pdf"',
+    'Content-Disposition: attachment; filename="figures.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    pdf,
+    '--b1--',
+    '',
+  ].join('\r\n');
+
+/**
+ * Forwards, engine side, through the service the composer and the CLI share, on Postfix + Dovecot: one
+ * Fwd: however many the original had, the original's attachments (inline forward) or the original itself
+ * as an attached .eml, byte for byte, and $Forwarded on the original at the server.
+ */
+describe('forwarding a stored message (Postfix + Dovecot)', () => {
+  let dovecot: DovecotServer;
+  let postfix: PostfixServer;
+  let handle: MailServiceHandle;
+  let service: MailClient;
+  let accountId = '';
+
+  beforeAll(async () => {
+    process.env.HOMING_SENT_COPY_WAIT_MS = '0';
+    dovecot = await startDovecot({ users });
+    postfix = await startPostfix({ dovecot });
+    handle = await openMailService({ dataDir: mkdtempSync(join(tmpdir(), 'homing-send-forward-')), vault: new MemoryVault(), workerPath: workerPath(), startWriter: true });
+    service = serviceClient(handle.service);
+    accountId = (
+      await service.addAccount({
+        email: 'alice@example.test',
+        protocol: 'imap',
+        host: '127.0.0.1',
+        port: dovecot.ports.imaps,
+        security: 'tls',
+        username: 'alice',
+        password: 'alice-secret',
+        trustedFingerprint: dovecot.certificate.fingerprint256,
+        smtp: { host: '127.0.0.1', port: postfix.ports.submissions, security: 'tls', trustedFingerprint: postfix.certificate.fingerprint256 },
+      })
+    ).id;
+  });
+  afterAll(async () => {
+    delete process.env.HOMING_SENT_COPY_WAIT_MS;
+    await handle?.close();
+    await postfix?.destroy();
+    await dovecot?.destroy();
+  });
+
+  /** Delivers an original to alice, syncs, forwards it to bob in `mode`; what bob got and the original's flags at the server. */
+  async function forward(mode: ResponseMode, messageId: string, subject: string) {
+    const raw = original(messageId, subject);
+    await dovecot.deliver('alice', raw);
+    await service.syncAccounts({ accountIds: [accountId] });
+    const inbox = (await service.listFolders({ accountId })).find((f) => f.path === 'INBOX')!;
+    const ids = await service.listMessageIds({ mailbox: { folderId: inbox.id } });
+    const stored = (await service.getMessageSummaries({ ids })).find((m) => m.subject === subject)!;
+    const prepared = await service.prepareResponse({ messageId: stored.id, mode });
+    const queued = await service.sendMessage({
+      content: { ...prepared.content, to: [{ name: 'Bob', address: 'bob@example.test' }], text: `Forwarded (${mode}).\n${prepared.content.text}` },
+      delaySeconds: 0,
+    });
+    const [item] = await service.flushOutbox({ ids: [queued.id] });
+    expect(item).toMatchObject({ state: 'filed' });
+    await postfix.drain();
+    const [delivered] = await withMessageId(dovecot, 'bob', 'INBOX', item!.messageId);
+    // The flag goes to the server with the next sync, queued like any flag change.
+    await service.syncAccounts({ accountIds: [accountId] });
+    const atServer = (await serverMessages(dovecot, 'alice')).find((m) => m.source.includes(`<${messageId}>`))!;
+    return { raw, delivered: await simpleParser(belowTrace(delivered!.source)), originalFlags: atServer.flags };
+  }
+
+  it('inline: one Fwd:, the text below, the original’s attachment byte for byte, $Forwarded on the original', async () => {
+    const { delivered, originalFlags } = await forward('forward-inline', 'figures-1@example.test', 'Fwd: FW: figures');
+    expect(delivered.subject).toBe('Fwd: figures');
+    expect(delivered.text).toContain('The figures are attached.');
+    expect(delivered.attachments.map((a) => [a.filename, a.content.toString('base64')])).toEqual([['figures.pdf', Buffer.from(pdf, 'base64').toString('base64')]]);
+    expect(delivered.inReplyTo).toBeUndefined();
+    expect(originalFlags).toContain('$Forwarded');
+  });
+
+  it('as an attachment: the original, byte for byte, as message/rfc822, and $Forwarded on the original', async () => {
+    const { raw, delivered, originalFlags } = await forward('forward-attachment', 'figures-2@example.test', 'figures again');
+    expect(delivered.subject).toBe('Fwd: figures again');
+    const eml = delivered.attachments.find((a) => a.contentType === 'message/rfc822');
+    expect(eml).toBeDefined();
+    expect(eml!.content.toString('utf8')).toBe(raw);
+    expect(originalFlags).toContain('$Forwarded');
+  });
+});
