@@ -7,8 +7,9 @@ import type { AccountCapabilities, AccountKind } from './contract/accounts';
  * which protocol it speaks.
  */
 const capabilitiesByKind: Readonly<Record<AccountKind, AccountCapabilities>> = {
-  imap: { hasServer: true, receivesFromOtherAccounts: false },
-  pop3: { hasServer: true, receivesFromOtherAccounts: false },
+  // IMAP uploads a message moved in from another account (APPEND, exactly once); POP3 files it in its local folders.
+  imap: { hasServer: true, receivesFromOtherAccounts: true },
+  pop3: { hasServer: true, receivesFromOtherAccounts: true },
   local: { hasServer: false, receivesFromOtherAccounts: true },
 };
 

@@ -128,6 +128,12 @@ export interface ActionPlanner {
    * crash at any point leaves one copy, never two and never none.
    */
   release(plan: PlanContext, rows: readonly ActionRow[], uploads: ReadonlyMap<number, number>): boolean;
+  /**
+   * A mail rule's word on the server's copy of these messages, over the account's deletion policy (POP3:
+   * keep it, or delete it once downloaded). Where the server's copy simply follows the user's actions
+   * (IMAP) or there is no server (Local Folders), there is nothing to say and nothing changes.
+   */
+  keepOnServer(plan: PlanContext, rows: readonly ActionRow[], keep: boolean): void;
   /** Drops an operation of this account that was refused (or could not be read), undoing what is left of its local change. */
   discard(plan: PlanContext, op: StoredOperation): void;
 }

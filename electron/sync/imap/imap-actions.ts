@@ -143,6 +143,9 @@ export const imapActions: ActionPlanner = {
     return expunges.queue(plan, 'expunge') > 0;
   },
 
+  /** The server's copy follows the user's actions: a rule has no separate word on it. */
+  keepOnServer: () => undefined,
+
   discard: (plan, op) => discardImapOperation(plan, op),
 };
 

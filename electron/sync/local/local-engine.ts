@@ -41,6 +41,7 @@ const localActions: ActionPlanner = {
 
   release: () => false,
 
+  keepOnServer: () => undefined,
   discard: (plan, op) => discardLocalOperation(plan, op),
 };
 

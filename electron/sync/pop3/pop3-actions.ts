@@ -1,4 +1,5 @@
 import { prepare } from '../../store/db';
+import { setServerPolicy } from '../../store/pop3-state';
 import { applyMarks, applyTags } from '../actions/mark-rows';
 import { discardLocalOperation } from '../actions/local-only';
 import { localFolders } from '../actions/local-folders';
@@ -54,6 +55,16 @@ export const pop3Actions: ActionPlanner = {
 
   /** The server's copy is left to the account's deletion policy, as for any downloaded message. */
   release: () => false,
+
+  /** Kept per message beside its UIDL; the pass reads it before the account's policy. */
+  keepOnServer(plan, rows, keep) {
+    setServerPolicy(
+      plan.db,
+      plan.account.id,
+      rows.map((r) => r.id),
+      keep ? 'keep' : 'delete',
+    );
+  },
 
   discard: (plan, op) => discardLocalOperation(plan, op),
 };

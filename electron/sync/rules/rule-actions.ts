@@ -5,7 +5,6 @@ import { getAccount } from '../../store/accounts';
 import { prepare, type WriteDb } from '../../store/db';
 import { findFolderById } from '../../store/folders';
 import { markRuleBroken, recordRuleRun } from '../../store/rules';
-import { setServerPolicy } from '../../store/pop3-state';
 import type { ChangeRecorder } from '../../store/write-transaction';
 import { byAccount, loadActionRows } from '../actions/action-rows';
 import type { ActionRow } from '../engine';
@@ -80,7 +79,7 @@ function applyAction(db: WriteDb, changes: ChangeRecorder, action: RuleAction, m
           return moveToJunk(plan, rows, [JUNK_KEYWORD]);
         case 'server-keep':
         case 'server-delete':
-          if (account.protocol === 'pop3') setServerPolicy(db, accountId, rows.map((r) => r.id), action.kind === 'server-keep' ? 'keep' : 'delete');
+          actions.keepOnServer(plan, rows, action.kind === 'server-keep');
           return false;
         case 'stop':
           return false;

@@ -9,8 +9,8 @@ const folder = (id: number, accountId: string) => ({ id, accountId }) as Folder;
 
 describe('which folders take a move or a drop', () => {
   it('a folder of the messages’ own account, or of an account that takes mail from others, never the one they are all in', () => {
-    // A second server account (an IMAP account to look at, a POP3 one to speak): what it can do decides, not its protocol.
-    const other = { id: 'b', protocol: 'imap', capabilities: capabilitiesOf('pop3') } as Account;
+    // A second server account: what it can do decides, not its protocol (one that took no mail from others is refused).
+    const other = { id: 'b', protocol: 'imap', capabilities: { ...capabilitiesOf('pop3'), receivesFromOtherAccounts: false } } as Account;
     const accounts = new Map<string, Account>([
       ['b', other],
       [localFolders.id, localFolders],
