@@ -160,7 +160,9 @@ export function plainTextOf(root: Node): string {
   let depth = 0;
   let pre = 0;
   const flush = (force: boolean) => {
-    const text = pre > 0 ? current : current.replace(/[ \t\u00a0]+/g, ' ').trim();
+    let text = pre > 0 ? current : current.replace(/[ \t\u00a0]+/g, ' ').trim();
+    // The signature separator keeps its space: a bare "--" no longer tells the recipient's client where the signature starts.
+    if (text === '--' && /^\s*--[ \u00a0]/.test(current)) text = '-- ';
     if (force || text !== '') lines.push({ depth, text });
     current = '';
   };

@@ -1,0 +1,210 @@
+import { simpleParser } from 'mailparser';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composerFrom, type ComposeWorld, outboxItem, setUndoDelay, startComposeWorld } from '../helpers/compose-e2e';
+import { belowTrace, withMessageId } from '../helpers/delivered-mail';
+import { buildMessage } from '../helpers/ui-corpus';
+
+/** A 2×2 PNG, as a screenshot pasted from the clipboard arrives. */
+const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR42mP8z8DAwMDAxMDAwMAAAAkQAQGpJ4r1AAAAAElFTkSuQmCC';
+
+/** Puts files on the page's clipboard or drag and drop, as the browser would hand them over (evaluated in the page). */
+function dispatchFiles(args: { selector: string; type: string; files: Array<{ name: string; type: string; base64?: string; size?: number }> }): void {
+  const data = new DataTransfer();
+  for (const f of args.files) {
+    const bytes = f.base64 ? Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)) : new Uint8Array(f.size ?? 0).fill(65);
+    data.items.add(new File([bytes], f.name, { type: f.type }));
+  }
+  const target = document.querySelector(args.selector)!;
+  if (args.type === 'paste') {
+    target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  } else {
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }
+}
+
+/**
+ * What the composer offers beyond the main path (compose.test.ts), in Chromium against Postfix and Dovecot:
+ * a pasted picture sent inline (multipart/related), a file dropped on the window attached, the warning
+ * above the size the server announced, the From selector swapping the signature, the signature below the
+ * quote, plain text for one message, Send later, and Discard that asks.
+ */
+describe('the composer’s features in Chromium against Postfix and Dovecot', () => {
+  let world: ComposeWorld;
+  const poll = <T>(probe: () => Promise<T> | T, timeout = 30_000) => expect.poll(probe, { timeout });
+  const row = (name: RegExp) => world.page.getByTestId('message-list').getByRole('option', { name });
+
+  beforeAll(async () => {
+    world = await startComposeWorld(async (dovecot) => {
+      await dovecot.deliver(
+        'alice',
+        buildMessage({ from: 'Bob Example <bob@example.test>', to: 'Alice Martin <alice@example.test>', subject: 'Hall booking', date: new Date(Date.now() - 3_600_000), id: 'hall@example.test', text: 'Can we have the hall on Saturday?\n' }),
+      );
+    });
+    await setUndoDelay(world, 0);
+    await row(/Hall booking/).waitFor({ timeout: 30_000 });
+  }, 240_000);
+
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  const newMessage = async (to: string, subject: string): Promise<Page> => {
+    await world.page.getByTestId('message-list').focus();
+    const { page: c } = await composerFrom(world.page, () => world.page.keyboard.press('Control+n'));
+    await c.getByRole('combobox', { name: 'To' }).fill(`${to},`);
+    await c.getByLabel('Subject').fill(subject);
+    return c;
+  };
+  const send = async (c: Page) => {
+    const closed = c.waitForEvent('close');
+    await c.getByRole('button', { name: 'Send', exact: true }).click();
+    await closed;
+  };
+  const delivered = async (user: string, subject: string) => {
+    const item = await outboxItem(world, subject);
+    await world.postfix.drain();
+    const [message] = await withMessageId(world.dovecot, user, 'INBOX', item.messageId);
+    expect(message).toBeDefined();
+    return { raw: belowTrace(message!.source), parsed: await simpleParser(belowTrace(message!.source), { keepCidLinks: true }) };
+  };
+
+  it('sends a pasted picture inline, as a part of multipart/related the HTML names by its Content-ID', async () => {
+    const c = await newMessage('carol@example.test', 'The seating plan');
+    await c.getByTestId('compose-editor').click();
+    await c.keyboard.type('Here is the plan:');
+    await c.evaluate(dispatchFiles, { selector: '[data-testid="compose-editor"]', type: 'paste', files: [{ name: 'image.png', type: 'image/png', base64: PNG_BASE64 }] });
+    await poll(() => c.getByTestId('compose-editor').locator('img').count()).toBe(1);
+    // Inline, not in the attachment tray.
+    expect(await c.getByRole('region', { name: 'Attachments' }).count()).toBe(0);
+    await send(c);
+    const { raw, parsed } = await delivered('carol', 'The seating plan');
+    expect(raw.toString('latin1')).toMatch(/Content-Type: multipart\/related/);
+    expect(parsed.attachments).toHaveLength(1);
+    const picture = parsed.attachments[0]!;
+    expect(picture).toMatchObject({ contentType: 'image/png', related: true });
+    expect(picture.content.toString('base64')).toBe(PNG_BASE64);
+    expect(parsed.html).toContain(`src="cid:${picture.cid}"`);
+  });
+
+  it('attaches a file dropped on the window, shows its size, and warns once the message outgrows the server’s SIZE', async () => {
+    // The server's SIZE is known from the sessions above (Postfix's default, 10,240,000 bytes).
+    await poll(async () => (await world.bridge.api.listAccounts({})).find((a) => a.id === world.accountId)?.smtp?.sizeLimit).toBe(10_240_000);
+    const c = await newMessage('carol@example.test', 'Minutes and recording');
+    await c.evaluate(dispatchFiles, { selector: 'main.composer', type: 'drop', files: [{ name: 'minutes.txt', type: 'text/plain', size: 3000 }] });
+    const tray = c.getByRole('region', { name: 'Attachments' });
+    await poll(() => tray.getByRole('listitem').allTextContents()).toEqual([expect.stringMatching(/^minutes\.txt\s*2\.9 KB/)]);
+    expect(await tray.getByRole('status').count()).toBe(0);
+    // 8 MB grows to about 11 MB in base64: over the 10.2 MB the server takes.
+    await c.evaluate(dispatchFiles, { selector: 'main.composer', type: 'drop', files: [{ name: 'recording.wav', type: 'audio/wav', size: 8 * 1024 * 1024 }] });
+    await poll(() => tray.getByRole('status').textContent()).toMatch(/the outgoing server accepts at most 9\.8 MB/);
+    await tray.getByRole('button', { name: 'Remove recording.wav' }).click();
+    await poll(() => tray.getByRole('status').count()).toBe(0);
+    await c.getByTestId('compose-editor').click();
+    await c.keyboard.type('The minutes are attached.');
+    await send(c);
+    const { parsed } = await delivered('carol', 'Minutes and recording');
+    expect(parsed.attachments.map((a) => [a.filename, a.size])).toEqual([['minutes.txt', 3000]]);
+  });
+
+  it('sends from the identity chosen in From, with that identity’s signature in place of the default one', async () => {
+    await world.bridge.api.saveIdentity({ accountId: world.accountId, name: 'Alice Martin', address: 'alice@example.test', signatureText: 'Alice', signatureHtml: '<div>Alice</div>', isDefault: true, id: (await world.bridge.api.listIdentities({ accountId: world.accountId }))[0]!.id });
+    const choir = await world.bridge.api.saveIdentity({
+      accountId: world.accountId,
+      name: 'Alice (Choir secretary)',
+      address: 'alice@example.test',
+      replyTo: 'choir@example.test',
+      signatureText: 'Alice Martin\nSecretary, St Mary’s Choir',
+      signatureHtml: '<div>Alice Martin</div><div>Secretary, St Mary’s Choir</div>',
+    });
+    const c = await newMessage('"Writer, Carol" <carol@example.test>', 'Choir robes');
+    // A display name with a comma stays one recipient, as typed.
+    await poll(() => c.getByRole('list', { name: 'To recipients' }).getByRole('listitem').allTextContents()).toEqual([expect.stringMatching(/Writer, Carol/)]);
+    const editor = c.getByTestId('compose-editor');
+    await poll(() => editor.textContent()).toContain('Alice');
+    await c.getByLabel('From').selectOption({ label: 'Alice (Choir secretary) <alice@example.test>' });
+    await poll(() => editor.textContent()).toContain('Secretary, St Mary’s Choir');
+    await editor.click();
+    await c.keyboard.press('Control+Home');
+    await c.keyboard.type('The robes are back from the cleaners.');
+    await send(c);
+    const { parsed } = await delivered('carol', 'Choir robes');
+    expect(parsed.from?.value).toEqual([{ name: 'Alice (Choir secretary)', address: 'alice@example.test' }]);
+    expect(parsed.replyTo?.value).toEqual([{ name: '', address: 'choir@example.test' }]);
+    expect(parsed.to).toMatchObject({ value: [{ name: 'Writer, Carol', address: 'carol@example.test' }] });
+    expect(parsed.text).toContain('The robes are back from the cleaners.');
+    expect(parsed.text).toContain('-- \nAlice Martin\nSecretary, St Mary’s Choir');
+    expect((parsed.html || '').match(/Secretary, St Mary’s Choir/g)).toHaveLength(1);
+    expect(parsed.text).not.toMatch(/^Alice$/m);
+    await world.bridge.api.removeIdentity({ id: choir.id });
+  });
+
+  it('answers in plain text when asked for this message (format=flowed, no HTML), signature below the quote when that is the preference', async () => {
+    await world.page.evaluate(() => localStorage.setItem('homing.writing', JSON.stringify({ replyBelowQuote: false, signatureBelowQuote: true, plainTextAccounts: [] })));
+    await row(/Hall booking/).click();
+    const { page: c } = await composerFrom(world.page, () => world.page.keyboard.press('Control+r'));
+    const editor = c.getByTestId('compose-editor');
+    await poll(() => editor.textContent()).toContain('Can we have the hall on Saturday?');
+    // The signature after the quote.
+    const order = await editor.evaluate((root) => {
+      const text = root.textContent ?? '';
+      return { quote: text.indexOf('Can we have the hall'), signature: text.indexOf('Alice') };
+    });
+    expect(order.signature).toBeGreaterThan(order.quote);
+    await c.getByRole('button', { name: 'Plain text' }).click();
+    await c.getByRole('alertdialog').getByRole('button', { name: 'Switch to plain text' }).click();
+    const plain = c.getByTestId('compose-plain');
+    // The signature separator keeps its space when the HTML becomes plain text.
+    await poll(() => plain.inputValue()).toMatch(/> Can we have the hall on Saturday\?\n\n?-- \nAlice$/);
+    await plain.focus();
+    await c.keyboard.press('Control+Home');
+    await c.keyboard.type('Yes, from ten until four. The key is with the verger, who opens the side door at a quarter to ten.');
+    await send(c);
+    const { raw, parsed } = await delivered('bob', 'Re: Hall booking');
+    expect(parsed.html).toBeFalsy();
+    expect(raw.toString('latin1')).toMatch(/^Content-Type: text\/plain; charset=utf-8; format=flowed/im);
+    expect(raw.toString('latin1')).not.toMatch(/multipart/i);
+    expect(parsed.text).toMatch(/^Yes, from ten until four\. The key is with the verger, who opens the side door at a quarter to ten\.\n/);
+    expect(parsed.text).toMatch(/wrote:\n> Can we have the hall on Saturday\?\n\n?-- \nAlice\n?$/);
+    expect(parsed.inReplyTo).toBe('<hall@example.test>');
+    await world.page.evaluate(() => localStorage.removeItem('homing.writing'));
+  });
+
+  it('Send later puts the message in the Outbox, waiting until the time chosen', async () => {
+    const c = await newMessage('carol@example.test', 'Reminder for Monday');
+    await c.getByTestId('compose-editor').click();
+    await c.keyboard.type('The hall is booked.');
+    const closed = c.waitForEvent('close');
+    await c.getByRole('button', { name: 'Send later' }).click();
+    await c.getByRole('group', { name: 'Send later' }).getByRole('button', { name: /^Monday morning/ }).click();
+    await closed;
+    const [item] = (await world.bridge.api.listOutbox({})).filter((i) => i.subject === 'Reminder for Monday');
+    expect(item).toMatchObject({ state: 'queued', attempts: 0 });
+    const at = new Date(item!.notBefore!);
+    expect(at.getDay()).toBe(1);
+    expect(at.getTime()).toBeGreaterThan(Date.now());
+    // Taken back as a draft, as the Outbox's Edit does, so nothing goes out after the test.
+    await world.bridge.api.cancelOutbox({ id: item!.id });
+  });
+
+  it('Discard asks first; Cancel keeps the message and its draft, Discard deletes both', async () => {
+    const c = await newMessage('carol@example.test', 'Second thoughts');
+    await c.getByTestId('compose-editor').click();
+    await c.keyboard.type('Perhaps not.');
+    await poll(() => c.getByTestId('save-status').textContent()).toBe('Saved');
+    const drafts = async () => (await world.bridge.api.listDrafts({})).filter((d) => d.subject === 'Second thoughts');
+    expect(await drafts()).toHaveLength(1);
+    await c.getByRole('button', { name: 'Discard' }).click();
+    const ask = c.getByRole('alertdialog', { name: /Discard this message\? Its saved draft is deleted too\./ });
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await poll(() => ask.count()).toBe(0);
+    expect(await c.getByTestId('compose-editor').textContent()).toContain('Perhaps not.');
+    expect(await drafts()).toHaveLength(1);
+    const closed = c.waitForEvent('close');
+    await c.getByRole('button', { name: 'Discard' }).click();
+    await ask.getByRole('button', { name: 'Discard' }).click();
+    await closed;
+    await poll(drafts).toHaveLength(0);
+  });
+});
