@@ -9,6 +9,7 @@ import { emptyTrash } from './empty-trash';
 import { exportFolder } from './export-folder';
 import { exportMessage } from './export-message';
 import { forward } from './forward';
+import { markJunk, markNotJunk } from './junk';
 import { markFolderRead } from './mark-folder-read';
 import { toggleRead } from './mark-read';
 import { moveMessages } from './move-messages';
@@ -32,6 +33,7 @@ import {
 } from './navigation';
 import { renameFolder } from './rename-folder';
 import { reply } from './reply';
+import { runRules } from './run-rules';
 import { replyAll } from './reply-all';
 import { tagMenu } from './tag-menu';
 import { toggleFlag } from './toggle-flag';
@@ -60,6 +62,8 @@ export const allActions: readonly Action[] = [
   tagMenu,
   toggleTag,
   newTag,
+  markJunk,
+  markNotJunk,
   newMessage,
   reply,
   replyAll,
@@ -70,6 +74,7 @@ export const allActions: readonly Action[] = [
   newSubfolder,
   renameFolder,
   deleteFolder,
+  runRules,
   togglePlainText,
   viewSource,
   printMessage,
@@ -91,7 +96,10 @@ export const viewActions: readonly Action[] = [togglePlainText, viewSource, prin
 export const messageActions: readonly Action[] = [toggleRead, toggleFlag, archiveMessages, tagMenu, moveMessages, deleteMessages];
 
 /** A folder's context menu, in order. */
-export const folderActions: readonly Action[] = [markFolderRead, emptyTrash, newSubfolder, renameFolder, deleteFolder, exportFolder];
+export const folderActions: readonly Action[] = [markFolderRead, runRules, emptyTrash, newSubfolder, renameFolder, deleteFolder, exportFolder];
+
+/** The message menu's verdicts for the junk filter, after the other message actions. */
+export const junkActions: readonly Action[] = [markJunk, markNotJunk];
 
 /** Writing: at the toolbar's start (New, Reply, Reply all, Forward), and Reply/Reply all/Forward in the context menu. */
 export const writeActions: readonly Action[] = [newMessage, reply, replyAll, forward];

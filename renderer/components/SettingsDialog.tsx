@@ -8,9 +8,10 @@ import { Icon } from './Icon';
 import { Modal } from './Modal';
 import { NewAccountFlow } from './NewAccountFlow';
 import { ReadingSettings } from './ReadingSettings';
+import { RulesSettings } from './RulesSettings';
 import { WritingSettings } from './WritingSettings';
 
-export type SettingsIntent = { kind: 'add' } | { kind: 'edit'; accountId: string } | { kind: 'reading' } | { kind: 'writing' } | { kind: 'overview' };
+export type SettingsIntent = { kind: 'add' } | { kind: 'edit'; accountId: string } | { kind: 'reading' } | { kind: 'writing' } | { kind: 'rules' } | { kind: 'overview' };
 
 export interface SettingsDialogProps {
   accounts: Account[];
@@ -138,6 +139,18 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
               <span className="settings-account-kind">Replies, signatures, plain text</span>
             </span>
           </button>
+          <button
+            type="button"
+            className={`settings-account ${view.kind === 'rules' ? 'current' : ''}`}
+            aria-current={view.kind === 'rules' ? 'true' : undefined}
+            onClick={() => go({ kind: 'rules' })}
+          >
+            <Icon name="check" size={14} />
+            <span className="settings-account-text">
+              <span className="settings-account-name">Rules and junk</span>
+              <span className="settings-account-kind">Sorting new mail, the junk filter</span>
+            </span>
+          </button>
           {vault && (
             <p className={`vault-note ${vault.weakness ? 'weak' : ''}`} data-testid="vault-note">
               <Icon name={vault.weakness ? 'alert' : 'lock'} size={12} />
@@ -198,6 +211,7 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
             </div>
           )}
           {view.kind === 'reading' && <ReadingSettings />}
+          {view.kind === 'rules' && <RulesSettings accounts={accounts} />}
           {view.kind === 'writing' && <WritingSettings accounts={accounts} />}
           {view.kind === 'edit' && !editing && <p className="muted">This account no longer exists.</p>}
         </div>

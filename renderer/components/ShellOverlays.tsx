@@ -1,7 +1,7 @@
 import type { Account } from '../../shared/contract/accounts';
 import type { Folder } from '../../shared/contract/messages';
 import { type ActionContext, offeredActions } from '../actions/action';
-import { allActions, answerActions, folderActions, messageActions } from '../actions/all-actions';
+import { allActions, answerActions, folderActions, junkActions, messageActions } from '../actions/all-actions';
 import type { Dispatcher } from '../actions/dispatcher';
 import type { Question } from '../mail/question';
 import { tagState } from '../mail/tag-choices';
@@ -11,8 +11,8 @@ import { MovePicker } from './MovePicker';
 import { QuestionDialog } from './QuestionDialog';
 import { ShortcutHelp } from './ShortcutHelp';
 
-/** The message list's context menu: answering first, then acting on the selection. */
-const messageMenuActions = [...answerActions, ...messageActions];
+/** The message list's context menu: answering first, then acting on the selection, then Junk / Not junk. */
+const messageMenuActions = [...answerActions, ...messageActions, ...junkActions];
 
 /** What is open over the three panes. */
 export type Overlay =

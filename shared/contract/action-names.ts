@@ -26,6 +26,8 @@ export const actionNames = [
   'tag-menu',
   'toggle-tag',
   'new-tag',
+  'mark-junk',
+  'mark-not-junk',
   'undo',
   // Writing (the composer opens in a window of its own).
   'new-message',
@@ -38,6 +40,7 @@ export const actionNames = [
   'new-subfolder',
   'rename-folder',
   'delete-folder',
+  'run-rules',
   // Reading.
   'toggle-plain-text',
   'view-source',

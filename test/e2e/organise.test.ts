@@ -348,7 +348,7 @@ describe('organising mail in Chromium against Dovecot', () => {
     await treeItem(inbox).click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Folder actions' });
     // The Inbox is not renamed or deleted, and Empty Trash is a Trash's: Export is the desktop app's.
-    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Mark folder read', 'New subfolder…']);
+    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Mark folder read', 'Run rules on this folder now', 'New subfolder…']);
     await screenshotBothThemes(page, 'organise-folder-menu');
     await expectNoAxeViolations();
     await page.keyboard.press('Escape');
@@ -368,7 +368,7 @@ describe('organising mail in Chromium against Dovecot', () => {
     const projects = folderOf(alice, 'Projects');
     await treeItem(projects).click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Folder actions' });
-    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Mark folder read', 'New subfolder…', 'Rename…', 'Delete folder…']);
+    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Mark folder read', 'Run rules on this folder now', 'New subfolder…', 'Rename…', 'Delete folder…']);
     await menu.getByRole('menuitem', { name: 'Rename…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Rename Projects' });
     const name = dialog.getByRole('textbox', { name: 'New name' });
