@@ -171,7 +171,7 @@ while [ -d /proc/${process.pid} ]; do sleep 1; done
     },
     async destroy() {
       await server.stop().catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
     log,
   };

@@ -149,7 +149,7 @@ DAEMON {
     },
     async destroy() {
       await server.stop().catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
     log,
   };

@@ -162,7 +162,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     },
     async destroy() {
       await stopMaster(conf, dir, ports).catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
     log: () => readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => ''),
   };

@@ -114,7 +114,7 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixServ
     async destroy() {
       await server.stop().catch(() => undefined);
       await postfix('abort').catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
     log: () => readLog(join(dir, 'postfix.log')),
   };

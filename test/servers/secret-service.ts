@@ -110,7 +110,7 @@ export async function startSecretService(options: SecretServiceOptions = {}): Pr
     async stop() {
       child.stdin.end();
       await exited;
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
