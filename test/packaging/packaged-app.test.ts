@@ -194,6 +194,8 @@ describe.runIf(process.platform === 'linux')('the packaged Linux app (electron-b
       expect(f.afterInstall).not.toMatch(/\/usr\/bin\/homing'/);
       expect(f.afterRemove).toContain("'homing-desktop'");
       expect(f.desktop).toMatch(/^Exec=\/opt\/Homing\/homing-desktop %U$/m);
+      // A mail handler the desktop can offer for mailto: links (%U above passes the link on).
+      expect(f.desktop).toMatch(/^MimeType=(.*;)?x-scheme-handler\/mailto;/m);
     });
 
     it.each(['deb', 'rpm'] as const)('%s: the window groups with its launcher (desktopName) and installs an AppArmor profile for its binary', (type) => {
