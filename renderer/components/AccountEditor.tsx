@@ -6,6 +6,7 @@ import { errorData, errorSentence } from '../mail/error-words';
 import { accountLabel } from '../mail/folder-tree';
 import { ConnectionResult } from './ConnectionResult';
 import { Icon } from './Icon';
+import { OutgoingServerSection } from './OutgoingServerSection';
 import { PasswordSourceChoice } from './PasswordSourceChoice';
 import { ServerFields } from './ServerFields';
 import { SyncSettingsFields } from './SyncSettingsFields';
@@ -26,7 +27,7 @@ const formOf = (account: Account): ServerForm => ({
   username: account.username ?? '',
 });
 
-/** An existing account: its name, server, password, sync settings, trusted certificate; or remove it. */
+/** An existing account: its name, server, password, outgoing server, sync settings, trusted certificate; or remove it. */
 export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: AccountEditorProps) {
   const [name, setName] = useState(account.name);
   const [email, setEmail] = useState(account.email);
@@ -224,6 +225,7 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
           </button>
         </div>
       </section>
+      <OutgoingServerSection account={account} onSaved={onSaved} />
       <section className="settings-section" aria-labelledby="edit-sync">
         <h4 id="edit-sync">Sync</h4>
         <SyncSettingsFields protocol={account.protocol as Protocol} settings={settings} onChange={setSettings} idPrefix="edit-sync" />

@@ -7,15 +7,18 @@ import { CertificateDetails } from './CertificateDetails';
 import { Icon } from './Icon';
 import { PasswordFix } from './PasswordFix';
 
-export interface ConnectionResultProps {
+/** What a fix changes: the incoming server's form, or the outgoing server's (which has no protocol). */
+type FixableForm = Pick<ServerForm, 'host' | 'port' | 'security'>;
+
+export interface ConnectionResultProps<F extends FixableForm = ServerForm> {
   result: ConnectionTestResult;
   /** The settings that were tested; each fix is applied to them. */
-  form: ServerForm;
+  form: F;
   /**
    * Test again with a fix applied: another host name the certificate covers, the port and security the
    * server actually speaks, or (with `trustFingerprint`) this exact certificate pinned for the account.
    */
-  onRetry(next: ServerForm, trustFingerprint?: string): void;
+  onRetry(next: F, trustFingerprint?: string): void;
   busy: boolean;
   /**
    * Offered when the failure is the password: "Enter password" in place, which retries with it. `forWhom`
@@ -25,7 +28,7 @@ export interface ConnectionResultProps {
 }
 
 /** The connection test's outcome in words, with the one-click fix the service suggested, if any. */
-export function ConnectionResult({ result, form, onRetry, busy, password }: ConnectionResultProps) {
+export function ConnectionResult<F extends FixableForm = ServerForm>({ result, form, onRetry, busy, password }: ConnectionResultProps<F>) {
   // A new result is brought into view and takes the focus: the dialog's footer must never hide it, and a
   // keyboard or screen-reader user lands on what to do next (the password field, when that is the fix).
   const boxRef = useRef<HTMLDivElement>(null);

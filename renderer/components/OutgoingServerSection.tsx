@@ -1,0 +1,228 @@
+import { useState } from 'react';
+import type { Account, ConnectionTestResult, OutgoingServerPatch, OutgoingServerSettings, Security } from '../../shared/contract/accounts';
+import { api } from '../api/client';
+import { formatFingerprint, securityLabels } from '../mail/account-form';
+import { errorData, errorSentence } from '../mail/error-words';
+import { ConnectionResult } from './ConnectionResult';
+import { Icon } from './Icon';
+
+export interface OutgoingServerSectionProps {
+  account: Account;
+  onSaved(account: Account): void;
+}
+
+interface OutgoingForm {
+  host: string;
+  port: string;
+  security: Security;
+  /** Empty: the server is used without logging in. */
+  username: string;
+}
+
+const formOf = (account: Account): OutgoingForm => ({
+  host: account.smtp?.host ?? '',
+  // RFC 8314: implicit TLS on 465 first.
+  port: String(account.smtp?.port ?? 465),
+  security: account.smtp?.security ?? 'tls',
+  username: account.smtp ? (account.smtp.username ?? '') : (account.username ?? ''),
+});
+
+function toSettings(form: OutgoingForm): { ok: true; server: OutgoingServerSettings } | { ok: false; problem: string } {
+  const host = form.host.trim();
+  if (!host) return { ok: false, problem: 'Enter the outgoing server’s name, for example smtp.example.org.' };
+  if (/\s|\/|:\/\//.test(host)) return { ok: false, problem: 'The server name is just a name like smtp.example.org, without spaces or “://”.' };
+  const port = Number(form.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, problem: 'The port is a number between 1 and 65535 (465 or 587 for most providers).' };
+  return { ok: true, server: { host, port, security: form.security, username: form.username.trim() || null } };
+}
+
+/**
+ * The account's outgoing (SMTP submission) server in the settings dialog: its name, port, security, user
+ * name and password (left empty: the incoming one), tested like the incoming server (a certificate can be
+ * trusted exactly as there) and saved only once the test passes, so a mistyped setting never replaces a
+ * working one.
+ */
+export function OutgoingServerSection({ account, onSaved }: OutgoingServerSectionProps) {
+  const [form, setForm] = useState<OutgoingForm>(() => formOf(account));
+  const [password, setPassword] = useState('');
+  const [trusted, setTrusted] = useState<string | null>(account.smtp?.trustedFingerprint ?? null);
+  const [test, setTest] = useState<ConnectionTestResult | null>(null);
+  const [busy, setBusy] = useState<null | 'testing' | 'saving'>(null);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  // Closed, the section is one line: the fields appear when the user asks to change the server.
+  const [open, setOpen] = useState(false);
+  const id = (name: string) => `edit-smtp-${name}`;
+  const set = (change: Partial<OutgoingForm>) => setForm({ ...form, ...change });
+
+  const runTest = async (use: OutgoingForm, fingerprint: string | null, secret: string): Promise<ConnectionTestResult | null> => {
+    const parsed = toSettings(use);
+    if (!parsed.ok) {
+      setMessage({ kind: 'error', text: parsed.problem });
+      return null;
+    }
+    setMessage(null);
+    setBusy('testing');
+    let result: ConnectionTestResult;
+    try {
+      result = await api.testOutgoingServer({ accountId: account.id, server: parsed.server, ...(secret ? { password: secret } : {}), trustedFingerprint: fingerprint });
+    } catch (error) {
+      result = { ok: false, error: errorData(error) };
+    }
+    setTest(result);
+    setBusy(null);
+    return result;
+  };
+
+  const save = async (use: OutgoingForm = form, fingerprint: string | null = trusted, secret: string = password) => {
+    const result = await runTest(use, fingerprint, secret);
+    const parsed = toSettings(use);
+    if (!result?.ok || !parsed.ok) return;
+    const patch: OutgoingServerPatch = { ...parsed.server, trustedFingerprint: fingerprint, ...(secret ? { password: secret } : {}) };
+    setBusy('saving');
+    try {
+      const saved = await api.updateAccount({ id: account.id, patch: { smtp: patch } });
+      setPassword('');
+      setOpen(false);
+      setMessage({ kind: 'ok', text: 'Outgoing server saved.' });
+      onSaved(saved);
+    } catch (error) {
+      setMessage({ kind: 'error', text: errorSentence(error) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const remove = async () => {
+    setBusy('saving');
+    try {
+      const saved = await api.updateAccount({ id: account.id, patch: { smtp: null } });
+      setTest(null);
+      setOpen(false);
+      setMessage({ kind: 'ok', text: 'Outgoing server removed: this account no longer sends mail.' });
+      onSaved(saved);
+    } catch (error) {
+      setMessage({ kind: 'error', text: errorSentence(error) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <section className="settings-section" aria-labelledby="edit-smtp">
+      <h4 id="edit-smtp">Outgoing server</h4>
+      <p className="field-note" data-testid="outgoing-server-summary">
+        {account.smtp
+          ? `${account.smtp.host}, port ${account.smtp.port} (${securityLabels[account.smtp.security]}), ${
+              account.smtp.username ? `as ${account.smtp.username}` : 'without logging in'
+            }${account.smtp.username ? (account.smtp.passwordSource === 'own' ? ', with its own password' : ', with the incoming password') : ''}.`
+          : 'None yet: this account cannot send mail.'}
+      </p>
+      {message && (
+        <p className={message.kind === 'ok' ? 'form-ok' : 'form-problem boxed'} role={message.kind === 'ok' ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+      {!open ? (
+        <div className="settings-inline-actions">
+          <button type="button" className="button" onClick={() => setOpen(true)}>
+            {account.smtp ? 'Change outgoing server…' : 'Set up outgoing server…'}
+          </button>
+        </div>
+      ) : (
+        fields()
+      )}
+    </section>
+  );
+
+  function fields() {
+    return (
+      <>
+      <div className="field-grid">
+        <label htmlFor={id('host')}>SMTP server</label>
+        <input id={id('host')} className="text-input" value={form.host} onChange={(e) => set({ host: e.target.value })} spellCheck={false} autoComplete="off" />
+        <label htmlFor={id('port')}>Port</label>
+        <div className="inline-fields">
+          <input id={id('port')} className="text-input port" inputMode="numeric" value={form.port} onChange={(e) => set({ port: e.target.value.replace(/\D/g, '') })} />
+          <label htmlFor={id('security')} className="inline-label">
+            Security
+          </label>
+          <select id={id('security')} className="select" value={form.security} onChange={(e) => set({ security: e.target.value as Security })}>
+            {(Object.keys(securityLabels) as Security[]).map((s) => (
+              <option key={s} value={s}>
+                {securityLabels[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label htmlFor={id('username')}>User name</label>
+        <input
+          id={id('username')}
+          className="text-input"
+          value={form.username}
+          placeholder="None (no login)"
+          onChange={(e) => set({ username: e.target.value })}
+          spellCheck={false}
+          autoComplete="off"
+        />
+        <label htmlFor={id('password')}>Password</label>
+        <input
+          id={id('password')}
+          className="text-input"
+          type="password"
+          value={password}
+          placeholder={account.smtp?.passwordSource === 'own' ? 'Unchanged' : 'Same as incoming'}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="new-password"
+        />
+      </div>
+      {trusted && (
+        <div className="trusted-certificate">
+          <Icon name="shield" size={14} />
+          <div>
+            Trusting only the certificate with fingerprint <code className="fingerprint">{formatFingerprint(trusted)}</code>
+          </div>
+          <button type="button" className="button small" onClick={() => setTrusted(null)}>
+            Stop trusting
+          </button>
+        </div>
+      )}
+      {test && (
+        <ConnectionResult
+          result={test}
+          busy={busy !== null}
+          form={form}
+          onRetry={(next, fingerprint) => {
+            setForm(next);
+            if (fingerprint) setTrusted(fingerprint);
+            void runTest(next, fingerprint ?? trusted, password);
+          }}
+          password={{
+            forWhom: `the outgoing server of ${account.email}`,
+            action: 'Test and save',
+            onSubmit: (typed) => {
+              setPassword(typed);
+              void save(form, trusted, typed);
+            },
+          }}
+        />
+      )}
+      <div className="settings-inline-actions">
+        <button type="button" className="button" onClick={() => void runTest(form, trusted, password)} disabled={busy !== null}>
+          {busy === 'testing' ? 'Checking…' : 'Check outgoing server'}
+        </button>
+        <button type="button" className="button primary" onClick={() => void save()} disabled={busy !== null}>
+          {busy === 'saving' ? 'Storing…' : 'Use this outgoing server'}
+        </button>
+        {account.smtp && (
+          <button type="button" className="button danger-quiet" onClick={() => void remove()} disabled={busy !== null}>
+            Remove outgoing server
+          </button>
+        )}
+        <button type="button" className="button" onClick={() => setOpen(false)} disabled={busy !== null}>
+          Hide
+        </button>
+      </div>
+      </>
+    );
+  }
+}
