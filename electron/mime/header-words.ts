@@ -1,10 +1,19 @@
-import libmime from 'libmime';
+import { createRequire } from 'node:module';
+import type * as LibMime from 'libmime';
 
 /*
  * Reading raw header bytes and RFC 2047 words, apart from the fallback-headers.ts that uses them: that one
  * loads mailparser (~60 ms of a process's start), which the store's header: search function
  * (store/header-match.ts, registered on every connection, so in every `homing search`) does not need.
  */
+
+/**
+ * libmime, loaded on the first word decoded: loading it (its charset tables) costs ~35 ms here, which
+ * `homing folders`, `list` and `search` without header: would otherwise pay at start-up. `require`, not
+ * `import()`: the caller is synchronous (an SQL function), and the bundles are CommonJS.
+ */
+let libmimeModule: typeof LibMime.default | null = null;
+const libmime = () => (libmimeModule ??= (createRequire(__filename)('libmime') as typeof LibMime).default);
 
 /** Offset of the blank line that ends the header block, or the whole buffer when there is none. */
 export function headerEnd(bytes: Buffer): number {
@@ -17,7 +26,7 @@ export function headerEnd(bytes: Buffer): number {
 
 export function decodeWords(value: string): string {
   try {
-    return libmime.decodeWords(value);
+    return libmime().decodeWords(value);
   } catch {
     return value;
   }
