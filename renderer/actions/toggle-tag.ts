@@ -22,7 +22,8 @@ export const toggleTag: Action = {
     const remove = ctx.selected.length === ctx.selectedCount && tagState(ctx.selected.map((m) => m.flags), tag.keyword) === true;
     const ids = ctx.selectedIds;
     try {
-      const result = await ctx.api.tagMessages(remove ? { ids, remove: [tag.name] } : { ids, add: [tag.name] });
+      // By its keyword, which the service keeps as it is: Important is Thunderbird's $label1 on the server too.
+      const result = await ctx.api.tagMessages(remove ? { ids, remove: [tag.keyword] } : { ids, add: [tag.keyword] });
       const message = remove ? `Took the tag ${tag.name} off ${messagesWord(ids.length)}.` : `Tagged ${messagesWord(ids.length)} ${tag.name}.`;
       ctx.done(serviceOutcome(ctx.api, result, { message, undo: null }));
     } catch (error) {

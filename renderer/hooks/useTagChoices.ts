@@ -6,7 +6,7 @@ import { type TagChoice, tagChoices } from '../mail/tag-choices';
 
 /**
  * The tags to offer (mail/tag-choices.ts): the standard ones and those in use, refreshed as messages
- * change (coalesced). Until the service lists tags, the standard ones alone.
+ * change (coalesced). Should listing fail, the standard ones alone.
  */
 export function useTagChoices(): TagChoice[] {
   const [inUse, setInUse] = useState<readonly TagInUse[]>([]);

@@ -9,8 +9,8 @@ export interface MoveSource {
 
 /**
  * Whether messages may be moved into `folder`, for the move picker and for drops alike: a folder of
- * their own accounts, or of an account that takes mail from others (Local Folders), and not the one
- * folder they are all in already.
+ * their own accounts, or of an account that takes mail from others (every kind does today: an IMAP
+ * account uploads it first, the original goes once it is there), and not the one folder they are all in already.
  */
 export function acceptsMove(folder: Folder, source: MoveSource, accountOf: (id: string) => Account | undefined): boolean {
   if (source.accounts.size === 0) return false;

@@ -1,6 +1,5 @@
 import type { MailClient } from '../../shared/client';
 import type { ActionResult, UndoResult } from '../../shared/contract/organise';
-import { errorData } from './error-words';
 
 /**
  * What an action did, told in the toast: its words, and the way back when there is one. `undo` resolves
@@ -22,15 +21,13 @@ export function undoneWords(result: UndoResult): string {
 }
 
 /**
- * The outcome of an action the service carried out: its own words and its undo log entry when it kept
- * one (`undo` then takes back exactly that entry, as `homing undo` would); otherwise what the window
- * knows (`local`: its words, and a way back it can take itself, if any).
+ * The outcome of an action the service carried out: the window's words (`local`; it knows what the user
+ * aimed at: "the message", the folder's shown name) and the service's undo log entry when it kept one
+ * (`undo` then takes back exactly that entry, as `homing undo` would); without an entry, the way back
+ * the window can take itself, if any.
  */
 export function serviceOutcome(api: MailClient, result: ActionResult | void, local: Outcome): Outcome {
   const entry = result?.undo;
   if (!entry) return local;
-  return { message: entry.description, undo: async () => undoneWords(await api.undo({ id: entry.id })) };
+  return { message: local.message, undo: async () => undoneWords(await api.undo({ id: entry.id })) };
 }
-
-/** The service has not built this method yet (NOT_IMPLEMENTED): the window does what it can without it. */
-export const notBuilt = (error: unknown) => errorData(error).code === 'NOT_IMPLEMENTED';

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,7 +12,7 @@ import { type DevWeb, startDevWeb } from '../helpers/dev-web';
 import { type AppPage, axeViolations, type Canary, openApp, screenshotBothThemes, startCanary } from '../helpers/e2e-app';
 import { eventually, secondClient, serverFiles } from '../helpers/imap-sync';
 import { buildMessage, everydayMail } from '../helpers/ui-corpus';
-import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { type DovecotServer, maildirFolder, startDovecot } from '../servers/dovecot';
 
 /**
  * Organising mail in Chromium against Dovecot (issue 19, the window's part): sorting, search as you
@@ -39,7 +39,28 @@ describe('organising mail in Chromium against Dovecot', () => {
   const folderOf = (account: Account, path: string) => folders.find((f) => f.accountId === account.id && f.path === path)!;
   const treeItem = (folder: Folder) => page.locator(`[id="tree-folder:${folder.id}"]`);
   const toast = () => page.getByTestId('toast');
-  const onServer = async (folder: string, messageId: string) => (await serverFiles(server, 'alice', folder)).some((f) => f.bytes.includes(messageId));
+  const onServer = async (folder: string, messageId: string, user = 'alice') => (await serverFiles(server, user, folder)).some((f) => f.bytes.includes(messageId));
+  /** Alice's folders and one message's keywords as the server has them (another IMAP client asks). */
+  const serverFolders = async () => {
+    const other = await secondClient(server);
+    try {
+      return (await other.list()).map((m) => m.path).sort();
+    } finally {
+      await other.logout();
+    }
+  };
+  const serverKeywords = async (messageId: string) => {
+    const other = await secondClient(server);
+    try {
+      await other.mailboxOpen('INBOX');
+      const uids = (await other.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
+      const flags: string[] = [];
+      for await (const m of other.fetch(uids.join(','), { flags: true }, { uid: true })) flags.push(...(m.flags ?? []));
+      return flags.filter((f) => !f.startsWith('\\')).map((f) => f.toLowerCase()).sort();
+    } finally {
+      await other.logout();
+    }
+  };
   const queueEmpty = async () => (await bridge.api.listPendingOperations({})).length === 0;
   const rowIds = () => list().locator('[role="option"]:not(.placeholder)').evaluateAll((rows) => rows.map((r) => Number(r.id.replace('message-row-', ''))));
   const openFolder = async (folder: Folder) => {
@@ -52,6 +73,8 @@ describe('organising mail in Chromium against Dovecot', () => {
     mkdirSync(resultsDir, { recursive: true });
     canary = await startCanary();
     server = await startDovecot({
+      // Per-folder ACL files, so a step can make a folder read-only and have the server refuse a change.
+      extraConfig: 'mail_plugins = $mail_plugins acl\nprotocol imap {\n  mail_plugins = $mail_plugins acl imap_acl\n}\nplugin {\n  acl = vfile\n}\n',
       users: [
         { name: 'alice', password: 'alice-secret' },
         { name: 'bob', password: 'bob-secret' },
@@ -296,18 +319,14 @@ describe('organising mail in Chromium against Dovecot', () => {
     expect(await dinner.count()).toBe(1);
   });
 
-  it('drags several messages at once, with Undo in the toast; another server account is no drop target yet', async () => {
+  it('drags several messages at once, with Undo in the toast; one dropped on another account’s inbox moves to that server', async () => {
     const garden = list().getByRole('option').filter({ hasText: 'Garden allotment rota' }).filter({ hasNotText: 'Re: Garden' });
     const reply = row(/Re: Garden allotment rota/);
     await garden.click();
     await reply.click({ modifiers: ['Control'] });
     const projects = folderOf(alice, 'Projects');
-    // Bob's inbox takes no mail from Alice's account until moves between server accounts exist.
     await reply.hover();
     await page.mouse.down();
-    await treeItem(folderOf(bob, 'INBOX')).hover();
-    await treeItem(folderOf(bob, 'INBOX')).hover({ position: { x: 30, y: 10 } });
-    expect(await treeItem(folderOf(bob, 'INBOX')).getAttribute('class')).not.toMatch(/drop-target/);
     await treeItem(projects).hover();
     await treeItem(projects).hover({ position: { x: 40, y: 12 } });
     await poll(() => treeItem(projects).getAttribute('class')).toMatch(/drop-target/);
@@ -319,10 +338,26 @@ describe('organising mail in Chromium against Dovecot', () => {
     await poll(async () => (await onServer('INBOX', 'rota-1@cooperativa.example')) && (await onServer('INBOX', 'rota-2@example.jp')), 60_000).toBe(true);
     await poll(queueEmpty, 60_000).toBe(true);
     expect(await onServer('Projects', 'rota-1@cooperativa.example')).toBe(false);
+
+    // Across accounts: Bob's inbox lights up too; the message is uploaded there, then leaves Alice's server.
+    const appointment = row(/Appointment reminder/);
+    const bobInbox = folderOf(bob, 'INBOX');
+    await appointment.click();
+    await appointment.hover();
+    await page.mouse.down();
+    await treeItem(bobInbox).hover();
+    await treeItem(bobInbox).hover({ position: { x: 30, y: 10 } });
+    await poll(() => treeItem(bobInbox).getAttribute('class')).toMatch(/drop-target/);
+    await page.mouse.up();
+    await poll(() => appointment.count()).toBe(0);
+    await poll(() => onServer('INBOX', 'appt-77@clinic.example', 'bob'), 60_000).toBe(true);
+    await poll(() => onServer('INBOX', 'appt-77@clinic.example'), 60_000).toBe(false);
+    await poll(queueEmpty, 60_000).toBe(true);
+    expect((await serverFiles(server, 'bob', 'INBOX')).filter((f) => f.bytes.includes('appt-77@clinic.example'))).toHaveLength(1);
     expect(view.errors).toEqual([]);
   });
 
-  it('archives with e, and says what a delete did (its undo waits for the service)', async () => {
+  it('archives with e; a delete goes to the Trash, and the toast’s Undo brings it back, on the server too', async () => {
     const statement = row(/Your statement is ready/);
     await statement.click();
     await page.keyboard.press('e');
@@ -337,9 +372,14 @@ describe('organising mail in Chromium against Dovecot', () => {
     await ticket.click();
     await page.keyboard.press('#');
     await poll(() => ticket.count()).toBe(0);
-    await poll(() => toast().textContent()).toContain('Deleted the message.');
-    expect(await toast().getByRole('button', { name: 'Undo' }).count()).toBe(0);
+    await poll(() => toast().textContent()).toMatch(/Deleted/);
+    await poll(() => onServer('Trash', 'ticket-5@rail.example'), 60_000).toBe(true);
+    await toast().getByRole('button', { name: 'Undo' }).click();
+    await poll(() => toast().textContent()).toContain('Undone');
+    await poll(() => ticket.count()).toBe(1);
+    await poll(() => onServer('INBOX', 'ticket-5@rail.example'), 60_000).toBe(true);
     await poll(queueEmpty, 60_000).toBe(true);
+    expect(await onServer('Trash', 'ticket-5@rail.example')).toBe(false);
   });
 
   it('opens a folder’s context menu by mouse and keyboard; Mark folder read marks every message, on the server too', async () => {
@@ -364,7 +404,7 @@ describe('organising mail in Chromium against Dovecot', () => {
     expect(view.errors).toEqual([]);
   });
 
-  it('offers Rename and Delete on a folder of one’s own and Empty Trash on the Trash; a refused name keeps the dialog open with the reason', async () => {
+  it('renames, makes a subfolder, deletes (to the Trash, undone, then again) and empties the Trash from the folder menu, on the server too; a refused name keeps the dialog open with the reason', async () => {
     const projects = folderOf(alice, 'Projects');
     await treeItem(projects).click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Folder actions' });
@@ -377,7 +417,7 @@ describe('organising mail in Chromium against Dovecot', () => {
     // A name the account already has: the service says no, and the dialog says why, still open.
     await name.fill('Archive');
     await dialog.getByRole('button', { name: 'Rename' }).click();
-    await poll(() => dialog.getByRole('alert').count()).toBe(1);
+    await poll(() => dialog.getByRole('alert').textContent()).toMatch(/already exists/);
     expect(await name.getAttribute('aria-invalid')).toBe('true');
     await screenshotBothThemes(page, 'organise-rename-refused');
     await expectNoAxeViolations();
@@ -394,9 +434,67 @@ describe('organising mail in Chromium against Dovecot', () => {
     await ask.getByRole('button', { name: 'Cancel' }).click();
     await poll(() => ask.count()).toBe(0);
 
-    await treeItem(folderOf(alice, 'Trash')).click({ button: 'right' });
+    // Rename for real: the same folder, under its new name here and on the server.
+    await page.keyboard.press('Shift+F10');
+    await menu.getByRole('menuitem', { name: 'Rename…' }).click();
+    await name.fill('Shed');
+    await dialog.getByRole('button', { name: 'Rename' }).click();
+    await poll(() => dialog.count()).toBe(0);
+    await poll(() => treeItem(projects).textContent()).toContain('Shed');
+    await poll(() => toast().textContent()).toContain('Renamed Projects to Shed.');
+    await poll(serverFolders, 60_000).toContain('Shed');
+    expect(await serverFolders()).not.toContain('Projects');
+
+    // A subfolder of it.
+    const shed = page.locator('[id^="tree-folder:"]', { hasText: /^Shed/ });
+    await shed.focus();
+    await page.keyboard.press('Shift+F10');
+    await menu.getByRole('menuitem', { name: 'New subfolder…' }).click();
+    const create = page.getByRole('dialog', { name: 'New folder in Shed' });
+    await create.getByRole('textbox', { name: 'Folder name' }).fill('Plans');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await poll(() => create.count()).toBe(0);
+    const plans = page.locator('[id^="tree-folder:"]', { hasText: /^Plans/ });
+    await poll(() => plans.count()).toBe(1);
+    await poll(async () => (await serverFolders()).filter((path) => /^Shed.Plans$/.test(path)).length, 60_000).toBe(1);
+
+    // Delete it with its subfolder: the messages go to the Trash, and Undo brings it all back.
+    const deleteShed = async () => {
+      await shed.click({ button: 'right' });
+      await menu.getByRole('menuitem', { name: 'Delete folder…' }).click();
+      const sure = page.getByRole('dialog', { name: 'Delete the folder Shed?' });
+      await poll(() => sure.textContent()).toContain('Its messages and its subfolders’ go to the Trash. You can undo this.');
+      await sure.getByRole('button', { name: 'Delete folder' }).click();
+      await poll(() => sure.count()).toBe(0);
+      await poll(() => shed.count()).toBe(0);
+      await poll(() => toast().textContent()).toContain('Deleted the folder Shed; 2 messages went to the Trash.');
+      await poll(() => onServer('Trash', 'shed-0@example.org'), 60_000).toBe(true);
+      await poll(async () => (await serverFolders()).some((path) => path.startsWith('Shed')), 60_000).toBe(false);
+    };
+    await deleteShed();
+    await toast().getByRole('button', { name: 'Undo' }).click();
+    await poll(() => toast().textContent()).toContain('Undone');
+    await poll(() => shed.count()).toBe(1);
+    await poll(() => onServer('Shed', 'shed-1@example.org'), 60_000).toBe(true);
+    await poll(queueEmpty, 60_000).toBe(true);
+    expect(await onServer('Trash', 'shed-1@example.org')).toBe(false);
+
+    // Again, and then Empty Trash: asked first, gone for good, from the server too.
+    await deleteShed();
+    const trash = folderOf(alice, 'Trash');
+    await treeItem(trash).click({ button: 'right' });
     await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Mark folder read', 'Empty Trash…', 'New subfolder…']);
-    await page.keyboard.press('Escape');
+    await menu.getByRole('menuitem', { name: 'Empty Trash…' }).click();
+    const empty = page.getByRole('dialog', { name: 'Empty the Trash?' });
+    await poll(() => empty.textContent()).toMatch(/in the Trash of alice@example\.org will be deleted for good\. This cannot be undone\./);
+    await screenshotBothThemes(page, 'organise-empty-trash');
+    await expectNoAxeViolations();
+    await empty.getByRole('button', { name: 'Empty Trash' }).click();
+    await poll(() => empty.count()).toBe(0);
+    await poll(() => toast().textContent()).toMatch(/Deleted \d+ messages for good\./);
+    expect(await toast().getByRole('button', { name: 'Undo' }).count()).toBe(0);
+    await poll(async () => (await serverFiles(server, 'alice', 'Trash')).length, 60_000).toBe(0);
+    await poll(queueEmpty, 60_000).toBe(true);
     expect(view.errors).toEqual([]);
   });
 
@@ -421,7 +519,53 @@ describe('organising mail in Chromium against Dovecot', () => {
     await row(/Your statement is ready/).click({ modifiers: ['Control'] });
     await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'Tags…' }).click();
     await poll(() => menu.getByRole('menuitemcheckbox', { name: /^Work/ }).getAttribute('aria-checked')).toBe('mixed');
-    await page.keyboard.press('Escape');
+
+    // Important from the menu tags both, on the server too; key 1 then takes it off both (both have it).
+    await menu.getByRole('menuitemcheckbox', { name: /^Important/ }).click();
+    await poll(() => menu.count()).toBe(0);
+    // Each chip but the last ends in a comma for screen readers.
+    const chips = async (subject: RegExp) => (await row(subject).locator('.tag-chip').allTextContents()).map((t) => t.replace(/,\s*$/, ''));
+    await poll(() => chips(/Your invoice for October/)).toContain('Important');
+    await poll(() => chips(/Your statement is ready/)).toContain('Important');
+    await poll(() => serverKeywords('inv-1031@hostingco.example'), 60_000).toEqual(['$label1', '$label2']);
+    await poll(() => serverKeywords('stmt-10@bank.example'), 60_000).toContain('$label1');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('listbox');
+    await page.keyboard.press('1');
+    await poll(() => chips(/Your invoice for October/)).toEqual(['Work']);
+    await poll(() => chips(/Your statement is ready/)).toEqual(['receipts']);
+    await poll(() => serverKeywords('inv-1031@hostingco.example'), 60_000).toEqual(['$label2']);
+    await poll(queueEmpty, 60_000).toBe(true);
+    expect(view.errors).toEqual([]);
+  });
+
+  it('tells a change the server refused as it is (the server’s words; the message as the server has it), and Discard the change clears it', async () => {
+    // Bob's inbox becomes read-only for him: a new session opens it [READ-ONLY] and STORE gets NO.
+    await bridge.api.stopWatching({ accountIds: [bob.id] });
+    const acl = join(maildirFolder(server.maildir('bob'), 'INBOX'), 'dovecot-acl');
+    writeFileSync(acl, 'owner lr\n');
+    try {
+      await openFolder(folderOf(bob, 'INBOX'));
+      const meeting = row(/Residents’ meeting/);
+      await meeting.click();
+      await page.keyboard.press('s');
+      await poll(() => meeting.locator('.row-icon.flag').count()).toBe(1);
+      await poll(() => meeting.locator('.row-pending').count()).toBe(1);
+      await bridge.api.syncAccounts({ accountIds: [bob.id] });
+      const notice = page.locator('.reader-notice', { hasText: 'The server refused a change to this message' });
+      await poll(() => notice.textContent(), 30_000).toContain('It shows the server’s state again');
+      expect(await notice.textContent()).not.toMatch(/next sync/);
+      expect(await meeting.locator('.row-icon.flag').count()).toBe(0);
+      await screenshotBothThemes(page, 'organise-refused-change');
+      await expectNoAxeViolations();
+      await notice.getByRole('button', { name: 'Discard the change' }).click();
+      await poll(() => notice.count()).toBe(0);
+      await poll(() => meeting.locator('.row-pending').count()).toBe(0);
+      expect(await bridge.api.listPendingOperations({ accountId: bob.id })).toEqual([]);
+    } finally {
+      rmSync(acl, { force: true });
+      await bridge.api.startWatching({ accountIds: [bob.id] });
+      await openFolder(folderOf(alice, 'INBOX'));
+    }
     expect(view.errors).toEqual([]);
   });
 

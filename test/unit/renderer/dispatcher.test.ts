@@ -5,7 +5,6 @@ import type { ActionContext } from '../../../renderer/actions/action';
 import { allActions } from '../../../renderer/actions/all-actions';
 import { createDispatcher, keyLabel, keyOf } from '../../../renderer/actions/dispatcher';
 import { tagChoices } from '../../../renderer/mail/tag-choices';
-import { HomingError } from '../../../shared/errors';
 
 const press = (key: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey', boolean>> = {}) =>
   keyOf({ key, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
@@ -34,7 +33,7 @@ function context(overrides: Partial<ActionContext> = {}): ActionContext {
       markMessages: vi.fn(async () => undefined),
       deleteMessages: vi.fn(async () => undefined),
       moveMessages: vi.fn(async () => undefined),
-      archiveMessages: vi.fn(async () => Promise.reject(new HomingError('NOT_IMPLEMENTED', 'Archive is not built yet.'))),
+      archiveMessages: vi.fn(async () => ({ undo: null })),
       tagMessages: vi.fn(async () => ({ undo: null })),
       undo: vi.fn(async () => ({ undone: {}, restored: 1, missing: [] })),
     } as unknown as ActionContext['api'],
@@ -211,21 +210,25 @@ describe('keys and the action dispatcher', () => {
     expect(ctx.api.moveMessages).toHaveBeenCalledWith({ ids: [10], toFolderId: 1 });
     expect(ctx.api.moveMessages).toHaveBeenCalledWith({ ids: [11], toFolderId: 2 });
 
+    // Archive: the service finds (or makes) each account's Archive; Undo takes back its undo entry.
     const both = context({ selected: [row(10, inboxA), row(20, folder(5, 'b'))], selectedCount: 2, selectedIds: [10, 20], folders: [inboxA, archiveA, archiveB] });
+    const entry = { id: 7, kind: 'archive', description: 'Archived 2 messages.', accountIds: ['a', 'b'], messageCount: 2, createdAt: '' };
+    vi.mocked(both.api.archiveMessages).mockResolvedValue({ undo: entry } as never);
     expect(dispatcher.handleKey('e', 'list', both)).toBe(true);
     await vi.waitFor(() => expect(both.done).toHaveBeenCalled());
-    expect(both.api.moveMessages).toHaveBeenCalledWith({ ids: [10], toFolderId: 3 });
-    expect(both.api.moveMessages).toHaveBeenCalledWith({ ids: [20], toFolderId: 4 });
-    // Until the service archives (and creates a missing Archive), an account without one is told so.
-    const without = context({ ...both, folders: [archiveA], done: vi.fn() });
-    expect(dispatcher.handleKey('a', 'list', without)).toBe(true);
-    await vi.waitFor(() => expect(without.report).toHaveBeenCalledWith(expect.objectContaining({ code: 'NOT_FOUND' })));
-    expect(without.done).not.toHaveBeenCalled();
+    expect(both.api.archiveMessages).toHaveBeenCalledWith({ ids: [10, 20] });
+    expect(both.api.moveMessages).not.toHaveBeenCalled();
+    const archived = vi.mocked(both.done).mock.calls[0]![0];
+    expect(archived.message).toBe('Archived 2 messages.');
+    expect(await archived.undo!()).toBe('Undone.');
+    expect(both.api.undo).toHaveBeenCalledWith({ id: 7 });
+    // Not offered in the Archive itself.
+    expect(dispatcher.handleKey('a', 'list', context({ ...both, shownFolder: archiveA }))).toBe(false);
   });
 
-  it('tells the service’s words and takes back its own undo entry when the service kept one', async () => {
+  it('takes back the service’s own undo entry when the service kept one (the toast keeps the window’s words)', async () => {
     const dispatcher = createDispatcher(allActions);
-    const entry = { id: 41, kind: 'mark', description: 'Marked 2 messages as read.', accountIds: ['a'], messageCount: 2, createdAt: '' };
+    const entry = { id: 41, kind: 'mark', description: 'Marked 2 messages as read (service).', accountIds: ['a'], messageCount: 2, createdAt: '' };
     const unread = { id: 1, seen: false } as ActionContext['selected'][number];
     const ctx = context({ selected: [unread], selectedCount: 2, selectedIds: [1, 2] });
     vi.mocked(ctx.api.markMessages).mockResolvedValue({ undo: entry } as never);
@@ -245,10 +248,10 @@ describe('keys and the action dispatcher', () => {
     const tagged = { id: 2, flags: ['$Label2'] } as ActionContext['selected'][number];
     const ctx = context({ selected: [plain, tagged], selectedCount: 2, selectedIds: [1, 2] });
     expect(dispatcher.handleKey('2', 'list', ctx)).toBe(true);
-    await vi.waitFor(() => expect(ctx.api.tagMessages).toHaveBeenCalledWith({ ids: [1, 2], add: ['Work'] }));
+    await vi.waitFor(() => expect(ctx.api.tagMessages).toHaveBeenCalledWith({ ids: [1, 2], add: ['$label2'] }));
     const all = context({ selected: [tagged], selectedCount: 1, selectedIds: [2] });
     dispatcher.handleKey('2', 'list', all);
-    await vi.waitFor(() => expect(all.api.tagMessages).toHaveBeenCalledWith({ ids: [2], remove: ['Work'] }));
+    await vi.waitFor(() => expect(all.api.tagMessages).toHaveBeenCalledWith({ ids: [2], remove: ['$label2'] }));
     // A number with no tag behind it does nothing; typing a digit in a field stays typing.
     expect(dispatcher.handleKey('9', 'list', ctx)).toBe(false);
     expect(dispatcher.handleKey('1', 'text-field', ctx)).toBe(false);
