@@ -1,8 +1,10 @@
+import { decodeModifiedUtf7, encodeModifiedUtf7 } from './modified-utf7';
+
 /**
  * Tags are IMAP keywords (RFC 9051 §2.3.2), kept in each message's flags: the server stores them, and
  * every mail program that reads the mailbox sees them. Thunderbird's five standard tags are the keywords
  * `$label1` … `$label5`, which other programs also show by those names; any other keyword is a tag named
- * as written (`work`, `Receipts`). The search's `tag:NAME` and the window's tag names use this one table.
+ * as written (`work`, `Receipts`), with Thunderbird's spelling undone (`To_Do`, `B&APw-ro` for Büro). The search's `tag:NAME` and the window's tag names use this one table.
  */
 export interface StandardTag {
   keyword: string;
@@ -33,9 +35,12 @@ export function isTagKeyword(flag: string): boolean {
   return flag !== '' && !flag.startsWith('\\') && !BOOKKEEPING.has(flag.toLowerCase());
 }
 
-/** The name a keyword is shown by: a standard tag's name, else the keyword itself. */
+/**
+ * The name a keyword is shown by: a standard tag's name, else the keyword with modified UTF-7 decoded
+ * and `_` as a space, as Thunderbird writes tag names into keywords (`B&APw-ro` is Büro, `To_Do` To Do).
+ */
 export function tagName(keyword: string): string {
-  return standardTags.find((t) => t.keyword.toLowerCase() === keyword.toLowerCase())?.name ?? keyword;
+  return standardTags.find((t) => t.keyword.toLowerCase() === keyword.toLowerCase())?.name ?? decodeModifiedUtf7(keyword).replace(/_/g, ' ');
 }
 
 /** The tags among a message's flags, in the order given, each once. */
@@ -55,5 +60,8 @@ export function tagKeywords(flags: readonly string[]): string[] {
  */
 export function keywordsForTag(name: string): string[] {
   const standard = standardTags.filter((t) => fold(t.name) === fold(name) || t.keyword.toLowerCase() === name.toLowerCase());
-  return [...new Set([name, ...standard.map((t) => t.keyword)])];
+  // As a tag of that name is stored (shared/tag-keywords.ts): spaces as `_`, letters outside ASCII in modified UTF-7.
+  const written = name.trim().replace(/\s+/g, '_');
+  const encoded = /[^\x20-\x7e]|&/.test(written) ? encodeModifiedUtf7(written) : written;
+  return [...new Set([name, encoded, ...standard.map((t) => t.keyword)])];
 }

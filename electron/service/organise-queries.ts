@@ -1,5 +1,5 @@
 import type { MethodHandlers } from '../../shared/contract';
-import { tagNameOf } from '../../shared/tag-keywords';
+import { isTagKeyword, tagName } from '../../shared/tags';
 import { prepare } from '../store/db';
 import { listUndoable } from '../store/undo-log';
 import type { QueryContext } from './query-context';
@@ -8,7 +8,7 @@ import type { QueryContext } from './query-context';
 export function createOrganiseQueries(ctx: QueryContext): MethodHandlers<'listTags' | 'listUndoable'> {
   const { db } = ctx;
   return {
-    /** Keywords in use (system flags are columns of their own, so every keyword here is a tag), most used first. */
+    /** Tags in use (system flags are columns of their own), most used first. */
     async listTags({ accountId }) {
       const rows = prepare<[string | null, string | null], { keyword: string; count: number }>(
         db,
@@ -16,7 +16,8 @@ export function createOrganiseQueries(ctx: QueryContext): MethodHandlers<'listTa
          WHERE m.keywords != '[]' AND m.deleted_locally = 0 AND (? IS NULL OR m.account_id = ?)
          GROUP BY k.value ORDER BY count DESC, k.value`,
       ).all(accountId ?? null, accountId ?? null);
-      return rows.map((r) => ({ keyword: r.keyword, name: tagNameOf(r.keyword), count: r.count }));
+      // Bookkeeping keywords ($Forwarded, junk verdicts) are not tags a person chose.
+      return rows.filter((r) => isTagKeyword(r.keyword)).map((r) => ({ keyword: r.keyword, name: tagName(r.keyword), count: r.count }));
     },
     async listUndoable({ limit }) {
       return listUndoable(db, limit);

@@ -15,7 +15,8 @@ describe('tags: IMAP keywords by name', () => {
   it('reads tag:NAME as the keyword and the standard tag of that name', () => {
     expect(keywordsForTag('work')).toEqual(['work', '$label2']);
     expect(keywordsForTag('todo')).toEqual(['todo', '$label4']);
-    expect(keywordsForTag('To Do')).toEqual(['To Do', '$label4']);
+    // As the name would be stored: spaces written as `_`.
+    expect(keywordsForTag('To Do')).toEqual(['To Do', 'To_Do', '$label4']);
     expect(keywordsForTag('$label1')).toEqual(['$label1']);
     expect(keywordsForTag('receipts')).toEqual(['receipts']);
   });
