@@ -3,6 +3,7 @@ import { accountAdd, accountAutoconfig, accountEdit, accountList, accountRemove,
 import { mark, move, remove } from './commands/actions';
 import { folders } from './commands/folders';
 import { list } from './commands/list';
+import { folderCreate, folderDelete, folderRename, tag, trashEmpty, undo } from './commands/organise';
 import { outboxCancel, outboxFlush, outboxList, outboxMarkSent, outboxRetry } from './commands/outbox';
 import { ruleAdd, ruleList, ruleRemove, ruleRun } from './commands/rules';
 import { search } from './commands/search';
@@ -27,6 +28,12 @@ export const commands: CliCommand[] = [
   mark,
   remove,
   move,
+  tag,
+  undo,
+  folderCreate,
+  folderRename,
+  folderDelete,
+  trashEmpty,
   importMail,
   exportMail,
   send,

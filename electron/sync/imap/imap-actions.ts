@@ -1,7 +1,8 @@
 import { HomingError } from '../../../shared/errors';
 import type { WriteDb } from '../../store/db';
 import type { DeletePayload, ExpungePayload, FolderRef, MovePayload, ServerPlace, WaitingOn } from '../../store/operation-kinds';
-import { holdingOperation, queuedAppendOf, queueOperation, takeMessageOut, updatePayload } from '../../store/operation-queue';
+import { findFolderById } from '../../store/folders';
+import { holdingOperation, pathWithin, queuedAppendOf, queuedFolderOperations, queueOperation, takeMessageOut, updatePayload } from '../../store/operation-queue';
 import type { ChangeRecorder } from '../../store/write-transaction';
 import { applyMarks, applyTags, currentFlags } from '../actions/mark-rows';
 import { hideRow, placeRow, rehomeRow, removeRows } from '../actions/row-changes';
@@ -211,10 +212,27 @@ function takeServerCopy(db: WriteDb, changes: ChangeRecorder, row: ActionRow): S
   const waiting = op.payload.after?.messageIds.includes(row.id) ? op.payload.after : undefined;
   const item = op.payload.items.find((i) => i.messageId === row.id);
   if (!waiting && (!item || !op.payload.from)) return null;
+  if (!waiting && op.kind !== 'expunge' && sourceChangesAfter(db, op.accountId, op.id, op.payload.from!)) {
+    // A rename or delete of its source folder is queued after it: an operation taking it over would be
+    // queued after that too and find the folder gone (a folder deleted here had its mail sent to Trash
+    // first). It goes out as it is; the new action waits for it, like for a sent one.
+    return { waitOn: { opId: op.id, at: op.kind === 'move' ? op.payload.to : op.payload.trash } };
+  }
   takeMessageOut(db, op, row.id);
   changes.message(row.accountId, row.folderId, row.id);
   if (waiting) return { waitOn: { opId: waiting.opId, at: waiting.at } };
   return { from: op.payload.from!, uid: item!.uid };
+}
+
+/** Whether a folder operation queued after `opId` renames or deletes the folder (or a parent of it) the operation takes mail from. */
+function sourceChangesAfter(db: WriteDb, accountId: string, opId: number, from: ServerPlace): boolean {
+  const delimiter = findFolderById(db, from.folderId)?.delimiter ?? null;
+  return queuedFolderOperations(db, accountId).some(
+    (f) =>
+      f.id > opId &&
+      ((f.kind === 'folder-rename' && (f.payload.folderId === from.folderId || pathWithin(from.path, f.payload.from, delimiter))) ||
+        (f.kind === 'folder-delete' && (f.payload.folderId === from.folderId || pathWithin(from.path, f.payload.path, delimiter)))),
+  );
 }
 
 type Batched = MovePayload | DeletePayload | ExpungePayload;
