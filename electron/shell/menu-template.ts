@@ -83,6 +83,7 @@ export function applicationMenu({ platform, appName, isPackaged, offerCliInstall
     { label: 'Reply', action: 'reply', accelerator: 'CmdOrCtrl+R' },
     { label: 'Reply All', action: 'reply-all', accelerator: 'CmdOrCtrl+Shift+R' },
     { label: 'Forward', action: 'forward', accelerator: 'CmdOrCtrl+L' },
+    { label: 'Forward as Attachment', action: 'forward-as-attachment' },
     separator,
     { label: 'Check for New Mail', action: 'check-mail', accelerator: mac ? 'Cmd+Shift+N' : 'F5' },
     separator,

@@ -9,6 +9,7 @@ import { emptyTrash } from './empty-trash';
 import { exportFolder } from './export-folder';
 import { exportMessage } from './export-message';
 import { forward } from './forward';
+import { forwardAsAttachment } from './forward-as-attachment';
 import { markJunk, markNotJunk } from './junk';
 import { markFolderRead } from './mark-folder-read';
 import { toggleRead } from './mark-read';
@@ -68,6 +69,7 @@ export const allActions: readonly Action[] = [
   reply,
   replyAll,
   forward,
+  forwardAsAttachment,
   undo,
   markFolderRead,
   emptyTrash,
@@ -101,6 +103,8 @@ export const folderActions: readonly Action[] = [markFolderRead, runRules, empty
 /** The message menu's verdicts for the junk filter, after the other message actions. */
 export const junkActions: readonly Action[] = [markJunk, markNotJunk];
 
-/** Writing: at the toolbar's start (New, Reply, Reply all, Forward), and Reply/Reply all/Forward in the context menu. */
+/** Writing: at the toolbar's start (New, Reply, Reply all, Forward), and the answers in the reader and the context menu. */
 export const writeActions: readonly Action[] = [newMessage, reply, replyAll, forward];
 export const answerActions: readonly Action[] = [reply, replyAll, forward];
+/** The message menu's answers: the reader's, and forwarding as an attachment. */
+export const menuAnswerActions: readonly Action[] = [...answerActions, forwardAsAttachment];

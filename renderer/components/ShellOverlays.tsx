@@ -1,7 +1,7 @@
 import type { Account } from '../../shared/contract/accounts';
 import type { Folder } from '../../shared/contract/messages';
 import { type ActionContext, offeredActions } from '../actions/action';
-import { allActions, answerActions, folderActions, junkActions, messageActions } from '../actions/all-actions';
+import { allActions, folderActions, junkActions, menuAnswerActions, messageActions } from '../actions/all-actions';
 import type { Dispatcher } from '../actions/dispatcher';
 import type { Question } from '../mail/question';
 import { tagState } from '../mail/tag-choices';
@@ -12,7 +12,7 @@ import { QuestionDialog } from './QuestionDialog';
 import { ShortcutHelp } from './ShortcutHelp';
 
 /** The message list's context menu: answering first, then acting on the selection, then Junk / Not junk. */
-const messageMenuActions = [...answerActions, ...messageActions, ...junkActions];
+const messageMenuActions = [...menuAnswerActions, ...messageActions, ...junkActions];
 
 /** What is open over the three panes. */
 export type Overlay =

@@ -34,6 +34,7 @@ export const actionNames = [
   'reply',
   'reply-all',
   'forward',
+  'forward-as-attachment',
   // Acting on a folder (its context menu).
   'mark-folder-read',
   'empty-trash',

@@ -28,7 +28,7 @@ function dispatchFiles(args: { selector: string; type: string; files: Array<{ na
  * What the composer offers beyond the main path (compose.test.ts), in Chromium against Postfix and Dovecot:
  * a pasted picture sent inline (multipart/related), a file dropped on the window attached, the warning
  * above the size the server announced, the From selector swapping the signature, the signature below the
- * quote, plain text for one message, Send later, and Discard that asks.
+ * quote, plain text for one message, forward as attachment, Send later, and Discard that asks.
  */
 describe('the composer’s features in Chromium against Postfix and Dovecot', () => {
   let world: ComposeWorld;
@@ -169,6 +169,24 @@ describe('the composer’s features in Chromium against Postfix and Dovecot', ()
     expect(parsed.text).toMatch(/wrote:\n> Can we have the hall on Saturday\?\n\n?-- \nAlice\n?$/);
     expect(parsed.inReplyTo).toBe('<hall@example.test>');
     await world.page.evaluate(() => localStorage.removeItem('homing.writing'));
+  });
+
+  it('forwards as an attachment from the message menu: the original arrives as message/rfc822, byte for byte', async () => {
+    await row(/Hall booking/).click({ button: 'right' });
+    const { page: c } = await composerFrom(world.page, () => world.page.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem', { name: 'Forward as attachment' }).click());
+    const tray = c.getByRole('region', { name: 'Attachments' });
+    await poll(() => tray.getByRole('listitem').allTextContents()).toEqual([expect.stringMatching(/^Hall booking\.eml/)]);
+    expect(await c.getByLabel('Subject').inputValue()).toBe('Fwd: Hall booking');
+    await c.getByRole('combobox', { name: 'To' }).fill('carol@example.test,');
+    await c.getByTestId('compose-editor').click();
+    await c.keyboard.type('See below, Carol.');
+    await send(c);
+    const { parsed } = await delivered('carol', 'Fwd: Hall booking');
+    const [original] = await withMessageId(world.dovecot, 'alice', 'INBOX', 'hall@example.test');
+    expect(parsed.attachments).toHaveLength(1);
+    expect(parsed.attachments[0]).toMatchObject({ contentType: 'message/rfc822', filename: 'Hall booking.eml' });
+    expect(parsed.attachments[0]!.content.equals(original!.source)).toBe(true);
+    expect(parsed.text).toContain('See below, Carol.');
   });
 
   it('Send later puts the message in the Outbox, waiting until the time chosen', async () => {

@@ -247,7 +247,7 @@ describe('the reader in Chromium against Dovecot', () => {
     // The context menu offers the same actions, from the mouse or the keyboard.
     await row(/Your invoice for October/).click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Message actions' });
-    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['ReplyCtrl+R', 'Reply allCtrl+Shift+R', 'ForwardCtrl+L', 'Mark as unreadu', 'Remove flags', 'Archivea', 'Tags…l', 'Move to…v', 'Delete#', 'Junk!']);
+    await poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['ReplyCtrl+R', 'Reply allCtrl+Shift+R', 'ForwardCtrl+L', 'Forward as attachment', 'Mark as unreadu', 'Remove flags', 'Archivea', 'Tags…l', 'Move to…v', 'Delete#', 'Junk!']);
     await page.keyboard.press('Escape');
     await poll(() => menu.count()).toBe(0);
 

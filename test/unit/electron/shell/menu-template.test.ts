@@ -14,7 +14,7 @@ describe('the application menu', () => {
     const used = new Set(items(menuFor(platform)).flatMap((item) => ('action' in item ? [item.action] : [])));
     for (const name of used) expect(actionNames).toContain(name);
     expect([...used].sort()).toEqual(
-      ['add-account', 'check-mail', 'delete', 'export-folder', 'export-message', 'focus-search', 'forward', 'new-message', 'open-settings', 'print', 'reply', 'reply-all', 'save-pdf', 'toggle-flag', 'toggle-read', 'undo', 'view-source'],
+      ['add-account', 'check-mail', 'delete', 'export-folder', 'export-message', 'focus-search', 'forward', 'forward-as-attachment', 'new-message', 'open-settings', 'print', 'reply', 'reply-all', 'save-pdf', 'toggle-flag', 'toggle-read', 'undo', 'view-source'],
     );
   });
 
