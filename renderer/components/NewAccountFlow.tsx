@@ -121,6 +121,9 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
     }
     setBusy('saving');
     try {
+      // The outgoing server autoconfig found with the incoming one (best first), logging in like it; the
+      // settings dialog changes it, and sending reports what it cannot do.
+      const outgoing = found?.smtp[0];
       const account = await api.addAccount({
         email: email.trim(),
         ...(name.trim() ? { name: name.trim() } : {}),
@@ -128,6 +131,7 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
         password: secret,
         trustedFingerprint: fingerprint,
         settings,
+        ...(outgoing ? { smtp: { host: outgoing.host, port: outgoing.port, security: outgoing.security, username: outgoing.username || parsed.server.username } } : {}),
       });
       onAdded(account);
     } catch (error) {

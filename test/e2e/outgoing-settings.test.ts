@@ -1,7 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bridgeClient } from '../helpers/bridge-client';
+import { launchChromium } from '../helpers/chromium';
 import { type ComposeWorld, PASSWORDS, startComposeWorld } from '../helpers/compose-e2e';
 import { withMessageId } from '../helpers/delivered-mail';
-import { axeViolations } from '../helpers/e2e-app';
+import { type DevWeb, startDevWeb } from '../helpers/dev-web';
+import { type AppPage, autoconfigXml, axeViolations, openApp, startIspdb } from '../helpers/e2e-app';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { type PostfixServer, startPostfix } from '../servers/postfix';
 
 /**
  * The outgoing server in the settings dialog (Chromium, Postfix + Dovecot): an account without one is set
@@ -59,5 +68,74 @@ describe('the outgoing server in the settings dialog', () => {
     await postfix.drain();
     expect(await withMessageId(world.dovecot, 'bob', 'INBOX', item!.messageId)).toHaveLength(1);
     expect(world.view.errors).toEqual([]);
+  });
+});
+
+/**
+ * A new account set up in the app takes the outgoing server autoconfig found with the incoming one (the
+ * provider's file names both), logging in as the incoming server does; it sends at once.
+ */
+describe('a new account and its outgoing server from autoconfig', () => {
+  let dovecot: DovecotServer;
+  let postfix: PostfixServer;
+  let ispdb: Awaited<ReturnType<typeof startIspdb>>;
+  let app: DevWeb;
+  let browser: Browser;
+  let view: AppPage;
+  const poll = <T>(probe: () => Promise<T> | T, timeout = 30_000) => expect.poll(probe, { timeout });
+
+  beforeAll(async () => {
+    dovecot = await startDovecot({ users: Object.entries(PASSWORDS).map(([name, password]) => ({ name, password })) });
+    postfix = await startPostfix({ dovecot });
+    ispdb = await startIspdb({
+      localhost: autoconfigXml(
+        'localhost',
+        [{ type: 'imap', host: '127.0.0.1', port: dovecot.ports.imaps, socketType: 'SSL', username: '%EMAILLOCALPART%' }],
+        [{ host: '127.0.0.1', port: postfix.ports.submissions, socketType: 'SSL', username: '%EMAILLOCALPART%' }],
+      ),
+    });
+    // Postfix serves Dovecot's certificate, which covers 127.0.0.1: trusted like a provider's.
+    app = await startDevWeb(mkdtempSync(join(tmpdir(), 'homing-e2e-outgoing-')), {
+      HOMING_ISPDB_URL: ispdb.url,
+      NODE_EXTRA_CA_CERTS: dovecot.certificate.certPath,
+      HOMING_SENT_COPY_WAIT_MS: '0',
+    });
+    browser = await launchChromium();
+    view = await openApp(browser, app.url);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await Promise.all([postfix?.destroy(), ispdb?.close()]);
+    await dovecot?.destroy();
+  });
+
+  it('is stored with the account, and the account sends through it', async () => {
+    const { page } = view;
+    await page.getByRole('button', { name: 'Add your mail account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Accounts' });
+    await dialog.getByLabel('Email address').fill('alice@localhost');
+    await dialog.getByLabel('Password').fill(PASSWORDS.alice);
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await poll(() => dialog.getByTestId('autoconfig-summary').count()).toBe(1);
+    await dialog.getByRole('button', { name: 'Connect and save' }).click();
+    await poll(() => page.getByRole('dialog').count()).toBe(0);
+
+    const bridge = await bridgeClient(app.url);
+    try {
+      const [account] = (await bridge.api.listAccounts({})).filter((a) => a.email === 'alice@localhost');
+      expect(account?.smtp).toMatchObject({ host: '127.0.0.1', port: postfix.ports.submissions, security: 'tls', username: 'alice', passwordSource: 'incoming' });
+      const queued = await bridge.api.sendMessage({
+        content: { accountId: account!.id, to: [{ name: '', address: 'bob@example.test' }], subject: 'From a new account', text: 'Hello.\n' },
+        delaySeconds: 0,
+      });
+      const [item] = await bridge.api.flushOutbox({ ids: [queued.id] });
+      expect(item).toMatchObject({ state: 'filed' });
+      await postfix.drain();
+      expect(await withMessageId(dovecot, 'bob', 'INBOX', item!.messageId)).toHaveLength(1);
+    } finally {
+      bridge.close();
+    }
+    expect(view.errors).toEqual([]);
   });
 });

@@ -104,8 +104,11 @@ export interface IncomingServer {
   username: string;
 }
 
+/** An SMTP submission server of an autoconfig file. */
+export type OutgoingServerEntry = Omit<IncomingServer, 'type'>;
+
 /** A Thunderbird autoconfig file (clientConfig 1.1), as providers and the ISPDB publish them. */
-export function autoconfigXml(domain: string, servers: IncomingServer[]): string {
+export function autoconfigXml(domain: string, servers: IncomingServer[], outgoingServers: OutgoingServerEntry[] = []): string {
   const incoming = servers
     .map(
       (s) => `    <incomingServer type="${s.type}">
@@ -117,12 +120,24 @@ export function autoconfigXml(domain: string, servers: IncomingServer[]): string
     </incomingServer>`,
     )
     .join('\n');
+  const outgoing = outgoingServers
+    .map(
+      (s) => `
+    <outgoingServer type="smtp">
+      <hostname>${s.host}</hostname>
+      <port>${s.port}</port>
+      <socketType>${s.socketType}</socketType>
+      <authentication>password-cleartext</authentication>
+      <username>${s.username}</username>
+    </outgoingServer>`,
+    )
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">
   <emailProvider id="${domain}">
     <domain>${domain}</domain>
     <displayName>${domain} mail</displayName>
-${incoming}
+${incoming}${outgoing}
   </emailProvider>
 </clientConfig>
 `;
