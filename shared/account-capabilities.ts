@@ -8,9 +8,9 @@ import type { AccountCapabilities, AccountKind } from './contract/accounts';
  */
 const capabilitiesByKind: Readonly<Record<AccountKind, AccountCapabilities>> = {
   // IMAP uploads a message moved in from another account (APPEND, exactly once); POP3 files it in its local folders.
-  imap: { hasServer: true, receivesFromOtherAccounts: true },
-  pop3: { hasServer: true, receivesFromOtherAccounts: true },
-  local: { hasServer: false, receivesFromOtherAccounts: true },
+  imap: { hasServer: true, receivesFromOtherAccounts: true, choosesServerCopy: false },
+  pop3: { hasServer: true, receivesFromOtherAccounts: true, choosesServerCopy: true },
+  local: { hasServer: false, receivesFromOtherAccounts: true, choosesServerCopy: false },
 };
 
 export function capabilitiesOf(kind: AccountKind): AccountCapabilities {

@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import { matchWords, useRuleMatchCount } from '../hooks/useRuleMatchCount';
 import { errorSentence } from '../mail/error-words';
 import { accountLabel, folderName } from '../mail/folder-tree';
-import { type ActionKind, type DraftAction, editorActions, moveTargets, type RuleDraft, ruleInputOf, shifted } from '../mail/rule-editing';
+import { type ActionKind, type DraftAction, moveTargets, offeredRuleActions, type RuleDraft, ruleInputOf, shifted } from '../mail/rule-editing';
 import { Icon } from './Icon';
 
 export interface RuleEditorProps {
@@ -28,9 +28,9 @@ export function RuleEditor({ draft: initial, accounts, folders, onSaved, onCance
   const [saving, setSaving] = useState(false);
   const count = useRuleMatchCount(draft.query, draft.accountId);
   const id = useId();
-  const mailAccounts = accounts.filter((a) => a.protocol !== 'local');
+  const mailAccounts = accounts.filter((a) => a.capabilities.hasServer);
   const scopeAccount = mailAccounts.find((a) => a.id === draft.accountId);
-  const offered = editorActions.filter((a) => !a.pop3Only || draft.accountId === null || scopeAccount?.protocol === 'pop3');
+  const offered = offeredRuleActions(scopeAccount, draft.accountId === null);
   const targets = moveTargets(folders, draft.accountId);
   const accountOf = (f: Folder) => (f.accountId === 'local' ? 'Local Folders' : (accounts.find((a) => a.id === f.accountId)?.email ?? ''));
   const setAction = (i: number, change: Partial<DraftAction>) => setDraft({ ...draft, actions: draft.actions.map((a, j) => (j === i ? { ...a, ...change } : a)) });

@@ -11,7 +11,7 @@ import { folderName } from './folder-tree';
 export type ActionKind = RuleAction['kind'];
 
 /** The actions the editor offers, in its menu's order, with their words. copy and download-later are not built. */
-export const editorActions: ReadonlyArray<{ kind: ActionKind; label: string; pop3Only?: boolean }> = [
+export const editorActions: ReadonlyArray<{ kind: ActionKind; label: string; serverCopy?: boolean }> = [
   { kind: 'move', label: 'Move to folder' },
   { kind: 'tag', label: 'Add tag' },
   { kind: 'read', label: 'Mark read' },
@@ -19,9 +19,17 @@ export const editorActions: ReadonlyArray<{ kind: ActionKind; label: string; pop
   { kind: 'delete', label: 'Delete (to Trash)' },
   { kind: 'junk', label: 'Mark as junk' },
   { kind: 'stop', label: 'Stop processing more rules' },
-  { kind: 'server-keep', label: 'Keep on the server (POP3)', pop3Only: true },
-  { kind: 'server-delete', label: 'Delete from the server (POP3)', pop3Only: true },
+  { kind: 'server-keep', label: 'Keep on the server (POP3)', serverCopy: true },
+  { kind: 'server-delete', label: 'Delete from the server (POP3)', serverCopy: true },
 ];
+
+/**
+ * The actions a rule for `scope` may take: keeping or deleting the server's copy only where the account
+ * chooses it (POP3), or for a rule on every account (it acts where it can).
+ */
+export function offeredRuleActions(scope: Account | null | undefined, everyAccount: boolean): typeof editorActions {
+  return editorActions.filter((a) => !a.serverCopy || everyAccount || scope?.capabilities.choosesServerCopy === true);
+}
 
 /** One action as the form holds it: a folder or tag not chosen yet is null / ''. */
 export interface DraftAction {

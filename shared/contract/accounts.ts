@@ -16,6 +16,11 @@ export interface AccountCapabilities {
   hasServer: boolean;
   /** Messages of another account can be moved into its folders (a move picker's and a drop's rule). */
   receivesFromOtherAccounts: boolean;
+  /**
+   * The server's copy of downloaded mail is kept or deleted as the account says (POP3), so a rule may
+   * choose it per message (the engines' `keepOnServer`; elsewhere the server's copy follows the user's actions).
+   */
+  choosesServerCopy: boolean;
 }
 
 /** tls = implicit TLS (993/995); starttls = upgrade a plain connection (143/110); none = no encryption. */

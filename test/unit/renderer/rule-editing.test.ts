@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { capabilitiesOf } from '../../../shared/account-capabilities';
+import type { Account } from '../../../shared/contract/accounts';
 import type { Folder } from '../../../shared/contract/messages';
 import { ruleInputSchema } from '../../../shared/contract/rules';
-import { actionWords, draftOf, emptyDraft, moveTargets, ruleInputOf, shifted } from '../../../renderer/mail/rule-editing';
+import { actionWords, draftOf, emptyDraft, moveTargets, offeredRuleActions, ruleInputOf, shifted } from '../../../renderer/mail/rule-editing';
 
 const folder = (id: number, accountId: string, path: string, specialUse: Folder['specialUse'] = null): Folder => ({
   id, accountId, path, name: path, parentPath: null, delimiter: '/', specialUse, subscribed: true, total: 0, unread: 0, offline: 0, syncError: null,
@@ -44,5 +46,17 @@ describe('rule editing', () => {
     expect(moveTargets(folders, null).map((f) => f.id)).toEqual([1, 2, 3]);
     expect(shifted(['a', 'b', 'c'], 2, -1)).toEqual(['a', 'c', 'b']);
     expect(shifted(['a', 'b', 'c'], 0, -1)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('the actions a rule may take, by what its account can do', () => {
+  it('offers keeping or deleting the server’s copy only where the account chooses it (POP3), or for every account', () => {
+    const kinds = (scope: Parameters<typeof offeredRuleActions>[0], every = false) => offeredRuleActions(scope, every).map((a) => a.kind);
+    const pop3 = { capabilities: capabilitiesOf('pop3') } as Account;
+    const imap = { capabilities: capabilitiesOf('imap') } as Account;
+    expect(kinds(pop3)).toContain('server-delete');
+    expect(kinds(imap)).not.toContain('server-keep');
+    expect(kinds(imap)).not.toContain('server-delete');
+    expect(kinds(null, true)).toContain('server-keep');
   });
 });

@@ -9,6 +9,7 @@ import type { WriteDb } from '../../../../electron/store/db';
 import type { FolderRow } from '../../../../electron/store/folders';
 import { closeDb, openWriteDb } from '../../../../electron/store/open';
 import { writeTransaction } from '../../../../electron/store/write-transaction';
+import type { ActionRow } from '../../../../electron/sync/engine';
 import { engineFor } from '../../../../electron/sync/engines';
 
 const kinds: AccountKind[] = ['imap', 'pop3', 'local'];
@@ -37,7 +38,18 @@ describe('what an account can do, as the window sees it', () => {
       } catch {
         receives = false;
       }
-      expect({ kind, ...capabilitiesOf(kind) }).toEqual({ kind, hasServer: engine.hasServer, receivesFromOtherAccounts: receives });
+      // Whether it keeps a choice about the server's copy: its keepOnServer reaches the store at all (for a
+      // message that is not there, so nothing changes).
+      let touched = false;
+      const watched = new Proxy(db, {
+        get(target, property) {
+          touched = true;
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      writeTransaction(db, (changes) => engine.actions.keepOnServer({ db: watched, changes, account }, [{ id: 999_999 } as ActionRow], true));
+      expect({ kind, ...capabilitiesOf(kind) }).toEqual({ kind, hasServer: engine.hasServer, receivesFromOtherAccounts: receives, choosesServerCopy: touched });
     }
   });
 
@@ -52,7 +64,7 @@ describe('what an account can do, as the window sees it', () => {
       ['a@example.org', capabilitiesOf('imap')],
       ['b@example.org', capabilitiesOf('pop3')],
     ]);
-    expect(findAccount(db, LOCAL_ACCOUNT_ID)?.capabilities).toEqual({ hasServer: false, receivesFromOtherAccounts: true });
+    expect(findAccount(db, LOCAL_ACCOUNT_ID)?.capabilities).toEqual({ hasServer: false, receivesFromOtherAccounts: true, choosesServerCopy: false });
     expect(capabilitiesOf('imap').hasServer).toBe(true);
   });
 });
