@@ -357,6 +357,21 @@ export function refuseDamaged(db: WriteDb, changes: ChangeRecorder, op: DamagedO
  * Marks a move, delete or expunge as sent, in its own transaction, before its first command goes out: if
  * the process dies from here on, the replay looks on the server before sending it again.
  */
+/**
+ * Marks the operation sent as the replay read it, unless it changed since: the replay asks the server
+ * something first (an await), and an action taken back or taken over meanwhile cancels or rewrites an
+ * operation not sent yet (undo of a delete, a later move of the same message, a cancelled upload). False
+ * then, with nothing marked: what the replay read must not go to the server; the next round reads it again.
+ */
+export function markSentAsRead(db: WriteDb, read: QueuedOperation, target: SentMark['target']): boolean {
+  const now = findOperation(db, read.id);
+  if (!now || now.state !== 'queued' || now.sent !== null || now.kind !== read.kind || JSON.stringify(now.payload) !== JSON.stringify(read.payload)) {
+    return false;
+  }
+  markSent(db, read.id, target);
+  return true;
+}
+
 export function markSent(db: WriteDb, opId: number, target: SentMark['target']): void {
   const mark: SentMark = { at: Date.now(), target };
   prepare(db, 'UPDATE pending_ops SET sent = ? WHERE id = ?').run(JSON.stringify(mark), opId);

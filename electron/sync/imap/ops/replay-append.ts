@@ -4,11 +4,12 @@ import { findFolderById } from '../../../store/folders';
 import { setMovedUid } from '../../../store/imap-state';
 import { readSource } from '../../../store/message-sources';
 import type { QueuedOperation } from '../../../store/operation-queue';
-import { markSent } from '../../../store/operation-queue';
+import { markSentAsRead } from '../../../store/operation-queue';
 import { writeTransaction } from '../../../store/write-transaction';
 import { currentFlags } from '../../actions/mark-rows';
 import type { ImapPass } from '../imap-pass';
 import { findMovedInTarget, targetState, type TargetPlace } from './find-moved';
+import { OperationChanged } from './operation-changed';
 
 /**
  * APPEND of a stored message (its exact bytes, its flags as they are now, its INTERNALDATE) to a folder:
@@ -28,7 +29,7 @@ export async function replayAppend(pass: ImapPass, op: QueuedOperation & { kind:
   let target = op.sent?.target ?? null;
   if (op.sent === null) {
     target = await targetState(connection, to.path);
-    writeTransaction(db, () => markSent(db, op.id, target));
+    if (!writeTransaction(db, () => markSentAsRead(db, op, target))) throw new OperationChanged();
   } else if (target) {
     const found = await findMovedInTarget(connection, db, to.path, target, [{ messageId, uid: 1 }]);
     const place = found.get(messageId);

@@ -9,7 +9,7 @@ import {
   forgetMessages,
   heldByRefusedMove,
   listQueuedOperations,
-  markSent,
+  markSentAsRead,
   operationMessageIds,
   type QueuedOperation,
   recordAttempt,
@@ -26,6 +26,7 @@ import { imapLimits } from '../limits';
 import { chunks, uidSet } from '../../../protocols/imap/uid-set';
 import { rollBackMarks } from '../../actions/mark-rows';
 import { findMovedInTarget, presentUids, targetState, type TargetPlace } from './find-moved';
+import { OperationChanged } from './operation-changed';
 import { rollBackFolderOperation } from '../imap-folder-rollback';
 import { replayAppend } from './replay-append';
 import { replayFolderOperation } from './replay-folders';
@@ -95,6 +96,7 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
         if (op.kind === 'flags') for (const id of operationMessageIds(db, op.id)) waitingFlags.add(id);
         continue;
       }
+      if (error instanceof OperationChanged) continue;
       const mapped = pass.connection.mapError(error);
       if (mapped.code === 'OPERATION_DAMAGED') {
         writeTransaction(db, (changes) => refuseOperation(db, changes, op.id, { code: mapped.code, message: mapped.message }));
@@ -267,7 +269,7 @@ async function moveOrTrash(pass: ImapPass, op: QueuedOperation, from: ServerPlac
   let vanished: OpItem[] = [];
   if (op.sent === null) {
     target = await targetState(connection, to.path);
-    writeTransaction(db, () => markSent(db, op.id, target));
+    if (!writeTransaction(db, () => markSentAsRead(db, op, target))) throw new OperationChanged();
     await selectForWrite(pass, from);
     // Messages deleted on the server since the user acted (another client, or what an undo wanted back):
     // nothing to move, and the user is told (MESSAGE_GONE) instead of the message silently vanishing.
