@@ -10,7 +10,8 @@ export const imapConnectionLimits = {
   /**
    * No byte in either direction for this long while a command is in flight → TIMEOUT. Long enough for a
    * slow server answering a SEARCH on a big folder; short enough that a stalled connection is noticed.
-   * During IDLE imapflow probes with NOOP instead of failing.
+   * During IDLE imapflow probes with NOOP instead of failing, which ends IDLE: the watch session
+   * (sync/imap/watch.ts) starts it again at once.
    */
   socketTimeoutMs: 60_000,
   /** A NOOP that gets no answer in this long means the IDLE connection is dead (imapflow #14, #98). */

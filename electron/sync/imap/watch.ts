@@ -130,8 +130,19 @@ export async function watchAccount(ctx: SyncEngineContext, options: WatchOptions
 
       if (!client.mailbox || client.mailbox.path !== 'INBOX') await selectFolder(connection, 'INBOX', { readOnly: true });
       ctx.progress({ phase: 'watching', folder: 'INBOX' });
-      const idling = client.idle().catch(() => false);
+      // IDLE can end without us: imapflow ends it with a keepalive NOOP whenever the socket has been quiet
+      // for its socket timeout (a minute, far less than idleCheckMs) and, auto-IDLE being off, does not
+      // start it again. Waking here re-issues it at once; left alone the connection pushed nothing more and
+      // the next quiet minute timed it out (a reconnect every two minutes, mail waiting while "Live").
+      let breakingIdle = false;
+      const idling = client
+        .idle()
+        .catch(() => false)
+        .finally(() => {
+          if (!breakingIdle) wakeup.wake();
+        });
       await wakeup.wait(Math.min(idleCheckMs, pollAt - Date.now()));
+      breakingIdle = true;
       if (ctx.signal.aborted) break;
       if (!connection.usable) continue;
       // Any command ends IDLE (imapflow sends DONE first); the NOOP also proves the server is still there.
