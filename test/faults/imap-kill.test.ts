@@ -10,6 +10,7 @@ import { listPendingOperations } from '../../electron/store/operation-queue';
 import { acquireWriterLock } from '../../electron/store/writer-lock';
 import { SyncRuntime } from '../../electron/sync/sync-runtime';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
+import { createOrganiseWrites } from '../../electron/sync/writes/organise-writes';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { type FaultProxy, startFaultProxy } from '../servers/fault-proxy';
 import { runCli } from '../helpers/cli';
@@ -22,10 +23,13 @@ import { seededRandom } from '../helpers/seeded-random';
 /**
  * SIGKILL of `homing sync` (the built CLI, a separate process; its worker thread dies with it) at random
  * moments after it logged in, while it replays offline actions queued while the server was down (mark
- * read/unread, flag, move, delete to Trash, delete from Trash) and downloads new mail. After every kill:
- * no message lost on the server, the store passes integrity_check. After a final run: the server holds
- * exactly what the actions say, each applied once (a move replayed twice would leave two copies, a
- * toggle replayed out of order the wrong flag), every message once, and the store equals the server.
+ * read/unread, flag, move between INBOX, Archive and folders made here, delete to Trash, delete from Trash
+ * for good, folders created, renamed and deleted, and undo of any of these, of this round or of one the
+ * server has applied already) and downloads new mail. After every kill: no message lost on the server,
+ * the store passes integrity_check. After a final run: the server holds exactly what the actions say,
+ * each applied once (a move replayed twice would leave two copies, a toggle replayed out of order the
+ * wrong flag, a CREATE or RENAME twice a refused operation), every message once, exactly the folders the
+ * actions made, and the store equals the server.
  */
 
 /** HOMING_FAULT_KILLS raises it for a longer hunt (the default keeps the suite within its time budget). */
@@ -37,7 +41,10 @@ const MAX_ROUNDS = 2 * KILLS;
  */
 const PLAIN_CAPABILITIES =
   'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ SORT MULTIAPPEND UNSELECT CHILDREN NAMESPACE LIST-EXTENDED I18NLEVEL=1 ESEARCH SPECIAL-USE';
-const ACTIONS_PER_ROUND = 6;
+/** At least 100 offline actions over the test at the default number of kills. */
+const ACTIONS_PER_ROUND = Math.max(6, Math.ceil(100 / KILLS));
+/** The folders every account here has; the others are made by the test's actions. */
+const STANDARD = ['INBOX', 'Archive', 'Trash', 'Drafts', 'Sent', 'Junk'];
 const NEW_PER_ROUND = 6;
 
 interface Expected {
@@ -56,6 +63,18 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
   let dataDir: string;
   /** Message-ID → what the server must end up with. Absent: deleted for good. */
   const model = new Map<string, Expected>();
+  /** The folders the actions made (renamed, deleted), as the server must end up with them. */
+  let made = new Set<string>();
+  let folderSerial = 0;
+  /** What was done to folders, and every undo, in order (for the message of a failure). */
+  const folderLog: string[] = [];
+  /**
+   * The actions that can be undone, newest last, each with the model from before it. An undo takes back
+   * the newest: the model goes back to that state for the messages it had (mail delivered since stays).
+   * A delete for good cannot be undone and ends what can be (undo would skip over it).
+   */
+  let undoable: Array<{ id: number; model: Map<string, Expected>; made: Set<string>; kind: string }> = [];
+  const snapshot = () => ({ model: new Map([...model].map(([id, e]) => [id, { ...e }])), made: new Set(made) });
   /** Message-ID → SHA-256 of the delivered bytes. */
   const hashes = new Map<string, string>();
   let serial = 0;
@@ -111,20 +130,86 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
     const db = openWriteDb(dbPathOf(dataDir));
     const writer = { db, dataDir, vault: new MemoryVault(), shutdown: new AbortController().signal, emit: () => undefined };
     const accountId = (db.sqlite.prepare(`SELECT id FROM accounts WHERE protocol = 'imap'`).get() as { id: string }).id;
-    return { db, accountId, actions: createActionWrites(writer, new SyncRuntime(writer)) };
+    const runtime = new SyncRuntime(writer);
+    return { db, accountId, actions: createActionWrites(writer, runtime), organise: createOrganiseWrites(writer, runtime) };
   };
 
   /** Queues random actions on the store (the server is down), and says in the model what they must do. */
   const history = new Map<string, string[]>();
   const queueActions = async (random: ReturnType<typeof seededRandom>, round: number): Promise<Record<string, number>> => {
     const counts: Record<string, number> = {};
-    await withStore(async ({ db, accountId, actions }) => {
-      const folderId = (path: string) => findFolderByPath(db, accountId, path)!.id;
+    await withStore(async ({ db, accountId, actions, organise }) => {
+      const folderId = (path: string) => {
+        const folder = findFolderByPath(db, accountId, path);
+        expect(folder && !folder.deletedLocally, `seed ${random.seed}: the folder ${path} is in the store`).toBeTruthy();
+        return folder!.id;
+      };
+      const count = (kind: string) => (counts[kind] = (counts[kind] ?? 0) + 1);
+      /** Records an action that can be undone (taken before it: the model as it was). */
+      const remember = (entry: { id: number } | null, before: ReturnType<typeof snapshot>, kind: string) => {
+        expect(entry, `seed ${random.seed}: ${kind} answers its undo entry`).not.toBeNull();
+        undoable.push({ id: entry!.id, ...before, kind });
+      };
       for (let n = 0; n < ACTIONS_PER_ROUND; n++) {
+        const folderKind = random.next();
+        // About one action in four on folders, one in eight an undo.
+        if (folderKind < 0.125 && undoable.length > 0) {
+          const last = undoable.pop()!;
+          const { undone } = await organise.undo({});
+          expect(undone.id, `seed ${random.seed}: undo takes back the newest action`).toBe(last.id);
+          for (const [id, expected] of last.model) if (model.has(id)) model.set(id, expected);
+          made = last.made;
+          folderLog.push(`${round}: undo ${last.kind} ${last.id} -> folders ${[...made].join(',')}`);
+          count(`undo ${last.kind}`);
+          continue;
+        }
+        if (folderKind < 0.375) {
+          const mine = [...made].sort();
+          const choice = mine.length === 0 ? 'create' : random.pick(['create', 'rename', 'delete'] as const);
+          const before = snapshot();
+          if (choice === 'create') {
+            const name = `Kept ${folderSerial++}`;
+            const { undo } = await organise.createFolder({ accountId, parentId: null, name });
+            made.add(name);
+            folderLog.push(`${round}: create ${name} (${undo?.id})`);
+            remember(undo, before, 'folder-create');
+          } else if (choice === 'rename') {
+            const from = random.pick(mine);
+            const to = `Kept ${folderSerial++}`;
+            const { undo } = await organise.renameFolder({ folderId: folderId(from), name: to });
+            made.delete(from);
+            made.add(to);
+            for (const expected of model.values()) if (expected.folder === from) expected.folder = to;
+            folderLog.push(`${round}: rename ${from} -> ${to} (${undo?.id})`);
+            remember(undo, before, 'folder-rename');
+          } else {
+            const path = random.pick(mine);
+            try {
+              const { undo, movedToTrash } = await organise.deleteFolder({ folderId: folderId(path), confirm: true });
+              made.delete(path);
+              let moved = 0;
+              for (const expected of model.values()) {
+                if (expected.folder !== path) continue;
+                expected.folder = 'Trash';
+                moved++;
+              }
+              expect(movedToTrash).toBe(moved);
+              folderLog.push(`${round}: delete ${path} (${undo?.id}, ${movedToTrash} to Trash)`);
+              remember(undo, before, 'folder-delete');
+            } catch (error) {
+              // A folder whose changes still wait for the server is not deleted (nothing changed).
+              expect((error as { code?: string }).code, `seed ${random.seed}: ${String(error)}`).toBe('FOLDER_BUSY');
+              count('folder-delete refused while busy');
+              continue;
+            }
+          }
+          count(`folder-${choice}`);
+          continue;
+        }
         const rows = db.sqlite
           .prepare(
             `SELECT m.id, m.message_id AS messageId, f.path AS folder, m.seen, m.flagged, m.uid FROM messages m JOIN folders f ON f.id = m.folder_id
-             WHERE m.account_id = ? AND m.deleted_locally = 0 AND f.path IN ('INBOX', 'Archive', 'Trash') ORDER BY m.id`,
+             WHERE m.account_id = ? AND m.deleted_locally = 0 AND f.deleted_locally = 0 AND f.path NOT IN ('Drafts', 'Sent', 'Junk') ORDER BY m.id`,
           )
           .all(accountId) as Array<{ id: number; messageId: string | null; folder: string; seen: number; flagged: number; uid: number | null }>;
         const row = random.pick(rows);
@@ -139,25 +224,32 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
         // A row without a UID was moved locally and its move may already have reached the server before a
         // kill: a second move or delete of it waits for that one (imap-move-crash.test.ts), any action goes.
         const kind = random.pick(['seen', 'flag', 'move', 'delete'] as const);
-        counts[kind] = (counts[kind] ?? 0) + 1;
         history.set(id, [...(history.get(id) ?? []), `${round}:${kind}:${row.folder}`]);
+        const before = snapshot();
         if (kind === 'seen') {
-          await actions.markMessages({ ids: [row.id], seen: !expected.seen });
+          const { undo } = await actions.markMessages({ ids: [row.id], seen: !expected.seen });
           expected.seen = !expected.seen;
+          remember(undo, before, 'mark');
         } else if (kind === 'flag') {
-          await actions.markMessages({ ids: [row.id], flagged: !expected.flagged });
+          const { undo } = await actions.markMessages({ ids: [row.id], flagged: !expected.flagged });
           expected.flagged = !expected.flagged;
+          remember(undo, before, 'mark');
         } else if (kind === 'move') {
-          const to = row.folder === 'INBOX' ? 'Archive' : 'INBOX';
-          await actions.moveMessages({ ids: [row.id], toFolderId: folderId(to) });
+          const to = random.pick(['INBOX', 'Archive', ...made].filter((f) => f !== row.folder));
+          const { undo } = await actions.moveMessages({ ids: [row.id], toFolderId: folderId(to) });
           expected.folder = to;
+          remember(undo, before, 'move');
         } else if (row.folder === 'Trash') {
-          await actions.deleteMessages({ ids: [row.id] });
-          model.delete(id); // deleted from Trash: gone for good
+          // Deleted from Trash: gone for good (it asks first in the window; it cannot be undone).
+          await organise.deleteMessagesPermanently({ ids: [row.id], confirm: true });
+          model.delete(id);
+          undoable = [];
         } else {
-          await actions.deleteMessages({ ids: [row.id] });
+          const { undo } = await actions.deleteMessages({ ids: [row.id] });
           expected.folder = 'Trash';
+          remember(undo, before, 'delete');
         }
+        count(kind === 'delete' && row.folder === 'Trash' ? 'delete for good' : kind);
       }
     });
     return counts;
@@ -267,7 +359,16 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
     // Every byte: the store equals the server (folders, UIDs, flags, SHA-256 of each message), and the
     // server's bytes are what was delivered.
     const other = await secondClient(server);
+    const folders = (await other.list()).map((f) => f.path).filter((p) => !STANDARD.includes(p));
     const state = await serverState(other).finally(() => other.logout().catch(() => other.close()));
+    const inStore = await withStore(({ db, accountId }) => ({
+      folders: db.sqlite.prepare('SELECT path, deleted_locally AS hidden FROM folders WHERE account_id = ? ORDER BY path').all(accountId),
+      pending: listPendingOperations(db, accountId).map((o) => ({ kind: o.kind, state: o.state, error: o.error?.message })),
+    }));
+    expect(
+      folders.sort(),
+      `seed ${random.seed}: the server's folders are the ones the actions made; folder actions ${folderLog.join(' | ')}; store ${JSON.stringify(inStore)}; ${log.join(' | ')}`,
+    ).toEqual([...made].sort());
     const delivered = new Set(hashes.values());
     expect(Object.values(state).flat().filter((m) => !delivered.has(m.hash)), 'bytes on the server that were never delivered').toEqual([]);
     await withStore(({ db, accountId }) => {
