@@ -114,6 +114,15 @@ export function loadContent(editor: Squire, initial: EditorContent, { allowRemot
   range.collapse(true);
   editor.saveUndoState(range);
   editor.setSelection(range);
+  // Squire learns that it has the focus, and puts this selection in, from a focus event. An editor made on
+  // a root that already has the focus (made again on the same root: React's strict mode runs the mount
+  // twice, the composer focusing the text in between) gets none: it believed itself unfocused, kept this
+  // range to itself, and the browser's caret fell to the root's start when setHTML took out the nodes it
+  // was in, which is the attribution line when the quote comes first. Focusing again gives it that event.
+  if (document.activeElement === root) {
+    root.blur();
+    editor.focus();
+  }
 }
 
 /**

@@ -171,6 +171,28 @@ describe('the composer’s features in Chromium against Postfix and Dovecot', ()
     await world.page.evaluate(() => localStorage.removeItem('homing.writing'));
   });
 
+  it('with “reply below the quote”, the cursor waits below the quote: what is typed at once arrives after the quoted text', async () => {
+    await world.page.evaluate(() => localStorage.setItem('homing.writing', JSON.stringify({ replyBelowQuote: true, signatureBelowQuote: false, plainTextAccounts: [] })));
+    await row(/Hall booking/).click();
+    const { page: c } = await composerFrom(world.page, () => world.page.keyboard.press('Control+r'));
+    const editor = c.getByTestId('compose-editor');
+    await poll(() => editor.textContent()).toContain('Can we have the hall on Saturday?');
+    // No click into the text: the answer is typed where the composer put the cursor.
+    await poll(() => c.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('compose-editor');
+    await c.keyboard.type('Saturday is fine.');
+    // A subject of its own, told apart from the other answer in the Outbox.
+    await c.getByLabel('Subject').fill('Re: Hall booking (below the quote)');
+    await send(c);
+    const { parsed } = await delivered('bob', 'Re: Hall booking (below the quote)');
+    const text = parsed.text ?? '';
+    expect(text).toMatch(/wrote:\n\n?> Can we have the hall on Saturday\?\n/);
+    expect(text.indexOf('Saturday is fine.')).toBeGreaterThan(text.indexOf('> Can we have the hall on Saturday?'));
+    expect(text).not.toMatch(/Saturday is fine\..*wrote:/s);
+    const html = parsed.html || '';
+    expect(html.indexOf('Saturday is fine.')).toBeGreaterThan(html.indexOf('Can we have the hall on Saturday?'));
+    await world.page.evaluate(() => localStorage.removeItem('homing.writing'));
+  });
+
   it('forwards as an attachment from the message menu: the original arrives as message/rfc822, byte for byte', async () => {
     await row(/Hall booking/).click({ button: 'right' });
     const { page: c } = await composerFrom(world.page, () => world.page.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem', { name: 'Forward as attachment' }).click());

@@ -161,7 +161,7 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
     return () => window.removeEventListener('beforeunload', beforeUnload);
   }, [flush]);
 
-  // An answer already has its recipients: the cursor waits in the text (at its start, above the quote).
+  // An answer already has its recipients: the cursor waits in the text, where loadContent put it (above the quote, or below it when the quote comes first).
   useEffect(() => {
     if (setup.to.length > 0 && setup.format === 'html') editorRef.current?.focus();
     else if (setup.to.length > 0) plainRef.current?.focus();
