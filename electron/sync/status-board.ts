@@ -52,7 +52,8 @@ export class StatusBoard {
       folder: update.folder === undefined ? before.folder : update.folder,
       done: update.done ?? (update.phase === before.phase ? before.done : 0),
       total: update.total ?? (update.phase === before.phase ? before.total : 0),
-      nextAttemptAt: null,
+      // nextAttemptAt stays: a pass the user asked for (Check) runs while the watch loop still sleeps until
+      // then, and the loop itself clears it when it wakes.
     };
     // Entering IDLE (after the session's own checks, or a NOOP the server answered) proves the server
     // answers and the account is current; a pass that only started proves nothing yet.

@@ -5,7 +5,7 @@ import type { Account } from '../../shared/contract/accounts';
 import { corpusMessage } from '../helpers/imap-corpus';
 import { summariesByIds } from '../../electron/store/message-summaries';
 import { eventually, secondClient, serverState, storedMessages } from '../helpers/imap-sync';
-import { dovecotConnections, dovecotLogins, type WatchFixture, watchFixture } from '../helpers/watch-fixture';
+import { dovecotConnections, dovecotLogins, testWatchTiming, type WatchFixture, watchFixture } from '../helpers/watch-fixture';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 
 /**
@@ -142,6 +142,17 @@ describe('one watch loop per account', () => {
     // No IDLE on Archive: the watch session's poll brings it.
     await arrives(alice, 'alice', 'Archive');
     expect(storedMessages(fx.db, alice.id).filter((m) => m.folder === 'Archive').length).toBeGreaterThan(0);
+  });
+
+  it('a Check of a POP3 account while its loop waits keeps saying when the loop checks next', async () => {
+    fx = await watchFixture(server, { ...testWatchTiming, checkIntervalMs: 600_000 });
+    const carol = await fx.addAccount({ user: 'carol', protocol: 'pop3' });
+    await fx.command('startWatching', {});
+    const waiting = await eventually(() => fx.status(carol.id), (s) => s.lastSyncedAt !== null && s.nextAttemptAt !== null);
+    await fx.command('syncAccounts', { accountIds: [carol.id] });
+    const after = await eventually(() => fx.status(carol.id), (s) => s.phase === 'idle' && s.lastSyncedAt !== waiting.lastSyncedAt);
+    // The loop still sleeps until then; the window's "next check in ..." must not vanish after a Check.
+    expect(after.nextAttemptAt).toBe(waiting.nextAttemptAt);
   });
 
   it('says which folder the server would not open, and keeps the account live', async () => {
