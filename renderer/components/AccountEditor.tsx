@@ -1,15 +1,16 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Account, AccountPatch, AccountSettings, ConnectionTestResult, Protocol, Security } from '../../shared/contract/accounts';
 import { api } from '../api/client';
-import { formatFingerprint, type ServerForm, toServerSettings } from '../mail/account-form';
+import { type ServerForm, toServerSettings } from '../mail/account-form';
+import { retryWithFix } from '../mail/certificate-fix';
 import { errorData, errorSentence } from '../mail/error-words';
 import { accountLabel } from '../mail/folder-tree';
 import { ConnectionResult } from './ConnectionResult';
-import { Icon } from './Icon';
 import { OutgoingServerSection } from './OutgoingServerSection';
 import { PasswordSourceChoice } from './PasswordSourceChoice';
 import { ServerFields } from './ServerFields';
 import { SyncSettingsFields } from './SyncSettingsFields';
+import { TrustedCertificateNote } from './TrustedCertificateNote';
 
 export interface AccountEditorProps {
   account: Account;
@@ -182,27 +183,13 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
           />
         </div>
         <PasswordSourceChoice source={settings.passwordSource} onChange={(passwordSource) => setSettings({ ...settings, passwordSource })} idPrefix="edit-password" />
-        {trusted && (
-          <div className="trusted-certificate">
-            <Icon name="shield" size={14} />
-            <div>
-              Trusting only the certificate with fingerprint <code className="fingerprint">{formatFingerprint(trusted)}</code>
-            </div>
-            <button type="button" className="button small" onClick={() => setTrusted(null)}>
-              Stop trusting
-            </button>
-          </div>
-        )}
+        {trusted && <TrustedCertificateNote fingerprint={trusted} onStopTrusting={() => setTrusted(null)} />}
         {test && (
           <ConnectionResult
             result={test}
             busy={busy !== null}
             form={form}
-            onRetry={(next, fingerprint) => {
-              setForm(next);
-              if (fingerprint) setTrusted(fingerprint);
-              void runTest(next, fingerprint ?? trusted);
-            }}
+            onRetry={retryWithFix<ServerForm>(setForm, setTrusted, trusted, (next, fingerprint) => void runTest(next, fingerprint))}
             password={{
               forWhom: account.email,
               action: 'Test and save',

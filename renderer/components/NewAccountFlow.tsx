@@ -10,6 +10,7 @@ import {
 import { api } from '../api/client';
 import { useCredentialStore } from '../hooks/useCredentialStore';
 import { bestCandidate, fromCandidate, guessForm, looksLikeAddress, type ServerForm, sourceLabels, toServerSettings } from '../mail/account-form';
+import { retryWithFix } from '../mail/certificate-fix';
 import { describeError, errorData } from '../mail/error-words';
 import { ConnectionResult } from './ConnectionResult';
 import { Icon } from './Icon';
@@ -274,11 +275,7 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
           result={test}
           busy={busy !== null}
           form={form}
-          onRetry={(next, fingerprint) => {
-            setForm(next);
-            if (fingerprint) setTrusted(fingerprint);
-            void connect(next, fingerprint ?? trusted);
-          }}
+          onRetry={retryWithFix<ServerForm>(setForm, setTrusted, trusted, (next, fingerprint) => void connect(next, fingerprint))}
           password={{
             forWhom: email.trim(),
             action: 'Connect and save',

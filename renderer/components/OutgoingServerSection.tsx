@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import type { Account, ConnectionTestResult, OutgoingServerPatch, OutgoingServerSettings, Security } from '../../shared/contract/accounts';
 import { api } from '../api/client';
-import { formatFingerprint, securityLabels } from '../mail/account-form';
+import { securityLabels } from '../mail/account-form';
+import { retryWithFix } from '../mail/certificate-fix';
 import { errorData, errorSentence } from '../mail/error-words';
 import { ConnectionResult } from './ConnectionResult';
-import { Icon } from './Icon';
+import { HostPortSecurityFields } from './HostPortSecurityFields';
+import { TrustedCertificateNote } from './TrustedCertificateNote';
 
 export interface OutgoingServerSectionProps {
   account: Account;
@@ -138,22 +140,7 @@ export function OutgoingServerSection({ account, onSaved }: OutgoingServerSectio
     return (
       <>
       <div className="field-grid">
-        <label htmlFor={id('host')}>SMTP server</label>
-        <input id={id('host')} className="text-input" value={form.host} onChange={(e) => set({ host: e.target.value })} spellCheck={false} autoComplete="off" />
-        <label htmlFor={id('port')}>Port</label>
-        <div className="inline-fields">
-          <input id={id('port')} className="text-input port" inputMode="numeric" value={form.port} onChange={(e) => set({ port: e.target.value.replace(/\D/g, '') })} />
-          <label htmlFor={id('security')} className="inline-label">
-            Security
-          </label>
-          <select id={id('security')} className="select" value={form.security} onChange={(e) => set({ security: e.target.value as Security })}>
-            {(Object.keys(securityLabels) as Security[]).map((s) => (
-              <option key={s} value={s}>
-                {securityLabels[s]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <HostPortSecurityFields value={form} onChange={set} hostLabel="SMTP server" id={id} />
         <label htmlFor={id('username')}>User name</label>
         <input
           id={id('username')}
@@ -175,27 +162,13 @@ export function OutgoingServerSection({ account, onSaved }: OutgoingServerSectio
           autoComplete="new-password"
         />
       </div>
-      {trusted && (
-        <div className="trusted-certificate">
-          <Icon name="shield" size={14} />
-          <div>
-            Trusting only the certificate with fingerprint <code className="fingerprint">{formatFingerprint(trusted)}</code>
-          </div>
-          <button type="button" className="button small" onClick={() => setTrusted(null)}>
-            Stop trusting
-          </button>
-        </div>
-      )}
+      {trusted && <TrustedCertificateNote fingerprint={trusted} onStopTrusting={() => setTrusted(null)} />}
       {test && (
         <ConnectionResult
           result={test}
           busy={busy !== null}
           form={form}
-          onRetry={(next, fingerprint) => {
-            setForm(next);
-            if (fingerprint) setTrusted(fingerprint);
-            void runTest(next, fingerprint ?? trusted, password);
-          }}
+          onRetry={retryWithFix<OutgoingForm>(setForm, setTrusted, trusted, (next, fingerprint) => void runTest(next, fingerprint, password))}
           password={{
             forWhom: `the outgoing server of ${account.email}`,
             action: 'Test and save',

@@ -1,5 +1,5 @@
-import type { Security } from '../../shared/contract/accounts';
-import { type ServerForm, securityLabels, withChange } from '../mail/account-form';
+import { type ServerForm, withChange } from '../mail/account-form';
+import { HostPortSecurityFields } from './HostPortSecurityFields';
 
 export interface ServerFieldsProps {
   form: ServerForm;
@@ -33,22 +33,7 @@ export function ServerFields({ form, onChange, protocolFixed, idPrefix }: Server
         </fieldset>
       )}
       <div className="field-grid">
-        <label htmlFor={id('host')}>{form.protocol === 'imap' ? 'IMAP server' : 'POP3 server'}</label>
-        <input id={id('host')} className="text-input" value={form.host} onChange={(e) => set({ host: e.target.value })} spellCheck={false} autoComplete="off" />
-        <label htmlFor={id('port')}>Port</label>
-        <div className="inline-fields">
-          <input id={id('port')} className="text-input port" inputMode="numeric" value={form.port} onChange={(e) => set({ port: e.target.value.replace(/\D/g, '') })} />
-          <label htmlFor={id('security')} className="inline-label">
-            Security
-          </label>
-          <select id={id('security')} className="select" value={form.security} onChange={(e) => set({ security: e.target.value as Security })}>
-            {(Object.keys(securityLabels) as Security[]).map((s) => (
-              <option key={s} value={s}>
-                {securityLabels[s]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <HostPortSecurityFields value={form} onChange={set} hostLabel={form.protocol === 'imap' ? 'IMAP server' : 'POP3 server'} id={id} />
         <label htmlFor={id('username')}>User name</label>
         <input id={id('username')} className="text-input" value={form.username} onChange={(e) => set({ username: e.target.value })} spellCheck={false} autoComplete="username" />
       </div>

@@ -49,3 +49,20 @@ export function fixOf(error: ErrorData): Fix {
   }
   return null;
 }
+
+/**
+ * ConnectionResult's `onRetry` for a form kept beside its trusted certificate: applies the fix to the form,
+ * pins the certificate when the fix was to trust it, and tests again with the certificate now in force.
+ */
+export function retryWithFix<F>(
+  setForm: (form: F) => void,
+  setTrusted: (fingerprint: string) => void,
+  trusted: string | null,
+  testAgain: (form: F, fingerprint: string | null) => void,
+): (next: F, trustFingerprint?: string) => void {
+  return (next, trustFingerprint) => {
+    setForm(next);
+    if (trustFingerprint) setTrusted(trustFingerprint);
+    testAgain(next, trustFingerprint ?? trusted);
+  };
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Folder } from '../../../shared/contract/messages';
 import { HomingError } from '../../../shared/errors';
 import { defaultPort, formatFingerprint, guessForm, looksLikeAddress, toServerSettings, withChange } from '../../../renderer/mail/account-form';
-import { fixOf } from '../../../renderer/mail/certificate-fix';
+import { fixOf, retryWithFix } from '../../../renderer/mail/certificate-fix';
 import { asksForPassword, describeError, errorParts } from '../../../renderer/mail/error-words';
 import { buildFolderTree, folderName, sidebarAccounts } from '../../../renderer/mail/folder-tree';
 import { formatSize, plural } from '../../../renderer/mail/format';
@@ -25,6 +25,29 @@ const folder = (id: number, path: string, parentPath: string | null, specialUse:
 });
 
 describe('the renderer’s pure mail logic', () => {
+  it('a retry applies the fix, pins a certificate it trusts, and tests with the one in force', () => {
+    const calls: string[] = [];
+    const retry = (trusted: string | null) =>
+      retryWithFix<{ host: string }>(
+        (form) => calls.push(`form ${form.host}`),
+        (fingerprint) => calls.push(`trust ${fingerprint}`),
+        trusted,
+        (form, fingerprint) => calls.push(`test ${form.host} ${fingerprint}`),
+      );
+    retry('AA')({ host: 'mail.example.org' });
+    retry('AA')({ host: 'b.example.org' }, 'BB');
+    retry(null)({ host: 'c.example.org' });
+    expect(calls).toEqual([
+      'form mail.example.org',
+      'test mail.example.org AA',
+      'form b.example.org',
+      'trust BB',
+      'test b.example.org BB',
+      'form c.example.org',
+      'test c.example.org null',
+    ]);
+  });
+
   it('turns search highlight markers into text and marks, never markup', () => {
     expect(highlightParts('a \u0002big\u0003 <b>deal</b>')).toEqual([
       { text: 'a ', match: false },
