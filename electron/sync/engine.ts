@@ -103,6 +103,12 @@ export interface Received {
  * server (the caller then nudges the account's watch session). Shared code calls these and never asks
  * which protocol an account speaks.
  */
+/** What a copy made: the copy rows, and whether the account's server has work queued. */
+export interface Copied {
+  copyIds: number[];
+  queued: boolean;
+}
+
 export interface ActionPlanner {
   /** Mark read/unread, flag/unflag. A queued flag change records each message's previous state (rolled back per row if refused). */
   mark(plan: PlanContext, rows: readonly ActionRow[], want: MarkChange): boolean;
@@ -117,6 +123,12 @@ export interface ActionPlanner {
   deleteForGood(plan: PlanContext, rows: readonly ActionRow[]): boolean;
   /** Move to another folder of the same account. */
   move(plan: PlanContext, rows: readonly ActionRow[], target: FolderRow): boolean;
+  /**
+   * Copy to another folder of the same account: each message stays where it is and a copy row is made in
+   * `target` at once (store/message-copy.ts); IMAP queues a UID COPY that gives the copy its UID. Returns
+   * the copies' ids and whether server work was queued.
+   */
+  copy(plan: PlanContext, rows: readonly ActionRow[], target: FolderRow): Copied;
   /**
    * Messages of another account moved into `target` of this one. Throws a coded error (nothing changed)
    * for what this account cannot take; otherwise the rows become this account's.

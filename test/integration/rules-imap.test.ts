@@ -131,4 +131,44 @@ describe('rules on IMAP', () => {
     // Changed its mind: counted once, as not junk.
     expect(junkStatus(fx.db)).toMatchObject({ trainedJunk: before.trainedJunk, trainedNotJunk: before.trainedNotJunk + 1 });
   });
+
+  it('copies a message on arrival: on the server once in the inbox and once in the target, the copy matched to its new UID', async () => {
+    const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
+    const inbox = findFolderByPath(fx.db, fx.account.id, 'INBOX')!;
+    const rule = await rules.saveRule({ name: 'Receipts', query: 'subject:receipt', actions: [{ kind: 'copy', folderId: archive.id }], accountId: fx.account.id, enabled: true });
+    await deliverMany(server, 'alice', [{ raw: mail(6, { Subject: 'shop receipt' }) }]);
+    await imapEngine.syncOnce(fx.context());
+    const copies = () => storedMessages(fx.db, fx.account.id).filter((m) => m.messageId === '<r6@rules.test>' && !m.deletedLocally);
+    expect(copies().map((m) => m.folder).sort()).toEqual(['Archive', 'INBOX']);
+    // The copy has the UID the server gave it (COPYUID), not a row waiting for a re-match.
+    expect(copies().every((m) => m.uid !== null)).toBe(true);
+    expect(await countOnServer('INBOX', 'shop receipt')).toBe(1);
+    expect(await countOnServer('Archive', 'shop receipt')).toBe(1);
+    expect(fx.db.sqlite.prepare(`SELECT count(*) FROM pending_ops WHERE kind = 'copy'`).pluck().get()).toBe(0);
+
+    // Idempotent: another sync and a run on either folder copy nothing again.
+    await imapEngine.syncOnce(fx.context());
+    for (const folderId of [inbox.id, archive.id]) expect((await rules.runRules({ ruleIds: [rule.id], folderId })).rules[0]!.acted).toBe(0);
+    await imapEngine.syncOnce(fx.context());
+    expect(copies()).toHaveLength(2);
+    expect(await countOnServer('INBOX', 'shop receipt')).toBe(1);
+    expect(await countOnServer('Archive', 'shop receipt')).toBe(1);
+  });
 });
+
+/** How many messages of a server folder have this subject, as another client sees it. */
+async function countOnServer(folder: string, subject: string): Promise<number> {
+  const client = await secondClient(server);
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      let n = 0;
+      for await (const m of client.fetch('1:*', { envelope: true })) if (m.envelope?.subject === subject) n++;
+      return n;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout();
+  }
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteFolder, findFolderByPath, localFolderInput, upsertFolder } from '../../electron/store/folders';
+import { readSource } from '../../electron/store/message-sources';
 import { listRules } from '../../electron/store/rules';
 import { writeTransaction } from '../../electron/store/write-transaction';
 import { createRuleWrites } from '../../electron/sync/writes/rule-writes';
@@ -92,5 +93,27 @@ describe('rules on POP3', () => {
     const run = await rules.runRules({ folderId: a.id });
     expect(run.rules.every((r) => r.acted === 0)).toBe(true);
     expect(folderOf('pingpong')).toBe('LoopA');
+  });
+
+  it('copies arriving mail to a local folder: a copy row with the same stored bytes, the original in the inbox, once', async () => {
+    const saved = folder('Saved');
+    const inbox = findFolderByPath(fx.db, fx.account.id, 'INBOX')!;
+    const rule = await rules.saveRule({ name: 'Save tickets', query: 'subject:ticket', actions: [{ kind: 'copy', folderId: saved.id }], accountId: fx.account.id, enabled: true });
+    await deliverMany(server, 'bob', [mail(8, { Subject: 'your ticket' })]);
+    await fx.engine.syncOnce(fx.context());
+    const rows = () =>
+      fx.db.sqlite.prepare('SELECT m.id, f.path, m.uidl FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.subject = ? ORDER BY f.path').all('your ticket') as Array<{ id: number; path: string; uidl: string | null }>;
+    expect(rows().map((r) => r.path)).toEqual(['INBOX', 'Saved']);
+    const [original, copy] = rows();
+    // The download keeps its UIDL; the copy has none (the server's copy is the original's alone).
+    expect(original!.uidl).not.toBeNull();
+    expect(copy!.uidl).toBeNull();
+    expect(readSource(fx.db, copy!.id).equals(readSource(fx.db, original!.id))).toBe(true);
+    // Found by search in its folder like any message.
+    const searchHits = fx.db.sqlite.prepare(`SELECT count(*) FROM message_search WHERE message_search MATCH 'ticket'`).pluck().get() as number;
+    expect(searchHits).toBe(2);
+    for (const folderId of [inbox.id, saved.id]) expect((await rules.runRules({ ruleIds: [rule.id], folderId })).rules[0]!.acted).toBe(0);
+    await fx.engine.syncOnce(fx.context());
+    expect(rows()).toHaveLength(2);
   });
 });

@@ -44,7 +44,7 @@ export function placeRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow, f
 }
 
 /** Removes the rows (and their place in any operation). */
-export function removeRows(db: WriteDb, changes: ChangeRecorder, rows: readonly ActionRow[]): void {
+export function removeRows(db: WriteDb, changes: ChangeRecorder, rows: ReadonlyArray<Pick<ActionRow, 'id' | 'accountId' | 'folderId'>>): void {
   const remove = prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?');
   for (const row of rows) {
     remove.run(row.id);

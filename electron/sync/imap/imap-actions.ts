@@ -2,6 +2,7 @@ import { HomingError } from '../../../shared/errors';
 import type { WriteDb } from '../../store/db';
 import type { DeletePayload, ExpungePayload, FolderRef, MovePayload, ServerPlace, WaitingOn } from '../../store/operation-kinds';
 import { findFolderById } from '../../store/folders';
+import { copyMessageRow } from '../../store/message-copy';
 import { holdingOperation, pathWithin, queuedAppendOf, queuedFolderOperations, queueOperation, takeMessageOut, updatePayload } from '../../store/operation-queue';
 import type { ChangeRecorder } from '../../store/write-transaction';
 import { applyMarks, applyTags, currentFlags } from '../actions/mark-rows';
@@ -142,6 +143,34 @@ export const imapActions: ActionPlanner = {
       if (copy) planExpunge(expunges, row, copy, uploads.get(row.id));
     }
     return expunges.queue(plan, 'expunge') > 0;
+  },
+
+  /**
+   * The copy row exists at once (no UID) and a UID COPY is queued from where the server has the original;
+   * the replay gives the copy the UID the server tells (COPYUID), or finds it in the target. A message
+   * whose place on the server waits for an earlier action of its own (a move not yet replayed) cannot be
+   * copied before that action reaches the server: refused, nothing changed.
+   */
+  copy(plan, rows, target) {
+    const to: FolderRef = { folderId: target.id, path: target.path };
+    const copies = new Map<string, { from: ServerPlace; items: Array<{ messageId: number; uid: number; copyId: number }> }>();
+    const copyIds: number[] = [];
+    for (const row of rows) {
+      if (row.folderId === target.id) continue;
+      if (row.uid === null || row.uidvalidity === null) {
+        throw new HomingError('INVALID_ARGUMENT', 'This message is waiting for an earlier change to reach the server, so it cannot be copied yet; copy it before moving it.');
+      }
+      const copyId = copyMessageRow(plan.db, plan.changes, row, target.id);
+      copyIds.push(copyId);
+      const key = `${row.folderId}:${row.uidvalidity}`;
+      const group = copies.get(key) ?? { from: { folderId: row.folderId, path: row.folderPath, uidvalidity: row.uidvalidity }, items: [] };
+      group.items.push({ messageId: row.id, uid: row.uid, copyId });
+      copies.set(key, group);
+    }
+    for (const { from, items } of copies.values()) {
+      queueOperation(plan.db, plan.changes, plan.account.id, { kind: 'copy', payload: { from, to, items } }, items.map((i) => i.copyId));
+    }
+    return { copyIds, queued: copies.size > 0 };
   },
 
   /** The server's copy follows the user's actions: a rule has no separate word on it. */

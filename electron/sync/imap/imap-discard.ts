@@ -3,7 +3,7 @@ import { findFolderById, findFolderByPath, updateFolderSyncState } from '../../s
 import type { AppendPayload, OpItem, ServerPlace } from '../../store/operation-kinds';
 import { deleteOperation, operationMessageIds, operationsRequiring, type StoredOperation } from '../../store/operation-queue';
 import type { ChangeRecorder } from '../../store/write-transaction';
-import { returnRow } from '../actions/row-changes';
+import { removeRows, returnRow } from '../actions/row-changes';
 import type { PlanContext } from '../engine';
 
 interface MessageRow {
@@ -40,6 +40,16 @@ export function discardImapOperation(plan: PlanContext, op: StoredOperation): vo
     case 'expunge':
       restoreRows(db, changes, op.accountId, ids, op.payload.from, op.payload.items, op.payload.after?.messageIds ?? []);
       break;
+    case 'copy': {
+      // The copies the server never made go; the originals never moved.
+      const copies = ids.map((id) => row.get(id)).filter((r): r is MessageRow => r !== undefined && r.uid === null);
+      removeRows(
+        db,
+        changes,
+        copies.map((r) => ({ id: r.id, accountId: r.account_id, folderId: r.folder_id })),
+      );
+      break;
+    }
     case 'append':
       returnUpload(db, changes, op.accountId, op.id, op.payload);
       break;

@@ -1,5 +1,6 @@
 import { applyMarks, applyTags } from '../actions/mark-rows';
 import { discardLocalOperation, settleQueue } from '../actions/local-only';
+import { copyLocally } from '../actions/local-copy';
 import { localFolders } from '../actions/local-folders';
 import { receiveLocally } from '../actions/local-receive';
 import { placeRow, removeRows } from '../actions/row-changes';
@@ -35,6 +36,8 @@ const localActions: ActionPlanner = {
     for (const row of rows) if (row.folderId !== target.id) placeRow(plan.db, plan.changes, row, target.id, null);
     return false;
   },
+
+  copy: (plan, rows, target) => copyLocally(plan, rows, target),
 
   /** A downloaded message becomes local mail (the source engine then decides what happens to the server's copy). */
   receive: (plan, rows, target) => receiveLocally(plan, rows, target),

@@ -2,6 +2,7 @@ import { prepare } from '../../store/db';
 import { setServerPolicy } from '../../store/pop3-state';
 import { applyMarks, applyTags } from '../actions/mark-rows';
 import { discardLocalOperation } from '../actions/local-only';
+import { copyLocally } from '../actions/local-copy';
 import { localFolders } from '../actions/local-folders';
 import { receiveLocally } from '../actions/local-receive';
 import { hideRow, placeRow, removeRows } from '../actions/row-changes';
@@ -49,6 +50,8 @@ export const pop3Actions: ActionPlanner = {
     for (const row of rows) if (row.folderId !== target.id) placeRow(plan.db, plan.changes, row, target.id, null);
     return false;
   },
+
+  copy: (plan, rows, target) => copyLocally(plan, rows, target),
 
   /** Mail of another account can be filed in a POP3 account's folders, as in Local Folders. */
   receive: (plan, rows, target) => receiveLocally(plan, rows, target),

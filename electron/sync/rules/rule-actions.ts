@@ -3,7 +3,7 @@ import type { Rule, RuleAction } from '../../../shared/contract/rules';
 import { HomingError } from '../../../shared/errors';
 import { getAccount } from '../../store/accounts';
 import { prepare, type WriteDb } from '../../store/db';
-import { findFolderById } from '../../store/folders';
+import { findFolderById, type FolderRow } from '../../store/folders';
 import { markRuleBroken, recordRuleRun } from '../../store/rules';
 import type { ChangeRecorder } from '../../store/write-transaction';
 import { byAccount, loadActionRows } from '../actions/action-rows';
@@ -37,8 +37,10 @@ export function applyRule(db: WriteDb, changes: ChangeRecorder, rule: Rule, mess
   if (messageIds.length === 0) return { acted: [], stop: false, queuedFor, broken: null };
   try {
     db.sqlite.transaction(() => {
-      for (const action of rule.actions) applyAction(db, changes, action, messageIds, queuedFor);
-      for (const id of messageIds) recordRuleRun(db, rule.id, id, now);
+      const copies: number[] = [];
+      for (const action of rule.actions) applyAction(db, changes, action, messageIds, queuedFor, copies);
+      // A copy counts as acted on too: running the rule on the folder it landed in does not copy it again.
+      for (const id of [...messageIds, ...copies]) recordRuleRun(db, rule.id, id, now);
     })();
   } catch (error) {
     const broken = brokenReason(error);
@@ -53,7 +55,7 @@ function brokenReason(error: unknown): { code: string; message: string } {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
-function applyAction(db: WriteDb, changes: ChangeRecorder, action: RuleAction, messageIds: readonly number[], queuedFor: Set<string>): void {
+function applyAction(db: WriteDb, changes: ChangeRecorder, action: RuleAction, messageIds: readonly number[], queuedFor: Set<string>, copies: number[]): void {
   // Loaded again for every action: an earlier one may have moved the rows.
   const groups = byAccount(loadActionRows(db, messageIds));
   for (const [accountId, rows] of groups) {
@@ -83,7 +85,11 @@ function applyAction(db: WriteDb, changes: ChangeRecorder, action: RuleAction, m
           return false;
         case 'stop':
           return false;
-        case 'copy':
+        case 'copy': {
+          const copied = actions.copy(plan, rows, targetFolder(db, account, action.folderId, 'copies'));
+          copies.push(...copied.copyIds);
+          return copied.queued;
+        }
         case 'download-later':
           throw new HomingError('NOT_IMPLEMENTED', `The rule action “${action.kind}” is not built yet.`);
       }
@@ -94,15 +100,24 @@ function applyAction(db: WriteDb, changes: ChangeRecorder, action: RuleAction, m
 
 /** A move within the account, or to another account's folder (that engine takes them, as for the user's own move). */
 function moveRows(db: WriteDb, changes: ChangeRecorder, account: Account, rows: ActionRow[], folderId: number, queuedFor: Set<string>): boolean {
-  const target = findFolderById(db, folderId);
-  if (!target) throw new HomingError('NOT_FOUND', `The folder this rule moves mail to (id ${folderId}) was deleted.`, { folderId });
-  if (target.syncState.selectable === false) throw new HomingError('INVALID_ARGUMENT', `The folder ${target.path} cannot hold messages.`);
+  const target = targetFolder(db, null, folderId, 'moves');
   const toMove = rows.filter((r) => r.folderId !== target.id);
   if (toMove.length === 0) return false;
   if (target.accountId === account.id) return engineFor(account).actions.move({ db, changes, account }, toMove, target);
   // To another account: the same exactly-once upload-then-remove as the user's own move.
   for (const accountId of moveWithoutRecord({ db, changes }, toMove, target, getAccount(db, target.accountId))) queuedFor.add(accountId);
   return false;
+}
+
+/** The folder a move or copy puts mail in; a copy stays within the message's account. */
+function targetFolder(db: WriteDb, account: Account | null, folderId: number, verb: 'moves' | 'copies'): FolderRow {
+  const target = findFolderById(db, folderId);
+  if (!target) throw new HomingError('NOT_FOUND', `The folder this rule ${verb} mail to (id ${folderId}) was deleted.`, { folderId });
+  if (target.syncState.selectable === false) throw new HomingError('INVALID_ARGUMENT', `The folder ${target.path} cannot hold messages.`);
+  if (account && target.accountId !== account.id) {
+    throw new HomingError('INVALID_ARGUMENT', `A rule copies mail within its account only; ${target.path} is a folder of another account.`);
+  }
+  return target;
 }
 
 function hasTrash(db: WriteDb, accountId: string): boolean {

@@ -78,12 +78,12 @@ export function createRuleWrites(ctx: WriterContext, runtime: SyncRuntime): Meth
 
 /** An action that can never work is refused when the rule is saved. */
 function checkAction(db: WriteDb, action: RuleAction): void {
-  if (action.kind === 'move') {
+  if (action.kind === 'move' || action.kind === 'copy') {
     const folder = findFolderById(db, action.folderId);
     if (!folder) throw new HomingError('NOT_FOUND', `No folder with id ${action.folderId}.`);
     if (folder.syncState.selectable === false) throw new HomingError('INVALID_ARGUMENT', `The folder ${folder.path} cannot hold messages.`);
   }
-  if (action.kind === 'copy' || action.kind === 'download-later') {
+  if (action.kind === 'download-later') {
     throw new HomingError('NOT_IMPLEMENTED', `The rule action “${action.kind}” is not built yet.`);
   }
 }

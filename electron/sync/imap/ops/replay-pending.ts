@@ -29,6 +29,7 @@ import { findMovedInTarget, presentUids, targetState, type TargetPlace } from '.
 import { OperationChanged } from './operation-changed';
 import { rollBackFolderOperation } from '../imap-folder-rollback';
 import { replayAppend } from './replay-append';
+import { replayCopy } from './replay-copy';
 import { replayFolderOperation } from './replay-folders';
 import { selectFolder } from './select-folder';
 
@@ -139,6 +140,8 @@ function replayOne(pass: ImapPass, op: QueuedOperation): Promise<PlacedInTarget 
       return replayExpunge(pass, op.payload);
     case 'append':
       return replayAppend(pass, op);
+    case 'copy':
+      return replayCopy(pass, op);
     case 'folder-create':
     case 'folder-rename':
     case 'folder-delete':
