@@ -1,14 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailClient } from '../../shared/client';
-import { MemoryVault } from '../../electron/accounts/vault';
-import { type MailServiceHandle, openMailService } from '../../electron/service/mail-service';
-import { workerPath } from '../helpers/cli';
 import { serverMessages } from '../helpers/delivered-mail';
-import { serviceClient } from '../helpers/service-client';
-import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { type SendingFixture, startSendingFixture } from '../helpers/sending-fixture';
+import type { DovecotServer } from '../servers/dovecot';
 import { adminClient } from '../servers/mail-server';
 
 /**
@@ -19,44 +13,24 @@ import { adminClient } from '../servers/mail-server';
  */
 describe('drafts (Dovecot)', () => {
   let dovecot: DovecotServer;
-  let dataDir: string;
-  let handle: MailServiceHandle;
   let service: MailClient;
   let accountId = '';
-
-  const open = async () => {
-    handle = await openMailService({ dataDir, vault: new MemoryVault(), workerPath: workerPath(), startWriter: true });
-    service = serviceClient(handle.service);
-  };
+  let fixture: SendingFixture | undefined;
 
   beforeAll(async () => {
-    process.env.HOMING_DRAFT_QUIET_MS = '0';
-    dovecot = await startDovecot({
-      users: [
-        { name: 'alice', password: 'alice-secret' },
-        { name: 'bob', password: 'bob-secret' },
-      ],
+    fixture = await startSendingFixture({
+      name: 'drafts',
+      env: { HOMING_DRAFT_QUIET_MS: '0' },
+      dovecot: {
+        users: [
+          { name: 'alice', password: 'alice-secret' },
+          { name: 'bob', password: 'bob-secret' },
+        ],
+      },
     });
-    dataDir = mkdtempSync(join(tmpdir(), 'homing-drafts-'));
-    await open();
-    accountId = (
-      await service.addAccount({
-        email: 'alice@example.test',
-        protocol: 'imap',
-        host: '127.0.0.1',
-        port: dovecot.ports.imaps,
-        security: 'tls',
-        username: 'alice',
-        password: 'alice-secret',
-        trustedFingerprint: dovecot.certificate.fingerprint256,
-      })
-    ).id;
+    ({ dovecot, service, accountId } = fixture);
   });
-  afterAll(async () => {
-    delete process.env.HOMING_DRAFT_QUIET_MS;
-    await handle?.close();
-    await dovecot?.destroy();
-  });
+  afterAll(() => fixture?.close());
 
   const drafts = async () => (await serverMessages(dovecot, 'alice', 'Drafts')).map((m) => ({ uid: m.uid, flags: m.flags, text: m.source.toString('utf8') }));
 
@@ -112,8 +86,7 @@ describe('drafts (Dovecot)', () => {
     expect((await drafts()).some((d) => d.text.includes('Going away.'))).toBe(false);
     expect((await service.listDrafts({ accountId })).map((d) => d.id)).not.toContain(drop.id);
 
-    await handle.close();
-    await open();
+    ({ service } = await fixture!.reopen());
     expect(await service.getDraft({ id: keep.id })).toMatchObject({ content: { subject: 'Keep me', text: 'Still here after a crash.' } });
   });
 

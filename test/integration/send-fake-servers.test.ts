@@ -1,15 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailClient } from '../../shared/client';
 import type { OutboxItem } from '../../shared/contract/outgoing';
-import { MemoryVault } from '../../electron/accounts/vault';
-import { type MailServiceHandle, openMailService } from '../../electron/service/mail-service';
-import { workerPath } from '../helpers/cli';
-import { serviceClient } from '../helpers/service-client';
 import { withMessageId } from '../helpers/delivered-mail';
-import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { type SendingFixture, startSendingFixture } from '../helpers/sending-fixture';
+import type { DovecotServer } from '../servers/dovecot';
 import { type FakePersonality, type FakeSmtpServer, startFakeSmtp } from '../servers/fake-smtp';
 import { adminClient } from '../servers/mail-server';
 
@@ -20,39 +14,26 @@ import { adminClient } from '../servers/mail-server';
  */
 describe('sending against a scripted fake SMTP server', () => {
   let dovecot: DovecotServer;
-  let handle: MailServiceHandle;
   let service: MailClient;
   let accountId = '';
+  let fixture: SendingFixture | undefined;
   const fakes: FakeSmtpServer[] = [];
 
   beforeAll(async () => {
-    // Read by the worker when it starts: no wait before filing, and a silent server given up on quickly.
-    process.env.HOMING_SENT_COPY_WAIT_MS = '0';
-    process.env.HOMING_SMTP_TIMEOUT_MS = '3000';
-    dovecot = await startDovecot();
-    handle = await openMailService({ dataDir: mkdtempSync(join(tmpdir(), 'homing-fake-smtp-')), vault: new MemoryVault(), workerPath: workerPath(), startWriter: true });
-    service = serviceClient(handle.service);
-    const account = await service.addAccount({
-      email: 'alice@example.test',
-      protocol: 'imap',
-      host: '127.0.0.1',
-      port: dovecot.ports.imaps,
-      security: 'tls',
-      username: 'alice',
-      password: 'alice-secret',
-      trustedFingerprint: dovecot.certificate.fingerprint256,
-      smtp: { host: '127.0.0.1', port: 1, security: 'tls', trustedFingerprint: dovecot.certificate.fingerprint256 },
+    fixture = await startSendingFixture({
+      name: 'fake-smtp',
+      // Read by the worker when it starts: no wait before filing, and a silent server given up on quickly.
+      env: { HOMING_SENT_COPY_WAIT_MS: '0', HOMING_SMTP_TIMEOUT_MS: '3000' },
+      // Nothing listens on port 1: each test points the account at its own fake (fake() below).
+      smtp: { port: 1, security: 'tls' },
     });
-    accountId = account.id;
+    ({ dovecot, service, accountId } = fixture);
     // The store knows the Sent folder, as after any first sync.
     expect((await service.syncAccounts({ accountIds: [accountId] }))[0]).toMatchObject({ ok: true });
   });
   afterAll(async () => {
-    delete process.env.HOMING_SENT_COPY_WAIT_MS;
-    delete process.env.HOMING_SMTP_TIMEOUT_MS;
-    await handle?.close();
+    await fixture?.close();
     for (const fake of fakes) await fake.close();
-    await dovecot?.destroy();
   });
 
   async function fake(personality: FakePersonality): Promise<FakeSmtpServer> {

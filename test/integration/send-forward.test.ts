@@ -1,17 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailClient } from '../../shared/client';
 import type { ResponseMode } from '../../shared/contract/outgoing';
-import { MemoryVault } from '../../electron/accounts/vault';
-import { type MailServiceHandle, openMailService } from '../../electron/service/mail-service';
-import { workerPath } from '../helpers/cli';
 import { belowTrace, serverMessages, withMessageId } from '../helpers/delivered-mail';
-import { serviceClient } from '../helpers/service-client';
-import { type DovecotServer, startDovecot } from '../servers/dovecot';
-import { type PostfixServer, startPostfix } from '../servers/postfix';
+import { type SendingFixture, startSendingFixture } from '../helpers/sending-fixture';
+import type { DovecotServer } from '../servers/dovecot';
+import type { PostfixServer } from '../servers/postfix';
 
 const users = [
   { name: 'alice', password: 'alice-secret' },
@@ -52,36 +46,16 @@ const original = (messageId: string, subject: string) =>
 describe('forwarding a stored message (Postfix + Dovecot)', () => {
   let dovecot: DovecotServer;
   let postfix: PostfixServer;
-  let handle: MailServiceHandle;
   let service: MailClient;
   let accountId = '';
+  let fixture: SendingFixture | undefined;
 
   beforeAll(async () => {
-    process.env.HOMING_SENT_COPY_WAIT_MS = '0';
-    dovecot = await startDovecot({ users });
-    postfix = await startPostfix({ dovecot });
-    handle = await openMailService({ dataDir: mkdtempSync(join(tmpdir(), 'homing-send-forward-')), vault: new MemoryVault(), workerPath: workerPath(), startWriter: true });
-    service = serviceClient(handle.service);
-    accountId = (
-      await service.addAccount({
-        email: 'alice@example.test',
-        protocol: 'imap',
-        host: '127.0.0.1',
-        port: dovecot.ports.imaps,
-        security: 'tls',
-        username: 'alice',
-        password: 'alice-secret',
-        trustedFingerprint: dovecot.certificate.fingerprint256,
-        smtp: { host: '127.0.0.1', port: postfix.ports.submissions, security: 'tls', trustedFingerprint: postfix.certificate.fingerprint256 },
-      })
-    ).id;
+    fixture = await startSendingFixture({ name: 'send-forward', env: { HOMING_SENT_COPY_WAIT_MS: '0' }, dovecot: { users }, smtp: { port: 'submissions', security: 'tls' } });
+    ({ dovecot, service, accountId } = fixture);
+    postfix = fixture.postfix!;
   });
-  afterAll(async () => {
-    delete process.env.HOMING_SENT_COPY_WAIT_MS;
-    await handle?.close();
-    await postfix?.destroy();
-    await dovecot?.destroy();
-  });
+  afterAll(() => fixture?.close());
 
   /** Delivers an original to alice, syncs, forwards it to bob in `mode`; what bob got and the original's flags at the server. */
   async function forward(mode: ResponseMode, messageId: string, subject: string) {

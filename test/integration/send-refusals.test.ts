@@ -1,16 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailClient } from '../../shared/client';
 import type { OutboxItem } from '../../shared/contract/outgoing';
-import { MemoryVault } from '../../electron/accounts/vault';
-import { type MailServiceHandle, openMailService } from '../../electron/service/mail-service';
-import { workerPath } from '../helpers/cli';
-import { serviceClient } from '../helpers/service-client';
 import { serverMessages, withMessageId } from '../helpers/delivered-mail';
-import { type DovecotServer, startDovecot } from '../servers/dovecot';
-import { type PostfixServer, startPostfix } from '../servers/postfix';
+import { type SendingFixture, startSendingFixture } from '../helpers/sending-fixture';
+import type { DovecotServer } from '../servers/dovecot';
+import type { PostfixServer } from '../servers/postfix';
 
 const users = [
   { name: 'alice', password: 'alice-secret' },
@@ -25,37 +19,23 @@ const users = [
 describe('sending what the server refuses (Postfix + Dovecot)', () => {
   let dovecot: DovecotServer;
   let postfix: PostfixServer;
-  let handle: MailServiceHandle;
   let service: MailClient;
   let accountId = '';
+  let fixture: SendingFixture | undefined;
 
   beforeAll(async () => {
-    process.env.HOMING_SENT_COPY_WAIT_MS = '0';
-    // No Sent (nor any special-use folder) on this server: the first filing has to make one.
-    dovecot = await startDovecot({ users, noSpecialFolders: true });
-    postfix = await startPostfix({ dovecot, messageSizeLimit: 25 * 1024 * 1024, smtputf8: false, senderLoginCheck: true });
-    handle = await openMailService({ dataDir: mkdtempSync(join(tmpdir(), 'homing-send-refusals-')), vault: new MemoryVault(), workerPath: workerPath(), startWriter: true });
-    service = serviceClient(handle.service);
-    accountId = (
-      await service.addAccount({
-        email: 'alice@example.test',
-        protocol: 'imap',
-        host: '127.0.0.1',
-        port: dovecot.ports.imaps,
-        security: 'tls',
-        username: 'alice',
-        password: 'alice-secret',
-        trustedFingerprint: dovecot.certificate.fingerprint256,
-        smtp: { host: '127.0.0.1', port: postfix.ports.submission, security: 'starttls', trustedFingerprint: postfix.certificate.fingerprint256 },
-      })
-    ).id;
+    fixture = await startSendingFixture({
+      name: 'send-refusals',
+      env: { HOMING_SENT_COPY_WAIT_MS: '0' },
+      // No Sent (nor any special-use folder) on this server: the first filing has to make one.
+      dovecot: { users, noSpecialFolders: true },
+      postfix: { messageSizeLimit: 25 * 1024 * 1024, smtputf8: false, senderLoginCheck: true },
+      smtp: { port: 'submission', security: 'starttls' },
+    });
+    ({ dovecot, service, accountId } = fixture);
+    postfix = fixture.postfix!;
   });
-  afterAll(async () => {
-    delete process.env.HOMING_SENT_COPY_WAIT_MS;
-    await handle?.close();
-    await postfix?.destroy();
-    await dovecot?.destroy();
-  });
+  afterAll(() => fixture?.close());
 
   async function sendOne(subject: string, extra: { to?: string; identityId?: number; attachment?: Buffer } = {}): Promise<OutboxItem> {
     const queued = await service.sendMessage({
