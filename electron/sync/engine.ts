@@ -146,6 +146,13 @@ export interface ActionPlanner {
    * (IMAP) or there is no server (Local Folders), there is nothing to say and nothing changes.
    */
   keepOnServer(plan: PlanContext, rows: readonly ActionRow[], keep: boolean): void;
+  /**
+   * A mail rule's "download the rest later" (POP3): a message stored in full is kept as its headers and
+   * first lines, as one over the account's size limit is, and its server copy stays until the rest is
+   * downloaded again on demand. Where there is no such server copy (IMAP keeps what the offline scope
+   * says; Local Folders have no server) nothing changes.
+   */
+  downloadLater(plan: PlanContext, rows: readonly ActionRow[]): void;
   /** Drops an operation of this account that was refused (or could not be read), undoing what is left of its local change. */
   discard(plan: PlanContext, op: StoredOperation): void;
 }

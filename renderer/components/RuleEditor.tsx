@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import { matchWords, useRuleMatchCount } from '../hooks/useRuleMatchCount';
 import { errorSentence } from '../mail/error-words';
 import { accountLabel, folderName } from '../mail/folder-tree';
-import { type ActionKind, type DraftAction, moveTargets, offeredRuleActions, type RuleDraft, ruleInputOf, shifted } from '../mail/rule-editing';
+import { type ActionKind, copyTargets, type DraftAction, moveTargets, offeredRuleActions, type RuleDraft, ruleInputOf, shifted } from '../mail/rule-editing';
 import { Icon } from './Icon';
 
 export interface RuleEditorProps {
@@ -102,7 +102,7 @@ export function RuleEditor({ draft: initial, accounts, folders, onSaved, onCance
                   </option>
                 ))}
               </select>
-              {action.kind === 'move' && (
+              {(action.kind === 'move' || action.kind === 'copy') && (
                 <select
                   className="select"
                   aria-label={`Folder for action ${i + 1}`}
@@ -110,7 +110,7 @@ export function RuleEditor({ draft: initial, accounts, folders, onSaved, onCance
                   onChange={(e) => setAction(i, { folderId: e.target.value === '' ? null : Number(e.target.value) })}
                 >
                   <option value="">Choose a folder…</option>
-                  {targets.map((f) => (
+                  {(action.kind === 'copy' ? copyTargets(folders, draft.accountId) : targets).map((f) => (
                     <option key={f.id} value={f.id}>
                       {folderName(f)}
                       {draft.accountId === null || f.accountId === 'local' ? ` (${accountOf(f)})` : ''}

@@ -10,9 +10,10 @@ import { folderName } from './folder-tree';
 
 export type ActionKind = RuleAction['kind'];
 
-/** The actions the editor offers, in its menu's order, with their words. copy and download-later are not built. */
+/** The actions the editor offers, in its menu's order, with their words. */
 export const editorActions: ReadonlyArray<{ kind: ActionKind; label: string; serverCopy?: boolean }> = [
   { kind: 'move', label: 'Move to folder' },
+  { kind: 'copy', label: 'Copy to folder' },
   { kind: 'tag', label: 'Add tag' },
   { kind: 'read', label: 'Mark read' },
   { kind: 'flag', label: 'Flag' },
@@ -21,6 +22,7 @@ export const editorActions: ReadonlyArray<{ kind: ActionKind; label: string; ser
   { kind: 'stop', label: 'Stop processing more rules' },
   { kind: 'server-keep', label: 'Keep on the server (POP3)', serverCopy: true },
   { kind: 'server-delete', label: 'Delete from the server (POP3)', serverCopy: true },
+  { kind: 'download-later', label: 'Download the rest later (POP3)', serverCopy: true },
 ];
 
 /**
@@ -102,6 +104,11 @@ export function actionWords(action: RuleAction, folders: readonly Folder[]): str
 export function scopeWords(accountId: string | null, accounts: readonly Account[]): string {
   if (accountId === null) return 'All accounts';
   return accounts.find((a) => a.id === accountId)?.email ?? 'An account that was removed';
+}
+
+/** The folders a copy may go to: the scope's account's (a copy stays within its account; every account's for an all-accounts rule). */
+export function copyTargets(folders: readonly Folder[], accountId: string | null): Folder[] {
+  return folders.filter((f) => f.accountId !== 'local' && (accountId === null || f.accountId === accountId));
 }
 
 /** The folders a move may go to: the scope's account and Local Folders (every account's for an all-accounts rule), selectable ones only. */

@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
 import { deleteFolder, findFolderByPath, localFolderInput, upsertFolder } from '../../electron/store/folders';
 import { readSource } from '../../electron/store/message-sources';
 import { listRules } from '../../electron/store/rules';
@@ -14,8 +19,8 @@ let server: DovecotServer;
 let fx: Pop3Fixture;
 let rules: ReturnType<typeof createRuleWrites>;
 
-const mail = (n: number, headers: Record<string, string>) =>
-  eml({ From: 'Friend <friend@example.org>', To: 'bob@example.org', Subject: `message ${n}`, 'Message-ID': `<p${n}@rules.test>`, Date: 'Mon, 1 Jan 2024 10:00:00 +0000', ...headers }).toString();
+const mail = (n: number, headers: Record<string, string>, body?: string) =>
+  eml({ From: 'Friend <friend@example.org>', To: 'bob@example.org', Subject: `message ${n}`, 'Message-ID': `<p${n}@rules.test>`, Date: 'Mon, 1 Jan 2024 10:00:00 +0000', ...headers }, body).toString();
 
 const folderOf = (subject: string) =>
   fx.db.sqlite.prepare('SELECT f.path FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.subject = ?').pluck().get(subject) as string | undefined;
@@ -23,7 +28,12 @@ const onServer = () => maildirFiles(server.maildir('bob')).map((f) => /^Subject:
 const folder = (path: string) => writeTransaction(fx.db, (changes) => upsertFolder(fx.db, changes, fx.account.id, localFolderInput(path)));
 
 beforeAll(async () => {
-  server = await startDovecot({ users: [{ name: 'bob', password: 'bob-secret' }] });
+  server = await startDovecot({
+    users: [
+      { name: 'bob', password: 'bob-secret' },
+      { name: 'carol', password: 'carol-secret' },
+    ],
+  });
   fx = await pop3Fixture({ port: server.ports.pop3s, security: 'tls', user: 'bob', password: 'bob-secret', trustedFingerprint: server.certificate.fingerprint256, settings: { pop3Delete: { kind: 'after-download' } } });
   rules = createRuleWrites(fx.writer, fx.runtime);
   await fx.engine.syncOnce(fx.context());
@@ -115,5 +125,49 @@ describe('rules on POP3', () => {
     for (const folderId of [inbox.id, saved.id]) expect((await rules.runRules({ ruleIds: [rule.id], folderId })).rules[0]!.acted).toBe(0);
     await fx.engine.syncOnce(fx.context());
     expect(rows()).toHaveLength(2);
+  });
+});
+
+describe('download the rest later, through the CLI (real Dovecot, POP3)', () => {
+  it('a matching message is stored as its beginning, stays on the server under after-download, and homing show --raw fetches the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homing-later-'));
+    const cli = (...args: string[]) => runCli(['--data-dir', dir, ...args]);
+    const newsletter = mail(20, { Subject: 'big newsletter' }, Array.from({ length: 300 }, (_, i) => `news line ${i} ${'x'.repeat(60)}`).join('\r\n') + '\r\n');
+    const added = await runCli(
+      ['--data-dir', dir, 'account', 'add', '--email', 'carol@example.org', '--protocol', 'pop3', '--host', '127.0.0.1', '--port', String(server.ports.pop3s),
+        '--security', 'tls', '--username', 'carol', '--password-env', 'PW', '--trust-fingerprint', server.certificate.fingerprint256],
+      { env: { PW: 'carol-secret' } },
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const account = added.stdout.trim();
+    const db = new Database(join(dir, 'homing.sqlite'));
+    try {
+      const row = db.prepare('SELECT settings FROM accounts WHERE id = ?').get(account) as { settings: string };
+      db.prepare('UPDATE accounts SET settings = ? WHERE id = ?').run(JSON.stringify({ ...JSON.parse(row.settings), pop3Delete: { kind: 'after-download' } }), account);
+    } finally {
+      db.close();
+    }
+    const rule = await cli('rule', 'add', '--name', 'Newsletters later', '--match', 'subject:newsletter', '--action', 'download-later', '--account', account);
+    expect(rule.status, rule.stderr).toBe(0);
+    deliverMany(server, 'carol', [newsletter, mail(21, { Subject: 'short note' })]);
+    for (let pass = 0; pass < 2; pass++) expect((await cli('sync')).status).toBe(0);
+
+    const stored = () => {
+      const read = new Database(join(dir, 'homing.sqlite'), { readonly: true });
+      try {
+        return read.prepare('SELECT id, subject, body_status AS bodyStatus FROM messages ORDER BY subject').all() as Array<{ id: number; subject: string; bodyStatus: string }>;
+      } finally {
+        read.close();
+      }
+    };
+    expect(stored().map((m) => [m.subject, m.bodyStatus])).toEqual([['big newsletter', 'partial'], ['short note', 'full']]);
+    // After-download deleted the note; the newsletter's server copy stays for the rest.
+    expect(maildirFiles(server.maildir('carol')).map((f) => /^Subject: (.*)$/m.exec(f.raw.toString())?.[1]?.trim())).toEqual(['big newsletter']);
+
+    const id = stored()[0]!.id;
+    const shown = await cli('show', String(id), '--raw');
+    expect(shown.status, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('news line 299');
+    expect(stored()[0]!.bodyStatus).toBe('full');
   });
 });

@@ -7,7 +7,7 @@ import { findFolders } from '../folder-lookup';
 import { parse, requireOption } from '../parse';
 import { inlineText, printJson } from '../terminal-text';
 
-const ACTION_WORDS = 'move:FOLDER|copy:FOLDER|tag:T|read|flag|delete|junk|stop|server-keep|server-delete';
+const ACTION_WORDS = 'move:FOLDER|copy:FOLDER|tag:T|read|flag|delete|junk|stop|server-keep|server-delete|download-later';
 
 export const ruleAdd: CliCommand = {
   name: 'rule add',
@@ -130,6 +130,7 @@ async function parseAction(service: MailService, word: string, accountId: string
     case 'stop':
     case 'server-keep':
     case 'server-delete':
+    case 'download-later':
       if (value) break;
       return { kind };
   }

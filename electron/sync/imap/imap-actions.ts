@@ -176,6 +176,9 @@ export const imapActions: ActionPlanner = {
   /** The server's copy follows the user's actions: a rule has no separate word on it. */
   keepOnServer: () => undefined,
 
+  /** What IMAP stores of a body is the offline scope's word, not a rule's. */
+  downloadLater: () => undefined,
+
   discard: (plan, op) => discardImapOperation(plan, op),
 };
 

@@ -45,6 +45,7 @@ const localActions: ActionPlanner = {
   release: () => false,
 
   keepOnServer: () => undefined,
+  downloadLater: () => undefined,
   discard: (plan, op) => discardLocalOperation(plan, op),
 };
 

@@ -1,5 +1,6 @@
 import { prepare } from '../../store/db';
 import { setServerPolicy } from '../../store/pop3-state';
+import { keepHeadersOnly } from './download-later';
 import { applyMarks, applyTags } from '../actions/mark-rows';
 import { discardLocalOperation } from '../actions/local-only';
 import { copyLocally } from '../actions/local-copy';
@@ -68,6 +69,8 @@ export const pop3Actions: ActionPlanner = {
       keep ? 'keep' : 'delete',
     );
   },
+
+  downloadLater: (plan, rows) => keepHeadersOnly(plan, rows),
 
   discard: (plan, op) => discardLocalOperation(plan, op),
 };

@@ -86,12 +86,16 @@ function applyAction(db: WriteDb, changes: ChangeRecorder, action: RuleAction, m
         case 'stop':
           return false;
         case 'copy': {
-          const copied = actions.copy(plan, rows, targetFolder(db, account, action.folderId, 'copies'));
+          const target = targetFolder(db, action.folderId, 'copies');
+          // A copy stays within its account: a rule on every account copies only the target account's mail.
+          if (target.accountId !== accountId) return false;
+          const copied = actions.copy(plan, rows, target);
           copies.push(...copied.copyIds);
           return copied.queued;
         }
         case 'download-later':
-          throw new HomingError('NOT_IMPLEMENTED', `The rule action “${action.kind}” is not built yet.`);
+          actions.downloadLater(plan, rows);
+          return false;
       }
     })();
     if (queued) queuedFor.add(accountId);
@@ -100,7 +104,7 @@ function applyAction(db: WriteDb, changes: ChangeRecorder, action: RuleAction, m
 
 /** A move within the account, or to another account's folder (that engine takes them, as for the user's own move). */
 function moveRows(db: WriteDb, changes: ChangeRecorder, account: Account, rows: ActionRow[], folderId: number, queuedFor: Set<string>): boolean {
-  const target = targetFolder(db, null, folderId, 'moves');
+  const target = targetFolder(db, folderId, 'moves');
   const toMove = rows.filter((r) => r.folderId !== target.id);
   if (toMove.length === 0) return false;
   if (target.accountId === account.id) return engineFor(account).actions.move({ db, changes, account }, toMove, target);
@@ -109,14 +113,11 @@ function moveRows(db: WriteDb, changes: ChangeRecorder, account: Account, rows: 
   return false;
 }
 
-/** The folder a move or copy puts mail in; a copy stays within the message's account. */
-function targetFolder(db: WriteDb, account: Account | null, folderId: number, verb: 'moves' | 'copies'): FolderRow {
+/** The folder a move or copy puts mail in. */
+function targetFolder(db: WriteDb, folderId: number, verb: 'moves' | 'copies'): FolderRow {
   const target = findFolderById(db, folderId);
   if (!target) throw new HomingError('NOT_FOUND', `The folder this rule ${verb} mail to (id ${folderId}) was deleted.`, { folderId });
   if (target.syncState.selectable === false) throw new HomingError('INVALID_ARGUMENT', `The folder ${target.path} cannot hold messages.`);
-  if (account && target.accountId !== account.id) {
-    throw new HomingError('INVALID_ARGUMENT', `A rule copies mail within its account only; ${target.path} is a folder of another account.`);
-  }
   return target;
 }
 

@@ -83,7 +83,4 @@ function checkAction(db: WriteDb, action: RuleAction): void {
     if (!folder) throw new HomingError('NOT_FOUND', `No folder with id ${action.folderId}.`);
     if (folder.syncState.selectable === false) throw new HomingError('INVALID_ARGUMENT', `The folder ${folder.path} cannot hold messages.`);
   }
-  if (action.kind === 'download-later') {
-    throw new HomingError('NOT_IMPLEMENTED', `The rule action “${action.kind}” is not built yet.`);
-  }
 }

@@ -3,7 +3,7 @@ import { capabilitiesOf } from '../../../shared/account-capabilities';
 import type { Account } from '../../../shared/contract/accounts';
 import type { Folder } from '../../../shared/contract/messages';
 import { ruleInputSchema } from '../../../shared/contract/rules';
-import { actionWords, draftOf, emptyDraft, moveTargets, offeredRuleActions, ruleInputOf, shifted } from '../../../renderer/mail/rule-editing';
+import { actionWords, copyTargets, draftOf, emptyDraft, moveTargets, offeredRuleActions, ruleInputOf, shifted } from '../../../renderer/mail/rule-editing';
 
 const folder = (id: number, accountId: string, path: string, specialUse: Folder['specialUse'] = null): Folder => ({
   id, accountId, path, name: path, parentPath: null, delimiter: '/', specialUse, subscribed: true, total: 0, unread: 0, offline: 0, syncError: null,
@@ -58,5 +58,18 @@ describe('the actions a rule may take, by what its account can do', () => {
     expect(kinds(imap)).not.toContain('server-keep');
     expect(kinds(imap)).not.toContain('server-delete');
     expect(kinds(null, true)).toContain('server-keep');
+    expect(kinds(pop3)).toContain('download-later');
+    expect(kinds(imap)).not.toContain('download-later');
+    expect(kinds(imap)).toContain('copy');
+  });
+
+  it('copies only into folders of the rule’s account, never Local Folders', () => {
+    const folders = [
+      { id: 1, accountId: 'a' },
+      { id: 2, accountId: 'b' },
+      { id: 3, accountId: 'local' },
+    ] as Folder[];
+    expect(copyTargets(folders, 'a').map((f) => f.id)).toEqual([1]);
+    expect(copyTargets(folders, null).map((f) => f.id)).toEqual([1, 2]);
   });
 });
