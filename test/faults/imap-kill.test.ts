@@ -372,7 +372,7 @@ describe('IMAP: SIGKILL of homing sync with offline actions pending', () => {
     const delivered = new Set(hashes.values());
     expect(Object.values(state).flat().filter((m) => !delivered.has(m.hash)), 'bytes on the server that were never delivered').toEqual([]);
     await withStore(({ db, accountId }) => {
-      expect(listPendingOperations(db, accountId), 'operations left or refused').toEqual([]);
+      expect(listPendingOperations(db, accountId), `seed ${random.seed}: operations left or refused; folder actions ${folderLog.join(' | ')}; ${log.join(' | ')}`).toEqual([]);
       expect(storeState(db, accountId)).toEqual(state);
     });
     console.log(

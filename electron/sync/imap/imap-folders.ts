@@ -71,9 +71,13 @@ export const imapFolders: FolderPlanner = {
 
   remove(plan, folder) {
     const { db, changes } = plan;
-    const create = queuedFolderOperations(db, plan.account.id).find((op) => op.kind === 'folder-create' && op.payload.folderId === folder.id);
+    const queued = queuedFolderOperations(db, plan.account.id);
+    const create = queued.find((op) => op.kind === 'folder-create' && op.payload.folderId === folder.id);
     if (create && create.sent === null) {
-      // Never reached the server: nothing to DELETE there.
+      // Never reached the server: nothing to DELETE there, and nothing to RENAME (a rename of it queued
+      // since is replayed after the CREATE, so it has not gone out either; left queued, it would ask the
+      // server to rename a folder that was never made, and be refused).
+      for (const op of queued) if (op.kind === 'folder-rename' && op.payload.folderId === folder.id) deleteOperation(db, changes, op.id);
       deleteOperation(db, changes, create.id);
       deleteFolder(db, changes, folder.id);
       return;

@@ -251,6 +251,15 @@ describe('Trash, undo, folders, tags and moves across accounts on IMAP (planned 
     expect(folderRow(db, acc.id, 'Ünïcode folder')).toBeUndefined();
     expect(listPendingOperations(db, acc.id)).toEqual([]);
 
+    // Made, renamed and deleted before the server saw any of it: nothing is left for the server (a RENAME
+    // left queued would ask it to rename a folder it never had, and be refused).
+    const draft = await service.createFolder({ accountId: acc.id, parentId: null, name: 'Draft folder' });
+    await service.renameFolder({ folderId: draft.folder.id, name: 'Renamed folder' });
+    expect(listPendingOperations(db, acc.id).map((o) => o.kind)).toEqual(['folder-create', 'folder-rename']);
+    await service.deleteFolder({ folderId: draft.folder.id, confirm: true });
+    expect(listPendingOperations(db, acc.id)).toEqual([]);
+    expect(folderRow(db, acc.id, 'Renamed folder')).toBeUndefined();
+
     const old = imapFolder(db, acc.id, 'Old');
     await service.renameFolder({ folderId: old.id, name: 'New' });
     expect(payloadOf(db, listPendingOperations(db, acc.id)[0]!.id)).toEqual({ folderId: old.id, from: 'Old', to: 'New' });
