@@ -1,0 +1,140 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summariesByIds } from '../../electron/store/message-summaries';
+import { findFolderByPath } from '../../electron/store/folders';
+import { listPendingOperations } from '../../electron/store/operation-queue';
+import { imapEngine } from '../../electron/sync/imap/imap-engine';
+import { createActionWrites } from '../../electron/sync/writes/action-writes';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { type ImapQuirkProxy, startImapQuirkProxy } from '../servers/imap-quirk-proxy';
+import { corpusMessage } from '../helpers/imap-corpus';
+import { deliverMany, imapFixture, type ImapFixture, secondClient, serverState, storeState, storedMessages } from '../helpers/imap-sync';
+
+/**
+ * The replay sends queued operations of one change on one folder as one command (issue 23: rules queue one
+ * operation per action per stored batch, and each used to cost a round trip). Counted on the wire: a
+ * plain-text proxy in front of Dovecot sees the server's tagged answers, one per command.
+ */
+describe('IMAP replay: consecutive operations of one change go as one command', () => {
+  let server: DovecotServer;
+  let proxy: ImapQuirkProxy;
+  let fx: ImapFixture;
+  const tagged: string[] = [];
+
+  beforeAll(async () => {
+    server = await startDovecot({ allowPlaintext: true });
+    await deliverMany(
+      server,
+      'alice',
+      Array.from({ length: 50 }, (_, i) => ({ raw: corpusMessage(i + 1), flags: [] })),
+    );
+    // Tagged completions only ("A12 OK Move completed"), never untagged data or message bytes.
+    proxy = await startImapQuirkProxy({ host: '127.0.0.1', port: server.ports.imap }, (line) => {
+      if (/^[A-Za-z0-9.]+ (OK|NO|BAD) /.test(line)) tagged.push(line);
+      return undefined;
+    });
+    fx = await imapFixture(server, { port: proxy.port, security: 'none' });
+    await imapEngine.syncOnce(fx.context());
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.destroy();
+  });
+
+  it('50 flag changes and 50 moves, one action each, reach Dovecot as one UID STORE and one UID MOVE', async () => {
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
+    const ids = storedMessages(fx.db, fx.account.id)
+      .filter((m) => m.folder === 'INBOX')
+      .map((m) => m.id);
+    expect(ids).toHaveLength(50);
+    for (const id of ids) await actions.markMessages({ ids: [id], flagged: true });
+    for (const id of ids) await actions.moveMessages({ ids: [id], toFolderId: archive.id });
+    expect(listPendingOperations(fx.db, fx.account.id)).toHaveLength(100);
+
+    tagged.length = 0;
+    await imapEngine.syncOnce(fx.context());
+
+    const commands = (word: string) => tagged.filter((line) => new RegExp(`^\\S+ OK (\\[[^\\]]*\\] )?${word} completed`, 'i').test(line));
+    expect(commands('Store')).toHaveLength(1);
+    expect(commands('Move')).toHaveLength(1);
+    expect(tagged.filter((line) => /^\S+ (NO|BAD) /.test(line))).toEqual([]);
+    expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+
+    // The flag changes waited for the moves' new UIDs (a move carries the row), then went together.
+    // Each message reached the server once, flagged and moved; the store says the same.
+    const client = await secondClient(server);
+    try {
+      const state = await serverState(client);
+      expect(state.INBOX).toEqual([]);
+      expect(state.Archive).toHaveLength(50);
+      expect(state.Archive!.every((m) => m.flags.includes('\\Flagged'))).toBe(true);
+      expect(storeState(fx.db, fx.account.id)).toEqual(state);
+    } finally {
+      await client.logout();
+    }
+  });
+});
+
+/** Dovecot's ACL plugin: a folder whose ACL file gives its owner only `lr` answers NO to a STORE. */
+const ACL_CONFIG = `mail_plugins = $mail_plugins acl
+protocol imap {
+  mail_plugins = $mail_plugins acl imap_acl
+}
+plugin {
+  acl = vfile
+}
+`;
+
+describe('IMAP replay: a batch the server refuses', () => {
+  let server: DovecotServer;
+  let fx: ImapFixture;
+
+  beforeAll(async () => {
+    server = await startDovecot({ extraConfig: ACL_CONFIG });
+    await deliverMany(server, 'alice', [
+      { folder: 'Archive', raw: corpusMessage(1), flags: [] },
+      { folder: 'Archive', raw: corpusMessage(2), flags: [] },
+      { raw: corpusMessage(3), flags: [] },
+      { raw: corpusMessage(4), flags: [] },
+    ]);
+    fx = await imapFixture(server);
+    await imapEngine.syncOnce(fx.context());
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('refuses each operation the server refuses, rolls back its own rows, and carries out the others', async () => {
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    const byFolder = (folder: string) =>
+      storedMessages(fx.db, fx.account.id)
+        .filter((m) => m.folder === folder)
+        .map((m) => m.id);
+    const archived = byFolder('Archive');
+    const inbox = byFolder('INBOX');
+    await writeFile(join(server.maildir('alice'), '.Archive', 'dovecot-acl'), 'owner lr\n');
+    // One action per message, all the same change: one batch over two folders, one of them read-only.
+    for (const id of [archived[0]!, inbox[0]!, archived[1]!, inbox[1]!]) await actions.markMessages({ ids: [id], flagged: true });
+
+    expect((await fx.runtime.syncOne(fx.account, new AbortController().signal)).error).toBeNull();
+    const ops = listPendingOperations(fx.db, fx.account.id);
+    expect(ops.map((op) => [op.messageIds, op.state, op.error?.code])).toEqual([
+      [[archived[0]], 'refused', 'OPERATION_REFUSED'],
+      [[archived[1]], 'refused', 'OPERATION_REFUSED'],
+    ]);
+    expect(summariesByIds(fx.db, [...archived, ...inbox]).map((m) => [m.flagged, m.pendingState])).toEqual([
+      [false, 'refused'],
+      [false, 'refused'],
+      [true, null],
+      [true, null],
+    ]);
+    const other = await secondClient(server);
+    try {
+      expect(storeState(fx.db, fx.account.id)).toEqual(await serverState(other));
+    } finally {
+      await other.logout().catch(() => other.close());
+    }
+  });
+});
