@@ -39,6 +39,13 @@ export class RowStore {
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
   private disposed = false;
+  /**
+   * A clock of fetches and local patches per row: replies can come back in another order than asked
+   * (the service reads on several connections), and a reply read before a later fetch or a later local
+   * change must not put an older state back on screen (a message just marked unread showing as read).
+   */
+  private clock = 0;
+  private readonly lastTouched = new Map<number, number>();
 
   constructor(
     private readonly source: RowSource,
@@ -118,16 +125,18 @@ export class RowStore {
     for (const id of ids) {
       if (!this.summaries.has(id)) continue;
       if (near.has(id)) again.push(id);
-      else this.summaries.delete(id);
+      else this.forget(id);
     }
     if (again.length) void this.fetch(again, true);
   }
 
   /** Applies a local change at once (optimistic), before the change event confirms it. */
   patch(ids: number[], change: Partial<MessageSummary>): void {
+    const now = ++this.clock;
     for (const id of ids) {
       const summary = this.summaries.get(id);
       if (summary) this.summaries.set(id, { ...summary, ...change });
+      this.lastTouched.set(id, now);
     }
     this.changed();
   }
@@ -145,10 +154,16 @@ export class RowStore {
 
   private async fetch(ids: number[], refresh: boolean): Promise<void> {
     if (!refresh) for (const id of ids) this.inFlight.add(id);
+    const started = ++this.clock;
+    for (const id of ids) this.lastTouched.set(id, started);
     try {
       const rows = await this.source.loadSummaries(ids);
       if (this.disposed) return;
-      for (const row of rows) this.summaries.set(row.id, row);
+      for (const row of rows) {
+        // Something newer about this row (a later fetch, a local change) already is, or will be, on screen.
+        const stale = (this.lastTouched.get(row.id) ?? 0) > started && this.summaries.has(row.id);
+        if (!stale) this.summaries.set(row.id, row);
+      }
       this.trim();
       this.changed();
     } catch (error) {
@@ -165,9 +180,14 @@ export class RowStore {
     const [start, end] = this.window;
     const keep = new Set(this.ids.slice(Math.max(0, start - 500), end + 500));
     for (const id of this.summaries.keys()) {
-      if (!keep.has(id)) this.summaries.delete(id);
+      if (!keep.has(id)) this.forget(id);
       if (this.summaries.size <= CACHE_LIMIT / 2) break;
     }
+  }
+
+  private forget(id: number): void {
+    this.summaries.delete(id);
+    this.lastTouched.delete(id);
   }
 
   private changed(): void {

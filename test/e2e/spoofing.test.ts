@@ -161,7 +161,8 @@ describe('spoofing cues in the window', () => {
     await box.fill('larger:5K');
     await box.press('Enter');
     await poll(() => list().getByRole('option').count()).toBe(1);
-    expect(await list().getByRole('option').first().textContent()).toMatch(/word0000/);
+    // The row is there before its summary (a placeholder while it is fetched): wait for its text.
+    await poll(() => list().getByRole('option').first().textContent()).toMatch(/word0000/);
     expect(view.errors).toEqual([]);
   });
 });

@@ -57,6 +57,47 @@ describe('RowStore: rows by range for the virtual list', () => {
     expect(store.get(3)).toBeUndefined();
   });
 
+  it('never puts an older reply over a newer one or over a later local change (replies may come back out of order)', async () => {
+    let seen = false;
+    const pending: Array<() => void> = [];
+    const source: RowSource = {
+      loadIds: async () => [1],
+      // Each reply is the state when asked, delivered when the test says.
+      loadSummaries: (wanted) => {
+        const answer = wanted.map((id) => ({ ...summary(id), seen }));
+        return new Promise((resolve) => pending.push(() => resolve(answer)));
+      },
+    };
+    const store = new RowStore(source);
+    await store.reload();
+    store.show(0, 1);
+    pending.shift()!();
+    await settle();
+    expect(store.get(1)?.seen).toBe(false);
+
+    // Marked read on opening: the change event asks for the row (reply A says read) ...
+    seen = true;
+    store.invalidate([1]);
+    // ... then the user marks it unread (optimistic), and its change event asks again (reply B: unread).
+    store.patch([1], { seen: false });
+    seen = false;
+    store.invalidate([1]);
+    const [a, b] = [pending.shift()!, pending.shift()!];
+    b();
+    await settle();
+    a();
+    await settle();
+    expect(store.get(1)?.seen).toBe(false);
+
+    // A reply asked before a local change is older than the change.
+    seen = false;
+    store.invalidate([1]);
+    store.patch([1], { seen: true });
+    pending.shift()!();
+    await settle();
+    expect(store.get(1)?.seen).toBe(true);
+  });
+
   it('coalesces reloads and reports failures without losing the rows it has', async () => {
     let calls = 0;
     let fail = false;
