@@ -77,11 +77,14 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixServ
   const keyPath = join(dir, 'tls', 'server.key');
   await copyFile(dovecot.certificate.keyPath, keyPath);
   await chmod(keyPath, 0o644);
-  const [submission, submissions] = (await freePorts(2)) as [number, number];
-  const ports: PostfixPorts = { submission, submissions };
+  const ports: PostfixPorts = { submission: 0, submissions: 0 };
   const conf = join(dir, 'etc');
   await writeFile(join(conf, 'main.cf'), mainCf({ dir, domain, dovecot, keyPath, options }));
-  await writeFile(join(conf, 'master.cf'), masterCf(ports));
+  const choosePorts = async () => {
+    [ports.submission, ports.submissions] = (await freePorts(2)) as [number, number];
+    await writeFile(join(conf, 'master.cf'), masterCf(ports));
+  };
+  await choosePorts();
 
   const postfix = (command: string) => run(POSTFIX, ['-c', conf, command], { env: { ...process.env, LC_ALL: 'C' } });
   const server: PostfixServer = {
@@ -120,8 +123,17 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixServ
   };
   // `postfix check` makes the queue folders with their owners (postfix, postdrop) before the first start.
   await postfix('check').catch(() => undefined);
-  await server.start();
-  return server;
+  // A port free when chosen can be taken before the master binds it (other test files choose ports at
+  // the same time): the first start tries again on other ports. Later starts keep theirs (accounts use them).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await server.start();
+      return server;
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
+      await choosePorts();
+    }
+  }
 }
 
 function mainCf(p: { dir: string; domain: string; dovecot: DovecotServer; keyPath: string; options: PostfixOptions }): string {
