@@ -114,6 +114,9 @@ describe('sending from the command line (Postfix + Dovecot)', () => {
     const waiting = JSON.parse((await runCli(['--data-dir', dir, 'outbox', '--json'])).stdout) as OutboxItem[];
     expect(waiting).toEqual([expect.objectContaining({ state: 'queued', lastError: expect.objectContaining({ code: 'CONNECTION_REFUSED' }) })]);
 
+    // A refused try waits out its backoff (1-2 s after the first): a sync before then leaves it queued.
+    const due = Date.parse(waiting[0]!.notBefore ?? new Date().toISOString());
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now() + 50)));
     const synced = await runCli(['--data-dir', dir, 'sync'], { env });
     expect(synced.status).toBe(0);
     expect(synced.stderr).toContain(`outbox ${waiting[0]!.id} (“while offline”): sent and filed`);
