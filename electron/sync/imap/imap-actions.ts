@@ -5,7 +5,7 @@ import { findFolderById } from '../../store/folders';
 import { copyMessageRow } from '../../store/message-copy';
 import { holdingOperation, pathWithin, queuedAppendOf, queuedFolderOperations, queueOperation, takeMessageOut, updatePayload } from '../../store/operation-queue';
 import type { ChangeRecorder } from '../../store/write-transaction';
-import { applyMarks, applyTags, currentFlags } from '../actions/mark-rows';
+import { applyMarks, applyTags, currentFlags, type MarkedRows } from '../actions/mark-rows';
 import { hideRow, placeRow, rehomeRow, removeRows } from '../actions/row-changes';
 import type { ActionPlanner, ActionRow, PlanContext } from '../engine';
 import { discardImapOperation } from './imap-discard';
@@ -21,29 +21,11 @@ import { imapFolders } from './imap-folders';
  */
 export const imapActions: ActionPlanner = {
   mark(plan, rows, want) {
-    const marked = applyMarks(plan.db, plan.changes, rows, want);
-    if (marked.changed.length === 0) return false;
-    queueOperation(
-      plan.db,
-      plan.changes,
-      plan.account.id,
-      { kind: 'flags', payload: { add: marked.add, remove: marked.remove, before: marked.before } },
-      marked.changed.map((r) => r.id),
-    );
-    return true;
+    return queueFlagChange(plan, applyMarks(plan.db, plan.changes, rows, want));
   },
 
   tag(plan, rows, change) {
-    const tagged = applyTags(plan.db, plan.changes, rows, change);
-    if (tagged.changed.length === 0) return false;
-    queueOperation(
-      plan.db,
-      plan.changes,
-      plan.account.id,
-      { kind: 'flags', payload: { add: tagged.add, remove: tagged.remove, before: tagged.before } },
-      tagged.changed.map((r) => r.id),
-    );
-    return true;
+    return queueFlagChange(plan, applyTags(plan.db, plan.changes, rows, change));
   },
 
   /** To the account's Trash (made on the server when it has none): the row moves there at once, the server follows like a move. */
@@ -310,4 +292,17 @@ class OpBuilder<P extends Batched> {
     }
     return this.ops.size;
   }
+}
+
+/** Marks and tags both reach the server as one flags operation carrying each row's earlier state. */
+function queueFlagChange(plan: PlanContext, marked: MarkedRows): boolean {
+  if (marked.changed.length === 0) return false;
+  queueOperation(
+    plan.db,
+    plan.changes,
+    plan.account.id,
+    { kind: 'flags', payload: { add: marked.add, remove: marked.remove, before: marked.before } },
+    marked.changed.map((r) => r.id),
+  );
+  return true;
 }
