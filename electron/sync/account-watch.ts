@@ -7,7 +7,7 @@ import { jittered } from './backoff';
 import type { SyncEngineContext } from './engine';
 import { engineFor } from './engines';
 import type { StatusBoard } from './status-board';
-import { checkIntervalOf, delayAfterFailure, type WatchTiming } from './watch-policy';
+import { checkIntervalOf, delayAfterFailure, needsTheUser, type WatchTiming } from './watch-policy';
 
 export interface AccountWatchDeps {
   db: WriteDb;
@@ -32,6 +32,10 @@ export class AccountWatch {
   private session = new AbortController();
   private readonly sleep = new WakeableSleep();
   private failures = 0;
+  /** Set while the loop waits its regular check interval (not a retry): only that wait may be cut short. */
+  private waitingInterval = false;
+  /** The code of a check that failed during that wait (a Check the user asked for): the loop retries soon. */
+  private failedMeanwhile: string | null = null;
   /** Settles when the loop has ended and its connection is closed. */
   readonly ended: Promise<void>;
 
@@ -66,6 +70,18 @@ export class AccountWatch {
     this.sleep.wake();
   }
 
+  /**
+   * A pass the loop did not start (the user's Check) failed. While the loop waits its regular interval,
+   * it retries with the short backoff instead: a POP3 account learns of an outage only from a failed check,
+   * and must not wait ten minutes for the server to come back. Errors only the user can fix keep the
+   * interval (retrying them soon only piles up failed logins), and so does a cancelled pass.
+   */
+  checkFailed(code: string | undefined): void {
+    if (!this.waitingInterval || code === undefined || code === 'CANCELLED' || needsTheUser(code)) return;
+    this.failedMeanwhile = code;
+    this.sleep.wake();
+  }
+
   private async run(previous: Promise<void> | undefined): Promise<void> {
     // Never two loops (two connections, two IDLEs) for one account: wait for the old one to log out.
     await previous?.catch(() => undefined);
@@ -91,7 +107,7 @@ export class AccountWatch {
 
         const engine = engineFor(account);
         if (!engine.watch) {
-          await this.wait(jittered(interval), session.signal);
+          await this.waitInterval(interval, session.signal);
           continue;
         }
         try {
@@ -111,6 +127,23 @@ export class AccountWatch {
     } finally {
       status.watching(id, false);
     }
+  }
+
+  /**
+   * The wait between two regular checks (POP3). A Check that fails meanwhile ends it early and starts the
+   * backoff, so the status says "retrying in N s" and the next pass comes soon.
+   */
+  private async waitInterval(interval: number, session: AbortSignal): Promise<void> {
+    this.failedMeanwhile = null;
+    this.waitingInterval = true;
+    try {
+      await this.wait(jittered(interval), session);
+    } finally {
+      this.waitingInterval = false;
+    }
+    const failed = this.failedMeanwhile;
+    this.failedMeanwhile = null;
+    if (failed !== null && !session.aborted) await this.waitBeforeRetry(failed, interval, session);
   }
 
   private waitBeforeRetry(code: string | undefined, interval: number, session: AbortSignal): Promise<void> {

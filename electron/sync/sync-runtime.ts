@@ -82,6 +82,8 @@ export class SyncRuntime {
       } catch (error) {
         const data = toErrorData(error);
         this.status.finished(account.id, data);
+        // A Check that failed while the account's loop waits: the loop switches to its retry backoff.
+        this.loops.get(account.id)?.checkFailed(data.code);
         return { accountId: account.id, ok: false, error: { code: data.code, message: data.message }, added: 0, folderErrors: [] };
       } finally {
         this.running.delete(account.id);

@@ -2,6 +2,7 @@ import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../shared/contract/accounts';
+import type { SyncStatus } from '../../shared/contract/sync';
 import { corpusMessage } from '../helpers/imap-corpus';
 import { summariesByIds } from '../../electron/store/message-summaries';
 import { eventually, secondClient, serverState, storedMessages } from '../helpers/imap-sync';
@@ -219,5 +220,87 @@ describe('changes made while the server is down', () => {
     } finally {
       await other.logout();
     }
+  });
+});
+
+/**
+ * A POP3 account has no connection to lose between checks: its loop learns of an outage only from a check
+ * that fails. From then on it must retry with the short backoff, as an IMAP loop does after losing IDLE, and
+ * not wait the whole check interval (ten minutes here), however the failed check was started.
+ */
+describe('a POP3 account after its server was down', () => {
+  let server: DovecotServer;
+  let fx: WatchFixture;
+  let n = 0;
+  const tenMinutes = { ...testWatchTiming, checkIntervalMs: 600_000 };
+
+  const has = (account: Account, messageId: string) => storedMessages(fx.db, account.id).some((m) => m.messageId === messageId && m.bodyStatus === 'full');
+  /** Delivers a fresh message and waits (far less than the check interval) until the account has stored it. */
+  const arrives = async (account: Account) => {
+    const i = 95_000 + n++;
+    await server.deliver('alice', corpusMessage(i));
+    await eventually(() => has(account, `<msg-${i}@corpus.test>`), Boolean, 30_000);
+  };
+  /**
+   * The status after a failed check says the loop retries soon: its next attempt, as announced, is within
+   * the short backoff's cap of the announcement, not a check interval away.
+   */
+  const retryingSoon = (account: Account) =>
+    eventually(
+      () => fx.events.filter((e) => e.event === 'syncProgressed' && (e.payload as SyncStatus).accountId === account.id).at(-1),
+      (e) => {
+        const s = e?.payload as SyncStatus | undefined;
+        return s?.phase === 'error' && s.nextAttemptAt !== null && Date.parse(s.nextAttemptAt) - e!.at <= testWatchTiming.retryMaxMs!;
+      },
+      30_000,
+    );
+
+  beforeAll(async () => {
+    server = await startDovecot();
+  });
+  let down = false;
+  const serverDown = async () => {
+    await server.stop();
+    down = true;
+  };
+  const serverBack = async () => {
+    await server.start();
+    down = false;
+  };
+
+  afterEach(async () => {
+    await fx?.close();
+    if (down) await serverBack();
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('a Check that fails while the loop waits its interval: the loop retries with the backoff and fetches new mail once the server is back', async () => {
+    fx = await watchFixture(server, tenMinutes);
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'pop3' });
+    await fx.command('startWatching', {});
+    await eventually(() => fx.status(alice.id), (s) => s.lastSyncedAt !== null && s.nextAttemptAt !== null, 30_000);
+
+    await serverDown();
+    const [outcome] = (await fx.command('syncAccounts', { accountIds: [alice.id] })) as Array<{ ok: boolean }>;
+    expect(outcome!.ok).toBe(false);
+    await retryingSoon(alice);
+
+    await serverBack();
+    await arrives(alice);
+    // Back to the regular interval after a success.
+    const back = await eventually(() => fx.status(alice.id), (s) => s.phase === 'idle' && s.lastError === null && s.nextAttemptAt !== null, 30_000);
+    expect(Date.parse(back.nextAttemptAt!) - Date.now()).toBeGreaterThan(testWatchTiming.retryMaxMs!);
+  });
+
+  it('a regular check that fails (the server down when the loop starts): retries with the backoff, then fetches new mail', async () => {
+    fx = await watchFixture(server, tenMinutes);
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'pop3' });
+    await serverDown();
+    await fx.command('startWatching', {});
+    await retryingSoon(alice);
+    await serverBack();
+    await arrives(alice);
   });
 });
