@@ -11,14 +11,15 @@
  * and the idle app's RSS: `homing sync --watch` on the last round's store, watching INBOX.
  * Prints one table; asserts nothing.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startDovecot } from '../test/servers/dovecot';
 import { placeImapCorpus } from './lib/imap-corpus';
 import { buildCli } from './lib/built-cli';
+import { addImapAccount, IMAP_PASSWORD_ENV, memoryOf, startWatching, timed, type TimedRun } from './lib/homing-imap';
 import { reportResults } from './lib/report';
 import { rowsFromRuns } from './lib/report-runs';
 
@@ -32,38 +33,7 @@ const count = Number(arg('count', '10000'));
 // Three, so the median is a run's own figure: mbsync's fsync-bound time swings ±30% run to run on a shared disk.
 const runs = Number(arg('runs', '3'));
 
-interface Run {
-  wallS: number;
-  peakRssMb: number;
-  /** User + system CPU seconds of the process (and its threads): comparable even on a busy machine. */
-  cpuS: number;
-  firstScreenS?: number;
-}
-
-/** Runs a command under /usr/bin/time; returns wall seconds and peak RSS. */
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, onStart?: (startedAt: number) => () => number | undefined): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const stop = onStart?.(started);
-    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => (stderr += text));
-    child.on('exit', (code) => {
-      const firstScreen = stop?.();
-      const last = stderr.trim().split('\n').pop() ?? '';
-      const [, kb, user, sys] = last.split(' ');
-      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`));
-      resolve({
-        wallS: (performance.now() - started) / 1000,
-        peakRssMb: Number(kb) / 1024,
-        cpuS: Number(user) + Number(sys),
-        ...(firstScreen !== undefined ? { firstScreenS: firstScreen } : {}),
-      });
-    });
-    child.on('error', reject);
-  });
-}
+type Run = TimedRun;
 
 /** Polls the store read-only while the sync runs: when could the app first show 50 INBOX rows? */
 function firstScreenWatcher(dbPath: string) {
@@ -93,36 +63,20 @@ function firstScreenWatcher(dbPath: string) {
 /** How long the idle measurement watches before its second reading. */
 const idleSeconds = 20;
 
-/** Resident set of a running process (every thread), from /proc. */
-function rssMbOf(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
 /**
  * The idle app's memory: `homing sync --watch` (the service and its sync worker in one process, as the app
  * runs them) on a store the sync just filled. Its pass finds nothing new, then it watches INBOX with IDLE;
  * RSS is read once it is watching and again `idleSeconds` later, then it is stopped with SIGTERM.
+ * (`npm run bench -- idle` watches for an hour.)
  */
 async function idleRss(homing: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<{ afterPassMb: number; laterMb: number }> {
-  const child = spawn(process.execPath, [homing, '--data-dir', dataDir, 'sync', '--watch', '--progress'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const watcher = await startWatching(homing, dataDir, env);
   try {
-    await new Promise<void>((resolve, reject) => {
-      let text = '';
-      child.stderr.setEncoding('utf8');
-      child.stderr.on('data', (chunk: string) => {
-        text += chunk;
-        if (/^progress \S+ watching /m.test(text)) resolve();
-      });
-      void exited.then((code) => reject(new Error(`homing sync --watch exited with ${code} before watching: ${text.slice(-2000)}`)));
-    });
-    const afterPassMb = rssMbOf(child.pid!);
+    const afterPassMb = memoryOf(watcher.child.pid!).rssMb;
     await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
-    return { afterPassMb, laterMb: rssMbOf(child.pid!) };
+    return { afterPassMb, laterMb: memoryOf(watcher.child.pid!).rssMb };
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await watcher.stop();
   }
 }
 
@@ -145,40 +99,12 @@ async function main(): Promise<void> {
 
     // The CLI and its worker, bundled as the app ships them.
     const homing = buildCli(root, 'imap');
-    const env = { ...process.env, BENCH_IMAP_PASSWORD: 'alice-secret' };
+    const env = { ...process.env, [IMAP_PASSWORD_ENV]: 'alice-secret' };
 
     /** One timed `homing sync` into a new data directory; `keep` leaves the directory for the idle measurement. */
     const homingRun = async (keep = false): Promise<Run & { dataDir: string }> => {
       const dataDir = mkdtempSync(join(work, 'homing-'));
-      execFileSync(
-        process.execPath,
-        [
-          homing,
-          '--data-dir',
-          dataDir,
-          'account',
-          'add',
-          '--email',
-          'alice@example.org',
-          '--protocol',
-          'imap',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(server.ports.imaps),
-          '--security',
-          'tls',
-          '--username',
-          'alice',
-          '--password-env',
-          'BENCH_IMAP_PASSWORD',
-          // A plain 0600 file, as the peers' rc files: this machine may have no keychain, and the bench measures sync.
-          '--insecure-store-in-file',
-          '--trust-fingerprint',
-          server.certificate.fingerprint256,
-        ],
-        { env },
-      );
+      addImapAccount(homing, dataDir, server, env);
       const run = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync'], env, firstScreenWatcher(join(dataDir, 'homing.sqlite')));
       const db = new Database(join(dataDir, 'homing.sqlite'), { readonly: true });
       const stored = (db.prepare(`SELECT count(*) AS n FROM messages WHERE body_status = 'full'`).get() as { n: number }).n;

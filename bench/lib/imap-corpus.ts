@@ -5,7 +5,7 @@
  * attachment (random bytes, base64: incompressible, like real photos and PDFs). CRLF line ends.
  */
 import { createCipheriv } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 } from './store-corpus';
 
@@ -58,6 +58,12 @@ function message(i: number, random: () => number): Buffer {
   );
 }
 
+/**
+ * The generator's version, part of the cache's name: bump it whenever `message()` or `writeImapCorpus()` would
+ * write different bytes, so a cached corpus of an older generator is never reused by mistake.
+ */
+export const IMAP_CORPUS_VERSION = 1;
+
 /** Writes `count` messages into `maildir/cur` (Maildir INBOX); returns the total bytes. */
 export function writeImapCorpus(maildir: string, count: number, seed = 42): number {
   const random = mulberry32(seed);
@@ -75,18 +81,28 @@ export function writeImapCorpus(maildir: string, count: number, seed = 42): numb
 }
 
 /**
- * Puts the corpus of `count` messages into `maildir/cur`, written once into `.cache/bench/` and hard-linked
+ * Puts the corpus of `count` messages into `maildir/cur`, written once into `.cache/bench/imap-corpus-vV-N/`
+ * (generator version and size) and hard-linked
  * from there on every later run (a copy where links cannot be made): writing 100,000 messages (4.6 GB)
  * takes longer than syncing them. Dovecot only renames its files and never changes one, so the cached
  * files stay what they were. Returns the total bytes.
  */
 export function placeImapCorpus(root: string, maildir: string, count: number): number {
-  const cache = join(root, '.cache', 'bench', `imap-corpus-${count}`);
+  const cache = join(root, '.cache', 'bench', `imap-corpus-v${IMAP_CORPUS_VERSION}-${count}`);
   const marker = join(cache, '.complete');
   if (!existsSync(marker)) {
-    rmSync(cache, { recursive: true, force: true });
-    const bytes = writeImapCorpus(cache, count);
-    writeFileSync(marker, JSON.stringify({ count, bytes }));
+    // Written beside the cache and renamed into place once whole: an interrupted run, or two benches
+    // generating at once, never leave a half-written corpus where the next run would take it.
+    const partial = `${cache}.partial-${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    const bytes = writeImapCorpus(partial, count);
+    writeFileSync(join(partial, '.complete'), JSON.stringify({ count, bytes, version: IMAP_CORPUS_VERSION }));
+    if (!existsSync(marker)) {
+      rmSync(cache, { recursive: true, force: true });
+      renameSync(partial, cache);
+    } else {
+      rmSync(partial, { recursive: true, force: true });
+    }
   }
   const { bytes } = JSON.parse(readFileSync(marker, 'utf8')) as { bytes: number };
   for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true });
