@@ -5,6 +5,8 @@ import { summariesByIds } from '../../electron/store/message-summaries';
 import { findFolderByPath } from '../../electron/store/folders';
 import { listPendingOperations } from '../../electron/store/operation-queue';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
+import { connectAccount, createPass } from '../../electron/sync/imap/imap-pass';
+import { replayPending } from '../../electron/sync/imap/ops/replay-pending';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { type ImapQuirkProxy, startImapQuirkProxy } from '../servers/imap-quirk-proxy';
@@ -135,6 +137,56 @@ describe('IMAP replay: a batch the server refuses', () => {
       expect(storeState(fx.db, fx.account.id)).toEqual(await serverState(other));
     } finally {
       await other.logout().catch(() => other.close());
+    }
+  });
+});
+
+describe('IMAP replay: a flag change queued before the move of its message', () => {
+  let server: DovecotServer;
+  let fx: ImapFixture;
+
+  beforeAll(async () => {
+    server = await startDovecot();
+    await deliverMany(
+      server,
+      'alice',
+      Array.from({ length: 5 }, (_, i) => ({ raw: corpusMessage(i + 1), flags: [] })),
+    );
+    fx = await imapFixture(server);
+    await imapEngine.syncOnce(fx.context());
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('goes in the same replay once the move told the new UIDs, so nothing stays queued', async () => {
+    // As rules do: one rule moves to Archive and flags, a later one moves on to Junk. The flag change names
+    // rows that wait for a move queued after it (the move to Junk took over the one to Archive).
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
+    const junk = findFolderByPath(fx.db, fx.account.id, 'Junk')!;
+    const ids = storedMessages(fx.db, fx.account.id).map((m) => m.id);
+    await actions.moveMessages({ ids, toFolderId: archive.id });
+    await actions.markMessages({ ids, flagged: true });
+    await actions.moveMessages({ ids, toFolderId: junk.id });
+
+    // One replay, as the sync's last step runs it after the rules of the body phase.
+    const connection = await connectAccount(fx.context());
+    try {
+      await replayPending(createPass(fx.context(), connection));
+    } finally {
+      await connection.logout();
+    }
+    expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+    const client = await secondClient(server);
+    try {
+      const state = await serverState(client);
+      expect(state.INBOX).toEqual([]);
+      expect(state.Junk).toHaveLength(5);
+      expect(state.Junk!.every((m) => m.flags.includes('\\Flagged'))).toBe(true);
+      expect(storeState(fx.db, fx.account.id)).toEqual(state);
+    } finally {
+      await client.logout();
     }
   });
 });

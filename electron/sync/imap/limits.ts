@@ -23,6 +23,11 @@ export const imapLimits = {
   idleCheckMs: 4 * 60_000,
   /** UIDs per UID STORE / MOVE / EXPUNGE command: keeps command lines well under servers' 8–64 KB limits. */
   uidsPerCommand: 500,
+  /**
+   * Rounds over the queue in one replay: a flag change queued before the move of its message waits for
+   * that move's new UID and goes in the next round; a third covers a change waiting on one of those.
+   */
+  replayRounds: 3,
   /** Replay attempts of one pending operation that fails with a non-refusal error before it is marked refused. */
   maxReplayAttempts: 5,
   /**

@@ -32,15 +32,13 @@ import { rollBackFolderOperation } from '../imap-folder-rollback';
 import { replayAppend } from './replay-append';
 import { replayCopy } from './replay-copy';
 import { replayFolderOperation } from './replay-folders';
-import { selectFolder } from './select-folder';
+import { batchWith, replayBatch } from './replay-batch';
+import { Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
+
+export type { PlacedInTarget, ReplayResult } from './replay-shared';
 
 /** Codes that mean "the server said no to this operation" (as opposed to "the server could not be asked"). */
 const REFUSALS = new Set(['SERVER_ERROR', 'OPERATION_REFUSED', 'NOT_FOUND', 'INVALID_ARGUMENT']);
-
-export interface ReplayResult {
-  replayed: number;
-  refused: number;
-}
 
 /**
  * Replays the account's queued operations in the order they were made. One the server refuses is marked
@@ -48,9 +46,24 @@ export interface ReplayResult {
  * with the operation still queued, to be retried on the next pass.
  */
 export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
+  const result: ReplayResult = { replayed: 0, refused: 0 };
+  // A flag change waits when its message was moved by a move queued after it (a rule tags, a later rule
+  // moves): its UID comes with that move (COPYUID, or the look in the target). Another round sends what
+  // waited, once the round before placed something, rather than leaving it queued for the next pass.
+  for (let round = 0; round < imapLimits.replayRounds; round++) {
+    const done = await replayRound(pass);
+    result.replayed += done.replayed;
+    result.refused += done.refused;
+    if (done.waited === 0 || done.replayed === 0) break;
+  }
+  return result;
+}
+
+/** One pass over the queue in order; `waited` counts the operations left for later (NotYet). */
+async function replayRound(pass: ImapPass): Promise<ReplayResult & { waited: number }> {
   const { db } = pass;
   const ops = listQueuedOperations(db, pass.account.id);
-  const result: ReplayResult = { replayed: 0, refused: 0 };
+  const result = { replayed: 0, refused: 0, waited: 0 };
   if (ops.length === 0) return result;
   pass.progress({ phase: 'actions', folder: null, done: 0, total: ops.length });
   // Messages whose flag change waits this round (not yet placed on the server: a later move of theirs
@@ -75,6 +88,7 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
       const named = operationMessageIds(db, read.id);
       if (named.some((id) => waitingFlags.has(id))) {
         for (const id of named) waitingFlags.add(id);
+        result.waited++;
         continue;
       }
     }
@@ -112,6 +126,7 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
         continue;
       }
       if (error instanceof NotYet) {
+        result.waited++;
         if (op.kind === 'flags') for (const id of operationMessageIds(db, op.id)) waitingFlags.add(id);
         continue;
       }
@@ -143,9 +158,6 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
   return result;
 }
 
-/** Where the server now has the messages a move put in its target folder, by message row (for the rows and WaitingOn). */
-export type PlacedInTarget = Map<number, TargetPlace>;
-
 function replayOne(pass: ImapPass, op: QueuedOperation): Promise<PlacedInTarget | void> {
   switch (op.kind) {
     case 'flags':
@@ -168,32 +180,6 @@ function replayOne(pass: ImapPass, op: QueuedOperation): Promise<PlacedInTarget 
     default:
       throw new HomingError('OPERATION_REFUSED', `This version of Homing cannot carry out a ${op.kind} operation on an IMAP server yet.`);
   }
-}
-
-/** A refused command: imapflow answers false and keeps the server's words for us (imap-connection.ts). */
-function refused(pass: ImapPass, what: string): HomingError {
-  const error = pass.connection.takeCommandError();
-  return new HomingError('OPERATION_REFUSED', `The server refused to ${what}${error ? `: ${error.message}` : '.'}`, error?.detail);
-}
-
-/** Selects the folder for writing, refusing when it was recreated since the operation was made. */
-async function selectForWrite(pass: ImapPass, place: { path: string; uidvalidity: number }): Promise<void> {
-  const selected = await selectFolder(pass.connection, place.path, { readOnly: false });
-  if (selected.uidvalidity !== place.uidvalidity) {
-    throw new HomingError(
-      'OPERATION_REFUSED',
-      `The folder ${place.path} was recreated on the server (its UIDVALIDITY changed), so this change could not be applied there.`,
-      { path: place.path, expected: place.uidvalidity, found: selected.uidvalidity },
-    );
-  }
-}
-
-interface Placed {
-  messageId: number;
-  folderId: number;
-  path: string;
-  uidvalidity: number | null;
-  uid: number | null;
 }
 
 async function replayFlags(pass: ImapPass, op: QueuedOperation, payload: FlagsPayload): Promise<void> {
@@ -248,26 +234,6 @@ async function replayFlags(pass: ImapPass, op: QueuedOperation, payload: FlagsPa
 
 /** This operation cannot be replayed before a later sync step; it stays queued (not counted as a failure). */
 class NotYet extends Error {}
-
-/**
- * MOVE (RFC 6851) when offered; imapflow falls back to COPY + STORE \Deleted + (UID) EXPUNGE. Returns the
- * new UIDs the server told (COPYUID, UIDPLUS RFC 4315 section 3).
- */
-async function moveItems(pass: ImapPass, items: OpItem[], to: { path: string }): Promise<PlacedInTarget> {
-  const placed: PlacedInTarget = new Map();
-  for (const part of chunks(items, imapLimits.uidsPerCommand)) {
-    const result = await pass.connection.client.messageMove(uidSet(part.map((i) => i.uid)), to.path, { uid: true });
-    if (!result) throw refused(pass, `move the messages to ${to.path}`);
-    const { uidMap, uidValidity } = result;
-    // Only from a server that says it has UIDPLUS: extension data is trusted when the extension is advertised.
-    if (!uidMap || uidValidity === undefined || !pass.connection.has('UIDPLUS')) continue;
-    for (const item of part) {
-      const uid = uidMap.get(item.uid);
-      if (uid !== undefined) placed.set(item.messageId, { uidvalidity: Number(uidValidity), uid });
-    }
-  }
-  return placed;
-}
 
 /**
  * A move, or a delete to Trash. Before its first command the operation is marked sent (with the target's
@@ -342,63 +308,6 @@ async function moveOrTrash(pass: ImapPass, op: QueuedOperation, from: ServerPlac
   return placed;
 }
 
-/**
- * Some messages of a move were no longer in its source when it was replayed: deleted on the server
- * meanwhile. The rest were moved (`placed`).
- */
-class Gone extends Error {
-  constructor(
-    readonly placed: PlacedInTarget,
-    readonly items: OpItem[],
-    readonly to: { folderId: number; path: string },
-  ) {
-    super('gone');
-  }
-}
-
-/**
- * After a Gone: the moved messages are done with as usual; the rows of the vanished ones go (the server
- * no longer has them, so neither do we), and the operation is kept as refused with MESSAGE_GONE so the
- * user learns why they disappeared.
- */
-function settleGone(pass: ImapPass, op: QueuedOperation, gone: Gone): void {
-  const { db } = pass;
-  writeTransaction(db, (changes) => {
-    resolveFollowers(db, changes, op.id, gone.placed);
-    const ids = gone.items.map((i) => i.messageId);
-    unlinkMessages(
-      db,
-      op.id,
-      operationMessageIds(db, op.id).filter((id) => !ids.includes(id)),
-    );
-    const row = prepare<[number], { folder_id: number; uid: number | null }>(db, 'SELECT folder_id, uid FROM messages WHERE id = ?');
-    const removed: number[] = [];
-    for (const id of ids) {
-      const current = row.get(id);
-      if (!current || current.uid !== null || current.folder_id !== gone.to.folderId) continue;
-      prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?').run(id);
-      changes.message(pass.account.id, current.folder_id, id);
-      removed.push(id);
-    }
-    forgetMessages(db, removed);
-    refuseOperation(db, changes, op.id, {
-      code: 'MESSAGE_GONE',
-      message: `${ids.length === 1 ? 'A message was' : `${ids.length} messages were`} deleted on the server meanwhile, so ${ids.length === 1 ? 'it' : 'they'} could not be moved to ${gone.to.path}.`,
-    });
-  });
-}
-
-/** Waits for an earlier, sent operation to say where the server has these messages (WaitingOn). */
-function waitsOnAnother(payload: MovePayload | DeletePayload | ExpungePayload): boolean {
-  return (payload.after?.messageIds.length ?? 0) > 0;
-}
-
-/** The source place every item is at: only null while all of them wait on another operation (`after`). */
-function sourceOf(payload: MovePayload | DeletePayload | ExpungePayload): ServerPlace {
-  if (!payload.from) throw new HomingError('OPERATION_DAMAGED', 'This change names no folder to act on, so it cannot be replayed.');
-  return payload.from;
-}
-
 async function replayMove(pass: ImapPass, op: QueuedOperation, payload: MovePayload): Promise<PlacedInTarget> {
   if (waitsOnAnother(payload)) throw new NotYet();
   return moveOrTrash(pass, op, sourceOf(payload), payload.items, payload.to);
@@ -435,193 +344,4 @@ async function replayExpunge(pass: ImapPass, payload: ExpungePayload): Promise<v
     }
     forgetMessages(db, gone);
   });
-}
-
-// ——— Batches ————————————————————————————————————————————————————————————————————————————————
-
-/**
- * What makes operations one command: the same kind, the same source folder and the same target (a move
- * or delete not sent yet and waiting on nothing), or the same flags set and cleared. Null: alone.
- */
-function batchKey(op: QueuedOperation): string | null {
-  if (op.requires !== null) return null;
-  switch (op.kind) {
-    case 'flags':
-      return JSON.stringify(['flags', op.payload.add, op.payload.remove]);
-    case 'move':
-    case 'delete': {
-      if (op.sent !== null || waitsOnAnother(op.payload) || !op.payload.from) return null;
-      const to = op.kind === 'move' ? op.payload.to : op.payload.trash;
-      const { from } = op.payload;
-      return JSON.stringify([op.kind, from.folderId, from.uidvalidity, from.path, to.folderId, to.path]);
-    }
-    default:
-      return null;
-  }
-}
-
-/** Every message the flag change names has a UID (none waits for a move's new UID) and none waits this round. */
-function flagsPlaced(pass: ImapPass, ids: number[], waitingFlags: ReadonlySet<number>): boolean {
-  const uid = prepare<[number], { uid: number | null; uidvalidity: number | null }>(pass.db, 'SELECT uid, uidvalidity FROM messages WHERE id = ?');
-  return ids.every((id) => {
-    if (waitingFlags.has(id)) return false;
-    const row = uid.get(id);
-    return row !== undefined && row.uid !== null && row.uidvalidity !== null;
-  });
-}
-
-/**
- * The operation and the later ones that can go with it as one command. A later one joins when it has the
- * same key and no operation between the two (left for later) names any of its messages: operations on
- * other messages commute, so each message still sees its changes in the order they were made. The scan
- * stops at any kind other than a flag change, move or delete (folder operations, uploads, expunges keep
- * their place).
- */
-function batchWith(pass: ImapPass, first: QueuedOperation, later: StoredOperation[], waitingFlags: ReadonlySet<number>): QueuedOperation[] {
-  const key = batchKey(first);
-  if (key === null) return [first];
-  if (first.kind === 'flags' && !flagsPlaced(pass, operationMessageIds(pass.db, first.id), waitingFlags)) return [first];
-  const batch: QueuedOperation[] = [first];
-  const passedOver = new Set<number>();
-  for (const listed of later) {
-    const op = findOperation(pass.db, listed.id);
-    if (!op || op.state !== 'queued') continue;
-    if (op.kind !== 'flags' && op.kind !== 'move' && op.kind !== 'delete') break;
-    const ids = operationMessageIds(pass.db, op.id);
-    const joins =
-      batchKey(op) === key && ids.every((id) => !passedOver.has(id)) && (op.kind !== 'flags' || flagsPlaced(pass, ids, waitingFlags));
-    if (joins) batch.push(op);
-    else for (const id of ids) passedOver.add(id);
-    if (op.kind === 'move' || op.kind === 'delete') for (const item of op.payload.items) passedOver.add(item.messageId);
-  }
-  return batch;
-}
-
-/**
- * Replays a batch as one command per folder (and per `uidsPerCommand` UIDs), and commits the completion
- * of all its operations in one transaction. Null when the batch failed before any completion was
- * committed: the caller replays its operations one by one, which is always safe (a flag change is
- * idempotent; a move was marked sent, so its own replay looks in the target before sending again) and
- * gives a refusal to exactly the operation the server refuses, with its own rows rolled back.
- */
-async function replayBatch(pass: ImapPass, batch: QueuedOperation[]): Promise<ReplayResult | null> {
-  try {
-    const first = batch[0]!;
-    return first.kind === 'flags' ? await replayFlagsBatch(pass, batch, first.payload) : await replayMoveBatch(pass, batch);
-  } catch (error) {
-    if (error instanceof OperationChanged) return null;
-    // A connection failure is met again by the first operation alone, which counts the attempt.
-    pass.connection.takeCommandError();
-    return null;
-  }
-}
-
-async function replayFlagsBatch(pass: ImapPass, batch: QueuedOperation[], payload: FlagsPayload): Promise<ReplayResult> {
-  const { db } = pass;
-  const find = prepare<[number], Placed & { delimiter: string | null }>(
-    db,
-    `SELECT m.id AS messageId, m.folder_id AS folderId, f.path, f.delimiter, m.uidvalidity, m.uid FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.id = ?`,
-  );
-  const groups = new Map<string, { path: string; uidvalidity: number; uids: Set<number> }>();
-  const named = new Map<number, Placed[]>();
-  for (const op of batch) {
-    const rows: Placed[] = [];
-    for (const id of operationMessageIds(db, op.id)) {
-      const row = find.get(id);
-      if (!row || row.uid === null || row.uidvalidity === null) continue;
-      rows.push(row);
-      const key = `${row.folderId}:${row.uidvalidity}`;
-      // Every operation of the batch has the same renames queued after it (the batch stops at folder operations).
-      const group = groups.get(key) ?? { path: serverPathAt(db, pass.account.id, row.path, row.delimiter, op.id), uidvalidity: row.uidvalidity, uids: new Set<number>() };
-      group.uids.add(row.uid);
-      groups.set(key, group);
-    }
-    named.set(op.id, rows);
-  }
-  for (const group of groups.values()) {
-    await selectForWrite(pass, group);
-    for (const part of chunks([...group.uids], imapLimits.uidsPerCommand)) {
-      const set = uidSet(part);
-      if (payload.add.length > 0 && !(await pass.connection.client.messageFlagsAdd(set, payload.add, { uid: true }))) {
-        throw refused(pass, `set ${payload.add.join(' ')}`);
-      }
-      if (payload.remove.length > 0 && !(await pass.connection.client.messageFlagsRemove(set, payload.remove, { uid: true }))) {
-        throw refused(pass, `clear ${payload.remove.join(' ')}`);
-      }
-    }
-  }
-  const freed = writeTransaction(db, (changes) => {
-    const waiting: string[] = [];
-    for (const op of batch) {
-      const rows = named.get(op.id) ?? [];
-      unlinkMessages(db, op.id, rows.map((p) => p.messageId));
-      for (const p of rows) changes.message(pass.account.id, p.folderId, p.messageId);
-      waiting.push(...operationsRequiring(db, op.id).map((o) => o.accountId));
-      resolveFollowers(db, changes, op.id, new Map());
-      completeOperation(db, changes, op.id);
-    }
-    return waiting;
-  });
-  if (freed.length > 0) pass.engine.released?.(freed);
-  return { replayed: batch.length, refused: 0 };
-}
-
-/**
- * Moves (or deletes to Trash) of one source to one target, not sent yet: marked sent together (each only
- * if unchanged since read; a changed one is left out and read again later), one UID MOVE per
- * `uidsPerCommand` UIDs, completed together.
- */
-async function replayMoveBatch(pass: ImapPass, read: QueuedOperation[]): Promise<ReplayResult> {
-  const { db, connection } = pass;
-  const first = read[0]!;
-  if (first.kind !== 'move' && first.kind !== 'delete') throw new Error('not a move batch');
-  const from = sourceOf(first.payload);
-  const to = first.kind === 'move' ? first.payload.to : first.payload.trash;
-  if (!findFolderById(db, to.folderId)) throw new OperationChanged(); // refused one by one
-  const itemsOf = (op: QueuedOperation): OpItem[] => (op.kind === 'move' || op.kind === 'delete' ? op.payload.items : []);
-  const target = await targetState(connection, to.path);
-  const batch = writeTransaction(db, () => read.filter((op) => markSentAsRead(db, op, target)));
-  if (batch.length === 0) throw new OperationChanged();
-  await selectForWrite(pass, from);
-  const all = batch.flatMap(itemsOf);
-  const present = new Set<number>();
-  for (const part of chunks(all, imapLimits.uidsPerCommand)) {
-    for (const uid of await presentUids(connection, uidSet(part.map((i) => i.uid)))) present.add(uid);
-  }
-  const placed = await moveItems(pass, all.filter((i) => present.has(i.uid)), to);
-  // The new UIDs the server did not tell (no UIDPLUS): looked up in the target, as for one operation.
-  const unknown = all.filter((i) => present.has(i.uid) && !placed.has(i.messageId));
-  if (unknown.length > 0 && target) {
-    for (const [id, place] of await findMovedInTarget(connection, db, to.path, target, unknown)) placed.set(id, place);
-  }
-  const result: ReplayResult = { replayed: 0, refused: 0 };
-  const gone: Array<{ op: QueuedOperation; error: Gone }> = [];
-  const freed = writeTransaction(db, (changes) => {
-    const waiting: string[] = [];
-    for (const op of batch) {
-      const mine: PlacedInTarget = new Map();
-      for (const item of itemsOf(op)) {
-        const place = placed.get(item.messageId);
-        if (place) mine.set(item.messageId, place);
-      }
-      const stillLinked = new Set(operationMessageIds(db, op.id));
-      for (const [id, place] of mine) if (stillLinked.has(id)) setMovedUid(db, changes, pass.account.id, to.folderId, id, place);
-      const vanished = itemsOf(op).filter((i) => !present.has(i.uid));
-      if (vanished.length > 0) {
-        gone.push({ op, error: new Gone(mine, vanished, to) });
-        continue;
-      }
-      waiting.push(...operationsRequiring(db, op.id).map((o) => o.accountId));
-      resolveFollowers(db, changes, op.id, mine);
-      completeOperation(db, changes, op.id);
-      result.replayed++;
-    }
-    return waiting;
-  });
-  for (const { op, error } of gone) {
-    settleGone(pass, op, error);
-    result.refused++;
-  }
-  if (freed.length > 0) pass.engine.released?.(freed);
-  return result;
 }

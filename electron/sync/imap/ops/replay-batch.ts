@@ -1,0 +1,215 @@
+import { prepare } from '../../../store/db';
+import { findFolderById } from '../../../store/folders';
+import { setMovedUid } from '../../../store/imap-state';
+import type { FlagsPayload, OpItem } from '../../../store/operation-kinds';
+import {
+  completeOperation,
+  findOperation,
+  markSentAsRead,
+  operationMessageIds,
+  type QueuedOperation,
+  type StoredOperation,
+  resolveFollowers,
+  serverPathAt,
+  operationsRequiring,
+  unlinkMessages,
+} from '../../../store/operation-queue';
+import { writeTransaction } from '../../../store/write-transaction';
+import type { ImapPass } from '../imap-pass';
+import { imapLimits } from '../limits';
+import { chunks, uidSet } from '../../../protocols/imap/uid-set';
+import { findMovedInTarget, presentUids, targetState } from './find-moved';
+import { OperationChanged } from './operation-changed';
+import { Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
+
+/**
+ * Batches of the replay (replay-pending.ts): consecutive queued operations of one change on one folder
+ * sent to the server as one command.
+ */
+
+/**
+ * What makes operations one command: the same kind, the same source folder and the same target (a move
+ * or delete not sent yet and waiting on nothing), or the same flags set and cleared. Null: alone.
+ */
+function batchKey(op: QueuedOperation): string | null {
+  if (op.requires !== null) return null;
+  switch (op.kind) {
+    case 'flags':
+      return JSON.stringify(['flags', op.payload.add, op.payload.remove]);
+    case 'move':
+    case 'delete': {
+      if (op.sent !== null || waitsOnAnother(op.payload) || !op.payload.from) return null;
+      const to = op.kind === 'move' ? op.payload.to : op.payload.trash;
+      const { from } = op.payload;
+      return JSON.stringify([op.kind, from.folderId, from.uidvalidity, from.path, to.folderId, to.path]);
+    }
+    default:
+      return null;
+  }
+}
+
+/** Every message the flag change names has a UID (none waits for a move's new UID) and none waits this round. */
+function flagsPlaced(pass: ImapPass, ids: number[], waitingFlags: ReadonlySet<number>): boolean {
+  const uid = prepare<[number], { uid: number | null; uidvalidity: number | null }>(pass.db, 'SELECT uid, uidvalidity FROM messages WHERE id = ?');
+  return ids.every((id) => {
+    if (waitingFlags.has(id)) return false;
+    const row = uid.get(id);
+    return row !== undefined && row.uid !== null && row.uidvalidity !== null;
+  });
+}
+
+/**
+ * The operation and the later ones that can go with it as one command. A later one joins when it has the
+ * same key and no operation between the two (left for later) names any of its messages: operations on
+ * other messages commute, so each message still sees its changes in the order they were made. The scan
+ * stops at any kind other than a flag change, move or delete (folder operations, uploads, expunges keep
+ * their place).
+ */
+export function batchWith(pass: ImapPass, first: QueuedOperation, later: StoredOperation[], waitingFlags: ReadonlySet<number>): QueuedOperation[] {
+  const key = batchKey(first);
+  if (key === null) return [first];
+  if (first.kind === 'flags' && !flagsPlaced(pass, operationMessageIds(pass.db, first.id), waitingFlags)) return [first];
+  const batch: QueuedOperation[] = [first];
+  const passedOver = new Set<number>();
+  for (const listed of later) {
+    const op = findOperation(pass.db, listed.id);
+    if (!op || op.state !== 'queued') continue;
+    if (op.kind !== 'flags' && op.kind !== 'move' && op.kind !== 'delete') break;
+    const ids = operationMessageIds(pass.db, op.id);
+    const joins =
+      batchKey(op) === key && ids.every((id) => !passedOver.has(id)) && (op.kind !== 'flags' || flagsPlaced(pass, ids, waitingFlags));
+    if (joins) batch.push(op);
+    else for (const id of ids) passedOver.add(id);
+    if (op.kind === 'move' || op.kind === 'delete') for (const item of op.payload.items) passedOver.add(item.messageId);
+  }
+  return batch;
+}
+
+/**
+ * Replays a batch as one command per folder (and per `uidsPerCommand` UIDs), and commits the completion
+ * of all its operations in one transaction. Null when the batch failed before any completion was
+ * committed: the caller replays its operations one by one, which is always safe (a flag change is
+ * idempotent; a move was marked sent, so its own replay looks in the target before sending again) and
+ * gives a refusal to exactly the operation the server refuses, with its own rows rolled back.
+ */
+export async function replayBatch(pass: ImapPass, batch: QueuedOperation[]): Promise<ReplayResult | null> {
+  try {
+    const first = batch[0]!;
+    return first.kind === 'flags' ? await replayFlagsBatch(pass, batch, first.payload) : await replayMoveBatch(pass, batch);
+  } catch (error) {
+    if (error instanceof OperationChanged) return null;
+    // A connection failure is met again by the first operation alone, which counts the attempt.
+    pass.connection.takeCommandError();
+    return null;
+  }
+}
+
+async function replayFlagsBatch(pass: ImapPass, batch: QueuedOperation[], payload: FlagsPayload): Promise<ReplayResult> {
+  const { db } = pass;
+  const find = prepare<[number], Placed & { delimiter: string | null }>(
+    db,
+    `SELECT m.id AS messageId, m.folder_id AS folderId, f.path, f.delimiter, m.uidvalidity, m.uid FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.id = ?`,
+  );
+  const groups = new Map<string, { path: string; uidvalidity: number; uids: Set<number> }>();
+  const named = new Map<number, Placed[]>();
+  for (const op of batch) {
+    const rows: Placed[] = [];
+    for (const id of operationMessageIds(db, op.id)) {
+      const row = find.get(id);
+      if (!row || row.uid === null || row.uidvalidity === null) continue;
+      rows.push(row);
+      const key = `${row.folderId}:${row.uidvalidity}`;
+      // Every operation of the batch has the same renames queued after it (the batch stops at folder operations).
+      const group = groups.get(key) ?? { path: serverPathAt(db, pass.account.id, row.path, row.delimiter, op.id), uidvalidity: row.uidvalidity, uids: new Set<number>() };
+      group.uids.add(row.uid);
+      groups.set(key, group);
+    }
+    named.set(op.id, rows);
+  }
+  for (const group of groups.values()) {
+    await selectForWrite(pass, group);
+    for (const part of chunks([...group.uids], imapLimits.uidsPerCommand)) {
+      const set = uidSet(part);
+      if (payload.add.length > 0 && !(await pass.connection.client.messageFlagsAdd(set, payload.add, { uid: true }))) {
+        throw refused(pass, `set ${payload.add.join(' ')}`);
+      }
+      if (payload.remove.length > 0 && !(await pass.connection.client.messageFlagsRemove(set, payload.remove, { uid: true }))) {
+        throw refused(pass, `clear ${payload.remove.join(' ')}`);
+      }
+    }
+  }
+  const freed = writeTransaction(db, (changes) => {
+    const waiting: string[] = [];
+    for (const op of batch) {
+      const rows = named.get(op.id) ?? [];
+      unlinkMessages(db, op.id, rows.map((p) => p.messageId));
+      for (const p of rows) changes.message(pass.account.id, p.folderId, p.messageId);
+      waiting.push(...operationsRequiring(db, op.id).map((o) => o.accountId));
+      resolveFollowers(db, changes, op.id, new Map());
+      completeOperation(db, changes, op.id);
+    }
+    return waiting;
+  });
+  if (freed.length > 0) pass.engine.released?.(freed);
+  return { replayed: batch.length, refused: 0 };
+}
+
+/**
+ * Moves (or deletes to Trash) of one source to one target, not sent yet: marked sent together (each only
+ * if unchanged since read; a changed one is left out and read again later), one UID MOVE per
+ * `uidsPerCommand` UIDs, completed together.
+ */
+async function replayMoveBatch(pass: ImapPass, read: QueuedOperation[]): Promise<ReplayResult> {
+  const { db, connection } = pass;
+  const first = read[0]!;
+  if (first.kind !== 'move' && first.kind !== 'delete') throw new Error('not a move batch');
+  const from = sourceOf(first.payload);
+  const to = first.kind === 'move' ? first.payload.to : first.payload.trash;
+  if (!findFolderById(db, to.folderId)) throw new OperationChanged(); // refused one by one
+  const itemsOf = (op: QueuedOperation): OpItem[] => (op.kind === 'move' || op.kind === 'delete' ? op.payload.items : []);
+  const target = await targetState(connection, to.path);
+  const batch = writeTransaction(db, () => read.filter((op) => markSentAsRead(db, op, target)));
+  if (batch.length === 0) throw new OperationChanged();
+  await selectForWrite(pass, from);
+  const all = batch.flatMap(itemsOf);
+  const present = new Set<number>();
+  for (const part of chunks(all, imapLimits.uidsPerCommand)) {
+    for (const uid of await presentUids(connection, uidSet(part.map((i) => i.uid)))) present.add(uid);
+  }
+  const placed = await moveItems(pass, all.filter((i) => present.has(i.uid)), to);
+  // The new UIDs the server did not tell (no UIDPLUS): looked up in the target, as for one operation.
+  const unknown = all.filter((i) => present.has(i.uid) && !placed.has(i.messageId));
+  if (unknown.length > 0 && target) {
+    for (const [id, place] of await findMovedInTarget(connection, db, to.path, target, unknown)) placed.set(id, place);
+  }
+  const result: ReplayResult = { replayed: 0, refused: 0 };
+  const gone: Array<{ op: QueuedOperation; error: Gone }> = [];
+  const freed = writeTransaction(db, (changes) => {
+    const waiting: string[] = [];
+    for (const op of batch) {
+      const mine: PlacedInTarget = new Map();
+      for (const item of itemsOf(op)) {
+        const place = placed.get(item.messageId);
+        if (place) mine.set(item.messageId, place);
+      }
+      const stillLinked = new Set(operationMessageIds(db, op.id));
+      for (const [id, place] of mine) if (stillLinked.has(id)) setMovedUid(db, changes, pass.account.id, to.folderId, id, place);
+      const vanished = itemsOf(op).filter((i) => !present.has(i.uid));
+      if (vanished.length > 0) {
+        gone.push({ op, error: new Gone(mine, vanished, to) });
+        continue;
+      }
+      waiting.push(...operationsRequiring(db, op.id).map((o) => o.accountId));
+      resolveFollowers(db, changes, op.id, mine);
+      completeOperation(db, changes, op.id);
+      result.replayed++;
+    }
+    return waiting;
+  });
+  for (const { op, error } of gone) {
+    settleGone(pass, op, error);
+    result.refused++;
+  }
+  if (freed.length > 0) pass.engine.released?.(freed);
+  return result;
+}

@@ -1,0 +1,123 @@
+import { HomingError } from '../../../../shared/errors';
+import { prepare } from '../../../store/db';
+import type { DeletePayload, ExpungePayload, MovePayload, OpItem, ServerPlace } from '../../../store/operation-kinds';
+import { forgetMessages, operationMessageIds, type QueuedOperation, refuseOperation, resolveFollowers, unlinkMessages } from '../../../store/operation-queue';
+import { writeTransaction } from '../../../store/write-transaction';
+import type { ImapPass } from '../imap-pass';
+import { imapLimits } from '../limits';
+import { chunks, uidSet } from '../../../protocols/imap/uid-set';
+import type { TargetPlace } from './find-moved';
+import { selectFolder } from './select-folder';
+
+/** What the one-by-one replay (replay-pending.ts) and the batched one (replay-batch.ts) share. */
+
+export interface ReplayResult {
+  replayed: number;
+  refused: number;
+}
+
+/** Where the server now has the messages a move put in its target folder, by message row (for the rows and WaitingOn). */
+export type PlacedInTarget = Map<number, TargetPlace>;
+
+/** A refused command: imapflow answers false and keeps the server's words for us (imap-connection.ts). */
+export function refused(pass: ImapPass, what: string): HomingError {
+  const error = pass.connection.takeCommandError();
+  return new HomingError('OPERATION_REFUSED', `The server refused to ${what}${error ? `: ${error.message}` : '.'}`, error?.detail);
+}
+
+/** Selects the folder for writing, refusing when it was recreated since the operation was made. */
+export async function selectForWrite(pass: ImapPass, place: { path: string; uidvalidity: number }): Promise<void> {
+  const selected = await selectFolder(pass.connection, place.path, { readOnly: false });
+  if (selected.uidvalidity !== place.uidvalidity) {
+    throw new HomingError(
+      'OPERATION_REFUSED',
+      `The folder ${place.path} was recreated on the server (its UIDVALIDITY changed), so this change could not be applied there.`,
+      { path: place.path, expected: place.uidvalidity, found: selected.uidvalidity },
+    );
+  }
+}
+
+export interface Placed {
+  messageId: number;
+  folderId: number;
+  path: string;
+  uidvalidity: number | null;
+  uid: number | null;
+}
+
+/**
+ * MOVE (RFC 6851) when offered; imapflow falls back to COPY + STORE \Deleted + (UID) EXPUNGE. Returns the
+ * new UIDs the server told (COPYUID, UIDPLUS RFC 4315 section 3).
+ */
+export async function moveItems(pass: ImapPass, items: OpItem[], to: { path: string }): Promise<PlacedInTarget> {
+  const placed: PlacedInTarget = new Map();
+  for (const part of chunks(items, imapLimits.uidsPerCommand)) {
+    const result = await pass.connection.client.messageMove(uidSet(part.map((i) => i.uid)), to.path, { uid: true });
+    if (!result) throw refused(pass, `move the messages to ${to.path}`);
+    const { uidMap, uidValidity } = result;
+    // Only from a server that says it has UIDPLUS: extension data is trusted when the extension is advertised.
+    if (!uidMap || uidValidity === undefined || !pass.connection.has('UIDPLUS')) continue;
+    for (const item of part) {
+      const uid = uidMap.get(item.uid);
+      if (uid !== undefined) placed.set(item.messageId, { uidvalidity: Number(uidValidity), uid });
+    }
+  }
+  return placed;
+}
+
+/**
+ * Some messages of a move were no longer in its source when it was replayed: deleted on the server
+ * meanwhile. The rest were moved (`placed`).
+ */
+export class Gone extends Error {
+  constructor(
+    readonly placed: PlacedInTarget,
+    readonly items: OpItem[],
+    readonly to: { folderId: number; path: string },
+  ) {
+    super('gone');
+  }
+}
+
+/**
+ * After a Gone: the moved messages are done with as usual; the rows of the vanished ones go (the server
+ * no longer has them, so neither do we), and the operation is kept as refused with MESSAGE_GONE so the
+ * user learns why they disappeared.
+ */
+export function settleGone(pass: ImapPass, op: QueuedOperation, gone: Gone): void {
+  const { db } = pass;
+  writeTransaction(db, (changes) => {
+    resolveFollowers(db, changes, op.id, gone.placed);
+    const ids = gone.items.map((i) => i.messageId);
+    unlinkMessages(
+      db,
+      op.id,
+      operationMessageIds(db, op.id).filter((id) => !ids.includes(id)),
+    );
+    const row = prepare<[number], { folder_id: number; uid: number | null }>(db, 'SELECT folder_id, uid FROM messages WHERE id = ?');
+    const removed: number[] = [];
+    for (const id of ids) {
+      const current = row.get(id);
+      if (!current || current.uid !== null || current.folder_id !== gone.to.folderId) continue;
+      prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?').run(id);
+      changes.message(pass.account.id, current.folder_id, id);
+      removed.push(id);
+    }
+    forgetMessages(db, removed);
+    refuseOperation(db, changes, op.id, {
+      code: 'MESSAGE_GONE',
+      message: `${ids.length === 1 ? 'A message was' : `${ids.length} messages were`} deleted on the server meanwhile, so ${ids.length === 1 ? 'it' : 'they'} could not be moved to ${gone.to.path}.`,
+    });
+  });
+}
+
+/** Waits for an earlier, sent operation to say where the server has these messages (WaitingOn). */
+export function waitsOnAnother(payload: MovePayload | DeletePayload | ExpungePayload): boolean {
+  return (payload.after?.messageIds.length ?? 0) > 0;
+}
+
+/** The source place every item is at: only null while all of them wait on another operation (`after`). */
+export function sourceOf(payload: MovePayload | DeletePayload | ExpungePayload): ServerPlace {
+  if (!payload.from) throw new HomingError('OPERATION_DAMAGED', 'This change names no folder to act on, so it cannot be replayed.');
+  return payload.from;
+}
