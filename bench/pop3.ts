@@ -14,7 +14,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startDovecot } from '../test/servers/dovecot';
@@ -37,20 +37,22 @@ const mdaRuns = Number(arg('mda-runs', count >= 10_000 ? '0' : '1'));
 interface Run {
   wallS: number;
   peakRssMb: number;
+  /** User + system CPU seconds of the process (all its threads): what a busy machine moves least. */
+  cpuS: number;
 }
 
-/** Runs a command under /usr/bin/time: wall seconds and peak RSS of the process (worker thread included). */
+/** Runs a command under /usr/bin/time: wall seconds, peak RSS and CPU of the process (worker threads included). */
 function timed(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%e %M', command, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => (stderr += text));
     child.on('exit', (code) => {
-      const [, kb] = (stderr.trim().split('\n').pop() ?? '').split(' ');
+      const [, kb, user, sys] = (stderr.trim().split('\n').pop() ?? '').split(' ');
       if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`));
-      resolve({ wallS: (performance.now() - started) / 1000, peakRssMb: Number(kb) / 1024 });
+      resolve({ wallS: (performance.now() - started) / 1000, peakRssMb: Number(kb) / 1024, cpuS: Number(user) + Number(sys) });
     });
     child.on('error', reject);
   });
@@ -185,6 +187,8 @@ async function main(): Promise<void> {
       return run;
     };
 
+    // The machine is shared: its load around the timed runs says how far apart to read the wall times.
+    const loadBefore = loadavg()[0]!;
     process.stderr.write('warm-up… ');
     // BSMTP: fetchmail's quickest way through the whole maildrop (Dovecot's index, the page cache).
     if (fetchmailAvailable) await fetchmailRun('alice', 'bsmtp');
@@ -219,12 +223,15 @@ async function main(): Promise<void> {
     const wallOf = (list: Run[]) => median(list.map((r) => r.wallS));
     const rssOf = (list: Run[]) => median(list.map((r) => r.peakRssMb));
     const homingWall = wallOf(results.homing);
-    const row = (name: string, list: Run[], ratio: string) => `| ${name} | ${fmt(wallOf(list))} | ${fmt(rssOf(list), 0)} | ${ratio} |`;
+    const cpuOf = (list: Run[]) => median(list.map((r) => r.cpuS));
+    const fastestOf = (list: Run[]) => Math.min(...list.map((r) => r.wallS));
+    const row = (name: string, list: Run[], ratio: string) =>
+      `| ${name} | ${fmt(wallOf(list))} | ${fmt(fastestOf(list))} | ${fmt(cpuOf(list))} | ${fmt(rssOf(list), 0)} | ${ratio} |`;
     const lines = [
-      `POP3 download: ${count} messages, ${fmt(bytes / 1e6, 0)} MB, POP3S from a local Dovecot, mail left on the server (median of ${runs}, fetchmail with an MDA ${mdaRuns}; programs run back to back)`,
+      `POP3 download: ${count} messages, ${fmt(bytes / 1e6, 0)} MB, POP3S from a local Dovecot, mail left on the server (median of ${runs}, fetchmail with an MDA ${mdaRuns}; programs run back to back; load average ${fmt(loadBefore)} before, ${fmt(loadavg()[0]!)} after)`,
       '',
-      '| run | wall time (s) | peak RSS (MB) | homing ÷ this (wall) |',
-      '| --- | ---: | ---: | ---: |',
+      '| run | wall time (s) | fastest (s) | CPU (s) | peak RSS (MB) | homing ÷ this (wall) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
       row('homing sync (CLI: download, parse, store, index)', results.homing, '1.00×'),
       ...peers.map((peer, p) => row(peer.name, results.peers[p]!, `${fmt(homingWall / wallOf(results.peers[p]!), 2)}×`)),
       row('homing sync again (nothing new: start-up, login, UIDL)', results.again, '—'),

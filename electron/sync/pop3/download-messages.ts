@@ -62,6 +62,10 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
   const outcome: DownloadOutcome = { added: 0, done: 0, refused: [] };
 
   const issue = () => {
+    // Requests go out in groups (one write, one TLS record, one wake-up of the server) rather than one
+    // each time a message completes: while enough are in flight to keep the line busy, wait for more room.
+    const room = POP3_SYNC_LIMITS.pipelineDepth - inFlight.length;
+    if (inFlight.length > 0 && room < POP3_SYNC_LIMITS.requestGroup && queue.length > room) return;
     while (queue.length > 0 && !signal.aborted) {
       const item = queue[0]!;
       const cost = item.mode === 'partial' ? PREVIEW_COST : Math.max(item.size, 1);

@@ -12,6 +12,12 @@ export const POP3_SYNC_LIMITS = {
    */
   pipelineDepth: 16,
   /**
+   * While messages are in flight, further RETRs wait until this many can go out together: each write is a
+   * TLS record and a wake-up for both ends, and on a busy machine those wake-ups, not the bytes, cost
+   * the time. Half the depth keeps the other half arriving meanwhile.
+   */
+  requestGroup: 8,
+  /**
    * Sum of the LIST sizes of messages requested and not yet committed (in flight, or parsed and waiting
    * in a commit batch). Bounds memory when parsing falls behind the network; one bigger message is
    * always allowed alone (and goes through a temp file past spillToFileBytes).
