@@ -110,12 +110,24 @@ export class QueryMatcher {
 
   private textIn(name: SearchColumn, term: TextNode): boolean {
     const column = this.column(name);
-    const wanted = ftsTokens(splitCjk(term.text));
+    const wanted = termTokens(term);
     if (wanted.length === 0) return false;
     // The common case, one ASCII word in ASCII text: found in the text itself, no token list needed.
     if (wanted.length === 1 && column.ascii && ASCII_WORD.test(wanted[0]!)) return findWord(column.lower, wanted[0]!, term.prefix);
     return findPhrase(column.tokens, wanted, term.prefix);
   }
+}
+
+/** A query's words tokenised once, not once per message and column it is tested on (rules test every arrival). */
+const termTokenCache = new WeakMap<TextNode, readonly string[]>();
+
+function termTokens(term: TextNode): readonly string[] {
+  let tokens = termTokenCache.get(term);
+  if (!tokens) {
+    tokens = ftsTokens(splitCjk(term.text));
+    termTokenCache.set(term, tokens);
+  }
+  return tokens;
 }
 
 /** `word` as a whole token of ASCII text (already lower-cased), or as a token's start when `prefix`. */

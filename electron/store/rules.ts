@@ -140,6 +140,25 @@ export function ranOn(db: ReadDb, ruleId: number, messageIds: readonly number[])
   );
 }
 
+/**
+ * Which of these messages each rule already acted on (rule id → message ids), in one query for a batch of
+ * arrivals instead of one per rule (the message_id index answers it).
+ */
+export function rulesRunOn(db: ReadDb, messageIds: readonly number[]): Map<number, Set<number>> {
+  const runs = new Map<number, Set<number>>();
+  if (messageIds.length === 0) return runs;
+  const rows = prepare<[string], { rule_id: number; message_id: number }>(
+    db,
+    'SELECT rule_id, message_id FROM rule_runs WHERE message_id IN (SELECT value FROM json_each(?))',
+  ).all(JSON.stringify(messageIds));
+  for (const row of rows) {
+    let ids = runs.get(row.rule_id);
+    if (!ids) runs.set(row.rule_id, (ids = new Set()));
+    ids.add(row.message_id);
+  }
+  return runs;
+}
+
 export function recordRuleRun(db: WriteDb, ruleId: number, messageId: number, now: number): void {
   prepare<[number, number, number]>(db, 'INSERT OR IGNORE INTO rule_runs (rule_id, message_id, at) VALUES (?, ?, ?)').run(ruleId, messageId, now);
 }

@@ -6,7 +6,7 @@ import { catchUpWithSentFolders, isContact } from '../../store/contacts';
 import { prepare, type WriteDb } from '../../store/db';
 import { classifierReady, junkScore, junkSettings } from '../../store/junk';
 import { type FolderIds, QueryMatcher } from '../../store/query-match';
-import { ranOn } from '../../store/rules';
+import { rulesRunOn } from '../../store/rules';
 import type { ChangeRecorder } from '../../store/write-transaction';
 import { loadActionRows } from '../actions/action-rows';
 import type { CompiledRule } from './compiled-rules';
@@ -36,10 +36,13 @@ export function processArrivals(db: WriteDb, changes: ChangeRecorder, messages: 
   const result: RuleRunResult = { examined: messages.length, rules: [] };
   const folders = folderResolver(db);
   const matchers = new Map(messages.map((m) => [m.id, new QueryMatcher(m.facts)]));
+  // Read once for all rules: a rule's own runs are the only ones that can change what it skips, and it
+  // acts on each message once, after this read.
+  const runs = rules.length > 0 ? rulesRunOn(db, messages.map((m) => m.id)) : new Map<number, Set<number>>();
   for (const compiled of rules) {
-    const candidates = messages.filter((m) => !stopped.has(m.id));
-    const done = ranOn(db, compiled.rule.id, candidates.map((m) => m.id));
-    const matched = candidates.filter((m) => !done.has(m.id) && matchers.get(m.id)!.matches(compiled.query, folders)).map((m) => m.id);
+    const done = runs.get(compiled.rule.id);
+    const candidates = messages.filter((m) => !stopped.has(m.id) && !done?.has(m.id));
+    const matched = candidates.filter((m) => matchers.get(m.id)!.matches(compiled.query, folders)).map((m) => m.id);
     const applied = applyRule(db, changes, compiled.rule, matched, now);
     for (const id of applied.queuedFor) queuedFor.add(id);
     if (applied.stop) for (const id of applied.acted) stopped.add(id);

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseMessage } from '../../../../electron/mime/parse-message';
+import { recordRuleRun, rulesRunOn, saveRule } from '../../../../electron/store/rules';
+import { writeTransaction } from '../../../../electron/store/write-transaction';
+import { processArrivals } from '../../../../electron/sync/rules/process-messages';
+import { rulesFor } from '../../../../electron/sync/rules/compiled-rules';
+import { arrivedMessage } from '../../../../electron/sync/rules/message-facts';
+import { eml, ingest, localFolder, tempStore } from '../../../helpers/store';
+
+describe('rule runs of a batch of arrivals', () => {
+  it('rulesRunOn answers every rule at once, and a rule never acts twice on a message', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    const ids: number[] = [];
+    const sources: Buffer[] = [];
+    for (let i = 0; i < 3; i++) {
+      const bytes = eml({ From: 'a@example.org', Subject: `invoice ${i}`, 'Message-ID': `<r${i}@x>` }, `amount due ${i}\r\n`);
+      const stored = await ingest(db, bytes, { accountId: 'local', folderId: folder.id, key: { kind: 'local' } });
+      ids.push(stored.messageId);
+      sources.push(bytes);
+    }
+    const [first, second] = writeTransaction(db, (changes) => [
+      saveRule(db, changes, { name: 'invoices', query: 'subject:invoice', actions: [{ kind: 'tag', tag: 'bills' }], accountId: null, enabled: true }, 1),
+      saveRule(db, changes, { name: 'due', query: 'due', actions: [{ kind: 'flag' }], accountId: null, enabled: true }, 1),
+    ]);
+    writeTransaction(db, () => {
+      recordRuleRun(db, first!.id, ids[0]!, 1);
+      recordRuleRun(db, second!.id, ids[1]!, 1);
+      recordRuleRun(db, second!.id, ids[2]!, 1);
+    });
+    expect(rulesRunOn(db, ids)).toEqual(new Map([[first!.id, new Set([ids[0]])], [second!.id, new Set([ids[1], ids[2]])]]));
+    expect(rulesRunOn(db, [ids[0]!]).get(second!.id)).toBeUndefined();
+
+    const arrivals = async () =>
+      Promise.all(ids.map(async (id, i) => arrivedMessage(db, id, await parseMessage({ kind: 'buffer', bytes: sources[i]! }), null)!));
+    const messages = await arrivals();
+    const processed = writeTransaction(db, (changes) => processArrivals(db, changes, messages, rulesFor(db, 'local'), 2));
+    // Each rule acts only on the messages it had not run on yet.
+    expect(processed.result.rules.map((r) => r.acted)).toEqual([2, 1]);
+    const again = writeTransaction(db, (changes) => processArrivals(db, changes, messages, rulesFor(db, 'local'), 3));
+    expect(again.result.rules.map((r) => r.acted)).toEqual([0, 0]);
+    expect([...rulesRunOn(db, ids).values()].map((s) => s.size)).toEqual([3, 3]);
+  });
+});
