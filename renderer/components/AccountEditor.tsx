@@ -9,6 +9,7 @@ import { ConnectionResult } from './ConnectionResult';
 import { OutgoingServerSection } from './OutgoingServerSection';
 import { PasswordSourceChoice } from './PasswordSourceChoice';
 import { ServerFields } from './ServerFields';
+import { type SettingsMessage, storeAccountPatch } from './store-account-patch';
 import { SyncSettingsFields } from './SyncSettingsFields';
 import { TrustedCertificateNote } from './TrustedCertificateNote';
 
@@ -38,7 +39,7 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
   const [trusted, setTrusted] = useState<string | null>(account.trustedFingerprint);
   const [test, setTest] = useState<ConnectionTestResult | null>(null);
   const [busy, setBusy] = useState<null | 'testing' | 'saving' | 'removing'>(null);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<SettingsMessage | null>(null);
   const [confirmRemove, setConfirmRemove] = useState(false);
 
   const original = formOf(account);
@@ -121,17 +122,7 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
         return;
       }
     }
-    setBusy('saving');
-    try {
-      const saved = await api.updateAccount({ id: account.id, patch });
-      setPassword('');
-      setMessage({ kind: 'ok', text: 'Saved.' });
-      onSaved(saved);
-    } catch (error) {
-      setMessage({ kind: 'error', text: errorSentence(error) });
-    } finally {
-      setBusy(null);
-    }
+    if (await storeAccountPatch(account.id, patch, 'Saved.', { setBusy, setMessage, onSaved })) setPassword('');
   };
 
   const remove = async () => {

@@ -1,11 +1,12 @@
-import { useState } from 'react';
+import { type KeyboardEvent, useState } from 'react';
 import type { Account, ConnectionTestResult, OutgoingServerPatch, OutgoingServerSettings, Security } from '../../shared/contract/accounts';
 import { api } from '../api/client';
 import { securityLabels } from '../mail/account-form';
 import { retryWithFix } from '../mail/certificate-fix';
-import { errorData, errorSentence } from '../mail/error-words';
+import { errorData } from '../mail/error-words';
 import { ConnectionResult } from './ConnectionResult';
 import { HostPortSecurityFields } from './HostPortSecurityFields';
+import { type SettingsMessage, storeAccountPatch } from './store-account-patch';
 import { TrustedCertificateNote } from './TrustedCertificateNote';
 
 export interface OutgoingServerSectionProps {
@@ -50,7 +51,7 @@ export function OutgoingServerSection({ account, onSaved }: OutgoingServerSectio
   const [trusted, setTrusted] = useState<string | null>(account.smtp?.trustedFingerprint ?? null);
   const [test, setTest] = useState<ConnectionTestResult | null>(null);
   const [busy, setBusy] = useState<null | 'testing' | 'saving'>(null);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<SettingsMessage | null>(null);
   // Closed, the section is one line: the fields appear when the user asks to change the server.
   const [open, setOpen] = useState(false);
   const id = (name: string) => `edit-smtp-${name}`;
@@ -80,33 +81,28 @@ export function OutgoingServerSection({ account, onSaved }: OutgoingServerSectio
     const parsed = toSettings(use);
     if (!result?.ok || !parsed.ok) return;
     const patch: OutgoingServerPatch = { ...parsed.server, trustedFingerprint: fingerprint, ...(secret ? { password: secret } : {}) };
-    setBusy('saving');
-    try {
-      const saved = await api.updateAccount({ id: account.id, patch: { smtp: patch } });
+    if (await storeAccountPatch(account.id, { smtp: patch }, 'Outgoing server saved.', { setBusy, setMessage, onSaved })) {
       setPassword('');
       setOpen(false);
-      setMessage({ kind: 'ok', text: 'Outgoing server saved.' });
-      onSaved(saved);
-    } catch (error) {
-      setMessage({ kind: 'error', text: errorSentence(error) });
-    } finally {
-      setBusy(null);
     }
   };
 
   const remove = async () => {
-    setBusy('saving');
-    try {
-      const saved = await api.updateAccount({ id: account.id, patch: { smtp: null } });
+    if (await storeAccountPatch(account.id, { smtp: null }, 'Outgoing server removed: this account no longer sends mail.', { setBusy, setMessage, onSaved })) {
       setTest(null);
       setOpen(false);
-      setMessage({ kind: 'ok', text: 'Outgoing server removed: this account no longer sends mail.' });
-      onSaved(saved);
-    } catch (error) {
-      setMessage({ kind: 'error', text: errorSentence(error) });
-    } finally {
-      setBusy(null);
     }
+  };
+
+  /**
+   * The section sits inside the account's <form> (HTML has no nested forms), so Enter in one of its fields
+   * would submit the account form: it saves this section instead, as its primary button would. The
+   * password field of a failed test handles its own Enter first.
+   */
+  const enterSavesThisSection = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key !== 'Enter' || event.defaultPrevented || event.nativeEvent.isComposing || !(event.target instanceof HTMLInputElement)) return;
+    event.preventDefault();
+    if (busy === null) void save();
   };
 
   return (
@@ -131,7 +127,7 @@ export function OutgoingServerSection({ account, onSaved }: OutgoingServerSectio
           </button>
         </div>
       ) : (
-        fields()
+        <div onKeyDown={enterSavesThisSection}>{fields()}</div>
       )}
     </section>
   );

@@ -69,6 +69,29 @@ describe('the outgoing server in the settings dialog', () => {
     expect(await withMessageId(world.dovecot, 'bob', 'INBOX', item!.messageId)).toHaveLength(1);
     expect(world.view.errors).toEqual([]);
   });
+
+  it('Enter in an outgoing-server field saves the outgoing server, never the account form around it', async () => {
+    const { page, postfix } = world;
+    if ((await dialog().count()) === 0) await page.getByRole('button', { name: 'Accounts and settings' }).click();
+    const before = (await world.bridge.api.listAccounts({})).find((a) => a.id === world.accountId)!;
+    // An edit of the account form not saved yet: Enter in the outgoing section must not store it.
+    await dialog().locator('#edit-name').fill('Renamed by Enter');
+    await section().getByRole('button', { name: 'Change outgoing server…' }).click();
+    await section().locator('#edit-smtp-port').fill(String(postfix.ports.submission));
+    await section().locator('#edit-smtp-security').selectOption('starttls');
+    // A stored password goes only to the server it was saved for: another port needs it typed again.
+    await section().locator('#edit-smtp-password').fill(PASSWORDS.alice);
+    await section().locator('#edit-smtp-host').press('Enter');
+
+    await poll(() => section().getByTestId('outgoing-server-summary').textContent()).toBe(
+      `127.0.0.1, port ${postfix.ports.submission} (STARTTLS), as alice, with its own password.`,
+    );
+    const after = (await world.bridge.api.listAccounts({})).find((a) => a.id === world.accountId)!;
+    expect(after.name).toBe(before.name);
+    expect(after.smtp).toMatchObject({ port: postfix.ports.submission, security: 'starttls' });
+    expect(await dialog().locator('#edit-name').inputValue()).toBe('Renamed by Enter');
+    expect(world.view.errors).toEqual([]);
+  });
 });
 
 /**
