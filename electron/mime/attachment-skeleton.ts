@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import libmime from 'libmime';
 import { readBase64 } from './base64-run';
+import { libmime } from './lazy-modules';
 import { SKELETON_MIN_STRIPPED_BYTES, SKELETON_MAX_DEPTH } from './limits';
 
 /**
@@ -114,7 +114,7 @@ function readFields(buf: Buffer, start: number, end: number): Map<string, string
 function multipartOf(fields: Map<string, string[]>): Multipart | null {
   const types = fields.get('content-type');
   if (!types || types.length !== 1) return null;
-  const parsed = libmime.parseHeaderValue(types[0]!, { stripComments: true });
+  const parsed = libmime().parseHeaderValue(types[0]!, { stripComments: true });
   const type = parsed.value.trim().toLowerCase();
   if (!type.startsWith('multipart/')) return null;
   const boundary = (parsed.params.boundary ?? '').trimEnd();
@@ -171,7 +171,7 @@ function scanMultipart(buf: Buffer, start: number, end: number, multipart: Multi
 function isInlineText(fields: Map<string, string[]>, type: string): boolean {
   const types = fields.get('content-type');
   if (!types || types.length !== 1 || fields.has('content-disposition')) return false;
-  return libmime.parseHeaderValue(types[0]!, { stripComments: true }).value.trim().toLowerCase() === type;
+  return libmime().parseHeaderValue(types[0]!, { stripComments: true }).value.trim().toLowerCase() === type;
 }
 
 /** The line break before a delimiter belongs to the delimiter (RFC 2046 §5.1.1): where the part's content ends. */
@@ -210,6 +210,6 @@ function isBase64Attachment(fields: Map<string, string[]>): boolean {
   const encodings = fields.get('content-transfer-encoding');
   if (!types || types.length !== 1 || !encodings || encodings.length !== 1) return false;
   if (encodings[0]!.trim().toLowerCase() !== 'base64') return false;
-  const type = libmime.parseHeaderValue(types[0]!, { stripComments: true }).value.trim().toLowerCase();
+  const type = libmime().parseHeaderValue(types[0]!, { stripComments: true }).value.trim().toLowerCase();
   return type.includes('/') && !type.startsWith('text/') && !type.startsWith('message/') && !type.startsWith('multipart/');
 }

@@ -1,6 +1,6 @@
-import { parseAddressHeader } from 'mailparser';
 import type { ParsedAddress } from './parse-message';
 import { decodeBytes, decodeWords, headerEnd } from './header-words';
+import { mailparser } from './lazy-modules';
 
 /** Header fields read without mailparser, for a message it could not parse. */
 export interface FallbackHeaders {
@@ -45,7 +45,7 @@ export function readFallbackHeaders(head: Buffer): FallbackHeaders {
 export function fallbackAddresses(value: string | null): ParsedAddress[] {
   if (!value) return [];
   try {
-    const parsed = parseAddressHeader(value, { flatten: true });
+    const parsed = mailparser().parseAddressHeader(value, { flatten: true });
     return parsed.value
       .filter((a) => a.address)
       .map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));

@@ -1,19 +1,10 @@
-import { createRequire } from 'node:module';
-import type * as LibMime from 'libmime';
+import { libmime } from './lazy-modules';
 
 /*
- * Reading raw header bytes and RFC 2047 words, apart from the fallback-headers.ts that uses them: that one
- * loads mailparser (~60 ms of a process's start), which the store's header: search function
- * (store/header-match.ts, registered on every connection, so in every `homing search`) does not need.
+ * Reading raw header bytes and RFC 2047 words, apart from the fallback-headers.ts that uses them, so that
+ * the store's header: search function (store/header-match.ts, registered on every connection, so in every
+ * `homing search`) loads neither mailparser nor, until a word is encoded, libmime (lazy-modules.ts).
  */
-
-/**
- * libmime, loaded on the first word decoded: loading it (its charset tables) costs ~35 ms here, which
- * `homing folders`, `list` and `search` without header: would otherwise pay at start-up. `require`, not
- * `import()`: the caller is synchronous (an SQL function), and the bundles are CommonJS.
- */
-let libmimeModule: typeof LibMime.default | null = null;
-const libmime = () => (libmimeModule ??= (createRequire(__filename)('libmime') as typeof LibMime).default);
 
 /** Offset of the blank line that ends the header block, or the whole buffer when there is none. */
 export function headerEnd(bytes: Buffer): number {
@@ -25,6 +16,9 @@ export function headerEnd(bytes: Buffer): number {
 }
 
 export function decodeWords(value: string): string {
+  // libmime changes nothing without an encoded word (each of its patterns needs "=?", but the marker of
+  // its own joining): most header values, and every one of a plain ASCII message, skip loading it.
+  if (!value.includes('=?') && !value.includes('__\x00JOIN\x00__')) return value;
   try {
     return libmime().decodeWords(value);
   } catch {

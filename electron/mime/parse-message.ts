@@ -1,11 +1,12 @@
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { MailParser, type AddressObject, type AttachmentStream, type HeaderLines, type Headers, type MessageText } from 'mailparser';
+import type { AddressObject, AttachmentStream, HeaderLines, Headers, MessageText } from 'mailparser';
 import { skeletonOf, type Skeleton } from './attachment-skeleton';
 import { htmlToText } from './html-text';
 import { fallbackAddresses, readFallbackHeaders } from './fallback-headers';
 import { decodeWords, headerEnd } from './header-words';
 import { FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SNIPPET_CHARS } from './limits';
+import { mailparser } from './lazy-modules';
 import { plainParserOutput } from './plain-message';
 import type { MessageSource } from './message-source';
 
@@ -173,7 +174,7 @@ export function runParser(
   onAttachment?: (attachment: AttachmentStream, index: number) => boolean,
 ): Promise<ParserOutput> {
   return new Promise((resolve, reject) => {
-    const parser = new MailParser({
+    const parser = new (mailparser().MailParser)({
       skipTextToHtml: true,
       skipImageLinks: true,
       // Text for HTML-only mail comes from html-text.ts (much faster); see fromParserOutput.

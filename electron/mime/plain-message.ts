@@ -1,4 +1,3 @@
-import libmime from 'libmime';
 import type { AddressObject, EmailAddress, HeaderLines, Headers } from 'mailparser';
 import { readBase64 } from './base64-run';
 import { decodeWords, headerEnd } from './header-words';
@@ -107,22 +106,29 @@ function splitFields(head: string): Array<{ key: string; line: string }> | null 
   return fields.length > 0 ? fields : null;
 }
 
-/** A field's value as mailparser takes it: unfolded, trimmed (libmime.decodeHeader). */
+/**
+ * A field's value as mailparser takes it: unfolded, trimmed. This is libmime.decodeHeader's own reading,
+ * written out so that a plain message loads no libmime (lazy-modules.ts): the field name is known to be
+ * printable ASCII up to its colon (splitFields).
+ */
 function valueOf(line: string): string {
-  return libmime.decodeHeader(line).value.trim();
+  const unfolded = line.replace(/(?:\r?\n|\r)[ \t]*/g, ' ').trim();
+  return unfolded.slice(unfolded.indexOf(':') + 1).trim();
 }
+
+/**
+ * `text/plain` with at most a charset parameter (a token, or a quoted token), the forms libmime's
+ * parseHeaderValue reads as mailparser does; anything else (comments, other or RFC 2231 parameters,
+ * escapes, spaces around "=") goes to mailparser.
+ */
+const PLAIN_TYPE = /^text\/plain(?:[ \t]*;[ \t]*charset=(?:([\w.-]+)|"([\w.-]+)"))?[ \t]*;?$/i;
 
 /** No Content-Type (text/plain by default), or text/plain with at most a charset mailparser does not convert. */
 function isPlainUtf8(line: string | undefined): boolean {
   if (line === undefined) return true;
-  const raw = valueOf(line);
-  // Comments and RFC 2231 parameters are read the same by both only most of the time.
-  if (/[()*\\]/.test(raw)) return false;
-  const { value, params } = libmime.parseHeaderValue(raw);
-  if (value.toLowerCase() !== 'text/plain') return false;
-  const names = Object.keys(params);
-  if (names.some((name) => name !== 'charset')) return false;
-  const charset = params.charset;
+  const match = PLAIN_TYPE.exec(valueOf(line));
+  if (!match) return false;
+  const charset = match[1] ?? match[2];
   return charset === undefined || ['ascii', 'usascii', 'utf8'].includes(charset.toLowerCase().replace(/[^a-z0-9]+/g, ''));
 }
 

@@ -1,8 +1,9 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { AttachmentStream } from 'mailparser';
 import { decodeWords } from './header-words';
 import type { MessageSource } from './message-source';
 import { fromParserOutput, runParser, type ParsedAddress } from './parse-message';
+import { plainParserOutput } from './plain-message';
 
 /** What the reading pane shows beyond the stored summary: decoded headers, bodies, all recipients. */
 export interface MessageContent {
@@ -14,9 +15,14 @@ export interface MessageContent {
   replyTo: ParsedAddress[];
 }
 
-/** Parses a stored source again for display (derived data is never trusted over the raw bytes). */
-export async function readMessageContent(source: Readable | MessageSource): Promise<MessageContent> {
-  const output = await runParser(source);
+/**
+ * Parses a stored source again for display (derived data is never trusted over the raw bytes). A plain
+ * single-part text message is read without mailparser, as for the store (plain-message.ts), so that
+ * `homing show` of one loads no MIME parser; `readPlainDirectly: false` only to check it gives the same.
+ */
+export async function readMessageContent(source: Readable | MessageSource, { readPlainDirectly = true } = {}): Promise<MessageContent> {
+  const plain = readPlainDirectly && !(source instanceof Readable) && source.kind === 'buffer' ? plainParserOutput(source.bytes) : null;
+  const output = plain ?? (await runParser(source));
   const parsed = fromParserOutput(output);
   return {
     headers: output.headerLines.map((l) => headerPair(l.line)),

@@ -3,10 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../../electron/mime/parse-message';
 import { plainParserOutput } from '../../../../electron/mime/plain-message';
+import { readMessageContent } from '../../../../electron/mime/read-message';
 import { seededRandom, type SeededRandom } from '../../../helpers/seeded-random';
 
 const direct = (bytes: Buffer) => parseMessage({ kind: 'buffer', bytes });
 const viaMailparser = (bytes: Buffer) => parseMessage({ kind: 'buffer', bytes }, { readPlainDirectly: false });
+/** What the reading pane and `homing show` get: every header line, the text, all recipients. */
+const shownDirectly = (bytes: Buffer) => readMessageContent({ kind: 'buffer', bytes });
+const shownViaMailparser = (bytes: Buffer) => readMessageContent({ kind: 'buffer', bytes }, { readPlainDirectly: false });
 
 const WORDS = ['hello', 'Zoë', 'report', 'déjà', 'vu', '会議', 'Q3', 're:', 'a,b', 'x=y', 'tab\there', ''];
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -102,6 +106,7 @@ describe('plainParserOutput', () => {
       const bytes = randomMessage(r);
       if (plainParserOutput(bytes)) readDirectly++;
       expect(await direct(bytes), bytes.toString('latin1')).toEqual(await viaMailparser(bytes));
+      expect(await shownDirectly(bytes), bytes.toString('latin1')).toEqual(await shownViaMailparser(bytes));
     }
     // Enough of them took the direct path for the comparison to mean something.
     expect(readDirectly).toBeGreaterThan(750);
@@ -114,6 +119,7 @@ describe('plainParserOutput', () => {
       for (const name of readdirSync(dir).filter((n) => n.endsWith('.eml'))) {
         const bytes = readFileSync(join(dir, name));
         expect(await direct(bytes), name).toEqual(await viaMailparser(bytes));
+        expect(await shownDirectly(bytes), name).toEqual(await shownViaMailparser(bytes));
         checked++;
       }
     }
@@ -139,6 +145,8 @@ describe('plainParserOutput', () => {
       'Subject: caf\u00e9\r\n',
       'From: b@example.org\r\n',
       'Content-Type: text/plain; charset=iso-8859-1\r\n',
+      'Content-Type: text/plain; charset = utf-8\r\n',
+      'Content-Type: text/plain; charset*=utf-8\'\'x\r\n',
     ]) {
       expect(plainParserOutput(Buffer.from(`${base}${head}\r\nbody\r\n`, 'latin1')), head).toBeNull();
     }
