@@ -7,11 +7,20 @@ import { fromWorkerSchema, type ToWorker, type VaultRequest, type WorkerInit } f
 const CLOSE_TIMEOUT_MS = 15_000;
 
 /**
- * The sync worker's young generation, in MB. V8 sizes it for a main thread (32 MB here); this thread
- * keeps little alive between messages, so a smaller one costs no measurable CPU and keeps the sync's
- * peak RSS low (bench/README.md's goal is under 200 MB; 10k-message IMAP bench, with parse-limits.ts: ~322 → ~288 MB).
+ * The sync worker's heap limits, in MB. V8 sizes a thread's heap for a main thread with this machine's
+ * memory, and with a maximum old generation of 2 GB or more lets the heap grow 4x past what survived the
+ * last full collection before the next one (1.3-2x below that). The worker keeps ~30 MB alive, but the
+ * message sources it queues live long enough to be promoted, so their garbage (and the Buffers' memory
+ * outside the heap, freed only by a full collection) piled up to ~60 MB before each. At 1024 MB the factor
+ * is ~1.6: 10k-message IMAP bench, with the parse thread's limits (parse-limits.ts), ~290 -> ~210 MB peak
+ * RSS for about the same CPU (512 MB measured the same). Twice the parse thread's limit, so a runaway
+ * parse that ends a parse thread can still be parsed here (parse-pool.ts); a message past
+ * imapLimits.streamThresholdBytes or POP3's spill size is parsed from a file, a chunk at a time.
+ * Its young generation: it keeps little alive between messages, so 8 MB (V8's default here: 32) costs no
+ * measurable CPU.
  */
-const SYNC_THREAD_YOUNG_GENERATION_MB = 16;
+const SYNC_THREAD_OLD_GENERATION_MB = 1024;
+const SYNC_THREAD_YOUNG_GENERATION_MB = 8;
 
 export interface WorkerClientOptions extends WorkerInit {
   /** The bundled worker script (dist/node/worker.cjs). */
@@ -36,7 +45,7 @@ export function startWorker(options: WorkerClientOptions): Promise<WorkerClient>
   const worker = new Worker(workerPath, {
     workerData: init,
     name: 'homing-sync',
-    resourceLimits: { maxYoungGenerationSizeMb: SYNC_THREAD_YOUNG_GENERATION_MB },
+    resourceLimits: { maxOldGenerationSizeMb: SYNC_THREAD_OLD_GENERATION_MB, maxYoungGenerationSizeMb: SYNC_THREAD_YOUNG_GENERATION_MB },
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;

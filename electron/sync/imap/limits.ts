@@ -7,7 +7,7 @@ export const imapLimits = {
   /** Full sources asked for in one FETCH: few enough round trips, small enough that a cut costs little. */
   bodyBatch: 200,
   /** ...and at most this many bytes (by RFC822.SIZE) per FETCH, so a batch of mid-sized messages stays small in memory. */
-  bodyBatchBytes: 8 * 1024 * 1024,
+  bodyBatchBytes: 4 * 1024 * 1024,
   /**
    * Messages larger than this are streamed with download() into a temp file (fetch({source}) holds a whole
    * message, and imapflow's parser a copy of it, in memory, as imapflow's own documentation and issue tracker say).
@@ -37,7 +37,7 @@ export const imapLimits = {
    */
   bodyCommitEvery: 200,
   /** ...or as soon as this many bytes of sources wait in the queue (many mid-sized messages). */
-  bodyCommitBytes: 16 * 1024 * 1024,
+  bodyCommitBytes: 8 * 1024 * 1024,
   /** Status events at most every this many messages within a phase (the status board throttles further). */
   progressEvery: 50,
 } as const;
