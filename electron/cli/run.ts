@@ -5,7 +5,7 @@ import type { CliContext } from './cli-context';
 import type { CliCommand } from './command';
 import { HandOver } from './hand-over';
 import { watchOutput } from './output-watch';
-import { blockText } from './terminal-text';
+import { blockText, inlineText } from './terminal-text';
 
 /** The commands a program runs, and the context each gets. */
 export interface CliSetup {
@@ -63,6 +63,10 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, setup: 
     // A server's reply can be part of the message: escaped, as mail is.
     io.stderr.write(`homing: ${data.code}: ${blockText(data.message)}\n`);
     if (data.code === 'DATA_DIR_LOCKED') io.stderr.write(`${DATA_DIR_LOCKED_ADVICE}\n`);
+    // The keychain's own words (VAULT_*): our message names the likely cause, its text tells the rest
+    // (which D-Bus error, which platform failure), and nobody can ask for it after the command ended.
+    const keychain = data.detail?.keychain;
+    if (typeof keychain === 'string' && keychain.trim()) io.stderr.write(`homing: the keychain said: ${inlineText(keychain.trim())}\n`);
     return data.code === 'INVALID_ARGUMENT' ? 2 : 1;
   } finally {
     output.dispose();

@@ -149,6 +149,8 @@ describe('passwords shared by the app and the CLI through the OS keychain', () =
       expect(added.stderr).toMatch(/^homing: VAULT_UNAVAILABLE: The password could not be saved: no keychain answers here \(no Secret Service on this session’s D-Bus\)\./);
       expect(added.stderr).toContain("--password-command 'pass show mail/me'");
       expect(added.stderr).toContain('--insecure-store-in-file');
+      // The keychain's own text too, on a line of its own: what tells one D-Bus failure from another.
+      expect(added.stderr).toMatch(/^homing: the keychain said: \S.*$/m);
       expect((await cli(dir, ['account', 'list', '--json'], bare)).stdout.trim()).toBe('[]');
       expect(existsSync(join(dir, 'insecure-passwords.json'))).toBe(false);
     });

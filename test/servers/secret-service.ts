@@ -33,14 +33,22 @@ export interface SecretServiceOptions {
   password?: string;
 }
 
-// Waits for the daemon to own its name on the bus before telling the test the address: a client asking
-// earlier would make D-Bus activate a second daemon from the system's service file.
+// `gnome-keyring-daemon --unlock` returns before the daemon is on the bus (the first check here often
+// waits), so the address is told only once the Secret Service answers. First that it owns its name, asked
+// of the bus itself: a call to the name before that would make D-Bus activate a second daemon from the
+// system's service file. Then that the service answers a real call with its default collection (the login
+// keyring): owning the name and having the service's objects exported are two steps in the daemon, and a
+// client that came in between would be told there is no Secret Service.
 const SCRIPT = `
 set -e
 printf '%s' "$HOMING_TEST_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+ready() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' &&
+    dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.ReadAlias string:default 2>/dev/null | grep -q '/collection/'
+}
 i=0
-until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; do
-  i=$((i+1)); [ "$i" -lt 100 ] || { echo "gnome-keyring-daemon did not appear on the bus" >&2; exit 1; }
+until ready; do
+  i=$((i+1)); [ "$i" -lt 200 ] || { echo "gnome-keyring-daemon did not answer on the bus" >&2; exit 1; }
   sleep 0.05
 done
 echo "address=$DBUS_SESSION_BUS_ADDRESS"
