@@ -169,14 +169,17 @@ export function outboxContent(db: ReadDb, id: number): ComposeContent {
 }
 
 /**
- * Work that is due: `queued` whose time has come (or named in `force`), and `sent` whose filing is due.
- * `now` is when the caller looks.
+ * Work that is due: `queued` whose time has come, and `sent` whose filing is due. `now` is when the caller
+ * looks. With `retryWaiting` (a flush the user asked for), also everything that only waits out a retry's
+ * backoff after a failed try: the user is telling us to try now. A time the user chose (the undo delay,
+ * "send later") is never cut short this way: before its first try a message has no failed attempt.
  */
-export function dueOutbox(db: ReadDb, now: number, accountId?: string): OutboxRecord[] {
+export function dueOutbox(db: ReadDb, now: number, accountId?: string, options: { retryWaiting?: boolean } = {}): OutboxRecord[] {
   const account = accountId ? 'AND account_id = ?' : '';
+  const retries = options.retryWaiting ? "OR (state = 'queued' AND attempts > 0) OR (state = 'sent' AND filing_attempts > 0)" : '';
   return prepare<unknown[], OutboxRow>(
     db,
-    `SELECT ${COLUMNS} FROM outbox WHERE state IN ('queued', 'sent') AND (not_before IS NULL OR not_before <= ?) ${account} ORDER BY id`,
+    `SELECT ${COLUMNS} FROM outbox WHERE state IN ('queued', 'sent') AND (not_before IS NULL OR not_before <= ? ${retries}) ${account} ORDER BY id`,
   )
     .all(now, ...(accountId ? [accountId] : []))
     .map(toRecord);

@@ -286,7 +286,10 @@ export const outgoingMethods = {
    * never a `sent`, `filed` or `uncertain` one) and files what is sent. Resolves when those attempts have
    * ended, with the items as they then stand. `homing send` and `homing sync` use it.
    */
-  flushOutbox: command(z.strictObject({ accountId: accountIdSchema.optional(), ids: z.array(rowIdSchema).max(1000).optional() })).returns<OutboxItem[]>(),
+  /** `retryWaiting`: the user asked for it, so a message waiting out a retry's backoff is tried now too. */
+  flushOutbox: command(
+    z.strictObject({ accountId: accountIdSchema.optional(), ids: z.array(rowIdSchema).max(1000).optional(), retryWaiting: z.boolean().optional() }),
+  ).returns<OutboxItem[]>(),
   /** `failed` or `uncertain` → `queued` now (for `uncertain`, the user's explicit "send it again"). */
   retryOutbox: command(z.strictObject({ id: rowIdSchema })).returns<OutboxItem>(),
   /** `uncertain` → `sent`: the user checked that it did go out; it is then filed in Sent. */

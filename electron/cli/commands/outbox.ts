@@ -35,7 +35,7 @@ export const outboxFlush: CliCommand = {
     const service = await ctx.service();
     const stop = values.progress ? logOutboxStates(ctx, service) : () => undefined;
     try {
-      const items = await service.flushOutbox(values.account ? { accountId: values.account } : {});
+      const items = await service.flushOutbox({ ...(values.account ? { accountId: values.account } : {}), retryWaiting: true });
       let problems = 0;
       for (const item of items) {
         if (item.state === 'filed' || (item.state === 'queued' && !item.lastError)) continue;

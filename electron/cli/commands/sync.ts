@@ -38,8 +38,9 @@ export const sync: CliCommand = {
           for (const f of outcome.folderErrors) ctx.stderr.write(`homing: warning: ${f.code}: ${outcome.accountId}: ${inlineText(f.message)}\n`);
         } else ctx.stderr.write(`homing: ${outcome.error?.code ?? 'INTERNAL'}: ${outcome.accountId}: ${inlineText(outcome.error?.message ?? '')}\n`);
       }
-      // Then the outbox: after the pass, so a Sent copy lands in a folder the store already knows.
-      const outbox = await service.flushOutbox(accountIds?.length === 1 ? { accountId: accountIds[0]! } : {});
+      // Then the outbox: after the pass, so a Sent copy lands in a folder the store already knows. The user
+      // asked for a sync now, so a message waiting out a retry's backoff goes now too.
+      const outbox = await service.flushOutbox({ ...(accountIds?.length === 1 ? { accountId: accountIds[0]! } : {}), retryWaiting: true });
       reportOutbox(ctx, outbox);
       // 0 only when every account stored every message it planned to (README, "The command line").
       const allOk = outcomes.every((o) => o.ok);

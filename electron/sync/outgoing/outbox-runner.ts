@@ -10,6 +10,8 @@ import { fileSentCopies } from './file-sent';
 import { OUTGOING_LIMITS } from './limits';
 import { submitQueued, type SubmitHooks } from './submit';
 
+type DueOptions = { retryWaiting: boolean };
+
 /** The longest a timer sleeps before looking again (a clock change or a lost timer costs at most this). */
 const MAX_TIMER_MS = 5 * 60_000;
 /** After a Drafts-folder run that could not reach the server, the timer waits this long, doubling up to the cap. */
@@ -48,10 +50,12 @@ export class OutboxRunner {
 
   /**
    * Runs every account with due work (or the one named), the items in `ids` even if their time has not
-   * come, and resolves when those runs have ended.
+   * come, and resolves when those runs have ended. `retryWaiting`: the user asked (homing sync, outbox
+   * flush), so a message waiting out a retry's backoff goes now too (store/outbox.ts dueOutbox).
    */
-  async flush(options: { accountId?: string; ids?: number[] } = {}): Promise<void> {
+  async flush(options: { accountId?: string; ids?: number[]; retryWaiting?: boolean } = {}): Promise<void> {
     const now = Date.now();
+    const due = { retryWaiting: options.retryWaiting === true };
     const forced = new Map<string, Set<number>>();
     for (const id of options.ids ?? []) {
       const record = findOutboxRecord(this.ctx.db, id);
@@ -63,12 +67,12 @@ export class OutboxRunner {
     }
     const accounts = new Set(forced.keys());
     if (!options.ids) {
-      for (const record of dueOutbox(this.ctx.db, now, options.accountId)) accounts.add(record.accountId);
+      for (const record of dueOutbox(this.ctx.db, now, options.accountId, due)) accounts.add(record.accountId);
       for (const due of draftsDueAt(this.ctx.db, OUTGOING_LIMITS.draftQuietMs)) {
         if (due.at <= now && (!options.accountId || due.accountId === options.accountId)) accounts.add(due.accountId);
       }
     }
-    await Promise.all([...accounts].map((accountId) => this.runAccount(accountId, forced.get(accountId) ?? new Set(), !options.ids)));
+    await Promise.all([...accounts].map((accountId) => this.runAccount(accountId, forced.get(accountId) ?? new Set(), options.ids ? null : due)));
     this.schedule();
   }
 
@@ -98,7 +102,7 @@ export class OutboxRunner {
   }
 
   /** One run for one account; a run already going is waited for, then this one runs (it may have more to do). */
-  private runAccount(accountId: string, forced: Set<number>, includeDue: boolean): Promise<void> {
+  private runAccount(accountId: string, forced: Set<number>, includeDue: DueOptions | null): Promise<void> {
     const previous = this.running.get(accountId) ?? Promise.resolve();
     const run = previous.then(() => this.runOnce(accountId, forced, includeDue)).catch(() => undefined);
     this.running.set(accountId, run);
@@ -108,13 +112,14 @@ export class OutboxRunner {
     return run;
   }
 
-  private async runOnce(accountId: string, forced: Set<number>, includeDue: boolean): Promise<void> {
+  /** `includeDue`: null runs only the `forced` items; otherwise also what is due, as dueOutbox reads it. */
+  private async runOnce(accountId: string, forced: Set<number>, includeDue: DueOptions | null): Promise<void> {
     const account = findAccount(this.ctx.db, accountId);
     if (!account || !engineFor(account).hasServer) return;
     const signal = this.ctx.shutdown;
     const now = Date.now();
     const pick = (state: OutboxRecord['state']) => {
-      const due = includeDue ? dueOutbox(this.ctx.db, now, accountId).filter((r) => r.state === state) : [];
+      const due = includeDue ? dueOutbox(this.ctx.db, now, accountId, includeDue).filter((r) => r.state === state) : [];
       const named = [...forced].map((id) => findOutboxRecord(this.ctx.db, id)).filter((r): r is OutboxRecord => r?.state === state);
       const byId = new Map([...due, ...named].map((r) => [r.id, r]));
       return [...byId.values()].sort((a, b) => a.id - b.id);

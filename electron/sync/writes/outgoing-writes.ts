@@ -99,9 +99,9 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
     },
 
     /** The named items, or everything that waited when the flush began, as they stand after it. */
-    async flushOutbox({ accountId, ids }) {
+    async flushOutbox({ accountId, ids, retryWaiting }) {
       const watched = ids ?? listOutbox(db, accountId ? { accountId } : {}).map((r) => r.id);
-      await runner.flush({ ...(accountId ? { accountId } : {}), ...(ids ? { ids } : {}) });
+      await runner.flush({ ...(accountId ? { accountId } : {}), ...(ids ? { ids } : {}), retryWaiting: retryWaiting === true });
       return watched.map((id) => findOutboxRecord(db, id)).filter((r) => r !== null).map(toOutboxItem);
     },
 

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { dueOutbox, insertOutboxItem, markFilingFailed, markRetry, markSending, markSent, type OutboxInsert } from '../../../../electron/store/outbox';
+import { writeTransaction } from '../../../../electron/store/write-transaction';
+import { composeSchema } from '../../../../shared/contract/outgoing';
+import { tempStore } from '../../../helpers/store';
+
+const HOUR = 3_600_000;
+
+function message(subject: string, notBefore: number | null): OutboxInsert {
+  return {
+    accountId: 'local',
+    identityId: null,
+    messageId: `<${subject}@example.test>`,
+    subject,
+    from: { name: 'Alice', address: 'alice@example.test' },
+    envelopeFrom: 'alice@example.test',
+    recipients: ['bob@example.test'],
+    raw: Buffer.from(`Subject: ${subject}\r\n\r\nHello.\r\n`),
+    notBefore,
+    responseTo: null,
+    content: composeSchema.parse({ accountId: 'local', to: [], cc: [], bcc: [], subject }),
+  };
+}
+
+describe('what the outbox has due', () => {
+  it('a flush the user asked for also takes what waits out a retry backoff, never a time the user chose', () => {
+    const { db } = tempStore();
+    const now = Date.now();
+    const error = { code: 'CONNECTION_REFUSED' as const, message: 'refused' };
+    const ids = writeTransaction(db, (changes) => {
+      const ready = insertOutboxItem(db, changes, message('ready', null));
+      const later = insertOutboxItem(db, changes, message('send later', now + HOUR));
+      const retrying = insertOutboxItem(db, changes, message('retrying', null));
+      markSending(db, changes, retrying);
+      markRetry(db, changes, retrying, error, now + HOUR);
+      const filing = insertOutboxItem(db, changes, message('filing', null));
+      markSending(db, changes, filing);
+      markSent(db, changes, filing, []);
+      markFilingFailed(db, changes, filing, error, now + HOUR);
+      return { ready: ready.id, later: later.id, retrying: retrying.id, filing: filing.id };
+    });
+    const subjects = (options?: { retryWaiting?: boolean }) => dueOutbox(db, now, undefined, options).map((r) => r.subject);
+    expect(subjects()).toEqual(['ready']);
+    expect(subjects({ retryWaiting: true })).toEqual(['ready', 'retrying', 'filing']);
+    expect(dueOutbox(db, now + HOUR, undefined).map((r) => r.id)).toEqual([ids.ready, ids.later, ids.retrying, ids.filing]);
+  });
+});
