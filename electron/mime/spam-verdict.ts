@@ -15,3 +15,14 @@ export function serverSpamVerdict(fields: ReadonlyMap<string, readonly string[]>
   if (tag !== '' && subject.toLowerCase().includes(tag.toLowerCase())) return `subject tag ${tag}`;
   return null;
 }
+
+/** A field serverSpamVerdict reads starts a line of the header block with one of these names. */
+const SPAM_FIELD = /(?:^|\n)x-(?:spam|rspamd)/i;
+
+/**
+ * Whether a header block has a field serverSpamVerdict reads (X-Spam…, X-Rspamd…). Most mail has none:
+ * then no field needs to be unfolded and decoded for the verdict, which every arriving message gets.
+ */
+export function mayCarrySpamVerdict(header: Buffer): boolean {
+  return SPAM_FIELD.test(header.toString('latin1'));
+}

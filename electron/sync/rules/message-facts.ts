@@ -1,4 +1,5 @@
 import { headerFields } from '../../mime/header-fields';
+import { mayCarrySpamVerdict } from '../../mime/spam-verdict';
 import type { JunkInput } from '../../mime/junk-tokens';
 import type { ParsedMessage } from '../../mime/parse-message';
 import { prepare, type ReadDb } from '../../store/db';
@@ -26,9 +27,14 @@ interface FactRow {
 export interface ArrivedMessage {
   readonly id: number;
   readonly fromAddress: string | null;
+  readonly subject: string;
   readonly facts: MessageFacts;
   junkInput(): JunkInput;
+  /** The header fields when the block has one the server's spam verdict reads, else none (nothing decoded). */
+  spamHeaders(): ReadonlyMap<string, readonly string[]>;
 }
+
+const NO_FIELDS: ReadonlyMap<string, readonly string[]> = new Map();
 
 /**
  * Builds a message's facts (store/query-match.ts) from its row, plus the parsed message and header bytes
@@ -44,8 +50,10 @@ export function arrivedMessage(db: ReadDb, id: number, parsed: ParsedMessage | n
   if (!row) return null;
   let text: Record<SearchColumn, string> | null = parsed ? searchTexts(parsed) : null;
   const texts = () => (text ??= storedTexts(db, id, row.date));
+  let block: Buffer | null = header;
+  const headerBlock = () => (block ??= safeHeaderBlock(db, id));
   let fields: ReadonlyMap<string, readonly string[]> | null = null;
-  const headers = () => (fields ??= headerFields(header ?? safeHeaderBlock(db, id)));
+  const headers = () => (fields ??= headerFields(headerBlock()));
   const facts: MessageFacts = {
     get folderId() {
       return prepare<[number], { folder_id: number }>(db, 'SELECT folder_id FROM messages WHERE id = ?').get(id)?.folder_id ?? row.folder_id;
@@ -65,7 +73,9 @@ export function arrivedMessage(db: ReadDb, id: number, parsed: ParsedMessage | n
   return {
     id,
     fromAddress: row.from_address,
+    subject: row.subject,
     facts,
+    spamHeaders: () => (fields !== null || mayCarrySpamVerdict(headerBlock()) ? headers() : NO_FIELDS),
     junkInput: () => ({
       subject: row.subject,
       fromAddress: row.from_address,

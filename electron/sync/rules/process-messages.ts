@@ -65,9 +65,9 @@ function filterJunk(db: WriteDb, changes: ChangeRecorder, messages: readonly Arr
     if (inbox.get(message.facts.folderId)?.special_use !== 'inbox') continue;
     if (message.facts.keywords.some((k) => k === JUNK_KEYWORD || k === NOT_JUNK_KEYWORD)) continue;
     if (message.fromAddress && isContact(db, message.fromAddress)) continue;
-    const input = message.junkInput();
-    const server = settings.honourServer || settings.subjectTag !== '' ? serverSpamVerdict(settings.honourServer ? input.headers : new Map(), input.subject, settings.subjectTag) : null;
-    if (server !== null || (classify && junkScore(db, junkTokens(input)) >= settings.threshold)) junk.push(message.id);
+    const server =
+      settings.honourServer || settings.subjectTag !== '' ? serverSpamVerdict(settings.honourServer ? message.spamHeaders() : new Map(), message.subject, settings.subjectTag) : null;
+    if (server !== null || (classify && junkScore(db, junkTokens(message.junkInput())) >= settings.threshold)) junk.push(message.id);
   }
   if (junk.length === 0) return [];
   const rows = loadActionRows(db, junk);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { headerFields, headerMatches } from '../../../../electron/mime/header-fields';
-import { serverSpamVerdict } from '../../../../electron/mime/spam-verdict';
+import { mayCarrySpamVerdict, serverSpamVerdict } from '../../../../electron/mime/spam-verdict';
 import { parseSearchQuery } from '../../../../electron/store/search-query';
 import { HomingError } from '../../../../shared/errors';
 
@@ -56,5 +56,20 @@ describe('what rules add to the search language', () => {
     expect(verdict('X-Spam: Yes')).not.toBeNull();
     expect(verdict('X-Other: 1', '[SPAM] buy now', '[SPAM]')).not.toBeNull();
     expect(verdict('X-Other: 1', 'buy now', '[SPAM]')).toBeNull();
+  });
+
+  it('decodes no header field for the verdict when the block has none it reads', () => {
+    const may = (head: string) => mayCarrySpamVerdict(Buffer.from(`${head}\r\n\r\n`, 'latin1'));
+    // Every field a verdict can come from, first or later in the block, in any case.
+    for (const field of ['X-Spam-Flag: YES', 'x-spam-status: Yes, score=7', 'X-SPAM: Yes', 'X-Rspamd-Action: add header']) {
+      expect(may(field)).toBe(true);
+      expect(may(`Subject: hi\r\n${field}`)).toBe(true);
+      expect(serverSpamVerdict(headerFields(`Subject: hi\r\n${field}\r\n\r\n`), 'hi', '')).not.toBeNull();
+    }
+    // Without one, the verdict from no fields is the verdict from all of them.
+    for (const head of ['Subject: x-spam-flag: yes', 'From: a@b\r\nSubject: hi\r\n\tX-Spam-Flag: YES', 'X-Other: 1']) {
+      expect(may(head)).toBe(false);
+      expect(serverSpamVerdict(headerFields(`${head}\r\n\r\n`), 'x', '')).toBeNull();
+    }
   });
 });
