@@ -2,6 +2,7 @@ import type { MethodHandlers } from '../../shared/contract';
 import { dbPathOf } from '../store/data-dir';
 import type { ReadDb } from '../store/db';
 import { latestVersion } from '../store/migrations/all';
+import { betterSqliteBinding } from '../store/native-binding';
 import { closeDb, openReadDb } from '../store/open';
 import { makeDataDirPrivate } from '../store/private-data-dir';
 import { createMessageQueries } from './message-queries';
@@ -28,7 +29,9 @@ export function openReadOnlyQueries(dataDir: string, note: (text: string) => voi
   makeDataDirPrivate(dataDir, note);
   let db: ReadDb;
   try {
-    db = openReadDb(dbPathOf(dataDir));
+    // By path: the `homing` executable bundles better-sqlite3's JavaScript (store/native-binding.ts).
+    const nativeBinding = betterSqliteBinding();
+    db = openReadDb(dbPathOf(dataDir), nativeBinding ? { nativeBinding } : {});
   } catch {
     return null;
   }
