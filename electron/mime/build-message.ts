@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import { MailComposer } from './lazy-modules';
 import { prepareOutgoingBody } from './outgoing-body';
 
 /** A mailbox for a header: display name (may be empty) and address. */
@@ -54,7 +54,7 @@ export async function buildMessage(spec: MessageSpec): Promise<BuiltMessage> {
   const date = spec.date ?? new Date();
   // Plain text goes format=flowed; HTML with its CSS inlined and a flowed text alternative (outgoing-body.ts).
   const body = prepareOutgoingBody({ text: spec.text, html: spec.html });
-  const composer = new MailComposer({
+  const composer = new (MailComposer())({
     from: headerMailbox(spec.from),
     to: spec.to.map(headerMailbox),
     cc: spec.cc.map(headerMailbox),

@@ -1,5 +1,5 @@
-import { convert, type HtmlToTextOptions } from 'html-to-text';
-import juice from 'juice';
+import type { HtmlToTextOptions } from 'html-to-text';
+import { htmlToText, juice } from './lazy-modules';
 import { encodeFlowed, FLOWED_CONTENT_TYPE } from './format-flowed';
 
 /**
@@ -62,7 +62,7 @@ export function htmlDocument(body: string): string {
  */
 export function inlineCss(html: string): string {
   if (html.length > MAX_INLINE_CSS_CHARS || !/<style[\s>]/i.test(html)) return html;
-  return juice(html, {
+  return juice()(html, {
     applyStyleTags: true,
     removeStyleTags: true,
     preserveMediaQueries: true,
@@ -120,7 +120,7 @@ const SIGNATURE_MARK = '--\u2063';
 
 /** The text/plain alternative of HTML mail, before flowed encoding. */
 export function htmlToPlainAlternative(html: string): string {
-  return convert(html.replace(EMPTY_LINE_BLOCK, '<$1$2>\u200b</$1>').replace(SIGNATURE_BLOCK, `<$1$2>${SIGNATURE_MARK}</$1>`), plainOptions)
+  return htmlToText().convert(html.replace(EMPTY_LINE_BLOCK, '<$1$2>\u200b</$1>').replace(SIGNATURE_BLOCK, `<$1$2>${SIGNATURE_MARK}</$1>`), plainOptions)
     .replace(/\u200b/g, '')
     .replace(/[ \t]+$/gm, '')
     .replace(new RegExp(`${SIGNATURE_MARK}$`, 'gm'), '-- ');

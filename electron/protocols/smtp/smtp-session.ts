@@ -1,11 +1,17 @@
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { domainToASCII } from 'node:url';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { CertificateInfo } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
 import { defaultSmtpTimeouts, SMTP_LIMITS, type SmtpTimeouts } from './limits';
 import { openSmtpSocket, type SmtpEndpoint } from './open-socket';
 import { mapSmtpError, recipientsOf, type NodemailerErrorLike, type RefusedRecipient } from './smtp-errors';
+
+// nodemailer's SMTP client, loaded on first send: the sync worker that holds this module mostly never sends.
+const load = createRequire(__filename);
+let smtpConnectionModule: typeof SMTPConnection | null = null;
+const smtpConnectionClass = (): typeof SMTPConnection => (smtpConnectionModule ??= load('nodemailer/lib/smtp-connection') as typeof SMTPConnection);
 
 export interface SmtpConnectOptions extends SmtpEndpoint {
   timeouts?: Partial<SmtpTimeouts>;
@@ -65,7 +71,7 @@ export class SmtpSession {
     const timeouts = { ...defaultSmtpTimeouts, ...options.timeouts };
     const where = { host: options.host, port: options.port, security: options.security };
     const opened = await openSmtpSocket(options, timeouts, options.signal);
-    const connection = new SMTPConnection({
+    const connection = new (smtpConnectionClass())({
       host: options.host,
       port: options.connectPort ?? options.port,
       connection: opened.socket as never,
