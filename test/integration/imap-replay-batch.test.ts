@@ -77,6 +77,40 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
       await client.logout();
     }
   });
+  it('a flag change of other flags between two runs of one change keeps neither apart: one UID STORE each', async () => {
+    // Rules interleave changes: one rule marks read, another flags, a third marks read others of the same
+    // messages. Only a change of the same flag (or a move) on the same message has to wait its turn.
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    const ids = storedMessages(fx.db, fx.account.id)
+      .filter((m) => m.folder === 'Archive')
+      .map((m) => m.id)
+      .slice(0, 6);
+    expect(ids).toHaveLength(6);
+    await actions.markMessages({ ids: ids.slice(0, 3), seen: false });
+    await actions.markMessages({ ids: ids.slice(3), seen: false });
+    await imapEngine.syncOnce(fx.context());
+    for (const [i, id] of ids.entries()) {
+      if (i % 2 === 0) await actions.markMessages({ ids: [id], seen: true });
+      else {
+        await actions.markMessages({ ids: [id], flagged: false });
+        await actions.markMessages({ ids: [id], seen: true });
+      }
+    }
+    tagged.length = 0;
+    await imapEngine.syncOnce(fx.context());
+
+    const stores = tagged.filter((line) => /^\S+ OK (\[[^\]]*\] )?Store completed/i.test(line));
+    // One for \Seen, one for \Flagged; three when the read of a message waited behind its unflag.
+    expect(stores).toHaveLength(2);
+    expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+    const client = await secondClient(server);
+    try {
+      const state = await serverState(client);
+      expect(storeState(fx.db, fx.account.id)).toEqual(state);
+    } finally {
+      await client.logout();
+    }
+  });
 });
 
 /** Dovecot's ACL plugin: a folder whose ACL file gives its owner only `lr` answers NO to a STORE. */

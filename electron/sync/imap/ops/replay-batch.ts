@@ -60,29 +60,51 @@ function flagsPlaced(pass: ImapPass, ids: number[], waitingFlags: ReadonlySet<nu
 
 /**
  * The operation and the later ones that can go with it as one command. A later one joins when it has the
- * same key and no operation between the two (left for later) names any of its messages: operations on
- * other messages commute, so each message still sees its changes in the order they were made. The scan
- * stops at any kind other than a flag change, move or delete (folder operations, uploads, expunges keep
- * their place).
+ * same key and no operation between the two (left for later) conflicts with it on one of its messages, so
+ * each message still ends as its changes in the order they were made would leave it:
+ * - a move or delete to Trash left for later conflicts with every later operation on its messages;
+ * - a flag change left for later conflicts only with a later flag change of the same message that sets or
+ *   clears one of the same flags. Flag changes of other flags commute, and a flag change commutes with a
+ *   move (the move carries the server's flags; a flag change sent after it finds the message by the UID
+ *   the move told). Rules interleave both: "read" of one rule, "tag" of another and "move" of a third
+ *   per stored batch, which kept every run of them apart.
+ * The scan stops at any kind other than a flag change, move or delete (folder operations, uploads,
+ * expunges keep their place).
  */
 export function batchWith(pass: ImapPass, first: QueuedOperation, later: StoredOperation[], waitingFlags: ReadonlySet<number>): QueuedOperation[] {
   const key = batchKey(first);
   if (key === null) return [first];
   if (first.kind === 'flags' && !flagsPlaced(pass, operationMessageIds(pass.db, first.id), waitingFlags)) return [first];
   const batch: QueuedOperation[] = [first];
-  const passedOver = new Set<number>();
+  const movedOver = new Set<number>();
+  const flaggedOver = new Map<number, Set<string>>();
+  const touches = first.kind === 'flags' ? flagNames(first.payload) : new Set<string>();
+  const sharesFlag = (id: number) => [...(flaggedOver.get(id) ?? [])].some((name) => touches.has(name));
   for (const listed of later) {
     const op = findOperation(pass.db, listed.id);
     if (!op || op.state !== 'queued') continue;
     if (op.kind !== 'flags' && op.kind !== 'move' && op.kind !== 'delete') break;
     const ids = operationMessageIds(pass.db, op.id);
     const joins =
-      batchKey(op) === key && ids.every((id) => !passedOver.has(id)) && (op.kind !== 'flags' || flagsPlaced(pass, ids, waitingFlags));
-    if (joins) batch.push(op);
-    else for (const id of ids) passedOver.add(id);
-    if (op.kind === 'move' || op.kind === 'delete') for (const item of op.payload.items) passedOver.add(item.messageId);
+      batchKey(op) === key &&
+      ids.every((id) => !movedOver.has(id)) &&
+      (op.kind !== 'flags' || (ids.every((id) => !sharesFlag(id)) && flagsPlaced(pass, ids, waitingFlags)));
+    if (joins) {
+      batch.push(op);
+    } else if (op.kind === 'flags') {
+      const names = flagNames(op.payload);
+      for (const id of ids) flaggedOver.set(id, new Set([...(flaggedOver.get(id) ?? []), ...names]));
+    } else {
+      for (const id of ids) movedOver.add(id);
+    }
+    if (op.kind === 'move' || op.kind === 'delete') for (const item of op.payload.items) movedOver.add(item.messageId);
   }
   return batch;
+}
+
+/** The flags and keywords a flag change sets or clears (IMAP compares them without regard to case). */
+function flagNames(payload: FlagsPayload): Set<string> {
+  return new Set([...payload.add, ...payload.remove].map((name) => name.toLowerCase()));
 }
 
 /**
