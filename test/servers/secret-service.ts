@@ -37,8 +37,8 @@ export interface SecretServiceOptions {
 // waits), so the address is told only once the Secret Service answers. First that it owns its name, asked
 // of the bus itself: a call to the name before that would make D-Bus activate a second daemon from the
 // system's service file. Then that the service answers a real call with its default collection (the login
-// keyring): owning the name and having the service's objects exported are two steps in the daemon, and a
-// client that came in between would be told there is no Secret Service.
+// keyring): a client needs the service's objects and the unlocked keyring, and the name alone does not
+// say the daemon has got that far.
 const SCRIPT = `
 set -e
 printf '%s' "$HOMING_TEST_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
