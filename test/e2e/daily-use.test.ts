@@ -1,15 +1,12 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bridgeClient } from '../helpers/bridge-client';
-import { launchChromium, resultsDir } from '../helpers/chromium';
-import { runCli } from '../helpers/cli';
-import { type DevWeb, startDevWeb } from '../helpers/dev-web';
-import { type AppPage, axeViolations, openApp, screenshotBothThemes } from '../helpers/e2e-app';
+import type { bridgeClient } from '../helpers/bridge-client';
+import { resultsDir } from '../helpers/chromium';
+import { type AppPage, axeViolations, screenshotBothThemes } from '../helpers/e2e-app';
 import { horizontalOverflows, outside, widthOf } from '../helpers/e2e-layout';
-import { eventually, serverFiles } from '../helpers/imap-sync';
+import { type MailWindow, openMailWindow } from '../helpers/mail-window-e2e';
+import { serverFiles } from '../helpers/imap-sync';
 import { buildMessage, everydayMail } from '../helpers/ui-corpus';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 
@@ -24,9 +21,7 @@ const CHOIR_REPLIES = 12;
  */
 describe('daily use in Chromium against Dovecot', () => {
   let server: DovecotServer;
-  let dataDir: string;
-  let app: DevWeb;
-  let browser: Browser;
+  let window: MailWindow;
   let view: AppPage;
   let page: Page;
   /** The service over the bridge, as another window would see it: the queue of changes for the server. */
@@ -71,36 +66,9 @@ describe('daily use in Chromium against Dovecot', () => {
       'bob',
       buildMessage({ from: 'Pat <pat@residents.example>', to: 'bob@example.org', subject: 'Residents’ meeting', date: new Date(), id: 'bob-1@x', text: 'Hello Bob.' }),
     );
-    dataDir = mkdtempSync(join(tmpdir(), 'homing-e2e-daily-'));
     // Alice gave her name; Bob did not: the sidebar must still label both the same way.
-    for (const [user, name] of [
-      ['alice', 'Alice Martin'],
-      ['bob', null],
-    ] as const) {
-      const added = await runCli(
-        [
-          '--data-dir', dataDir, 'account', 'add', '--email', `${user}@example.org`, '--protocol', 'imap', '--host', '127.0.0.1',
-          '--port', String(server.ports.imaps), '--security', 'tls', '--username', user, '--password-env', 'E2E_PASSWORD',
-          '--trust-fingerprint', server.certificate.fingerprint256, ...(name ? ['--name', name] : []),
-        ],
-        { env: { E2E_PASSWORD: `${user}-secret` } },
-      );
-      expect(added.status, added.stderr).toBe(0);
-    }
-    const synced = await runCli(['--data-dir', dataDir, 'sync']);
-    expect(synced.status, synced.stderr).toBe(0);
-    app = await startDevWeb(dataDir);
-    // As the desktop shell does at start: every account stays in sync, so changes reach the server on their own.
-    bridge = await bridgeClient(app.url);
-    await bridge.api.startWatching({});
-    await eventually(
-      async () => (await bridge.api.getSyncStatus({})).filter((s) => s.phase === 'watching').length,
-      (watching) => watching === 2,
-      60_000,
-    );
-    browser = await launchChromium();
-    view = await openApp(browser, app.url);
-    page = view.page;
+    window = await openMailWindow(server, [{ user: 'alice', name: 'Alice Martin' }, { user: 'bob' }], 'daily');
+    ({ bridge, view, page } = window);
     await row(/Your invoice for October/).waitFor({ timeout: 30_000 });
   });
 
@@ -111,9 +79,7 @@ describe('daily use in Chromium against Dovecot', () => {
   });
 
   afterAll(async () => {
-    bridge?.close();
-    await browser?.close();
-    await app?.stop();
+    await window?.close();
     await server?.destroy();
   });
 

@@ -1,16 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../shared/contract/accounts';
 import type { Folder } from '../../shared/contract/messages';
-import { bridgeClient } from '../helpers/bridge-client';
-import { launchChromium, resultsDir } from '../helpers/chromium';
-import { runCli } from '../helpers/cli';
-import { type DevWeb, startDevWeb } from '../helpers/dev-web';
-import { type AppPage, axeViolations, type Canary, openApp, screenshotBothThemes, startCanary } from '../helpers/e2e-app';
-import { eventually, secondClient, serverFiles } from '../helpers/imap-sync';
+import type { bridgeClient } from '../helpers/bridge-client';
+import { resultsDir } from '../helpers/chromium';
+import type { DevWeb } from '../helpers/dev-web';
+import { type AppPage, axeViolations, type Canary, screenshotBothThemes, startCanary } from '../helpers/e2e-app';
+import { type MailWindow, openMailWindow } from '../helpers/mail-window-e2e';
+import { secondClient, serverFiles } from '../helpers/imap-sync';
 import { buildMessage, everydayMail } from '../helpers/ui-corpus';
 import { type DovecotServer, maildirFolder, startDovecot } from '../servers/dovecot';
 
@@ -23,7 +22,7 @@ import { type DovecotServer, maildirFolder, startDovecot } from '../servers/dove
 describe('organising mail in Chromium against Dovecot', () => {
   let server: DovecotServer;
   let canary: Canary;
-  let dataDir: string;
+  let window: MailWindow;
   let app: DevWeb;
   let browser: Browser;
   let view: AppPage;
@@ -111,36 +110,12 @@ describe('organising mail in Chromium against Dovecot', () => {
       await other.logout();
     }
 
-    dataDir = mkdtempSync(join(tmpdir(), 'homing-e2e-organise-'));
-    for (const user of ['alice', 'bob']) {
-      const added = await runCli(
-        [
-          '--data-dir', dataDir, 'account', 'add', '--email', `${user}@example.org`, '--protocol', 'imap', '--host', '127.0.0.1',
-          '--port', String(server.ports.imaps), '--security', 'tls', '--username', user, '--password-env', 'E2E_PASSWORD',
-          '--trust-fingerprint', server.certificate.fingerprint256,
-        ],
-        { env: { E2E_PASSWORD: `${user}-secret` } },
-      );
-      expect(added.status, added.stderr).toBe(0);
-    }
-    const synced = await runCli(['--data-dir', dataDir, 'sync']);
-    expect(synced.status, synced.stderr).toBe(0);
-    app = await startDevWeb(dataDir);
-    bridge = await bridgeClient(app.url);
+    window = await openMailWindow(server, [{ user: 'alice' }, { user: 'bob' }], 'organise');
+    ({ app, bridge, browser, view, page } = window);
     const accounts = await bridge.api.listAccounts({});
     alice = accounts.find((a) => a.email === 'alice@example.org')!;
     bob = accounts.find((a) => a.email === 'bob@example.org')!;
     folders = await bridge.api.listFolders({});
-    // As the desktop shell does at start: every account stays in sync, so changes reach the server on their own.
-    await bridge.api.startWatching({});
-    await eventually(
-      async () => (await bridge.api.getSyncStatus({})).filter((s) => s.phase === 'watching').length,
-      (watching) => watching === 2,
-      60_000,
-    );
-    browser = await launchChromium();
-    view = await openApp(browser, app.url);
-    page = view.page;
     await row(/Your invoice for October/).waitFor({ timeout: 30_000 });
     await openFolder(folderOf(alice, 'INBOX'));
   });
@@ -156,9 +131,7 @@ describe('organising mail in Chromium against Dovecot', () => {
   });
 
   afterAll(async () => {
-    bridge?.close();
-    await browser?.close();
-    await app?.stop();
+    await window?.close();
     await server?.destroy();
     await canary?.close();
   });

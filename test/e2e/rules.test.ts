@@ -1,16 +1,13 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../shared/contract/accounts';
 import type { Folder } from '../../shared/contract/messages';
-import { bridgeClient } from '../helpers/bridge-client';
-import { launchChromium, resultsDir } from '../helpers/chromium';
-import { runCli } from '../helpers/cli';
-import { type DevWeb, startDevWeb } from '../helpers/dev-web';
-import { type AppPage, axeViolations, openApp, screenshotBothThemes } from '../helpers/e2e-app';
-import { eventually, serverFiles } from '../helpers/imap-sync';
+import type { bridgeClient } from '../helpers/bridge-client';
+import { resultsDir } from '../helpers/chromium';
+import { axeViolations, screenshotBothThemes } from '../helpers/e2e-app';
+import { type MailWindow, openMailWindow } from '../helpers/mail-window-e2e';
+import { serverFiles } from '../helpers/imap-sync';
 import { buildMessage, everydayMail } from '../helpers/ui-corpus';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 
@@ -23,10 +20,7 @@ import { type DovecotServer, startDovecot } from '../servers/dovecot';
  */
 describe('rules and junk in Chromium against Dovecot', () => {
   let server: DovecotServer;
-  let dataDir: string;
-  let app: DevWeb;
-  let browser: Browser;
-  let view: AppPage;
+  let window: MailWindow;
   let page: Page;
   let bridge: Awaited<ReturnType<typeof bridgeClient>>;
   let alice: Account;
@@ -68,31 +62,10 @@ describe('rules and junk in Chromium against Dovecot', () => {
       flags: ['\\Seen'],
     });
 
-    dataDir = mkdtempSync(join(tmpdir(), 'homing-e2e-rules-'));
-    const added = await runCli(
-      [
-        '--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1',
-        '--port', String(server.ports.imaps), '--security', 'tls', '--username', 'alice', '--password-env', 'E2E_PASSWORD',
-        '--trust-fingerprint', server.certificate.fingerprint256,
-      ],
-      { env: { E2E_PASSWORD: 'alice-secret' } },
-    );
-    expect(added.status, added.stderr).toBe(0);
-    const synced = await runCli(['--data-dir', dataDir, 'sync']);
-    expect(synced.status, synced.stderr).toBe(0);
-    app = await startDevWeb(dataDir);
-    bridge = await bridgeClient(app.url);
+    window = await openMailWindow(server, [{ user: 'alice' }], 'rules');
+    ({ bridge, page } = window);
     alice = (await bridge.api.listAccounts({})).find((a) => a.email === 'alice@example.org')!;
     folders = await bridge.api.listFolders({});
-    await bridge.api.startWatching({});
-    await eventually(
-      async () => (await bridge.api.getSyncStatus({})).filter((s) => s.phase === 'watching').length,
-      (watching) => watching === 1,
-      60_000,
-    );
-    browser = await launchChromium();
-    view = await openApp(browser, app.url);
-    page = view.page;
     await row(/Weekly digest no\. 1/).waitFor({ timeout: 30_000 });
   });
 
@@ -103,9 +76,7 @@ describe('rules and junk in Chromium against Dovecot', () => {
   });
 
   afterAll(async () => {
-    bridge?.close();
-    await browser?.close();
-    await app?.stop();
+    await window?.close();
     await server?.destroy();
   });
 
