@@ -15,9 +15,10 @@ export const parseLimits = {
    */
   parseThreadHeapMb: 512,
   /**
-   * Young generation of a parsing thread. Parsing one message at a time, little survives a collection,
-   * so 16 MB (V8's default here: 32) measured the same CPU with ~17 MB less peak RSS; 8 MB cost ~1 s of
-   * CPU on 10k messages.
+   * Young generation of a parsing thread. Parsing one message at a time, little survives a collection:
+   * 8 MB (V8's default here: 32) measured the same CPU and wall time as 16 with ~8 MB less peak RSS
+   * (10k-message IMAP sync, two alternating rounds each, load 5-7: 13.3 s user and 192-198 MB against
+   * 13.5 s and 202-208 MB).
    */
-  parseThreadYoungMb: 16,
+  parseThreadYoungMb: 8,
 } as const;
