@@ -36,6 +36,9 @@ export class AccountWatch {
   private waitingInterval = false;
   /** The code of a check that failed during that wait (a Check the user asked for): the loop retries soon. */
   private failedMeanwhile: string | null = null;
+  /** Set while the loop waits before a retry: a Check that succeeds meanwhile ends that wait. */
+  private waitingRetry = false;
+  private succeededMeanwhile = false;
   /** Settles when the loop has ended and its connection is closed. */
   readonly ended: Promise<void>;
 
@@ -82,6 +85,17 @@ export class AccountWatch {
     this.sleep.wake();
   }
 
+  /**
+   * A pass the loop did not start (the user's Check) succeeded. While the loop waits out a failure, the
+   * server is evidently back: the wait ends now, so an IMAP account is live again (IDLE) at once instead
+   * of minutes later, and a POP3 account goes back to its regular interval.
+   */
+  checkSucceeded(): void {
+    if (!this.waitingRetry) return;
+    this.succeededMeanwhile = true;
+    this.sleep.wake();
+  }
+
   private async run(previous: Promise<void> | undefined): Promise<void> {
     // Never two loops (two connections, two IDLEs) for one account: wait for the old one to log out.
     await previous?.catch(() => undefined);
@@ -100,7 +114,9 @@ export class AccountWatch {
         const outcome = await this.deps.pass(account, signal);
         if (signal.aborted) continue;
         if (!outcome.ok) {
-          await this.waitBeforeRetry(outcome.error?.code, interval, session.signal);
+          // A Check that succeeded during the wait did this pass's work: a POP3 loop waits its interval.
+          const recovered = await this.waitBeforeRetry(outcome.error?.code, interval, session.signal);
+          if (recovered && !engineFor(account).watch) await this.waitInterval(interval, session.signal);
           continue;
         }
         this.failures = 0;
@@ -146,8 +162,19 @@ export class AccountWatch {
     if (failed !== null && !session.aborted) await this.waitBeforeRetry(failed, interval, session);
   }
 
-  private waitBeforeRetry(code: string | undefined, interval: number, session: AbortSignal): Promise<void> {
-    return this.wait(delayAfterFailure(code, this.failures++, interval, this.deps.timing), session);
+  /** Waits after a failure; resolves true when a Check that succeeded meanwhile ended the wait. */
+  private async waitBeforeRetry(code: string | undefined, interval: number, session: AbortSignal): Promise<boolean> {
+    this.succeededMeanwhile = false;
+    this.waitingRetry = true;
+    try {
+      await this.wait(delayAfterFailure(code, this.failures++, interval, this.deps.timing), session);
+    } finally {
+      this.waitingRetry = false;
+    }
+    const recovered = this.succeededMeanwhile;
+    this.succeededMeanwhile = false;
+    if (recovered) this.failures = 0;
+    return recovered;
   }
 
   /** Waits `ms` (the status says until when), or less when stopped, restarted or woken. */

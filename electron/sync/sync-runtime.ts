@@ -78,6 +78,8 @@ export class SyncRuntime {
         const result = await engineFor(account).syncOnce(this.engineContext(account, combined));
         const folderErrors = result.folderErrors ?? [];
         this.status.finished(account.id, null, folderErrors.map((f) => f.folder));
+        // A Check that worked while the account's loop waits out a failure: the loop reconnects now.
+        this.loops.get(account.id)?.checkSucceeded();
         return { accountId: account.id, ok: true, error: null, added: result.added, folderErrors };
       } catch (error) {
         const data = toErrorData(error);

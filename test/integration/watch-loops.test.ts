@@ -226,9 +226,10 @@ describe('changes made while the server is down', () => {
 /**
  * A POP3 account has no connection to lose between checks: its loop learns of an outage only from a check
  * that fails. From then on it must retry with the short backoff, as an IMAP loop does after losing IDLE, and
- * not wait the whole check interval (ten minutes here), however the failed check was started.
+ * not wait the whole check interval (ten minutes here), however the failed check was started. And a Check
+ * that works while a loop waits out a failure ends that wait: the server is back.
  */
-describe('a POP3 account after its server was down', () => {
+describe('a watched account after its server was down', () => {
   let server: DovecotServer;
   let fx: WatchFixture;
   let n = 0;
@@ -292,6 +293,22 @@ describe('a POP3 account after its server was down', () => {
     // Back to the regular interval after a success.
     const back = await eventually(() => fx.status(alice.id), (s) => s.phase === 'idle' && s.lastError === null && s.nextAttemptAt !== null, 30_000);
     expect(Date.parse(back.nextAttemptAt!) - Date.now()).toBeGreaterThan(testWatchTiming.retryMaxMs!);
+  });
+
+  it('an IMAP account waiting minutes before its retry is live again (IDLE) as soon as a Check works', async () => {
+    fx = await watchFixture(server, { ...tenMinutes, retryBaseMs: 300_000, retryMaxMs: 600_000 });
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'imap' });
+    await fx.command('startWatching', {});
+    await eventually(() => fx.status(alice.id), (s) => s.phase === 'watching', 30_000);
+
+    await serverDown();
+    // IDLE is lost; the retry is minutes away.
+    await eventually(() => fx.status(alice.id), (s) => s.phase === 'error' && s.nextAttemptAt !== null, 30_000);
+    await serverBack();
+    const [outcome] = (await fx.command('syncAccounts', { accountIds: [alice.id] })) as Array<{ ok: boolean }>;
+    expect(outcome!.ok).toBe(true);
+    await eventually(() => fx.status(alice.id), (s) => s.phase === 'watching', 30_000);
+    await arrives(alice);
   });
 
   it('a regular check that fails (the server down when the loop starts): retries with the backoff, then fetches new mail', async () => {
