@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MailClient } from '../../shared/client';
+import type { MethodArgs, MethodArgsInput, MethodResult } from '../../shared/contract';
 import { LEGACY_PASSWORD_FILE } from '../accounts/password-file-names';
-import { openReadOnlyQueries } from '../service/read-only-queries';
+import { openReadOnlyQueries, type ReadOnlyQueryName } from '../service/read-only-queries';
 import { HandOver } from './hand-over';
 import { readArgs } from './read-args';
 
 /** The queries the reading commands (folders, list, search, show) use. */
-export type ReadQueries = Pick<MailClient, 'listFolders' | 'listMessages' | 'search' | 'getMessage' | 'getMessageSource'>;
+export type ReadQueries = Pick<MailClient, ReadOnlyQueryName>;
 
 export interface LocalReader {
   readonly queries: ReadQueries;
@@ -31,32 +32,26 @@ export function openLocalReader(dataDir: string, note: (text: string) => void): 
   const store = openReadOnlyQueries(dataDir, note);
   if (!store) return null;
   const { handlers } = store;
+  /** One reading command's query: checked here, answered by the service's handler, or handed over. */
+  const answer =
+    <Q extends ReadOnlyQueryName>(name: Q, mustHandOver: (checked: MethodArgs<Q>) => boolean = () => false) =>
+    async (args: MethodArgsInput<Q>): Promise<MethodResult<Q>> => {
+      const checked = checkers[name](args);
+      return checked && !mustHandOver(checked) ? handlers[name](checked) : handOver();
+    };
   const queries: ReadQueries = {
-    async listFolders(args) {
-      const checked = readArgs.listFolders(args);
-      return checked ? handlers.listFolders(checked) : handOver();
-    },
-    async listMessages(args) {
-      const checked = readArgs.listMessages(args);
-      return checked ? handlers.listMessages(checked) : handOver();
-    },
-    async search(args) {
-      const checked = readArgs.search(args);
-      return checked ? handlers.search(checked) : handOver();
-    },
-    async getMessage(args) {
-      const checked = readArgs.getMessage(args);
-      return checked ? handlers.getMessage(checked) : handOver();
-    },
-    async getMessageSource(args) {
-      const checked = readArgs.getMessageSource(args);
-      // A whole source of a message stored without its body is downloaded by the writer first.
-      if (!checked || (checked.part === 'whole' && store.bodyStatus(checked.id) !== 'full')) return handOver();
-      return handlers.getMessageSource(checked);
-    },
+    listFolders: answer('listFolders'),
+    listMessages: answer('listMessages'),
+    search: answer('search'),
+    getMessage: answer('getMessage'),
+    // A whole source of a message stored without its body is downloaded by the writer first.
+    getMessageSource: answer('getMessageSource', (checked) => checked.part === 'whole' && store.bodyStatus(checked.id) !== 'full'),
   };
   return { queries, close: () => store.close() };
 }
+
+/** read-args.ts's checkers, typed per query so that one generic `answer` can call any of them. */
+const checkers: { [Q in ReadOnlyQueryName]: (args: MethodArgsInput<Q>) => MethodArgs<Q> | null } = readArgs;
 
 function handOver(): never {
   throw new HandOver('the contract checks these arguments, or the writer downloads the body first');
