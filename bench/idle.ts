@@ -16,7 +16,8 @@ import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startDovecot } from '../test/servers/dovecot';
 import { buildCli } from './lib/built-cli';
-import { addImapAccount, IMAP_PASSWORD_ENV, memoryOf, startWatching, timed, type ProcessMemory } from './lib/homing-imap';
+import { addImapAccount, IMAP_PASSWORD_ENV, memoryOf, startWatching, type ProcessMemory } from './lib/homing-imap';
+import { timed } from './lib/timed';
 import { placeImapCorpus } from './lib/imap-corpus';
 import { reportResults } from './lib/report';
 

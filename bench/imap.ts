@@ -19,7 +19,8 @@ import Database from 'better-sqlite3';
 import { startDovecot } from '../test/servers/dovecot';
 import { placeImapCorpus } from './lib/imap-corpus';
 import { buildCli } from './lib/built-cli';
-import { addImapAccount, IMAP_PASSWORD_ENV, memoryOf, startWatching, timed, type TimedRun } from './lib/homing-imap';
+import { addImapAccount, IMAP_PASSWORD_ENV, memoryOf, startWatching } from './lib/homing-imap';
+import { timed, type TimedRun } from './lib/timed';
 import { reportResults } from './lib/report';
 import { rowsFromRuns } from './lib/report-runs';
 

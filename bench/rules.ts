@@ -14,7 +14,7 @@
  * is the medians' (with rules ÷ without; goal ≤ 1.1×). Then the classifier alone, in this process:
  * tokenising and scoring the stored messages, per message. Prints one table; asserts nothing.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ import type { RuleAction } from '../shared/contract/rules';
 import { maildirFolder, startDovecot, type DovecotServer } from '../test/servers/dovecot';
 import { buildCli } from './lib/built-cli';
 import { reportResults } from './lib/report';
+import { timed } from './lib/timed';
 import { VOCABULARY, writeCorpus } from './lib/store-corpus';
 
 const root = process.cwd();
@@ -52,22 +53,6 @@ interface Run {
   sortedS?: number;
   cpuS: number;
   peakRssMb: number;
-}
-
-function timed(command: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => (stderr += text));
-    child.on('exit', (code) => {
-      const [, kb, user, sys] = (stderr.trim().split('\n').pop() ?? '').split(' ');
-      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`));
-      resolve({ wallS: (performance.now() - started) / 1000, peakRssMb: Number(kb) / 1024, cpuS: Number(user) + Number(sys) });
-    });
-    child.on('error', reject);
-  });
 }
 
 const median = (values: number[]) => {
@@ -199,7 +184,7 @@ async function main(): Promise<void> {
         chownMail(server);
         process.stderr.write(`${protocol} ${withRules ? 'with rules' : 'without'} (round ${round + 1}/${runs * 2})… `);
         const startedAt = Date.now();
-        const run = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync']);
+        const run: Run = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync']);
         process.stderr.write(`${run.wallS.toFixed(1)} s\n`);
         const db = openReadDb(storePath);
         try {

@@ -12,7 +12,7 @@
  * `--wait-ms` is Homing's wait for a server's own Sent copy (HOMING_SENT_COPY_WAIT_MS; 2 s in the app):
  * 0 here, idle time is not sending time. Prints one table; asserts nothing.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import { startDovecot } from '../test/servers/dovecot';
 import { startPostfix } from '../test/servers/postfix';
 import { reportResults } from './lib/report';
 import { rowsFromRuns, type TimedRun } from './lib/report-runs';
+import { timed } from './lib/timed';
 
 const root = process.cwd();
 const arg = (name: string, fallback: string) => {
@@ -34,23 +35,6 @@ const arg = (name: string, fallback: string) => {
 const count = Number(arg('count', '200'));
 const runs = Number(arg('runs', '3'));
 const waitMs = arg('wait-ms', '0');
-
-/** Runs a command under /usr/bin/time: wall seconds (ours) and the peak RSS GNU time reports. */
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<TimedRun> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => (stderr += text));
-    child.on('exit', (code) => {
-      const [, kb, user, sys] = (stderr.trim().split('\n').pop() ?? '').split(' ');
-      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`));
-      resolve({ wallS: (performance.now() - started) / 1000, peakRssMb: Number(kb) / 1024, cpuS: Number(user) + Number(sys) });
-    });
-    child.on('error', reject);
-  });
-}
 
 /** A mix like a person's outgoing mail: mostly short notes, some longer text, one in ten with a 200 KB attachment. */
 function corpus(n: number): Array<{ subject: string; text: string; attachment: Buffer | null }> {

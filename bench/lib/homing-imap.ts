@@ -1,50 +1,12 @@
 /**
  * Running the built `homing` CLI against a private Dovecot the way the IMAP benches do (bench/imap.ts,
- * bench/idle.ts): a timed child process under /usr/bin/time, the account added with a pinned certificate,
+ * bench/idle.ts; the timed child process is bench/lib/timed.ts): the account added with a pinned certificate,
  * and `homing sync --watch` (the service and its sync worker in one process, as the app runs them) started
  * until it watches INBOX, with its resident set read from /proc.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { DovecotServer } from '../../test/servers/dovecot';
-
-export interface TimedRun {
-  wallS: number;
-  peakRssMb: number;
-  /** User + system CPU seconds of the process (and its threads): comparable even on a busy machine. */
-  cpuS: number;
-  firstScreenS?: number;
-}
-
-/** Runs a command under /usr/bin/time; returns wall seconds, peak RSS and CPU seconds. */
-export function timed(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-  onStart?: (startedAt: number) => () => number | undefined,
-): Promise<TimedRun> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const stop = onStart?.(started);
-    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => (stderr += text));
-    child.on('exit', (code) => {
-      const firstScreen = stop?.();
-      const last = stderr.trim().split('\n').pop() ?? '';
-      const [, kb, user, sys] = last.split(' ');
-      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`));
-      resolve({
-        wallS: (performance.now() - started) / 1000,
-        peakRssMb: Number(kb) / 1024,
-        cpuS: Number(user) + Number(sys),
-        ...(firstScreen !== undefined ? { firstScreenS: firstScreen } : {}),
-      });
-    });
-    child.on('error', reject);
-  });
-}
 
 /** The bench user's password travels in this environment variable, never on a command line. */
 export const IMAP_PASSWORD_ENV = 'BENCH_IMAP_PASSWORD';

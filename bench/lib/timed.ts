@@ -1,0 +1,43 @@
+/**
+ * A whole process timed the way the benches time one (imap, idle, rules, send): under GNU
+ * /usr/bin/time, whose last stderr line gives its peak RSS and CPU; wall time is measured here.
+ */
+import { spawn } from 'node:child_process';
+
+export interface TimedRun {
+  wallS: number;
+  peakRssMb: number;
+  /** User + system CPU seconds of the process (and its threads): comparable even on a busy machine. */
+  cpuS: number;
+  firstScreenS?: number;
+}
+
+/** Runs a command under /usr/bin/time; returns wall seconds, peak RSS and CPU seconds. */
+export function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  onStart?: (startedAt: number) => () => number | undefined,
+): Promise<TimedRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const stop = onStart?.(started);
+    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => (stderr += text));
+    child.on('exit', (code) => {
+      const firstScreen = stop?.();
+      const last = stderr.trim().split('\n').pop() ?? '';
+      const [, kb, user, sys] = last.split(' ');
+      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`));
+      resolve({
+        wallS: (performance.now() - started) / 1000,
+        peakRssMb: Number(kb) / 1024,
+        cpuS: Number(user) + Number(sys),
+        ...(firstScreen !== undefined ? { firstScreenS: firstScreen } : {}),
+      });
+    });
+    child.on('error', reject);
+  });
+}
