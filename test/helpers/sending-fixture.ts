@@ -29,6 +29,8 @@ export interface SendingFixture {
   dovecot: DovecotServer;
   /** Null unless `smtp.port` names a Postfix port. */
   postfix: PostfixServer | null;
+  /** The service's data folder. */
+  dataDir: string;
   handle: MailServiceHandle;
   service: MailClient;
   /** alice@example.test on Dovecot over IMAPS, password alice-secret. */
@@ -89,6 +91,7 @@ async function withService(options: SendingFixtureOptions, dovecot: DovecotServe
   return {
     dovecot,
     postfix,
+    dataDir,
     ...opened,
     accountId: account.id,
     async reopen() {

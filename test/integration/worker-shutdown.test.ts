@@ -9,6 +9,7 @@ import { lockPathOf } from '../../electron/store/data-dir';
 import type { SyncStatus } from '../../shared/contract/sync';
 import { workerPath } from '../helpers/cli';
 import { eventually } from '../helpers/imap-sync';
+import { startSendingFixture } from '../helpers/sending-fixture';
 
 /** A scripted fake server that accepts connections and never says a word (Dovecot always greets). */
 describe('closing the service while a sync waits on a silent server (scripted fake server)', () => {
@@ -53,23 +54,11 @@ describe('closing the service while a sync waits on a silent server (scripted fa
 
 describe('closing the service while it watches a real Dovecot (IDLE)', () => {
   it('ends the worker and releases the lock', async () => {
-    const { startDovecot } = await import('../servers/dovecot');
-    const dovecot = await startDovecot();
-    const dataDir = mkdtempSync(join(tmpdir(), 'homing-shutdown-'));
-    const handle = await openMailService({ dataDir, vault: new MemoryVault(), workerPath: workerPath(), startWriter: true });
+    const fixture = await startSendingFixture({ name: 'shutdown' });
+    const { dovecot, handle, dataDir } = fixture;
     try {
       await dovecot.deliver('alice', 'From: a@example.org\r\nSubject: one\r\n\r\nbody\r\n');
-      const account = await handle.service.addAccount({
-        email: 'alice@example.org',
-        protocol: 'imap',
-        host: '127.0.0.1',
-        port: dovecot.ports.imaps,
-        security: 'tls',
-        username: 'alice',
-        password: 'alice-secret',
-        trustedFingerprint: dovecot.certificate.fingerprint256,
-      });
-      const [outcome] = await handle.service.syncAccounts({ accountIds: [account.id] });
+      const [outcome] = await handle.service.syncAccounts({ accountIds: [fixture.accountId] });
       expect(outcome?.ok).toBe(true);
       let status: SyncStatus | undefined;
       handle.service.on('syncProgressed', (s) => (status = s));
@@ -83,8 +72,7 @@ describe('closing the service while it watches a real Dovecot (IDLE)', () => {
       await handle.close(); // hung before the worker ended itself after closing the database
       expect(existsSync(lockPathOf(dataDir))).toBe(false);
     } finally {
-      await handle.close();
-      await dovecot.destroy();
+      await fixture.close();
     }
   });
 });
