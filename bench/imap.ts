@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     const homingRun = async (keep = false): Promise<Run & { dataDir: string }> => {
       const dataDir = mkdtempSync(join(work, 'homing-'));
       addImapAccount(homing, dataDir, server, env);
-      const run = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync'], env, firstScreenWatcher(join(dataDir, 'homing.sqlite')));
+      const run = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync'], env, { onStart: firstScreenWatcher(join(dataDir, 'homing.sqlite')) });
       const db = new Database(join(dataDir, 'homing.sqlite'), { readonly: true });
       const stored = (db.prepare(`SELECT count(*) AS n FROM messages WHERE body_status = 'full'`).get() as { n: number }).n;
       db.close();

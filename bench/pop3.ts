@@ -11,7 +11,7 @@
  * One warm-up first (Dovecot's index, the page cache). Then a maildrop of one 50 MB message, to show
  * memory stays bounded. Prints one table; asserts nothing.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { placeImapCorpus } from './lib/imap-corpus';
 import { buildCli } from './lib/built-cli';
 import { reportResults } from './lib/report';
 import { rowsFromRuns } from './lib/report-runs';
+import { timed, type TimedRun as Run } from './lib/timed';
 
 const root = process.cwd();
 const arg = (name: string, fallback: string) => {
@@ -33,30 +34,6 @@ const runs = Number(arg('runs', '3'));
 // fetchmail with an MDA starts a process per message (~6.5 minutes for 10k here, 30 msg/s at any size):
 // one round below 10k, none from 10k on unless asked (the goal compares with BSMTP, its fastest delivery).
 const mdaRuns = Number(arg('mda-runs', count >= 10_000 ? '0' : '1'));
-
-interface Run {
-  wallS: number;
-  peakRssMb: number;
-  /** User + system CPU seconds of the process (all its threads): what a busy machine moves least. */
-  cpuS: number;
-}
-
-/** Runs a command under /usr/bin/time: wall seconds, peak RSS and CPU of the process (worker threads included). */
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => (stderr += text));
-    child.on('exit', (code) => {
-      const [, kb, user, sys] = (stderr.trim().split('\n').pop() ?? '').split(' ');
-      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`));
-      resolve({ wallS: (performance.now() - started) / 1000, peakRssMb: Number(kb) / 1024, cpuS: Number(user) + Number(sys) });
-    });
-    child.on('error', reject);
-  });
-}
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -129,7 +106,7 @@ async function main(): Promise<void> {
         ].join('\n'),
         { mode: 0o600 },
       );
-      const run = await timed('/usr/bin/fetchmail', ['-f', rc, '--pidfile', join(home, 'fetchmail.pid'), '--nosyslog', '--silent'], { ...process.env, FETCHMAILHOME: home }, home);
+      const run = await timed('/usr/bin/fetchmail', ['-f', rc, '--pidfile', join(home, 'fetchmail.pid'), '--nosyslog', '--silent'], { ...process.env, FETCHMAILHOME: home }, { cwd: home });
       rmSync(home, { recursive: true, force: true });
       return run;
     };
@@ -180,7 +157,7 @@ async function main(): Promise<void> {
       }
       const getmail = ['/usr/bin/getmail', '--getmaildir', home, '--rcfile', rc, '--quiet'];
       const [command, ...args] = asRoot ? ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...getmail] : getmail;
-      const run = await timed(command!, args, { ...process.env, HOME: home }, home);
+      const run = await timed(command!, args, { ...process.env, HOME: home }, { cwd: home });
       const got = readdirSync(join(maildir, 'new')).length + readdirSync(join(maildir, 'cur')).length;
       rmSync(home, { recursive: true, force: true });
       if (got !== (user === 'alice' ? count : 1)) throw new Error(`getmail delivered ${got} messages`);

@@ -1,5 +1,5 @@
 /**
- * A whole process timed the way the benches time one (imap, idle, rules, send): under GNU
+ * A whole process timed the way the benches time one (imap, idle, pop3, rules, send): under GNU
  * /usr/bin/time, whose last stderr line gives its peak RSS and CPU; wall time is measured here.
  */
 import { spawn } from 'node:child_process';
@@ -12,17 +12,19 @@ export interface TimedRun {
   firstScreenS?: number;
 }
 
+export interface TimedOptions {
+  /** The working directory of the process (default: this one's). */
+  cwd?: string;
+  /** Called as the process starts; what it returns is called at its exit and gives firstScreenS. */
+  onStart?: (startedAt: number) => () => number | undefined;
+}
+
 /** Runs a command under /usr/bin/time; returns wall seconds, peak RSS and CPU seconds. */
-export function timed(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-  onStart?: (startedAt: number) => () => number | undefined,
-): Promise<TimedRun> {
+export function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, { cwd, onStart }: TimedOptions = {}): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const stop = onStart?.(started);
-    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => (stderr += text));
