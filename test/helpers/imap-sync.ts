@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { type AccountSettings, defaultAccountSettings, type Account } from '../../shared/contract/accounts';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { MemoryVault } from '../../electron/accounts/vault';
@@ -13,6 +13,7 @@ import type { SyncEngineContext } from '../../electron/sync/engine';
 import { SyncRuntime } from '../../electron/sync/sync-runtime';
 import type { WriterContext } from '../../electron/sync/writer-context';
 import { type DovecotServer, maildirFolder } from '../servers/dovecot';
+import { adminClient } from '../servers/mail-server';
 import { tempStore } from './store';
 
 /** A store, an IMAP account on the test Dovecot, and a runtime to sync it — in this process. */
@@ -64,21 +65,8 @@ export async function imapFixture(
 }
 
 /** A second client on the server, as another mail program (webmail, a phone) would be. */
-export async function secondClient(server: DovecotServer, user = 'alice'): Promise<ImapFlow> {
-  const password = server.users.find((u) => u.name === user)!.password;
-  const client = new ImapFlow({
-    host: '127.0.0.1',
-    port: server.ports.imaps,
-    secure: true,
-    servername: 'localhost',
-    tls: { ca: [server.certificate.pem] },
-    auth: { user, pass: password },
-    logger: false,
-    qresync: false,
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
+export function secondClient(server: DovecotServer, user = 'alice'): Promise<ImapFlow> {
+  return adminClient(server, user);
 }
 
 export interface StoredMessage {
