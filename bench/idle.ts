@@ -20,12 +20,9 @@ import { addImapAccount, IMAP_PASSWORD_ENV, memoryOf, startWatching, type Proces
 import { timed } from './lib/timed';
 import { placeImapCorpus } from './lib/imap-corpus';
 import { reportResults } from './lib/report';
+import { arg } from './lib/bench-arg';
 
 const root = process.cwd();
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const count = Number(arg('count', '100000'));
 const minutes = Number(arg('minutes', '60'));
 const everyS = Number(arg('every', '60'));

@@ -23,13 +23,10 @@ import { addImapAccount, IMAP_PASSWORD_ENV, memoryOf, startWatching } from './li
 import { timed, type TimedRun } from './lib/timed';
 import { reportResults } from './lib/report';
 import { rowsFromRuns } from './lib/report-runs';
+import { arg } from './lib/bench-arg';
 
 // Run from the project root (npm run bench): the CLI is bundled from here.
 const root = process.cwd();
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const count = Number(arg('count', '10000'));
 // Three, so the median is a run's own figure: mbsync's fsync-bound time swings ±30% run to run on a shared disk.
 const runs = Number(arg('runs', '3'));

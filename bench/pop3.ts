@@ -23,12 +23,9 @@ import { buildCli } from './lib/built-cli';
 import { reportResults } from './lib/report';
 import { rowsFromRuns } from './lib/report-runs';
 import { timed, type TimedRun as Run } from './lib/timed';
+import { arg } from './lib/bench-arg';
 
 const root = process.cwd();
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const count = Number(arg('count', '10000'));
 const runs = Number(arg('runs', '3'));
 // fetchmail with an MDA starts a process per message (~6.5 minutes for 10k here, 30 msg/s at any size):

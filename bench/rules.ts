@@ -34,12 +34,9 @@ import { buildCli } from './lib/built-cli';
 import { reportResults } from './lib/report';
 import { timed } from './lib/timed';
 import { VOCABULARY, writeCorpus } from './lib/store-corpus';
+import { arg } from './lib/bench-arg';
 
 const root = process.cwd();
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const count = Number(arg('count', '10000'));
 const runs = Number(arg('runs', '2'));
 const protocols = arg('protocols', 'imap,pop3').split(',') as Array<'imap' | 'pop3'>;

@@ -26,12 +26,9 @@ import { startPostfix } from '../test/servers/postfix';
 import { reportResults } from './lib/report';
 import { rowsFromRuns, type TimedRun } from './lib/report-runs';
 import { timed } from './lib/timed';
+import { arg } from './lib/bench-arg';
 
 const root = process.cwd();
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const count = Number(arg('count', '200'));
 const runs = Number(arg('runs', '3'));
 const waitMs = arg('wait-ms', '0');

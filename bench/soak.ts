@@ -24,11 +24,8 @@ import { openMailService } from '../electron/service/mail-service';
 import { dbPathOf } from '../electron/store/data-dir';
 import { closeDb, openReadDb } from '../electron/store/open';
 import { startDovecot } from '../test/servers/dovecot';
+import { arg } from './lib/bench-arg';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const minutes = Number(arg('minutes', '30'));
 const outageEveryMs = Number(arg('outage-every', '5')) * 60_000;
 const outageMs = Number(arg('outage-seconds', '20')) * 1000;

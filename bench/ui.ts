@@ -22,12 +22,9 @@ import { launchChromium } from '../test/helpers/chromium';
 import { buildMessage, writeBulkMbox } from '../test/helpers/ui-corpus';
 import { reportResults, perSecond, type BenchRow } from './lib/report';
 import { type ComposerFigures, measureComposer } from './lib/ui-composer';
+import { arg } from './lib/bench-arg';
 
 const root = process.cwd();
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const sizesArg = arg('sizes', '1000,10000,100000');
 const sizes = sizesArg === 'none' ? [] : sizesArg.split(',').map(Number);
 const withComposer = !process.argv.includes('--no-composer');
