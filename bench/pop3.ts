@@ -21,7 +21,7 @@ import { startDovecot } from '../test/servers/dovecot';
 import { placeImapCorpus } from './lib/imap-corpus';
 import { buildCli } from './lib/built-cli';
 import { reportResults } from './lib/report';
-import { rowsFromRuns } from './lib/report-runs';
+import { median, rowsFromRuns } from './lib/report-runs';
 import { timed, type TimedRun as Run } from './lib/timed';
 import { arg } from './lib/bench-arg';
 
@@ -32,11 +32,6 @@ const runs = Number(arg('runs', '3'));
 // one round below 10k, none from 10k on unless asked (the goal compares with BSMTP, its fastest delivery).
 const mdaRuns = Number(arg('mda-runs', count >= 10_000 ? '0' : '1'));
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  return sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 async function main(): Promise<void> {

@@ -32,6 +32,7 @@ import type { RuleAction } from '../shared/contract/rules';
 import { maildirFolder, startDovecot, type DovecotServer } from '../test/servers/dovecot';
 import { buildCli } from './lib/built-cli';
 import { reportResults } from './lib/report';
+import { median } from './lib/report-runs';
 import { timed } from './lib/timed';
 import { VOCABULARY, writeCorpus } from './lib/store-corpus';
 import { arg } from './lib/bench-arg';
@@ -51,12 +52,6 @@ interface Run {
   cpuS: number;
   peakRssMb: number;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  return sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * Fifty rules a person could have written: words the corpus uses at several frequencies (VOCABULARY is

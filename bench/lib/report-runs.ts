@@ -20,7 +20,8 @@ export interface ToolRuns {
   note?: string;
 }
 
-function median(values: number[]): number {
+/** The middle value; of an even count, the mean of the two middle ones. */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length / 2;
   return sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
