@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     try {
       sample();
       const endAt = startedAt + minutes * 60_000;
-      while (performance.now() < endAt) {
+      // A second's slack: a timer can fire a little early, and a sample a few milliseconds after the last says nothing.
+      while (endAt - performance.now() > 1000) {
         await new Promise((resolve) => setTimeout(resolve, Math.min(everyS * 1000, endAt - performance.now())));
         if (watcher.child.exitCode !== null) throw new Error(`homing sync --watch exited with ${watcher.child.exitCode} while watching`);
         sample();
