@@ -12,32 +12,41 @@ import type { ChangeRecorder } from './write-transaction';
  * sync/imap/orphan-proof.ts), dropped when a complete scan of the folder found no match.
  */
 
-export interface LocalUid {
-  id: number;
-  seen: number;
-  flagged: number;
-  answered: number;
-  draft: number;
-  keywords: string;
-  bodyStatus: 'full' | 'headers' | 'partial';
-}
-
-/** The folder's rows under this UIDVALIDITY, by UID. */
-export function localUidMap(db: ReadDb, folderId: number, uidvalidity: number): Map<number, LocalUid> {
-  const rows = prepare<[number, number], LocalUid & { uid: number }>(
-    db,
-    `SELECT id, uid, seen, flagged, answered, draft, keywords, body_status AS bodyStatus
-     FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid IS NOT NULL`,
-  ).all(folderId, uidvalidity);
-  const map = new Map<number, LocalUid>();
-  for (const { uid, ...row } of rows) map.set(uid, row);
-  return map;
-}
-
 /** UIDs the folder accounts for: its rows, plus messages moved or deleted locally whose server copy is still here. */
 export function knownUids(db: ReadDb, folderId: number, uidvalidity: number): Set<number> {
-  const known = new Set(localUidMap(db, folderId, uidvalidity).keys());
+  const known = new Set<number>();
+  const rows = prepare<[number, number], { uid: number }>(db, 'SELECT uid FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid IS NOT NULL');
+  for (const { uid } of rows.iterate(folderId, uidvalidity)) known.add(uid);
   for (const uid of heldUids(db, folderId, uidvalidity)) known.add(uid);
+  return known;
+}
+
+/**
+ * How many UIDs the folder accounts for — `knownUids(...).size` — without building the set: a count of
+ * its rows (the UID index answers it), plus the UIDs held by queued moves and deletes that are not also
+ * a row's. Whether a folder is unchanged asks only this; at 100,000 messages the set cost ~0.7 s of CPU
+ * and 34 MB of garbage each time.
+ */
+export function countKnownUids(db: ReadDb, folderId: number, uidvalidity: number): number {
+  const rows =
+    prepare<[number, number], { n: number }>(db, 'SELECT count(*) AS n FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid IS NOT NULL').get(
+      folderId,
+      uidvalidity,
+    )?.n ?? 0;
+  const row = prepare<[number, number, number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?');
+  let held = 0;
+  for (const uid of heldUids(db, folderId, uidvalidity)) if (!row.get(folderId, uidvalidity, uid)) held++;
+  return rows + held;
+}
+
+/** The UIDs from `first` up that the folder accounts for (as knownUids): what a UIDNEXT check compares new UIDs with. */
+export function knownUidsFrom(db: ReadDb, folderId: number, uidvalidity: number, first: number): Set<number> {
+  const known = new Set(
+    prepare<[number, number, number], { uid: number }>(db, 'SELECT uid FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid >= ?')
+      .all(folderId, uidvalidity, first)
+      .map((r) => r.uid),
+  );
+  for (const uid of heldUids(db, folderId, uidvalidity)) if (uid >= first) known.add(uid);
   return known;
 }
 
@@ -56,7 +65,7 @@ export function flagColumns(flags: Iterable<string>) {
   return { ...columns, keywords: JSON.stringify([...columns.keywords].sort()) };
 }
 
-/** Applies the server's flags; returns how many rows changed. */
+/** Applies the server's flags (each row looked up by its UID: no map of the whole folder); returns how many rows changed. */
 export function applyServerFlags(
   db: WriteDb,
   changes: ChangeRecorder,
@@ -64,15 +73,18 @@ export function applyServerFlags(
   folderId: number,
   uidvalidity: number,
   updates: Iterable<ServerFlags>,
-  local = localUidMap(db, folderId, uidvalidity),
 ): number {
+  const find = prepare<[number, number, number], { id: number; seen: number; flagged: number; answered: number; draft: number; keywords: string }>(
+    db,
+    'SELECT id, seen, flagged, answered, draft, keywords FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?',
+  );
   const update = prepare(
     db,
     'UPDATE messages SET seen = ?, flagged = ?, answered = ?, draft = ?, keywords = ?, modseq = coalesce(?, modseq) WHERE id = ?',
   );
   let changed = 0;
   for (const { uid, flags, modseq } of updates) {
-    const row = local.get(uid);
+    const row = find.get(folderId, uidvalidity, uid);
     if (!row) continue;
     const next = flagColumns(flags);
     if (next.seen === row.seen && next.flagged === row.flagged && next.answered === row.answered && next.draft === row.draft && next.keywords === row.keywords) {
@@ -80,7 +92,6 @@ export function applyServerFlags(
     }
     if (hasQueuedOperation(db, row.id)) continue;
     update.run(next.seen, next.flagged, next.answered, next.draft, next.keywords, modseq ?? null, row.id);
-    Object.assign(row, { seen: next.seen, flagged: next.flagged, answered: next.answered, draft: next.draft, keywords: next.keywords });
     changes.message(accountId, folderId, row.id);
     changed++;
   }

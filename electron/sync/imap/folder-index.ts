@@ -5,9 +5,11 @@ import {
   adoptOrphan,
   applyServerFlags,
   beginUidvalidityReset,
+  countKnownUids,
   countOrphans,
   dropOrphans,
   knownUids,
+  knownUidsFrom,
   orphanCandidates,
   removeExpunged,
   setServerSize,
@@ -93,23 +95,25 @@ export async function indexFolder(pass: ImapPass, folderId: number, server: Serv
     }
   }
 
-  // Which messages are new, and which are gone.
-  const known = knownUids(db, folderId, uidvalidity);
+  // Which messages are new, and which are gone. Counted, not listed: the UID set of a large folder is
+  // only built when the server's complete set has to be compared with it.
+  const knownCount = countKnownUids(db, folderId, uidvalidity);
   const orphans = countOrphans(db, folderId, uidvalidity);
-  const quiet = !fresh && stored.uidnext === selected.uidnext && selected.exists === known.size && orphans === 0 && stored.syncState.indexed === true;
+  const quiet = !fresh && stored.uidnext === selected.uidnext && selected.exists === knownCount && orphans === 0 && stored.syncState.indexed === true;
   let newUids: number[] = [];
   if (serverSet === null && !quiet && !fresh && stored.uidnext !== null && orphans === 0 && stored.syncState.indexed === true) {
     // New mail by UIDNEXT: UIDs are assigned in ascending order (RFC 3501 section 2.3.1.1), so what arrived
     // since the last sync is UID <old UIDNEXT>:*. If that accounts for the whole message count, nothing else
     // changed and the full UID list is not needed.
-    const arrived = (await uidsFrom(connection, stored.uidnext)).filter((uid) => !known.has(uid));
-    if (known.size + arrived.length === selected.exists) newUids = arrived.sort((a, b) => b - a);
+    const knownFrom = knownUidsFrom(db, folderId, uidvalidity, stored.uidnext);
+    const arrived = (await uidsFrom(connection, stored.uidnext)).filter((uid) => !knownFrom.has(uid));
+    if (knownCount + arrived.length === selected.exists) newUids = arrived.sort((a, b) => b - a);
     else serverSet = await serverUids(connection);
   } else if (serverSet === null && !quiet) {
     serverSet = await serverUids(connection);
   }
   if (serverSet !== null) {
-    const diff = diffUids(serverSet, known);
+    const diff = diffUids(serverSet, knownUids(db, folderId, uidvalidity));
     if (diff.goneFromServer.length > 0) {
       result.expunged += writeTransaction(db, (changes) => removeExpunged(db, changes, accountId, folderId, uidvalidity, diff.goneFromServer));
     }
@@ -157,7 +161,7 @@ function unchangedSince(pass: ImapPass, stored: FolderRow, server: ServerFolder)
   if (stored.syncState.indexed !== true || s.uidvalidity === null || s.highestmodseq === null) return false;
   if (stored.uidvalidity !== s.uidvalidity || stored.uidnext !== s.uidnext || stored.highestmodseq !== s.highestmodseq) return false;
   if (countOrphans(pass.db, stored.id, s.uidvalidity) > 0) return false;
-  return knownUids(pass.db, stored.id, s.uidvalidity).size === s.messages;
+  return countKnownUids(pass.db, stored.id, s.uidvalidity) === s.messages;
 }
 
 interface Prepared {

@@ -1,6 +1,6 @@
 import { deleteFolder, findFolderByPath, type FolderRow, listAccountFolders, renameFolder, updateFolderSyncState, upsertFolder } from '../../store/folders';
 import { prepare } from '../../store/db';
-import { knownUids, rescueWaitingRows } from '../../store/imap-state';
+import { countKnownUids, rescueWaitingRows } from '../../store/imap-state';
 import { forgetMessages, pathWithin, queuedFolderOperations } from '../../store/operation-queue';
 import type { ReadDb } from '../../store/db';
 import { writeTransaction } from '../../store/write-transaction';
@@ -50,7 +50,7 @@ export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
           f.uidvalidity === server.status.uidvalidity &&
           f.uidnext === server.status.uidnext &&
           server.status.messages !== null &&
-          knownUids(db, f.id, f.uidvalidity!).size === server.status.messages,
+          countKnownUids(db, f.id, f.uidvalidity!) === server.status.messages,
       );
       if (!renamed) continue;
       renameFolder(db, changes, renamed.id, server);

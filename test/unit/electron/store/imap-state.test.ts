@@ -7,9 +7,11 @@ import {
   adoptOrphan,
   applyServerFlags,
   beginUidvalidityReset,
+  countKnownUids,
   countOrphans,
   dropOrphans,
   knownUids,
+  knownUidsFrom,
   orphanCandidates,
   removeExpunged,
 } from '../../../../electron/store/imap-state';
@@ -68,6 +70,37 @@ describe('IMAP state in the store', () => {
     expect(knownUids(db, inbox.id, 5).has(1)).toBe(true);
     // Held rows are not orphans to adopt or drop.
     expect(countOrphans(db, inbox.id, 5)).toBe(0);
+  });
+
+  it('counts the known UIDs without listing them: rows, plus held UIDs that are not also a row', async () => {
+    const { db, acc, inbox, ids } = await setup();
+    expect(countKnownUids(db, inbox.id, 5)).toBe(4);
+    expect(countKnownUids(db, inbox.id, 6)).toBe(0);
+    // Row 1 moved away locally (its UID held by the move) and a move still naming UID 2, whose row is here.
+    db.sqlite.prepare('UPDATE messages SET uid = NULL, uidvalidity = NULL WHERE id = ?').run(ids[0]);
+    expect(countKnownUids(db, inbox.id, 5)).toBe(3);
+    const from = { folderId: inbox.id, path: 'INBOX', uidvalidity: 5 };
+    writeTransaction(db, (c) =>
+      queueOperation(db, c, acc.id, { kind: 'move', payload: { from, to: { folderId: inbox.id, path: 'X' }, items: [{ messageId: ids[0]!, uid: 1 }, { messageId: ids[1]!, uid: 2 }] } }, [ids[0]!, ids[1]!]),
+    );
+    expect(countKnownUids(db, inbox.id, 5)).toBe(4);
+    expect(countKnownUids(db, inbox.id, 5)).toBe(knownUids(db, inbox.id, 5).size);
+    expect([...knownUidsFrom(db, inbox.id, 5, 2)].sort()).toEqual([2, 3, 4]);
+    expect([...knownUidsFrom(db, inbox.id, 5, 1)].sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('applies the same UID twice in one call as the later flags', async () => {
+    const { db, acc, inbox, ids } = await setup();
+    const changed = writeTransaction(db, (c) =>
+      applyServerFlags(db, c, acc.id, inbox.id, 5, [
+        { uid: 2, flags: ['\\Seen'] },
+        { uid: 2, flags: ['\\Seen'] },
+        { uid: 2, flags: [] },
+        { uid: 99, flags: ['\\Seen'] },
+      ]),
+    );
+    expect(changed).toBe(2);
+    expect(seen(db, ids[1]!)).toBe(0);
   });
 
   it('an adopted row keeps a local flag change that is still queued for the server', async () => {
