@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- imap [--count 10000] [--runs 3] [--keep]`
+ * `npm run bench -- imap [--count 10000] [--runs 3] [--keep] [--peers no] [--warmup no] [--idle no] [--cli PATH]`
  *
  * Delivers `count` messages (bench/lib/imap-corpus.ts, ~45 KB each) into a private Dovecot's INBOX as
  * Maildir files, then syncs the mailbox over IMAPS (TLS, certificate pinned) with `homing sync` — the
@@ -9,10 +9,13 @@
  * `runs` times into an empty target, alternating, after one warm-up that builds Dovecot's index and
  * fills the page cache. Also prints when the first screenful (50 INBOX rows) was readable in the store,
  * and the idle app's RSS: `homing sync --watch` on the last round's store, watching INBOX.
+ * `--peers no` leaves mbsync out (memory runs), `--warmup no` the warm-up round, `--idle no` the idle
+ * measurement. Every homing run's resident set (VmRSS, VmHWM from /proc, each second) and stored rows
+ * (every 5 s) go to .cache/bench/logs/imap-N-TIME.samples, to see in which phase the peak falls.
  * Prints one table; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,6 +33,9 @@ const root = process.cwd();
 const count = Number(arg('count', '10000'));
 // Three, so the median is a run's own figure: mbsync's fsync-bound time swings ±30% run to run on a shared disk.
 const runs = Number(arg('runs', '3'));
+const peers = arg('peers', 'yes') !== 'no';
+const warmup = arg('warmup', 'yes') !== 'no';
+const idleWanted = arg('idle', 'yes') !== 'no';
 
 type Run = TimedRun;
 
@@ -55,6 +61,41 @@ function firstScreenWatcher(dbPath: string) {
       clearInterval(timer);
       return seenAt;
     };
+  };
+}
+
+/**
+ * Samples the timed `homing sync` (the child of /usr/bin/time) each second into `file`: seconds, VmRSS and
+ * VmHWM (MB) and, every fifth sample, the rows stored and the rows with their body.
+ */
+function rssSampler(file: string, dbPath: string) {
+  let timer: NodeJS.Timeout | undefined;
+  let tick = 0;
+  let rows = '';
+  const started = performance.now();
+  return {
+    onSpawn(timePid: number) {
+      timer = setInterval(() => {
+        try {
+          const children = readFileSync(`/proc/${timePid}/task/${timePid}/children`, 'utf8').trim();
+          if (!children) return;
+          const memory = memoryOf(Number(children.split(' ')[0]));
+          if (tick++ % 5 === 0 && existsSync(dbPath)) {
+            const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+            try {
+              const r = db.prepare(`SELECT count(*) AS n, coalesce(sum(body_status = 'full'), 0) AS full FROM messages`).get() as { n: number; full: number };
+              rows = `${r.n} ${r.full}`;
+            } finally {
+              db.close();
+            }
+          }
+          appendFileSync(file, `${((performance.now() - started) / 1000).toFixed(1)} ${memory.rssMb.toFixed(0)} ${memory.peakMb.toFixed(0)} ${rows}\n`);
+        } catch {
+          // the process has not started yet, or has just exited; the store is not migrated yet
+        }
+      }, 1000);
+    },
+    stop: () => clearInterval(timer),
   };
 }
 
@@ -96,14 +137,22 @@ async function main(): Promise<void> {
     }
 
     // The CLI and its worker, bundled as the app ships them.
-    const homing = buildCli(root, 'imap');
+    // (`--cli PATH` runs a bundle built before, e.g. a copy of .cache/bench-imap-cli/ at another commit, for A/B rounds.)
+    const homing = arg('cli', '') || buildCli(root, 'imap');
     const env = { ...process.env, [IMAP_PASSWORD_ENV]: 'alice-secret' };
 
     /** One timed `homing sync` into a new data directory; `keep` leaves the directory for the idle measurement. */
     const homingRun = async (keep = false): Promise<Run & { dataDir: string }> => {
       const dataDir = mkdtempSync(join(work, 'homing-'));
       addImapAccount(homing, dataDir, server, env);
-      const run = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync'], env, { onStart: firstScreenWatcher(join(dataDir, 'homing.sqlite')) });
+      const samples = join(logs, `imap-${count}-${new Date().toISOString().replace(/[:.]/g, '-')}.samples`);
+      writeFileSync(samples, '# seconds VmRSS-MB VmHWM-MB rows rows-with-body\n');
+      const sampler = rssSampler(samples, join(dataDir, 'homing.sqlite'));
+      const run = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync'], env, {
+        onStart: firstScreenWatcher(join(dataDir, 'homing.sqlite')),
+        onSpawn: sampler.onSpawn,
+      }).finally(sampler.stop);
+      process.stderr.write(`(${fmt(run.wallS)} s, CPU ${fmt(run.cpuS)} s, peak ${fmt(run.peakRssMb, 0)} MB; samples in ${samples}) `);
       const db = new Database(join(dataDir, 'homing.sqlite'), { readonly: true });
       const stored = (db.prepare(`SELECT count(*) AS n FROM messages WHERE body_status = 'full'`).get() as { n: number }).n;
       db.close();
@@ -112,7 +161,9 @@ async function main(): Promise<void> {
       return { ...run, dataDir };
     };
 
-    const mbsyncAvailable = existsSync('/usr/bin/mbsync');
+    const logs = join(root, '.cache', 'bench', 'logs');
+    mkdirSync(logs, { recursive: true });
+    const mbsyncAvailable = peers && existsSync('/usr/bin/mbsync');
     const mbsyncRun = async (fsync: boolean): Promise<Run> => {
       const target = mkdtempSync(join(work, 'mbsync-'));
       const rc = join(target, 'mbsyncrc');
@@ -154,16 +205,18 @@ async function main(): Promise<void> {
     };
 
     // Warm-up: Dovecot's caches and the page cache, for whoever runs first.
-    process.stderr.write('warm-up… ');
-    if (mbsyncAvailable) await mbsyncRun(false);
-    else await homingRun();
-    process.stderr.write('done\n');
+    if (warmup) {
+      process.stderr.write('warm-up… ');
+      if (mbsyncAvailable) await mbsyncRun(false);
+      else await homingRun();
+      process.stderr.write('done\n');
+    }
 
     const results: Record<string, Run[]> = { homing: [], mbsync: [], 'mbsync (FSync no)': [] };
     let idleDataDir: string | null = null;
     for (let i = 0; i < runs; i++) {
       process.stderr.write(`run ${i + 1}/${runs}: homing… `);
-      const { dataDir, ...run } = await homingRun(i === runs - 1);
+      const { dataDir, ...run } = await homingRun(idleWanted && i === runs - 1);
       results.homing!.push(run);
       if (i === runs - 1) idleDataDir = dataDir;
       if (mbsyncAvailable) {
@@ -175,9 +228,12 @@ async function main(): Promise<void> {
       process.stderr.write('\n');
     }
 
-    process.stderr.write('idle: homing sync --watch on the last round\'s store… ');
-    const idle = await idleRss(homing, idleDataDir!, env);
-    process.stderr.write('done\n');
+    let idle: { afterPassMb: number; laterMb: number } | null = null;
+    if (idleWanted) {
+      process.stderr.write('idle: homing sync --watch on the last round\'s store… ');
+      idle = await idleRss(homing, idleDataDir!, env);
+      process.stderr.write('done\n');
+    }
 
     const homingWall = median(results.homing!.map((r) => r.wallS));
     const lines = [
@@ -194,14 +250,17 @@ async function main(): Promise<void> {
       const cpu = median(list.map((r) => r.cpuS));
       lines.push(`| ${name} | ${fmt(wall)} | ${fmt(count / wall, 0)} | ${fmt(cpu)} | ${fmt(rss, 0)} | ${first} | ${fmt(homingWall / wall, 2)}× |`);
     }
-    lines.push(
-      '',
-      `idle (homing sync --watch on the synced store, one process: service + sync worker + parse thread, IDLE on INBOX): ` +
-        `RSS ${fmt(idle.afterPassMb, 0)} MB once watching after its pass, ${fmt(idle.laterMb, 0)} MB ${idleSeconds} s later (goal < 150 MB at 100k)`,
-    );
+    if (idle) {
+      lines.push(
+        '',
+        `idle (homing sync --watch on the synced store, one process: service + sync worker + parse thread, IDLE on INBOX): ` +
+          `RSS ${fmt(idle.afterPassMb, 0)} MB once watching after its pass, ${fmt(idle.laterMb, 0)} MB ${idleSeconds} s later (goal < 150 MB at 100k)`,
+      );
+    }
     const [load1] = loadavg();
     lines.push('', `load average at the end: ${fmt(load1!, 2)} on ${cpus().length} CPUs (Dovecot's own CPU time is in neither column)`);
-    if (!mbsyncAvailable) lines.push('', 'mbsync is not installed (apt-get install isync): no comparison.');
+    if (!peers) lines.push('', 'peers left out (--peers no).');
+    else if (!mbsyncAvailable) lines.push('', 'mbsync is not installed (apt-get install isync): no comparison.');
     else {
       const mbsyncWalls = results.mbsync!.map((r) => r.wallS);
       lines.push(
@@ -214,17 +273,21 @@ async function main(): Promise<void> {
     // For `npm run bench` (the suite): the same medians as rows (bench/lib/report.ts).
     reportResults('imap', [
       ...rowsFromRuns(count, 'initial sync, IMAPS (one folder)', bytes, Object.entries(results).map(([tool, list]) => ({ tool, homing: tool === 'homing', list }))),
-      {
-        size: count,
-        metric: `idle RSS: sync --watch on the synced store, ${idleSeconds} s watching`,
-        tool: 'homing',
-        homing: true,
-        wallS: null,
-        peakRssMb: idle.laterMb,
-        throughput: null,
-        runs: 1,
-        extra: { 'RSS MB once watching': idle.afterPassMb },
-      },
+      ...(idle === null
+        ? []
+        : [
+            {
+              size: count,
+              metric: `idle RSS: sync --watch on the synced store, ${idleSeconds} s watching`,
+              tool: 'homing',
+              homing: true,
+              wallS: null,
+              peakRssMb: idle.laterMb,
+              throughput: null,
+              runs: 1,
+              extra: { 'RSS MB once watching': idle.afterPassMb },
+            },
+          ]),
     ]);
   } finally {
     await server.destroy();

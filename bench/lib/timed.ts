@@ -17,14 +17,17 @@ export interface TimedOptions {
   cwd?: string;
   /** Called as the process starts; what it returns is called at its exit and gives firstScreenS. */
   onStart?: (startedAt: number) => () => number | undefined;
+  /** Called once the command runs, with the pid of /usr/bin/time (the measured process is its child). */
+  onSpawn?: (timePid: number) => void;
 }
 
 /** Runs a command under /usr/bin/time; returns wall seconds, peak RSS and CPU seconds. */
-export function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, { cwd, onStart }: TimedOptions = {}): Promise<TimedRun> {
+export function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, { cwd, onStart, onSpawn }: TimedOptions = {}): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const stop = onStart?.(started);
     const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => (stderr += text));
