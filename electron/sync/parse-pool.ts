@@ -51,27 +51,54 @@ interface Task {
 const MAX_RESPAWNS = 5;
 
 /**
+ * How long the parsing threads stay after their last task. A pass keeps them busy (a FETCH's answer, the
+ * next FETCH); once it is over, and all the while an account is watched with nothing arriving, they are
+ * gone: a parsing thread with mailparser loaded and what its last parses left on its heap is ~20 MB of the
+ * idle app's resident memory. The next message to parse starts them again (~150 ms of CPU to load
+ * mailparser), so mail arriving minutes apart pays that once each time, a pass once.
+ */
+export const PARSE_THREAD_IDLE_MS = 10_000;
+
+export interface ParsePoolOptions {
+  /** How long the threads stay after their last task (PARSE_THREAD_IDLE_MS). */
+  idleMs?: number;
+}
+
+type Slot = { worker: Worker; busy: Map<number, Task> };
+
+/**
  * MIME parsing off the sync worker's thread: mailparser is the largest CPU cost of a sync, and on its own
  * thread it overlaps with reading the network and committing. Tasks go to the least busy worker;
  * without the bundled script (tests running the sources) or when a worker dies, parsing falls back to
- * this thread, so a sync never fails for the pool's sake. Workers are unref'd: they never keep a
- * process alive.
+ * this thread, so a sync never fails for the pool's sake. The threads start with the first task and end
+ * once the pool has been idle for `idleMs`. Workers are unref'd: they never keep a process alive.
  */
 export class ParsePool {
   private static instance: ParsePool | null = null;
-  private readonly workers: Array<{ worker: Worker; busy: Map<number, Task> }> = [];
+  private readonly workers: Slot[] = [];
   private nextId = 1;
   /** Replacements started for workers that died (a message too big for their heap); bounded so a crash loop ends inline. */
   private respawns = 0;
+  private readonly idleMs: number;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   static shared(): ParsePool {
     ParsePool.instance ??= new ParsePool(bundledScript('parse-worker'), Math.max(1, Math.min(parseLimits.maxParseThreads, availableParallelism() - 1)));
     return ParsePool.instance;
   }
 
-  private constructor(script: string | null, size: number) {
-    if (!script) return;
-    for (let i = 0; i < size; i++) this.spawn(script);
+  /** `script`: the bundled parse-worker.cjs (null: parse on this thread); `size`: how many threads run while there is work. */
+  constructor(
+    private readonly script: string | null,
+    private readonly size: number,
+    options: ParsePoolOptions = {},
+  ) {
+    this.idleMs = options.idleMs ?? PARSE_THREAD_IDLE_MS;
+  }
+
+  /** Parsing threads running now (0 before the first task and once the pool has been idle). */
+  get threads(): number {
+    return this.workers.length;
   }
 
   private spawn(script: string): void {
@@ -81,27 +108,52 @@ export class ParsePool {
       name: 'homing-parse',
       resourceLimits: { maxOldGenerationSizeMb: parseLimits.parseThreadHeapMb, maxYoungGenerationSizeMb: parseLimits.parseThreadYoungMb },
     });
-    const slot = { worker, busy: new Map<number, Task>() };
+    const slot: Slot = { worker, busy: new Map<number, Task>() };
     worker.on('message', (reply: ParseReply) => {
       const task = slot.busy.get(reply.id);
       if (!task) return;
       slot.busy.delete(reply.id);
       if ('parsed' in reply) task.resolve({ parsed: reply.parsed, encoded: reply.encoded });
       else this.inline(task);
+      this.idleSoon();
     });
     const retire = () => {
       const index = this.workers.indexOf(slot);
-      if (index < 0) return;
+      if (index < 0) return; // stopped while idle (stopIdle), or already retired
       this.workers.splice(index, 1);
       for (const task of slot.busy.values()) this.inline(task);
       slot.busy.clear();
       if (this.respawns++ < MAX_RESPAWNS) this.spawn(script);
+      this.idleSoon();
     };
     worker.on('error', retire);
     worker.on('exit', retire);
     // After the listeners: adding a 'message' listener refs the worker again (Node 20).
     worker.unref();
     this.workers.push(slot);
+  }
+
+  /** The threads, started if they are not running (the first task, or the first after an idle stop). */
+  private running(): Slot[] {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    // Not after a crash loop (see retire): from then on this thread parses.
+    if (this.script && this.workers.length === 0 && this.respawns <= MAX_RESPAWNS) for (let i = 0; i < this.size; i++) this.spawn(this.script);
+    return this.workers;
+  }
+
+  /** Once no thread has a task, the threads end after idleMs unless a task comes first. */
+  private idleSoon(): void {
+    if (this.idleTimer || this.workers.some((w) => w.busy.size > 0)) return;
+    this.idleTimer = setTimeout(() => this.stopIdle(), this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private stopIdle(): void {
+    this.idleTimer = null;
+    if (this.workers.some((w) => w.busy.size > 0)) return;
+    // Out of the list first: their exit is not a death to answer with a replacement.
+    for (const { worker } of this.workers.splice(0)) void worker.terminate();
   }
 
   private inline(task: Task): void {
@@ -112,7 +164,7 @@ export class ParsePool {
   prepare(source: MessageSource): Promise<Prepared> {
     return new Promise((resolve, reject) => {
       const task: Task = { id: this.nextId++, source, resolve, reject };
-      const slot = this.workers.reduce<(typeof this.workers)[number] | null>((best, w) => (!best || w.busy.size < best.busy.size ? w : best), null);
+      const slot = this.running().reduce<Slot | null>((best, w) => (!best || w.busy.size < best.busy.size ? w : best), null);
       if (!slot) return this.inline(task);
       slot.busy.set(task.id, task);
       if (source.kind === 'buffer') {
