@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Account } from '../../shared/contract/accounts';
 import type { Folder, MailboxRef, MessageSummary } from '../../shared/contract/messages';
 import type { ActionContext, UiCommands } from '../actions/action';
-import { allActions, answerActions, messageActions, viewActions, writeActions } from '../actions/all-actions';
+import { allActions, answerActions, junkActions, messageActions, viewActions, writeActions } from '../actions/all-actions';
 import { createDispatcher } from '../actions/dispatcher';
 import { api } from '../api/client';
 import { desktop } from '../api/desktop';
@@ -409,7 +409,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
         />
       )}
       <section className="reader" aria-label="Message">
-        <Toolbar writeActions={writeActions} actions={messageActions} viewActions={viewActions} ctx={ctx} dispatcher={dispatcher} onShortcuts={() => setOverlay({ kind: 'shortcuts' })} />
+        <Toolbar writeActions={writeActions} actions={messageActions} verdictActions={junkActions} viewActions={viewActions} ctx={ctx} dispatcher={dispatcher} onShortcuts={() => setOverlay({ kind: 'shortcuts' })} />
         <Reader
           focusId={selection.ids.size <= 1 ? selection.focus : null}
           selectedCount={selection.ids.size}

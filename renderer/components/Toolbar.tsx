@@ -1,4 +1,4 @@
-import type { Action, ActionContext } from '../actions/action';
+import { type Action, type ActionContext, offeredActions } from '../actions/action';
 import type { Dispatcher } from '../actions/dispatcher';
 import { ActionButton } from './ActionButton';
 import { Icon } from './Icon';
@@ -7,6 +7,11 @@ export interface ToolbarProps {
   /** New, Reply, Reply all, Forward: the first group. */
   writeActions?: readonly Action[];
   actions: readonly Action[];
+  /**
+   * Junk / Not junk: only the one that fits is shown after the actions (Junk when a mixed selection would
+   * offer both; the message menu lists both), so the toolbar's width never changes.
+   */
+  verdictActions?: readonly Action[];
   /** The reader's switches (plain text, source), shown at the toolbar's end. */
   viewActions: readonly Action[];
   ctx: ActionContext;
@@ -15,7 +20,7 @@ export interface ToolbarProps {
 }
 
 /** The reader pane's toolbar: actions on the selection, then help. */
-export function Toolbar({ writeActions = [], actions, viewActions, ctx, dispatcher, onShortcuts }: ToolbarProps) {
+export function Toolbar({ writeActions = [], actions, verdictActions = [], viewActions, ctx, dispatcher, onShortcuts }: ToolbarProps) {
   return (
     <div className="toolbar" role="toolbar" aria-label="Message actions">
       {writeActions.length > 0 && (
@@ -26,7 +31,7 @@ export function Toolbar({ writeActions = [], actions, viewActions, ctx, dispatch
         </div>
       )}
       <div className="toolbar-group">
-        {actions.map((action) => (
+        {[...actions, ...offeredActions(verdictActions, ctx).slice(0, 1)].map((action) => (
           <ActionButton key={action.name} action={action} ctx={ctx} dispatcher={dispatcher} />
         ))}
       </div>

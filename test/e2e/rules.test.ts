@@ -146,12 +146,15 @@ describe('rules and junk in Chromium against Dovecot', () => {
     expect(again.rules.reduce((sum, r) => sum + r.acted, 0)).toBe(0);
   });
 
-  it('marks a message as junk from the message menu: to Junk on the server with $Junk, and the filter learns it', async () => {
+  it('marks a message as junk from the message menu and back with the toolbar: to Junk on the server with $Junk, and the filter learns it', async () => {
     await row(/You have won a prize/).click();
     await row(/You have won a prize/).click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Message actions' });
     await menu.waitFor();
     expect(await menu.getByRole('menuitem', { name: 'Not junk' }).count()).toBe(0);
+    const toolbar = page.getByRole('toolbar', { name: 'Message actions' });
+    expect(await toolbar.getByRole('button', { name: 'Junk', exact: true }).count()).toBe(1);
+    expect(await toolbar.getByRole('button', { name: 'Not junk', exact: true }).count()).toBe(0);
     await screenshotBothThemes(page, 'rules-junk-menu');
     await menu.getByRole('menuitem', { name: /^Junk/ }).click();
     await poll(() => page.getByTestId('toast').textContent()).toContain('Moved the message to Junk.');
@@ -165,12 +168,15 @@ describe('rules and junk in Chromium against Dovecot', () => {
     expect((await bridge.api.getJunkStatus({})).trainedJunk).toBe(1);
 
     // In Junk the menu offers Not junk instead: back to the inbox, $NotJunk, and the filter changes its mind.
+    // The toolbar shows the same verdict the menu offers: Not junk here, and no Junk button.
     await treeItem(folderOf('Junk')).click();
     await row(/You have won a prize/).click();
     await row(/You have won a prize/).click({ button: 'right' });
     await menu.waitFor();
     expect(await menu.getByRole('menuitem', { name: /^Junk/ }).count()).toBe(0);
-    await menu.getByRole('menuitem', { name: 'Not junk' }).click();
+    await page.keyboard.press('Escape');
+    expect(await toolbar.getByRole('button', { name: 'Junk', exact: true }).count()).toBe(0);
+    await toolbar.getByRole('button', { name: 'Not junk', exact: true }).click();
     await poll(() => page.getByTestId('toast').textContent()).toContain('back to the inbox as not junk');
     await poll(queueEmpty).toBe(true);
     await poll(async () => (await onServer('INBOX', 'prize-1@prize-desk.example')) !== null).toBe(true);
