@@ -43,9 +43,35 @@ describe('WalCheckpointer (the built checkpoint thread)', () => {
     expect(fileSize(`${store.path}-wal`)).toBe(0);
   });
 
+  it('ends the thread when no commit comes for a while and starts it again with the next commit', async () => {
+    const store = tempStore();
+    const checkpointer = WalCheckpointer.start(store.db, { dbPath: store.path }, script(), { idleMs: 500 });
+    // Nothing committed yet (an app watching with nothing arriving): no thread.
+    expect(checkpointer!.threadRunning).toBe(false);
+    await commitBigMessages(store, 6);
+    expect(checkpointer!.threadRunning).toBe(true);
+    await eventually(() => fileSize(store.path), (size) => size > 20 * MB, 10_000);
+
+    await eventually(() => checkpointer!.threadRunning, (running) => !running, 10_000);
+    // Idle, not dead: the writer still leaves checkpoints to the thread the next commit starts.
+    expect(autocheckpoint(store)).toBe(4000);
+    const before = fileSize(store.path);
+    await commitBigMessages(store, 6);
+    expect(checkpointer!.threadRunning).toBe(true);
+    expect(fileSize(`${store.path}-wal`)).toBeLessThan(64 * MB);
+    await eventually(() => fileSize(store.path), (size) => size > before + 20 * MB, 10_000);
+
+    await checkpointer!.close();
+    expect(autocheckpoint(store)).toBe(1000);
+    closeDb(store.db);
+    expect(fileSize(`${store.path}-wal`)).toBe(0);
+  });
+
   it('gives checkpoints back to the writer when the thread cannot open the database', async () => {
     const store = tempStore();
     const checkpointer = WalCheckpointer.start(store.db, { dbPath: join(store.dir, 'missing.sqlite') }, script());
+    // The thread starts with the first commit.
+    await commitBigMessages(store, 1);
     await eventually(() => autocheckpoint(store), (pages) => pages === 1000, 10_000);
     await commitBigMessages(store, 2);
     await checkpointer!.close();
