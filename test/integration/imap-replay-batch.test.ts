@@ -111,6 +111,35 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
       await client.logout();
     }
   });
+
+  it('selects the folder once for all the commands the replay sends to it', async () => {
+    // Each SELECT makes Dovecot sync the folder's Maildir again: a folder already selected for writing is not selected again.
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    const inbox = findFolderByPath(fx.db, fx.account.id, 'INBOX')!;
+    const ids = storedMessages(fx.db, fx.account.id)
+      .filter((m) => m.folder === 'Archive')
+      .map((m) => m.id)
+      .slice(10, 13);
+    expect(ids).toHaveLength(3);
+    await actions.markMessages({ ids: [ids[0]!], flagged: false });
+    await actions.moveMessages({ ids: [ids[1]!], toFolderId: inbox.id });
+    await actions.markMessages({ ids: [ids[2]!], seen: true });
+    tagged.length = 0;
+    await imapEngine.syncOnce(fx.context());
+
+    const completed = (word: string) => tagged.filter((line) => new RegExp(`^\\S+ OK (\\[[^\\]]*\\] )?${word} completed`, 'i').test(line));
+    expect(completed('Store')).toHaveLength(2);
+    expect(completed('Move')).toHaveLength(1);
+    // Read-write: the replay's; the sync's own look at each folder is read-only (EXAMINE).
+    expect(tagged.filter((line) => /^\S+ OK \[READ-WRITE\]/i.test(line))).toHaveLength(1);
+    expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+    const client = await secondClient(server);
+    try {
+      expect(storeState(fx.db, fx.account.id)).toEqual(await serverState(client));
+    } finally {
+      await client.logout();
+    }
+  });
 });
 
 /** Dovecot's ACL plugin: a folder whose ACL file gives its owner only `lr` answers NO to a STORE. */

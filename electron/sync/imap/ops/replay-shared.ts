@@ -25,8 +25,15 @@ export function refused(pass: ImapPass, what: string): HomingError {
   return new HomingError('OPERATION_REFUSED', `The server refused to ${what}${error ? `: ${error.message}` : '.'}`, error?.detail);
 }
 
-/** Selects the folder for writing, refusing when it was recreated since the operation was made. */
+/**
+ * Selects the folder for writing, refusing when it was recreated since the operation was made. Nothing
+ * is sent when it is selected for writing already with that UIDVALIDITY (the batch before worked on it
+ * too): a SELECT makes Dovecot sync a Maildir folder of thousands of files again, and a replay of rule
+ * actions met it once per command.
+ */
 export async function selectForWrite(pass: ImapPass, place: { path: string; uidvalidity: number }): Promise<void> {
+  const current = pass.connection.client.mailbox;
+  if (current && current.path === place.path && !current.readOnly && Number(current.uidValidity) === place.uidvalidity) return;
   const selected = await selectFolder(pass.connection, place.path, { readOnly: false });
   if (selected.uidvalidity !== place.uidvalidity) {
     throw new HomingError(
