@@ -23,6 +23,8 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
   let proxy: ImapQuirkProxy;
   let fx: ImapFixture;
   const tagged: string[] = [];
+  /** Untagged FETCH responses (a STORE's answer names each message it changed). */
+  const fetched: string[] = [];
 
   beforeAll(async () => {
     server = await startDovecot({ allowPlaintext: true });
@@ -34,6 +36,7 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
     // Tagged completions only ("A12 OK Move completed"), never untagged data or message bytes.
     proxy = await startImapQuirkProxy({ host: '127.0.0.1', port: server.ports.imap }, (line) => {
       if (/^[A-Za-z0-9.]+ (OK|NO|BAD) /.test(line)) tagged.push(line);
+      if (/^\* \d+ FETCH \(/.test(line)) fetched.push(line);
       return undefined;
     });
     fx = await imapFixture(server, { port: proxy.port, security: 'none' });
@@ -136,6 +139,54 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
     const client = await secondClient(server);
     try {
       expect(storeState(fx.db, fx.account.id)).toEqual(await serverState(client));
+    } finally {
+      await client.logout();
+    }
+  });
+
+  it('flag changes of several flags on the same messages reach Dovecot as one UID STORE per set of flags', async () => {
+    // Rules mark read, flag and tag the same arriving messages, each as its own operation: a Maildir server
+    // renames a message's file for each STORE that changes it, so each message gets one with all its flags.
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    const ids = storedMessages(fx.db, fx.account.id)
+      .filter((m) => m.folder === 'Archive')
+      .map((m) => m.id)
+      .slice(20, 24);
+    expect(ids).toHaveLength(4);
+    await actions.markMessages({ ids, flagged: false, seen: false });
+    await imapEngine.syncOnce(fx.context());
+    for (const id of ids) await actions.markMessages({ ids: [id], seen: true });
+    for (const id of ids) await actions.markMessages({ ids: [id], flagged: true });
+    // A later change of the same flag on one of them overrides its earlier one: it is set, not cleared.
+    await actions.markMessages({ ids: [ids[0]!], seen: false });
+    tagged.length = 0;
+    fetched.length = 0;
+    // The replay alone, as the sync's last step runs it after the rules of the body phase.
+    const connection = await connectAccount(fx.context());
+    try {
+      await replayPending(createPass(fx.context(), connection));
+    } finally {
+      await connection.logout();
+    }
+
+    const stores = tagged.filter((line) => /^\S+ OK (\[[^\]]*\] )?Store completed/i.test(line));
+    // +FLAGS (\Flagged \Seen) for three, +FLAGS (\Flagged) and -FLAGS (\Seen) for the first.
+    expect(stores).toHaveLength(3);
+    // Each message changed once (Dovecot answers a STORE with a FETCH per message it changed): nine
+    // changes when each operation went on its own (\Seen on four, \Flagged on four, \Seen off the first).
+    expect(fetched).toHaveLength(4);
+    expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+    const client = await secondClient(server);
+    try {
+      const state = await serverState(client);
+      expect(storeState(fx.db, fx.account.id)).toEqual(state);
+      const flagsOf = new Map(storedMessages(fx.db, fx.account.id).map((m) => [m.id, m]));
+      expect(ids.map((id) => [flagsOf.get(id)!.seen, flagsOf.get(id)!.flagged])).toEqual([
+        [false, true],
+        [true, true],
+        [true, true],
+        [true, true],
+      ]);
     } finally {
       await client.logout();
     }

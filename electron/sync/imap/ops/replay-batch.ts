@@ -28,14 +28,15 @@ import { Gone, moveItems, type Placed, type PlacedInTarget, refused, type Replay
  */
 
 /**
- * What makes operations one command: the same kind, the same source folder and the same target (a move
- * or delete not sent yet and waiting on nothing), or the same flags set and cleared. Null: alone.
+ * What makes operations one batch: the same kind, the same source folder and the same target (a move or
+ * delete not sent yet and waiting on nothing), or flag changes of any flags (replayFlagsBatch merges
+ * them per message). Null: alone.
  */
 function batchKey(op: QueuedOperation): string | null {
   if (op.requires !== null) return null;
   switch (op.kind) {
     case 'flags':
-      return JSON.stringify(['flags', op.payload.add, op.payload.remove]);
+      return 'flags';
     case 'move':
     case 'delete': {
       if (op.sent !== null || waitsOnAnother(op.payload) || !op.payload.from) return null;
@@ -59,7 +60,7 @@ function flagsPlaced(pass: ImapPass, ids: number[], waitingFlags: ReadonlySet<nu
 }
 
 /**
- * The operation and the later ones that can go with it as one command. A later one joins when it has the
+ * The operation and the later ones that can go with it as one batch. A later one joins when it has the
  * same key and no operation between the two (left for later) conflicts with it on one of its messages, so
  * each message still ends as its changes in the order they were made would leave it:
  * - a move or delete to Trash left for later conflicts with every later operation on its messages;
@@ -78,8 +79,7 @@ export function batchWith(pass: ImapPass, first: QueuedOperation, later: StoredO
   const batch: QueuedOperation[] = [first];
   const movedOver = new Set<number>();
   const flaggedOver = new Map<number, Set<string>>();
-  const touches = first.kind === 'flags' ? flagNames(first.payload) : new Set<string>();
-  const sharesFlag = (id: number) => [...(flaggedOver.get(id) ?? [])].some((name) => touches.has(name));
+  const sharesFlag = (id: number, touches: ReadonlySet<string>) => [...(flaggedOver.get(id) ?? [])].some((name) => touches.has(name));
   for (const listed of later) {
     const op = findOperation(pass.db, listed.id);
     if (!op || op.state !== 'queued') continue;
@@ -88,7 +88,7 @@ export function batchWith(pass: ImapPass, first: QueuedOperation, later: StoredO
     const joins =
       batchKey(op) === key &&
       ids.every((id) => !movedOver.has(id)) &&
-      (op.kind !== 'flags' || (ids.every((id) => !sharesFlag(id)) && flagsPlaced(pass, ids, waitingFlags)));
+      (op.kind !== 'flags' || (ids.every((id) => !sharesFlag(id, flagNames(op.payload))) && flagsPlaced(pass, ids, waitingFlags)));
     if (joins) {
       batch.push(op);
     } else if (op.kind === 'flags') {
@@ -108,8 +108,9 @@ function flagNames(payload: FlagsPayload): Set<string> {
 }
 
 /**
- * Replays a batch as one command per folder (and per `uidsPerCommand` UIDs), and commits the completion
- * of all its operations in one transaction. Null when the batch failed before any completion was
+ * Replays a batch: a move batch as one command per folder (and per `uidsPerCommand` UIDs), a flag batch
+ * as at most one command per message for what it sets and one for what it clears (replayFlagsBatch);
+ * commits the completion of all its operations in one transaction. Null when the batch failed before any completion was
  * committed: the caller replays its operations one by one, which is always safe (a flag change is
  * idempotent; a move was marked sent, so its own replay looks in the target before sending again) and
  * gives a refusal to exactly the operation the server refuses, with its own rows rolled back.
@@ -117,7 +118,7 @@ function flagNames(payload: FlagsPayload): Set<string> {
 export async function replayBatch(pass: ImapPass, batch: QueuedOperation[]): Promise<ReplayResult | null> {
   try {
     const first = batch[0]!;
-    return first.kind === 'flags' ? await replayFlagsBatch(pass, batch, first.payload) : await replayMoveBatch(pass, batch);
+    return first.kind === 'flags' ? await replayFlagsBatch(pass, batch) : await replayMoveBatch(pass, batch);
   } catch (error) {
     if (error instanceof OperationChanged) return null;
     // A connection failure is met again by the first operation alone, which counts the attempt.
@@ -126,37 +127,67 @@ export async function replayBatch(pass: ImapPass, batch: QueuedOperation[]): Pro
   }
 }
 
-async function replayFlagsBatch(pass: ImapPass, batch: QueuedOperation[], payload: FlagsPayload): Promise<ReplayResult> {
+/**
+ * Flag changes merged per message: each message's changes, in the order they were made, leave it with
+ * flags to set and flags to clear (a later change of a flag overrides an earlier one). Messages with the
+ * same flags to set go in one UID STORE +FLAGS per folder, and likewise for clearing, so each message
+ * gets at most one of each. A Maildir server (Dovecot) renames a message's file for every STORE that
+ * changes it: rules that mark read, flag and tag the same message cost one rename instead of three.
+ */
+async function replayFlagsBatch(pass: ImapPass, batch: QueuedOperation[]): Promise<ReplayResult> {
   const { db } = pass;
   const find = prepare<[number], Placed & { delimiter: string | null }>(
     db,
     `SELECT m.id AS messageId, m.folder_id AS folderId, f.path, f.delimiter, m.uidvalidity, m.uid FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.id = ?`,
   );
-  const groups = new Map<string, { path: string; uidvalidity: number; uids: Set<number> }>();
+  const folders = new Map<string, { path: string; uidvalidity: number }>();
+  // Per message: its folder's key, its UID, and each flag's last wish (IMAP compares flags without regard to case).
+  const wishes = new Map<number, { folder: string; uid: number; flags: Map<string, { name: string; on: boolean }> }>();
   const named = new Map<number, Placed[]>();
   for (const op of batch) {
+    if (op.kind !== 'flags') throw new Error('not a flag batch');
     const rows: Placed[] = [];
     for (const id of operationMessageIds(db, op.id)) {
       const row = find.get(id);
       if (!row || row.uid === null || row.uidvalidity === null) continue;
       rows.push(row);
-      const key = `${row.folderId}:${row.uidvalidity}`;
+      const folder = `${row.folderId}:${row.uidvalidity}`;
       // Every operation of the batch has the same renames queued after it (the batch stops at folder operations).
-      const group = groups.get(key) ?? { path: serverPathAt(db, pass.account.id, row.path, row.delimiter, op.id), uidvalidity: row.uidvalidity, uids: new Set<number>() };
-      group.uids.add(row.uid);
-      groups.set(key, group);
+      if (!folders.has(folder)) folders.set(folder, { path: serverPathAt(db, pass.account.id, row.path, row.delimiter, op.id), uidvalidity: row.uidvalidity });
+      const wish = wishes.get(id) ?? { folder, uid: row.uid, flags: new Map() };
+      for (const name of op.payload.add) wish.flags.set(name.toLowerCase(), { name, on: true });
+      for (const name of op.payload.remove) wish.flags.set(name.toLowerCase(), { name, on: false });
+      wishes.set(id, wish);
     }
     named.set(op.id, rows);
   }
-  for (const group of groups.values()) {
-    await selectForWrite(pass, group);
-    for (const part of chunks([...group.uids], imapLimits.uidsPerCommand)) {
-      const set = uidSet(part);
-      if (payload.add.length > 0 && !(await pass.connection.client.messageFlagsAdd(set, payload.add, { uid: true }))) {
-        throw refused(pass, `set ${payload.add.join(' ')}`);
+  // Per folder, UIDs by the exact list of flags to set, and by the list to clear.
+  const commands = new Map<string, { add: Map<string, { flags: string[]; uids: number[] }>; remove: Map<string, { flags: string[]; uids: number[] }> }>();
+  for (const { folder, uid, flags } of wishes.values()) {
+    const of = commands.get(folder) ?? { add: new Map(), remove: new Map() };
+    commands.set(folder, of);
+    for (const [on, groups] of [
+      [true, of.add],
+      [false, of.remove],
+    ] as const) {
+      const names = [...flags.values()].filter((f) => f.on === on).map((f) => f.name).sort();
+      if (names.length === 0) continue;
+      const key = JSON.stringify(names);
+      const group = groups.get(key) ?? { flags: names, uids: [] };
+      group.uids.push(uid);
+      groups.set(key, group);
+    }
+  }
+  for (const [folder, { add, remove }] of commands) {
+    await selectForWrite(pass, folders.get(folder)!);
+    for (const { flags, uids } of add.values()) {
+      for (const part of chunks(uids, imapLimits.uidsPerCommand)) {
+        if (!(await pass.connection.client.messageFlagsAdd(uidSet(part), flags, { uid: true }))) throw refused(pass, `set ${flags.join(' ')}`);
       }
-      if (payload.remove.length > 0 && !(await pass.connection.client.messageFlagsRemove(set, payload.remove, { uid: true }))) {
-        throw refused(pass, `clear ${payload.remove.join(' ')}`);
+    }
+    for (const { flags, uids } of remove.values()) {
+      for (const part of chunks(uids, imapLimits.uidsPerCommand)) {
+        if (!(await pass.connection.client.messageFlagsRemove(uidSet(part), flags, { uid: true }))) throw refused(pass, `clear ${flags.join(' ')}`);
       }
     }
   }
