@@ -12,13 +12,32 @@ import type { ChangeRecorder } from './write-transaction';
  * sync/imap/orphan-proof.ts), dropped when a complete scan of the folder found no match.
  */
 
-/** UIDs the folder accounts for: its rows, plus messages moved or deleted locally whose server copy is still here. */
-export function knownUids(db: ReadDb, folderId: number, uidvalidity: number): Set<number> {
-  const known = new Set<number>();
-  const rows = prepare<[number, number], { uid: number }>(db, 'SELECT uid FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid IS NOT NULL');
-  for (const { uid } of rows.iterate(folderId, uidvalidity)) known.add(uid);
-  for (const uid of heldUids(db, folderId, uidvalidity)) known.add(uid);
-  return known;
+/**
+ * UIDs the folder accounts for: its rows, plus messages moved or deleted locally whose server copy is
+ * still here. Ascending, each once, 4 bytes a UID (read in index order; no row objects kept).
+ */
+export function knownUids(db: ReadDb, folderId: number, uidvalidity: number): Uint32Array {
+  const held = heldUids(db, folderId, uidvalidity);
+  const rows = prepare<[number, number], { uid: number }>(db, 'SELECT uid FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid IS NOT NULL ORDER BY uid');
+  let uids = new Uint32Array(1024);
+  let n = 0;
+  for (const { uid } of rows.iterate(folderId, uidvalidity)) {
+    if (n === uids.length) {
+      const grown = new Uint32Array(uids.length * 2);
+      grown.set(uids);
+      uids = grown;
+    }
+    uids[n++] = uid;
+  }
+  if (held.size === 0) return uids.slice(0, n);
+  const all = new Uint32Array(n + held.size);
+  all.set(uids.subarray(0, n));
+  let k = n;
+  for (const uid of held) all[k++] = uid;
+  all.sort();
+  let m = 0;
+  for (let i = 0; i < all.length; i++) if (m === 0 || all[i] !== all[m - 1]) all[m++] = all[i]!;
+  return all.slice(0, m);
 }
 
 /**
@@ -206,20 +225,31 @@ export function beginUidvalidityReset(
   return ops.length;
 }
 
-/** Rows of the folder still stored as headers only, newest UID first (the order bodies are fetched in). */
+const WITHOUT_BODY = `folder_id = ? AND uidvalidity = ? AND uid IS NOT NULL AND body_status != 'full' AND deleted_locally = 0
+  AND coalesce(internal_date, date) >= ?`;
+
+/** How many rows of the folder are still stored as headers only (what rowsWithoutBody goes through). */
+export function countRowsWithoutBody(db: ReadDb, folderId: number, uidvalidity: number, since: number | null): number {
+  return prepare<[number, number, number], { n: number }>(db, `SELECT count(*) AS n FROM messages WHERE ${WITHOUT_BODY}`).get(folderId, uidvalidity, since ?? -8.64e15)?.n ?? 0;
+}
+
+/**
+ * Rows of the folder still stored as headers only, newest UID first (the order bodies are fetched in):
+ * at most `limit` of them, with a UID below `below` (null: from the newest). The body phase reads the
+ * folder a page at a time, so what it holds does not grow with the folder.
+ */
 export function rowsWithoutBody(
   db: ReadDb,
   folderId: number,
   uidvalidity: number,
   since: number | null,
+  below: number | null,
+  limit: number,
 ): Array<{ id: number; uid: number; size: number }> {
-  return prepare<[number, number, number], { id: number; uid: number; size: number }>(
+  return prepare<[number, number, number, number, number], { id: number; uid: number; size: number }>(
     db,
-    `SELECT id, uid, size FROM messages
-     WHERE folder_id = ? AND uidvalidity = ? AND uid IS NOT NULL AND body_status != 'full' AND deleted_locally = 0
-       AND coalesce(internal_date, date) >= ?
-     ORDER BY uid DESC`,
-  ).all(folderId, uidvalidity, since ?? -8.64e15);
+    `SELECT id, uid, size FROM messages WHERE ${WITHOUT_BODY} AND uid < ? ORDER BY uid DESC LIMIT ?`,
+  ).all(folderId, uidvalidity, since ?? -8.64e15, below ?? Number.MAX_SAFE_INTEGER, limit);
 }
 
 /** Sets the UID the server gave a moved message (COPYUID, RFC 4315 section 3), if it still waits for one. */

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { prepare } from '../../store/db';
 import { getFolder } from '../../store/folders';
-import { rowsWithoutBody } from '../../store/imap-state';
+import { countRowsWithoutBody, rowsWithoutBody } from '../../store/imap-state';
 import { commitMessage } from '../../store/ingest';
 import { sourceSize, type MessageSource } from '../../store/message-source';
 import { writeTransaction } from '../../store/write-transaction';
@@ -37,14 +37,15 @@ async function fetchBodies(pass: ImapPass, folderId: number): Promise<number> {
   const folder = getFolder(pass.db, folderId);
   if (folder.uidvalidity === null) return 0;
   const uidvalidity = folder.uidvalidity;
-  const rows = rowsWithoutBody(pass.db, folderId, uidvalidity, offlineCutoff(pass));
+  const since = offlineCutoff(pass);
+  let rows = rowsWithoutBody(pass.db, folderId, uidvalidity, since, null, imapLimits.bodyRowsPage);
   if (rows.length === 0) return 0;
   const selected = await selectFolder(pass.connection, folder.path, { readOnly: true });
   // The folder changed under us since it was indexed (recreated): the next pass re-indexes it first.
   if (selected.uidvalidity !== uidvalidity) return 0;
 
   let done = 0;
-  const total = rows.length;
+  const total = countRowsWithoutBody(pass.db, folderId, uidvalidity, since);
   pass.progress({ phase: 'bodies', folder: folder.path, done, total });
   const pool = ParsePool.shared();
   // Fetched sources, oldest first, each already handed to a parse thread. The queue outlives one FETCH:
@@ -82,7 +83,7 @@ async function fetchBodies(pass: ImapPass, folderId: number): Promise<number> {
     }
   };
 
-  let batch: typeof rows = [];
+  let batch: Array<{ uid: number }> = [];
   let batchBytes = 0;
   const fetchBatch = async () => {
     if (batch.length === 0) return;
@@ -109,27 +110,31 @@ async function fetchBodies(pass: ImapPass, folderId: number): Promise<number> {
     done += uids.length - arrived;
   };
 
-  for (const row of rows) {
-    pass.checkpoint();
-    if (row.size > imapLimits.streamThresholdBytes) {
-      await fetchBatch();
-      await commitReady(true);
-      const fetched = await downloadSource(pass.connection, row.uid, pass.tempDir);
-      if (fetched) {
-        try {
-          const prepared = await pool.prepare(fetched.source);
-          commitBodies(pass, folderId, uidvalidity, [{ uid: row.uid, source: fetched.source, ...prepared }]);
-        } finally {
-          if (fetched.source.kind === 'file') await rm(fetched.source.path, { force: true });
+  // A page of rows at a time (newest UID first), the next page read below the last UID of this one.
+  while (rows.length > 0) {
+    for (const row of rows) {
+      pass.checkpoint();
+      if (row.size > imapLimits.streamThresholdBytes) {
+        await fetchBatch();
+        await commitReady(true);
+        const fetched = await downloadSource(pass.connection, row.uid, pass.tempDir);
+        if (fetched) {
+          try {
+            const prepared = await pool.prepare(fetched.source);
+            commitBodies(pass, folderId, uidvalidity, [{ uid: row.uid, source: fetched.source, ...prepared }]);
+          } finally {
+            if (fetched.source.kind === 'file') await rm(fetched.source.path, { force: true });
+          }
         }
+        done++;
+        pass.progress({ phase: 'bodies', folder: folder.path, done, total });
+        continue;
       }
-      done++;
-      pass.progress({ phase: 'bodies', folder: folder.path, done, total });
-      continue;
+      batch.push(row);
+      batchBytes += row.size;
+      if (batch.length >= imapLimits.bodyBatch || batchBytes >= imapLimits.bodyBatchBytes) await fetchBatch();
     }
-    batch.push(row);
-    batchBytes += row.size;
-    if (batch.length >= imapLimits.bodyBatch || batchBytes >= imapLimits.bodyBatchBytes) await fetchBatch();
+    rows = rows.length < imapLimits.bodyRowsPage ? [] : rowsWithoutBody(pass.db, folderId, uidvalidity, since, rows[rows.length - 1]!.uid, imapLimits.bodyRowsPage);
   }
   await fetchBatch();
   await commitReady(true);

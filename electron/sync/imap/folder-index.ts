@@ -20,13 +20,12 @@ import { writeTransaction } from '../../store/write-transaction';
 import { parsedFromEnvelope } from './envelope-message';
 import type { ImapPass } from './imap-pass';
 import { imapLimits } from './limits';
-import { diffUids, serverUids, uidsFrom } from './ops/expunges';
+import { diffUids, serverUids, sortedUids, uidsFrom } from './ops/expunges';
 import { fetchHeaders, type HeaderRow } from './ops/fetch-headers';
 import type { ServerFolder } from './ops/list-folders';
 import { selectFolder, type SelectedFolder } from './ops/select-folder';
 import { needsWholeMessage, provenOrphan, wholeMessageHashes } from './orphan-proof';
 import { fetchFlags } from './ops/sync-flags';
-import { chunks } from '../../protocols/imap/uid-set';
 import { type NewMessage, rulesOnArrival } from '../rules/arrivals';
 import { offlineCutoff } from './folder-bodies';
 
@@ -75,7 +74,8 @@ export async function indexFolder(pass: ImapPass, folderId: number, server: Serv
   }
 
   // Expunges and flag changes since the last sync.
-  let serverSet: number[] | null = null;
+  // The server's complete UID list (ascending, 4 bytes a UID), when this pass needs it.
+  let serverSet: Uint32Array | null = null;
   if (!fresh) {
     let flagUpdates: ServerFlags[] = [];
     if (selected.qresync) {
@@ -88,7 +88,7 @@ export async function indexFolder(pass: ImapPass, folderId: number, server: Serv
     } else {
       // No CONDSTORE (or NOMODSEQ): every message's flags, which is also the complete UID set.
       flagUpdates = await fetchFlags(connection, null);
-      serverSet = flagUpdates.map((f) => f.uid);
+      serverSet = sortedUids(flagUpdates.map((f) => f.uid));
     }
     if (flagUpdates.length > 0) {
       result.flagsChanged = writeTransaction(db, (changes) => applyServerFlags(db, changes, accountId, folderId, uidvalidity, flagUpdates));
@@ -100,14 +100,15 @@ export async function indexFolder(pass: ImapPass, folderId: number, server: Serv
   const knownCount = countKnownUids(db, folderId, uidvalidity);
   const orphans = countOrphans(db, folderId, uidvalidity);
   const quiet = !fresh && stored.uidnext === selected.uidnext && selected.exists === knownCount && orphans === 0 && stored.syncState.indexed === true;
-  let newUids: number[] = [];
+  // New UIDs, newest first.
+  let newUids: Uint32Array = new Uint32Array(0);
   if (serverSet === null && !quiet && !fresh && stored.uidnext !== null && orphans === 0 && stored.syncState.indexed === true) {
     // New mail by UIDNEXT: UIDs are assigned in ascending order (RFC 3501 section 2.3.1.1), so what arrived
     // since the last sync is UID <old UIDNEXT>:*. If that accounts for the whole message count, nothing else
     // changed and the full UID list is not needed.
     const knownFrom = knownUidsFrom(db, folderId, uidvalidity, stored.uidnext);
     const arrived = (await uidsFrom(connection, stored.uidnext)).filter((uid) => !knownFrom.has(uid));
-    if (knownCount + arrived.length === selected.exists) newUids = arrived.sort((a, b) => b - a);
+    if (knownCount + arrived.length === selected.exists) newUids = sortedUids(arrived).reverse();
     else serverSet = await serverUids(connection);
   } else if (serverSet === null && !quiet) {
     serverSet = await serverUids(connection);
@@ -117,14 +118,16 @@ export async function indexFolder(pass: ImapPass, folderId: number, server: Serv
     if (diff.goneFromServer.length > 0) {
       result.expunged += writeTransaction(db, (changes) => removeExpunged(db, changes, accountId, folderId, uidvalidity, diff.goneFromServer));
     }
-    newUids = diff.missingLocally.sort((a, b) => b - a);
+    newUids = diff.missingLocally.reverse();
   }
+  // A complete scan (the server's whole UID list was compared): orphans nothing matches go at the end.
+  const complete = serverSet !== null;
 
   result.added = await fetchNewHeaders(pass, stored, selected, newUids);
 
   writeTransaction(db, (changes) => {
     // A complete scan: orphans nothing matched are not on the server any more.
-    if (serverSet !== null) dropOrphans(db, changes, accountId, folderId, uidvalidity);
+    if (complete) dropOrphans(db, changes, accountId, folderId, uidvalidity);
     updateFolderSyncState(db, changes, folderId, {
       uidvalidity,
       uidnext: selected.uidnext,
@@ -170,7 +173,7 @@ interface Prepared {
 }
 
 /** Headers of the new UIDs, newest first, a batch per transaction; orphans are re-matched on the way. */
-async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: SelectedFolder, newUids: number[]): Promise<number> {
+async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: SelectedFolder, newUids: Uint32Array): Promise<number> {
   const { db } = pass;
   const accountId = pass.account.id;
   const uidvalidity = selected.uidvalidity;
@@ -179,8 +182,13 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
   let orphansLeft = countOrphans(db, folder.id, uidvalidity);
   pass.progress({ phase: 'headers', folder: folder.path, done: 0, total: newUids.length });
   // A small first batch, so the first screenful is committed (and shown) as early as possible.
-  const first = newUids.slice(0, imapLimits.firstHeaderBatch);
-  const batches = first.length > 0 ? [first, ...chunks(newUids.slice(first.length), imapLimits.headerBatch)] : [];
+  // Batches are views of newUids, not copies.
+  const batches: Uint32Array[] = [];
+  for (let at = 0; at < newUids.length; ) {
+    const size = batches.length === 0 ? imapLimits.firstHeaderBatch : imapLimits.headerBatch;
+    batches.push(newUids.subarray(at, at + size));
+    at += size;
+  }
   let ahead: Promise<HeaderRow[]> | null = null;
   for (const [index, batch] of batches.entries()) {
     pass.checkpoint();

@@ -5,9 +5,20 @@ import type { ImapConnection } from '../../../protocols/imap/imap-connection';
  * Compared with the UIDs we hold it gives both the expunged messages (for servers without QRESYNC
  * VANISHED) and any message a cut-off earlier sync missed.
  */
-export async function serverUids(connection: ImapConnection): Promise<number[]> {
+export async function serverUids(connection: ImapConnection): Promise<Uint32Array> {
   const result = await connection.client.search({ all: true }, { uid: true });
-  return Array.isArray(result) ? result : [];
+  return sortedUids(Array.isArray(result) ? result : []);
+}
+
+/**
+ * UIDs ascending, each once, as 32-bit integers (a UID is a non-zero 32-bit number, RFC 3501 section
+ * 2.3.1.1): 4 bytes a message, where a Set of numbers costs ~20–40 and an array of them 8.
+ */
+export function sortedUids(uids: ArrayLike<number>): Uint32Array {
+  const sorted = Uint32Array.from(uids).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (n === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+  return sorted.subarray(0, n);
 }
 
 /** UIDs from `first` up (UID SEARCH UID first:*; `*` is the highest UID even when below `first`, so it is filtered out). */
@@ -16,10 +27,20 @@ export async function uidsFrom(connection: ImapConnection, first: number): Promi
   return Array.isArray(result) ? result.filter((uid) => uid >= first) : [];
 }
 
-/** What the server lacks and what we lack, from the two UID sets. */
-export function diffUids(server: Iterable<number>, known: Set<number>): { missingLocally: number[]; goneFromServer: number[] } {
-  const serverSet = new Set(server);
-  const missingLocally = [...serverSet].filter((uid) => !known.has(uid));
-  const goneFromServer = [...known].filter((uid) => !serverSet.has(uid));
-  return { missingLocally, goneFromServer };
+/** What the server lacks and what we lack: one merge of the two ascending UID lists (sortedUids), both results ascending. */
+export function diffUids(server: Uint32Array, known: Uint32Array): { missingLocally: Uint32Array; goneFromServer: number[] } {
+  const missing = new Uint32Array(server.length);
+  let m = 0;
+  const goneFromServer: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < server.length || j < known.length) {
+    if (j === known.length || (i < server.length && server[i]! < known[j]!)) missing[m++] = server[i++]!;
+    else if (i === server.length || known[j]! < server[i]!) goneFromServer.push(known[j++]!);
+    else {
+      i++;
+      j++;
+    }
+  }
+  return { missingLocally: missing.slice(0, m), goneFromServer };
 }

@@ -21,7 +21,7 @@ export interface HeaderRow {
  * RFC 3501 section 6.4.5) for the given UIDs. The rows are collected and returned, not processed in the
  * loop: no other command may run while imapflow's fetch() iterates (imapflow #159, #284).
  */
-export async function fetchHeaders(connection: ImapConnection, uids: number[]): Promise<HeaderRow[]> {
+export async function fetchHeaders(connection: ImapConnection, uids: readonly number[] | Uint32Array): Promise<HeaderRow[]> {
   if (uids.length === 0) return [];
   const rows: HeaderRow[] = [];
   const wanted = new Set(uids);

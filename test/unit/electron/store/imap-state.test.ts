@@ -67,7 +67,7 @@ describe('IMAP state in the store', () => {
       queueOperation(db, c, acc.id, { kind: 'move', payload: { from: { folderId: inbox.id, path: 'INBOX', uidvalidity: 5 }, to: { folderId: inbox.id, path: 'X' }, items: [{ messageId: ids[0]!, uid: 1 }] } }, [ids[0]!]),
     );
     expect([...heldUids(db, inbox.id, 5)]).toEqual([1]);
-    expect(knownUids(db, inbox.id, 5).has(1)).toBe(true);
+    expect(knownUids(db, inbox.id, 5).includes(1)).toBe(true);
     // Held rows are not orphans to adopt or drop.
     expect(countOrphans(db, inbox.id, 5)).toBe(0);
   });
@@ -84,7 +84,7 @@ describe('IMAP state in the store', () => {
       queueOperation(db, c, acc.id, { kind: 'move', payload: { from, to: { folderId: inbox.id, path: 'X' }, items: [{ messageId: ids[0]!, uid: 1 }, { messageId: ids[1]!, uid: 2 }] } }, [ids[0]!, ids[1]!]),
     );
     expect(countKnownUids(db, inbox.id, 5)).toBe(4);
-    expect(countKnownUids(db, inbox.id, 5)).toBe(knownUids(db, inbox.id, 5).size);
+    expect([...knownUids(db, inbox.id, 5)]).toEqual([1, 2, 3, 4]);
     expect([...knownUidsFrom(db, inbox.id, 5, 2)].sort()).toEqual([2, 3, 4]);
     expect([...knownUidsFrom(db, inbox.id, 5, 1)].sort()).toEqual([1, 2, 3, 4]);
   });
