@@ -110,7 +110,7 @@ describe('plainParserOutput', () => {
     }
     // Enough of them took the direct path for the comparison to mean something.
     expect(readDirectly).toBeGreaterThan(750);
-  });
+  }, 120_000);
 
   it('gives the same parse as mailparser for every fixture and hostile message', async () => {
     const dirs = ['../../../fixtures/mime', '../../../fixtures/hostile/mime', '../../../fixtures/hostile/html'].map((d) => join(import.meta.dirname, d));
