@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- pop3 [--count 10000] [--runs 3] [--mda-runs N (1 below 10k, else 0)] [--getmail] [--keep]`
+ * `npm run bench -- pop3 [--count 10000] [--runs 3] [--mda-runs N (1 below 10k, else 0)] [--getmail] [--homing-only] [--keep]`
  *
  * Delivers `count` messages (bench/lib/imap-corpus.ts, the same ~45 KB mix as the IMAP benchmark) into a
  * private Dovecot's INBOX as Maildir files, then downloads the maildrop over POP3S (TLS, certificate
@@ -9,7 +9,8 @@
  * so the maildrop stays, each message handed to an MDA that throws it away). Both leave the mail on the
  * server; each run starts from nothing (a new data directory; fetchmail keeps no UIDL state here).
  * One warm-up first (Dovecot's index, the page cache). Then a maildrop of one 50 MB message, to show
- * memory stays bounded. Prints one table; asserts nothing.
+ * memory stays bounded. Prints one table; asserts nothing. `--homing-only` runs no peer and no warm-up (for
+ * memory runs at 100k, where fetchmail's rounds would double the time and add nothing to Homing's peak RSS).
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ const runs = Number(arg('runs', '3'));
 // fetchmail with an MDA starts a process per message (~6.5 minutes for 10k here, 30 msg/s at any size):
 // one round below 10k, none from 10k on unless asked (the goal compares with BSMTP, its fastest delivery).
 const mdaRuns = Number(arg('mda-runs', count >= 10_000 ? '0' : '1'));
+const homingOnly = process.argv.includes('--homing-only');
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
       return { first, again };
     };
 
-    const fetchmailAvailable = existsSync('/usr/bin/fetchmail');
+    const fetchmailAvailable = !homingOnly && existsSync('/usr/bin/fetchmail');
     /**
      * fetchmail hands each message to a sink: an MDA (one process per message, as most setups deliver),
      * or BSMTP appended to a file (no process per message: fetchmail's fastest way, the stricter baseline).
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
      * few hundred messages on a loaded machine; it also forks a child per message. Measured by hand in
      * the POP3 note instead.
      */
-    const getmailAvailable = process.argv.includes('--getmail') && existsSync('/usr/bin/getmail');
+    const getmailAvailable = !homingOnly && process.argv.includes('--getmail') && existsSync('/usr/bin/getmail');
     /**
      * getmail6 (it refuses to deliver as root, bench/README.md) runs as nobody, into a Maildir it owns, checking
      * the pinned certificate (ca_certs, hostname localhost), `read_all` with `delete = false` so the
@@ -158,11 +160,13 @@ async function main(): Promise<void> {
 
     // The machine is shared: its load around the timed runs says how far apart to read the wall times.
     const loadBefore = loadavg()[0]!;
-    process.stderr.write('warm-up… ');
-    // BSMTP: fetchmail's quickest way through the whole maildrop (Dovecot's index, the page cache).
-    if (fetchmailAvailable) await fetchmailRun('alice', 'bsmtp');
-    else await homingRun();
-    process.stderr.write('done\n');
+    if (!homingOnly) {
+      process.stderr.write('warm-up… ');
+      // BSMTP: fetchmail's quickest way through the whole maildrop (Dovecot's index, the page cache).
+      if (fetchmailAvailable) await fetchmailRun('alice', 'bsmtp');
+      else await homingRun();
+      process.stderr.write('done\n');
+    }
 
     /** Every program, run back to back in each round (the machine is shared: ratios, not absolute times). */
     const peers: Array<{ name: string; short: string; run: (user?: string) => Promise<Run>; rounds: number }> = [];
@@ -207,7 +211,8 @@ async function main(): Promise<void> {
       row(`homing sync, one ${fmt(big.length / 1e6, 0)} MB message`, [bigHoming.first], '—'),
       ...bigPeers.map((r, p) => row(`${peers[p]!.name}, one ${fmt(big.length / 1e6, 0)} MB message`, [r], '—')),
     ];
-    if (!fetchmailAvailable) lines.push('', 'fetchmail is not installed (apt-get install fetchmail): no comparison with it.');
+    if (homingOnly) lines.push('', '--homing-only: no peer and no warm-up ran.');
+    else if (!fetchmailAvailable) lines.push('', 'fetchmail is not installed (apt-get install fetchmail): no comparison with it.');
     if (!getmailAvailable) lines.push('', 'getmail6 not measured (pass --getmail; needs apt-get install getmail6, and Debian 12\'s 6.18 can hang, see above).');
     if (peers.length > 0) {
       lines.push('', `${peers.map((peer, p) => `homing ÷ ${peer.short} = ${fmt(homingWall / wallOf(results.peers[p]!), 2)}`).join('; ')} (goal ≤ 1.00 for fetchmail)`);
