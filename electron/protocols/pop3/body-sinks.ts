@@ -41,6 +41,68 @@ export class LinesSink implements BodyConsumer {
   }
 }
 
+/**
+ * Hands each line of a listing (UIDL, LIST) to `onLine` as it arrives, keeping only the unfinished last
+ * line: the listing of a maildrop of 100,000 messages is never held as one text, nor as 100,000 strings.
+ * Lines end at LF (a CR before it is dropped); empty lines are skipped. The first error `onLine` throws
+ * is kept and later lines are skipped; `finish()` throws it once the response has ended (the reader
+ * itself never sees it, so the connection stays in step).
+ */
+export class EachLineSink implements BodyConsumer {
+  private readonly decoder = new StringDecoder('utf8');
+  private partial = '';
+  private done = false;
+  private failure: { error: unknown } | null = null;
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  write(segment: Buffer): boolean {
+    this.take(this.decoder.write(segment));
+    return true;
+  }
+
+  drained(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  end(): void {
+    this.take(this.decoder.end());
+    if (this.partial.length > 0) this.line(this.partial.endsWith('\r') ? this.partial.slice(0, -1) : this.partial);
+    this.partial = '';
+    this.done = true;
+  }
+
+  abort(): void {
+    this.partial = '';
+  }
+
+  /** Call once the response ended well: throws what `onLine` threw, if anything. */
+  finish(): void {
+    if (!this.done) throw new HomingError('INTERNAL', 'A POP3 listing was finished before it ended.');
+    if (this.failure) throw this.failure.error;
+  }
+
+  private take(text: string): void {
+    if (text.length === 0) return;
+    const all = this.partial + text;
+    let start = 0;
+    for (let end = all.indexOf('\n'); end >= 0; end = all.indexOf('\n', start)) {
+      this.line(all.slice(start, end > start && all.charCodeAt(end - 1) === 13 ? end - 1 : end));
+      start = end + 1;
+    }
+    this.partial = all.slice(start);
+  }
+
+  private line(line: string): void {
+    if (line.length === 0 || this.failure) return;
+    try {
+      this.onLine(line);
+    } catch (error) {
+      this.failure = { error };
+    }
+  }
+}
+
 export interface MessageSinkOptions {
   /** Past this many bytes the message goes to a temp file instead of memory. */
   spillBytes: number;

@@ -9,7 +9,7 @@ import { Capabilities } from './capabilities';
 import type { Pop3Command, Pop3Io, SendOptions } from './command';
 import { capa } from './commands/capa';
 import { dele } from './commands/dele';
-import { list, type ListEntry } from './commands/list';
+import { list, listEach, type ListEntry } from './commands/list';
 import { noop } from './commands/noop';
 import { quit } from './commands/quit';
 import { retr, type RetrArgs } from './commands/retr';
@@ -17,7 +17,7 @@ import { rset } from './commands/rset';
 import { stat, type StatResult } from './commands/stat';
 import { stls } from './commands/stls';
 import { top, type TopArgs } from './commands/top';
-import { uidl, type UidlEntry } from './commands/uidl';
+import { uidl, uidlEach, type UidlEntry } from './commands/uidl';
 import { POP3_LIMITS, POP3_TIMEOUTS, type Pop3Timeouts } from './limits';
 import { replyError } from './pop3-errors';
 import { type Expectation, ResponseReader, type StatusLine } from './response-reader';
@@ -174,6 +174,14 @@ export class Pop3Client {
   }
   uidl(): Promise<UidlEntry[]> {
     return this.run(uidl, undefined);
+  }
+  /** LIST, each entry handed over as it arrives (a big maildrop's listing is never held whole). */
+  listEach(onEntry: (entry: ListEntry) => void): Promise<void> {
+    return this.run(listEach, onEntry);
+  }
+  /** UIDL, each entry handed over as it arrives. */
+  uidlEach(onEntry: (entry: UidlEntry) => void): Promise<void> {
+    return this.run(uidlEach, onEntry);
   }
   retr(args: RetrArgs): Promise<MessageSource> {
     return this.run(retr, args);

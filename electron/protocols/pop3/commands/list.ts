@@ -1,4 +1,4 @@
-import { LinesSink } from '../body-sinks';
+import { EachLineSink } from '../body-sinks';
 import type { Pop3Command } from '../command';
 import { POP3_LIMITS } from '../limits';
 import { malformedReply, replyError } from '../pop3-errors';
@@ -9,12 +9,16 @@ export interface ListEntry {
   size: number;
 }
 
-/** LIST (RFC 1939 §5): the scan listing of every message not marked deleted, `msgno size` per line. */
-export const list: Pop3Command<void, ListEntry[]> = {
+/** LIST (RFC 1939 §5): the scan listing of every message not marked deleted, each entry handed to `onEntry` as it arrives. */
+export const listEach: Pop3Command<(entry: ListEntry) => void, void> = {
   name: 'LIST',
   states: ['TRANSACTION'],
-  async run(io) {
-    const sink = new LinesSink();
+  async run(io, onEntry) {
+    const sink = new EachLineSink((line) => {
+      const match = /^(\d+)\s+(\d+)/.exec(line);
+      if (!match) throw malformedReply(io.context('LIST'), 'a line is not "number size"', line);
+      onEntry({ msgno: Number(match[1]), size: Number(match[2]) });
+    });
     const status = await io.send('LIST', {
       multiline: true,
       consumer: sink,
@@ -23,10 +27,17 @@ export const list: Pop3Command<void, ListEntry[]> = {
       pipelinable: true,
     });
     if (status.kind !== 'ok') throw replyError(status, io.context('LIST'));
-    return sink.lines().map((line) => {
-      const match = /^(\d+)\s+(\d+)/.exec(line);
-      if (!match) throw malformedReply(io.context('LIST'), 'a line is not "number size"', line);
-      return { msgno: Number(match[1]), size: Number(match[2]) };
-    });
+    sink.finish();
+  },
+};
+
+/** LIST, the whole scan listing at once. */
+export const list: Pop3Command<void, ListEntry[]> = {
+  name: 'LIST',
+  states: ['TRANSACTION'],
+  async run(io) {
+    const entries: ListEntry[] = [];
+    await listEach.run(io, (entry) => entries.push(entry));
+    return entries;
   },
 };

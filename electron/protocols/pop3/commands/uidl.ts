@@ -1,4 +1,5 @@
-import { LinesSink } from '../body-sinks';
+import { EachLineSink } from '../body-sinks';
+import type { Pop3Io } from '../command';
 import type { Pop3Command } from '../command';
 import { POP3_LIMITS } from '../limits';
 import { malformedReply, replyError } from '../pop3-errors';
@@ -15,12 +16,16 @@ export interface UidlEntry {
  */
 const MAX_UIDL_LENGTH = 512;
 
-/** UIDL (RFC 1939 §7): `msgno unique-id` per message. -ERR means the server has no UIDL. */
-export const uidl: Pop3Command<void, UidlEntry[]> = {
+/**
+ * UIDL (RFC 1939 §7): `msgno unique-id` per message, each handed to `onEntry` as it arrives (a big
+ * maildrop's listing is never held whole). -ERR means the server has no UIDL. A malformed line fails
+ * the command once the response has ended; entries before it were handed out already.
+ */
+export const uidlEach: Pop3Command<(entry: UidlEntry) => void, void> = {
   name: 'UIDL',
   states: ['TRANSACTION'],
-  async run(io) {
-    const sink = new LinesSink();
+  async run(io, onEntry) {
+    const sink = new EachLineSink((line) => onEntry(parseLine(io, line)));
     const status = await io.send('UIDL', {
       multiline: true,
       consumer: sink,
@@ -29,13 +34,26 @@ export const uidl: Pop3Command<void, UidlEntry[]> = {
       pipelinable: true,
     });
     if (status.kind !== 'ok') throw replyError(status, io.context('UIDL'));
-    return sink.lines().map((line) => {
-      const match = /^(\d+)\s+(\S+)\s*$/.exec(line);
-      if (!match || match[2]!.length > MAX_UIDL_LENGTH || hasControlCharacter(match[2]!)) throw malformedReply(io.context('UIDL'), 'a line is not "number unique-id"', line);
-      return { msgno: Number(match[1]), uidl: match[2]! };
-    });
+    sink.finish();
   },
 };
+
+/** UIDL, the whole listing at once (small maildrops, tests). */
+export const uidl: Pop3Command<void, UidlEntry[]> = {
+  name: 'UIDL',
+  states: ['TRANSACTION'],
+  async run(io) {
+    const entries: UidlEntry[] = [];
+    await uidlEach.run(io, (entry) => entries.push(entry));
+    return entries;
+  },
+};
+
+function parseLine(io: Pop3Io, line: string): UidlEntry {
+  const match = /^(\d+)\s+(\S+)\s*$/.exec(line);
+  if (!match || match[2]!.length > MAX_UIDL_LENGTH || hasControlCharacter(match[2]!)) throw malformedReply(io.context('UIDL'), 'a line is not "number unique-id"', line);
+  return { msgno: Number(match[1]), uidl: match[2]! };
+}
 
 function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {

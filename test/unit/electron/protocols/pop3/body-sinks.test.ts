@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HomingError } from '../../../../../shared/errors';
-import { LinesSink, MessageSink } from '../../../../../electron/protocols/pop3/body-sinks';
+import { EachLineSink, LinesSink, MessageSink } from '../../../../../electron/protocols/pop3/body-sinks';
 import { eventually } from '../../../../helpers/imap-sync';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'homing-pop3-sink-'));
@@ -52,5 +52,37 @@ describe('LinesSink', () => {
     sink.write(bytes.subarray(9));
     sink.end();
     expect(sink.lines()).toEqual(['1 abc', '2 ünï']);
+  });
+});
+
+describe('EachLineSink', () => {
+  it('hands over each line as it completes, whatever the segments, and keeps only the unfinished one', () => {
+    const lines: string[] = [];
+    const sink = new EachLineSink((line) => lines.push(line));
+    // A line ending split between CR and LF, a UTF-8 character split between segments, an empty line.
+    const text = Buffer.from('1 abc\r\n2 d\u00e9f\r\n\r\n3 ghi\r\n4 last');
+    const cuts = [3, 6, 7, 11, 12, 20];
+    let from = 0;
+    for (const cut of [...cuts, text.length]) {
+      sink.write(text.subarray(from, cut));
+      from = cut;
+      if (cut === 7) expect(lines).toEqual(['1 abc']);
+    }
+    expect(lines).toEqual(['1 abc', '2 d\u00e9f', '3 ghi']);
+    sink.end();
+    expect(lines).toEqual(['1 abc', '2 d\u00e9f', '3 ghi', '4 last']);
+    expect(() => sink.finish()).not.toThrow();
+  });
+
+  it('keeps the first error of its consumer for finish(), skipping the lines after it', () => {
+    const lines: string[] = [];
+    const sink = new EachLineSink((line) => {
+      if (line === 'bad') throw new HomingError('PROTOCOL_ERROR', 'bad line');
+      lines.push(line);
+    });
+    sink.write(Buffer.from('a\r\nbad\r\nc\r\n'));
+    sink.end();
+    expect(lines).toEqual(['a']);
+    expect(() => sink.finish()).toThrow('bad line');
   });
 });
