@@ -1,4 +1,4 @@
-import { prepare, type ReadDb, type WriteDb } from './db';
+import { prepare, type WriteDb } from './db';
 import type { ChangeRecorder } from './write-transaction';
 
 /**
@@ -8,6 +8,7 @@ import type { ChangeRecorder } from './write-transaction';
  * transaction as the message itself (recordDownload inside the commitMessage transaction).
  */
 
+/** What the store knows of one stored UIDL (read per listed message by store/pop3-listing.ts's listedKnown). */
 export interface KnownUidl {
   uidl: string;
   /** The local message, or null when the user deleted the local copy. */
@@ -22,41 +23,6 @@ export interface KnownUidl {
   serverGoneAt: number | null;
   /** A mail rule's word on the server's copy, over the account's policy (migration 0011). */
   serverPolicy: 'keep' | 'delete' | null;
-}
-
-interface KnownRow {
-  uidl: string;
-  message_id: number | null;
-  downloaded_at: number;
-  body_status: 'full' | 'headers' | 'partial' | null;
-  deleted_locally: number | null;
-  dele_sent_at: number | null;
-  server_gone_at: number | null;
-  server_policy: 'keep' | 'delete' | null;
-}
-
-/** Every UIDL stored for the account, by UIDL. */
-export function knownUidls(db: ReadDb, accountId: string): Map<string, KnownUidl> {
-  const rows = prepare<[string], KnownRow>(
-    db,
-    `SELECT u.uidl, u.message_id, u.downloaded_at, m.body_status, m.deleted_locally, u.dele_sent_at, u.server_gone_at, u.server_policy
-       FROM pop3_uidls u LEFT JOIN messages m ON m.id = u.message_id
-      WHERE u.account_id = ?`,
-  ).all(accountId);
-  const known = new Map<string, KnownUidl>();
-  for (const row of rows) {
-    known.set(row.uidl, {
-      uidl: row.uidl,
-      messageId: row.message_id,
-      downloadedAt: row.downloaded_at,
-      bodyStatus: row.body_status,
-      deletedLocally: row.deleted_locally === 1,
-      deleSentAt: row.dele_sent_at,
-      serverGoneAt: row.server_gone_at,
-      serverPolicy: row.server_policy,
-    });
-  }
-  return known;
 }
 
 /** A mail rule's word on the server's copy of these messages (rule actions server-keep, server-delete). */

@@ -15,7 +15,7 @@ const modes = [
   ['POP3S (implicit TLS)', 'tls'],
 ] as const;
 const perMode = ['never', 'afterdl', 'days', 'local', 'partial', 'vanish'];
-const users = ['stls', 'pop3s', 'big', 'stop', ...perMode.flatMap((name) => [`${name}-starttls`, `${name}-tls`])].map((name) => ({
+const users = ['stls', 'pop3s', 'big', 'stop', 'pages', ...perMode.flatMap((name) => [`${name}-starttls`, `${name}-tls`])].map((name) => ({
   name,
   password: `${name}-secret`,
 }));
@@ -181,6 +181,36 @@ describe('POP3 sync against Dovecot', () => {
       expect(await sync(f)).toEqual({ added: 0 });
       expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 2']);
     });
+  });
+
+  it('a maildrop of several listing batches and download pages: each message stored once, the deleted ones gone from the listing', async () => {
+    // 1,300 messages: the listing goes to its temp table in batches of 512, the download asks for pages of 256.
+    const raws = Array.from({ length: 1300 }, (_, i) => testMessage(i));
+    deliverMany('pages', raws);
+    const f = await fixture('pages', { kind: 'never' });
+    expect(await sync(f)).toEqual({ added: 1300 });
+    const stored = storedPop3(f.db, f.account.id);
+    expect(new Set(stored.map((m) => m.uidl)).size).toBe(1300);
+    expect(stored[0]!.subject).toBe('message 1299');
+    const syncState = () =>
+      JSON.parse((f.db.sqlite.prepare("SELECT sync_state AS s FROM folders WHERE account_id = ? AND path = 'INBOX'").get(f.account.id) as { s: string }).s) as {
+        onServer: number;
+        deletedLastPass: number;
+      };
+    expect(syncState()).toMatchObject({ onServer: 1300, deletedLastPass: 0 });
+    // Delete on the server the ones the user deleted here: 300 of them, in DELE batches.
+    const hidden = stored.slice(0, 300).map((m) => m.id);
+    const hide = f.db.sqlite.prepare('UPDATE messages SET deleted_locally = 1 WHERE id = ?');
+    for (const id of hidden) hide.run(id);
+    f.setSettings({ pop3Delete: { kind: 'when-deleted-locally' } });
+    expect(await sync(f)).toEqual({ added: 0 });
+    expect(onServer('pages')).toHaveLength(1000);
+    expect(syncState()).toMatchObject({ onServer: 1000, deletedLastPass: 300 });
+    expect(storedPop3(f.db, f.account.id)).toHaveLength(1000);
+    const gone = f.db.sqlite.prepare('SELECT count(*) AS n FROM pop3_uidls WHERE account_id = ? AND server_gone_at IS NOT NULL').get(f.account.id);
+    expect(gone).toEqual({ n: 300 });
+    expect(await sync(f)).toEqual({ added: 0 });
+    expect(syncState()).toMatchObject({ onServer: 1000, deletedLastPass: 0 });
   });
 
   it('streams a 50 MB message through a temp file and stores it byte for byte', async () => {

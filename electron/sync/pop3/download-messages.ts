@@ -7,10 +7,72 @@ import type { Pop3Client } from '../../protocols/pop3/pop3-client';
 import type { ReadyMessage } from './store-message';
 import type { DownloadItem } from './sync-plan';
 
+/**
+ * The messages to download, handed out a page at a time in the order to download them: a first pass over
+ * a maildrop of 100,000 messages plans 100,000, and holding them all for the whole download cost ~10 MB
+ * of objects (more with the heap's slack) for nothing.
+ */
+export interface DownloadPlan {
+  /** How many messages the plan holds. */
+  readonly total: number;
+  /** The next `max` messages (fewer only when the plan has no more). */
+  next(max: number): DownloadItem[];
+}
+
+/** A plan of messages already in memory (a maildrop without UIDL, tests). */
+export function planOf(items: readonly DownloadItem[]): DownloadPlan {
+  let taken = 0;
+  return {
+    total: items.length,
+    next(max) {
+      const page = items.slice(taken, taken + max);
+      taken += page.length;
+      return page;
+    },
+  };
+}
+
+/** Messages asked of the plan at once: a few pipeline depths. */
+const PLAN_PAGE = 256;
+
+/** The plan as a queue: what is left, the head, and room at the front for a message to be asked again. */
+class PlanQueue {
+  private page: DownloadItem[] = [];
+  private unread: number;
+
+  constructor(private readonly plan: DownloadPlan) {
+    this.unread = plan.total;
+  }
+
+  get length(): number {
+    return this.page.length + this.unread;
+  }
+
+  first(): DownloadItem | undefined {
+    this.fill();
+    return this.page[0];
+  }
+
+  shift(): DownloadItem | undefined {
+    this.fill();
+    return this.page.shift();
+  }
+
+  unshift(item: DownloadItem): void {
+    this.page.unshift(item);
+  }
+
+  private fill(): void {
+    if (this.page.length > 0 || this.unread === 0) return;
+    this.page = this.plan.next(Math.min(PLAN_PAGE, this.unread));
+    // A plan that ends early ends the queue (the pass then reports what was neither stored nor refused).
+    this.unread = this.page.length === 0 ? 0 : this.unread - this.page.length;
+  }
+}
+
 export interface DownloadOptions {
   client: Pop3Client;
-  /** In the order to download them. */
-  items: readonly DownloadItem[];
+  plan: DownloadPlan;
   tempDir: string;
   signal: AbortSignal;
   /** Parses one downloaded message, outside any transaction. */
@@ -53,7 +115,7 @@ interface Pending {
  */
 export async function downloadMessages(options: DownloadOptions): Promise<DownloadOutcome> {
   const { client, tempDir, signal } = options;
-  const queue = [...options.items];
+  const queue = new PlanQueue(options.plan);
   const inFlight: Pending[] = [];
   const batch: Array<{ ready: ReadyMessage; cost: number }> = [];
   let batchBytes = 0;
@@ -67,7 +129,8 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
     const room = POP3_SYNC_LIMITS.pipelineDepth - inFlight.length;
     if (inFlight.length > 0 && room < POP3_SYNC_LIMITS.requestGroup && queue.length > room) return;
     while (queue.length > 0 && !signal.aborted) {
-      const item = queue[0]!;
+      const item = queue.first();
+      if (!item) break;
       const cost = item.mode === 'partial' ? PREVIEW_COST : Math.max(item.size, 1);
       const busy = inFlight.length > 0 || budget > 0;
       if (busy && (inFlight.length >= POP3_SYNC_LIMITS.pipelineDepth || budget + cost > POP3_SYNC_LIMITS.pipelineBytes)) break;
@@ -174,10 +237,11 @@ export async function downloadMessages(options: DownloadOptions): Promise<Downlo
     for (const { ready } of batch.splice(0)) void removeSource(ready.source);
   }
   // Every planned message is stored or reported as refused; a pass that says otherwise must not end as a success.
-  const missing = options.items.length - outcome.done - outcome.refused.length;
+  const planned = options.plan.total;
+  const missing = planned - outcome.done - outcome.refused.length;
   if (missing > 0 && !signal.aborted) {
-    throw new HomingError('INTERNAL', `${missing} of the ${options.items.length} messages planned for download were neither stored nor refused.`, {
-      planned: options.items.length,
+    throw new HomingError('INTERNAL', `${missing} of the ${planned} messages planned for download were neither stored nor refused.`, {
+      planned,
       stored: outcome.done,
       refused: outcome.refused.length,
     });

@@ -1,19 +1,34 @@
 import { rm } from 'node:fs/promises';
 import { HomingError } from '../../../shared/errors';
 import { updateFolderSyncState } from '../../store/folders';
-import { durably, knownUidls, recordDeleSent, recordServerGone, removeHiddenRows } from '../../store/pop3-state';
+import {
+  beginListing,
+  countStillListed,
+  countUnknownListed,
+  dropListing,
+  duplicateUidls,
+  forgetListed,
+  type ListingHandle,
+  listedKnown,
+  recordGoneSinceListing,
+  unknownListed,
+} from '../../store/pop3-listing';
+import { durably, recordDeleSent, removeHiddenRows } from '../../store/pop3-state';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
 import { withAccountLock } from '../account-lock';
 import { diskFullAfter } from '../disk-full';
 import { settleQueue } from '../actions/local-only';
-import { downloadMessages, type DownloadOutcome } from './download-messages';
+import { type DownloadOutcome, downloadMessages, type DownloadPlan } from './download-messages';
 import { ensureInbox, POP3_INBOX_PATH } from './inbox-folder';
 import { POP3_SYNC_LIMITS } from './limits';
 import type { Pop3Client } from '../../protocols/pop3/pop3-client';
+import type { ListEntry } from '../../protocols/pop3/commands/list';
+import type { UidlEntry } from '../../protocols/pop3/commands/uidl';
+import { ListingSizes } from './listing-sizes';
 import { openSession, type Pop3EngineOptions, tempDirFor } from './pop3-session';
 import { commitMessages, readyMessage } from './store-message';
-import { planDeletions, planDownloads, type ServerMessage, serverMessages } from './sync-plan';
+import { planDeletions, planDownloads, type ServerMessage } from './sync-plan';
 import { syncWithoutUidl } from './without-uidl';
 
 /**
@@ -43,38 +58,38 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
     let added = 0;
     try {
       ctx.progress({ phase: 'headers', folder: POP3_INBOX_PATH });
-      const listing = client.list();
-      listing.catch(() => undefined);
-      const uidls = await readUidls(client);
-      const sizes = await listing;
-      if (!uidls) return await syncWithoutUidl(ctx, client, { folderId: inbox.id, sizes, tempDir });
+      const listed = await readListing(ctx, client);
+      if (listed.kind === 'no-uidl') return await syncWithoutUidl(ctx, client, { folderId: inbox.id, sizes: listed.sizes, tempDir });
+      const listing = listed.listing;
+      try {
+        const caps = client.capabilities;
+        const plan = downloadPlan(listing, {
+          maxMessageKb: account.settings.pop3MaxMessageKb,
+          canTop: !caps.known || caps.has('TOP'),
+        });
+        const total = plan.total;
+        ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done: 0, total });
+        const target = { accountId: account.id, folderId: inbox.id };
+        const outcome = await downloadMessages({
+          client,
+          plan,
+          tempDir,
+          signal: ctx.signal,
+          ready: (item, source) => readyMessage(item.uidl, source, item.mode),
+          commit: (batch) => commitMessages(ctx.writer, target, batch, { arrival: true }).filter((r) => r.inserted).length,
+          progress: (done) => ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done, total }),
+        });
+        added = outcome.added;
+        if (ctx.signal.aborted) throw new HomingError('CANCELLED', 'The POP3 download was stopped; what was stored stays, nothing was deleted on the server.');
 
-      const { messages, duplicates } = serverMessages(uidls, sizes);
-      const caps = client.capabilities;
-      const items = planDownloads(messages, knownUidls(db, account.id), {
-        maxMessageKb: account.settings.pop3MaxMessageKb,
-        canTop: !caps.known || caps.has('TOP'),
-      });
-      const total = items.length;
-      ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done: 0, total });
-      const target = { accountId: account.id, folderId: inbox.id };
-      const outcome = await downloadMessages({
-        client,
-        items,
-        tempDir,
-        signal: ctx.signal,
-        ready: (item, source) => readyMessage(item.uidl, source, item.mode),
-        commit: (batch) => commitMessages(ctx.writer, target, batch, { arrival: true }).filter((r) => r.inserted).length,
-        progress: (done) => ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done, total }),
-      });
-      added = outcome.added;
-      if (ctx.signal.aborted) throw new HomingError('CANCELLED', 'The POP3 download was stopped; what was stored stays, nothing was deleted on the server.');
-
-      const deleted = await deleteByPolicy(ctx, client, messages);
-      await client.quit();
-      finishPass(ctx, inbox.id, messages, deleted, duplicates);
-      reportRefusals(outcome);
-      return { added: outcome.added };
+        const deleted = await deleteByPolicy(ctx, client, listing);
+        await client.quit();
+        finishPass(ctx, inbox.id, listing, deleted);
+        reportRefusals(outcome);
+        return { added: outcome.added };
+      } finally {
+        dropListing(listing);
+      }
     } catch (error) {
       throw diskFullAfter(error, { messages: added });
     } finally {
@@ -83,14 +98,60 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
   });
 }
 
-/** UIDL, or null when the server has none (RFC 1939 lists it as optional). */
-async function readUidls(client: Pop3Client): Promise<Array<{ msgno: number; uidl: string }> | null> {
-  const caps = client.capabilities;
-  if (caps.known && !caps.has('UIDL')) return null;
+/**
+ * LIST, then UIDL (pipelined when offered). With UIDL, each line goes into the store's temp table for
+ * this pass as it arrives, with its size from LIST (asked first, so answered first): the pass never holds
+ * the maildrop's listing as objects (at 100,000 messages, parsing both listings whole set the pass's
+ * peak RSS, ~25 MB over the download's).
+ */
+async function readListing(
+  ctx: SyncEngineContext,
+  client: Pop3Client,
+): Promise<{ kind: 'listing'; listing: ListingHandle } | { kind: 'no-uidl'; sizes: ListEntry[] }> {
+  const sizes = new ListingSizes();
+  const listed = client.listEach((entry) => sizes.set(entry.msgno, entry.size));
+  listed.catch(() => undefined);
+  const builder = beginListing(ctx.writer.db, ctx.account.id);
   try {
-    return await client.uidl();
+    const hasUidl = await readUidls(client, (entry) => builder.add(entry.msgno, entry.uidl, sizes.get(entry.msgno)));
+    await listed;
+    if (!hasUidl) {
+      builder.discard();
+      return { kind: 'no-uidl', sizes: sizes.entries() };
+    }
+    return { kind: 'listing', listing: builder.finish((msgno) => sizes.get(msgno)) };
   } catch (error) {
-    if (error instanceof HomingError && error.code === 'SERVER_ERROR' && client.state === 'TRANSACTION') return null;
+    builder.discard();
+    throw error;
+  }
+}
+
+/**
+ * What the store has never had, read from the listing a page at a time as the download asks for it. The
+ * pass holds the account's lock, so nothing else stores these UIDLs meanwhile: each page starts below the
+ * last message number handed out.
+ */
+function downloadPlan(listing: ListingHandle, options: { maxMessageKb: number | null; canTop: boolean }): DownloadPlan {
+  let below = Number.MAX_SAFE_INTEGER;
+  return {
+    total: countUnknownListed(listing),
+    next(max) {
+      const page = planDownloads(unknownListed(listing, below, max), options);
+      below = page.at(-1)?.msgno ?? below;
+      return page;
+    },
+  };
+}
+
+/** UIDL, each entry to `onEntry`; false when the server has none (RFC 1939 lists it as optional). */
+async function readUidls(client: Pop3Client, onEntry: (entry: UidlEntry) => void): Promise<boolean> {
+  const caps = client.capabilities;
+  if (caps.known && !caps.has('UIDL')) return false;
+  try {
+    await client.uidlEach(onEntry);
+    return true;
+  } catch (error) {
+    if (error instanceof HomingError && error.code === 'SERVER_ERROR' && client.state === 'TRANSACTION') return false;
     throw error;
   }
 }
@@ -100,10 +161,10 @@ async function readUidls(client: Pop3Client): Promise<Array<{ msgno: number; uid
  * message can be deleted on the server whose local copy a power cut could still take back. Returns the
  * messages the server accepted DELE for; they are deleted only when QUIT succeeds.
  */
-async function deleteByPolicy(ctx: SyncEngineContext, client: Pop3Client, messages: readonly ServerMessage[]): Promise<ServerMessage[]> {
+async function deleteByPolicy(ctx: SyncEngineContext, client: Pop3Client, listing: ListingHandle): Promise<ServerMessage[]> {
   const { db } = ctx.writer;
   const accountId = ctx.account.id;
-  const doomed = planDeletions(messages, knownUidls(db, accountId), ctx.account.settings.pop3Delete, Date.now());
+  const doomed = planDeletions(listedKnown(listing), ctx.account.settings.pop3Delete, Date.now());
   if (doomed.length === 0) return [];
   ctx.progress({ phase: 'actions', folder: POP3_INBOX_PATH, done: 0, total: doomed.length });
   const now = Date.now();
@@ -133,31 +194,25 @@ async function deleteByPolicy(ctx: SyncEngineContext, client: Pop3Client, messag
 
 /**
  * After QUIT succeeded: what was deleted, and what vanished from the server some other way, is no
- * longer there. Hidden rows that were waiting for that go; under a policy that never deletes on the
- * user's behalf, hidden rows go at once (the UIDL stays known, so nothing comes back).
+ * longer there (a set difference in SQL between the stored UIDLs and this pass's listing). Hidden rows
+ * that were waiting for that go; under a policy that never deletes on the user's behalf, hidden rows go
+ * at once (the UIDL stays known, so nothing comes back).
  */
-function finishPass(
-  ctx: SyncEngineContext,
-  folderId: number,
-  onServer: readonly ServerMessage[],
-  deleted: readonly ServerMessage[],
-  duplicates: readonly string[],
-): void {
+function finishPass(ctx: SyncEngineContext, folderId: number, listing: ListingHandle, deleted: readonly ServerMessage[]): void {
   const { db } = ctx.writer;
   const accountId = ctx.account.id;
   const now = Date.now();
-  const present = new Set([...onServer.map((m) => m.uidl), ...duplicates]);
-  for (const m of deleted) present.delete(m.uidl);
-  const gone = [...knownUidls(db, accountId).values()]
-    .filter((k) => !present.has(k.uidl) && (k.serverGoneAt === null || k.deletedLocally))
-    .map((k) => k.uidl);
   writeTransaction(db, (changes) => {
-    recordServerGone(db, changes, accountId, gone, now);
+    forgetListed(
+      listing,
+      deleted.map((m) => m.msgno),
+    );
+    recordGoneSinceListing(listing, changes, now);
     if (ctx.account.settings.pop3Delete.kind !== 'when-deleted-locally') removeHiddenRows(db, changes, accountId);
     updateFolderSyncState(db, changes, folderId, {
       lastSyncedAt: now,
       // UIDLs the server listed twice identify nothing: those messages are neither downloaded nor deleted.
-      syncState: { onServer: present.size, deletedLastPass: deleted.length, duplicateUidls: duplicates.slice(0, 100) },
+      syncState: { onServer: countStillListed(listing), deletedLastPass: deleted.length, duplicateUidls: duplicateUidls(listing, 100) },
     });
   });
 }

@@ -5,7 +5,7 @@ import { durably, recordDeleSent, recordServerGone } from '../../store/pop3-stat
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
 import { diskFullAfter } from '../disk-full';
-import { downloadMessages } from './download-messages';
+import { downloadMessages, planOf } from './download-messages';
 import { POP3_INBOX_PATH } from './inbox-folder';
 import { POP3_SYNC_LIMITS } from './limits';
 import type { Pop3Client } from '../../protocols/pop3/pop3-client';
@@ -38,7 +38,7 @@ export async function syncWithoutUidl(
   ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done: 0, total });
   const outcome = await downloadMessages({
     client,
-    items,
+    plan: planOf(items),
     tempDir: options.tempDir,
     signal: ctx.signal,
     ready: async (item, source) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pop3Client } from '../../../../../electron/protocols/pop3/pop3-client';
 import type { MessageSource } from '../../../../../electron/store/message-source';
-import { downloadMessages } from '../../../../../electron/sync/pop3/download-messages';
+import { downloadMessages, planOf } from '../../../../../electron/sync/pop3/download-messages';
 import { POP3_SYNC_LIMITS } from '../../../../../electron/sync/pop3/limits';
 import type { ReadyMessage } from '../../../../../electron/sync/pop3/store-message';
 import type { DownloadItem } from '../../../../../electron/sync/pop3/sync-plan';
@@ -37,7 +37,7 @@ describe('downloadMessages: requests in groups', () => {
     const total = 40;
     const pass = downloadMessages({
       client,
-      items: items(total),
+      plan: planOf(items(total)),
       tempDir: '/nonexistent',
       signal: new AbortController().signal,
       ready: async (item, source) => ({ uidl: item.uidl, source, parsed: {} as ReadyMessage['parsed'], encoded: null, bodyStatus: 'full' }),

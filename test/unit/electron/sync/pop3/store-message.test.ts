@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../../../electron/mime/parse-message';
-import { knownUidls } from '../../../../../electron/store/pop3-state';
 import { commitMessages, type ReadyMessage } from '../../../../../electron/sync/pop3/store-message';
 import type { WriterContext } from '../../../../../electron/sync/writer-context';
 import { eml, localFolder, tempStore } from '../../../../helpers/store';
 
 const count = (db: ReturnType<typeof tempStore>['db'], sql: string) => (db.sqlite.prepare(sql).get() as { n: number }).n;
+/** Every stored UIDL of the account, by UIDL. */
+function knownUidls(db: ReturnType<typeof tempStore>['db'], accountId: string) {
+  const rows = db.sqlite
+    .prepare(
+      `SELECT u.uidl, u.message_id AS messageId, u.downloaded_at AS downloadedAt, m.body_status AS bodyStatus
+         FROM pop3_uidls u LEFT JOIN messages m ON m.id = u.message_id WHERE u.account_id = ?`,
+    )
+    .all(accountId) as Array<{ uidl: string; messageId: number | null; downloadedAt: number; bodyStatus: string | null }>;
+  return new Map(rows.map((r) => [r.uidl, r]));
+}
 
 async function ready(i: number, bodyStatus: 'full' | 'partial' = 'full'): Promise<ReadyMessage> {
   // One sender and few words, so the batch's segment fits one page (the count below counts pages).
