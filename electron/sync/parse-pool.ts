@@ -149,6 +149,16 @@ export class ParsePool {
     this.idleTimer.unref();
   }
 
+  /**
+   * A pass is over and no other is running: the threads end now rather than after idleMs (a pass's
+   * last parse is usually seconds before its end, and the app is about to sit idle). A task still in
+   * flight keeps them; the next task starts them again.
+   */
+  release(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.stopIdle();
+  }
+
   private stopIdle(): void {
     this.idleTimer = null;
     if (this.workers.some((w) => w.busy.size > 0)) return;

@@ -7,6 +7,7 @@ import { AccountWatch } from './account-watch';
 import type { SyncEngineContext } from './engine';
 import { engineFor } from './engines';
 import { autoEmptyTrash } from './organise/auto-empty';
+import { ParsePool } from './parse-pool';
 import { StatusBoard } from './status-board';
 import { defaultWatchTiming, type WatchTiming } from './watch-policy';
 import type { WriterContext } from './writer-context';
@@ -89,6 +90,8 @@ export class SyncRuntime {
         return { accountId: account.id, ok: false, error: { code: data.code, message: data.message }, added: 0, folderErrors: [] };
       } finally {
         this.running.delete(account.id);
+        // The last pass running is over: its parsing threads go now (a watch session starts them again for new mail).
+        if (this.running.size === 0) ParsePool.shared().release();
       }
     })();
     this.running.set(account.id, pass);

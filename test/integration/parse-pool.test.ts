@@ -26,6 +26,20 @@ describe('ParsePool (the built parsing thread)', () => {
     await eventually(() => pool.threads, (n) => n === 0, 10_000);
   });
 
+  it('ends its thread at once when released after a pass, unless a message is still being parsed', async () => {
+    const pool = new ParsePool(script(), 1, { idleMs: 60_000 });
+    const inFlight = pool.prepare(message('last of the pass'));
+    pool.release();
+    expect(pool.threads).toBe(1);
+    expect((await inFlight).parsed.subject).toBe('last of the pass');
+
+    pool.release();
+    expect(pool.threads).toBe(0);
+    expect((await pool.prepare(message('new mail'))).parsed.subject).toBe('new mail');
+    expect(pool.threads).toBe(1);
+    pool.release();
+  });
+
   it('keeps its thread while messages keep coming', async () => {
     const pool = new ParsePool(script(), 1, { idleMs: 500 });
     for (let i = 0; i < 8; i++) {
