@@ -13,12 +13,14 @@ const PLAIN_CAPABILITIES =
   'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ SORT THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE LIST-EXTENDED I18NLEVEL=1 ESEARCH SEARCHRES WITHIN SPECIAL-USE';
 
 /**
- * The index and body phases go through a folder in pieces (header batches as views of one UID list, the
- * body phase's rows read a page at a time below the last UID of the page before). With the limits made
+ * The index and body phases go through a folder in pieces (flags applied a chunk at a time as FETCH FLAGS
+ * answers, header batches as views of one UID list, the body phase's rows read a page at a time below the
+ * last UID of the page before). With the limits made
  * tiny, a 23-message folder is many pieces of each: every message must still arrive once, whole, with
  * its flags, and later passes must follow expunges, new mail and flag changes through the UID diff.
  */
 const SMALL: Partial<Record<keyof typeof imapLimits, number>> = {
+  flagChunk: 3,
   firstHeaderBatch: 2,
   headerBatch: 3,
   bodyRowsPage: 4,

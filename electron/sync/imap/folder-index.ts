@@ -20,7 +20,7 @@ import { writeTransaction } from '../../store/write-transaction';
 import { parsedFromEnvelope } from './envelope-message';
 import type { ImapPass } from './imap-pass';
 import { imapLimits } from './limits';
-import { diffUids, serverUids, sortedUids, uidsFrom } from './ops/expunges';
+import { diffUids, serverUids, sortedUids, UidCollector, uidsFrom } from './ops/expunges';
 import { fetchHeaders, type HeaderRow } from './ops/fetch-headers';
 import type { ServerFolder } from './ops/list-folders';
 import { selectFolder, type SelectedFolder } from './ops/select-folder';
@@ -77,21 +77,31 @@ export async function indexFolder(pass: ImapPass, folderId: number, server: Serv
   // The server's complete UID list (ascending, 4 bytes a UID), when this pass needs it.
   let serverSet: Uint32Array | null = null;
   if (!fresh) {
-    let flagUpdates: ServerFlags[] = [];
+    const applyFlags = (updates: ServerFlags[]) => {
+      if (updates.length === 0) return;
+      result.flagsChanged += writeTransaction(db, (changes) => applyServerFlags(db, changes, accountId, folderId, uidvalidity, updates));
+    };
     if (selected.qresync) {
-      flagUpdates = selected.flagChanges;
       if (selected.vanished.length > 0) {
         result.expunged += writeTransaction(db, (changes) => removeExpunged(db, changes, accountId, folderId, uidvalidity, selected.vanished));
       }
+      applyFlags(selected.flagChanges);
     } else if (selected.highestmodseq !== null && stored.highestmodseq !== null) {
-      if (selected.highestmodseq !== stored.highestmodseq) flagUpdates = await fetchFlags(connection, stored.highestmodseq);
+      if (selected.highestmodseq !== stored.highestmodseq) await fetchFlags(connection, stored.highestmodseq, applyFlags, imapLimits.flagChunk);
     } else {
-      // No CONDSTORE (or NOMODSEQ): every message's flags, which is also the complete UID set.
-      flagUpdates = await fetchFlags(connection, null);
-      serverSet = sortedUids(flagUpdates.map((f) => f.uid));
-    }
-    if (flagUpdates.length > 0) {
-      result.flagsChanged = writeTransaction(db, (changes) => applyServerFlags(db, changes, accountId, folderId, uidvalidity, flagUpdates));
+      // No CONDSTORE (or NOMODSEQ): every message's flags, which is also the complete UID set. Applied a
+      // chunk per transaction as they arrive (flags are idempotent: a pass cut midway fetches them all again).
+      const uids = new UidCollector();
+      await fetchFlags(
+        connection,
+        null,
+        (updates) => {
+          for (const { uid } of updates) uids.push(uid);
+          applyFlags(updates);
+        },
+        imapLimits.flagChunk,
+      );
+      serverSet = uids.sorted();
     }
   }
 

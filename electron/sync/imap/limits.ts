@@ -6,6 +6,8 @@ export const imapLimits = {
   firstHeaderBatch: 60,
   /** Full sources asked for in one FETCH: few enough round trips, small enough that a cut costs little. */
   bodyBatch: 200,
+  /** Flag answers (FETCH FLAGS) applied per write transaction as they arrive, so a folder's flags are never all in memory. */
+  flagChunk: 1000,
   /** Rows the body phase reads from the store at a time (newest UID first), so what it holds does not grow with the folder. */
   bodyRowsPage: 1000,
   /** ...and at most this many bytes (by RFC822.SIZE) per FETCH, so a batch of mid-sized messages stays small in memory. */

@@ -27,6 +27,25 @@ export async function uidsFrom(connection: ImapConnection, first: number): Promi
   return Array.isArray(result) ? result.filter((uid) => uid >= first) : [];
 }
 
+/** Collects UIDs as they arrive into a growing Uint32Array; `sorted()` gives them as sortedUids does. */
+export class UidCollector {
+  private uids = new Uint32Array(1024);
+  private n = 0;
+
+  push(uid: number): void {
+    if (this.n === this.uids.length) {
+      const grown = new Uint32Array(this.uids.length * 2);
+      grown.set(this.uids);
+      this.uids = grown;
+    }
+    this.uids[this.n++] = uid;
+  }
+
+  sorted(): Uint32Array {
+    return sortedUids(this.uids.subarray(0, this.n));
+  }
+}
+
 /** What the server lacks and what we lack: one merge of the two ascending UID lists (sortedUids), both results ascending. */
 export function diffUids(server: Uint32Array, known: Uint32Array): { missingLocally: Uint32Array; goneFromServer: number[] } {
   const missing = new Uint32Array(server.length);
