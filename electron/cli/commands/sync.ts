@@ -22,15 +22,13 @@ export const sync: CliCommand = {
     // Handed to the app, this pass's progress comes with that of the app's own watch loops: only the
     // named accounts' is shown, and without --watch only until the pass ends (the app's loop going back
     // to IDLE after it is not this command's, and would print after its summary line).
-    let passOver = false;
     const stop = service.on('syncProgressed', (status) => {
-      if (passOver && !values.watch) return;
       if (!accountIds || accountIds.includes(status.accountId)) progress.update(status);
     });
     const stopOutbox = values.progress ? logOutboxStates(ctx, service) : () => undefined;
     try {
       const outcomes = await service.syncAccounts(accountIds ? { accountIds } : {});
-      passOver = true;
+      if (!values.watch) stop();
       progress.finish();
       for (const outcome of outcomes) {
         if (outcome.ok) {
