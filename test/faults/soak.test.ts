@@ -77,6 +77,12 @@ describe('soak: three accounts kept live through edits and outages', () => {
       (list) => list.every((s, i) => (users.find((u) => u.name === names[i])!.protocol === 'imap' ? s?.phase === 'watching' : s?.lastSyncedAt != null)),
       60_000,
     );
+  /**
+   * Waits until the account's watch connection has opened INBOX. Its login comes after the pass's own
+   * connection has logged out, so counting logins earlier can miss it and blame the next step for it.
+   */
+  const idling = (name: string) =>
+    eventually(() => statuses.get(accounts.get(name)!.id), (s) => s?.phase === 'watching' && s.folder === 'INBOX', 60_000);
   const inboxIds = (name: string) =>
     (read.sqlite.prepare(`SELECT m.id FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.account_id = ? AND f.path = 'INBOX' ORDER BY m.id`).all(accounts.get(name)!.id) as Array<{ id: number }>).map((r) => r.id);
   const folderId = (name: string, path: string) =>
@@ -124,6 +130,7 @@ describe('soak: three accounts kept live through edits and outages', () => {
     await allLive(['alice', 'carol']);
     await newMailArrives('start', ['alice', 'carol']);
 
+    await idling('alice');
     const aliceLogins = await dovecotLogins(server, 'alice');
     await add(users[1]!);
     await allLive(['alice', 'bob', 'carol']);
@@ -154,6 +161,7 @@ describe('soak: three accounts kept live through edits and outages', () => {
       };
     });
 
+    await idling('alice');
     const loginsBeforeRemoval = await dovecotLogins(server, 'alice');
     await handle.service.removeAccount({ id: accounts.get('bob')!.id, confirm: true });
     accounts.delete('bob');
