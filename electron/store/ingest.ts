@@ -8,13 +8,18 @@ import { hashSource, writeSource } from './message-sources';
 import type { MessageSource } from './message-source';
 import type { EncodedSource } from './source-encoding';
 import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
+import { type ListingHandle, rekeyUnlisted } from './pop3-listing';
 import { senderSortKey, subjectSortKey } from './sort-keys';
 import { assignThread } from './threads';
 import type { ChangeRecorder } from './write-transaction';
 
 export type SyncKey =
   | { kind: 'imap'; uidvalidity: number; uid: number }
-  | { kind: 'pop3'; uidl: string }
+  /**
+   * `listing`, this POP3 pass's: a UIDL the store has not seen whose bytes are a stored message's under a
+   * UIDL the server no longer lists takes that message over (store/pop3-listing.ts rekeyUnlisted).
+   */
+  | { kind: 'pop3'; uidl: string; listing?: ListingHandle }
   /** Import and local folders: deduplicated by content hash within the folder. */
   | { kind: 'local' };
 
@@ -63,7 +68,7 @@ const EXISTING_COLUMNS = 'id, folder_id, date, deleted_locally, body_status';
 export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: IngestInput): IngestResult {
   const bodyStatus = input.bodyStatus ?? 'full';
   const { hash, size } = hashSource(input.source, input.encoded);
-  const existing = findExisting(db, input, hash);
+  const existing = findExisting(db, input, hash) ?? rekeyed(db, input, hash, bodyStatus);
   if (existing) {
     if (bodyStatus !== 'full' || existing.body_status === 'full') {
       return { messageId: existing.id, inserted: false, upgraded: false };
@@ -162,6 +167,15 @@ function findExisting(db: WriteDb, input: IngestInput, hash: string): ExistingRo
     db,
     `SELECT ${EXISTING_COLUMNS} FROM messages WHERE folder_id = ? AND content_hash = ? LIMIT 1`,
   ).get(input.folderId, hash);
+}
+
+/** A new UIDL that is a stored message under a UIDL the server stopped listing (the server changed its UIDLs). */
+function rekeyed(db: WriteDb, input: IngestInput, hash: string, bodyStatus: 'full' | 'headers' | 'partial'): ExistingRow | undefined {
+  const { key } = input;
+  if (key.kind !== 'pop3' || !key.listing) return undefined;
+  const id = rekeyUnlisted(key.listing, key.uidl, hash, bodyStatus);
+  if (id === null) return undefined;
+  return prepare<[number], ExistingRow>(db, `SELECT ${EXISTING_COLUMNS} FROM messages WHERE id = ?`).get(id);
 }
 
 /** A full source arrived for a message stored as headers only or partial: replace the derived fields too. */

@@ -239,3 +239,31 @@ export function recordGoneSinceListing(listing: ListingHandle, changes: ChangeRe
   }
   return hidden.map((r) => r.id);
 }
+
+/**
+ * A new UIDL's bytes may be a message the store has already, under a UIDL this listing no longer has: the
+ * server changed its UIDLs (a new pop3_uidl_format, a migration to another server or mailbox format), and
+ * every message is listed again under a new one. Keyed by UIDL alone, each would be stored a second time.
+ * Finds a message of the account with exactly these bytes (`hash`, same body status) whose UIDL is not
+ * in this pass's listing, and moves it to `uidl` (its row in pop3_uidls keeps its download time and the
+ * rule's word; what was recorded about the old UIDL's server copy no longer applies). Returns the
+ * message's id, or null when there is none. Call inside writeTransaction().
+ */
+export function rekeyUnlisted(listing: ListingHandle, uidl: string, hash: string, bodyStatus: 'full' | 'headers' | 'partial'): number | null {
+  const { db, accountId, pass } = listing;
+  const found = prepare<[string, string, string, string, number], { id: number; uidl: string }>(
+    db,
+    `SELECT m.id, u.uidl FROM messages m
+       JOIN pop3_uidls u ON u.account_id = m.account_id AND u.uidl = m.uidl
+      WHERE m.folder_id IN (SELECT id FROM folders WHERE account_id = ?) AND m.content_hash = ? AND m.body_status = ? AND m.account_id = ?
+        AND NOT EXISTS (SELECT 1 FROM temp.pop3_listing l INDEXED BY pop3_listing_uidl WHERE l.pass = ? AND l.uidl = u.uidl)
+      LIMIT 1`,
+  ).get(accountId, hash, bodyStatus, accountId, pass);
+  if (!found) return null;
+  prepare<[string, string, string]>(
+    db,
+    'UPDATE pop3_uidls SET uidl = ?, dele_sent_at = NULL, server_gone_at = NULL WHERE account_id = ? AND uidl = ?',
+  ).run(uidl, accountId, found.uidl);
+  prepare<[string, number]>(db, 'UPDATE messages SET uidl = ? WHERE id = ?').run(uidl, found.id);
+  return found.id;
+}

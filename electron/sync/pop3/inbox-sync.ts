@@ -76,7 +76,7 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
           tempDir,
           signal: ctx.signal,
           ready: (item, source) => readyMessage(item.uidl, source, item.mode),
-          commit: (batch) => commitMessages(ctx.writer, target, batch, { arrival: true }).filter((r) => r.inserted).length,
+          commit: (batch) => commitMessages(ctx.writer, target, batch, { arrival: true, listing }).filter((r) => r.inserted).length,
           progress: (done) => ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done, total }),
         });
         added = outcome.added;

@@ -1,6 +1,7 @@
 import type { ParsedMessage } from '../../mime/parse-message';
 import { commitMessage, type IngestResult } from '../../store/ingest';
 import type { MessageSource } from '../../store/message-source';
+import type { ListingHandle } from '../../store/pop3-listing';
 import { recordDownload } from '../../store/pop3-state';
 import type { EncodedSource } from '../../store/source-encoding';
 import { writeTransaction } from '../../store/write-transaction';
@@ -40,7 +41,12 @@ export async function readyMessage(uidl: string, source: MessageSource, bodyStat
  * partial one. Several messages per transaction (see download-messages.ts) cost far less than one each:
  * the full-text index writes its segment once per commit.
  */
-export function commitMessages(writer: WriterContext, target: StoreTarget, batch: readonly ReadyMessage[], options: { arrival?: boolean } = {}): IngestResult[] {
+export function commitMessages(
+  writer: WriterContext,
+  target: StoreTarget,
+  batch: readonly ReadyMessage[],
+  options: { arrival?: boolean; listing?: ListingHandle } = {},
+): IngestResult[] {
   if (batch.length === 0) return [];
   const { db } = writer;
   const now = Date.now();
@@ -49,7 +55,7 @@ export function commitMessages(writer: WriterContext, target: StoreTarget, batch
       const result = commitMessage(db, changes, {
         accountId: target.accountId,
         folderId: target.folderId,
-        key: { kind: 'pop3', uidl: message.uidl },
+        key: { kind: 'pop3', uidl: message.uidl, ...(options.listing ? { listing: options.listing } : {}) },
         source: message.source,
         parsed: message.parsed,
         encoded: message.encoded,
