@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- rules [--count 10000] [--runs 2] [--protocols imap,pop3]`
+ * `npm run bench -- rules [--count 10000] [--runs 2] [--protocols imap,pop3] [--cpu-prof DIR]`
  *
  * What mail rules and the junk filter add to a sync. For each protocol, `count` messages (the store
  * bench's mix, bench/lib/store-corpus.ts: ~4.9 KB, plain/HTML/attachments/legacy charsets/malformed)
@@ -13,6 +13,8 @@
  * The two alternate, `runs` rounds each, every run with a new Dovecot user and data directory; the ratio
  * is the medians' (with rules ÷ without; goal ≤ 1.1×). Then the classifier alone, in this process:
  * tokenising and scoring the stored messages, per message. Prints one table; asserts nothing.
+ * `--cpu-prof DIR` runs each timed sync under node's --cpu-prof: one .cpuprofile per thread in DIR
+ * (the sync worker's is the largest; the profiler itself adds CPU, so compare such runs only with each other).
  */
 import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +43,7 @@ const root = process.cwd();
 const count = Number(arg('count', '10000'));
 const runs = Number(arg('runs', '2'));
 const protocols = arg('protocols', 'imap,pop3').split(',') as Array<'imap' | 'pop3'>;
+const cpuProf = arg('cpu-prof', '');
 const RULES = 50;
 const MOVE_FOLDERS = ['Lists', 'People', 'Projects', 'Receipts', 'Travel', 'Archive/Old', 'Archive/Big', 'Later'];
 const TRAINED = 975;
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
         chownMail(server);
         process.stderr.write(`${protocol} ${withRules ? 'with rules' : 'without'} (round ${round + 1}/${runs * 2})… `);
         const startedAt = Date.now();
-        const run: Run = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync']);
+        const run: Run = await timed(process.execPath, [...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []), homing, '--data-dir', dataDir, 'sync']);
         process.stderr.write(`${run.wallS.toFixed(1)} s\n`);
         const db = openReadDb(storePath);
         try {
