@@ -1,4 +1,4 @@
-import { headerFields } from '../../mime/header-fields';
+import { lazyHeaderFields } from '../../mime/header-fields';
 import { mayCarrySpamVerdict } from '../../mime/spam-verdict';
 import type { JunkInput } from '../../mime/junk-tokens';
 import type { ParsedMessage } from '../../mime/parse-message';
@@ -53,7 +53,7 @@ export function arrivedMessage(db: ReadDb, id: number, parsed: ParsedMessage | n
   let block: Buffer | null = header;
   const headerBlock = () => (block ??= safeHeaderBlock(db, id));
   let fields: ReadonlyMap<string, readonly string[]> | null = null;
-  const headers = () => (fields ??= headerFields(headerBlock()));
+  const headers = () => (fields ??= lazyHeaderFields(headerBlock()));
   const facts: MessageFacts = {
     get folderId() {
       return prepare<[number], { folder_id: number }>(db, 'SELECT folder_id FROM messages WHERE id = ?').get(id)?.folder_id ?? row.folder_id;
