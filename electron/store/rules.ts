@@ -59,6 +59,27 @@ export function listRules(db: ReadDb): Rule[] {
   return prepare<[], RuleRow>(db, `SELECT ${COLUMNS} FROM rules ORDER BY position, id`).all().map(toRule);
 }
 
+/** A stored rule with the text of every column it was read from: the same text is the same rule. */
+export interface RuleText {
+  readonly text: string;
+  rule(): Rule;
+}
+
+/**
+ * Every rule, in the order they run, as its row's text, read back into a Rule only when asked. The sync
+ * reads the rules in every transaction that stores new mail and keeps what it made of each rule under
+ * this text (sync/rules/compiled-rules.ts): a rule added, edited, reordered, marked broken or removed, by
+ * this connection or another process, reads differently and is parsed again; nothing else has to say so.
+ */
+export function listRuleTexts(db: ReadDb): RuleText[] {
+  return prepare<[], RuleRow>(db, `SELECT ${COLUMNS} FROM rules ORDER BY position, id`)
+    .all()
+    .map((row) => ({
+      text: JSON.stringify([row.id, row.name, row.query, row.actions, row.account_id, row.enabled, row.position, row.broken_code, row.broken_message, row.broken_at]),
+      rule: () => toRule(row),
+    }));
+}
+
 export function findRule(db: ReadDb, id: number): Rule | null {
   const row = prepare<[number], RuleRow>(db, `SELECT ${COLUMNS} FROM rules WHERE id = ?`).get(id);
   return row ? toRule(row) : null;
@@ -160,7 +181,13 @@ export function rulesRunOn(db: ReadDb, messageIds: readonly number[]): Map<numbe
 }
 
 export function recordRuleRun(db: WriteDb, ruleId: number, messageId: number, now: number): void {
-  prepare<[number, number, number]>(db, 'INSERT OR IGNORE INTO rule_runs (rule_id, message_id, at) VALUES (?, ?, ?)').run(ruleId, messageId, now);
+  recordRuleRuns(db, ruleId, [messageId], now);
+}
+
+/** recordRuleRun for the messages a rule acted on in one batch, in one statement. */
+export function recordRuleRuns(db: WriteDb, ruleId: number, messageIds: readonly number[], now: number): void {
+  if (messageIds.length === 0) return;
+  prepare<[number, number, string]>(db, 'INSERT OR IGNORE INTO rule_runs (rule_id, message_id, at) SELECT ?, value, ? FROM json_each(?)').run(ruleId, now, JSON.stringify(messageIds));
 }
 
 /** Messages whose arrival rules wait for their text (IMAP stores headers first). */

@@ -1,6 +1,6 @@
 import type { Rule } from '../../../shared/contract/rules';
 import type { ReadDb } from '../../store/db';
-import { listRules } from '../../store/rules';
+import { listRuleTexts } from '../../store/rules';
 import { parseSearchQuery, type QueryNode } from '../../store/search-query';
 
 /** A rule ready to run: its query parsed once, and whether it needs the message's text. */
@@ -11,21 +11,41 @@ export interface CompiledRule {
   readonly needsText: boolean;
 }
 
+/**
+ * What each rule's row text compiled to (null: a query this version cannot parse), per connection, as of
+ * the last read. Rows are read every time (a few dozen, cheap); only a row whose text changed is parsed
+ * again, so an edit from anywhere (the app, `homing rule`, another connection) counts from the next read,
+ * with no version to keep in step and nothing stale after a rolled-back transaction.
+ */
+const compiledByText = new WeakMap<ReadDb['sqlite'], Map<string, CompiledRule | null>>();
+
 /** The enabled rules that are not broken and whose scope takes this account (null: any), in order. */
 export function rulesFor(db: ReadDb, accountId: string | null, only?: ReadonlySet<number>): CompiledRule[] {
+  const known = compiledByText.get(db.sqlite);
+  const now = new Map<string, CompiledRule | null>();
   const out: CompiledRule[] = [];
-  for (const rule of listRules(db)) {
+  for (const row of listRuleTexts(db)) {
+    let compiled = known?.get(row.text);
+    if (compiled === undefined) compiled = compile(row.rule());
+    now.set(row.text, compiled);
+    if (!compiled) continue;
+    const rule = compiled.rule;
     if (only ? !only.has(rule.id) : !rule.enabled || rule.broken !== null) continue;
     if (accountId !== null && rule.accountId !== null && rule.accountId !== accountId) continue;
-    let query: QueryNode;
-    try {
-      query = parseSearchQuery(rule.query);
-    } catch {
-      continue; // saved by a version whose language differs: shown as is in the list, never run
-    }
-    out.push({ rule, query, needsText: needsText(query) });
+    out.push(compiled);
   }
+  compiledByText.set(db.sqlite, now);
   return out;
+}
+
+function compile(rule: Rule): CompiledRule | null {
+  let query: QueryNode;
+  try {
+    query = parseSearchQuery(rule.query);
+  } catch {
+    return null; // saved by a version whose language differs: shown as is in the list, never run
+  }
+  return { rule, query, needsText: needsText(query) };
 }
 
 /** Whether a query reads the body or attachment names (words in any column, body:, filename:, has:attachment). */
