@@ -2,7 +2,7 @@ import { HomingError } from '../../../shared/errors';
 import { prepare } from '../../store/db';
 import type { FolderRow } from '../../store/folders';
 import type { ActionRow, PlanContext, Received } from '../engine';
-import { rehomeRow } from './row-changes';
+import { rehomeRows } from './row-changes';
 
 /**
  * Messages of another account filed in an account whose folders are kept here (Local Folders, a POP3
@@ -15,8 +15,8 @@ export function receiveLocally(plan: PlanContext, rows: readonly ActionRow[], ta
     throw new HomingError('INVALID_ARGUMENT', 'Only messages downloaded in full can be moved to a folder kept on this computer: open the message first.');
   }
   const knownUidl = prepare<[string, number], { uidl: string }>(plan.db, 'SELECT uidl FROM pop3_uidls WHERE account_id = ? AND message_id = ?');
+  rehomeRows(plan.db, plan.changes, rows, { accountId: target.accountId, id: target.id });
   for (const row of rows) {
-    rehomeRow(plan.db, plan.changes, row, { accountId: target.accountId, id: target.id });
     const uidl = knownUidl.get(target.accountId, row.id)?.uidl;
     if (uidl) prepare(plan.db, 'UPDATE messages SET uidl = ? WHERE id = ?').run(uidl, row.id);
   }

@@ -23,14 +23,12 @@ export interface MarkedRows {
 
 /** Applies mark read/unread, flag/unflag and keyword changes to the rows, locally. */
 export function applyMarks(db: WriteDb, changes: ChangeRecorder, rows: readonly ActionRow[], want: MarkChange): MarkedRows {
-  const update = prepare(db, 'UPDATE messages SET seen = coalesce(?, seen), flagged = coalesce(?, flagged) WHERE id = ?');
   const addKeywords = [...new Set(want.keywords?.add ?? [])];
   const removeKeywords = [...new Set(want.keywords?.remove ?? [])].filter((k) => !addKeywords.includes(k));
   const add = [...(want.seen === true ? ['\\Seen'] : []), ...(want.flagged === true ? ['\\Flagged'] : []), ...addKeywords];
   const remove = [...(want.seen === false ? ['\\Seen'] : []), ...(want.flagged === false ? ['\\Flagged'] : []), ...removeKeywords];
   const result: MarkedRows = { changed: [], add, remove, before: [] };
   const readKeywords = prepare<[number], { keywords: string }>(db, 'SELECT keywords FROM messages WHERE id = ?');
-  const writeKeywords = prepare<[string, number]>(db, 'UPDATE messages SET keywords = ? WHERE id = ?');
   for (const row of rows) {
     const seenChanges = want.seen !== undefined && (row.seen === 1) !== want.seen;
     const flaggedChanges = want.flagged !== undefined && (row.flagged === 1) !== want.flagged;
@@ -38,8 +36,7 @@ export function applyMarks(db: WriteDb, changes: ChangeRecorder, rows: readonly 
     const nextKeywords = [...new Set([...keywords.filter((k) => !removeKeywords.includes(k)), ...addKeywords])].sort();
     const keywordsChange = JSON.stringify(nextKeywords) !== JSON.stringify([...keywords].sort());
     if (!seenChanges && !flaggedChanges && !keywordsChange) continue;
-    update.run(want.seen === undefined ? null : want.seen ? 1 : 0, want.flagged === undefined ? null : want.flagged ? 1 : 0, row.id);
-    if (keywordsChange) writeKeywords.run(JSON.stringify(nextKeywords), row.id);
+    writeMarks(db, row.id, seenChanges ? want.seen! : null, flaggedChanges ? want.flagged! : null, keywordsChange ? nextKeywords : null);
     changes.message(row.accountId, row.folderId, row.id);
     result.changed.push(row);
     const had = [
@@ -50,6 +47,19 @@ export function applyMarks(db: WriteDb, changes: ChangeRecorder, rows: readonly 
     result.before.push({ messageId: row.id, had });
   }
   return result;
+}
+
+/**
+ * One UPDATE naming only the columns that change: naming `seen` fires the folder-count trigger (and its
+ * statement journal) even when the value stays, which a tag or flag rule paid for every message it marked.
+ */
+function writeMarks(db: WriteDb, id: number, seen: boolean | null, flagged: boolean | null, keywords: readonly string[] | null): void {
+  const columns: Array<[string, number | string]> = [];
+  if (seen !== null) columns.push(['seen', seen ? 1 : 0]);
+  if (flagged !== null) columns.push(['flagged', flagged ? 1 : 0]);
+  if (keywords !== null) columns.push(['keywords', JSON.stringify(keywords)]);
+  if (columns.length === 0) return;
+  prepare(db, `UPDATE messages SET ${columns.map(([name]) => `${name} = ?`).join(', ')} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
 }
 
 /**

@@ -64,12 +64,25 @@ export function hideRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow): v
 
 /** The row becomes a message of `target`'s account, alone in its thread, with no server identity. */
 export function rehomeRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow, target: { accountId: string; id: number }): void {
+  rehomeRows(db, changes, [row], target);
+}
+
+/**
+ * rehomeRow for several rows in one statement: the row UPDATE fires the folder-count trigger, and each
+ * such statement opens a statement journal of its own, so a rule that files a stored batch's mail in a
+ * local folder paid that per message (~0.3 ms each in a 10k POP3 sync's profile).
+ */
+export function rehomeRows(db: WriteDb, changes: ChangeRecorder, rows: readonly ActionRow[], target: { accountId: string; id: number }): void {
+  if (rows.length === 0) return;
   prepare(
     db,
-    `UPDATE messages SET account_id = ?, folder_id = ?, uidvalidity = NULL, uid = NULL, uidl = NULL, thread_id = NULL, trashed_at = ${TRASHED_AT} WHERE id = ?`,
-  ).run(target.accountId, target.id, target.id, Date.now(), row.id);
-  changes.message(row.accountId, row.folderId, row.id);
-  changes.message(target.accountId, target.id, row.id);
+    `UPDATE messages SET account_id = ?, folder_id = ?, uidvalidity = NULL, uid = NULL, uidl = NULL, thread_id = NULL, trashed_at = ${TRASHED_AT}
+     WHERE id IN (SELECT value FROM json_each(?))`,
+  ).run(target.accountId, target.id, target.id, Date.now(), JSON.stringify(rows.map((r) => r.id)));
+  for (const row of rows) {
+    changes.message(row.accountId, row.folderId, row.id);
+    changes.message(target.accountId, target.id, row.id);
+  }
 }
 
 /**

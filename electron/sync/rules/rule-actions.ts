@@ -4,7 +4,7 @@ import { HomingError } from '../../../shared/errors';
 import { getAccount } from '../../store/accounts';
 import { prepare, type WriteDb } from '../../store/db';
 import { findFolderById, type FolderRow } from '../../store/folders';
-import { markRuleBroken, recordRuleRun } from '../../store/rules';
+import { markRuleBroken, recordRuleRuns } from '../../store/rules';
 import type { ChangeRecorder } from '../../store/write-transaction';
 import { byAccount, loadActionRows } from '../actions/action-rows';
 import type { ActionRow } from '../engine';
@@ -40,7 +40,7 @@ export function applyRule(db: WriteDb, changes: ChangeRecorder, rule: Rule, mess
       const copies: number[] = [];
       for (const action of rule.actions) applyAction(db, changes, action, messageIds, queuedFor, copies);
       // A copy counts as acted on too: running the rule on the folder it landed in does not copy it again.
-      for (const id of [...messageIds, ...copies]) recordRuleRun(db, rule.id, id, now);
+      recordRuleRuns(db, rule.id, [...messageIds, ...copies], now);
     })();
   } catch (error) {
     const broken = brokenReason(error);
