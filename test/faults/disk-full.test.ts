@@ -91,6 +91,8 @@ describe('a disk that fills during a sync', () => {
         { name: 'alice', password: 'alice-secret' },
         { name: 'bob', password: 'bob-secret' },
         { name: 'carol', password: 'carol-secret' },
+        { name: 'dave', password: 'dave-secret' },
+        { name: 'erin', password: 'erin-secret' },
       ],
     });
   });
@@ -225,6 +227,43 @@ describe('a disk that fills during a sync', () => {
       const listed = JSON.parse(read('list.out')) as unknown[];
       expect(listed).toHaveLength(maildirFiles(server.maildir('carol')).length);
       console.log(`full disk at start: ${read('full.err').trim()} | then: ${read('again.err').trim()}`);
+    },
+  );
+
+  // Found by syncing a 43 MB message into a data directory on a 20 MB tmpfs: POP3 ended IO_ERROR naming a
+  // temp file, IMAP ended CONNECTION_LOST ("The connection … failed: ENOSPC"), sending the user to check
+  // the network; neither said the disk was full nor what was saved.
+  it.runIf(process.getuid?.() === 0 || process.env.CI)(
+    'a message larger than the room left (streamed through a temp file): IMAP and POP3 end DISK_FULL, not CONNECTION_LOST or IO_ERROR',
+    async () => {
+      const big = largeMessage(9100, 12 * 1024);
+      await deliverMany(server, 'dave', [{ raw: corpusMessage(9101, { subject: 'small' }), folder: 'INBOX' }, { raw: big, folder: 'INBOX' }]);
+      deliverToInbox(server, 'erin', [corpusMessage(9102, { subject: 'small' }), big]);
+      const work = mkdtempSync(join(tmpdir(), 'homing-spill-full-'));
+      const data = join(work, 'data');
+      const homing = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(inject('buildDir'), 'node', 'homing.cjs'))} --data-dir "$DATA"`;
+      const step = (name: string, command: string) => `${command} >"$OUT/${name}.out" 2>"$OUT/${name}.err"; echo $? >"$OUT/${name}.rc"`;
+      const add = (user: string, protocol: 'imap' | 'pop3', port: number) =>
+        `${homing} account add --email ${user}@example.org --protocol ${protocol} --host 127.0.0.1 --port ${port} --security tls --username ${user} ` +
+        `--password-env PW_${user} --trust-fingerprint ${server.certificate.fingerprint256} --smtp-host 127.0.0.1 --smtp-port 1 --smtp-security none`;
+      const script = [
+        'set -u',
+        'mkdir -p "$DATA" && mount -t tmpfs -o size=8m,mode=0700 homing-spill "$DATA"',
+        step('add-imap', add('dave', 'imap', server.ports.imaps)),
+        step('add-pop3', add('erin', 'pop3', server.ports.pop3s)),
+        step('full', `${homing} sync`),
+      ].join('\n');
+      await run('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', script], {
+        env: { ...process.env, DATA: data, OUT: work, PW_dave: 'dave-secret', PW_erin: 'erin-secret' },
+      });
+      const read = (name: string) => readFileSync(join(work, name), 'utf8');
+      expect(read('add-imap.rc').trim(), read('add-imap.err')).toBe('0');
+      expect(read('add-pop3.rc').trim(), read('add-pop3.err')).toBe('0');
+      const errors = read('full.err').trim().split('\n');
+      expect(read('full.rc').trim()).toBe('1');
+      expect(errors, read('full.err')).toHaveLength(2);
+      for (const line of errors) expect(line).toMatch(/^homing: DISK_FULL: [0-9a-f]+: The disk is full\. .* saved before the disk filled/);
+      console.log(`message larger than the room left: ${read('full.err').trim()}`);
     },
   );
 });

@@ -173,7 +173,7 @@ export class MessageSink implements BodyConsumer {
       file.failed ??= error ?? null;
       if (file.failed) {
         rmSync(file.path, { force: true });
-        this.rejectSource(new HomingError('IO_ERROR', `A downloaded message could not be written to ${file.path}: ${file.failed.message}`));
+        this.rejectSource(spillError(file.failed, file.path, this.size));
       } else {
         this.resolveSource({ kind: 'file', path: file.path, size: this.size });
       }
@@ -206,4 +206,16 @@ export class MessageSink implements BodyConsumer {
     for (const chunk of this.chunks) stream.write(chunk);
     this.chunks = [];
   }
+}
+
+/**
+ * A spill file that could not be written. A full disk (or quota) is DISK_FULL, as when SQLite fills it:
+ * the pass then says how many messages were saved before it, instead of an IO_ERROR naming a temp file.
+ */
+function spillError(error: Error, path: string, size: number): HomingError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new HomingError('DISK_FULL', `The disk is full: a downloaded message of ${size} bytes could not be written to ${path}.`, { path, reason: code }, { cause: error });
+  }
+  return new HomingError('IO_ERROR', `A downloaded message could not be written to ${path}: ${error.message}`, { path }, { cause: error });
 }
