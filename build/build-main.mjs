@@ -42,15 +42,16 @@ await Promise.all([
       'dev-web': 'electron/bridge/dev-web.ts',
     },
   }),
-  // The `homing` executable answers the reading commands itself and requires homing-cli.cjs (every command,
-  // through the mail service) for the rest: electron/cli/entry.ts. better-sqlite3's JavaScript is bundled
-  // into it (its native binding stays in node_modules, opened by path: electron/store/native-binding.ts):
-  // a dozen small files fewer to find and compile at every start, ~5 ms of a reading command's ~30.
+  // The `homing` executable (electron/cli/launcher.ts) turns on the runtime's compile cache, then requires
+  // homing-read.cjs (electron/cli/entry.ts), which answers the reading commands itself and requires
+  // homing-cli.cjs (every command, through the mail service) for the rest. better-sqlite3's JavaScript is
+  // bundled into homing-read.cjs (its native binding stays in node_modules, opened by path:
+  // electron/store/native-binding.ts): a dozen small files fewer to find and compile at every start.
   build({
     ...common,
     packages: 'external',
     banner: { js: '#!/usr/bin/env node' },
-    entryPoints: { homing: 'electron/cli/entry.ts' },
+    entryPoints: { homing: 'electron/cli/launcher.ts', 'homing-read': 'electron/cli/entry.ts' },
     plugins: [bundlePackage('better-sqlite3')],
   }),
   // The preload runs sandboxed, where only `electron` can be required: bundle everything else into it.

@@ -1,11 +1,12 @@
 /**
- * The `homing` executable. Every command line goes to the whole CLI (main.ts, bundled as homing-cli.cjs)
- * except the reading commands, which run here first on a read-only connection of their own
- * (local-context.ts): this bundle is a fraction of the whole CLI's size and loads neither the mail
- * service nor its contract, and a process start is most of what such a command costs. When one of them
- * needs the service after all (the store must be created or migrated first, an old password file waits
- * to move into the keychain, arguments the contract may refuse, a body to download), it hands over before
- * writing anything and the whole CLI runs the same command line.
+ * The `homing` program, bundled as homing-read.cjs and loaded by the executable (launcher.ts). Every
+ * command line goes to the whole CLI (main.ts, bundled as homing-cli.cjs) except the reading commands,
+ * which run here first on a read-only connection of their own (local-context.ts): this bundle is a
+ * fraction of the whole CLI's size and loads neither the mail service nor its contract, and a process
+ * start is most of what such a command costs. When one of them needs the service after all (the store
+ * must be created or migrated first, an old password file waits to move into the keychain, arguments the
+ * contract may refuse, a body to download), it hands over before writing anything and the whole CLI runs
+ * the same command line.
  */
 import { join } from 'node:path';
 import { folders } from './commands/folders';
@@ -43,4 +44,9 @@ export async function entry(argv: string[], env: NodeJS.ProcessEnv = process.env
   return whole.main(argv, env);
 }
 
-if (require.main === module) runAsProgram(entry);
+/** Runs the command line of this process (launcher.ts calls it once the compile cache is on). */
+export function runProgram(): void {
+  runAsProgram(entry);
+}
+
+if (require.main === module) runProgram();

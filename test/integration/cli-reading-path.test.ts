@@ -95,4 +95,25 @@ describe('the reading commands start without the mail service', () => {
     expect(run.status).toBe(0);
     expect(service(run.loaded)).toBe(true);
   });
+
+  it('turns on the runtime’s compile cache, where it has one, before the program and the whole CLI load', async () => {
+    // Node 20 has no module.enableCompileCache (22.1 and Electron 45's Node have): the preload gives it one.
+    const withCache = join(dir, 'trace-with-cache.cjs');
+    writeFileSync(
+      withCache,
+      `require(${JSON.stringify(preload)});
+       require('module').enableCompileCache = (d) => { require('fs').appendFileSync(process.env.TRACE_FILE, 'enableCompileCache ' + d + '\\n'); return { status: 1 }; };`,
+    );
+    const order = async (...args: string[]) => {
+      rmSync(trace, { force: true });
+      const bin = join(inject('buildDir'), 'node', 'homing.cjs');
+      const env = { ...process.env, TRACE_FILE: trace, XDG_CACHE_HOME: join(dir, 'cache') };
+      await new Promise((resolve) => execFile(process.execPath, ['--require', withCache, bin, '--data-dir', dataDir, ...args], { env }, resolve));
+      const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+      return loaded.filter((m) => m.startsWith('enableCompileCache') || /homing-(read|cli)\.cjs$/.test(m));
+    };
+    const cacheDir = join(dir, 'cache', 'Homing', 'compile-cache');
+    expect(await order('folders')).toEqual([`enableCompileCache ${cacheDir}`, expect.stringMatching(/homing-read\.cjs$/)]);
+    expect(await order('account', 'list')).toEqual([`enableCompileCache ${cacheDir}`, expect.stringMatching(/homing-read\.cjs$/), expect.stringMatching(/homing-cli\.cjs$/)]);
+  });
 });

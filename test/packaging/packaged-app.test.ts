@@ -110,6 +110,7 @@ describe.runIf(process.platform === 'linux')('the packaged Linux app (electron-b
         [
           '/dist/node/checkpoint-worker.cjs',
           '/dist/node/homing-cli.cjs',
+          '/dist/node/homing-read.cjs',
           '/dist/node/homing.cjs',
           '/dist/node/main.cjs',
           '/dist/node/parse-worker.cjs',
