@@ -23,11 +23,18 @@ export const readArgs = {
     return { mailbox: { folderId: (mailbox as { folderId: number }).folderId }, sort, cursor, limit };
   },
   search(args: MethodArgsInput<'search'>): MethodArgs<'search'> | null {
-    if (!onlyKeys(args, ['query', 'accountId', 'limit'])) return null;
+    if (!onlyKeys(args, ['query', 'accountId', 'limit', 'highlights'])) return null;
     const limit = args.limit ?? 200;
+    const { highlights } = args;
     if (typeof args.query !== 'string' || args.query.length > 1000 || !intIn(limit, 1, 1000)) return null;
+    if (highlights !== undefined && typeof highlights !== 'boolean') return null;
     if (args.accountId !== undefined && !accountId(args.accountId)) return null;
-    return { query: args.query, limit, ...(args.accountId !== undefined ? { accountId: args.accountId } : {}) };
+    return {
+      query: args.query,
+      limit,
+      ...(args.accountId !== undefined ? { accountId: args.accountId } : {}),
+      ...(highlights !== undefined ? { highlights } : {}),
+    };
   },
   getMessage(args: MethodArgsInput<'getMessage'>): MethodArgs<'getMessage'> | null {
     return onlyKeys(args, ['id']) && positiveInt(args.id) ? { id: args.id } : null;

@@ -66,8 +66,8 @@ export function createMessageQueries(ctx: QueryContext): MethodHandlers<MessageQ
       if (list.length === 0) throw new HomingError('NOT_FOUND', `No thread with id ${threadId}.`);
       return list;
     },
-    async search({ query, accountId, limit }) {
-      return searchMessages(db, query, { limit, ...(accountId !== undefined ? { accountId } : {}) });
+    async search({ query, accountId, limit, highlights }) {
+      return searchMessages(db, query, { limit, ...(highlights !== undefined ? { highlights } : {}), ...(accountId !== undefined ? { accountId } : {}) });
     },
     async exportFolder({ accountId, folderPath, mboxPath, part }) {
       const folder = findFolderByPath(db, accountId, folderPath);

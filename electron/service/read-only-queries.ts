@@ -1,7 +1,7 @@
 import type { MethodHandlers } from '../../shared/contract';
 import { dbPathOf } from '../store/data-dir';
 import type { ReadDb } from '../store/db';
-import { latestVersion } from '../store/migrations/all';
+import { latestVersion } from '../store/migrations/version';
 import { betterSqliteBinding } from '../store/native-binding';
 import { closeDb, openReadDb } from '../store/open';
 import { makeDataDirPrivate } from '../store/private-data-dir';

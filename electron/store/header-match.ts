@@ -1,6 +1,6 @@
-import { inflateSync, constants } from 'node:zlib';
 import type BetterSqlite3 from 'better-sqlite3';
 import { headerFields, headerMatches } from '../mime/header-fields';
+import { zlib } from './lazy-zlib';
 
 /** The SQL function search plans call for `header:` (search-plan.ts); registered on every connection. */
 export const HEADER_MATCH_FUNCTION = 'homing_header_match';
@@ -26,6 +26,7 @@ export function registerHeaderMatch(sqlite: BetterSqlite3.Database): void {
 function inflateHead(raw: Buffer): Buffer {
   try {
     // Z_SYNC_FLUSH: a cut-short input gives what it holds instead of an error.
+    const { inflateSync, constants } = zlib();
     return inflateSync(raw.subarray(0, HEADER_INPUT_BYTES), { finishFlush: constants.Z_SYNC_FLUSH });
   } catch {
     return Buffer.alloc(0);

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { inflateSync } from 'node:zlib';
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
 import { SOURCE_CHUNK_BYTES } from './limits';
 import type { MessageSource } from './message-source';
 import { deflateChunk, encodingFits, type EncodedSource } from './source-encoding';
+import { zlib } from './lazy-zlib';
 
 /** Calls `visit` with the source's bytes in chunks of SOURCE_CHUNK_BYTES, reading a file source a chunk at a time. */
 export function forEachChunk(source: MessageSource, visit: (chunk: Buffer, seq: number) => void): void {
@@ -91,7 +91,7 @@ export function* sourceChunks(db: ReadDb, messageId: number): Generator<Buffer> 
   for (let seq = 0; seq < count; seq++) {
     const row = chunk.get(messageId, seq);
     if (!row) throw new HomingError('DATABASE_CORRUPT', `Message ${messageId} is missing part ${seq} of its source.`);
-    yield row.compression === 'deflate' ? inflateSync(row.raw) : row.raw;
+    yield row.compression === 'deflate' ? zlib().inflateSync(row.raw) : row.raw;
   }
 }
 

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { HomingError } from '../../shared/errors';
 import type { ReadDb, WriteDb } from './db';
 import { registerHeaderMatch } from './header-match';
-import { latestVersion, migrations } from './migrations/all';
+import { migrations } from './migrations/all';
+import { latestVersion } from './migrations/version';
 import { createPrivateFile } from './private-data-dir';
 import { mapSqliteError } from './sqlite-errors';
 

@@ -13,6 +13,8 @@ export interface SearchOptions {
   /** Only messages in this folder (rules run on one folder). */
   folderId?: number;
   limit: number;
+  /** Whether searchMessages highlights the first hits (default true); matchingMessageIds never does. */
+  highlights?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface SearchOptions {
  */
 export function searchMessages(db: ReadDb, text: string, options: SearchOptions): { hits: SearchHit[]; total: number } {
   const { ids, total, plan } = runQuery(db, parseSearchQuery(text), options);
-  const highlights = plan.highlight !== null ? highlightsOf(db, plan.highlight, ids.slice(0, MAX_HIGHLIGHTED_HITS)) : new Map<number, SearchHighlight[]>();
+  const highlights = plan.highlight !== null && options.highlights !== false ? highlightsOf(db, plan.highlight, ids.slice(0, MAX_HIGHLIGHTED_HITS)) : new Map<number, SearchHighlight[]>();
   const hits = summariesByIds(db, ids).map((summary) => ({ ...summary, highlights: highlights.get(summary.id) ?? [] }));
   return { hits, total };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { constants, deflateSync } from 'node:zlib';
 import { COMPRESSION_SAMPLE_MIN_BYTES, MIN_COMPRESSION_SAVING, MIN_SAMPLED_SAVING, SOURCE_CHUNK_BYTES } from './limits';
+import { zlib } from './lazy-zlib';
 
 /**
  * How an in-memory source will be stored, worked out ahead of the write transaction: its SHA-256, its
@@ -59,6 +59,7 @@ export function entropyBytes(counts: Uint32Array, total: number): number {
 }
 
 function huffman(bytes: Uint8Array): Buffer {
+  const { deflateSync, constants } = zlib();
   return deflateSync(bytes, { level: 1, strategy: constants.Z_HUFFMAN_ONLY });
 }
 

@@ -186,6 +186,8 @@ export const messageMethods = {
       query: z.string().max(1000),
       accountId: accountIdSchema.optional(),
       limit: z.number().int().min(1).max(1000).default(200),
+      /** false: hits without their highlights (the CLI's plain output shows none; they cost a snippet pass over the index). */
+      highlights: z.boolean().optional(),
     }),
   ).returns<{ hits: SearchHit[]; total: number }>(),
 

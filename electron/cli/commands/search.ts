@@ -17,6 +17,8 @@ export const search: CliCommand = {
       query,
       ...(values.account ? { accountId: values.account } : {}),
       ...(values.limit ? { limit: Number(values.limit) } : {}),
+      // Only --json prints the highlights.
+      ...(values.json ? {} : { highlights: false }),
     });
     if (values.json) printJson(ctx, result.hits);
     else {

@@ -13,6 +13,8 @@ import { up as rules } from './0011-rules';
 import { up as organise } from './0012-organise';
 import { up as draftCopies } from './0013-draft-copies';
 
+export { latestVersion } from './version';
+
 export interface Migration {
   version: number;
   up(db: BetterSqlite3.Database): void;
@@ -34,5 +36,3 @@ export const migrations: Migration[] = [
   { version: 12, up: organise },
   { version: 13, up: draftCopies },
 ];
-
-export const latestVersion = migrations[migrations.length - 1]!.version;

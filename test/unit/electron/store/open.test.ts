@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HomingError } from '../../../../shared/errors';
-import { latestVersion } from '../../../../electron/store/migrations/all';
+import { latestVersion, migrations } from '../../../../electron/store/migrations/all';
 import { closeDb, NEW_DATABASE_PAGE_SIZE, openReadDb, openWriteDb } from '../../../../electron/store/open';
 
 const tempDb = () => join(mkdtempSync(join(tmpdir(), 'homing-store-')), 'homing.sqlite');
@@ -17,6 +17,11 @@ function writerAndReader() {
 }
 
 describe('opening the store', () => {
+  it('knows the last migration’s version (migrations/version.ts, which read-only openers use without the migrations)', () => {
+    expect(latestVersion).toBe(migrations[migrations.length - 1]!.version);
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
   it('creates a migrated WAL database with foreign keys on', () => {
     const path = tempDb();
     const db = openWriteDb(path);
