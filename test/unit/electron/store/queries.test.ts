@@ -268,6 +268,13 @@ describe('message queries on a small mailbox', () => {
       expect(hits[0]!.highlights).toEqual([{ field: 'subject', text: 'Re: \u0002Quarterly\u0003 report' }]);
     });
 
+    it('leaves the highlights out when asked (highlights: false, the CLI without --json), the hits and total unchanged', async () => {
+      const withThem = await q.search({ query: 'quarterly', limit: 10 });
+      const without = await q.search({ query: 'quarterly', limit: 10, highlights: false });
+      expect(without.total).toBe(withThem.total);
+      expect(without.hits).toEqual(withThem.hits.map((hit) => ({ ...hit, highlights: [] })));
+    });
+
     it('names the field of each highlight, so the list can show a match in the text rather than the sender', async () => {
       const [hit] = (await q.search({ query: 'alice', limit: 10 })).hits.filter((h) => h.id === ids['plain.eml']);
       expect(hit!.highlights.map((h) => h.field)).toContain('from');
