@@ -42,7 +42,7 @@ export function requireStoredPasswordScope(savedFor: CredentialTarget[], target:
   throw new HomingError(
     'PASSWORD_REQUIRED',
     `Type the password for ${account.email} again: ${credentialScopeWords[change]}, and a stored password is only sent to the server it was saved for${where}. ` +
-      'In the app, enter it with the new settings; with homing, add --password-env VAR.',
+      'In the app, enter it with the new settings; with homing, add --password-env VAR (or, for a password command, give --password-command again).',
     { accountId: account.id, change, fix: 'enter-password' },
   );
 }

@@ -178,6 +178,30 @@ describe('passwords shared by the app and the CLI through the OS keychain', () =
       expect(piped).toMatchObject({ status: 2, stderr: expect.stringMatching(/INVALID_ARGUMENT: The password command cannot be used: "\|" would need a shell/) });
     });
 
+    // Found by editing the outgoing server of a --password-command account with `homing account edit`: it
+    // wanted the password typed again, and neither way of typing it worked (the command given again was
+    // not counted for the outgoing server, and --smtp-password-env needs a keychain), so the only way to
+    // change the outgoing server was to remove the account with all its mail.
+    it('--password-command: the outgoing server can be changed, with the command given again', async () => {
+      const dir = dataDir();
+      const secrets = mkdtempSync(join(tmpdir(), 'homing-pass store-'));
+      writeFileSync(join(secrets, 'frank'), `${pw('frank')}\n`, { mode: 0o600 });
+      const command = `cat '${join(secrets, 'frank')}'`;
+      const smtp = (port: number, security: string) => ['--smtp-host', '127.0.0.1', '--smtp-port', String(port), '--smtp-security', security];
+      const added = await cli(dir, [...accountArgs('frank'), '--password-command', command, ...smtp(587, 'starttls')], bare);
+      expect(added).toMatchObject({ status: 0, stderr: '' });
+      const id = added.stdout.trim();
+      // Without it: the stored password's rule, and the message says how to give it with a command.
+      const refused = await cli(dir, ['account', 'edit', id, ...smtp(465, 'tls')], bare);
+      expect(refused).toMatchObject({ status: 1, stderr: expect.stringMatching(/^homing: PASSWORD_REQUIRED: .*give --password-command again/) });
+      const edited = await cli(dir, ['account', 'edit', id, ...smtp(465, 'tls'), '--password-command', command], bare);
+      expect(edited.stderr).toBe('');
+      expect(edited.status).toBe(0);
+      const [account] = JSON.parse((await cli(dir, ['account', 'list', '--json'], bare)).stdout) as Array<{ smtp: { port: number; security: string; passwordSource: string } }>;
+      expect(account!.smtp).toMatchObject({ port: 465, security: 'tls', passwordSource: 'incoming' });
+      expect(await cli(dir, ['sync'], bare)).toMatchObject({ status: 0 });
+    });
+
     it('--insecure-store-in-file: the plain file only on that explicit choice, mode 0600', async () => {
       const dir = dataDir();
       const added = await cli(dir, [...accountArgs('frank'), '--password-env', 'PW', '--insecure-store-in-file'], { ...bare, PW: pw('frank') });

@@ -100,7 +100,9 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
         });
         requireStoredPasswordScope(savedTargets(current, 'incoming').slice(0, 1), next, current);
       }
-      if (outgoing && outgoing.username !== null && typeof smtp?.password !== 'string' && !(outgoing.passwordSource === 'incoming' && password !== undefined)) {
+      // An outgoing server that logs in with the incoming password takes it typed again the same way: the
+      // password, or the password command given again (an account without a keychain has no other way).
+      if (outgoing && outgoing.username !== null && typeof smtp?.password !== 'string' && !(outgoing.passwordSource === 'incoming' && incomingGiven)) {
         requireStoredPasswordScope(savedTargets(current, outgoing.passwordSource), outgoingTarget(outgoing), current);
       }
       // The password first: if its store cannot take it, nothing has changed.
