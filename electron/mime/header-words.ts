@@ -6,13 +6,19 @@ import { libmime } from './lazy-modules';
  * `homing search`) loads neither mailparser nor, until a word is encoded, libmime (lazy-modules.ts).
  */
 
-/** Offset of the blank line that ends the header block, or the whole buffer when there is none. */
+/**
+ * Offset of the blank line that ends the header block (the first CRLF CRLF or LF LF, whichever comes
+ * first), or the whole buffer when there is none. Reads line by line up to there: searching for each
+ * pattern over the whole buffer read every byte of a CRLF message's body for an LF LF it does not have,
+ * and the sync asks this of every message it stores (twice: parse-message, rules/arrivals).
+ */
 export function headerEnd(bytes: Buffer): number {
-  const crlf = bytes.indexOf('\r\n\r\n');
-  const lf = bytes.indexOf('\n\n');
-  if (crlf === -1) return lf === -1 ? bytes.length : lf;
-  if (lf === -1) return crlf;
-  return Math.min(crlf, lf);
+  for (let nl = bytes.indexOf(0x0a); nl !== -1; nl = bytes.indexOf(0x0a, nl + 1)) {
+    const next = bytes[nl + 1];
+    if (next === 0x0a) return nl;
+    if (next === 0x0d && bytes[nl + 2] === 0x0a && bytes[nl - 1] === 0x0d) return nl - 1;
+  }
+  return bytes.length;
 }
 
 export function decodeWords(value: string): string {

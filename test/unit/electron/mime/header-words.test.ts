@@ -18,6 +18,25 @@ describe('header words', () => {
     expect(headerEnd(Buffer.from('A: 1\nB: 2\n\nbody'))).toBe(9);
   });
 
+  it('finds the first CRLF CRLF or LF LF, as searching the whole buffer for each would', () => {
+    // The rule before headerEnd read line by line: the earlier of the two patterns anywhere in the buffer.
+    const byPatterns = (bytes: Buffer) => {
+      const crlf = bytes.indexOf('\r\n\r\n');
+      const lf = bytes.indexOf('\n\n');
+      if (crlf === -1) return lf === -1 ? bytes.length : lf;
+      return lf === -1 ? crlf : Math.min(crlf, lf);
+    };
+    const cases = ['', '\n', '\n\n', '\r\n\r\n', '\r\n\r\nbody', 'A\n\r\nB', 'A\r\n\nB', 'A: 1\r\n\r\n\n\n', 'A: 1\n\r\n\r\n', 'no end\r\n', '\r\r\n\n'];
+    for (const text of cases) expect(headerEnd(Buffer.from(text)), JSON.stringify(text)).toBe(byPatterns(Buffer.from(text)));
+    // Random runs of the four bytes that matter, a few letters among them.
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 5000; i++) {
+      const bytes = Buffer.from(Array.from({ length: Math.floor(random() * 24) }, () => [0x0d, 0x0a, 0x41, 0x3a][Math.floor(random() * 4)]!));
+      expect(headerEnd(bytes), bytes.toString('hex')).toBe(byPatterns(bytes));
+    }
+  });
+
   it('gives header fields with their encoded words decoded', () => {
     const fields = headerFields(Buffer.from('Subject: =?UTF-8?B?w6l0w6k=?=\r\nX-Spam:  yes\r\n  really\r\n\r\nbody'));
     expect(fields.get('subject')).toEqual(['été']);
