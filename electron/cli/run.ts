@@ -44,7 +44,20 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, setup: 
     return 2;
   }
   const command = findCommand(setup.commands, rest);
-  if (!command) return usageError(io.stderr, `unknown command: ${rest.slice(0, 2).join(' ')} (see homing --help)`);
+  // `homing account add --help`: what a user types to learn one command; `homing account` alone lists the group.
+  const group = command ? [command] : setup.commands.filter((c) => c.name.split(' ')[0] === rest[0]);
+  if (asksForHelp(rest)) {
+    if (group.length === 0) return usageError(io.stderr, `unknown command: ${rest[0]} (see homing --help)`);
+    io.stdout.write(usageOf(group));
+    return 0;
+  }
+  if (!command) {
+    if (group.length > 0) {
+      io.stderr.write(usageOf(group));
+      return 2;
+    }
+    return usageError(io.stderr, `unknown command: ${rest.slice(0, 2).join(' ')} (see homing --help)`);
+  }
   const ctx = setup.createContext(dataDir, io);
   const output = watchOutput(io.stdout);
   try {
@@ -88,6 +101,16 @@ function findCommand(commands: readonly CliCommand[], words: string[]) {
   return [...commands]
     .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
     .find((c) => c.name.split(' ').every((word, i) => words[i] === word));
+}
+
+/** `--help` or `-h` among the command's words, before a `--` that ends the options. */
+function asksForHelp(words: string[]): boolean {
+  const end = words.indexOf('--');
+  return (end === -1 ? words : words.slice(0, end)).some((word) => word === '--help' || word === '-h');
+}
+
+function usageOf(commands: readonly CliCommand[]): string {
+  return commands.map((c) => `usage: homing ${c.usage}\n    ${c.summary}\n`).join('');
 }
 
 function usageError(stderr: NodeJS.WritableStream, message: string): number {

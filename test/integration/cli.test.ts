@@ -59,6 +59,28 @@ describe('the homing CLI', () => {
     expect(missing.stderr).toMatch(/^homing: NOT_FOUND: /);
   });
 
+  it('prints one command\'s usage for `COMMAND --help` (exit 0, nothing touched) and a group\'s commands for `account` alone', async () => {
+    const dir = join(tempDir(), 'never-made');
+    const add = await runCli(['--data-dir', dir, 'account', 'add', '--help']);
+    expect(add).toMatchObject({ status: 0, stderr: '' });
+    expect(add.stdout).toMatch(/^usage: homing account add --email E /);
+    expect(add.stdout).not.toContain('account list');
+    // A reading command answers from the small bundle, before any store exists.
+    const search = await runCli(['--data-dir', dir, 'search', '-h']);
+    expect(search).toMatchObject({ status: 0, stderr: '' });
+    expect(search.stdout).toMatch(/^usage: homing search QUERY/);
+    const group = await runCli(['--data-dir', dir, 'rule', '--help']);
+    expect(group.status).toBe(0);
+    for (const name of ['rule add', 'rule list', 'rule remove', 'rule run']) expect(group.stdout).toContain(`usage: homing ${name}`);
+    const bare = await runCli(['--data-dir', dir, 'account']);
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toContain('usage: homing account list');
+    expect(existsSync(dir)).toBe(false);
+    const unknown = await runCli(['--data-dir', dir, 'frobnicate', '--help']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^homing: INVALID_ARGUMENT: unknown command: frobnicate/);
+  });
+
   it('lets a second process read while the first one writes, and refuses its writes with DATA_DIR_LOCKED when that one serves no command socket', async () => {
     const dir = tempDir();
     await runCli(['--data-dir', dir, 'account', 'list', '--json']);
