@@ -60,10 +60,14 @@ export function junkTokens(input: JunkInput): string[] {
   return [...out];
 }
 
+const NUMBER = /^[\d$€£.,-]+$/;
+/** A number (as NUMBER) starts with an ASCII digit or a currency sign: other words skip the test. */
+const mayBeNumber = (code: number) => (code >= 0x30 && code <= 0x39) || code === 0x24 || code === 0x20ac || code === 0xa3;
+
 function* words(text: string): Generator<string> {
   for (const match of text.toLowerCase().matchAll(WORD)) {
     let word = match[0];
-    if (/^[\d$€£.,-]+$/.test(word)) {
+    if (mayBeNumber(word.charCodeAt(0)) && NUMBER.test(word)) {
       // A number says something by its shape, not its digits.
       word = `num:${word.replace(/\d/g, '9').slice(0, 12)}`;
     } else if (word.length < 3 || word.length > 20) {
