@@ -211,6 +211,7 @@ async function main(): Promise<void> {
         `${sorted.toFixed(1)} s`,
         `${(ruled / plain).toFixed(2)}×`,
         `${(ruledCpu / plainCpu).toFixed(2)}×`,
+        `${plainCpu.toFixed(1)} / ${ruledCpu.toFixed(1)} s`,
         `${median(results.rules.map((r) => r.peakRssMb)).toFixed(0)} MB`,
         `${acted} / ${moved}`,
       ]);
@@ -231,13 +232,13 @@ async function main(): Promise<void> {
     db.sqlite.close();
 
     console.log(`\nrules bench: ${count} messages (${(bytes / 1e6).toFixed(0)} MB) arriving, ${RULES} rules, classifier trained on ${TRAINED}; medians of ${runs}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-    const header = ['protocol', 'sync without rules', 'with rules', 'last rule acted at', 'ratio (wall)', 'ratio (CPU)', 'peak RSS', 'messages acted on / moved'];
+    const header = ['protocol', 'sync without rules', 'with rules', 'last rule acted at', 'ratio (wall)', 'ratio (CPU)', 'CPU without / with', 'peak RSS', 'messages acted on / moved'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     for (const row of [header, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
     console.log(`\nclassifier per message: tokens ${tokenUs.toFixed(0)} µs, score ${scoreUs.toFixed(0)} µs (${inputs.length} stored messages; ${junk} at or over 0.9)`);
     for (const note of notes) console.log(note);
     reportResults('rules', [], [
-      ...rows.map((r) => `${r[0]}: ${r[1]} without rules, ${r[2]} with ${RULES} rules (last rule acted at ${r[3]}; ${r[4]} wall, ${r[5]} CPU)`),
+      ...rows.map((r) => `${r[0]}: ${r[1]} without rules, ${r[2]} with ${RULES} rules (last rule acted at ${r[3]}; ${r[4]} wall, ${r[5]} CPU: ${r[6]})`),
       `classifier: ${tokenUs.toFixed(0)} µs tokens + ${scoreUs.toFixed(0)} µs score per message`,
     ]);
   } finally {
