@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { WriteDb } from '../../../../electron/store/db';
 import {
   beginListing,
@@ -10,6 +10,7 @@ import {
   type ListingHandle,
   listedKnown,
   recordGoneSinceListing,
+  rekeyUnlisted,
   unknownListed,
 } from '../../../../electron/store/pop3-listing';
 import { recordDownload } from '../../../../electron/store/pop3-state';
@@ -161,6 +162,34 @@ describe('the POP3 listing of one pass (temp table)', () => {
     dropListing(one);
     expect(unknownListed(one)).toEqual([]);
     expect(countStillListed(two)).toBe(1);
+  });
+
+  it('gives a new UIDL the unlisted message with its bytes, found through the hash index (never a walk over the account)', async () => {
+    const { db } = tempStore();
+    const inbox = localFolder(db, 'INBOX');
+    const old = await stored(db, inbox.id, 'old');
+    await stored(db, inbox.id, 'kept');
+    const hash = (db.sqlite.prepare('SELECT content_hash AS h FROM messages WHERE id = ?').get(old) as { h: string }).h;
+    const l = listing(db, ['kept', 'new']);
+    const prepared: string[] = [];
+    const prepare = db.sqlite.prepare.bind(db.sqlite);
+    const spy = vi.spyOn(db.sqlite, 'prepare').mockImplementation((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    });
+    try {
+      expect(writeTransaction(db, () => rekeyUnlisted(l, 'new', hash, 'full'))).toBe(old);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(row(db, 'new')?.messageId).toBe(old);
+    expect(row(db, 'old')).toBeUndefined();
+    const find = prepared.find((sql) => sql.includes('content_hash = ?'))!;
+    const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${find}`).all('local', hash, 'full', 'local', l.pass) as Array<{ detail: string }>).map((r) => r.detail);
+    expect(plan.some((d) => d.includes('messages_hash (folder_id=? AND content_hash=?)'))).toBe(true);
+    // The listed message is never taken over.
+    const keptHash = (db.sqlite.prepare("SELECT content_hash AS h FROM messages WHERE uidl = 'kept'").get() as { h: string }).h;
+    expect(writeTransaction(db, () => rekeyUnlisted(l, 'other', keptHash, 'full'))).toBeNull();
   });
 
   it('answers for a 100,000-message maildrop with 100,000 stored UIDLs without loading them into JavaScript', () => {
