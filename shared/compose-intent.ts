@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_MAILTO_CHARS } from './mailto';
 import { responseModes } from './contract/outgoing';
 

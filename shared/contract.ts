@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { accountEvents, accountMethods } from './contract/accounts';
 import { appMethods } from './contract/app';
 import { contactMethods } from './contract/contacts';

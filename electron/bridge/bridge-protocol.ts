@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What a bridge client may send: one call at a time per id. Anything else closes the connection. */
 export const bridgeRequestSchema = z.strictObject({

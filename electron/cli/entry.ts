@@ -30,8 +30,13 @@ function commandWord(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** What this bundle answers alone: the reading commands, and the version (runCommand prints it). */
+function answersAlone(word: string | undefined): boolean {
+  return word === '--version' || word === '-V' || reading.commands.some((c) => c.name === word);
+}
+
 export async function entry(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (reading.commands.some((c) => c.name === commandWord(argv))) {
+  if (answersAlone(commandWord(argv))) {
     try {
       return await runCommand(argv, env, reading);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_WINDOW_SIZE, MIN_VISIBLE_PART, MIN_WINDOW_SIZE } from './limits';
 
 /** The remembered window: its normal (not maximized) bounds and whether it was maximized or full screen. */

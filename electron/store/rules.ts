@@ -2,7 +2,7 @@ import { type Rule, type RuleAction, ruleActionSchema } from '../../shared/contr
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
 import type { ChangeRecorder } from './write-transaction';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Mail rules as stored (migration 0011): the query text as the user wrote it and the actions as JSON,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { specialUses } from '../../shared/contract/messages';
 import type { UndoKind } from '../../shared/contract/organise';
 

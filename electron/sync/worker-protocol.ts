@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Messages between the main thread and the sync worker. Both ends validate what they receive: the

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * A service method in the contract: the validator for its arguments (checked on the trusted side before

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { actionNames } from './action-names';
 import { event } from './define';
 import { composeIntentSchema } from '../compose-intent';

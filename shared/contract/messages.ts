@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { command, event, namingFiles, query } from './define';
 import type { ActionResult } from './organise';
 

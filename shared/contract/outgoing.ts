@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorData } from '../errors';
 import type { Address } from './messages';
 import { command, event, query } from './define';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { command, event, query } from './define';
 import { messageIdSchema } from './messages';
 

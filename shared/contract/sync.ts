@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { command, event, query } from './define';
 
 export const syncPhases = ['idle', 'connecting', 'folders', 'headers', 'bodies', 'flags', 'actions', 'watching', 'error'] as const;

@@ -90,10 +90,21 @@ describe('the reading commands start without the mail service', () => {
     expect(service(run.loaded)).toBe(true);
   });
 
-  it('hands every other command to the whole CLI', async () => {
+  it('answers --version alone', async () => {
+    for (const flag of ['--version', '-V']) {
+      const run = await traced(flag);
+      expect(run.status, flag).toBe(0);
+      expect(run.stdout, flag).toMatch(/^homing \d+\.\d+\.\d+/);
+      expect(service(run.loaded), flag).toBe(false);
+    }
+  });
+
+  it('hands every other command to the whole CLI, which carries the parts of zod it uses', async () => {
     const run = await traced('account', 'list');
     expect(run.status).toBe(0);
     expect(service(run.loaded)).toBe(true);
+    // zod's CommonJS build in node_modules loads every locale it has, ~40% of the whole CLI's start.
+    expect(zod(run.loaded)).toBe(false);
   });
 
   it('turns on the runtime’s compile cache, where it has one, before the program and the whole CLI load', async () => {
