@@ -8,18 +8,15 @@ import { hashSource, writeSource } from './message-sources';
 import type { MessageSource } from './message-source';
 import type { EncodedSource } from './source-encoding';
 import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
-import { type ListingHandle, rekeyUnlisted } from './pop3-listing';
+import { type ListingHandle, rekeyUnlisted, rekeyUnlistedRecord } from './pop3-listing';
 import { senderSortKey, subjectSortKey } from './sort-keys';
 import { assignThread } from './threads';
 import type { ChangeRecorder } from './write-transaction';
 
 export type SyncKey =
   | { kind: 'imap'; uidvalidity: number; uid: number }
-  /**
-   * `listing`, this POP3 pass's: a UIDL the store has not seen whose bytes are a stored message's under a
-   * UIDL the server no longer lists takes that message over (store/pop3-listing.ts rekeyUnlisted).
-   */
-  | { kind: 'pop3'; uidl: string; listing?: ListingHandle }
+  /** A POP3 pass's new UIDLs go through commitListedPop3, which also knows the pass's listing. */
+  | { kind: 'pop3'; uidl: string }
   /** Import and local folders: deduplicated by content hash within the folder. */
   | { kind: 'local' };
 
@@ -49,6 +46,16 @@ export interface IngestResult {
   upgraded: boolean;
 }
 
+/**
+ * commitListedPop3 found the bytes are a message this account no longer holds (deleted here for good, or
+ * filed in another account): nothing was stored, the new UIDL took over its record (rekeyUnlistedRecord).
+ */
+export interface DeletedHere {
+  messageId: null;
+  inserted: false;
+  upgraded: false;
+}
+
 interface ExistingRow {
   id: number;
   folder_id: number;
@@ -66,9 +73,42 @@ const EXISTING_COLUMNS = 'id, folder_id, date, deleted_locally, body_status';
  * addresses, threads and the full-text row, and records the change.
  */
 export function commitMessage(db: WriteDb, changes: ChangeRecorder, input: IngestInput): IngestResult {
+  const hashed = hashSource(input.source, input.encoded);
+  return store(db, changes, input, hashed, findExisting(db, input, hashed.hash));
+}
+
+/**
+ * commitMessage for a UIDL of a POP3 pass's `listing` that the store has not seen. When the server has
+ * changed its UIDLs (a new pop3_uidl_format, a migration to another server or mailbox format), every
+ * message is listed again under a new one, and keyed by UIDL alone each would be stored a second time.
+ * So bytes that are a stored message's under a UIDL the listing no longer has are that message, under
+ * the new UIDL (store/pop3-listing.ts rekeyUnlisted); and bytes that are what is left of a message
+ * deleted here for good, or filed in another account (rekeyUnlistedRecord), are not stored at all: the
+ * new UIDL takes over that record and the result is DeletedHere.
+ */
+export function commitListedPop3(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  input: IngestInput & { key: { kind: 'pop3' } },
+  listing: ListingHandle,
+): IngestResult | DeletedHere {
   const bodyStatus = input.bodyStatus ?? 'full';
-  const { hash, size } = hashSource(input.source, input.encoded);
-  const existing = findExisting(db, input, hash) ?? rekeyed(db, input, hash, bodyStatus);
+  const hashed = hashSource(input.source, input.encoded);
+  const { uidl } = input.key;
+  const existing = findExisting(db, input, hashed.hash) ?? rekeyed(db, listing, uidl, hashed.hash, bodyStatus);
+  if (!existing && rekeyUnlistedRecord(listing, uidl, hashed.hash)) return { messageId: null, inserted: false, upgraded: false };
+  return store(db, changes, input, hashed, existing);
+}
+
+/** Stores the message, or completes `existing` (the same key, stored as headers or partial) with a full source. */
+function store(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  input: IngestInput,
+  { hash, size }: { hash: string; size: number },
+  existing: ExistingRow | undefined,
+): IngestResult {
+  const bodyStatus = input.bodyStatus ?? 'full';
   if (existing) {
     if (bodyStatus !== 'full' || existing.body_status === 'full') {
       return { messageId: existing.id, inserted: false, upgraded: false };
@@ -170,10 +210,8 @@ function findExisting(db: WriteDb, input: IngestInput, hash: string): ExistingRo
 }
 
 /** A new UIDL that is a stored message under a UIDL the server stopped listing (the server changed its UIDLs). */
-function rekeyed(db: WriteDb, input: IngestInput, hash: string, bodyStatus: 'full' | 'headers' | 'partial'): ExistingRow | undefined {
-  const { key } = input;
-  if (key.kind !== 'pop3' || !key.listing) return undefined;
-  const id = rekeyUnlisted(key.listing, key.uidl, hash, bodyStatus);
+function rekeyed(db: WriteDb, listing: ListingHandle, uidl: string, hash: string, bodyStatus: 'full' | 'headers' | 'partial'): ExistingRow | undefined {
+  const id = rekeyUnlisted(listing, uidl, hash, bodyStatus);
   if (id === null) return undefined;
   return prepare<[number], ExistingRow>(db, `SELECT ${EXISTING_COLUMNS} FROM messages WHERE id = ?`).get(id);
 }

@@ -269,3 +269,34 @@ export function rekeyUnlisted(listing: ListingHandle, uidl: string, hash: string
   prepare<[string, number]>(db, 'UPDATE messages SET uidl = ? WHERE id = ?').run(uidl, found.id);
   return found.id;
 }
+
+/**
+ * rekeyUnlisted for what is left of a message the account no longer holds under its UIDL: deleted here
+ * for good (its row in pop3_uidls kept, with no message, so the server's copy is not downloaded again)
+ * or filed in another account (the row still names the message, which has no UIDL of this account). When
+ * the server changes its UIDLs, that copy is listed under a new UIDL the store has never seen. Finds such
+ * a row of the account with exactly these bytes (`hash`, migration 0014) whose UIDL this pass's listing no
+ * longer has, and moves it to `uidl`: the new UIDL is known, so the copy stays deleted here (or filed
+ * where it is) and is not downloaded again; what was recorded about the old UIDL's server copy no longer
+ * applies, and the account's policy sees it afresh (under "when deleted here" its server copy is
+ * deleted at the next pass, as the old UIDL's would have been). Returns whether there was one. Call
+ * inside writeTransaction(), after rekeyUnlisted found no stored message.
+ */
+export function rekeyUnlistedRecord(listing: ListingHandle, uidl: string, hash: string): boolean {
+  const { db, accountId, pass } = listing;
+  const found = prepare<[string, string, number], { uidl: string }>(
+    db,
+    // INDEXED BY, as in rekeyUnlisted: one lookup per new UIDL, never a walk over the account's UIDLs.
+    `SELECT u.uidl FROM pop3_uidls u INDEXED BY pop3_uidls_hash
+      WHERE u.account_id = ? AND u.content_hash = ?
+        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = u.message_id AND m.account_id = u.account_id AND m.uidl = u.uidl)
+        AND NOT EXISTS (SELECT 1 FROM temp.pop3_listing l INDEXED BY pop3_listing_uidl WHERE l.pass = ? AND l.uidl = u.uidl)
+      LIMIT 1`,
+  ).get(accountId, hash, pass);
+  if (!found) return false;
+  prepare<[string, string, string]>(
+    db,
+    'UPDATE pop3_uidls SET uidl = ?, dele_sent_at = NULL, server_gone_at = NULL WHERE account_id = ? AND uidl = ?',
+  ).run(uidl, accountId, found.uidl);
+  return true;
+}

@@ -32,25 +32,36 @@ export function setServerPolicy(db: WriteDb, accountId: string, messageIds: read
 }
 
 /**
- * Records that `uidl` is stored as message `messageId`. Call inside the transaction that committed the
- * message. A second call (a partial message completed later) keeps the first download time.
+ * Records that `uidl` is stored as message `messageId`, with the message's content hash (migration 0014:
+ * the row keeps it after the message is gone, so the same bytes under a new UIDL are known). Call inside
+ * the transaction that committed the message. A second call (a partial message completed later) keeps the
+ * first download time and takes the completed message's hash.
  *
  * A plain INSERT, not an upsert: an upsert on a table with foreign keys makes SQLite open a statement
  * savepoint, and FTS5 writes its pending terms to disk at every savepoint, so each message of a batch
  * became an index segment of its own (40 messages: 10 segments after merging, instead of 1), which the
- * commit then merged again (about a third of a POP3 download's writing thread, measured at 10k).
+ * commit then merged again (about a third of a POP3 download's writing thread, measured at 10k). The
+ * hash comes from a scalar subquery of the one-row VALUES, which opens no savepoint either.
  */
 export function recordDownload(db: WriteDb, accountId: string, uidl: string, messageId: number, at: number): void {
-  const known = prepare<[string, string], { message_id: number | null }>(db, 'SELECT message_id FROM pop3_uidls WHERE account_id = ? AND uidl = ?').get(accountId, uidl);
+  const known = prepare<[number, string, string], { message_id: number | null; content_hash: string | null; current: string | null }>(
+    db,
+    'SELECT message_id, content_hash, (SELECT content_hash FROM messages WHERE id = ?) AS current FROM pop3_uidls WHERE account_id = ? AND uidl = ?',
+  ).get(messageId, accountId, uidl);
   if (!known) {
-    prepare<[string, string, number, number]>(db, 'INSERT INTO pop3_uidls (account_id, uidl, message_id, downloaded_at) VALUES (?, ?, ?, ?)').run(
+    prepare<[string, string, number, number, number]>(
+      db,
+      'INSERT INTO pop3_uidls (account_id, uidl, message_id, downloaded_at, content_hash) VALUES (?, ?, ?, ?, (SELECT content_hash FROM messages WHERE id = ?))',
+    ).run(accountId, uidl, messageId, at, messageId);
+  } else if (known.message_id !== messageId) {
+    prepare<[number, string | null, string, string]>(db, 'UPDATE pop3_uidls SET message_id = ?, content_hash = ? WHERE account_id = ? AND uidl = ?').run(
+      messageId,
+      known.current,
       accountId,
       uidl,
-      messageId,
-      at,
     );
-  } else if (known.message_id !== messageId) {
-    prepare<[number, string, string]>(db, 'UPDATE pop3_uidls SET message_id = ? WHERE account_id = ? AND uidl = ?').run(messageId, accountId, uidl);
+  } else if (known.content_hash !== known.current) {
+    prepare<[string | null, string, string]>(db, 'UPDATE pop3_uidls SET content_hash = ? WHERE account_id = ? AND uidl = ?').run(known.current, accountId, uidl);
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { deliverMany, maildirFiles, pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
+import { organiseFixture } from '../helpers/organise-fixture';
 
 /**
  * A POP3 server that changes every UIDL at once: a host moving to another server or mailbox format, or
@@ -13,19 +14,29 @@ import { deliverMany, maildirFiles, pop3Fixture, storedPop3, testMessage } from 
 describe('POP3: the server changes its UIDLs', () => {
   let server: DovecotServer;
   beforeAll(async () => {
-    server = await startDovecot({ users: [{ name: 'dana', password: 'dana-secret' }] });
+    server = await startDovecot({
+      users: [
+        { name: 'dana', password: 'dana-secret' },
+        { name: 'erin', password: 'erin-secret' },
+      ],
+    });
   });
   afterAll(async () => {
     await server?.destroy();
   });
 
-  /** Dovecot's UIDLs from the message's GUID (for Maildir, the file's base name) instead of UID and UIDVALIDITY. */
-  const changeUidlFormat = async () => {
+  /**
+   * Restarts Dovecot with another pop3_uidl_format: by default the message's GUID (for Maildir, the file's
+   * base name) instead of the harness's UID and UIDVALIDITY.
+   */
+  const changeUidlFormat = async (format = '%g') => {
     const conf = join(server.dir, 'etc', 'dovecot.conf');
     const text = await readFile(conf, 'utf8');
-    expect(text).toMatch(/^pop3_uidl_format = %08Xu%08Xv$/m);
+    const current = /^pop3_uidl_format = (.*)$/m.exec(text)?.[1];
+    expect(current).toBeDefined();
+    expect(current).not.toBe(format);
     await server.stop();
-    await writeFile(conf, text.replace(/^pop3_uidl_format = .*$/m, 'pop3_uidl_format = %g'));
+    await writeFile(conf, text.replace(/^pop3_uidl_format = .*$/m, `pop3_uidl_format = ${format}`));
     await server.start();
   };
 
@@ -53,7 +64,7 @@ describe('POP3: the server changes its UIDLs', () => {
     // Another client deletes message 0 on the server: POP3 here is an archive, so it stays stored.
     const gone = maildirFiles(server.maildir('dana')).find((file) => file.raw.toString().includes('Subject: message 0\r\n'))!;
     await rm(join(server.maildir('dana'), 'cur', gone.name));
-    await changeUidlFormat();
+    await changeUidlFormat('%g');
     deliverMany(server, 'dana', [testMessage(9)]);
 
     expect(await sync()).toEqual({ added: 1 });
@@ -75,5 +86,62 @@ describe('POP3: the server changes its UIDLs', () => {
 
     expect(await sync()).toEqual({ added: 0 });
     expect(storedPop3(f.db, f.account.id)).toHaveLength(8);
+  });
+
+  it('leaves deleted for good what the user deleted for good, and does not download again what they moved to Local Folders', async () => {
+    // Reproduction: a leave-on-server account; a message deleted and the Trash emptied (its UIDL kept so the
+    // server's copy is not downloaded again); the server's UIDLs change: that message came back (13 -> 14).
+    deliverMany(
+      server,
+      'erin',
+      Array.from({ length: 6 }, (_, i) => testMessage(20 + i)),
+    );
+    const fx = await organiseFixture(server, [{ key: 'archive', user: 'erin', protocol: 'pop3', settings: { pop3Delete: { kind: 'never' } } }]);
+    try {
+      const account = fx.accounts.archive!;
+      const subjects = (accountId: string) =>
+        (fx.db.sqlite.prepare('SELECT subject FROM messages WHERE account_id = ? ORDER BY subject').all(accountId) as Array<{ subject: string }>).map((r) => r.subject);
+      const idOf = (subject: string) => (fx.db.sqlite.prepare('SELECT id FROM messages WHERE account_id = ? AND subject = ?').get(account.id, subject) as { id: number }).id;
+      const uidlRows = () =>
+        fx.db.sqlite.prepare('SELECT uidl, message_id AS messageId FROM pop3_uidls WHERE account_id = ? ORDER BY uidl').all(account.id) as Array<{
+          uidl: string;
+          messageId: number | null;
+        }>;
+      await fx.sync([account.id]);
+      expect(subjects(account.id)).toHaveLength(6);
+
+      const deleted = idOf('message 21');
+      await fx.call('deleteMessages', { ids: [deleted] });
+      expect(await fx.call('emptyTrash', { accountId: account.id, confirm: true })).toEqual({ deleted: 1 });
+      const { folder: kept } = await fx.call('createFolder', { accountId: 'local', parentId: null, name: 'Kept' });
+      const moved = idOf('message 22');
+      await fx.call('moveMessages', { ids: [moved], toFolderId: kept.id });
+      await fx.sync([account.id]);
+      expect(subjects(account.id)).toEqual(['message 20', 'message 23', 'message 24', 'message 25']);
+      expect(uidlRows().some((r) => /^v\d+\.u\d+$/.test(r.uidl))).toBe(false);
+
+      await changeUidlFormat('v%v.u%u');
+      deliverMany(server, 'erin', [testMessage(29)]);
+      await fx.sync([account.id]);
+      expect(subjects(account.id)).toEqual(['message 20', 'message 23', 'message 24', 'message 25', 'message 29']);
+      expect(subjects('local')).toEqual(['message 22']);
+      // Every record is under its new UIDL: the deleted one still without a message, the moved one still its own.
+      const rows = uidlRows();
+      expect(rows).toHaveLength(7);
+      expect(rows.every((r) => /^v\d+\.u\d+$/.test(r.uidl))).toBe(true);
+      expect(rows.filter((r) => r.messageId === null)).toHaveLength(1);
+      expect(rows.some((r) => r.messageId === moved)).toBe(true);
+
+      // Moved back, the message is under its new UIDL again, and nothing is downloaded twice.
+      const inbox = fx.db.sqlite.prepare("SELECT id FROM folders WHERE account_id = ? AND path = 'INBOX'").get(account.id) as { id: number };
+      await fx.call('moveMessages', { ids: [moved], toFolderId: inbox.id });
+      await fx.sync([account.id]);
+      expect(subjects(account.id)).toEqual(['message 20', 'message 22', 'message 23', 'message 24', 'message 25', 'message 29']);
+      expect(rows.find((r) => r.messageId === moved)!.uidl).toBe(
+        (fx.db.sqlite.prepare('SELECT uidl FROM messages WHERE id = ?').get(moved) as { uidl: string }).uidl,
+      );
+    } finally {
+      fx.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { up as taggedKeys } from './0010-tagged-keys';
 import { up as rules } from './0011-rules';
 import { up as organise } from './0012-organise';
 import { up as draftCopies } from './0013-draft-copies';
+import { up as pop3UidlHash } from './0014-pop3-uidl-hash';
 
 export { latestVersion } from './version';
 
@@ -35,4 +36,5 @@ export const migrations: Migration[] = [
   { version: 11, up: rules },
   { version: 12, up: organise },
   { version: 13, up: draftCopies },
+  { version: 14, up: pop3UidlHash },
 ];

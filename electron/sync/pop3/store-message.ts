@@ -1,5 +1,5 @@
 import type { ParsedMessage } from '../../mime/parse-message';
-import { commitMessage, type IngestResult } from '../../store/ingest';
+import { commitListedPop3, commitMessage, type DeletedHere, type IngestInput, type IngestResult } from '../../store/ingest';
 import type { MessageSource } from '../../store/message-source';
 import type { ListingHandle } from '../../store/pop3-listing';
 import { recordDownload } from '../../store/pop3-state';
@@ -39,36 +39,41 @@ export async function readyMessage(uidl: string, source: MessageSource, bodyStat
  * a message and its UIDL are both stored or neither is. Storing a UIDL the store already has adds
  * nothing (commitMessage is idempotent by (account, UIDL)), except that a full message replaces a
  * partial one. Several messages per transaction (see download-messages.ts) cost far less than one each:
- * the full-text index writes its segment once per commit.
+ * the full-text index writes its segment once per commit. With the pass's `listing`, a new UIDL whose
+ * bytes the store had under a UIDL the server no longer lists takes that message, or what is left of
+ * it, over (commitListedPop3): a message deleted here for good stays deleted (DeletedHere, nothing stored).
  */
 export function commitMessages(
   writer: WriterContext,
   target: StoreTarget,
   batch: readonly ReadyMessage[],
   options: { arrival?: boolean; listing?: ListingHandle } = {},
-): IngestResult[] {
+): Array<IngestResult | DeletedHere> {
   if (batch.length === 0) return [];
   const { db } = writer;
   const now = Date.now();
   return writeTransaction(db, (changes) => {
     const results = batch.map((message) => {
-      const result = commitMessage(db, changes, {
+      const input: IngestInput & { key: { kind: 'pop3' } } = {
         accountId: target.accountId,
         folderId: target.folderId,
-        key: { kind: 'pop3', uidl: message.uidl, ...(options.listing ? { listing: options.listing } : {}) },
+        key: { kind: 'pop3', uidl: message.uidl },
         source: message.source,
         parsed: message.parsed,
         encoded: message.encoded,
         bodyStatus: message.bodyStatus,
-      });
-      recordDownload(db, target.accountId, message.uidl, result.messageId, now);
+      };
+      const result = options.listing ? commitListedPop3(db, changes, input, options.listing) : commitMessage(db, changes, input);
+      // DeletedHere: the UIDL's row was written by the takeover.
+      if (result.messageId !== null) recordDownload(db, target.accountId, message.uidl, result.messageId, now);
       return result;
     });
     // New mail in the inbox: mail rules and the junk filter, before this commit's change event.
     if (options.arrival) {
-      const arrived = batch.flatMap((message, i) =>
-        results[i]!.inserted ? [{ id: results[i]!.messageId, parsed: message.parsed, header: headerOf(message.source), textComing: false }] : [],
-      );
+      const arrived = batch.flatMap((message, i) => {
+        const result = results[i]!;
+        return result.inserted ? [{ id: result.messageId, parsed: message.parsed, header: headerOf(message.source), textComing: false }] : [];
+      });
       rulesOnArrival(db, changes, target.accountId, arrived);
     }
     return results;

@@ -1,5 +1,10 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { WriteDb } from '../../../../electron/store/db';
+import { migrations } from '../../../../electron/store/migrations/all';
+import { up as pop3UidlHash } from '../../../../electron/store/migrations/0014-pop3-uidl-hash';
+import { closeDb, openWriteDb } from '../../../../electron/store/open';
 import {
   beginListing,
   countStillListed,
@@ -11,11 +16,12 @@ import {
   listedKnown,
   recordGoneSinceListing,
   rekeyUnlisted,
+  rekeyUnlistedRecord,
   unknownListed,
 } from '../../../../electron/store/pop3-listing';
 import { recordDownload } from '../../../../electron/store/pop3-state';
 import { writeTransaction } from '../../../../electron/store/write-transaction';
-import { eml, ingest, localFolder, tempStore } from '../../../helpers/store';
+import { eml, ingest, localFolder, tempDir, tempStore } from '../../../helpers/store';
 
 /** A stored POP3 message under `uidl` (account `local`), as a download commits it. */
 async function stored(db: WriteDb, folderId: number, uidl: string, bodyStatus: 'full' | 'partial' = 'full'): Promise<number> {
@@ -53,6 +59,7 @@ const row = (db: WriteDb, uidl: string) =>
   db.sqlite.prepare('SELECT server_gone_at AS goneAt, message_id AS messageId FROM pop3_uidls WHERE uidl = ?').get(uidl) as
     | { goneAt: number | null; messageId: number | null }
     | undefined;
+const hashOf = (db: WriteDb, messageId: number) => (db.sqlite.prepare('SELECT content_hash AS h FROM messages WHERE id = ?').get(messageId) as { h: string }).h;
 const messageExists = (db: WriteDb, id: number) => db.sqlite.prepare('SELECT 1 FROM messages WHERE id = ?').get(id) !== undefined;
 const hide = (db: WriteDb, id: number) => db.sqlite.prepare('UPDATE messages SET deleted_locally = 1 WHERE id = ?').run(id);
 const finish = (db: WriteDb, l: ListingHandle, deleted: number[], at: number) =>
@@ -190,6 +197,95 @@ describe('the POP3 listing of one pass (temp table)', () => {
     // The listed message is never taken over.
     const keptHash = (db.sqlite.prepare("SELECT content_hash AS h FROM messages WHERE uidl = 'kept'").get() as { h: string }).h;
     expect(writeTransaction(db, () => rekeyUnlisted(l, 'other', keptHash, 'full'))).toBeNull();
+  });
+
+  it('gives a new UIDL the record of a message deleted here for good or filed in another account (by the hash index), never one still listed or held', async () => {
+    const { db } = tempStore();
+    const inbox = localFolder(db, 'INBOX');
+    const ids: Record<string, number> = {};
+    for (const uidl of ['deleted', 'filed', 'held', 'listed']) ids[uidl] = await stored(db, inbox.id, uidl);
+    const hashes = Object.fromEntries(Object.entries(ids).map(([uidl, id]) => [uidl, hashOf(db, id)]));
+    // The record keeps the bytes' hash after the message is gone (written with the download).
+    expect(db.sqlite.prepare("SELECT content_hash AS h FROM pop3_uidls WHERE uidl = 'deleted'").get()).toEqual({ h: hashes.deleted });
+    db.sqlite.prepare('UPDATE pop3_uidls SET dele_sent_at = 5, server_gone_at = 6 WHERE uidl = ?').run('deleted');
+    db.sqlite.prepare('DELETE FROM messages WHERE id IN (?, ?)').run(ids.deleted, ids.listed);
+    // Filed in another account as rehomeRows does it: the message keeps its row, its UIDL goes.
+    db.sqlite.exec(`INSERT INTO accounts (id, name, email, protocol, settings, created_at) VALUES ('other', 'o', 'o@x', 'imap', '{}', 0)`);
+    const elsewhere = Number(db.sqlite.prepare("INSERT INTO folders (account_id, path, name) VALUES ('other', 'Kept', 'Kept')").run().lastInsertRowid);
+    db.sqlite.prepare("UPDATE messages SET account_id = 'other', folder_id = ?, uidl = NULL WHERE id = ?").run(elsewhere, ids.filed);
+    const l = listing(db, ['listed', 'n1', 'n2', 'n3']);
+
+    const prepared: string[] = [];
+    const prepare = db.sqlite.prepare.bind(db.sqlite);
+    const spy = vi.spyOn(db.sqlite, 'prepare').mockImplementation((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    });
+    try {
+      expect(writeTransaction(db, () => rekeyUnlistedRecord(l, 'n1', hashes.deleted!))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(row(db, 'n1')).toEqual({ messageId: null, goneAt: null });
+    expect(db.sqlite.prepare("SELECT dele_sent_at AS d, content_hash AS h FROM pop3_uidls WHERE uidl = 'n1'").get()).toEqual({ d: null, h: hashes.deleted });
+    expect(row(db, 'deleted')).toBeUndefined();
+    const find = prepared.find((sql) => sql.includes('content_hash = ?'))!;
+    const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${find}`).all('local', hashes.deleted, l.pass) as Array<{ detail: string }>).map((r) => r.detail);
+    expect(plan.some((d) => d.includes('pop3_uidls_hash (account_id=? AND content_hash=?)'))).toBe(true);
+
+    // The filed message's record: the message stays where it was filed, known under the new UIDL.
+    expect(writeTransaction(db, () => rekeyUnlistedRecord(l, 'n2', hashes.filed!))).toBe(true);
+    expect(row(db, 'n2')?.messageId).toBe(ids.filed);
+    // A stored message of the account (rekeyUnlisted's), a record still listed, a record already taken: none.
+    expect(writeTransaction(db, () => rekeyUnlistedRecord(l, 'n3', hashes.held!))).toBe(false);
+    expect(writeTransaction(db, () => rekeyUnlistedRecord(l, 'n3', hashes.listed!))).toBe(false);
+    expect(writeTransaction(db, () => rekeyUnlistedRecord(l, 'n3', hashes.deleted!))).toBe(false);
+    expect(row(db, 'n3')).toBeUndefined();
+    expect(row(db, 'held')?.messageId).toBe(ids.held);
+  });
+
+  it('migration 0014 gives each UIDL record the hash of its stored message; records of messages already gone stay without', () => {
+    const path = join(tempDir(), 'before.sqlite');
+    const old = new Database(path);
+    old.pragma('foreign_keys = ON');
+    const version = migrations.find((m) => m.up === pop3UidlHash)!.version;
+    old.transaction(() => {
+      for (const m of migrations.filter((m) => m.version < version)) m.up(old);
+      old.pragma(`user_version = ${version - 1}`);
+    })();
+    old.exec(`INSERT INTO accounts (id, name, email, protocol, settings, created_at) VALUES ('p', 'p', 'p@x', 'pop3', '{}', 0)`);
+    const folder = Number(old.prepare("INSERT INTO folders (account_id, path, name) VALUES ('p', 'INBOX', 'INBOX')").run().lastInsertRowid);
+    const message = old.prepare(
+      `INSERT INTO messages (account_id, folder_id, uidl, subject, date, size, content_hash, added_at) VALUES ('p', ?, ?, 's', 1, 10, ?, 0)`,
+    );
+    const a = Number(message.run(folder, 'a', 'hash-a').lastInsertRowid);
+    const b = Number(message.run(folder, 'b', 'hash-b').lastInsertRowid);
+    const uidl = old.prepare(`INSERT INTO pop3_uidls (account_id, uidl, message_id, downloaded_at) VALUES ('p', ?, ?, 1)`);
+    uidl.run('a', a);
+    uidl.run('b', b);
+    uidl.run('gone', null);
+    // Filed in another account after download: the record still names the message.
+    old.exec(`INSERT INTO accounts (id, name, email, protocol, settings, created_at) VALUES ('l2', 'l', 'l@x', 'local', '{}', 0)`);
+    const elsewhere = Number(old.prepare("INSERT INTO folders (account_id, path, name) VALUES ('l2', 'Kept', 'Kept')").run().lastInsertRowid);
+    old.prepare("UPDATE messages SET account_id = 'l2', folder_id = ?, uidl = NULL WHERE id = ?").run(elsewhere, b);
+    old.close();
+
+    const db = openWriteDb(path);
+    try {
+      expect(db.sqlite.pragma('user_version', { simple: true })).toBe(version);
+      expect(db.sqlite.prepare('SELECT uidl, message_id AS m, content_hash AS h FROM pop3_uidls ORDER BY uidl').all()).toEqual([
+        { uidl: 'a', m: a, h: 'hash-a' },
+        { uidl: 'b', m: b, h: 'hash-b' },
+        { uidl: 'gone', m: null, h: null },
+      ]);
+      expect(db.sqlite.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'index' AND name = 'pop3_uidls_hash'").get()).toEqual({ x: 1 });
+      // Deleting the message now leaves its hash on the record.
+      db.sqlite.prepare('DELETE FROM messages WHERE id = ?').run(a);
+      expect(db.sqlite.prepare("SELECT message_id AS m, content_hash AS h FROM pop3_uidls WHERE uidl = 'a'").get()).toEqual({ m: null, h: 'hash-a' });
+      expect(db.sqlite.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      closeDb(db);
+    }
   });
 
   it('answers for a 100,000-message maildrop with 100,000 stored UIDLs without loading them into JavaScript', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../../../electron/mime/parse-message';
+import { beginListing } from '../../../../../electron/store/pop3-listing';
 import { commitMessages, type ReadyMessage } from '../../../../../electron/sync/pop3/store-message';
 import type { WriterContext } from '../../../../../electron/sync/writer-context';
 import { eml, localFolder, tempStore } from '../../../../helpers/store';
@@ -49,5 +50,33 @@ describe('commitMessages (POP3)', () => {
     expect(full).toMatchObject({ messageId: partial!.messageId, upgraded: true });
     expect(knownUidls(db, 'local').get('uidl-1')).toMatchObject({ messageId: partial!.messageId, downloadedAt: first.downloadedAt, bodyStatus: 'full' });
     expect(count(db, 'SELECT count(*) AS n FROM pop3_uidls')).toBe(1);
+    // The record's hash follows the completed bytes (what a new UIDL's download is compared with).
+    expect(db.sqlite.prepare("SELECT u.content_hash = m.content_hash AS same FROM pop3_uidls u JOIN messages m ON m.id = u.message_id").get()).toEqual({ same: 1 });
+  });
+
+  it('with the listing: bytes deleted here for good under a UIDL no longer listed are not stored again, in the same one-segment commit', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    const writer = { db } as WriterContext;
+    const target = { accountId: 'local', folderId: folder.id };
+    const [first] = commitMessages(writer, target, [await ready(1)]);
+    db.sqlite.prepare('DELETE FROM messages WHERE id = ?').run(first!.messageId);
+    const segments = count(db, 'SELECT count(*) AS n FROM message_search_data WHERE id > 10');
+    // The server changed its UIDLs: message 1 is listed as uidl-101 now, with two new messages.
+    const builder = beginListing(db, 'local');
+    ['uidl-101', 'uidl-2', 'uidl-3'].forEach((uidl, i) => builder.add(i + 1, uidl, 100));
+    const listing = builder.finish(() => undefined);
+    const again = { ...(await ready(1)), uidl: 'uidl-101' };
+    const results = commitMessages(writer, target, [await ready(2), again, await ready(3)], { arrival: true, listing });
+    expect(results.map((r) => [r.inserted, r.messageId === null])).toEqual([
+      [true, false],
+      [false, true],
+      [true, false],
+    ]);
+    expect(count(db, 'SELECT count(*) AS n FROM messages')).toBe(2);
+    const known = knownUidls(db, 'local');
+    expect([...known.keys()].sort()).toEqual(['uidl-101', 'uidl-2', 'uidl-3']);
+    expect(known.get('uidl-101')?.messageId).toBeNull();
+    expect(count(db, 'SELECT count(*) AS n FROM message_search_data WHERE id > 10')).toBe(segments + 1);
   });
 });
