@@ -43,10 +43,12 @@ export interface UiCommands {
 
 /**
  * What an action is aimed at besides the selection: the folder a drop landed on, the one picked in the
- * move picker, or the one whose context menu is open. Keys and the toolbar aim at nothing more.
+ * move picker, or the folder or account whose context menu is open. Keys and the toolbar aim at nothing more.
  */
 export interface ActionTarget {
   folder?: Folder;
+  /** The account whose context menu is open (its row in the folder tree, Local Folders included). */
+  account?: Account;
   /** The tag picked in the tag menu. */
   tag?: TagChoice;
   /** The key that ran the action (`1` … `9` pick a tag by number). */

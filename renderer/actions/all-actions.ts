@@ -16,6 +16,7 @@ import { toggleRead } from './mark-read';
 import { moveMessages } from './move-messages';
 import { moveToFolder } from './move-to-folder';
 import { newMessage } from './new-message';
+import { newFolder } from './new-folder';
 import { newSubfolder } from './new-subfolder';
 import { newTag } from './new-tag';
 import { printMessage } from './print-message';
@@ -74,6 +75,7 @@ export const allActions: readonly Action[] = [
   markFolderRead,
   emptyTrash,
   newSubfolder,
+  newFolder,
   renameFolder,
   deleteFolder,
   runRules,
@@ -99,6 +101,9 @@ export const messageActions: readonly Action[] = [toggleRead, toggleFlag, archiv
 
 /** A folder's context menu, in order. */
 export const folderActions: readonly Action[] = [markFolderRead, runRules, emptyTrash, newSubfolder, renameFolder, deleteFolder, exportFolder];
+
+/** An account's context menu (its row in the folder tree): a folder at the account's top level. */
+export const accountActions: readonly Action[] = [newFolder];
 
 /** The message menu's verdicts for the junk filter, after the other message actions. */
 export const junkActions: readonly Action[] = [markJunk, markNotJunk];

@@ -24,6 +24,8 @@ export interface FolderTreeProps {
   drop: { accepts(folder: Folder): boolean; onDrop(folder: Folder): void };
   /** Right click, the menu key or Shift+F10 on a folder: its context menu at that point. */
   onFolderMenu(folder: Folder, position: { x: number; y: number }): void;
+  /** An account's context menu (right-click or the context-menu key on its row): New folder…. */
+  onAccountMenu?(account: Account, position: { x: number; y: number }): void;
 }
 
 export type OutgoingView = 'outbox' | 'drafts';
@@ -40,6 +42,8 @@ interface Item {
   children: Item[];
   status?: SyncStatus | undefined;
   accountId?: string;
+  /** The account an account row stands for. */
+  account?: Account;
   /** The folder's last sync could not read it: the server's words. */
   problem?: string | null;
   /** Outbox or Drafts: a view of the composer's, not a mail folder. */
@@ -98,7 +102,7 @@ const outgoingItem = (view: OutgoingView, count: number, problems: number): Item
  * (unread counts beside them), Local Folders last. One item is in the tab order; arrows move, Right and
  * Left open and close, Enter or Space opens the mailbox.
  */
-export const FolderTree = memo(function FolderTree({ accounts, folders, statuses, current, onOpen, outgoing, currentView = null, onOpenView, drop, onFolderMenu }: FolderTreeProps) {
+export const FolderTree = memo(function FolderTree({ accounts, folders, statuses, current, onOpen, outgoing, currentView = null, onOpenView, drop, onFolderMenu, onAccountMenu }: FolderTreeProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [focusKey, setFocusKey] = useState<string | null>(null);
   // The folder under a drag of messages that would take them: drawn as the drop target.
@@ -146,6 +150,7 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
         children: folderItems(buildFolderTree(own), 2, key),
         status: statuses.get(account.id),
         accountId: account.id,
+        account,
       });
     }
     return items;
@@ -227,6 +232,9 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
         else if (item.folder) {
           const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
           onFolderMenu(item.folder, { x: box.left + 24, y: box.bottom });
+        } else if (item.account && onAccountMenu) {
+          const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
+          onAccountMenu(item.account, { x: box.left + 24, y: box.bottom });
         }
         break;
       }
@@ -268,10 +276,15 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
         onKeyDown={(event) => keyDown(event, item)}
         onFocus={() => setFocusKey(item.key)}
         onContextMenu={(event) => {
-          if (!folder) return;
-          event.preventDefault();
-          focusItem(item.key);
-          onFolderMenu(folder, { x: event.clientX, y: event.clientY });
+          if (folder) {
+            event.preventDefault();
+            focusItem(item.key);
+            onFolderMenu(folder, { x: event.clientX, y: event.clientY });
+          } else if (item.account && onAccountMenu) {
+            event.preventDefault();
+            focusItem(item.key);
+            onAccountMenu(item.account, { x: event.clientX, y: event.clientY });
+          }
         }}
         onDragEnter={(event) => over(event, item)}
         onDragOver={(event) => over(event, item)}

@@ -227,6 +227,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     [accountById],
   );
   const openFolderMenu = useCallback((folder: Folder, at: { x: number; y: number }) => setOverlay({ kind: 'folder-menu', folder, ...at }), []);
+  const openAccountMenu = useCallback((account: Account, at: { x: number; y: number }) => setOverlay({ kind: 'account-menu', account, ...at }), []);
 
   // The reader's Reply / Reply all / Forward answer the message it shows, through the same actions.
   const answerBar = useCallback(
@@ -321,6 +322,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
             onOpenView={openView}
             drop={drop}
             onFolderMenu={openFolderMenu}
+            onAccountMenu={openAccountMenu}
           />
         </div>
         <SyncStatusPanel accounts={accounts} statuses={statuses} online={online} onSyncNow={syncNow} />

@@ -1,7 +1,7 @@
 import type { Account } from '../../shared/contract/accounts';
 import type { Folder } from '../../shared/contract/messages';
 import { type ActionContext, offeredActions } from '../actions/action';
-import { allActions, folderActions, junkActions, menuAnswerActions, messageActions } from '../actions/all-actions';
+import { accountActions, allActions, folderActions, junkActions, menuAnswerActions, messageActions } from '../actions/all-actions';
 import type { Dispatcher } from '../actions/dispatcher';
 import type { Question } from '../mail/question';
 import { tagState } from '../mail/tag-choices';
@@ -21,6 +21,7 @@ export type Overlay =
   | { kind: 'move' }
   | { kind: 'menu'; x: number; y: number }
   | { kind: 'folder-menu'; x: number; y: number; folder: Folder }
+  | { kind: 'account-menu'; x: number; y: number; account: Account }
   | { kind: 'tag-menu'; x: number; y: number }
   | { kind: 'question'; question: Question };
 
@@ -100,6 +101,18 @@ export function ShellOverlays({ overlay, onClose, ctx, dispatcher, accounts, fol
         dispatcher.run(action, aimed);
       });
       return <ContextMenu label="Folder actions" position={overlay} items={items} onClose={back} />;
+    }
+    case 'account-menu': {
+      const aimed = { ...ctx, target: { account: overlay.account } };
+      const back = () => {
+        onClose();
+        document.getElementById(`tree-account:${overlay.account.id}`)?.focus();
+      };
+      const items = actionItems(offeredActions(accountActions, aimed), aimed, (action) => {
+        back();
+        dispatcher.run(action, aimed);
+      });
+      return <ContextMenu label="Account actions" position={overlay} items={items} onClose={back} />;
     }
   }
 }

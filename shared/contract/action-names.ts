@@ -39,6 +39,8 @@ export const actionNames = [
   'mark-folder-read',
   'empty-trash',
   'new-subfolder',
+  // Acting on an account (its context menu in the folder tree).
+  'new-folder',
   'rename-folder',
   'delete-folder',
   'run-rules',
