@@ -13,7 +13,7 @@ import { adminClient, type MailServer } from '../servers/mail-server';
  * is the POP3 maildrop on all three.
  */
 
-const users = ['stls', 'pop3s', 'afterdl', 'partial'].map((name) => ({ name, password: `${name}-secret` }));
+const users = ['stls', 'pop3s', 'afterdl', 'partial', 'eightbit'].map((name) => ({ name, password: `${name}-secret` }));
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 describe.each(interopMatrix())('POP3 interop: %s', (kind) => {
@@ -115,6 +115,24 @@ describe.each(interopMatrix())('POP3 interop: %s', (kind) => {
     expect(JSON.stringify({ message: error!.message, detail: error!.detail })).not.toContain('wrong-password-123');
     expect(storedPop3(f.db, f.account.id)).toEqual([]);
     expect(await onServer('afterdl')).toContain('message 50');
+  });
+
+  it('a message with raw UTF-8 and 8-bit header bytes comes byte for byte, even when deleted after download', async () => {
+    // Courier's pop3d announces UTF8 (RFC 6856) and, to a client that did not send UTF8, hands out such a
+    // message wrapped in one of its own ("Cannot display Unicode content", the original as message/global).
+    // Homing stored the wrapper and, after download, the server's copy was gone.
+    const raw = Buffer.concat([
+      Buffer.from('From: =?utf-8?q?Ren=C3=A9?= <rene@example.org>\r\nTo: bob@example.org\r\nSubject: Réunion à Zürich\r\n'),
+      Buffer.from([0x58, 0x2d, 0x4e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a]), // "X-Name: caf\xe9" (latin1)
+      Buffer.from('Message-ID: <eightbit@homing.test>\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\n\r\nÇa va ?\r\n'),
+    ]);
+    await server.append('eightbit', 'INBOX', [{ raw }]);
+    const f = await fixture('eightbit', { kind: 'after-download' });
+    expect(await sync(f)).toEqual({ added: 1 });
+    const stored = storedPop3(f.db, f.account.id);
+    expect(stored.map((m) => m.subject)).toEqual(['Réunion à Zürich']);
+    expect(sha(stored[0]!.raw)).toBe(sha(raw));
+    expect(await onServer('eightbit')).toEqual([]);
   });
 
   it('headers only over the size limit (TOP), completed on demand with the exact bytes', async () => {

@@ -18,6 +18,7 @@ import { stat, type StatResult } from './commands/stat';
 import { stls } from './commands/stls';
 import { top, type TopArgs } from './commands/top';
 import { uidl, uidlEach, type UidlEntry } from './commands/uidl';
+import { utf8 } from './commands/utf8';
 import { POP3_LIMITS, POP3_TIMEOUTS, type Pop3Timeouts } from './limits';
 import { replyError } from './pop3-errors';
 import { type Expectation, ResponseReader, type StatusLine } from './response-reader';
@@ -226,6 +227,9 @@ export class Pop3Client {
     this.session.to('AUTHORIZATION');
     await this.run(capa, undefined);
     if (this.security === 'starttls') await this.run(stls, undefined);
+    // After STLS (its CAPA is the one that counts), before login: RFC 6856 UTF8 mode, so that a message
+    // with 8-bit headers comes as stored (commands/utf8.ts).
+    await this.run(utf8, undefined);
   }
 
   private openTransport(): Promise<void> {
