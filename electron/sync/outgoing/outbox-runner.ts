@@ -1,4 +1,5 @@
 import { findAccount } from '../../store/accounts';
+import { prepare, type ReadDb } from '../../store/db';
 import { engineFor } from '../engines';
 import { draftServerWork, draftsDueAt } from '../../store/drafts';
 import { dueOutbox, findOutboxRecord, nextDueAt, type OutboxRecord, recoverInterrupted } from '../../store/outbox';
@@ -130,6 +131,9 @@ export class OutboxRunner {
     const engine = { ...this.runtime.engineContext(account, signal), progress: () => undefined };
     // What was just sent, and what waits to be filed from before.
     const justSent = queued.map((r) => findOutboxRecord(this.ctx.db, r.id)).filter((r): r is OutboxRecord => r?.state === 'sent');
+    // A reply's or forward's original got \Answered / $Forwarded queued for its server (mark-original.ts):
+    // its account's watch loop sends it now, as it does a flag the user sets, not at its next check.
+    for (const id of originalAccounts(this.ctx.db, justSent)) this.runtime.nudge(id);
     const toFile = new Map([...pick('sent'), ...justSent].map((r) => [r.id, r]));
     if (toFile.size > 0) await fileSentCopies(engine, [...toFile.values()].sort((a, b) => a.id - b.id), this.hooks);
     // Drafts follow the server's Drafts folder on accounts that mirror a server; elsewhere they stay here.
@@ -145,4 +149,15 @@ export class OutboxRunner {
       }
     }
   }
+}
+
+/** The accounts holding the originals that sent replies and forwards answer (each may be another account's message). */
+function originalAccounts(db: ReadDb, sent: OutboxRecord[]): Set<string> {
+  const accountOf = prepare<[number], { account_id: string }>(db, 'SELECT account_id FROM messages WHERE id = ?');
+  const ids = new Set<string>();
+  for (const record of sent) {
+    const row = record.responseTo ? accountOf.get(record.responseTo.messageId) : undefined;
+    if (row) ids.add(row.account_id);
+  }
+  return ids;
 }
