@@ -84,6 +84,17 @@ export type ErrorCode = keyof typeof errorCodes;
 export const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === 'string' && Object.prototype.hasOwnProperty.call(errorCodes, value);
 
+/**
+ * Whether an operating-system error from writing a file means the disk is full, to be reported as
+ * DISK_FULL: ENOSPC (no space left on the device) or EDQUOT (the user's disk quota is used up: on a
+ * shared or managed machine, what a full disk looks like). Reads the `code` a Node system error carries,
+ * so it needs no Node types here; anything else (a HomingError included) is not.
+ */
+export function isDiskFullError(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 /** How an error travels across IPC, the bridge and the worker boundary: plain data, never a thrown object. */
 export interface ErrorData {
   code: ErrorCode;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MailService } from '../../shared/contract';
 import type { ComposeIntent } from '../../shared/compose-intent';
 import type { DesktopHandlers } from '../../shared/contract/desktop';
-import { HomingError } from '../../shared/errors';
+import { HomingError, isDiskFullError } from '../../shared/errors';
 import { attachmentOpenPolicy, type NotOpenedReason } from './attachment-open-policy';
 import { exportFolderFileName, exportMessageFileName, importFolderName, pdfFileName, safeFileName } from './file-names';
 
@@ -156,6 +156,6 @@ async function writeOrExplain(path: string, data: Buffer, mode?: number): Promis
     await writeFile(path, data, mode === undefined ? {} : { mode });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new HomingError(code === 'ENOSPC' ? 'DISK_FULL' : 'IO_ERROR', `The file could not be written: ${path}`, { code });
+    throw new HomingError(isDiskFullError(error) ? 'DISK_FULL' : 'IO_ERROR', `The file could not be written: ${path}`, { code });
   }
 }

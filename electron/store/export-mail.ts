@@ -1,5 +1,5 @@
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
-import { HomingError } from '../../shared/errors';
+import { HomingError, isDiskFullError } from '../../shared/errors';
 import { fromLineFor, MboxQuoter } from '../mime/mbox';
 import { prepare, type ReadDb } from './db';
 import { findFolderByPath } from './folders';
@@ -126,6 +126,6 @@ function close(stream: WriteStream): Promise<void> {
 function asIoError(error: unknown, path: string): unknown {
   if (error instanceof HomingError) return error;
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOSPC') return new HomingError('DISK_FULL', `The disk is full; ${path} was not written.`, { path }, { cause: error });
+  if (isDiskFullError(error)) return new HomingError('DISK_FULL', `The disk is full; ${path} was not written.`, { path, reason: code }, { cause: error });
   return new HomingError('IO_ERROR', `${path} could not be written (${code ?? 'error'}).`, { path }, { cause: error });
 }

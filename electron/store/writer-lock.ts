@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { HomingError } from '../../shared/errors';
+import { HomingError, isDiskFullError } from '../../shared/errors';
 import { lockPathOf, thisHost } from './data-dir';
 
 interface LockOwner {
@@ -118,8 +118,13 @@ function rmQuietly(path: string): void {
 }
 
 function lockError(error: unknown, path: string): HomingError {
-  if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
-    return new HomingError('DISK_FULL', `The disk is full: the lock file ${path} could not be written, so nothing was synced or changed.`, { path }, { cause: error });
+  if (isDiskFullError(error)) {
+    return new HomingError(
+      'DISK_FULL',
+      `The disk is full: the lock file ${path} could not be written, so nothing was synced or changed.`,
+      { path, reason: (error as NodeJS.ErrnoException).code },
+      { cause: error },
+    );
   }
   return new HomingError('IO_ERROR', `Could not create the lock file ${path}.`, { path }, { cause: error });
 }

@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path';
 import { finished } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { HomingError } from '../../../shared/errors';
+import { HomingError, isDiskFullError } from '../../../shared/errors';
 import type { MessageSource } from '../../mime/message-source';
 import type { BodyConsumer } from './response-reader';
 
@@ -214,7 +214,7 @@ export class MessageSink implements BodyConsumer {
  */
 function spillError(error: Error, path: string, size: number): HomingError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
+  if (isDiskFullError(error)) {
     return new HomingError('DISK_FULL', `The disk is full: a downloaded message of ${size} bytes could not be written to ${path}.`, { path, reason: code }, { cause: error });
   }
   return new HomingError('IO_ERROR', `A downloaded message could not be written to ${path}: ${error.message}`, { path }, { cause: error });

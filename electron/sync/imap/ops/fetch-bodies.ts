@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HomingError } from '../../../../shared/errors';
+import { HomingError, isDiskFullError } from '../../../../shared/errors';
 import { pipeline } from 'node:stream/promises';
 import type { MessageSource } from '../../../store/message-source';
 import type { ImapConnection } from '../../../protocols/imap/imap-connection';
@@ -48,7 +48,7 @@ export async function downloadSource(connection: ImapConnection, uid: number, te
     // The file, not the connection, failed: a full disk is DISK_FULL (the pass says what was saved before
     // it), not a CONNECTION_LOST that sends the user to check the network.
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC' || code === 'EDQUOT') {
+    if (isDiskFullError(error)) {
       throw new HomingError('DISK_FULL', `The disk is full: message UID ${uid} could not be written to ${path}.`, { path, reason: code }, { cause: error });
     }
     throw error;
