@@ -119,7 +119,9 @@ export function keychainError(error: unknown, what: 'read' | 'save' | 'delete', 
   }
   // A Secret Service with no default keyring (never logged in to a desktop) cannot create one without a prompt.
   const noKeyring = /no result found/i.test(text);
-  const missing = /Platform failure|D-?Bus|ServiceUnknown|org\.freedesktop\.secrets/i.test(text);
+  // keyring-rs wraps every OS error as "Platform failure: …". On Linux that is the D-Bus session or the
+  // Secret Service missing; on macOS and Windows the keychain is always there and answered with an error.
+  const missing = platform === 'linux' ? /Platform failure|Couldn.t access platform|D-?Bus|ServiceUnknown|org\.freedesktop\.secrets/i.test(text) : /Couldn.t access platform/i.test(text);
   const reason = noKeyring
     ? 'the Secret Service has no default keyring to keep it in; create one in your password manager (Seahorse)'
     : missing
