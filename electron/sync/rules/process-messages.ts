@@ -1,7 +1,6 @@
 import type { RuleRunResult } from '../../../shared/contract/rules';
 import { junkTokens } from '../../mime/junk-tokens';
 import { serverSpamVerdict } from '../../mime/spam-verdict';
-import { getAccount } from '../../store/accounts';
 import { catchUpWithSentFolders, isContact } from '../../store/contacts';
 import { prepare, type WriteDb } from '../../store/db';
 import { classifierReady, junkScore, junkSettings } from '../../store/junk';
@@ -12,7 +11,7 @@ import { loadActionRows } from '../actions/action-rows';
 import type { CompiledRule } from './compiled-rules';
 import { JUNK_KEYWORD, moveToJunk, NOT_JUNK_KEYWORD } from './junk-actions';
 import type { ArrivedMessage } from './message-facts';
-import { applyRule } from './rule-actions';
+import { type AccountReader, accountReader, applyRule, RuleNeedsItsOwnSavepoint } from './rule-actions';
 
 export interface Processed {
   result: RuleRunResult;
@@ -31,6 +30,37 @@ export interface Processed {
  * the server's spam filter says so or the classifier's score reaches the threshold.
  */
 export function processArrivals(db: WriteDb, changes: ChangeRecorder, messages: readonly ArrivedMessage[], rules: readonly CompiledRule[], now: number): Processed {
+  const accounts = accountReader(db);
+  let ruled: RulesRun;
+  try {
+    // One savepoint around every rule (each rule's own savepoint was ~10% of the rules' CPU per batch);
+    // should one rule fail, all of it is rolled back and run again with a savepoint per rule, so only
+    // that rule is undone and marked broken, as before.
+    ruled = rules.length > 0 ? db.sqlite.transaction(() => runRules(db, changes, messages, rules, now, accounts, true))() : runRules(db, changes, messages, rules, now, accounts, false);
+  } catch (error) {
+    if (!(error instanceof RuleNeedsItsOwnSavepoint)) throw error;
+    ruled = runRules(db, changes, messages, rules, now, accounts, false);
+  }
+  const { result, queuedFor, stopped } = ruled;
+  const junked = filterJunk(db, changes, messages.filter((m) => !stopped.has(m.id)), queuedFor, accounts);
+  return { result, queuedFor, junked };
+}
+
+interface RulesRun {
+  result: RuleRunResult;
+  queuedFor: Set<string>;
+  stopped: Set<number>;
+}
+
+function runRules(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  messages: readonly ArrivedMessage[],
+  rules: readonly CompiledRule[],
+  now: number,
+  accounts: AccountReader,
+  together: boolean,
+): RulesRun {
   const queuedFor = new Set<string>();
   const stopped = new Set<number>();
   const result: RuleRunResult = { examined: messages.length, rules: [] };
@@ -43,16 +73,15 @@ export function processArrivals(db: WriteDb, changes: ChangeRecorder, messages: 
     const done = runs.get(compiled.rule.id);
     const candidates = messages.filter((m) => !stopped.has(m.id) && !done?.has(m.id));
     const matched = candidates.filter((m) => matchers.get(m.id)!.matches(compiled.query, folders)).map((m) => m.id);
-    const applied = applyRule(db, changes, compiled.rule, matched, now);
+    const applied = applyRule(db, changes, compiled.rule, matched, now, { accounts, together });
     for (const id of applied.queuedFor) queuedFor.add(id);
     if (applied.stop) for (const id of applied.acted) stopped.add(id);
     result.rules.push({ ruleId: compiled.rule.id, matched: matched.length, acted: applied.acted.length, broken: applied.broken ? { ...applied.broken, at: new Date(now).toISOString() } : null });
   }
-  const junked = filterJunk(db, changes, messages.filter((m) => !stopped.has(m.id)), queuedFor);
-  return { result, queuedFor, junked };
+  return { result, queuedFor, stopped };
 }
 
-function filterJunk(db: WriteDb, changes: ChangeRecorder, messages: readonly ArrivedMessage[], queuedFor: Set<string>): number[] {
+function filterJunk(db: WriteDb, changes: ChangeRecorder, messages: readonly ArrivedMessage[], queuedFor: Set<string>, accounts: AccountReader): number[] {
   if (messages.length === 0) return [];
   const settings = junkSettings(db);
   const classify = settings.classifier && classifierReady(db);
@@ -74,7 +103,7 @@ function filterJunk(db: WriteDb, changes: ChangeRecorder, messages: readonly Arr
   const byAccount = new Map<string, typeof rows>();
   for (const row of rows) byAccount.set(row.accountId, [...(byAccount.get(row.accountId) ?? []), row]);
   for (const [accountId, group] of byAccount) {
-    if (moveToJunk({ db, changes, account: getAccount(db, accountId) }, group)) queuedFor.add(accountId);
+    if (moveToJunk({ db, changes, account: accounts(accountId) }, group)) queuedFor.add(accountId);
   }
   return junk;
 }

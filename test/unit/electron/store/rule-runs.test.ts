@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../../electron/mime/parse-message';
-import { recordRuleRun, rulesRunOn, saveRule } from '../../../../electron/store/rules';
+import { listRules, recordRuleRun, rulesRunOn, saveRule } from '../../../../electron/store/rules';
+import { deleteFolder } from '../../../../electron/store/folders';
 import { writeTransaction } from '../../../../electron/store/write-transaction';
 import { processArrivals } from '../../../../electron/sync/rules/process-messages';
 import { rulesFor } from '../../../../electron/sync/rules/compiled-rules';
@@ -40,5 +41,40 @@ describe('rule runs of a batch of arrivals', () => {
     const again = writeTransaction(db, (changes) => processArrivals(db, changes, messages, rulesFor(db, 'local'), 3));
     expect(again.result.rules.map((r) => r.acted)).toEqual([0, 0]);
     expect([...rulesRunOn(db, ids).values()].map((s) => s.size)).toEqual([3, 3]);
+  });
+
+  it('rules run under one savepoint; one that cannot act is undone alone and marked broken, the others act once', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    const kept = localFolder(db, 'Kept');
+    const gone = localFolder(db, 'Gone');
+    const ids: number[] = [];
+    const sources: Buffer[] = [];
+    for (let i = 0; i < 3; i++) {
+      const bytes = eml({ From: 'a@example.org', Subject: `report ${i}`, 'Message-ID': `<s${i}@x>` }, `numbers ${i}\r\n`);
+      ids.push((await ingest(db, bytes, { accountId: 'local', folderId: folder.id, key: { kind: 'local' } })).messageId);
+      sources.push(bytes);
+    }
+    const [first, failing, last] = writeTransaction(db, (changes) => [
+      saveRule(db, changes, { name: 'tag', query: 'subject:report', actions: [{ kind: 'tag', tag: 'reports' }], accountId: null, enabled: true }, 1),
+      // Its tag comes first and must be rolled back with it: the move's folder is deleted below.
+      saveRule(db, changes, { name: 'to gone', query: 'numbers', actions: [{ kind: 'tag', tag: 'lost' }, { kind: 'move', folderId: gone.id }], accountId: null, enabled: true }, 1),
+      saveRule(db, changes, { name: 'keep', query: 'subject:report', actions: [{ kind: 'flag' }, { kind: 'move', folderId: kept.id }], accountId: null, enabled: true }, 1),
+    ]);
+    writeTransaction(db, (changes) => deleteFolder(db, changes, gone.id));
+    const messages = await Promise.all(ids.map(async (id, i) => arrivedMessage(db, id, await parseMessage({ kind: 'buffer', bytes: sources[i]! }), null)!));
+    const processed = writeTransaction(db, (changes) => processArrivals(db, changes, messages, rulesFor(db, 'local'), 2));
+
+    expect(processed.result.rules.map((r) => [r.ruleId, r.matched, r.acted, r.broken?.code ?? null])).toEqual([
+      [first!.id, 3, 3, null],
+      [failing!.id, 3, 0, 'NOT_FOUND'],
+      [last!.id, 3, 3, null],
+    ]);
+    expect(listRules(db).find((r) => r.id === failing!.id)!.broken).toMatchObject({ code: 'NOT_FOUND' });
+    const rows = db.sqlite.prepare('SELECT folder_id AS folderId, flagged, keywords FROM messages WHERE id IN (?, ?, ?) ORDER BY id').all(...ids);
+    expect(rows).toEqual(ids.map(() => ({ folderId: kept.id, flagged: 1, keywords: '["reports"]' })));
+    // Each message once per rule that acted; none for the broken one.
+    expect(rulesRunOn(db, ids)).toEqual(new Map([[first!.id, new Set(ids)], [last!.id, new Set(ids)]]));
+    expect(db.sqlite.prepare('SELECT count(*) FROM rule_runs WHERE message_id IN (?, ?, ?)').pluck().get(...ids)).toBe(6);
   });
 });
