@@ -144,6 +144,47 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
     }
   });
 
+  it('a flag batch over several folders starts with the folder open for writing: no SELECT back and forth', async () => {
+    // Rules move mail out of INBOX and mark it and the mail they leave there: after the moves INBOX is open
+    // for writing, and a SELECT of a large Maildir INBOX makes Dovecot sync it again.
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    const inbox = findFolderByPath(fx.db, fx.account.id, 'INBOX')!;
+    const archived = storedMessages(fx.db, fx.account.id).filter((m) => m.folder === 'Archive' && m.uid !== null);
+    const inInbox = storedMessages(fx.db, fx.account.id).filter((m) => m.folder === 'INBOX' && m.uid !== null);
+    expect(archived.length).toBeGreaterThan(30);
+    expect(inInbox.length).toBeGreaterThan(0);
+    const [moved, marked] = [archived[30]!, archived[31]!];
+    await actions.markMessages({ ids: [inInbox[0]!.id, marked.id], flagged: false });
+    await imapEngine.syncOnce(fx.context());
+    await actions.moveMessages({ ids: [moved.id], toFolderId: inbox.id });
+    // INBOX's message first: in queue order its folder would be selected first, then Archive again.
+    await actions.markMessages({ ids: [inInbox[0]!.id], flagged: true });
+    await actions.markMessages({ ids: [marked.id], flagged: true });
+    tagged.length = 0;
+    const connection = await connectAccount(fx.context());
+    try {
+      await replayPending(createPass(fx.context(), connection));
+    } finally {
+      await connection.logout();
+    }
+
+    const completed = (word: string) => tagged.filter((line) => new RegExp(`^\\S+ OK (\\[[^\\]]*\\] )?${word} completed`, 'i').test(line));
+    expect(completed('Move')).toHaveLength(1);
+    expect(completed('Store')).toHaveLength(2);
+    // Archive for the move (and the flag change of its message), INBOX once: three with the queue's order.
+    expect(tagged.filter((line) => /^\S+ OK \[READ-WRITE\]/i.test(line))).toHaveLength(2);
+    expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+    const client = await secondClient(server);
+    try {
+      const state = await serverState(client);
+      expect(storeState(fx.db, fx.account.id)).toEqual(state);
+      const now = new Map(storedMessages(fx.db, fx.account.id).map((m) => [m.id, m]));
+      expect([now.get(inInbox[0]!.id)!.flagged, now.get(marked.id)!.flagged, now.get(moved.id)!.folder]).toEqual([true, true, 'INBOX']);
+    } finally {
+      await client.logout();
+    }
+  });
+
   it('flag changes of several flags on the same messages reach Dovecot as one UID STORE per set of flags', async () => {
     // Rules mark read, flag and tag the same arriving messages, each as its own operation: a Maildir server
     // renames a message's file for each STORE that changes it, so each message gets one with all its flags.

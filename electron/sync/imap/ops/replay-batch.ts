@@ -178,7 +178,16 @@ async function replayFlagsBatch(pass: ImapPass, batch: QueuedOperation[]): Promi
       groups.set(key, group);
     }
   }
-  for (const [folder, { add, remove }] of commands) {
+  // The folder open for writing first (usually the source of the moves just sent: INBOX): flag changes of
+  // different folders touch different messages, so their order is free, and each SELECT of a large Maildir
+  // folder makes Dovecot sync it again (~0.1 s for a 10,000-message INBOX, once per flag batch).
+  const open = pass.connection.client.mailbox;
+  const isOpen = (folder: string) => {
+    const place = folders.get(folder)!;
+    return Boolean(open && !open.readOnly && open.path === place.path && Number(open.uidValidity) === place.uidvalidity);
+  };
+  const order = [...commands].sort(([a], [b]) => Number(isOpen(b)) - Number(isOpen(a)));
+  for (const [folder, { add, remove }] of order) {
     await selectForWrite(pass, folders.get(folder)!);
     for (const { flags, uids } of add.values()) {
       for (const part of chunks(uids, imapLimits.uidsPerCommand)) {
