@@ -80,6 +80,12 @@ export async function testConnection(input: ConnectionTestInput, options: Connec
   }
 }
 
+const wrongPortAdvice: Record<ProbeProtocol, string> = {
+  imap: 'Use SSL/TLS on port 993 and STARTTLS on 143.',
+  pop3: 'Use SSL/TLS on port 995 and STARTTLS on 110.',
+  smtp: 'Use SSL/TLS on port 465 and STARTTLS on 587.',
+};
+
 /** The words and the fix for each failure a connection test can end in (incoming or outgoing server). */
 export function explainFailure(error: ErrorData, protocol: ProbeProtocol): ErrorData {
   const detail = { ...error.detail };
@@ -121,15 +127,21 @@ export function explainFailure(error: ErrorData, protocol: ProbeProtocol): Error
       setFix('check-hostname', 'Check the server name for typing mistakes.');
       break;
     case 'CONNECTION_REFUSED':
+      // This protocol's ports, not the general IMAP-and-POP3 line a socket error carries.
+      detail.hint = `${portHint[protocol]}.`;
       setFix('check-port', `${portHint[protocol]}.`);
       break;
     case 'TIMEOUT':
     case 'CONNECTION_LOST':
       setFix('check-network', 'Check the internet connection and the port; a firewall may block it.');
       break;
-    case 'TLS_WRONG_PORT':
-      setFix('switch-security', protocol === 'smtp' ? 'Use SSL/TLS on port 465 and STARTTLS on 587.' : 'Use SSL/TLS on ports 993/995 and STARTTLS on 143/110.');
+    case 'TLS_WRONG_PORT': {
+      // The socket error names IMAP's and POP3's ports; a test knows which protocol it spoke.
+      const ports = wrongPortAdvice[protocol];
+      message = message.replace('Use SSL/TLS on ports 993/995 and STARTTLS on 143/110.', ports);
+      setFix('switch-security', ports);
       break;
+    }
     case 'TLS_CERT_HOSTNAME':
     case 'TLS_CERT_UNTRUSTED':
     case 'TLS_CERT_EXPIRED':

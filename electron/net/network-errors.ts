@@ -7,7 +7,17 @@ export interface NetworkErrorContext {
   security?: Security;
   /** The step that failed; a reset during the TLS handshake means something else than one after login. */
   phase?: 'lookup' | 'connect' | 'tls' | 'greeting' | 'session';
+  /** What the port was meant to speak, so the usual ports named are that protocol's (default: IMAP and POP3's). */
+  protocol?: 'imap' | 'pop3' | 'smtp';
 }
+
+/** The usual ports, in the words of a wrong-port or refused-connection failure. */
+const PORT_ADVICE = {
+  imap: { refused: 'IMAP uses 993 (SSL/TLS) or 143 (STARTTLS).', wrongPort: 'Use SSL/TLS on port 993 and STARTTLS on 143.' },
+  pop3: { refused: 'POP3 uses 995 (SSL/TLS) or 110 (STARTTLS).', wrongPort: 'Use SSL/TLS on port 995 and STARTTLS on 110.' },
+  smtp: { refused: 'Sending (SMTP) uses 465 (SSL/TLS) or 587 (STARTTLS).', wrongPort: 'Use SSL/TLS on port 465 and STARTTLS on 587.' },
+  any: { refused: 'IMAP uses 993 (SSL/TLS) or 143 (STARTTLS); POP3 uses 995 (SSL/TLS) or 110 (STARTTLS).', wrongPort: 'Use SSL/TLS on ports 993/995 and STARTTLS on 143/110.' },
+} as const;
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_NONAME', 'EAI_NODATA', 'ENODATA', 'EAI_FAIL', 'NXDOMAIN']);
 const DNS_TEMPORARY_CODES = new Set(['EAI_AGAIN', 'ESERVFAIL', 'EDNS_TIMEOUT']);
@@ -57,7 +67,7 @@ export function mapNetworkError(error: unknown, where: { host: string; port: num
       return new HomingError('CONNECTION_REFUSED', `${target} refused the connection: the port may be wrong, or the mail service is down.`, {
         ...place,
         fix: 'check-port',
-        hint: 'IMAP uses 993 (SSL/TLS) or 143 (STARTTLS); POP3 uses 995 (SSL/TLS) or 110 (STARTTLS).',
+        hint: PORT_ADVICE[context.protocol ?? 'any'].refused,
         reason: code,
       }, { cause: error });
     }
@@ -120,7 +130,7 @@ function wrongPort(where: { host: string; port: number }, context: NetworkErrorC
   return new HomingError(
     'TLS_WRONG_PORT',
     `${where.host}:${where.port} did not answer as the security setting expects: port ${where.port} ${suggested.security === 'tls' ? 'expects SSL/TLS from the start' : 'starts unencrypted and upgrades with STARTTLS'}. ` +
-      'Use SSL/TLS on ports 993/995 and STARTTLS on 143/110.',
+      PORT_ADVICE[context.protocol ?? 'any'].wrongPort,
     { host: where.host, port: where.port, suggested, fix: 'switch-security', hint: `Choose ${say} for port ${where.port}.`, reason },
     { cause },
   );

@@ -101,6 +101,17 @@ describe('outgoing server settings against Postfix', () => {
     expect(tlsOnPlain).toMatchObject({ ok: false, error: { code: 'TLS_WRONG_PORT', detail: { fix: 'switch-security' } } });
     const plainOnTls = await queries.testOutgoingServer({ server: { host: 'mail.example.test', port: postfix.ports.submissions, security: 'starttls', username: 'alice' }, password: 'alice-secret', trustedFingerprint: pin });
     expect(plainOnTls).toMatchObject({ ok: false, error: { code: 'TLS_WRONG_PORT', detail: { suggested: { security: 'tls' } } } });
+    // Sending's own ports, never IMAP's and POP3's (the dialog said "993/995 … 143/110" for an SMTP server).
+    for (const result of [tlsOnPlain, plainOnTls]) {
+      const error = result.ok ? null : result.error;
+      expect(`${error?.message} ${String(error?.detail?.hint)}`).not.toMatch(/993|995|143|110/);
+    }
+    expect(tlsOnPlain.ok ? '' : tlsOnPlain.error.message).toContain('Use SSL/TLS on port 465 and STARTTLS on 587.');
+  });
+
+  it('a refused connection names sending’s ports, not IMAP’s and POP3’s', async () => {
+    const refused = await queries.testOutgoingServer({ server: { host: '127.0.0.1', port: 1, security: 'tls', username: 'alice' }, password: 'alice-secret', trustedFingerprint: null });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONNECTION_REFUSED', detail: { hint: 'Sending (SMTP) uses 465 (SSL/TLS) or 587 (STARTTLS).' } } });
   });
 
   it('asks for the outgoing server’s own password when that is what the account uses and none is stored', async () => {

@@ -99,7 +99,7 @@ export async function openSmtpSocket(endpoint: SmtpEndpoint, timeouts: SmtpTimeo
   } catch (error) {
     reader.detach();
     plain.destroy();
-    throw error instanceof HomingError ? error : mapNetworkError(error, where, { security: endpoint.security });
+    throw error instanceof HomingError ? error : mapNetworkError(error, where, { security: endpoint.security, protocol: 'smtp' });
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
@@ -136,7 +136,7 @@ function connected(socket: Socket, where: { host: string; port: number }, securi
     });
     socket.once('error', (error) => {
       settle();
-      reject(error instanceof HomingError ? error : mapNetworkError(error, where, { security, phase: 'connect' }));
+      reject(error instanceof HomingError ? error : mapNetworkError(error, where, { security, phase: 'connect', protocol: 'smtp' }));
     });
   });
 }
@@ -172,7 +172,7 @@ function handshake(
     });
     socket.once('error', (error) => {
       settle();
-      reject(error instanceof HomingError ? error : mapNetworkError(error, where, { security, phase: 'tls' }));
+      reject(error instanceof HomingError ? error : mapNetworkError(error, where, { security, phase: 'tls', protocol: 'smtp' }));
     });
   });
 }

@@ -28,7 +28,7 @@ export class SmtpReplyReader {
     }
     this.wake?.();
   };
-  private readonly onError = (error: Error) => this.fail(mapNetworkError(error, this.where, { phase: 'greeting' }));
+  private readonly onError = (error: Error) => this.fail(mapNetworkError(error, this.where, { phase: 'greeting', protocol: 'smtp' }));
   private readonly onClose = () => this.fail(new HomingError('CONNECTION_LOST', `${this.where.host}:${this.where.port} closed the connection.`, { ...this.where, fix: 'check-network' }));
 
   constructor(

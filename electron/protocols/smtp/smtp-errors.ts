@@ -46,7 +46,7 @@ export function mapSmtpError(error: unknown, where: SmtpErrorContext): HomingErr
   if (e.code === 'ESOCKET' || e.code === 'ECONNECTION' || e.code === 'EDNS' || e.code === 'ETLS') {
     if (status === null) {
       const cause = e.originalCode ? Object.assign(new Error(e.message ?? ''), { code: e.originalCode }) : error;
-      const mapped = mapNetworkError(cause, place, { security: where.security });
+      const mapped = mapNetworkError(cause, place, { security: where.security, protocol: 'smtp' });
       // nodemailer reports "the server closed the connection" without a system code.
       if (mapped.code === 'CONNECTION_LOST' && e.code === 'ETLS') {
         return new HomingError('TLS_FAILED', `A secure connection to ${where.host}:${where.port} could not be set up.${said}`, { ...place, fix: 'check-settings', reason: e.originalCode ?? null });

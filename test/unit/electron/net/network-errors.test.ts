@@ -63,6 +63,13 @@ describe('mapNetworkError', () => {
     expect(mapped.detail).toMatchObject({ fix: 'switch-security', suggested: { port: plainPort, security: 'starttls' } });
   });
 
+  it('names the usual ports of the protocol the caller spoke (SMTP: 465 and 587), IMAP’s and POP3’s when it did not say', () => {
+    const wrong = coded('ERR_SSL_WRONG_VERSION_NUMBER', 'wrong version number');
+    expect(mapNetworkError(wrong, where, { security: 'tls', protocol: 'smtp' }).message).toContain('Use SSL/TLS on port 465 and STARTTLS on 587.');
+    expect(mapNetworkError(wrong, where, { security: 'tls' }).message).toContain('Use SSL/TLS on ports 993/995 and STARTTLS on 143/110.');
+    expect(mapNetworkError(coded('ECONNREFUSED', 'refused'), where, { protocol: 'smtp' }).detail).toMatchObject({ hint: 'Sending (SMTP) uses 465 (SSL/TLS) or 587 (STARTTLS).' });
+  });
+
   it('reads OpenSSL text only for the generic EPROTO of older Node versions', () => {
     expect(mapNetworkError(coded('EPROTO', 'routines:ssl3_get_record:wrong version number'), where, { security: 'starttls' }).detail).toMatchObject({
       suggested: { port: 993, security: 'tls' },
