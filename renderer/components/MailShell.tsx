@@ -117,6 +117,11 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const folderById = useMemo(() => new Map(folders.map((f) => [f.id, f])), [folders]);
   const accountById = useMemo(() => new Map(sidebarAccounts(accounts).map((a) => [a.id, a])), [accounts]);
   const mailAccounts = accounts.filter((a) => a.capabilities.hasServer).length;
+  // Sent and Drafts hold the user's own mail: their rows name whom it went to, as mature clients' do.
+  const outgoingFolder = useCallback((folderId: number) => {
+    const use = folderById.get(folderId)?.specialUse;
+    return use === 'sent' || use === 'drafts';
+  }, [folderById]);
   const folderLabel = useCallback(
     (folderId: number) => {
       const folder = folderById.get(folderId);
@@ -390,6 +395,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
             showFolder={searchQuery !== null || (mailbox !== null && 'unified' in mailbox && mailAccounts > 1)}
             highlights={view.search?.highlights ?? null}
             folderLabel={folderLabel}
+            outgoingFolder={outgoingFolder}
           />
           {store.state === 'ready' && ids.length === 0 && (
             <p className="list-empty" role="status">

@@ -22,6 +22,8 @@ export interface MessageListProps {
   showFolder: boolean;
   highlights: ReadonlyMap<number, readonly SearchHighlight[]> | null;
   folderLabel(folderId: number): string;
+  /** Sent or Drafts: the row names the recipients ("To: …") instead of the sender, who is the user. */
+  outgoingFolder?(folderId: number): boolean;
 }
 
 export const rowDomId = (id: number) => `message-row-${id}`;
@@ -147,6 +149,7 @@ export function MessageList(props: MessageListProps) {
               focused={selection.focus === id}
               showFolder={props.showFolder}
               folderLabel={props.folderLabel}
+              outgoingFolder={props.outgoingFolder}
               highlights={props.highlights?.get(id) ?? null}
               onClick={click}
               onDoubleClick={open}

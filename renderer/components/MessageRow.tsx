@@ -20,6 +20,8 @@ interface RowProps {
   focused: boolean;
   showFolder: boolean;
   folderLabel(folderId: number): string;
+  /** Sent or Drafts: name the recipients, not the sender (the user). */
+  outgoingFolder?: ((folderId: number) => boolean) | undefined;
   highlights: readonly SearchHighlight[] | null;
   onClick(event: MouseEvent, id: number): void;
   onDoubleClick(id: number): void;
@@ -58,7 +60,8 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
 
   // A name that shows another address is not shown: the real address is, with a warning.
   const claimed = claimedAddress(m.from);
-  const sender = claimed ? displayText(m.from!.address, NAME_DISPLAY_MAX) : displayName(m.from);
+  const recipients = props.outgoingFolder?.(m.folderId) === true ? recipientsText(m) : null;
+  const sender = recipients ?? (claimed ? displayText(m.from!.address, NAME_DISPLAY_MAX) : displayName(m.from));
   const preview = previewHighlight(props.highlights);
   const subject = subjectHighlight(props.highlights);
 
@@ -70,9 +73,9 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
         {!m.seen && <span className="unread-dot" />}
       </span>
       <span className="row-line row-top">
-        <span className="row-sender" title={m.from?.address}>
+        <span className="row-sender" title={recipients !== null ? m.to.map((a) => a.address).join(', ') : m.from?.address}>
           {!m.seen && <span className="visually-hidden">Unread, </span>}
-          {claimed && <Icon name="alert" size={12} className="row-spoof" label={`The name shows another address (${displayText(claimed, NAME_DISPLAY_MAX)})`} />}
+          {claimed && recipients === null && <Icon name="alert" size={12} className="row-spoof" label={`The name shows another address (${displayText(claimed, NAME_DISPLAY_MAX)})`} />}
           <bdi>{sender}</bdi>
         </span>
         {m.threadCount > 1 && (
@@ -113,6 +116,12 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
     </div>
   );
 });
+
+/** "To: Ines Park, Carol" for a row in Sent or Drafts; "To: (no recipients)" for a draft without any yet. */
+function recipientsText(m: MessageSummary): string {
+  const names = m.to.map((a) => displayName(a));
+  return `To: ${names.length > 0 ? names.join(', ') : '(no recipients)'}`;
+}
 
 /** A search fragment as text with its matches in <mark>: never as HTML, never with bidi controls. */
 function Marked({ fragment }: { fragment: string }) {
