@@ -22,8 +22,11 @@ export const sync: CliCommand = {
     // Handed to the app, this pass's progress comes with that of the app's own watch loops: only the
     // named accounts' is shown, and without --watch only until the pass ends (the app's loop going back
     // to IDLE after it is not this command's, and would print after its summary line).
+    const watchReport = values.watch ? createWatchReporter(ctx, progress) : null;
     const stop = service.on('syncProgressed', (status) => {
-      if (!accountIds || accountIds.includes(status.accountId)) progress.update(status);
+      if (accountIds && !accountIds.includes(status.accountId)) return;
+      progress.update(status);
+      watchReport?.update(status);
     });
     const stopOutbox = values.progress ? logOutboxStates(ctx, service) : () => undefined;
     try {
@@ -47,6 +50,7 @@ export const sync: CliCommand = {
       // 0 only when every account stored every message it planned to (README, "The command line").
       const allOk = outcomes.every((o) => o.ok);
       if (!values.watch) return allOk ? 0 : 1;
+      watchReport?.start(await service.getSyncStatus({}));
       await service.startWatching(accountIds ? { accountIds } : {});
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
@@ -69,6 +73,47 @@ function reportOutbox(ctx: CliContext, items: OutboxItem[]): void {
     else if (item.state === 'sent') ctx.stderr.write(`${what}: sent; the Sent copy waits${item.lastError ? `: ${item.lastError.code}` : ''}\n`);
     else if (item.lastError) ctx.stderr.write(`homing: warning: ${item.lastError.code}: ${what} is ${item.state}: ${inlineText(item.lastError.message)}\n`);
   }
+}
+
+/** An outage is one state (the connection lost, then refused or timing out while it retries); else the error's code. */
+function stateOf(status: SyncStatus): string | null {
+  if (!status.lastError) return null;
+  return status.online ? status.lastError.code : 'offline';
+}
+
+/**
+ * `--watch`, after the first pass: a line when an account's state changes, so a watch left running (under a
+ * service manager, in a terminal) says when an account stops syncing and when it is back, instead of
+ * nothing at all. `homing: CODE: ACCOUNT: message` when an error starts or its code changes (the same line
+ * as a failed pass's; an outage prints once, whether its retries are refused or time out), `ACCOUNT:
+ * synced again` when a pass or IDLE succeeds after one.
+ */
+function createWatchReporter(ctx: CliContext, progress: { finish(): void }) {
+  let started = false;
+  /** The code last reported for each account, or null when it was last reported fine. */
+  const reported = new Map<string, string | null>();
+  return {
+    /** The first pass's outcomes were printed already: later lines only say what changed since. */
+    start(statuses: SyncStatus[]) {
+      for (const status of statuses) reported.set(status.accountId, stateOf(status));
+      started = true;
+    },
+    update(status: SyncStatus) {
+      if (!started) return;
+      const before = reported.get(status.accountId) ?? null;
+      const state = stateOf(status);
+      if (state !== null && status.lastError) {
+        if (before === state) return;
+        reported.set(status.accountId, state);
+        progress.finish();
+        ctx.stderr.write(`homing: ${status.lastError.code}: ${status.accountId}: ${inlineText(status.lastError.message)}\n`);
+      } else if (before !== null && (status.phase === 'watching' || status.phase === 'idle')) {
+        reported.set(status.accountId, null);
+        progress.finish();
+        ctx.stderr.write(`${status.accountId}: synced again\n`);
+      }
+    },
+  };
 }
 
 /**
