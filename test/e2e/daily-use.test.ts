@@ -220,6 +220,10 @@ describe('daily use in Chromium against Dovecot', () => {
       expect(await horizontalOverflows(page, panes)).toEqual([]);
       // Every toolbar button (View source included) and the banner's buttons lie inside the reader.
       expect(await outside(page, '.reader', 'button')).toEqual([]);
+      // A toolbar label is one line or folded away, never wrapped into the toolbar's height ("Show / plain / text").
+      expect(await page.evaluate(() => [...document.querySelectorAll('.tool-button.with-label span')].filter((s) => s.getClientRects().length > 1).map((s) => s.textContent))).toEqual([]);
+      // The sender's name and address are whole: the date moves under them rather than cutting them short.
+      expect(await horizontalOverflows(page, ['.reader-sender'])).toEqual([]);
       // The remote-content banner reads as a sentence, not a one-word column.
       expect(await widthOf(page, '.remote-bar-text')).toBeGreaterThanOrEqual(200);
       expect(await widthOf(page, '.reader')).toBeGreaterThanOrEqual(400);
