@@ -229,6 +229,8 @@ describe('the composer in Chromium against Postfix and Dovecot', () => {
       expect.stringMatching(/^whiteboard\.png/),
     ]);
     expect(await c.getByLabel('Subject').inputValue()).toBe('Fwd: Quarterly report attached');
+    // A screen reader hears what this window is for: a forward, not a reply (it said "Reply").
+    expect(await c.getByRole('heading', { level: 1 }).textContent()).toBe('Forward');
     expect(await c.getByTestId('compose-editor').textContent()).toMatch(/Forwarded Message.*Here is the report, and a picture of the whiteboard\./s);
     await c.getByRole('combobox', { name: 'To' }).fill('bob@example.test');
     await c.keyboard.press('Enter');

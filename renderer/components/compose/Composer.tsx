@@ -320,7 +320,7 @@ export function Composer({ setup, allowRemote, onAllowRemote, onDone, onDraftId 
         }
       }}
     >
-      <h1 className="visually-hidden">{setup.responseTo ? 'Reply' : 'New message'}</h1>
+      <h1 className="visually-hidden">{setup.responseTo ? (setup.responseTo.kind === 'forward' ? 'Forward' : 'Reply') : 'New message'}</h1>
       <div className="compose-head">
         <div className="compose-row">
           <label className="compose-label" htmlFor="compose-from">
