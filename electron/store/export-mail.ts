@@ -113,8 +113,17 @@ function write(stream: WriteStream, bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     if (stream.write(bytes)) resolve();
     else {
-      stream.once('drain', resolve);
-      stream.once('error', reject);
+      // Each listener goes when the other fires: a folder's export waits for 'drain' once per big message.
+      const onDrain = () => {
+        stream.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        stream.off('drain', onDrain);
+        reject(error);
+      };
+      stream.once('drain', onDrain);
+      stream.once('error', onError);
     }
   });
 }

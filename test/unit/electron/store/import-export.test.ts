@@ -50,6 +50,28 @@ describe('import and export', () => {
     expect(findFolderByPath(db, 'local', 'Old/Eudora')).toMatchObject({ total: 7 });
   });
 
+  it('exports a folder of large messages without piling up listeners on the file (one per message that filled its buffer)', async () => {
+    // Found exporting a 33 MB IMAP folder with the CLI: Node warned "MaxListenersExceededWarning: 11 error
+    // listeners added to [WriteStream]"; every write that waited for 'drain' left its 'error' listener.
+    const { db, dir } = tempStore();
+    const input = join(dir, 'big.mbox');
+    const body = `${'x'.repeat(76)}\n`.repeat(1_500);
+    writeFileSync(input, Array.from({ length: 30 }, (_, i) => `From a@b Mon Jan  1 00:00:00 2024\nSubject: big ${i}\nMessage-ID: <big${i}@example.org>\n\n${body}\n`).join(''));
+    expect(await importMail(db, { path: input, accountId: 'local', folderPath: 'Big' })).toMatchObject({ imported: 30 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const output = join(dir, 'out.mbox');
+      expect(await exportFolderToMbox(db, 'local', 'Big', output)).toBe(30);
+      await new Promise((r) => setImmediate(r));
+      expect(readFileSync(output).equals(readFileSync(input))).toBe(true);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('round-trips mbox files with CRLF framing, LF separators around CRLF mail, and no final empty line', async () => {
     const { db, dir } = tempStore();
     const files = {
