@@ -207,8 +207,15 @@ export class MboxQuoter {
   }
 }
 
-/** A From_ line for a message that came without one: envelope sender and the date in ctime format, UTC. */
-export function fromLineFor(sender: string | null, date: Date): string {
+/**
+ * A From_ line for a message that came without one: envelope sender and the date in ctime format, UTC.
+ * A date whose year is not four digits (a Date header of year 10000 or 999, or none that parsed) gets
+ * the Unix epoch instead: mbox readers (ours, mutt, Thunderbird) only take a From_ line with a four-digit
+ * year, and an unrecognised one would join the message to the one before it on re-import.
+ */
+export function fromLineFor(sender: string | null, given: Date): string {
+  const year = given.getUTCFullYear();
+  const date = year >= 1000 && year <= 9999 ? given : new Date(0);
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const pad = (n: number) => String(n).padStart(2, '0');

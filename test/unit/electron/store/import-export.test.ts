@@ -125,6 +125,30 @@ describe('import and export', () => {
     expect(sources.map((s) => s.toString('latin1')).sort()).toEqual(['plain.eml', 'koi8-r.eml', 'html-inline.eml'].map((n) => fixture(n).toString('latin1')).sort());
   });
 
+  it('exports messages dated past 9999 or before 1000 with From_ lines that re-import as separate messages', async () => {
+    // Found by feeding odd mail through homing import/export: a Date of year 10000 gave the From_ line
+    // "From future@example.com Thu Dec  7 10:00:00 10000", which no mbox reader takes as a separator, so
+    // on re-import that message silently became part of the one before it.
+    const { db, dir } = tempStore();
+    const emls = join(dir, 'emls');
+    mkdirSync(emls);
+    const names = ['plain.eml', 'date-year-10000.eml', 'koi8-r.eml', 'date-year-0999.eml', 'html-inline.eml'];
+    for (const name of names) writeFileSync(join(emls, name), fixture(name));
+    expect(await importMail(db, { path: emls, accountId: 'local', folderPath: 'Emls' })).toEqual({ imported: 5, duplicates: 0, unparsable: 0 });
+    const mbox = join(dir, 'out.mbox');
+    await exportFolderToMbox(db, 'local', 'Emls', mbox);
+    for (const line of readFileSync(mbox, 'latin1').split('\n').filter((l) => l.startsWith('From '))) expect(line).toMatch(/ \d\d:\d\d:\d\d \d{4}$/);
+    expect(await importMail(db, { path: mbox, accountId: 'local', folderPath: 'Again' })).toEqual({ imported: 5, duplicates: 0, unparsable: 0 });
+    const again = findFolderByPath(db, 'local', 'Again')!;
+    const out = join(dir, 'x.eml');
+    const sources = [];
+    for (const id of listMailboxIds(db, { folderId: again.id }, 'date-asc')) {
+      await exportMessageToEml(db, id, out);
+      sources.push(readFileSync(out).toString('latin1'));
+    }
+    expect(sources.sort()).toEqual(names.map((n) => fixture(n).toString('latin1')).sort());
+  });
+
   it('imports a Maildir with its flags, oldest first', async () => {
     const { db, dir } = tempStore();
     const maildir = join(dir, 'Maildir');
