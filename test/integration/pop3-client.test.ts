@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomingError } from '../../shared/errors';
 import { Pop3Client, type Pop3ClientOptions } from '../../electron/protocols/pop3/pop3-client';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { startFaultProxy } from '../servers/fault-proxy';
 
 /** Our POP3 client against the real Dovecot: TLS both ways, every login mechanism, the usual failures. */
 describe('POP3 client against Dovecot', () => {
@@ -118,6 +119,20 @@ describe('POP3 client against Dovecot', () => {
     } finally {
       first.close();
       second.close();
+    }
+  });
+
+  it('a server that takes the connection and then hangs in the TLS handshake is a TIMEOUT that says so, not "did not accept a connection"', async () => {
+    // Found with a watch on a Courier POP3S behind a stalling proxy: the account said the port did not
+    // accept a connection, sending the user to check the host and port, while it had accepted it.
+    const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.ports.pop3s });
+    try {
+      proxy.inject({ kind: 'stall', afterBytes: 0 });
+      const error = await failure(Pop3Client.connect(options({ port: proxy.port, timeouts: { connectMs: 500 } })));
+      expect(error.code).toBe('TIMEOUT');
+      expect(error.message).toBe(`127.0.0.1:${proxy.port} accepted the connection but did not complete the TLS handshake within 0.5 s (the server may be hung or overloaded, or the port may not be a TLS port).`);
+    } finally {
+      await proxy.close();
     }
   });
 });

@@ -255,16 +255,17 @@ export class Pop3Client {
       const socket: Socket | TLSSocket = implicitTls
         ? tlsConnect({ host: this.host, port: this.port, ...lookup, ...tlsOptions(this.policy) })
         : tcpConnect({ host: this.host, port: this.port, ...lookup });
-      const timer = setTimeout(
-        () =>
-          finish(
-            new HomingError('TIMEOUT', `${this.host}:${this.port} did not accept a connection within ${this.timeouts.connectMs / 1000} s.`, {
-              ...where,
-              timeoutMs: this.timeouts.connectMs,
-            }),
-          ),
-        this.timeouts.connectMs,
-      );
+      // A server that took the connection and then said nothing in the TLS handshake is not one that never
+      // accepted it: the port is open (an overloaded or hung server, or a port that does not speak TLS).
+      let accepted = false;
+      socket.once('connect', () => (accepted = true));
+      const timer = setTimeout(() => {
+        const seconds = this.timeouts.connectMs / 1000;
+        const message = accepted
+          ? `${this.host}:${this.port} accepted the connection but did not complete the TLS handshake within ${seconds} s (the server may be hung or overloaded, or the port may not be a TLS port).`
+          : `${this.host}:${this.port} did not accept a connection within ${seconds} s.`;
+        finish(new HomingError('TIMEOUT', message, { ...where, timeoutMs: this.timeouts.connectMs, ...(accepted ? { stage: 'tls-handshake' } : {}) }));
+      }, this.timeouts.connectMs);
       socket.on('error', onError);
       if (implicitTls) {
         socket.once('secureConnect', () => {
