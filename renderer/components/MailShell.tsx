@@ -276,6 +276,10 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     setOutgoingView(view);
     setSearchQuery(null);
     setDrawerOpen(false);
+    // The Outbox and Drafts list what the composer keeps, not messages: the message read before is no
+    // longer shown, and the toolbar and keys (Delete, Archive, Junk) must not act on it unseen.
+    setSelection(emptySelection);
+    setConversationFor(null);
   }, []);
   const compose = ui.compose;
 
