@@ -52,7 +52,7 @@ export function PasswordSourceChoice({ source, onChange, idPrefix, quiet = false
           In a file on this computer, not encrypted (anyone who can read your files can read it)
         </label>
         {source.kind !== 'command' && (
-          <p className="field-note">
+          <p className="field-note prose">
             Or have a password manager print it: <code>homing account {adding ? 'add' : 'edit'} … --password-command 'pass show mail/me'</code>.
           </p>
         )}

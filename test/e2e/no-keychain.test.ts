@@ -80,6 +80,14 @@ describe('no system keychain: where the password goes is the user’s choice', (
     expect(await keychain.isChecked()).toBe(false);
     expect(await file.isChecked()).toBe(false);
     expect(await choice().textContent()).toContain("homing account add … --password-command 'pass show mail/me'");
+    // The sentence reads as one: its closing full stop follows the command, not stranded at the far right.
+    const gap = await choice().locator('code').evaluate((code) => {
+      const after = document.createRange();
+      after.selectNodeContents(code.nextSibling!);
+      const codeRects = code.getClientRects();
+      return after.getBoundingClientRect().left - codeRects[codeRects.length - 1]!.right;
+    });
+    expect(gap).toBeLessThan(4);
     await screenshotBothThemes(page, 'no-keychain');
     expect(await axeViolations(page)).toEqual([]);
   });
