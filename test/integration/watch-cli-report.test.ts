@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../helpers/cli';
 import { eventually } from '../helpers/imap-sync';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { startFaultProxy } from '../servers/fault-proxy';
 
 /**
  * `homing sync --watch` left running with accounts on two servers, one of which goes down and comes back.
@@ -24,17 +25,17 @@ describe('homing sync --watch says when an account stops syncing and when it is 
 
   const message = (n: number) => `From: a@example.org\r\nTo: alice@example.org\r\nSubject: watch ${n}\r\nMessage-ID: <watch${n}@homing.test>\r\n\r\nBody ${n}.\r\n`;
 
-  async function addAccount(server: DovecotServer, dataDir: string): Promise<string> {
+  async function addAccount(server: DovecotServer, dataDir: string, port = server.ports.imaps, extra: string[] = []): Promise<string> {
     const added = await runCli(
-      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(server.ports.imaps),
-        '--security', 'tls', '--username', 'alice', '--password-env', 'WATCH_PW', '--trust-fingerprint', server.certificate.fingerprint256],
+      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(port),
+        '--security', 'tls', '--username', 'alice', '--password-env', 'WATCH_PW', '--trust-fingerprint', server.certificate.fingerprint256, ...extra],
       { env: { WATCH_PW: 'alice-secret' } },
     );
     expect(added).toMatchObject({ status: 0, stderr: '' });
     return added.stdout.trim();
   }
 
-  it('prints the error once when a server goes down, nothing for the account that keeps working, and a line when it is back', async () => {
+  it('prints the error once when a server goes down, nothing for the account that keeps working, a line when it is back, and nothing for a removed account', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'homing-watch-report-')), 'data');
     const a = await addAccount(down, dataDir);
     const b = await addAccount(up, dataDir);
@@ -62,6 +63,21 @@ describe('homing sync --watch says when an account stops syncing and when it is 
       await eventually(() => stderr, (s) => s.endsWith(`${a}: synced again\n`), 60_000);
       expect(await eventually(subjects, (s) => s.includes('watch 2'))).toContain('watch 2');
       expect(stderr).not.toContain(`${b}: synced again`);
+
+      // An account removed while its pass hangs (a server that stopped answering): its pass is cancelled,
+      // which is the user's doing, not news (it printed "homing: CANCELLED: ID: Sync was stopped.").
+      const proxy = await startFaultProxy({ host: '127.0.0.1', port: up.ports.imaps });
+      try {
+        proxy.inject({ kind: 'stall', afterBytes: 0 });
+        const hung = await addAccount(up, dataDir, proxy.port, ['--no-test']);
+        await eventually(() => proxy.accepted, (n) => n > 0);
+        const before = stderr;
+        expect(await runCli(['--data-dir', dataDir, 'account', 'remove', hung, '--yes'])).toMatchObject({ status: 0 });
+        await new Promise((r) => setTimeout(r, 1_000));
+        expect(stderr.slice(before.length)).toBe('');
+      } finally {
+        await proxy.close();
+      }
     } finally {
       watcher.kill('SIGINT');
     }

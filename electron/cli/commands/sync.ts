@@ -77,7 +77,8 @@ function reportOutbox(ctx: CliContext, items: OutboxItem[]): void {
 
 /** An outage is one state (the connection lost, then refused or timing out while it retries); else the error's code. */
 function stateOf(status: SyncStatus): string | null {
-  if (!status.lastError) return null;
+  // CANCELLED is the watch itself stopping a pass (the account removed or edited, the watch ending): no news.
+  if (!status.lastError || status.lastError.code === 'CANCELLED') return null;
   return status.online ? status.lastError.code : 'offline';
 }
 
