@@ -33,7 +33,18 @@ export function decodeWords(value: string): string {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const windows1252 = new TextDecoder('windows-1252');
+
+/**
+ * windows-1252's 0x80-0x9F (undefined ones stay C1 controls, as the WHATWG table has them). Written out
+ * because Node's TextDecoder('windows-1252') reads those bytes as Latin-1 (U+0080-U+009F) on the Node.js
+ * releases the command line runs on, which would lose the euro sign, dashes and curly quotes.
+ */
+const C1 = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/** Bytes read as windows-1252. */
+export function windows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => C1[c.charCodeAt(0) - 0x80]!);
+}
 
 /**
  * UTF-8 when the bytes are valid UTF-8 (RFC 6532 headers), else windows-1252: raw 8-bit headers come
@@ -43,6 +54,6 @@ export function decodeBytes(bytes: Buffer): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    return windows1252.decode(bytes);
+    return windows1252(bytes);
   }
 }

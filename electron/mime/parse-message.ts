@@ -6,9 +6,9 @@ import { htmlToText } from './html-text';
 import { fallbackAddresses, readFallbackHeaders } from './fallback-headers';
 import { decodeWords, headerEnd } from './header-words';
 import { FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SNIPPET_CHARS } from './limits';
-import { mailparser } from './lazy-modules';
 import { plainParserOutput } from './plain-message';
 import type { MessageSource } from './message-source';
+import { undeclaredCharsetParser } from './undeclared-charset';
 
 export type { MessageSource } from './message-source';
 
@@ -174,7 +174,7 @@ export function runParser(
   onAttachment?: (attachment: AttachmentStream, index: number) => boolean,
 ): Promise<ParserOutput> {
   return new Promise((resolve, reject) => {
-    const parser = new (mailparser().MailParser)({
+    const parser = new (undeclaredCharsetParser())({
       skipTextToHtml: true,
       skipImageLinks: true,
       // Text for HTML-only mail comes from html-text.ts (much faster); see fromParserOutput.

@@ -2,6 +2,7 @@ import type { AddressObject, EmailAddress, HeaderLines, Headers } from 'mailpars
 import { readBase64 } from './base64-run';
 import { decodeWords, headerEnd } from './header-words';
 import { DIRECT_HEADER_MAX_BYTES } from './limits';
+import { decodeUndeclared, meansAscii } from './undeclared-charset';
 import type { ParserOutput } from './parse-message';
 
 /**
@@ -32,7 +33,7 @@ export function plainParserOutput(bytes: Buffer): ParserOutput | null {
   if (!isPlainUtf8(byKey.get('content-type'))) return null;
   const body = decodeBody(bytes.subarray(end + (bytes[end] === 0x0d ? 4 : 2)), byKey.get('content-transfer-encoding'));
   if (!body) return null;
-  const text = body.toString().replace(/\r?\n/g, '\n');
+  const text = (meansAscii(charsetOf(byKey.get('content-type'))) ? decodeUndeclared(body) : body.toString()).replace(/\r?\n/g, '\n');
   // mailparser reports no text for an empty body: leave that to it.
   if (!text) return null;
 
@@ -130,6 +131,12 @@ function isPlainUtf8(line: string | undefined): boolean {
   if (!match) return false;
   const charset = match[1] ?? match[2];
   return charset === undefined || ['ascii', 'usascii', 'utf8'].includes(charset.toLowerCase().replace(/[^a-z0-9]+/g, ''));
+}
+
+/** The charset parameter of a Content-Type isPlainUtf8 accepted; undefined when there is none. */
+function charsetOf(line: string | undefined): string | undefined {
+  const match = line === undefined ? null : PLAIN_TYPE.exec(valueOf(line));
+  return match ? (match[1] ?? match[2]) : undefined;
 }
 
 /** The body's bytes after its transfer encoding; null for quoted-printable or base64 a decoder might read otherwise. */

@@ -37,6 +37,23 @@ describe('parseMessage', () => {
     expect((await parse(fixture('koi8-r.eml'))).text).toContain('Встреча в четверг.');
   });
 
+  it('reads 8-bit text labelled us-ascii (or unlabelled) as UTF-8 when it is, else windows-1252', async () => {
+    // Found importing mail from an old mailer: Latin-1 bytes under charset=us-ascii were shown and
+    // indexed as U+FFFD ('caf\uFFFD r\uFFFDsum\uFFFD'), so the reader showed garbage and `résumé` found nothing.
+    const plain = await parse(fixture('us-ascii-latin1.eml'));
+    expect(plain.text).toBe('Le café naïve, mon résumé – € 5.\n');
+    const direct = await parseMessage({ kind: 'buffer', bytes: fixture('us-ascii-latin1.eml') }, { readPlainDirectly: false });
+    expect(direct.text).toBe(plain.text);
+    const multipart = await parse(fixture('us-ascii-latin1-multipart.eml'));
+    expect(multipart.text).toBe('Le café naïve, mon résumé.');
+    expect(multipart.html).toBe('<p>Grüße, größer</p>');
+    // A part labelled UTF-8 stays UTF-8, and valid UTF-8 under us-ascii is read as UTF-8.
+    expect((await parse('Subject: x\nContent-Type: text/plain; charset=us-ascii\n\nGrüße\n')).text).toBe('Grüße\n');
+    expect((await parse(Buffer.from('Subject: x\nContent-Type: text/plain; charset=utf-8\n\ncaf\xe9\n', 'latin1'))).text).toBe('caf\uFFFD\n');
+    // Raw 8-bit header bytes read as windows-1252 keep its euro sign and dashes (Node's own decoder gave U+0080, U+0096).
+    expect((await parse(Buffer.from('Subject: 5 \x80 \x96 caf\xe9\n\nx\n', 'latin1'))).subject).toBe('5 € – café');
+  });
+
   it('reads raw 8-bit headers that are not UTF-8 as windows-1252 instead of replacement characters', async () => {
     const parsed = await parse(fixture('windows-1252.eml'));
     expect(parsed.subject).toBe('Crème brûlée');

@@ -1,0 +1,71 @@
+import { isUtf8 } from 'node:buffer';
+import { Transform, type TransformCallback } from 'node:stream';
+import type { MailParser } from 'mailparser';
+import { decodeBytes, windows1252 } from './header-words';
+import { mailparser } from './lazy-modules';
+
+/**
+ * The text of a part labelled us-ascii (or with no charset, which means us-ascii: RFC 2045 §5.2) whose
+ * bytes are not ASCII: UTF-8 when they are valid UTF-8 (a mailer that forgot the label), else
+ * windows-1252, which is what such bytes nearly always are (an old mailer that wrote Latin-1 and
+ * labelled it us-ascii, or quoted-printable `caf=E9` under us-ascii). Browsers read the us-ascii label
+ * as windows-1252 too (WHATWG Encoding). mailparser reads these bytes as UTF-8, so every accented
+ * letter became U+FFFD: "caf\uFFFD r\uFFFDsum\uFFFD", shown so and never found by `résumé`.
+ * Valid UTF-8 (ASCII included) comes back unchanged, so only otherwise-damaged text changes.
+ */
+export function decodeUndeclared(bytes: Buffer): string {
+  return decodeBytes(bytes);
+}
+
+/** True for a charset label that means us-ascii, or for none. */
+export function meansAscii(charset: string | undefined | null): boolean {
+  return !charset || ['ascii', 'usascii', 'ansix341968', 'iso646us', 'us'].includes(charset.toLowerCase().replace(/[^a-z0-9]+/g, ''));
+}
+
+/** The label given to such parts inside the parser, so that they reach our decoder rather than its UTF-8 read. */
+const UNDECLARED = 'x-homing-us-ascii';
+
+class UndeclaredDecoder extends Transform {
+  private chunks: Buffer[] = [];
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.chunks.push(chunk);
+    done();
+  }
+  override _flush(done: TransformCallback): void {
+    const bytes = Buffer.concat(this.chunks);
+    this.chunks = [];
+    done(null, isUtf8(bytes) ? bytes : Buffer.from(windows1252(bytes)));
+  }
+}
+
+/** What of mailparser's internals the subclass uses (neither is in its type declarations). */
+interface ParserInternals {
+  createNode(node: unknown): { charset?: string; contentType?: string; isAttachment?: boolean; disposition?: string };
+  getDecoder(): { decodeStream(charset: string): Transform };
+}
+
+let parserClass: (new (options: ConstructorParameters<typeof MailParser>[0]) => MailParser) | null = null;
+
+/**
+ * mailparser's MailParser, except that an inline text part labelled us-ascii (or not labelled) is read by
+ * decodeUndeclared rather than as UTF-8. mailparser decodes a part through `decoder.decodeStream(charset)`
+ * for every charset but ascii and utf-8, so the part is relabelled when its node is made and that label
+ * is answered here; every other charset goes to mailparser's own decoder.
+ */
+export function undeclaredCharsetParser(): new (options: ConstructorParameters<typeof MailParser>[0]) => MailParser {
+  if (parserClass) return parserClass;
+  const Base = mailparser().MailParser as unknown as new (options: unknown) => ParserInternals;
+  class Parser extends Base {
+    override createNode(node: unknown) {
+      const created = super.createNode(node);
+      if (created.disposition === 'inline' && !created.isAttachment && created.contentType?.startsWith('text/') && meansAscii(created.charset)) created.charset = UNDECLARED;
+      return created;
+    }
+    override getDecoder() {
+      const decoder = super.getDecoder();
+      return { decodeStream: (charset: string) => (charset === UNDECLARED ? new UndeclaredDecoder() : decoder.decodeStream(charset)) };
+    }
+  }
+  parserClass = Parser as unknown as new (options: ConstructorParameters<typeof MailParser>[0]) => MailParser;
+  return parserClass;
+}
