@@ -251,6 +251,21 @@ export function markFiled(db: WriteDb, changes: ChangeRecorder, record: Pick<Out
   );
 }
 
+/**
+ * The account's server settings or password changed: what only waited out a retry after a failed try (a
+ * changed certificate, a refused password: 15 minutes; a network backoff) is due now, as the watch loop
+ * starts over at once after an edit. A time the user chose (undo delay, send later) is kept: before its
+ * first try a message has no failed attempt. Returns how many became due.
+ */
+export function retryAccountNow(db: WriteDb, changes: ChangeRecorder, accountId: string): number {
+  const rows = prepare<[string], { id: number }>(
+    db,
+    "SELECT id FROM outbox WHERE account_id = ? AND not_before IS NOT NULL AND ((state = 'queued' AND attempts > 0) OR (state = 'sent' AND filing_attempts > 0))",
+  ).all(accountId);
+  for (const { id } of rows) update(db, changes, { id, accountId }, 'not_before = NULL');
+  return rows.length;
+}
+
 /** The user's "send it again" for failed and uncertain messages. */
 export function requeue(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>): void {
   update(db, changes, record, "state = 'queued', handed_over = 0, not_before = NULL, error_code = NULL, error_message = NULL, error_detail = NULL");

@@ -7,6 +7,7 @@ import { outgoingPasswordSource, outgoingVaultKey } from '../../accounts/outgoin
 import { incomingTarget, outgoingTarget, requireStoredPasswordScope, savedTargets } from '../../accounts/stored-password-scope';
 import { type AccountUpdate, deleteAccount, getAccount, insertAccount, listAccounts, updateAccount } from '../../store/accounts';
 import { saveIdentity } from '../../store/identities';
+import { retryAccountNow } from '../../store/outbox';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
@@ -17,7 +18,11 @@ type AccountCommands = 'addAccount' | 'updateAccount' | 'removeAccount';
  * Account CRUD in the single writer. The password goes to the vault (never the database); the rows go
  * through one transaction each, so every change emits one accountsChanged event.
  */
-export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): MethodHandlers<AccountCommands> {
+/**
+ * `outboxRetried`: some of the account's outbox became due now after an edit (retryAccountNow); the outbox
+ * runner looks again (while the app watches it sends them; the CLI's flush does otherwise).
+ */
+export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, outboxRetried: () => void = () => undefined): MethodHandlers<AccountCommands> {
   const passwords = accountPasswords(ctx);
   return {
     async addAccount(args) {
@@ -131,7 +136,16 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime): M
       if (pin !== undefined) update.trustedFingerprint = pin;
       if (settings) update.settings = { ...current.settings, ...settings };
       if (outgoing !== undefined) update.smtp = outgoing;
-      const updated = writeTransaction(ctx.db, (changes) => updateAccount(ctx.db, changes, id, update));
+      // New server settings or a password: a message that waited out a failed try (a changed certificate
+      // or a refused password waits 15 minutes) goes now, as the account's watch loop starts over now.
+      const connectionChanged = password !== undefined || Object.keys(update).some((field) => !['name', 'email'].includes(field));
+      let retried = 0;
+      const updated = writeTransaction(ctx.db, (changes) => {
+        const row = updateAccount(ctx.db, changes, id, update);
+        if (connectionChanged) retried = retryAccountNow(ctx.db, changes, id);
+        return row;
+      });
+      if (retried > 0) outboxRetried();
       // Its watch loop (only its) starts over with what it needs to connect; a new name, address or
       // outgoing server changes nothing there.
       if (password !== undefined || Object.keys(update).some((field) => !['name', 'email', 'smtp'].includes(field))) {

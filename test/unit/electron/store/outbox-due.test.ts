@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueOutbox, insertOutboxItem, markFilingFailed, markRetry, markSending, markSent, type OutboxInsert } from '../../../../electron/store/outbox';
+import { dueOutbox, insertOutboxItem, markFilingFailed, markRetry, markSending, markSent, type OutboxInsert, retryAccountNow } from '../../../../electron/store/outbox';
 import { writeTransaction } from '../../../../electron/store/write-transaction';
 import { composeSchema } from '../../../../shared/contract/outgoing';
 import { tempStore } from '../../../helpers/store';
@@ -43,5 +43,25 @@ describe('what the outbox has due', () => {
     expect(subjects()).toEqual(['ready']);
     expect(subjects({ retryWaiting: true })).toEqual(['ready', 'retrying', 'filing']);
     expect(dueOutbox(db, now + HOUR, undefined).map((r) => r.id)).toEqual([ids.ready, ids.later, ids.retrying, ids.filing]);
+  });
+
+  it('an edit of the account makes its waiting retries due now, and keeps a time the user chose', () => {
+    const { db } = tempStore();
+    const now = Date.now();
+    const error = { code: 'TLS_CERT_CHANGED' as const, message: 'changed' };
+    writeTransaction(db, (changes) => {
+      insertOutboxItem(db, changes, message('send later', now + HOUR));
+      const retrying = insertOutboxItem(db, changes, message('retrying', null));
+      markSending(db, changes, retrying);
+      markRetry(db, changes, retrying, error, now + HOUR / 4);
+      const filing = insertOutboxItem(db, changes, message('filing', null));
+      markSending(db, changes, filing);
+      markSent(db, changes, filing, []);
+      markFilingFailed(db, changes, filing, error, now + HOUR);
+    });
+    expect(dueOutbox(db, now).map((r) => r.subject)).toEqual([]);
+    expect(writeTransaction(db, (changes) => retryAccountNow(db, changes, 'local'))).toBe(2);
+    expect(dueOutbox(db, now).map((r) => r.subject)).toEqual(['retrying', 'filing']);
+    expect(writeTransaction(db, (changes) => retryAccountNow(db, changes, 'local'))).toBe(0);
   });
 });
