@@ -39,3 +39,8 @@ export const SKELETON_MAX_DEPTH = 8;
  * 1 MB past which mailparser's splitter refuses a message, a refusal the direct reader must not hide.
  */
 export const DIRECT_HEADER_MAX_BYTES = 64 * 1024;
+
+/** Of a forwarded message (message/rfc822) or calendar invitation (text/calendar) attachment, this much is read for search. */
+export const ATTACHED_TEXT_BYTES = 256 * 1024;
+/** At most this many such attachments of one message are read for search. */
+export const ATTACHED_TEXT_PARTS = 10;

@@ -4,8 +4,8 @@ import type { AddressObject, AttachmentStream, HeaderLines, Headers, MessageText
 import { skeletonOf, type Skeleton } from './attachment-skeleton';
 import { htmlToText } from './html-text';
 import { fallbackAddresses, readFallbackHeaders } from './fallback-headers';
-import { decodeWords, headerEnd } from './header-words';
-import { FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SNIPPET_CHARS } from './limits';
+import { decodeBytes, decodeWords, headerEnd } from './header-words';
+import { ATTACHED_TEXT_BYTES, ATTACHED_TEXT_PARTS, FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SNIPPET_CHARS } from './limits';
 import { plainParserOutput } from './plain-message';
 import type { MessageSource } from './message-source';
 import { undeclaredCharsetParser } from './undeclared-charset';
@@ -40,6 +40,12 @@ export interface ParsedMessage {
   snippet: string;
   attachments: ParsedAttachment[];
   parseStatus: 'ok' | 'failed';
+  /**
+   * Words of attachments that are mail text themselves, for search only: a forwarded message's (message/rfc822:
+   * its subject, sender and text) and a calendar invitation's (text/calendar: summary, location, description).
+   * Absent when there are none.
+   */
+  attachedText?: string;
 }
 
 /** Everything the streaming parser yields for one message; parse-message and read-message build on it. */
@@ -49,6 +55,8 @@ export interface ParserOutput {
   text: string | null;
   html: string | null;
   attachments: Array<ParsedAttachment & { partId: string | null }>;
+  /** The decoded bodies (the first ATTACHED_TEXT_BYTES) of message/rfc822 and text/calendar attachments, for attachedText. */
+  attachedBodies?: Array<{ contentType: string; bytes: Buffer }>;
 }
 
 /**
@@ -64,7 +72,8 @@ export interface ParseOptions {
   readPlainDirectly?: boolean;
 }
 
-export async function parseMessage(input: MessageSource, { cutAttachments = true, readPlainDirectly = true }: ParseOptions = {}): Promise<ParsedMessage> {
+export async function parseMessage(input: MessageSource, options: ParseOptions = {}, depth = 0): Promise<ParsedMessage> {
+  const { cutAttachments = true, readPlainDirectly = true } = options;
   // A Buffer that crossed a worker_thread boundary arrives as a plain Uint8Array: view it as a Buffer again.
   const source: MessageSource =
     input.kind === 'buffer' && !Buffer.isBuffer(input.bytes)
@@ -81,7 +90,48 @@ export async function parseMessage(input: MessageSource, { cutAttachments = true
   }
   // No header field at all (RFC 5322 §2.2: name ":" value): not a message mailparser understood.
   if (!output.headerLines.some((l) => /^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(l.line))) return fallbackParse(source);
-  return withReadableBody(repairRawHeaders(fromParserOutput(output, { htmlTextChars: MAX_HTML_TO_TEXT_CHARS }), source), source);
+  const parsed = withReadableBody(repairRawHeaders(fromParserOutput(output, { htmlTextChars: MAX_HTML_TO_TEXT_CHARS }), source), source);
+  const attachedText = await attachedTextOf(output.attachedBodies ?? [], options, depth);
+  return attachedText ? { ...parsed, attachedText } : parsed;
+}
+
+/** A forwarded message is read this many levels deep for search (a forward of a forward of a forward). */
+const ATTACHED_MESSAGE_DEPTH = 3;
+
+/**
+ * The searchable words of forwarded messages and calendar invitations. Found by importing such mail:
+ * `homing search` found nothing of an invitation sent as text/calendar alone (Outlook, Google Calendar)
+ * nor of a message forwarded as an attachment (or returned in a bounce), though both are text.
+ */
+async function attachedTextOf(bodies: NonNullable<ParserOutput['attachedBodies']>, options: ParseOptions, depth: number): Promise<string> {
+  const texts: string[] = [];
+  for (const { contentType, bytes } of bodies) {
+    if (contentType === 'text/calendar') texts.push(calendarText(bytes));
+    else if (depth < ATTACHED_MESSAGE_DEPTH) {
+      const inner = await parseMessage({ kind: 'buffer', bytes }, options, depth + 1);
+      const from = inner.from ? (inner.from.name ? `${inner.from.name} <${inner.from.address}>` : inner.from.address) : '';
+      texts.push([inner.subject, from, inner.text ?? '', inner.attachedText ?? ''].filter(Boolean).join('\n'));
+    }
+  }
+  return texts.filter(Boolean).join('\n');
+}
+
+const CALENDAR_FIELDS = new Set(['SUMMARY', 'LOCATION', 'DESCRIPTION', 'ORGANIZER', 'ATTENDEE', 'COMMENT']);
+
+/** The readable fields of an iCalendar object (RFC 5545): lines unfolded, parameters dropped, text escapes undone. */
+export function calendarText(bytes: Buffer): string {
+  const out: string[] = [];
+  for (const line of decodeBytes(bytes).replace(/\r?\n[ \t]/g, '').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const name = line.slice(0, colon).split(';')[0]!.toUpperCase();
+    const params = line.slice(0, colon);
+    if (!CALENDAR_FIELDS.has(name)) continue;
+    const value = line.slice(colon + 1).replace(/^mailto:/i, '');
+    const cn = /;CN=("[^"]*"|[^;:]*)/i.exec(params)?.[1]?.replace(/^"|"$/g, '');
+    out.push([cn, value.replace(/\\[nN]/g, '\n').replace(/\\([,;\\])/g, '$1')].filter(Boolean).join(' '));
+  }
+  return out.join('\n');
 }
 
 /**
@@ -217,6 +267,21 @@ export function runParser(
         partId: data.partId,
       };
       out.attachments.push(entry);
+      const type = entry.contentType.toLowerCase();
+      if ((type === 'message/rfc822' || type === 'text/calendar') && (out.attachedBodies ??= []).length < ATTACHED_TEXT_PARTS) {
+        const body = { contentType: type, bytes: Buffer.alloc(0) };
+        out.attachedBodies.push(body);
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        data.content.on('data', (chunk: Buffer) => {
+          if (kept >= ATTACHED_TEXT_BYTES) return;
+          chunks.push(chunk);
+          kept += chunk.length;
+        });
+        data.content.on('end', () => {
+          body.bytes = Buffer.concat(chunks).subarray(0, ATTACHED_TEXT_BYTES);
+        });
+      }
       const taken = onAttachment?.(data, index) ?? false;
       if (!taken) {
         data.content.on('data', (chunk: Buffer) => {

@@ -280,7 +280,7 @@ export function searchTexts(parsed: ParsedMessage): Record<'subject' | 'sender' 
     subject: parsed.subject,
     sender: addressText(parsed.from ? [parsed.from] : []),
     recipients: addressText([...parsed.to, ...parsed.cc, ...parsed.bcc]),
-    body: (parsed.text ?? '').slice(0, MAX_INDEXED_TEXT_CHARS),
+    body: (parsed.attachedText ? `${parsed.text ?? ''}\n${parsed.attachedText}` : (parsed.text ?? '')).slice(0, MAX_INDEXED_TEXT_CHARS),
     attachments: parsed.attachments.map((a) => a.filename).filter(Boolean).join('\n'),
   };
 }

@@ -54,6 +54,18 @@ describe('parseMessage', () => {
     expect((await parse(Buffer.from('Subject: 5 \x80 \x96 caf\xe9\n\nx\n', 'latin1'))).subject).toBe('5 € – café');
   });
 
+  it('gives the words of calendar invitations and forwarded messages for search', async () => {
+    // Found importing such mail: `homing search` found nothing of an invitation sent as text/calendar
+    // alone (base64, as Exchange sends it), nor of a message forwarded as an attachment.
+    const invite = await parse(fixture('calendar-invite-only.eml'));
+    expect(invite.attachments).toMatchObject([{ contentType: 'text/calendar' }]);
+    expect(invite.attachedText).toBe('Müller, Jörg joerg@example.de\nQuartalsplanung Rückblick\nRaum 4, Gebäude Nord\nAgenda:\n1. Zahlen\n2. Ausblick auf den Haushalt die Tagesordnung folgt');
+    const forward = await parse(fixture('forwarded-as-attachment.eml'));
+    expect(forward.text).toBe('See the attached message.');
+    expect(forward.attachedText).toBe('Gewinnspiel für Sie\nDodgy Sender <dodgy@spam.example>\nYou won a zeppelin, claim it now.');
+    expect((await parse(fixture('plain.eml'))).attachedText).toBeUndefined();
+  });
+
   it('reads raw 8-bit headers that are not UTF-8 as windows-1252 instead of replacement characters', async () => {
     const parsed = await parse(fixture('windows-1252.eml'));
     expect(parsed.subject).toBe('Crème brûlée');

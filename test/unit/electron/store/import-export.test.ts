@@ -149,6 +149,19 @@ describe('import and export', () => {
     expect(sources.sort()).toEqual(names.map((n) => fixture(n).toString('latin1')).sort());
   });
 
+  it('finds calendar invitations and forwarded messages by the words inside their attachments', async () => {
+    const { db, dir } = tempStore();
+    const emls = join(dir, 'emls');
+    mkdirSync(emls);
+    for (const name of ['calendar-invite-only.eml', 'forwarded-as-attachment.eml', 'plain.eml']) writeFileSync(join(emls, name), fixture(name));
+    await importMail(db, { path: emls, accountId: 'local', folderPath: 'Emls' });
+    const subjects = (query: string) => searchMessages(db, query, { limit: 5 }).hits.map((h) => h.subject);
+    expect(subjects('Quartalsplanung')).toEqual(['Quarterly planning']);
+    expect(subjects('Gebäude')).toEqual(['Quarterly planning']);
+    expect(subjects('zeppelin')).toEqual(['Fwd: look at this']);
+    expect(subjects('Gewinnspiel')).toEqual(['Fwd: look at this']);
+  });
+
   it('imports a Maildir with its flags, oldest first', async () => {
     const { db, dir } = tempStore();
     const maildir = join(dir, 'Maildir');
