@@ -1,5 +1,6 @@
 import type { OutboxItem } from '../../../shared/contract/outgoing';
 import type { SyncStatus } from '../../../shared/contract/sync';
+import type { MailClient } from '../../../shared/client';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../cli-context';
 import { parse } from '../parse';
@@ -23,10 +24,13 @@ export const sync: CliCommand = {
     // named accounts' is shown, and without --watch only until the pass ends (the app's loop going back
     // to IDLE after it is not this command's, and would print after its summary line).
     const watchReport = values.watch ? createWatchReporter(ctx, progress) : null;
+    // Changes made here (a move, a flag) that the server refused during this pass or, with --watch, later.
+    const refused = await createRefusedReporter(ctx, service, accountIds);
     const stop = service.on('syncProgressed', (status) => {
       if (accountIds && !accountIds.includes(status.accountId)) return;
       progress.update(status);
       watchReport?.update(status);
+      refused.counted(status);
     });
     const stopOutbox = values.progress ? logOutboxStates(ctx, service) : () => undefined;
     try {
@@ -43,6 +47,7 @@ export const sync: CliCommand = {
           for (const f of outcome.folderErrors) ctx.stderr.write(`homing: warning: ${f.code}: ${outcome.accountId}: ${inlineText(f.message)}\n`);
         } else ctx.stderr.write(`homing: ${outcome.error?.code ?? 'INTERNAL'}: ${outcome.accountId}: ${inlineText(outcome.error?.message ?? '')}\n`);
       }
+      await refused.report();
       // Then the outbox: after the pass, so a Sent copy lands in a folder the store already knows. The user
       // asked for a sync now, so a message waiting out a retry's backoff goes now too.
       const outbox = await service.flushOutbox({ ...(accountIds?.length === 1 ? { accountId: accountIds[0]! } : {}), retryWaiting: true });
@@ -73,6 +78,41 @@ function reportOutbox(ctx: CliContext, items: OutboxItem[]): void {
     else if (item.state === 'sent') ctx.stderr.write(`${what}: sent; the Sent copy waits${item.lastError ? `: ${item.lastError.code}` : ''}\n`);
     else if (item.lastError) ctx.stderr.write(`homing: warning: ${item.lastError.code}: ${what} is ${item.state}: ${inlineText(item.lastError.message)}\n`);
   }
+}
+
+/**
+ * A change the user made (a move, a flag, a folder made while offline) that the server refused is put back
+ * here and waits to be discarded; the pass itself is fine, so it was reported nowhere on the command line
+ * (a move into a folder deleted meanwhile just put the messages back, exit 0, nothing said). Each one
+ * refused since the command started is a warning line with the reason: `homing: warning: OPERATION_REFUSED:
+ * ACCOUNT: message`.
+ */
+async function createRefusedReporter(ctx: CliContext, service: MailClient, accountIds: string[] | undefined) {
+  const refusedNow = async () => (await service.listPendingOperations({})).filter((op) => op.state === 'refused' && (!accountIds || accountIds.includes(op.accountId)));
+  const seen = new Set((await refusedNow()).map((op) => op.id));
+  let running: Promise<void> = Promise.resolve();
+  const report = async () => {
+    for (const op of await refusedNow()) {
+      if (seen.has(op.id)) continue;
+      seen.add(op.id);
+      const code = op.error?.code ?? 'OPERATION_REFUSED';
+      ctx.stderr.write(`homing: warning: ${code}: ${op.accountId}: ${inlineText(op.error?.message ?? 'The server refused a change made here.')}\n`);
+    }
+  };
+  const counts = new Map<string, number>();
+  return {
+    /** A status event: the store is asked again only when the account's count of refused changes grows. */
+    counted(status: SyncStatus) {
+      const before = counts.get(status.accountId) ?? 0;
+      counts.set(status.accountId, status.refusedChanges);
+      if (status.refusedChanges > before) void this.report().catch(() => undefined);
+    },
+    /** One at a time, so a burst of status events prints each refusal once. */
+    report(): Promise<void> {
+      running = running.then(report, report);
+      return running;
+    },
+  };
 }
 
 /** An outage is one state (the connection lost, then refused or timing out while it retries); else the error's code. */

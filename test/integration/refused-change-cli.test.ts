@@ -1,0 +1,49 @@
+import { rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
+import { type DovecotServer, maildirFolder, startDovecot } from '../servers/dovecot';
+
+/**
+ * A change made with the CLI that the server refuses when it is replayed. Found by moving a message (Cyrus,
+ * the server unreachable) into a folder another client deleted before the server came back: the message
+ * went back to INBOX, `homing sync` said "synced, 0 new" with exit 0, and nothing told the user the move
+ * had not happened.
+ */
+describe('homing sync reports a change the server refused', () => {
+  let server: DovecotServer;
+  beforeAll(async () => {
+    server = await startDovecot();
+    await server.deliver('alice', 'From: a@example.org\r\nSubject: to move\r\nMessage-ID: <move@homing.test>\r\n\r\nBody.\r\n');
+    await server.deliver('alice', 'From: a@example.org\r\nSubject: filed\r\nMessage-ID: <filed@homing.test>\r\n\r\nBody.\r\n', { folder: 'Projects' });
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('a move queued offline into a folder deleted meanwhile: a warning with the reason, once; exit 0', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'homing-refused-')), 'data');
+    const added = await runCli(
+      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(server.ports.imaps),
+        '--security', 'tls', '--username', 'alice', '--password-env', 'PW', '--trust-fingerprint', server.certificate.fingerprint256],
+      { env: { PW: 'alice-secret' } },
+    );
+    expect(added.status).toBe(0);
+    const id = added.stdout.trim();
+    expect(await runCli(['--data-dir', dataDir, 'sync'])).toMatchObject({ status: 0, stderr: `${id}: synced, 2 new\n` });
+    const inbox = JSON.parse((await runCli(['--data-dir', dataDir, 'list', '--folder', 'INBOX', '--json'])).stdout) as Array<{ id: number }>;
+
+    await server.stop();
+    expect(await runCli(['--data-dir', dataDir, 'move', String(inbox[0]!.id), '--to', 'Projects'])).toMatchObject({ status: 0 });
+    rmSync(maildirFolder(server.maildir('alice'), 'Projects'), { recursive: true, force: true });
+    await server.start();
+
+    const synced = await runCli(['--data-dir', dataDir, 'sync']);
+    expect(synced.status).toBe(0);
+    expect(synced.stderr).toContain(`homing: warning: OPERATION_REFUSED: ${id}: The server refused to move the messages to Projects: it has no such folder.\n`);
+    const again = await runCli(['--data-dir', dataDir, 'sync']);
+    expect(again).toMatchObject({ status: 0, stderr: `${id}: synced, 0 new\n` });
+  });
+});
