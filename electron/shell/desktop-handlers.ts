@@ -5,7 +5,7 @@ import type { ComposeIntent } from '../../shared/compose-intent';
 import type { DesktopHandlers } from '../../shared/contract/desktop';
 import { HomingError, isDiskFullError } from '../../shared/errors';
 import { attachmentOpenPolicy, type NotOpenedReason } from './attachment-open-policy';
-import { exportFolderFileName, exportMessageFileName, importFolderName, pdfFileName, safeFileName } from './file-names';
+import { attachmentFileName, exportFolderFileName, exportMessageFileName, importFolderName, pdfFileName } from './file-names';
 
 /** The parts of Electron the desktop methods use, as plain functions (dialogs.ts provides the real ones). */
 export interface DesktopDeps {
@@ -50,7 +50,7 @@ export function createDesktopHandlers(deps: DesktopDeps): DesktopHandlers {
 
   const saveAttachment: DesktopHandlers['saveAttachment'] = async ({ messageId, attachmentId }) => {
     const attachment = await service.getAttachment({ messageId, attachmentId });
-    const name = safeFileName(attachment.filename);
+    const name = attachmentFileName(attachment.filename, attachment.contentType);
     const path = await deps.chooseSavePath({ title: 'Save Attachment', defaultName: name, filters: [] });
     if (!path) return { done: false };
     await writeOrExplain(path, Buffer.from(attachment.base64, 'base64'));
@@ -60,7 +60,7 @@ export function createDesktopHandlers(deps: DesktopDeps): DesktopHandlers {
   return {
     async openAttachment({ messageId, attachmentId }) {
       const attachment = await service.getAttachment({ messageId, attachmentId });
-      const name = safeFileName(attachment.filename);
+      const name = attachmentFileName(attachment.filename, attachment.contentType);
       const policy = attachmentOpenPolicy(name);
       if (!policy.open) {
         return (await deps.confirmSaveInstead(name, policy.reason)) ? saveAttachment({ messageId, attachmentId }) : { done: false };

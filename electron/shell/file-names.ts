@@ -29,6 +29,37 @@ export function safeFileName(name: string, fallback = 'attachment'): string {
   return clean || fallback;
 }
 
+/** Extensions for the types that commonly come without a file name. */
+const TYPE_EXTENSIONS: Record<string, string> = {
+  'message/rfc822': '.eml',
+  'message/global': '.eml',
+  'text/calendar': '.ics',
+  'text/plain': '.txt',
+  'text/html': '.html',
+  'text/csv': '.csv',
+  'application/pdf': '.pdf',
+  'application/ms-tnef': '.dat',
+  'application/pkcs7-mime': '.p7m',
+  'application/pkcs7-signature': '.p7s',
+  'application/pgp-signature': '.asc',
+  'application/pgp-encrypted': '.asc',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/gif': '.gif',
+};
+
+/**
+ * The file name an attachment is saved or opened under: its own name made safe (safeFileName), or, for a
+ * part that has none, `attachment` with the extension of its type. Found with mail that names no file:
+ * a forwarded message (message/rfc822) or a calendar invitation (text/calendar) was saved as a bare
+ * `attachment` that no program would open.
+ */
+export function attachmentFileName(filename: string, contentType: string): string {
+  const name = safeFileName(filename, '');
+  if (name) return name;
+  return `attachment${TYPE_EXTENSIONS[contentType.toLowerCase().split(';')[0]!.trim()] ?? ''}`;
+}
+
 /**
  * The Local Folders folder an imported file goes into: named after the file (`Inbox.mbox` → `Inbox`,
  * a Maildir folder → its name). Single messages (.eml) go together into `Imported`.

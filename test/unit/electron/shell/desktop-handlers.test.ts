@@ -10,7 +10,7 @@ const bytes = Buffer.from('%PDF-1.7 not really\n');
 
 /** Desktop handlers over a fake service and scripted dialogs; `log` records what the user was shown. */
 function setup(
-  options: { filename?: string; savePath?: string | null; importPaths?: string[]; confirm?: boolean; openError?: string; handlerSupported?: boolean; printed?: boolean } = {},
+  options: { filename?: string; contentType?: string; savePath?: string | null; importPaths?: string[]; confirm?: boolean; openError?: string; handlerSupported?: boolean; printed?: boolean } = {},
 ) {
   const log: string[] = [];
   const handler = { isDefault: false };
@@ -22,7 +22,7 @@ function setup(
     service: {
       getAttachment: async (args) => {
         serviceCalls.push(['getAttachment', args]);
-        return { filename: options.filename ?? 'report.pdf', contentType: 'application/pdf', base64: bytes.toString('base64') };
+        return { filename: options.filename ?? 'report.pdf', contentType: options.contentType ?? 'application/pdf', base64: bytes.toString('base64') };
       },
       getMessage: async ({ id }) => ({ subject: 'Re: Lunch?', id }) as never,
       exportMessage: async (args) => void serviceCalls.push(['exportMessage', args]),
@@ -51,6 +51,14 @@ function setup(
 }
 
 describe('opening an attachment', () => {
+  it('offers a nameless forwarded message as attachment.eml (it was a bare "attachment" nothing would open)', async () => {
+    const t = setup({ filename: '', contentType: 'message/rfc822', confirm: true });
+    const outcome = await t.handlers.openAttachment({ messageId: 7, attachmentId: 3 });
+    expect(outcome).toEqual({ done: true, path: join(t.saveDir, 'attachment.eml') });
+    expect(t.log[0]).toMatch(/^warned: attachment\.eml /);
+    expect(t.log[1]).toBe('save dialog: Save Attachment (attachment.eml)');
+  });
+
   it('opens a private read-only copy under its own (safe) name', async () => {
     const t = setup({ filename: '../Quarterly report.pdf' });
     expect(await t.handlers.openAttachment({ messageId: 7, attachmentId: 2 })).toEqual({ done: true });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  attachmentFileName,
   exportFolderFileName,
   exportMessageFileName,
   importFolderName,
@@ -22,6 +23,17 @@ describe('file names from mail', () => {
     ['...', 'attachment'],
   ])('makes %j safe: %j', (input, expected) => {
     expect(safeFileName(input)).toBe(expected);
+  });
+
+  it('names a nameless attachment after its type, and keeps a given name', () => {
+    // Found with a forwarded message and a calendar invitation that name no file: both were saved as a
+    // bare 'attachment' that nothing would open.
+    expect(attachmentFileName('', 'message/rfc822')).toBe('attachment.eml');
+    expect(attachmentFileName('', 'TEXT/CALENDAR; method=REQUEST')).toBe('attachment.ics');
+    expect(attachmentFileName('...', 'application/pdf')).toBe('attachment.pdf');
+    expect(attachmentFileName('', 'application/x-unknown')).toBe('attachment');
+    expect(attachmentFileName('../invite', 'text/calendar')).toBe('invite');
+    expect(attachmentFileName('Meeting.ics', 'text/calendar')).toBe('Meeting.ics');
   });
 
   it('cuts a long name but keeps its extension', () => {
