@@ -338,7 +338,7 @@ export function fallbackParse(source: MessageSource): ParsedMessage {
   const fields = readFallbackHeaders(head);
   const from = fallbackAddresses(fields.get('from'));
   const rawDate = fields.get('date');
-  const date = rawDate ? new Date(rawDate) : null;
+  const date = rawDate ? dateHeaderValue(rawDate) : null;
   const body = bodyTextOf(head, fields.lines.length > 0);
   return {
     messageId: cleanId(fields.get('message-id')),
@@ -350,7 +350,7 @@ export function fallbackParse(source: MessageSource): ParsedMessage {
     cc: fallbackAddresses(fields.get('cc')),
     bcc: fallbackAddresses(fields.get('bcc')),
     replyTo: fallbackAddresses(fields.get('reply-to')),
-    date: date && !Number.isNaN(date.getTime()) ? date : null,
+    date,
     text: body,
     html: null,
     snippet: snippetOf(body),
@@ -411,7 +411,16 @@ function addressesOf(value: unknown): ParsedAddress[] {
 function dateOf(lines: HeaderLines): Date | null {
   const line = lines.find((l) => l.key === 'date');
   if (!line) return null;
-  const raw = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return dateHeaderValue(line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+}
+
+/**
+ * A Date header's value as a date, or null when it is none. A four-digit year 0000-0099 is no date a
+ * message was written on, and the JavaScript parser reads it as a two-digit year: 'Sat, 07 Dec 0049' gave
+ * 2049 (a message that stays at the top of every list until then), 'Mon, 01 Jan 0000' gave 2000.
+ */
+export function dateHeaderValue(raw: string): Date | null {
+  if (/(?:^|[\s,])00\d\d(?=\s|$)/.test(raw)) return null;
   const date = new Date(raw);
   return Number.isNaN(date.getTime()) ? null : date;
 }

@@ -66,6 +66,19 @@ describe('parseMessage', () => {
     expect((await parse(fixture('plain.eml'))).attachedText).toBeUndefined();
   });
 
+  it('takes a four-digit year 0000-0099 for no date rather than for 2000-2049 or 1950-1999', async () => {
+    // Found importing mail with impossible dates: 'Sat, 07 Dec 0049' was listed as 2049-12-07 (above all
+    // real mail until then) and 'Mon, 01 Jan 0000' as 2000-01-01.
+    const dated = async (date: string) => (await parse(`From: a@example.com\nSubject: d\nDate: ${date}\n\nbody\n`)).date?.toISOString() ?? null;
+    expect(await dated('Sat, 07 Dec 0049 10:00:00 +0000')).toBeNull();
+    expect(await dated('Mon, 01 Jan 0000 00:00:00 +0000')).toBeNull();
+    expect(await dated('7 Dec 0099 10:00 -0000')).toBeNull();
+    expect(await dated('Sat, 07 Dec 0999 10:00:00 +0000')).toBe('0999-12-07T10:00:00.000Z');
+    expect(await dated('Mon, 07 Dec 2026 00:00:00 +0000')).toBe('2026-12-07T00:00:00.000Z');
+    expect(await dated('07 Dec 26 10:00 EST')).toBe('2026-12-07T15:00:00.000Z');
+    expect(await dated('Mon, 7 Dec 2026 10:00 +0000 (GMT 00)')).toBe('2026-12-07T10:00:00.000Z');
+  });
+
   it('reads raw 8-bit headers that are not UTF-8 as windows-1252 instead of replacement characters', async () => {
     const parsed = await parse(fixture('windows-1252.eml'));
     expect(parsed.subject).toBe('Crème brûlée');
