@@ -11,6 +11,7 @@ import { ParsePool } from './parse-pool';
 import { StatusBoard } from './status-board';
 import { defaultWatchTiming, type WatchTiming } from './watch-policy';
 import type { WriterContext } from './writer-context';
+import { watchForWake } from './wake-detector';
 
 /**
  * Runs sync passes and watch loops for the worker: one pass per account at a time (a second request
@@ -32,6 +33,8 @@ export class SyncRuntime {
   private readonly released = new Set<string>();
   /** Per account: aborted by stopAccount() (the account is being removed), whatever else is running. */
   private readonly accountStops = new Map<string, AbortController>();
+  /** Stops the wake detector (wake-detector.ts); set while any account is watched. */
+  private stopWakeWatch: (() => void) | null = null;
 
   constructor(
     private readonly ctx: WriterContext,
@@ -158,17 +161,46 @@ export class SyncRuntime {
     if (this.ctx.shutdown.aborted) return;
     if (!ids) this.watchEveryAccount = true;
     for (const account of this.accounts(ids)) this.watch(account.id);
+    this.watchForWake();
+  }
+
+  /**
+   * While anything is watched: after a sleep or a stop of the process, every loop reconnects at once (its
+   * IDLE connection is likely dead, and the NOOP check would notice only minutes later).
+   */
+  private watchForWake(): void {
+    if (this.stopWakeWatch || this.loops.size === 0) return;
+    const stop = watchForWake(
+      () => {
+        if (this.loops.size === 0) return this.endWakeWatch();
+        this.reconnectAll();
+      },
+      { tickMs: this.timing.wakeTickMs, slackMs: this.timing.wakeSlackMs },
+    );
+    this.ctx.shutdown.addEventListener('abort', stop, { once: true });
+    this.stopWakeWatch = () => {
+      this.ctx.shutdown.removeEventListener('abort', stop);
+      stop();
+    };
+  }
+
+  private endWakeWatch(): void {
+    this.stopWakeWatch?.();
+    this.stopWakeWatch = null;
   }
 
   /** Stops the named accounts' loops (every loop without ids) and resolves once they have ended. */
   async stopWatching(ids?: string[]): Promise<void> {
     if (!ids) this.watchEveryAccount = false;
     await Promise.all((ids ?? [...this.loops.keys()]).map((id) => this.endLoop(id)));
+    if (this.loops.size === 0) this.endWakeWatch();
   }
 
   /** A new account: watched at once when every account is. */
   accountAdded(accountId: string): void {
-    if (this.watchEveryAccount) this.watch(accountId);
+    if (!this.watchEveryAccount) return;
+    this.watch(accountId);
+    this.watchForWake();
   }
 
   /**

@@ -21,6 +21,12 @@ export interface WatchTiming {
   idleCheckMs: number;
   /** IMAP: how long that NOOP may take before the connection counts as dead. */
   noopTimeoutMs: number;
+  /**
+   * While watching, the wall clock is looked at this often (wake-detector.ts); a look that comes more than
+   * `wakeSlackMs` late means the computer slept or the process was stopped, and every account reconnects.
+   */
+  wakeTickMs: number;
+  wakeSlackMs: number;
 }
 
 export const defaultWatchTiming: WatchTiming = {
@@ -30,6 +36,10 @@ export const defaultWatchTiming: WatchTiming = {
   checkIntervalMs: null,
   idleCheckMs: 4 * 60_000,
   noopTimeoutMs: 30_000,
+  // A 10 s tick costs nothing; a minute of slack is far beyond any pause of a loaded machine's event loop
+  // (a whole 10k sync's longest transaction is well under it), and far below the NOOP check's 4 minutes.
+  wakeTickMs: 10_000,
+  wakeSlackMs: 60_000,
 };
 
 /**

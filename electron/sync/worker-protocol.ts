@@ -29,6 +29,8 @@ export const workerInitSchema = z.object({
       checkIntervalMs: z.number().int().positive().nullable(),
       idleCheckMs: z.number().int().positive(),
       noopTimeoutMs: z.number().int().positive(),
+      wakeTickMs: z.number().int().positive(),
+      wakeSlackMs: z.number().int().positive(),
     })
     .partial()
     .optional(),
