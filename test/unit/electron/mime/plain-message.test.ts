@@ -98,6 +98,26 @@ function randomMessage(r: SeededRandom): Buffer {
   return Buffer.concat([Buffer.from(fields.join(eol) + eol + eol, 'latin1'), encoded]);
 }
 
+
+describe('the header lines shown (reading pane, homing show --json headers)', () => {
+  // Found with homing show --json on mail synced from Courier and Cyrus: a raw UTF-8 header (RFC 6532)
+  // showed as 'Ã©tÃ©', because the lines were shown one character per byte.
+  it.each([
+    ['directly', shownDirectly],
+    ['through mailparser', shownViaMailparser],
+  ])('reads raw UTF-8 fields as UTF-8 and a Latin-1 field beside them as Latin-1 (%s)', async (_how, shown) => {
+    const latin1 = Buffer.from([0x58, 0x2d, 0x4c, 0x3a, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a]); // "X-L: caf\xe9"
+    const mixed = Buffer.concat([Buffer.from('From: a@example.org\r\nSubject: été\r\nX-Two: Zoë 会議\r\n'), latin1, Buffer.from('\r\nbody\r\n')]);
+    expect((await shown(mixed)).headers).toEqual([
+      ['From', 'a@example.org'],
+      ['Subject', 'été'],
+      ['X-Two', 'Zoë 会議'],
+      ['X-L', 'café'],
+    ]);
+    expect((await shown(Buffer.from('Subject: =?utf-8?q?d=C3=A9j=C3=A0?= vu\r\n\r\nbody\r\n'))).headers).toEqual([['Subject', 'déjà vu']]);
+  });
+});
+
 describe('plainParserOutput', () => {
   it('gives the same parse as mailparser for 3,000 random single-part messages, reading most of them itself', async () => {
     const r = seededRandom(4242);
