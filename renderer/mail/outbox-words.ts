@@ -10,7 +10,7 @@ export interface OutboxWords {
   actions: Array<'send-now' | 'retry' | 'mark-sent' | 'edit' | 'discard'>;
 }
 
-const time = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const time = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
 
 export function outboxWords(item: OutboxItem, now: number): OutboxWords {
   const reason = item.lastError ? [describeError(item.lastError).title, describeError(item.lastError).detail].filter(Boolean).join(' ') : null;

@@ -114,8 +114,8 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return relative.format(Math.round(hours / 24), 'day');
 }
 
-const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayAndTime = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const dayAndTime = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
 
 /** "14:02" today, "5 Mar, 14:02" before. */
 function clockTime(iso: string, now: number): string {

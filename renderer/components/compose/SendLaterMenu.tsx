@@ -30,7 +30,7 @@ function laterChoices(): Array<{ text: string; at: Date }> {
   ];
 }
 
-const label = (d: Date) => d.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const label = (d: Date) => d.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
 
 /** "Send later": a few common times and a chosen one; the outbox holds the message until then. */
 export function SendLaterMenu({ disabled, onPick }: SendLaterMenuProps) {

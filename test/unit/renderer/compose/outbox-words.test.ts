@@ -19,6 +19,15 @@ describe('outbox words and choices', () => {
     expect(undoable(item({ state: 'sending', notBefore: new Date(now + 8000).toISOString() }), now)).toBe(false);
   });
 
+  it('writes a retry time as the message list writes times (5:40 AM, not 05:40 AM, where the locale says so)', () => {
+    const at = new Date(now + 86_400_000);
+    at.setHours(5, 40, 0, 0);
+    const words = outboxWords(item({ attempts: 1, notBefore: at.toISOString(), lastError: { code: 'CONNECTION_REFUSED', message: 'x' } }), now);
+    const listTime = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }).format(at);
+    // Not preceded by a digit: '05:40 AM' contains '5:40 AM'.
+    expect(words.status).toMatch(new RegExp(`(^|[^0-9])${listTime.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
   it('says why a message waits or failed, in the server’s words, and what can be done', () => {
     const failed = outboxWords(item({ state: 'failed', lastError: { code: 'RECIPIENT_REFUSED', message: '550 5.1.1 <nobody@example.org>: Recipient address rejected' } }), now);
     expect(failed).toMatchObject({ status: 'Not sent', tone: 'problem', actions: ['retry', 'edit', 'discard'] });
