@@ -9,9 +9,12 @@ export function backoffDelay(attempt: number, options: { baseMs?: number; maxMs?
   return Math.round(ceiling / 2 + (options.random ?? Math.random)() * (ceiling / 2));
 }
 
-/** A check interval spread by ±10%, so accounts polled together drift apart. */
+/**
+ * A check interval spread over its last tenth, so accounts polled together drift apart; never longer than
+ * the interval, which is what the user chose ("every 10 minutes" never says "next check in 11 minutes").
+ */
 export function jittered(intervalMs: number, random: () => number = Math.random): number {
-  return Math.round(intervalMs * (0.9 + random() * 0.2));
+  return Math.round(intervalMs * (0.9 + random() * 0.1));
 }
 
 /** Waits `ms`, or less if `signal` aborts (then it resolves false). */

@@ -11,11 +11,16 @@ describe('delayAfterFailure', () => {
     for (const code of ['AUTH_FAILED', 'POP3_NO_UIDL', 'TLS_CERT_CHANGED', 'AUTH_PLAINTEXT_REFUSED']) {
       const first = delayAfterFailure(code, 0, tenMinutes);
       expect(first, code).toBeGreaterThanOrEqual(tenMinutes * 0.9);
-      expect(first, code).toBeLessThanOrEqual(tenMinutes * 1.1);
+      expect(first, code).toBeLessThanOrEqual(tenMinutes);
       expect(delayAfterFailure(code, 1, tenMinutes, defaultWatchTiming, low), code).toBe(tenMinutes * 2 * 0.9);
-      expect(delayAfterFailure(code, 40, tenMinutes, defaultWatchTiming, high), code).toBeLessThanOrEqual(60 * 60_000 * 1.1);
+      expect(delayAfterFailure(code, 40, tenMinutes, defaultWatchTiming, high), code).toBeLessThanOrEqual(60 * 60_000);
       expect(delayAfterFailure(code, 40, tenMinutes, defaultWatchTiming, low), code).toBe(60 * 60_000 * 0.9);
     }
+  });
+
+  it('waits at most the check interval the user chose, never a tenth more', () => {
+    expect(delayAfterFailure('AUTH_FAILED', 0, tenMinutes, defaultWatchTiming, high)).toBeLessThanOrEqual(tenMinutes);
+    expect(delayAfterFailure('AUTH_FAILED', 0, tenMinutes, defaultWatchTiming, high)).toBeGreaterThan(tenMinutes * 0.99);
   });
 
   it('never waits less than the check interval for those, even when the interval is longer than the cap', () => {
