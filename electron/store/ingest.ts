@@ -280,9 +280,20 @@ export function searchTexts(parsed: ParsedMessage): Record<'subject' | 'sender' 
     subject: parsed.subject,
     sender: addressText(parsed.from ? [parsed.from] : []),
     recipients: addressText([...parsed.to, ...parsed.cc, ...parsed.bcc]),
-    body: (parsed.attachedText ? `${parsed.text ?? ''}\n${parsed.attachedText}` : (parsed.text ?? '')).slice(0, MAX_INDEXED_TEXT_CHARS),
+    body: indexedBody(parsed.text ?? '', parsed.attachedText ?? ''),
     attachments: parsed.attachments.map((a) => a.filename).filter(Boolean).join('\n'),
   };
+}
+
+/**
+ * The body column: the text, then the words of attached invitations and forwarded mail. A very long text
+ * (a pasted log) must not push the attached words out of the bounded column, so they keep up to a quarter
+ * of it and the text is cut instead.
+ */
+export function indexedBody(text: string, attachedText: string): string {
+  if (!attachedText) return text.slice(0, MAX_INDEXED_TEXT_CHARS);
+  const attached = attachedText.slice(0, MAX_INDEXED_TEXT_CHARS / 4);
+  return `${text.slice(0, MAX_INDEXED_TEXT_CHARS - attached.length - 1)}\n${attached}`;
 }
 
 function writeSearchRow(db: WriteDb, messageId: number, date: number, parsed: ParsedMessage): void {

@@ -30,6 +30,20 @@ describe('commitMessage', () => {
     expect(await ingest(db, bytes, { accountId: 'local', folderId: folder.id, key: { ...key, uid: 2 } })).toMatchObject({ inserted: true });
   });
 
+  it('finds the words of a forwarded message behind a text longer than the index keeps', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    const log = 'log line with nothing to find here\r\n'.repeat(40_000); // 1.4M characters, past the index's bound
+    const forwarded = 'From: Carol <carol@example.org>\r\nSubject: Quarterly\r\n\r\nThe word is aardwolf.\r\n';
+    const bytes = Buffer.from(
+      'From: a@example.org\r\nSubject: Fwd with log\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n' +
+        `--b\r\nContent-Type: text/plain\r\n\r\n${log}\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n${forwarded}\r\n--b--\r\n`,
+    );
+    const stored = await ingest(db, bytes, { accountId: 'local', folderId: folder.id, key: { kind: 'local' } });
+    expect(searchMessages(db, 'aardwolf', { limit: 10 }).hits.map((h) => h.id)).toEqual([stored.messageId]);
+    expect(searchMessages(db, 'nothing', { limit: 10 }).total).toBe(1);
+  });
+
   it('keys POP3 messages by (account, UIDL) and local ones by content within the folder', async () => {
     const { db } = tempStore();
     const a = localFolder(db, 'A');
