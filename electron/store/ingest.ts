@@ -9,7 +9,7 @@ import type { MessageSource } from './message-source';
 import type { EncodedSource } from './source-encoding';
 import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
 import { type ListingHandle, rekeyUnlisted, rekeyUnlistedRecord } from './pop3-listing';
-import { senderSortKey, subjectSortKey } from './sort-keys';
+import { recipientSortKey, senderSortKey, subjectSortKey } from './sort-keys';
 import { assignThread } from './threads';
 import type { ChangeRecorder } from './write-transaction';
 
@@ -139,8 +139,8 @@ function store(
     `INSERT INTO messages (account_id, folder_id, uidvalidity, uid, uidl, message_id, in_reply_to, refs, subject,
        from_name, from_address, to_json, cc_json, date, date_known, internal_date, seen, flagged, answered, draft, keywords,
        modseq, size, has_attachments, thread_id, snippet, parse_status, body_status, content_hash, mbox_from, mbox_separator, added_at,
-       sender_key, subject_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       sender_key, subject_key, recipient_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     input.accountId,
     input.folderId,
@@ -176,6 +176,7 @@ function store(
     now,
     senderSortKey(parsed.from?.name ?? null, parsed.from?.address ?? null),
     subjectSortKey(parsed.subject),
+    recipientSortKey(parsed.to),
   );
   const messageId = Number(info.lastInsertRowid);
   countInFolder(db, input.folderId, { total: 1, unread: flags.seen ? 0 : 1, offline: bodyStatus === 'full' ? 1 : 0 });
@@ -222,7 +223,7 @@ function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: s
   prepare(
     db,
     `UPDATE messages SET size = ?, content_hash = ?, body_status = 'full', snippet = ?, has_attachments = ?, parse_status = ?,
-       subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?, sender_key = ?, subject_key = ?
+       subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?, sender_key = ?, subject_key = ?, recipient_key = ?
      WHERE id = ?`,
   ).run(
     size,
@@ -237,6 +238,7 @@ function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: s
     JSON.stringify(parsed.cc.map(plainAddress)),
     senderSortKey(parsed.from?.name ?? null, parsed.from?.address ?? null),
     subjectSortKey(parsed.subject),
+    recipientSortKey(parsed.to),
     existing.id,
   );
   if (!existing.deleted_locally) countInFolder(db, existing.folder_id, { total: 0, unread: 0, offline: 1 });

@@ -36,7 +36,7 @@ function folderRows(db: ReadDb, folderId: number, order: MessageOrder, after: Po
 /** Each row's position in the order (the stored sort keys are not part of a summary row). */
 function positionsOf(db: ReadDb, rows: SummaryRow[], order: MessageOrder): Map<number, Position> {
   const keys = new Map<number, string>();
-  if (order.key === 'sender_key' || order.key === 'subject_key') {
+  if (order.key === 'sender_key' || order.key === 'recipient_key' || order.key === 'subject_key') {
     for (const row of prepare<[string], { id: number; k: string }>(db, `SELECT id, ${order.key} AS k FROM messages WHERE id IN (SELECT value FROM json_each(?))`).iterate(
       JSON.stringify(rows.map((r) => r.id)),
     )) {
@@ -53,9 +53,9 @@ function positionsOf(db: ReadDb, rows: SummaryRow[], order: MessageOrder): Map<n
  */
 export function listMessagePage(db: ReadDb, mailbox: MailboxRef, sort: MessageSort, cursor: string | null, limit: number): MessagePage {
   const size = Math.min(Math.max(1, limit), MAX_PAGE);
-  const order = messageOrder(sort);
-  const after = cursor ? decodeCursor(cursor, order) : null;
   const folderIds = mailboxFolderIds(db, mailbox);
+  const order = messageOrder(sort, { outgoing: outgoingMailbox(db, folderIds) });
+  const after = cursor ? decodeCursor(cursor, order) : null;
   let rows: SummaryRow[] = [];
   for (const folderId of folderIds) rows.push(...folderRows(db, folderId, order, after, size + 1));
   const positions = order.key === null && folderIds.length === 1 ? null : positionsOf(db, rows, order);
@@ -74,8 +74,8 @@ export function listMessagePage(db: ReadDb, mailbox: MailboxRef, sort: MessageSo
 
 /** Every visible id of a mailbox in display order (the virtual list fetches rows by range from it). */
 export function listMailboxIds(db: ReadDb, mailbox: MailboxRef, sort: MessageSort): number[] {
-  const orderBy = orderBySql(messageOrder(sort), '');
   const folderIds = mailboxFolderIds(db, mailbox);
+  const orderBy = orderBySql(messageOrder(sort, { outgoing: outgoingMailbox(db, folderIds) }), '');
   // One folder: the order's partial index covers the query (no table rows are read), and plain values
   // (pluck) rather than row objects keep 100,000 ids cheap.
   if (folderIds.length === 1) {
@@ -89,6 +89,13 @@ export function listMailboxIds(db: ReadDb, mailbox: MailboxRef, sort: MessageSor
   )
     .pluck()
     .all(JSON.stringify(folderIds));
+}
+
+/** Sent or Drafts: the rows name the recipients (as the window shows them), so "Sender" sorts by them. */
+function outgoingMailbox(db: ReadDb, folderIds: readonly number[]): boolean {
+  if (folderIds.length !== 1) return false;
+  const use = findFolderById(db, folderIds[0]!)?.specialUse;
+  return use === 'sent' || use === 'drafts';
 }
 
 export function mailboxFolderIds(db: ReadDb, mailbox: MailboxRef): number[] {

@@ -3,8 +3,8 @@ import { HomingError } from '../../shared/errors';
 
 type Direction = 'ASC' | 'DESC';
 
-/** A column a list may be ordered by before its date (migration 0008 indexes each with the folder). */
-export type OrderKey = 'sender_key' | 'subject_key' | 'size';
+/** A column a list may be ordered by before its date (migrations 0008 and 0015 index each with the folder). */
+export type OrderKey = 'sender_key' | 'recipient_key' | 'subject_key' | 'size';
 
 /**
  * A list order as SQL writes it: an optional leading key, then (date, id). Each keyed order has one index,
@@ -28,7 +28,14 @@ const orders: Record<MessageSort, MessageOrder> = {
   'size-desc': { key: 'size', keyDirection: 'DESC', dateDirection: 'ASC' },
 };
 
-export const messageOrder = (sort: MessageSort): MessageOrder => orders[sort];
+/**
+ * The order of a sort. In a folder of the user's own mail (Sent, Drafts: `outgoing`), whose rows name the
+ * recipients instead of the sender (the user, on every row), the sender orders sort by those recipients.
+ */
+export function messageOrder(sort: MessageSort, options: { outgoing?: boolean } = {}): MessageOrder {
+  const order = orders[sort];
+  return options.outgoing && order.key === 'sender_key' ? { ...order, key: 'recipient_key' } : order;
+}
 
 /** `ORDER BY` terms for the order, on columns of `alias` (`m.` or nothing). */
 export function orderBySql(order: MessageOrder, alias: string): string {

@@ -16,6 +16,15 @@ export function senderSortKey(name: string | null, address: string | null): stri
   return fold((name?.trim() || address || '').replace(/^[^\p{L}\p{N}]+/u, ''));
 }
 
+/**
+ * The recipients as a row in Sent or Drafts shows them ("To: Ines Park, Carol": each one's name, else its
+ * address, in the header's order), folded like the sender: that folder's "Sender" order sorts by them,
+ * since every sender there is the user.
+ */
+export function recipientSortKey(to: ReadonlyArray<{ name?: string | null; address?: string | null }>): string {
+  return fold(to.map((a) => (a.name?.trim() || a.address || '').replace(/^[^\p{L}\p{N}]+/u, '')).join(', '));
+}
+
 /** The subject without reply and forward prefixes or list tags (as threads match it), folded. */
 export function subjectSortKey(subject: string): string {
   return fold(subjectKey(subject));

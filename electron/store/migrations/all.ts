@@ -13,6 +13,7 @@ import { up as rules } from './0011-rules';
 import { up as organise } from './0012-organise';
 import { up as draftCopies } from './0013-draft-copies';
 import { up as pop3UidlHash } from './0014-pop3-uidl-hash';
+import { up as recipientSortKey } from './0015-recipient-sort-key';
 
 export { latestVersion } from './version';
 
@@ -37,4 +38,5 @@ export const migrations: Migration[] = [
   { version: 12, up: organise },
   { version: 13, up: draftCopies },
   { version: 14, up: pop3UidlHash },
+  { version: 15, up: recipientSortKey },
 ];

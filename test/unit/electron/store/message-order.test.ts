@@ -10,6 +10,7 @@ import { listMailboxIds, listMessagePage } from '../../../../electron/store/mess
 import { messageOrder, orderBySql } from '../../../../electron/store/message-order';
 import { migrations } from '../../../../electron/store/migrations/all';
 import { up as sortKeys } from '../../../../electron/store/migrations/0008-sort-keys';
+import { up as recipientKeys } from '../../../../electron/store/migrations/0015-recipient-sort-key';
 import { openReadDb } from '../../../../electron/store/open';
 import { writeTransaction } from '../../../../electron/store/write-transaction';
 import { eml, ingest, localFolder, tempDir, tempStore } from '../../../helpers/store';
@@ -135,5 +136,74 @@ describe('sorting a list by date, sender, subject and size', () => {
       { sender_key: 'zed@example.org', subject_key: 'hello' },
     ]);
     old.close();
+  });
+
+  describe('in Sent and Drafts, whose rows name the recipients', () => {
+    // Every message is the user's own; the rows read "To: …", so "Sender" sorts by what they show.
+    const sent = [
+      { name: 'to-zoe', to: 'Zoë Young <zoe@example.org>', date: '2024-01-01' },
+      { name: 'to-carol-bob', to: '"Carol" <carol@example.org>, bob@example.org', date: '2024-02-01' },
+      { name: 'to-nobody', to: '', date: '2024-03-01' },
+      { name: 'to-bob', to: 'bob@example.org', date: '2024-04-01' },
+      { name: 'to-emile', to: 'Émile <emile@example.fr>', date: '2024-05-01' },
+    ];
+    const byRecipient = ['to-nobody', 'to-bob', 'to-carol-bob', 'to-emile', 'to-zoe'];
+    let sentFolder: number;
+    let draftsFolder: number;
+
+    beforeAll(async () => {
+      sentFolder = localFolder(db, 'Sent').id;
+      draftsFolder = localFolder(db, 'Drafts').id;
+      db.sqlite.prepare("UPDATE folders SET special_use = 'sent' WHERE id = ?").run(sentFolder);
+      db.sqlite.prepare("UPDATE folders SET special_use = 'drafts' WHERE id = ?").run(draftsFolder);
+      for (const [i, m] of sent.entries()) {
+        const headers: Record<string, string> = { From: 'Me <me@work.example>', Subject: 'x', Date: new Date(`${m.date}T10:00:00Z`).toUTCString(), 'Message-ID': `<s${i}@sort>` };
+        if (m.to) headers.To = m.to;
+        for (const folderId of [sentFolder, draftsFolder]) {
+          names.set((await ingest(db, eml(headers, 'hi\r\n'), { accountId: 'local', folderId, key: { kind: 'local' } })).messageId, m.name);
+        }
+      }
+    });
+
+    it('sorts Sender, A to Z by the recipients shown, not by the user; Z to A the reverse', () => {
+      for (const folderId of [sentFolder, draftsFolder]) {
+        expect(namesOf(listMailboxIds(read, { folderId }, 'sender-asc'))).toEqual(byRecipient);
+        expect(namesOf(listMailboxIds(read, { folderId }, 'sender-desc'))).toEqual([...byRecipient].reverse());
+        for (const sort of ['sender-asc', 'sender-desc'] as const) {
+          for (const limit of [1, 2, 3]) {
+            const paged: number[] = [];
+            let cursor: string | null = null;
+            do {
+              const page = listMessagePage(read, { folderId }, sort, cursor, limit);
+              paged.push(...page.messages.map((m) => m.id));
+              cursor = page.nextCursor;
+            } while (cursor);
+            expect(paged).toEqual(listMailboxIds(read, { folderId }, sort));
+          }
+        }
+      }
+    });
+
+    it('reads Sent in that order from its index alone', () => {
+      const detail = (db.sqlite.prepare(`EXPLAIN QUERY PLAN SELECT id FROM messages WHERE folder_id = ? AND deleted_locally = 0 ORDER BY ${orderBySql(messageOrder('sender-asc', { outgoing: true }), '')}`).all(sentFolder) as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join(' | ');
+      expect(detail).toMatch(/USING COVERING INDEX messages_folder_recipient/);
+      expect(detail).not.toMatch(/TEMP B-TREE/);
+    });
+
+    it('fills the recipients\' key of the messages an earlier version stored (migration 0015)', () => {
+      const path = join(tempDir(), 'old15.sqlite');
+      const old = new Database(path);
+      for (const m of migrations.filter((m) => m.version < 15)) m.up(old);
+      const folder = Number(old.prepare("INSERT INTO folders (account_id, path, name) VALUES ('local', 'Old', 'Old')").run().lastInsertRowid);
+      const insert = old.prepare(`INSERT INTO messages (account_id, folder_id, subject, to_json, date, size, added_at) VALUES ('local', ?, 's', ?, 1, 1, 0)`);
+      insert.run(folder, JSON.stringify([{ name: 'Ünal', address: 'u@example.org' }, { name: '', address: 'Zed@Example.org' }]));
+      insert.run(folder, '[]');
+      insert.run(folder, 'not json');
+      recipientKeys(old);
+      expect(old.prepare('SELECT recipient_key FROM messages ORDER BY id').pluck().all()).toEqual(['unal, zed@example.org', '', '']);
+      old.close();
+    });
   });
 });

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { WriteDb } from '../../../../electron/store/db';
-import { migrations } from '../../../../electron/store/migrations/all';
+import { latestVersion, migrations } from '../../../../electron/store/migrations/all';
 import { up as pop3UidlHash } from '../../../../electron/store/migrations/0014-pop3-uidl-hash';
 import { closeDb, openWriteDb } from '../../../../electron/store/open';
 import {
@@ -272,7 +272,7 @@ describe('the POP3 listing of one pass (temp table)', () => {
 
     const db = openWriteDb(path);
     try {
-      expect(db.sqlite.pragma('user_version', { simple: true })).toBe(version);
+      expect(db.sqlite.pragma('user_version', { simple: true })).toBe(latestVersion);
       expect(db.sqlite.prepare('SELECT uidl, message_id AS m, content_hash AS h FROM pop3_uidls ORDER BY uidl').all()).toEqual([
         { uidl: 'a', m: a, h: 'hash-a' },
         { uidl: 'b', m: b, h: 'hash-b' },
