@@ -1,6 +1,6 @@
 import { accountLabel } from '../mail/folder-tree';
-import { serviceOutcome } from '../mail/outcome';
 import type { Action } from './action';
+import { askNewFolder } from './ask-new-folder';
 
 /**
  * The account menu's "New folder…" (right-click or the context-menu key on an account in the folder tree):
@@ -16,16 +16,6 @@ export const newFolder: Action = {
   predicate: (ctx) => ctx.target.account !== undefined,
   perform(ctx) {
     const account = ctx.target.account!;
-    ctx.ui.ask({
-      kind: 'name',
-      title: `New folder in ${accountLabel(account)}`,
-      label: 'Folder name',
-      initial: '',
-      confirm: 'Create',
-      async submit(name) {
-        const result = await ctx.api.createFolder({ accountId: account.id, parentId: null, name });
-        ctx.done(serviceOutcome(ctx.api, result, { message: `Created the folder ${name}.`, undo: null }));
-      },
-    });
+    askNewFolder(ctx, { accountId: account.id, parentId: null, title: `New folder in ${accountLabel(account)}` });
   },
 };

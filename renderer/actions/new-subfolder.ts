@@ -1,6 +1,6 @@
 import { folderName } from '../mail/folder-tree';
-import { serviceOutcome } from '../mail/outcome';
 import type { Action } from './action';
+import { askNewFolder } from './ask-new-folder';
 
 /** The folder menu's "New subfolder…": asks its name, then the service creates it (on the server through the queue). */
 export const newSubfolder: Action = {
@@ -12,16 +12,6 @@ export const newSubfolder: Action = {
   predicate: (ctx) => ctx.target.folder !== undefined,
   perform(ctx) {
     const parent = ctx.target.folder!;
-    ctx.ui.ask({
-      kind: 'name',
-      title: `New folder in ${folderName(parent)}`,
-      label: 'Folder name',
-      initial: '',
-      confirm: 'Create',
-      async submit(name) {
-        const result = await ctx.api.createFolder({ accountId: parent.accountId, parentId: parent.id, name });
-        ctx.done(serviceOutcome(ctx.api, result, { message: `Created the folder ${name}.`, undo: null }));
-      },
-    });
+    askNewFolder(ctx, { accountId: parent.accountId, parentId: parent.id, title: `New folder in ${folderName(parent)}` });
   },
 };
