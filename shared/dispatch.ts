@@ -30,7 +30,8 @@ export async function dispatch(service: MailService, method: unknown, args: unkn
     if (!options.allowPasswordCommands && (await setsNewPasswordCommand(service, name, args))) {
       throw new HomingError('FORBIDDEN_SENDER', 'A password command can only be set from the command line: homing account edit ID --password-command …');
     }
-    const parsed = contract.methods[name].args.safeParse(args ?? {});
+    const given = options.allowPasswordCommands ? args : withoutKeptPasswordCommand(name, args);
+    const parsed = contract.methods[name].args.safeParse(given ?? {});
     if (!parsed.success) {
       throw new HomingError('INVALID_ARGUMENT', `Invalid arguments for ${name}`, {
         issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
@@ -65,4 +66,19 @@ async function setsNewPasswordCommand(service: MailService, method: MethodName, 
   if (method === 'addAccount') return true;
   const current = (await service.listAccounts({})).find((account) => account.id === a.id)?.settings.passwordSource;
   return !(current?.kind === 'command' && current.command === source.command);
+}
+
+/**
+ * A window saving an account's settings sends its password command back unchanged: that keeps the
+ * command, and is not the user giving it again, which the writer takes as the password typed again for
+ * new server settings (stored-password-scope.ts). Left out of the patch, it keeps the command just the
+ * same, and a change of server from a window or a page needs the password typed, as for the keychain.
+ */
+function withoutKeptPasswordCommand(method: MethodName, args: unknown): unknown {
+  if (method !== 'updateAccount' || typeof args !== 'object' || args === null) return args;
+  const a = args as { patch?: { settings?: { passwordSource?: { kind?: unknown } } } };
+  const settings = a.patch?.settings;
+  if (typeof settings !== 'object' || settings === null || settings.passwordSource?.kind !== 'command') return args;
+  const { passwordSource: _kept, ...rest } = settings;
+  return { ...a, patch: { ...a.patch, settings: rest } };
 }

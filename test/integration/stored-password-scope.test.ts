@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailClient } from '../../shared/client';
 import { bridgeClient } from '../helpers/bridge-client';
+import { runCli } from '../helpers/cli';
 import { type DevWeb, startDevWeb } from '../helpers/dev-web';
 import { freePort } from '../servers/free-port';
 import { carriesPassword, type RecordingFakeImap, startRecordingFakeImap } from '../servers/recording-fake-imap';
@@ -101,4 +102,53 @@ describe('a stored password and the servers it may go to', () => {
     expect(moved).toMatchObject({ host: '127.0.0.1', port: fake.port, security: 'none' });
     expect(carriesPassword(fake.received(), SECRET, 'alice')).toBe(false);
   });
+});
+
+/**
+ * A password that comes from a password command (set with homing) is as stored as one in the keychain: the
+ * window saving its other settings sends the account's command back unchanged, which is not the user
+ * giving it again, so a page on the bridge cannot move the account to a server of its own with it.
+ */
+describe('a password command’s password and the servers it may go to', () => {
+  const COMMAND_SECRET = 'Command-Secret-8d31';
+  let app: DevWeb;
+  let fake: RecordingFakeImap;
+  let api: MailClient;
+  let close: () => void;
+
+  afterAll(async () => {
+    close?.();
+    await app?.stop();
+    await fake?.close();
+  });
+
+  it('refuses to move a command account elsewhere over the bridge, even with its command sent back', async () => {
+    fake = await startRecordingFakeImap();
+    const closedPort = await freePort();
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'homing-password-scope-command-')), 'data');
+    const added = await runCli(['--data-dir', dataDir, 'account', 'add', '--email', 'carol@example.org', '--protocol', 'imap', '--host', 'localhost',
+      '--port', String(closedPort), '--security', 'tls', '--username', 'carol', '--password-command', `echo ${COMMAND_SECRET}`, '--no-test']);
+    expect(added.status, added.stderr).toBe(0);
+    const id = added.stdout.trim();
+    app = await startDevWeb(dataDir);
+    ({ api, close } = await bridgeClient(app.url));
+    const [account] = await api.listAccounts({});
+    expect(account).toMatchObject({ id, settings: { passwordSource: { kind: 'command' } } });
+    const elsewhere = { host: '127.0.0.1', port: fake.port, security: 'none' as const };
+    // What the settings dialog sends: the account's settings as they are, its command among them.
+    await expect(api.updateAccount({ id, patch: { ...elsewhere, settings: account!.settings } })).rejects.toMatchObject({
+      code: 'PASSWORD_REQUIRED',
+      detail: { change: 'host' },
+    });
+    await expect(api.updateAccount({ id, patch: { ...elsewhere, settings: { passwordSource: account!.settings.passwordSource } } })).rejects.toMatchObject({
+      code: 'PASSWORD_REQUIRED',
+    });
+    expect((await api.listAccounts({}))[0]).toMatchObject({ host: 'localhost', port: closedPort, security: 'tls' });
+    // Its other settings still save with the command kept, and the command still gives the password.
+    expect(await api.updateAccount({ id, patch: { name: 'Carol', settings: account!.settings } })).toMatchObject({ name: 'Carol', settings: { passwordSource: account!.settings.passwordSource } });
+    // Give a sync the time to connect wherever the account now points.
+    await api.syncAccounts({ accountIds: [id] }).catch(() => undefined);
+    expect(fake.connections).toBe(0);
+    expect(carriesPassword(fake.received(), COMMAND_SECRET, 'carol')).toBe(false);
+  }, 60_000);
 });
