@@ -1,5 +1,6 @@
 import type { MethodHandlers } from '../../shared/contract';
 import { LOCAL_ACCOUNT_ID, type OutgoingServerSettings } from '../../shared/contract/accounts';
+import type { ResponseMode } from '../../shared/contract/outgoing';
 import { HomingError } from '../../shared/errors';
 import { accountPasswords } from '../accounts/account-passwords';
 import { outgoingPassword } from '../accounts/outgoing-password';
@@ -10,6 +11,7 @@ import { listIdentities } from '../store/identities';
 import { listOutbox, toOutboxItem } from '../store/outbox';
 import { type AccountSetup, defaultAccountSetup } from './account-queries';
 import type { QueryContext } from './query-context';
+import { bodyStatusOf, downloadMissingBodies } from './whole-messages';
 
 type OutgoingQueries = 'listIdentities' | 'prepareResponse' | 'listDrafts' | 'getDraft' | 'listOutbox' | 'testOutgoingServer';
 
@@ -20,6 +22,7 @@ export function createOutgoingQueries(ctx: QueryContext, setup: AccountSetup = d
       return listIdentities(ctx.db, accountId);
     },
     async prepareResponse({ messageId, mode }) {
+      await completeOriginal(ctx, messageId, mode);
       const { prepareResponse } = await import('./prepare-response');
       return prepareResponse(ctx.db, messageId, mode);
     },
@@ -67,4 +70,19 @@ export function createOutgoingQueries(ctx: QueryContext, setup: AccountSetup = d
       );
     },
   };
+}
+
+/**
+ * An original stored without its body (IMAP outside the offline scope, POP3 over the size limit) has the
+ * rest downloaded before it is answered. A forward carries the whole message (its text and attachments, or
+ * the message itself as an .eml), so without the rest it is BODY_NOT_DOWNLOADED, never a forward of the
+ * headers alone; a reply quotes what is stored when the rest cannot be had (one can answer offline).
+ */
+async function completeOriginal(ctx: QueryContext, messageId: number, mode: ResponseMode): Promise<void> {
+  if (bodyStatusOf(ctx.db, messageId) === 'full') return;
+  if (mode === 'forward-inline' || mode === 'forward-attachment') {
+    await downloadMissingBodies(ctx, [messageId], 'A forward needs the whole message, so none was prepared');
+    return;
+  }
+  await ctx.completeMessage?.(messageId).catch(() => undefined);
 }

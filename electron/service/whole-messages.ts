@@ -10,7 +10,12 @@ import type { QueryContext } from './query-context';
  * answer is BODY_NOT_DOWNLOADED, naming the reason, and nothing is written. Downloads stop at the first
  * failure: one unreachable server would fail every other message the same way, slowly.
  */
-export async function downloadMissingBodies(ctx: Pick<QueryContext, 'db' | 'completeMessage'>, ids: readonly number[]): Promise<void> {
+export async function downloadMissingBodies(
+  ctx: Pick<QueryContext, 'db' | 'completeMessage'>,
+  ids: readonly number[],
+  /** What the caller did not do for want of the body, said at the end of the error. */
+  consequence = 'Nothing was written',
+): Promise<void> {
   const missing = ids.filter((id) => bodyStatusOf(ctx.db, id) !== 'full');
   for (const [done, id] of missing.entries()) {
     let cause: { code: string; message: string } | null = null;
@@ -25,7 +30,7 @@ export async function downloadMissingBodies(ctx: Pick<QueryContext, 'db' | 'comp
     const left = missing.length - done;
     const which = left === 1 ? `Message ${id} is stored without its body` : `${left} of these messages are stored without their body`;
     const reason = cause ? `downloading ${left === 1 ? 'it' : 'them'} failed: ${sentence(cause.message)}` : 'the server did not send it.';
-    throw new HomingError('BODY_NOT_DOWNLOADED', `${which} (the rest is still on the server), and ${reason} Nothing was written; try again when the server can be reached.`, {
+    throw new HomingError('BODY_NOT_DOWNLOADED', `${which} (the rest is still on the server), and ${reason} ${consequence}; try again when the server can be reached.`, {
       messageId: id,
       missing: missing.length - done,
       cause,

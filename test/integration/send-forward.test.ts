@@ -57,14 +57,20 @@ describe('forwarding a stored message (Postfix + Dovecot)', () => {
   });
   afterAll(() => fixture?.close());
 
-  /** Delivers an original to alice, syncs, forwards it to bob in `mode`; what bob got and the original's flags at the server. */
-  async function forward(mode: ResponseMode, messageId: string, subject: string) {
+  /** Delivers an original to alice and syncs; its stored summary. `old`: received a year ago, so outside a recent offline scope. */
+  async function deliverOriginal(messageId: string, subject: string, old = false) {
     const raw = original(messageId, subject);
-    await dovecot.deliver('alice', raw);
+    await dovecot.deliver('alice', raw, old ? { internalDate: new Date(Date.now() - 365 * 86_400_000) } : {});
     await service.syncAccounts({ accountIds: [accountId] });
     const inbox = (await service.listFolders({ accountId })).find((f) => f.path === 'INBOX')!;
     const ids = await service.listMessageIds({ mailbox: { folderId: inbox.id } });
-    const stored = (await service.getMessageSummaries({ ids })).find((m) => m.subject === subject)!;
+    return { raw, stored: (await service.getMessageSummaries({ ids })).find((m) => m.subject === subject)! };
+  }
+
+  /** Delivers an original to alice, syncs, forwards it to bob in `mode`; what bob got and the original's flags at the server. */
+  async function forward(mode: ResponseMode, messageId: string, subject: string, old = false) {
+    const { raw, stored } = await deliverOriginal(messageId, subject, old);
+    expect(stored.bodyStatus).toBe(old ? 'headers' : 'full');
     const prepared = await service.prepareResponse({ messageId: stored.id, mode });
     const queued = await service.sendMessage({
       content: { ...prepared.content, to: [{ name: 'Bob', address: 'bob@example.test' }], text: `Forwarded (${mode}).\n${prepared.content.text}` },
@@ -96,5 +102,59 @@ describe('forwarding a stored message (Postfix + Dovecot)', () => {
     expect(eml).toBeDefined();
     expect(eml!.content.toString('utf8')).toBe(raw);
     expect(originalFlags).toContain('$Forwarded');
+  });
+
+  describe('an original stored as headers only (outside the offline scope)', () => {
+    beforeAll(async () => {
+      await service.updateAccount({ id: accountId, patch: { settings: { offlineScope: { kind: 'recent', days: 30 } } } });
+    });
+    afterAll(async () => {
+      await service.updateAccount({ id: accountId, patch: { settings: { offlineScope: { kind: 'all' } } } });
+    });
+
+    it('inline: the rest is downloaded first, so the text and the attachment go along', async () => {
+      const { delivered } = await forward('forward-inline', 'figures-3@example.test', 'old figures', true);
+      expect(delivered.text).toContain('The figures are attached.');
+      expect(delivered.attachments.map((a) => [a.filename, a.content.toString('base64')])).toEqual([['figures.pdf', Buffer.from(pdf, 'base64').toString('base64')]]);
+    });
+
+    it('as an attachment: the whole original, never its header block alone', async () => {
+      const { raw, delivered } = await forward('forward-attachment', 'figures-4@example.test', 'old figures again', true);
+      const eml = delivered.attachments.find((a) => a.contentType === 'message/rfc822');
+      expect(eml!.content.toString('utf8')).toBe(raw);
+    });
+
+    it('server down: BODY_NOT_DOWNLOADED, nothing prepared or queued; a reply still opens', async () => {
+      const { stored } = await deliverOriginal('figures-5@example.test', 'old figures offline', true);
+      expect(stored.bodyStatus).toBe('headers');
+      await dovecot.stop();
+      try {
+        await expect(service.prepareResponse({ messageId: stored.id, mode: 'forward-inline' })).rejects.toMatchObject({ code: 'BODY_NOT_DOWNLOADED' });
+        await expect(service.prepareResponse({ messageId: stored.id, mode: 'forward-attachment' })).rejects.toMatchObject({ code: 'BODY_NOT_DOWNLOADED' });
+        // A forward composed some other way (a draft, the composer's own list) is refused at Send, not cut.
+        const before = await service.listOutbox({});
+        await expect(
+          service.sendMessage({
+            content: {
+              accountId,
+              to: [{ name: 'Bob', address: 'bob@example.test' }],
+              cc: [],
+              bcc: [],
+              subject: 'Fwd: old figures offline',
+              text: '',
+              html: null,
+              attachments: [{ kind: 'message', messageId: stored.id }],
+              responseTo: { kind: 'forward', messageId: stored.id },
+            },
+            delaySeconds: 0,
+          }),
+        ).rejects.toMatchObject({ code: 'BODY_NOT_DOWNLOADED' });
+        expect(await service.listOutbox({})).toEqual(before);
+        const reply = await service.prepareResponse({ messageId: stored.id, mode: 'reply' });
+        expect(reply.content.subject).toBe('Re: old figures offline');
+      } finally {
+        await dovecot.start();
+      }
+    });
   });
 });

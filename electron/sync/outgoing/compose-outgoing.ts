@@ -3,7 +3,7 @@ import type { ComposeContent, Identity, Recipient } from '../../../shared/contra
 import { HomingError } from '../../../shared/errors';
 import { type AttachmentSpec, buildMessage, headerAddress } from '../../mime/build-message';
 import { threadHeaders } from '../../mime/response-headers';
-import type { ReadDb } from '../../store/db';
+import { prepare, type ReadDb } from '../../store/db';
 import { defaultIdentity, findIdentity } from '../../store/identities';
 import { attachmentBytes } from '../../store/message-detail';
 import { readSource } from '../../store/message-sources';
@@ -51,10 +51,12 @@ export async function composeOutgoing(db: ReadDb, account: Account, content: Com
     if (source.kind === 'data') {
       spec = { filename: source.filename, contentType: source.contentType, content: Buffer.from(source.base64, 'base64'), ...(source.contentId ? { contentId: source.contentId } : {}) };
     } else if (source.kind === 'message-attachment') {
+      requireWholeMessage(db, source.messageId);
       const found = await attachmentBytes(db, source.messageId, source.attachmentId);
       spec = { filename: found.filename, contentType: found.contentType, content: found.bytes };
     } else {
       const original = originalOf(db, source.messageId);
+      requireWholeMessage(db, source.messageId);
       spec = { filename: emlName(original.subject), contentType: 'message/rfc822', content: readSource(db, source.messageId) };
     }
     attachedBytes += spec.content.length;
@@ -88,6 +90,21 @@ export async function composeOutgoing(db: ReadDb, account: Account, content: Com
     envelopeFrom: smtpAddress(headerAddress(identity.address)),
     recipients: recipients.map((address) => smtpAddress(address)),
   };
+}
+
+/**
+ * A message attached or whose attachments go along must be stored whole: the stored source of one kept as
+ * headers only (or a POP3 message's first lines) would go out as a cut .eml, or without its attachments.
+ * prepareResponse downloads the rest before a forward is composed.
+ */
+function requireWholeMessage(db: ReadDb, messageId: number): void {
+  const row = prepare<[number], { body_status: string }>(db, 'SELECT body_status FROM messages WHERE id = ? AND deleted_locally = 0').get(messageId);
+  if (!row) throw new HomingError('NOT_FOUND', `No message with id ${messageId}.`);
+  if (row.body_status !== 'full') {
+    throw new HomingError('BODY_NOT_DOWNLOADED', `Message ${messageId} is stored without its body (the rest is still on the server), so it cannot be forwarded yet. Nothing was sent; open it to download the rest, then send again.`, {
+      messageId,
+    });
+  }
 }
 
 /** Each address once (case-insensitive, as servers compare them in practice), in the order given. */
