@@ -1,6 +1,6 @@
 import { prepare, type ReadDb, type WriteDb } from './db';
 import { readFlags } from './ingest';
-import { forgetMessages, HELD_BY_OPERATION_SQL, hasQueuedOperation, heldUids, queuedOperationsInFolder, refuseOperation, rowsWaitingInFolder } from './operation-queue';
+import { findOperation, forgetMessages, HELD_BY_OPERATION_SQL, hasQueuedOperation, heldUids, queuedOperationsInFolder, refuseOperation, rowsWaitingInFolder } from './operation-queue';
 import type { ChangeRecorder } from './write-transaction';
 
 /**
@@ -206,9 +206,12 @@ export function dropOrphans(db: WriteDb, changes: ChangeRecorder, accountId: str
 }
 
 /**
- * The folder's UIDVALIDITY changed (it was recreated on the server): every UID we hold is void. Queued
- * operations that name its messages or UIDs are refused with a clear reason (reported, not silently
- * lost); the rows stay as orphans for re-matching. Returns the number of refused operations.
+ * The folder's UIDVALIDITY changed (it was recreated on the server): every UID we hold is void. The rows
+ * stay as orphans for re-matching. A queued flag change of its messages stays queued: a row matched
+ * again keeps the flags the user set (adoptOrphan) and the replay after the folder's sync sends them to
+ * its new UID. Other queued operations that name its messages or UIDs (moves, deletes, copies: what they
+ * did here cannot be matched to the new folder safely) are refused with a clear reason (reported, not
+ * silently lost). Returns the number of refused operations.
  */
 export function beginUidvalidityReset(
   db: WriteDb,
@@ -216,7 +219,7 @@ export function beginUidvalidityReset(
   folder: { id: number; path: string; uidvalidity: number | null },
   newUidvalidity: number,
 ): number {
-  const ops = queuedOperationsInFolder(db, folder.id);
+  const ops = queuedOperationsInFolder(db, folder.id).filter((id) => findOperation(db, id)?.kind !== 'flags');
   const message =
     `The folder ${folder.path} was recreated on the server (its UIDVALIDITY changed from ${folder.uidvalidity ?? '?'} to ${newUidvalidity}), ` +
     'so this change could not be applied there. The folder was downloaded again; discard this change and redo it if it is still wanted.';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
 import { type DovecotServer, maildirFolder, startDovecot } from '../servers/dovecot';
+import { secondClient } from '../helpers/imap-sync';
 
 /**
  * A change made with the CLI that the server refuses when it is replayed. Found by moving a message (Cyrus,
@@ -45,5 +46,42 @@ describe('homing sync reports a change the server refused', () => {
     expect(synced.stderr).toContain(`homing: warning: OPERATION_REFUSED: ${id}: The server refused to move the messages to Projects: it has no such folder.\n`);
     const again = await runCli(['--data-dir', dataDir, 'sync']);
     expect(again).toMatchObject({ status: 0, stderr: `${id}: synced, 0 new\n` });
+  });
+
+  it('a flag queued offline on a message of a folder another client deleted and made again with it: set there, nothing refused', async () => {
+    await server.deliver('alice', 'From: a@example.org\r\nSubject: keep me\r\nMessage-ID: <keep@homing.test>\r\n\r\nBody.\r\n', { folder: 'Archive' });
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'homing-recreated-')), 'data');
+    const added = await runCli(
+      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(server.ports.imaps),
+        '--security', 'tls', '--username', 'alice', '--password-env', 'PW', '--trust-fingerprint', server.certificate.fingerprint256],
+      { env: { PW: 'alice-secret' } },
+    );
+    const id = added.stdout.trim();
+    expect((await runCli(['--data-dir', dataDir, 'sync'])).status).toBe(0);
+    const listed = JSON.parse((await runCli(['--data-dir', dataDir, 'list', '--folder', 'Archive', '--json'])).stdout) as Array<{ id: number; uid: number }>;
+    expect(listed).toHaveLength(1);
+
+    await server.stop();
+    expect(await runCli(['--data-dir', dataDir, 'mark', String(listed[0]!.id), '--read', '--flag'])).toMatchObject({ status: 0 });
+    await server.start();
+    // Another program deletes the folder and makes it again with the same message (a new UIDVALIDITY).
+    const other = await secondClient(server);
+    try {
+      await other.mailboxDelete('Archive');
+      await new Promise((r) => setTimeout(r, 1100)); // Dovecot derives UIDVALIDITY from the clock
+      await other.mailboxCreate('Archive');
+      await other.append('Archive', Buffer.from('From: a@example.org\r\nSubject: keep me\r\nMessage-ID: <keep@homing.test>\r\n\r\nBody.\r\n'), []);
+
+      const synced = await runCli(['--data-dir', dataDir, 'sync']);
+      // It was refused ('OPERATION_REFUSED: ... was recreated on the server') and the marks taken back.
+      expect(synced).toMatchObject({ status: 0, stderr: `${id}: synced, 0 new\n` });
+      const after = JSON.parse((await runCli(['--data-dir', dataDir, 'list', '--folder', 'Archive', '--json'])).stdout) as Array<{ id: number; uid: number; seen: boolean; flagged: boolean; pendingState: string | null }>;
+      expect(after).toMatchObject([{ id: listed[0]!.id, seen: true, flagged: true, pendingState: null }]);
+      await other.mailboxOpen('Archive');
+      const onServer = await other.fetchOne(String(after[0]!.uid), { flags: true }, { uid: true });
+      expect(onServer && [...(onServer.flags ?? [])].sort()).toEqual(['\\Flagged', '\\Seen']);
+    } finally {
+      await other.logout();
+    }
   });
 });

@@ -104,7 +104,9 @@ export async function watchAccount(ctx: SyncEngineContext, options: WatchOptions
       if (!connection.usable) throw (await connection.closed) ?? new HomingError('CONNECTION_LOST', 'The IMAP connection closed.');
       if (replayDue) {
         replayDue = false;
-        await withAccountLock(accountId, () => replayPending(pass));
+        const replayed = await withAccountLock(accountId, () => replayPending(pass));
+        // A flag change on a folder recreated on the server waits for that folder's sync: poll now.
+        if (replayed.folderSyncDue) pollAt = 0;
       }
       if (Date.now() >= pollAt) {
         await withAccountLock(accountId, () => runPass(pass));

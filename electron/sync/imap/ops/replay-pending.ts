@@ -33,7 +33,7 @@ import { replayAppend } from './replay-append';
 import { replayCopy } from './replay-copy';
 import { replayFolderOperation } from './replay-folders';
 import { batchWith, replayBatch } from './replay-batch';
-import { Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
+import { FolderRecreated, Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
 
 export type { PlacedInTarget, ReplayResult } from './replay-shared';
 
@@ -45,8 +45,8 @@ const REFUSALS = new Set(['SERVER_ERROR', 'OPERATION_REFUSED', 'NOT_FOUND', 'INV
  * `refused` with its reason (the user sees it and may discard it); a connection failure stops the replay
  * with the operation still queued, to be retried on the next pass.
  */
-export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
-  const result: ReplayResult = { replayed: 0, refused: 0 };
+export async function replayPending(pass: ImapPass): Promise<ReplayResult & { folderSyncDue: boolean }> {
+  const result = { replayed: 0, refused: 0, folderSyncDue: false };
   // A flag change waits when its message was moved by a move queued after it (a rule tags, a later rule
   // moves): its UID comes with that move (COPYUID, or the look in the target). Another round sends what
   // waited, once the round before placed something, rather than leaving it queued for the next pass.
@@ -54,16 +54,20 @@ export async function replayPending(pass: ImapPass): Promise<ReplayResult> {
     const done = await replayRound(pass);
     result.replayed += done.replayed;
     result.refused += done.refused;
+    result.folderSyncDue ||= done.folderSyncDue;
     if (done.waited === 0 || done.replayed === 0) break;
   }
   return result;
 }
 
-/** One pass over the queue in order; `waited` counts the operations left for later (NotYet). */
-async function replayRound(pass: ImapPass): Promise<ReplayResult & { waited: number }> {
+/**
+ * One pass over the queue in order; `waited` counts the operations left for later (NotYet), and
+ * `folderSyncDue` says one of them waits for a folder's sync (AfterFolderSync).
+ */
+async function replayRound(pass: ImapPass): Promise<ReplayResult & { waited: number; folderSyncDue: boolean }> {
   const { db } = pass;
   const ops = listQueuedOperations(db, pass.account.id);
-  const result = { replayed: 0, refused: 0, waited: 0 };
+  const result = { replayed: 0, refused: 0, waited: 0, folderSyncDue: false };
   if (ops.length === 0) return result;
   pass.progress({ phase: 'actions', folder: null, done: 0, total: ops.length });
   // Messages whose flag change waits this round (not yet placed on the server: a later move of theirs
@@ -127,6 +131,7 @@ async function replayRound(pass: ImapPass): Promise<ReplayResult & { waited: num
       }
       if (error instanceof NotYet) {
         result.waited++;
+        if (error instanceof AfterFolderSync) result.folderSyncDue = true;
         if (op.kind === 'flags') for (const id of operationMessageIds(db, op.id)) waitingFlags.add(id);
         continue;
       }
@@ -203,8 +208,22 @@ async function replayFlags(pass: ImapPass, op: QueuedOperation, payload: FlagsPa
     group.items.push(row);
     groups.set(key, group);
   }
+  let recreated = false;
   for (const group of groups.values()) {
-    await selectForWrite(pass, group);
+    try {
+      await selectForWrite(pass, group);
+    } catch (error) {
+      // Another client deleted the folder and made it again (a server migration, a "repair"), usually with
+      // the same mail in it: the UIDs are void, the messages likely not. The folder's sync in this pass
+      // re-matches each row to its new UID by its bytes and keeps the flags this change set on it
+      // (adoptOrphan), and the replay after that sync sends the change there. A message that is not in the
+      // new folder goes with its row, as one deleted by another client would.
+      if (error instanceof FolderRecreated) {
+        recreated = true;
+        continue;
+      }
+      throw error;
+    }
     for (const part of chunks(group.items, imapLimits.uidsPerCommand)) {
       const set = uidSet(part.map((p) => p.uid!));
       if (payload.add.length > 0 && !(await pass.connection.client.messageFlagsAdd(set, payload.add, { uid: true }))) {
@@ -230,10 +249,14 @@ async function replayFlags(pass: ImapPass, op: QueuedOperation, payload: FlagsPa
     // sync finds it (re-matching), and this change waits until then.
     throw new NotYet();
   }
+  if (recreated) throw new AfterFolderSync();
 }
 
 /** This operation cannot be replayed before a later sync step; it stays queued (not counted as a failure). */
 class NotYet extends Error {}
+
+/** It waits for a folder's sync: that folder was recreated on the server and its rows need their new UIDs. */
+class AfterFolderSync extends NotYet {}
 
 /**
  * A move, or a delete to Trash. Before its first command the operation is marked sent (with the target's

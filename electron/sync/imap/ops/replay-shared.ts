@@ -35,12 +35,21 @@ export async function selectForWrite(pass: ImapPass, place: { path: string; uidv
   const current = pass.connection.client.mailbox;
   if (current && current.path === place.path && !current.readOnly && Number(current.uidValidity) === place.uidvalidity) return;
   const selected = await selectFolder(pass.connection, place.path, { readOnly: false });
-  if (selected.uidvalidity !== place.uidvalidity) {
-    throw new HomingError(
-      'OPERATION_REFUSED',
-      `The folder ${place.path} was recreated on the server (its UIDVALIDITY changed), so this change could not be applied there.`,
-      { path: place.path, expected: place.uidvalidity, found: selected.uidvalidity },
-    );
+  if (selected.uidvalidity !== place.uidvalidity) throw new FolderRecreated(place.path, place.uidvalidity, selected.uidvalidity);
+}
+
+/**
+ * The folder was deleted and made again on the server since the operation was made (RFC 3501 section
+ * 2.3.1.1: a new UIDVALIDITY voids every UID held for it). A refusal for a move or delete; a flag change
+ * waits for the folder's sync to find its messages again (replay-pending.ts replayFlags).
+ */
+export class FolderRecreated extends HomingError {
+  constructor(path: string, expected: number, found: number) {
+    super('OPERATION_REFUSED', `The folder ${path} was recreated on the server (its UIDVALIDITY changed), so this change could not be applied there.`, {
+      path,
+      expected,
+      found,
+    });
   }
 }
 

@@ -113,10 +113,22 @@ describe('IMAP state in the store', () => {
 
   it('after a UIDVALIDITY change: rows become orphans, are adopted by Message-ID and size, the rest dropped', async () => {
     const { db, acc, inbox, ids } = await setup();
+    // A copy into another folder queued from this one: its UIDs are void, so it is refused with a reason.
+    const other = writeTransaction(db, (c) => upsertFolder(db, c, acc.id, localFolderInput('Other')));
+    const copy = writeTransaction(db, (c) =>
+      queueOperation(db, c, acc.id, { kind: 'copy', payload: { from: { folderId: inbox.id, path: 'INBOX', uidvalidity: 5 }, to: { folderId: other.id, path: 'Other' }, items: [{ messageId: ids[1]!, uid: 2, copyId: ids[1]! }] } }, []),
+    );
+    // Flag changes stay queued: the rows matched again keep them and the replay sends them to the new UIDs.
+    const flagKept = writeTransaction(db, (c) => queueOperation(db, c, acc.id, { kind: 'flags', payload: { add: ['\\Flagged'], remove: [] } }, [ids[0]!]));
     writeTransaction(db, (c) => queueOperation(db, c, acc.id, { kind: 'flags', payload: { add: ['\\Seen'], remove: [] } }, [ids[1]!]));
+    db.sqlite.prepare('UPDATE messages SET flagged = 1 WHERE id = ?').run(ids[0]);
     const refused = writeTransaction(db, (c) => beginUidvalidityReset(db, c, { id: inbox.id, path: 'INBOX', uidvalidity: 5 }, 6));
     expect(refused).toBe(1);
-    expect(listPendingOperations(db, acc.id)[0]).toMatchObject({ state: 'refused', error: { code: 'OPERATION_REFUSED' } });
+    expect(listPendingOperations(db, acc.id).map((o) => [o.id, o.kind, o.state, o.error?.code ?? null])).toEqual([
+      [copy, 'copy', 'refused', 'OPERATION_REFUSED'],
+      [flagKept, 'flags', 'queued', null],
+      [flagKept + 1, 'flags', 'queued', null],
+    ]);
     expect(countOrphans(db, inbox.id, 6)).toBe(4);
     const size = (db.sqlite.prepare('SELECT size FROM messages WHERE id = ?').get(ids[0]) as { size: number }).size;
     const [candidate] = orphanCandidates(db, inbox.id, 6, '<m1@x>', size);
@@ -124,8 +136,12 @@ describe('IMAP state in the store', () => {
     expect(orphanCandidates(db, inbox.id, 6, '<m1@x>', size + 1)).toEqual([]);
     writeTransaction(db, (c) => adoptOrphan(db, c, acc.id, inbox.id, candidate!.id, { uidvalidity: 6, uid: 10 }, { flags: ['\\Seen'] }));
     expect(writeTransaction(db, (c) => dropOrphans(db, c, acc.id, inbox.id, 6))).toBe(3);
-    expect(db.sqlite.prepare('SELECT id, uid, uidvalidity, seen FROM messages').all()).toEqual([{ id: ids[0], uid: 10, uidvalidity: 6, seen: 1 }]);
-    // The refused report outlives its message.
-    expect(listPendingOperations(db, acc.id)).toHaveLength(1);
+    // The adopted row keeps the flag still queued for it (the server's \Seen is not applied over a waiting change).
+    expect(db.sqlite.prepare('SELECT id, uid, uidvalidity, flagged FROM messages').all()).toEqual([{ id: ids[0], uid: 10, uidvalidity: 6, flagged: 1 }]);
+    // The refused report outlives its message; the flag change of a message gone from the server goes with it.
+    expect(listPendingOperations(db, acc.id).map((o) => [o.id, o.state])).toEqual([
+      [copy, 'refused'],
+      [flagKept, 'queued'],
+    ]);
   });
 });
