@@ -4,6 +4,7 @@ import { mark, move, remove } from './commands/actions';
 import { folders } from './commands/folders';
 import { list } from './commands/list';
 import { folderCreate, folderDelete, folderRename, tag, trashEmpty, undo } from './commands/organise';
+import { pendingDiscard, pendingList } from './commands/pending';
 import { outboxCancel, outboxFlush, outboxList, outboxMarkSent, outboxRetry } from './commands/outbox';
 import { ruleAdd, ruleList, ruleRemove, ruleRun } from './commands/rules';
 import { search } from './commands/search';
@@ -30,6 +31,8 @@ export const commands: CliCommand[] = [
   move,
   tag,
   undo,
+  pendingList,
+  pendingDiscard,
   folderCreate,
   folderRename,
   folderDelete,

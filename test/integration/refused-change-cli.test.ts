@@ -43,9 +43,61 @@ describe('homing sync reports a change the server refused', () => {
 
     const synced = await runCli(['--data-dir', dataDir, 'sync']);
     expect(synced.status).toBe(0);
-    expect(synced.stderr).toContain(`homing: warning: OPERATION_REFUSED: ${id}: The server refused to move the messages to Projects: it has no such folder.\n`);
+    const [refused] = JSON.parse((await runCli(['--data-dir', dataDir, 'pending', '--json'])).stdout) as Array<{ id: number; kind: string; state: string; messageIds: number[] }>;
+    expect(refused).toMatchObject({ kind: 'move', state: 'refused', messageIds: [inbox[0]!.id] });
+    expect(synced.stderr).toContain(
+      `homing: warning: OPERATION_REFUSED: ${id}: The server refused to move the messages to Projects: it has no such folder. (to discard it: homing pending discard ${refused!.id})\n`,
+    );
     const again = await runCli(['--data-dir', dataDir, 'sync']);
     expect(again).toMatchObject({ status: 0, stderr: `${id}: synced, 0 new\n` });
+
+    // homing pending lists it with its message and the server's words; discard drops it.
+    const listed = await runCli(['--data-dir', dataDir, 'pending']);
+    expect(listed).toMatchObject({ status: 0 });
+    expect(listed.stdout).toBe(`${refused!.id}  refused  ${id}  move  1 message “to move”  OPERATION_REFUSED: The server refused to move the messages to Projects: it has no such folder.\n`);
+    expect(listed.stderr).toContain('homing pending discard ID');
+    expect(await runCli(['--data-dir', dataDir, 'pending', 'discard', 'x'])).toMatchObject({ status: 2, stderr: 'homing: INVALID_ARGUMENT: not a change id: x\n' });
+    expect(await runCli(['--data-dir', dataDir, 'pending', 'discard', String(refused!.id)])).toMatchObject({ status: 0, stdout: '', stderr: 'Discarded 1 change.\n' });
+    expect(await runCli(['--data-dir', dataDir, 'pending'])).toMatchObject({ status: 0, stdout: 'No change waits for a server.\n' });
+    expect(await runCli(['--data-dir', dataDir, 'pending', '--json'])).toMatchObject({ status: 0, stdout: '[]\n' });
+    // The message is where the server has it, with nothing waiting.
+    const back = JSON.parse((await runCli(['--data-dir', dataDir, 'list', '--folder', 'INBOX', '--json'])).stdout) as Array<{ id: number; subject: string; pendingState: string | null }>;
+    expect(back.filter((m) => m.subject === 'to move')).toMatchObject([{ pendingState: null }]);
+    expect(await runCli(['--data-dir', dataDir, 'sync'])).toMatchObject({ status: 0, stderr: `${id}: synced, 0 new\n` });
+  });
+
+  it('pending: a change still waiting for the server is listed as queued and cannot be discarded', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'homing-pending-')), 'data');
+    const added = await runCli(
+      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(server.ports.imaps),
+        '--security', 'tls', '--username', 'alice', '--password-env', 'PW', '--trust-fingerprint', server.certificate.fingerprint256],
+      { env: { PW: 'alice-secret' } },
+    );
+    const id = added.stdout.trim();
+    expect((await runCli(['--data-dir', dataDir, 'sync'])).status).toBe(0);
+    const inbox = JSON.parse((await runCli(['--data-dir', dataDir, 'list', '--folder', 'INBOX', '--json'])).stdout) as Array<{ id: number; subject: string }>;
+    await server.stop();
+    try {
+      expect(await runCli(['--data-dir', dataDir, 'mark', ...inbox.map((m) => String(m.id)), '--flag'])).toMatchObject({ status: 0 });
+      const listed = await runCli(['--data-dir', dataDir, 'pending']);
+      const subjects = inbox.slice(0, 2).map((m) => `“${m.subject}”`).join(', ');
+      const more = inbox.length > 2 ? ', …' : '';
+      expect(listed).toMatchObject({ status: 0, stderr: '' });
+      expect(listed.stdout).toMatch(new RegExp(`^\\d+  queued   ${id}  mark  ${inbox.length} messages? `));
+      expect(listed.stdout).toContain(`${subjects}${more}\n`);
+      expect(await runCli(['--data-dir', dataDir, 'pending', '--refused'])).toMatchObject({ status: 0, stdout: 'No change was refused.\n' });
+      const [queued] = JSON.parse((await runCli(['--data-dir', dataDir, 'pending', '--json'])).stdout) as Array<{ id: number; state: string }>;
+      expect(queued).toMatchObject({ state: 'queued' });
+      const refusedDiscard = await runCli(['--data-dir', dataDir, 'pending', 'discard', String(queued!.id)]);
+      expect(refusedDiscard).toMatchObject({ status: 2 });
+      expect(refusedDiscard.stderr).toMatch(/^homing: INVALID_ARGUMENT: Only a change the server refused can be discarded/);
+      expect(await runCli(['--data-dir', dataDir, 'pending', 'discard', '--all'])).toMatchObject({ status: 0, stderr: 'Discarded 0 changes.\n' });
+      expect(JSON.parse((await runCli(['--data-dir', dataDir, 'pending', '--json'])).stdout)).toHaveLength(1);
+    } finally {
+      await server.start();
+    }
+    expect(await runCli(['--data-dir', dataDir, 'sync'])).toMatchObject({ status: 0 });
+    expect(await runCli(['--data-dir', dataDir, 'pending', '--json'])).toMatchObject({ stdout: '[]\n' });
   });
 
   it('a flag queued offline on a message of a folder another client deleted and made again with it: set there, nothing refused', async () => {

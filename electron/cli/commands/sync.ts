@@ -96,7 +96,8 @@ async function createRefusedReporter(ctx: CliContext, service: MailClient, accou
       if (seen.has(op.id)) continue;
       seen.add(op.id);
       const code = op.error?.code ?? 'OPERATION_REFUSED';
-      ctx.stderr.write(`homing: warning: ${code}: ${op.accountId}: ${inlineText(op.error?.message ?? 'The server refused a change made here.')}\n`);
+      const message = op.error?.message ?? 'The server refused a change made here.';
+      ctx.stderr.write(`homing: warning: ${code}: ${op.accountId}: ${inlineText(message)} (to discard it: homing pending discard ${op.id})\n`);
     }
   };
   const counts = new Map<string, number>();
