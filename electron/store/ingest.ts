@@ -250,6 +250,68 @@ function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: s
 }
 
 /**
+ * Puts `input`'s full source and everything derived from it (headers, date, thread, snippet, attachments,
+ * the full-text row) in place of stored message `messageId`'s, which keeps its row: its folder, flags,
+ * tags, Trash mark, UIDL and download time. For a stored message that turned out not to be the server's
+ * bytes (a POP3 server's wrapper: sync/pop3/courier-wrapper.ts). Call inside writeTransaction().
+ */
+export function replaceStoredSource(db: WriteDb, changes: ChangeRecorder, messageId: number, input: Pick<IngestInput, 'source' | 'parsed' | 'encoded'>): void {
+  const row = prepare<[number], { account_id: string; folder_id: number; date: number; internal_date: number | null; body_status: string; deleted_locally: number }>(
+    db,
+    'SELECT account_id, folder_id, date, internal_date, body_status, deleted_locally FROM messages WHERE id = ?',
+  ).get(messageId);
+  if (!row) throw new HomingError('NOT_FOUND', `No message with id ${messageId}.`);
+  const { parsed } = input;
+  const { hash, size } = hashSource(input.source, input.encoded);
+  const headerDate = parsed.date?.getTime() ?? null;
+  const date = headerDate ?? row.internal_date ?? row.date;
+  const threadId = assignThread(db, {
+    accountId: row.account_id,
+    messageId: parsed.messageId,
+    inReplyTo: parsed.inReplyTo,
+    references: parsed.references,
+    subject: parsed.subject,
+    date,
+  });
+  prepare<[number, number]>(db, `DELETE FROM message_search WHERE rowid = ${searchKeySql('?', '?')}`).run(row.date, messageId);
+  prepare(
+    db,
+    `UPDATE messages SET message_id = ?, in_reply_to = ?, refs = ?, subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?,
+       date = ?, date_known = ?, size = ?, has_attachments = ?, thread_id = ?, snippet = ?, parse_status = ?, body_status = 'full',
+       content_hash = ?, sender_key = ?, subject_key = ?, recipient_key = ?
+     WHERE id = ?`,
+  ).run(
+    parsed.messageId,
+    parsed.inReplyTo,
+    JSON.stringify(parsed.references),
+    parsed.subject,
+    parsed.from?.name ?? null,
+    parsed.from?.address ?? null,
+    JSON.stringify(parsed.to.map(plainAddress)),
+    JSON.stringify(parsed.cc.map(plainAddress)),
+    date,
+    headerDate !== null || row.internal_date !== null ? 1 : 0,
+    size,
+    hasRealAttachments(parsed) ? 1 : 0,
+    threadId,
+    parsed.snippet,
+    parsed.parseStatus,
+    hash,
+    senderSortKey(parsed.from?.name ?? null, parsed.from?.address ?? null),
+    subjectSortKey(parsed.subject),
+    recipientSortKey(parsed.to),
+    messageId,
+  );
+  if (row.body_status !== 'full' && !row.deleted_locally) countInFolder(db, row.folder_id, { total: 0, unread: 0, offline: 1 });
+  writeSource(db, messageId, input.source, { encoded: input.encoded });
+  prepare<[number]>(db, 'DELETE FROM attachments WHERE message_id = ?').run(messageId);
+  writeAttachments(db, messageId, parsed);
+  writeSearchRow(db, messageId, date, parsed);
+  rememberAddresses(db, parsed, date);
+  changes.message(row.account_id, row.folder_id, messageId);
+}
+
+/**
  * Folder counts for a message ingest added or completed. User actions change counts through the
  * messages_count_update trigger; ingest writes them itself, because a trigger would make SQLite open a
  * statement savepoint per message, and FTS5 flushes its pending terms at every one (migration 0004).

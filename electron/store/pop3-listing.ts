@@ -300,3 +300,25 @@ export function rekeyUnlistedRecord(listing: ListingHandle, uidl: string, hash: 
   ).run(uidl, accountId, found.uidl);
   return true;
 }
+
+/** A listed message whose stored copy may be a server's wrapper rather than the server's bytes. */
+export interface ListedWrapper extends ListedMessage {
+  /** The stored message (in this account, or filed in another). */
+  messageId: number;
+}
+
+/**
+ * Listed messages (duplicates left out) whose stored copy, whole and not hidden, has this sender address
+ * and subject: candidates for sync/pop3/courier-wrapper.ts, which checks their bytes.
+ */
+export function listedWithSubject(listing: ListingHandle, fromAddress: string, subject: string): ListedWrapper[] {
+  return prepare<[string, number, string, string], ListedWrapper>(
+    listing.db,
+    `SELECT l.msgno, l.uidl, l.size, m.id AS messageId
+       FROM temp.pop3_listing l
+       JOIN pop3_uidls u ON u.account_id = ? AND u.uidl = l.uidl
+       JOIN messages m ON m.id = u.message_id
+      WHERE l.pass = ? AND l.duplicate = 0 AND m.from_address = ? AND m.subject = ? AND m.deleted_locally = 0 AND m.body_status = 'full'
+      ORDER BY l.msgno DESC`,
+  ).all(listing.accountId, listing.pass, fromAddress, subject);
+}

@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
+import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pop3DeletePolicy } from '../../shared/contract/accounts';
 import { HomingError } from '../../shared/errors';
 import { pop3Fixture, type Pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
 import { interopMatrix, startServer } from '../servers/interop';
 import { adminClient, type MailServer } from '../servers/mail-server';
+import { parseMessage } from '../../electron/mime/parse-message';
+import { replaceStoredSource } from '../../electron/store/ingest';
+import { writeTransaction } from '../../electron/store/write-transaction';
+import { listMailboxIds } from '../../electron/store/message-list';
+import { searchMessages } from '../../electron/store/search';
 
 /**
  * The POP3 sync against every real POP3 server that runs here (test/servers/README.md): Dovecot, Cyrus
@@ -13,7 +19,7 @@ import { adminClient, type MailServer } from '../servers/mail-server';
  * is the POP3 maildrop on all three.
  */
 
-const users = ['stls', 'pop3s', 'afterdl', 'partial', 'eightbit'].map((name) => ({ name, password: `${name}-secret` }));
+const users = ['stls', 'pop3s', 'afterdl', 'partial', 'eightbit', 'rewrap'].map((name) => ({ name, password: `${name}-secret` }));
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 describe.each(interopMatrix())('POP3 interop: %s', (kind) => {
@@ -151,4 +157,74 @@ describe.each(interopMatrix())('POP3 interop: %s', (kind) => {
     expect(sha(completed.raw)).toBe(sha(big));
     expect(await onServer('partial')).toEqual([]);
   });
+
+  /** RETR of message `msgno` over POP3S by a client that never sends UTF8 (as Homing before 3a99774). */
+  function retrWithoutUtf8(user: string, msgno: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: server.ports.pop3s, rejectUnauthorized: false });
+      const script = [`USER ${user}`, `PASS ${user}-secret`, `RETR ${msgno}`, 'QUIT'];
+      let data = Buffer.alloc(0);
+      let answered = 0;
+      socket.on('data', (chunk: Buffer) => {
+        data = Buffer.concat([data, chunk]);
+        // Courier drops commands pipelined behind USER/PASS: one at a time, each after its answer.
+        const ends = answered === 3 ? data.indexOf('\r\n.\r\n') : data.indexOf('\r\n', data.lastIndexOf('+OK') === -1 ? 0 : data.lastIndexOf('+OK'));
+        if (ends === -1 || data.lastIndexOf('+OK') === -1) return;
+        if (answered === 3) {
+          const body = data.subarray(data.indexOf('\r\n', data.lastIndexOf('+OK')) + 2, ends + 2);
+          socket.end('QUIT\r\n');
+          resolve(Buffer.from(body.toString('latin1').replace(/^\.\./gm, '.'), 'latin1'));
+          return;
+        }
+        if (answered < 3) socket.write(`${script[answered]}\r\n`);
+        answered++;
+        data = answered === 3 ? data.subarray(data.length) : data;
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  it.runIf(kind === 'courier')(
+    "mail stored as Courier's 'Cannot display Unicode content' wrapper (before UTF8 mode) is downloaded again in place: the server's bytes, its flags and folder kept",
+    async () => {
+      const raw = Buffer.concat([
+        Buffer.from('From: =?utf-8?q?Ren=C3=A9?= <rene@example.org>\r\nTo: bob@example.org\r\nSubject: Réunion à Zürich\r\n'),
+        Buffer.from('Message-ID: <rewrap@homing.test>\r\nDate: Mon, 1 Jan 2024 09:00:00 +0000\r\n\r\nÇa va ? Rendez-vous au Bahnhofplatz.\r\n'),
+      ]);
+      await server.append('rewrap', 'INBOX', [{ raw }, { raw: Buffer.from(testMessage(2)) }]);
+      const wrapper = await retrWithoutUtf8('rewrap', 1);
+      expect(wrapper.toString()).toContain('Subject: Cannot display Unicode content');
+
+      // What Homing stored before UTF8 mode: the wrapper under the original's UIDL, then read, flagged and tagged.
+      const f = await fixture('rewrap');
+      expect(await sync(f)).toEqual({ added: 2 });
+      const original = storedPop3(f.db, f.account.id).find((m) => m.subject === 'Réunion à Zürich')!;
+      const parsed = await parseMessage({ kind: 'buffer', bytes: wrapper });
+      writeTransaction(f.db, (changes) => replaceStoredSource(f.db, changes, original.id, { source: { kind: 'buffer', bytes: wrapper }, parsed, encoded: null }));
+      f.db.sqlite.prepare(`UPDATE messages SET seen = 1, flagged = 1, keywords = '["work"]' WHERE id = ?`).run(original.id);
+      const folderId = (f.db.sqlite.prepare('SELECT folder_id FROM messages WHERE id = ?').get(original.id) as { folder_id: number }).folder_id;
+      expect(storedPop3(f.db, f.account.id).find((m) => m.id === original.id)!.subject).toBe('Cannot display Unicode content');
+
+      // Deleting after 0 days: the pass repairs first, then deletes with the original stored.
+      f.setSettings({ pop3Delete: { kind: 'after-days', days: 0 } });
+      expect(await sync(f)).toEqual({ added: 0 });
+      const repaired = storedPop3(f.db, f.account.id);
+      expect(repaired).toHaveLength(2);
+      const row = repaired.find((m) => m.id === original.id)!;
+      expect(row.subject).toBe('Réunion à Zürich');
+      expect(row.messageId).toBe('<rewrap@homing.test>');
+      expect(sha(row.raw)).toBe(sha(raw));
+      expect(f.db.sqlite.prepare('SELECT seen, flagged, keywords, folder_id, date, from_address FROM messages WHERE id = ?').get(original.id)).toEqual({
+        seen: 1,
+        flagged: 1,
+        keywords: '["work"]',
+        folder_id: folderId,
+        date: Date.parse('2024-01-01T09:00:00Z'),
+        from_address: 'rene@example.org',
+      });
+      expect(listMailboxIds(f.db, { folderId }, 'date-desc')).toContain(original.id);
+      expect(searchMessages(f.db, 'Bahnhofplatz', { limit: 10 }).hits.map((m) => m.id)).toEqual([original.id]);
+      expect(await onServer('rewrap')).toEqual([]);
+    },
+  );
 });

@@ -61,6 +61,7 @@ export class Pop3Client {
   /** The greeting's text (after `+OK`). */
   greeting = '';
   private caps = Capabilities.none();
+  private utf8Mode = false;
   private apop: string | null = null;
   private socket: Socket | TLSSocket | null = null;
   private secure = false;
@@ -142,6 +143,11 @@ export class Pop3Client {
 
   get capabilities(): Capabilities {
     return this.caps;
+  }
+
+  /** The server accepted UTF8 (RFC 6856): messages come as stored, 8-bit headers included. */
+  get utf8(): boolean {
+    return this.utf8Mode;
   }
 
   get encrypted(): boolean {
@@ -229,7 +235,7 @@ export class Pop3Client {
     if (this.security === 'starttls') await this.run(stls, undefined);
     // After STLS (its CAPA is the one that counts), before login: RFC 6856 UTF8 mode, so that a message
     // with 8-bit headers comes as stored (commands/utf8.ts).
-    await this.run(utf8, undefined);
+    this.utf8Mode = await this.run(utf8, undefined);
   }
 
   private openTransport(): Promise<void> {

@@ -30,6 +30,7 @@ import { openSession, type Pop3EngineOptions, tempDirFor } from './pop3-session'
 import { commitMessages, readyMessage } from './store-message';
 import { planDeletions, planDownloads, type ServerMessage } from './sync-plan';
 import { syncWithoutUidl } from './without-uidl';
+import { repairCourierWrappers } from './courier-wrapper';
 
 /**
  * One POP3 pass over the account's maildrop:
@@ -82,7 +83,9 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
         added = outcome.added;
         if (ctx.signal.aborted) throw new HomingError('CANCELLED', 'The POP3 download was stopped; what was stored stays, nothing was deleted on the server.');
 
-        const deleted = await deleteByPolicy(ctx, client, listing);
+        // Mail stored as Courier's 'Cannot display Unicode content' wrapper by versions before UTF8 mode.
+        const wrappers = await repairCourierWrappers(ctx, client, listing, tempDir);
+        const deleted = await deleteByPolicy(ctx, client, listing, wrappers);
         await client.quit();
         finishPass(ctx, inbox.id, listing, deleted);
         reportRefusals(outcome);
@@ -157,14 +160,15 @@ async function readUidls(client: Pop3Client, onEntry: (entry: UidlEntry) => void
 }
 
 /**
- * Sends DELE for what the policy selects, in pipelined batches. First the store is made durable, so no
+ * Sends DELE for what the policy selects (but `keep`: stored as a wrapper, the original only on the
+ * server), in pipelined batches. First the store is made durable, so no
  * message can be deleted on the server whose local copy a power cut could still take back. Returns the
  * messages the server accepted DELE for; they are deleted only when QUIT succeeds.
  */
-async function deleteByPolicy(ctx: SyncEngineContext, client: Pop3Client, listing: ListingHandle): Promise<ServerMessage[]> {
+async function deleteByPolicy(ctx: SyncEngineContext, client: Pop3Client, listing: ListingHandle, keep: ReadonlySet<string>): Promise<ServerMessage[]> {
   const { db } = ctx.writer;
   const accountId = ctx.account.id;
-  const doomed = planDeletions(listedKnown(listing), ctx.account.settings.pop3Delete, Date.now());
+  const doomed = planDeletions(listedKnown(listing), ctx.account.settings.pop3Delete, Date.now()).filter((m) => !keep.has(m.uidl));
   if (doomed.length === 0) return [];
   ctx.progress({ phase: 'actions', folder: POP3_INBOX_PATH, done: 0, total: doomed.length });
   const now = Date.now();
