@@ -35,6 +35,8 @@ export class SyncRuntime {
   private readonly accountStops = new Map<string, AbortController>();
   /** Stops the wake detector (wake-detector.ts); set while any account is watched. */
   private stopWakeWatch: (() => void) | null = null;
+  /** When a wake-up (resume event or wake detector) last reconnected every loop (Date.now). */
+  private lastWakeReconnect = -Infinity;
 
   constructor(
     private readonly ctx: WriterContext,
@@ -173,7 +175,7 @@ export class SyncRuntime {
     const stop = watchForWake(
       () => {
         if (this.loops.size === 0) return this.endWakeWatch();
-        this.reconnectAll();
+        this.reconnectAll('wake');
       },
       { tickMs: this.timing.wakeTickMs, slackMs: this.timing.wakeSlackMs },
     );
@@ -212,8 +214,19 @@ export class SyncRuntime {
     this.loops.get(accountId)?.restart();
   }
 
-  /** The network came back or the computer woke up: every loop reconnects now (old connections are likely dead). */
-  reconnectAll(): void {
+  /**
+   * The network came back or the computer woke up: every loop reconnects now (old connections are likely
+   * dead). One wake-up is told twice in the app, by the system's resume event and by the wake detector's
+   * next tick: the second, seconds after the first, would drop the connections the first just opened. A
+   * network change always reconnects: the wake-up's reconnect may have failed for want of it.
+   */
+  reconnectAll(reason: 'network' | 'resume' | 'wake'): void {
+    // The wall clock: the monotonic one stands still during a sleep, so two sleeps would look seconds apart.
+    const now = Date.now();
+    if (reason !== 'network') {
+      if (Math.abs(now - this.lastWakeReconnect) < 2 * this.timing.wakeTickMs) return;
+      this.lastWakeReconnect = now;
+    }
     for (const loop of this.loops.values()) loop.restart();
   }
 

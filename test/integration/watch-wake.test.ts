@@ -80,4 +80,23 @@ describe('after a sleep the watch reconnects at once', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(fx.statuses(alice.id).filter((s) => s.phase === 'connecting').length).toBe(connected);
   });
+  it('one wake-up told twice (the system’s resume event and the wake detector) reconnects once; a network change still reconnects', async () => {
+    fx = await watchFixture(server, { ...testWatchTiming, checkIntervalMs: 600_000, idleCheckMs: 240_000, wakeTickMs: 250, wakeSlackMs: 5_000 });
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'imap' });
+    await fx.command('startWatching', {});
+    await eventually(() => fx.status(alice.id), (s) => s.phase === 'watching', 30_000);
+    // A reconnect starts a full pass (its folder listing), then the watch session.
+    const passes = (list = fx.statuses(alice.id)) => list.filter((s) => s.phase === 'folders').length;
+    const before = passes();
+    Date.now = () => realNow() + 10 * 60_000;
+    await eventually(() => fx.statuses(alice.id), (list) => passes(list) === before + 1 && list.at(-1)?.phase === 'watching', 20_000);
+    // The app's resume event, seconds after the detector noticed the same wake-up: nothing more.
+    await fx.command('reconnectAccounts', { reason: 'resume' });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(passes()).toBe(before + 1);
+    expect(fx.status(alice.id).phase).toBe('watching');
+    // The network coming back is news of its own.
+    await fx.command('reconnectAccounts', { reason: 'network' });
+    await eventually(() => fx.statuses(alice.id), (list) => passes(list) === before + 2 && list.at(-1)?.phase === 'watching', 20_000);
+  });
 });

@@ -18,10 +18,10 @@ export function createSyncWrites(runtime: SyncRuntime, outbox: OutboxRunner): Me
       if (!accountIds) outbox.setAutomatic(false);
       return runtime.stopWatching(accountIds);
     },
-    reconnectAccounts: async () => {
+    reconnectAccounts: async ({ reason }) => {
       // The network is back: what waited for it goes now, as the watch loops reconnect.
       void outbox.flush().catch(() => undefined);
-      return runtime.reconnectAll();
+      return runtime.reconnectAll(reason);
     },
   };
 }
