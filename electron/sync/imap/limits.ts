@@ -25,8 +25,15 @@ export const imapLimits = {
    * NAT boxes drop silent TCP flows much sooner, so we check far more often.
    */
   idleCheckMs: 4 * 60_000,
-  /** UIDs per UID STORE / MOVE / EXPUNGE command: keeps command lines well under servers' 8–64 KB limits. */
-  uidsPerCommand: 500,
+  /**
+   * Characters of the UID set in one UID STORE / MOVE / EXPUNGE / SEARCH / COPY: keeps command lines well
+   * under servers' 8–64 KB limits (RFC 7162 section 4 asks clients for ~8,192 octets). As long as the
+   * longest set the former bound of 500 UIDs could make (ten digits and a comma each), so no server sees
+   * a longer line than before; runs of consecutive UIDs let one command name more (a rule's move of
+   * ~1,300 messages out of a 10,000-message INBOX: one UID MOVE, where Dovecot pays ~0.1–0.3 s per MOVE
+   * however few it names, instead of three).
+   */
+  uidSetChars: 5_500,
   /**
    * Rounds over the queue in one replay: a flag change queued before the move of its message waits for
    * that move's new UID and goes in the next round; a third covers a change waiting on one of those.

@@ -17,7 +17,7 @@ import {
 import { writeTransaction } from '../../../store/write-transaction';
 import type { ImapPass } from '../imap-pass';
 import { imapLimits } from '../limits';
-import { chunks, uidSet } from '../../../protocols/imap/uid-set';
+import { uidChunks, uidSet } from '../../../protocols/imap/uid-set';
 import { findMovedInTarget, presentUids, targetState } from './find-moved';
 import { OperationChanged } from './operation-changed';
 import { Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
@@ -108,7 +108,7 @@ function flagNames(payload: FlagsPayload): Set<string> {
 }
 
 /**
- * Replays a batch: a move batch as one command per folder (and per `uidsPerCommand` UIDs), a flag batch
+ * Replays a batch: a move batch as one command per folder (and per `uidSetChars` of UID set), a flag batch
  * as at most one command per message for what it sets and one for what it clears (replayFlagsBatch);
  * commits the completion of all its operations in one transaction. Null when the batch failed before any completion was
  * committed: the caller replays its operations one by one, which is always safe (a flag change is
@@ -190,12 +190,12 @@ async function replayFlagsBatch(pass: ImapPass, batch: QueuedOperation[]): Promi
   for (const [folder, { add, remove }] of order) {
     await selectForWrite(pass, folders.get(folder)!);
     for (const { flags, uids } of add.values()) {
-      for (const part of chunks(uids, imapLimits.uidsPerCommand)) {
+      for (const part of uidChunks(uids, (uid) => uid, imapLimits.uidSetChars)) {
         if (!(await pass.connection.client.messageFlagsAdd(uidSet(part), flags, { uid: true }))) throw refused(pass, `set ${flags.join(' ')}`);
       }
     }
     for (const { flags, uids } of remove.values()) {
-      for (const part of chunks(uids, imapLimits.uidsPerCommand)) {
+      for (const part of uidChunks(uids, (uid) => uid, imapLimits.uidSetChars)) {
         if (!(await pass.connection.client.messageFlagsRemove(uidSet(part), flags, { uid: true }))) throw refused(pass, `clear ${flags.join(' ')}`);
       }
     }
@@ -219,7 +219,7 @@ async function replayFlagsBatch(pass: ImapPass, batch: QueuedOperation[]): Promi
 /**
  * Moves (or deletes to Trash) of one source to one target, not sent yet: marked sent together (each only
  * if unchanged since read; a changed one is left out and read again later), one UID MOVE per
- * `uidsPerCommand` UIDs, completed together.
+ * `uidSetChars` of UID set, completed together.
  */
 async function replayMoveBatch(pass: ImapPass, read: QueuedOperation[]): Promise<ReplayResult> {
   const { db, connection } = pass;
@@ -235,7 +235,7 @@ async function replayMoveBatch(pass: ImapPass, read: QueuedOperation[]): Promise
   await selectForWrite(pass, from);
   const all = batch.flatMap(itemsOf);
   const present = new Set<number>();
-  for (const part of chunks(all, imapLimits.uidsPerCommand)) {
+  for (const part of uidChunks(all, (i) => i.uid, imapLimits.uidSetChars)) {
     for (const uid of await presentUids(connection, uidSet(part.map((i) => i.uid)))) present.add(uid);
   }
   const placed = await moveItems(pass, all.filter((i) => present.has(i.uid)), to);

@@ -4,7 +4,7 @@ import { setMovedUid } from '../../../store/imap-state';
 import type { CopyPayload, OpItem } from '../../../store/operation-kinds';
 import { markSentAsRead, operationMessageIds, type QueuedOperation } from '../../../store/operation-queue';
 import { writeTransaction } from '../../../store/write-transaction';
-import { chunks, uidSet } from '../../../protocols/imap/uid-set';
+import { uidChunks, uidSet } from '../../../protocols/imap/uid-set';
 import type { ImapPass } from '../imap-pass';
 import { imapLimits } from '../limits';
 import { findMovedInTarget, targetState, type TargetPlace } from './find-moved';
@@ -44,7 +44,7 @@ export async function replayCopy(pass: ImapPass, op: QueuedOperation & { kind: '
     if (selected.uidvalidity !== from.uidvalidity) {
       throw new HomingError('OPERATION_REFUSED', `The folder ${from.path} was recreated on the server (its UIDVALIDITY changed), so the messages could not be copied from it.`);
     }
-    for (const part of chunks(send, imapLimits.uidsPerCommand)) {
+    for (const part of uidChunks(send, (i) => i.uid, imapLimits.uidSetChars)) {
       const result = await connection.client.messageCopy(uidSet(part.map((i) => i.uid)), to.path, { uid: true });
       if (!result) {
         const error = connection.takeCommandError();

@@ -24,7 +24,7 @@ import {
 import { writeTransaction } from '../../../store/write-transaction';
 import type { ImapPass } from '../imap-pass';
 import { imapLimits } from '../limits';
-import { chunks, uidSet } from '../../../protocols/imap/uid-set';
+import { uidChunks, uidSet } from '../../../protocols/imap/uid-set';
 import { rollBackMarks } from '../../actions/mark-rows';
 import { findMovedInTarget, presentUids, targetState, type TargetPlace } from './find-moved';
 import { OperationChanged } from './operation-changed';
@@ -224,7 +224,7 @@ async function replayFlags(pass: ImapPass, op: QueuedOperation, payload: FlagsPa
       }
       throw error;
     }
-    for (const part of chunks(group.items, imapLimits.uidsPerCommand)) {
+    for (const part of uidChunks(group.items, (p) => p.uid!, imapLimits.uidSetChars)) {
       const set = uidSet(part.map((p) => p.uid!));
       if (payload.add.length > 0 && !(await pass.connection.client.messageFlagsAdd(set, payload.add, { uid: true }))) {
         throw refused(pass, `set ${payload.add.join(' ')}`);
@@ -284,7 +284,7 @@ async function moveOrTrash(pass: ImapPass, op: QueuedOperation, from: ServerPlac
     // Messages deleted on the server since the user acted (another client, or what an undo wanted back):
     // nothing to move, and the user is told (MESSAGE_GONE) instead of the message silently vanishing.
     const present = new Set<number>();
-    for (const part of chunks(items, imapLimits.uidsPerCommand)) {
+    for (const part of uidChunks(items, (i) => i.uid, imapLimits.uidSetChars)) {
       for (const uid of await presentUids(connection, uidSet(part.map((i) => i.uid)))) present.add(uid);
     }
     send = items.filter((i) => present.has(i.uid));
@@ -293,7 +293,7 @@ async function moveOrTrash(pass: ImapPass, op: QueuedOperation, from: ServerPlac
     const found = target ? await findMovedInTarget(connection, db, to.path, target, items) : new Map<number, TargetPlace>();
     await selectForWrite(pass, from);
     const present = new Set<number>();
-    for (const part of chunks(items, imapLimits.uidsPerCommand)) {
+    for (const part of uidChunks(items, (i) => i.uid, imapLimits.uidSetChars)) {
       for (const uid of await presentUids(connection, uidSet(part.map((i) => i.uid)))) present.add(uid);
     }
     send = [];
@@ -308,7 +308,7 @@ async function moveOrTrash(pass: ImapPass, op: QueuedOperation, from: ServerPlac
     }
   }
   for (const [id, place] of await moveItems(pass, send, to)) placed.set(id, place);
-  for (const part of chunks(copiedOnly, imapLimits.uidsPerCommand)) {
+  for (const part of uidChunks(copiedOnly, (i) => i.uid, imapLimits.uidSetChars)) {
     // STORE +FLAGS.SILENT (\Deleted), then UID EXPUNGE (UIDPLUS) of exactly these UIDs — or EXPUNGE without UIDPLUS, as imapflow's own MOVE fallback does.
     if (!(await connection.client.messageDelete(uidSet(part.map((i) => i.uid)), { uid: true }))) {
       throw refused(pass, `remove the messages already copied to ${to.path} from ${from.path}`);
@@ -347,7 +347,7 @@ async function replayExpunge(pass: ImapPass, payload: ExpungePayload): Promise<v
   const from = sourceOf(payload);
   await selectForWrite(pass, from);
   const { db } = pass;
-  for (const part of chunks(payload.items, imapLimits.uidsPerCommand)) {
+  for (const part of uidChunks(payload.items, (i) => i.uid, imapLimits.uidSetChars)) {
     // STORE +FLAGS.SILENT (\Deleted), then UID EXPUNGE (UIDPLUS) of exactly these UIDs — or EXPUNGE where the server lacks UIDPLUS.
     if (!(await pass.connection.client.messageDelete(uidSet(part.map((i) => i.uid)), { uid: true }))) {
       throw refused(pass, 'delete the messages');

@@ -5,7 +5,7 @@ import { forgetMessages, operationMessageIds, type QueuedOperation, refuseOperat
 import { writeTransaction } from '../../../store/write-transaction';
 import type { ImapPass } from '../imap-pass';
 import { imapLimits } from '../limits';
-import { chunks, uidSet } from '../../../protocols/imap/uid-set';
+import { uidChunks, uidSet } from '../../../protocols/imap/uid-set';
 import type { TargetPlace } from './find-moved';
 import { selectFolder } from './select-folder';
 
@@ -67,7 +67,7 @@ export interface Placed {
  */
 export async function moveItems(pass: ImapPass, items: OpItem[], to: { path: string }): Promise<PlacedInTarget> {
   const placed: PlacedInTarget = new Map();
-  for (const part of chunks(items, imapLimits.uidsPerCommand)) {
+  for (const part of uidChunks(items, (i) => i.uid, imapLimits.uidSetChars)) {
     const result = await pass.connection.client.messageMove(uidSet(part.map((i) => i.uid)), to.path, { uid: true });
     if (!result) throw refused(pass, `move the messages to ${to.path}`);
     const { uidMap, uidValidity } = result;
