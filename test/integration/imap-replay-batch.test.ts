@@ -232,6 +232,55 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
       await client.logout();
     }
   });
+
+  it('moves out of one folder to several targets go one after the other while it is open, not around flag changes elsewhere', async () => {
+    // Rules move mail to eight folders with flag changes between (of mail already moved, or in other
+    // folders): in queue order each flag batch elsewhere made the next move batch SELECT INBOX again,
+    // and each SELECT of a large Maildir INBOX after expunges makes Dovecot sync it.
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    const inbox = findFolderByPath(fx.db, fx.account.id, 'INBOX')!;
+    const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
+    const junk = findFolderByPath(fx.db, fx.account.id, 'Junk')!;
+    const archived = storedMessages(fx.db, fx.account.id).filter((m) => m.folder === 'Archive' && m.uid !== null);
+    expect(archived.length).toBeGreaterThan(45);
+    const [a, b, c, d] = archived.slice(40, 44).map((m) => m.id);
+    const elsewhere = archived[45]!.id;
+    await actions.moveMessages({ ids: [a!, b!, c!, d!], toFolderId: inbox.id });
+    await actions.markMessages({ ids: [elsewhere], flagged: false });
+    await imapEngine.syncOnce(fx.context());
+    expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+
+    await actions.moveMessages({ ids: [a!], toFolderId: archive.id });
+    await actions.moveMessages({ ids: [b!], toFolderId: archive.id });
+    await actions.markMessages({ ids: [elsewhere], flagged: true });
+    await actions.moveMessages({ ids: [c!], toFolderId: junk.id });
+    await actions.moveMessages({ ids: [d!], toFolderId: junk.id });
+    tagged.length = 0;
+    const connection = await connectAccount(fx.context());
+    try {
+      await replayPending(createPass(fx.context(), connection));
+    } finally {
+      await connection.logout();
+    }
+
+    const completed = (word: string) => tagged.filter((line) => new RegExp(`^\\S+ OK (\\[[^\\]]*\\] )?${word} completed`, 'i').test(line));
+    expect(completed('Move')).toHaveLength(2);
+    expect(completed('Store')).toHaveLength(1);
+    // INBOX once for both moves, then Archive for the flag change: three in queue order (INBOX, Archive, INBOX).
+    expect(tagged.filter((line) => /^\S+ OK \[READ-WRITE\]/i.test(line))).toHaveLength(2);
+    expect(tagged.filter((line) => /^\S+ (NO|BAD) /.test(line))).toEqual([]);
+    expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+    const client = await secondClient(server);
+    try {
+      const state = await serverState(client);
+      expect(storeState(fx.db, fx.account.id)).toEqual(state);
+      const now = new Map(storedMessages(fx.db, fx.account.id).map((m) => [m.id, m]));
+      expect([a, b, c, d].map((id) => now.get(id!)!.folder)).toEqual(['Archive', 'Archive', 'Junk', 'Junk']);
+      expect(now.get(elsewhere)!.flagged).toBe(true);
+    } finally {
+      await client.logout();
+    }
+  });
 });
 
 /** Dovecot's ACL plugin: a folder whose ACL file gives its owner only `lr` answers NO to a STORE. */

@@ -72,7 +72,13 @@ function flagsPlaced(pass: ImapPass, ids: number[], waitingFlags: ReadonlySet<nu
  * The scan stops at any kind other than a flag change, move or delete (folder operations, uploads,
  * expunges keep their place).
  */
-export function batchWith(pass: ImapPass, first: QueuedOperation, later: StoredOperation[], waitingFlags: ReadonlySet<number>): QueuedOperation[] {
+export function batchWith(
+  pass: ImapPass,
+  first: QueuedOperation,
+  later: StoredOperation[],
+  waitingFlags: ReadonlySet<number>,
+  passed: readonly StoredOperation[] = [],
+): QueuedOperation[] {
   const key = batchKey(first);
   if (key === null) return [first];
   if (first.kind === 'flags' && !flagsPlaced(pass, operationMessageIds(pass.db, first.id), waitingFlags)) return [first];
@@ -80,6 +86,21 @@ export function batchWith(pass: ImapPass, first: QueuedOperation, later: StoredO
   const movedOver = new Set<number>();
   const flaggedOver = new Map<number, Set<string>>();
   const sharesFlag = (id: number, touches: ReadonlySet<string>) => [...(flaggedOver.get(id) ?? [])].some((name) => touches.has(name));
+  // Operations before `first` that it went ahead of (sameSourceNext): left for later, so no operation
+  // after it may pass them either.
+  for (const listed of passed) {
+    const op = findOperation(pass.db, listed.id);
+    if (!op || op.state !== 'queued') continue;
+    if (op.kind !== 'flags' && op.kind !== 'move' && op.kind !== 'delete') return [first];
+    const ids = operationMessageIds(pass.db, op.id);
+    if (op.kind === 'flags') {
+      const names = flagNames(op.payload);
+      for (const id of ids) flaggedOver.set(id, new Set([...(flaggedOver.get(id) ?? []), ...names]));
+    } else {
+      for (const id of ids) movedOver.add(id);
+      for (const item of op.payload.items) movedOver.add(item.messageId);
+    }
+  }
   for (const listed of later) {
     const op = findOperation(pass.db, listed.id);
     if (!op || op.state !== 'queued') continue;
@@ -100,6 +121,32 @@ export function batchWith(pass: ImapPass, first: QueuedOperation, later: StoredO
     if (op.kind === 'move' || op.kind === 'delete') for (const item of op.payload.items) movedOver.add(item.messageId);
   }
   return batch;
+}
+
+/**
+ * After a move batch out of `source` went to the server: the first later move or delete to Trash out of
+ * the same folder (not sent yet, waiting on nothing) that can go before the operations between it and
+ * there, or null. None of those operations may name one of its messages (stricter than batchWith: a flag
+ * change of one of them keeps it in its place too), and the look stops at any kind other than a flag
+ * change, move or delete, as batchWith's does. Moves of other messages commute, so each message still
+ * ends as its changes in order would leave it; the gain is the server's: rules queue moves to eight
+ * folders with flag changes between, and each flag batch on another folder made the next move batch
+ * SELECT the 10,000-message INBOX again (~0.1–0.3 s each on Dovecot, whose Maildir is synced at every
+ * SELECT after expunges).
+ */
+export function sameSourceNext(pass: ImapPass, source: { folderId: number; uidvalidity: number }, later: StoredOperation[]): { op: QueuedOperation; index: number } | null {
+  const named = new Set<number>();
+  for (const [index, listed] of later.entries()) {
+    const op = findOperation(pass.db, listed.id);
+    if (!op || op.state !== 'queued') continue;
+    if (op.kind !== 'flags' && op.kind !== 'move' && op.kind !== 'delete') return null;
+    const ids = operationMessageIds(pass.db, op.id);
+    if (op.kind !== 'flags') for (const item of op.payload.items) ids.push(item.messageId);
+    const from = op.kind !== 'flags' && batchKey(op) !== null ? op.payload.from : null;
+    if (from && from.folderId === source.folderId && from.uidvalidity === source.uidvalidity && ids.every((id) => !named.has(id))) return { op, index };
+    for (const id of ids) named.add(id);
+  }
+  return null;
 }
 
 /** The flags and keywords a flag change sets or clears (IMAP compares them without regard to case). */

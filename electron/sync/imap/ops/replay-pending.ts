@@ -32,7 +32,7 @@ import { rollBackFolderOperation } from '../imap-folder-rollback';
 import { replayAppend } from './replay-append';
 import { replayCopy } from './replay-copy';
 import { replayFolderOperation } from './replay-folders';
-import { batchWith, replayBatch } from './replay-batch';
+import { batchWith, replayBatch, sameSourceNext } from './replay-batch';
 import { FolderRecreated, Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
 
 export type { PlacedInTarget, ReplayResult } from './replay-shared';
@@ -105,6 +105,12 @@ async function replayRound(pass: ImapPass): Promise<ReplayResult & { waited: num
       if (done !== null) {
         result.replayed += done.replayed;
         result.refused += done.refused;
+        // The moves out of the same folder to other targets follow at once, while it is open (sameSourceNext).
+        if (read.kind === 'move' || read.kind === 'delete') {
+          const more = await movesFromSameSource(pass, sourceOf(read.payload), ops.slice(index + 1), waitingFlags);
+          result.replayed += more.replayed;
+          result.refused += more.refused;
+        }
         pass.progress({ phase: 'actions', folder: null, done: result.replayed + result.refused, total: ops.length });
         continue;
       }
@@ -161,6 +167,28 @@ async function replayRound(pass: ImapPass): Promise<ReplayResult & { waited: num
     pass.progress({ phase: 'actions', folder: null, done: result.replayed + result.refused, total: ops.length });
   }
   return result;
+}
+
+/**
+ * After a move batch out of `source`: later move batches out of the same folder that may go before the
+ * operations between (sameSourceNext), one after the other, until none can or one falls back (it is
+ * then replayed in its place, one by one, as any batch that fails).
+ */
+async function movesFromSameSource(pass: ImapPass, source: ServerPlace, later: StoredOperation[], waitingFlags: ReadonlySet<number>): Promise<ReplayResult> {
+  const result: ReplayResult = { replayed: 0, refused: 0 };
+  const tried = new Set<number>();
+  for (;;) {
+    pass.checkpoint();
+    const next = sameSourceNext(pass, source, later);
+    // One the server left queued (changed meanwhile) keeps its place: the loop over the queue meets it.
+    if (!next || tried.has(next.op.id)) return result;
+    tried.add(next.op.id);
+    const batch = batchWith(pass, next.op, later.slice(next.index + 1), waitingFlags, later.slice(0, next.index));
+    const done = await replayBatch(pass, batch);
+    if (done === null) return result;
+    result.replayed += done.replayed;
+    result.refused += done.refused;
+  }
 }
 
 function replayOne(pass: ImapPass, op: QueuedOperation): Promise<PlacedInTarget | void> {
