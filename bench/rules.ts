@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- rules [--count 10000] [--runs 2] [--protocols imap,pop3] [--cpu-prof DIR]`
+ * `npm run bench -- rules [--count 10000] [--runs 2] [--protocols imap,pop3] [--cpu-prof DIR] [--cli PATH]`
  *
  * What mail rules and the junk filter add to a sync. For each protocol, `count` messages (the store
  * bench's mix, bench/lib/store-corpus.ts: ~4.9 KB, plain/HTML/attachments/legacy charsets/malformed)
@@ -15,6 +15,7 @@
  * tokenising and scoring the stored messages, per message. Prints one table; asserts nothing.
  * `--cpu-prof DIR` runs each timed sync under node's --cpu-prof: one .cpuprofile per thread in DIR
  * (the sync worker's is the largest; the profiler itself adds CPU, so compare such runs only with each other).
+ * `--cli PATH` runs a bundle built before (a copy of .cache/bench-rules-cli/ at another commit), for A/B rounds.
  */
 import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -124,7 +125,7 @@ function chownMail(server: DovecotServer): void {
 }
 
 async function main(): Promise<void> {
-  const homing = buildCli(root, 'rules');
+  const homing = arg('cli', '') || buildCli(root, 'rules');
   const work = mkdtempSync(join(tmpdir(), 'homing-bench-rules-'));
   const users = protocols.flatMap((p) => Array.from({ length: runs * 2 }, (_, i) => ({ name: `${p}${i}`, password: `${p}${i}-secret` })));
   const server = await startDovecot({ users });
