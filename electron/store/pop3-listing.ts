@@ -57,7 +57,8 @@ export interface ListingBuilder {
   add(msgno: number, uidl: string, size: number | undefined): void;
   /**
    * The UIDL listing ended: sizes not known while it arrived are asked of `sizeOf`, and a UIDL listed
-   * twice (a broken server) is marked as a duplicate, so neither copy is downloaded nor deleted.
+   * twice (a broken server) is marked as a duplicate: those messages are left out of the plan by UIDL
+   * and of every delete, and downloaded by their bytes instead (sync/pop3/duplicate-uidls.ts).
    */
   finish(sizeOf: (msgno: number) => number | undefined): ListingHandle;
   /** The pass ends before the listing was finished (or without UIDL): forget what was added. */
@@ -197,6 +198,24 @@ export function forgetListed(listing: ListingHandle, msgnos: readonly number[]):
 /** Distinct UIDLs still on the server: listed (duplicates included), minus those forgotten as deleted. */
 export function countStillListed(listing: ListingHandle): number {
   return prepare<[number], { n: number }>(listing.db, 'SELECT count(DISTINCT uidl) AS n FROM temp.pop3_listing WHERE pass = ?').get(listing.pass)!.n;
+}
+
+/** Listed messages whose UIDL the server listed more than once, newest (highest number) first. */
+export function duplicateListed(listing: ListingHandle): ListedMessage[] {
+  return prepare<[number], ListedMessage>(listing.db, 'SELECT msgno, uidl, size FROM temp.pop3_listing WHERE pass = ? AND duplicate = 1 ORDER BY msgno DESC').all(
+    listing.pass,
+  );
+}
+
+/** Whether the account stores a message under `uidl` with exactly these bytes. */
+export function storedUnderUidl(listing: ListingHandle, uidl: string, hash: string): boolean {
+  return (
+    prepare<[string, string, string], { id: number }>(listing.db, 'SELECT id FROM messages WHERE account_id = ? AND uidl = ? AND content_hash = ?').get(
+      listing.accountId,
+      uidl,
+      hash,
+    ) !== undefined
+  );
 }
 
 /** The first `limit` UIDLs the server listed more than once, in listing order. */

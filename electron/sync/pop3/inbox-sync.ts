@@ -19,7 +19,9 @@ import type { SyncEngineContext, SyncPassResult } from '../engine';
 import { withAccountLock } from '../account-lock';
 import { diskFullAfter } from '../disk-full';
 import { settleQueue } from '../actions/local-only';
+import { repairCourierWrappers } from './courier-wrapper';
 import { type DownloadOutcome, downloadMessages, type DownloadPlan } from './download-messages';
+import { downloadDuplicates } from './duplicate-uidls';
 import { ensureInbox, POP3_INBOX_PATH } from './inbox-folder';
 import { POP3_SYNC_LIMITS } from './limits';
 import type { Pop3Client } from '../../protocols/pop3/pop3-client';
@@ -30,7 +32,6 @@ import { openSession, type Pop3EngineOptions, tempDirFor } from './pop3-session'
 import { commitMessages, readyMessage } from './store-message';
 import { planDeletions, planDownloads, type ServerMessage } from './sync-plan';
 import { syncWithoutUidl } from './without-uidl';
-import { repairCourierWrappers } from './courier-wrapper';
 
 /**
  * One POP3 pass over the account's maildrop:
@@ -81,6 +82,14 @@ export function syncInbox(ctx: SyncEngineContext, options: Pop3EngineOptions = {
           progress: (done) => ctx.progress({ phase: 'bodies', folder: POP3_INBOX_PATH, done, total }),
         });
         added = outcome.added;
+        if (ctx.signal.aborted) throw new HomingError('CANCELLED', 'The POP3 download was stopped; what was stored stays, nothing was deleted on the server.');
+        // Messages under a UIDL the server listed more than once, keyed by their bytes instead.
+        const duplicates = await downloadDuplicates(ctx, client, listing, { target, tempDir });
+        if (duplicates) {
+          outcome.added += duplicates.added;
+          outcome.refused.push(...duplicates.refused);
+          added = outcome.added;
+        }
         if (ctx.signal.aborted) throw new HomingError('CANCELLED', 'The POP3 download was stopped; what was stored stays, nothing was deleted on the server.');
 
         // Mail stored as Courier's 'Cannot display Unicode content' wrapper by versions before UTF8 mode.
@@ -215,7 +224,7 @@ function finishPass(ctx: SyncEngineContext, folderId: number, listing: ListingHa
     if (ctx.account.settings.pop3Delete.kind !== 'when-deleted-locally') removeHiddenRows(db, changes, accountId);
     updateFolderSyncState(db, changes, folderId, {
       lastSyncedAt: now,
-      // UIDLs the server listed twice identify nothing: those messages are neither downloaded nor deleted.
+      // UIDLs the server listed twice identify nothing: those messages are keyed by their bytes, never deleted.
       syncState: { onServer: countStillListed(listing), deletedLastPass: deleted.length, duplicateUidls: duplicateUidls(listing, 100) },
     });
   });
