@@ -5,7 +5,7 @@ import { folders } from './commands/folders';
 import { list } from './commands/list';
 import { folderCreate, folderDelete, folderRename, tag, trashEmpty, undo } from './commands/organise';
 import { pendingDiscard, pendingList } from './commands/pending';
-import { outboxCancel, outboxFlush, outboxList, outboxMarkSent, outboxRetry } from './commands/outbox';
+import { outboxCancel, outboxDismiss, outboxFlush, outboxList, outboxMarkSent, outboxRetry } from './commands/outbox';
 import { ruleAdd, ruleList, ruleRemove, ruleRun } from './commands/rules';
 import { search } from './commands/search';
 import { send } from './commands/send';
@@ -45,6 +45,7 @@ export const commands: CliCommand[] = [
   outboxRetry,
   outboxMarkSent,
   outboxCancel,
+  outboxDismiss,
   ruleAdd,
   ruleList,
   ruleRemove,

@@ -41,11 +41,12 @@ interface OutboxRow {
   filed_at: number | null;
   response_to: string | null;
   created_at: number;
+  refusals_seen: number;
 }
 
 const COLUMNS = `id, account_id, identity_id, message_id, subject, from_name, from_address, envelope_from, recipients, size, state,
   handed_over, not_before, attempts, error_code, error_message, error_detail, rejected, sent_at, append_started, filing_attempts,
-  sent_copy, filed_at, response_to, created_at`;
+  sent_copy, filed_at, response_to, created_at, refusals_seen`;
 
 /** An outbox row with what the engine needs beyond the contract's OutboxItem. */
 export interface OutboxRecord extends OutboxItem {
@@ -77,6 +78,7 @@ function toRecord(row: OutboxRow): OutboxRecord {
         } as ErrorData)
       : null,
     rejected: parseJson<Array<{ address: string; response: string }>>(row.rejected, []),
+    refusalsSeen: row.refusals_seen === 1,
     sentAt: iso(row.sent_at),
     sentCopy: row.sent_copy,
     filedAt: iso(row.filed_at),
@@ -148,9 +150,12 @@ export function getOutboxRecord(db: ReadDb, id: number): OutboxRecord {
   return record;
 }
 
-/** What waits (every state but filed, or all with `includeFiled`), oldest first. */
+/**
+ * What waits (every state but filed, or all with `includeFiled`), oldest first. A filed message some of
+ * whose recipients the server refused stays until the user has seen that (acknowledgeRefusals).
+ */
 export function listOutbox(db: ReadDb, options: { accountId?: string; includeFiled?: boolean } = {}): OutboxRecord[] {
-  const where = [options.includeFiled ? '1 = 1' : "state != 'filed'", options.accountId ? 'account_id = ?' : '1 = 1'].join(' AND ');
+  const where = [options.includeFiled ? '1 = 1' : "(state != 'filed' OR (rejected != '[]' AND refusals_seen = 0))", options.accountId ? 'account_id = ?' : '1 = 1'].join(' AND ');
   const params = options.accountId ? [options.accountId] : [];
   return prepare<unknown[], OutboxRow>(db, `SELECT ${COLUMNS} FROM outbox WHERE ${where} ORDER BY id`).all(...params).map(toRecord);
 }
@@ -264,6 +269,11 @@ export function retryAccountNow(db: WriteDb, changes: ChangeRecorder, accountId:
   ).all(accountId);
   for (const { id } of rows) update(db, changes, { id, accountId }, 'not_before = NULL');
   return rows.length;
+}
+
+/** The user has seen which recipients the server refused: once filed, the message leaves the outbox's list. */
+export function acknowledgeRefusals(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>): void {
+  update(db, changes, record, 'refusals_seen = 1');
 }
 
 /** The user's "send it again" for failed and uncertain messages. */

@@ -90,10 +90,11 @@ export function OutgoingList({ view, outgoing, onCompose, report }: OutgoingList
                             else if (action === 'retry') run(api.retryOutbox({ id: item.id }));
                             else if (action === 'mark-sent') run(api.markOutboxSent({ id: item.id }));
                             else if (action === 'edit') edit(item.id);
+                            else if (action === 'seen') run(api.acknowledgeOutboxRefusals({ id: item.id }));
                             else setAsking(key);
                           }}
                         >
-                          {{ 'send-now': 'Send now', retry: item.state === 'uncertain' ? 'Send again' : 'Retry', 'mark-sent': 'It was sent', edit: 'Edit', discard: 'Discard' }[action]}
+                          {{ 'send-now': 'Send now', retry: item.state === 'uncertain' ? 'Send again' : 'Retry', 'mark-sent': 'It was sent', edit: 'Edit', discard: 'Discard', seen: 'OK' }[action]}
                           <span className="visually-hidden"> “{subject}”</span>
                         </button>
                       ))}

@@ -7,7 +7,7 @@ export interface OutboxWords {
   /** The reason, in the server's or Homing's words, when there is one. */
   detail: string | null;
   tone: 'waiting' | 'busy' | 'problem' | 'done';
-  actions: Array<'send-now' | 'retry' | 'mark-sent' | 'edit' | 'discard'>;
+  actions: Array<'send-now' | 'retry' | 'mark-sent' | 'edit' | 'discard' | 'seen'>;
 }
 
 const time = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
@@ -25,8 +25,10 @@ export function outboxWords(item: OutboxItem, now: number): OutboxWords {
     case 'sending':
       return { status: 'Sending…', detail: null, tone: 'busy', actions: [] };
     case 'sent':
+      if (unseenRefusals(item)) return refusedWords(item, 'the copy for the Sent folder is being filed');
       return { status: 'Sent; the copy for the Sent folder is being filed', detail: reason, tone: 'done', actions: [] };
     case 'filed':
+      if (unseenRefusals(item)) return refusedWords(item, null);
       return { status: 'Sent', detail: null, tone: 'done', actions: [] };
     case 'uncertain':
       return {
@@ -41,7 +43,25 @@ export function outboxWords(item: OutboxItem, now: number): OutboxWords {
 }
 
 /** Items the user has to decide about (shown on the Outbox in the folder tree). */
-export const needsAttention = (item: OutboxItem) => item.state === 'failed' || item.state === 'uncertain';
+export const needsAttention = (item: OutboxItem) => item.state === 'failed' || item.state === 'uncertain' || (unseenRefusals(item) && (item.state === 'sent' || item.state === 'filed'));
+
+const unseenRefusals = (item: OutboxItem) => item.rejected.length > 0 && !item.refusalsSeen;
+
+/**
+ * Sent to the others, refused for some recipients at the server (an unknown mailbox, relaying refused):
+ * no bounce will come for them, so the outbox says so until the user has seen it. The server's words are
+ * shown beside each address by the list.
+ */
+function refusedWords(item: OutboxItem, filing: string | null): OutboxWords {
+  const names = item.rejected.map((r) => r.address);
+  const list = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  return {
+    status: `Sent, but not to ${list}${filing ? `; ${filing}` : ''}`,
+    detail: `The server refused ${names.length === 1 ? 'this address' : 'these addresses'}, so ${names.length === 1 ? 'it gets' : 'they get'} nothing, and no bounce will come. Check the address and write again.`,
+    tone: 'problem',
+    actions: ['seen'],
+  };
+}
 
 /**
  * An item just put in the outbox with an undo delay: what the "Undo send" toast offers. A "send later" item

@@ -231,6 +231,11 @@ export interface OutboxItem {
   lastError: ErrorData | null;
   /** Recipients the server refused while accepting the others (the message went to those only). */
   rejected: Array<{ address: string; response: string }>;
+  /**
+   * The user has seen `rejected` (acknowledgeOutboxRefusals). No bounce comes for an address refused this
+   * way, so a sent message with refusals stays in the outbox's list, even filed, until then.
+   */
+  refusalsSeen: boolean;
   /** When the server accepted the message (250 after DATA). */
   sentAt: string | null;
   /**
@@ -279,7 +284,10 @@ export const outgoingMethods = {
       delaySeconds: z.number().int().min(0).max(3600).optional(),
     }),
   ).returns<OutboxItem>(),
-  /** Everything waiting (not `filed`), oldest first; `includeFiled` adds the filed ones still kept. */
+  /**
+   * Everything waiting (not `filed`), and filed messages with recipients the server refused that the user
+   * has not seen yet, oldest first; `includeFiled` adds the other filed ones still kept.
+   */
   listOutbox: query(z.strictObject({ accountId: accountIdSchema.optional(), includeFiled: z.boolean().default(false) })).returns<OutboxItem[]>(),
   /**
    * Submits now whatever is due (the named items even if their undo delay or retry wait has not ended;
@@ -300,6 +308,8 @@ export const outgoingMethods = {
    * while `sending`, and once `sent`.
    */
   cancelOutbox: command(z.strictObject({ id: rowIdSchema })).returns<{ draftId: number }>(),
+  /** The user has seen the recipients the server refused for a sent message (`refusalsSeen`); once filed, it leaves the list. */
+  acknowledgeOutboxRefusals: command(z.strictObject({ id: rowIdSchema })).returns<OutboxItem>(),
 };
 
 export const outgoingEvents = {

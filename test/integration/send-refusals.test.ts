@@ -37,12 +37,12 @@ describe('sending what the server refuses (Postfix + Dovecot)', () => {
   });
   afterAll(() => fixture?.close());
 
-  async function sendOne(subject: string, extra: { to?: string; identityId?: number; attachment?: Buffer } = {}): Promise<OutboxItem> {
+  async function sendOne(subject: string, extra: { to?: string | string[]; identityId?: number; attachment?: Buffer } = {}): Promise<OutboxItem> {
     const queued = await service.sendMessage({
       content: {
         accountId,
         ...(extra.identityId ? { identityId: extra.identityId } : {}),
-        to: [{ name: '', address: extra.to ?? 'bob@example.test' }],
+        to: [extra.to ?? 'bob@example.test'].flat().map((address) => ({ name: '', address })),
         subject,
         text: `${subject}\n`,
         attachments: extra.attachment ? [{ kind: 'data', filename: 'big.bin', contentType: 'application/octet-stream', base64: extra.attachment.toString('base64') }] : [],
@@ -103,5 +103,19 @@ describe('sending what the server refuses (Postfix + Dovecot)', () => {
     expect(item).toMatchObject({ state: 'failed', lastError: { code: 'SMTPUTF8_UNSUPPORTED', detail: { addresses: ['jörg@example.test'] } } });
     // Not a single message reached anyone for it.
     expect((await serverMessages(dovecot, 'bob')).some((m) => m.source.includes('international'))).toBe(false);
+  });
+
+  it('one recipient of two refused at RCPT: sent to the other, and the outbox keeps saying so, filed, until the user has seen it', async () => {
+    const item = await sendOne('one good, one refused', { to: ['bob@example.test', 'nobody@elsewhere.test'] });
+    expect(item).toMatchObject({ state: 'filed', refusalsSeen: false, rejected: [{ address: 'nobody@elsewhere.test', response: expect.stringMatching(/^550 /) }] });
+    await postfix.drain();
+    expect(await withMessageId(dovecot, 'bob', 'INBOX', item.messageId)).toHaveLength(1);
+    // No bounce comes for an address refused at RCPT: the outbox is where the user learns of it.
+    expect((await service.listOutbox({})).map((i) => i.id)).toContain(item.id);
+    // A flush does not report it again as just sent.
+    expect((await service.flushOutbox({})).map((i) => i.id)).not.toContain(item.id);
+    expect(await service.acknowledgeOutboxRefusals({ id: item.id })).toMatchObject({ state: 'filed', refusalsSeen: true });
+    expect((await service.listOutbox({})).map((i) => i.id)).not.toContain(item.id);
+    expect((await service.listOutbox({ includeFiled: true })).find((i) => i.id === item.id)).toMatchObject({ rejected: [{ address: 'nobody@elsewhere.test' }] });
   });
 });

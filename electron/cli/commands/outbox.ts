@@ -8,7 +8,7 @@ import { reportDelivery } from './send';
 export const outboxList: CliCommand = {
   name: 'outbox',
   usage: 'outbox [--account ID] [--all] [--json]',
-  summary: 'what waits to be sent or filed, and why (--all: filed messages too)',
+  summary: 'what waits to be sent or filed, and why, and sent messages some recipients of which the server refused (--all: filed messages too)',
   async run(ctx, argv) {
     const { values } = parse(argv, { account: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } }, this.usage);
     const items = await (await ctx.service()).listOutbox({ ...(values.account ? { accountId: values.account } : {}), includeFiled: Boolean(values.all) });
@@ -23,7 +23,8 @@ function describe(item: OutboxItem): string {
   const to = item.recipients.slice(0, 3).join(', ') + (item.recipients.length > 3 ? `, +${item.recipients.length - 3}` : '');
   const when = item.state === 'queued' && item.notBefore ? ` (not before ${item.notBefore})` : '';
   const why = item.lastError ? `  ${item.lastError.code}: ${item.lastError.message}` : '';
-  return inlineText(`${item.id}  ${item.state.padEnd(9)}  ${item.accountId}  to ${to}  “${item.subject}”${when}${why}`);
+  const refused = item.rejected.length > 0 && !item.refusalsSeen ? `  not to ${item.rejected.map((r) => `${r.address} (${r.response})`).join(', ')}` : '';
+  return inlineText(`${item.id}  ${item.state.padEnd(9)}  ${item.accountId}  to ${to}  “${item.subject}”${when}${why}${refused}`);
 }
 
 export const outboxFlush: CliCommand = {
@@ -89,6 +90,18 @@ export const outboxCancel: CliCommand = {
     const { draftId } = await (await ctx.service()).cancelOutbox({ id });
     ctx.stdout.write(`${draftId}\n`);
     ctx.stderr.write(`not sent: message ${id} is a draft again (draft ${draftId})\n`);
+    return 0;
+  },
+};
+
+export const outboxDismiss: CliCommand = {
+  name: 'outbox dismiss',
+  usage: 'outbox dismiss ID',
+  summary: 'a sent message some recipients of which the server refused: you have seen it, so it leaves the outbox list',
+  async run(ctx, argv) {
+    const { positionals } = parse(argv, {}, this.usage);
+    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    await (await ctx.service()).acknowledgeOutboxRefusals({ id });
     return 0;
   },
 };

@@ -74,6 +74,9 @@ export const sync: CliCommand = {
 function reportOutbox(ctx: CliContext, items: OutboxItem[]): void {
   for (const item of items) {
     const what = `outbox ${item.id} (“${inlineText(item.subject)}”)`;
+    for (const refused of item.state === 'filed' || item.state === 'sent' ? item.rejected : []) {
+      ctx.stderr.write(`homing: warning: RECIPIENT_REFUSED: ${what} was sent, but not to ${inlineText(refused.address)} (${inlineText(refused.response)})\n`);
+    }
     if (item.state === 'filed') ctx.stderr.write(`${what}: sent and filed\n`);
     else if (item.state === 'sent') ctx.stderr.write(`${what}: sent; the Sent copy waits${item.lastError ? `: ${item.lastError.code}` : ''}\n`);
     else if (item.lastError) ctx.stderr.write(`homing: warning: ${item.lastError.code}: ${what} is ${item.state}: ${inlineText(item.lastError.message)}\n`);

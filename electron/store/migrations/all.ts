@@ -14,6 +14,7 @@ import { up as organise } from './0012-organise';
 import { up as draftCopies } from './0013-draft-copies';
 import { up as pop3UidlHash } from './0014-pop3-uidl-hash';
 import { up as recipientSortKey } from './0015-recipient-sort-key';
+import { up as outboxRefusalsSeen } from './0016-outbox-refusals-seen';
 
 export { latestVersion } from './version';
 
@@ -39,4 +40,5 @@ export const migrations: Migration[] = [
   { version: 13, up: draftCopies },
   { version: 14, up: pop3UidlHash },
   { version: 15, up: recipientSortKey },
+  { version: 16, up: outboxRefusalsSeen },
 ];

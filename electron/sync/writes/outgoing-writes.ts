@@ -7,6 +7,7 @@ import { getAccount } from '../../store/accounts';
 import { discardDraft, getDraft, saveDraftRow } from '../../store/drafts';
 import { removeIdentity, saveIdentity } from '../../store/identities';
 import {
+  acknowledgeRefusals,
   confirmSent,
   deleteOutboxItem,
   findOutboxRecord,
@@ -32,7 +33,8 @@ type OutgoingCommands =
   | 'flushOutbox'
   | 'retryOutbox'
   | 'markOutboxSent'
-  | 'cancelOutbox';
+  | 'cancelOutbox'
+  | 'acknowledgeOutboxRefusals';
 
 /** Sending mail, write side: identities, drafts and the outbox, in the single writer. */
 export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): MethodHandlers<OutgoingCommands> {
@@ -100,7 +102,8 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
 
     /** The named items, or everything that waited when the flush began, as they stand after it. */
     async flushOutbox({ accountId, ids, retryWaiting }) {
-      const watched = ids ?? listOutbox(db, accountId ? { accountId } : {}).map((r) => r.id);
+      // What waits; not the filed messages the list keeps for their refused recipients (done before this flush).
+      const watched = ids ?? listOutbox(db, accountId ? { accountId } : {}).filter((r) => r.state !== 'filed').map((r) => r.id);
       await runner.flush({ ...(accountId ? { accountId } : {}), ...(ids ? { ids } : {}), retryWaiting: retryWaiting === true });
       return watched.map((id) => findOutboxRecord(db, id)).filter((r) => r !== null).map(toOutboxItem);
     },
@@ -120,6 +123,13 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
       if (record.state !== 'uncertain') throw new HomingError('INVALID_ARGUMENT', `Message ${id} is ${record.state}, not “may have been sent”.`);
       writeTransaction(db, (changes) => confirmSent(db, changes, record));
       runner.schedule();
+      return toOutboxItem(getOutboxRecord(db, id));
+    },
+
+    async acknowledgeOutboxRefusals({ id }) {
+      const record = getOutboxRecord(db, id);
+      if (record.rejected.length === 0) throw new HomingError('INVALID_ARGUMENT', `Message ${id} has no refused recipients.`);
+      writeTransaction(db, (changes) => acknowledgeRefusals(db, changes, record));
       return toOutboxItem(getOutboxRecord(db, id));
     },
 

@@ -6,7 +6,7 @@ import { parseWritingPreferences } from '../../../../renderer/compose/writing-pr
 const now = Date.parse('2025-03-10T12:00:00Z');
 const item = (over: Partial<OutboxItem>): OutboxItem => ({
   id: 1, accountId: 'a', identityId: 1, messageId: 'm@x', subject: 'Hi', from: { name: '', address: 'me@example.org' }, recipients: ['ann@example.org'],
-  size: 100, state: 'queued', notBefore: null, attempts: 0, lastError: null, rejected: [], sentAt: null, sentCopy: null, filedAt: null,
+  size: 100, state: 'queued', notBefore: null, attempts: 0, lastError: null, rejected: [], refusalsSeen: false, sentAt: null, sentCopy: null, filedAt: null,
   createdAt: new Date(now - 2000).toISOString(), responseTo: null, ...over,
 });
 
@@ -38,6 +38,12 @@ describe('outbox words and choices', () => {
     expect(offline.status).toMatch(/^Not sent yet; trying again at /);
     expect(outboxWords(item({ state: 'sending' }), now).actions).toEqual([]);
     expect([needsAttention(item({ state: 'failed' })), needsAttention(item({ state: 'uncertain' })), needsAttention(item({}))]).toEqual([true, true, false]);
+    // Sent to the others, refused for one: said until seen (no bounce will come for it).
+    const refused = item({ state: 'filed', rejected: [{ address: 'nobdy@example.org', response: '550 5.1.1 User unknown' }] });
+    expect(outboxWords(refused, now)).toMatchObject({ status: 'Sent, but not to nobdy@example.org', tone: 'problem', actions: ['seen'] });
+    expect(needsAttention(refused)).toBe(true);
+    expect(outboxWords({ ...refused, refusalsSeen: true }, now)).toMatchObject({ status: 'Sent', tone: 'done', actions: [] });
+    expect(needsAttention({ ...refused, refusalsSeen: true })).toBe(false);
   });
 
   it('reads writing preferences defensively', () => {
