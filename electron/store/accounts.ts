@@ -13,6 +13,7 @@ import {
 import { capabilitiesOf } from '../../shared/account-capabilities';
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
+import { breakRulesTargeting } from './rules';
 import type { ChangeRecorder } from './write-transaction';
 
 interface AccountRow {
@@ -219,6 +220,11 @@ export function updateAccount(db: WriteDb, changes: ChangeRecorder, id: string, 
 /** Deletes the account with all its folders, messages and pending operations (foreign keys cascade). */
 export function deleteAccount(db: WriteDb, changes: ChangeRecorder, id: string): void {
   if (id === LOCAL_ACCOUNT_ID) throw new HomingError('INVALID_ARGUMENT', 'Local Folders cannot be removed.');
+  // A rule of every account that files mail into this one's folders (its own rules go with it).
+  const now = Date.now();
+  for (const folder of prepare<[string], { id: number; path: string }>(db, 'SELECT id, path FROM folders WHERE account_id = ?').all(id)) {
+    breakRulesTargeting(db, changes, folder, 'account removed', now);
+  }
   const info = prepare<[string]>(db, 'DELETE FROM accounts WHERE id = ?').run(id);
   if (info.changes === 0) throw new HomingError('NOT_FOUND', `No account with id ${id}.`);
   changes.account(id);

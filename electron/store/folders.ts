@@ -1,6 +1,7 @@
 import type { SpecialUse } from '../../shared/contract/messages';
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
+import { breakRulesTargeting } from './rules';
 import type { ChangeRecorder } from './write-transaction';
 
 export interface FolderRow {
@@ -202,6 +203,7 @@ export function renameFolder(db: WriteDb, changes: ChangeRecorder, folderId: num
 export function deleteFolder(db: WriteDb, changes: ChangeRecorder, folderId: number): void {
   const current = findFolderById(db, folderId);
   if (!current) return;
+  breakRulesTargeting(db, changes, current, 'deleted', Date.now());
   prepare<[number]>(db, 'DELETE FROM folders WHERE id = ?').run(folderId);
   changes.folderList(current.accountId);
   changes.folder(current.accountId, folderId);

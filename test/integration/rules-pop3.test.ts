@@ -79,6 +79,8 @@ describe('rules on POP3', () => {
     const gone = folder('Gone');
     const rule = await rules.saveRule({ name: 'To gone', query: 'subject:orphan', actions: [{ kind: 'tag', tag: 'x' }, { kind: 'move', folderId: gone.id }], accountId: null, enabled: true });
     writeTransaction(fx.db, (changes) => deleteFolder(fx.db, changes, gone.id));
+    // Broken as the folder goes, by its name (once the row is gone only its id would be left to name it).
+    expect(listRules(fx.db).find((r) => r.id === rule.id)!.broken?.message).toMatch(/^The folder Gone this rule moves mail to was deleted/);
     await deliverMany(server, 'bob', [mail(6, { Subject: 'orphan mail' })]);
     await fx.engine.syncOnce(fx.context());
     expect(folderOf('orphan mail')).toBe('INBOX');

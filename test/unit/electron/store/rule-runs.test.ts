@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { defaultAccountSettings } from '../../../../shared/contract/accounts';
 import { parseMessage } from '../../../../electron/mime/parse-message';
 import { listRules, recordRuleRun, rulesRunOn, saveRule } from '../../../../electron/store/rules';
-import { deleteFolder } from '../../../../electron/store/folders';
+import { deleteAccount, insertAccount } from '../../../../electron/store/accounts';
+import { deleteFolder, upsertFolder } from '../../../../electron/store/folders';
 import { writeTransaction } from '../../../../electron/store/write-transaction';
 import { processArrivals } from '../../../../electron/sync/rules/process-messages';
 import { rulesFor } from '../../../../electron/sync/rules/compiled-rules';
@@ -57,11 +59,13 @@ describe('rule runs of a batch of arrivals', () => {
     }
     const [first, failing, last] = writeTransaction(db, (changes) => [
       saveRule(db, changes, { name: 'tag', query: 'subject:report', actions: [{ kind: 'tag', tag: 'reports' }], accountId: null, enabled: true }, 1),
-      // Its tag comes first and must be rolled back with it: the move's folder is deleted below.
+      // Its tag comes first and must be rolled back with it: the move's folder vanishes below.
       saveRule(db, changes, { name: 'to gone', query: 'numbers', actions: [{ kind: 'tag', tag: 'lost' }, { kind: 'move', folderId: gone.id }], accountId: null, enabled: true }, 1),
       saveRule(db, changes, { name: 'keep', query: 'subject:report', actions: [{ kind: 'flag' }, { kind: 'move', folderId: kept.id }], accountId: null, enabled: true }, 1),
     ]);
-    writeTransaction(db, (changes) => deleteFolder(db, changes, gone.id));
+    // Gone behind the store's back (deleteFolder would mark the rule broken at once: see below), so the
+    // rule still runs and fails while acting.
+    db.sqlite.prepare('DELETE FROM folders WHERE id = ?').run(gone.id);
     const messages = await Promise.all(ids.map(async (id, i) => arrivedMessage(db, id, await parseMessage({ kind: 'buffer', bytes: sources[i]! }), null)!));
     const processed = writeTransaction(db, (changes) => processArrivals(db, changes, messages, rulesFor(db, 'local'), 2));
 
@@ -76,5 +80,48 @@ describe('rule runs of a batch of arrivals', () => {
     // Each message once per rule that acted; none for the broken one.
     expect(rulesRunOn(db, ids)).toEqual(new Map([[first!.id, new Set(ids)], [last!.id, new Set(ids)]]));
     expect(db.sqlite.prepare('SELECT count(*) FROM rule_runs WHERE message_id IN (?, ?, ?)').pluck().get(...ids)).toBe(6);
+  });
+  it('a folder rules move or copy mail to is deleted, or its account removed: those rules are broken at once, naming it', () => {
+    const { db } = tempStore();
+    localFolder(db, 'INBOX');
+    const archive = localFolder(db, 'Archive/2024');
+    const other = localFolder(db, 'Other');
+    const [moves, copies, elsewhere] = writeTransaction(db, (changes) => [
+      saveRule(db, changes, { name: 'moves', query: 'subject:a', actions: [{ kind: 'tag', tag: 't' }, { kind: 'move', folderId: archive.id }], accountId: null, enabled: true }, 1),
+      saveRule(db, changes, { name: 'copies', query: 'subject:b', actions: [{ kind: 'copy', folderId: archive.id }, { kind: 'copy', folderId: other.id }], accountId: null, enabled: true }, 1),
+      saveRule(db, changes, { name: 'elsewhere', query: 'subject:c', actions: [{ kind: 'move', folderId: other.id }], accountId: null, enabled: true }, 1),
+    ]);
+    writeTransaction(db, (changes) => deleteFolder(db, changes, archive.id));
+    const broken = (id: number) => listRules(db).find((r) => r.id === id)!.broken;
+    expect(broken(moves!.id)).toMatchObject({ code: 'NOT_FOUND', message: 'The folder Archive/2024 this rule moves mail to was deleted. Choose another folder and save the rule again.' });
+    expect(broken(copies!.id)).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('The folder Archive/2024 this rule copies mail to was deleted.') });
+    expect(broken(elsewhere!.id)).toBeNull();
+    // The first reason stays: deleting Other later does not overwrite why "copies" broke.
+    writeTransaction(db, (changes) => deleteFolder(db, changes, other.id));
+    expect(broken(copies!.id)!.message).toContain('Archive/2024');
+    expect(broken(elsewhere!.id)!.message).toContain('The folder Other this rule moves mail to was deleted.');
+  });
+
+  it('an account removed takes down the rules of every account that file mail into its folders', () => {
+    const { db } = tempStore();
+    const account = writeTransaction(db, (changes) =>
+      insertAccount(db, changes, {
+        name: 'Gone',
+        email: 'gone@example.org',
+        protocol: 'imap',
+        host: 'mail.example.org',
+        port: 993,
+        security: 'tls',
+        username: 'gone',
+        trustedFingerprint: null,
+        settings: defaultAccountSettings,
+      }),
+    );
+    const folder = writeTransaction(db, (changes) => upsertFolder(db, changes, account.id, { path: 'Lists', name: 'Lists', parentPath: null, delimiter: '/', specialUse: null, subscribed: true }));
+    const rule = writeTransaction(db, (changes) =>
+      saveRule(db, changes, { name: 'lists', query: 'list:x', actions: [{ kind: 'move', folderId: folder.id }], accountId: null, enabled: true }, 1),
+    );
+    writeTransaction(db, (changes) => deleteAccount(db, changes, account.id));
+    expect(listRules(db).find((r) => r.id === rule.id)!.broken).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('The folder Lists this rule moves mail to was removed with its account.') });
   });
 });
