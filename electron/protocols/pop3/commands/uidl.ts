@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EachLineSink } from '../body-sinks';
 import type { Pop3Io } from '../command';
 import type { Pop3Command } from '../command';
@@ -12,14 +13,15 @@ export interface UidlEntry {
 
 /**
  * RFC 1939 §7 says a unique-id is 1 to 70 characters from 0x21 to 0x7E. Some servers send longer ones;
- * anything without spaces and control characters up to this length is accepted as it is.
+ * anything without spaces and control characters up to this length is kept as it is (others: unusualUidl).
  */
 const MAX_UIDL_LENGTH = 512;
 
 /**
  * UIDL (RFC 1939 §7): `msgno unique-id` per message, each handed to `onEntry` as it arrives (a big
  * maildrop's listing is never held whole). -ERR means the server has no UIDL. A malformed line fails
- * the command once the response has ended; entries before it were handed out already.
+ * the command once the response has ended (entries before it were handed out already): only a line
+ * without a message number is; an unusual unique-id gets a key of its own (unusualUidl).
  */
 export const uidlEach: Pop3Command<(entry: UidlEntry) => void, void> = {
   name: 'UIDL',
@@ -50,9 +52,26 @@ export const uidl: Pop3Command<void, UidlEntry[]> = {
 };
 
 function parseLine(io: Pop3Io, line: string): UidlEntry {
-  const match = /^(\d+)\s+(\S+)\s*$/.exec(line);
-  if (!match || match[2]!.length > MAX_UIDL_LENGTH || hasControlCharacter(match[2]!)) throw malformedReply(io.context('UIDL'), 'a line is not "number unique-id"', line);
-  return { msgno: Number(match[1]), uidl: match[2]! };
+  const match = /^(\d+)(?:[ \t]+(.*?))?[ \t]*$/s.exec(line);
+  if (!match) throw malformedReply(io.context('UIDL'), 'a line is not "number unique-id"', line);
+  const id = match[2] ?? '';
+  return { msgno: Number(match[1]), uidl: conforming(id) ? id : unusualUidl(id) };
+}
+
+/** One token (no blanks), no control characters, at most MAX_UIDL_LENGTH. */
+function conforming(id: string): boolean {
+  return id.length > 0 && id.length <= MAX_UIDL_LENGTH && !/\s/.test(id) && !hasControlCharacter(id);
+}
+
+/**
+ * The key of a unique-id RFC 1939 does not allow: blanks, control characters, empty or longer than
+ * MAX_UIDL_LENGTH. Refusing the line failed the whole listing, at every pass, so not one message more
+ * was ever downloaded. It is as stable as the server's text, so its SHA-256 stands for it, behind a
+ * prefix with a blank that no conforming unique-id can have (nor the "sha256 " of mail without one): an
+ * id the server gives several messages (empty ones, say) is a duplicate, handled as any other.
+ */
+export function unusualUidl(id: string): string {
+  return `uidl-sha256 ${createHash('sha256').update(id, 'utf8').digest('hex')}`;
 }
 
 function hasControlCharacter(text: string): boolean {
