@@ -32,9 +32,14 @@ export function completeMessage(ctx: SyncEngineContext, messageId: number, optio
     try {
       const caps = client.capabilities;
       if (caps.known && !caps.has('UIDL')) throw new HomingError('POP3_NO_UIDL', `${ctx.account.host} cannot identify messages (no UIDL), so the rest of this one cannot be fetched.`);
-      const entry = (await client.uidl()).find((u) => u.uidl === uidl);
+      const entries = (await client.uidl()).filter((u) => u.uidl === uidl);
+      const entry = entries[0];
       if (!entry) {
         throw new HomingError('NOT_FOUND', 'This message is no longer on the server; only its beginning was downloaded.', { uidl });
+      }
+      // The server now lists this id for several messages: which one is this message cannot be told.
+      if (entries.length > 1) {
+        throw new HomingError('SERVER_ERROR', `${ctx.account.host} now lists this message's id for ${entries.length} messages, so the rest of this one cannot be told apart and fetched.`, { uidl });
       }
       const source = await client.retr({ msgno: entry.msgno, tempDir });
       try {
