@@ -48,8 +48,8 @@ export function tlsOptions(policy: TrustPolicy) {
 
 /**
  * Decides whether the peer of a finished handshake may be talked to. Returns a coded error (the caller
- * destroys the socket) or null. With a pinned fingerprint only that exact certificate passes, whatever its
- * issuer, names or dates; without one the chain must verify and the certificate must cover `policy.host`.
+ * destroys the socket) or null. With a pinned fingerprint that exact certificate passes, whatever its
+ * issuer, names or dates; with or without one, a chain that verifies for `policy.host` passes.
  */
 export function verifyPeer(socket: TLSSocket, policy: TrustPolicy): HomingError | null {
   let peer: PeerCertificate | null;
@@ -63,6 +63,11 @@ export function verifyPeer(socket: TLSSocket, policy: TrustPolicy): HomingError 
   if (policy.trustedFingerprint) {
     const trusted = policy.trustedFingerprint.replace(/:/g, '').toLowerCase();
     if (info.fingerprint256 === trusted) return null;
+    // A pin trusts a certificate that does not verify (the self-signed one a hosting server starts with).
+    // A server that now shows one that verifies for the account's host (cPanel's AutoSSL replacing it,
+    // and every renewal after) passes as it would with no pin: it is no sign of interception, and stopping
+    // the account's mail until the user trusts each renewal by hand would be the only effect.
+    if (socket.authorized && coversHost(info, policy.host)) return null;
     return new HomingError(
       'TLS_CERT_CHANGED',
       `The server’s certificate changed. You trusted ${formatFingerprint(trusted)}; the server now shows ${formatFingerprint(info.fingerprint256)}. ` +

@@ -129,16 +129,27 @@ describe('TLS trust: verification, explained failures, pinning', () => {
     expect(await handshake(ports.selfSigned!, { host: 'x.test', trustedFingerprint: pretty })).toBeNull();
   });
 
-  it('refuses a pinned certificate that changed, with the old and new fingerprints side by side', async () => {
-    const error = await handshake(ports.good!, { host: 'mail.example.test', trustedFingerprint: certs.selfSigned!.fingerprint256, ca: [ca.pem] });
+  it('refuses a pinned certificate that changed to one that does not verify, with the old and new fingerprints side by side', async () => {
+    const error = await handshake(ports.selfSigned!, { host: 'mail.example.test', trustedFingerprint: certs.good!.fingerprint256, ca: [ca.pem] });
     expect(error?.code).toBe('TLS_CERT_CHANGED');
     expect(error?.detail).toMatchObject({
-      previousFingerprint: certs.selfSigned!.fingerprint256,
-      newFingerprint: certs.good!.fingerprint256,
+      previousFingerprint: certs.good!.fingerprint256,
+      newFingerprint: certs.selfSigned!.fingerprint256,
       fix: 'trust-certificate',
     });
-    expect(error?.message).toContain(formatFingerprint(certs.selfSigned!.fingerprint256));
     expect(error?.message).toContain(formatFingerprint(certs.good!.fingerprint256));
+    expect(error?.message).toContain(formatFingerprint(certs.selfSigned!.fingerprint256));
+    // Valid, but for another name, or expired: still a changed pin.
+    for (const name of ['other', 'expired'] as const) {
+      const changed = await handshake(ports[name]!, { host: 'mail.example.test', trustedFingerprint: certs.selfSigned!.fingerprint256, ca: [ca.pem] });
+      expect(changed?.code, name).toBe('TLS_CERT_CHANGED');
+    }
+  });
+
+  it('accepts a certificate that verifies for the host in place of a pinned one (a self-signed certificate replaced by a real one)', async () => {
+    const pinned = { host: 'mail.example.test', trustedFingerprint: certs.selfSigned!.fingerprint256, ca: [ca.pem] };
+    expect(await handshake(ports.good!, pinned)).toBeNull();
+    expect(await handshake(ports.good!, { ...pinned, host: 'imap.example.test' })).toBeNull();
   });
 
   it('builds TLS options that never switch verification off', () => {
