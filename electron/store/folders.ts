@@ -2,6 +2,7 @@ import type { SpecialUse } from '../../shared/contract/messages';
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
 import { breakRulesTargeting } from './rules';
+import { NEXT_FOLDER_ID } from './id-floors';
 import type { ChangeRecorder } from './write-transaction';
 
 export interface FolderRow {
@@ -105,8 +106,8 @@ export function upsertFolder(db: WriteDb, changes: ChangeRecorder, accountId: st
   }
   prepare(
     db,
-    `INSERT INTO folders (account_id, path, name, parent_path, delimiter, special_use, subscribed)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO folders (id, account_id, path, name, parent_path, delimiter, special_use, subscribed)
+     VALUES (${NEXT_FOLDER_ID}, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (account_id, path) DO UPDATE SET name = excluded.name, parent_path = excluded.parent_path,
        delimiter = excluded.delimiter, special_use = excluded.special_use, subscribed = excluded.subscribed`,
   ).run(accountId, input.path, input.name, input.parentPath, input.delimiter, input.specialUse, input.subscribed ? 1 : 0);

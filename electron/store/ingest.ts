@@ -7,6 +7,7 @@ import { prepare, type WriteDb } from './db';
 import { hashSource, writeSource } from './message-sources';
 import type { MessageSource } from './message-source';
 import type { EncodedSource } from './source-encoding';
+import { NEXT_MESSAGE_ID } from './id-floors';
 import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
 import { type ListingHandle, rekeyUnlisted, rekeyUnlistedRecord } from './pop3-listing';
 import { recipientSortKey, senderSortKey, subjectSortKey } from './sort-keys';
@@ -136,11 +137,11 @@ function store(
   const key = input.key;
   const info = prepare(
     db,
-    `INSERT INTO messages (account_id, folder_id, uidvalidity, uid, uidl, message_id, in_reply_to, refs, subject,
+    `INSERT INTO messages (id, account_id, folder_id, uidvalidity, uid, uidl, message_id, in_reply_to, refs, subject,
        from_name, from_address, to_json, cc_json, date, date_known, internal_date, seen, flagged, answered, draft, keywords,
        modseq, size, has_attachments, thread_id, snippet, parse_status, body_status, content_hash, mbox_from, mbox_separator, added_at,
        sender_key, subject_key, recipient_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (${NEXT_MESSAGE_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     input.accountId,
     input.folderId,

@@ -1,4 +1,5 @@
 import { prepare, type WriteDb } from './db';
+import { NEXT_MESSAGE_ID } from './id-floors';
 import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
 import type { ChangeRecorder } from './write-transaction';
 import { HomingError } from '../../shared/errors';
@@ -30,8 +31,8 @@ export function copyMessageRow(db: WriteDb, changes: ChangeRecorder, original: {
   const columns = columnsToCopy(db).join(', ');
   const info = prepare<[number, number, number, number, number]>(
     db,
-    `INSERT INTO messages (${columns}, folder_id, added_at, trashed_at)
-     SELECT ${columns}, ?, ?, CASE WHEN (SELECT special_use FROM folders WHERE id = ?) = 'trash' THEN ? ELSE NULL END FROM messages WHERE id = ?`,
+    `INSERT INTO messages (id, ${columns}, folder_id, added_at, trashed_at)
+     SELECT ${NEXT_MESSAGE_ID}, ${columns}, ?, ?, CASE WHEN (SELECT special_use FROM folders WHERE id = ?) = 'trash' THEN ? ELSE NULL END FROM messages WHERE id = ?`,
   ).run(folderId, Date.now(), folderId, Date.now(), original.id);
   if (info.changes !== 1) throw new HomingError('NOT_FOUND', `No message with id ${original.id}.`);
   const copyId = Number(info.lastInsertRowid);

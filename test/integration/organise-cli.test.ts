@@ -99,4 +99,26 @@ describe('homing folder / tag / undo / trash empty', () => {
     expect(server1).toMatchObject({ INBOX: 1, Trash: 0 });
     expect(Object.keys(server1).filter((p) => p.startsWith('Work'))).toEqual([]);
   });
+
+  it('undo of a delete after the Trash was emptied leaves mail that arrived since where it is (ids are never reused)', async () => {
+    // The newest message is filed, deleted, and removed for good with the Trash.
+    await ok('folder', 'create', '--account', accountId, 'Filed');
+    const newest = Math.max(...(JSON.parse(await ok('list', '--json')) as Array<{ id: number }>).map((m) => m.id));
+    await ok('move', String(newest), '--to', 'Filed');
+    await ok('delete', String(newest));
+    expect(await ok('trash', 'empty', '--account', accountId, '--yes')).toBe('1 message removed\n');
+    await ok('sync');
+    // New mail arrives and is stored. It took the deleted message's id, so undo moved it to Filed, unseen.
+    await server.deliver('alice', 'From: b@example.org\r\nSubject: just arrived\r\nMessage-ID: <arrived@homing.test>\r\n\r\nHi.\r\n');
+    await ok('sync');
+    const arrived = (JSON.parse(await ok('list', '--account', accountId, '--folder', 'INBOX', '--json')) as Array<{ id: number; subject: string }>).find(
+      (m) => m.subject === 'just arrived',
+    )!;
+    expect(arrived.id).toBeGreaterThan(newest);
+    const undone = await homing('undo');
+    expect(undone).toMatchObject({ status: 1, stdout: '' });
+    expect(undone.stderr).toMatch(/^homing: MESSAGE_GONE: /);
+    expect(await idsIn('INBOX')).toContain(arrived.id);
+    expect(await idsIn('Filed')).toEqual([]);
+  });
 });

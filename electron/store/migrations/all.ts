@@ -15,6 +15,7 @@ import { up as draftCopies } from './0013-draft-copies';
 import { up as pop3UidlHash } from './0014-pop3-uidl-hash';
 import { up as recipientSortKey } from './0015-recipient-sort-key';
 import { up as outboxRefusalsSeen } from './0016-outbox-refusals-seen';
+import { up as idFloors } from './0017-id-floors';
 
 export { latestVersion } from './version';
 
@@ -41,4 +42,5 @@ export const migrations: Migration[] = [
   { version: 14, up: pop3UidlHash },
   { version: 15, up: recipientSortKey },
   { version: 16, up: outboxRefusalsSeen },
+  { version: 17, up: idFloors },
 ];
