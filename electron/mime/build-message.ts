@@ -88,6 +88,29 @@ export async function buildMessage(spec: MessageSpec): Promise<BuiltMessage> {
   return { raw, messageId, date };
 }
 
+/**
+ * The sender's own copy of a message sent with Bcc recipients: the submitted bytes with a Bcc field added
+ * at the end of the header block (RFC 5322 section 3.6.3: the recipients never see it; the copy the sender
+ * keeps may say to whom the blind copies went, as every mature client's Sent folder does). The field is
+ * written by MailComposer, as the other address fields are (encoded names, A-label domains, folded).
+ * The body and every other byte are the submitted ones. Without Bcc recipients, `raw` itself.
+ */
+export async function withBccField(raw: Buffer, bcc: MailboxSpec[]): Promise<Buffer> {
+  if (bcc.length === 0) return raw;
+  const node = new (MailComposer())({ bcc: bcc.map(headerMailbox), newline: 'windows', disableFileAccess: true, disableUrlAccess: true, xMailer: false, text: '' }).compile();
+  node.keepBcc = true;
+  const built = await new Promise<Buffer>((resolve, reject) => node.build((error, message) => (error ? reject(error) : resolve(message))));
+  const lines = built.subarray(0, built.indexOf('\r\n\r\n') + 2).toString('utf8').split(/(?<=\r\n)/);
+  const start = lines.findIndex((line) => /^bcc:/i.test(line));
+  if (start < 0) return raw;
+  let end = start + 1;
+  while (end < lines.length && /^[ \t]/.test(lines[end]!)) end++;
+  const field = Buffer.from(lines.slice(start, end).join(''), 'utf8');
+  const headerEnd = raw.indexOf('\r\n\r\n');
+  if (headerEnd < 0) return raw;
+  return Buffer.concat([raw.subarray(0, headerEnd + 2), field, raw.subarray(headerEnd + 2)]);
+}
+
 /** `<random>@<the sender's domain>`: unique, and says nothing about this computer. */
 export function newMessageId(fromAddress: string): string {
   const domain = headerAddress(fromAddress).split('@')[1] || 'homing.invalid';

@@ -9,7 +9,8 @@ import { command, event, query } from './define';
  * account (`smtp` in shared/contract/accounts.ts).
  *
  * A message is built once (MIME with a fixed Message-ID and Date) when it enters the outbox; those exact
- * bytes are submitted, filed in Sent and kept in the store. The outbox moves each message through
+ * bytes are submitted, filed in Sent (with a Bcc field added when there were blind copies: the sender's copy
+ * says to whom they went, RFC 5322 section 3.6.3) and kept in the store. The outbox moves each message through
  * `queued → sending → sent → filed`: `sent` is committed the moment the server answers 250 to DATA, and a
  * message is never submitted again on its own once DATA may have been accepted (`uncertain`).
  */

@@ -12,6 +12,7 @@ import { type PostfixServer, startPostfix } from '../servers/postfix';
 const users = [
   { name: 'alice', password: 'alice-secret' },
   { name: 'bob', password: 'bob-secret' },
+  { name: 'carol', password: 'carol-secret' },
 ];
 
 /**
@@ -73,6 +74,34 @@ describe('sending from the command line (Postfix + Dovecot)', () => {
     expect(listed.map((m) => m.messageId)).toEqual([`<${item!.messageId}>`]);
     const raw = await runCli(['--data-dir', dir, 'show', String(listed[0]!.id), '--raw']);
     expect(Buffer.from(raw.stdout, 'utf8').equals(inSent[0]!.source)).toBe(true);
+  });
+
+  it('Bcc: the recipients never see it; alice’s Sent copy names the blind copy, otherwise the bytes bob got', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homing-send-cli-'));
+    const account = await addAlice(dir);
+    expect((await runCli(['--data-dir', dir, 'sync'], { env })).status).toBe(0);
+    const sent = await send(dir, account, ['--to', 'Bob <bob@example.test>', '--bcc', 'Zoë Quist <carol@example.test>', '--subject', 'with a blind copy'], 'Hello Bob.\n');
+    expect(sent.stderr).toBe('');
+    expect(sent.status).toBe(0);
+    const [item] = JSON.parse((await runCli(['--data-dir', dir, 'outbox', '--all', '--json'])).stdout) as OutboxItem[];
+    expect(item).toMatchObject({ state: 'filed', recipients: ['bob@example.test', 'carol@example.test'] });
+    await postfix.drain();
+    const [atBob] = await withMessageId(dovecot, 'bob', 'INBOX', item!.messageId);
+    const [atCarol] = await withMessageId(dovecot, 'carol', 'INBOX', item!.messageId);
+    const inSent = await withMessageId(dovecot, 'alice', 'Sent', item!.messageId);
+    expect(inSent).toHaveLength(1);
+    for (const copy of [atBob!, atCarol!]) {
+      expect(copy.source.toString('utf8')).not.toMatch(/^bcc:/im);
+      expect(copy.source.toString('utf8')).not.toContain('carol@example.test>');
+    }
+    const sentText = inSent[0]!.source.toString('utf8');
+    const bccLine = /^Bcc: .*\r\n/m.exec(sentText)?.[0];
+    expect(bccLine).toBe('Bcc: =?UTF-8?Q?Zo=C3=AB_Quist?= <carol@example.test>\r\n');
+    // Everything else is what was submitted, byte for byte.
+    expect(Buffer.from(sentText.replace(bccLine!, ''), 'utf8').equals(belowTrace(atBob!.source))).toBe(true);
+    const listed = JSON.parse((await runCli(['--data-dir', dir, 'list', '--folder', 'Sent', '--json'])).stdout) as Array<{ id: number }>;
+    const shown = JSON.parse((await runCli(['--data-dir', dir, 'show', String(listed[0]!.id), '--json'])).stdout) as { bcc: Array<{ name: string; address: string }> };
+    expect(shown.bcc).toEqual([{ name: 'Zoë Quist', address: 'carol@example.test' }]);
   });
 
   it('replies to a stored message: In-Reply-To, References, one Re:, and \\Answered on the original at the server', async () => {

@@ -1,11 +1,12 @@
 import type { Account } from '../../../shared/contract/accounts';
 import { HomingError, toErrorData } from '../../../shared/errors';
+import { withBccField } from '../../mime/build-message';
 import { parseMessage } from '../../mime/parse-message';
 import type { ImapConnection } from '../../protocols/imap/imap-connection';
 import { prepare, type WriteDb } from '../../store/db';
 import { findFolderByPath, type FolderRow, upsertFolder } from '../../store/folders';
 import { commitMessage } from '../../store/ingest';
-import { findOutboxRecord, markAppendStarted, markFiled, markFilingFailed, type OutboxRecord, outboxRaw } from '../../store/outbox';
+import { findOutboxRecord, markAppendStarted, markFiled, markFilingFailed, type OutboxRecord, outboxContent, outboxRaw } from '../../store/outbox';
 import { writeTransaction } from '../../store/write-transaction';
 import { backoffDelay, sleep } from '../backoff';
 import type { SyncEngineContext } from '../engine';
@@ -19,7 +20,7 @@ const SENT_NAMES = ['Sent', 'Sent Items', 'Sent Messages', 'Sent Mail', 'INBOX.S
 
 /**
  * Files the copies of sent messages, exactly once each, and never sends anything. IMAP: in the Sent folder
- * (SPECIAL-USE \Sent, else the usual names, else one is created), with \Seen and the exact bytes, unless a
+ * (SPECIAL-USE \Sent, else the usual names, else one is created), with \Seen and the submitted bytes (plus a Bcc field naming the blind copies), unless a
  * copy with the message's Message-ID is already there: the server filed its own (looked for after a short
  * wait), or our own APPEND went through before a crash (`append_started`). POP3: a local Sent folder. A
  * copy that cannot be filed stays `sent`, with the reason, and is tried again later.
@@ -73,7 +74,7 @@ async function fileOnServer(db: WriteDb, account: Account, connection: ImapConne
     hooks.onState?.(item, 'filed');
     return;
   }
-  const raw = outboxRaw(db, item.id);
+  const raw = await sentCopyBytes(db, item.id);
   writeTransaction(db, (changes) => markAppendStarted(db, changes, item));
   hooks.onState?.(item, 'appending');
   const sentAt = item.sentAt ? new Date(item.sentAt) : new Date();
@@ -102,11 +103,16 @@ async function fileOnServer(db: WriteDb, account: Account, connection: ImapConne
   hooks.onState?.(item, 'filed');
 }
 
+/** The copy for Sent: the submitted bytes, with a Bcc field naming the blind copies' recipients (build-message.ts withBccField). */
+async function sentCopyBytes(db: WriteDb, id: number): Promise<Buffer> {
+  return withBccField(outboxRaw(db, id), outboxContent(db, id).bcc);
+}
+
 /** POP3 (and any account without a server folder): the account's own Sent folder here, made when needed. */
 async function fileLocally(db: WriteDb, account: Account, item: OutboxRecord, hooks: SubmitHooks): Promise<void> {
   const current = findOutboxRecord(db, item.id);
   if (current?.state !== 'sent') return;
-  const raw = outboxRaw(db, item.id);
+  const raw = await sentCopyBytes(db, item.id);
   const parsed = await parseMessage({ kind: 'buffer', bytes: raw });
   writeTransaction(db, (changes) => {
     const folder = localSentFolder(db, changes, account.id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMessage, headerAddress } from '../../../../electron/mime/build-message';
+import { buildMessage, headerAddress, withBccField } from '../../../../electron/mime/build-message';
 import { parseMessage } from '../../../../electron/mime/parse-message';
 
 const base = {
@@ -29,6 +29,24 @@ describe('building an outgoing message once', () => {
     expect(raw).toContain('format=flowed');
     const parsed = await parseMessage({ kind: 'buffer', bytes: built.raw });
     expect(parsed).toMatchObject({ subject: 'Grüße', messageId: '<fixed@example.org>', from: { name: 'Jörg Ärger', address: 'joerg@example.org' } });
+  });
+
+  it('the sender’s copy gets a Bcc field (folded, names encoded), every other byte as submitted; none without Bcc', async () => {
+    const built = await buildMessage({ ...base, messageId: 'bcc@example.org', date: new Date('2025-06-02T12:00:00Z') });
+    expect(await withBccField(built.raw, [])).toBe(built.raw);
+    const bcc = [{ name: 'Zoë', address: 'zoe@bücher.example' }, ...Array.from({ length: 12 }, (_, i) => ({ name: i % 2 ? `Person, ${i}` : '', address: `p${i}@example.org` }))];
+    const copy = await withBccField(built.raw, bcc);
+    const text = copy.toString('utf8');
+    const field = /\r\nBcc: (?:.*\r\n)(?:[ \t].*\r\n)*/.exec(text)![0].slice(2);
+    expect(field.split('\r\n').length).toBeGreaterThan(2);
+    expect(text.replace(field, '')).toBe(built.raw.toString('utf8'));
+    // The field ends the header block; the body follows unchanged.
+    expect(text.indexOf(field) + field.length).toBe(text.indexOf('\r\n\r\n') + 2);
+    const parsed = await parseMessage({ kind: 'buffer', bytes: copy });
+    expect(field).toContain('<zoe@xn--bcher-kva.example>');
+    expect(parsed.bcc.map((a) => a.address)).toEqual(bcc.map((b) => b.address));
+    expect(parsed.bcc[0]!.name).toBe('Zoë');
+    expect(parsed.bcc[2]!.name).toBe('Person, 1');
   });
 
   it('the same spec builds different Message-IDs when none is given, at the sender’s domain', async () => {
