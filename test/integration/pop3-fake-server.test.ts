@@ -355,6 +355,18 @@ describe('POP3 sync', () => {
     expect(after.raw.toString()).toContain('Subject: message 1');
   });
 
+  it('scripted fake server: a LIST line whose size is not a number is a message of unknown size, not a failed listing (with UIDL and without)', async () => {
+    // One such line failed LIST with PROTOCOL_ERROR at every pass: nothing downloaded, ever.
+    const brokenList = (verb: string) => (verb === 'LIST' ? `+OK\r\n1 ${testMessage(1).length}\r\n2 n/a\r\n3\r\n.\r\n` : undefined);
+    for (const uidl of [true, false]) {
+      const server = await fake({ messages: messages(), uidl, override: brokenList });
+      const f = await fixtureFor(server, { kind: 'after-download' });
+      expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
+      expect(storedPop3(f.db, f.account.id).map((m) => m.raw.toString()).sort()).toEqual(messages().sort());
+      expect(server.messages).toEqual([]);
+    }
+  });
+
   it('scripted fake server: no CAPA (RFC 1939 only): the whole sync works with USER/PASS, UIDL and DELE', async () => {
     const server = await fake({ capa: null, greeting: '+OK ready', messages: messages() });
     const f = await fixtureFor(server, { kind: 'after-download' });

@@ -5,7 +5,7 @@ import { malformedReply, replyError } from '../pop3-errors';
 
 export interface ListEntry {
   msgno: number;
-  /** Octets as the server counts them (RFC 1939 §5: with CRLF line endings, before stuffing). */
+  /** Octets as the server counts them (RFC 1939 §5: with CRLF line endings, before stuffing); 0 when it gave none we can read. */
   size: number;
 }
 
@@ -15,9 +15,11 @@ export const listEach: Pop3Command<(entry: ListEntry) => void, void> = {
   states: ['TRANSACTION'],
   async run(io, onEntry) {
     const sink = new EachLineSink((line) => {
-      const match = /^(\d+)\s+(\d+)/.exec(line);
+      // A size that is not a number (or none) is unknown, 0: a broken size must not fail the whole listing
+      // (and with it every pass); the message number is what the download needs.
+      const match = /^(\d+)(?:\s+(\d+))?/.exec(line);
       if (!match) throw malformedReply(io.context('LIST'), 'a line is not "number size"', line);
-      onEntry({ msgno: Number(match[1]), size: Number(match[2]) });
+      onEntry({ msgno: Number(match[1]), size: match[2] === undefined ? 0 : Number(match[2]) });
     });
     const status = await io.send('LIST', {
       multiline: true,
