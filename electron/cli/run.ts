@@ -75,7 +75,9 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, setup: 
     const data = toErrorData(error);
     // A server's reply can be part of the message: escaped, as mail is.
     io.stderr.write(`homing: ${data.code}: ${blockText(data.message)}\n`);
-    if (data.code === 'DATA_DIR_LOCKED') io.stderr.write(`${DATA_DIR_LOCKED_ADVICE}\n`);
+    if (data.code === 'DATA_DIR_LOCKED') {
+      io.stderr.write(`${typeof data.detail?.storeVersion === 'number' ? OLDER_STORE_HELD_ADVICE : DATA_DIR_LOCKED_ADVICE}\n`);
+    }
     // The keychain's own words (VAULT_*): our message names the likely cause, its text tells the rest
     // (which D-Bus error, which platform failure), and nobody can ask for it after the command ended.
     const keychain = data.detail?.keychain;
@@ -95,6 +97,11 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, setup: 
 export const DATA_DIR_LOCKED_ADVICE =
   'what to do: reading commands (list, search, show, folders, export) work while it runs. Quit the other Homing ' +
   '(the app, dev:web or homing sync --watch), or wait for the other homing command to finish, then run this again.';
+
+/** DATA_DIR_LOCKED when the holder is an older Homing whose store this one must update first: nothing works until it quits. */
+export const OLDER_STORE_HELD_ADVICE =
+  'what to do: quit the Homing that is running (the app, dev:web or homing sync --watch; started again after this update, ' +
+  'it updates the store itself), then run this again.';
 
 function findCommand(commands: readonly CliCommand[], words: string[]) {
   // Longest name first, so `account list` wins over a hypothetical `account`.

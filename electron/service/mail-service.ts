@@ -132,7 +132,17 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
   };
 
   // The read connection needs a migrated database: only the writer creates or migrates one.
-  if (options.startWriter || !isCurrent(dbPath)) await ensureWriter();
+  const version = storeVersion(dbPath);
+  if (options.startWriter || version !== latestVersion) {
+    try {
+      await ensureWriter();
+    } catch (error) {
+      if (version !== null && version < latestVersion && error instanceof HomingError && error.code === 'DATA_DIR_LOCKED') {
+        throw olderStoreHeld(error, dataDir, version);
+      }
+      throw error;
+    }
+  }
   let db: ReadDb;
   try {
     db = openReadDb(dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
@@ -201,18 +211,37 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
   };
 }
 
-/** True when the database exists at the current schema version (so a read-only open is enough). */
-function isCurrent(dbPath: string): boolean {
-  if (!existsSync(dbPath)) return false;
+/**
+ * The database's schema version, or null when there is none to read (no file yet, or one that does not
+ * open: the writer says why). A database written by a newer Homing is DATABASE_TOO_NEW.
+ */
+function storeVersion(dbPath: string): number | null {
+  if (!existsSync(dbPath)) return null;
   try {
     const db = openReadDb(dbPath);
     try {
-      return (db.sqlite.pragma('user_version', { simple: true }) as number) === latestVersion;
+      return db.sqlite.pragma('user_version', { simple: true }) as number;
     } finally {
       closeDb(db);
     }
   } catch (error) {
     if (error instanceof HomingError && error.code === 'DATABASE_TOO_NEW') throw error;
-    return false;
+    return null;
   }
+}
+
+/**
+ * The store was written by an older Homing that still runs and holds it (the app left open across an
+ * update of the package): this one can neither read it before updating it nor update it while the other
+ * writes, so reading does not work here either, whatever the usual DATA_DIR_LOCKED says.
+ */
+function olderStoreHeld(locked: HomingError, dataDir: string, version: number): HomingError {
+  const pid = (locked.detail as { pid?: unknown } | undefined)?.pid;
+  return new HomingError(
+    'DATA_DIR_LOCKED',
+    `The mail store in ${dataDir} is from an older Homing (store version ${version}; this one uses ${latestVersion}), ` +
+      `and that Homing is still running${typeof pid === 'number' ? ` (pid ${pid})` : ''}. This Homing updates the store before it reads it, ` +
+      'which it can do only once the other one has quit.',
+    { ...(locked.detail as object | undefined), storeVersion: version, latestVersion },
+  );
 }

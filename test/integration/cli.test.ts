@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { latestVersion } from '../../electron/store/migrations/version';
 import { runCli } from '../helpers/cli';
 import { eventually } from '../helpers/imap-sync';
 
@@ -120,5 +122,34 @@ describe('the homing CLI', () => {
     );
     expect(after.stderr).toBe('');
     expect(after.status).toBe(0);
+  });
+  it('says that nothing works, not that reading does, while an older Homing holds a store this one must update first', async () => {
+    // The app left running across an update of the package: its store is a version behind the new homing.
+    const dir = tempDir();
+    await runCli(['--data-dir', dir, 'account', 'list', '--json']);
+    const db = new Database(join(dir, 'homing.sqlite'));
+    db.pragma(`user_version = ${latestVersion - 1}`);
+    db.close();
+    const { spawn } = await import('node:child_process');
+    const holder = spawn(
+      process.execPath,
+      ['-e', `require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'homing.lock'))}, JSON.stringify({pid: process.pid, host: require('node:os').hostname(), since: ''})); setInterval(() => {}, 1000)`],
+      { stdio: 'ignore' },
+    );
+    try {
+      const lockPath = join(dir, 'homing.lock');
+      await eventually(() => (existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : ''), (text) => text.includes(`"pid":${holder.pid}`));
+      for (const args of [['list'], ['account', 'list']]) {
+        const result = await runCli(['--data-dir', dir, ...args]);
+        expect(result.status, args.join(' ')).toBe(1);
+        expect(result.stderr).toContain('homing: DATA_DIR_LOCKED: The mail store in ');
+        expect(result.stderr).toContain(`is from an older Homing (store version ${latestVersion - 1}; this one uses ${latestVersion}), and that Homing is still running (pid ${holder.pid})`);
+        expect(result.stderr).toContain('what to do: quit the Homing that is running');
+        expect(result.stderr).not.toContain('reading still works');
+        expect(result.stderr).not.toContain('work while it runs');
+      }
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });
