@@ -42,7 +42,7 @@ describe('commitMessage', () => {
     const stored = await ingest(db, bytes, { accountId: 'local', folderId: folder.id, key: { kind: 'local' } });
     expect(searchMessages(db, 'aardwolf', { limit: 10 }).hits.map((h) => h.id)).toEqual([stored.messageId]);
     expect(searchMessages(db, 'nothing', { limit: 10 }).total).toBe(1);
-  });
+  }, 90_000); // parsing and indexing 1.4M characters: ~5 s alone, over 20 s on a loaded machine
 
   it('keys POP3 messages by (account, UIDL) and local ones by content within the folder', async () => {
     const { db } = tempStore();
