@@ -5,6 +5,7 @@ import { type ServerForm, toServerSettings } from '../mail/account-form';
 import { retryWithFix } from '../mail/certificate-fix';
 import { errorData, errorSentence } from '../mail/error-words';
 import { accountLabel } from '../mail/folder-tree';
+import { unsent, unsentLossWords } from '../mail/outbox-words';
 import { ConnectionResult } from './ConnectionResult';
 import { OutgoingServerSection } from './OutgoingServerSection';
 import { PasswordSourceChoice } from './PasswordSourceChoice';
@@ -41,6 +42,8 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
   const [busy, setBusy] = useState<null | 'testing' | 'saving' | 'removing'>(null);
   const [message, setMessage] = useState<SettingsMessage | null>(null);
   const [confirmRemove, setConfirmRemove] = useState(false);
+  // Asked when the user asks to remove: messages only this computer has (the unsent ones) are named first.
+  const [unsentCount, setUnsentCount] = useState(0);
 
   const original = formOf(account);
   const serverChanged = (Object.keys(original) as Array<keyof ServerForm>).some((k) => original[k] !== form[k]);
@@ -220,12 +223,27 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
       )}
       <div className="settings-actions">
         {!confirmRemove ? (
-          <button type="button" className="button danger-quiet" onClick={() => setConfirmRemove(true)} disabled={busy !== null}>
+          <button
+            type="button"
+            className="button danger-quiet"
+            onClick={() => {
+              setUnsentCount(0);
+              setConfirmRemove(true);
+              api.listOutbox({ accountId: account.id }).then(
+                (items) => setUnsentCount(items.filter(unsent).length),
+                () => undefined,
+              );
+            }}
+            disabled={busy !== null}
+          >
             Remove account…
           </button>
         ) : (
           <div className="confirm-remove" role="alertdialog" aria-labelledby="confirm-remove-text">
-            <span id="confirm-remove-text">Remove {accountLabel(account)} and all of its mail from this computer? Mail on the server is not touched.</span>
+            <span id="confirm-remove-text">
+              Remove {accountLabel(account)} and all of its mail from this computer? Mail on the server is not touched.
+              {unsentLossWords(unsentCount) && <strong className="confirm-remove-loss"> {unsentLossWords(unsentCount)}</strong>}
+            </span>
             <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
               Keep
             </button>

@@ -73,3 +73,17 @@ export function undoable(item: OutboxItem, now: number, windowMs = 130_000): boo
   const due = Date.parse(item.notBefore);
   return due > now && due - created <= windowMs;
 }
+
+/** Outbox items that never reached the server (waiting, failed, maybe sent): they exist only on this computer. */
+export const unsent = (item: OutboxItem) => item.state === 'queued' || item.state === 'sending' || item.state === 'failed' || item.state === 'uncertain';
+
+/**
+ * What removing an account takes with it that the server does not have: its unsent messages are only in
+ * this computer's outbox, so they are named before the user confirms (null when there are none).
+ */
+export function unsentLossWords(count: number): string | null {
+  if (count === 0) return null;
+  return count === 1
+    ? 'One message in the Outbox has not been sent; it is only on this computer and will be lost.'
+    : `${count} messages in the Outbox have not been sent; they are only on this computer and will be lost.`;
+}

@@ -128,6 +128,23 @@ describe('sending from the command line (Postfix + Dovecot)', () => {
     expect(flags).toContain('\\Answered');
   });
 
+  it('removing an account names the unsent messages that go with it (they are only here), before and after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homing-send-cli-'));
+    const account = await addAlice(dir);
+    await postfix.stop();
+    try {
+      expect((await send(dir, account, ['--to', 'bob@example.test', '--subject', 'never sent'], 'Unsent.\n')).status).toBe(1);
+    } finally {
+      await postfix.start();
+    }
+    const asked = await runCli(['--data-dir', dir, 'account', 'remove', account]);
+    expect(asked.status).not.toBe(0);
+    expect(asked.stderr).toContain('1 message in its outbox has not been sent and will be lost.');
+    const removed = await runCli(['--data-dir', dir, 'account', 'remove', account, '--yes']);
+    expect(removed.status).toBe(0);
+    expect(removed.stderr).toBe('removed; its unsent message was discarded\n');
+  });
+
   it('with Postfix down the message is queued (exit 1, says so); once it is back homing sync delivers it, once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'homing-send-cli-'));
     const account = await addAlice(dir);

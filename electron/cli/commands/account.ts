@@ -271,17 +271,22 @@ export const accountRemove: CliCommand = {
   async run(ctx: CliContext, argv) {
     const { values, positionals } = parse(argv, { yes: { type: 'boolean' } }, this.usage);
     const id = requireOption(positionals[0], 'ID', this.usage);
+    const service = await ctx.service();
+    // Unsent messages are only in this computer's outbox: named before the question, and after a --yes.
+    const unsent = (await service.listOutbox({ accountId: id })).filter((item) => ['queued', 'sending', 'failed', 'uncertain'].includes(item.state)).length;
+    const loss = unsent === 0 ? '' : ` ${unsent === 1 ? '1 message' : `${unsent} messages`} in its outbox ${unsent === 1 ? 'has' : 'have'} not been sent and will be lost.`;
     if (!values.yes) {
       if (!process.stdin.isTTY) {
         // Cron and scripts have nobody to ask: refuse at once rather than wait for an answer that never comes.
-        throw new HomingError('CANCELLED', `not removed: there is no terminal to confirm on; run \`homing account remove ${id} --yes\` to remove it and its mail.`);
+        throw new HomingError('CANCELLED', `not removed: there is no terminal to confirm on; run \`homing account remove ${id} --yes\` to remove it and its mail.${loss}`);
       }
-      if (!(await confirm(ctx, `Remove account ${id} and all of its mail on this computer? [y/N] `))) {
+      if (!(await confirm(ctx, `Remove account ${id} and all of its mail on this computer?${loss} [y/N] `))) {
         ctx.stderr.write('Not removed.\n');
         return 1;
       }
     }
-    await (await ctx.service()).removeAccount({ id, confirm: true });
+    await service.removeAccount({ id, confirm: true });
+    if (unsent > 0) ctx.stderr.write(`removed; ${unsent === 1 ? 'its unsent message was' : `its ${unsent} unsent messages were`} discarded\n`);
     return 0;
   },
 };

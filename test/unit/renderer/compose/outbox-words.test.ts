@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../../../shared/contract/outgoing';
-import { needsAttention, outboxWords, undoable } from '../../../../renderer/mail/outbox-words';
+import { needsAttention, outboxWords, undoable, unsent, unsentLossWords } from '../../../../renderer/mail/outbox-words';
 import { parseWritingPreferences } from '../../../../renderer/compose/writing-preferences';
 
 const now = Date.parse('2025-03-10T12:00:00Z');
@@ -49,5 +49,13 @@ describe('outbox words and choices', () => {
   it('reads writing preferences defensively', () => {
     expect(parseWritingPreferences('nonsense')).toEqual({ replyBelowQuote: false, signatureBelowQuote: false, plainTextAccounts: [] });
     expect(parseWritingPreferences('{"replyBelowQuote":true,"plainTextAccounts":["a",3]}')).toEqual({ replyBelowQuote: true, signatureBelowQuote: false, plainTextAccounts: ['a'] });
+  });
+
+  it('names the unsent messages an account removal would lose (only those never handed to the server)', () => {
+    const states = ['queued', 'sending', 'failed', 'uncertain', 'sent', 'filed'] as const;
+    expect(states.map((state) => unsent(item({ state })))).toEqual([true, true, true, true, false, false]);
+    expect(unsentLossWords(0)).toBeNull();
+    expect(unsentLossWords(1)).toBe('One message in the Outbox has not been sent; it is only on this computer and will be lost.');
+    expect(unsentLossWords(3)).toMatch(/^3 messages in the Outbox have not been sent/);
   });
 });
