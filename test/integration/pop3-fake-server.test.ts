@@ -367,6 +367,27 @@ describe('POP3 sync', () => {
     }
   });
 
+  it('scripted fake server: a server that ignores TOP\'s line count and sends a whole 18 MB message: the headers and first lines are kept, the pass succeeds', async () => {
+    // The whole answer was over TOP's 16 MiB limit: RESPONSE_TOO_LARGE at every pass, nothing else deleted.
+    const big = Buffer.from(testMessage(1, `${'z'.repeat(70)}\r\n`.repeat(260_000)));
+    const raws = [big, Buffer.from(testMessage(2))];
+    const server = await fake({
+      messages: raws.map((raw, i) => ({ uidl: `u-${i + 1}`, raw })),
+      override: (verb, args) => (verb === 'TOP' ? Buffer.concat([Buffer.from('+OK\r\n'), raws[Number(args[0]) - 1]!, Buffer.from('.\r\n')]) : undefined),
+    });
+    const f = await pop3Fixture({ port: server.port, security: 'none', user: 'alice', password: 'secret', settings: { pop3MaxMessageKb: 100 } });
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 2 });
+    const partial = storedPop3(f.db, f.account.id).find((m) => m.subject === 'message 1')!;
+    expect(partial.bodyStatus).toBe('partial');
+    const headerEnd = big.indexOf('\r\n\r\n') + 4;
+    let end = headerEnd;
+    for (let line = 0; line < 40; line++) end = big.indexOf('\n', end) + 1;
+    expect(partial.raw.equals(big.subarray(0, end))).toBe(true);
+    expect(await f.engine.syncOnce(f.context())).toEqual({ added: 0 });
+    await f.engine.completeMessage!(f.context(), partial.id);
+    expect(storedPop3(f.db, f.account.id).find((m) => m.id === partial.id)!.raw.equals(big)).toBe(true);
+  });
+
   it('scripted fake server: no CAPA (RFC 1939 only): the whole sync works with USER/PASS, UIDL and DELE', async () => {
     const server = await fake({ capa: null, greeting: '+OK ready', messages: messages() });
     const f = await fixtureFor(server, { kind: 'after-download' });

@@ -219,3 +219,62 @@ function spillError(error: Error, path: string, size: number): HomingError {
   }
   return new HomingError('IO_ERROR', `A downloaded message could not be written to ${path}: ${error.message}`, { path }, { cause: error });
 }
+
+/**
+ * What TOP msg n asked for (RFC 1939 §7): passes the header block, the blank line and the first `lines`
+ * body lines to `inner`, at most `maxKept` bytes, and swallows the rest. Some servers ignore n and send
+ * the whole message: kept whole (or refused as too large), a message over the size limit failed its pass
+ * at every check (a 60 MB one was over TOP's limit: RESPONSE_TOO_LARGE), or was stored in full. What is
+ * kept is then what a server that honours n would have sent.
+ */
+export class TopLinesSink implements BodyConsumer {
+  private kept = 0;
+  private phase: 'header' | 'body' | 'done' = 'header';
+  private lineLength = 0;
+  private bodyLines = 0;
+
+  constructor(
+    private readonly inner: MessageSink,
+    private readonly lines: number,
+    private readonly maxKept: number,
+  ) {}
+
+  write(segment: Buffer): boolean {
+    if (this.phase === 'done') return true;
+    let cut = segment.length;
+    for (let i = 0; i < segment.length; i++) {
+      const byte = segment[i]!;
+      if (byte !== 0x0a) {
+        if (byte !== 0x0d) this.lineLength++;
+        continue;
+      }
+      if (this.phase === 'header') {
+        if (this.lineLength === 0) this.phase = 'body';
+        this.lineLength = 0;
+        if (this.phase === 'header' || this.lines > 0) continue;
+      } else if (++this.bodyLines < this.lines) {
+        continue;
+      }
+      cut = i + 1;
+      this.phase = 'done';
+      break;
+    }
+    cut = Math.min(cut, this.maxKept - this.kept);
+    if (cut < segment.length) this.phase = 'done';
+    if (cut <= 0) return true;
+    this.kept += cut;
+    return this.inner.write(cut === segment.length ? segment : segment.subarray(0, cut));
+  }
+
+  drained(): Promise<void> {
+    return this.inner.drained();
+  }
+
+  end(): void {
+    this.inner.end();
+  }
+
+  abort(error: HomingError): void {
+    this.inner.abort(error);
+  }
+}

@@ -25,7 +25,11 @@ export const POP3_LIMITS = {
    * is a runaway server, refused (RESPONSE_TOO_LARGE) before it fills the disk.
    */
   messageBytes: 1024 * MiB,
-  /** One TOP (headers plus a few lines); 16 MiB leaves room for spam with absurd headers. */
+  /**
+   * What is kept of one TOP (headers plus a few lines); 16 MiB leaves room for spam with absurd headers.
+   * The answer itself may run to messageBytes: a server that ignores TOP's line count sends the whole
+   * message, and only what TOP asked for is kept (body-sinks.ts TopLinesSink).
+   */
   topBytes: 16 * MiB,
   /**
    * A message up to this size is collected in memory; past it the rest streams to a temp file, so a

@@ -1,5 +1,5 @@
 import type { MessageSource } from '../../../mime/message-source';
-import { MessageSink } from '../body-sinks';
+import { MessageSink, TopLinesSink } from '../body-sinks';
 import type { Pop3Command } from '../command';
 import { POP3_LIMITS } from '../limits';
 import { replyError } from '../pop3-errors';
@@ -19,8 +19,9 @@ export const top: Pop3Command<TopArgs, MessageSource> = {
     const sink = new MessageSink({ spillBytes: POP3_LIMITS.spillToFileBytes, tempDir });
     const status = await io.send(`TOP ${msgno} ${lines}`, {
       multiline: true,
-      consumer: sink,
-      maxBodyBytes: POP3_LIMITS.topBytes,
+      // Only what TOP asked for is kept (TopLinesSink), so a server that sends more costs only the wire.
+      consumer: new TopLinesSink(sink, lines, POP3_LIMITS.topBytes),
+      maxBodyBytes: POP3_LIMITS.messageBytes,
       timeoutMs: io.timeouts.transferIdleMs,
       pipelinable: true,
     });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HomingError } from '../../../../../shared/errors';
-import { EachLineSink, LinesSink, MessageSink } from '../../../../../electron/protocols/pop3/body-sinks';
+import { EachLineSink, LinesSink, MessageSink, TopLinesSink } from '../../../../../electron/protocols/pop3/body-sinks';
 import { eventually } from '../../../../helpers/imap-sync';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'homing-pop3-sink-'));
@@ -84,5 +84,32 @@ describe('EachLineSink', () => {
     sink.end();
     expect(lines).toEqual(['a']);
     expect(() => sink.finish()).toThrow('bad line');
+  });
+});
+
+describe('TopLinesSink', () => {
+  const kept = async (message: string, lines: number, maxKept = 1 << 20, split = 1) => {
+    const inner = new MessageSink({ spillBytes: 1 << 20, tempDir: tempDir() });
+    const sink = new TopLinesSink(inner, lines, maxKept);
+    const bytes = Buffer.from(message);
+    for (let i = 0; i < bytes.length; i += split) sink.write(bytes.subarray(i, i + split));
+    sink.end();
+    const source = await inner.source;
+    return source.kind === 'buffer' ? source.bytes.toString() : '';
+  };
+  const message = 'A: 1\r\nB: 2\r\n\r\nl1\r\nl2\r\nl3\r\n';
+
+  it('keeps the header block, the blank line and the first n lines of whatever the server sends, however it is split', async () => {
+    for (const split of [1, 2, 3, 7, 1000]) {
+      expect(await kept(message, 2, undefined, split)).toBe('A: 1\r\nB: 2\r\n\r\nl1\r\nl2\r\n');
+      expect(await kept(message, 0, undefined, split)).toBe('A: 1\r\nB: 2\r\n\r\n');
+      expect(await kept(message, 10, undefined, split)).toBe(message);
+      expect(await kept('A: 1\nB: 2\n\nl1\nl2\n', 1, undefined, split)).toBe('A: 1\nB: 2\n\nl1\n');
+    }
+  });
+
+  it('keeps a message without a blank line whole, and never more than its limit', async () => {
+    expect(await kept('A: 1\r\nB: 2\r\n', 5)).toBe('A: 1\r\nB: 2\r\n');
+    expect(await kept(message, 10, 9, 4)).toBe('A: 1\r\nB: ');
   });
 });
