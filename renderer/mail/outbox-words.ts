@@ -55,9 +55,13 @@ const unseenRefusals = (item: OutboxItem) => item.rejected.length > 0 && !item.r
 function refusedWords(item: OutboxItem, filing: string | null): OutboxWords {
   const names = item.rejected.map((r) => r.address);
   const list = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  // A 4xx (RFC 5321 section 4.2.1) was "not now", not "no such address": Homing does not send it to them again by itself.
+  const forNow = item.rejected.every((r) => /^4\d\d\b/.test(r.response.trim()));
   return {
     status: `Sent, but not to ${list}${filing ? `; ${filing}` : ''}`,
-    detail: `The server refused ${names.length === 1 ? 'this address' : 'these addresses'}, so ${names.length === 1 ? 'it gets' : 'they get'} nothing, and no bounce will come. Check the address and write again.`,
+    detail: forNow
+      ? `The server could not take it for ${names.length === 1 ? 'this address' : 'these addresses'} just then, and Homing does not send it again by itself: send it to ${names.length === 1 ? 'that address' : 'them'} again later.`
+      : `The server refused ${names.length === 1 ? 'this address' : 'these addresses'}, so ${names.length === 1 ? 'it gets' : 'they get'} nothing, and no bounce will come. Check the address and write again.`,
     tone: 'problem',
     actions: ['seen'],
   };

@@ -44,6 +44,10 @@ describe('outbox words and choices', () => {
     expect(needsAttention(refused)).toBe(true);
     expect(outboxWords({ ...refused, refusalsSeen: true }, now)).toMatchObject({ status: 'Sent', tone: 'done', actions: [] });
     expect(needsAttention({ ...refused, refusalsSeen: true })).toBe(false);
+    expect(outboxWords(refused, now).detail).toMatch(/^The server refused this address, so it gets nothing, and no bounce will come/);
+    // A 4xx was "not now": the words say to send it to them again later, not to check the address.
+    const busy = item({ state: 'filed', rejected: [{ address: 'ann@example.org', response: '452 4.5.3 Too many recipients' }] });
+    expect(outboxWords(busy, now).detail).toMatch(/^The server could not take it for this address just then, .*send it to that address again later\.$/);
   });
 
   it('reads writing preferences defensively', () => {
