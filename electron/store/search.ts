@@ -3,7 +3,7 @@ import { HomingError } from '../../shared/errors';
 import { unsplitCjk } from '../mime/search-text';
 import { prepare, type ReadDb } from './db';
 import { summariesByIds } from './message-summaries';
-import { MAX_HIGHLIGHTED_HITS } from './limits';
+import { MAX_HIGHLIGHTED_HITS, MAX_SNIPPET_BODY_CHARS } from './limits';
 import { ID_MASK, keyFloorSql, searchKeySql } from './search-key';
 import { planSearch, type SearchPlan, type Sql } from './search-plan';
 import { parseSearchQuery, type SearchQuery } from './search-query';
@@ -180,7 +180,7 @@ function highlightsOf(db: ReadDb, match: string, ids: number[]): Map<number, Sea
        CASE WHEN ${mine} THEN highlight(message_search, 0, char(2), char(3)) END AS subject,
        CASE WHEN ${mine} THEN snippet(message_search, 1, char(2), char(3), '…', 12) END AS sender,
        CASE WHEN ${mine} THEN snippet(message_search, 2, char(2), char(3), '…', 12) END AS recipients,
-       CASE WHEN ${mine} THEN snippet(message_search, 3, char(2), char(3), '…', 16) END AS body,
+       CASE WHEN ${mine} AND length(body) <= ${MAX_SNIPPET_BODY_CHARS} THEN snippet(message_search, 3, char(2), char(3), '…', 16) END AS body,
        CASE WHEN ${mine} THEN snippet(message_search, 4, char(2), char(3), '…', 8) END AS attachments
      FROM message_search WHERE message_search MATCH @match
        AND rowid BETWEEN (SELECT min(${searchKeySql('date', 'id')}) FROM messages WHERE id IN (SELECT value FROM json_each(@ids)))

@@ -44,6 +44,18 @@ describe('commitMessage', () => {
     expect(searchMessages(db, 'nothing', { limit: 10 }).total).toBe(1);
   }, 90_000); // parsing and indexing 1.4M characters: ~5 s alone, over 20 s on a loaded machine
 
+  it('a hit whose body is a long log gets no body fragment (snippet() grows with the square of the matches); a letter does', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    const letter = await ingest(db, eml({ Subject: 'cron', 'Message-ID': '<l@x>' }, 'The backup failed again last night.\r\n'), { accountId: 'local', folderId: folder.id, key: { kind: 'local' } });
+    const log = await ingest(db, eml({ Subject: 'cron', 'Message-ID': '<g@x>' }, 'backup failed for /var/www/site\r\n'.repeat(1_700)), { accountId: 'local', folderId: folder.id, key: { kind: 'local' } });
+    const { hits, total } = searchMessages(db, 'failed', { limit: 10 });
+    expect(total).toBe(2);
+    const fragments = new Map(hits.map((h) => [h.id, h.highlights.map((x) => x.field)]));
+    expect(fragments.get(letter.messageId)).toEqual(['body']);
+    expect(fragments.get(log.messageId)).toEqual([]);
+  });
+
   it('keys POP3 messages by (account, UIDL) and local ones by content within the folder', async () => {
     const { db } = tempStore();
     const a = localFolder(db, 'A');
