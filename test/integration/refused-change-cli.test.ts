@@ -16,7 +16,11 @@ import { secondClient } from '../helpers/imap-sync';
 describe('homing sync reports a change the server refused', () => {
   let server: DovecotServer;
   beforeAll(async () => {
-    server = await startDovecot();
+    server = await startDovecot({
+      users: [{ name: 'alice', password: 'alice-secret' }, { name: 'bob', password: 'bob-secret' }],
+      // A mailbox quota (bob's fills up below): APPEND beyond it is refused.
+      extraConfig: 'mail_plugins = $mail_plugins quota\nplugin {\n  quota = maildir:User quota\n  quota_rule = *:storage=300K\n}\n',
+    });
     await server.deliver('alice', 'From: a@example.org\r\nSubject: to move\r\nMessage-ID: <move@homing.test>\r\n\r\nBody.\r\n');
     await server.deliver('alice', 'From: a@example.org\r\nSubject: filed\r\nMessage-ID: <filed@homing.test>\r\n\r\nBody.\r\n', { folder: 'Projects' });
   });
@@ -64,6 +68,44 @@ describe('homing sync reports a change the server refused', () => {
     const back = JSON.parse((await runCli(['--data-dir', dataDir, 'list', '--folder', 'INBOX', '--json'])).stdout) as Array<{ id: number; subject: string; pendingState: string | null }>;
     expect(back.filter((m) => m.subject === 'to move')).toMatchObject([{ pendingState: null }]);
     expect(await runCli(['--data-dir', dataDir, 'sync'])).toMatchObject({ status: 0, stderr: `${id}: synced, 0 new\n` });
+  });
+
+  it('pending discard --all: a move to another account refused by its quota goes with its refused removal, and both are gone', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'homing-discard-all-')), 'data');
+    const add = async (user: string) => {
+      const added = await runCli(
+        ['--data-dir', dataDir, 'account', 'add', '--email', `${user}@example.org`, '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(server.ports.imaps),
+          '--security', 'tls', '--username', user, '--password-env', 'PW', '--trust-fingerprint', server.certificate.fingerprint256],
+        { env: { PW: `${user}-secret` } },
+      );
+      expect(added.status, added.stderr).toBe(0);
+      return added.stdout.trim();
+    };
+    const first = await add('alice');
+    const second = await add('bob');
+    await server.deliver('alice', `From: a@example.org\r\nSubject: too big for bob\r\nMessage-ID: <too-big@homing.test>\r\n\r\n${'x'.repeat(40_000)}\r\n`);
+    // bob's mailbox is nearly full (290 of 300 KB).
+    const bob = await secondClient(server, 'bob');
+    try {
+      await bob.append('INBOX', Buffer.from(`From: a@example.org\r\nSubject: filler\r\n\r\n${'y'.repeat(290_000)}\r\n`));
+    } finally {
+      await bob.logout();
+    }
+    expect((await runCli(['--data-dir', dataDir, 'sync'])).status).toBe(0);
+    const inbox = JSON.parse((await runCli(['--data-dir', dataDir, 'list', '--account', first, '--folder', 'INBOX', '--json'])).stdout) as Array<{ id: number; subject: string }>;
+    const big = inbox.find((m) => m.subject === 'too big for bob')!;
+    expect(await runCli(['--data-dir', dataDir, 'move', String(big.id), '--to', 'INBOX', '--to-account', second])).toMatchObject({ status: 0 });
+    expect((await runCli(['--data-dir', dataDir, 'sync'])).status).toBe(0);
+    const refused = JSON.parse((await runCli(['--data-dir', dataDir, 'pending', '--refused', '--json'])).stdout) as Array<{ kind: string; messageIds: number[] }>;
+    expect(refused.map((op) => [op.kind, op.messageIds])).toEqual([
+      ['append', [big.id]],
+      ['expunge', [big.id]],
+    ]);
+    // The upload's discard takes the removal with it: --all must not then fail on it (it was NOT_FOUND, exit 1).
+    expect(await runCli(['--data-dir', dataDir, 'pending', 'discard', '--all'])).toMatchObject({ status: 0, stderr: 'Discarded 1 change.\n' });
+    expect(await runCli(['--data-dir', dataDir, 'pending', '--json'])).toMatchObject({ stdout: '[]\n' });
+    const back = JSON.parse((await runCli(['--data-dir', dataDir, 'list', '--account', first, '--folder', 'INBOX', '--json'])).stdout) as Array<{ id: number }>;
+    expect(back.map((m) => m.id)).toContain(big.id);
   });
 
   it('pending: a change still waiting for the server is listed as queued and cannot be discarded', async () => {
