@@ -1,4 +1,4 @@
-import { deleteFolder, findFolderByPath, type FolderRow, listAccountFolders, renameFolder, updateFolderSyncState, upsertFolder } from '../../store/folders';
+import { deleteFolder, findFolderByPath, type FolderRow, getFolder, listAccountFolders, renameFolder, updateFolderSyncState, upsertFolder } from '../../store/folders';
 import { prepare } from '../../store/db';
 import { countKnownUids, rescueWaitingRows } from '../../store/imap-state';
 import { forgetMessages, pathWithin, queuedFolderOperations } from '../../store/operation-queue';
@@ -11,6 +11,9 @@ export interface FolderToSync {
   folder: FolderRow;
   server: ServerFolder;
 }
+
+/** The key of INBOX's sync state that keeps the server's personal namespace prefix. */
+export const PERSONAL_PREFIX = 'personalPrefix';
 
 /** INBOX first, then the folders people look at most, then the rest by path. */
 const ORDER = ['inbox', 'sent', 'drafts', 'archive', 'flagged', 'all', 'junk', 'trash'];
@@ -32,6 +35,9 @@ export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
   const accountId = pass.account.id;
   const { db } = pass;
   const pending = pendingFolderChanges(db, accountId);
+  // The personal namespace's prefix (RFC 2342; imapflow asks at login): `INBOX.` on Courier, where the
+  // account's folders are made under INBOX (imap-folders.ts personalRoot). Null when the server has none.
+  const prefix = pass.connection.client.namespace?.prefix ?? null;
   // Folders a queued CREATE, RENAME or DELETE is about to change follow the queue, not this listing.
   const wanted = listed.filter((f) => (!pass.account.settings.subscribedOnly || f.subscribed) && !pending.serverPathHeld(f.path));
 
@@ -68,9 +74,14 @@ export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
     for (const server of [...wanted].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path))) {
       const hidden = findFolderByPath(db, accountId, server.path);
       if (hidden?.deletedLocally) continue;
-      const folder = upsertFolder(db, changes, accountId, server);
+      let folder = upsertFolder(db, changes, accountId, server);
       if (folder.syncState.selectable !== server.selectable) {
         updateFolderSyncState(db, changes, folder.id, { syncState: { ...folder.syncState, selectable: server.selectable } });
+        folder = getFolder(db, folder.id);
+      }
+      if (folder.path === 'INBOX' && prefix !== null && folder.syncState[PERSONAL_PREFIX] !== prefix) {
+        updateFolderSyncState(db, changes, folder.id, { syncState: { ...folder.syncState, [PERSONAL_PREFIX]: prefix } });
+        folder = getFolder(db, folder.id);
       }
       if (server.selectable) result.push({ folder, server });
     }

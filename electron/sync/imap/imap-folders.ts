@@ -3,6 +3,7 @@ import { deleteFolder, type FolderInput, type FolderRow, getFolder, listAccountF
 import { deleteOperation, queuedFolderOperations, queueOperation } from '../../store/operation-queue';
 import { findSpecialFolder, SPECIAL_NAMES } from '../actions/local-folders';
 import type { FolderPlanner, MadeOnDemand, PlanContext } from '../engine';
+import { PERSONAL_PREFIX } from './folder-list';
 
 /** Names servers without SPECIAL-USE give these folders, in the order they are looked for. */
 const USUAL_NAMES: Record<MadeOnDemand, string[]> = {
@@ -21,10 +22,18 @@ function accountDelimiter(db: WriteDb, accountId: string): string {
 
 /**
  * Where the account's own folders live: at the top, or under INBOX on servers whose personal namespace
- * is `INBOX.` (Courier, Cyrus with altnamespace off): there every folder but INBOX sits under INBOX.
+ * is `INBOX.` (Courier, Cyrus with altnamespace off): there every folder but INBOX sits under INBOX. The
+ * server's NAMESPACE answer (RFC 2342), kept on INBOX by the folder list's sync (folder-list.ts), says
+ * which, also for an account that has no other folder yet; a folder made at the top there was made by
+ * the server (imapflow adds the prefix) as INBOX.Name while the store had Name, so the next sync replaced
+ * the row and everything naming it by id (a rule's target, the undo log) lost it. Before the first
+ * listing, the folders' paths are the guess.
  */
 function personalRoot(db: WriteDb, accountId: string, delimiter: string): string | null {
-  const others = listAccountFolders(db, accountId).filter((f) => f.path !== 'INBOX');
+  const folders = listAccountFolders(db, accountId);
+  const prefix = folders.find((f) => f.path === 'INBOX')?.syncState[PERSONAL_PREFIX];
+  if (typeof prefix === 'string') return prefix.toUpperCase() === `INBOX${delimiter}` ? 'INBOX' : null;
+  const others = folders.filter((f) => f.path !== 'INBOX');
   return others.length > 0 && others.every((f) => f.path.startsWith(`INBOX${delimiter}`)) ? 'INBOX' : null;
 }
 
