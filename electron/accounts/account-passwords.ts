@@ -12,6 +12,8 @@ import type { CredentialVault } from './vault';
  */
 export class AccountPasswords {
   private readonly file: CredentialVault;
+  /** Accounts whose row and passwords are being changed (whileChanging): their passwords' reads wait. */
+  private readonly changing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly keychain: CredentialVault,
@@ -23,6 +25,8 @@ export class AccountPasswords {
 
   /** The account's password; CREDENTIALS_MISSING (with the way to set it again) when none is stored. */
   async read(account: Pick<Account, 'id' | 'email' | 'settings'>): Promise<string> {
+    // An edit in progress: the row may already name the new server while the old password is still stored.
+    await this.changing.get(account.id.replace(/:smtp$/, ''));
     const source = account.settings.passwordSource;
     if (source.kind === 'command') return this.runCommand(source.command);
     const password = await this.vault(source).getPassword(account.id);
@@ -34,6 +38,25 @@ export class AccountPasswords {
         `Set it again: homing account edit ${account.id} --password-env VAR, or enter it in the app’s account settings.`,
       { accountId: account.id, fix: 'set-password' },
     );
+  }
+
+  /**
+   * Runs an edit of the account's settings and passwords: a password read meanwhile (a sync or a send
+   * reconnecting) waits until both are written, so it never pairs the new server with the old password.
+   * One made with the old settings then sees the row changed (sameCredentialTargets) and sends nothing.
+   */
+  async whileChanging<T>(accountId: string, work: () => Promise<T>): Promise<T> {
+    let done!: () => void;
+    const gate = new Promise<void>((resolve) => (done = resolve));
+    const before = this.changing.get(accountId);
+    const chained = before ? before.then(() => gate) : gate;
+    this.changing.set(accountId, chained);
+    try {
+      return await work();
+    } finally {
+      done();
+      if (this.changing.get(accountId) === chained) this.changing.delete(accountId);
+    }
   }
 
   /** Stores a new account's password where its source says (nothing for a command). */

@@ -46,3 +46,28 @@ export function requireStoredPasswordScope(savedFor: CredentialTarget[], target:
     { accountId: account.id, change, fix: 'enter-password' },
   );
 }
+
+/**
+ * Whether `stored` (the account's row now) still sends its passwords where `snapshot` (the row a
+ * connection was set up from) does: the same incoming and outgoing servers, users, pins and password
+ * places. A connection checks this after reading a password: an edit that moved the account to another
+ * server writes the row before the new password (account-writes.ts), so a connection still holding the
+ * old settings that reads the new password sees the row changed and sends nothing.
+ */
+export function sameCredentialTargets(snapshot: Account, stored: Account | null): boolean {
+  if (!stored) return false;
+  const key = (a: Account) =>
+    JSON.stringify([
+      incomingTarget({ ...a, host: (a.host ?? '').toLowerCase() }),
+      a.smtp ? [outgoingTarget({ ...a.smtp, host: a.smtp.host.toLowerCase() }), a.smtp.passwordSource] : null,
+      a.settings.passwordSource,
+    ]);
+  return key(snapshot) === key(stored);
+}
+
+/** CANCELLED: the account's server settings changed while a connection was being made with the old ones. */
+export function settingsChangedWhileConnecting(account: Pick<Account, 'id' | 'email'>): HomingError {
+  return new HomingError('CANCELLED', `The settings of ${account.email} changed while connecting; connecting again with the new ones.`, {
+    accountId: account.id,
+  });
+}

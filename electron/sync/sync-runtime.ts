@@ -2,6 +2,7 @@ import type { Account } from '../../shared/contract/accounts';
 import type { SyncOutcome } from '../../shared/contract/sync';
 import { HomingError, toErrorData } from '../../shared/errors';
 import { accountPasswords } from '../accounts/account-passwords';
+import { sameCredentialTargets, settingsChangedWhileConnecting } from '../accounts/stored-password-scope';
 import { findAccount, listAccounts } from '../store/accounts';
 import { AccountWatch } from './account-watch';
 import type { SyncEngineContext } from './engine';
@@ -108,7 +109,13 @@ export class SyncRuntime {
       writer: this.ctx,
       account,
       signal,
-      password: () => accountPasswords(this.ctx).read(account),
+      password: async () => {
+        const password = await accountPasswords(this.ctx).read(account);
+        // Read with the settings this connection holds: if they changed meanwhile, the password read may
+        // be the one saved for the new server; it does not go to the old one.
+        if (!sameCredentialTargets(account, findAccount(this.ctx.db, account.id))) throw settingsChangedWhileConnecting(account);
+        return password;
+      },
       progress: (update) => this.status.progress(account.id, update),
       onNudge: (listener) => {
         let set = this.nudgeListeners.get(account.id);

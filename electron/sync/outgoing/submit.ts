@@ -2,6 +2,7 @@ import type { Account } from '../../../shared/contract/accounts';
 import { type ErrorData, HomingError, toErrorData } from '../../../shared/errors';
 import { accountPasswords } from '../../accounts/account-passwords';
 import { outgoingPassword } from '../../accounts/outgoing-password';
+import { sameCredentialTargets, settingsChangedWhileConnecting } from '../../accounts/stored-password-scope';
 import { createResolvers, resolverOptionsFromEnv } from '../../accounts/resolvers';
 import type { NetworkOverrides } from '../../net/tls-trust';
 import { SmtpSession, SubmitError } from '../../protocols/smtp/smtp-session';
@@ -16,7 +17,7 @@ import {
   type OutboxRecord,
   outboxRaw,
 } from '../../store/outbox';
-import { recordOutgoingSizeLimit } from '../../store/accounts';
+import { findAccount, recordOutgoingSizeLimit } from '../../store/accounts';
 import { writeTransaction } from '../../store/write-transaction';
 import type { WriterContext } from '../writer-context';
 import { markOriginal } from './mark-original';
@@ -130,6 +131,8 @@ async function openSession(ctx: WriterContext, account: Account, signal: AbortSi
   if (!smtp) throw new HomingError('NO_OUTGOING_SERVER', `${account.email} has no outgoing (SMTP) server set up.`, { accountId: account.id, fix: 'check-settings' });
   // The password first: a missing one is the user's to fix, before any connection is made.
   const password = smtp.username !== null ? await outgoingPassword(accountPasswords(ctx), account) : null;
+  // Settings changed while the password was read: it may be the one saved for the new server.
+  if (password !== null && !sameCredentialTargets(account, findAccount(ctx.db, account.id))) throw settingsChangedWhileConnecting(account);
   const session = await SmtpSession.connect({
     host: smtp.host,
     port: smtp.port,

@@ -82,76 +82,90 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, ou
       return account;
     },
 
-    async updateAccount({ id, patch }) {
-      const current = getAccount(ctx.db, id);
-      if (current.id === LOCAL_ACCOUNT_ID) throw new HomingError('INVALID_ARGUMENT', 'Local Folders has no server settings.');
-      const { password, settings, smtp, ...fields } = patch;
-      const outgoing = smtp === undefined ? undefined : mergeOutgoing(current, smtp);
-      // A pin trusts one server's certificate. Moving to another host ("use that hostname instead") means
-      // normal verification again, unless the same change pins a certificate for the new host.
-      const hostChanged = fields.host !== undefined && !sameHost(fields.host, current.host);
-      const pin = fields.trustedFingerprint !== undefined ? fields.trustedFingerprint : hostChanged ? null : undefined;
-      // A stored password goes only to the server it was saved for: settings that would send it elsewhere
-      // (another host, port or user, weaker security, another certificate) come with it typed again (a
-      // password command given again is the user's word too). Checked before anything changes.
-      const incomingGiven = password !== undefined || settings?.passwordSource?.kind === 'command';
-      if (!incomingGiven) {
-        const next = incomingTarget({
-          host: fields.host ?? current.host,
-          port: fields.port ?? current.port,
-          security: fields.security ?? current.security,
-          username: fields.username ?? current.username,
-          trustedFingerprint: pin !== undefined ? pin : current.trustedFingerprint,
+    updateAccount({ id, patch }) {
+      // Reads of the account's passwords wait until its row and passwords are both written.
+      return passwords.whileChanging(id, async () => {
+        const current = getAccount(ctx.db, id);
+        if (current.id === LOCAL_ACCOUNT_ID) throw new HomingError('INVALID_ARGUMENT', 'Local Folders has no server settings.');
+        const { password, settings, smtp, ...fields } = patch;
+        const outgoing = smtp === undefined ? undefined : mergeOutgoing(current, smtp);
+        // A pin trusts one server's certificate. Moving to another host ("use that hostname instead") means
+        // normal verification again, unless the same change pins a certificate for the new host.
+        const hostChanged = fields.host !== undefined && !sameHost(fields.host, current.host);
+        const pin = fields.trustedFingerprint !== undefined ? fields.trustedFingerprint : hostChanged ? null : undefined;
+        // A stored password goes only to the server it was saved for: settings that would send it elsewhere
+        // (another host, port or user, weaker security, another certificate) come with it typed again (a
+        // password command given again is the user's word too). Checked before anything changes.
+        const incomingGiven = password !== undefined || settings?.passwordSource?.kind === 'command';
+        if (!incomingGiven) {
+          const next = incomingTarget({
+            host: fields.host ?? current.host,
+            port: fields.port ?? current.port,
+            security: fields.security ?? current.security,
+            username: fields.username ?? current.username,
+            trustedFingerprint: pin !== undefined ? pin : current.trustedFingerprint,
+          });
+          requireStoredPasswordScope(savedTargets(current, 'incoming').slice(0, 1), next, current);
+        }
+        // An outgoing server that logs in with the incoming password takes it typed again the same way: the
+        // password, or the password command given again (an account without a keychain has no other way).
+        if (outgoing && outgoing.username !== null && typeof smtp?.password !== 'string' && !(outgoing.passwordSource === 'incoming' && incomingGiven)) {
+          requireStoredPasswordScope(savedTargets(current, outgoing.passwordSource), outgoingTarget(outgoing), current);
+        }
+        const nextSource = settings?.passwordSource ?? current.settings.passwordSource;
+        if (nextSource.kind === 'command') splitCommandLine(nextSource.command);
+        const update: AccountUpdate = {};
+        if (fields.name !== undefined) update.name = fields.name;
+        if (fields.email !== undefined) update.email = fields.email;
+        if (fields.host !== undefined) update.host = fields.host.toLowerCase();
+        if (fields.port !== undefined) update.port = fields.port;
+        if (fields.security !== undefined) update.security = fields.security;
+        if (fields.username !== undefined) update.username = fields.username;
+        if (pin !== undefined) update.trustedFingerprint = pin;
+        if (settings) update.settings = { ...current.settings, ...settings };
+        if (outgoing !== undefined) update.smtp = outgoing;
+        // New server settings or a password: a message that waited out a failed try (a changed certificate
+        // or a refused password waits 15 minutes) goes now, as the account's watch loop starts over now.
+        const connectionChanged = password !== undefined || Object.keys(update).some((field) => !['name', 'email'].includes(field));
+        let retried = 0;
+        // The row first, then the passwords, while reads of them wait (whileChanging). A connection made
+        // with the old settings then reads the new password only after the row changed, sees that
+        // (sameCredentialTargets) and sends nothing; with the password stored first, one reconnecting in
+        // between sent the new password to the old server.
+        const updated = writeTransaction(ctx.db, (changes) => {
+          const row = updateAccount(ctx.db, changes, id, update);
+          if (connectionChanged) retried = retryAccountNow(ctx.db, changes, id);
+          return row;
         });
-        requireStoredPasswordScope(savedTargets(current, 'incoming').slice(0, 1), next, current);
-      }
-      // An outgoing server that logs in with the incoming password takes it typed again the same way: the
-      // password, or the password command given again (an account without a keychain has no other way).
-      if (outgoing && outgoing.username !== null && typeof smtp?.password !== 'string' && !(outgoing.passwordSource === 'incoming' && incomingGiven)) {
-        requireStoredPasswordScope(savedTargets(current, outgoing.passwordSource), outgoingTarget(outgoing), current);
-      }
-      // The password first: if its store cannot take it, nothing has changed.
-      const nextSource = settings?.passwordSource ?? current.settings.passwordSource;
-      if (nextSource.kind === 'command') splitCommandLine(nextSource.command);
-      if (password !== undefined || settings?.passwordSource !== undefined) {
-        await passwords.change(id, current.settings.passwordSource, nextSource, password);
-      }
-      const ownSource = outgoingPasswordSource(nextSource);
-      const ownBefore = outgoingPasswordSource(current.settings.passwordSource);
-      if (smtp?.password) {
-        await passwords.store(outgoingVaultKey(id), ownSource, smtp.password);
-        if (ownBefore.kind !== ownSource.kind) await passwords.forget(outgoingVaultKey(id), ownBefore);
-      } else if (current.smtp?.passwordSource === 'own' && smtp !== null && smtp?.password !== null && ownBefore.kind !== ownSource.kind) {
-        // The account's passwords move (keychain <-> file): the outgoing server's own one moves with them.
-        await passwords.change(outgoingVaultKey(id), ownBefore, ownSource);
-      }
-      if (smtp === null || smtp?.password === null) await passwords.forget(outgoingVaultKey(id), ownBefore);
-      const update: AccountUpdate = {};
-      if (fields.name !== undefined) update.name = fields.name;
-      if (fields.email !== undefined) update.email = fields.email;
-      if (fields.host !== undefined) update.host = fields.host.toLowerCase();
-      if (fields.port !== undefined) update.port = fields.port;
-      if (fields.security !== undefined) update.security = fields.security;
-      if (fields.username !== undefined) update.username = fields.username;
-      if (pin !== undefined) update.trustedFingerprint = pin;
-      if (settings) update.settings = { ...current.settings, ...settings };
-      if (outgoing !== undefined) update.smtp = outgoing;
-      // New server settings or a password: a message that waited out a failed try (a changed certificate
-      // or a refused password waits 15 minutes) goes now, as the account's watch loop starts over now.
-      const connectionChanged = password !== undefined || Object.keys(update).some((field) => !['name', 'email'].includes(field));
-      let retried = 0;
-      const updated = writeTransaction(ctx.db, (changes) => {
-        const row = updateAccount(ctx.db, changes, id, update);
-        if (connectionChanged) retried = retryAccountNow(ctx.db, changes, id);
-        return row;
+        try {
+          if (password !== undefined || settings?.passwordSource !== undefined) {
+            await passwords.change(id, current.settings.passwordSource, nextSource, password);
+          }
+          const ownSource = outgoingPasswordSource(nextSource);
+          const ownBefore = outgoingPasswordSource(current.settings.passwordSource);
+          if (smtp?.password) {
+            await passwords.store(outgoingVaultKey(id), ownSource, smtp.password);
+            if (ownBefore.kind !== ownSource.kind) await passwords.forget(outgoingVaultKey(id), ownBefore);
+          } else if (current.smtp?.passwordSource === 'own' && smtp !== null && smtp?.password !== null && ownBefore.kind !== ownSource.kind) {
+            // The account's passwords move (keychain <-> file): the outgoing server's own one moves with them.
+            await passwords.change(outgoingVaultKey(id), ownBefore, ownSource);
+          }
+          if (smtp === null || smtp?.password === null) await passwords.forget(outgoingVaultKey(id), ownBefore);
+        } catch (error) {
+          // The vault refused: the row goes back to what it was, so nothing has changed.
+          const before: AccountUpdate = {};
+          for (const field of Object.keys(update) as (keyof AccountUpdate)[]) Object.assign(before, { [field]: current[field] });
+          writeTransaction(ctx.db, (changes) => updateAccount(ctx.db, changes, id, before));
+          throw error;
+        }
+        if (retried > 0) outboxRetried();
+        // Its watch loop (only its) starts over with what it needs to connect; a new name, address or
+        // outgoing server changes nothing there.
+        if (password !== undefined || Object.keys(update).some((field) => !['name', 'email', 'smtp'].includes(field))) {
+          runtime.accountChanged(id);
+        }
+        return updated;
       });
-      if (retried > 0) outboxRetried();
-      // Its watch loop (only its) starts over with what it needs to connect; a new name, address or
-      // outgoing server changes nothing there.
-      if (password !== undefined || Object.keys(update).some((field) => !['name', 'email', 'smtp'].includes(field))) {
-        runtime.accountChanged(id);
-      }
-      return updated;
     },
 
     /** The account, its folders, messages and queued operations (foreign keys cascade), and its password. */

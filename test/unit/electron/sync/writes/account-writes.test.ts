@@ -28,7 +28,8 @@ function setup(vault: CredentialVault = new MemoryVault()) {
   const ctx: WriterContext = { db, dataDir: dir, vault, emit: () => undefined, shutdown: new AbortController().signal };
   const commits: string[][] = [];
   onCommit(db, (changes) => commits.push([...changes.accountsChanged]));
-  return { db, dir, vault, writes: createAccountWrites(ctx, new SyncRuntime(ctx)), commits };
+  const runtime = new SyncRuntime(ctx);
+  return { db, dir, vault, runtime, writes: createAccountWrites(ctx, runtime), commits };
 }
 
 const alice: NewAccount = {
@@ -146,6 +147,76 @@ describe('account writes', () => {
     await expect(writes.removeAccount({ id: account.id, confirm: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(writes.removeAccount({ id: 'local', confirm: true })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(writes.updateAccount({ id: 'local', patch: { name: 'x' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('moving an account to another server with a new password', () => {
+  /** A vault that records what the account's row says at each password write, and can hold that write. */
+  function recordingVault() {
+    const memory = new MemoryVault();
+    const writes: string[] = [];
+    let hold: Promise<void> | null = null;
+    let refuse = false;
+    let db: WriteDb | null = null;
+    const vault: CredentialVault = {
+      description: 'recording',
+      weakness: null,
+      getPassword: (id) => memory.getPassword(id),
+      deletePassword: (id) => memory.deletePassword(id),
+      setPassword: async (id, password) => {
+        const row = db ? listAccounts(db).find((a) => a.id === id) : undefined;
+        if (row) writes.push(`${password} stored while the row says ${row.host}`);
+        if (hold) await hold;
+        if (refuse) throw Object.assign(new Error('keyring locked'), { code: 'VAULT_UNAVAILABLE' });
+        await memory.setPassword(id, password);
+      },
+    };
+    return {
+      vault,
+      writes,
+      attach: (store: WriteDb) => (db = store),
+      hold: () => {
+        let release!: () => void;
+        hold = new Promise((resolve) => (release = resolve));
+        return release;
+      },
+      refuse: () => (refuse = true),
+    };
+  }
+
+  it('writes the new host before the new password, and no connection pairs the new password with the old host', async () => {
+    const recording = recordingVault();
+    const { db, writes, runtime } = setup(recording.vault);
+    const account = await writes.addAccount(alice);
+    recording.attach(db);
+    // A connection set up with the old settings (a watch loop that reconnects later).
+    const stale = runtime.engineContext(account, new AbortController().signal);
+    expect(await stale.password()).toBe('alice-password');
+    const release = recording.hold();
+    const editing = writes.updateAccount({ id: account.id, patch: { host: 'server42.hostingco.net', password: 'new-password' } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The row first (with the password first, the old host was still in the row: fails without).
+    expect(recording.writes).toEqual(['new-password stored while the row says server42.hostingco.net']);
+    // Reconnecting in the gap: the old settings get nothing; the new ones wait for the new password.
+    const staleRead = stale.password();
+    const fresh = runtime.engineContext(listAccounts(db).find((a) => a.id === account.id)!, new AbortController().signal).password();
+    release();
+    await editing;
+    await expect(staleRead).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(fresh).resolves.toBe('new-password');
+  });
+
+  it('puts the row back when the vault refuses the new password', async () => {
+    const recording = recordingVault();
+    const { db, writes } = setup(recording.vault);
+    const account = await writes.addAccount(alice);
+    recording.attach(db);
+    recording.refuse();
+    await expect(writes.updateAccount({ id: account.id, patch: { host: 'server42.hostingco.net', port: 143, security: 'starttls', password: 'new-password' } })).rejects.toThrow(
+      'keyring locked',
+    );
+    expect(listAccounts(db).find((a) => a.id === account.id)).toMatchObject({ host: 'mail.example.org', port: 993, security: 'tls' });
+    expect(await recording.vault.getPassword(account.id)).toBe('alice-password');
   });
 });
 
