@@ -121,4 +121,29 @@ describe('homing folder / tag / undo / trash empty', () => {
     expect(await idsIn('INBOX')).toContain(arrived.id);
     expect(await idsIn('Filed')).toEqual([]);
   });
+
+  it('undo of a move after another client deleted the message from its new folder: reported, not a silent vanishing', async () => {
+    await ok('folder', 'create', '--account', accountId, 'Elsewhere');
+    const [first] = await idsIn('INBOX');
+    await ok('move', String(first), '--to', 'Elsewhere');
+    await ok('sync');
+    const client = await secondClient(server);
+    try {
+      await client.mailboxOpen('Elsewhere');
+      await client.messageDelete('1:*');
+    } finally {
+      await client.logout();
+    }
+    // Taken back here at once (the server is asked at the next sync).
+    expect(await ok('undo')).toBe('undone: Moved 1 message to Elsewhere. (1 put back)\n');
+    const synced = await homing('sync');
+    expect(synced.status).toBe(0);
+    // It went without a word: the refusal was dropped with the row.
+    expect(synced.stderr).toContain(`homing: warning: MESSAGE_GONE: ${accountId}: A message was deleted on the server meanwhile, so it could not be moved to INBOX.`);
+    const pending = JSON.parse(await ok('pending', '--refused', '--json')) as Array<{ id: number; error: { code: string } }>;
+    expect(pending).toMatchObject([{ error: { code: 'MESSAGE_GONE' } }]);
+    expect(await idsIn('INBOX')).not.toContain(first);
+    await ok('pending', 'discard', String(pending[0]!.id));
+    expect(await homing('sync')).toMatchObject({ status: 0, stderr: `${accountId}: synced, 0 new\n` });
+  });
 });

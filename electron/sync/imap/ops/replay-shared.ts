@@ -110,6 +110,13 @@ export function settleGone(pass: ImapPass, op: QueuedOperation, gone: Gone): voi
       op.id,
       operationMessageIds(db, op.id).filter((id) => !ids.includes(id)),
     );
+    // Refused before the rows go: forgetMessages drops a queued operation left naming nothing, and with it
+    // the only word the user would get of why the messages vanished (an undo of a move whose message
+    // another client deleted since showed it back, then nothing, with nothing reported).
+    refuseOperation(db, changes, op.id, {
+      code: 'MESSAGE_GONE',
+      message: `${ids.length === 1 ? 'A message was' : `${ids.length} messages were`} deleted on the server meanwhile, so ${ids.length === 1 ? 'it' : 'they'} could not be moved to ${gone.to.path}.`,
+    });
     const row = prepare<[number], { folder_id: number; uid: number | null }>(db, 'SELECT folder_id, uid FROM messages WHERE id = ?');
     const removed: number[] = [];
     for (const id of ids) {
@@ -120,10 +127,6 @@ export function settleGone(pass: ImapPass, op: QueuedOperation, gone: Gone): voi
       removed.push(id);
     }
     forgetMessages(db, removed);
-    refuseOperation(db, changes, op.id, {
-      code: 'MESSAGE_GONE',
-      message: `${ids.length === 1 ? 'A message was' : `${ids.length} messages were`} deleted on the server meanwhile, so ${ids.length === 1 ? 'it' : 'they'} could not be moved to ${gone.to.path}.`,
-    });
   });
 }
 
