@@ -1,6 +1,6 @@
 import type { MessageSort } from '../../shared/contract/messages';
 import { formatCount, plural } from '../mail/format';
-import { parseSort, sortChoices } from '../mail/sort-choices';
+import { parseSort, sortChoicesFor } from '../mail/sort-choices';
 
 export interface ListHeaderProps {
   title: string;
@@ -10,9 +10,11 @@ export interface ListHeaderProps {
   /** Null for search results (ranked by the search, not sortable here). */
   sort: MessageSort | null;
   onSort(sort: MessageSort): void;
+  /** One Sent or Drafts folder: its rows, and their "sender" order, are the recipients. */
+  outgoingFolder?: boolean;
 }
 
-export function ListHeader({ title, subtitle, total, unread, sort, onSort }: ListHeaderProps) {
+export function ListHeader({ title, subtitle, total, unread, sort, onSort, outgoingFolder = false }: ListHeaderProps) {
   return (
     <div className="list-header">
       <div className="list-title-block">
@@ -28,7 +30,7 @@ export function ListHeader({ title, subtitle, total, unread, sort, onSort }: Lis
         <label className="sort-control">
           <span className="visually-hidden">Sort messages</span>
           <select value={sort} onChange={(event) => onSort(parseSort(event.target.value))}>
-            {sortChoices.map(({ group, options }) => (
+            {sortChoicesFor(outgoingFolder).map(({ group, options }) => (
               <optgroup key={group} label={group}>
                 {options.map((option) => (
                   <option key={option.sort} value={option.sort}>

@@ -372,6 +372,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           unread={searchQuery === null ? currentFolders.reduce((n, f) => n + f.unread, 0) : null}
           sort={searchQuery === null ? sort : null}
           onSort={setSort}
+          outgoingFolder={shownFolder !== null && outgoingFolder(shownFolder.id)}
         />
         <PasswordNeeded accounts={accounts} statuses={statuses} />
         <ErrorBanners banners={banners} onDismiss={onDismiss} />
