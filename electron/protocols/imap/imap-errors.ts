@@ -18,12 +18,19 @@ const TIMEOUT_CODES = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_T
 const GONE_CODES = new Set(['NoConnection', 'EConnectionClosed', 'StateLogout', 'ClosedAfterConnectText', 'ClosedAfterConnectTLS']);
 const TOO_LARGE_CODES = new Set(['LineTooLarge', 'LiteralTooLarge', 'ResponseTooLarge', 'TooManyTokens', 'TooManyResponses', 'DownloadOverflow']);
 
-/** The server's own words from a tagged NO/BAD (`[AUTHENTICATIONFAILED] Authentication failed.`), if any. */
+/**
+ * The server's own words from a tagged NO/BAD (`[AUTHENTICATIONFAILED] Authentication failed.`), if any.
+ * Dovecot 2.3 ends every tagged reply with the command's timing, `(0.001 + 0.000 secs).`: not words for
+ * a person, and they were shown in every refusal ('Quota exceeded (mailbox for user is full) (0.001 +
+ * 0.000 secs).'), so they go.
+ */
 export function serverText(error: unknown): string | null {
   const e = (error ?? {}) as ImapFlowErrorLike;
-  if (typeof e.responseText === 'string' && e.responseText) return e.responseText;
-  if (typeof e.response === 'string' && e.response) return e.response.replace(/^\S+\s+(NO|BAD)\s+/i, '');
-  return null;
+  let text: string | null = null;
+  if (typeof e.responseText === 'string' && e.responseText) text = e.responseText;
+  else if (typeof e.response === 'string' && e.response) text = e.response.replace(/^\S+\s+(NO|BAD)\s+/i, '');
+  if (text === null) return null;
+  return text.replace(/\s*\(\d+\.\d+(?: \+ \d+\.\d+)* secs\)\.?\s*$/, '') || text;
 }
 
 /**

@@ -36,6 +36,18 @@ describe('mapImapError', () => {
     expect(mapImapError(imapError({ code }), where).code).toBe(expected);
   });
 
+  it('leaves out the timing Dovecot adds to every tagged reply', () => {
+    const quota = mapImapError(
+      imapError({ responseStatus: 'NO', responseText: '[OVERQUOTA] Quota exceeded (mailbox for user is full) (0.001 + 0.000 secs).', executedCommand: 'A9 APPEND INBOX' }),
+      where,
+    );
+    expect(quota.message).toBe('The server refused APPEND: [OVERQUOTA] Quota exceeded (mailbox for user is full)');
+    expect(quota.detail).toMatchObject({ serverResponse: '[OVERQUOTA] Quota exceeded (mailbox for user is full)' });
+    expect(serverText(imapError({ responseText: 'Mailbox is full (0.003 + 0.000 + 0.002 secs).' }))).toBe('Mailbox is full');
+    // Words that merely end in parentheses stay.
+    expect(serverText(imapError({ responseText: 'Quota exceeded (mailbox for user is full)' }))).toBe('Quota exceeded (mailbox for user is full)');
+  });
+
   it('reports a tagged NO as SERVER_ERROR with the command and the server words, [INUSE] as MAILBOX_LOCKED', () => {
     const refused = mapImapError(imapError({ responseStatus: 'NO', responseText: '[TRYCREATE] Mailbox does not exist', executedCommand: 'A7 UID MOVE 1 Foo' }), where);
     expect(refused.code).toBe('SERVER_ERROR');
