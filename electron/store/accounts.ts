@@ -13,7 +13,7 @@ import {
 import { capabilitiesOf } from '../../shared/account-capabilities';
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
-import { breakRulesTargeting } from './rules';
+import { breakRulesTargeting } from './rule-breakage';
 import type { ChangeRecorder } from './write-transaction';
 
 interface AccountRow {

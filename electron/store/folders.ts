@@ -1,7 +1,7 @@
 import type { SpecialUse } from '../../shared/contract/messages';
 import { HomingError } from '../../shared/errors';
 import { prepare, type ReadDb, type WriteDb } from './db';
-import { breakRulesTargeting } from './rules';
+import { breakRulesTargeting } from './rule-breakage';
 import { NEXT_FOLDER_ID } from './id-floors';
 import type { ChangeRecorder } from './write-transaction';
 
