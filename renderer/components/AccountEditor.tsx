@@ -5,7 +5,7 @@ import { type ServerForm, toServerSettings } from '../mail/account-form';
 import { retryWithFix } from '../mail/certificate-fix';
 import { errorData, errorSentence } from '../mail/error-words';
 import { accountLabel } from '../mail/folder-tree';
-import { unsent, unsentLossWords } from '../mail/outbox-words';
+import { draftLossWords, localOnlyDraft, unsent, unsentLossWords } from '../mail/outbox-words';
 import { ConnectionResult } from './ConnectionResult';
 import { OutgoingServerSection } from './OutgoingServerSection';
 import { PasswordSourceChoice } from './PasswordSourceChoice';
@@ -44,6 +44,8 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
   const [confirmRemove, setConfirmRemove] = useState(false);
   // Asked when the user asks to remove: messages only this computer has (the unsent ones) are named first.
   const [unsentCount, setUnsentCount] = useState(0);
+  // And drafts the server has no copy of.
+  const [localDraftCount, setLocalDraftCount] = useState(0);
 
   const original = formOf(account);
   const serverChanged = (Object.keys(original) as Array<keyof ServerForm>).some((k) => original[k] !== form[k]);
@@ -228,9 +230,14 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
             className="button danger-quiet"
             onClick={() => {
               setUnsentCount(0);
+              setLocalDraftCount(0);
               setConfirmRemove(true);
               api.listOutbox({ accountId: account.id }).then(
                 (items) => setUnsentCount(items.filter(unsent).length),
+                () => undefined,
+              );
+              api.listDrafts({ accountId: account.id }).then(
+                (drafts) => setLocalDraftCount(drafts.filter(localOnlyDraft).length),
                 () => undefined,
               );
             }}
@@ -243,6 +250,7 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
             <span id="confirm-remove-text">
               Remove {accountLabel(account)} and all of its mail from this computer? Mail on the server is not touched.
               {unsentLossWords(unsentCount) && <strong className="confirm-remove-loss"> {unsentLossWords(unsentCount)}</strong>}
+              {draftLossWords(localDraftCount) && <strong className="confirm-remove-loss"> {draftLossWords(localDraftCount)}</strong>}
             </span>
             <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
               Keep

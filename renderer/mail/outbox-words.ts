@@ -1,4 +1,4 @@
-import type { OutboxItem } from '../../shared/contract/outgoing';
+import type { DraftSummary, OutboxItem } from '../../shared/contract/outgoing';
 import { describeError } from './error-words';
 
 /** How an outbox item is doing, in words, and what the user may do about it. */
@@ -90,4 +90,15 @@ export function unsentLossWords(count: number): string | null {
   return count === 1
     ? 'One message in the Outbox has not been sent; it is only on this computer and will be lost.'
     : `${count} messages in the Outbox have not been sent; they are only on this computer and will be lost.`;
+}
+
+/** Drafts the server has no copy of (a POP3 or Local Folders account's, or one not uploaded yet): only on this computer. */
+export const localOnlyDraft = (draft: Pick<DraftSummary, 'serverCopy'>) => draft.serverCopy !== 'saved';
+
+/** The drafts removing an account takes with it that the server does not have (null when there are none). */
+export function draftLossWords(count: number): string | null {
+  if (count === 0) return null;
+  return count === 1
+    ? 'One draft is not saved on the server; it is only on this computer and will be lost.'
+    : `${count} drafts are not saved on the server; they are only on this computer and will be lost.`;
 }

@@ -145,6 +145,27 @@ describe('sending from the command line (Postfix + Dovecot)', () => {
     expect(removed.stderr).toBe('removed; its unsent message was discarded\n');
   });
 
+  it('removing an account names the drafts only this computer has (a POP3 account’s), with the unsent messages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homing-send-cli-'));
+    const account = await addAlice(dir, 'pop3');
+    await postfix.stop();
+    try {
+      expect((await send(dir, account, ['--to', 'bob@example.test', '--subject', 'never sent'], 'Unsent.\n')).status).toBe(1);
+      expect((await send(dir, account, ['--to', 'bob@example.test', '--subject', 'a draft again'], 'Draft.\n')).status).toBe(1);
+    } finally {
+      await postfix.start();
+    }
+    const queued = JSON.parse((await runCli(['--data-dir', dir, 'outbox', '--json'])).stdout) as OutboxItem[];
+    const again = queued.find((item) => item.subject === 'a draft again')!;
+    expect((await runCli(['--data-dir', dir, 'outbox', 'cancel', String(again.id)])).status).toBe(0);
+    const asked = await runCli(['--data-dir', dir, 'account', 'remove', account]);
+    expect(asked.status).not.toBe(0);
+    expect(asked.stderr).toContain('1 message in its outbox has not been sent and will be lost. 1 draft is only on this computer and will be lost.');
+    const removed = await runCli(['--data-dir', dir, 'account', 'remove', account, '--yes']);
+    expect(removed.status).toBe(0);
+    expect(removed.stderr).toBe('removed; its unsent message and draft were discarded\n');
+  });
+
   it('with Postfix down the message is queued (exit 1, says so); once it is back homing sync delivers it, once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'homing-send-cli-'));
     const account = await addAlice(dir);

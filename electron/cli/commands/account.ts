@@ -274,7 +274,11 @@ export const accountRemove: CliCommand = {
     const service = await ctx.service();
     // Unsent messages are only in this computer's outbox: named before the question, and after a --yes.
     const unsent = (await service.listOutbox({ accountId: id })).filter((item) => ['queued', 'sending', 'failed', 'uncertain'].includes(item.state)).length;
-    const loss = unsent === 0 ? '' : ` ${unsent === 1 ? '1 message' : `${unsent} messages`} in its outbox ${unsent === 1 ? 'has' : 'have'} not been sent and will be lost.`;
+    // So are drafts the server has no copy of (a POP3 account's, or an IMAP one's not uploaded yet).
+    const drafts = (await service.listDrafts({ accountId: id })).filter((draft) => draft.serverCopy !== 'saved').length;
+    const loss =
+      (unsent === 0 ? '' : ` ${unsent === 1 ? '1 message' : `${unsent} messages`} in its outbox ${unsent === 1 ? 'has' : 'have'} not been sent and will be lost.`) +
+      (drafts === 0 ? '' : ` ${drafts === 1 ? '1 draft is' : `${drafts} drafts are`} only on this computer and will be lost.`);
     if (!values.yes) {
       if (!process.stdin.isTTY) {
         // Cron and scripts have nobody to ask: refuse at once rather than wait for an answer that never comes.
@@ -286,7 +290,11 @@ export const accountRemove: CliCommand = {
       }
     }
     await service.removeAccount({ id, confirm: true });
-    if (unsent > 0) ctx.stderr.write(`removed; ${unsent === 1 ? 'its unsent message was' : `its ${unsent} unsent messages were`} discarded\n`);
+    const discarded = [
+      ...(unsent === 0 ? [] : [unsent === 1 ? 'its unsent message' : `its ${unsent} unsent messages`]),
+      ...(drafts === 0 ? [] : [drafts === 1 ? `${unsent === 0 ? 'its ' : ''}draft` : `${unsent === 0 ? 'its ' : ''}${drafts} drafts`]),
+    ];
+    if (discarded.length > 0) ctx.stderr.write(`removed; ${discarded.join(' and ')} ${unsent + drafts === 1 ? 'was' : 'were'} discarded\n`);
     return 0;
   },
 };

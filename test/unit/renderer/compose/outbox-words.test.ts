@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../../../shared/contract/outgoing';
-import { needsAttention, outboxWords, undoable, unsent, unsentLossWords } from '../../../../renderer/mail/outbox-words';
+import { draftLossWords, localOnlyDraft, needsAttention, outboxWords, undoable, unsent, unsentLossWords } from '../../../../renderer/mail/outbox-words';
 import { parseWritingPreferences } from '../../../../renderer/compose/writing-preferences';
 
 const now = Date.parse('2025-03-10T12:00:00Z');
@@ -61,5 +61,13 @@ describe('outbox words and choices', () => {
     expect(unsentLossWords(0)).toBeNull();
     expect(unsentLossWords(1)).toBe('One message in the Outbox has not been sent; it is only on this computer and will be lost.');
     expect(unsentLossWords(3)).toMatch(/^3 messages in the Outbox have not been sent/);
+  });
+
+  it('names the drafts an account removal would lose (those the server has no copy of)', () => {
+    const copies = ['local', 'pending', 'failed', 'saved'] as const;
+    expect(copies.map((serverCopy) => localOnlyDraft({ serverCopy }))).toEqual([true, true, true, false]);
+    expect(draftLossWords(0)).toBeNull();
+    expect(draftLossWords(1)).toBe('One draft is not saved on the server; it is only on this computer and will be lost.');
+    expect(draftLossWords(2)).toMatch(/^2 drafts are not saved on the server; they are only on this computer/);
   });
 });
