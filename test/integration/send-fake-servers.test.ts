@@ -149,4 +149,20 @@ describe('sending against a scripted fake SMTP server', () => {
     await fake('silent');
     expect(await sendOne('silence')).toMatchObject({ state: 'queued', lastError: { code: 'TIMEOUT' } });
   });
+
+  it.each([
+    ['hang-at-auth', 'TIMEOUT'],
+    ['drop-at-auth', 'CONNECTION_LOST'],
+    ['hang-at-mail', 'TIMEOUT'],
+  ] as const)('fake that goes quiet or cuts mid-session (%s): %s within the command timeout, the message queued for a retry', async (personality, code) => {
+    const server = await fake(personality);
+    const started = Date.now();
+    const item = await sendOne(`quiet ${personality}`);
+    // HOMING_SMTP_TIMEOUT_MS is 3 s here; a login that heard nothing of the failure waited forever.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(item).toMatchObject({ state: 'queued', lastError: { code } });
+    expect(item.notBefore).not.toBeNull();
+    expect(server.received).toHaveLength(0);
+    expect((await service.listOutbox({})).find((i) => i.id === item.id)?.state).toBe('queued');
+  });
 });

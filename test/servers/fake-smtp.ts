@@ -15,7 +15,10 @@ import type { TestCertificate } from './certificate';
  * - `files-own-copy`: takes the message and, before it answers 250, files it in the sender's Sent folder
  *   itself (as Gmail, Exchange and some hosting filters do), through `fileCopy`;
  * - `no-starttls`: a plain port that does not offer STARTTLS;
- * - `silent`: accepts the TCP connection and never says anything.
+ * - `silent`: accepts the TCP connection and never says anything;
+ * - `hang-at-auth`, `hang-at-mail`, `hang-after-dot`: answers the greeting and EHLO (and AUTH, and MAIL),
+ *   then never answers AUTH / MAIL FROM / the final dot (a server that goes quiet mid-session);
+ * - `drop-at-auth`: cuts the connection when it gets AUTH, without a reply.
  */
 export type FakePersonality =
   | 'accept'
@@ -27,7 +30,11 @@ export type FakePersonality =
   | 'reject-one-rcpt'
   | 'files-own-copy'
   | 'no-starttls'
-  | 'silent';
+  | 'silent'
+  | 'hang-at-auth'
+  | 'hang-at-mail'
+  | 'hang-after-dot'
+  | 'drop-at-auth';
 
 export interface FakeSmtpOptions {
   personality: FakePersonality;
@@ -62,9 +69,15 @@ export async function startFakeSmtp(options: FakeSmtpOptions): Promise<FakeSmtpS
       if (personality === 'greeting-421') return callback(Object.assign(new Error('fake: too busy, try later'), { responseCode: 421 }));
       callback();
     },
-    onAuth(auth, _session, callback) {
+    onAuth(auth, session, callback) {
+      if (personality === 'hang-at-auth') return;
+      if (personality === 'drop-at-auth') return void socketOf(server, session)?.destroy();
       if (auth.username === 'alice' && auth.password === 'alice-secret') return callback(null, { user: 'alice' });
       callback(Object.assign(new Error('fake: authentication failed'), { responseCode: 535 }));
+    },
+    onMailFrom(_address, _session, callback) {
+      if (personality === 'hang-at-mail') return;
+      callback();
     },
     onRcptTo(address, _session, callback) {
       if (personality === 'rcpt-452') return callback(Object.assign(new Error('fake: insufficient system storage'), { responseCode: 452 }));
@@ -91,6 +104,7 @@ export async function startFakeSmtp(options: FakeSmtpOptions): Promise<FakeSmtpS
           socketOf(server, session)?.destroy();
           return;
         }
+        if (personality === 'hang-after-dot') return;
         if (personality === 'data-552') return callback(Object.assign(new Error('fake: message exceeds fixed maximum message size'), { responseCode: 552 }));
         if (personality === 'files-own-copy' && options.fileCopy) {
           options.fileCopy(raw).then(

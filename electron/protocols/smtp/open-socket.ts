@@ -1,5 +1,4 @@
 import { connect as netConnect, isIPv6, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { CertificateInfo, Security } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
@@ -23,7 +22,7 @@ export interface SmtpEndpoint {
 
 /** A connection ready for nodemailer: TLS set up and judged as `security` says, nothing else said yet. */
 export interface OpenedSmtpSocket {
-  socket: Socket | TLSSocket | Duplex;
+  socket: Socket | TLSSocket | ReplayedGreeting;
   /** True when the socket is already TLS (implicit TLS, or STARTTLS done here). */
   secured: boolean;
   certificate: CertificateInfo | null;

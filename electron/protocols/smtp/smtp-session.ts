@@ -60,6 +60,8 @@ export class SmtpSession {
 
   private constructor(
     private readonly connection: SMTPConnection,
+    /** The socket nodemailer reads and writes (its idle timeout is the wait for each reply). */
+    private readonly socket: { setTimeout(ms: number): unknown },
     private readonly endpoint: SmtpEndpoint,
     private readonly timeouts: SmtpTimeouts,
     /** EHLO keywords after TLS, upper case (`SIZE 10240000`, `AUTH PLAIN LOGIN`, `SMTPUTF8`, …). */
@@ -82,7 +84,9 @@ export class SmtpSession {
       name: opened.clientName,
       greetingTimeout: timeouts.greetingMs,
       connectionTimeout: timeouts.connectMs + timeouts.greetingMs + timeouts.commandMs,
-      socketTimeout: Math.max(timeouts.commandMs, timeouts.dataDoneMs),
+      // nodemailer has one idle timer for the whole session and none per command: it is commandMs for
+      // every reply, and send() lengthens it to dataDoneMs only while the reply to the final dot is awaited.
+      socketTimeout: timeouts.commandMs,
       maxResponseSize: SMTP_LIMITS.replyBytes,
       logger: false,
       debug: false,
@@ -108,7 +112,7 @@ export class SmtpSession {
     // Later errors arrive through the callbacks; an 'error' without a listener would end the process.
     connection.on('error', () => undefined);
     const ehlo = typeof connection.lastServerResponse === 'string' ? connection.lastServerResponse : '';
-    return new SmtpSession(connection, options, timeouts, parseEhlo(ehlo), opened.certificate);
+    return new SmtpSession(connection, opened.socket, options, timeouts, parseEhlo(ehlo), opened.certificate);
   }
 
   /** The server's SIZE limit in bytes (RFC 1870), or null when it announces none. */
@@ -139,7 +143,19 @@ export class SmtpSession {
       );
     }
     await new Promise<void>((resolve, reject) => {
-      this.connection.login({ user: username, pass: password }, (error) => (error ? reject(error) : resolve()));
+      // nodemailer completes only a send in flight when the connection fails (a timeout, a cut): a login
+      // waiting for its reply would never hear of it, so the connection's own error and end settle it too.
+      const onError = (error: unknown) => settle(error);
+      const onEnd = () => settle(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' }));
+      const settle = (error: unknown) => {
+        this.connection.off('error', onError);
+        this.connection.off('end', onEnd);
+        if (error) reject(error);
+        else resolve();
+      };
+      this.connection.once('error', onError);
+      this.connection.once('end', onEnd);
+      this.connection.login({ user: username, pass: password }, (error) => settle(error));
     }).catch((error: unknown) => {
       throw mapSmtpError(error, this.where);
     });
@@ -156,6 +172,8 @@ export class SmtpSession {
     const source = messageStream(message, () => {
       handedOver = true;
       hooks.beforeFinalDot();
+      // The next wait is for the reply to the final dot: the server may be scanning the message.
+      this.socket.setTimeout(this.timeouts.dataDoneMs);
     });
     const use8BitMime = hasEightBit(message);
     try {
@@ -181,6 +199,9 @@ export class SmtpSession {
         );
       }
       throw new SubmitError(mapped, outcome);
+    } finally {
+      // The next message's MAIL FROM and the QUIT are commands again.
+      this.socket.setTimeout(this.timeouts.commandMs);
     }
   }
 
