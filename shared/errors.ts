@@ -27,6 +27,7 @@ export const errorCodes = {
 
   // Connecting to a server
   DNS_NOT_FOUND: 'The server name could not be found.',
+  DNS_UNAVAILABLE: 'The server name could not be looked up: the name service did not answer (no network?).',
   CONNECTION_REFUSED: 'The server refused the connection on that port.',
   CONNECTION_LOST: 'The connection to the server was cut.',
   TIMEOUT: 'The server did not answer in time.',

@@ -48,7 +48,8 @@ export function mapNetworkError(error: unknown, where: { host: string; port: num
   const place = { host: where.host, port: where.port };
   if (typeof code === 'string') {
     if (DNS_CODES.has(code)) {
-      return new HomingError('DNS_NOT_FOUND', `The server name ${where.host} could not be found. Check the spelling.`, {
+      // The name service answered: no such name. Trying again will not make it exist; the user must fix it.
+      return new HomingError('DNS_NOT_FOUND', `The server name ${where.host} could not be found. Check the server name in the account's settings.`, {
         ...place,
         fix: 'check-hostname',
         hint: `Check the server name; hosting providers usually use mail.<your domain> or the name in their welcome email.`,
@@ -56,7 +57,8 @@ export function mapNetworkError(error: unknown, where: { host: string; port: num
       }, { cause: error });
     }
     if (DNS_TEMPORARY_CODES.has(code)) {
-      return new HomingError('DNS_NOT_FOUND', `The server name ${where.host} could not be looked up right now: the name service did not answer.`, {
+      // The name service did not answer (EAI_AGAIN): no network, or the resolver is down. Offline, not wrong.
+      return new HomingError('DNS_UNAVAILABLE', `The server name ${where.host} could not be looked up right now: the name service did not answer.`, {
         ...place,
         fix: 'check-network',
         hint: 'Check the internet connection, then try again.',

@@ -9,7 +9,7 @@ import type { WriterContext } from './writer-context';
 const PROGRESS_INTERVAL_MS = 100;
 
 /** The detail fields the status keeps of an error: what to do about it, never the server's whole context. */
-const SHOWN_DETAIL = ['fix', 'hint'] as const;
+const SHOWN_DETAIL = ['fix', 'hint', 'host'] as const;
 
 /**
  * The worker's record of every account's sync state; emits `syncProgressed`, throttled. It says what is

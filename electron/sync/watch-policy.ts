@@ -58,10 +58,13 @@ const NEEDS_THE_USER = new Set([
   'TLS_CERT_CHANGED',
   'TLS_WRONG_PORT',
   'POP3_NO_UIDL',
+  // The name service said the server name does not exist (ENOTFOUND): a misspelt or retired host name.
+  // When the network comes back after an outage the app wakes every account (worker-supervisor.ts).
+  'DNS_NOT_FOUND',
 ]);
 
 /** Errors that mean the server could not be reached at all: the account is offline, not broken. */
-const UNREACHABLE = new Set(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_NOT_FOUND']);
+const UNREACHABLE = new Set(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_UNAVAILABLE']);
 
 export const needsTheUser = (code: string | undefined): boolean => code !== undefined && NEEDS_THE_USER.has(code);
 export const isUnreachable = (code: string | undefined): boolean => code !== undefined && UNREACHABLE.has(code);

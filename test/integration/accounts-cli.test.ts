@@ -159,6 +159,30 @@ describe('homing account (CLI) against Dovecot', () => {
     expect(test.stdout).toMatch(/what to do: /);
   });
 
+  it('a sync to a server name that does not exist says which name and where to fix it, not an outage (.invalid, RFC 6761)', async () => {
+    expect(await cli(['account', 'edit', id, '--host', 'mail.nonexistent.invalid', '--password-env', 'GOOD_PASSWORD'])).toMatchObject({ status: 0 });
+    const sync = await cli(['sync']);
+    expect(sync.status).toBe(1);
+    expect(sync.stderr).toContain(`homing: DNS_NOT_FOUND: ${id}: The server name mail.nonexistent.invalid could not be found. Check the server name in the account's settings.`);
+    // Asked of the loopback DNS server (HOMING_DNS_SERVERS), which knows no such name.
+    expect(dns.queries).toContain('A mail.nonexistent.invalid');
+  });
+
+  it('the same for a POP3 account, whose sync asks the same name service as account setup (HOMING_DNS_SERVERS)', async () => {
+    const pop = mkdtempSync(join(tmpdir(), 'homing-accounts-pop3-'));
+    const inPop = (args: string[]) => cli(['--data-dir', pop, ...args]);
+    const added = await inPop(['account', 'add', '--email', 'alice@example.test', '--protocol', 'pop3', '--host', 'server42.hostingco.test',
+      '--port', String(dovecot.ports.pop3s), '--security', 'tls', '--username', 'alice', '--password-env', 'GOOD_PASSWORD']);
+    expect(added.status).toBe(0);
+    const popId = added.stdout.trim();
+    expect(await inPop(['account', 'edit', popId, '--host', 'mail.nonexistent.invalid', '--password-env', 'GOOD_PASSWORD'])).toMatchObject({ status: 0 });
+    const before = dns.queries.filter((q) => q.includes('mail.nonexistent.invalid')).length;
+    const sync = await inPop(['sync']);
+    expect(sync.status).toBe(1);
+    expect(sync.stderr).toContain(`homing: DNS_NOT_FOUND: ${popId}: The server name mail.nonexistent.invalid could not be found. Check the server name in the account's settings.`);
+    expect(dns.queries.filter((q) => q.includes('mail.nonexistent.invalid')).length).toBeGreaterThan(before);
+  });
+
   it('reports a closed port as CONNECTION_REFUSED', async () => {
     await cli(['account', 'edit', id, '--host', 'server42.hostingco.test', '--port', String(await freePort()), '--password-env', 'GOOD_PASSWORD']);
     const test = await cli(['account', 'test', id, '--json']);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { HomingError } from '../../../shared/errors';
+import { createResolvers, resolverOptionsFromEnv } from '../../accounts/resolvers';
 import type { NetworkOverrides } from '../../net/tls-trust';
 import type { SyncEngineContext } from '../engine';
 import { retryIfDroppedAtLogin } from '../login-retry';
@@ -10,6 +11,17 @@ import { Pop3Client } from '../../protocols/pop3/pop3-client';
 export interface Pop3EngineOptions {
   network?: NetworkOverrides;
   timeouts?: Partial<Pop3Timeouts>;
+}
+
+let network: NetworkOverrides | null = null;
+
+/**
+ * The name resolution account setup and IMAP sync use (HOMING_DNS_SERVERS), so the POP3 server the
+ * connection test reached is the one synced.
+ */
+function syncNetwork(): NetworkOverrides {
+  network ??= createResolvers(resolverOptionsFromEnv(process.env)).network;
+  return network;
 }
 
 /** Connects and logs in with the account's settings and password. The caller closes or quits the client. */
@@ -26,7 +38,7 @@ export async function openSession(ctx: SyncEngineContext, options: Pop3EngineOpt
       security: account.security!,
       trustedFingerprint: account.trustedFingerprint,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-      ...(options.network ? { network: options.network } : {}),
+      network: options.network ?? syncNetwork(),
     });
     try {
       await client.login(account.username!, password);

@@ -64,6 +64,16 @@ describe('syncSummary: what the sidebar says about an account', () => {
     expect(syncSummary({ ...s, phase: 'connecting', nextAttemptAt: null }, NOW)).toMatchObject({ state: 'offline', detail: 'trying to reconnect · 6 changes waiting' });
   });
 
+  it('names the server name that could not be found, not an outage', () => {
+    const lastError = { code: 'DNS_NOT_FOUND', message: 'x', detail: { host: 'mail.nonexistent.invalid', fix: 'check-hostname' } };
+    expect(syncSummary(status({ phase: 'error', online: true, lastError, nextAttemptAt: iso(10 * 60_000) }), NOW)).toEqual({
+      state: 'error',
+      text: 'Not syncing: the server name mail.nonexistent.invalid could not be found.',
+      detail: 'next try in 10 minutes',
+      fix: "Check the server name in the account's settings.",
+    });
+  });
+
   it('gives an error only the user can fix its fix, and says when it tries again', () => {
     const summary = syncSummary(status({ phase: 'error', lastError: { code: 'AUTH_FAILED', message: 'no' }, nextAttemptAt: iso(10 * 60_000) }), NOW);
     expect(summary).toMatchObject({ state: 'error', detail: 'next try in 10 minutes' });

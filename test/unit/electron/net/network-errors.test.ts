@@ -26,7 +26,7 @@ describe('mapNetworkError', () => {
 
   it.each([
     ['ENOTFOUND', 'DNS_NOT_FOUND', 'check-hostname'],
-    ['EAI_AGAIN', 'DNS_NOT_FOUND', 'check-network'],
+    ['EAI_AGAIN', 'DNS_UNAVAILABLE', 'check-network'],
     ['ECONNREFUSED', 'CONNECTION_REFUSED', 'check-port'],
     ['ETIMEDOUT', 'TIMEOUT', 'check-network'],
     ['ECONNRESET', 'CONNECTION_LOST', 'check-network'],
@@ -39,6 +39,11 @@ describe('mapNetworkError', () => {
     expect(error.code).toBe(code);
     expect(error.detail).toMatchObject({ fix, host: where.host });
     expect(error.message.length).toBeGreaterThan(20);
+  });
+
+  it('names the host a name service says does not exist, and says where to fix it', () => {
+    const error = mapNetworkError(coded('ENOTFOUND'), { host: 'mail.nonexistent.invalid', port: 993 });
+    expect(error.message).toBe("The server name mail.nonexistent.invalid could not be found. Check the server name in the account's settings.");
   });
 
   it('keeps a coded error as it is', () => {

@@ -54,7 +54,11 @@ describe('delayAfterFailure', () => {
 
 describe('error classes', () => {
   it('tells unreachable (offline) from needs-the-user from anything else', () => {
-    expect(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_NOT_FOUND'].every(isUnreachable)).toBe(true);
+    expect(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_UNAVAILABLE'].every(isUnreachable)).toBe(true);
+    // A name that does not exist is not an outage: the user must correct it (no fast retries, no "Offline").
+    expect(isUnreachable('DNS_NOT_FOUND')).toBe(false);
+    expect(needsTheUser('DNS_NOT_FOUND')).toBe(true);
+    expect(needsTheUser('DNS_UNAVAILABLE')).toBe(false);
     expect(isUnreachable('AUTH_FAILED')).toBe(false);
     expect(needsTheUser('TLS_CERT_CHANGED')).toBe(true);
     expect(needsTheUser('CONNECTION_LOST')).toBe(false);
