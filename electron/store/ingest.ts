@@ -148,14 +148,7 @@ function store(
     key.kind === 'imap' ? key.uidvalidity : null,
     key.kind === 'imap' ? key.uid : null,
     key.kind === 'pop3' ? key.uidl : null,
-    parsed.messageId,
-    parsed.inReplyTo,
-    JSON.stringify(parsed.references),
-    parsed.subject,
-    parsed.from?.name ?? null,
-    parsed.from?.address ?? null,
-    JSON.stringify(parsed.to.map(plainAddress)),
-    JSON.stringify(parsed.cc.map(plainAddress)),
+    ...headerValues(parsed),
     date,
     dateKnown ? 1 : 0,
     internalDate,
@@ -282,14 +275,7 @@ export function replaceStoredSource(db: WriteDb, changes: ChangeRecorder, messag
        content_hash = ?, sender_key = ?, subject_key = ?, recipient_key = ?
      WHERE id = ?`,
   ).run(
-    parsed.messageId,
-    parsed.inReplyTo,
-    JSON.stringify(parsed.references),
-    parsed.subject,
-    parsed.from?.name ?? null,
-    parsed.from?.address ?? null,
-    JSON.stringify(parsed.to.map(plainAddress)),
-    JSON.stringify(parsed.cc.map(plainAddress)),
+    ...headerValues(parsed),
     date,
     headerDate !== null || row.internal_date !== null ? 1 : 0,
     size,
@@ -332,6 +318,20 @@ function writeAttachments(db: WriteDb, messageId: number, parsed: ParsedMessage)
   parsed.attachments.forEach((a, index) => {
     insert.run(messageId, index, a.filename, a.contentType, a.size, a.contentId, a.inline ? 1 : 0);
   });
+}
+
+/** The header columns a stored source determines, in the order the INSERT and the source's replacement name them. */
+function headerValues(parsed: ParsedMessage) {
+  return [
+    parsed.messageId,
+    parsed.inReplyTo,
+    JSON.stringify(parsed.references),
+    parsed.subject,
+    parsed.from?.name ?? null,
+    parsed.from?.address ?? null,
+    JSON.stringify(parsed.to.map(plainAddress)),
+    JSON.stringify(parsed.cc.map(plainAddress)),
+  ] as const;
 }
 
 /** Inline images referenced from the HTML are parts, not what a person calls an attachment. */
