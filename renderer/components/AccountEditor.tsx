@@ -3,7 +3,7 @@ import type { Account, AccountPatch, AccountSettings, ConnectionTestResult, Prot
 import { api } from '../api/client';
 import { type ServerForm, toServerSettings } from '../mail/account-form';
 import { retryWithFix } from '../mail/certificate-fix';
-import { errorData, errorSentence } from '../mail/error-words';
+import { errorData, errorSentence, savesUntested } from '../mail/error-words';
 import { accountLabel } from '../mail/folder-tree';
 import { draftLossWords, localOnlyDraft, unsent, unsentLossWords } from '../mail/outbox-words';
 import { ConnectionResult } from './ConnectionResult';
@@ -44,6 +44,8 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
   const [confirmRemove, setConfirmRemove] = useState(false);
   // Asked when the user asks to remove: messages only this computer has (the unsent ones) are named first.
   const [unsentCount, setUnsentCount] = useState(0);
+  // Save's test could not reach the server: "Save anyway" stores the settings untested.
+  const [unreachable, setUnreachable] = useState(false);
   // And drafts the server has no copy of.
   const [localDraftCount, setLocalDraftCount] = useState(0);
 
@@ -97,7 +99,8 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
    * Saves; a change to how Homing connects (server, user name, password, trusted certificate) is tested
    * first and stored only when the server accepts it, so a mistyped password never replaces a good one.
    */
-  const save = async (use: ServerForm = form, fingerprint: string | null = trusted, secret: string = password) => {
+  const save = async (use: ServerForm = form, fingerprint: string | null = trusted, secret: string = password, untested = false) => {
+    setUnreachable(false);
     const parsed = toServerSettings(use);
     if (!parsed.ok) {
       setMessage({ kind: 'error', text: parsed.problem });
@@ -114,7 +117,7 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
     if (fingerprint !== account.trustedFingerprint) patch.trustedFingerprint = fingerprint;
     const connectionChanged = ['host', 'port', 'security', 'username', 'password', 'trustedFingerprint'].some((k) => k in patch);
     setMessage(null);
-    if (connectionChanged) {
+    if (connectionChanged && !untested) {
       setBusy('testing');
       const result = await testAsEdited(use, fingerprint, secret);
       if (!result) {
@@ -123,11 +126,17 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
       }
       setTest(result);
       if (!result.ok) {
+        // The server could not be reached (down, no network): the user may save the settings untested.
+        setUnreachable(savesUntested(result.error));
         setBusy(null);
         return;
       }
     }
-    if (await storeAccountPatch(account.id, patch, 'Saved.', { setBusy, setMessage, onSaved })) setPassword('');
+    const saved = untested ? 'Saved without a connection test: Homing connects with these settings once the server answers.' : 'Saved.';
+    if (await storeAccountPatch(account.id, patch, saved, { setBusy, setMessage, onSaved })) {
+      setPassword('');
+      if (untested) setTest(null);
+    }
   };
 
   const remove = async () => {
@@ -197,6 +206,11 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
           />
         )}
         <div className="settings-inline-actions">
+          {unreachable && test && !test.ok && (
+            <button type="button" className="button" onClick={() => void save(form, trusted, password, true)} disabled={busy !== null}>
+              Save anyway
+            </button>
+          )}
           <button type="button" className="button" onClick={() => void runTest()} disabled={busy !== null}>
             {busy === 'testing' ? (
               <>

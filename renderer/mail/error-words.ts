@@ -46,6 +46,18 @@ export function asksForPassword(error: unknown): boolean {
   return passwordCodes.has(errorData(error).code);
 }
 
+/** The server could not be reached at all (down, no network, a name not found): nothing said the settings are wrong. */
+const unreachableCodes = new Set(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_NOT_FOUND', 'SERVER_BUSY']);
+
+/**
+ * Whether a failed connection test lets the user save the settings untested ("Save anyway"): only when the
+ * server could not be reached. A refused password or a certificate problem is an answer about these
+ * settings, and saving them would replace good ones with ones the server refused.
+ */
+export function savesUntested(error: unknown): boolean {
+  return unreachableCodes.has(errorData(error).code);
+}
+
 const sentencesOf = (text: string) =>
   text
     .split(/(?<=[.!?])\s+/)

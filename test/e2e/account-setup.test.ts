@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -145,6 +146,36 @@ describe('account setup and repair in Chromium against Dovecot', () => {
     await page.getByRole('button', { name: 'Accounts and settings' }).click();
     await dialog().getByRole('button', { name: 'Test connection' }).click();
     await poll(() => dialog().getByTestId('connection-result').textContent(), 30_000).toMatch(/^Connected\./);
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('Save with the server unreachable offers "Save anyway", which stores the settings untested; a refused password does not', async () => {
+    // A loopback port nothing listens on: the server refuses the connection, as one that is down does.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    await page.getByRole('button', { name: 'Accounts and settings' }).click();
+    await poll(() => dialog().getByRole('heading', { name: /alice@localhost/ }).count()).toBe(1);
+    await dialog().getByLabel('Port', { exact: true }).fill(String(closed));
+    await dialog().getByLabel('Password', { exact: true }).fill('alice-secret');
+    await dialog().getByRole('button', { name: 'Save', exact: true }).click();
+    await poll(() => dialog().getByTestId('connection-result').textContent(), 30_000).toMatch(/refused the connection/);
+    await dialog().getByRole('button', { name: 'Save anyway' }).click();
+    await poll(() => dialog().getByRole('status').filter({ hasText: 'Saved without a connection test' }).count()).toBe(1);
+    await poll(() => dialog().getByRole('button', { name: 'Save anyway' }).count()).toBe(0);
+    // Back to the working port (tested: connected, saved); a wrong password is never offered "Save anyway".
+    await dialog().getByLabel('Port', { exact: true }).fill(String(server.ports.imaps));
+    await dialog().getByLabel('Password', { exact: true }).fill('a-typo');
+    await dialog().getByRole('button', { name: 'Save', exact: true }).click();
+    await poll(() => dialog().getByTestId('connection-result').textContent(), 30_000).toMatch(/rejected the user name or password/);
+    expect(await dialog().getByRole('button', { name: 'Save anyway' }).count()).toBe(0);
+    await dialog().getByLabel('Password', { exact: true }).fill('alice-secret');
+    await dialog().getByRole('button', { name: 'Save', exact: true }).click();
+    await poll(() => dialog().getByRole('status').filter({ hasText: /^Saved\.$/ }).count(), 30_000).toBe(1);
     await page.keyboard.press('Escape');
     await poll(() => page.getByRole('dialog').count()).toBe(0);
   });

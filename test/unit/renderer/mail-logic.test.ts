@@ -3,7 +3,7 @@ import type { Folder } from '../../../shared/contract/messages';
 import { HomingError } from '../../../shared/errors';
 import { defaultPort, formatFingerprint, guessForm, looksLikeAddress, toServerSettings, withChange } from '../../../renderer/mail/account-form';
 import { fixOf, retryWithFix } from '../../../renderer/mail/certificate-fix';
-import { asksForPassword, describeError, errorParts } from '../../../renderer/mail/error-words';
+import { asksForPassword, describeError, errorParts, savesUntested } from '../../../renderer/mail/error-words';
 import { buildFolderTree, folderName, sidebarAccounts } from '../../../renderer/mail/folder-tree';
 import { formatSize, plural } from '../../../renderer/mail/format';
 import { highlightParts, previewHighlight, stripHighlights, subjectHighlight } from '../../../renderer/mail/highlights';
@@ -160,5 +160,14 @@ describe('the renderer’s pure mail logic', () => {
     expect(formatSize(2048)).toBe('2.0 KB');
     expect(formatSize(5 * 1024 * 1024)).toBe('5.0 MB');
     expect(plural(12345, 'message')).toMatch(/^12.345 messages$/);
+  });
+});
+
+describe('saving account settings the server could not be asked about', () => {
+  it('offers Save anyway only when the server was not reached, never for a refused password or a certificate', () => {
+    for (const code of ['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_NOT_FOUND', 'SERVER_BUSY']) expect(savesUntested({ code, message: '' })).toBe(true);
+    for (const code of ['AUTH_FAILED', 'AUTH_PLAINTEXT_REFUSED', 'TLS_CERT_UNTRUSTED', 'TLS_CERT_CHANGED', 'TLS_CERT_HOSTNAME', 'TLS_WRONG_PORT', 'TLS_FAILED', 'PROTOCOL_ERROR']) {
+      expect(savesUntested({ code, message: '' })).toBe(false);
+    }
   });
 });
