@@ -46,8 +46,8 @@ export function asksForPassword(error: unknown): boolean {
   return passwordCodes.has(errorData(error).code);
 }
 
-/** The server could not be reached at all (down, no network, a name not found): nothing said the settings are wrong. */
-const unreachableCodes = new Set(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_NOT_FOUND', 'SERVER_BUSY']);
+/** The server could not be reached at all (down, busy, no network): nothing said the settings are wrong. A name that does not exist (DNS_NOT_FOUND) is a typo to correct. */
+const unreachableCodes = new Set(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_UNAVAILABLE', 'SERVER_BUSY']);
 
 /**
  * Whether a failed connection test lets the user save the settings untested ("Save anyway"): only when the
