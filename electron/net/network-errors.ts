@@ -48,7 +48,8 @@ export function mapNetworkError(error: unknown, where: { host: string; port: num
   const place = { host: where.host, port: where.port };
   if (typeof code === 'string') {
     if (DNS_CODES.has(code)) {
-      // The name service answered: no such name. Trying again will not make it exist; the user must fix it.
+      // The name service answered: no such name (a misspelt host; also every name on macOS and Windows while
+      // there is no network at all, so it is retried as an outage is: watch-policy.ts).
       return new HomingError('DNS_NOT_FOUND', `The server name ${where.host} could not be found. Check the server name in the account's settings.`, {
         ...place,
         fix: 'check-hostname',

@@ -58,10 +58,12 @@ const NEEDS_THE_USER = new Set([
   'TLS_CERT_CHANGED',
   'TLS_WRONG_PORT',
   'POP3_NO_UIDL',
-  // The name service said the server name does not exist (ENOTFOUND): a misspelt or retired host name.
-  // When the network comes back after an outage the app wakes every account (worker-supervisor.ts).
-  'DNS_NOT_FOUND',
 ]);
+// DNS_NOT_FOUND (ENOTFOUND: the name service says the name does not exist) is shown as an error that names
+// the host, but is retried on the ordinary backoff, not the slow needs-the-user one: macOS and Windows
+// answer ENOTFOUND for every name while there is no network at all, and a laptop back online must not
+// wait out a doubled check interval (`homing sync --watch` hears no network event). A misspelt name costs
+// a name lookup per retry.
 
 /** Errors that mean the server could not be reached at all: the account is offline, not broken. */
 const UNREACHABLE = new Set(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_UNAVAILABLE']);

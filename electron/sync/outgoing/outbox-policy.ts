@@ -27,7 +27,6 @@ const WAIT_FOR_USER = new Set<ErrorCode>([
   'TLS_CERT_CHANGED',
   'TLS_WRONG_PORT',
   'SERVER_ERROR',
-  'DNS_NOT_FOUND',
 ]);
 
 export function failureAction(code: ErrorCode): FailureAction {
