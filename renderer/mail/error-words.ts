@@ -46,8 +46,12 @@ export function asksForPassword(error: unknown): boolean {
   return passwordCodes.has(errorData(error).code);
 }
 
-/** The server could not be reached at all (down, busy, no network): nothing said the settings are wrong. A name that does not exist (DNS_NOT_FOUND) is a typo to correct. */
-const unreachableCodes = new Set(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_UNAVAILABLE', 'SERVER_BUSY']);
+/**
+ * The server could not be reached at all (down, busy, no network): nothing said the settings are wrong. A
+ * name that does not exist (DNS_NOT_FOUND) is most often a typo, but macOS and Windows say so of every name
+ * while offline, where the user who knows the new password must still be able to save it.
+ */
+const unreachableCodes = new Set(['CONNECTION_REFUSED', 'CONNECTION_LOST', 'TIMEOUT', 'DNS_UNAVAILABLE', 'DNS_NOT_FOUND', 'SERVER_BUSY']);
 
 /**
  * Whether a failed connection test lets the user save the settings untested ("Save anyway"): only when the
