@@ -89,6 +89,35 @@ export class AccountPasswords {
     if (from.kind !== to.kind && from.kind !== 'command') await this.forgetIn(accountId, from);
   }
 
+  /**
+   * What the entries `ids` hold now in the places `sources` keep passwords, and a function that puts them
+   * back: an edit writes up to two entries (the account's and its outgoing server's own), and a vault that
+   * takes the first and refuses the second would otherwise leave the new password beside the old row.
+   * An entry that cannot be read is left alone by the restore (nothing can have been written there either).
+   */
+  async remember(ids: string[], sources: PasswordSource[]): Promise<() => Promise<void>> {
+    const vaults = new Set<CredentialVault>();
+    for (const source of sources) if (source.kind !== 'command') vaults.add(this.vault(source));
+    const saved: Array<{ vault: CredentialVault; id: string; password: string | null }> = [];
+    for (const vault of vaults) {
+      for (const id of ids) {
+        try {
+          saved.push({ vault, id, password: await vault.getPassword(id) });
+        } catch {
+          // Unreadable (no keychain, locked): a write there fails too.
+        }
+      }
+    }
+    return async () => {
+      for (const { vault, id, password } of saved) {
+        const now = await vault.getPassword(id).catch(() => undefined);
+        if (now === password || now === undefined) continue;
+        if (password === null) await vault.deletePassword(id);
+        else await vault.setPassword(id, password);
+      }
+    };
+  }
+
   /** Deletes an account's stored password wherever its source keeps it (removing the account). */
   async forget(accountId: string, source: PasswordSource): Promise<void> {
     if (source.kind !== 'command') await this.forgetIn(accountId, source);

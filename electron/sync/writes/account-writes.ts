@@ -137,12 +137,16 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, ou
           if (connectionChanged) retried = retryAccountNow(ctx.db, changes, id);
           return row;
         });
+        // What the vault holds now: a vault that takes one of the entries below and refuses the next gets
+        // the first put back, so a refused edit changes neither the row nor any password.
+        const ownSource = outgoingPasswordSource(nextSource);
+        const ownBefore = outgoingPasswordSource(current.settings.passwordSource);
+        const touchesPasswords = password !== undefined || settings?.passwordSource !== undefined || smtp !== undefined;
+        const restorePasswords = touchesPasswords ? await passwords.remember([id, outgoingVaultKey(id)], [current.settings.passwordSource, nextSource]) : async () => undefined;
         try {
           if (password !== undefined || settings?.passwordSource !== undefined) {
             await passwords.change(id, current.settings.passwordSource, nextSource, password);
           }
-          const ownSource = outgoingPasswordSource(nextSource);
-          const ownBefore = outgoingPasswordSource(current.settings.passwordSource);
           if (smtp?.password) {
             await passwords.store(outgoingVaultKey(id), ownSource, smtp.password);
             if (ownBefore.kind !== ownSource.kind) await passwords.forget(outgoingVaultKey(id), ownBefore);
@@ -152,11 +156,23 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, ou
           }
           if (smtp === null || smtp?.password === null) await passwords.forget(outgoingVaultKey(id), ownBefore);
         } catch (error) {
-          // The vault refused: the row goes back to what it was, so nothing has changed.
+          // The vault refused: the row and the passwords go back to what they were, so nothing has changed.
           const before: AccountUpdate = {};
           for (const field of Object.keys(update) as (keyof AccountUpdate)[]) Object.assign(before, { [field]: current[field] });
           writeTransaction(ctx.db, (changes) => updateAccount(ctx.db, changes, id, before));
-          throw error;
+          const restored = await restorePasswords().then(
+            () => true,
+            () => false,
+          );
+          if (restored) throw error;
+          // Neither the change nor the way back could be written: say so, rather than leave the user to find
+          // a password that no longer matches the settings shown.
+          const data = error instanceof HomingError ? error : null;
+          throw new HomingError(
+            data?.code ?? 'VAULT_UNAVAILABLE',
+            `${error instanceof Error ? error.message : String(error)} The settings were not changed, but the passwords stored before this edit could not all be put back: enter the account's password again (homing account edit ${id} --password-env VAR, or in the account settings).`,
+            { ...data?.detail, accountId: id, fix: 'set-password' },
+          );
         }
         if (retried > 0) outboxRetried();
         // Its watch loop (only its) starts over with what it needs to connect; a new name, address or

@@ -218,6 +218,30 @@ describe('moving an account to another server with a new password', () => {
     expect(listAccounts(db).find((a) => a.id === account.id)).toMatchObject({ host: 'mail.example.org', port: 993, security: 'tls' });
     expect(await recording.vault.getPassword(account.id)).toBe('alice-password');
   });
+
+  it('puts the incoming password back when the vault takes it and then refuses the outgoing server’s own', async () => {
+    // A keychain that takes the account's entry and refuses the second one (a prompt dismissed, a full or
+    // locked collection between the two writes).
+    class HalfVault extends MemoryVault {
+      refuseSmtp = false;
+      override async setPassword(id: string, password: string): Promise<void> {
+        if (this.refuseSmtp && id.endsWith(':smtp')) throw new Error('keyring refused the second entry');
+        return super.setPassword(id, password);
+      }
+    }
+    const vault = new HalfVault();
+    const { db, writes } = setup(vault);
+    const account = await writes.addAccount({ ...alice, smtp: { host: 'smtp.example.org', port: 465, security: 'tls', password: 'smtp-password' } });
+    vault.refuseSmtp = true;
+    await expect(
+      writes.updateAccount({ id: account.id, patch: { host: 'server42.hostingco.net', password: 'new-password', smtp: { host: 'server42.hostingco.net', password: 'new-smtp-password' } } }),
+    ).rejects.toThrow('keyring refused the second entry');
+    // All or nothing: the old row with its old passwords (without the fix the incoming entry kept the new
+    // password beside the old host, which is then sent to mail.example.org at the next sync).
+    expect(listAccounts(db).find((a) => a.id === account.id)).toMatchObject({ host: 'mail.example.org', smtp: { host: 'smtp.example.org' } });
+    expect(await vault.getPassword(account.id)).toBe('alice-password');
+    expect(await vault.getPassword(`${account.id}:smtp`)).toBe('smtp-password');
+  });
 });
 
 describe('removing an account while it syncs', () => {
