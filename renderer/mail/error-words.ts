@@ -35,6 +35,22 @@ export function errorSentence(error: unknown): string {
 }
 
 /**
+ * One line for a place that has room for one reason (the outbox): the service's own words when they say
+ * what the code means and more (the host: 'The server name smtp.example.org could not be found.'),
+ * otherwise the code's meaning followed by them. Putting the title first every time said a lookup failure
+ * twice, once without the host and once with it.
+ */
+export function errorReason(error: unknown): string {
+  const words = describeError(error);
+  if (!words.detail) return words.title;
+  const wordsOf = (text: string) => comparable(text).split(' ').filter((w) => w.length >= 3);
+  const said = new Set(wordsOf(sentencesOf(words.detail)[0] ?? ''));
+  const meaning = wordsOf(words.title);
+  const restated = meaning.length > 0 && meaning.filter((w) => said.has(w)).length / meaning.length >= 0.8;
+  return restated ? words.detail : `${words.title} ${words.detail}`;
+}
+
+/**
  * Errors a new password can fix: the result that reports them offers "Enter password" in place.
  * PASSWORD_REQUIRED: the settings changed where the stored password would go (another host, port or
  * user, weaker security, another certificate), and the service sends it only to the server it was saved

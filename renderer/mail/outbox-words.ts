@@ -1,5 +1,5 @@
 import type { DraftSummary, OutboxItem } from '../../shared/contract/outgoing';
-import { describeError } from './error-words';
+import { errorReason } from './error-words';
 
 /** How an outbox item is doing, in words, and what the user may do about it. */
 export interface OutboxWords {
@@ -13,7 +13,7 @@ export interface OutboxWords {
 const time = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
 
 export function outboxWords(item: OutboxItem, now: number): OutboxWords {
-  const reason = item.lastError ? [describeError(item.lastError).title, describeError(item.lastError).detail].filter(Boolean).join(' ') : null;
+  const reason = item.lastError ? errorReason(item.lastError) : null;
   switch (item.state) {
     case 'queued': {
       const later = item.notBefore !== null && Date.parse(item.notBefore) > now;

@@ -50,6 +50,30 @@ describe('outbox words and choices', () => {
     expect(outboxWords(busy, now).detail).toMatch(/^The server could not take it for this address just then, .*send it to that address again later\.$/);
   });
 
+  it('says a name-lookup failure once, with the host, not the code’s meaning and then the same again', () => {
+    const notFound = outboxWords(
+      item({
+        attempts: 1,
+        notBefore: new Date(now + 60_000).toISOString(),
+        lastError: { code: 'DNS_NOT_FOUND', message: "The server name smtp.exmaple.org could not be found. Check the server name in the account's settings.", detail: { host: 'smtp.exmaple.org' } },
+      }),
+      now,
+    );
+    // Without the fix: 'The server name could not be found. The server name smtp.exmaple.org could not be found. ...'
+    expect(notFound.detail).toBe("The server name smtp.exmaple.org could not be found. Check the server name in the account's settings.");
+    const unavailable = outboxWords(
+      item({
+        attempts: 1,
+        lastError: { code: 'DNS_UNAVAILABLE', message: 'The server name smtp.example.org could not be looked up right now: the name service did not answer.', detail: { host: 'smtp.example.org' } },
+      }),
+      now,
+    );
+    expect(unavailable.detail).toBe('The server name smtp.example.org could not be looked up right now: the name service did not answer.');
+    // A message that says something else keeps the code's meaning before it.
+    const internal = outboxWords(item({ state: 'failed', lastError: { code: 'INTERNAL', message: 'Cannot read properties of undefined' } }), now);
+    expect(internal.detail).toBe('Something went wrong inside Homing. Cannot read properties of undefined');
+  });
+
   it('reads writing preferences defensively', () => {
     expect(parseWritingPreferences('nonsense')).toEqual({ replyBelowQuote: false, signatureBelowQuote: false, plainTextAccounts: [] });
     expect(parseWritingPreferences('{"replyBelowQuote":true,"plainTextAccounts":["a",3]}')).toEqual({ replyBelowQuote: true, signatureBelowQuote: false, plainTextAccounts: ['a'] });
