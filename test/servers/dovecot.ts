@@ -24,6 +24,11 @@ export interface DovecotOptions {
   allowPlaintext?: boolean;
   /** Extra lines appended to dovecot.conf. */
   extraConfig?: string;
+  /**
+   * Store the passwords hashed (SHA512-CRYPT), as cPanel and most hosts do, instead of {PLAIN}: APOP and
+   * CRAM-MD5, which need the plaintext on the server, then fail for every user.
+   */
+  hashedPasswords?: boolean;
   /** Leave out the special-use folders (Drafts, Sent, Trash, Junk, Archive): a server that has none. */
   noSpecialFolders?: boolean;
 }
@@ -105,8 +110,12 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   const ports: DovecotPorts = { imap: imapPort, imaps: imapsPort, pop3: pop3Port, pop3s: pop3sPort };
 
   const passwords = new Map(users.map((u) => [u.name, u.password]));
+  const stored = async (password: string) =>
+    options.hashedPasswords ? (await run(doveadmPath(), ['pw', '-s', 'SHA512-CRYPT', '-p', password])).stdout.trim() : `{PLAIN}${password}`;
   const writeUsers = async () => {
-    const lines = [...passwords].map(([name, password]) => `${name}:{PLAIN}${password}:${mailUid}:${mailGid}::${join(dir, 'mail', name)}::`);
+    const lines = await Promise.all(
+      [...passwords].map(async ([name, password]) => `${name}:${await stored(password)}:${mailUid}:${mailGid}::${join(dir, 'mail', name)}::`),
+    );
     // Written aside and renamed: Dovecot must never read half a file.
     await writeFile(join(dir, 'etc', 'users.new'), lines.join('\n') + '\n');
     const { rename } = await import('node:fs/promises');
@@ -147,7 +156,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
       await writeUsers();
       // Dovecot looks at the passwd-file at most once a second: ask its auth service (no IMAP login, so
       // nothing in the login counts) until it takes the new password.
-      const doveadm = existsSync('/usr/bin/doveadm') ? '/usr/bin/doveadm' : '/usr/sbin/doveadm';
+      const doveadm = doveadmPath();
       const deadline = Date.now() + 10_000;
       while (!(await run(doveadm, ['-c', conf, 'auth', 'test', user, password]).then(() => true, () => false))) {
         if (Date.now() > deadline) throw new Error(`Dovecot did not take the new password of ${user}`);
@@ -300,8 +309,7 @@ async function stopMaster(conf: string, dir: string, ports: DovecotPorts): Promi
   // (measured: an IDLE connection answered NOOPs for ~30 s after `doveadm stop`). A server that goes down
   // drops its connections, so they are ended too.
   const children = masterPid > 0 ? await childPids(masterPid) : [];
-  // Debian ships doveadm in /usr/bin (dovecot itself in /usr/sbin).
-  const doveadm = existsSync('/usr/bin/doveadm') ? '/usr/bin/doveadm' : '/usr/sbin/doveadm';
+  const doveadm = doveadmPath();
   await run(doveadm, ['-c', conf, 'stop']).catch(() => {
     if (masterPid > 0) process.kill(masterPid, 'SIGTERM');
   });
@@ -313,6 +321,11 @@ async function stopMaster(conf: string, dir: string, ports: DovecotPorts): Promi
     }
   }
   await waitForPorts(Object.values(ports), false, 'Dovecot', () => readLog(join(dir, 'dovecot.log')));
+}
+
+/** Debian ships doveadm in /usr/bin (dovecot itself in /usr/sbin). */
+function doveadmPath(): string {
+  return existsSync('/usr/bin/doveadm') ? '/usr/bin/doveadm' : '/usr/sbin/doveadm';
 }
 
 /** The direct children of a process (Dovecot's master starts every service process itself). */

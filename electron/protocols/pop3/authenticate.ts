@@ -23,8 +23,10 @@ const commands: Record<Pop3Mechanism, Pop3Command<Credentials, void>> = {
  * - Unencrypted (only when the user chose security `none`): APOP first when the greeting offers it,
  *   because it does not put the password itself on the wire.
  * - No CAPA (an RFC 1939-only server): USER/PASS, or APOP when the connection is plain and it is offered.
+ * `withoutApop` leaves APOP out (it was refused for this user: see login()).
  */
-export function chooseMechanism(capabilities: Capabilities, apopTimestamp: string | null, encrypted: boolean): Pop3Mechanism {
+export function chooseMechanism(capabilities: Capabilities, apopTimestamp: string | null, encrypted: boolean, withoutApop = false): Pop3Mechanism {
+  if (withoutApop) apopTimestamp = null;
   if (!encrypted && apopTimestamp) return 'apop';
   const sasl = capabilities.saslMechanisms;
   if (sasl.includes('PLAIN')) return 'plain';
@@ -38,11 +40,44 @@ export function chooseMechanism(capabilities: Capabilities, apopTimestamp: strin
   );
 }
 
-/** Logs in (AUTHORIZATION → TRANSACTION) and says which mechanism was used. */
+/**
+ * Servers and users for which APOP was refused in this process (`host:port user`). A greeting's timestamp
+ * says only that the server knows APOP, not that it can check this user with it: Dovecot with `apop` in
+ * auth_mechanisms (cPanel can turn it on) puts one in every greeting, yet APOP needs the plaintext password
+ * on the server, and hosts store passwords hashed, so APOP fails for every such user whatever the password.
+ */
+const apopRefused = new Set<string>();
+
+/**
+ * Logs in (AUTHORIZATION → TRANSACTION) and says which mechanism was used. An APOP the server refuses is
+ * followed, on the same connection (RFC 1939 §7: a refused login stays in AUTHORIZATION), by the mechanism
+ * the server would have got without the timestamp (SASL PLAIN/LOGIN or USER/PASS), as mutt does with
+ * pop_auth_try_all; that user is then not tried with APOP again on this server while the process runs,
+ * so a wrong password costs the server one failed login more once, not at every pass. Only a refusal
+ * (AUTH_FAILED) leads on: a locked maildrop, a temporary failure or a lost connection are reported as they are.
+ */
 export async function login(io: Pop3Io, username: string, password: string, forced?: Pop3Mechanism): Promise<Pop3Mechanism> {
-  const mechanism = forced ?? chooseMechanism(io.capabilities, io.apopTimestamp, io.encrypted);
+  const key = `${io.host}:${io.port} ${username}`;
+  const mechanism = forced ?? chooseMechanism(io.capabilities, io.apopTimestamp, io.encrypted, apopRefused.has(key));
+  try {
+    await run(io, mechanism, username, password);
+    return mechanism;
+  } catch (error) {
+    if (forced || mechanism !== 'apop' || !(error instanceof HomingError) || error.code !== 'AUTH_FAILED') throw error;
+    apopRefused.add(key);
+    let next: Pop3Mechanism;
+    try {
+      next = chooseMechanism(io.capabilities, null, io.encrypted);
+    } catch {
+      throw error; // nothing else to try: the refusal stands
+    }
+    await run(io, next, username, password);
+    return next;
+  }
+}
+
+async function run(io: Pop3Io, mechanism: Pop3Mechanism, username: string, password: string): Promise<void> {
   const command = commands[mechanism];
   io.session.require(command.name, command.states);
   await command.run(io, { username, password });
-  return mechanism;
 }

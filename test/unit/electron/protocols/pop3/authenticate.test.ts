@@ -18,6 +18,12 @@ describe('chooseMechanism', () => {
     expect(chooseMechanism(caps('SASL PLAIN', 'USER'), null, false)).toBe('plain');
   });
 
+  it('leaves APOP out once it was refused for the user, and has nothing left where APOP was all there was', () => {
+    expect(chooseMechanism(caps('SASL PLAIN', 'USER'), '<1.2@x>', false, true)).toBe('plain');
+    expect(chooseMechanism(Capabilities.none(), '<1.2@x>', false, true)).toBe('user');
+    expect(() => chooseMechanism(caps('TOP'), '<1.2@x>', false, true)).toThrow(/no way to log in/);
+  });
+
   it('assumes USER/PASS on a server without CAPA', () => {
     expect(chooseMechanism(Capabilities.none(), null, true)).toBe('user');
   });
