@@ -1,6 +1,19 @@
 import { prepare, type ReadDb, type WriteDb } from './db';
 import { readFlags } from './ingest';
-import { findOperation, forgetMessages, HELD_BY_OPERATION_SQL, hasQueuedOperation, heldUids, queuedOperationsInFolder, refuseOperation, rowsWaitingInFolder } from './operation-queue';
+import {
+  findOperation,
+  forgetMessages,
+  HELD_BY_OPERATION_SQL,
+  hasQueuedOperation,
+  heldUids,
+  queueOperation,
+  queuedOperationsInFolder,
+  refuseOperation,
+  rowsWaitingInFolder,
+  unlinkMessages,
+  updatePayload,
+} from './operation-queue';
+import type { FlagsPayload } from './operation-kinds';
 import type { ChangeRecorder } from './write-transaction';
 
 /**
@@ -191,11 +204,16 @@ export function adoptOrphan(
   changes.message(accountId, folderId, rowId);
 }
 
-/** After a complete scan of the folder: orphans nothing matched are not on the server any more. */
+/**
+ * After a complete scan of the folder: orphans nothing matched are not on the server any more, at least
+ * not with the bytes stored here. A flag change queued on one of them first follows its Message-ID
+ * (carryFlagChanges).
+ */
 export function dropOrphans(db: WriteDb, changes: ChangeRecorder, accountId: string, folderId: number, uidvalidity: number): number {
   const ids = prepare<[number, number], { id: number }>(db, `SELECT m.id FROM messages m WHERE ${ORPHAN}`)
     .all(folderId, uidvalidity)
     .map((r) => r.id);
+  carryFlagChanges(db, changes, accountId, folderId, uidvalidity, ids);
   const remove = prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?');
   for (const id of ids) {
     remove.run(id);
@@ -203,6 +221,92 @@ export function dropOrphans(db: WriteDb, changes: ChangeRecorder, accountId: str
   }
   forgetMessages(db, ids);
   return ids.length;
+}
+
+/**
+ * Queued flag changes of orphans about to be dropped. Such a row's folder was recreated (or its message
+ * moved) and no server message has its bytes: a migration added a header, a server rewrote the message.
+ * The server's copy came in as a new row, and the user's mark, set here while offline, would go with the
+ * old row. The change follows the message when exactly one message of the folder has its Message-ID
+ * (RFC 5322 section 3.6.4: the message's identity): that row takes the change (marked here at once, the
+ * replay after the folder's sync sends it there). When several have it, none is marked on a guess: the
+ * change is refused, saying so (`homing pending --refused`, the sync's warning). A message without a
+ * Message-ID, or with none there, is gone from the folder, and its change with it, as for a message
+ * another client deleted.
+ */
+function carryFlagChanges(db: WriteDb, changes: ChangeRecorder, accountId: string, folderId: number, uidvalidity: number, orphans: readonly number[]): void {
+  if (orphans.length === 0) return;
+  const flagOps = prepare<[number], { id: number }>(
+    db,
+    `SELECT o.id FROM pending_ops o JOIN pending_op_messages pm ON pm.op_id = o.id
+     WHERE pm.message_id = ? AND o.kind = 'flags' AND o.state = 'queued' ORDER BY o.id`,
+  );
+  const orphanRow = prepare<[number], { messageId: string | null; subject: string | null }>(db, 'SELECT message_id AS messageId, subject FROM messages WHERE id = ?');
+  const sameMessage = prepare<[number, number, string], { id: number }>(
+    db,
+    'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid IS NOT NULL AND message_id = ? ORDER BY uid',
+  );
+  for (const orphan of orphans) {
+    const ops = flagOps.all(orphan);
+    if (ops.length === 0) continue;
+    const row = orphanRow.get(orphan);
+    if (!row?.messageId) continue;
+    const found = sameMessage.all(folderId, uidvalidity, row.messageId);
+    if (found.length === 0) continue;
+    for (const { id: opId } of ops) {
+      const op = findOperation(db, opId);
+      if (op?.kind !== 'flags') continue;
+      const payload = op.payload;
+      const rest = payload.before.filter((b) => b.messageId !== orphan);
+      unlinkMessages(db, opId, [orphan]);
+      if (found.length === 1) {
+        const target = found[0]!.id;
+        const had = applyFlagChange(db, changes, accountId, folderId, target, payload);
+        prepare<[number, number]>(db, 'INSERT OR IGNORE INTO pending_op_messages (op_id, message_id) VALUES (?, ?)').run(opId, target);
+        updatePayload(db, opId, { kind: 'flags', payload: { ...payload, before: [...rest, { messageId: target, had }] } });
+        continue;
+      }
+      // Which copy did the user mean? The change is kept as a refusal of its own (naming no row: its row
+      // goes), so the other messages of the operation still go to the server.
+      if (rest.length !== payload.before.length) updatePayload(db, opId, { kind: 'flags', payload: { ...payload, before: rest } });
+      const alone = queueOperation(db, changes, accountId, { kind: 'flags', payload: { add: payload.add, remove: payload.remove, before: [] } }, []);
+      refuseOperation(db, changes, alone, {
+        code: 'OPERATION_REFUSED',
+        message:
+          `The folder was recreated on the server and the message${row.subject ? ` "${row.subject}"` : ''} there is not the same as here, ` +
+          `and ${found.length} messages there have its Message-ID, so this change was not applied to any of them. Discard it and make it again on the one you mean.`,
+      });
+    }
+  }
+}
+
+/** Sets and clears the change's flags on a row, locally; returns the flags among them the row had before. */
+function applyFlagChange(db: WriteDb, changes: ChangeRecorder, accountId: string, folderId: number, rowId: number, change: Pick<FlagsPayload, 'add' | 'remove'>): string[] {
+  const current = prepare<[number], { seen: number; flagged: number; answered: number; draft: number; keywords: string }>(
+    db,
+    'SELECT seen, flagged, answered, draft, keywords FROM messages WHERE id = ?',
+  ).get(rowId)!;
+  const flags = new Set<string>([
+    ...(current.seen ? ['\\Seen'] : []),
+    ...(current.flagged ? ['\\Flagged'] : []),
+    ...(current.answered ? ['\\Answered'] : []),
+    ...(current.draft ? ['\\Draft'] : []),
+    ...(JSON.parse(current.keywords) as string[]),
+  ]);
+  const had = [...change.add, ...change.remove].filter((f) => flags.has(f));
+  for (const f of change.remove) flags.delete(f);
+  for (const f of change.add) flags.add(f);
+  const next = flagColumns(flags);
+  prepare(db, 'UPDATE messages SET seen = ?, flagged = ?, answered = ?, draft = ?, keywords = ? WHERE id = ?').run(
+    next.seen,
+    next.flagged,
+    next.answered,
+    next.draft,
+    next.keywords,
+    rowId,
+  );
+  changes.message(accountId, folderId, rowId);
+  return had;
 }
 
 /**

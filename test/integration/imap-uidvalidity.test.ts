@@ -188,3 +188,65 @@ describe('IMAP: a flag change made while the account is watched, on a folder ano
     }
   });
 });
+
+/**
+ * A flag change queued on a message whose folder another client recreated with that message's bytes
+ * changed (a migration tool adds a header, a server rewrites line ends): its row cannot be proven the
+ * same message, so the row goes and the server's copy comes in as a new row. The change went with the
+ * old row, so the user's mark was lost without a word. It follows the message's Message-ID when exactly
+ * one message of the recreated folder has it; when several do, it is refused with the reason.
+ */
+describe('IMAP: a flag change queued on a folder recreated with that message\'s bytes changed', () => {
+  let server: DovecotServer;
+  let fx: ImapFixture;
+  const marked = corpusMessage(11);
+  const twice = corpusMessage(12);
+  const others = [corpusMessage(13), corpusMessage(14, { messageId: null })];
+  const migrated = (raw: Buffer, note = 'migrated') => Buffer.concat([Buffer.from(`X-Migration: ${note}\r\n`), raw]);
+  const messageIdOf = (raw: Buffer) => /^Message-ID:\s*(\S+)/im.exec(raw.toString('latin1'))![1]!;
+
+  beforeAll(async () => {
+    server = await startDovecot();
+    await deliverMany(server, 'alice', [marked, twice, ...others].map((raw) => ({ folder: 'Projects', raw })));
+    fx = await imapFixture(server);
+    await imapEngine.syncOnce(fx.context());
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('follows the message by its Message-ID when one message there has it, and is refused with the reason when several do', async () => {
+    const rows = storedMessages(fx.db, fx.account.id).filter((m) => m.folder === 'Projects');
+    const rowOf = (raw: Buffer) => rows.find((m) => m.messageId === messageIdOf(raw))!;
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    await actions.markMessages({ ids: [rowOf(marked).id], seen: true, flagged: true });
+    await actions.markMessages({ ids: [rowOf(twice).id], flagged: true });
+
+    const other = await secondClient(server);
+    try {
+      await other.mailboxDelete('Projects');
+      await new Promise((r) => setTimeout(r, 1100)); // Dovecot derives UIDVALIDITY from the clock
+      await other.mailboxCreate('Projects');
+      // `marked` comes back with a header more; `twice` as two changed copies (which one was marked?).
+      for (const raw of [migrated(marked), migrated(twice, 'first'), migrated(twice, 'second'), ...others]) await other.append('Projects', raw, []);
+
+      await imapEngine.syncOnce(fx.context());
+      expect(storeState(fx.db, fx.account.id)).toEqual(await serverState(other));
+      const after = storedMessages(fx.db, fx.account.id).filter((m) => m.folder === 'Projects');
+      // The server's copy (a new row: its bytes are not the stored ones) has the user's marks, here and there.
+      const carried = after.find((m) => m.messageId === messageIdOf(marked))!;
+      expect(carried).toMatchObject({ seen: true, flagged: true });
+      await other.mailboxOpen('Projects');
+      const onServer = await other.fetchOne(String(carried.uid), { flags: true }, { uid: true });
+      expect(onServer && [...(onServer.flags ?? [])].sort()).toEqual(['\\Flagged', '\\Seen']);
+      // Two candidates: neither is flagged on a guess; the change is refused and says why.
+      expect(after.filter((m) => m.messageId === messageIdOf(twice)).map((m) => m.flagged)).toEqual([false, false]);
+      const pending = listPendingOperations(fx.db, fx.account.id);
+      expect(pending).toHaveLength(1);
+      expect(pending[0]).toMatchObject({ state: 'refused' });
+      expect(pending[0]!.error?.message).toMatch(/recreated on the server.*2 messages there have its Message-ID/);
+    } finally {
+      await other.logout();
+    }
+  });
+});
