@@ -40,7 +40,12 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, ou
             security: args.smtp.security,
             username: args.smtp.username === undefined ? args.username : args.smtp.username,
             passwordSource: args.smtp.password !== undefined ? 'own' : 'incoming',
-            trustedFingerprint: args.smtp.trustedFingerprint ?? null,
+            // A hosting server serves IMAP/POP3 and SMTP under one name with one certificate: the one the
+            // user trusted for the incoming server is trusted for an outgoing server on the same host (that
+            // exact certificate only), unless the outgoing pin is given (null: none). Otherwise the first
+            // message sent waits in the outbox on the very certificate trusted at setup.
+            trustedFingerprint:
+              args.smtp.trustedFingerprint !== undefined ? args.smtp.trustedFingerprint : sameHost(args.smtp.host, args.host) ? (args.trustedFingerprint ?? null) : null,
           }
         : null;
       const account = writeTransaction(ctx.db, (changes) => {

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MailClient } from '../../shared/client';
+import { serverMessages } from '../helpers/delivered-mail';
+import { eventually } from '../helpers/imap-sync';
+import { type SendingFixture, startSendingFixture } from '../helpers/sending-fixture';
+import { type PostfixServer, startPostfix } from '../servers/postfix';
+
+const users = [
+  { name: 'alice', password: 'alice-secret' },
+  { name: 'bob', password: 'bob-secret' },
+];
+
+/**
+ * A hosting server with a certificate no authority signed serves IMAP and SMTP under one name with that one
+ * certificate. The user trusts it while adding the account (the setup's trust flow pins it for the
+ * incoming server), and autoconfig's outgoing server on the same host is taken without a test. Before,
+ * that outgoing server had no pin: the first message sent waited in the Outbox with "The server’s
+ * certificate is not signed by an authority this computer trusts… trust exactly this certificate", with
+ * no way to trust it there. Found adding an account in the app (dev:web) on Dovecot and Postfix sharing a
+ * self-signed certificate and replying to a message. Real Postfix and Dovecot, no CA: only a pin makes
+ * their certificate acceptable.
+ */
+describe('the outgoing server on the host whose certificate the user trusted', () => {
+  let fixture: SendingFixture | undefined;
+  let postfix: PostfixServer | undefined;
+  let service: MailClient;
+
+  beforeAll(async () => {
+    fixture = await startSendingFixture({ name: 'send-trusted-cert', env: { HOMING_SENT_COPY_WAIT_MS: '0' }, dovecot: { users } });
+    postfix = await startPostfix({ dovecot: fixture.dovecot });
+    service = fixture.service;
+  });
+  afterAll(async () => {
+    await postfix?.destroy();
+    await fixture?.close();
+  });
+
+  const sendFrom = async (accountId: string, subject: string) =>
+    service.sendMessage({
+      content: { accountId, to: [{ name: 'Alice', address: 'alice@example.test' }], cc: [], bcc: [], subject, text: 'Hello.\n', html: null, attachments: [], responseTo: null },
+      delaySeconds: 0,
+    });
+
+  it('trusts the same certificate for it, so the first message is sent', async () => {
+    const pin = fixture!.dovecot.certificate.fingerprint256;
+    const bob = await service.addAccount({
+      email: 'bob@example.test',
+      protocol: 'imap',
+      host: '127.0.0.1',
+      port: fixture!.dovecot.ports.imaps,
+      security: 'tls',
+      username: 'bob',
+      password: 'bob-secret',
+      trustedFingerprint: pin,
+      smtp: { host: '127.0.0.1', port: postfix!.ports.submissions, security: 'tls' },
+    });
+    expect(bob.smtp?.trustedFingerprint).toBe(pin);
+    const queued = await sendFrom(bob.id, 'First message from bob');
+    await service.flushOutbox({ ids: [queued.id] });
+    const done = await eventually(
+      async () => (await service.listOutbox({ includeFiled: true })).find((i) => i.id === queued.id),
+      (item) => item?.state === 'filed' || item?.lastError != null,
+      30_000,
+    );
+    expect(done?.lastError ?? null).toBeNull();
+    await postfix!.drain();
+    const atAlice = (await serverMessages(fixture!.dovecot, 'alice')).filter((m) => m.source.includes('Subject: First message from bob'));
+    expect(atAlice).toHaveLength(1);
+  });
+
+  it('keeps what was asked: another host gets no pin, an outgoing pin given (or none) stays', async () => {
+    const pin = fixture!.dovecot.certificate.fingerprint256;
+    const other = 'ab'.repeat(32);
+    await service.removeAccount({ id: (await service.listAccounts({})).find((a) => a.email === 'bob@example.test')!.id, confirm: true });
+    const elsewhere = await service.addAccount({
+      email: 'bob@example.test',
+      protocol: 'imap',
+      host: '127.0.0.1',
+      port: fixture!.dovecot.ports.imaps,
+      security: 'tls',
+      username: 'bob',
+      password: 'bob-secret',
+      trustedFingerprint: pin,
+      smtp: { host: 'localhost', port: postfix!.ports.submissions, security: 'tls' },
+    });
+    expect(elsewhere.smtp?.trustedFingerprint).toBeNull();
+    const given = await service.updateAccount({ id: elsewhere.id, patch: { smtp: { host: '127.0.0.1', trustedFingerprint: other }, password: 'bob-secret' } });
+    expect(given.smtp?.trustedFingerprint).toBe(other);
+    await service.removeAccount({ id: elsewhere.id, confirm: true });
+    const refused = await service.addAccount({
+      email: 'bob@example.test',
+      protocol: 'imap',
+      host: '127.0.0.1',
+      port: fixture!.dovecot.ports.imaps,
+      security: 'tls',
+      username: 'bob',
+      password: 'bob-secret',
+      trustedFingerprint: pin,
+      smtp: { host: '127.0.0.1', port: postfix!.ports.submissions, security: 'tls', trustedFingerprint: null },
+    });
+    expect(refused.smtp?.trustedFingerprint).toBeNull();
+  });
+});
