@@ -27,7 +27,7 @@ export function createWriter(ctx: WriterContext, options: { watchTiming?: Partia
   const runtime = options.runtime ?? new SyncRuntime(ctx, options.watchTiming);
   const outbox = new OutboxRunner(ctx, runtime);
   const handlers: MethodHandlers<CommandName> = {
-    ...createAccountWrites(ctx, runtime, () => outbox.schedule()),
+    ...createAccountWrites(ctx, runtime, (accountId) => outbox.accountEdited(accountId)),
     ...createActionWrites(ctx, runtime),
     ...createOrganiseWrites(ctx, runtime),
     ...createLibraryWrites(ctx, runtime),

@@ -3,6 +3,7 @@ import type { MailClient } from '../../shared/client';
 import { serverMessages } from '../helpers/delivered-mail';
 import { eventually } from '../helpers/imap-sync';
 import { type SendingFixture, startSendingFixture } from '../helpers/sending-fixture';
+import { type FaultProxy, startFaultProxy } from '../servers/fault-proxy';
 
 const users = [
   { name: 'alice', password: 'alice-secret' },
@@ -53,5 +54,52 @@ describe('a queued message after the user fixed its outgoing server', () => {
     expect(atBob).toHaveLength(1);
     const inSent = (await serverMessages(fixture!.dovecot, 'alice', 'Sent')).filter((m) => m.source.includes('Subject: Over the rotation'));
     expect(inSent).toHaveLength(1);
+  });
+});
+
+/**
+ * The account edited while its message is being submitted with the old settings: that try fails (here the
+ * old, wrong password: AUTH_FAILED, a wait of 15 minutes) after the edit's own "retry now" ran, so the
+ * message waited out the old try's delay although the settings that work were already saved. Real Postfix
+ * behind a fault proxy that only slows the server's bytes (so the edit lands mid-session); TLS passes
+ * through it untouched.
+ */
+describe('a message being submitted while the account is edited', () => {
+  let fixture: SendingFixture | undefined;
+  let proxy: FaultProxy | undefined;
+
+  beforeAll(async () => {
+    fixture = await startSendingFixture({ name: 'send-edit-midway', env: { HOMING_SENT_COPY_WAIT_MS: '0' }, dovecot: { users }, smtp: { port: 'submissions', security: 'tls' } });
+    proxy = await startFaultProxy({ host: '127.0.0.1', port: fixture.postfix!.ports.submissions });
+    await fixture.service.syncAccounts({ accountIds: [fixture.accountId] });
+    await fixture.service.startWatching({});
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await fixture?.close();
+  });
+
+  it('tries again at once with the new settings when the old try fails after the edit', async () => {
+    const { service, accountId } = fixture!;
+    // The outgoing server's own password is wrong, and its bytes come slowly (the session takes seconds).
+    await service.updateAccount({ id: accountId, patch: { smtp: { port: proxy!.port, password: 'not-the-password' } } });
+    proxy!.inject({ kind: 'throttle', bytesPerSecond: 400 }, 1);
+    const queued = await service.sendMessage({
+      content: { accountId, to: [{ name: 'Bob', address: 'bob@example.test' }], cc: [], bcc: [], subject: 'Edited midway', text: 'Sent once.\n', html: null, attachments: [], responseTo: null },
+      delaySeconds: 0,
+    });
+    await eventually(() => proxy!.accepted, (n) => n >= 1, 10_000);
+    // Mid-session: the user types the right password.
+    await service.updateAccount({ id: accountId, patch: { smtp: { password: 'alice-secret' } } });
+    // The old try ends with the old password refused; the message goes with the new one, not in 15 minutes.
+    await eventually(
+      async () => (await service.listOutbox({ includeFiled: true })).find((i) => i.id === queued.id),
+      (item) => item?.state === 'filed',
+      30_000,
+    );
+    expect(proxy!.accepted).toBeGreaterThanOrEqual(2);
+    await fixture!.postfix!.drain();
+    const atBob = (await serverMessages(fixture!.dovecot, 'bob')).filter((m) => m.source.includes('Subject: Edited midway'));
+    expect(atBob).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { findAccount } from '../../store/accounts';
 import { prepare, type ReadDb } from '../../store/db';
 import { engineFor } from '../engines';
 import { draftServerWork, draftsDueAt } from '../../store/drafts';
-import { dueOutbox, findOutboxRecord, nextDueAt, type OutboxRecord, recoverInterrupted } from '../../store/outbox';
+import { dueOutbox, findOutboxRecord, nextDueAt, type OutboxRecord, recoverInterrupted, retryAccountNow } from '../../store/outbox';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
@@ -94,6 +94,25 @@ export class OutboxRunner {
       void this.flush().catch(() => undefined);
     }, delay);
     this.timer.unref();
+  }
+
+  /**
+   * The account's server settings or password were just changed (its outbox was made due in the same
+   * transaction: retryAccountNow). A try that began with the old settings may still be under way; when it
+   * fails, its retry time (15 minutes for a refused password) would outlast the fix, so once the account's
+   * run has ended what waits is made due again and the timer looks at once.
+   */
+  accountEdited(accountId: string): void {
+    const running = this.running.get(accountId);
+    if (!running) {
+      this.schedule();
+      return;
+    }
+    void running.then(() => {
+      if (this.disposed || this.ctx.shutdown.aborted) return;
+      writeTransaction(this.ctx.db, (changes) => retryAccountNow(this.ctx.db, changes, accountId));
+      this.schedule();
+    });
   }
 
   dispose(): void {

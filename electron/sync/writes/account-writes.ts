@@ -19,10 +19,11 @@ type AccountCommands = 'addAccount' | 'updateAccount' | 'removeAccount';
  * through one transaction each, so every change emits one accountsChanged event.
  */
 /**
- * `outboxRetried`: some of the account's outbox became due now after an edit (retryAccountNow); the outbox
- * runner looks again (while the app watches it sends them; the CLI's flush does otherwise).
+ * `connectionEdited`: the account's server settings or password changed, and its outbox waiting out a
+ * failed try became due now (retryAccountNow); the outbox runner looks again (while the app watches it
+ * sends them; the CLI's flush does otherwise), also after a try still under way with the old settings.
  */
-export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, outboxRetried: () => void = () => undefined): MethodHandlers<AccountCommands> {
+export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, connectionEdited: (accountId: string) => void = () => undefined): MethodHandlers<AccountCommands> {
   const passwords = accountPasswords(ctx);
   return {
     async addAccount(args) {
@@ -132,14 +133,13 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, ou
         // New server settings or a password: a message that waited out a failed try (a changed certificate
         // or a refused password waits 15 minutes) goes now, as the account's watch loop starts over now.
         const connectionChanged = password !== undefined || Object.keys(update).some((field) => !['name', 'email'].includes(field));
-        let retried = 0;
         // The row first, then the passwords, while reads of them wait (whileChanging). A connection made
         // with the old settings then reads the new password only after the row changed, sees that
         // (sameCredentialTargets) and sends nothing; with the password stored first, one reconnecting in
         // between sent the new password to the old server.
         const updated = writeTransaction(ctx.db, (changes) => {
           const row = updateAccount(ctx.db, changes, id, update);
-          if (connectionChanged) retried = retryAccountNow(ctx.db, changes, id);
+          if (connectionChanged) retryAccountNow(ctx.db, changes, id);
           return row;
         });
         // What the vault holds now: a vault that takes one of the entries below and refuses the next gets
@@ -179,7 +179,7 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, ou
             { ...data?.detail, accountId: id, fix: 'set-password' },
           );
         }
-        if (retried > 0) outboxRetried();
+        if (connectionChanged) connectionEdited(id);
         // Its watch loop (only its) starts over with what it needs to connect; a new name, address or
         // outgoing server changes nothing there.
         if (password !== undefined || Object.keys(update).some((field) => !['name', 'email', 'smtp'].includes(field))) {
