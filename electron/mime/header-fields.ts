@@ -1,4 +1,4 @@
-import { decodeBytes, decodeWords } from './header-words';
+import { declaredCharset, decodeBytes, decodeWords } from './header-words';
 
 /**
  * The header fields of a message's header block, by lower-cased name, each value unfolded (RFC 5322
@@ -67,7 +67,7 @@ class LazyFields extends Map<string, string[]> {
 
 /** The block's fields by lower-cased name, each value unfolded but not yet decoded. */
 function rawFields(block: Buffer | string): Map<string, string[]> {
-  const text = typeof block === 'string' ? block : decodeBytes(block);
+  const text = typeof block === 'string' ? block : decodeBytes(block, declaredCharset(block));
   const end = /\r?\n\r?\n/.exec(text);
   const head = end ? text.slice(0, end.index) : text;
   const fields = new Map<string, string[]>();

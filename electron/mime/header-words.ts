@@ -47,13 +47,64 @@ export function windows1252(bytes: Buffer): string {
 }
 
 /**
- * UTF-8 when the bytes are valid UTF-8 (RFC 6532 headers), else windows-1252: raw 8-bit headers come
- * almost always from Western mailers that never heard of RFC 2047, and it maps every byte to something.
+ * UTF-8 when the bytes are valid UTF-8 (RFC 6532 headers), else the charset the message declares for its
+ * text (`declared`, from declaredCharset) when the bytes are valid in it, else windows-1252: raw 8-bit
+ * headers come from mailers that never heard of RFC 2047 and write the header in the charset of the text
+ * they send (an old Russian mailer: windows-1251 or KOI8-R; Japanese: Shift_JIS; Chinese: GB18030), and
+ * windows-1252 maps every byte to something. Thunderbird reads them with the message's charset too.
  */
-export function decodeBytes(bytes: Buffer): string {
+export function decodeBytes(bytes: Buffer, declared: string | null = null): string {
   try {
     return utf8.decode(bytes);
   } catch {
+    const decoder = declared ? headerDecoder(declared) : null;
+    if (decoder) {
+      try {
+        return decoder.decode(bytes);
+      } catch {
+        // Not valid in the declared charset either (the header came from elsewhere): windows-1252.
+      }
+    }
     return windows1252(bytes);
   }
 }
+
+type Decoder = InstanceType<typeof TextDecoder>;
+const decoders = new Map<string, Decoder | null>();
+
+/** A strict decoder for a declared charset that can say more than windows-1252, or null. */
+function headerDecoder(label: string): Decoder | null {
+  const key = label.toLowerCase();
+  let decoder = decoders.get(key);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(key, { fatal: true });
+      // The UTF family was tried already (or reads 8-bit bytes as nonsense: UTF-16); Latin-1 and ASCII
+      // are windows-1252 (WHATWG), which windows1252() reads with its C1 characters on every Node;
+      // ISO-2022 is 7-bit, so its 8-bit bytes mean nothing.
+      if (/^(utf-|windows-1252$|iso-2022-)/.test(decoder.encoding)) decoder = null;
+    } catch {
+      decoder = null; // a label the runtime does not know (x-klingon-99)
+    }
+    if (decoders.size < 64) decoders.set(key, decoder);
+  }
+  return decoder;
+}
+
+/**
+ * The charset a message declares for its text: the first `charset` parameter of a Content-Type field in
+ * `head` (the top-level header block, else the first part that names one) other than US-ASCII and UTF-8.
+ * Only a hint for reading raw 8-bit header bytes (decodeBytes).
+ */
+export function declaredCharset(head: Buffer | string): string | null {
+  const text = typeof head === 'string' ? head : head.subarray(0, DECLARED_CHARSET_BYTES).toString('latin1');
+  const fields = /(?:^|\n)content-type:((?:[^\n]|\n[ \t])*)/gi;
+  for (let field = fields.exec(text); field; field = fields.exec(text)) {
+    const charset = /;\s*charset\s*=\s*"?([A-Za-z0-9._:+-]{1,40})/i.exec(field[1]!)?.[1];
+    if (charset && !/^(us-?ascii|utf-?8|ascii)$/i.test(charset)) return charset;
+  }
+  return null;
+}
+
+/** How far into a message declaredCharset looks (the header block and the first parts' headers). */
+const DECLARED_CHARSET_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { AttachmentStream } from 'mailparser';
-import { decodeBytes, decodeWords } from './header-words';
+import { declaredCharset, decodeBytes, decodeWords } from './header-words';
 import type { MessageSource } from './message-source';
 import { fromParserOutput, runParser, type ParsedAddress } from './parse-message';
 import { plainParserOutput } from './plain-message';
@@ -24,8 +24,14 @@ export async function readMessageContent(source: Readable | MessageSource, { rea
   const plain = readPlainDirectly && !(source instanceof Readable) && source.kind === 'buffer' ? plainParserOutput(source.bytes) : null;
   const output = plain ?? (await runParser(source));
   const parsed = fromParserOutput(output);
+  // Raw 8-bit header bytes are read in the charset the message declares for its text (decodeBytes): the
+  // first parts' headers are in a buffer's start, a stream gives the top-level Content-Type only.
+  const declared =
+    !(source instanceof Readable) && source.kind === 'buffer'
+      ? declaredCharset(source.bytes)
+      : declaredCharset(output.headerLines.filter((l) => l.key === 'content-type').map((l) => l.line).join('\n'));
   return {
-    headers: output.headerLines.map((l) => headerPair(l.line)),
+    headers: output.headerLines.map((l) => headerPair(l.line, declared)),
     text: parsed.text,
     html: parsed.html,
     cc: parsed.cc,
@@ -35,12 +41,12 @@ export async function readMessageContent(source: Readable | MessageSource, { rea
 }
 
 /** Unfolds one raw header line (RFC 5322 §2.2.3) and decodes its encoded words (RFC 2047). */
-export function headerPair(raw: string): [string, string] {
+export function headerPair(raw: string, declared: string | null = null): [string, string] {
   // The parsers hand each header line over as its raw bytes, one character per byte. Raw 8-bit bytes are
   // read field by field as every other header of ours is (decodeBytes: UTF-8, RFC 6532, when they are
   // valid UTF-8, else windows-1252), so 'Subject: été' in UTF-8 no longer shows as 'Ã©tÃ©', even beside
   // a Latin-1 field of another mailer.
-  const line = /[\x80-\xff]/.test(raw) && !/[\u0100-\uffff]/.test(raw) ? decodeBytes(Buffer.from(raw, 'latin1')) : raw;
+  const line = /[\x80-\xff]/.test(raw) && !/[\u0100-\uffff]/.test(raw) ? decodeBytes(Buffer.from(raw, 'latin1'), declared) : raw;
   const colon = line.indexOf(':');
   if (colon < 0) return [line.trim(), ''];
   const value = line.slice(colon + 1).replace(/\r?\n[ \t]/g, ' ').trim();

@@ -4,12 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { htmlToText } from '../../../../electron/mime/html-text';
 import { MAX_HTML_TO_TEXT_CHARS } from '../../../../electron/mime/limits';
 import { parseMessage } from '../../../../electron/mime/parse-message';
+import { readMessageContent } from '../../../../electron/mime/read-message';
 import { hasCjk, splitCjk, unsplitCjk } from '../../../../electron/mime/search-text';
 import { isReplySubject, subjectKey } from '../../../../electron/mime/subject-key';
 import { tempDir } from '../../../helpers/store';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../../fixtures/mime', name));
 const parse = (bytes: Buffer | string) => parseMessage({ kind: 'buffer', bytes: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes) });
+
+/** Text in a legacy charset as an old mailer writes it (from Python's codecs). */
+const LEGACY: Record<string, Record<string, string>> = {
+  'windows-1251': { 'Привет мир': 'cff0e8e2e5f220ece8f0', 'Иван Петров': 'c8e2e0ed20cfe5f2f0eee2' },
+  'koi8-r': { 'Привет мир': 'f0d2c9d7c5d420cdc9d2', 'Иван Петров': 'e9d7c1ce20f0c5d4d2cfd7' },
+  shift_jis: { '日本語の件名': '93fa967b8cea82cc8c8f96bc', '山田 太郎': '8e5293632091be9859' },
+  GB18030: { '中文主题': 'd6d0cec4d6f7cce2', '张伟': 'd5c5ceb0' },
+};
+const encodeIn = (charset: string, text: string) => Buffer.from(LEGACY[charset]![text]!, 'hex');
 
 describe('parseMessage', () => {
   it('reads headers, RFC 2047 words, RFC 2231 file names and attachment sizes', async () => {
@@ -83,6 +93,35 @@ describe('parseMessage', () => {
     const parsed = await parse(fixture('windows-1252.eml'));
     expect(parsed.subject).toBe('Crème brûlée');
     expect(parsed.from).toEqual({ name: 'François', address: 'francois@example.fr' });
+  });
+
+  it.each([
+    ['windows-1251', 'text/plain; charset=windows-1251', 'Привет мир', 'Иван Петров'],
+    ['KOI8-R in a multipart', 'multipart/alternative; boundary=b', 'Привет мир', 'Иван Петров'],
+    ['Shift_JIS', 'text/plain; charset=shift_jis', '日本語の件名', '山田 太郎'],
+    ['GB18030', 'text/plain; charset="GB18030"', '中文主题', '张伟'],
+  ])('reads raw 8-bit headers in the charset the message declares for its text (%s)', async (_name, contentType, subject, name) => {
+    // Found syncing such mail from Dovecot: 'Ïðèâåò ìèð' in the list and homing show, and search мир found nothing.
+    const charset = contentType.startsWith('multipart') ? 'koi8-r' : /charset="?([^";]+)/.exec(contentType)![1]!;
+    const encode = (text: string) => encodeIn(charset, text);
+    const head = Buffer.concat([
+      Buffer.from('From: '), encode(name), Buffer.from(' <x@example.org>\r\nSubject: '), encode(subject),
+      Buffer.from(`\r\nX-Utf8: Zoë\r\nMIME-Version: 1.0\r\nContent-Type: ${contentType}\r\n\r\n`),
+    ]);
+    const body = contentType.startsWith('multipart')
+      ? Buffer.concat([Buffer.from(`--b\r\nContent-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`), encode(subject), Buffer.from('\r\n--b--\r\n')])
+      : Buffer.concat([encode(subject), Buffer.from('\r\n')]);
+    const bytes = Buffer.concat([head, body]);
+    const parsed = await parse(bytes);
+    expect(parsed.subject).toBe(subject);
+    expect(parsed.from).toEqual({ name, address: 'x@example.org' });
+    const shown = await readMessageContent({ kind: 'buffer', bytes });
+    expect(shown.headers.slice(0, 3)).toEqual([['From', `${name} <x@example.org>`], ['Subject', subject], ['X-Utf8', 'Zoë']]);
+  });
+
+  it('reads raw 8-bit headers as windows-1252 when they are not valid in the declared charset', async () => {
+    const parsed = await parse(Buffer.from('Subject: caf\xe9 cr\xe8me\r\nContent-Type: text/plain; charset=shift_jis\r\n\r\nx\r\n', 'latin1'));
+    expect(parsed.subject).toBe('café crème');
   });
 
   it('takes text from HTML-only mail, without scripts or styles', async () => {
