@@ -35,3 +35,12 @@ export function prepare<P extends unknown[] | object = unknown[], R = unknown>(
   }
   return statement as unknown as BetterSqlite3.Statement<P, R>;
 }
+
+/**
+ * How many statements `prepare` keeps for this connection. They live as long as the connection (the sync
+ * worker's for the app's whole run), so SQL must not vary with the data: a list of values goes in one
+ * parameter (`IN (SELECT value FROM json_each(?))`), never as `?, ?, ?` of its length.
+ */
+export function cachedStatementCount(db: ReadDb): number {
+  return statementCache.get(db.sqlite)?.size ?? 0;
+}

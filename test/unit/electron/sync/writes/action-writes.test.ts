@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultAccountSettings, type Account, type AccountSettings } from '../../../../../shared/contract/accounts';
 import { MemoryVault } from '../../../../../electron/accounts/vault';
 import { insertAccount } from '../../../../../electron/store/accounts';
-import type { WriteDb } from '../../../../../electron/store/db';
+import { cachedStatementCount, type WriteDb } from '../../../../../electron/store/db';
 import { localFolderInput, upsertFolder } from '../../../../../electron/store/folders';
 import { listPendingOperations, markSent, refuseOperation, resolveFollowers } from '../../../../../electron/store/operation-queue';
 import { writeTransaction } from '../../../../../electron/store/write-transaction';
@@ -92,6 +92,20 @@ describe('user actions on Local Folders and POP3 mail', () => {
     const { messageId } = await ingest(db, eml({ Subject: 'x' }), { accountId: 'local', folderId: a.id, key: { kind: 'local' } });
     await expect(actions.markMessages({ ids: [messageId, 999_999], seen: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(row(db, messageId)?.seen).toBe(0);
+  });
+  it('a selection of any size reads its rows with the same statement: the write connection keeps none per length', async () => {
+    // The worker's statements live as long as the app: one per selection length (1 to 500) was ~28 MB kept.
+    const { db, actions } = setup();
+    const a = folder(db, 'local', 'A');
+    const ids: number[] = [];
+    for (let i = 0; i < 41; i++) {
+      ids.push((await ingest(db, eml({ Subject: `m${i}`, 'Message-ID': `<m${i}@l>` }), { accountId: 'local', folderId: a.id, key: { kind: 'local' } })).messageId);
+    }
+    await actions.markMessages({ ids: ids.slice(0, 1), seen: true });
+    const statements = cachedStatementCount(db);
+    for (let n = 2; n <= 41; n++) await actions.markMessages({ ids: ids.slice(0, n), seen: n % 2 === 1 });
+    expect(cachedStatementCount(db)).toBe(statements);
+    expect(db.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE seen = 1').get()).toEqual({ n: 41 });
   });
 });
 
