@@ -169,6 +169,11 @@ export type MadeOnDemand = 'trash' | 'archive';
 export interface FolderPlanner {
   /** Where a new folder `name` goes under `parent` (null: the account's top level), with the account's hierarchy separator. */
   placeFor(db: WriteDb, accountId: string, parent: FolderRow | null, name: string): FolderInput;
+  /**
+   * Characters the account's server refuses in a folder's own name besides its separator (IMAP:
+   * imap-folders.ts), so such a name is refused when given, not at the next sync. None when unknown.
+   */
+  refusedInNames?(db: WriteDb, accountId: string): readonly string[];
   /** The account's folder of this special use (found by SPECIAL-USE or by its usual name), made when it has none. */
   special(plan: PlanContext, use: MadeOnDemand): FolderRow;
   /** Makes a folder. A folder deleted here whose DELETE has not gone out yet comes back as it was (same row). */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { deleteFolder, findFolderByPath, type FolderRow, getFolder, listAccountFolders, renameFolder, updateFolderSyncState, upsertFolder } from '../../store/folders';
 import { prepare } from '../../store/db';
 import { countKnownUids, rescueWaitingRows } from '../../store/imap-state';
@@ -14,6 +15,9 @@ export interface FolderToSync {
 
 /** The key of INBOX's sync state that keeps the server's personal namespace prefix. */
 export const PERSONAL_PREFIX = 'personalPrefix';
+
+/** The key of INBOX's sync state that keeps the characters the server refuses in folder names (checkNameCharacters). */
+export const NAME_CHECK = 'refusedInNames';
 
 /** INBOX first, then the folders people look at most, then the rest by path. */
 const ORDER = ['inbox', 'sent', 'drafts', 'archive', 'flagged', 'all', 'junk', 'trash'];
@@ -38,6 +42,8 @@ export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
   // The personal namespace's prefix (RFC 2342; imapflow asks at login): `INBOX.` on Courier, where the
   // account's folders are made under INBOX (imap-folders.ts personalRoot). Null when the server has none.
   const prefix = pass.connection.client.namespace?.prefix ?? null;
+  const inbox = findFolderByPath(db, accountId, 'INBOX');
+  const refusedInNames = Array.isArray(inbox?.syncState[NAME_CHECK]) ? null : await checkNameCharacters(pass, listed, prefix);
   // Folders a queued CREATE, RENAME or DELETE is about to change follow the queue, not this listing.
   const wanted = listed.filter((f) => (!pass.account.settings.subscribedOnly || f.subscribed) && !pending.serverPathHeld(f.path));
 
@@ -83,6 +89,10 @@ export async function syncFolderList(pass: ImapPass): Promise<FolderToSync[]> {
         updateFolderSyncState(db, changes, folder.id, { syncState: { ...folder.syncState, [PERSONAL_PREFIX]: prefix } });
         folder = getFolder(db, folder.id);
       }
+      if (folder.path === 'INBOX' && refusedInNames !== null) {
+        updateFolderSyncState(db, changes, folder.id, { syncState: { ...folder.syncState, [NAME_CHECK]: refusedInNames } });
+        folder = getFolder(db, folder.id);
+      }
       if (server.selectable) result.push({ folder, server });
     }
     return result;
@@ -122,4 +132,44 @@ function pendingFolderChanges(db: ReadDb, accountId: string) {
     localRowHeld: (f: FolderRow) => rows.has(f.id) || f.deletedLocally || localRoots.some((r) => pathWithin(f.path, r.path, r.delimiter)),
     serverPathHeld: (path: string) => serverRoots.some((r) => pathWithin(path, r.path, r.delimiter)),
   };
+}
+
+/**
+ * Which of "." and "/" the server refuses in a folder's own name, asked once per account (kept on INBOX):
+ * STATUS of a made-up name with the character, which no folder has. Dovecot checks the name before it
+ * looks for the folder, and with Maildir++ storage and "/" between levels answers `NO [CANNOT] Character
+ * not allowed in mailbox name: '.'` (RFC 5530: can never succeed), as CREATE would; a server that takes the
+ * character says the folder does not exist. A character that is the separator, or that a listed folder's
+ * name has, is not asked about. Null when an answer was neither (asked again at the next listing).
+ */
+async function checkNameCharacters(pass: ImapPass, listed: ServerFolder[], prefix: string | null): Promise<string[] | null> {
+  const delimiter = listed.find((f) => f.path === 'INBOX')?.delimiter ?? listed.find((f) => f.delimiter)?.delimiter ?? null;
+  if (delimiter === null) return null;
+  const refused: string[] = [];
+  for (const character of ['.', '/']) {
+    if (character === delimiter || listed.some((f) => f.name.includes(character))) continue;
+    const name = `${prefix ?? ''}homing-name-check-${randomBytes(6).toString('hex')}${character}x`;
+    const answer = await pass.connection.client.status(name, { messages: true }).then(
+      (status) => (status ? 'allowed' : null),
+      (error: { code?: unknown; response?: unknown }) => {
+        if (error.code !== 'NotFound') throw error;
+        return responseCode(error.response) === 'CANNOT' ? 'refused' : 'allowed';
+      },
+    );
+    if (answer === null) return null;
+    if (answer === 'refused') refused.push(character);
+  }
+  return refused;
+}
+
+/**
+ * The response code of a tagged NO that imapflow hands on (`[CANNOT]` in `NO [CANNOT] text`, RFC 3501
+ * section 7.1): its `serverResponseCode`, or the first section atom of the parsed reply where imapflow's
+ * STATUS leaves that unset.
+ */
+function responseCode(error: unknown): string | null {
+  const e = error as { serverResponseCode?: unknown; response?: { attributes?: Array<{ section?: Array<{ value?: unknown }> }> } } | undefined;
+  if (typeof e?.serverResponseCode === 'string') return e.serverResponseCode.toUpperCase();
+  const atom = e?.response?.attributes?.[0]?.section?.[0]?.value;
+  return typeof atom === 'string' ? atom.toUpperCase() : null;
 }

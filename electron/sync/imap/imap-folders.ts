@@ -3,7 +3,7 @@ import { deleteFolder, type FolderInput, type FolderRow, getFolder, listAccountF
 import { deleteOperation, queuedFolderOperations, queueOperation } from '../../store/operation-queue';
 import { findSpecialFolder, SPECIAL_NAMES } from '../actions/local-folders';
 import type { FolderPlanner, MadeOnDemand, PlanContext } from '../engine';
-import { PERSONAL_PREFIX } from './folder-list';
+import { NAME_CHECK, PERSONAL_PREFIX } from './folder-list';
 
 /** Names servers without SPECIAL-USE give these folders, in the order they are looked for. */
 const USUAL_NAMES: Record<MadeOnDemand, string[]> = {
@@ -44,6 +44,20 @@ function personalRoot(db: WriteDb, accountId: string, delimiter: string): string
  * again offline never reaches the server at all).
  */
 export const imapFolders: FolderPlanner = {
+  /**
+   * What the server refuses in a name besides its separator. With "." between levels (Courier, Dovecot's
+   * Maildir++ as cPanel and Plesk set it up) each folder is a directory `.a.b`, so "/" cannot be in a name
+   * (Courier: "Invalid mailbox name"). Anything else is what the server answered when asked
+   * (folder-list.ts checkNameCharacters): Dovecot's Maildir++ with "/" between levels refuses ".".
+   */
+  refusedInNames(db, accountId) {
+    const refused = new Set<string>();
+    if (accountDelimiter(db, accountId) === '.') refused.add('/');
+    const checked = listAccountFolders(db, accountId).find((f) => f.path === 'INBOX')?.syncState[NAME_CHECK];
+    if (Array.isArray(checked)) for (const c of checked) if (typeof c === 'string') refused.add(c);
+    return [...refused];
+  },
+
   placeFor(db, accountId, parent, name) {
     const delimiter = parent?.delimiter ?? accountDelimiter(db, accountId);
     const parentPath = parent?.path ?? personalRoot(db, accountId, delimiter);

@@ -39,8 +39,9 @@ function refuseProtected(folder: FolderRow, what: string): void {
 /** The folder's place after the checks every account shares; FOLDER_EXISTS when it is taken. */
 function placeChecked(tx: PlanTx, account: Account, parent: FolderRow | null, rawName: string, self?: FolderRow): FolderInput {
   const name = rawName.trim();
-  const delimiter = parent?.delimiter ?? engineFor(account).folders.placeFor(tx.db, account.id, null, 'x').delimiter;
-  const problem = folderNameProblem(name, delimiter);
+  const planner = engineFor(account).folders;
+  const delimiter = parent?.delimiter ?? planner.placeFor(tx.db, account.id, null, 'x').delimiter;
+  const problem = folderNameProblem(name, delimiter, planner.refusedInNames?.(tx.db, account.id));
   if (problem) throw new HomingError('INVALID_FOLDER_NAME', problem, { name: rawName });
   const input = engineFor(account).folders.placeFor(tx.db, account.id, parent, name);
   const clash = findFolderByPath(tx.db, account.id, input.path);
