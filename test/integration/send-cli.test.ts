@@ -201,6 +201,33 @@ describe('sending from the command line (Postfix + Dovecot)', () => {
     expect((await runCli(['--data-dir', dir, 'sync'], { env })).stderr).not.toContain('outbox');
   });
 
+  it('an outgoing certificate nobody trusted yet: send shows it and the command that trusts it, which works as printed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homing-send-cli-'));
+    const added = await runCli(
+      ['--data-dir', dir, 'account', 'add', '--email', 'alice@example.test', '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(dovecot.ports.imaps),
+        '--security', 'tls', '--username', 'alice', '--password-env', 'ALICE_PW', '--trust-fingerprint', dovecot.certificate.fingerprint256,
+        '--smtp-host', '127.0.0.1', '--smtp-port', String(postfix.ports.submissions), '--smtp-security', 'tls', '--smtp-trust-fingerprint', 'none'],
+      { env },
+    );
+    expect(added.status).toBe(0);
+    const account = added.stdout.trim();
+    const queued = await send(dir, account, ['--to', 'bob@example.test', '--subject', 'untrusted'], 'Hello.\n');
+    expect(queued.status).toBe(1);
+    expect(queued.stderr).toMatch(/^homing: TLS_CERT_UNTRUSTED: /);
+    expect(queued.stderr).toContain('certificate: CN=localhost');
+    // It was reached: waiting for it to "be reached" would never send it.
+    expect(queued.stderr).not.toContain('once the server can be reached');
+    const fix = /to trust exactly this certificate: (homing account edit .*), then homing outbox retry (\d+)\n/.exec(queued.stderr);
+    expect(fix?.[1]).toBe(`homing account edit ${account} --smtp-trust-fingerprint ${postfix.certificate.fingerprint256} --password-env VAR`);
+    const edited = await runCli(['--data-dir', dir, ...fix![1]!.replace('VAR', 'ALICE_PW').split(' ').slice(1)], { env });
+    expect(edited.stderr).toBe('');
+    expect(edited.status).toBe(0);
+    const retried = await runCli(['--data-dir', dir, 'outbox', 'retry', fix![2]!], { env });
+    expect(retried.status).toBe(0);
+    await postfix.drain();
+    expect((await serverMessages(dovecot, 'bob')).filter((m) => m.source.includes('Subject: untrusted'))).toHaveLength(1);
+  });
+
   it('a POP3 account files its sent message in a local Sent folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'homing-send-cli-'));
     const account = await addAlice(dir, 'pop3');

@@ -193,21 +193,23 @@ export function describeTest(id: string, result: ConnectionTestResult): string {
  * What to do about a failed test, after its first line: the advice, the certificate when it is the
  * question, and each fix as the options that apply it (`fixLine` words them for the command at hand).
  */
-function describeFailure(error: ErrorData, fixLine: (what: string, options: string) => string): string[] {
+export function describeFailure(error: ErrorData, fixLine: (what: string, options: string) => string, server: 'incoming' | 'outgoing' = 'incoming'): string[] {
   const { code, detail = {} } = error;
+  // The outgoing server's settings are the --smtp-* options of account edit.
+  const option = (name: string) => (server === 'outgoing' ? `--smtp-${name}` : `--${name}`);
   const lines: string[] = [];
   if (typeof detail.hint === 'string') lines.push(`what to do: ${detail.hint}`);
   const certificate = detail.certificate as CertificateInfo | undefined;
   if (certificate) lines.push(...describeCertificate(certificate));
   if (detail.fix === 'use-certificate-hostname' && Array.isArray(detail.suggestedHosts) && detail.suggestedHosts.length > 0) {
-    lines.push(fixLine("to use the certificate's name", `--host ${String(detail.suggestedHosts[0])}`));
+    lines.push(fixLine("to use the certificate's name", `${option('host')} ${String(detail.suggestedHosts[0])}`));
   }
   if (certificate && (detail.fix === 'trust-certificate' || code.startsWith('TLS_CERT_'))) {
-    lines.push(fixLine('to trust exactly this certificate', `--trust-fingerprint ${certificate.fingerprint256}`));
+    lines.push(fixLine('to trust exactly this certificate', `${option('trust-fingerprint')} ${certificate.fingerprint256}`));
   }
   const suggested = detail.suggested as { port?: number; security?: string } | undefined;
   if (detail.fix === 'switch-security' && suggested?.security) {
-    lines.push(fixLine('to switch', `--security ${suggested.security}${suggested.port ? ` --port ${suggested.port}` : ''}`));
+    lines.push(fixLine('to switch', `${option('security')} ${suggested.security}${suggested.port ? ` ${option('port')} ${suggested.port}` : ''}`));
   }
   return lines;
 }

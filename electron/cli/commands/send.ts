@@ -7,7 +7,8 @@ import type { CliContext } from '../cli-context';
 import type { CliCommand } from '../command';
 import { parse, requireOption } from '../parse';
 import { logOutboxStates } from '../outbox-progress';
-import { inlineText } from '../terminal-text';
+import { blockText, inlineText } from '../terminal-text';
+import { describeFailure } from './account';
 
 const SEND_USAGE =
   'send --account ID --to ADDR [--to ADDR]... [--cc ADDR]... [--bcc ADDR]... [--subject S] (--body-file F | --body-file -) ' +
@@ -73,10 +74,15 @@ export const send: CliCommand = {
 export async function reportDelivery(ctx: CliContext, service: MailClient, id: number): Promise<number> {
   const [item] = await service.flushOutbox({ ids: [id] });
   if (!item) throw new HomingError('NOT_FOUND', `outbox item ${id} is gone`);
-  return describeOutcome(ctx, item);
+  const account = item.lastError ? (await service.listAccounts({})).find((a) => a.id === item.accountId) : undefined;
+  return describeOutcome(ctx, item, account?.smtp?.passwordSource === 'own' ? '--smtp-password-env VAR' : '--password-env VAR');
 }
 
-export function describeOutcome(ctx: CliContext, item: OutboxItem): number {
+/**
+ * `passwordOption`: how account edit takes the password the outgoing server logs in with, typed again with
+ * a new pin or host (a stored password goes only to the server it was saved for).
+ */
+export function describeOutcome(ctx: CliContext, item: OutboxItem, passwordOption = '--password-env VAR'): number {
   const error = item.lastError;
   const why = error ? `${error.code}: ${inlineText(error.message)}` : '';
   switch (item.state) {
@@ -90,9 +96,19 @@ export function describeOutcome(ctx: CliContext, item: OutboxItem): number {
         ctx.stderr.write(`sent; the copy in Sent is not filed yet${why ? ` (${why})` : ''}: homing sync files it\n`);
       }
       return 0;
-    case 'queued':
+    case 'queued': {
+      // A certificate or a security setting only the user can settle: no retry sends it until they do, so
+      // say how (as account test does), not "once the server can be reached" (it was reached).
+      const fixes = error
+        ? describeFailure(error, (what, options) => `${what}: homing account edit ${item.accountId} ${options} ${passwordOption}, then homing outbox retry ${item.id}`, 'outgoing')
+        : [];
+      if (fixes.some((line) => line.includes('homing account edit'))) {
+        ctx.stderr.write(`homing: ${why}\n${blockText(`${fixes.join('\n')}\n`)}not sent: left in the outbox as ${item.id} until the outgoing server's settings are fixed\n`);
+        return 1;
+      }
       ctx.stderr.write(`homing: ${why || 'not sent'}\nnot sent: left in the outbox as ${item.id}; homing sync (or homing outbox retry ${item.id}) sends it once the server can be reached\n`);
       return 1;
+    }
     case 'uncertain':
       ctx.stderr.write(
         `homing: ${why}\nthe connection ended after the message was handed over: it may have been sent. Check the recipient's mailbox or your Sent folder, then: ` +
