@@ -233,10 +233,11 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
     }
   });
 
-  it('moves out of one folder to several targets go one after the other while it is open, not around flag changes elsewhere', async () => {
+  it('moves out of one folder to several targets go together while it is open, not around flag changes elsewhere: a COPY each, one removal', async () => {
     // Rules move mail to eight folders with flag changes between (of mail already moved, or in other
     // folders): in queue order each flag batch elsewhere made the next move batch SELECT INBOX again,
-    // and each SELECT of a large Maildir INBOX after expunges makes Dovecot sync it.
+    // and each SELECT of a large Maildir INBOX after expunges makes Dovecot sync it. Then each target's
+    // MOVE made Dovecot expunge from INBOX (and sync it) again: now a COPY per target and one removal.
     const actions = createActionWrites(fx.writer, fx.runtime);
     const inbox = findFolderByPath(fx.db, fx.account.id, 'INBOX')!;
     const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
@@ -264,8 +265,11 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
     }
 
     const completed = (word: string) => tagged.filter((line) => new RegExp(`^\\S+ OK (\\[[^\\]]*\\] )?${word} completed`, 'i').test(line));
-    expect(completed('Move')).toHaveLength(2);
-    expect(completed('Store')).toHaveLength(1);
+    expect(completed('Move')).toHaveLength(0);
+    expect(completed('Copy')).toHaveLength(2);
+    // STORE +FLAGS.SILENT (\Deleted) of all four in INBOX, and the flag change in Archive.
+    expect(completed('Store')).toHaveLength(2);
+    expect(completed('Expunge')).toHaveLength(1);
     // INBOX once for both moves, then Archive for the flag change: three in queue order (INBOX, Archive, INBOX).
     expect(tagged.filter((line) => /^\S+ OK \[READ-WRITE\]/i.test(line))).toHaveLength(2);
     expect(tagged.filter((line) => /^\S+ (NO|BAD) /.test(line))).toEqual([]);
@@ -389,6 +393,79 @@ describe('IMAP replay: a flag change queued before the move of its message', () 
       expect(state.Junk).toHaveLength(5);
       expect(state.Junk!.every((m) => m.flags.includes('\\Flagged'))).toBe(true);
       expect(storeState(fx.db, fx.account.id)).toEqual(state);
+    } finally {
+      await client.logout();
+    }
+  });
+});
+
+/**
+ * A move chain (replay-batch.ts moveChain) copies to every target before it removes anything from the
+ * source, so a cut in between leaves copies in the targets and the originals in the source, with every
+ * operation marked sent. Made here with a proxy that cuts the connection right after the second COPY's
+ * answer (a crash at that moment leaves the same); the next pass must finish each move without a second
+ * copy anywhere.
+ */
+describe('IMAP replay: a move chain cut between its COPYs and the removal from the source', () => {
+  let server: DovecotServer;
+  let proxy: ImapQuirkProxy;
+  let fx: ImapFixture;
+  let copies = 0;
+  let armed = false;
+
+  beforeAll(async () => {
+    server = await startDovecot({ allowPlaintext: true });
+    await deliverMany(
+      server,
+      'alice',
+      Array.from({ length: 4 }, (_, i) => ({ raw: corpusMessage(i + 1), flags: [] })),
+    );
+    proxy = await startImapQuirkProxy({ host: '127.0.0.1', port: server.ports.imap }, (line) => {
+      if (!armed || !/^\S+ OK \[COPYUID [^\]]*\] Copy completed/i.test(line)) return undefined;
+      copies++;
+      if (copies < 2) return undefined;
+      armed = false;
+      return 'cut';
+    });
+    fx = await imapFixture(server, { port: proxy.port, security: 'none' });
+    await imapEngine.syncOnce(fx.context());
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.destroy();
+  });
+
+  it('the next pass removes the originals and copies nothing twice', async () => {
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
+    const junk = findFolderByPath(fx.db, fx.account.id, 'Junk')!;
+    const [a, b, c, d] = storedMessages(fx.db, fx.account.id)
+      .filter((m) => m.folder === 'INBOX')
+      .map((m) => m.id);
+    for (const id of [a!, b!]) await actions.moveMessages({ ids: [id], toFolderId: archive.id });
+    for (const id of [c!, d!]) await actions.moveMessages({ ids: [id], toFolderId: junk.id });
+
+    armed = true;
+    await expect(imapEngine.syncOnce(fx.context())).rejects.toThrow();
+    expect(copies).toBe(2);
+    const client = await secondClient(server);
+    try {
+      // The cut left both copies made and the originals still in INBOX.
+      const cut = await serverState(client);
+      expect(cut.INBOX).toHaveLength(4);
+      expect(cut.Archive).toHaveLength(2);
+      expect(cut.Junk).toHaveLength(2);
+      expect(listPendingOperations(fx.db, fx.account.id)).toHaveLength(4);
+
+      await imapEngine.syncOnce(fx.context());
+      expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+      const state = await serverState(client);
+      expect(state.INBOX).toEqual([]);
+      expect(state.Archive).toHaveLength(2);
+      expect(state.Junk).toHaveLength(2);
+      expect(storeState(fx.db, fx.account.id)).toEqual(state);
+      const now = new Map(storedMessages(fx.db, fx.account.id).map((m) => [m.id, m]));
+      expect([a, b, c, d].map((id) => now.get(id!)!.folder)).toEqual(['Archive', 'Archive', 'Junk', 'Junk']);
     } finally {
       await client.logout();
     }

@@ -32,7 +32,7 @@ import { rollBackFolderOperation } from '../imap-folder-rollback';
 import { replayAppend } from './replay-append';
 import { replayCopy } from './replay-copy';
 import { replayFolderOperation } from './replay-folders';
-import { batchWith, replayBatch, sameSourceNext } from './replay-batch';
+import { batchWith, moveChain, replayBatch, replayMoveChain, sameSourceNext } from './replay-batch';
 import { FolderRecreated, Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
 
 export type { PlacedInTarget, ReplayResult } from './replay-shared';
@@ -98,14 +98,15 @@ async function replayRound(pass: ImapPass): Promise<ReplayResult & { waited: num
     }
     // Later operations of the same change on the same folder go with this one as one command (rules
     // queue one per action per stored batch); a batch that fails is left to the one-by-one path below.
+    // A move batch goes with the later move batches out of the same folder to other targets (moveChain).
     let again: StoredOperation | null = null;
     const batch = batchWith(pass, read, ops.slice(index + 1), waitingFlags);
     if (batch.length > 1) {
-      const done = await replayBatch(pass, batch);
+      const done = await replayMoveChain(pass, moveChain(pass, batch, ops.slice(index + 1), waitingFlags));
       if (done !== null) {
         result.replayed += done.replayed;
         result.refused += done.refused;
-        // The moves out of the same folder to other targets follow at once, while it is open (sameSourceNext).
+        // The moves out of the same folder to other targets that the chain did not take follow at once, while it is open (sameSourceNext).
         if (read.kind === 'move' || read.kind === 'delete') {
           const more = await movesFromSameSource(pass, sourceOf(read.payload), ops.slice(index + 1), waitingFlags);
           result.replayed += more.replayed;

@@ -1,3 +1,4 @@
+import type { StoreOptions } from 'imapflow';
 import { HomingError } from '../../../../shared/errors';
 import { prepare } from '../../../store/db';
 import type { DeletePayload, ExpungePayload, MovePayload, OpItem, ServerPlace } from '../../../store/operation-kinds';
@@ -65,11 +66,22 @@ export interface Placed {
  * MOVE (RFC 6851) when offered; imapflow falls back to COPY + STORE \Deleted + (UID) EXPUNGE. Returns the
  * new UIDs the server told (COPYUID, UIDPLUS RFC 4315 section 3).
  */
-export async function moveItems(pass: ImapPass, items: OpItem[], to: { path: string }): Promise<PlacedInTarget> {
+export function moveItems(pass: ImapPass, items: OpItem[], to: { path: string }): Promise<PlacedInTarget> {
+  return transferItems(pass, items, to, 'move');
+}
+
+/** UID COPY (a move chain removes the copied messages from the source afterwards, removeCopied); the new UIDs as moveItems. */
+export function copyItems(pass: ImapPass, items: OpItem[], to: { path: string }): Promise<PlacedInTarget> {
+  return transferItems(pass, items, to, 'copy');
+}
+
+async function transferItems(pass: ImapPass, items: OpItem[], to: { path: string }, verb: 'move' | 'copy'): Promise<PlacedInTarget> {
   const placed: PlacedInTarget = new Map();
+  const { client } = pass.connection;
   for (const part of uidChunks(items, (i) => i.uid, imapLimits.uidSetChars)) {
-    const result = await pass.connection.client.messageMove(uidSet(part.map((i) => i.uid)), to.path, { uid: true });
-    if (!result) throw refused(pass, `move the messages to ${to.path}`);
+    const set = uidSet(part.map((i) => i.uid));
+    const result = verb === 'move' ? await client.messageMove(set, to.path, { uid: true }) : await client.messageCopy(set, to.path, { uid: true });
+    if (!result) throw refused(pass, `${verb} the messages to ${to.path}`);
     const { uidMap, uidValidity } = result;
     // Only from a server that says it has UIDPLUS: extension data is trusted when the extension is advertised.
     if (!uidMap || uidValidity === undefined || !pass.connection.has('UIDPLUS')) continue;
@@ -79,6 +91,18 @@ export async function moveItems(pass: ImapPass, items: OpItem[], to: { path: str
     }
   }
   return placed;
+}
+
+/**
+ * Removes copied messages from the selected folder: STORE +FLAGS.SILENT (\Deleted), then UID EXPUNGE of
+ * exactly these UIDs (imapflow's messageDelete passes its options to the STORE; the server then sends no
+ * FETCH per message, and the messages are gone a moment later). Only on a server with UIDPLUS: without
+ * it imapflow sends a plain EXPUNGE, which would also remove what other clients marked \Deleted.
+ */
+export function removeCopied(pass: ImapPass, set: string): Promise<boolean> {
+  if (!pass.connection.has('UIDPLUS')) throw new Error('removeCopied needs UIDPLUS');
+  const options: StoreOptions = { uid: true, silent: true };
+  return pass.connection.client.messageDelete(set, options);
 }
 
 /**
