@@ -9,6 +9,7 @@ import { ATTACHED_TEXT_BYTES, ATTACHED_TEXT_PARTS, FALLBACK_HEADER_BYTES, MAX_HT
 import { plainParserOutput } from './plain-message';
 import type { MessageSource } from './message-source';
 import { undeclaredCharsetParser } from './undeclared-charset';
+import { splitUuencoded, uuContentType } from './uuencode';
 
 export type { MessageSource } from './message-source';
 
@@ -312,7 +313,14 @@ export function fromParserOutput(output: ParserOutput, { htmlTextChars = Infinit
   const { headers, headerLines } = output;
   // With skipHtmlToText, mailparser leaves text empty for HTML-only mail.
   const html = output.html !== null && output.html.length > htmlTextChars ? output.html.slice(0, htmlTextChars) : output.html;
-  const text = output.text?.trim() ? output.text : html !== null ? htmlToText(html) : output.text;
+  // Files uuencoded into the text (Outlook Express, old Eudora) are attachments, after the MIME ones
+  // (readAttachment finds them there); their lines of data leave the text.
+  const uu = output.text?.trim() ? splitUuencoded(output.text) : null;
+  const text = uu ? uu.text : html !== null ? htmlToText(html) : output.text;
+  const attachments = output.attachments.map(({ partId: _partId, ...a }): ParsedAttachment => a);
+  for (const file of uu?.files ?? []) {
+    attachments.push({ filename: file.filename, contentType: uuContentType(file.filename), size: file.size, contentId: null, inline: false });
+  }
   return {
     messageId: cleanId(stringHeader(headers.get('message-id'))),
     inReplyTo: firstId(stringHeader(headers.get('in-reply-to'))),
@@ -327,7 +335,7 @@ export function fromParserOutput(output: ParserOutput, { htmlTextChars = Infinit
     text,
     html: output.html,
     snippet: snippetOf(text),
-    attachments: output.attachments.map(({ partId: _partId, ...a }) => a),
+    attachments,
     parseStatus: 'ok',
   };
 }

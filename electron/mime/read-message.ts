@@ -4,6 +4,7 @@ import { declaredCharset, decodeBytes, decodeWords } from './header-words';
 import type { MessageSource } from './message-source';
 import { fromParserOutput, runParser, type ParsedAddress } from './parse-message';
 import { plainParserOutput } from './plain-message';
+import { decodeUu, splitUuencoded } from './uuencode';
 
 /** What the reading pane shows beyond the stored summary: decoded headers, bodies, all recipients. */
 export interface MessageContent {
@@ -53,10 +54,13 @@ export function headerPair(raw: string, declared: string | null = null): [string
   return [line.slice(0, colon).trim(), decodeWords(value)];
 }
 
-/** The decoded bytes of the attachment at `index` (the order mailparser emits them, as stored at ingest). */
+/**
+ * The decoded bytes of the attachment at `index` (the order mailparser emits them, as stored at ingest;
+ * after them the files uuencoded into the text, as fromParserOutput lists them).
+ */
 export async function readAttachment(source: Readable, index: number): Promise<Buffer | null> {
   let found: Promise<Buffer> | null = null;
-  await runParser(source, (attachment: AttachmentStream, at: number) => {
+  const output = await runParser(source, (attachment: AttachmentStream, at: number) => {
     if (at !== index) return false;
     found = new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -66,5 +70,9 @@ export async function readAttachment(source: Readable, index: number): Promise<B
     });
     return true;
   });
+  if (!found && index >= output.attachments.length && output.text) {
+    const file = splitUuencoded(output.text).files[index - output.attachments.length];
+    return file ? decodeUu(file) : null;
+  }
   return found ? await found : null;
 }

@@ -1,0 +1,82 @@
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, resultsDir } from '../helpers/chromium';
+import { runCli } from '../helpers/cli';
+import { type DevWeb, startDevWeb } from '../helpers/dev-web';
+import { type AppPage, openApp } from '../helpers/e2e-app';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { uuencode } from '../helpers/uuencode';
+
+/**
+ * A file uuencoded into the text of a message, as Outlook Express and other old clients send it, synced
+ * from Dovecot: the reader offers it as an attachment, saved byte for byte, and shows the text without
+ * its lines of data. Found delivering such mail into Dovecot: the reader showed 30 lines of
+ * 'M)5!$1BTQ+C0*...' and no attachment.
+ */
+describe('a uuencoded attachment in the reader, in Chromium', () => {
+  let server: DovecotServer;
+  let app: DevWeb;
+  let browser: Browser;
+  let view: AppPage;
+  let page: Page;
+  let dataDir: string;
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 13) & 255)), Buffer.from('\n%%EOF\n')]);
+
+  beforeAll(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    server = await startDovecot();
+    await server.deliver(
+      'alice',
+      'From: Old Friend <old@example.org>\r\nTo: alice@example.org\r\nSubject: The quarterly report\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n' +
+        'Message-ID: <oe-1@example.org>\r\nX-Mailer: Microsoft Outlook Express 6.00.2900.5512\r\nMIME-Version: 1.0\r\n' +
+        'Content-Type: text/plain; charset="iso-8859-1"\r\nContent-Transfer-Encoding: 7bit\r\n\r\nHere is the report you asked for.\r\n\r\n' +
+        uuencode(pdf, 'report Q4.pdf') + '\r\nRegards\r\n',
+    );
+    dataDir = join(mkdtempSync(join(tmpdir(), 'homing-e2e-uu-')), 'data');
+    const added = await runCli(
+      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1',
+        '--port', String(server.ports.imaps), '--security', 'tls', '--username', 'alice', '--password-env', 'PW',
+        '--trust-fingerprint', server.certificate.fingerprint256],
+      { env: { PW: 'alice-secret' } },
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const synced = await runCli(['--data-dir', dataDir, 'sync']);
+    expect(synced.status, synced.stderr).toBe(0);
+    app = await startDevWeb(dataDir);
+    browser = await launchChromium();
+    view = await openApp(browser, app.url);
+    page = view.page;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await server?.destroy();
+  });
+
+  it('offers the file as an attachment, saves it byte for byte, and leaves its lines out of the text', async () => {
+    const row = page.getByTestId('message-list').getByRole('option', { name: /The quarterly report/ });
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    await row.click();
+    const frame = page.frameLocator('iframe[data-testid="message-frame"]');
+    await expect.poll(() => frame.locator('body').textContent(), { timeout: 15_000 }).toContain('Here is the report you asked for.');
+    const body = (await frame.locator('body').textContent())!;
+    expect(body).toContain('Regards');
+    expect(body).not.toContain('begin 644');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: /^Save report Q4\.pdf/ }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('report Q4.pdf');
+    expect(readFileSync(await file.path()).equals(pdf)).toBe(true);
+    // The command line lists it and finds it as a message with an attachment; the raw bytes are the server's.
+    const shown = await runCli(['--data-dir', dataDir, 'show', '1']);
+    expect(shown.stdout).toContain(`[attachment] report Q4.pdf (application/pdf, ${pdf.length} bytes)`);
+    expect(shown.stdout).not.toContain('begin 644');
+    const found = JSON.parse((await runCli(['--data-dir', dataDir, 'search', 'has:attachment', '--json'])).stdout) as unknown[];
+    expect(found).toHaveLength(1);
+    expect((await runCli(['--data-dir', dataDir, 'show', '1', '--raw'])).stdout).toContain('begin 644 report Q4.pdf');
+    expect(view.errors).toEqual([]);
+  });
+});
