@@ -38,6 +38,8 @@ export class AccountWatch {
   private failedMeanwhile: string | null = null;
   /** Set while the loop waits before a retry: a Check that succeeds meanwhile ends that wait. */
   private waitingRetry = false;
+  /** The error that retry waits after. */
+  private retryCode: string | undefined;
   private succeededMeanwhile = false;
   /** Settles when the loop has ended and its connection is closed. */
   readonly ended: Promise<void>;
@@ -93,6 +95,17 @@ export class AccountWatch {
   checkSucceeded(): void {
     if (!this.waitingRetry) return;
     this.succeededMeanwhile = true;
+    this.sleep.wake();
+  }
+
+  /**
+   * A pass of another account on the same server just reached it. While this loop waits out an outage
+   * (the server down, refusing or not answering), the server is evidently back: it retries now, with a
+   * fresh backoff. An error only the user can fix (a wrong password) keeps its wait.
+   */
+  serverReachable(): void {
+    if (!this.waitingRetry || this.retryCode === undefined || needsTheUser(this.retryCode)) return;
+    this.failures = 0;
     this.sleep.wake();
   }
 
@@ -166,6 +179,7 @@ export class AccountWatch {
   private async waitBeforeRetry(code: string | undefined, interval: number, session: AbortSignal): Promise<boolean> {
     this.succeededMeanwhile = false;
     this.waitingRetry = true;
+    this.retryCode = code;
     try {
       await this.wait(delayAfterFailure(code, this.failures++, interval, this.deps.timing), session);
     } finally {

@@ -87,6 +87,7 @@ export class SyncRuntime {
         this.status.finished(account.id, null, folderErrors.map((f) => f.folder));
         // A Check that worked while the account's loop waits out a failure: the loop reconnects now.
         this.loops.get(account.id)?.checkSucceeded();
+        this.serverReached(account);
         return { accountId: account.id, ok: true, error: null, added: result.added, folderErrors };
       } catch (error) {
         const data = toErrorData(error);
@@ -102,6 +103,20 @@ export class SyncRuntime {
     })();
     this.running.set(account.id, pass);
     return pass;
+  }
+
+  /**
+   * A pass reached the account's server: the other accounts on the same server (a hosting customer's
+   * mailboxes on one mail.theirdomain.com, often one by POP3 and one by IMAP) that wait out an outage
+   * retry now. Each had its own backoff, so after a server restart one came back within seconds and
+   * another said "offline" for up to five more minutes while its new mail waited.
+   */
+  private serverReached(account: Account): void {
+    const host = account.host?.toLowerCase();
+    if (!host) return;
+    for (const [id, loop] of this.loops) {
+      if (id !== account.id && findAccount(this.ctx.db, id)?.host?.toLowerCase() === host) loop.serverReachable();
+    }
   }
 
   engineContext(account: Account, signal: AbortSignal): SyncEngineContext {

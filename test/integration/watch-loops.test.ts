@@ -321,3 +321,37 @@ describe('a watched account after its server was down', () => {
     await arrives(alice);
   });
 });
+
+describe('two accounts on one server after it was down', () => {
+  let server: DovecotServer;
+  let fx: WatchFixture | undefined;
+
+  beforeAll(async () => {
+    server = await startDovecot({ users: [{ name: 'alice', password: 'alice-secret' }, { name: 'bob', password: 'bob-secret' }] });
+  });
+  afterAll(async () => {
+    await fx?.close();
+    await server?.destroy();
+  });
+
+  it('an account waiting minutes before its retry reconnects as soon as another account reaches the same server', async () => {
+    // Backoffs of minutes: only the other account's success can bring alice back within the test.
+    fx = await watchFixture(server, { ...testWatchTiming, checkIntervalMs: 600_000, retryBaseMs: 300_000, retryMaxMs: 600_000 });
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'imap' });
+    const bob = await fx.addAccount({ user: 'bob', protocol: 'pop3' });
+    await fx.command('startWatching', {});
+    await eventually(() => fx!.status(alice.id), (s) => s.phase === 'watching', 30_000);
+    await eventually(() => fx!.status(bob.id), (s) => s.lastSyncedAt !== null, 30_000);
+
+    await server.stop();
+    // alice's IDLE is lost and her retry is minutes away.
+    await eventually(() => fx!.status(alice.id), (s) => s.phase === 'error' && s.nextAttemptAt !== null, 30_000);
+    await server.start();
+    // bob's check (his own loop's, or the user's) gets through: the server is back for alice too.
+    const [outcome] = (await fx.command('syncAccounts', { accountIds: [bob.id] })) as Array<{ ok: boolean }>;
+    expect(outcome!.ok).toBe(true);
+    await eventually(() => fx!.status(alice.id), (s) => s.phase === 'watching', 20_000);
+    await server.deliver('alice', corpusMessage(96_001));
+    await eventually(() => storedMessages(fx!.db, alice.id).some((m) => m.messageId === '<msg-96001@corpus.test>'), Boolean, 20_000);
+  });
+});
