@@ -24,6 +24,14 @@ export interface Applied {
   broken: { code: string; message: string } | null;
 }
 
+/**
+ * Messages a rule's actions take at once. Rules on arrival get a stored batch (at most a few hundred); "run
+ * rules now" on a 100,000-message folder matched them all, and each action loaded every matched row as an
+ * object (the sync worker's heap reached 65 MB, the process 164 MB, for one rule marking them read and
+ * flagged). Inside the rule's one savepoint, so all of a rule still happens or none.
+ */
+export const RULE_ROWS_AT_ONCE = 1000;
+
 /** Each account as actions see it, read once per run of the rules: actions change messages and folders, never an account. */
 export type AccountReader = (accountId: string) => Account;
 
@@ -74,10 +82,15 @@ export function applyRule(
   if (messageIds.length === 0) return { acted: [], stop: false, queuedFor, broken: null };
   const accounts = options.accounts ?? accountReader(db);
   const act = () => {
-    const copies: number[] = [];
-    for (const action of rule.actions) applyAction(db, changes, accounts, action, messageIds, queuedFor, copies);
-    // A copy counts as acted on too: running the rule on the folder it landed in does not copy it again.
-    recordRuleRuns(db, rule.id, [...messageIds, ...copies], now);
+    // A piece at a time (each message's actions do not depend on the others'), so a rule run on a whole
+    // folder holds the rows of one piece, not of every message it matched.
+    for (let at = 0; at < messageIds.length; at += RULE_ROWS_AT_ONCE) {
+      const part = messageIds.slice(at, at + RULE_ROWS_AT_ONCE);
+      const copies: number[] = [];
+      for (const action of rule.actions) applyAction(db, changes, accounts, action, part, queuedFor, copies);
+      // A copy counts as acted on too: running the rule on the folder it landed in does not copy it again.
+      recordRuleRuns(db, rule.id, [...part, ...copies], now);
+    }
   };
   try {
     if (options.together) act();

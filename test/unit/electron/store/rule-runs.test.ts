@@ -7,6 +7,9 @@ import { deleteFolder, upsertFolder } from '../../../../electron/store/folders';
 import { writeTransaction } from '../../../../electron/store/write-transaction';
 import { processArrivals } from '../../../../electron/sync/rules/process-messages';
 import { rulesFor } from '../../../../electron/sync/rules/compiled-rules';
+import { RULE_ROWS_AT_ONCE } from '../../../../electron/sync/rules/rule-actions';
+import { runRulesNow } from '../../../../electron/sync/rules/run-now';
+import { commitMessage } from '../../../../electron/store/ingest';
 import { arrivedMessage } from '../../../../electron/sync/rules/message-facts';
 import { eml, ingest, localFolder, tempStore } from '../../../helpers/store';
 
@@ -81,6 +84,47 @@ describe('rule runs of a batch of arrivals', () => {
     expect(rulesRunOn(db, ids)).toEqual(new Map([[first!.id, new Set(ids)], [last!.id, new Set(ids)]]));
     expect(db.sqlite.prepare('SELECT count(*) FROM rule_runs WHERE message_id IN (?, ?, ?)').pluck().get(...ids)).toBe(6);
   });
+  it('a rule run on a whole folder acts a piece at a time: no operation, and no load of rows, spans more than RULE_ROWS_AT_ONCE messages', async () => {
+    // Memory must not grow with the folder: one action used to load every matched row at once.
+    const { db } = tempStore();
+    const account = writeTransaction(db, (changes) =>
+      insertAccount(db, changes, {
+        name: 'imap',
+        email: 'imap@example.org',
+        protocol: 'imap',
+        host: 'mail.example.org',
+        port: 993,
+        security: 'tls',
+        username: 'imap',
+        trustedFingerprint: null,
+        settings: defaultAccountSettings,
+      }),
+    );
+    const inbox = writeTransaction(db, (changes) => {
+      const folder = upsertFolder(db, changes, account.id, { path: 'INBOX', name: 'INBOX', parentPath: null, delimiter: '/', specialUse: 'inbox', subscribed: true });
+      db.sqlite.prepare('UPDATE folders SET uidvalidity = 7 WHERE id = ?').run(folder.id);
+      return folder;
+    });
+    const count = 2 * RULE_ROWS_AT_ONCE + 345;
+    const bytes = eml({ From: 'a@example.org', Subject: 'notice' });
+    const parsed = await parseMessage({ kind: 'buffer', bytes });
+    writeTransaction(db, (changes) => {
+      for (let uid = 1; uid <= count; uid++) {
+        commitMessage(db, changes, { accountId: account.id, folderId: inbox.id, key: { kind: 'imap', uidvalidity: 7, uid }, source: { kind: 'buffer', bytes }, parsed });
+      }
+    });
+    const rule = writeTransaction(db, (changes) =>
+      saveRule(db, changes, { name: 'notices', query: 'subject:notice', actions: [{ kind: 'read' }, { kind: 'tag', tag: 'seen-by-rule' }], accountId: account.id, enabled: true }, 1),
+    );
+    const { result } = runRulesNow(db, { ruleIds: [rule!.id], folderId: inbox.id });
+    expect(result.rules).toEqual([{ ruleId: rule!.id, matched: count, acted: count, broken: null }]);
+    const perOperation = db.sqlite.prepare('SELECT count(*) AS n FROM pending_op_messages GROUP BY op_id ORDER BY op_id').pluck().all() as number[];
+    expect(Math.max(...perOperation)).toBeLessThanOrEqual(RULE_ROWS_AT_ONCE);
+    expect(perOperation.reduce((a, b) => a + b, 0)).toBe(2 * count);
+    expect(db.sqlite.prepare(`SELECT count(*) FROM messages WHERE seen = 1 AND keywords = '["seen-by-rule"]'`).pluck().get()).toBe(count);
+    expect(db.sqlite.prepare('SELECT count(*) FROM rule_runs WHERE rule_id = ?').pluck().get(rule!.id)).toBe(count);
+  });
+
   it('a folder rules move or copy mail to is deleted, or its account removed: those rules are broken at once, naming it', () => {
     const { db } = tempStore();
     localFolder(db, 'INBOX');
