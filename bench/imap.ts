@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- imap [--count 10000] [--runs 3] [--keep] [--peers no] [--warmup no] [--idle no] [--cli PATH]`
+ * `npm run bench -- imap [--count 10000] [--runs 3] [--keep] [--peers no] [--warmup no] [--idle no] [--cli PATH] [--cpu-prof DIR]`
  *
  * Delivers `count` messages (bench/lib/imap-corpus.ts, ~45 KB each) into a private Dovecot's INBOX as
  * Maildir files, then syncs the mailbox over IMAPS (TLS, certificate pinned) with `homing sync` — the
@@ -12,6 +12,8 @@
  * `--peers no` leaves mbsync out (memory runs), `--warmup no` the warm-up round, `--idle no` the idle
  * measurement. Every homing run's resident set (VmRSS, VmHWM from /proc, each second) and stored rows
  * (every 5 s) go to .cache/bench/logs/imap-N-TIME.samples, to see in which phase the peak falls.
+ * `--cpu-prof DIR` runs each homing sync under node's --cpu-prof: one .cpuprofile per thread in DIR (it
+ * samples by the wall clock and adds CPU of its own: compare such runs only with each other, on a quiet machine).
  * Prints one table; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
@@ -36,6 +38,7 @@ const runs = Number(arg('runs', '3'));
 const peers = arg('peers', 'yes') !== 'no';
 const warmup = arg('warmup', 'yes') !== 'no';
 const idleWanted = arg('idle', 'yes') !== 'no';
+const cpuProf = arg('cpu-prof', '');
 
 type Run = TimedRun;
 
@@ -148,7 +151,7 @@ async function main(): Promise<void> {
       const samples = join(logs, `imap-${count}-${new Date().toISOString().replace(/[:.]/g, '-')}.samples`);
       writeFileSync(samples, '# seconds VmRSS-MB VmHWM-MB rows rows-with-body\n');
       const sampler = rssSampler(samples, join(dataDir, 'homing.sqlite'));
-      const run = await timed(process.execPath, [homing, '--data-dir', dataDir, 'sync'], env, {
+      const run = await timed(process.execPath, [...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []), homing, '--data-dir', dataDir, 'sync'], env, {
         onStart: firstScreenWatcher(join(dataDir, 'homing.sqlite')),
         onSpawn: sampler.onSpawn,
       }).finally(sampler.stop);
