@@ -8,6 +8,7 @@ import { hashSource, writeSource } from './message-sources';
 import type { MessageSource } from './message-source';
 import type { EncodedSource } from './source-encoding';
 import { NEXT_MESSAGE_ID } from './id-floors';
+import { OUTGOING_FOLDER_SQL } from './outgoing-folder';
 import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
 import { type ListingHandle, rekeyUnlisted, rekeyUnlistedRecord } from './pop3-listing';
 import { recipientSortKey, senderSortKey, subjectSortKey } from './sort-keys';
@@ -140,8 +141,8 @@ function store(
     `INSERT INTO messages (id, account_id, folder_id, uidvalidity, uid, uidl, message_id, in_reply_to, refs, subject,
        from_name, from_address, to_json, cc_json, date, date_known, internal_date, seen, flagged, answered, draft, keywords,
        modseq, size, has_attachments, thread_id, snippet, parse_status, body_status, content_hash, mbox_from, mbox_separator, added_at,
-       sender_key, subject_key, recipient_key)
-     VALUES (${NEXT_MESSAGE_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       sender_key, subject_key, recipient_key, outgoing_folder)
+     VALUES (${NEXT_MESSAGE_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${OUTGOING_FOLDER_SQL})`,
   ).run(
     input.accountId,
     input.folderId,
@@ -171,6 +172,7 @@ function store(
     senderSortKey(parsed.from?.name ?? null, parsed.from?.address ?? null),
     subjectSortKey(parsed.subject),
     recipientSortKey(parsed.to),
+    input.folderId,
   );
   const messageId = Number(info.lastInsertRowid);
   countInFolder(db, input.folderId, { total: 1, unread: flags.seen ? 0 : 1, offline: bodyStatus === 'full' ? 1 : 0 });

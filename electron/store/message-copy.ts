@@ -1,5 +1,6 @@
 import { prepare, type WriteDb } from './db';
 import { NEXT_MESSAGE_ID } from './id-floors';
+import { OUTGOING_FOLDER_SQL } from './outgoing-folder';
 import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
 import type { ChangeRecorder } from './write-transaction';
 import { HomingError } from '../../shared/errors';
@@ -7,9 +8,9 @@ import { HomingError } from '../../shared/errors';
 /**
  * Columns a copy takes from its original as they are. Its own are left out: the id, the folder, the
  * server identity (a copy has none until its server tells one, and a POP3 UIDL belongs to the download
- * alone), the hidden and Trash marks and when it was added.
+ * alone), the hidden and Trash marks, when it was added and whether its folder is a Sent or Drafts one.
  */
-const OWN_COLUMNS = new Set(['id', 'folder_id', 'uidvalidity', 'uid', 'uidl', 'modseq', 'deleted_locally', 'trashed_at', 'added_at']);
+const OWN_COLUMNS = new Set(['id', 'folder_id', 'uidvalidity', 'uid', 'uidl', 'modseq', 'deleted_locally', 'trashed_at', 'added_at', 'outgoing_folder']);
 
 let copiedColumns: string[] | null = null;
 
@@ -29,11 +30,12 @@ function columnsToCopy(db: WriteDb): string[] {
  */
 export function copyMessageRow(db: WriteDb, changes: ChangeRecorder, original: { id: number; accountId: string }, folderId: number): number {
   const columns = columnsToCopy(db).join(', ');
-  const info = prepare<[number, number, number, number, number]>(
+  const info = prepare<[number, number, number, number, number, number]>(
     db,
-    `INSERT INTO messages (id, ${columns}, folder_id, added_at, trashed_at)
-     SELECT ${NEXT_MESSAGE_ID}, ${columns}, ?, ?, CASE WHEN (SELECT special_use FROM folders WHERE id = ?) = 'trash' THEN ? ELSE NULL END FROM messages WHERE id = ?`,
-  ).run(folderId, Date.now(), folderId, Date.now(), original.id);
+    `INSERT INTO messages (id, ${columns}, folder_id, added_at, trashed_at, outgoing_folder)
+     SELECT ${NEXT_MESSAGE_ID}, ${columns}, ?, ?, CASE WHEN (SELECT special_use FROM folders WHERE id = ?) = 'trash' THEN ? ELSE NULL END, ${OUTGOING_FOLDER_SQL}
+     FROM messages WHERE id = ?`,
+  ).run(folderId, Date.now(), folderId, Date.now(), folderId, original.id);
   if (info.changes !== 1) throw new HomingError('NOT_FOUND', `No message with id ${original.id}.`);
   const copyId = Number(info.lastInsertRowid);
   if (copyId > MAX_MESSAGE_ID) throw new HomingError('INTERNAL', 'The store holds more messages than its search index can key.');

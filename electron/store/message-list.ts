@@ -9,19 +9,28 @@ import { readSummaryRows, SUMMARY_COLUMNS, type SummaryRow, toSummaries } from '
 const FROM_FOLDER = `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.folder_id = ? AND m.deleted_locally = 0`;
 
 /**
+ * The rows of one folder an order reads. The recipients' index holds the rows of Sent and Drafts folders
+ * alone (migration 0018), where every row has outgoing_folder = 1: the term lets the planner use it.
+ */
+function fromFolder(order: MessageOrder, alias: string): string {
+  return order.key === 'recipient_key' ? ` AND ${alias}outgoing_folder = 1` : '';
+}
+
+/**
  * Up to `limit` rows of one folder after `after` (from the start when null), in keyset order: WHERE on the
  * order's columns, never OFFSET, so every page costs the same, the thousandth as the first. In a keyed
  * order the rest of the cursor's key comes first (by date), then the keys after it: two index ranges.
  */
 function folderRows(db: ReadDb, folderId: number, order: MessageOrder, after: Position | null, limit: number): SummaryRow[] {
+  const rows = `${FROM_FOLDER}${fromFolder(order, 'm.')}`;
   const orderBy = orderBySql(order, 'm.');
-  if (!after) return readSummaryRows(db, `${FROM_FOLDER} ORDER BY ${orderBy} LIMIT ?`, folderId, limit);
+  if (!after) return readSummaryRows(db, `${rows} ORDER BY ${orderBy} LIMIT ?`, folderId, limit);
   const dateAfter = order.dateDirection === 'DESC' ? '<' : '>';
   const byDate = `m.date ${order.dateDirection}, m.id ${order.dateDirection}`;
-  if (!order.key) return readSummaryRows(db, `${FROM_FOLDER} AND (m.date, m.id) ${dateAfter} (?, ?) ORDER BY ${byDate} LIMIT ?`, folderId, after.date, after.id, limit);
+  if (!order.key) return readSummaryRows(db, `${rows} AND (m.date, m.id) ${dateAfter} (?, ?) ORDER BY ${byDate} LIMIT ?`, folderId, after.date, after.id, limit);
   const sameKey = readSummaryRows(
     db,
-    `${FROM_FOLDER} AND m.${order.key} = ? AND (m.date, m.id) ${dateAfter} (?, ?) ORDER BY ${byDate} LIMIT ?`,
+    `${rows} AND m.${order.key} = ? AND (m.date, m.id) ${dateAfter} (?, ?) ORDER BY ${byDate} LIMIT ?`,
     folderId,
     after.key,
     after.date,
@@ -30,7 +39,7 @@ function folderRows(db: ReadDb, folderId: number, order: MessageOrder, after: Po
   );
   if (sameKey.length >= limit) return sameKey;
   const keyAfter = order.keyDirection === 'ASC' ? '>' : '<';
-  return [...sameKey, ...readSummaryRows(db, `${FROM_FOLDER} AND m.${order.key} ${keyAfter} ? ORDER BY ${orderBy} LIMIT ?`, folderId, after.key, limit - sameKey.length)];
+  return [...sameKey, ...readSummaryRows(db, `${rows} AND m.${order.key} ${keyAfter} ? ORDER BY ${orderBy} LIMIT ?`, folderId, after.key, limit - sameKey.length)];
 }
 
 /** Each row's position in the order (the stored sort keys are not part of a summary row). */
@@ -75,11 +84,12 @@ export function listMessagePage(db: ReadDb, mailbox: MailboxRef, sort: MessageSo
 /** Every visible id of a mailbox in display order (the virtual list fetches rows by range from it). */
 export function listMailboxIds(db: ReadDb, mailbox: MailboxRef, sort: MessageSort): number[] {
   const folderIds = mailboxFolderIds(db, mailbox);
-  const orderBy = orderBySql(messageOrder(sort, { outgoing: outgoingMailbox(db, folderIds) }), '');
+  const order = messageOrder(sort, { outgoing: outgoingMailbox(db, folderIds) });
+  const orderBy = orderBySql(order, '');
   // One folder: the order's partial index covers the query (no table rows are read), and plain values
   // (pluck) rather than row objects keep 100,000 ids cheap.
   if (folderIds.length === 1) {
-    return prepare<[number], number>(db, `SELECT id FROM messages WHERE folder_id = ? AND deleted_locally = 0 ORDER BY ${orderBy}`)
+    return prepare<[number], number>(db, `SELECT id FROM messages WHERE folder_id = ? AND deleted_locally = 0${fromFolder(order, '')} ORDER BY ${orderBy}`)
       .pluck()
       .all(folderIds[0]!);
   }

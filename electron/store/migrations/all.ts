@@ -16,6 +16,7 @@ import { up as pop3UidlHash } from './0014-pop3-uidl-hash';
 import { up as recipientSortKey } from './0015-recipient-sort-key';
 import { up as outboxRefusalsSeen } from './0016-outbox-refusals-seen';
 import { up as idFloors } from './0017-id-floors';
+import { up as outgoingRows } from './0018-outgoing-rows';
 
 export { latestVersion } from './version';
 
@@ -43,4 +44,5 @@ export const migrations: Migration[] = [
   { version: 15, up: recipientSortKey },
   { version: 16, up: outboxRefusalsSeen },
   { version: 17, up: idFloors },
+  { version: 18, up: outgoingRows },
 ];
