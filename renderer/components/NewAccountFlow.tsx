@@ -45,6 +45,8 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
   const [test, setTest] = useState<ConnectionTestResult | null>(null);
   const [busy, setBusy] = useState<null | 'testing' | 'saving'>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // The incoming server moved to the name its certificate covers ("Use server42.hostingco.net instead").
+  const [certificateHost, setCertificateHost] = useState<MovedHost | null>(null);
   const store = useCredentialStore();
   // Where no keychain answers, the password goes nowhere until the user says where (never a silent plain file).
   const mustChoose = store?.keychain === 'unavailable' && settings.passwordSource.kind === 'keychain';
@@ -97,7 +99,7 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
     setTest(null);
   };
 
-  const connect = async (use: ServerForm = form, fingerprint: string | null = trusted, secret: string = password) => {
+  const connect = async (use: ServerForm = form, fingerprint: string | null = trusted, secret: string = password, moved: MovedHost | null = certificateHost) => {
     const parsed = toServerSettings(use);
     if (!parsed.ok) {
       setProblem(parsed.problem);
@@ -125,6 +127,11 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
       // The outgoing server autoconfig found with the incoming one (best first), logging in like it; the
       // settings dialog changes it, and sending reports what it cannot do.
       const outgoing = found?.smtp[0];
+      // Autoconfig's outgoing server on the host the certificate did not cover goes where the incoming one
+      // went: the provider's server shows that one certificate for SMTP too, so its check would fail the
+      // same way and every message sent would wait in the Outbox on it.
+      const outgoingHost =
+        outgoing && moved && sameName(outgoing.host, moved.from) && sameName(parsed.server.host, moved.to) ? parsed.server.host : outgoing?.host;
       const account = await api.addAccount({
         email: email.trim(),
         ...(name.trim() ? { name: name.trim() } : {}),
@@ -132,7 +139,7 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
         password: secret,
         trustedFingerprint: fingerprint,
         settings,
-        ...(outgoing ? { smtp: { host: outgoing.host, port: outgoing.port, security: outgoing.security, username: outgoing.username || parsed.server.username } } : {}),
+        ...(outgoing && outgoingHost ? { smtp: { host: outgoingHost, port: outgoing.port, security: outgoing.security, username: outgoing.username || parsed.server.username } } : {}),
       });
       onAdded(account);
     } catch (error) {
@@ -275,7 +282,11 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
           result={test}
           busy={busy !== null}
           form={form}
-          onRetry={retryWithFix<ServerForm>(setForm, setTrusted, trusted, (next, fingerprint) => void connect(next, fingerprint))}
+          onRetry={retryWithFix<ServerForm>(setForm, setTrusted, trusted, (next, fingerprint) => {
+            const moved = sameName(next.host, form.host) ? certificateHost : { from: form.host.trim(), to: next.host.trim() };
+            setCertificateHost(moved);
+            void connect(next, fingerprint, password, moved);
+          })}
           password={{
             forWhom: email.trim(),
             action: 'Connect and save',
@@ -312,3 +323,11 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
     </form>
   );
 }
+
+interface MovedHost {
+  from: string;
+  to: string;
+}
+
+/** Host names compared as DNS compares them: case and a final dot aside. */
+const sameName = (a: string, b: string) => a.trim().toLowerCase().replace(/\.$/, '') === b.trim().toLowerCase().replace(/\.$/, '');
