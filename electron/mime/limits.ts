@@ -42,5 +42,10 @@ export const DIRECT_HEADER_MAX_BYTES = 64 * 1024;
 
 /** Of a forwarded message (message/rfc822) or calendar invitation (text/calendar) attachment, this much is read for search. */
 export const ATTACHED_TEXT_BYTES = 256 * 1024;
+/**
+ * Of an opaque S/MIME signature (application/pkcs7-mime, signed-data), this much is read to show the
+ * message inside it (signed-content.ts): the whole of it is needed, and signed mail is letters, not archives.
+ */
+export const SIGNED_CONTENT_BYTES = 16 * 1024 * 1024;
 /** At most this many such attachments of one message are read for search. */
 export const ATTACHED_TEXT_PARTS = 10;

@@ -5,7 +5,8 @@ import { skeletonOf, type Skeleton } from './attachment-skeleton';
 import { htmlToText } from './html-text';
 import { fallbackAddresses, readFallbackHeaders } from './fallback-headers';
 import { decodeBytes, decodeWords, headerEnd } from './header-words';
-import { ATTACHED_TEXT_BYTES, ATTACHED_TEXT_PARTS, FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SNIPPET_CHARS } from './limits';
+import { ATTACHED_TEXT_BYTES, ATTACHED_TEXT_PARTS, FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SIGNED_CONTENT_BYTES, SNIPPET_CHARS } from './limits';
+import { signedContent } from './signed-content';
 import { plainParserOutput } from './plain-message';
 import type { MessageSource } from './message-source';
 import { undeclaredCharsetParser } from './undeclared-charset';
@@ -91,9 +92,32 @@ export async function parseMessage(input: MessageSource, options: ParseOptions =
   }
   // No header field at all (RFC 5322 §2.2: name ":" value): not a message mailparser understood.
   if (!output.headerLines.some((l) => /^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(l.line))) return fallbackParse(source);
-  const parsed = withReadableBody(repairRawHeaders(fromParserOutput(output, { htmlTextChars: MAX_HTML_TO_TEXT_CHARS }), source), source);
-  const attachedText = await attachedTextOf(output.attachedBodies ?? [], options, depth);
+  let parsed = repairRawHeaders(fromParserOutput(output, { htmlTextChars: MAX_HTML_TO_TEXT_CHARS }), source);
+  const inner = signedMessage(output, parsed, depth);
+  if (inner) {
+    // An opaque S/MIME signature: the text is the signed message's (its .p7m stays an attachment).
+    const shown = await parseMessage({ kind: 'buffer', bytes: inner }, options, depth + 1);
+    parsed = { ...parsed, text: shown.text, html: shown.html, snippet: shown.snippet, ...(shown.attachedText ? { attachedText: shown.attachedText } : {}) };
+  }
+  parsed = withReadableBody(parsed, source);
+  const attachedText = [parsed.attachedText, await attachedTextOf(output.attachedBodies ?? [], options, depth)].filter(Boolean).join('\n');
   return attachedText ? { ...parsed, attachedText } : parsed;
+}
+
+/** application/pkcs7-mime and the x- name older Outlook and openssl give it (RFC 8551 §3.2.1). */
+const SIGNED_TYPES = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime']);
+/** A signed message inside a signed message inside...: read this many levels. */
+const SIGNED_DEPTH = 3;
+
+/**
+ * The MIME entity an opaque S/MIME signature holds, when the message has no text of its own to show
+ * (the .p7m is all there is): null otherwise, and for an encrypted one (enveloped-data), which only the
+ * recipient's key opens.
+ */
+export function signedMessage(output: ParserOutput, parsed: Pick<ParsedMessage, 'text' | 'html'>, depth: number): Buffer | null {
+  if (depth >= SIGNED_DEPTH || parsed.text?.trim() || parsed.html !== null) return null;
+  const body = output.attachedBodies?.find((b) => b.contentType === 'application/pkcs7-mime');
+  return body ? signedContent(body.bytes) : null;
 }
 
 /** A forwarded message is read this many levels deep for search (a forward of a forward of a forward). */
@@ -107,6 +131,7 @@ const ATTACHED_MESSAGE_DEPTH = 3;
 async function attachedTextOf(bodies: NonNullable<ParserOutput['attachedBodies']>, options: ParseOptions, depth: number): Promise<string> {
   const texts: string[] = [];
   for (const { contentType, bytes } of bodies) {
+    if (contentType === 'application/pkcs7-mime') continue; // the message's own text (signedMessage)
     if (contentType === 'text/calendar') texts.push(calendarText(bytes));
     else if (depth < ATTACHED_MESSAGE_DEPTH) {
       const inner = await parseMessage({ kind: 'buffer', bytes }, options, depth + 1);
@@ -269,18 +294,20 @@ export function runParser(
       };
       out.attachments.push(entry);
       const type = entry.contentType.toLowerCase();
-      if ((type === 'message/rfc822' || type === 'text/calendar') && (out.attachedBodies ??= []).length < ATTACHED_TEXT_PARTS) {
-        const body = { contentType: type, bytes: Buffer.alloc(0) };
+      const signed = SIGNED_TYPES.has(type);
+      if ((type === 'message/rfc822' || type === 'text/calendar' || signed) && (out.attachedBodies ??= []).length < ATTACHED_TEXT_PARTS) {
+        const body = { contentType: signed ? 'application/pkcs7-mime' : type, bytes: Buffer.alloc(0) };
         out.attachedBodies.push(body);
         const chunks: Buffer[] = [];
         let kept = 0;
+        const limit = signed ? SIGNED_CONTENT_BYTES : ATTACHED_TEXT_BYTES;
         data.content.on('data', (chunk: Buffer) => {
-          if (kept >= ATTACHED_TEXT_BYTES) return;
+          if (kept >= limit) return;
           chunks.push(chunk);
           kept += chunk.length;
         });
         data.content.on('end', () => {
-          body.bytes = Buffer.concat(chunks).subarray(0, ATTACHED_TEXT_BYTES);
+          body.bytes = Buffer.concat(chunks).subarray(0, limit);
         });
       }
       const taken = onAttachment?.(data, index) ?? false;

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { AttachmentStream } from 'mailparser';
 import { declaredCharset, decodeBytes, decodeWords } from './header-words';
 import type { MessageSource } from './message-source';
-import { fromParserOutput, runParser, type ParsedAddress } from './parse-message';
+import { fromParserOutput, runParser, signedMessage, type ParsedAddress } from './parse-message';
 import { plainParserOutput } from './plain-message';
 import { decodeUu, splitUuencoded } from './uuencode';
 
@@ -21,10 +21,16 @@ export interface MessageContent {
  * single-part text message is read without mailparser, as for the store (plain-message.ts), so that
  * `homing show` of one loads no MIME parser; `readPlainDirectly: false` only to check it gives the same.
  */
-export async function readMessageContent(source: Readable | MessageSource, { readPlainDirectly = true } = {}): Promise<MessageContent> {
+export async function readMessageContent(source: Readable | MessageSource, { readPlainDirectly = true } = {}, depth = 0): Promise<MessageContent> {
   const plain = readPlainDirectly && !(source instanceof Readable) && source.kind === 'buffer' ? plainParserOutput(source.bytes) : null;
   const output = plain ?? (await runParser(source));
-  const parsed = fromParserOutput(output);
+  let parsed = fromParserOutput(output);
+  const inner = signedMessage(output, parsed, depth);
+  if (inner) {
+    // An opaque S/MIME signature: the signed message's text, as parseMessage stores it.
+    const shown = await readMessageContent({ kind: 'buffer', bytes: inner }, { readPlainDirectly }, depth + 1);
+    parsed = { ...parsed, text: shown.text, html: shown.html };
+  }
   // Raw 8-bit header bytes are read in the charset the message declares for its text (decodeBytes): the
   // first parts' headers are in a buffer's start, a stream gives the top-level Content-Type only.
   const declared =

@@ -11,6 +11,8 @@ import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { uuencode } from '../helpers/uuencode';
 
 /**
+ * Mail of old and careful clients, synced from Dovecot, in the reader.
+ *
  * A file uuencoded into the text of a message, as Outlook Express and other old clients send it, synced
  * from Dovecot: the reader offers it as an attachment, saved byte for byte, and shows the text without
  * its lines of data. Found delivering such mail into Dovecot: the reader showed 30 lines of
@@ -35,6 +37,7 @@ describe('a uuencoded attachment in the reader, in Chromium', () => {
         'Content-Type: text/plain; charset="iso-8859-1"\r\nContent-Transfer-Encoding: 7bit\r\n\r\nHere is the report you asked for.\r\n\r\n' +
         uuencode(pdf, 'report Q4.pdf') + '\r\nRegards\r\n',
     );
+    await server.deliver('alice', readFileSync(join(import.meta.dirname, '../fixtures/mime/smime-opaque-signed.eml')));
     dataDir = join(mkdtempSync(join(tmpdir(), 'homing-e2e-uu-')), 'data');
     const added = await runCli(
       ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1',
@@ -71,12 +74,30 @@ describe('a uuencoded attachment in the reader, in Chromium', () => {
     expect(file.suggestedFilename()).toBe('report Q4.pdf');
     expect(readFileSync(await file.path()).equals(pdf)).toBe(true);
     // The command line lists it and finds it as a message with an attachment; the raw bytes are the server's.
-    const shown = await runCli(['--data-dir', dataDir, 'show', '1']);
+    const listed = JSON.parse((await runCli(['--data-dir', dataDir, 'list', '--json'])).stdout) as Array<{ id: number; subject: string }>;
+    const id = String(listed.find((m) => m.subject === 'The quarterly report')!.id);
+    const shown = await runCli(['--data-dir', dataDir, 'show', id]);
     expect(shown.stdout).toContain(`[attachment] report Q4.pdf (application/pdf, ${pdf.length} bytes)`);
     expect(shown.stdout).not.toContain('begin 644');
-    const found = JSON.parse((await runCli(['--data-dir', dataDir, 'search', 'has:attachment', '--json'])).stdout) as unknown[];
-    expect(found).toHaveLength(1);
-    expect((await runCli(['--data-dir', dataDir, 'show', '1', '--raw'])).stdout).toContain('begin 644 report Q4.pdf');
+    const found = JSON.parse((await runCli(['--data-dir', dataDir, 'search', 'has:attachment filename:report', '--json'])).stdout) as Array<{ subject: string }>;
+    expect(found.map((m) => m.subject)).toEqual(['The quarterly report']);
+    expect((await runCli(['--data-dir', dataDir, 'show', id, '--raw'])).stdout).toContain('begin 644 report Q4.pdf');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('shows the text of an opaque S/MIME signed message and offers its smime.p7m', async () => {
+    // Found delivering one made by openssl smime -sign -nodetach: an empty reader, the list's preview
+    // empty, search found none of its words; only smime.p7m was there.
+    const row = page.getByTestId('message-list').getByRole('option', { name: /Opaque signed/ });
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    expect(await row.textContent()).toContain('The ocelot report is signed.');
+    await row.click();
+    const frame = page.frameLocator('iframe[data-testid="message-frame"]');
+    await expect.poll(() => frame.locator('body').textContent(), { timeout: 15_000 }).toContain('The ocelot report is signed. Grüße');
+    expect(await frame.locator('b').textContent()).toBe('ocelot');
+    expect(await page.getByRole('button', { name: /^Save smime\.p7m/ }).count()).toBe(1);
+    const found = JSON.parse((await runCli(['--data-dir', dataDir, 'search', 'ocelot', '--json'])).stdout) as Array<{ subject: string }>;
+    expect(found.map((m) => m.subject)).toEqual(['Opaque signed']);
     expect(view.errors).toEqual([]);
   });
 });
