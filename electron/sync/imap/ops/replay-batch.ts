@@ -6,6 +6,7 @@ import type { FlagsPayload, OpItem } from '../../../store/operation-kinds';
 import {
   completeOperation,
   findOperation,
+  followersByOp,
   markSentAsRead,
   operationMessageIds,
   type QueuedOperation,
@@ -292,12 +293,13 @@ async function replayFlagsBatch(pass: ImapPass, batch: QueuedOperation[]): Promi
   }
   const freed = writeTransaction(db, (changes) => {
     const waiting: string[] = [];
+    const followers = followersByOp(db, pass.account.id);
     for (const op of batch) {
       const rows = named.get(op.id) ?? [];
       unlinkMessages(db, op.id, rows.map((p) => p.messageId));
       for (const p of rows) changes.message(pass.account.id, p.folderId, p.messageId);
       waiting.push(...operationsRequiring(db, op.id).map((o) => o.accountId));
-      resolveFollowers(db, changes, op.id, new Map());
+      resolveFollowers(db, changes, op.id, new Map(), followers.get(op.id) ?? []);
       completeOperation(db, changes, op.id);
     }
     return waiting;
@@ -377,6 +379,7 @@ async function replayMoveBatches(pass: ImapPass, chain: QueuedOperation[][]): Pr
   const gone: Array<{ op: QueuedOperation; error: Gone }> = [];
   const freed = writeTransaction(db, (changes) => {
     const waiting: string[] = [];
+    const followers = followersByOp(db, pass.account.id);
     for (const { ops, to } of batches) {
       for (const op of ops) {
         const mine: PlacedInTarget = new Map();
@@ -392,7 +395,7 @@ async function replayMoveBatches(pass: ImapPass, chain: QueuedOperation[][]): Pr
           continue;
         }
         waiting.push(...operationsRequiring(db, op.id).map((o) => o.accountId));
-        resolveFollowers(db, changes, op.id, mine);
+        resolveFollowers(db, changes, op.id, mine, followers.get(op.id) ?? []);
         completeOperation(db, changes, op.id);
         result.replayed++;
       }
