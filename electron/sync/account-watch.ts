@@ -100,12 +100,13 @@ export class AccountWatch {
 
   /**
    * A pass of another account on the same server just reached it. While this loop waits out an outage
-   * (the server down, refusing or not answering), the server is evidently back: it retries now, with a
-   * fresh backoff. An error only the user can fix (a wrong password) keeps its wait.
+   * (the server down, refusing or not answering), the server is evidently back: it retries now. The
+   * backoff keeps growing until a pass works, so an account whose own settings fail (a wrong port on that
+   * host) is not tried every few seconds again after each of the other account's checks. An error only
+   * the user can fix (a wrong password) keeps its wait.
    */
   serverReachable(): void {
     if (!this.waitingRetry || this.retryCode === undefined || needsTheUser(this.retryCode)) return;
-    this.failures = 0;
     this.sleep.wake();
   }
 
