@@ -153,11 +153,6 @@ export function removeExpunged(
   return gone.length;
 }
 
-/** Sets the server's RFC822.SIZE on a row stored from its header block only (whose bytes are shorter). */
-export function setServerSize(db: WriteDb, messageId: number, size: number): void {
-  prepare(db, 'UPDATE messages SET size = ? WHERE id = ?').run(size, messageId);
-}
-
 /** Rows of the folder whose UID is unknown under `uidvalidity`, not waiting for an operation of their own. */
 const ORPHAN = `m.folder_id = ? AND (m.uid IS NULL OR m.uidvalidity IS NOT ?) AND NOT ${HELD_BY_OPERATION_SQL}`;
 

@@ -38,6 +38,11 @@ export interface IngestInput {
   modseq?: number | null;
   /** Default 'full'. */
   bodyStatus?: 'full' | 'headers' | 'partial';
+  /**
+   * The whole message's size in bytes when `source` is only part of it (IMAP's RFC822.SIZE for a header
+   * block); by default the source's own. A full source always counts its own bytes.
+   */
+  size?: number;
   /** The mbox From_ line and separator an imported message came with (written back by export). */
   mbox?: MboxFraming | null;
 }
@@ -58,7 +63,10 @@ export interface DeletedHere {
   upgraded: false;
 }
 
-interface ExistingRow {
+/** The columns of messages that an index holds and a body upgrade may change (upgrade writes them only then). */
+type IndexedColumn = 'size' | 'has_attachments' | 'sender_key' | 'subject_key' | 'recipient_key';
+
+interface ExistingRow extends Record<IndexedColumn, string | number> {
   id: number;
   folder_id: number;
   date: number;
@@ -66,7 +74,7 @@ interface ExistingRow {
   body_status: 'full' | 'headers' | 'partial';
 }
 
-const EXISTING_COLUMNS = 'id, folder_id, date, deleted_locally, body_status';
+const EXISTING_COLUMNS = 'id, folder_id, date, deleted_locally, body_status, size, has_attachments, sender_key, subject_key, recipient_key';
 
 /**
  * Stores one message. Synchronous; call inside writeTransaction(). Idempotent by key: the same key
@@ -159,7 +167,7 @@ function store(
     flags.draft,
     JSON.stringify(flags.keywords),
     input.modseq ?? null,
-    size,
+    bodyStatus === 'full' ? size : (input.size ?? size),
     hasRealAttachments(parsed) ? 1 : 0,
     threadId,
     parsed.snippet,
@@ -213,28 +221,37 @@ function rekeyed(db: WriteDb, listing: ListingHandle, uidl: string, hash: string
   return prepare<[number], ExistingRow>(db, `SELECT ${EXISTING_COLUMNS} FROM messages WHERE id = ?`).get(id);
 }
 
-/** A full source arrived for a message stored as headers only or partial: replace the derived fields too. */
+/**
+ * A full source arrived for a message stored as headers only or partial: replace the derived fields too.
+ * An indexed column is written only when its value changes: SQLite rewrites the entries of every index
+ * whose column an UPDATE sets, whatever the value, and the header block's row (IMAP: the server's
+ * ENVELOPE and RFC822.SIZE) usually has the sender, subject, recipients and size the full parse finds.
+ */
 function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: string, size: number): void {
   const { parsed } = input;
+  const indexed: Array<[column: IndexedColumn, value: string | number]> = [
+    ['size', size],
+    ['has_attachments', hasRealAttachments(parsed) ? 1 : 0],
+    ['sender_key', senderSortKey(parsed.from?.name ?? null, parsed.from?.address ?? null)],
+    ['subject_key', subjectSortKey(parsed.subject)],
+    ['recipient_key', recipientSortKey(parsed.to)],
+  ];
+  const changed = indexed.filter(([column, value]) => existing[column] !== value);
   prepare(
     db,
-    `UPDATE messages SET size = ?, content_hash = ?, body_status = 'full', snippet = ?, has_attachments = ?, parse_status = ?,
-       subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?, sender_key = ?, subject_key = ?, recipient_key = ?
+    `UPDATE messages SET content_hash = ?, body_status = 'full', snippet = ?, parse_status = ?,
+       subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?${changed.map(([column]) => `, ${column} = ?`).join('')}
      WHERE id = ?`,
   ).run(
-    size,
     hash,
     parsed.snippet,
-    hasRealAttachments(parsed) ? 1 : 0,
     parsed.parseStatus,
     parsed.subject,
     parsed.from?.name ?? null,
     parsed.from?.address ?? null,
     JSON.stringify(parsed.to.map(plainAddress)),
     JSON.stringify(parsed.cc.map(plainAddress)),
-    senderSortKey(parsed.from?.name ?? null, parsed.from?.address ?? null),
-    subjectSortKey(parsed.subject),
-    recipientSortKey(parsed.to),
+    ...changed.map(([, value]) => value),
     existing.id,
   );
   if (!existing.deleted_locally) countInFolder(db, existing.folder_id, { total: 0, unread: 0, offline: 1 });

@@ -12,7 +12,6 @@ import {
   knownUidsFrom,
   orphanCandidates,
   removeExpunged,
-  setServerSize,
   type ServerFlags,
 } from '../../store/imap-state';
 import { commitMessage } from '../../store/ingest';
@@ -248,9 +247,9 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
           internalDate: row.internalDate,
           modseq: row.modseq,
           bodyStatus: 'headers',
+          size: row.size,
         });
         if (stored.inserted) {
-          setServerSize(db, stored.messageId, row.size);
           inBatch++;
           // The body phase of this pass fetches it when it is within the offline scope (rowsWithoutBody).
           const when = row.internalDate?.getTime() ?? parsed.date?.getTime() ?? Date.now();

@@ -89,6 +89,38 @@ describe('commitMessage', () => {
     expect(count(db, 'SELECT count(*) AS n FROM message_search')).toBe(1);
   });
 
+  it('stores a header row with the server\'s size; completing it rewrites what the full parse reads differently, sort keys and size included', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    const full = eml(
+      { From: 'Zoë <zoe@example.org>', To: 'Bob <bob@example.org>', Subject: 'Re: Minutes', Date: 'Tue, 2 Jan 2024 10:00:00 +0000', 'MIME-Version': '1.0', 'Content-Type': 'multipart/mixed; boundary="b"' },
+      '--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\nContent-Type: application/pdf; name="m.pdf"\r\nContent-Disposition: attachment; filename="m.pdf"\r\n\r\n%PDF\r\n--b--\r\n',
+    );
+    const same = eml({ From: 'Amy <amy@example.org>', To: 'Carl <carl@example.org>', Subject: 'Lunch', Date: 'Wed, 3 Jan 2024 10:00:00 +0000' }, 'At noon.\r\n');
+    const header = (bytes: Buffer) => bytes.subarray(0, bytes.indexOf('\r\n\r\n') + 4);
+    const row = (id: number) => db.sqlite.prepare('SELECT size, has_attachments, sender_key, subject_key, recipient_key, subject, from_address FROM messages WHERE id = ?').get(id);
+    // What the server's ENVELOPE said (the IMAP header phase): another sender, subject and recipient than the full parse finds.
+    const envelope = { ...(await parseMessage({ kind: 'buffer', bytes: header(full) })), subject: 'Minutes (draft)', from: { name: 'Ann', address: 'ann@example.org' }, to: [] };
+    const sameEnvelope = await parseMessage({ kind: 'buffer', bytes: header(same) });
+    const key = (uid: number) => ({ kind: 'imap' as const, uidvalidity: 1, uid });
+    const first = writeTransaction(db, (changes) =>
+      commitMessage(db, changes, { accountId: 'local', folderId: folder.id, key: key(1), source: { kind: 'buffer', bytes: header(full) }, parsed: envelope, bodyStatus: 'headers', size: 54_321 }),
+    );
+    const second = writeTransaction(db, (changes) =>
+      commitMessage(db, changes, { accountId: 'local', folderId: folder.id, key: key(2), source: { kind: 'buffer', bytes: header(same) }, parsed: sameEnvelope, bodyStatus: 'headers', size: same.length }),
+    );
+    expect(row(first.messageId)).toMatchObject({ size: 54_321, has_attachments: 0, sender_key: 'ann', subject_key: 'minutes (draft)', recipient_key: '' });
+    await ingest(db, full, { accountId: 'local', folderId: folder.id, key: key(1) });
+    expect(row(first.messageId)).toEqual({ size: full.length, has_attachments: 1, sender_key: 'zoe', subject_key: 'minutes', recipient_key: 'bob', subject: 'Re: Minutes', from_address: 'zoe@example.org' });
+    // The second's header row already had what the full parse finds: no indexed column changes.
+    await ingest(db, same, { accountId: 'local', folderId: folder.id, key: key(2) });
+    expect(row(second.messageId)).toEqual({ size: same.length, has_attachments: 0, sender_key: 'amy', subject_key: 'lunch', recipient_key: 'carl', subject: 'Lunch', from_address: 'amy@example.org' });
+    // And the indexes hold what the rows do.
+    expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    const bySender = db.sqlite.prepare('SELECT id FROM messages INDEXED BY messages_folder_sender WHERE folder_id = ? AND deleted_locally = 0 ORDER BY sender_key').pluck().all(folder.id);
+    expect(bySender).toEqual([second.messageId, first.messageId]);
+  });
+
   it('counts a hidden message completed by ingest only once it is shown again', async () => {
     const { db } = tempStore();
     const folder = localFolder(db, 'INBOX');
