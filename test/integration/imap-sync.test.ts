@@ -131,6 +131,16 @@ describe.each([
     }
   });
 
+  it('stores a batch of headers oldest first, so the full-text keys of each commit ascend', () => {
+    // FTS5 writes out the terms it holds whenever a transaction's next rowid is below the last one's;
+    // a row's key is its date, then its id, and newest first wrote one tiny segment per message.
+    // Sent (41 messages, one header batch) holds a copy of the oldest message delivered last.
+    const sent = listAccountFolders(fx.db, fx.account.id).find((f) => f.path === 'Sent')!;
+    const byDate = fx.db.sqlite.prepare('SELECT id FROM messages WHERE folder_id = ? ORDER BY date, uid').pluck().all(sent.id) as number[];
+    expect(byDate).toHaveLength(41);
+    expect(byDate).toEqual([...byDate].sort((a, b) => a - b));
+  });
+
   it('adds nothing on a second pass', async () => {
     const before = storedMessages(fx.db, fx.account.id);
     const result = await imapEngine.syncOnce(fx.context());

@@ -3,6 +3,7 @@ import { prepare } from '../../store/db';
 import { getFolder } from '../../store/folders';
 import { countRowsWithoutBody, rowsWithoutBody } from '../../store/imap-state';
 import { commitMessage } from '../../store/ingest';
+import { compareSearchKeys } from '../../store/search-key';
 import { sourceSize, type MessageSource } from '../../store/message-source';
 import { writeTransaction } from '../../store/write-transaction';
 import type { ImapPass } from './imap-pass';
@@ -149,7 +150,11 @@ interface Queued {
   promise: Promise<void>;
 }
 
-/** Commits fetched sources in one transaction; a message expunged meanwhile (its row gone) is not brought back. */
+/**
+ * Commits fetched sources in one transaction; a message expunged meanwhile (its row gone) is not brought
+ * back. In the order of the rows' search keys (date, then id), as their full-text rows are replaced: FTS5
+ * writes out the terms it holds whenever the next rowid is below the last one's (folder-index.ts oldestFirst).
+ */
 function commitBodies(
   pass: ImapPass,
   folderId: number,
@@ -158,12 +163,16 @@ function commitBodies(
 ): void {
   if (ready.length === 0) return;
   const { db } = pass;
-  const exists = prepare<[number, number, number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?');
+  const exists = prepare<[number, number, number], { id: number; date: number }>(db, 'SELECT id, date FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?');
   pass.bodies += writeTransaction(db, (changes) => {
     let stored = 0;
     const completed: Array<{ id: number; parsed: Prepared['parsed']; header: Buffer | null }> = [];
-    for (const { uid, source, parsed, encoded } of ready) {
-      if (!exists.get(folderId, uidvalidity, uid)) continue;
+    const present = ready.flatMap((message) => {
+      const row = exists.get(folderId, uidvalidity, message.uid);
+      return row ? [{ message, row }] : [];
+    });
+    for (const { message } of present.sort((a, b) => compareSearchKeys(a.row, b.row))) {
+      const { uid, source, parsed, encoded } = message;
       const result = commitMessage(db, changes, {
         accountId: pass.account.id,
         folderId,

@@ -223,8 +223,8 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
     const cutoff = offlineCutoff(pass);
     const batchAdded = writeTransaction(db, (changes) => {
       let inBatch = 0;
-      const arrived: NewMessage[] = [];
-      for (const { row, parsed } of prepared) {
+      const arrived: Array<NewMessage & { uid: number }> = [];
+      for (const { row, parsed } of oldestFirst(prepared)) {
         const key = { kind: 'imap' as const, uidvalidity, uid: row.uid };
         if (orphansLeft > 0) {
           const candidates = orphanCandidates(db, folder.id, uidvalidity, parsed.messageId, row.size);
@@ -253,11 +253,11 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
           inBatch++;
           // The body phase of this pass fetches it when it is within the offline scope (rowsWithoutBody).
           const when = row.internalDate?.getTime() ?? parsed.date?.getTime() ?? Date.now();
-          arrived.push({ id: stored.messageId, parsed, header: row.header, textComing: cutoff === null || when >= cutoff });
+          arrived.push({ id: stored.messageId, uid: row.uid, parsed, header: row.header, textComing: cutoff === null || when >= cutoff });
         }
       }
-      // New mail in the inbox: mail rules and the junk filter, before this commit's change event.
-      if (folder.specialUse === 'inbox') rulesOnArrival(db, changes, accountId, arrived);
+      // New mail in the inbox: mail rules and the junk filter, before this commit's change event, newest first.
+      if (folder.specialUse === 'inbox') rulesOnArrival(db, changes, accountId, arrived.sort((a, b) => b.uid - a.uid));
       return inBatch;
     });
     // Counted as each batch commits, so a pass that fails later (a full disk) can say what it saved.
@@ -267,6 +267,18 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
     pass.progress({ phase: 'headers', folder: folder.path, done, total: newUids.length });
   }
   return added;
+}
+
+/**
+ * The batch in the order its full-text rows are best written: by date (the row's, as ingest takes it),
+ * then UID. A new row's search key is its date, then its id (store/search-key.ts), and ids are given in
+ * this order, so the keys ascend. FTS5 writes out the terms it holds whenever a transaction's next rowid
+ * is below the last one's, so newest first (the fetch order) wrote a segment of one message's terms per
+ * message and then merged them: about twice the full-text index's work.
+ */
+function oldestFirst(prepared: Prepared[]): Prepared[] {
+  const dated = prepared.map((p) => ({ p, date: p.parsed.date?.getTime() ?? p.row.internalDate?.getTime() ?? Infinity }));
+  return dated.sort((a, b) => a.date - b.date || a.p.row.uid - b.p.row.uid).map((d) => d.p);
 }
 
 /** Lets pending I/O callbacks run (a command just started gets written to the socket) before a long synchronous commit. */
