@@ -50,7 +50,7 @@ export function mapNetworkError(error: unknown, where: { host: string; port: num
     if (DNS_CODES.has(code)) {
       // The name service answered: no such name (a misspelt host; also every name on macOS and Windows while
       // there is no network at all, so it is retried as an outage is: watch-policy.ts).
-      return new HomingError('DNS_NOT_FOUND', `The server name ${where.host} could not be found. Check the server name in the account's settings.`, {
+      return new HomingError('DNS_NOT_FOUND', `The server name ${where.host} could not be found. Check the server name in the account’s settings.`, {
         ...place,
         fix: 'check-hostname',
         hint: `Check the server name; hosting providers usually use mail.<your domain> or the name in their welcome email.`,

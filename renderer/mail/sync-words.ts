@@ -56,7 +56,7 @@ export function syncSummary(status: SyncStatus, now = Date.now()): SyncSummary {
     // A name that does not exist: say which (the account may have several servers), rather than "Offline".
     const host = status.lastError.detail?.host;
     if (status.lastError.code === 'DNS_NOT_FOUND' && typeof host === 'string') {
-      return { state: 'error', text: `Not syncing: the server name ${host} could not be found.`, detail: join(retry, waiting), fix: "Check the server name in the account's settings, and that this computer is online." };
+      return { state: 'error', text: `Not syncing: the server name ${host} could not be found.`, detail: join(retry, waiting), fix: 'Check the server name in the account’s settings, and that this computer is online.' };
     }
     return { state: 'error', text: `Not syncing: ${words.title}`, detail: join(retry, waiting), fix: fixFor(status.lastError) };
   }

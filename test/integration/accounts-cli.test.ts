@@ -163,7 +163,7 @@ describe('homing account (CLI) against Dovecot', () => {
     expect(await cli(['account', 'edit', id, '--host', 'mail.nonexistent.invalid', '--password-env', 'GOOD_PASSWORD'])).toMatchObject({ status: 0 });
     const sync = await cli(['sync']);
     expect(sync.status).toBe(1);
-    expect(sync.stderr).toContain(`homing: DNS_NOT_FOUND: ${id}: The server name mail.nonexistent.invalid could not be found. Check the server name in the account's settings.`);
+    expect(sync.stderr).toContain(`homing: DNS_NOT_FOUND: ${id}: The server name mail.nonexistent.invalid could not be found. Check the server name in the account’s settings.`);
     // Asked of the loopback DNS server (HOMING_DNS_SERVERS), which knows no such name.
     expect(dns.queries).toContain('A mail.nonexistent.invalid');
   });
@@ -179,7 +179,7 @@ describe('homing account (CLI) against Dovecot', () => {
     const before = dns.queries.filter((q) => q.includes('mail.nonexistent.invalid')).length;
     const sync = await inPop(['sync']);
     expect(sync.status).toBe(1);
-    expect(sync.stderr).toContain(`homing: DNS_NOT_FOUND: ${popId}: The server name mail.nonexistent.invalid could not be found. Check the server name in the account's settings.`);
+    expect(sync.stderr).toContain(`homing: DNS_NOT_FOUND: ${popId}: The server name mail.nonexistent.invalid could not be found. Check the server name in the account’s settings.`);
     expect(dns.queries.filter((q) => q.includes('mail.nonexistent.invalid')).length).toBeGreaterThan(before);
   });
 

@@ -175,7 +175,7 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, co
           const data = error instanceof HomingError ? error : null;
           throw new HomingError(
             data?.code ?? 'VAULT_UNAVAILABLE',
-            `${error instanceof Error ? error.message : String(error)} The settings were not changed, but the passwords stored before this edit could not all be put back: enter the account's password again (homing account edit ${id} --password-env VAR, or in the account settings).`,
+            `${error instanceof Error ? error.message : String(error)} The settings were not changed, but the passwords stored before this edit could not all be put back: enter the account’s password again (homing account edit ${id} --password-env VAR, or in the account settings).`,
             { ...data?.detail, accountId: id, fix: 'set-password' },
           );
         }

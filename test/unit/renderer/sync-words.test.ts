@@ -70,7 +70,7 @@ describe('syncSummary: what the sidebar says about an account', () => {
       state: 'error',
       text: 'Not syncing: the server name mail.nonexistent.invalid could not be found.',
       detail: 'next try in 10 minutes',
-      fix: "Check the server name in the account's settings, and that this computer is online.",
+      fix: 'Check the server name in the account’s settings, and that this computer is online.',
     });
   });
 

@@ -43,7 +43,7 @@ describe('mapNetworkError', () => {
 
   it('names the host a name service says does not exist, and says where to fix it', () => {
     const error = mapNetworkError(coded('ENOTFOUND'), { host: 'mail.nonexistent.invalid', port: 993 });
-    expect(error.message).toBe("The server name mail.nonexistent.invalid could not be found. Check the server name in the account's settings.");
+    expect(error.message).toBe("The server name mail.nonexistent.invalid could not be found. Check the server name in the account’s settings.");
   });
 
   it('keeps a coded error as it is', () => {

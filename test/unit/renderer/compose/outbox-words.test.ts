@@ -55,12 +55,12 @@ describe('outbox words and choices', () => {
       item({
         attempts: 1,
         notBefore: new Date(now + 60_000).toISOString(),
-        lastError: { code: 'DNS_NOT_FOUND', message: "The server name smtp.exmaple.org could not be found. Check the server name in the account's settings.", detail: { host: 'smtp.exmaple.org' } },
+        lastError: { code: 'DNS_NOT_FOUND', message: "The server name smtp.exmaple.org could not be found. Check the server name in the account’s settings.", detail: { host: 'smtp.exmaple.org' } },
       }),
       now,
     );
     // Without the fix: 'The server name could not be found. The server name smtp.exmaple.org could not be found. ...'
-    expect(notFound.detail).toBe("The server name smtp.exmaple.org could not be found. Check the server name in the account's settings.");
+    expect(notFound.detail).toBe("The server name smtp.exmaple.org could not be found. Check the server name in the account’s settings.");
     const unavailable = outboxWords(
       item({
         attempts: 1,
