@@ -42,11 +42,12 @@ interface OutboxRow {
   response_to: string | null;
   created_at: number;
   refusals_seen: number;
+  resend_of: number | null;
 }
 
 const COLUMNS = `id, account_id, identity_id, message_id, subject, from_name, from_address, envelope_from, recipients, size, state,
   handed_over, not_before, attempts, error_code, error_message, error_detail, rejected, sent_at, append_started, filing_attempts,
-  sent_copy, filed_at, response_to, created_at, refusals_seen`;
+  sent_copy, filed_at, response_to, created_at, refusals_seen, resend_of`;
 
 /** An outbox row with what the engine needs beyond the contract's OutboxItem. */
 export interface OutboxRecord extends OutboxItem {
@@ -84,6 +85,7 @@ function toRecord(row: OutboxRow): OutboxRecord {
     filedAt: iso(row.filed_at),
     createdAt: new Date(row.created_at).toISOString(),
     responseTo: row.response_to ? parseJson<ResponseTo | null>(row.response_to, null) : null,
+    resendOf: row.resend_of,
     envelopeFrom: row.envelope_from,
     handedOver: row.handed_over === 1,
     appendStarted: row.append_started !== null,
@@ -219,6 +221,52 @@ export function markSent(db: WriteDb, changes: ChangeRecorder, record: Pick<Outb
   update(db, changes, record, "state = 'sent', attempts = attempts + 1, sent_at = ?, rejected = ?, not_before = NULL, error_code = NULL, error_message = NULL, error_detail = NULL", Date.now(), JSON.stringify(rejected));
 }
 
+/**
+ * The server took the message for some recipients and answered "not now" (4xx, RFC 5321 section 4.2.1) for
+ * `recipients`: a row of its own sends the same bytes to those only, at `notBefore` and on the backoff after
+ * (RFC 5321 section 4.5.4.1: a temporary failure is retried later), so nobody already served gets it twice.
+ * Made in the transaction that marks `record` sent. It names the first message (`resend_of`), carries no
+ * reply context (the original was marked answered once) and is never filed in Sent; `created_at` is when
+ * these recipients were first deferred (kept from `record` when it is itself such a row).
+ */
+export function insertResend(
+  db: WriteDb,
+  changes: ChangeRecorder,
+  record: Pick<OutboxRecord, 'id' | 'accountId' | 'resendOf' | 'createdAt'>,
+  recipients: string[],
+  error: ErrorData,
+  notBefore: number,
+  attempts: number,
+): OutboxRecord {
+  const since = record.resendOf !== null ? Date.parse(record.createdAt) : Date.now();
+  const id = Number(
+    prepare(
+      db,
+      `INSERT INTO outbox (account_id, identity_id, message_id, subject, from_name, from_address, envelope_from, recipients, raw, size,
+         state, not_before, attempts, error_code, error_message, error_detail, response_to, content, created_at, resend_of)
+       SELECT account_id, identity_id, message_id, subject, from_name, from_address, envelope_from, ?, raw, size,
+         'queued', ?, ?, ?, ?, ?, NULL, content, ?, COALESCE(resend_of, id)
+       FROM outbox WHERE id = ?`,
+    ).run(JSON.stringify(recipients), notBefore, attempts, ...errorColumns(error), since, record.id).lastInsertRowid,
+  );
+  changes.outboxItem(record.accountId, id);
+  return getOutboxRecord(db, id);
+}
+
+/** A resend (insertResend) the server took: done at once, as its message is in Sent already; the bytes go. */
+export function markResendDone(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>, rejected: Array<{ address: string; response: string }>): void {
+  const now = Date.now();
+  update(
+    db,
+    changes,
+    record,
+    "state = 'filed', attempts = attempts + 1, sent_at = ?, filed_at = ?, rejected = ?, not_before = NULL, raw = X'', error_code = NULL, error_message = NULL, error_detail = NULL",
+    now,
+    now,
+    JSON.stringify(rejected),
+  );
+}
+
 /** Not sent, and safe to try again at `notBefore`. */
 export function markRetry(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>, error: ErrorData, notBefore: number): void {
   update(db, changes, record, "state = 'queued', attempts = attempts + 1, handed_over = 0, not_before = ?, error_code = ?, error_message = ?, error_detail = ?", notBefore, ...errorColumns(error));
@@ -276,9 +324,15 @@ export function acknowledgeRefusals(db: WriteDb, changes: ChangeRecorder, record
   update(db, changes, record, 'refusals_seen = 1');
 }
 
-/** The user's "send it again" for failed and uncertain messages. */
+/** The user's "send it again" for failed and uncertain messages (a resend's time before giving up starts over). */
 export function requeue(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>): void {
-  update(db, changes, record, "state = 'queued', handed_over = 0, not_before = NULL, error_code = NULL, error_message = NULL, error_detail = NULL");
+  update(
+    db,
+    changes,
+    record,
+    "state = 'queued', handed_over = 0, not_before = NULL, error_code = NULL, error_message = NULL, error_detail = NULL, created_at = CASE WHEN resend_of IS NULL THEN created_at ELSE ? END",
+    Date.now(),
+  );
 }
 
 /** The user's "it did go out" for an uncertain message: it is filed from here. */

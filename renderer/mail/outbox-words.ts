@@ -17,6 +17,11 @@ export function outboxWords(item: OutboxItem, now: number): OutboxWords {
   switch (item.state) {
     case 'queued': {
       const later = item.notBefore !== null && Date.parse(item.notBefore) > now;
+      if (item.resendOf !== null) {
+        // Sent to the others; the server said "not now" for these.
+        const to = item.recipients.length > 3 ? `${item.recipients.slice(0, 3).join(', ')} and ${item.recipients.length - 3} more` : item.recipients.join(', ');
+        return { status: `Sent to the others, not yet to ${to}${later ? `; trying again at ${time(item.notBefore!)}` : '; trying again'}`, detail: reason, tone: 'waiting', actions: ['send-now', 'edit', 'discard'] };
+      }
       if (item.attempts > 0 && reason) {
         return { status: later ? `Not sent yet; trying again at ${time(item.notBefore!)}` : 'Not sent yet; trying again', detail: reason, tone: 'waiting', actions: ['send-now', 'edit', 'discard'] };
       }

@@ -248,6 +248,12 @@ export interface OutboxItem {
   createdAt: string;
   /** What the message answered, so a cancelled message goes back to a draft with its context. */
   responseTo: ResponseTo | null;
+  /**
+   * Set on an item that sends an already sent message (this outbox id) again, to the recipients the
+   * server answered "not now" (4xx) while it took the message for the others. It is tried on the
+   * outbox's backoff and `failed` once Homing gives up; it is never filed in Sent (the first one was).
+   */
+  resendOf: number | null;
 }
 
 const sendAtSchema = z.iso.datetime({ offset: true });

@@ -22,6 +22,11 @@ export interface PostfixOptions {
   smtputf8?: boolean;
   /** Refuse a MAIL FROM the logged-in user does not own (reject_sender_login_mismatch): `user@domain` only. */
   senderLoginCheck?: boolean;
+  /**
+   * Addresses answered "450 4.2.0 ... Greylisted" at RCPT, logged in or not (check_recipient_access before
+   * permit_sasl_authenticated): a greylist or a busy mailbox, as a real server gives them.
+   */
+  deferRecipients?: string[];
 }
 
 export interface PostfixPorts {
@@ -48,6 +53,8 @@ export interface PostfixServer {
   start(): Promise<void>;
   destroy(): Promise<void>;
   log(): Promise<string>;
+  /** Rewrites main.cf with these options changed and reloads Postfix (new sessions get them). */
+  reconfigure(changes: Partial<Omit<PostfixOptions, 'dovecot' | 'domain'>>): Promise<void>;
 }
 
 const POSTFIX = '/usr/sbin/postfix';
@@ -79,6 +86,7 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixServ
   await chmod(keyPath, 0o644);
   const ports: PostfixPorts = { submission: 0, submissions: 0 };
   const conf = join(dir, 'etc');
+  let current: PostfixOptions = options;
   await writeFile(join(conf, 'main.cf'), mainCf({ dir, domain, dovecot, keyPath, options }));
   const choosePorts = async () => {
     [ports.submission, ports.submissions] = (await freePorts(2)) as [number, number];
@@ -120,6 +128,13 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixServ
       await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
     log: () => readLog(join(dir, 'postfix.log')),
+    async reconfigure(changes) {
+      current = { ...current, ...changes };
+      await writeFile(join(conf, 'main.cf'), mainCf({ dir, domain, dovecot, keyPath, options: current }));
+      await postfix('reload');
+      // The master restarts its daemons as their sessions end; a moment for idle ones to go.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    },
   };
   // `postfix check` makes the queue folders with their owners (postfix, postdrop) before the first start.
   await postfix('check').catch(() => undefined);
@@ -178,7 +193,7 @@ smtpd_tls_cert_file = ${dovecot.certificate.certPath}
 smtpd_tls_key_file = ${p.keyPath}
 smtpd_tls_security_level = may
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
-smtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destination
+smtpd_recipient_restrictions = ${deferred(options.deferRecipients)}permit_sasl_authenticated, reject_unauth_destination
 ${options.senderLoginCheck ? `smtpd_sender_login_maps = inline:{ ${users} }\nsmtpd_sender_restrictions = reject_sender_login_mismatch\n` : ''}message_size_limit = ${options.messageSizeLimit ?? 10_240_000}
 smtputf8_enable = ${options.smtputf8 === false ? 'no' : 'yes'}
 # Headers pass as the client wrote them (no address rewriting), so the delivered bytes can be compared.
@@ -189,6 +204,12 @@ queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s
 `;
+}
+
+/** check_recipient_access answering 450 for each address (inline map; the braces keep the reply's spaces). */
+function deferred(addresses: string[] | undefined): string {
+  if (!addresses || addresses.length === 0) return '';
+  return `check_recipient_access inline:{ ${addresses.map((a) => `{ ${a} = 450 4.2.0 Greylisted, try again later }`).join(', ')} }, `;
 }
 
 function masterCf(ports: PostfixPorts): string {

@@ -72,10 +72,19 @@ export const send: CliCommand = {
 
 /** Submits one outbox item now and says what became of it; 0 only when it was sent. */
 export async function reportDelivery(ctx: CliContext, service: MailClient, id: number): Promise<number> {
-  const [item] = await service.flushOutbox({ ids: [id] });
+  const [item, ...resends] = await service.flushOutbox({ ids: [id] });
   if (!item) throw new HomingError('NOT_FOUND', `outbox item ${id} is gone`);
   const account = item.lastError ? (await service.listAccounts({})).find((a) => a.id === item.accountId) : undefined;
-  return describeOutcome(ctx, item, account?.smtp?.passwordSource === 'own' ? '--smtp-password-env VAR' : '--password-env VAR');
+  const status = describeOutcome(ctx, item, account?.smtp?.passwordSource === 'own' ? '--smtp-password-env VAR' : '--password-env VAR');
+  // Recipients the server answered "not now" get it later from an outbox item of their own.
+  for (const resend of resends.filter((r) => r.resendOf === item.id && r.state === 'queued')) {
+    const response = resend.lastError?.detail?.response;
+    ctx.stderr.write(
+      `homing: warning: SERVER_BUSY: sent, but not yet to ${inlineText(resend.recipients.join(', '))}${typeof response === 'string' ? ` (${inlineText(response)})` : ''}: ` +
+        `the server said "not now"; outbox ${resend.id} sends it to them again (homing sync, or homing sync --watch)\n`,
+    );
+  }
+  return status;
 }
 
 /**

@@ -89,7 +89,7 @@ export function mapSmtpError(error: unknown, where: SmtpErrorContext): HomingErr
     // Every recipient refused, some only for now (452 "insufficient storage", 450 "mailbox busy"): the
     // whole message can go later, so it is a temporary failure, not the user's to fix.
     const temporary = refused.find((r) => r.responseCode !== null && r.responseCode >= 400 && r.responseCode < 500);
-    if (temporary) return busy(where, temporary.response || null, temporary.responseCode!);
+    if (temporary) return busy(where, temporary.response || null, temporary.responseCode!, { rejected: refused });
     return refusedRecipients(where, refused);
   }
   if (e.code === 'EENVELOPE' && command.startsWith('RCPT')) {
@@ -110,12 +110,14 @@ export function mapSmtpError(error: unknown, where: SmtpErrorContext): HomingErr
   return new HomingError('CONNECTION_LOST', `The connection to ${where.host}:${where.port} failed: ${e.message ?? String(error)}`, { ...place, fix: 'check-network' });
 }
 
-function busy(where: SmtpErrorContext, response: string | null, status: number): HomingError {
+/** `extra.rejected`: every recipient was refused, some only for now (the recipients' answers, not the server's state). */
+function busy(where: SmtpErrorContext, response: string | null, status: number, extra: { rejected?: RefusedRecipient[] } = {}): HomingError {
   return new HomingError('SERVER_BUSY', `${where.host} cannot take the message right now (${status}); Homing will try again.${response ? ` The server said: ${response}` : ''}`, {
     host: where.host,
     port: where.port,
     response,
     responseCode: status,
+    ...extra,
     fix: 'wait-and-retry',
   });
 }

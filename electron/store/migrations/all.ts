@@ -17,6 +17,7 @@ import { up as recipientSortKey } from './0015-recipient-sort-key';
 import { up as outboxRefusalsSeen } from './0016-outbox-refusals-seen';
 import { up as idFloors } from './0017-id-floors';
 import { up as outgoingRows } from './0018-outgoing-rows';
+import { up as outboxResend } from './0019-outbox-resend';
 
 export { latestVersion } from './version';
 
@@ -45,4 +46,5 @@ export const migrations: Migration[] = [
   { version: 16, up: outboxRefusalsSeen },
   { version: 17, up: idFloors },
   { version: 18, up: outgoingRows },
+  { version: 19, up: outboxResend },
 ];

@@ -18,6 +18,13 @@ export const OUTGOING_LIMITS = {
   smtpTimeoutMs: envMs('HOMING_SMTP_TIMEOUT_MS', 0) || null,
   /** A draft goes to the server once the composer has left it alone this long (it saves as the user types). */
   draftQuietMs: envMs('HOMING_DRAFT_QUIET_MS', 5_000),
+  /**
+   * How long recipients the server answered "not now" (4xx at RCPT) are tried again before the message to
+   * them fails and the user decides. RFC 5321 section 4.5.4.1 asks a relay for 4-5 days; a desktop client
+   * shows the waiting message in its Outbox all along, and after a day a greylist or a full mailbox that has
+   * not cleared is the user's to know about. HOMING_RESEND_GIVE_UP_MS overrides it (tests).
+   */
+  resendGiveUpMs: envMs('HOMING_RESEND_GIVE_UP_MS', 24 * 60 * 60_000),
   /** Filing attempts a `sent` message gets before it waits for the next sync or the user (it is never resent). */
   filingBackoffCap: 30 * 60_000,
 } as const;

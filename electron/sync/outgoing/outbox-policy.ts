@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../shared/errors';
+import { type ErrorCode, type ErrorData, HomingError } from '../../../shared/errors';
 import { backoffDelay } from '../backoff';
 
 /**
@@ -39,4 +39,32 @@ export function failureAction(code: ErrorCode): FailureAction {
 export function retryDelay(action: Exclude<FailureAction, 'failed'>, attempts: number): number {
   if (action === 'wait-for-user') return 15 * 60_000;
   return backoffDelay(Math.max(0, attempts - 1));
+}
+
+/** An SMTP reply code that means "not now" (RFC 5321 section 4.2.1). */
+export const isTemporaryReply = (code: number | null) => code !== null && code >= 400 && code < 500;
+
+/**
+ * A resend (store/outbox.ts insertResend) that the server again answered "not now" for every recipient,
+ * `giveUpMs` after it first did: the message to them fails, with the server's last words, and the user
+ * decides. Null while it is still tried; also for a failure that is not the recipients' (the network, a
+ * busy server): the recipients were not asked then.
+ */
+export function resendGiveUp(
+  record: { resendOf: number | null; createdAt: string; recipients: string[] },
+  error: ErrorData,
+  now: number,
+  giveUpMs: number,
+): HomingError | null {
+  if (record.resendOf === null || error.code !== 'SERVER_BUSY' || !Array.isArray(error.detail?.rejected)) return null;
+  const since = Date.parse(record.createdAt);
+  if (now - since < giveUpMs) return null;
+  const rejected = error.detail.rejected as Array<{ address: string; response: string; responseCode: number | null }>;
+  const list = record.recipients.join(', ');
+  const last = rejected[0]?.response ? ` The server last said: ${rejected[0].response}` : '';
+  return new HomingError(
+    'RECIPIENT_REFUSED',
+    `${error.detail.host ?? 'The server'} kept answering “not now” for ${list} since ${new Date(since).toISOString().slice(0, 16).replace('T', ' ')} UTC, so Homing stopped trying; the others got the message.${last}`,
+    { ...error.detail, rejected, gaveUp: true, fix: 'check-settings', hint: 'Try again later, or write to them another way.' },
+  );
 }

@@ -6,10 +6,13 @@ import { sameCredentialTargets, settingsChangedWhileConnecting } from '../../acc
 import { createResolvers, resolverOptionsFromEnv } from '../../accounts/resolvers';
 import type { NetworkOverrides } from '../../net/tls-trust';
 import { SmtpSession, SubmitError } from '../../protocols/smtp/smtp-session';
+import type { RefusedRecipient } from '../../protocols/smtp/smtp-errors';
 import {
   findOutboxRecord,
+  insertResend,
   markFailed,
   markHandedOver,
+  markResendDone,
   markRetry,
   markSending,
   markSent,
@@ -22,7 +25,7 @@ import { writeTransaction } from '../../store/write-transaction';
 import type { WriterContext } from '../writer-context';
 import { markOriginal } from './mark-original';
 import { OUTGOING_LIMITS } from './limits';
-import { failureAction, retryDelay } from './outbox-policy';
+import { failureAction, isTemporaryReply, resendGiveUp, retryDelay } from './outbox-policy';
 
 let network: NetworkOverrides | null = null;
 
@@ -87,25 +90,31 @@ export async function submitQueued(ctx: WriterContext, account: Account, items: 
             hooks.onState?.(item, 'handed-over');
           },
         });
-        writeTransaction(db, (changes) => {
-          markSent(
-            db,
-            changes,
-            item,
-            result.rejected.map((r) => ({ address: r.address, response: r.response })),
-          );
+        // "Not now" for some recipients (greylisting, a busy mailbox, a rate limit): they get the same bytes
+        // later from a row of their own; the ones the server took are never sent to again.
+        const deferred = result.rejected.filter((r) => isTemporaryReply(r.responseCode));
+        const refused = result.rejected.filter((r) => !isTemporaryReply(r.responseCode)).map((r) => ({ address: r.address, response: r.response }));
+        const resend = writeTransaction(db, (changes) => {
+          if (item.resendOf !== null) markResendDone(db, changes, item, refused);
+          else markSent(db, changes, item, refused);
           if (item.responseTo) markOriginal(db, changes, item.responseTo);
+          if (deferred.length === 0) return null;
+          const attempts = item.resendOf !== null ? item.attempts + 1 : 1;
+          return insertResend(db, changes, item, deferred.map((r) => r.address), deferredError(account, deferred), Date.now() + retryDelay('retry', attempts), attempts);
         });
-        hooks.onState?.(item, 'sent');
+        hooks.onState?.(item, item.resendOf !== null ? 'filed' : 'sent');
+        if (resend) hooks.onState?.(resend, 'queued');
       } catch (error) {
         const data = toErrorData(error);
         if (error instanceof SubmitError && error.outcome === 'unknown') {
           writeTransaction(db, (changes) => markUncertain(db, changes, item, data));
           hooks.onState?.(item, 'uncertain');
         } else {
-          const action = failureAction(data.code);
+          // A resend the recipients still answer "not now" to, long enough: the user is told and decides.
+          const gaveUp = resendGiveUp(item, data, Date.now(), OUTGOING_LIMITS.resendGiveUpMs);
+          const action = gaveUp ? 'failed' : failureAction(data.code);
           writeTransaction(db, (changes) => {
-            if (action === 'failed') markFailed(db, changes, item, data);
+            if (action === 'failed') markFailed(db, changes, item, gaveUp ? gaveUp.toData() : data);
             else markRetry(db, changes, item, data, Date.now() + retryDelay(action, item.attempts + 1));
           });
           hooks.onState?.(item, action === 'failed' ? 'failed' : 'queued');
@@ -153,4 +162,18 @@ async function openSession(ctx: WriterContext, account: Account, signal: AbortSi
     session.close();
     throw error;
   }
+}
+
+/** Why a resend waits: the server's "not now" for those recipients, in its words. */
+function deferredError(account: Account, deferred: RefusedRecipient[]): ErrorData {
+  const host = account.smtp?.host ?? 'The server';
+  const list = deferred.map((r) => r.address).join(', ');
+  const said = deferred[0]?.response ? ` The server said: ${deferred[0].response}` : '';
+  return new HomingError('SERVER_BUSY', `${host} took the message for the others but could not take it for ${list} just then; Homing will send it to ${deferred.length === 1 ? 'that address' : 'them'} again.${said}`, {
+    host,
+    rejected: deferred,
+    response: deferred[0]?.response ?? null,
+    responseCode: deferred[0]?.responseCode ?? null,
+    fix: 'wait-and-retry',
+  }).toData();
 }

@@ -103,9 +103,13 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
     /** The named items, or everything that waited when the flush began, as they stand after it. */
     async flushOutbox({ accountId, ids, retryWaiting }) {
       // What waits; not the filed messages the list keeps for their refused recipients (done before this flush).
-      const watched = ids ?? listOutbox(db, accountId ? { accountId } : {}).filter((r) => r.state !== 'filed').map((r) => r.id);
-      await runner.flush({ ...(accountId ? { accountId } : {}), ...(ids ? { ids } : {}), retryWaiting: retryWaiting === true });
-      return watched.map((id) => findOutboxRecord(db, id)).filter((r) => r !== null).map(toOutboxItem);
+      const scope = accountId ? { accountId } : {};
+      const before = new Set(listOutbox(db, { ...scope, includeFiled: true }).map((r) => r.id));
+      const watched = ids ?? listOutbox(db, scope).filter((r) => r.state !== 'filed').map((r) => r.id);
+      await runner.flush({ ...scope, ...(ids ? { ids } : {}), retryWaiting: retryWaiting === true });
+      // And the resends this flush made, for recipients the server answered "not now" (insertResend).
+      const resends = listOutbox(db, scope).filter((r) => r.resendOf !== null && !before.has(r.id));
+      return [...watched.map((id) => findOutboxRecord(db, id)).filter((r) => r !== null), ...resends].map(toOutboxItem);
     },
 
     async retryOutbox({ id }) {
@@ -141,7 +145,9 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
           record.state === 'sending' ? `Message ${id} is being sent right now; it can no longer be taken back.` : `Message ${id} was sent; it can no longer be taken back.`,
         );
       }
-      const content: ComposeContent = outboxContent(db, id);
+      const stored: ComposeContent = outboxContent(db, id);
+      // A resend goes back as a draft to the recipients it was for: the others have the message.
+      const content: ComposeContent = record.resendOf === null ? stored : onlyTo(stored, record.recipients);
       const account = getAccount(db, record.accountId);
       const draft = writeTransaction(db, (changes) => {
         deleteOutboxItem(db, changes, record);
@@ -156,4 +162,11 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
 /** What a new draft of `account` starts with: its Message-ID, and whether its copy goes to the server's Drafts. */
 function newDraft(account: Account): { messageId: string; keptOnServer: boolean } {
   return { messageId: newMessageId(account.email), keptOnServer: engineFor(account).mirrorsServer };
+}
+
+/** The composed message addressed only to `addresses` (To, Cc and Bcc kept apart), without what it answered. */
+function onlyTo(content: ComposeContent, addresses: string[]): ComposeContent {
+  const wanted = new Set(addresses.map((a) => a.toLowerCase()));
+  const keep = (list: ComposeContent['to']) => list.filter((r) => wanted.has(r.address.toLowerCase()));
+  return { ...content, to: keep(content.to), cc: keep(content.cc), bcc: keep(content.bcc), responseTo: null };
 }

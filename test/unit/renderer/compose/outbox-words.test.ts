@@ -7,7 +7,7 @@ const now = Date.parse('2025-03-10T12:00:00Z');
 const item = (over: Partial<OutboxItem>): OutboxItem => ({
   id: 1, accountId: 'a', identityId: 1, messageId: 'm@x', subject: 'Hi', from: { name: '', address: 'me@example.org' }, recipients: ['ann@example.org'],
   size: 100, state: 'queued', notBefore: null, attempts: 0, lastError: null, rejected: [], refusalsSeen: false, sentAt: null, sentCopy: null, filedAt: null,
-  createdAt: new Date(now - 2000).toISOString(), responseTo: null, ...over,
+  createdAt: new Date(now - 2000).toISOString(), responseTo: null, resendOf: null, ...over,
 });
 
 describe('outbox words and choices', () => {
@@ -72,6 +72,20 @@ describe('outbox words and choices', () => {
     // A message that says something else keeps the code's meaning before it.
     const internal = outboxWords(item({ state: 'failed', lastError: { code: 'INTERNAL', message: 'Cannot read properties of undefined' } }), now);
     expect(internal.detail).toBe('Something went wrong inside Homing. Cannot read properties of undefined');
+  });
+
+  it('says a resend waits for the recipients the server answered "not now", the others having it', () => {
+    const resend = item({
+      resendOf: 3,
+      attempts: 2,
+      recipients: ['carol@example.org'],
+      notBefore: new Date(now + 60_000).toISOString(),
+      lastError: { code: 'SERVER_BUSY', message: 'mail.example.org took the message for the others but could not take it for carol@example.org just then; Homing will send it to that address again. The server said: 450 4.2.0 Greylisted' },
+    });
+    const words = outboxWords(resend, now);
+    expect(words.status).toMatch(/^Sent to the others, not yet to carol@example\.org; trying again at /);
+    expect(words.detail).toMatch(/450 4\.2\.0 Greylisted/);
+    expect(words.tone).toBe('waiting');
   });
 
   it('reads writing preferences defensively', () => {
