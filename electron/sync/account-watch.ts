@@ -31,7 +31,14 @@ export class AccountWatch {
   /** The current pass and session: aborted by restart() to reconnect with fresh settings. */
   private session = new AbortController();
   private readonly sleep = new WakeableSleep();
+  /** Failures in a row that retrying can fix (an outage): the short backoff's count. */
   private failures = 0;
+  /**
+   * Failures in a row only the user can fix (a refused password): they double the check interval. Counted
+   * apart, so a password refused when the server comes back after an outage waits one interval, not one
+   * doubled for each retry of that outage.
+   */
+  private userFailures = 0;
   /** Set while the loop waits its regular check interval (not a retry): only that wait may be cut short. */
   private waitingInterval = false;
   /** The code of a check that failed during that wait (a Check the user asked for): the loop retries soon. */
@@ -71,6 +78,7 @@ export class AccountWatch {
    */
   restart(): void {
     this.failures = 0;
+    this.userFailures = 0;
     this.session.abort();
     this.sleep.wake();
   }
@@ -134,6 +142,7 @@ export class AccountWatch {
           continue;
         }
         this.failures = 0;
+        this.userFailures = 0;
 
         const engine = engineFor(account);
         if (!engine.watch) {
@@ -182,13 +191,17 @@ export class AccountWatch {
     this.waitingRetry = true;
     this.retryCode = code;
     try {
-      await this.wait(delayAfterFailure(code, this.failures++, interval, this.deps.timing), session);
+      const count = needsTheUser(code) ? this.userFailures++ : this.failures++;
+      await this.wait(delayAfterFailure(code, count, interval, this.deps.timing), session);
     } finally {
       this.waitingRetry = false;
     }
     const recovered = this.succeededMeanwhile;
     this.succeededMeanwhile = false;
-    if (recovered) this.failures = 0;
+    if (recovered) {
+      this.failures = 0;
+      this.userFailures = 0;
+    }
     return recovered;
   }
 

@@ -132,6 +132,22 @@ describe('watch loop faults', () => {
     await arrives(alice);
   });
 
+  it('a password refused right after an outage waits one check interval, not one doubled by the outage\'s retries', async () => {
+    fx = await watchFixture(server, { ...testWatchTiming, needsUserMaxMs: 60_000 });
+    const alice = await fx.addAccount({ user: 'alice', protocol: 'imap', port: proxy.port });
+    await fx.command('startWatching', {});
+    await watching(alice);
+    const since = fx.events.length;
+    // The host goes away and, when it is back, refuses the password (a lockout, a password changed meanwhile).
+    await server.setPassword('alice', 'changed-elsewhere-43');
+    await proxy.refuse();
+    await eventually(() => statusLog(alice, since).filter((s) => s.lastError?.code === 'CONNECTION_REFUSED').length, (count) => count >= 3, 30_000);
+    await proxy.accept();
+    const [first] = await eventually(() => failures(alice, 'AUTH_FAILED', since), (list) => list.length >= 1, 30_000);
+    // The first refusal of the password waits the check interval (jittered down to 0.9 of it), as documented.
+    expect(first).toBeLessThanOrEqual(testWatchTiming.checkIntervalMs! + 100);
+  });
+
   it('a certificate that changed inside the loop: waits without retrying fast, and reconnects once the new one is trusted', async () => {
     fx = await watchFixture(server, { ...testWatchTiming, needsUserMaxMs: 60_000 });
     const alice = await fx.addAccount({ user: 'alice', protocol: 'imap' });
