@@ -1,5 +1,5 @@
 import { folderName } from '../mail/folder-tree';
-import { messagesWord } from '../mail/outcome';
+import { rulesRunWords } from '../mail/rules-run-words';
 import type { Action } from './action';
 
 /**
@@ -19,13 +19,7 @@ export const runRules: Action = {
     const folder = ctx.target.folder!;
     try {
       const result = await ctx.api.runRules({ folderId: folder.id });
-      const acted = result.rules.reduce((sum, r) => sum + r.acted, 0);
-      const broken = result.rules.filter((r) => r.broken).length;
-      const words =
-        result.rules.length === 0
-          ? 'No rule applies to this folder.'
-          : `Ran the rules on ${messagesWord(result.examined)} in ${folderName(folder)}: ${acted === 0 ? 'none of them matched anything new' : `they acted ${acted === 1 ? 'once' : `${acted.toLocaleString('en-US')} times`}`}.`;
-      ctx.done({ message: broken > 0 ? `${words} ${broken === 1 ? 'One rule is' : `${broken} rules are`} broken: see Settings › Rules.` : words, undo: null });
+      ctx.done({ message: rulesRunWords(result, folderName(folder)), undo: null });
     } catch (error) {
       ctx.report(error);
     }

@@ -6,6 +6,7 @@ import { useFolders } from '../hooks/useFolders';
 import { matchWords, useRuleMatchCount } from '../hooks/useRuleMatchCount';
 import { errorSentence } from '../mail/error-words';
 import { accountLabel, folderName } from '../mail/folder-tree';
+import { rulesRunWords } from '../mail/rules-run-words';
 import { actionWords, draftOf, emptyDraft, type RuleDraft, scopeWords } from '../mail/rule-editing';
 import { JunkSettings } from './JunkSettings';
 import { RuleEditor } from './RuleEditor';
@@ -133,8 +134,8 @@ function RunRulesNow({ accounts, folders, hasRules }: { accounts: Account[]; fol
     setProblem(null);
     try {
       const done = await api.runRules({ folderId: chosen });
-      const acted = done.rules.reduce((sum, r) => sum + r.acted, 0);
-      setResult(`Looked at ${done.examined.toLocaleString('en-US')} messages; the rules acted ${acted.toLocaleString('en-US')} times.`);
+      const folder = folders.find((f) => f.id === chosen);
+      setResult(rulesRunWords(done, folder ? folderName(folder) : 'the folder'));
     } catch (error) {
       setProblem(errorSentence(error));
     }
