@@ -41,9 +41,9 @@ describe('the outgoing server on the host whose certificate the user trusted', (
       delaySeconds: 0,
     });
 
-  it('trusts the same certificate for it, so the first message is sent', async () => {
-    const pin = fixture!.dovecot.certificate.fingerprint256;
-    const bob = await service.addAccount({
+  /** Bob's IMAP account with the Dovecot certificate trusted for it, and this outgoing server. */
+  const addBob = (smtp: { host: string; port: number; security: 'tls'; trustedFingerprint?: string | null }) =>
+    service.addAccount({
       email: 'bob@example.test',
       protocol: 'imap',
       host: '127.0.0.1',
@@ -51,9 +51,13 @@ describe('the outgoing server on the host whose certificate the user trusted', (
       security: 'tls',
       username: 'bob',
       password: 'bob-secret',
-      trustedFingerprint: pin,
-      smtp: { host: '127.0.0.1', port: postfix!.ports.submissions, security: 'tls' },
+      trustedFingerprint: fixture!.dovecot.certificate.fingerprint256,
+      smtp,
     });
+
+  it('trusts the same certificate for it, so the first message is sent', async () => {
+    const pin = fixture!.dovecot.certificate.fingerprint256;
+    const bob = await addBob({ host: '127.0.0.1', port: postfix!.ports.submissions, security: 'tls' });
     expect(bob.smtp?.trustedFingerprint).toBe(pin);
     const queued = await sendFrom(bob.id, 'First message from bob');
     await service.flushOutbox({ ids: [queued.id] });
@@ -69,35 +73,14 @@ describe('the outgoing server on the host whose certificate the user trusted', (
   });
 
   it('keeps what was asked: another host gets no pin, an outgoing pin given (or none) stays', async () => {
-    const pin = fixture!.dovecot.certificate.fingerprint256;
     const other = 'ab'.repeat(32);
     await service.removeAccount({ id: (await service.listAccounts({})).find((a) => a.email === 'bob@example.test')!.id, confirm: true });
-    const elsewhere = await service.addAccount({
-      email: 'bob@example.test',
-      protocol: 'imap',
-      host: '127.0.0.1',
-      port: fixture!.dovecot.ports.imaps,
-      security: 'tls',
-      username: 'bob',
-      password: 'bob-secret',
-      trustedFingerprint: pin,
-      smtp: { host: 'localhost', port: postfix!.ports.submissions, security: 'tls' },
-    });
+    const elsewhere = await addBob({ host: 'localhost', port: postfix!.ports.submissions, security: 'tls' });
     expect(elsewhere.smtp?.trustedFingerprint).toBeNull();
     const given = await service.updateAccount({ id: elsewhere.id, patch: { smtp: { host: '127.0.0.1', trustedFingerprint: other }, password: 'bob-secret' } });
     expect(given.smtp?.trustedFingerprint).toBe(other);
     await service.removeAccount({ id: elsewhere.id, confirm: true });
-    const refused = await service.addAccount({
-      email: 'bob@example.test',
-      protocol: 'imap',
-      host: '127.0.0.1',
-      port: fixture!.dovecot.ports.imaps,
-      security: 'tls',
-      username: 'bob',
-      password: 'bob-secret',
-      trustedFingerprint: pin,
-      smtp: { host: '127.0.0.1', port: postfix!.ports.submissions, security: 'tls', trustedFingerprint: null },
-    });
+    const refused = await addBob({ host: '127.0.0.1', port: postfix!.ports.submissions, security: 'tls', trustedFingerprint: null });
     expect(refused.smtp?.trustedFingerprint).toBeNull();
   });
 });
