@@ -122,7 +122,10 @@ describe('homing sync reports a change the server refused', () => {
     try {
       expect(await runCli(['--data-dir', dataDir, 'mark', ...inbox.map((m) => String(m.id)), '--flag'])).toMatchObject({ status: 0 });
       const listed = await runCli(['--data-dir', dataDir, 'pending']);
-      const subjects = inbox.slice(0, 2).map((m) => `“${m.subject}”`).join(', ');
+      // The first two messages the change names, in its own order (which ids a sync gives is not the list's order).
+      const [change] = JSON.parse((await runCli(['--data-dir', dataDir, 'pending', '--json'])).stdout) as Array<{ messageIds: number[] }>;
+      const subjectOf = new Map(inbox.map((m) => [m.id, m.subject]));
+      const subjects = change!.messageIds.slice(0, 2).map((m) => `“${subjectOf.get(m)}”`).join(', ');
       const more = inbox.length > 2 ? ', …' : '';
       expect(listed).toMatchObject({ status: 0, stderr: '' });
       expect(listed.stdout).toMatch(new RegExp(`^\\d+  queued   ${id}  mark  ${inbox.length} messages? `));
