@@ -1,5 +1,6 @@
 import { prepare, type ReadDb, type WriteDb } from './db';
 import { readFlags } from './ingest';
+import { flagsOf } from './message-summaries';
 import {
   findOperation,
   forgetMessages,
@@ -281,13 +282,7 @@ function applyFlagChange(db: WriteDb, changes: ChangeRecorder, accountId: string
     db,
     'SELECT seen, flagged, answered, draft, keywords FROM messages WHERE id = ?',
   ).get(rowId)!;
-  const flags = new Set<string>([
-    ...(current.seen ? ['\\Seen'] : []),
-    ...(current.flagged ? ['\\Flagged'] : []),
-    ...(current.answered ? ['\\Answered'] : []),
-    ...(current.draft ? ['\\Draft'] : []),
-    ...(JSON.parse(current.keywords) as string[]),
-  ]);
+  const flags = new Set(flagsOf(current));
   const had = [...change.add, ...change.remove].filter((f) => flags.has(f));
   for (const f of change.remove) flags.delete(f);
   for (const f of change.add) flags.add(f);
