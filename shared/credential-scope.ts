@@ -1,3 +1,4 @@
+import { sameHost } from './host-names';
 import type { Security } from './contract/accounts';
 
 /** A server as a stored password knows it: where it goes, as whom, how protected, which certificate. */
@@ -28,7 +29,7 @@ export type CredentialScopeChange = 'host' | 'port' | 'username' | 'security' | 
  * to say beforehand that the password will be asked for.
  */
 export function storedPasswordChange(savedFor: CredentialTarget, target: CredentialTarget): CredentialScopeChange | null {
-  if (normalHost(savedFor.host) !== normalHost(target.host)) return 'host';
+  if (!sameHost(savedFor.host, target.host)) return 'host';
   if (savedFor.port !== target.port) return 'port';
   if (savedFor.username !== target.username) return 'username';
   if (strength[target.security] < strength[savedFor.security]) return 'security';
@@ -44,7 +45,3 @@ export const credentialScopeWords: Record<CredentialScopeChange, string> = {
   security: 'the connection would be less protected',
   certificate: 'a different certificate would be trusted',
 };
-
-function normalHost(host: string): string {
-  return host.trim().toLowerCase().replace(/\.$/, '');
-}

@@ -1,3 +1,4 @@
+import { sameHost } from '../../shared/host-names';
 import type { Account } from '../../shared/contract/accounts';
 import type { SyncOutcome } from '../../shared/contract/sync';
 import { HomingError, toErrorData } from '../../shared/errors';
@@ -112,10 +113,9 @@ export class SyncRuntime {
    * another said "offline" for up to five more minutes while its new mail waited.
    */
   private serverReached(account: Account): void {
-    const host = account.host?.toLowerCase();
-    if (!host) return;
+    if (!account.host) return;
     for (const [id, loop] of this.loops) {
-      if (id !== account.id && findAccount(this.ctx.db, id)?.host?.toLowerCase() === host) loop.serverReachable();
+      if (id !== account.id && sameHost(findAccount(this.ctx.db, id)?.host, account.host)) loop.serverReachable();
     }
   }
 

@@ -1,3 +1,4 @@
+import { sameHost } from '../../shared/host-names';
 import { useLayoutEffect, useState } from 'react';
 import {
   type Account,
@@ -131,7 +132,7 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
       // went: the provider's server shows that one certificate for SMTP too, so its check would fail the
       // same way and every message sent would wait in the Outbox on it.
       const outgoingHost =
-        outgoing && moved && sameName(outgoing.host, moved.from) && sameName(parsed.server.host, moved.to) ? parsed.server.host : outgoing?.host;
+        outgoing && moved && sameHost(outgoing.host, moved.from) && sameHost(parsed.server.host, moved.to) ? parsed.server.host : outgoing?.host;
       const account = await api.addAccount({
         email: email.trim(),
         ...(name.trim() ? { name: name.trim() } : {}),
@@ -283,7 +284,7 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
           busy={busy !== null}
           form={form}
           onRetry={retryWithFix<ServerForm>(setForm, setTrusted, trusted, (next, fingerprint) => {
-            const moved = sameName(next.host, form.host) ? certificateHost : { from: form.host.trim(), to: next.host.trim() };
+            const moved = sameHost(next.host, form.host) ? certificateHost : { from: form.host.trim(), to: next.host.trim() };
             setCertificateHost(moved);
             void connect(next, fingerprint, password, moved);
           })}
@@ -328,6 +329,3 @@ interface MovedHost {
   from: string;
   to: string;
 }
-
-/** Host names compared as DNS compares them: case and a final dot aside. */
-const sameName = (a: string, b: string) => a.trim().toLowerCase().replace(/\.$/, '') === b.trim().toLowerCase().replace(/\.$/, '');

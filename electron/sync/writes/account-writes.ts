@@ -1,3 +1,4 @@
+import { normalHost, sameHost } from '../../../shared/host-names';
 import { type Account, defaultAccountSettings, LOCAL_ACCOUNT_ID, type OutgoingServer, type OutgoingServerPatch } from '../../../shared/contract/accounts';
 import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
@@ -227,12 +228,6 @@ function mergeOutgoing(current: Account, patch: OutgoingServerPatch | null): Out
     passwordSource: patch.password === null ? 'incoming' : patch.password !== undefined ? 'own' : (base?.passwordSource ?? 'incoming'),
     trustedFingerprint: patch.trustedFingerprint !== undefined ? patch.trustedFingerprint : hostChanged ? null : (base?.trustedFingerprint ?? null),
   };
-}
-
-const normalHost = (host: string | null) => (host ?? '').toLowerCase().replace(/\.$/, '');
-
-function sameHost(a: string | null, b: string | null): boolean {
-  return normalHost(a) === normalHost(b);
 }
 
 /** One mailbox on one server: the same protocol, host, port and user name is the same account twice. */
