@@ -125,6 +125,49 @@ describe.each([
     }
   });
 
+  // Was a bug without UIDPLUS: the only EXPUNGE there is removes every message marked \Deleted in the folder
+  // (RFC 3501 section 6.4.3), so a move (COPY + STORE + EXPUNGE without MOVE) or a delete for good took with it
+  // the messages another client had only marked \Deleted (Outlook's, Roundcube's and Thunderbird's "mark as
+  // deleted" modes), which Homing shows as ordinary messages. Found moving mail on a Dovecot offering neither.
+  it('leaves the messages another client marked \\Deleted on the server when it moves or deletes for good', async () => {
+    await deliverMany(server, 'alice', [{ raw: corpusMessage(400) }, { raw: corpusMessage(401) }, { folder: 'Trash', raw: corpusMessage(402) }, { folder: 'Trash', raw: corpusMessage(403) }]);
+    await imapEngine.syncOnce(fx.context());
+    const byMessageId = (n: number) => storedMessages(fx.db, fx.account.id).find((m) => m.messageId === `<msg-${n}@corpus.test>`)!;
+    const other = await secondClient(server);
+    try {
+      // The other client marks one message in INBOX and one in Trash \Deleted, and does not expunge.
+      for (const [folder, n] of [['INBOX', 401], ['Trash', 403]] as const) {
+        const lock = await other.getMailboxLock(folder);
+        try {
+          expect(await other.messageFlagsAdd(String(byMessageId(n).uid), ['\\Deleted'], { uid: true })).toBe(true);
+        } finally {
+          lock.release();
+        }
+      }
+      const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
+      await actions.moveMessages({ ids: [byMessageId(400).id], toFolderId: archive.id });
+      await organise.deleteMessagesPermanently({ ids: [byMessageId(402).id], confirm: true });
+      const outcome = await fx.runtime.syncOne(fx.account, new AbortController().signal);
+      expect(outcome.error).toBeNull();
+      expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+
+      const state = await serverState(other);
+      const markedIn = (folder: string) => state[folder]!.filter((m) => m.flags.includes('\\Deleted'));
+      expect(storeState(fx.db, fx.account.id)).toEqual(state);
+      // Still there, still marked by the other client; ours gone from where they were.
+      expect(byMessageId(401)).toMatchObject({ folder: 'INBOX' });
+      expect(byMessageId(403)).toMatchObject({ folder: 'Trash' });
+      expect(state.INBOX!.find((m) => m.uid === byMessageId(401).uid)?.flags).toContain('\\Deleted');
+      expect(state.Trash!.find((m) => m.uid === byMessageId(403).uid)?.flags).toContain('\\Deleted');
+      expect(markedIn('INBOX')).toHaveLength(1);
+      expect(byMessageId(400)).toMatchObject({ folder: 'Archive' });
+      expect(state.INBOX!.some((m) => m.uid === byMessageId(400).uid)).toBe(false);
+      expect(storedMessages(fx.db, fx.account.id).some((m) => m.messageId === '<msg-402@corpus.test>')).toBe(false);
+    } finally {
+      await other.logout();
+    }
+  });
+
   // Was a bug, found by the kill test (seeds 216080 and 839260): a flag change made before a move found
   // the row already moved locally (no UID yet), waited, and was sent after the flag changes made after
   // the move, so the server ended with the older state.

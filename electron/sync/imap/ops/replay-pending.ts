@@ -33,7 +33,7 @@ import { replayAppend } from './replay-append';
 import { replayCopy } from './replay-copy';
 import { replayFolderOperation } from './replay-folders';
 import { batchWith, moveChain, replayBatch, replayMoveChain, sameSourceNext } from './replay-batch';
-import { FolderRecreated, Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
+import { deleteExactly, FolderRecreated, Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
 
 export type { PlacedInTarget, ReplayResult } from './replay-shared';
 
@@ -338,8 +338,8 @@ async function moveOrTrash(pass: ImapPass, op: QueuedOperation, from: ServerPlac
   }
   for (const [id, place] of await moveItems(pass, send, to)) placed.set(id, place);
   for (const part of uidChunks(copiedOnly, (i) => i.uid, imapLimits.uidSetChars)) {
-    // STORE +FLAGS.SILENT (\Deleted), then UID EXPUNGE (UIDPLUS) of exactly these UIDs — or EXPUNGE without UIDPLUS, as imapflow's own MOVE fallback does.
-    if (!(await connection.client.messageDelete(uidSet(part.map((i) => i.uid)), { uid: true }))) {
+    // STORE +FLAGS (\Deleted), then an expunge of exactly these UIDs (deleteExactly: other clients' \Deleted mail stays).
+    if (!(await deleteExactly(pass, part.map((i) => i.uid)))) {
       throw refused(pass, `remove the messages already copied to ${to.path} from ${from.path}`);
     }
   }
@@ -377,8 +377,8 @@ async function replayExpunge(pass: ImapPass, payload: ExpungePayload): Promise<v
   await selectForWrite(pass, from);
   const { db } = pass;
   for (const part of uidChunks(payload.items, (i) => i.uid, imapLimits.uidSetChars)) {
-    // STORE +FLAGS.SILENT (\Deleted), then UID EXPUNGE (UIDPLUS) of exactly these UIDs — or EXPUNGE where the server lacks UIDPLUS.
-    if (!(await pass.connection.client.messageDelete(uidSet(part.map((i) => i.uid)), { uid: true }))) {
+    // STORE +FLAGS (\Deleted), then an expunge of exactly these UIDs (deleteExactly: other clients' \Deleted mail stays).
+    if (!(await deleteExactly(pass, part.map((i) => i.uid)))) {
       throw refused(pass, 'delete the messages');
     }
   }

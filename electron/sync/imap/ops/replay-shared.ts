@@ -1,4 +1,4 @@
-import type { StoreOptions } from 'imapflow';
+import type { CopyResponseObject, StoreOptions } from 'imapflow';
 import { HomingError } from '../../../../shared/errors';
 import { prepare } from '../../../store/db';
 import type { DeletePayload, ExpungePayload, MovePayload, OpItem, ServerPlace } from '../../../store/operation-kinds';
@@ -80,7 +80,7 @@ async function transferItems(pass: ImapPass, items: OpItem[], to: { path: string
   const { client } = pass.connection;
   for (const part of uidChunks(items, (i) => i.uid, imapLimits.uidSetChars)) {
     const set = uidSet(part.map((i) => i.uid));
-    const result = verb === 'move' ? await client.messageMove(set, to.path, { uid: true }) : await client.messageCopy(set, to.path, { uid: true });
+    const result = verb === 'move' ? await moveExactly(pass, part.map((i) => i.uid), to.path) : await client.messageCopy(set, to.path, { uid: true });
     if (!result) throw refused(pass, `${verb} the messages to ${to.path}`);
     const { uidMap, uidValidity } = result;
     // Only from a server that says it has UIDPLUS: extension data is trusted when the extension is advertised.
@@ -91,6 +91,51 @@ async function transferItems(pass: ImapPass, items: OpItem[], to: { path: string
     }
   }
   return placed;
+}
+
+/**
+ * MOVE when offered. Without it imapflow copies, then removes the source with STORE \Deleted and an
+ * EXPUNGE, which without UIDPLUS takes other clients' \Deleted messages too; so there the copy is ours
+ * and the removal is deleteExactly's.
+ */
+async function moveExactly(pass: ImapPass, uids: number[], path: string): Promise<CopyResponseObject | false> {
+  const { client } = pass.connection;
+  const set = uidSet(uids);
+  if (pass.connection.has('MOVE') || pass.connection.has('UIDPLUS')) return (await client.messageMove(set, path, { uid: true })) ?? false;
+  const copied = await client.messageCopy(set, path, { uid: true });
+  // The source stays untouched when the copy failed; copied but not removed, the move is not done.
+  if (!copied) return false;
+  return (await deleteExactly(pass, uids)) ? copied : false;
+}
+
+/**
+ * STORE +FLAGS (\Deleted) and an expunge of exactly these UIDs of the selected folder. With UIDPLUS that is
+ * UID EXPUNGE (RFC 4315 section 2.1). Without it the only EXPUNGE there is removes every message marked
+ * \Deleted in the folder (RFC 3501 section 6.4.3), including those another client marked and left there
+ * (Outlook, Roundcube and Thunderbird all have a "mark as deleted" mode; Homing shows such messages as it
+ * shows any other): those lose \Deleted for the EXPUNGE and get it back after. What can go wrong leaves
+ * them on the server (a connection lost before they are marked again: unmarked, never gone). One marked
+ * by another client in the moment between the UID SEARCH and the EXPUNGE still goes: no command closes
+ * that gap without UIDPLUS.
+ */
+export async function deleteExactly(pass: ImapPass, uids: number[], options: { silent?: boolean } = {}): Promise<boolean> {
+  const { client } = pass.connection;
+  const set = uidSet(uids);
+  const storeOptions: StoreOptions = { uid: true, ...(options.silent ? { silent: true } : {}) };
+  if (pass.connection.has('UIDPLUS')) return client.messageDelete(set, storeOptions);
+  const ours = new Set(uids);
+  const marked = await client.search({ deleted: true }, { uid: true });
+  if (!marked) return false;
+  const others = marked.filter((uid) => !ours.has(uid));
+  const chunks = uidChunks(others, (uid) => uid, imapLimits.uidSetChars).map((part) => uidSet(part));
+  for (const chunk of chunks) {
+    if (!(await client.messageFlagsRemove(chunk, ['\\Deleted'], { uid: true, silent: true }))) return false;
+  }
+  try {
+    return await client.messageDelete(set, storeOptions);
+  } finally {
+    for (const chunk of chunks) await client.messageFlagsAdd(chunk, ['\\Deleted'], { uid: true, silent: true });
+  }
 }
 
 /**
