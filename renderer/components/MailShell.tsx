@@ -363,7 +363,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           )}
           <SearchBox inputRef={searchRef} active={searchQuery} problem={queryProblem} onSearch={searchFor} onClear={clearSearch} />
         </div>
-        {outgoingView !== null && <OutgoingList view={outgoingView} outgoing={outgoing} onCompose={compose} report={report} />}
+        {outgoingView !== null && <OutgoingList view={outgoingView} outgoing={outgoing} accounts={accounts} onCompose={compose} report={report} />}
         <div className="list-body" hidden={outgoingView !== null}>
         <ListHeader
           title={title}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ComposeIntent } from '../../shared/compose-intent';
+import type { Account } from '../../shared/contract/accounts';
 import type { DraftSummary, OutboxItem } from '../../shared/contract/outgoing';
 import { api } from '../api/client';
 import { useNow } from '../hooks/useNow';
@@ -9,10 +10,13 @@ import { fullDate } from '../mail/format';
 import { outboxWords } from '../mail/outbox-words';
 import type { OutgoingView } from './FolderTree';
 import { Icon } from './Icon';
+import { OutboxCertificateFix } from './OutboxCertificateFix';
 
 export interface OutgoingListProps {
   view: OutgoingView;
   outgoing: Outgoing;
+  /** The accounts, for what a waiting message's fix changes (its outgoing server). */
+  accounts: Account[];
   onCompose(intent: ComposeIntent): void;
   report(error: unknown): void;
 }
@@ -24,7 +28,7 @@ const recipientsLine = (addresses: string[]) => (addresses.length ? addresses.sl
  * list pane. Each message says how it is doing and offers what can be done: send now, retry, "it was sent",
  * edit (back to a draft, in the composer), discard (asked first).
  */
-export function OutgoingList({ view, outgoing, onCompose, report }: OutgoingListProps) {
+export function OutgoingList({ view, outgoing, accounts, onCompose, report }: OutgoingListProps) {
   const now = useNow(1000);
   const [asking, setAsking] = useState<string | null>(null);
   const run = (work: Promise<unknown>) => void work.catch(report);
@@ -67,6 +71,7 @@ export function OutgoingList({ view, outgoing, onCompose, report }: OutgoingList
                     {item.rejected.length > 0 && (
                       <span className="outgoing-detail">Refused by the server: {item.rejected.map((r) => `${r.address} (${r.response})`).join('; ')}</span>
                     )}
+                    {item.state === 'queued' && <OutboxCertificateFix item={item} account={accounts.find((a) => a.id === item.accountId)} />}
                   </div>
                   {asking === key ? (
                     <div className="outgoing-actions" role="group" aria-label={`Discard ${subject}?`}>
