@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { AddressObject, AttachmentStream, HeaderLines, Headers, MessageText } from 'mailparser';
 import { skeletonOf, type Skeleton } from './attachment-skeleton';
 import { htmlToText } from './html-text';
+import { lineEndsStream, readableLineEnds } from './line-ends';
 import { fallbackAddresses, readFallbackHeaders } from './fallback-headers';
 import { decodeBytes, decodeWords, headerEnd } from './header-words';
 import { ATTACHED_TEXT_BYTES, ATTACHED_TEXT_PARTS, FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SIGNED_CONTENT_BYTES, SNIPPET_CHARS } from './limits';
@@ -77,9 +78,17 @@ export interface ParseOptions {
 export async function parseMessage(input: MessageSource, options: ParseOptions = {}, depth = 0): Promise<ParsedMessage> {
   const { cutAttachments = true, readPlainDirectly = true } = options;
   // A Buffer that crossed a worker_thread boundary arrives as a plain Uint8Array: view it as a Buffer again.
+  // Stray CRs (`\r\r\n`, bare CR) are read as line ends first (line-ends.ts), or mailparser finds no body.
   const source: MessageSource =
-    input.kind === 'buffer' && !Buffer.isBuffer(input.bytes)
-      ? { kind: 'buffer', bytes: Buffer.from((input.bytes as Uint8Array).buffer, (input.bytes as Uint8Array).byteOffset, (input.bytes as Uint8Array).byteLength) }
+    input.kind === 'buffer'
+      ? {
+          kind: 'buffer',
+          bytes: readableLineEnds(
+            Buffer.isBuffer(input.bytes)
+              ? input.bytes
+              : Buffer.from((input.bytes as Uint8Array).buffer, (input.bytes as Uint8Array).byteOffset, (input.bytes as Uint8Array).byteLength),
+          ),
+        }
       : input;
   let output: ParserOutput;
   try {
@@ -260,13 +269,16 @@ export function runParser(
       maxHtmlLengthToParse: MAX_HTML_TO_TEXT_CHARS,
     });
     // A buffer goes straight in (no stream around it: that costs more than parsing a small message).
-    const bytes = source instanceof Readable || source.kind !== 'buffer' ? null : source.bytes;
-    const input = bytes ? null : source instanceof Readable ? source : openSource(source);
+    // Line ends read as line-ends.ts says, whichever way the bytes come (a buffer read so already is passed on as it is).
+    const bytes = source instanceof Readable || source.kind !== 'buffer' ? null : readableLineEnds(source.bytes);
+    const raw = bytes ? null : source instanceof Readable ? source : openSource(source);
+    const input = raw ? raw.pipe(lineEndsStream()) : null;
     const out: ParserOutput = { headers: new Map(), headerLines: [], text: null, html: null, attachments: [] };
     let failed = false;
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
+      raw?.destroy();
       input?.destroy();
       parser.destroy();
       reject(error instanceof Error ? error : new Error(String(error)));
@@ -322,6 +334,7 @@ export function runParser(
       }
     });
     parser.on('error', fail);
+    raw?.on('error', fail);
     input?.on('error', fail);
     parser.on('end', () => {
       if (!failed) resolve(out);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { AttachmentStream } from 'mailparser';
 import { declaredCharset, decodeBytes, decodeWords } from './header-words';
+import { readableLineEnds } from './line-ends';
 import type { MessageSource } from './message-source';
 import { fromParserOutput, runParser, signedMessage, type ParsedAddress } from './parse-message';
 import { plainParserOutput } from './plain-message';
@@ -21,7 +22,9 @@ export interface MessageContent {
  * single-part text message is read without mailparser, as for the store (plain-message.ts), so that
  * `homing show` of one loads no MIME parser; `readPlainDirectly: false` only to check it gives the same.
  */
-export async function readMessageContent(source: Readable | MessageSource, { readPlainDirectly = true } = {}, depth = 0): Promise<MessageContent> {
+export async function readMessageContent(given: Readable | MessageSource, { readPlainDirectly = true } = {}, depth = 0): Promise<MessageContent> {
+  // Stray CRs read as line ends, as parseMessage reads them for the store (line-ends.ts).
+  const source = !(given instanceof Readable) && given.kind === 'buffer' ? { kind: 'buffer' as const, bytes: readableLineEnds(given.bytes) } : given;
   const plain = readPlainDirectly && !(source instanceof Readable) && source.kind === 'buffer' ? plainParserOutput(source.bytes) : null;
   const output = plain ?? (await runParser(source));
   let parsed = fromParserOutput(output);

@@ -38,6 +38,14 @@ describe('a uuencoded attachment in the reader, in Chromium', () => {
         uuencode(pdf, 'report Q4.pdf') + '\r\nRegards\r\n',
     );
     await server.deliver('alice', readFileSync(join(import.meta.dirname, '../fixtures/mime/smime-opaque-signed.eml')));
+    // Line ends doubled by a Windows script (a CRLF written through a text-mode stream), a bare `\r\r` among them.
+    await server.deliver(
+      'alice',
+      'From: Backup Script <backup@example.org>\r\nTo: alice@example.org\r\nSubject: Nightly backup\r\nDate: Mon, 1 Jan 2024 03:00:00 +0000\r\n' +
+        'Message-ID: <crcr-1@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=XX\r\r\n\r\r\n' +
+        '--XX\r\r\nContent-Type: text/plain; charset=us-ascii\r\r\n\r\r\nThe backup of the wombat share finished.\r\rAll 12 files copied.\r\r\n' +
+        '--XX\r\r\nContent-Type: text/html; charset=us-ascii\r\r\n\r\r\n<p>The backup of the <b>wombat</b> share finished.</p>\r\r\n--XX--\r\r\n',
+    );
     dataDir = join(mkdtempSync(join(tmpdir(), 'homing-e2e-uu-')), 'data');
     const added = await runCli(
       ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1',
@@ -82,6 +90,22 @@ describe('a uuencoded attachment in the reader, in Chromium', () => {
     const found = JSON.parse((await runCli(['--data-dir', dataDir, 'search', 'has:attachment filename:report', '--json'])).stdout) as Array<{ subject: string }>;
     expect(found.map((m) => m.subject)).toEqual(['The quarterly report']);
     expect((await runCli(['--data-dir', dataDir, 'show', id, '--raw'])).stdout).toContain('begin 644 report Q4.pdf');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('shows the text of a message whose line ends are doubled (\\r\\r\\n), in the list, the reader and search', async () => {
+    // Found delivering one into Dovecot: the list's preview and the reader were empty and search found none
+    // of its words; mailparser splits lines at LF only, so the header block never ended.
+    const row = page.getByTestId('message-list').getByRole('option', { name: /Nightly backup/ });
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    expect(await row.textContent()).toContain('The backup of the wombat share finished.');
+    await row.click();
+    const frame = page.frameLocator('iframe[data-testid="message-frame"]');
+    await expect.poll(() => frame.locator('b').textContent(), { timeout: 15_000 }).toBe('wombat');
+    const found = JSON.parse((await runCli(['--data-dir', dataDir, 'search', 'wombat', '--json'])).stdout) as Array<{ id: number; subject: string }>;
+    expect(found.map((m) => m.subject)).toEqual(['Nightly backup']);
+    const shown = await runCli(['--data-dir', dataDir, 'show', String(found[0]!.id), '--text']);
+    expect(shown.stdout).toContain('The backup of the wombat share finished.\nAll 12 files copied.');
     expect(view.errors).toEqual([]);
   });
 
