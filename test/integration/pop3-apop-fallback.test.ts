@@ -18,7 +18,7 @@ describe('POP3 login where the greeting offers APOP but the password is stored h
       users: [{ name: 'carol', password: 'carol-secret' }],
       allowPlaintext: true,
       hashedPasswords: true,
-      extraConfig: 'auth_mechanisms = plain login apop\n',
+      extraConfig: 'auth_mechanisms = plain login apop\nauth_verbose = yes\n',
     });
   });
   afterAll(async () => {
@@ -59,5 +59,28 @@ describe('POP3 login where the greeting offers APOP but the password is stored h
     const ended = log.filter((line) => /pop3-login: .*auth failed/.test(line));
     expect(ended).toHaveLength(1);
     expect(ended[0]).toMatch(/auth failed, 2 attempts/);
+    // Refused both ways, it may be the password: APOP (the password kept off a plain connection) is tried
+    // again by the next run, not given up for the account.
+    const apopTries = async () => (await server.log()).split('\n').filter((line) => /passwd-file\(carol,.*Requested PLAIN scheme/.test(line)).length;
+    const tried = await apopTries();
+    expect((await runCli(['--data-dir', dir, 'sync'])).status).toBe(1);
+    expect(await apopTries()).toBe(tried + 1);
+  });
+  // Was a bug: the refusal was remembered by the process only, so every `homing sync` (cron) and every start
+  // of the app tried APOP again: one failed login more per run, which the host's brute-force guard (cPanel's
+  // cPHulk, fail2ban) counts against the account and the address until it locks them out.
+  it('tries APOP once for the account, not again at every run of homing sync', async () => {
+    await server.deliver('carol', testMessage(2));
+    const dir = mkdtempSync(join(tmpdir(), 'homing-apop-'));
+    const added = await add(dir, 'carol-secret', ['--no-test']);
+    expect(added.status, added.stderr).toBe(0);
+    // Dovecot's auth_verbose line for an APOP it cannot check: it needs the plaintext, and has only a hash.
+    const refusals = async () => (await server.log()).split('\n').filter((line) => /passwd-file\(carol,.*Requested PLAIN scheme/.test(line));
+    const before = (await refusals()).length;
+    for (let run = 0; run < 3; run++) {
+      const synced = await runCli(['--data-dir', dir, 'sync']);
+      expect(synced.status, synced.stderr).toBe(0);
+    }
+    expect((await refusals()).length - before).toBe(1);
   });
 });

@@ -49,16 +49,29 @@ export function chooseMechanism(capabilities: Capabilities, apopTimestamp: strin
 const apopRefused = new Set<string>();
 
 /**
+ * What the account's store knows of APOP for this user (pop3-session.ts): the in-process memory above is
+ * lost at every run of `homing sync` and every start of the app, and each lost memory cost the host one
+ * failed login more, which brute-force guards (cPanel's cPHulk, fail2ban) count toward a lockout.
+ */
+export interface ApopRecord {
+  /** APOP was refused for this user, on this server, while another mechanism took the same password. */
+  readonly refused: boolean;
+  /** Called when that has just happened. */
+  remember(): void;
+}
+
+/**
  * Logs in (AUTHORIZATION → TRANSACTION) and says which mechanism was used. An APOP the server refuses is
  * followed, on the same connection (RFC 1939 §7: a refused login stays in AUTHORIZATION), by the mechanism
  * the server would have got without the timestamp (SASL PLAIN/LOGIN or USER/PASS), as mutt does with
  * pop_auth_try_all; that user is then not tried with APOP again on this server while the process runs,
- * so a wrong password costs the server one failed login more once, not at every pass. Only a refusal
+ * so a wrong password costs the server one failed login more once, not at every pass, and when the other
+ * mechanism takes the password, not again for the account (`record`). Only a refusal
  * (AUTH_FAILED) leads on: a locked maildrop, a temporary failure or a lost connection are reported as they are.
  */
-export async function login(io: Pop3Io, username: string, password: string, forced?: Pop3Mechanism): Promise<Pop3Mechanism> {
+export async function login(io: Pop3Io, username: string, password: string, forced?: Pop3Mechanism, record?: ApopRecord): Promise<Pop3Mechanism> {
   const key = `${io.host}:${io.port} ${username}`;
-  const mechanism = forced ?? chooseMechanism(io.capabilities, io.apopTimestamp, io.encrypted, apopRefused.has(key));
+  const mechanism = forced ?? chooseMechanism(io.capabilities, io.apopTimestamp, io.encrypted, apopRefused.has(key) || record?.refused === true);
   try {
     await run(io, mechanism, username, password);
     return mechanism;
@@ -72,6 +85,10 @@ export async function login(io: Pop3Io, username: string, password: string, forc
       throw error; // nothing else to try: the refusal stands
     }
     await run(io, next, username, password);
+    // The same password taken another way: APOP cannot work for this user here. Remembered beyond the
+    // process only then: after a wrong password it may be the password, and APOP is what keeps it off a
+    // plain connection.
+    record?.remember();
     return next;
   }
 }

@@ -4,7 +4,7 @@ import type { Security } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
 import { mapNetworkError } from '../../net/network-errors';
 import { type NetworkOverrides, tlsOptions, type TrustPolicy, verifyPeer } from '../../net/tls-trust';
-import { login, type Pop3Mechanism } from './authenticate';
+import { type ApopRecord, login, type Pop3Mechanism } from './authenticate';
 import { Capabilities } from './capabilities';
 import type { Pop3Command, Pop3Io, SendOptions } from './command';
 import { capa } from './commands/capa';
@@ -169,8 +169,8 @@ export class Pop3Client {
   }
 
   /** Logs in with the best mechanism the server offers (see authenticate.ts); AUTHORIZATION → TRANSACTION. */
-  login(username: string, password: string, mechanism?: Pop3Mechanism): Promise<Pop3Mechanism> {
-    return login(this.io, username, password, mechanism);
+  login(username: string, password: string, mechanism?: Pop3Mechanism, apop?: ApopRecord): Promise<Pop3Mechanism> {
+    return login(this.io, username, password, mechanism, apop);
   }
 
   stat(): Promise<StatResult> {

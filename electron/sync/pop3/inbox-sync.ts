@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { HomingError } from '../../../shared/errors';
-import { updateFolderSyncState } from '../../store/folders';
+import { getFolder, updateFolderSyncState } from '../../store/folders';
 import {
   beginListing,
   countStillListed,
@@ -28,7 +28,7 @@ import type { Pop3Client } from '../../protocols/pop3/pop3-client';
 import type { ListEntry } from '../../protocols/pop3/commands/list';
 import type { UidlEntry } from '../../protocols/pop3/commands/uidl';
 import { ListingSizes } from './listing-sizes';
-import { openSession, type Pop3EngineOptions, tempDirFor } from './pop3-session';
+import { keptSyncState, openSession, type Pop3EngineOptions, tempDirFor } from './pop3-session';
 import { commitMessages, readyMessage } from './store-message';
 import { planDeletions, planDownloads, type ServerMessage } from './sync-plan';
 import { syncWithoutUidl } from './without-uidl';
@@ -225,7 +225,12 @@ function finishPass(ctx: SyncEngineContext, folderId: number, listing: ListingHa
     updateFolderSyncState(db, changes, folderId, {
       lastSyncedAt: now,
       // UIDLs the server listed twice identify nothing: those messages are keyed by their bytes, never deleted.
-      syncState: { onServer: countStillListed(listing), deletedLastPass: deleted.length, duplicateUidls: duplicateUidls(listing, 100) },
+      syncState: {
+        ...keptSyncState(getFolder(db, folderId).syncState),
+        onServer: countStillListed(listing),
+        deletedLastPass: deleted.length,
+        duplicateUidls: duplicateUidls(listing, 100),
+      },
     });
   });
 }

@@ -6,6 +6,10 @@ import type { SyncEngineContext } from '../engine';
 import { retryIfDroppedAtLogin } from '../login-retry';
 import type { Pop3Timeouts } from '../../protocols/pop3/limits';
 import { Pop3Client } from '../../protocols/pop3/pop3-client';
+import type { ApopRecord } from '../../protocols/pop3/authenticate';
+import { findFolderByPath, getFolder, updateFolderSyncState } from '../../store/folders';
+import { writeTransaction } from '../../store/write-transaction';
+import { ensureInbox, POP3_INBOX_PATH } from './inbox-folder';
 
 /** Test hooks for the engine (network overrides, short timeouts); production passes nothing. */
 export interface Pop3EngineOptions {
@@ -41,7 +45,7 @@ export async function openSession(ctx: SyncEngineContext, options: Pop3EngineOpt
       network: options.network ?? syncNetwork(),
     });
     try {
-      await client.login(account.username!, password);
+      await client.login(account.username!, password, undefined, apopRecord(ctx));
       return client;
     } catch (error) {
       client.close();
@@ -50,6 +54,36 @@ export async function openSession(ctx: SyncEngineContext, options: Pop3EngineOpt
   };
   // A login the server answered by closing the connection: retried once, then AUTH_FAILED (login-retry.ts).
   return retryIfDroppedAtLogin(connectAndLogin, (error) => (error instanceof DroppedAtLogin ? { detail: error.original.detail } : null));
+}
+
+/** The key of the POP3 INBOX's sync state naming the server and user for whom APOP was refused (`host:port user`). */
+const APOP_REFUSED = 'apopRefused';
+
+/** What a pass's end keeps of INBOX's sync state (the rest it writes anew). */
+export function keptSyncState(state: Record<string, unknown>): Record<string, unknown> {
+  return APOP_REFUSED in state ? { [APOP_REFUSED]: state[APOP_REFUSED] } : {};
+}
+
+/**
+ * APOP refused for the account's user on its server while USER/PASS or SASL took the same password
+ * (authenticate.ts), kept in the store: every run of `homing sync` and every start of the app would
+ * otherwise cost the server one failed login more. An edit to another host, port or user tries APOP again.
+ */
+function apopRecord(ctx: SyncEngineContext): ApopRecord {
+  const { account } = ctx;
+  const { db } = ctx.writer;
+  const key = `${account.host}:${account.port} ${account.username}`;
+  return {
+    refused: findFolderByPath(db, account.id, POP3_INBOX_PATH)?.syncState[APOP_REFUSED] === key,
+    remember() {
+      try {
+        const inbox = ensureInbox(db, account.id);
+        writeTransaction(db, (changes) => updateFolderSyncState(db, changes, inbox.id, { syncState: { ...getFolder(db, inbox.id).syncState, [APOP_REFUSED]: key } }));
+      } catch {
+        // Not kept (a full disk): the process still remembers it (authenticate.ts), and the login stands.
+      }
+    },
+  };
 }
 
 /** The connection closed while the server had our credentials and had not answered yet. */
