@@ -19,9 +19,17 @@ export function errorData(error: unknown): ErrorData {
   return toErrorData(error);
 }
 
+/**
+ * Codes whose service message is the whole reason, specific to what the user typed or chose ('A folder
+ * name cannot contain "/": it separates folders from their subfolders on this account.'): it replaces the
+ * code's general meaning, which said the same thing vaguer right before it.
+ */
+const selfExplaining: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INVALID_FOLDER_NAME', 'FOLDER_EXISTS', 'FOLDER_PROTECTED']);
+
 export function describeError(error: unknown): ErrorWords {
   const data = errorData(error);
   const code: ErrorCode = isErrorCode(data.code) ? data.code : 'INTERNAL';
+  if (selfExplaining.has(code) && data.message) return { code, title: data.message, detail: null };
   const title = titles[code] ?? errorCodes[code];
   // The service's message is specific ("mail.example.org:993 refused…"); show it when it adds something.
   const detail = data.message && data.message !== errorCodes[code] && data.message !== title ? data.message : null;

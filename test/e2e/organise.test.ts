@@ -390,7 +390,8 @@ describe('organising mail in Chromium against Dovecot', () => {
     // A name the account already has: the service says no, and the dialog says why, still open.
     await name.fill('Archive');
     await dialog.getByRole('button', { name: 'Rename' }).click();
-    await poll(() => dialog.getByRole('alert').textContent()).toMatch(/already exists/);
+    // Said once: the service's own sentence, not the code's general meaning before it.
+    await poll(async () => (await dialog.getByRole('alert').textContent())?.trim()).toBe('A folder Archive already exists in this account.');
     expect(await name.getAttribute('aria-invalid')).toBe('true');
     await screenshotBothThemes(page, 'organise-rename-refused');
     await expectNoAxeViolations();
@@ -424,6 +425,9 @@ describe('organising mail in Chromium against Dovecot', () => {
     await page.keyboard.press('Shift+F10');
     await menu.getByRole('menuitem', { name: 'New subfolder…' }).click();
     const create = page.getByRole('dialog', { name: 'New folder in Shed' });
+    await create.getByRole('textbox', { name: 'Folder name' }).fill('Plans/2025');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await poll(async () => (await create.getByRole('alert').textContent())?.trim()).toBe('A folder name cannot contain "/": it separates folders from their subfolders on this account.');
     await create.getByRole('textbox', { name: 'Folder name' }).fill('Plans');
     await create.getByRole('button', { name: 'Create' }).click();
     await poll(() => create.count()).toBe(0);
