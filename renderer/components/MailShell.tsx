@@ -24,7 +24,7 @@ import { usePaneSizes } from '../hooks/usePaneSizes';
 import { useReadingPreferences } from '../hooks/useReadingPreferences';
 import { type ListQuery, useListView } from '../hooks/useRowStore';
 import { useSyncStatus } from '../hooks/useSyncStatus';
-import { useWindowWidth } from '../hooks/useWindowWidth';
+import { useWindowHeight, useWindowWidth } from '../hooks/useWindowWidth';
 import { describeError, errorData } from '../mail/error-words';
 import { needsAttention } from '../mail/outbox-words';
 import { emptyListText } from '../mail/folder-problems';
@@ -78,7 +78,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const [conversationFor, setConversationFor] = useState<number | null>(null);
   const [overlay, setOverlay] = useState<Overlay>(null);
   const [sizes, setSizes] = usePaneSizes();
-  const layout = paneLayout(useWindowWidth(), sizes);
+  const layout = paneLayout(useWindowWidth(), sizes, useWindowHeight());
   const [drawerOpen, setDrawerOpen] = useState(false);
   const drawer = layout.mode !== 'three';
   const sidebarShown = !drawer || drawerOpen;
@@ -298,7 +298,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const toggleConversation = useCallback(() => setConversationFor((c) => (c === selection.focus ? null : selection.focus)), [selection.focus]);
 
   return (
-    <div className={`shell ${layout.mode}`} style={{ gridTemplateColumns: layout.gridTemplateColumns }} data-testid="mail-shell">
+    <div className={`shell ${layout.mode}`} style={{ gridTemplateColumns: layout.gridTemplateColumns, gridTemplateRows: layout.gridTemplateRows }} data-testid="mail-shell">
       {drawer && drawerOpen && <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawerOpen(false)} />}
       <nav
         className={`sidebar ${drawer ? 'drawer' : ''}`}
@@ -411,7 +411,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
         {searchQuery === null && <OfflineCoverage folders={currentFolders} />}
         </div>
       </main>
-      {layout.mode !== 'stacked' && (
+      {layout.mode !== 'stacked' ? (
         <Splitter
           label="Resize message list"
           controls="list-pane"
@@ -419,6 +419,16 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           min={layout.listRange[0]}
           max={layout.listRange[1]}
           onChange={(list) => setSizes({ list })}
+        />
+      ) : (
+        <Splitter
+          label="Resize message list"
+          orientation="horizontal"
+          controls="list-pane"
+          value={layout.listHeight}
+          min={layout.listHeightRange[0]}
+          max={layout.listHeightRange[1]}
+          onChange={(listHeight) => setSizes({ listHeight })}
         />
       )}
       <section className="reader" aria-label="Message">

@@ -7,29 +7,33 @@ export interface SplitterProps {
   max: number;
   onChange(value: number): void;
   controls: string;
+  /** 'vertical' (default): a line between columns, moved left and right; 'horizontal': between rows, up and down. */
+  orientation?: 'vertical' | 'horizontal';
 }
 
 /**
- * A vertical pane divider (WAI-ARIA window splitter): drag it, or focus it and use the arrow keys
- * (Shift for bigger steps), Home and End.
+ * A pane divider (WAI-ARIA window splitter): drag it, or focus it and use the arrow keys (Shift for
+ * bigger steps), Home and End. `value` is the size of the pane before it (left, or above).
  */
-export function Splitter({ label, value, min, max, onChange, controls }: SplitterProps) {
+export function Splitter({ label, value, min, max, onChange, controls, orientation = 'vertical' }: SplitterProps) {
   const start = useRef<{ x: number; value: number } | null>(null);
+  const horizontal = orientation === 'horizontal';
+  const at = (event: PointerEvent<HTMLDivElement>) => (horizontal ? event.clientY : event.clientX);
   const clamp = (v: number) => Math.round(Math.min(max, Math.max(min, v)));
   const down = (event: PointerEvent<HTMLDivElement>) => {
     event.currentTarget.setPointerCapture(event.pointerId);
-    start.current = { x: event.clientX, value };
+    start.current = { x: at(event), value };
   };
   const move = (event: PointerEvent<HTMLDivElement>) => {
-    if (start.current) onChange(clamp(start.current.value + event.clientX - start.current.x));
+    if (start.current) onChange(clamp(start.current.value + at(event) - start.current.x));
   };
   const up = () => {
     start.current = null;
   };
   const key = (event: KeyboardEvent) => {
     const step = event.shiftKey ? 48 : 12;
-    if (event.key === 'ArrowLeft') onChange(clamp(value - step));
-    else if (event.key === 'ArrowRight') onChange(clamp(value + step));
+    if (event.key === (horizontal ? 'ArrowUp' : 'ArrowLeft')) onChange(clamp(value - step));
+    else if (event.key === (horizontal ? 'ArrowDown' : 'ArrowRight')) onChange(clamp(value + step));
     else if (event.key === 'Home') onChange(min);
     else if (event.key === 'End') onChange(max);
     else return;
@@ -38,9 +42,9 @@ export function Splitter({ label, value, min, max, onChange, controls }: Splitte
   };
   return (
     <div
-      className="splitter"
+      className={`splitter ${orientation}`}
       role="separator"
-      aria-orientation="vertical"
+      aria-orientation={orientation}
       aria-label={label}
       aria-controls={controls}
       aria-valuenow={value}

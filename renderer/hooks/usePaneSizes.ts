@@ -3,10 +3,12 @@ import { useCallback, useState } from 'react';
 export interface PaneSizes {
   sidebar: number;
   list: number;
+  /** The list pane's height when it sits above the reader (a narrow window); null: the default share. */
+  listHeight?: number | null;
 }
 
 const KEY = 'homing.paneSizes';
-const defaults: PaneSizes = { sidebar: 232, list: 380 };
+const defaults: PaneSizes = { sidebar: 232, list: 380, listHeight: null };
 
 function load(): PaneSizes {
   try {
@@ -14,6 +16,7 @@ function load(): PaneSizes {
     return {
       sidebar: typeof saved?.sidebar === 'number' ? saved.sidebar : defaults.sidebar,
       list: typeof saved?.list === 'number' ? saved.list : defaults.list,
+      listHeight: typeof saved?.listHeight === 'number' ? saved.listHeight : null,
     };
   } catch {
     return defaults;

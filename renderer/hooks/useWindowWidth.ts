@@ -9,3 +9,8 @@ function subscribe(listener: () => void): () => void {
 export function useWindowWidth(): number {
   return useSyncExternalStore(subscribe, () => window.innerWidth);
 }
+
+/** The window's height in CSS pixels, following resizes. */
+export function useWindowHeight(): number {
+  return useSyncExternalStore(subscribe, () => window.innerHeight);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIST_MIN, paneLayout, READER_MIN } from '../../../renderer/mail/pane-layout';
+import { LIST_MIN, paneLayout, READER_MIN, STACKED_LIST_MIN, STACKED_READER_MIN } from '../../../renderer/mail/pane-layout';
 
 const defaults = { sidebar: 232, list: 380 };
 
@@ -22,8 +22,17 @@ describe('how the panes share the window', () => {
     }
   });
 
-  it('stacks the list above the reader when two panes do not fit', () => {
+  it('stacks the list above the reader when two panes do not fit, sharing the height at a splitter', () => {
     expect(paneLayout(600, defaults).mode).toBe('stacked');
+    const small = paneLayout(640, defaults, 700);
+    expect(small.listHeight).toBe(406);
+    expect(small.gridTemplateRows).toBe('406px 1px minmax(0, 1fr)');
+    expect(paneLayout(640, { ...defaults, listHeight: 10 }, 700).listHeight).toBe(STACKED_LIST_MIN);
+    expect(paneLayout(640, { ...defaults, listHeight: 5000 }, 700).listHeight).toBe(700 - STACKED_READER_MIN - 1);
+    // Too low for both minimums: the default share of what there is, and the splitter stays put.
+    expect(paneLayout(640, { ...defaults, listHeight: 5000 }, 400).listHeight).toBe(232);
+    // Side by side the panes take the whole height.
+    expect(paneLayout(1280, defaults, 700).gridTemplateRows).toBe('100%');
   });
 
   it('fits remembered widths to the window and keeps the splitters inside sane bounds', () => {
