@@ -197,7 +197,10 @@ export function plainTextOf(root: Node): string {
   };
   walk(root);
   flush(false);
-  return lines.map(({ depth: d, text }) => (d > 0 ? `${'>'.repeat(d)}${text ? ` ${text}` : ''}` : text)).join('\n');
+  // Text of a <pre> (a plain-text original quoted) keeps its line breaks: each of its lines is quoted.
+  return lines
+    .flatMap(({ depth: d, text }) => text.split('\n').map((line) => (d > 0 ? `${'>'.repeat(d)}${line ? ` ${line}` : ''}` : line)))
+    .join('\n');
 }
 
 /** Plain text as editor blocks: a <div> per line (<div><br></div> when empty), `>` lines as nested quotes. */

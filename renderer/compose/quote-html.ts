@@ -26,6 +26,13 @@ export const MAX_QUOTED_HTML_CHARS = 2_000_000;
 /** How a quote is set off (Gmail's rule), inline so the recipient sees it too; Squire's Quote button uses it as well. */
 export const QUOTE_STYLE = 'margin:0 0 0 0.8ex;border-left:1px solid #ccc;padding-left:1ex';
 
+/**
+ * A plain-text original's lines, quoted as the reader shows them (frame-document.ts's pre.homing-text),
+ * inline so the recipient's client does the same: long lines wrap. A bare <pre> kept an unwrapped 700-character
+ * line as one line in the composer and in every client the HTML reply reached.
+ */
+export const PLAIN_QUOTE_STYLE = 'margin:0;white-space:pre-wrap;word-wrap:break-word;overflow-wrap:break-word;font:inherit';
+
 function scopeToken(): string {
   const bytes = new Uint8Array(4);
   crypto.getRandomValues(bytes);
@@ -74,6 +81,9 @@ export function buildHtmlQuote(original: QuotedOriginal, mode: ResponseMode, opt
 
   const token = scopeToken();
   const inner = parseFragment(innerHtml, doc);
+  for (const pre of Array.from(inner.querySelectorAll('pre.homing-text'))) pre.setAttribute('style', PLAIN_QUOTE_STYLE);
+  // The original's own quoted lines ('> …'), set off as our quote is.
+  for (const quoted of Array.from(inner.querySelectorAll('pre.homing-text blockquote.homing-quote'))) quoted.setAttribute('style', QUOTE_STYLE);
   // Built in the inert document of the parsed nodes; the editor puts it into the page once its images are parked.
   const inert = inner.ownerDocument;
   // A reply's quote is set off as mail clients do (Gmail's rule, kept inline so the recipient sees it too);

@@ -5,6 +5,9 @@ import { composerFrom, type ComposeWorld, outboxItem, setUndoDelay, startCompose
 import { belowTrace, withMessageId } from '../helpers/delivered-mail';
 import { buildMessage } from '../helpers/ui-corpus';
 
+/** One paragraph on one line, as clients that never wrap send it (~600 characters). */
+const AGM_PARAGRAPH = 'The treasurer reported that the accounts for the year are in order, that the hall fund now holds enough for the new heating, and that the committee proposes to keep the subscription as it is for another year, subject to the vote at the next general meeting. '.repeat(2).trim();
+
 /** A 2×2 PNG, as a screenshot pasted from the clipboard arrives. */
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR42mP8z8DAwMDAxMDAwMAAAAkQAQGpJ4r1AAAAAElFTkSuQmCC';
 
@@ -40,6 +43,10 @@ describe('the composer’s features in Chromium against Postfix and Dovecot', ()
       await dovecot.deliver(
         'alice',
         buildMessage({ from: 'Bob Example <bob@example.test>', to: 'Alice Martin <alice@example.test>', subject: 'Hall booking', date: new Date(Date.now() - 3_600_000), id: 'hall@example.test', text: 'Can we have the hall on Saturday?\n' }),
+      );
+      await dovecot.deliver(
+        'alice',
+        buildMessage({ from: 'Bob Example <bob@example.test>', to: 'Alice Martin <alice@example.test>', subject: 'Minutes of the AGM', date: new Date(Date.now() - 7_200_000), id: 'agm@example.test', text: `Hi Alice,\n\n${AGM_PARAGRAPH}\n> Carol said the roof comes first.\n\nBob\n` }),
       );
     });
     await setUndoDelay(world, 0);
@@ -191,6 +198,46 @@ describe('the composer’s features in Chromium against Postfix and Dovecot', ()
     const html = parsed.html || '';
     expect(html.indexOf('Saturday is fine.')).toBeGreaterThan(html.indexOf('Can we have the hall on Saturday?'));
     await world.page.evaluate(() => localStorage.removeItem('homing.writing'));
+  });
+
+  it('quotes a plain-text original with long lines so that it wraps: in the composer, in the HTML the recipient gets, and every line quoted when switched to plain text', async () => {
+    // HTML reply: the quote wraps in the composer, and in the recipient's client (the delivered HTML laid out at 800 pixels).
+    await row(/Minutes of the AGM/).click();
+    let { page: c } = await composerFrom(world.page, () => world.page.keyboard.press('Control+r'));
+    const editor = c.getByTestId('compose-editor');
+    await poll(() => editor.textContent()).toContain('the treasurer reported'.replace('the', 'The'));
+    expect(await editor.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
+    await send(c);
+    const html = (await delivered('bob', 'Re: Minutes of the AGM')).parsed.html || '';
+    expect(html).toContain('white-space:pre-wrap');
+    const reading = await world.browser.newPage({ viewport: { width: 800, height: 600 }, javaScriptEnabled: false });
+    await reading.setContent(html);
+    expect(await reading.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+    await reading.close();
+
+    // Plain text: every line of the original is quoted (only the first one was: the rest read as Alice's own words).
+    await row(/Minutes of the AGM/).click();
+    ({ page: c } = await composerFrom(world.page, () => world.page.keyboard.press('Control+r')));
+    await poll(() => c.getByTestId('compose-editor').textContent()).toContain('Carol said the roof');
+    await c.getByRole('button', { name: 'Plain text' }).click();
+    await c.getByRole('alertdialog').getByRole('button', { name: 'Switch to plain text' }).click();
+    const plain = c.getByTestId('compose-plain');
+    await poll(() => plain.inputValue()).toContain('Hi Alice,');
+    const quoted = (await plain.inputValue()).split('\n').filter((line) => /Hi Alice|treasurer|roof|^>* ?Bob$/.test(line));
+    expect(quoted).toEqual(['> Hi Alice,', `> ${AGM_PARAGRAPH}`, '>> Carol said the roof comes first.', '> Bob']);
+    // Sent to Alice herself: Postfix and Dovecot deliver it, Homing syncs it and its reader shows the quote as one.
+    await c.getByRole('button', { name: /^Remove Bob Example/ }).click();
+    await c.getByRole('combobox', { name: 'To' }).fill('alice@example.test,');
+    await c.getByLabel('Subject').fill('Re: Minutes of the AGM (plain)');
+    await send(c);
+    const { parsed } = await delivered('alice', 'Re: Minutes of the AGM (plain)');
+    const text = parsed.text ?? '';
+    expect(text.slice(text.indexOf('wrote:')).split('\n').slice(1).filter((line) => line.trim() !== '' && !line.startsWith('>'))).toEqual([]);
+    await world.bridge.api.syncAccounts({});
+    await row(/Minutes of the AGM \(plain\)/).click({ timeout: 60_000 });
+    const frame = world.page.frameLocator('iframe[data-testid="message-frame"]');
+    await poll(() => frame.locator('blockquote.homing-quote').first().textContent()).toContain('the committee proposes to keep the subscription');
+    expect(await frame.locator('pre.homing-text').evaluate((pre) => Array.from(pre.childNodes).filter((n) => n.nodeType === 3 && /treasurer/.test(n.textContent ?? '')).length)).toBe(0);
   });
 
   it('forwards as an attachment from the message menu: the original arrives as message/rfc822, byte for byte', async () => {
