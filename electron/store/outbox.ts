@@ -267,6 +267,15 @@ export function markResendDone(db: WriteDb, changes: ChangeRecorder, record: Pic
   );
 }
 
+/**
+ * Nobody took the message, and the server refused some recipients for good (5xx at RCPT) while it said
+ * "not now" (4xx) to the others: those are the only ones tried again, and the refused ones are kept with
+ * the server's words (`rejected`), as for a message sent to the others, until the user has seen them.
+ */
+export function dropRefusedRecipients(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId' | 'rejected'>, remaining: string[], refused: Array<{ address: string; response: string }>): void {
+  update(db, changes, record, 'recipients = ?, rejected = ?, refusals_seen = 0', JSON.stringify(remaining), JSON.stringify([...record.rejected, ...refused]));
+}
+
 /** Not sent, and safe to try again at `notBefore`. */
 export function markRetry(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>, error: ErrorData, notBefore: number): void {
   update(db, changes, record, "state = 'queued', attempts = attempts + 1, handed_over = 0, not_before = ?, error_code = ?, error_message = ?, error_detail = ?", notBefore, ...errorColumns(error));

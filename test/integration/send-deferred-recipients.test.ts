@@ -85,4 +85,30 @@ describe('recipients the server answers "not now" (Postfix + Dovecot)', () => {
     expect(await withMessageId(dovecot, 'bob', 'INBOX', sent.messageId)).toHaveLength(1);
     expect(await withMessageId(dovecot, 'alice', 'Sent', sent.messageId)).toHaveLength(1);
   });
+
+  it('every recipient refused, carol for now and dave for good: dave is reported refused, only carol is tried again', async () => {
+    await postfix.reconfigure({ deferRecipients: ['carol@example.test'], refuseRecipients: ['dave@example.test'] });
+    const subject = 'Carol later, dave never';
+    const queued = await service.sendMessage({
+      content: { accountId, to: [{ name: 'Carol', address: 'carol@example.test' }], cc: [{ name: 'Dave', address: 'dave@example.test' }], subject, text: `${subject}\n` },
+      delaySeconds: 0,
+    });
+    const [first] = await service.flushOutbox({ ids: [queued.id] });
+    // Without the fix: queued for both again, dave's 550 nowhere but in the error's detail.
+    expect(first).toMatchObject({ id: queued.id, state: 'queued', recipients: ['carol@example.test'], lastError: { code: 'SERVER_BUSY' } });
+    expect(first!.rejected).toEqual([{ address: 'dave@example.test', response: expect.stringMatching(/^550 5\.1\.1 .*User unknown/) }]);
+    expect(first!.lastError!.message).toMatch(/refused dave@example\.test.*550 5\.1\.1/);
+    expect(first!.lastError!.message).toMatch(/carol@example\.test/);
+
+    // The greylist lets carol through: she gets it, dave is not asked again, and the refusal stays to be seen.
+    await postfix.reconfigure({ deferRecipients: [], refuseRecipients: ['dave@example.test'] });
+    const [sent] = await service.flushOutbox({ ids: [queued.id] });
+    expect(sent).toMatchObject({ state: 'filed', refusalsSeen: false, recipients: ['carol@example.test'] });
+    expect(sent!.rejected.map((r) => r.address)).toEqual(['dave@example.test']);
+    await postfix.drain();
+    expect(await withMessageId(dovecot, 'carol', 'INBOX', sent!.messageId)).toHaveLength(1);
+    expect(await withMessageId(dovecot, 'alice', 'Sent', sent!.messageId)).toHaveLength(1);
+    // Asked for dave once: at the first try.
+    expect((await postfix.log()).split('\n').filter((line) => /reject: RCPT .*to=<dave@example\.test>/.test(line))).toHaveLength(1);
+  });
 });

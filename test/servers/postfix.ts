@@ -27,6 +27,8 @@ export interface PostfixOptions {
    * permit_sasl_authenticated): a greylist or a busy mailbox, as a real server gives them.
    */
   deferRecipients?: string[];
+  /** Addresses answered "550 5.1.1 ... User unknown" at RCPT the same way: a mailbox that does not exist. */
+  refuseRecipients?: string[];
 }
 
 export interface PostfixPorts {
@@ -193,7 +195,7 @@ smtpd_tls_cert_file = ${dovecot.certificate.certPath}
 smtpd_tls_key_file = ${p.keyPath}
 smtpd_tls_security_level = may
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
-smtpd_recipient_restrictions = ${deferred(options.deferRecipients)}permit_sasl_authenticated, reject_unauth_destination
+smtpd_recipient_restrictions = ${recipientAccess(options)}permit_sasl_authenticated, reject_unauth_destination
 ${options.senderLoginCheck ? `smtpd_sender_login_maps = inline:{ ${users} }\nsmtpd_sender_restrictions = reject_sender_login_mismatch\n` : ''}message_size_limit = ${options.messageSizeLimit ?? 10_240_000}
 smtputf8_enable = ${options.smtputf8 === false ? 'no' : 'yes'}
 # Headers pass as the client wrote them (no address rewriting), so the delivered bytes can be compared.
@@ -206,10 +208,14 @@ maximal_backoff_time = 2s
 `;
 }
 
-/** check_recipient_access answering 450 for each address (inline map; the braces keep the reply's spaces). */
-function deferred(addresses: string[] | undefined): string {
-  if (!addresses || addresses.length === 0) return '';
-  return `check_recipient_access inline:{ ${addresses.map((a) => `{ ${a} = 450 4.2.0 Greylisted, try again later }`).join(', ')} }, `;
+/** check_recipient_access answering 450 or 550 for each address (inline map; the braces keep the reply's spaces). */
+function recipientAccess(options: Pick<PostfixOptions, 'deferRecipients' | 'refuseRecipients'>): string {
+  const entries = [
+    ...(options.deferRecipients ?? []).map((a) => `{ ${a} = 450 4.2.0 Greylisted, try again later }`),
+    ...(options.refuseRecipients ?? []).map((a) => `{ ${a} = 550 5.1.1 User unknown in this test }`),
+  ];
+  if (entries.length === 0) return '';
+  return `check_recipient_access inline:{ ${entries.join(', ')} }, `;
 }
 
 function masterCf(ports: PostfixPorts): string {

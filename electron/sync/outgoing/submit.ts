@@ -8,6 +8,7 @@ import type { NetworkOverrides } from '../../net/tls-trust';
 import { SmtpSession, SubmitError } from '../../protocols/smtp/smtp-session';
 import type { RefusedRecipient } from '../../protocols/smtp/smtp-errors';
 import {
+  dropRefusedRecipients,
   findOutboxRecord,
   insertResend,
   markFailed,
@@ -93,7 +94,8 @@ export async function submitQueued(ctx: WriterContext, account: Account, items: 
         // "Not now" for some recipients (greylisting, a busy mailbox, a rate limit): they get the same bytes
         // later from a row of their own; the ones the server took are never sent to again.
         const deferred = result.rejected.filter((r) => isTemporaryReply(r.responseCode));
-        const refused = result.rejected.filter((r) => !isTemporaryReply(r.responseCode)).map((r) => ({ address: r.address, response: r.response }));
+        // Those refused for good at an earlier try (dropRefusedRecipients) stay listed.
+        const refused = [...item.rejected, ...result.rejected.filter((r) => !isTemporaryReply(r.responseCode)).map((r) => ({ address: r.address, response: r.response }))];
         const resend = writeTransaction(db, (changes) => {
           if (item.resendOf !== null) markResendDone(db, changes, item, refused);
           else markSent(db, changes, item, refused);
@@ -111,11 +113,16 @@ export async function submitQueued(ctx: WriterContext, account: Account, items: 
           hooks.onState?.(item, 'uncertain');
         } else {
           // A resend the recipients still answer "not now" to, long enough: the user is told and decides.
-          const gaveUp = resendGiveUp(item, data, Date.now(), OUTGOING_LIMITS.resendGiveUpMs);
-          const action = gaveUp ? 'failed' : failureAction(data.code);
+          // Every recipient refused, some for good (5xx) and the rest only for now (4xx): those refused for
+          // good are told, never asked again; the rest are tried again like any "not now".
+          const split = splitRefusals(account, item, data);
+          const error = split?.error ?? data;
+          const gaveUp = resendGiveUp(item, error, Date.now(), OUTGOING_LIMITS.resendGiveUpMs);
+          const action = gaveUp ? 'failed' : failureAction(error.code);
           writeTransaction(db, (changes) => {
-            if (action === 'failed') markFailed(db, changes, item, gaveUp ? gaveUp.toData() : data);
-            else markRetry(db, changes, item, data, Date.now() + retryDelay(action, item.attempts + 1));
+            if (split) dropRefusedRecipients(db, changes, item, split.remaining, split.refused);
+            if (action === 'failed') markFailed(db, changes, item, gaveUp ? gaveUp.toData() : error);
+            else markRetry(db, changes, item, error, Date.now() + retryDelay(action, item.attempts + 1));
           });
           hooks.onState?.(item, action === 'failed' ? 'failed' : 'queued');
         }
@@ -176,4 +183,32 @@ function deferredError(account: Account, deferred: RefusedRecipient[]): ErrorDat
     responseCode: deferred[0]?.responseCode ?? null,
     fix: 'wait-and-retry',
   }).toData();
+}
+
+/**
+ * A submission every recipient refused, some for good (5xx) and some only for now (4xx): the recipients
+ * left to try (the "not now" ones), those refused for good, and the error the row waits with (the
+ * deferred recipients' SERVER_BUSY, saying who was refused). Null for any other failure.
+ */
+function splitRefusals(account: Account, item: OutboxRecord, error: ErrorData): { remaining: string[]; refused: Array<{ address: string; response: string }>; error: ErrorData } | null {
+  if (error.code !== 'SERVER_BUSY' || !Array.isArray(error.detail?.rejected)) return null;
+  const rejected = error.detail.rejected as RefusedRecipient[];
+  const forGood = rejected.filter((r) => r.responseCode !== null && r.responseCode >= 500);
+  const deferred = rejected.filter((r) => isTemporaryReply(r.responseCode));
+  if (forGood.length === 0 || deferred.length === 0) return null;
+  const gone = new Set(forGood.map((r) => r.address.toLowerCase()));
+  const remaining = item.recipients.filter((address) => !gone.has(address.toLowerCase()));
+  if (remaining.length === 0 || remaining.length === item.recipients.length) return null;
+  const host = account.smtp?.host ?? 'The server';
+  const refusedList = forGood.map((r) => `${r.address} (${r.response})`).join('; ');
+  const deferredData = deferredError(account, deferred);
+  return {
+    remaining,
+    refused: forGood.map((r) => ({ address: r.address, response: r.response })),
+    error: {
+      ...deferredData,
+      message: `${host} refused ${refusedList}: ${forGood.length === 1 ? 'that address gets' : 'those addresses get'} nothing. It could not take the message for ${deferred.map((r) => r.address).join(', ')} just then; Homing will send it to ${deferred.length === 1 ? 'that address' : 'them'} again.${deferred[0]?.response ? ` The server said: ${deferred[0].response}` : ''}`,
+      detail: { ...deferredData.detail, refused: forGood },
+    },
+  };
 }
