@@ -11,7 +11,16 @@ import { adminClient } from '../servers/mail-server';
  * every draft still there after the service is closed and opened again, and a POP3 account's drafts kept
  * here only.
  */
-describe('drafts (Dovecot)', () => {
+// Dovecot's own list without UIDPLUS (and without MOVE): RFC 3501's EXPUNGE is all there is. Was a bug
+// there: the previous copy and a deleted or sent draft's copy were never removed, so every revision saved
+// after a pause stayed in the server's Drafts.
+const WITHOUT_UIDPLUS =
+  'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ SORT MULTIAPPEND UNSELECT CHILDREN NAMESPACE LIST-EXTENDED I18NLEVEL=1 ESEARCH SPECIAL-USE\n';
+
+describe.each([
+  ['Dovecot', ''],
+  ['Dovecot without UIDPLUS', WITHOUT_UIDPLUS],
+])('drafts (%s)', (_name, extraConfig) => {
   let dovecot: DovecotServer;
   let service: MailClient;
   let accountId = '';
@@ -22,6 +31,7 @@ describe('drafts (Dovecot)', () => {
       name: 'drafts',
       env: { HOMING_DRAFT_QUIET_MS: '0' },
       dovecot: {
+        extraConfig,
         users: [
           { name: 'alice', password: 'alice-secret' },
           { name: 'bob', password: 'bob-secret' },

@@ -15,6 +15,7 @@ import { defaultIdentity, findIdentity } from '../../store/identities';
 import { writeTransaction } from '../../store/write-transaction';
 import type { SyncEngineContext } from '../engine';
 import { connectAccount } from '../imap/imap-pass';
+import { deleteExactly } from '../imap/ops/delete-exactly';
 
 /** Names servers without SPECIAL-USE give their Drafts folder, in the order we look for them. */
 const DRAFT_NAMES = ['Drafts', 'Draft', 'INBOX.Drafts', 'INBOX/Drafts'];
@@ -25,8 +26,8 @@ const DRAFT_NAMES = ['Drafts', 'Draft', 'INBOX.Drafts', 'INBOX/Drafts'];
  * - a revision the server does not have is uploaded (APPEND with \Draft and \Seen, under a Message-ID of
  *   its own: `upload_started` is committed first, and after a crash the copy is looked for by that
  *   Message-ID before it is uploaded again);
- * - then the previous copy is removed, by its UID only and only with UIDPLUS (UID EXPUNGE of exactly that
- *   message; a plain EXPUNGE would take other clients' deleted messages with it). A copy someone changed
+ * - then the previous copy is removed, by its UID only (deleteExactly: UID EXPUNGE of exactly that message,
+ *   or without UIDPLUS a plain EXPUNGE with other clients' \Deleted messages unmarked for it). A copy someone changed
  *   meanwhile is a message of its own with another UID: it is never touched, so it stays beside ours;
  * - a deleted or sent draft's copy is removed the same way, then the row goes.
  * Connection failures leave everything for the next run; a refusal is kept on the draft (`failed`).
@@ -40,11 +41,10 @@ export async function syncDrafts(engine: SyncEngineContext, work: { upload: Draf
     const lock = await connection.client.getMailboxLock(folder);
     try {
       const uidvalidity = Number(connection.client.mailbox ? connection.client.mailbox.uidValidity : 0);
-      const canExpungeOne = connection.has('UIDPLUS');
       for (const draft of work.upload) {
         if (engine.signal.aborted) return;
         try {
-          await uploadDraft(db, engine.account, connection, folder, uidvalidity, draft, canExpungeOne);
+          await uploadDraft(db, engine.account, connection, folder, uidvalidity, draft);
         } catch (error) {
           const coded = connection.mapError(error);
           if (!connection.usable) throw coded;
@@ -53,7 +53,7 @@ export async function syncDrafts(engine: SyncEngineContext, work: { upload: Draf
       }
       for (const draft of work.remove) {
         if (engine.signal.aborted) return;
-        await removeCopy(connection, await withCopyFound(connection, draft, folder, uidvalidity), uidvalidity, canExpungeOne);
+        await removeCopy(connection, await withCopyFound(connection, draft, folder, uidvalidity), uidvalidity);
         writeTransaction(db, (changes) => deleteDraftRow(db, changes, draft));
       }
     } finally {
@@ -71,7 +71,6 @@ async function uploadDraft(
   folder: string,
   uidvalidity: number,
   draft: DraftRecord,
-  canExpungeOne: boolean,
 ): Promise<void> {
   const { client } = connection;
   const revision = draft.revision;
@@ -96,7 +95,7 @@ async function uploadDraft(
   }
   const previous = draft.serverCopyAt;
   writeTransaction(db, (changes) => markDraftUploaded(db, changes, draft, revision, uid === null ? null : { folder, uidvalidity, uid }));
-  if (previous && previous.uid !== uid) await removeCopy(connection, { ...draft, serverCopyAt: previous }, uidvalidity, canExpungeOne);
+  if (previous && previous.uid !== uid) await removeCopy(connection, { ...draft, serverCopyAt: previous }, uidvalidity);
 }
 
 /** A draft whose APPEND went out before a crash, with no UID recorded: its copy, found by its Message-ID. */
@@ -107,13 +106,17 @@ async function withCopyFound(connection: ImapConnection, draft: DraftRecord, fol
   return { ...draft, serverCopyAt: { folder, uidvalidity, uid: Math.max(...found) } };
 }
 
-/** Removes exactly the copy we put there (same folder, same UIDVALIDITY, that UID), and only with UIDPLUS. */
-async function removeCopy(connection: ImapConnection, draft: DraftRecord, uidvalidity: number, canExpungeOne: boolean): Promise<void> {
+/**
+ * Removes exactly the copy we put there (same folder, same UIDVALIDITY, that UID). Without UIDPLUS too: it
+ * was left there, so a server without it kept every revision saved after a pause and every sent or
+ * deleted draft in Drafts, for other clients to see and Homing to sync back.
+ */
+async function removeCopy(connection: ImapConnection, draft: DraftRecord, uidvalidity: number): Promise<void> {
   const at = draft.serverCopyAt;
-  if (!at || at.uidvalidity !== uidvalidity || !canExpungeOne) return;
+  if (!at || at.uidvalidity !== uidvalidity) return;
   const { client } = connection;
   if (client.mailbox && client.mailbox.path !== at.folder) return;
-  await client.messageDelete(String(at.uid), { uid: true });
+  await deleteExactly(connection, [at.uid]);
 }
 
 /**

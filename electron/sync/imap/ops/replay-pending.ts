@@ -33,7 +33,8 @@ import { replayAppend } from './replay-append';
 import { replayCopy } from './replay-copy';
 import { replayFolderOperation } from './replay-folders';
 import { batchWith, moveChain, replayBatch, replayMoveChain, sameSourceNext } from './replay-batch';
-import { deleteExactly, FolderRecreated, Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
+import { deleteExactly } from './delete-exactly';
+import { FolderRecreated, Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
 
 export type { PlacedInTarget, ReplayResult } from './replay-shared';
 
@@ -339,7 +340,7 @@ async function moveOrTrash(pass: ImapPass, op: QueuedOperation, from: ServerPlac
   for (const [id, place] of await moveItems(pass, send, to)) placed.set(id, place);
   for (const part of uidChunks(copiedOnly, (i) => i.uid, imapLimits.uidSetChars)) {
     // STORE +FLAGS (\Deleted), then an expunge of exactly these UIDs (deleteExactly: other clients' \Deleted mail stays).
-    if (!(await deleteExactly(pass, part.map((i) => i.uid)))) {
+    if (!(await deleteExactly(pass.connection, part.map((i) => i.uid)))) {
       throw refused(pass, `remove the messages already copied to ${to.path} from ${from.path}`);
     }
   }
@@ -378,7 +379,7 @@ async function replayExpunge(pass: ImapPass, payload: ExpungePayload): Promise<v
   const { db } = pass;
   for (const part of uidChunks(payload.items, (i) => i.uid, imapLimits.uidSetChars)) {
     // STORE +FLAGS (\Deleted), then an expunge of exactly these UIDs (deleteExactly: other clients' \Deleted mail stays).
-    if (!(await deleteExactly(pass, part.map((i) => i.uid)))) {
+    if (!(await deleteExactly(pass.connection, part.map((i) => i.uid)))) {
       throw refused(pass, 'delete the messages');
     }
   }

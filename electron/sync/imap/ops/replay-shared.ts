@@ -7,6 +7,7 @@ import { writeTransaction } from '../../../store/write-transaction';
 import type { ImapPass } from '../imap-pass';
 import { imapLimits } from '../limits';
 import { uidChunks, uidSet } from '../../../protocols/imap/uid-set';
+import { deleteExactly } from './delete-exactly';
 import type { TargetPlace } from './find-moved';
 import { selectFolder } from './select-folder';
 
@@ -105,37 +106,7 @@ async function moveExactly(pass: ImapPass, uids: number[], path: string): Promis
   const copied = await client.messageCopy(set, path, { uid: true });
   // The source stays untouched when the copy failed; copied but not removed, the move is not done.
   if (!copied) return false;
-  return (await deleteExactly(pass, uids)) ? copied : false;
-}
-
-/**
- * STORE +FLAGS (\Deleted) and an expunge of exactly these UIDs of the selected folder. With UIDPLUS that is
- * UID EXPUNGE (RFC 4315 section 2.1). Without it the only EXPUNGE there is removes every message marked
- * \Deleted in the folder (RFC 3501 section 6.4.3), including those another client marked and left there
- * (Outlook, Roundcube and Thunderbird all have a "mark as deleted" mode; Homing shows such messages as it
- * shows any other): those lose \Deleted for the EXPUNGE and get it back after. What can go wrong leaves
- * them on the server (a connection lost before they are marked again: unmarked, never gone). One marked
- * by another client in the moment between the UID SEARCH and the EXPUNGE still goes: no command closes
- * that gap without UIDPLUS.
- */
-export async function deleteExactly(pass: ImapPass, uids: number[], options: { silent?: boolean } = {}): Promise<boolean> {
-  const { client } = pass.connection;
-  const set = uidSet(uids);
-  const storeOptions: StoreOptions = { uid: true, ...(options.silent ? { silent: true } : {}) };
-  if (pass.connection.has('UIDPLUS')) return client.messageDelete(set, storeOptions);
-  const ours = new Set(uids);
-  const marked = await client.search({ deleted: true }, { uid: true });
-  if (!marked) return false;
-  const others = marked.filter((uid) => !ours.has(uid));
-  const chunks = uidChunks(others, (uid) => uid, imapLimits.uidSetChars).map((part) => uidSet(part));
-  for (const chunk of chunks) {
-    if (!(await client.messageFlagsRemove(chunk, ['\\Deleted'], { uid: true, silent: true }))) return false;
-  }
-  try {
-    return await client.messageDelete(set, storeOptions);
-  } finally {
-    for (const chunk of chunks) await client.messageFlagsAdd(chunk, ['\\Deleted'], { uid: true, silent: true });
-  }
+  return (await deleteExactly(pass.connection, uids)) ? copied : false;
 }
 
 /**
