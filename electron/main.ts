@@ -24,15 +24,16 @@ import {
 import type { ComposeIntent } from '../shared/compose-intent';
 import { LOCAL_ACCOUNT_ID } from '../shared/contract/accounts';
 import type { ActionName } from '../shared/contract/action-names';
-import { HomingError, toErrorData } from '../shared/errors';
+import { toErrorData } from '../shared/errors';
 import { describeLeftBehind, migrateOldPasswords } from './accounts/password-migration';
 import { KeychainVault } from './accounts/vault-keychain';
 import { appCsp, pageCsp } from './app-csp';
 import { readStaticFile } from './bridge/static-files';
+import { connectToWriter } from './command-socket/connect';
 import { serveCommandSocket } from './command-socket/serve';
 import { APP_ORIGIN } from './ipc-gate';
 import { serveIpc } from './ipc';
-import { type MailServiceHandle, type MailServiceOptions, openMailService } from './service/mail-service';
+import { type MailServiceHandle, openMailService } from './service/mail-service';
 import { type MenuHandlers, toMenuItems } from './shell/application-menu';
 import { describeCliInstall, installCli, planCliInstall } from './shell/cli-install';
 import { systemClock } from './shell/clock';
@@ -124,17 +125,6 @@ function serveApp(): void {
   });
 }
 
-/** Opens the service; when another Homing process (the CLI) holds the data directory, reading still works. */
-async function openService(options: MailServiceOptions): Promise<MailServiceHandle> {
-  try {
-    return await openMailService({ ...options, startWriter: true });
-  } catch (error) {
-    if (!(error instanceof HomingError && error.code === 'DATA_DIR_LOCKED')) throw error;
-    log('the data directory is in use by another Homing process; the supervisor will retry the writer', error);
-    return openMailService({ ...options, startWriter: false });
-  }
-}
-
 function describeSupervisor(event: SupervisorEvent): void {
   if (event.type === 'worker-died') log(`sync worker stopped; restart in ${event.restartInMs ?? 'after wake-up'} ms`, event.error);
   else if (event.type === 'start-failed') log('sync could not start', event.error);
@@ -149,7 +139,7 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession);
 
   let handle: MailServiceHandle | null = null;
-  const supervisor = superviseWatching(() => handle?.service ?? null, systemClock, describeSupervisor);
+  const supervisor = superviseWatching(() => handle, systemClock, describeSupervisor);
   // Passwords live in the OS keychain, shared with the CLI; the app's old safeStorage file and the CLI's
   // old credentials.json move into it here (both are removed once the keychain holds their passwords).
   const vault = new KeychainVault();
@@ -160,8 +150,13 @@ async function start(): Promise<void> {
     }
     const info = await vault.inspect();
     if (info.weakness) log(info.weakness);
-    handle = await openService({
+    // When another Homing process holds the data directory (`homing sync --watch` as a login service), the
+    // app reads the store and hands its commands to that process over its command socket, follows its
+    // events, and takes the writer over when it goes (service/writer-route.ts).
+    handle = await openMailService({
       dataDir,
+      startWriter: true,
+      reachHolder: (holder) => connectToWriter(dataDir, holder),
       vault,
       workerPath: join(__dirname, 'worker.cjs'),
       ...(existsSync(electronBinding) ? { nativeBinding: electronBinding } : {}),
@@ -323,9 +318,12 @@ async function start(): Promise<void> {
       stopIndicators();
       presenter.dispose();
       ipc.stop();
-      await commandSocket.close();
-      const closed = await closeWithin(() => (handle ? handle.close() : Promise.resolve()), SHUTDOWN_GRACE_MS, systemClock);
-      if (closed === 'timed-out') log('the sync worker did not stop in time; quitting anyway');
+      // Calls other homing processes handed over are answered before the socket goes; new ones are refused as
+      // not carried out, so they run on the next writer.
+      await commandSocket.close(async () => {
+        const closed = await closeWithin(() => (handle ? handle.close() : Promise.resolve()), SHUTDOWN_GRACE_MS, systemClock);
+        if (closed === 'timed-out') log('the sync worker did not stop in time; quitting anyway');
+      });
       stopTracking();
       await desktopDeps.dispose();
     },

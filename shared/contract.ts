@@ -69,3 +69,6 @@ export const isMethodName = (name: unknown): name is MethodName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract.methods, name);
 export const isEventName = (name: unknown): name is EventName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract.events, name);
+/** Events the Electron shell sends itself (menu, notifications); MailService never emits them. */
+export const isDesktopEvent = (name: unknown): boolean =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(desktopEvents, name);

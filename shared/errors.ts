@@ -16,6 +16,7 @@ export const errorCodes = {
   // The local store
   DATA_DIR_LOCKED: 'Another Homing process is writing this mail folder; reading still works.',
   WRITER_LOST: 'The Homing process this command was handed to stopped before it answered; the change may or may not have been made.',
+  WRITER_STOPPING: 'The Homing process this command was handed to is stopping; the command was not carried out.',
   DATABASE_TOO_NEW: 'This mail database was written by a newer version of Homing.',
   DATABASE_CORRUPT: 'The mail database is damaged.',
   DISK_FULL: 'The disk is full; what was saved before it filled is kept, nothing was half-written.',

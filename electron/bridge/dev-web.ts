@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeLeftBehind, migrateOldPasswords } from '../accounts/password-migration';
 import { KeychainVault } from '../accounts/vault-keychain';
+import { connectToWriter } from '../command-socket/connect';
 import { serveCommandSocket } from '../command-socket/serve';
 import { type MailServiceHandle, type MailServiceOptions, openMailService } from '../service/mail-service';
 import { systemClock } from '../shell/clock';
@@ -28,7 +29,7 @@ async function run(): Promise<void> {
     if (line) process.stderr.write(`homing dev-web: warning: ${line}\n`);
   }
   let handle: MailServiceHandle | null = null;
-  const supervisor = superviseWatching(() => handle?.service ?? null, systemClock, (event) => {
+  const supervisor = superviseWatching(() => handle, systemClock, (event) => {
     if (event.type === 'worker-died' || event.type === 'start-failed') process.stderr.write(`homing dev-web: sync ${event.type}\n`);
   });
   const timing = process.env.HOMING_WATCH_TIMING;
@@ -37,13 +38,16 @@ async function run(): Promise<void> {
     vault,
     workerPath: join(__dirname, 'worker.cjs'),
     startWriter: true,
+    // Another Homing holding the data directory (`homing sync --watch`) is followed, as by the app.
+    reachHolder: (holder) => connectToWriter(dataDir, holder),
     onWorkerExit: (error) => supervisor.workerExited(error),
     ...(timing ? { watchTiming: JSON.parse(timing) as MailServiceOptions['watchTiming'] } : {}),
   });
   const opened = handle;
   // `homing` commands run while this holds the data directory are handed to it, as to the app.
   const commandSocket = serveCommandSocket(opened, { dataDir, onNote: (text) => process.stderr.write(`homing dev-web: note: ${text}\n`) });
-  await commandSocket.ready;
+  // Served before the URL is printed when this process writes; a follower serves it once it takes over.
+  if ((await opened.service.getAppInfo({})).writable) await commandSocket.ready;
   supervisor.start();
   const bridge = await startBridge({
     service: opened.service,
@@ -55,8 +59,7 @@ async function run(): Promise<void> {
   const stop = async () => {
     supervisor.stop();
     await bridge.close();
-    await commandSocket.close();
-    await opened.close();
+    await commandSocket.close(() => opened.close());
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

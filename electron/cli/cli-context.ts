@@ -97,10 +97,11 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
     },
     async close() {
       transport?.close();
-      // The socket goes before the service closes and releases the lock: a homing that finds the lock
-      // free never reads a record pointing here.
-      await socket?.close();
-      if (handle) await (await handle.catch(() => null))?.close();
+      // The socket's record goes before the service closes and releases the lock (a homing that finds the
+      // lock free never reads a record pointing here); calls already taken are answered, then the socket goes.
+      const opened = handle ? await handle.catch(() => null) : null;
+      if (socket) await socket.close(async () => opened?.close());
+      else await opened?.close();
     },
   };
   return context;

@@ -1,4 +1,6 @@
+import { lstatSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
+import { dirname } from 'node:path';
 import type { Unsubscribe } from '../../shared/contract';
 import { type Envelope, type ErrorData, toErrorData } from '../../shared/errors';
 import { thisHost } from '../store/data-dir';
@@ -14,6 +16,12 @@ export interface WriterConnection {
   invoke(method: string, args: unknown): Promise<Envelope<unknown>>;
   /** Every event of the holder's service; the first listener subscribes the connection. */
   subscribe(listener: (event: string, payload: unknown) => void): Unsubscribe;
+  /**
+   * Settles with why the connection ended: WRITER_STOPPING when the holder said bye after answering
+   * every call it carried out (a call still unanswered then was not carried out), WRITER_LOST when it
+   * went without a word, CANCELLED when close() ended it.
+   */
+  readonly ended: Promise<ErrorData>;
   close(): void;
 }
 
@@ -41,6 +49,8 @@ export async function connectToWriter(dataDir: string, holder: LockHolder, now: 
   if (record.version !== APP_VERSION) {
     return { refusal: `It is Homing ${record.version} and this homing is ${APP_VERSION}: commands are handed only to the same version.` };
   }
+  const notOurs = process.platform === 'win32' ? null : foreignSocket(record.address);
+  if (notOurs) return { refusal: `Its command socket ${record.address} ${notOurs}, so nothing is sent to it.` };
   let socket: Socket;
   try {
     socket = await open(record.address);
@@ -59,6 +69,28 @@ async function recordOf(dataDir: string, holder: LockHolder, now: () => number):
     if (record && record.pid === holder.pid) return record;
     if (now() >= deadline) return null;
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Why the socket at `address` may not be this user's process (null when it is theirs alone): calls carry
+ * passwords (account add, edit), so they go only to a socket owned by this user, in a folder nobody else
+ * can write to. The record lives in the 0700 data directory, but the socket may be in a fallback folder
+ * under the temporary folder, which a cleaner can remove and another user then make again by that name.
+ */
+function foreignSocket(address: string): string | null {
+  const uid = process.getuid?.();
+  if (uid === undefined) return null;
+  try {
+    const socket = lstatSync(address);
+    if (!socket.isSocket()) return 'is not a socket';
+    if (socket.uid !== uid) return `belongs to another user (uid ${socket.uid})`;
+    const folder = lstatSync(dirname(address));
+    if (folder.uid !== uid) return `is in a folder of another user (uid ${folder.uid})`;
+    if ((folder.mode & 0o022) !== 0) return 'is in a folder others can write to';
+    return null;
+  } catch (error) {
+    return `cannot be looked at (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
   }
 }
 
@@ -82,6 +114,8 @@ function greet(socket: Socket, record: SocketRecord): Promise<WriterLink> {
   let subscribed = false;
   /** Why the connection ended, for calls still waiting and calls made after. */
   let lost: ErrorData | null = null;
+  let settleEnded: (error: ErrorData) => void = () => undefined;
+  const ended = new Promise<ErrorData>((resolve) => (settleEnded = resolve));
 
   const write = (message: ClientMessage | Hello) => {
     socket.cork();
@@ -93,10 +127,12 @@ function greet(socket: Socket, record: SocketRecord): Promise<WriterLink> {
     for (const answer of waiting.values()) answer({ ok: false, error: lost });
     waiting.clear();
     socket.destroy();
+    settleEnded(lost);
   };
 
   const connection: WriterConnection = {
     pid: record.pid,
+    ended,
     invoke(method, args) {
       if (lost) return Promise.resolve({ ok: false, error: lost });
       const id = nextId++;

@@ -21,6 +21,12 @@ export const MAX_UNREAD_BYTES = MAX_FRAME_BYTES + 16 * 1024 * 1024;
 /** Connections open at once; more are closed on arrival (a runaway script; on Windows, a pipe others may open). */
 export const MAX_CONNECTIONS = 64;
 
+/**
+ * How long a stopping holder waits, after closing its service, for the answers of calls it took before it
+ * says bye: with the service closed they have all settled, so this only bounds a close without one.
+ */
+export const STOP_ANSWER_WAIT_MS = 5_000;
+
 /** How long `homing` waits for the holder's welcome after connecting (a holder stuck in a long task). */
 export const WELCOME_TIMEOUT_MS = 10_000;
 

@@ -7,7 +7,7 @@ import { type ErrorData, toErrorData } from '../../shared/errors';
 import { thisHost } from '../store/data-dir';
 import { APP_VERSION } from '../version';
 import { encodeFrame, FrameReader } from './frames';
-import { HELLO_MAX_BYTES, HELLO_TIMEOUT_MS, MAX_CONNECTIONS, MAX_FRAME_BYTES, MAX_UNREAD_BYTES } from './limits';
+import { HELLO_MAX_BYTES, HELLO_TIMEOUT_MS, MAX_CONNECTIONS, MAX_FRAME_BYTES, MAX_UNREAD_BYTES, STOP_ANSWER_WAIT_MS } from './limits';
 import {
   chooseSocketPlace,
   clearStaleSocket,
@@ -38,8 +38,14 @@ export interface CommandSocketOptions {
 export interface CommandSocket {
   /** The address once served; null when it was not (closed first, or listening failed: see onNote). */
   readonly ready: Promise<string | null>;
-  /** Stops serving and removes the socket and its record. Call before the service closes (and its lock goes). */
-  close(): Promise<void>;
+  /**
+   * Stops serving and removes the socket and its record. Hands over cleanly: the record goes and calls that
+   * arrive from then on are answered WRITER_STOPPING (not carried out: the client may run them elsewhere);
+   * `closeService` (the service's close, which releases the lock) runs while the calls already taken finish
+   * and are answered; then each client gets a `bye` (WRITER_STOPPING) and the socket closes. So a client
+   * knows, of every call it sent, whether it was carried out, unless this process is killed.
+   */
+  close(closeService?: () => Promise<unknown>): Promise<void>;
 }
 
 /**
@@ -56,10 +62,11 @@ export interface CommandSocket {
  */
 export function serveCommandSocket(host: CommandSocketHost, options: CommandSocketOptions): CommandSocket {
   const token = randomBytes(32).toString('base64url');
-  const connections = new Set<Socket>();
+  const connections = new Map<Socket, ServedConnection>();
   let server: Server | null = null;
   let place: SocketPlace | null = null;
   let requestStop: () => void = () => undefined;
+  let stopping = false;
   const stopRequested = new Promise<'stop'>((resolve) => (requestStop = () => resolve('stop')));
 
   const start = async (): Promise<string> => {
@@ -72,9 +79,10 @@ export function serveCommandSocket(host: CommandSocketHost, options: CommandSock
         socket.destroy();
         return;
       }
-      connections.add(socket);
+      const served = serveConnection(socket, host.service, token);
+      connections.set(socket, served);
       socket.once('close', () => connections.delete(socket));
-      serveConnection(socket, host.service, token);
+      if (stopping) served.stop();
     });
     server = listening;
     await new Promise<void>((resolve, reject) => {
@@ -112,7 +120,7 @@ export function serveCommandSocket(host: CommandSocketHost, options: CommandSock
 
   async function teardown(): Promise<void> {
     removeSocketRecord(options.dataDir, token);
-    for (const socket of connections) socket.destroy();
+    for (const socket of connections.keys()) socket.destroy();
     const closing = server;
     server = null;
     if (closing?.listening) await new Promise<void>((resolve) => closing.close(() => resolve()));
@@ -129,9 +137,18 @@ export function serveCommandSocket(host: CommandSocketHost, options: CommandSock
 
   return {
     ready,
-    async close() {
+    async close(closeService) {
       requestStop();
+      stopping = true;
       await ready;
+      // No newcomer reads a record pointing here; those connected get WRITER_STOPPING for anything new.
+      removeSocketRecord(options.dataDir, token);
+      for (const served of connections.values()) served.stop();
+      await closeService?.().catch(() => undefined);
+      // Bounded: with the service closed every call has settled; without it, a long one (a sync) is not waited for.
+      const finished = Promise.all([...connections.values()].map((served) => served.finished()));
+      await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, STOP_ANSWER_WAIT_MS).unref())]);
+      for (const served of connections.values()) served.bye(STOPPING);
       await teardown();
     },
   };
@@ -142,10 +159,26 @@ export function serveCommandSocket(host: CommandSocketHost, options: CommandSock
  * optional subscription to every event. A frame that is too large, not JSON or not a message closes
  * this connection only, after a `bye` saying why.
  */
-function serveConnection(socket: Socket, service: MailService, token: string): void {
+/** What close() needs of one connection. */
+interface ServedConnection {
+  /** From now on a call is answered WRITER_STOPPING instead of being carried out. */
+  stop(): void;
+  /** Settles once every call carried out has been answered. */
+  finished(): Promise<void>;
+  bye(error: ErrorData): void;
+}
+
+const STOPPING: ErrorData = {
+  code: 'WRITER_STOPPING',
+  message: 'The Homing process that holds the mail folder is stopping and takes no more commands; this one was not carried out.',
+};
+
+function serveConnection(socket: Socket, service: MailService, token: string): ServedConnection {
   const reader = new FrameReader(HELLO_MAX_BYTES);
   let authenticated = false;
   let ending = false;
+  let stopped = false;
+  const inFlight = new Set<Promise<void>>();
   const stops: Unsubscribe[] = [];
   const helloTimer = setTimeout(() => bye({ code: 'TIMEOUT', message: 'No hello within the time allowed.' }), HELLO_TIMEOUT_MS);
   helloTimer.unref();
@@ -200,9 +233,12 @@ function serveConnection(socket: Socket, service: MailService, token: string): v
     }
     // The homing command line's user typed the paths and commands: import, export and password commands are
     // theirs to choose (see above).
-    void dispatch(service, message.method, message.args, { allowPathMethods: true, allowPasswordCommands: true }).then((envelope) =>
+    if (stopped) return send({ type: 'result', id: message.id, envelope: { ok: false, error: STOPPING } });
+    const call = dispatch(service, message.method, message.args, { allowPathMethods: true, allowPasswordCommands: true }).then((envelope) =>
       send({ type: 'result', id: message.id, envelope }),
     );
+    inFlight.add(call);
+    void call.finally(() => inFlight.delete(call));
   };
 
   socket.on('error', () => undefined); // a client gone mid-write (EPIPE, ECONNRESET): its close follows
@@ -220,6 +256,11 @@ function serveConnection(socket: Socket, service: MailService, token: string): v
       bye(toErrorData(error));
     }
   });
+  return {
+    stop: () => void (stopped = true),
+    finished: async () => void (await Promise.allSettled([...inFlight])),
+    bye,
+  };
 }
 
 function sameToken(given: string, expected: string): boolean {

@@ -7,6 +7,7 @@ import {
   type EventPayload,
   isEventName,
   type MailService,
+  isDesktopEvent,
   type MethodHandlers,
   type QueryName,
 } from '../../shared/contract';
@@ -30,6 +31,7 @@ import { createOutgoingQueries } from './outgoing-queries';
 import { createRuleQueries } from './rule-queries';
 import type { QueryContext } from './query-context';
 import { createSyncQueries } from './sync-queries';
+import { createWriterRoute, type ReachHolder, type WriterRoute } from './writer-route';
 
 export interface MailServiceOptions {
   dataDir: string;
@@ -49,6 +51,14 @@ export interface MailServiceOptions {
   onNote?(text: string): void;
   /** Shorter watch timings (electron/sync/watch-policy.ts) for tests and the soak benchmark. */
   watchTiming?: WorkerInit['watchTiming'];
+  /**
+   * How to reach the process holding the data directory (electron/command-socket/connect.ts), for a
+   * service that follows it rather than failing with DATA_DIR_LOCKED (the app, dev:web): commands are
+   * handed to it, its events come here, and this process takes the writer over when it goes
+   * (writer-route.ts). Without it (the CLI, which forwards whole command lines itself), a command while
+   * another process holds the directory is DATA_DIR_LOCKED.
+   */
+  reachHolder?: ReachHolder;
 }
 
 export interface MailServiceHandle {
@@ -61,6 +71,12 @@ export interface MailServiceHandle {
    */
   readonly writerLocked: Promise<void>;
   close(): Promise<void>;
+  /**
+   * What the shell's supervisor calls (shell/keep-watching.ts): every account watched, by this process's
+   * writer, or, while another process holds the data directory (with `reachHolder`), by that one; this
+   * one then watches from the moment it takes the writer over.
+   */
+  keepWatching(): Promise<void>;
   /**
    * Ends the sync worker thread at once, as a crash would (no clean close; the last commit is durable):
    * how the tests make the worker die in a running app. onWorkerExit is called as for any death.
@@ -100,7 +116,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     if (closed) return Promise.reject(new HomingError('CANCELLED', 'The mail service is closed.'));
     if (writer) return Promise.resolve(writer);
     if (!writerStarting) {
-      writerStarting = (async () => {
+      const starting = (async () => {
         releaseLock ??= acquireWriterLock(dataDir);
         try {
           const client = await startWorker({
@@ -123,10 +139,16 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
           releaseLock?.();
           releaseLock = null;
           throw error;
-        } finally {
-          writerStarting = null;
         }
       })();
+      // Forgotten once settled, from outside the function: a lock refused at once (held by another process)
+      // settles before the assignment below, and an inner `finally` would run before it too, so the
+      // refusal was kept and every later try got it again, long after the other process had gone.
+      writerStarting = starting;
+      const forget = () => {
+        if (writerStarting === starting) writerStarting = null;
+      };
+      starting.then(forget, forget);
     }
     return writerStarting;
   };
@@ -137,10 +159,10 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     try {
       await ensureWriter();
     } catch (error) {
-      if (version !== null && version < latestVersion && error instanceof HomingError && error.code === 'DATA_DIR_LOCKED') {
-        throw olderStoreHeld(error, dataDir, version);
-      }
-      throw error;
+      const locked = error instanceof HomingError && error.code === 'DATA_DIR_LOCKED';
+      if (locked && version !== null && version < latestVersion) throw olderStoreHeld(error, dataDir, version);
+      // Another process holds a store at this version: read it, and follow that process (below).
+      if (!(locked && options.reachHolder && version === latestVersion)) throw error;
     }
   }
   let db: ReadDb;
@@ -153,6 +175,29 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     throw error;
   }
 
+  /** Set when this service follows another process that holds the data directory (options.reachHolder). */
+  let route: WriterRoute | null = null;
+  /** The shell asked for every account to be watched (keepWatching): done here once this process writes. */
+  let watchWanted = false;
+  if (options.reachHolder) {
+    route = createWriterRoute({
+      takeLocal: ensureWriter,
+      local: () => writer,
+      reachHolder: options.reachHolder,
+      // Checked against the contract as the worker's are; the shell's own events never come from a holder.
+      onHolderEvent: (event, payload) => {
+        if (!isDesktopEvent(event)) emit(event, payload);
+      },
+      onTakenOver: () => {
+        if (watchWanted) void ensureWriter().then((client) => client.call('startWatching', {})).catch(() => undefined);
+      },
+    });
+  }
+  // Found and followed at once, so that its events (new mail it syncs) reach this process's listeners.
+  if (route && !writer) void route.settle();
+  const runCommand = async (name: string, args: unknown): Promise<unknown> =>
+    route ? route.call(name, args) : (await ensureWriter()).call(name, args);
+
   const ctx: QueryContext = {
     db,
     dataDir,
@@ -160,7 +205,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     writable: () => releaseLock !== null,
     syncStatus,
     completeMessage: async (id) => {
-      await (await ensureWriter()).call('completeMessage', { id });
+      await runCommand('completeMessage', { id });
     },
   };
   const queries: MethodHandlers<QueryName> = {
@@ -173,9 +218,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     ...createContactQueries(ctx),
     ...createRuleQueries(ctx),
   };
-  const commands = Object.fromEntries(
-    commandNames.map((name) => [name, async (args: unknown) => (await ensureWriter()).call(name, args)]),
-  ) as MethodHandlers<CommandName>;
+  const commands = Object.fromEntries(commandNames.map((name) => [name, (args: unknown) => runCommand(name, args)])) as MethodHandlers<CommandName>;
 
   const service: MailService = {
     ...queries,
@@ -194,9 +237,15 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
   return {
     service,
     writerLocked,
+    async keepWatching() {
+      watchWanted = true;
+      if (route && !(await route.settle())) return; // the holder watches; this process does once it takes over
+      await (await ensureWriter()).call('startWatching', {});
+    },
     async close() {
       if (closed) return;
       closed = true;
+      route?.close();
       await writerStarting?.catch(() => undefined);
       await writer?.close();
       writer = null;

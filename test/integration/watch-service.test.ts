@@ -94,7 +94,7 @@ describe('the sync worker dying in the running app (scripted fake server for the
 
   it('answers the calls in flight with an error, restarts the worker and watches again', async () => {
     // Wired as electron/main.ts and dev-web wire it.
-    supervisor = superviseWatching(() => handle?.service ?? null, systemClock, (event) => supervisorEvents.push(event));
+    supervisor = superviseWatching(() => handle, systemClock, (event) => supervisorEvents.push(event));
     handle = await openMailService({
       dataDir: mkdtempSync(join(tmpdir(), 'homing-worker-death-')),
       vault: new MemoryVault(),

@@ -1,0 +1,213 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectToWriter } from '../../electron/command-socket/connect';
+import { bridgeClient } from '../helpers/bridge-client';
+import { runCli } from '../helpers/cli';
+import { type DevWeb, startDevWeb } from '../helpers/dev-web';
+import { corpusMessage } from '../helpers/imap-corpus';
+import { deliverMany, eventually, secondClient } from '../helpers/imap-sync';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+
+const PASSWORD = 'alice-secret';
+const tempDir = () => mkdtempSync(join(tmpdir(), 'homing-follow-'));
+const lockPid = (dataDir: string) => {
+  try {
+    return (JSON.parse(readFileSync(join(dataDir, 'homing.lock'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return 0;
+  }
+};
+const recordPid = (dataDir: string) => {
+  try {
+    return (JSON.parse(readFileSync(join(dataDir, 'homing.socket.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return 0;
+  }
+};
+
+interface Watcher {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+/** `homing sync --watch` in a terminal: the data directory's writer, serving the command socket. */
+async function startWatch(dataDir: string): Promise<Watcher> {
+  const bin = join(inject('buildDir'), 'node', 'homing.cjs');
+  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'sync', '--watch'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await eventually(() => recordPid(dataDir), (pid) => pid === child.pid);
+  return { child, exited, stderr: () => stderr };
+}
+
+async function serverFlags(server: DovecotServer, uid: number): Promise<string[]> {
+  const other = await secondClient(server);
+  try {
+    const lock = await other.getMailboxLock('INBOX', { readOnly: true });
+    try {
+      const message = await other.fetchOne(String(uid), { flags: true }, { uid: true });
+      return message ? [...(message.flags ?? [])] : [];
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await other.logout();
+  }
+}
+
+/**
+ * The app (dev:web: the same service and supervisor) opened while `homing sync --watch` holds the data
+ * directory: its commands are handed to the watch process, what that process writes reaches the app's
+ * listeners, and when it stops the app takes the writer over without a restart.
+ */
+describe('the app while homing sync --watch holds the data directory', () => {
+  let server: DovecotServer;
+  let dataDir: string;
+  let accountId = '';
+  let watcher: Watcher | null = null;
+  let app: DevWeb | null = null;
+  let window: Awaited<ReturnType<typeof bridgeClient>> | null = null;
+
+  beforeAll(async () => {
+    server = await startDovecot();
+    await deliverMany(server, 'alice', Array.from({ length: 6 }, (_, i) => ({ raw: corpusMessage(i) })));
+    dataDir = join(tempDir(), 'data');
+    const added = await runCli(
+      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1',
+        '--port', String(server.ports.imaps), '--security', 'tls', '--username', 'alice', '--password-env', 'FOLLOW_TEST_PW',
+        '--trust-fingerprint', server.certificate.fingerprint256],
+      { env: { FOLLOW_TEST_PW: PASSWORD } },
+    );
+    expect(added.status).toBe(0);
+    accountId = added.stdout.trim();
+    expect((await runCli(['--data-dir', dataDir, 'sync'])).status).toBe(0);
+  });
+  afterEach(async () => {
+    window?.close();
+    window = null;
+    await app?.stop();
+    app = null;
+    if (watcher && watcher.child.exitCode === null && watcher.child.signalCode === null) {
+      watcher.child.kill('SIGINT');
+      await watcher.exited;
+    }
+    watcher = null;
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('hands its commands to the watch process, hears what that process syncs, and shows its sync status', async () => {
+    watcher = await startWatch(dataDir);
+    app = await startDevWeb(dataDir);
+    window = await bridgeClient(app.url);
+    const heard: Array<{ event: string; payload: unknown }> = [];
+    window.api.on('messagesChanged', (payload) => heard.push({ event: 'messagesChanged', payload }));
+
+    expect(await window.api.getAppInfo({})).toMatchObject({ writable: false });
+    // What the sidebar shows comes from the watch process: live, not offline nor an error.
+    await eventually(() => window!.api.getSyncStatus({}), (list) => list.some((s) => s.accountId === accountId && s.phase === 'watching' && s.watching));
+
+    const inbox = (await window.api.listFolders({ accountId })).find((f) => f.path === 'INBOX')!;
+    const ids = await window.api.listMessageIds({ mailbox: { folderId: inbox.id } });
+    const [first] = await window.api.getMessageSummaries({ ids: [ids[0]!] });
+    await window.api.markMessages({ ids: [first!.id], seen: true, flagged: true });
+    expect((await window.api.getMessageSummaries({ ids: [first!.id] }))[0]).toMatchObject({ seen: true, flagged: true });
+    // The watch process replays it on the server: it holds the lock all along.
+    await eventually(() => serverFlags(server, first!.uid!), (flags) => flags.includes('\\Flagged') && flags.includes('\\Seen'));
+    expect(lockPid(dataDir)).toBe(watcher.child.pid);
+
+    // An error comes back as the local writer gives it.
+    await expect(window.api.moveMessages({ ids: [first!.id], toFolderId: 999_999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // New mail synced by the watch process reaches the app's listeners.
+    await deliverMany(server, 'alice', [{ raw: corpusMessage(20) }]);
+    await eventually(() => window!.api.listMessageIds({ mailbox: { folderId: inbox.id } }), (list) => list.length === ids.length + 1, 30_000);
+    await eventually(() => heard.length, (n) => n > 0);
+    expect(watcher.stderr()).not.toMatch(/homing: (?!note)/);
+  });
+
+  it('takes the writer over when the watch process stops: no command lost or run twice, and it syncs itself', async () => {
+    watcher = await startWatch(dataDir);
+    app = await startDevWeb(dataDir);
+    window = await bridgeClient(app.url);
+    const inbox = (await window.api.listFolders({ accountId })).find((f) => f.path === 'INBOX')!;
+    const ids = await window.api.listMessageIds({ mailbox: { folderId: inbox.id } });
+    await window.api.getSyncStatus({});
+    await eventually(() => window!.api.getSyncStatus({}), (list) => list.some((s) => s.accountId === accountId && s.phase === 'watching'));
+
+    // Tags added one at a time across the stop: each lands once, whoever carried it out.
+    const tagged: string[] = [];
+    const stopping = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      watcher!.child.kill('SIGINT');
+    })();
+    for (let i = 0; i < 12; i++) {
+      const tag = `t${i}`;
+      await window.api.tagMessages({ ids: [ids[0]!], add: [tag] });
+      tagged.push(tag);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await stopping;
+    expect(await watcher.exited).toBe(0);
+    // The app holds the lock now, and serves the command socket in its turn.
+    await eventually(() => lockPid(dataDir), (pid) => pid === app!.pid);
+    await eventually(() => recordPid(dataDir), (pid) => pid === app!.pid);
+    const tags = await window.api.listTags({ accountId });
+    expect(tags.filter((t) => /^t\d+$/.test(t.name)).map((t) => [t.name, t.count]).sort()).toEqual(tagged.map((t) => [t, 1]).sort());
+    expect(await window.api.getAppInfo({})).toMatchObject({ writable: true });
+
+    // It watches by itself: new mail arrives without a command.
+    await deliverMany(server, 'alice', [{ raw: corpusMessage(21) }]);
+    await eventually(() => window!.api.listMessageIds({ mailbox: { folderId: inbox.id } }), (list) => list.length === ids.length + 1, 30_000);
+    // And homing in a terminal is handed to it.
+    const marked = await runCli(['--data-dir', dataDir, 'mark', String(ids[1]), '--flag']);
+    expect(marked).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  it('takes the writer over from a watch process that was killed', async () => {
+    watcher = await startWatch(dataDir);
+    app = await startDevWeb(dataDir);
+    window = await bridgeClient(app.url);
+    await eventually(() => window!.api.getSyncStatus({}), (list) => list.some((s) => s.accountId === accountId && s.phase === 'watching'));
+    watcher.child.kill('SIGKILL');
+    await watcher.exited;
+    await eventually(() => lockPid(dataDir), (pid) => pid === app!.pid);
+    const inbox = (await window.api.listFolders({ accountId })).find((f) => f.path === 'INBOX')!;
+    const [id] = await window.api.listMessageIds({ mailbox: { folderId: inbox.id } });
+    await window.api.markMessages({ ids: [id!], seen: false });
+    expect((await window.api.getMessageSummaries({ ids: [id!] }))[0]).toMatchObject({ seen: false });
+  });
+});
+
+describe('the command socket is reached only when it is this user’s', () => {
+  it('refuses a socket in a folder others can write to, before sending anything', async () => {
+    const dataDir = tempDir();
+    chmodSync(dataDir, 0o700);
+    const open = join(tempDir(), 'shared');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const address = join(open, 's');
+    let connected = false;
+    const listener = createServer(() => (connected = true));
+    await new Promise<void>((resolve) => listener.listen(address, () => resolve()));
+    try {
+      writeFileSync(join(dataDir, 'homing.socket.json'), JSON.stringify({
+        pid: process.pid, host: (await import('node:os')).hostname(), version: (await import('../../electron/version')).APP_VERSION,
+        address, token: 'x'.repeat(43),
+      }), { mode: 0o600 });
+      const link = await connectToWriter(dataDir, { pid: process.pid });
+      expect(link).toEqual({ refusal: expect.stringContaining('in a folder others can write to') });
+      expect(connected).toBe(false);
+      expect(existsSync(address)).toBe(true);
+    } finally {
+      listener.close();
+    }
+  });
+});
