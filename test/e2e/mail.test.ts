@@ -358,6 +358,26 @@ describe('the reader in Chromium against Dovecot', () => {
     });
   });
 
+  it('a wrong POP3 password typed in the account’s settings is said once, and put right in place', async () => {
+    await page.getByRole('button', { name: 'Accounts and settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Accounts' });
+    await dialog.getByRole('button', { name: /bob@pop\.example/ }).click();
+    await dialog.getByLabel('Password', { exact: true }).fill('not-bobs-password');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const result = dialog.getByTestId('connection-result');
+    await poll(() => result.textContent(), 30_000).toMatch(/rejected/);
+    // The code's meaning once, then the server's words: not 'The server rejected the user name or password.
+    // The server rejected the user name or password: Authentication failed.'
+    const said = (await result.locator('.connection-result-body').innerText()).replace(/\n/g, ' ');
+    expect(said.match(/rejected the user name or password/g)).toHaveLength(1);
+    expect(said).toMatch(/Authentication failed/);
+    await result.getByLabel('Enter password for bob@pop.example').fill('bob-secret');
+    await page.keyboard.press('Enter');
+    await poll(() => dialog.getByRole('status').filter({ hasText: 'Saved.' }).count(), 30_000).toBe(1);
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
   it('with Dovecot stopped, mail still opens and search still finds it; marking read reaches the server after restart', async () => {
     await Promise.all([imap.stop(), pop.stop()]);
     // Nobody clicks "Check": the IDLE connection notices the server gone, the POP3 check fails on its own.

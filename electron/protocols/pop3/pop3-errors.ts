@@ -47,11 +47,11 @@ export function replyError(status: StatusLine, context: ReplyContext): HomingErr
         retryLater: true,
       });
     case 'AUTH':
-      return new HomingError('AUTH_FAILED', `The server rejected the user name or password: ${said}`, detail);
+      return new HomingError('AUTH_FAILED', `The server rejected the login: ${said}`, detail);
     case 'SYS/PERM':
       return new HomingError('SERVER_ERROR', `The server refused ${verb}: ${said}`, detail);
   }
-  if (LOGIN_COMMANDS.has(verb)) return new HomingError('AUTH_FAILED', `The server rejected the user name or password: ${said}`, detail);
+  if (LOGIN_COMMANDS.has(verb)) return new HomingError('AUTH_FAILED', `The server rejected the login: ${said}`, detail);
   return new HomingError('SERVER_ERROR', `The server refused ${verb}: ${said}`, detail);
 }
 
