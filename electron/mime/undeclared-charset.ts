@@ -38,10 +38,14 @@ class UndeclaredDecoder extends Transform {
   }
 }
 
-/** What of mailparser's internals the subclass uses (neither is in its type declarations). */
+/** What of mailparser's internals the subclass uses (none of it is in its type declarations). */
 interface ParserInternals {
   createNode(node: unknown): { charset?: string; contentType?: string; isAttachment?: boolean; disposition?: string };
   getDecoder(): { decodeStream(charset: string): Transform };
+  endStream(): void;
+  curnode: { decoder?: { writableEnded?: boolean } | null } | null;
+  finished: boolean;
+  waitingEnd: ((error?: Error) => void) | false | undefined;
 }
 
 let parserClass: (new (options: ConstructorParameters<typeof MailParser>[0]) => MailParser) | null = null;
@@ -64,6 +68,17 @@ export function undeclaredCharsetParser(): new (options: ConstructorParameters<t
     override getDecoder() {
       const decoder = super.getDecoder();
       return { decodeStream: (charset: string) => (charset === UNDECLARED ? new UndeclaredDecoder() : decoder.decodeStream(charset)) };
+    }
+    /**
+     * mailparser's endStream, less its `decoder.end()` when the last part's decoder has already been ended
+     * (it always has, at the part's own end). Ending it again does nothing but build an
+     * ERR_STREAM_ALREADY_FINISHED error with its stack, which no one sees: ~4% of a sync's parsing CPU
+     * (the 10k IMAP bench). Otherwise the same steps: the parser is finished, and a waiting flush goes on.
+     */
+    override endStream() {
+      if (!this.curnode?.decoder?.writableEnded) return super.endStream();
+      this.finished = true;
+      if (typeof this.waitingEnd === 'function') this.waitingEnd();
     }
   }
   parserClass = Parser as unknown as new (options: ConstructorParameters<typeof MailParser>[0]) => MailParser;

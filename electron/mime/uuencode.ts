@@ -17,9 +17,18 @@ const BEGIN = /^begin +[0-7]{3,4} +(\S.*?)\s*$/;
 /** A text is looked through only when a line starts like this (most text has none). */
 const MAY_HAVE_BEGIN = /^begin +[0-7]{3,4} +\S/m;
 
+/**
+ * Whether a line of `text` may start a uuencoded file. A substring search for 'begin ' first: the
+ * multiline regular expression alone tries every line start of every text, ~2% of a sync's parsing CPU
+ * (the 10k IMAP bench), where the search finds nothing in most mail.
+ */
+function mayHaveBegin(text: string): boolean {
+  return text.includes('begin ') && MAY_HAVE_BEGIN.test(text);
+}
+
 /** The uuencoded files in `text`, and the text without their blocks. */
 export function splitUuencoded(text: string): { text: string; files: UuFile[] } {
-  if (!MAY_HAVE_BEGIN.test(text)) return { text, files: [] };
+  if (!mayHaveBegin(text)) return { text, files: [] };
   const lines = text.split(/\r?\n/);
   const kept: string[] = [];
   const files: UuFile[] = [];
