@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type * as Crypto from 'node:crypto';
 import { readBase64 } from './base64-run';
 import { libmime } from './lazy-modules';
 import { SKELETON_MIN_STRIPPED_BYTES, SKELETON_MAX_DEPTH } from './limits';
@@ -23,8 +24,13 @@ export interface Skeleton {
   htmlCut: boolean;
 }
 
-/** Per process: a message cannot know it, so its own attachment cannot pass for a marker. */
-const NONCE = randomBytes(12).toString('hex');
+/**
+ * Per process: a message cannot know it, so its own attachment cannot pass for a marker. Made at the first
+ * cut, with node:crypto loaded then: `homing show` loads this module (read-message.ts) but never cuts a
+ * message, and loading node:crypto was ~5–10 ms of its CPU.
+ */
+let nonce: string | null = null;
+const markerNonce = (): string => (nonce ??= (createRequire(__filename)('node:crypto') as typeof Crypto).randomBytes(12).toString('hex'));
 let markerCount = 0;
 
 /**
@@ -51,7 +57,7 @@ export function skeletonOf(source: Buffer): Skeleton | null {
   for (const cut of cuts) {
     pieces.push(source.subarray(cursor, cut.start));
     if (cut.decodedSize !== null) {
-      const marker = `homing-skeleton-${NONCE}-${++markerCount}`;
+      const marker = `homing-skeleton-${markerNonce()}-${++markerCount}`;
       sizes.set(marker, cut.decodedSize);
       pieces.push(Buffer.from(Buffer.from(marker).toString('base64')));
     }
