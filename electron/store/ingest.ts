@@ -329,7 +329,7 @@ function countInFolder(db: WriteDb, folderId: number, delta: { total: number; un
   ).run(delta.total, delta.unread, delta.offline, folderId);
 }
 
-function writeAttachments(db: WriteDb, messageId: number, parsed: ParsedMessage): void {
+export function writeAttachments(db: WriteDb, messageId: number, parsed: ParsedMessage): void {
   const insert = prepare(
     db,
     `INSERT INTO attachments (message_id, part_index, filename, content_type, size, content_id, inline) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -380,7 +380,7 @@ export function indexedBody(text: string, attachedText: string): string {
   return `${text.slice(0, MAX_INDEXED_TEXT_CHARS - attached.length - 1)}\n${attached}`;
 }
 
-function writeSearchRow(db: WriteDb, messageId: number, date: number, parsed: ParsedMessage): void {
+export function writeSearchRow(db: WriteDb, messageId: number, date: number, parsed: ParsedMessage): void {
   if (messageId > MAX_MESSAGE_ID) throw new HomingError('INTERNAL', 'The store holds more messages than its search index can key.');
   const text = searchTexts(parsed);
   prepare(
@@ -401,7 +401,7 @@ function addressText(list: ParsedAddress[]): string {
   return list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
 }
 
-function plainAddress(a: ParsedAddress): ParsedAddress {
+export function plainAddress(a: ParsedAddress): ParsedAddress {
   return { name: a.name, address: a.address };
 }
 

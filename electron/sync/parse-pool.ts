@@ -11,6 +11,8 @@ import { parseLimits } from './parse-limits';
 export type TransferRequest = {
   id: number;
   source: { kind: 'buffer'; bytes: Uint8Array } | Extract<MessageSource, { kind: 'file' }>;
+  /** False: parse only, no hash and chunks (a stored message read again: reread-runner.ts). */
+  encode?: boolean;
 };
 export type ParseReply = ({ id: number } & Prepared) | { id: number; error: string };
 
@@ -21,14 +23,14 @@ export interface Prepared {
 }
 
 /** Parsing and encoding of one source; the parsing threads run exactly this. */
-export async function prepareSource(source: MessageSource): Promise<Prepared> {
+export async function prepareSource(source: MessageSource, encode = true): Promise<Prepared> {
   // Imported on first use: loading mailparser takes ~150 ms, which the sync thread (parsing only when no
   // parse thread can) would otherwise spend at start-up, before its first FETCH.
   const { parseMessage } = await import('../mime/parse-message');
   const parsed = forIngest(await parseMessage(source));
   // A file source is a large message: compressing it whole here would hold all its chunks in memory at
   // once, so writeSource compresses it a chunk at a time instead.
-  return { parsed, encoded: source.kind === 'buffer' ? encodeSource(source.bytes) : null };
+  return { parsed, encoded: encode && source.kind === 'buffer' ? encodeSource(source.bytes) : null };
 }
 
 /**
@@ -44,6 +46,7 @@ function forIngest(parsed: ParsedMessage): ParsedMessage {
 interface Task {
   id: number;
   source: MessageSource;
+  encode: boolean;
   resolve: (prepared: Prepared) => void;
   reject: (error: Error) => void;
 }
@@ -167,13 +170,13 @@ export class ParsePool {
   }
 
   private inline(task: Task): void {
-    prepareSource(task.source).then(task.resolve, task.reject);
+    prepareSource(task.source, task.encode).then(task.resolve, task.reject);
   }
 
   /** Parses and encodes on a pool thread (the bytes are copied there), or here when there is none. */
-  prepare(source: MessageSource): Promise<Prepared> {
+  prepare(source: MessageSource, { encode = true }: { encode?: boolean } = {}): Promise<Prepared> {
     return new Promise((resolve, reject) => {
-      const task: Task = { id: this.nextId++, source, resolve, reject };
+      const task: Task = { id: this.nextId++, source, encode, resolve, reject };
       const slot = this.running().reduce<Slot | null>((best, w) => (!best || w.busy.size < best.busy.size ? w : best), null);
       if (!slot) return this.inline(task);
       slot.busy.set(task.id, task);
@@ -183,9 +186,9 @@ export class ParsePool {
         const copy = new Uint8Array(source.bytes);
         // Hashing and compressing happen there too, so the thread that commits (and reads the network)
         // only inserts rows; it also writes every page twice (WAL, then checkpoint) and tokenises for FTS5.
-        slot.worker.postMessage({ id: task.id, source: { kind: 'buffer', bytes: copy } } satisfies TransferRequest, [copy.buffer]);
+        slot.worker.postMessage({ id: task.id, source: { kind: 'buffer', bytes: copy }, encode } satisfies TransferRequest, [copy.buffer]);
       } else {
-        slot.worker.postMessage({ id: task.id, source } satisfies TransferRequest);
+        slot.worker.postMessage({ id: task.id, source, encode } satisfies TransferRequest);
       }
     });
   }

@@ -32,7 +32,7 @@ function answer(request: TransferRequest): Promise<void> {
   const { source: raw } = request;
   // A transferred buffer arrives as a Uint8Array: wrap it (no copy) into the Buffer the parser expects.
   const source: MessageSource = raw.kind === 'buffer' ? { kind: 'buffer', bytes: Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength) } : raw;
-  return prepareSource(source).then(
+  return prepareSource(source, request.encode ?? true).then(
     ({ parsed, encoded }) => {
       // Compressed chunks go back transferred, each as an exact-size buffer of its own (zlib's output can
       // be a view into a larger allocation, which a transfer would hand over whole).

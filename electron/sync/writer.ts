@@ -11,6 +11,7 @@ import { createLibraryWrites } from './writes/library-writes';
 import { createOrganiseWrites } from './writes/organise-writes';
 import { createOutgoingWrites } from './writes/outgoing-writes';
 import { createRuleWrites } from './writes/rule-writes';
+import { RereadRunner } from './reread-runner';
 import { SyncRuntime } from './sync-runtime';
 import { createSyncWrites } from './writes/sync-writes';
 import type { WatchTiming } from './watch-policy';
@@ -22,7 +23,10 @@ export interface Writer {
 }
 
 /** The single writer's command table, and the change events it emits after each commit. */
-export function createWriter(ctx: WriterContext, options: { watchTiming?: Partial<WatchTiming>; runtime?: SyncRuntime } = {}): Writer {
+export function createWriter(
+  ctx: WriterContext,
+  options: { watchTiming?: Partial<WatchTiming>; runtime?: SyncRuntime; rereadDelayMs?: number } = {},
+): Writer {
   // Tests pass a runtime of their own to look at its loops; the worker lets the writer make one.
   const runtime = options.runtime ?? new SyncRuntime(ctx, options.watchTiming);
   const outbox = new OutboxRunner(ctx, runtime);
@@ -53,6 +57,9 @@ export function createWriter(ctx: WriterContext, options: { watchTiming?: Partia
   });
   // A writer that starts after a crash first settles the messages that were being sent.
   outbox.recover();
+  // Mail stored before the current parser is read again from its stored bytes, in the background.
+  const reread = new RereadRunner(ctx.db, ctx.shutdown);
+  reread.start(options.rereadDelayMs);
 
   return {
     async handle(method, args) {
@@ -70,6 +77,7 @@ export function createWriter(ctx: WriterContext, options: { watchTiming?: Partia
       }
     },
     dispose() {
+      reread.dispose();
       outbox.dispose();
       stopListening();
     },

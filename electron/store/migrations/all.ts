@@ -18,6 +18,7 @@ import { up as outboxRefusalsSeen } from './0016-outbox-refusals-seen';
 import { up as idFloors } from './0017-id-floors';
 import { up as outgoingRows } from './0018-outgoing-rows';
 import { up as outboxResend } from './0019-outbox-resend';
+import { up as rereadScan } from './0020-reread-scan';
 
 export { latestVersion } from './version';
 
@@ -47,4 +48,5 @@ export const migrations: Migration[] = [
   { version: 17, up: idFloors },
   { version: 18, up: outgoingRows },
   { version: 19, up: outboxResend },
+  { version: 20, up: rereadScan },
 ];

@@ -1,0 +1,11 @@
+/**
+ * The reading of stored mail this code gives. Raise it with every change of parsing that reads mail
+ * already stored differently (its subject, names, text, snippet, attachments or index words): the writer
+ * then reads every message stored before it again from its stored bytes, in the background
+ * (sync/reread-runner.ts, store/reread.ts), so a fix reaches old mail too, not only mail that arrives
+ * after it. Stores made before this number existed count as version 0.
+ *
+ * 1: what was fixed before it was kept, among them raw 8-bit headers read in the declared charset,
+ *    uuencoded files as attachments, the text of opaque S/MIME signed mail, stray CRs as line ends.
+ */
+export const PARSER_VERSION = 1;
