@@ -75,6 +75,7 @@ export async function buildMessage(spec: MessageSpec): Promise<BuiltMessage> {
       contentType: a.contentType,
       content: a.content,
       ...(a.contentId ? { cid: a.contentId } : { contentDisposition: 'attachment' }),
+      ...(/^message\//i.test(a.contentType) && !fitsSevenBit(a.content) ? { contentTransferEncoding: 'base64' } : {}),
     })),
     // RFC 5322 section 2.3: CRLF, whatever the composer's text used.
     newline: 'windows',
@@ -86,6 +87,23 @@ export async function buildMessage(spec: MessageSpec): Promise<BuiltMessage> {
     composer.compile().build((error, message) => (error ? reject(error) : resolve(message)));
   });
   return { raw, messageId, date };
+}
+
+/**
+ * Whether an attached message may go as it is (7bit): ASCII only, no NUL, lines of at most 998 bytes (RFC
+ * 5322 section 2.1.1). One that is not (a forward of an 8-bit mail, an .eml with UTF-8 headers) goes as
+ * base64: MailComposer would label it 8bit, and the message is built before the server is known, while a
+ * server that does not offer 8BITMIME may only be given 7-bit data (RFC 6152 section 3; hosting relays
+ * without it exist). RFC 2046 section 5.2.1 allows only 7bit, 8bit and binary for message/rfc822, but
+ * readers decode a base64 one (mailparser, so Homing's reader too), and nothing arrives mangled.
+ */
+function fitsSevenBit(content: Buffer): boolean {
+  let line = 0;
+  for (const byte of content) {
+    if (byte === 0x0a) line = 0;
+    else if (byte === 0 || byte > 0x7f || ++line > 998) return false;
+  }
+  return true;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface PostfixOptions {
   messageSizeLimit?: number;
   /** Announce SMTPUTF8 (Postfix's default); false makes a server that cannot take non-ASCII addresses. */
   smtputf8?: boolean;
+  /** Announce 8BITMIME (Postfix's default); false (smtpd_discard_ehlo_keywords) makes a 7-bit-only server. */
+  eightBitMime?: boolean;
   /** Refuse a MAIL FROM the logged-in user does not own (reject_sender_login_mismatch): `user@domain` only. */
   senderLoginCheck?: boolean;
   /**
@@ -198,7 +200,7 @@ smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
 smtpd_recipient_restrictions = ${recipientAccess(options)}permit_sasl_authenticated, reject_unauth_destination
 ${options.senderLoginCheck ? `smtpd_sender_login_maps = inline:{ ${users} }\nsmtpd_sender_restrictions = reject_sender_login_mismatch\n` : ''}message_size_limit = ${options.messageSizeLimit ?? 10_240_000}
 smtputf8_enable = ${options.smtputf8 === false ? 'no' : 'yes'}
-# Headers pass as the client wrote them (no address rewriting), so the delivered bytes can be compared.
+${options.eightBitMime === false ? 'smtpd_discard_ehlo_keywords = 8bitmime\n' : ''}# Headers pass as the client wrote them (no address rewriting), so the delivered bytes can be compared.
 local_header_rewrite_clients =
 # Tests restart Postfix and expect deferred mail to go at once.
 smtpd_error_sleep_time = 0
