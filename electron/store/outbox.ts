@@ -179,18 +179,30 @@ export function outboxContent(db: ReadDb, id: number): ComposeContent {
  * Work that is due: `queued` whose time has come, and `sent` whose filing is due. `now` is when the caller
  * looks. With `retryWaiting` (a flush the user asked for), also everything that only waits out a retry's
  * backoff after a failed try: the user is telling us to try now. A time the user chose (the undo delay,
- * "send later") is never cut short this way: before its first try a message has no failed attempt.
+ * "send later") is never cut short this way: before its first try a message has no failed attempt. A
+ * retry whose time is further ahead than any retry wait is due too (OUTBOX_RETRY_WAIT_LONGEST_MS).
  */
 export function dueOutbox(db: ReadDb, now: number, accountId?: string, options: { retryWaiting?: boolean } = {}): OutboxRecord[] {
   const account = accountId ? 'AND account_id = ?' : '';
-  const retries = options.retryWaiting ? "OR (state = 'queued' AND attempts > 0) OR (state = 'sent' AND filing_attempts > 0)" : '';
+  const waitingOutRetry = "((state = 'queued' AND attempts > 0) OR (state = 'sent' AND filing_attempts > 0))";
+  // A retry's time lies further ahead than any retry wait only when the clock went back since it was set.
+  const retries = options.retryWaiting ? `OR ${waitingOutRetry}` : `OR (${waitingOutRetry} AND not_before > ?)`;
   return prepare<unknown[], OutboxRow>(
     db,
     `SELECT ${COLUMNS} FROM outbox WHERE state IN ('queued', 'sent') AND (not_before IS NULL OR not_before <= ? ${retries}) ${account} ORDER BY id`,
   )
-    .all(now, ...(accountId ? [accountId] : []))
+    .all(now, ...(options.retryWaiting ? [] : [now + OUTBOX_RETRY_WAIT_LONGEST_MS]), ...(accountId ? [accountId] : []))
     .map(toRecord);
 }
+
+/**
+ * Longer than any wait after a failed try (outbox-policy.ts retryDelay: 15 minutes at most; the filing
+ * backoff's cap, 30). Retry times are wall-clock times: a clock put back by hours (an NTP fix, a dual-boot
+ * computer's clock read as local time, a virtual machine restored) left a retry set a minute ahead that
+ * many hours ahead, and the message waited them out in the Outbox. One further ahead than this is due.
+ * A time the user chose ("send later", the undo delay) is kept whatever the clock did.
+ */
+export const OUTBOX_RETRY_WAIT_LONGEST_MS = 60 * 60_000;
 
 /** When the next queued or sent item becomes due (ms), or null when nothing waits on a clock. */
 export function nextDueAt(db: ReadDb): number | null {

@@ -45,6 +45,31 @@ describe('what the outbox has due', () => {
     expect(dueOutbox(db, now + HOUR, undefined).map((r) => r.id)).toEqual([ids.ready, ids.later, ids.retrying, ids.filing]);
   });
 
+  // Was a bug: retry times are wall-clock times, so a clock put back by hours (an NTP fix, a dual-boot
+  // computer's clock read as local time) left a retry due a minute ahead that many hours ahead.
+  it('takes a retry whose time is further ahead than any retry wait (the clock went back), never a time the user chose', () => {
+    const { db } = tempStore();
+    const now = Date.now();
+    const error = { code: 'CONNECTION_REFUSED' as const, message: 'refused' };
+    // Set a minute ahead, then the clock went back five hours.
+    const setAhead = now + 5 * HOUR + 60_000;
+    writeTransaction(db, (changes) => {
+      insertOutboxItem(db, changes, message('send later', setAhead));
+      const retrying = insertOutboxItem(db, changes, message('retrying', null));
+      markSending(db, changes, retrying);
+      markRetry(db, changes, retrying, error, setAhead);
+      const filing = insertOutboxItem(db, changes, message('filing', null));
+      markSending(db, changes, filing);
+      markSent(db, changes, filing, []);
+      markFilingFailed(db, changes, filing, error, setAhead);
+      const soon = insertOutboxItem(db, changes, message('retrying soon', null));
+      markSending(db, changes, soon);
+      markRetry(db, changes, soon, error, now + 15 * 60_000);
+    });
+    expect(dueOutbox(db, now).map((r) => r.subject)).toEqual(['retrying', 'filing']);
+    expect(dueOutbox(db, now + 15 * 60_000).map((r) => r.subject)).toEqual(['retrying', 'filing', 'retrying soon']);
+  });
+
   it('an edit of the account makes its waiting retries due now, and keeps a time the user chose', () => {
     const { db } = tempStore();
     const now = Date.now();

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { failureAction, resendGiveUp } from '../../../../../electron/sync/outgoing/outbox-policy';
+import { OUTBOX_RETRY_WAIT_LONGEST_MS } from '../../../../../electron/store/outbox';
+import { OUTGOING_LIMITS } from '../../../../../electron/sync/outgoing/limits';
+import { failureAction, resendGiveUp, retryDelay } from '../../../../../electron/sync/outgoing/outbox-policy';
 
 describe('what a failed submission does to its message', () => {
+  it('never waits as long as the outbox takes for a clock put back (store/outbox.ts dueOutbox)', () => {
+    for (let attempts = 1; attempts < 40; attempts++) {
+      expect(retryDelay('retry', attempts)).toBeLessThan(OUTBOX_RETRY_WAIT_LONGEST_MS);
+      expect(retryDelay('wait-for-user', attempts)).toBeLessThan(OUTBOX_RETRY_WAIT_LONGEST_MS);
+    }
+    expect(OUTGOING_LIMITS.filingBackoffCap).toBeLessThan(OUTBOX_RETRY_WAIT_LONGEST_MS);
+  });
+
   it('retries when the server name does not exist (as while offline on macOS and Windows) or the name service did not answer', () => {
     expect(failureAction('DNS_NOT_FOUND')).toBe('retry');
     expect(failureAction('DNS_UNAVAILABLE')).toBe('retry');
