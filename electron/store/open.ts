@@ -38,6 +38,25 @@ export const NEW_DATABASE_PAGE_SIZE = 16384;
 const WRITE_CACHE_KIB = 4096;
 
 /**
+ * Page cache of the write connection while one transaction changes a whole folder (deleting a folder of
+ * 100,000 messages, emptying such a Trash). Moving 100,000 rows rewrites their entries in every folder
+ * index; with 4 MB the cache spilled and read the same index pages again and again: one UPDATE moving them
+ * took 37 s of wall and 15 s of CPU (10 of it the kernel's), with 32 MB 12 s and 3.7 s (load 11-12). Back
+ * to WRITE_CACHE_KIB afterwards, which frees the pages over it once the transaction is over.
+ */
+const BULK_CACHE_KIB = 32768;
+
+/** Runs `fn` (a whole-folder change) with the larger page cache, then gives it back. */
+export function withBulkCache<T>(db: WriteDb, fn: () => T): T {
+  db.sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+  try {
+    return fn();
+  } finally {
+    db.sqlite.pragma(`cache_size = -${WRITE_CACHE_KIB}`);
+  }
+}
+
+/**
  * Opens the write connection: the sync worker's, and only one per data directory. Creates the file if
  * needed and runs pending migrations in one transaction. A database written by a newer Homing is refused
  * before anything touches it.

@@ -43,13 +43,32 @@ export function placeRow(db: WriteDb, changes: ChangeRecorder, row: ActionRow, f
   changes.message(row.accountId, folderId, row.id);
 }
 
-/** Removes the rows (and their place in any operation). */
-export function removeRows(db: WriteDb, changes: ChangeRecorder, rows: ReadonlyArray<Pick<ActionRow, 'id' | 'accountId' | 'folderId'>>): void {
-  const remove = prepare<[number]>(db, 'DELETE FROM messages WHERE id = ?');
-  for (const row of rows) {
-    remove.run(row.id);
+/**
+ * placeRow with no server key for many rows at once (engines with no server, where every move is local):
+ * one UPDATE whatever their number. Each UPDATE fires the folder-count trigger, and a statement with a
+ * trigger opens a statement journal of its own: deleting a 100,000-message local folder took 86 s of wall
+ * and 31 s of CPU one row at a time, 37 s and 15 s in one statement (4 MB page cache, load 11-12).
+ */
+export function placeRows(db: WriteDb, changes: ChangeRecorder, rows: readonly ActionRow[], folderId: number): void {
+  const moving = rows.filter((row) => row.folderId !== folderId);
+  if (moving.length === 0) return;
+  prepare(db, `UPDATE messages SET folder_id = ?, uidvalidity = NULL, uid = NULL, trashed_at = ${TRASHED_AT} WHERE id IN (SELECT value FROM json_each(?))`).run(
+    folderId,
+    folderId,
+    Date.now(),
+    JSON.stringify(moving.map((row) => row.id)),
+  );
+  for (const row of moving) {
     changes.message(row.accountId, row.folderId, row.id);
+    changes.message(row.accountId, folderId, row.id);
   }
+}
+
+/** Removes the rows (and their place in any operation): one DELETE whatever their number (see placeRows). */
+export function removeRows(db: WriteDb, changes: ChangeRecorder, rows: ReadonlyArray<Pick<ActionRow, 'id' | 'accountId' | 'folderId'>>): void {
+  if (rows.length === 0) return;
+  prepare<[string]>(db, 'DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(rows.map((row) => row.id)));
+  for (const row of rows) changes.message(row.accountId, row.folderId, row.id);
   forgetMessages(
     db,
     rows.map((r) => r.id),

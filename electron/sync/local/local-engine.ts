@@ -3,7 +3,7 @@ import { discardLocalOperation, settleQueue } from '../actions/local-only';
 import { copyLocally } from '../actions/local-copy';
 import { localFolders } from '../actions/local-folders';
 import { receiveLocally } from '../actions/local-receive';
-import { placeRow, removeRows } from '../actions/row-changes';
+import { placeRows, removeRows } from '../actions/row-changes';
 import type { ActionPlanner, SyncEngine } from '../engine';
 
 /**
@@ -23,7 +23,7 @@ const localActions: ActionPlanner = {
 
   delete(plan, rows) {
     const trash = localFolders.special(plan, 'trash');
-    for (const row of rows) if (row.folderId !== trash.id) placeRow(plan.db, plan.changes, row, trash.id, null);
+    placeRows(plan.db, plan.changes, rows, trash.id);
     return false;
   },
 
@@ -33,7 +33,7 @@ const localActions: ActionPlanner = {
   },
 
   move(plan, rows, target) {
-    for (const row of rows) if (row.folderId !== target.id) placeRow(plan.db, plan.changes, row, target.id, null);
+    placeRows(plan.db, plan.changes, rows, target.id);
     return false;
   },
 

@@ -6,7 +6,7 @@ import { discardLocalOperation } from '../actions/local-only';
 import { copyLocally } from '../actions/local-copy';
 import { localFolders } from '../actions/local-folders';
 import { receiveLocally } from '../actions/local-receive';
-import { hideRow, placeRow, removeRows } from '../actions/row-changes';
+import { hideRow, placeRows, removeRows } from '../actions/row-changes';
 import type { ActionPlanner, ActionRow } from '../engine';
 
 /**
@@ -31,7 +31,7 @@ export const pop3Actions: ActionPlanner = {
 
   delete(plan, rows) {
     const trash = localFolders.special(plan, 'trash');
-    for (const row of rows) if (row.folderId !== trash.id) placeRow(plan.db, plan.changes, row, trash.id, null);
+    placeRows(plan.db, plan.changes, rows, trash.id);
     return false;
   },
 
@@ -48,7 +48,7 @@ export const pop3Actions: ActionPlanner = {
   },
 
   move(plan, rows, target) {
-    for (const row of rows) if (row.folderId !== target.id) placeRow(plan.db, plan.changes, row, target.id, null);
+    placeRows(plan.db, plan.changes, rows, target.id);
     return false;
   },
 

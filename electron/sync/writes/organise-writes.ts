@@ -3,6 +3,7 @@ import { HomingError } from '../../../shared/errors';
 import { keywordForTag } from '../../../shared/tag-keywords';
 import { getAccount } from '../../store/accounts';
 import { prepare } from '../../store/db';
+import { withBulkCache } from '../../store/open';
 import { writeTransaction } from '../../store/write-transaction';
 import { loadActionRows } from '../actions/action-rows';
 import { findSpecialFolder } from '../actions/local-folders';
@@ -46,14 +47,16 @@ export function createOrganiseWrites(ctx: WriterContext, runtime: SyncRuntime): 
 
     async emptyTrash({ accountId }) {
       getAccount(db, accountId);
-      const { nudge: accounts, deleted } = writeTransaction(db, (changes) => {
-        const trash = findSpecialFolder(db, accountId, 'trash', []);
-        if (!trash) return { nudge: new Set<string>(), deleted: 0 };
-        const ids = prepare<[number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND deleted_locally = 0')
-          .all(trash.id)
-          .map((r) => r.id);
-        return ids.length === 0 ? { nudge: new Set<string>(), deleted: 0 } : deleteRowsForGood({ db, changes }, loadActionRows(db, ids));
-      });
+      const { nudge: accounts, deleted } = withBulkCache(db, () =>
+        writeTransaction(db, (changes) => {
+          const trash = findSpecialFolder(db, accountId, 'trash', []);
+          if (!trash) return { nudge: new Set<string>(), deleted: 0 };
+          const ids = prepare<[number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND deleted_locally = 0')
+            .all(trash.id)
+            .map((r) => r.id);
+          return ids.length === 0 ? { nudge: new Set<string>(), deleted: 0 } : deleteRowsForGood({ db, changes }, loadActionRows(db, ids));
+        }),
+      );
       nudge(accounts);
       return { deleted };
     },
@@ -103,10 +106,12 @@ export function createOrganiseWrites(ctx: WriterContext, runtime: SyncRuntime): 
     },
 
     async deleteFolder({ folderId }) {
-      const result = writeTransaction(db, (changes) => {
-        const outcome = deleteFolder({ db, changes }, { folderId });
-        return { ...outcome, accountId: outcome.undo?.accountIds[0] ?? null };
-      });
+      const result = withBulkCache(db, () =>
+        writeTransaction(db, (changes) => {
+          const outcome = deleteFolder({ db, changes }, { folderId });
+          return { ...outcome, accountId: outcome.undo?.accountIds[0] ?? null };
+        }),
+      );
       if (result.nudge && result.accountId) runtime.nudge(result.accountId);
       return { undo: result.undo, movedToTrash: result.movedToTrash };
     },

@@ -183,6 +183,51 @@ describe('Trash and undo on accounts without a server side (POP3, Local Folders)
     expect(row(db, messageId)).toMatchObject({ folder_id: folderRow(db, pop.id, 'Work/Projects')!.id, uidl: 'u9' });
   });
 
+  it('a Local Folders folder of many messages: deleted to the Trash, undone, deleted again and emptied, counts and index kept', async () => {
+    const { db, service } = setup();
+    const { localFolder } = await import('../../../helpers/store');
+    const big = localFolder(db, 'Big');
+    const other = localFolder(db, 'Other');
+    const ids: number[] = [];
+    for (let i = 0; i < 240; i++) {
+      const bytes = eml({ Subject: `bulk ${i} zebrafinch`, 'Message-ID': `<bulk${i}@x>` }, `Body ${i} of the bulk folder.\r\n`);
+      ids.push((await ingest(db, bytes, { accountId: 'local', folderId: big.id, key: { kind: 'local' }, flags: i % 3 === 0 ? [] : ['\\Seen'] })).messageId);
+    }
+    const kept = (await ingest(db, eml({ Subject: 'kept zebrafinch' }), { accountId: 'local', folderId: other.id, key: { kind: 'local' } })).messageId;
+    const counts = (path: string) =>
+      db.sqlite.prepare(`SELECT total_count AS total, unread_count AS unread FROM folders WHERE account_id = 'local' AND path = ?`).get(path) as { total: number; unread: number } | undefined;
+    const indexed = () => (db.sqlite.prepare(`SELECT count(*) AS n FROM message_search WHERE message_search MATCH 'zebrafinch'`).get() as { n: number }).n;
+    const healthy = () => {
+      expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.sqlite.prepare(`INSERT INTO message_search (message_search) VALUES ('integrity-check')`).run();
+    };
+
+    const deleted = await service.deleteFolder({ folderId: big.id, confirm: true });
+    expect(deleted.movedToTrash).toBe(240);
+    expect(counts('Big')).toBeUndefined();
+    expect(counts('Trash')).toEqual({ total: 240, unread: 80 });
+    const trash = folderRow(db, 'local', 'Trash')!;
+    const inTrash = db.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE folder_id = ? AND trashed_at IS NOT NULL').get(trash.id) as { n: number };
+    expect(inTrash.n).toBe(240);
+    healthy();
+
+    await service.undo({});
+    const back = folderRow(db, 'local', 'Big')!;
+    expect(ids.every((id) => row(db, id)!.folder_id === back.id)).toBe(true);
+    expect(counts('Big')).toEqual({ total: 240, unread: 80 });
+    expect(counts('Trash')).toEqual({ total: 0, unread: 0 });
+
+    await service.deleteFolder({ folderId: back.id, confirm: true });
+    expect((await service.emptyTrash({ accountId: 'local', confirm: true })).deleted).toBe(240);
+    expect(ids.every((id) => row(db, id) === undefined)).toBe(true);
+    expect(counts('Trash')).toEqual({ total: 0, unread: 0 });
+    expect(db.sqlite.prepare('SELECT count(*) AS n FROM message_sources WHERE message_id IN (SELECT value FROM json_each(?))').get(JSON.stringify(ids))).toEqual({ n: 0 });
+    expect(indexed()).toBe(1);
+    expect(row(db, kept)).toMatchObject({ folder_id: other.id });
+    expect(counts('Other')).toEqual({ total: 1, unread: 1 });
+    healthy();
+  });
+
   it('empties the Trash after N days when the account says so', async () => {
     const { db, service } = setup();
     const pop = account(db, 'pop3', { trashAutoEmptyDays: 30 });
