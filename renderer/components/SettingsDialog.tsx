@@ -49,7 +49,22 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
     dirtyRef.current = dirty;
   }, []);
   const [leaving, setLeaving] = useState<null | { kind: 'close' } | { kind: 'go'; to: SettingsIntent }>(null);
+  // What the last removal did, said where the removed account's page was (cleared on the next page).
+  const [removed, setRemoved] = useState<string | null>(null);
+  const mainRef = useRef<HTMLDivElement>(null);
+  const navRef = useRef<HTMLElement>(null);
+  const focusCurrentRef = useRef(false);
+  // Each page starts at its top: the page shown after another kept that one's scroll position (after a
+  // removal, the next account's page opened scrolled to its own Remove account… button).
+  useEffect(() => {
+    if (mainRef.current) mainRef.current.scrollTop = 0;
+    if (focusCurrentRef.current) {
+      focusCurrentRef.current = false;
+      navRef.current?.querySelector<HTMLElement>('.current')?.focus();
+    }
+  }, [view]);
   const go = (to: SettingsIntent) => {
+    setRemoved(null);
     if (dirtyRef.current) setLeaving({ kind: 'go', to });
     else setView(to);
   };
@@ -75,7 +90,7 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
       initialFocus={view.kind === 'add' ? '#new-email' : '.settings-account.current'}
     >
       <div className="settings-layout">
-        <aside className="settings-nav">
+        <aside className="settings-nav" ref={navRef}>
           <div className="settings-nav-title">Accounts</div>
           <ul role="list" className="settings-accounts">
             {mail.map((account) => (
@@ -161,7 +176,12 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
             </p>
           )}
         </aside>
-        <div className="settings-main">
+        <div className="settings-main" ref={mainRef}>
+          {removed && (
+            <p className="settings-removed" role="status">
+              <Icon name="check" size={14} /> {removed}
+            </p>
+          )}
           {leaving && (
             <DiscardChangesPrompt
               what={view.kind === 'add' ? 'the new account' : `the changes to ${editing ? accountLabel(editing) : 'this account'}`}
@@ -197,6 +217,10 @@ export function SettingsDialog({ accounts, intent, onAdded, onClose }: SettingsD
               onRemoved={() => {
                 setDirty(false);
                 const next = mail.find((a) => a.id !== editing.id);
+                // The Remove button is gone with the page: the focus goes to the page shown now (its entry in
+                // the list), not to the document, and the removal is said.
+                focusCurrentRef.current = true;
+                setRemoved(`Removed ${accountLabel(editing)} and its mail from this computer.`);
                 setView(next ? { kind: 'edit', accountId: next.id } : { kind: 'add' });
               }}
             />

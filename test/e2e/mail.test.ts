@@ -430,6 +430,11 @@ describe('the reader in Chromium against Dovecot', () => {
     await poll(() => dialog.getByRole('alertdialog').textContent()).toMatch(/Remove bob@pop\.example and all of its mail from this computer\?/);
     await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
     await poll(() => dialog.getByRole('button', { name: /bob@pop\.example/ }).count(), 30_000).toBe(0);
+    // Said, and the focus stays in the dialog (it fell to the document with the Remove button), on the account
+    // shown now, whose page starts at its top (it opened scrolled down to its own Remove account… button).
+    await poll(() => dialog.getByRole('status').filter({ hasText: 'Removed bob@pop.example and its mail from this computer.' }).count()).toBe(1);
+    await poll(() => page.evaluate(() => document.activeElement?.closest('dialog') !== null && document.activeElement?.getAttribute('aria-current') === 'true')).toBe(true);
+    expect(await dialog.locator('.settings-main').evaluate((el) => el.scrollTop)).toBe(0);
     await page.keyboard.press('Escape');
     await poll(() => page.getByRole('tree', { name: 'Mailboxes' }).getByRole('treeitem', { name: /bob@pop\.example/i }).count()).toBe(0);
     await poll(() => row(/Your parcel is on its way/).count()).toBe(0);
