@@ -31,9 +31,16 @@ export function Toolbar({ writeActions = [], actions, verdictActions = [], viewA
         </div>
       )}
       <div className="toolbar-group">
-        {[...actions, ...offeredActions(verdictActions, ctx).slice(0, 1)].map((action) => (
+        {actions.map((action) => (
           <ActionButton key={action.name} action={action} ctx={ctx} dispatcher={dispatcher} />
         ))}
+        {/* One slot for the verdict: Junk and Not junk swap in the same button (a remount dropped the focus
+            to the document while the judged message moved, Junk turning into Not junk and back). */}
+        {offeredActions(verdictActions, ctx)
+          .slice(0, 1)
+          .map((action) => (
+            <ActionButton key="verdict" action={action} ctx={ctx} dispatcher={dispatcher} />
+          ))}
       </div>
       <div className="toolbar-spacer" />
       {ctx.selectedCount > 1 && <span className="toolbar-count muted">{ctx.selectedCount} selected</span>}

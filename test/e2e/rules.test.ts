@@ -182,6 +182,22 @@ describe('rules and junk in Chromium against Dovecot', () => {
     await poll(async () => (await onServer('INBOX', 'prize-1@prize-desk.example')) !== null).toBe(true);
     expect(await bridge.api.getJunkStatus({})).toMatchObject({ trainedJunk: 0, trainedNotJunk: 1 });
     await treeItem(folderOf('INBOX')).click();
+
+    // With the toolbar's Junk, the focus stays on its button, as after Delete or Archive: it fell to the
+    // document (the verdict button was swapped for Not junk and back while the message moved), and a screen
+    // reader lost its place.
+    const focusInToolbar = () => page.evaluate(() => document.activeElement?.closest('[role="toolbar"]') !== null);
+    await row(/You have won a prize/).click();
+    await toolbar.getByRole('button', { name: 'Junk', exact: true }).click();
+    await poll(() => row(/You have won a prize/).count()).toBe(0);
+    await page.waitForTimeout(500);
+    expect(await focusInToolbar()).toBe(true);
+    await treeItem(folderOf('Junk')).click();
+    await row(/You have won a prize/).click();
+    await toolbar.getByRole('button', { name: 'Not junk', exact: true }).click();
+    await poll(() => row(/You have won a prize/).count()).toBe(0);
+    await poll(queueEmpty).toBe(true);
+    await treeItem(folderOf('INBOX')).click();
   });
 
   it('sets the junk threshold and the server verdict from the settings', async () => {
