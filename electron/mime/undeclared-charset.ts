@@ -3,6 +3,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import type { MailParser } from 'mailparser';
 import { decodeBytes, windows1252 } from './header-words';
 import { mailparser } from './lazy-modules';
+import { decodeUtf7, meansUtf7 } from './utf7';
 
 /**
  * The text of a part labelled us-ascii (or with no charset, which means us-ascii: RFC 2045 §5.2) whose
@@ -26,6 +27,9 @@ export function meansAscii(charset: string | undefined | null): boolean {
 const UNDECLARED = 'x-homing-us-ascii';
 
 class UndeclaredDecoder extends Transform {
+  constructor(private readonly utf7 = false) {
+    super();
+  }
   private chunks: Buffer[] = [];
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.chunks.push(chunk);
@@ -34,7 +38,7 @@ class UndeclaredDecoder extends Transform {
   override _flush(done: TransformCallback): void {
     const bytes = Buffer.concat(this.chunks);
     this.chunks = [];
-    done(null, isUtf8(bytes) ? bytes : Buffer.from(windows1252(bytes)));
+    done(null, this.utf7 ? Buffer.from(decodeUtf7(bytes)) : isUtf8(bytes) ? bytes : Buffer.from(windows1252(bytes)));
   }
 }
 
@@ -67,7 +71,17 @@ export function undeclaredCharsetParser(): new (options: ConstructorParameters<t
     }
     override getDecoder() {
       const decoder = super.getDecoder();
-      return { decodeStream: (charset: string) => (charset === UNDECLARED ? new UndeclaredDecoder() : decoder.decodeStream(charset)) };
+      return {
+        decodeStream: (charset: string) => {
+          if (charset === UNDECLARED) return new UndeclaredDecoder();
+          // UTF-7 (utf7.ts), and a label libmime does not know ('x-unknown', a typo): read as an
+          // undeclared charset is (UTF-8 when the bytes are, else windows-1252), not as UTF-8 with every
+          // other byte replaced (libmime's choice): 'caf\uFFFD' was all a user saw of 'café'.
+          if (meansUtf7(charset)) return new UndeclaredDecoder(true);
+          const stream = decoder.decodeStream(charset) as Transform & { supported?: boolean };
+          return stream.supported === false ? new UndeclaredDecoder() : stream;
+        },
+      };
     }
     /**
      * mailparser's endStream, less its `decoder.end()` when the last part's decoder has already been ended
