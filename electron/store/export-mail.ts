@@ -35,19 +35,25 @@ export async function exportFolderToMbox(db: ReadDb, accountId: string, folderPa
   let exported = 0;
   try {
     await opened(out);
-    let after = 0;
+    // The folder's ids first, then their rows a batch at a time by rowid. Paging with `id > ? ORDER BY id
+    // LIMIT ?` made SQLite walk the folder's date index and sort what was left of it for every batch: each
+    // of a 100,000-message folder's 500 batches read the rest of the folder's rows again (an export took
+    // 112 s, 72 s of it in that statement, load 13-18). `+folder_id` keeps the batch's statement on rowids,
+    // away from that index. A message removed meanwhile is left out.
+    const ids = prepare<[number], { id: number }>(db, 'SELECT id FROM messages WHERE folder_id = ? AND deleted_locally = 0 ORDER BY id')
+      .all(folder.id)
+      .map((r) => r.id);
     // What follows a message depends on whether another one does: written once that is known. A message
     // must end with a line end before the next From_ line; one that ended its file without a line end
     // or without an empty line keeps it that way when it is last again.
     let tail: { beforeNext: string; atEnd: string } | null = null;
-    const page = prepare<[number, number, number], ExportRow>(
+    const page = prepare<[string, number], ExportRow>(
       db,
       `SELECT id, body_status, from_address, date, mbox_from, mbox_separator FROM messages
-       WHERE folder_id = ? AND deleted_locally = 0 AND id > ? ORDER BY id LIMIT ?`,
+       WHERE id IN (SELECT value FROM json_each(?)) AND +folder_id = ? AND deleted_locally = 0 ORDER BY id`,
     );
-    for (;;) {
-      const rows = page.all(folder.id, after, EXPORT_BATCH_MESSAGES);
-      if (rows.length === 0) break;
+    for (let at = 0; at < ids.length; at += EXPORT_BATCH_MESSAGES) {
+      const rows = page.all(JSON.stringify(ids.slice(at, at + EXPORT_BATCH_MESSAGES)), folder.id);
       for (const row of rows) {
         if (part === 'whole' && row.body_status !== 'full') throw bodyNotStored(row.id);
         if (tail) await write(out, Buffer.from(tail.beforeNext, 'latin1'));
@@ -64,7 +70,6 @@ export async function exportFolderToMbox(db: ReadDb, accountId: string, folderPa
         const lineEnd = last !== null && last[last.length - 1] === 0x0a ? '' : '\n';
         tail = { beforeNext: lineEnd + (separator || '\n'), atEnd: separator === '' ? '' : lineEnd + separator };
         exported++;
-        after = row.id;
       }
     }
     if (tail) await write(out, Buffer.from(tail.atEnd, 'latin1'));
