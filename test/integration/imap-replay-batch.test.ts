@@ -8,6 +8,7 @@ import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { connectAccount, createPass } from '../../electron/sync/imap/imap-pass';
 import { replayPending } from '../../electron/sync/imap/ops/replay-pending';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
+import { createOrganiseWrites } from '../../electron/sync/writes/organise-writes';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { type ImapQuirkProxy, startImapQuirkProxy } from '../servers/imap-quirk-proxy';
 import { corpusMessage } from '../helpers/imap-corpus';
@@ -281,6 +282,95 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
       const now = new Map(storedMessages(fx.db, fx.account.id).map((m) => [m.id, m]));
       expect([a, b, c, d].map((id) => now.get(id!)!.folder)).toEqual(['Archive', 'Archive', 'Junk', 'Junk']);
       expect(now.get(elsewhere)!.flagged).toBe(true);
+    } finally {
+      await client.logout();
+    }
+  });
+});
+
+/**
+ * Rules move mail and then mark it ("move to Lists, tag lists", a later rule's "read" of mail an earlier
+ * one moved): the flag changes come after the moves in the queue. The moves carry flags and keywords, so
+ * the replay sends those flag changes in the source before the moves (flagsBeforeMoves) instead of
+ * selecting each target afterwards for a STORE there.
+ */
+describe('IMAP replay: flag changes of messages that moves queued before them take out of the folder', () => {
+  let server: DovecotServer;
+  let proxy: ImapQuirkProxy;
+  let fx: ImapFixture;
+  const tagged: string[] = [];
+
+  beforeAll(async () => {
+    server = await startDovecot({ allowPlaintext: true });
+    await deliverMany(
+      server,
+      'alice',
+      Array.from({ length: 6 }, (_, i) => ({ raw: corpusMessage(i + 1), flags: [] })),
+    );
+    proxy = await startImapQuirkProxy({ host: '127.0.0.1', port: server.ports.imap }, (line) => {
+      if (/^[A-Za-z0-9.]+ (OK|NO|BAD) /.test(line)) tagged.push(line);
+      return undefined;
+    });
+    fx = await imapFixture(server, { port: proxy.port, security: 'none' });
+    await imapEngine.syncOnce(fx.context());
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.destroy();
+  });
+
+  it('go in the source before the moves, which carry them: no SELECT or STORE in the targets', async () => {
+    const actions = createActionWrites(fx.writer, fx.runtime);
+    const organise = createOrganiseWrites(fx.writer, fx.runtime);
+    const archive = findFolderByPath(fx.db, fx.account.id, 'Archive')!;
+    const junk = findFolderByPath(fx.db, fx.account.id, 'Junk')!;
+    const [a, b, c, d, e, f] = storedMessages(fx.db, fx.account.id)
+      .filter((m) => m.folder === 'INBOX')
+      .map((m) => m.id);
+    // Two stored batches' worth, as rules queue them: moves of one message each, then flag changes.
+    await actions.moveMessages({ ids: [a!], toFolderId: archive.id });
+    await actions.moveMessages({ ids: [b!], toFolderId: archive.id });
+    await actions.markMessages({ ids: [a!, b!], flagged: true });
+    await organise.tagMessages({ ids: [b!], add: ['lists'], remove: [] });
+    await actions.moveMessages({ ids: [e!], toFolderId: junk.id });
+    await actions.moveMessages({ ids: [f!], toFolderId: junk.id });
+    await actions.markMessages({ ids: [a!, d!, e!], seen: true });
+    // Taken back before the replay: set, then cleared, in the order they were made.
+    await actions.markMessages({ ids: [a!], flagged: false });
+    expect(listPendingOperations(fx.db, fx.account.id).map((op) => op.kind)).toEqual(['move', 'move', 'flags', 'flags', 'move', 'move', 'flags', 'flags']);
+
+    tagged.length = 0;
+    const connection = await connectAccount(fx.context());
+    try {
+      await replayPending(createPass(fx.context(), connection));
+    } finally {
+      await connection.logout();
+    }
+
+    const completed = (word: string) => tagged.filter((line) => new RegExp(`^\\S+ OK (\\[[^\\]]*\\] )?${word} completed`, 'i').test(line));
+    expect(tagged.filter((line) => /^\S+ (NO|BAD) /.test(line))).toEqual([]);
+    // INBOX alone is selected (the targets get a STATUS and a COPY each).
+    expect(tagged.filter((line) => /^\S+ OK \[READ-WRITE\]/i.test(line))).toHaveLength(1);
+    expect(completed('Copy')).toHaveLength(2);
+    expect(completed('Expunge')).toHaveLength(1);
+    // In INBOX: +\Seen of a, d and e, +\Flagged lists of b, -\Flagged of a, and the chain's \Deleted of the
+    // four: one STORE per set of flags, none in Archive or Junk (before: a SELECT and STOREs in each).
+    expect(completed('Store')).toHaveLength(4);
+    expect(listPendingOperations(fx.db, fx.account.id)).toEqual([]);
+    const client = await secondClient(server);
+    try {
+      const state = await serverState(client);
+      expect(storeState(fx.db, fx.account.id)).toEqual(state);
+      const now = new Map(storedMessages(fx.db, fx.account.id).map((m) => [m.id, m]));
+      expect([a, b, c, d, e, f].map((id) => [now.get(id!)!.folder, now.get(id!)!.flagged, now.get(id!)!.seen])).toEqual([
+        ['Archive', false, true],
+        ['Archive', true, false],
+        ['INBOX', false, false],
+        ['INBOX', false, true],
+        ['Junk', false, true],
+        ['Junk', false, false],
+      ]);
+      expect(state.Archive!.some((m) => m.flags.includes('lists'))).toBe(true);
     } finally {
       await client.logout();
     }

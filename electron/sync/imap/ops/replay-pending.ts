@@ -32,7 +32,7 @@ import { rollBackFolderOperation } from '../imap-folder-rollback';
 import { replayAppend } from './replay-append';
 import { replayCopy } from './replay-copy';
 import { replayFolderOperation } from './replay-folders';
-import { batchWith, moveChain, replayBatch, replayMoveChain, sameSourceNext } from './replay-batch';
+import { batchWith, flagsBeforeMoves, moveChain, replayBatch, replayFlagsBeforeMoves, replayMoveChain, sameSourceNext } from './replay-batch';
 import { deleteExactly } from './delete-exactly';
 import { FolderRecreated, Gone, moveItems, type Placed, type PlacedInTarget, refused, type ReplayResult, selectForWrite, settleGone, sourceOf, waitsOnAnother } from './replay-shared';
 
@@ -103,7 +103,12 @@ async function replayRound(pass: ImapPass): Promise<ReplayResult & { waited: num
     let again: StoredOperation | null = null;
     const batch = batchWith(pass, read, ops.slice(index + 1), waitingFlags);
     if (batch.length > 1) {
-      const done = await replayMoveChain(pass, moveChain(pass, batch, ops.slice(index + 1), waitingFlags));
+      const chain = moveChain(pass, batch, ops.slice(index + 1), waitingFlags);
+      // Flag changes of the messages the chain moves out (and of others in its source) go first, in the
+      // source: the moves carry them, so no SELECT and STORE in each target afterwards (flagsBeforeMoves).
+      const early = await replayFlagsBeforeMoves(pass, flagsBeforeMoves(pass, chain, ops.slice(index + 1), waitingFlags));
+      if (early) result.replayed += early.replayed;
+      const done = await replayMoveChain(pass, chain);
       if (done !== null) {
         result.replayed += done.replayed;
         result.refused += done.refused;
