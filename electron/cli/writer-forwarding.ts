@@ -30,17 +30,31 @@ export function forwardingTransport(dataDir: string, local: ClientTransport): Fo
     for (const listener of listeners) forwardedStops.push(connection.subscribe(listener));
   };
 
-  const invokeWriting = async (method: MethodName, args: unknown): Promise<Envelope<unknown>> => {
-    if (writer) return writer.invoke(method, args);
+  const invokeWriting = async (method: MethodName, args: unknown, stoppedPid: number | null = null, deadline = 0): Promise<Envelope<unknown>> => {
+    if (writer) {
+      const answer = await writer.invoke(method, args);
+      if (answer.ok || answer.error.code !== 'WRITER_STOPPING') return answer;
+      // Not carried out: the holder is quitting. Run here once its lock is free (or on whoever holds it next).
+      const stopped = writer;
+      forwardedStops.forEach((stop) => stop());
+      forwardedStops.length = 0;
+      if (writer === stopped) writer = null;
+      stopped.close();
+      return invokeWriting(method, args, stopped.pid, Date.now() + STOPPING_WAIT_MS);
+    }
     const here = await local.invoke(method, args);
     const holder = here.ok ? null : lockHolder(here.error);
     if (here.ok || !holder) return here;
+    if (holder.pid === stoppedPid && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return invokeWriting(method, args, stoppedPid, deadline);
+    }
     connecting ??= connectToWriter(dataDir, holder).then((link) => ('connection' in link ? link.connection : link.refusal));
     const outcome = await connecting;
     connecting = null;
     if (typeof outcome === 'string') return { ok: false, error: { ...here.error, message: `${here.error.message} ${outcome}` } };
     if (!writer) forwardTo(outcome);
-    return writer!.invoke(method, args);
+    return invokeWriting(method, args, stoppedPid, deadline);
   };
 
   return {
@@ -65,6 +79,9 @@ export function forwardingTransport(dataDir: string, local: ClientTransport): Fo
     },
   };
 }
+
+/** How long a command the holder refused as it quit (WRITER_STOPPING) waits for its lock to be free. */
+const STOPPING_WAIT_MS = 30_000;
 
 /** The lock's owner, when the error says that another live process holds it. */
 function lockHolder(error: ErrorData): LockHolder | null {

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectToWriter } from '../../electron/command-socket/connect';
+import { APP_VERSION } from '../../electron/version';
 import { bridgeClient } from '../helpers/bridge-client';
 import { runCli } from '../helpers/cli';
 import { type DevWeb, startDevWeb } from '../helpers/dev-web';
@@ -186,6 +187,54 @@ describe('the app while homing sync --watch holds the data directory', () => {
   });
 });
 
+describe('homing and a holder that is stopping', () => {
+  it('runs a command the holder refused as it quit (WRITER_STOPPING) itself, once the lock is free', async () => {
+    const dataDir = join(tempDir(), 'data');
+    expect((await runCli(['--data-dir', dataDir, 'account', 'list'])).status).toBe(0);
+    // A scripted holder (fake: a real one refuses only in the moment between its stop and its exit): this
+    // test process holds the lock, serves the socket, and answers every call WRITER_STOPPING.
+    const address = join(dataDir, 'homing.sock');
+    const token = 'z'.repeat(43);
+    const calls: string[] = [];
+    const fake = createServer((socket) => {
+      let buffer = Buffer.alloc(0);
+      const send = (message: unknown) => {
+        const body = Buffer.from(JSON.stringify(message));
+        const head = Buffer.alloc(4);
+        head.writeUInt32BE(body.length, 0);
+        socket.write(Buffer.concat([head, body]));
+      };
+      socket.on('error', () => undefined);
+      socket.on('data', (chunk: Buffer) => {
+        buffer = Buffer.concat([buffer, chunk]);
+        while (buffer.length >= 4 && buffer.length >= 4 + buffer.readUInt32BE(0)) {
+          const frame = JSON.parse(buffer.subarray(4, 4 + buffer.readUInt32BE(0)).toString('utf8')) as { type: string; id?: number; method?: string };
+          buffer = buffer.subarray(4 + buffer.readUInt32BE(0));
+          if (frame.type === 'hello') send({ type: 'welcome', pid: process.pid, version: APP_VERSION });
+          if (frame.type === 'call') {
+            calls.push(frame.method!);
+            send({ type: 'result', id: frame.id, envelope: { ok: false, error: { code: 'WRITER_STOPPING', message: 'stopping' } } });
+            // Its lock goes a moment later, as a stopping holder's does once its service has closed.
+            setTimeout(() => rmSync(join(dataDir, 'homing.lock'), { force: true }), 700);
+          }
+        }
+      });
+    });
+    await new Promise<void>((resolve) => fake.listen(address, () => resolve()));
+    try {
+      writeFileSync(join(dataDir, 'homing.lock'), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }), { mode: 0o600 });
+      writeFileSync(join(dataDir, 'homing.socket.json'), JSON.stringify({ pid: process.pid, host: hostname(), version: APP_VERSION, address, token }), { mode: 0o600 });
+      const made = await runCli(['--data-dir', dataDir, 'folder', 'create', '--account', 'local', 'Handed']);
+      expect(made).toMatchObject({ status: 0, stderr: '' });
+      expect(calls).toEqual(['createFolder']);
+      const folders = JSON.parse((await runCli(['--data-dir', dataDir, 'folders', '--json'])).stdout) as Array<{ path: string }>;
+      expect(folders.filter((f) => f.path === 'Handed')).toHaveLength(1);
+    } finally {
+      fake.close();
+    }
+  });
+});
+
 describe('the command socket is reached only when it is this user’s', () => {
   it('refuses a socket in a folder others can write to, before sending anything', async () => {
     const dataDir = tempDir();
@@ -199,7 +248,7 @@ describe('the command socket is reached only when it is this user’s', () => {
     await new Promise<void>((resolve) => listener.listen(address, () => resolve()));
     try {
       writeFileSync(join(dataDir, 'homing.socket.json'), JSON.stringify({
-        pid: process.pid, host: (await import('node:os')).hostname(), version: (await import('../../electron/version')).APP_VERSION,
+        pid: process.pid, host: hostname(), version: APP_VERSION,
         address, token: 'x'.repeat(43),
       }), { mode: 0o600 });
       const link = await connectToWriter(dataDir, { pid: process.pid });
