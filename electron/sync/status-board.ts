@@ -8,8 +8,11 @@ import type { WriterContext } from './writer-context';
 /** Minimum gap between two progress events for one account (phase changes always go out at once). */
 const PROGRESS_INTERVAL_MS = 100;
 
-/** The detail fields the status keeps of an error: what to do about it, never the server's whole context. */
-const SHOWN_DETAIL = ['fix', 'hint', 'host'] as const;
+/**
+ * The detail fields the status keeps of an error: what to do about it, never the server's whole context.
+ * `newFingerprint`: the certificate a changed one would be trusted by (homing sync --watch prints the edit).
+ */
+const SHOWN_DETAIL = ['fix', 'hint', 'host', 'newFingerprint'] as const;
 
 /**
  * The worker's record of every account's sync state; emits `syncProgressed`, throttled. It says what is

@@ -6,6 +6,8 @@ import type { CliContext } from '../cli-context';
 import { parse } from '../parse';
 import { logOutboxStates } from '../outbox-progress';
 import { inlineText } from '../terminal-text';
+import type { ErrorData } from '../../../shared/errors';
+import { describeFailure } from './account';
 
 export const sync: CliCommand = {
   name: 'sync',
@@ -45,7 +47,10 @@ export const sync: CliCommand = {
           // A folder the server lists but will not open held nothing this pass could plan, so the pass is
           // still a success (exit 0 means every planned message is stored); the warning names it.
           for (const f of outcome.folderErrors) ctx.stderr.write(`homing: warning: ${f.code}: ${outcome.accountId}: ${inlineText(f.message)}\n`);
-        } else ctx.stderr.write(`homing: ${outcome.error?.code ?? 'INTERNAL'}: ${outcome.accountId}: ${inlineText(outcome.error?.message ?? '')}\n`);
+        } else {
+          ctx.stderr.write(`homing: ${outcome.error?.code ?? 'INTERNAL'}: ${outcome.accountId}: ${inlineText(outcome.error?.message ?? '')}\n`);
+          ctx.stderr.write(editAdvice(outcome.accountId, outcome.error));
+        }
       }
       await refused.report();
       // Then the outbox: after the pass, so a Sent copy lands in a folder the store already knows. The user
@@ -152,6 +157,7 @@ function createWatchReporter(ctx: CliContext, progress: { finish(): void }) {
         reported.set(status.accountId, state);
         progress.finish();
         ctx.stderr.write(`homing: ${status.lastError.code}: ${status.accountId}: ${inlineText(status.lastError.message)}\n`);
+        ctx.stderr.write(editAdvice(status.accountId, status.lastError));
       } else if (before !== null && (status.phase === 'watching' || status.phase === 'idle')) {
         reported.set(status.accountId, null);
         progress.finish();
@@ -192,4 +198,25 @@ function createProgressPrinter(ctx: CliContext) {
       if (shown) ctx.stderr.write('\r\x1b[K');
     },
   };
+}
+
+/** Errors that end only with an edit of the account's settings: a certificate to trust, another name or security setting. */
+const FIXED_BY_AN_EDIT = new Set(['trust-certificate', 'use-certificate-hostname', 'switch-security']);
+
+/**
+ * The certificate and the `homing account edit` that fixes such an error, as `homing account test` words
+ * them (a stored password goes only to the server and certificate it was saved for, so the edit takes it
+ * again). A watch told only 'The server's certificate changed' left the user to find the command; the
+ * watch takes the edit at once, without a restart. Nothing for other errors.
+ */
+function editAdvice(accountId: string, error: { code: string; message: string; detail?: Record<string, unknown> } | null | undefined): string {
+  if (!error || !FIXED_BY_AN_EDIT.has(String(error.detail?.fix))) return '';
+  const fixLine = (what: string, options: string) => `${what}: homing account edit ${accountId} ${options} --password-env VAR`;
+  const lines = describeFailure(error as ErrorData, fixLine);
+  // The watch's status keeps the fingerprint, not the whole certificate (status-board.ts).
+  const fingerprint = error.detail?.newFingerprint;
+  if (!error.detail?.certificate && typeof fingerprint === 'string' && /^[0-9a-f]{64}$/.test(fingerprint)) {
+    lines.push(fixLine('to trust exactly this certificate', `--trust-fingerprint ${fingerprint}`));
+  }
+  return lines.map((line) => `  ${inlineText(line)}\n`).join('');
 }
