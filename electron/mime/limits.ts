@@ -49,3 +49,11 @@ export const ATTACHED_TEXT_BYTES = 256 * 1024;
 export const SIGNED_CONTENT_BYTES = 16 * 1024 * 1024;
 /** At most this many such attachments of one message are read for search. */
 export const ATTACHED_TEXT_PARTS = 10;
+
+/**
+ * MIME parts one message may have before the parser gives up on it (mailsplit's maxChildNodes, 1,000 by
+ * default). Mail with more exists (a mailing list digest of every post, an export of 1,200 receipts): at
+ * 1,000 the message was stored as failed, its raw MIME shown as its text, none of its files offered.
+ * A part costs the parser a small object; the bound only stops a message made of nothing but parts.
+ */
+export const MAX_MIME_PARTS = 20_000;

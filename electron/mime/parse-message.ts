@@ -6,7 +6,7 @@ import { htmlToText } from './html-text';
 import { lineEndsStream, readableLineEnds } from './line-ends';
 import { fallbackAddresses, readFallbackHeaders } from './fallback-headers';
 import { decodeBytes, decodeWords, headerEnd } from './header-words';
-import { ATTACHED_TEXT_BYTES, ATTACHED_TEXT_PARTS, FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, SIGNED_CONTENT_BYTES, SNIPPET_CHARS } from './limits';
+import { ATTACHED_TEXT_BYTES, ATTACHED_TEXT_PARTS, FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, MAX_MIME_PARTS, SIGNED_CONTENT_BYTES, SNIPPET_CHARS } from './limits';
 import { signedContent } from './signed-content';
 import { plainParserOutput } from './plain-message';
 import type { MessageSource } from './message-source';
@@ -267,7 +267,9 @@ export function runParser(
       skipTextLinks: true,
       checksumAlgo: false,
       maxHtmlLengthToParse: MAX_HTML_TO_TEXT_CHARS,
-    });
+      // Passed on to mailsplit (not in mailparser's types).
+      maxChildNodes: MAX_MIME_PARTS,
+    } as ConstructorParameters<ReturnType<typeof undeclaredCharsetParser>>[0]);
     // A buffer goes straight in (no stream around it: that costs more than parsing a small message).
     // Line ends read as line-ends.ts says, whichever way the bytes come (a buffer read so already is passed on as it is).
     const bytes = source instanceof Readable || source.kind !== 'buffer' ? null : readableLineEnds(source.bytes);
