@@ -1,6 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { MessageSort, SearchHighlight, SearchHit } from '../../shared/contract/messages';
 import { api } from '../api/client';
+import { HitsInPlace } from '../mail/hits-in-place';
 import { RowStore, type RowSource } from '../mail/row-store';
 
 /** What the message list shows: a mailbox in some order, or the hits of a search. */
@@ -27,7 +28,7 @@ export interface ListView {
 /** Rows in the first page: a tall window shows about 15; the rest is overscan. */
 const FIRST_PAGE = 40;
 
-function makeSource(query: ListQuery, onSearch: (info: SearchInfo) => void): { source: RowSource; initial: SearchHit[] } {
+function makeSource(query: ListQuery, onSearch: (info: SearchInfo) => void): { source: RowSource; initial: SearchHit[]; hits?: HitsInPlace } {
   if (query.kind === 'mailbox') {
     return {
       source: {
@@ -38,16 +39,19 @@ function makeSource(query: ListQuery, onSearch: (info: SearchInfo) => void): { s
       initial: [],
     };
   }
+  const inPlace = new HitsInPlace();
   return {
     source: {
       async loadIds() {
         const { hits, total } = await api.search({ query: query.query, limit: 1000 });
-        onSearch({ total, highlights: new Map(hits.map((h) => [h.id, h.highlights])) });
-        return hits.map((h) => h.id);
+        const kept = inPlace.keep(hits);
+        onSearch({ total: total - (hits.length - kept.length), highlights: new Map(kept.map((h) => [h.id, h.highlights])) });
+        return kept.map((h) => h.id);
       },
       loadSummaries: (ids) => api.getMessageSummaries({ ids }),
     },
     initial: [],
+    hits: inPlace,
   };
 }
 
@@ -65,7 +69,7 @@ export function useListView(query: ListQuery): ListView {
     current = create(query, key);
     setHolder(current);
   }
-  const { store } = current;
+  const { store, hits } = current;
   const version = useSyncExternalStore(store.subscribe, store.getVersion);
 
   useEffect(() => {
@@ -75,7 +79,8 @@ export function useListView(query: ListQuery): ListView {
       store.invalidate(change.messageIds);
       const touches =
         query.kind === 'search'
-          ? change.messageIds.some((id) => store.indexOf(id) >= 0)
+          ? // A hit that left the results (deleted, moved) comes back when it returns (Undo).
+            change.messageIds.some((id) => store.indexOf(id) >= 0 || hits?.seen(id) === true)
           : folderId === null || change.folderIds.includes(folderId);
       if (touches) void store.reload();
     });
@@ -93,8 +98,8 @@ export function useListView(query: ListQuery): ListView {
 
 function create(query: ListQuery, key: string) {
   const search: { info: SearchInfo | null } = { info: null };
-  const { source, initial } = makeSource(query, (info) => {
+  const { source, initial, hits } = makeSource(query, (info) => {
     search.info = info;
   });
-  return { key, store: new RowStore(source, initial), search };
+  return { key, store: new RowStore(source, initial), search, hits };
 }

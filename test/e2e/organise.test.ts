@@ -246,6 +246,29 @@ describe('organising mail in Chromium against Dovecot', () => {
     expect(view.errors).toEqual([]);
   });
 
+  it('a message deleted from search results leaves them (it is in the Trash now), so a second Delete does not remove it for good', async () => {
+    const box = page.getByRole('searchbox', { name: 'Search all mail' });
+    await box.fill('subject:garden');
+    await poll(() => page.getByTestId('list-count').textContent()).toMatch(/2 matches/);
+    const first = row(/^(?!.*Re: ).*Garden allotment rota/);
+    const reply = row(/Re: Garden allotment rota/);
+    await first.click();
+    await poll(() => first.getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Delete');
+    await poll(() => toast().textContent()).toMatch(/Deleted the message/);
+    // Gone from the results, the focus on the other hit: a second Delete acts on that one, not on the Trash copy.
+    await poll(() => first.count()).toBe(0);
+    await poll(() => reply.getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByTestId('list-count').textContent()).toMatch(/1 match/);
+    const trashed = await bridge.api.search({ query: 'in:trash subject:garden', limit: 10 });
+    expect(trashed.hits.map((h) => h.subject)).toEqual(['Garden allotment rota']);
+    // Undo puts it back in the Inbox, and so back in the results.
+    await page.keyboard.press('Control+z');
+    await poll(() => first.count()).toBe(1);
+    await poll(async () => (await bridge.api.search({ query: 'in:trash subject:garden', limit: 10 })).total).toBe(0);
+    expect(view.errors).toEqual([]);
+  });
+
   it('shows IMAP keywords as coloured tags in the list and the reader (bookkeeping keywords are not tags)', async () => {
     const invoice = row(/Your invoice for October/);
     await expect.poll(() => invoice.locator('.tag-chip').allTextContents()).toEqual(['Work']);
