@@ -184,8 +184,8 @@ function planFor(tx: PlanTx, accountId: string): PlanContext {
 
 /** A folder made by the action goes again, if it is still empty (else UNDO_CONFLICT: its mail is not thrown away). */
 function uncreate(tx: PlanTx, stored: StoredUndo, payload: UndoPayloadOf<'folder-create'>): Outcome {
-  const folder = findFolderById(tx.db, payload.folderId);
-  if (!folder || folder.deletedLocally) throw new HomingError('UNDO_CONFLICT', `"${stored.entry.description}" cannot be undone: the folder was deleted meanwhile.`);
+  const folder = createdFolder(tx, payload);
+  if (!folder) throw new HomingError('UNDO_CONFLICT', `"${stored.entry.description}" cannot be undone: the folder was deleted meanwhile.`);
   const subtree = folderSubtree(tx.db, folder).filter((f) => !f.deletedLocally);
   const holding = prepare<[number], { n: number }>(tx.db, 'SELECT count(*) AS n FROM messages WHERE folder_id = ?');
   if (subtree.length > 1 || holding.get(folder.id)!.n > 0) {
@@ -196,6 +196,18 @@ function uncreate(tx: PlanTx, stored: StoredUndo, payload: UndoPayloadOf<'folder
   const plan = planFor(tx, folder.accountId);
   engineFor(plan.account).folders.remove(plan, folder);
   return { restored: 1, missing: [], nudge: new Set(engineFor(plan.account).mirrorsServer ? [folder.accountId] : []) };
+}
+
+/**
+ * The folder a create made. Deleted and brought back by the delete's undo, it is the same folder to the
+ * user, though maybe another row: one whose CREATE had not gone out lost its row to the delete, and the
+ * undo made it again. Undo goes newest first, so whatever stands at its path now is what the create made.
+ */
+function createdFolder(tx: PlanTx, payload: UndoPayloadOf<'folder-create'>): FolderRow | null {
+  const row = findFolderById(tx.db, payload.folderId);
+  if (row && !row.deletedLocally) return row;
+  const atPath = findFolderByPath(tx.db, payload.accountId, payload.path);
+  return atPath && !atPath.deletedLocally ? atPath : null;
 }
 
 /** A renamed (or moved) folder gets its old name and place back. */

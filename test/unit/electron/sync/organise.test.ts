@@ -329,6 +329,21 @@ describe('Trash, undo, folders, tags and moves across accounts on IMAP (planned 
     expect(listPendingOperations(db, acc.id)).toEqual([]);
   });
 
+  it('a folder made, deleted, and both undone (Ctrl+Z twice) before the server saw any of it: it is back, then gone, nothing queued', async () => {
+    const { db, service } = setup();
+    const { acc } = await imapAccount(db);
+    const made = await service.createFolder({ accountId: acc.id, parentId: null, name: 'Kept' });
+    await service.deleteFolder({ folderId: made.folder.id, confirm: true });
+    // The delete cancelled the CREATE and the row went; the undo of the delete makes the folder again, as a new row.
+    await service.undo({});
+    expect(folderRow(db, acc.id, 'Kept')).toMatchObject({ deleted_locally: 0 });
+    expect(listPendingOperations(db, acc.id).map((o) => o.kind)).toEqual(['folder-create']);
+    // The undo of the create takes that folder (the same path) away: it was 'deleted meanwhile' (UNDO_CONFLICT) before.
+    await service.undo({});
+    expect(folderRow(db, acc.id, 'Kept')).toBeUndefined();
+    expect(listPendingOperations(db, acc.id)).toEqual([]);
+  });
+
   it('a move to another IMAP account uploads first and removes the original after; undo before the upload gives the message back exactly', async () => {
     const { db, service } = setup();
     const a = await imapAccount(db, 'a');
