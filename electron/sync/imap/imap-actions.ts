@@ -6,7 +6,7 @@ import { copyMessageRow } from '../../store/message-copy';
 import { holdingOperation, pathWithin, queuedAppendOf, queuedFolderOperations, queueOperation, takeMessageOut, updatePayload } from '../../store/operation-queue';
 import type { ChangeRecorder } from '../../store/write-transaction';
 import { applyMarks, applyTags, currentFlags, type MarkedRows } from '../actions/mark-rows';
-import { hideRow, placeRow, rehomeRow, removeRows } from '../actions/row-changes';
+import { hideRow, placeRow, placeRows, rehomeRow, removeRows } from '../actions/row-changes';
 import type { ActionPlanner, ActionRow, PlanContext } from '../engine';
 import { discardImapOperation } from './imap-discard';
 import { imapFolders } from './imap-folders';
@@ -34,19 +34,21 @@ export const imapActions: ActionPlanner = {
     const trash = imapFolders.special(plan, 'trash');
     const bin: FolderRef = { folderId: trash.id, path: trash.path };
     const trashOps = new OpBuilder<DeletePayload>();
+    const unplaced: ActionRow[] = [];
     for (const row of rows) {
       if (row.folderId === bin.folderId || redirectUpload(plan, row, bin)) continue;
       const copy = takeServerCopy(db, changes, row);
       if (copy?.waitOn) {
         // Once the sent operation is done the message is in Trash already (it places the row), or is moved there after it.
-        placeRow(db, changes, row, bin.folderId, null);
+        unplaced.push(row);
         if (copy.waitOn.at.folderId !== bin.folderId) trashOps.addWaiting('trash', copy, (after) => ({ from: null, trash: bin, items: [], after }), row.id);
         continue;
       }
-      const backInTrash = copy && copy.from.folderId === bin.folderId;
-      placeRow(db, changes, row, bin.folderId, backInTrash ? { uidvalidity: copy.from.uidvalidity, uid: copy.uid } : null);
-      if (copy && !backInTrash) trashOps.add(`${copy.from.folderId}:${copy.from.uidvalidity}`, () => ({ from: copy.from, trash: bin, items: [] }), { messageId: row.id, uid: copy.uid });
+      if (copy && copy.from.folderId === bin.folderId) placeRow(db, changes, row, bin.folderId, { uidvalidity: copy.from.uidvalidity, uid: copy.uid });
+      else unplaced.push(row);
+      if (copy && copy.from.folderId !== bin.folderId) trashOps.add(`${copy.from.folderId}:${copy.from.uidvalidity}`, () => ({ from: copy.from, trash: bin, items: [] }), { messageId: row.id, uid: copy.uid });
     }
+    placeRows(db, changes, unplaced, bin.folderId);
     return trashOps.queue(plan, 'delete') > 0;
   },
 
@@ -74,18 +76,22 @@ export const imapActions: ActionPlanner = {
     const { db, changes } = plan;
     const moves = new OpBuilder<MovePayload>();
     const to: FolderRef = { folderId: target.id, path: target.path };
+    const unplaced: ActionRow[] = [];
     for (const row of rows) {
       if (row.folderId === target.id || redirectUpload(plan, row, to)) continue;
       const copy = takeServerCopy(db, changes, row);
       if (copy?.waitOn) {
-        placeRow(db, changes, row, target.id, null);
+        unplaced.push(row);
         if (copy.waitOn.at.folderId !== target.id) moves.addWaiting(`${target.id}`, copy, (after) => ({ from: null, to, items: [], after }), row.id);
         continue;
       }
-      const home = copy && copy.from.folderId === target.id;
-      placeRow(db, changes, row, target.id, home ? { uidvalidity: copy.from.uidvalidity, uid: copy.uid } : null);
-      if (copy && !home) moves.add(`${copy.from.folderId}:${copy.from.uidvalidity}`, () => ({ from: copy.from, to, items: [] }), { messageId: row.id, uid: copy.uid });
+      if (copy && copy.from.folderId === target.id) placeRow(db, changes, row, target.id, { uidvalidity: copy.from.uidvalidity, uid: copy.uid });
+      else unplaced.push(row);
+      if (copy && copy.from.folderId !== target.id) moves.add(`${copy.from.folderId}:${copy.from.uidvalidity}`, () => ({ from: copy.from, to, items: [] }), { messageId: row.id, uid: copy.uid });
     }
+    // One UPDATE for the rows that wait for the server's UID: one per row cost ~0.3 ms each (the
+    // folder-count trigger's statement journal), 0.5 s of CPU for a 10k sync whose rules move 1,829 messages.
+    placeRows(db, changes, unplaced, target.id);
     return moves.queue(plan, 'move') > 0;
   },
 
