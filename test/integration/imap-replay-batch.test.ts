@@ -10,9 +10,23 @@ import { replayPending } from '../../electron/sync/imap/ops/replay-pending';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
 import { createOrganiseWrites } from '../../electron/sync/writes/organise-writes';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
-import { type ImapQuirkProxy, startImapQuirkProxy } from '../servers/imap-quirk-proxy';
+import { type ImapQuirkProxy, type LineRewrite, startImapQuirkProxy } from '../servers/imap-quirk-proxy';
 import { corpusMessage } from '../helpers/imap-corpus';
 import { deliverMany, imapFixture, type ImapFixture, secondClient, serverState, storeState, storedMessages } from '../helpers/imap-sync';
+
+/** Dovecot with `count` corpus messages in alice's INBOX, a plain-text proxy in front that sees each server line, and the account synced once through it. */
+async function syncedBehindProxy(count: number, onLine: LineRewrite): Promise<{ server: DovecotServer; proxy: ImapQuirkProxy; fx: ImapFixture }> {
+  const server = await startDovecot({ allowPlaintext: true });
+  await deliverMany(
+    server,
+    'alice',
+    Array.from({ length: count }, (_, i) => ({ raw: corpusMessage(i + 1), flags: [] })),
+  );
+  const proxy = await startImapQuirkProxy({ host: '127.0.0.1', port: server.ports.imap }, onLine);
+  const fx = await imapFixture(server, { port: proxy.port, security: 'none' });
+  await imapEngine.syncOnce(fx.context());
+  return { server, proxy, fx };
+}
 
 /**
  * The replay sends queued operations of one change on one folder as one command (issue 23: rules queue one
@@ -28,20 +42,12 @@ describe('IMAP replay: consecutive operations of one change go as one command', 
   const fetched: string[] = [];
 
   beforeAll(async () => {
-    server = await startDovecot({ allowPlaintext: true });
-    await deliverMany(
-      server,
-      'alice',
-      Array.from({ length: 50 }, (_, i) => ({ raw: corpusMessage(i + 1), flags: [] })),
-    );
     // Tagged completions only ("A12 OK Move completed"), never untagged data or message bytes.
-    proxy = await startImapQuirkProxy({ host: '127.0.0.1', port: server.ports.imap }, (line) => {
+    ({ server, proxy, fx } = await syncedBehindProxy(50, (line) => {
       if (/^[A-Za-z0-9.]+ (OK|NO|BAD) /.test(line)) tagged.push(line);
       if (/^\* \d+ FETCH \(/.test(line)) fetched.push(line);
       return undefined;
-    });
-    fx = await imapFixture(server, { port: proxy.port, security: 'none' });
-    await imapEngine.syncOnce(fx.context());
+    }));
   });
   afterAll(async () => {
     await proxy?.close();
@@ -301,18 +307,10 @@ describe('IMAP replay: flag changes of messages that moves queued before them ta
   const tagged: string[] = [];
 
   beforeAll(async () => {
-    server = await startDovecot({ allowPlaintext: true });
-    await deliverMany(
-      server,
-      'alice',
-      Array.from({ length: 6 }, (_, i) => ({ raw: corpusMessage(i + 1), flags: [] })),
-    );
-    proxy = await startImapQuirkProxy({ host: '127.0.0.1', port: server.ports.imap }, (line) => {
+    ({ server, proxy, fx } = await syncedBehindProxy(6, (line) => {
       if (/^[A-Za-z0-9.]+ (OK|NO|BAD) /.test(line)) tagged.push(line);
       return undefined;
-    });
-    fx = await imapFixture(server, { port: proxy.port, security: 'none' });
-    await imapEngine.syncOnce(fx.context());
+    }));
   });
   afterAll(async () => {
     await proxy?.close();
@@ -504,21 +502,13 @@ describe('IMAP replay: a move chain cut between its COPYs and the removal from t
   let armed = false;
 
   beforeAll(async () => {
-    server = await startDovecot({ allowPlaintext: true });
-    await deliverMany(
-      server,
-      'alice',
-      Array.from({ length: 4 }, (_, i) => ({ raw: corpusMessage(i + 1), flags: [] })),
-    );
-    proxy = await startImapQuirkProxy({ host: '127.0.0.1', port: server.ports.imap }, (line) => {
+    ({ server, proxy, fx } = await syncedBehindProxy(4, (line) => {
       if (!armed || !/^\S+ OK \[COPYUID [^\]]*\] Copy completed/i.test(line)) return undefined;
       copies++;
       if (copies < 2) return undefined;
       armed = false;
       return 'cut';
-    });
-    fx = await imapFixture(server, { port: proxy.port, security: 'none' });
-    await imapEngine.syncOnce(fx.context());
+    }));
   });
   afterAll(async () => {
     await proxy?.close();
