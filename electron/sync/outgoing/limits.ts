@@ -25,6 +25,16 @@ export const OUTGOING_LIMITS = {
    * not cleared is the user's to know about. HOMING_RESEND_GIVE_UP_MS overrides it (tests).
    */
   resendGiveUpMs: envMs('HOMING_RESEND_GIVE_UP_MS', 24 * 60 * 60_000),
+  /**
+   * And only after this many "not now" answers (the first deferral included). resendGiveUpMs is wall-clock
+   * time, and a clock put forward by a day (an NTP fix after a drifting battery clock, a virtual machine
+   * restored, a dual-boot clock read as local time) made every waiting resend fail at its next try: tries
+   * cannot be faked by a clock. 144 is how many the retry backoff makes in half a day at its longest wait
+   * (5 minutes), so the two agree for an app left running; with the computer asleep part of the day, or
+   * `homing sync` from cron, giving up takes longer, which only keeps trying.
+   * HOMING_RESEND_GIVE_UP_TRIES overrides it (tests).
+   */
+  resendGiveUpTries: envMs('HOMING_RESEND_GIVE_UP_TRIES', 144),
   /** Filing attempts a `sent` message gets before it waits for the next sync or the user (it is never resent). */
   filingBackoffCap: 30 * 60_000,
 } as const;

@@ -46,19 +46,23 @@ export const isTemporaryReply = (code: number | null) => code !== null && code >
 
 /**
  * A resend (store/outbox.ts insertResend) that the server again answered "not now" for every recipient,
- * `giveUpMs` after it first did: the message to them fails, with the server's last words, and the user
- * decides. Null while it is still tried; also for a failure that is not the recipients' (the network, a
- * busy server): the recipients were not asked then.
+ * `limits.ms` after it first did and at its `limits.tries`-th try at least: the message to them fails,
+ * with the server's last words, and the user decides. Both, because the time is the wall clock's: a clock
+ * put forward by a day must not end every waiting resend at its next try. Null while it is still tried;
+ * also for a failure that is not the recipients' (the network, a busy server): the recipients were not
+ * asked then.
  */
 export function resendGiveUp(
-  record: { resendOf: number | null; createdAt: string; recipients: string[] },
+  record: { resendOf: number | null; createdAt: string; recipients: string[]; attempts: number },
   error: ErrorData,
   now: number,
-  giveUpMs: number,
+  limits: { ms: number; tries: number },
 ): HomingError | null {
   if (record.resendOf === null || error.code !== 'SERVER_BUSY' || !Array.isArray(error.detail?.rejected)) return null;
   const since = Date.parse(record.createdAt);
-  if (now - since < giveUpMs) return null;
+  if (now - since < limits.ms) return null;
+  // `attempts` counts the tries before this one, the first deferral (the message's own try) included.
+  if (record.attempts + 1 < limits.tries) return null;
   const rejected = error.detail.rejected as Array<{ address: string; response: string; responseCode: number | null }>;
   const list = record.recipients.join(', ');
   const last = rejected[0]?.response ? ` The server last said: ${rejected[0].response}` : '';

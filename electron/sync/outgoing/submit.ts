@@ -117,7 +117,7 @@ export async function submitQueued(ctx: WriterContext, account: Account, items: 
           // good are told, never asked again; the rest are tried again like any "not now".
           const split = splitRefusals(account, item, data);
           const error = split?.error ?? data;
-          const gaveUp = resendGiveUp(item, error, Date.now(), OUTGOING_LIMITS.resendGiveUpMs);
+          const gaveUp = resendGiveUp(item, error, Date.now(), { ms: OUTGOING_LIMITS.resendGiveUpMs, tries: OUTGOING_LIMITS.resendGiveUpTries });
           const action = gaveUp ? 'failed' : failureAction(error.code);
           writeTransaction(db, (changes) => {
             if (split) dropRefusedRecipients(db, changes, item, split.remaining, split.refused);

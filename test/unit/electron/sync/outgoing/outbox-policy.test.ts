@@ -19,22 +19,54 @@ describe('what a failed submission does to its message', () => {
     expect(failureAction('AUTH_FAILED')).toBe('wait-for-user');
   });
 
-  it('gives up on recipients the server keeps answering "not now" only after the give-up time, and only for their answers', () => {
+  it('gives up on recipients the server keeps answering "not now" only after the give-up time and tries, and only for their answers', () => {
     const day = 24 * 60 * 60_000;
+    const limits = { ms: day, tries: 144 };
     const now = Date.parse('2026-12-07T12:00:00Z');
-    const resend = { resendOf: 4, createdAt: new Date(now - day - 1).toISOString(), recipients: ['carol@example.test'] };
+    const resend = { resendOf: 4, createdAt: new Date(now - day - 1).toISOString(), recipients: ['carol@example.test'], attempts: 143 };
     const greylisted = {
       code: 'SERVER_BUSY' as const,
       message: 'x',
       detail: { host: 'mail.example.test', rejected: [{ address: 'carol@example.test', response: '450 4.2.0 Greylisted', responseCode: 450 }] },
     };
-    const gaveUp = resendGiveUp(resend, greylisted, now, day);
+    const gaveUp = resendGiveUp(resend, greylisted, now, limits);
     expect(gaveUp?.code).toBe('RECIPIENT_REFUSED');
     expect(gaveUp?.message).toMatch(/kept answering “not now” for carol@example\.test since 2026-12-06 11:59 UTC, so Homing stopped trying; the others got the message\. The server last said: 450 4\.2\.0 Greylisted/);
     // Still within the time; not a resend; the network, not the recipients.
-    expect(resendGiveUp({ ...resend, createdAt: new Date(now - day + 60_000).toISOString() }, greylisted, now, day)).toBeNull();
-    expect(resendGiveUp({ ...resend, resendOf: null }, greylisted, now, day)).toBeNull();
-    expect(resendGiveUp(resend, { code: 'SERVER_BUSY', message: '421', detail: { responseCode: 421 } }, now, day)).toBeNull();
-    expect(resendGiveUp(resend, { code: 'CONNECTION_REFUSED', message: 'down' }, now, day)).toBeNull();
+    expect(resendGiveUp({ ...resend, createdAt: new Date(now - day + 60_000).toISOString() }, greylisted, now, limits)).toBeNull();
+    expect(resendGiveUp({ ...resend, resendOf: null }, greylisted, now, limits)).toBeNull();
+    expect(resendGiveUp(resend, { code: 'SERVER_BUSY', message: '421', detail: { responseCode: 421 } }, now, limits)).toBeNull();
+    expect(resendGiveUp(resend, { code: 'CONNECTION_REFUSED', message: 'down' }, now, limits)).toBeNull();
+  });
+
+  it('does not give up at once when the clock jumps forward by more than the give-up time', () => {
+    const day = 24 * 60 * 60_000;
+    const limits = { ms: day, tries: 144 };
+    const greylisted = {
+      code: 'SERVER_BUSY' as const,
+      message: 'x',
+      detail: { host: 'mail.example.test', rejected: [{ address: 'carol@example.test', response: '450 4.2.0 Greylisted', responseCode: 450 }] },
+    };
+    // The clock this test drives: carol deferred at 12:00, one try a few seconds later, then the clock jumps two days ahead.
+    let clock = Date.parse('2026-12-07T12:00:00Z');
+    const resend = { resendOf: 4, createdAt: new Date(clock).toISOString(), recipients: ['carol@example.test'], attempts: 1 };
+    clock += 4_000;
+    expect(resendGiveUp(resend, greylisted, clock, limits)).toBeNull();
+    resend.attempts++;
+    clock += 2 * day;
+    // Without the count of tries: RECIPIENT_REFUSED here, after three answers in a few seconds of real time.
+    expect(resendGiveUp(resend, greylisted, clock, limits)).toBeNull();
+    resend.attempts++;
+    // Tried on the backoff from there on (5 minutes at most): it gives up at its 144th try, not before.
+    while (resend.attempts + 1 < limits.tries) {
+      clock += 5 * 60_000;
+      expect(resendGiveUp(resend, greylisted, clock, limits)).toBeNull();
+      resend.attempts++;
+    }
+    expect(resendGiveUp(resend, greylisted, clock + 5 * 60_000, limits)?.code).toBe('RECIPIENT_REFUSED');
+  });
+
+  it('counts the tries the backoff makes in half the give-up time at its longest wait', () => {
+    expect(OUTGOING_LIMITS.resendGiveUpTries * 5 * 60_000).toBe(OUTGOING_LIMITS.resendGiveUpMs / 2);
   });
 });
