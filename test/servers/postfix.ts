@@ -31,6 +31,12 @@ export interface PostfixOptions {
   deferRecipients?: string[];
   /** Addresses answered "550 5.1.1 ... User unknown" at RCPT the same way: a mailbox that does not exist. */
   refuseRecipients?: string[];
+  /**
+   * The SASL mechanisms AUTH offers (smtpd_sasl_mechanism_filter), e.g. `['login']` or `['cram-md5']`: a
+   * submission server with one mechanism, while Dovecot's own IMAP and POP3 keep theirs. Default: all of
+   * Dovecot's (PLAIN, LOGIN, CRAM-MD5).
+   */
+  saslMechanisms?: string[];
 }
 
 export interface PostfixPorts {
@@ -193,7 +199,7 @@ smtpd_sasl_auth_enable = yes
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = ${dovecot.sockets.auth}
 smtpd_tls_auth_only = yes
-smtpd_tls_cert_file = ${dovecot.certificate.certPath}
+${options.saslMechanisms ? `smtpd_sasl_mechanism_filter = ${options.saslMechanisms.join(', ')}\n` : ''}smtpd_tls_cert_file = ${dovecot.certificate.certPath}
 smtpd_tls_key_file = ${p.keyPath}
 smtpd_tls_security_level = may
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
