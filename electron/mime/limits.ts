@@ -57,3 +57,17 @@ export const ATTACHED_TEXT_PARTS = 10;
  * A part costs the parser a small object; the bound only stops a message made of nothing but parts.
  */
 export const MAX_MIME_PARTS = 20_000;
+
+/**
+ * A top-level header block up to this size is parsed as it is (header-bound.ts); every real mailer's is a
+ * few KB. Past it, its fields are read one by one and cut to the sizes below.
+ */
+export const HEADER_BLOCK_UNTOUCHED_BYTES = 256 * 1024;
+/**
+ * Of one header field (a spam tool's megabyte X- field, a pasted Subject), this much is parsed: far past
+ * any real field (a long thread's References is ~20 KB), and the splitter refuses a header block past 1 MB.
+ */
+export const HEADER_FIELD_KEPT_BYTES = 64 * 1024;
+/** Once this much header block is kept, a further field keeps HEADER_FIELD_PAST_BLOCK_BYTES (many huge fields). */
+export const HEADER_BLOCK_KEPT_BYTES = 512 * 1024;
+export const HEADER_FIELD_PAST_BLOCK_BYTES = 1024;

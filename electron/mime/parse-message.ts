@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { AddressObject, AttachmentStream, HeaderLines, Headers, MessageText } from 'mailparser';
 import { skeletonOf, type Skeleton } from './attachment-skeleton';
 import { htmlToText } from './html-text';
+import { boundedHeader, headerBoundStream } from './header-bound';
 import { lineEndsStream, readableLineEnds } from './line-ends';
 import { fallbackAddresses, readFallbackHeaders } from './fallback-headers';
 import { decodeBytes, decodeWords, headerEnd } from './header-words';
@@ -60,7 +61,12 @@ export interface ParserOutput {
   attachments: Array<ParsedAttachment & { partId: string | null }>;
   /** The decoded bodies (the first ATTACHED_TEXT_BYTES) of message/rfc822 and text/calendar attachments, for attachedText. */
   attachedBodies?: Array<{ contentType: string; bytes: Buffer }>;
+  /** What the reader should tell about how the message was read (a text labelled base64 that is not); absent when nothing. */
+  notes?: ReadingNote[];
 }
+
+/** Something about how a message was read that the reader says (shared/contract/messages.ts has the same shape). */
+export type ReadingNote = { kind: 'not-base64' } | { kind: 'partial'; number: number; total: number | null; id: string };
 
 /**
  * Parses a message for the store. Never throws for bad mail: a message mailparser cannot parse (or one
@@ -271,10 +277,11 @@ export function runParser(
       maxChildNodes: MAX_MIME_PARTS,
     } as ConstructorParameters<ReturnType<typeof undeclaredCharsetParser>>[0]);
     // A buffer goes straight in (no stream around it: that costs more than parsing a small message).
-    // Line ends read as line-ends.ts says, whichever way the bytes come (a buffer read so already is passed on as it is).
-    const bytes = source instanceof Readable || source.kind !== 'buffer' ? null : readableLineEnds(source.bytes);
+    // Line ends read as line-ends.ts says, whichever way the bytes come (a buffer read so already is passed on as it is),
+    // and a header field of a megabyte cut so that the splitter reads the header block (header-bound.ts).
+    const bytes = source instanceof Readable || source.kind !== 'buffer' ? null : boundedHeader(readableLineEnds(source.bytes));
     const raw = bytes ? null : source instanceof Readable ? source : openSource(source);
-    const input = raw ? raw.pipe(lineEndsStream()) : null;
+    const input = raw ? raw.pipe(lineEndsStream()).pipe(headerBoundStream()) : null;
     const out: ParserOutput = { headers: new Map(), headerLines: [], text: null, html: null, attachments: [] };
     let failed = false;
     const fail = (error: unknown) => {
@@ -339,6 +346,8 @@ export function runParser(
     raw?.on('error', fail);
     input?.on('error', fail);
     parser.on('end', () => {
+      const notes = (parser as unknown as { readingNotes?: ReadingNote[] }).readingNotes;
+      if (notes?.length) out.notes = notes;
       if (!failed) resolve(out);
     });
     if (input) input.pipe(parser);

@@ -2,6 +2,7 @@ import type { AddressObject, EmailAddress, HeaderLines, Headers } from 'mailpars
 import { readBase64 } from './base64-run';
 import { decodeWords, headerEnd } from './header-words';
 import { DIRECT_HEADER_MAX_BYTES } from './limits';
+import { decodedLooksLikeText } from './mislabelled-base64';
 import { decodeUndeclared, meansAscii } from './undeclared-charset';
 import type { ParserOutput } from './parse-message';
 
@@ -147,7 +148,9 @@ function decodeBody(body: Buffer, line: string | undefined): Buffer | null {
   // Base64 characters and line breaks only, padding only at the end: every decoder agrees on those.
   const run = readBase64(body, 0, body.length);
   if (!run || run.stop !== body.length) return null;
-  return Buffer.from(body.toString('latin1'), 'base64');
+  const decoded = Buffer.from(body.toString('latin1'), 'base64');
+  // Words under a base64 label (mislabelled-base64.ts): mailparser's path reads them as the text they are.
+  return decodedLooksLikeText(decoded, null) ? decoded : null;
 }
 
 /** mailparser's form of a Message-ID: in angle brackets; false when empty. */

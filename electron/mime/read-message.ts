@@ -3,7 +3,8 @@ import type { AttachmentStream } from 'mailparser';
 import { declaredCharset, decodeBytes, decodeWords } from './header-words';
 import { readableLineEnds } from './line-ends';
 import type { MessageSource } from './message-source';
-import { fromParserOutput, runParser, signedMessage, type ParsedAddress } from './parse-message';
+import { fromParserOutput, runParser, signedMessage, type ParsedAddress, type ReadingNote } from './parse-message';
+import { partialNote } from './partial-message';
 import { plainParserOutput } from './plain-message';
 import { decodeUu, splitUuencoded } from './uuencode';
 
@@ -15,6 +16,8 @@ export interface MessageContent {
   cc: ParsedAddress[];
   bcc: ParsedAddress[];
   replyTo: ParsedAddress[];
+  /** What the reader should say about how the message was read (ReadingNote). */
+  notes: ReadingNote[];
 }
 
 /**
@@ -47,6 +50,7 @@ export async function readMessageContent(given: Readable | MessageSource, { read
     cc: parsed.cc,
     bcc: parsed.bcc,
     replyTo: parsed.replyTo,
+    notes: [...(output.notes ?? []), ...partialNote(output.headers)],
   };
 }
 

@@ -2,6 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { MailParser } from 'mailparser';
 import { decodeBytes, windows1252 } from './header-words';
+import { CheckedBase64Decoder } from './mislabelled-base64';
+import type { ReadingNote } from './parse-message';
 import { mailparser } from './lazy-modules';
 import { decodeUtf7, meansUtf7 } from './utf7';
 
@@ -44,7 +46,8 @@ class UndeclaredDecoder extends Transform {
 
 /** What of mailparser's internals the subclass uses (none of it is in its type declarations). */
 interface ParserInternals {
-  createNode(node: unknown): { charset?: string; contentType?: string; isAttachment?: boolean; disposition?: string };
+  createNode(node: unknown): { charset?: string; contentType?: string; isAttachment?: boolean; disposition?: string; encoding?: string; decoder?: Transform };
+  decoderEnded?: boolean;
   getDecoder(): { decodeStream(charset: string): Transform };
   endStream(): void;
   curnode: { decoder?: { writableEnded?: boolean } | null } | null;
@@ -64,8 +67,21 @@ export function undeclaredCharsetParser(): new (options: ConstructorParameters<t
   if (parserClass) return parserClass;
   const Base = mailparser().MailParser as unknown as new (options: unknown) => ParserInternals;
   class Parser extends Base {
+    /** What the reader should say about this message (ParserOutput.notes). */
+    readingNotes: ReadingNote[] = [];
     override createNode(node: unknown) {
       const created = super.createNode(node);
+      // A text part labelled base64 is decoded only if it reads as base64 (mislabelled-base64.ts): else its
+      // bytes are its text, and the reader says so. Its charset is judged as labelled (before the relabel below).
+      if (!created.isAttachment && created.encoding === 'base64' && created.decoder && (created.contentType === 'text/plain' || created.contentType === 'text/html')) {
+        const decoder = new CheckedBase64Decoder(created.charset, () => {
+          if (!this.readingNotes.some((n) => n.kind === 'not-base64')) this.readingNotes.push({ kind: 'not-base64' });
+        });
+        decoder.on('end', () => {
+          this.decoderEnded = true;
+        });
+        created.decoder = decoder;
+      }
       if (created.disposition === 'inline' && !created.isAttachment && created.contentType?.startsWith('text/') && meansAscii(created.charset)) created.charset = UNDECLARED;
       return created;
     }

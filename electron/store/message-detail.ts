@@ -28,6 +28,7 @@ export async function messageDetail(db: ReadDb, id: number): Promise<MessageDeta
       cc: parsed.cc,
       bcc: parsed.bcc,
       replyTo: parsed.replyTo,
+      notes: [],
     };
   } else {
     // Up to one chunk the bytes go to the parser whole (no stream: faster); larger ones stream chunk by chunk.
@@ -61,6 +62,7 @@ export async function messageDetail(db: ReadDb, id: number): Promise<MessageDeta
     html: content.html,
     attachmentList,
     remoteContentAllowed: allowed?.allow === 1,
+    readingNotes: content.notes,
   };
 }
 

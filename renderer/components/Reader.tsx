@@ -5,6 +5,7 @@ import { useInlineImages } from '../hooks/useInlineImages';
 import { useMessage } from '../hooks/useMessage';
 import { useMessageSource } from '../hooks/useMessageSource';
 import { useThread } from '../hooks/useThread';
+import { readingNoteWords } from '../../shared/reading-notes';
 import { displayText, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { errorSentence } from '../mail/error-words';
 import { formatSize, plural } from '../mail/format';
@@ -149,6 +150,11 @@ function LoadedMessage(props: ReaderProps & { message: MessageDetail; onPick(id:
           <Icon name="alert" size={14} /> This message’s structure could not be read, so its original source is shown. Nothing was lost.
         </p>
       )}
+      {message.readingNotes.map((note) => (
+        <p key={note.kind} className="reader-notice info" role="status">
+          <Icon name="info" size={14} /> {readingNoteWords(note)}
+        </p>
+      ))}
       {message.bodyStatus !== 'full' && (
         <p className="reader-notice info" role="status">
           <Icon name="info" size={14} />

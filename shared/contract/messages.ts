@@ -91,7 +91,16 @@ export interface MessageDetail extends MessageSummary {
   attachmentList: AttachmentInfo[];
   /** The sender is on the user's "always load remote content" list. */
   remoteContentAllowed: boolean;
+  /** What the reader tells about how the message was read: none for nearly all mail. */
+  readingNotes: ReadingNote[];
 }
+
+/**
+ * `not-base64`: a text labelled base64 that is not base64 (a broken gateway's), shown as it came rather than
+ * decoded into garbage. `partial`: one part of a message split for sending (message/partial, RFC 2046
+ * section 5.2.2): part `number` of `total` (null when the part does not say) of the message `id`.
+ */
+export type ReadingNote = { kind: 'not-base64' } | { kind: 'partial'; number: number; total: number | null; id: string };
 
 /** Where in a message a search matched. */
 export type SearchField = 'subject' | 'from' | 'to' | 'body' | 'attachments';

@@ -2,6 +2,7 @@ import { HomingError } from '../../../shared/errors';
 import type { CliCommand } from '../command';
 import { parse, parseIds } from '../parse';
 import { withHeadersOnlyHint } from '../headers-only';
+import { readingNoteWords } from '../../../shared/reading-notes';
 import { blockText, inlineText, printJson } from '../terminal-text';
 
 export const show: CliCommand = {
@@ -33,7 +34,9 @@ export const show: CliCommand = {
       const from = message.from ? `${inlineText(message.from.name)} <${inlineText(message.from.address)}>` : '';
       const to = message.to.map((a) => inlineText(a.address)).join(', ');
       ctx.stdout.write(`From: ${from}\nTo: ${to}\nDate: ${message.date ?? ''}\n`);
-      ctx.stdout.write(`Subject: ${inlineText(message.subject)}\n\n${blockText(message.text ?? '')}\n`);
+      ctx.stdout.write(`Subject: ${inlineText(message.subject)}\n`);
+      for (const note of message.readingNotes) ctx.stdout.write(`[note] ${readingNoteWords(note)}\n`);
+      ctx.stdout.write(`\n${blockText(message.text ?? '')}\n`);
       for (const a of message.attachmentList) {
         ctx.stdout.write(`[attachment] ${inlineText(a.filename)} (${inlineText(a.contentType)}, ${a.size} bytes)\n`);
       }

@@ -144,13 +144,12 @@ describe('parseMessage', () => {
     expect((await parse('Subject: x\r\n\r\nbody')).date).toBeNull();
   });
 
-  it('never throws: garbage and oversized headers come back as failed with what could be read', async () => {
+  it('never throws: garbage comes back as failed with what could be read, a header field of a megabyte is cut (header-bound.ts)', async () => {
     const garbage = await parse(fixture('no-header-garbage.eml'));
     expect(garbage).toMatchObject({ parseStatus: 'failed', subject: '', from: null });
     expect(garbage.text).toContain('quokka');
     const huge = await parse(`Subject: =?UTF-8?Q?Gro=C3=9F?=\r\nFrom: a@b.c\r\nX-Pad: ${'p'.repeat(1_100_000)}\r\n\r\nstill here`);
-    expect(huge).toMatchObject({ parseStatus: 'failed', subject: 'Groß', from: { address: 'a@b.c' } });
-    expect(huge.text).toContain('still here');
+    expect(huge).toMatchObject({ parseStatus: 'ok', subject: 'Groß', from: { address: 'a@b.c' }, text: 'still here' });
     expect((await parse('')).parseStatus).toBe('failed');
   });
 

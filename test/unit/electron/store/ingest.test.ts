@@ -138,9 +138,10 @@ describe('commitMessage', () => {
   it('stores a message mailparser refuses: raw bytes kept, parse status failed, listed and searchable by its headers', async () => {
     const { db } = tempStore();
     const folder = localFolder(db, 'INBOX');
-    // A header block past mailparser's 1 MB maxHeadSize makes it give up.
+    // A header block past mailparser's 1 MB maxHeadSize makes it give up: 20,000 short lines (its splitter counts
+    // at least 64 bytes a line). One field of a megabyte no longer does (it is cut for parsing: header-bound.ts).
     const bytes = Buffer.from(
-      `Subject: Unparsable zebra message\r\nFrom: Mallory <mallory@example.com>\r\nDate: Wed, 3 Jan 2024 10:00:00 +0000\r\nX-Junk: ${'x'.repeat(1_200_000)}\r\n\r\nThe body mentions a xylophone.\r\n`,
+      `Subject: Unparsable zebra message\r\nFrom: Mallory <mallory@example.com>\r\nDate: Wed, 3 Jan 2024 10:00:00 +0000\r\n${'X-Junk: x\r\n'.repeat(20_000)}\r\nThe body mentions a xylophone.\r\n`,
     );
     const parsed = await parseMessage({ kind: 'buffer', bytes });
     expect(parsed).toMatchObject({ parseStatus: 'failed', subject: 'Unparsable zebra message', from: { name: 'Mallory', address: 'mallory@example.com' } });
