@@ -2,7 +2,7 @@ import type { OutgoingServerInput, OutgoingServerPatch, Security } from '../../s
 import type { MailClient } from '../../shared/client';
 import { HomingError } from '../../shared/errors';
 import type { CliContext } from './cli-context';
-import { parsePort } from './parse';
+import { parseChoice, parsePort } from './parse';
 
 export const OUTGOING_USAGE =
   '[--smtp-host H --smtp-port N --smtp-security tls|starttls|none] [--smtp-username U|none] [--smtp-password-env VAR] [--smtp-trust-fingerprint SHA256HEX]';
@@ -18,7 +18,7 @@ export const outgoingOptions = {
 
 type OutgoingValues = Partial<Record<keyof typeof outgoingOptions, string>>;
 
-const SECURITIES = new Set(['tls', 'starttls', 'none']);
+const SECURITIES: readonly Security[] = ['tls', 'starttls', 'none'];
 
 /**
  * Names reserved for examples and tests (RFC 2606, RFC 6761): no provider publishes settings for them, and
@@ -36,8 +36,7 @@ function passwordFromEnv(ctx: CliContext, variable: string): string {
 }
 
 function security(value: string, usage: string): Security {
-  if (!SECURITIES.has(value)) throw new HomingError('INVALID_ARGUMENT', `--smtp-security must be tls, starttls or none (got ${value})\nusage: homing ${usage}`);
-  return value as Security;
+  return parseChoice(value, 'smtp-security', SECURITIES, usage);
 }
 
 /**

@@ -31,3 +31,28 @@ export function parsePort(value: string, usage: string): number {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HomingError('INVALID_ARGUMENT', `not a port: ${value}\nusage: homing ${usage}`);
   return port;
 }
+
+/**
+ * What a provider's settings page calls these values, for the advice when one of them is given instead:
+ * cPanel and Plesk say "SSL/TLS", and some list the protocols as IMAPS/POP3S (the encrypted ports).
+ */
+const choiceHints: Record<string, string> = {
+  ssl: 'SSL/TLS is tls',
+  'ssl/tls': 'SSL/TLS is tls',
+  'tls/ssl': 'SSL/TLS is tls',
+  imaps: 'IMAPS is imap with --security tls',
+  pop3s: 'POP3S is pop3 with --security tls',
+  pop: 'POP is pop3',
+  smtps: 'SMTPS is --smtp-security tls',
+};
+
+/**
+ * One of a fixed set of words (`--security tls|starttls|none`), or a usage error naming them; given before
+ * anything connects, rather than the service's generic refusal of invalid arguments.
+ */
+export function parseChoice<T extends string>(value: string, name: string, choices: readonly T[], usage: string): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  const hint = choiceHints[value.toLowerCase()];
+  const words = choices.length === 2 ? choices.join(' or ') : `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+  throw new HomingError('INVALID_ARGUMENT', `--${name} must be ${words} (got ${value}${hint ? `; ${hint}` : ''})\nusage: homing ${usage}`);
+}

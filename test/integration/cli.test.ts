@@ -61,6 +61,42 @@ describe('the homing CLI', () => {
     expect(missing.stderr).toMatch(/^homing: NOT_FOUND: /);
   });
 
+  it('names the words --protocol and --security take when given a provider\'s (SSL, IMAPS), before anything connects', async () => {
+    // cPanel's "Connect Devices" page says "SSL/TLS": --security ssl was the service's 'Invalid arguments for testConnection'.
+    const dir = tempDir();
+    const add = (protocol: string, security: string) =>
+      runCli(
+        ['--data-dir', dir, 'account', 'add', '--email', 'me@theirdomain.test', '--protocol', protocol, '--host', '127.0.0.1', '--port', '1',
+          '--security', security, '--username', 'me@theirdomain.test', '--password-env', 'PW'],
+        { env: { PW: 'x' } },
+      );
+    const ssl = await add('imap', 'ssl');
+    expect(ssl.status).toBe(2);
+    expect(ssl.stderr).toMatch(/^homing: INVALID_ARGUMENT: --security must be tls, starttls or none \(got ssl; SSL\/TLS is tls\)\nusage: homing account add /);
+    const imaps = await add('imaps', 'tls');
+    expect(imaps.status).toBe(2);
+    expect(imaps.stderr).toMatch(/^homing: INVALID_ARGUMENT: --protocol must be imap or pop3 \(got imaps; IMAPS is imap with --security tls\)\n/);
+    const smtp = await runCli(
+      ['--data-dir', dir, 'account', 'add', '--email', 'me@theirdomain.test', '--protocol', 'imap', '--host', '127.0.0.1', '--port', '1',
+        '--security', 'tls', '--username', 'me', '--password-env', 'PW', '--no-test', '--smtp-host', '127.0.0.1', '--smtp-port', '465', '--smtp-security', 'SSL'],
+      { env: { PW: 'x' } },
+    );
+    expect(smtp.stderr).toMatch(/^homing: INVALID_ARGUMENT: --smtp-security must be tls, starttls or none \(got SSL; SSL\/TLS is tls\)\n/);
+    const added = await add('imap', 'tls');
+    expect(added.status).toBe(1); // port 1: refused, so nothing stored
+    expect(JSON.parse((await runCli(['--data-dir', dir, 'account', 'list', '--json'])).stdout)).toEqual([]);
+    const id = (
+      await runCli(
+        ['--data-dir', dir, 'account', 'add', '--email', 'me@theirdomain.test', '--protocol', 'imap', '--host', '127.0.0.1', '--port', '1',
+          '--security', 'tls', '--username', 'me', '--password-env', 'PW', '--no-test'],
+        { env: { PW: 'x' } },
+      )
+    ).stdout.trim();
+    const edited = await runCli(['--data-dir', dir, 'account', 'edit', id, '--security', 'SSL/TLS']);
+    expect(edited.status).toBe(2);
+    expect(edited.stderr).toMatch(/^homing: INVALID_ARGUMENT: --security must be tls, starttls or none \(got SSL\/TLS; SSL\/TLS is tls\)\nusage: homing account edit /);
+  });
+
   it('prints one command\'s usage for `COMMAND --help` (exit 0, nothing touched) and a group\'s commands for `account` alone', async () => {
     const dir = join(tempDir(), 'never-made');
     const add = await runCli(['--data-dir', dir, 'account', 'add', '--help']);

@@ -14,7 +14,7 @@ import { type ErrorData, HomingError } from '../../../shared/errors';
 import { runPasswordCommand } from '../../accounts/password-command';
 import type { CliContext } from '../cli-context';
 import type { CliCommand } from '../command';
-import { parse, parsePort, requireOption } from '../parse';
+import { parse, parseChoice, parsePort, requireOption } from '../parse';
 import { blockText, inlineText, printJson } from '../terminal-text';
 import { PASSWORD_USAGE, passwordChoice, passwordOptions } from '../password-options';
 import { OUTGOING_USAGE, outgoingForAdd, outgoingOptions, outgoingPatch } from '../outgoing-options';
@@ -22,6 +22,9 @@ import { OUTGOING_USAGE, outgoingForAdd, outgoingOptions, outgoingPatch } from '
 const ADD_USAGE =
   `account add --email E --protocol imap|pop3 --host H --port N --security tls|starttls|none --username U ${PASSWORD_USAGE} ` +
   `[--name NAME] [--trust-fingerprint SHA256HEX] [--pop3-delete never|after-download|after-days:N|when-deleted-locally] [--no-test] ${OUTGOING_USAGE}`;
+
+const PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
+const SECURITIES: readonly Security[] = ['tls', 'starttls', 'none'];
 
 export const accountAdd: CliCommand = {
   name: 'account add',
@@ -54,10 +57,10 @@ export const accountAdd: CliCommand = {
     const service = await ctx.service();
     const email = requireOption(values.email, 'email', ADD_USAGE);
     const server: ServerSettings = {
-      protocol: requireOption(values.protocol, 'protocol', ADD_USAGE) as Protocol,
+      protocol: parseChoice<Protocol>(requireOption(values.protocol, 'protocol', ADD_USAGE), 'protocol', PROTOCOLS, ADD_USAGE),
       host: requireOption(values.host, 'host', ADD_USAGE),
       port: parsePort(requireOption(values.port, 'port', ADD_USAGE), ADD_USAGE),
-      security: requireOption(values.security, 'security', ADD_USAGE) as Security,
+      security: parseChoice<Security>(requireOption(values.security, 'security', ADD_USAGE), 'security', SECURITIES, ADD_USAGE),
       username: requireOption(values.username, 'username', ADD_USAGE),
     };
     if (!values['no-test']) {
@@ -117,7 +120,7 @@ export const accountEdit: CliCommand = {
     if (values.email) patch.email = values.email;
     if (values.host) patch.host = values.host;
     if (values.port) patch.port = parsePort(values.port, EDIT_USAGE);
-    if (values.security) patch.security = values.security as Security;
+    if (values.security) patch.security = parseChoice<Security>(values.security, 'security', SECURITIES, EDIT_USAGE);
     if (values.username) patch.username = values.username;
     const { password, source } = passwordChoice(ctx, values);
     if (password !== undefined) patch.password = password;
