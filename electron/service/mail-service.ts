@@ -31,6 +31,7 @@ import { createOutgoingQueries } from './outgoing-queries';
 import { createRuleQueries } from './rule-queries';
 import type { QueryContext } from './query-context';
 import { createSyncQueries } from './sync-queries';
+import { type ForeignWrites, followForeignWrites } from './foreign-writes';
 import { createWriterRoute, type ReachHolder, type WriterRoute } from './writer-route';
 
 export interface MailServiceOptions {
@@ -179,6 +180,8 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
   let route: WriterRoute | null = null;
   /** The shell asked for every account to be watched (keepWatching): done here once this process writes. */
   let watchWanted = false;
+  /** While another process writes: its commits, told to this process's listeners when it does not tell them. */
+  let foreign: ForeignWrites | null = null;
   if (options.reachHolder) {
     route = createWriterRoute({
       takeLocal: ensureWriter,
@@ -189,12 +192,18 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
         if (!isDesktopEvent(event)) emit(event, payload);
       },
       onTakenOver: () => {
+        // What the last holder committed and never said (a pass from cron, a holder killed mid-event).
+        foreign?.check();
         if (watchWanted) void ensureWriter().then((client) => client.call('startWatching', {})).catch(() => undefined);
       },
     });
   }
   // Found and followed at once, so that its events (new mail it syncs) reach this process's listeners.
-  if (route && !writer) void route.settle();
+  if (route && !writer) {
+    const followed = route;
+    foreign = followForeignWrites(db, emit, () => (releaseLock !== null || closed ? 'off' : followed.hearsHolder() ? 'quiet' : 'announce'));
+    void route.settle();
+  }
   const runCommand = async (name: string, args: unknown): Promise<unknown> =>
     route ? route.call(name, args) : (await ensureWriter()).call(name, args);
 
@@ -245,6 +254,7 @@ export async function openMailService(options: MailServiceOptions): Promise<Mail
     async close() {
       if (closed) return;
       closed = true;
+      foreign?.stop();
       route?.close();
       await writerStarting?.catch(() => undefined);
       await writer?.close();

@@ -65,6 +65,8 @@ export interface WriterRoute {
    * this one follows it, taking over when it goes).
    */
   settle(): Promise<boolean>;
+  /** Another process writes and this one hears its events over its command socket. */
+  hearsHolder(): boolean;
   close(): void;
 }
 
@@ -229,6 +231,9 @@ export function createWriterRoute(deps: WriterRouteDeps): WriterRoute {
         if (state.kind === 'closed') return false;
         await Promise.race([follow(), change]);
       }
+    },
+    hearsHolder() {
+      return state.kind === 'remote';
     },
     close() {
       const current = state;

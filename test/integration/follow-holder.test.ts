@@ -12,6 +12,7 @@ import { type DevWeb, startDevWeb } from '../helpers/dev-web';
 import { corpusMessage } from '../helpers/imap-corpus';
 import { deliverMany, eventually, secondClient } from '../helpers/imap-sync';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { startFaultProxy } from '../servers/fault-proxy';
 
 const PASSWORD = 'alice-secret';
 const tempDir = () => mkdtempSync(join(tmpdir(), 'homing-follow-'));
@@ -185,6 +186,63 @@ describe('the app while homing sync --watch holds the data directory', () => {
     await window.api.markMessages({ ids: [id!], seen: false });
     expect((await window.api.getMessageSummaries({ ids: [id!] }))[0]).toMatchObject({ seen: false });
   });
+});
+
+/**
+ * `homing sync` from cron (one pass, no --watch) or `homing import` holds the data directory while it
+ * writes, and serves no command socket: nothing tells the app what it stores. Was a bug: the app followed
+ * it (commands said DATA_DIR_LOCKED) but its window heard nothing, so new mail did not show until
+ * something else made it read the store again.
+ */
+describe('the app while a one-shot homing sync holds the data directory', () => {
+  it('hears what the one-shot pass stores while that pass still holds the directory', async () => {
+    const server = await startDovecot();
+    const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.ports.imaps });
+    let app: DevWeb | null = null;
+    let window: Awaited<ReturnType<typeof bridgeClient>> | null = null;
+    let pass: ChildProcess | null = null;
+    try {
+      const dataDir = join(tempDir(), 'data');
+      const added = await runCli(
+        ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1',
+          '--port', String(proxy.port), '--security', 'tls', '--username', 'alice', '--password-env', 'FOLLOW_TEST_PW',
+          '--trust-fingerprint', server.certificate.fingerprint256],
+        { env: { FOLLOW_TEST_PW: PASSWORD } },
+      );
+      expect(added.status, added.stderr).toBe(0);
+      const accountId = added.stdout.trim();
+      expect((await runCli(['--data-dir', dataDir, 'sync'])).status).toBe(0);
+      const padding = 'Words to make the message long enough to take a while. '.repeat(100);
+      await deliverMany(server, 'alice', Array.from({ length: 4 }, (_, i) => ({
+        raw: Buffer.from(`From: Cron <cron@example.org>\r\nTo: alice@example.org\r\nSubject: From cron ${i}\r\nMessage-ID: <cron-${i}@example.org>\r\n\r\n${padding}\r\n`),
+      })));
+      // A slow server, so that the pass still holds the directory when the app has opened.
+      proxy.inject({ kind: 'throttle', bytesPerSecond: 3_000 });
+      const bin = join(inject('buildDir'), 'node', 'homing.cjs');
+      pass = spawn(process.execPath, [bin, '--data-dir', dataDir, 'sync'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const passed = new Promise<number | null>((resolve) => pass!.once('exit', (code) => resolve(code)));
+      await eventually(() => lockPid(dataDir), (pid) => pid === pass!.pid);
+      app = await startDevWeb(dataDir);
+      window = await bridgeClient(app.url);
+      const heard: Array<{ folderIds: number[]; messageIds: number[]; passRunning: boolean }> = [];
+      window.api.on('messagesChanged', (change) => heard.push({ ...change, passRunning: pass!.exitCode === null && lockPid(dataDir) === pass!.pid }));
+      expect(await window.api.getAppInfo({})).toMatchObject({ writable: false });
+      const inbox = (await window.api.listFolders({ accountId })).find((f) => f.path === 'INBOX')!;
+
+      // Told while the pass runs (the list of INBOX reads the store again), not only once the app writes.
+      await eventually(() => heard.filter((h) => h.passRunning && h.folderIds.includes(inbox.id)).length, (n) => n > 0, 60_000);
+      expect(await passed).toBe(0);
+      const ids = await window.api.listMessageIds({ mailbox: { folderId: inbox.id } });
+      const subjects = (await window.api.getMessageSummaries({ ids })).map((m) => m.subject);
+      expect(subjects.filter((s) => s.startsWith('From cron'))).toHaveLength(4);
+    } finally {
+      window?.close();
+      await app?.stop();
+      if (pass && pass.exitCode === null) pass.kill('SIGKILL');
+      await proxy.close();
+      await server.destroy();
+    }
+  }, 120_000);
 });
 
 describe('homing and a holder that is stopping', () => {
