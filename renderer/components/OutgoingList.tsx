@@ -11,6 +11,7 @@ import { outboxWords } from '../mail/outbox-words';
 import type { OutgoingView } from './FolderTree';
 import { Icon } from './Icon';
 import { OutboxCertificateFix } from './OutboxCertificateFix';
+import { OutboxServerFix } from './OutboxServerFix';
 
 export interface OutgoingListProps {
   view: OutgoingView;
@@ -72,6 +73,7 @@ export function OutgoingList({ view, outgoing, accounts, onCompose, report }: Ou
                       <span className="outgoing-detail">Refused by the server: {item.rejected.map((r) => `${r.address} (${r.response})`).join('; ')}</span>
                     )}
                     {item.state === 'queued' && <OutboxCertificateFix item={item} account={accounts.find((a) => a.id === item.accountId)} />}
+                    {item.state === 'queued' && <OutboxServerFix item={item} account={accounts.find((a) => a.id === item.accountId)} />}
                   </div>
                   {asking === key ? (
                     <div className="outgoing-actions" role="group" aria-label={`Discard ${subject}?`}>

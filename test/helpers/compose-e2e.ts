@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { OutboxItem } from '../../shared/contract/outgoing';
-import { type DovecotServer, startDovecot } from '../servers/dovecot';
+import { type DovecotOptions, type DovecotServer, startDovecot } from '../servers/dovecot';
 import { type PostfixServer, startPostfix } from '../servers/postfix';
 import { bridgeClient } from './bridge-client';
 import { launchChromium } from './chromium';
@@ -35,12 +35,20 @@ export interface ComposeWorld {
 
 export const PASSWORDS = { alice: 'alice-secret', bob: 'bob-secret', carol: 'carol-secret' };
 
-export async function startComposeWorld(seed: (dovecot: DovecotServer) => Promise<void>): Promise<ComposeWorld> {
-  const dovecot = await startDovecot({ users: Object.entries(PASSWORDS).map(([name, password]) => ({ name, password })) });
+export interface ComposeWorldOptions {
+  /** Dovecot's options beside its users (the certificate's names, say); Postfix serves the same certificate. */
+  dovecot?: Omit<DovecotOptions, 'users'>;
+  /** Environment for the CLI and dev-web (a loopback DNS server, Dovecot's certificate as an authority). */
+  env?: (dovecot: DovecotServer) => Record<string, string>;
+}
+
+export async function startComposeWorld(seed: (dovecot: DovecotServer) => Promise<void>, options: ComposeWorldOptions = {}): Promise<ComposeWorld> {
+  const dovecot = await startDovecot({ ...options.dovecot, users: Object.entries(PASSWORDS).map(([name, password]) => ({ name, password })) });
   const postfix = await startPostfix({ dovecot });
   await seed(dovecot);
   const dataDir = mkdtempSync(join(tmpdir(), 'homing-e2e-compose-'));
-  const env = { ALICE_PW: PASSWORDS.alice };
+  const extraEnv = options.env?.(dovecot) ?? {};
+  const env = { ...extraEnv, ALICE_PW: PASSWORDS.alice };
   const added = await runCli(
     ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.test', '--name', 'Alice Martin', '--protocol', 'imap', '--host', '127.0.0.1',
       '--port', String(dovecot.ports.imaps), '--security', 'tls', '--username', 'alice', '--password-env', 'ALICE_PW',
@@ -55,7 +63,7 @@ export async function startComposeWorld(seed: (dovecot: DovecotServer) => Promis
 
   const world = { dovecot, postfix, dataDir, accountId } as ComposeWorld;
   // Sent copies are looked for at once (no wait for the server to file its own): Dovecot never does.
-  const devWebEnv = { HOMING_SENT_COPY_WAIT_MS: '0' };
+  const devWebEnv = { ...extraEnv, HOMING_SENT_COPY_WAIT_MS: '0' };
   world.app = await startDevWeb(dataDir, devWebEnv);
   world.bridge = await bridgeClient(world.app.url);
   world.browser = await launchChromium();
