@@ -70,6 +70,8 @@ interface StoredRow {
   account_id: string;
   folder_id: number;
   date: number;
+  date_known: number;
+  internal_date: number | null;
   content_hash: string | null;
   body_status: string;
   subject: string;
@@ -88,13 +90,20 @@ interface StoredRow {
 /**
  * Writes what the parser reads in message `id` now, where it differs from what is stored. Nothing when the
  * message is gone, or its source changed since `hash` was read (a body arrived, a server's wrapper was
- * repaired: that write parsed it already). The date, Message-ID and thread stay: they key the index and
- * the thread, and no fix so far read them differently. True when something was written.
+ * repaired: that write parsed it already). True when something was written.
+ *
+ * The date is read again as ingest reads it (the Date header, else the server's INTERNALDATE, else the
+ * date stored), its full-text row moved to the new date's key and its thread's last date followed: a date
+ * an older parser got wrong ('Sat, 07 Dec 0049' read as 2049, before dateHeaderValue) sorted the message
+ * above all others for decades. The Message-ID, In-Reply-To and References stay as stored, and so does the
+ * thread: a message's IDs are also the keys by which other messages joined its thread (message_ids), so
+ * changing them would mean splitting or merging threads the user has seen, for no parser fix so far reads
+ * them differently (a message that failed to parse had them read by hand, fallback-headers.ts, as now).
  */
 export function applyReread(db: WriteDb, changes: ChangeRecorder, id: number, hash: string | null, parsed: ParsedMessage): boolean {
   const row = prepare<[number], StoredRow>(
     db,
-    `SELECT account_id, folder_id, date, content_hash, body_status, subject, from_name, from_address, to_json, cc_json, snippet, parse_status,
+    `SELECT account_id, folder_id, date, date_known, internal_date, content_hash, body_status, subject, from_name, from_address, to_json, cc_json, snippet, parse_status,
        has_attachments, sender_key, subject_key, recipient_key FROM messages WHERE id = ?`,
   ).get(id);
   if (!row || row.body_status !== 'full' || row.content_hash !== hash) return false;
@@ -139,18 +148,28 @@ export function applyReread(db: WriteDb, changes: ChangeRecorder, id: number, ha
     indexed.recipients !== splitCjk(texts.recipients) ||
     indexed.body !== splitCjk(texts.body) ||
     indexed.attachments !== splitCjk(texts.attachments);
+  const headerDate = parsed.date?.getTime() ?? null;
+  const date = headerDate ?? row.internal_date ?? row.date;
+  const dateKnown = headerDate !== null || row.internal_date !== null ? 1 : 0;
+  const dateChanged = date !== row.date || dateKnown !== row.date_known;
+  if (dateChanged) changed.push(['date', date], ['date_known', dateKnown]);
   if (changed.length === 0 && !attachmentsChanged && !searchChanged) return false;
+  // The full-text row goes before the UPDATE: a changed date would have the messages_search_redate trigger move it.
+  if (searchChanged || dateChanged) prepare<[number, number]>(db, `DELETE FROM message_search WHERE rowid = ${key}`).run(row.date, id);
   if (changed.length > 0) {
     prepare(db, `UPDATE messages SET ${changed.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...changed.map(([, value]) => value), id);
+  }
+  if (dateChanged) {
+    prepare<[number]>(
+      db,
+      `UPDATE threads SET last_date = (SELECT max(date) FROM messages WHERE thread_id = threads.id) WHERE id = (SELECT thread_id FROM messages WHERE id = ?)`,
+    ).run(id);
   }
   if (attachmentsChanged) {
     prepare<[number]>(db, 'DELETE FROM attachments WHERE message_id = ?').run(id);
     writeAttachments(db, id, parsed);
   }
-  if (searchChanged) {
-    prepare<[number, number]>(db, `DELETE FROM message_search WHERE rowid = ${key}`).run(row.date, id);
-    writeSearchRow(db, id, row.date, parsed);
-  }
+  if (searchChanged || dateChanged) writeSearchRow(db, id, date, parsed);
   changes.message(row.account_id, row.folder_id, id);
   return true;
 }

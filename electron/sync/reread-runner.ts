@@ -1,6 +1,8 @@
+import { closeSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PARSER_VERSION } from '../mime/parser-version';
 import type { WriteDb } from '../store/db';
-import { readSource } from '../store/message-sources';
+import { readSource, sourceChunks } from '../store/message-sources';
 import { applyReread, beginReread, nextRereadRows, rereadThrough, type RereadRow } from '../store/reread';
 import { compareSearchKeys } from '../store/search-key';
 import { writeTransaction } from '../store/write-transaction';
@@ -11,8 +13,10 @@ export const REREAD_BATCH_ROWS = 100;
 /** Stored bytes read again per batch (each is copied to a parse thread): bounds the memory a batch holds. */
 export const REREAD_BATCH_BYTES = 8 * 1024 * 1024;
 /**
- * A message larger than this keeps the reading it was stored with: it would be read into memory whole
- * (and copied to a parse thread), against the app's memory budget, and its size is its attachments'.
+ * A message larger than this is not read into memory whole (and copied to a parse thread): its stored
+ * chunks are written to a temp file in the data directory, which the parse thread reads as it reads a
+ * large download (streaming), and which goes once it is read. A message whose temp file cannot be written
+ * (a full disk) keeps the reading it was stored with.
  */
 export const REREAD_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** How long after the writer starts the scan begins: the app's first screen and a sync's start come first. */
@@ -55,6 +59,24 @@ export class RereadRunner {
     this.timer.unref();
   }
 
+  /** Writes message `id`'s stored source to a temp file (REREAD_MAX_MESSAGE_BYTES); null when it cannot. */
+  private spill(id: number): string | null {
+    const dir = join(dirname(this.db.path), 'tmp');
+    const path = join(dir, `reread-${process.pid}-${id}.eml`);
+    let fd: number | null = null;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fd = openSync(path, 'w', 0o600);
+      for (const chunk of sourceChunks(this.db, id)) writeSync(fd, chunk);
+      return path;
+    } catch {
+      rmSync(path, { force: true });
+      return null;
+    } finally {
+      if (fd !== null) closeSync(fd);
+    }
+  }
+
   dispose(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
@@ -74,10 +96,7 @@ export class RereadRunner {
       let bytes = 0;
       let last = through;
       for (const row of rows) {
-        if (row.size > REREAD_MAX_MESSAGE_BYTES) {
-          progress.skipped++;
-          continue;
-        }
+        // A large message (over REREAD_BATCH_BYTES) makes a batch of its own.
         if (batch.length > 0 && bytes + row.size > REREAD_BATCH_BYTES) {
           last = row.id - 1;
           break;
@@ -85,13 +104,24 @@ export class RereadRunner {
         batch.push(row);
         bytes += row.size;
       }
-      const read = await Promise.all(
+      const parsedRows = await Promise.all(
         batch.map(async (row) => {
-          const source = readSource(this.db, row.id);
-          const { parsed } = await this.pool.prepare({ kind: 'buffer', bytes: source }, { encode: false });
-          return { row, parsed };
+          if (row.size <= REREAD_MAX_MESSAGE_BYTES) {
+            const { parsed } = await this.pool.prepare({ kind: 'buffer', bytes: readSource(this.db, row.id) }, { encode: false });
+            return { row, parsed };
+          }
+          const path = this.spill(row.id);
+          if (!path) return null;
+          try {
+            const { parsed } = await this.pool.prepare({ kind: 'file', path, size: statSync(path).size }, { encode: false });
+            return { row, parsed };
+          } finally {
+            rmSync(path, { force: true });
+          }
         }),
       );
+      const read = parsedRows.filter((r) => r !== null);
+      progress.skipped += parsedRows.length - read.length;
       if (this.done) break;
       writeTransaction(this.db, (changes) => {
         const ordered = [...read].sort((a, b) => compareSearchKeys(a.row, b.row));

@@ -1,12 +1,15 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMessage, type ParsedMessage } from '../../../../electron/mime/parse-message';
 import { PARSER_VERSION } from '../../../../electron/mime/parser-version';
 import { commitMessage } from '../../../../electron/store/ingest';
 import { summariesByIds } from '../../../../electron/store/message-summaries';
 import { searchMessages } from '../../../../electron/store/search';
+import { searchKeySql } from '../../../../electron/store/search-key';
 import { onCommit, writeTransaction } from '../../../../electron/store/write-transaction';
 import { ParsePool } from '../../../../electron/sync/parse-pool';
-import { REREAD_BATCH_ROWS, RereadRunner } from '../../../../electron/sync/reread-runner';
+import { REREAD_BATCH_ROWS, REREAD_MAX_MESSAGE_BYTES, RereadRunner } from '../../../../electron/sync/reread-runner';
 import type { WriteDb } from '../../../../electron/store/db';
 import { eml, localFolder, tempStore } from '../../../helpers/store';
 
@@ -90,5 +93,35 @@ describe('RereadRunner.start', () => {
     expect(scan(db)).toEqual({ parser_version: PARSER_VERSION, up_to: 0, last_message_id: 0 });
     expect(await new RereadRunner(db, new AbortController().signal, inline()).run()).toEqual({ read: 0, rewritten: 0, skipped: 0 });
     expect(summariesByIds(db, [id])[0]!.snippet).toBe('as stored');
+  });
+
+  it('reads the date again, its index row moved to the new key, and a message over 16 MB from a temp file', async () => {
+    const { db } = tempStore();
+    const folder = localFolder(db, 'INBOX');
+    // An older parser read 'Mon, 1 Jan 2024' wrong (as dateHeaderValue once read year 0049 as 2049).
+    const dated = await storeAsOlderParser(db, folder.id, doubled, (p) => ({ ...p, date: new Date('2049-12-07T00:00:00Z') }), 1);
+    const file = Buffer.alloc(13 * 1024 * 1024, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const big = Buffer.from(
+      'From: ledger@example.org\r\nSubject: Ledger\r\nDate: Tue, 2 Jan 2024 09:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=L\r\n\r\n' +
+        `--L\r\nContent-Type: text/plain\r\n\r\nThe bilby ledger is attached.\r\n--L\r\nContent-Type: application/octet-stream; name=ledger.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n${file}\r\n--L--\r\n`,
+    );
+    expect(big.length).toBeGreaterThan(REREAD_MAX_MESSAGE_BYTES);
+    const large = await storeAsOlderParser(db, folder.id, big, (p) => ({ ...p, text: '', snippet: '', attachments: [] }), 2);
+
+    const progress = await new RereadRunner(db, new AbortController().signal, inline()).run();
+    expect(progress).toEqual({ read: 2, rewritten: 2, skipped: 0 });
+    const [a, b] = summariesByIds(db, [dated, large]);
+    expect(a!.date).toBe('2024-01-01T03:00:00.000Z');
+    expect(b!.snippet).toBe('The bilby ledger is attached.');
+    expect(b!.attachments).toMatchObject([{ filename: 'ledger.bin', size: 13 * 1024 * 1024 }]);
+    expect(searchMessages(db, 'bilby', { limit: 10 }).hits.map((h) => h.id)).toEqual([large]);
+    // Each full-text row under its message's key (date, id): a stale key would leave the old row unfound.
+    const keyed = db.sqlite.prepare(`SELECT count(*) AS n FROM messages m JOIN message_search s ON s.rowid = ${searchKeySql('m.date', 'm.id')}`).get() as { n: number };
+    expect(keyed.n).toBe(2);
+    expect(searchMessages(db, 'wombat before:2025-01-01', { limit: 10 }).hits.map((h) => h.id)).toEqual([dated]);
+    expect(db.sqlite.prepare('SELECT last_date FROM threads t JOIN messages m ON m.thread_id = t.id WHERE m.id = ?').get(dated)).toEqual({ last_date: Date.parse('2024-01-01T03:00:00Z') });
+    expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(() => db.sqlite.prepare(`INSERT INTO message_search (message_search) VALUES ('integrity-check')`).run()).not.toThrow();
+    expect(readdirSync(join(dirname(db.path), 'tmp')).filter((n) => n.startsWith('reread-'))).toEqual([]);
   });
 });
