@@ -41,8 +41,8 @@ describe('the outgoing server on the host whose certificate the user trusted', (
       delaySeconds: 0,
     });
 
-  /** Bob's IMAP account with the Dovecot certificate trusted for it, and this outgoing server. */
-  const addBob = (smtp: { host: string; port: number; security: 'tls'; trustedFingerprint?: string | null }) =>
+  /** Bob's IMAP account with the Dovecot certificate trusted for it, and this outgoing server (or none). */
+  const addBob = (smtp?: { host: string; port: number; security: 'tls'; trustedFingerprint?: string | null }) =>
     service.addAccount({
       email: 'bob@example.test',
       protocol: 'imap',
@@ -52,7 +52,7 @@ describe('the outgoing server on the host whose certificate the user trusted', (
       username: 'bob',
       password: 'bob-secret',
       trustedFingerprint: fixture!.dovecot.certificate.fingerprint256,
-      smtp,
+      ...(smtp ? { smtp } : {}),
     });
 
   it('trusts the same certificate for it, so the first message is sent', async () => {
@@ -70,6 +70,30 @@ describe('the outgoing server on the host whose certificate the user trusted', (
     await postfix!.drain();
     const atAlice = (await serverMessages(fixture!.dovecot, 'alice')).filter((m) => m.source.includes('Subject: First message from bob'));
     expect(atAlice).toHaveLength(1);
+  });
+
+  it('an outgoing server added later on that host (homing account edit --smtp-host) trusts it too', async () => {
+    // Found as a newcomer: account add --trust-fingerprint, then account edit --smtp-host on the same name,
+    // and homing send said TLS_CERT_UNTRUSTED for the certificate trusted minutes before.
+    const pin = fixture!.dovecot.certificate.fingerprint256;
+    await service.removeAccount({ id: (await service.listAccounts({})).find((a) => a.email === 'bob@example.test')!.id, confirm: true });
+    const bob = await addBob();
+    expect(bob.smtp).toBeNull();
+    const edited = await service.updateAccount({ id: bob.id, patch: { smtp: { host: '127.0.0.1', port: postfix!.ports.submissions, security: 'tls' }, password: 'bob-secret' } });
+    expect(edited.smtp?.trustedFingerprint).toBe(pin);
+    const queued = await sendFrom(bob.id, 'Sent through the outgoing server added later');
+    await service.flushOutbox({ ids: [queued.id] });
+    const done = await eventually(
+      async () => (await service.listOutbox({ includeFiled: true })).find((i) => i.id === queued.id),
+      (item) => item?.state === 'filed' || item?.lastError != null,
+      30_000,
+    );
+    expect(done?.lastError ?? null).toBeNull();
+    // Moved to another host it is verified normally again; an explicit "none" stays none.
+    const moved = await service.updateAccount({ id: bob.id, patch: { smtp: { host: 'localhost' }, password: 'bob-secret' } });
+    expect(moved.smtp?.trustedFingerprint).toBeNull();
+    const none = await service.updateAccount({ id: bob.id, patch: { smtp: { host: '127.0.0.1', trustedFingerprint: null }, password: 'bob-secret' } });
+    expect(none.smtp?.trustedFingerprint).toBeNull();
   });
 
   it('keeps what was asked: another host gets no pin, an outgoing pin given (or none) stays', async () => {

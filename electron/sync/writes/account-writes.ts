@@ -220,13 +220,18 @@ function mergeOutgoing(current: Account, patch: OutgoingServerPatch | null): Out
     throw new HomingError('INVALID_ARGUMENT', 'An outgoing server needs its host, port and security.');
   }
   const hostChanged = base !== null && !sameHost(host, base.host);
+  // A new outgoing server (or one moved) on the incoming server's host trusts the certificate the user
+  // trusted for that host, as addAccount does: a hosting server shows one certificate for IMAP, POP3 and
+  // SMTP, and without it the first message sent waits on the very certificate already trusted.
+  const incomingPin = sameHost(host, current.host) ? current.trustedFingerprint : null;
   return {
     host,
     port,
     security,
     username: patch.username !== undefined ? patch.username : (base?.username ?? current.username),
     passwordSource: patch.password === null ? 'incoming' : patch.password !== undefined ? 'own' : (base?.passwordSource ?? 'incoming'),
-    trustedFingerprint: patch.trustedFingerprint !== undefined ? patch.trustedFingerprint : hostChanged ? null : (base?.trustedFingerprint ?? null),
+    trustedFingerprint:
+      patch.trustedFingerprint !== undefined ? patch.trustedFingerprint : base === null || hostChanged ? incomingPin : base.trustedFingerprint,
   };
 }
 
