@@ -10,7 +10,9 @@ const PROGRESS_INTERVAL_MS = 100;
 
 /**
  * The detail fields the status keeps of an error: what to do about it, never the server's whole context.
- * `newFingerprint`: the certificate a changed one would be trusted by (homing sync --watch prints the edit).
+ * `newFingerprint`: the certificate a changed one would be trusted by; `suggestedHosts`: the names a
+ * certificate for another name covers; `suggested`: the port and security to switch to (homing sync
+ * prints the account edit each one makes).
  */
 const SHOWN_DETAIL = ['fix', 'hint', 'host', 'newFingerprint'] as const;
 
@@ -154,11 +156,21 @@ export class StatusBoard {
   }
 }
 
-function shownError(error: ErrorData): ErrorData {
+/**
+ * An error as a status or a pass's outcome tells it (the sidebar, homing sync with or without --watch):
+ * its code, its words and what fixes it.
+ */
+export function shownError(error: ErrorData): ErrorData {
   const detail: Record<string, unknown> = {};
   for (const key of SHOWN_DETAIL) {
     const value = error.detail?.[key];
     if (typeof value === 'string') detail[key] = value;
+  }
+  const hosts = error.detail?.suggestedHosts;
+  if (Array.isArray(hosts) && hosts.length > 0 && hosts.every((h) => typeof h === 'string')) detail.suggestedHosts = hosts.slice(0, 5);
+  const suggested = error.detail?.suggested as { port?: unknown; security?: unknown } | undefined;
+  if (suggested && typeof suggested.security === 'string') {
+    detail.suggested = { security: suggested.security, ...(typeof suggested.port === 'number' ? { port: suggested.port } : {}) };
   }
   return Object.keys(detail).length > 0 ? { code: error.code, message: error.message, detail } : { code: error.code, message: error.message };
 }

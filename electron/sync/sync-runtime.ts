@@ -10,7 +10,7 @@ import type { SyncEngineContext } from './engine';
 import { engineFor } from './engines';
 import { autoEmptyTrash } from './organise/auto-empty';
 import { ParsePool } from './parse-pool';
-import { StatusBoard } from './status-board';
+import { shownError, StatusBoard } from './status-board';
 import { defaultWatchTiming, type WatchTiming } from './watch-policy';
 import type { WriterContext } from './writer-context';
 import { watchForWake } from './wake-detector';
@@ -95,7 +95,8 @@ export class SyncRuntime {
         this.status.finished(account.id, data);
         // A Check that failed while the account's loop waits: the loop switches to its retry backoff.
         this.loops.get(account.id)?.checkFailed(data.code);
-        return { accountId: account.id, ok: false, error: { code: data.code, message: data.message }, added: 0, folderErrors: [] };
+        // With what fixes it, as the status says it: homing sync prints the account edit (a certificate to trust).
+        return { accountId: account.id, ok: false, error: shownError(data), added: 0, folderErrors: [] };
       } finally {
         this.running.delete(account.id);
         // The last pass running is over: its parsing threads go now (a watch session starts them again for new mail).

@@ -46,8 +46,8 @@ export interface FolderSyncError {
 export interface SyncOutcome {
   accountId: string;
   ok: boolean;
-  /** Set when ok is false. */
-  error: { code: string; message: string } | null;
+  /** Set when ok is false; `detail` says what fixes it (fix, hint, host, newFingerprint, suggestedHosts, suggested), when known. */
+  error: { code: string; message: string; detail?: Record<string, unknown> } | null;
   /** New messages stored during this pass. */
   added: number;
   /**

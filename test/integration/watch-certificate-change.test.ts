@@ -65,3 +65,47 @@ describe('homing sync --watch across a certificate change', () => {
     }
   }, 180_000);
 });
+
+/**
+ * The same change met by a single `homing sync` (cron, or by hand). Was a bug: only the watch printed the
+ * command; a pass's outcome carried the error's code and message alone, so the one-shot sync said that
+ * the certificate changed and nothing of what to run.
+ */
+describe('homing sync (one pass) after a certificate change', () => {
+  let server: DovecotServer;
+  beforeAll(async () => {
+    server = await startDovecot();
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('prints the fingerprint and the command that trusts it, as the watch does; run as printed, the next sync works', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'homing-sync-cert-')), 'data');
+    const added = await runCli(
+      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(server.ports.imaps),
+        '--security', 'tls', '--username', 'alice', '--password-env', 'PW', '--insecure-store-in-file', '--trust-fingerprint', server.certificate.fingerprint256],
+      { env: { PW: 'alice-secret' } },
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const id = added.stdout.trim();
+    expect((await runCli(['--data-dir', dataDir, 'sync'])).status).toBe(0);
+    const renewed = await makeCertificate(await mkdtemp(join(tmpdir(), 'homing-new-cert-')));
+    copyFileSync(renewed.certPath, server.certificate.certPath);
+    copyFileSync(renewed.keyPath, server.certificate.keyPath);
+    await server.stop();
+    await server.start();
+
+    const synced = await runCli(['--data-dir', dataDir, 'sync']);
+    expect(synced.status).toBe(1);
+    expect(synced.stderr).toContain(`homing: TLS_CERT_CHANGED: ${id}: `);
+    const command = new RegExp(`to trust exactly this certificate: (homing account edit ${id} --trust-fingerprint ([0-9a-f]{64}) --password-env VAR)`).exec(synced.stderr);
+    expect(command, synced.stderr).not.toBeNull();
+    expect(command![2]).toBe(renewed.fingerprint256);
+    const args = command![1]!.split(' ').slice(1).map((a) => (a === 'VAR' ? 'PW' : a));
+    const edited = await runCli(['--data-dir', dataDir, ...args], { env: { PW: 'alice-secret' } });
+    expect(edited.status, edited.stderr).toBe(0);
+    const again = await runCli(['--data-dir', dataDir, 'sync']);
+    expect(again.status, again.stderr).toBe(0);
+  }, 120_000);
+});
