@@ -363,7 +363,7 @@ export interface ParserOutputOptions {
 export function fromParserOutput(output: ParserOutput, { htmlTextChars = Infinity }: ParserOutputOptions = {}): ParsedMessage {
   const { headers, headerLines } = output;
   // With skipHtmlToText, mailparser leaves text empty for HTML-only mail.
-  const html = output.html !== null && output.html.length > htmlTextChars ? output.html.slice(0, htmlTextChars) : output.html;
+  const html = output.html !== null ? htmlForText(output.html, htmlTextChars) : null;
   // Files uuencoded into the text (Outlook Express, old Eudora) are attachments, after the MIME ones
   // (readAttachment finds them there); their lines of data leave the text.
   const uu = output.text?.trim() ? splitUuencoded(output.text) : null;
@@ -389,6 +389,43 @@ export function fromParserOutput(output: ParserOutput, { htmlTextChars = Infinit
     attachments,
     parseStatus: 'ok',
   };
+}
+
+/**
+ * The HTML to turn into text, at most `limit` characters, with the payloads of data: URLs (pictures pasted
+ * into the HTML, inline) left out first: they hold no words. A 5 MB picture (a ~7 MB data: URL) pushed the
+ * text after it past MAX_HTML_TO_TEXT_CHARS, unindexed, and the cut fell inside its tag, so the list's
+ * preview read 'platypus. <img src="data:image/png;base6'. A tag the cut still opens is dropped.
+ */
+export function htmlForText(html: string, limit: number): string {
+  const lean = html.length > DATA_PAYLOAD_MIN_CHARS && /data:/i.test(html) ? withoutDataPayloads(html) : html;
+  return lean.length > limit ? lean.slice(0, limit).replace(/<[^>]*$/, '') : lean;
+}
+
+/** A data: URL's media type and parameters, up to the comma its payload follows. */
+const DATA_URL_HEAD = /data:[^,"'\s>]{0,200},/gi;
+/** What ends a data: URL's payload in an attribute or CSS. */
+const PAYLOAD_END = /["'\s>)]/g;
+/** A payload at least this long is left out (a picture's; a short one costs nothing to keep). */
+const DATA_PAYLOAD_MIN_CHARS = 256;
+
+/** The HTML less its data: URLs' long payloads (searched piece by piece: one regular expression over megabytes overflowed the stack). */
+function withoutDataPayloads(html: string): string {
+  const pieces: string[] = [];
+  let kept = 0;
+  DATA_URL_HEAD.lastIndex = 0;
+  for (let head = DATA_URL_HEAD.exec(html); head; head = DATA_URL_HEAD.exec(html)) {
+    const start = head.index + head[0].length;
+    PAYLOAD_END.lastIndex = start;
+    const end = PAYLOAD_END.exec(html)?.index ?? html.length;
+    if (end - start >= DATA_PAYLOAD_MIN_CHARS) {
+      pieces.push(html.slice(kept, start));
+      kept = end;
+    }
+    DATA_URL_HEAD.lastIndex = end;
+  }
+  pieces.push(html.slice(kept));
+  return pieces.join('');
 }
 
 /** Best effort for a message mailparser refused: the header block read by hand, no body structure. */

@@ -10,5 +10,6 @@
  * 2: text labelled UTF-7, or with a charset label no decoder knows (utf7.ts, undeclared-charset.ts).
  * 3: messages of more than 1,000 MIME parts (MAX_MIME_PARTS).
  * 4: a header field of a megabyte (header-bound.ts), text labelled base64 that is not (mislabelled-base64.ts).
+ * 5: the text of HTML-only mail with a large data: picture in it (htmlForText).
  */
-export const PARSER_VERSION = 4;
+export const PARSER_VERSION = 5;

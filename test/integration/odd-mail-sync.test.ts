@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
+import { dataPictureMessage } from '../helpers/odd-mail';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/mime', name));
@@ -18,7 +19,8 @@ const hugeHeader = Buffer.from(
  * Odd mail as it arrives, synced from Dovecot over IMAP and POP3 and read with homing show and search: a
  * header field of a megabyte (stored as failed before: show printed the header as the body), a text
  * labelled base64 that is plain text (shown as the garbage its decoding gives), a part of a message split
- * with message/partial (an opaque attachment, nothing said).
+ * with message/partial (an opaque attachment, nothing said), HTML with a 5 MB data: picture (the words after
+ * it unindexed, the preview cut inside its tag).
  */
 describe('odd mail synced from Dovecot', () => {
   let server: DovecotServer;
@@ -27,6 +29,7 @@ describe('odd mail synced from Dovecot', () => {
     await server.deliver('olga', hugeHeader);
     await server.deliver('olga', fixture('base64-mislabelled.eml'));
     await server.deliver('olga', fixture('partial-2-of-3.eml'));
+    await server.deliver('olga', dataPictureMessage());
   });
   afterAll(async () => {
     await server?.destroy();
@@ -70,5 +73,10 @@ describe('odd mail synced from Dovecot', () => {
 
     const part = await runCli(['--data-dir', dir, 'show', String(id('<census-part-2@example.org>'))]);
     expect(part.stdout).toContain('[note] Part 2 of 3 of a message that was split for sending.\n');
+
+    const picture = listed.find((m) => m.messageId === '<pic-1@example.org>') as unknown as { id: number; snippet: string };
+    expect(picture.snippet).toBe('Before the picture: platypus. After the picture: cassowary.');
+    const after = JSON.parse((await runCli(['--data-dir', dir, 'search', 'cassowary', '--json'])).stdout) as Array<{ id: number }>;
+    expect(after.map((m) => m.id)).toEqual([picture.id]);
   });
 });

@@ -8,6 +8,7 @@ import { base64Reading } from '../../../../electron/mime/mislabelled-base64';
 import { parseMessage } from '../../../../electron/mime/parse-message';
 import { plainParserOutput } from '../../../../electron/mime/plain-message';
 import { readMessageContent } from '../../../../electron/mime/read-message';
+import { dataPictureMessage } from '../../../helpers/odd-mail';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../../fixtures/mime', name));
 
@@ -124,5 +125,16 @@ describe('message/partial', () => {
   it('says which part of how many it is', async () => {
     const content = await readMessageContent({ kind: 'buffer', bytes: fixture('partial-2-of-3.eml') });
     expect(content.notes).toEqual([{ kind: 'partial', number: 2, total: 3, id: 'census-2026-q4@example.org' }]);
+  });
+});
+
+describe('HTML with a picture of megabytes in a data: URL', () => {
+  it('gives the words after the picture to the index, and no tag to the preview', async () => {
+    const parsed = await parseMessage({ kind: 'buffer', bytes: dataPictureMessage() });
+    expect(parsed.snippet).toBe('Before the picture: platypus. After the picture: cassowary.');
+    expect(parsed.text).toContain('cassowary');
+    const content = await readMessageContent({ kind: 'buffer', bytes: dataPictureMessage() });
+    expect(content.html).toContain('src="data:image/png;base64,');
+    expect(content.html!.length).toBeGreaterThan(5 * 1024 * 1024);
   });
 });
