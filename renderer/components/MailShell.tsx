@@ -11,6 +11,7 @@ import { useDarkMode } from '../hooks/useColorScheme';
 import type { Banner } from '../hooks/useErrorBanners';
 import { isTextField, useKeyboard } from '../hooks/useKeyboard';
 import { useListSort } from '../hooks/useListSort';
+import { useFocusRescue } from '../hooks/useFocusRescue';
 import { useMailbox } from '../hooks/useMailbox';
 import { useMarkReadOnOpen } from '../hooks/useMarkReadOnOpen';
 import { useMenuActions } from '../hooks/useMenuActions';
@@ -90,6 +91,9 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const tags = useTagChoices();
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
+  const shellRef = useRef<HTMLDivElement>(null);
+  // A focused button turned off under the user (Not junk once Junk is empty): the focus goes to the list.
+  useFocusRescue(shellRef, () => [listRef.current, searchRef.current]);
 
   const query: ListQuery =
     searchQuery !== null
@@ -298,7 +302,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const toggleConversation = useCallback(() => setConversationFor((c) => (c === selection.focus ? null : selection.focus)), [selection.focus]);
 
   return (
-    <div className={`shell ${layout.mode}`} style={{ gridTemplateColumns: layout.gridTemplateColumns, gridTemplateRows: layout.gridTemplateRows }} data-testid="mail-shell">
+    <div ref={shellRef} className={`shell ${layout.mode}`} style={{ gridTemplateColumns: layout.gridTemplateColumns, gridTemplateRows: layout.gridTemplateRows }} data-testid="mail-shell">
       {drawer && drawerOpen && <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawerOpen(false)} />}
       <nav
         className={`sidebar ${drawer ? 'drawer' : ''}`}
@@ -396,6 +400,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
               setConversationFor(id);
             }}
             onContextMenu={(p) => setOverlay({ kind: 'menu', ...p })}
+            describedBy={store.state === 'ready' && ids.length === 0 ? 'list-empty' : undefined}
             label={searchQuery !== null ? 'Search results' : `Messages in ${title}`}
             showFolder={searchQuery !== null || (mailbox !== null && 'unified' in mailbox && mailAccounts > 1)}
             highlights={view.search?.highlights ?? null}
@@ -403,7 +408,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
             outgoingFolder={outgoingFolder}
           />
           {store.state === 'ready' && ids.length === 0 && (
-            <p className="list-empty" role="status">
+            <p className="list-empty" id="list-empty" role="status">
               {emptyListText(searchQuery !== null, currentFolders)}
             </p>
           )}

@@ -17,6 +17,8 @@ export interface MessageListProps {
   /** Double click: open the message's conversation. */
   onOpen(id: number): void;
   onContextMenu(position: { x: number; y: number }): void;
+  /** The element that says why the list is empty, when it is. */
+  describedBy?: string | undefined;
   label: string;
   /** Search results and the unified inbox say which folder each row is in. */
   showFolder: boolean;
@@ -127,6 +129,7 @@ export function MessageList(props: MessageListProps) {
       aria-label={props.label}
       aria-multiselectable="true"
       aria-activedescendant={activeDescendant}
+      aria-describedby={props.describedBy}
       aria-busy={store.state === 'loading'}
       tabIndex={0}
       data-keyscope="list"

@@ -196,6 +196,13 @@ describe('rules and junk in Chromium against Dovecot', () => {
     await row(/You have won a prize/).click();
     await toolbar.getByRole('button', { name: 'Not junk', exact: true }).click();
     await poll(() => row(/You have won a prize/).count()).toBe(0);
+    // That was the last message in Junk: Not junk turns off, and the focus goes to the list, which says the
+    // folder is empty (it fell to <body> with the disabled button; a screen reader was left nowhere).
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName)).toBe('message-list');
+    const emptyText = await page.locator('.list-empty').textContent();
+    expect(await list().getAttribute('aria-describedby')).toBe(await page.locator('.list-empty').getAttribute('id'));
+    expect(emptyText).toBeTruthy();
+    await screenshotBothThemes(page, 'rules-junk-emptied');
     await poll(queueEmpty).toBe(true);
     await treeItem(folderOf('INBOX')).click();
   });
