@@ -92,6 +92,10 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const shellRef = useRef<HTMLDivElement>(null);
+  /** The query whose first hit Down in the search field asked for, until its results are in. */
+  const [firstHitFor, setFirstHitFor] = useState<string | null>(null);
+  /** The focus came into the results from the search field (Escape goes back there). */
+  const cameFromSearch = useRef(false);
   // A focused button turned off under the user (Not junk once Junk is empty): the focus goes to the list.
   useFocusRescue(shellRef, () => [listRef.current, searchRef.current]);
 
@@ -178,7 +182,12 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     escape: () => {
       if (overlay) setOverlay(null);
       else if (drawer && drawerOpen) setDrawerOpen(false);
-      else if (searchQuery !== null) setSearchQuery(null);
+      else if (searchQuery !== null && cameFromSearch.current && listRef.current?.contains(document.activeElement)) {
+        // Down took the user from the search field into the results: Escape goes back there (the field's
+        // own Escape then leaves the search).
+        cameFromSearch.current = false;
+        searchRef.current?.focus();
+      } else if (searchQuery !== null) setSearchQuery(null);
       else listRef.current?.focus();
     },
     showShortcuts: () => setOverlay({ kind: 'shortcuts' }),
@@ -258,6 +267,13 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     setSelection(selectOnly(wanted));
   }
 
+  // Down in the search field: the list takes the focus at once, and the first hit once that query's
+  // results are in (unless the focus is on one of them already).
+  if (firstHitFor !== null && (searchQuery !== firstHitFor || store.state !== 'loading')) {
+    setFirstHitFor(null);
+    if (searchQuery === firstHitFor && ids.length > 0 && (selection.focus === null || store.indexOf(selection.focus) < 0)) setSelection(selectOnly(ids[0]!));
+  }
+
   const [outgoingView, setOutgoingView] = useState<OutgoingView | null>(null);
   const openMailbox = useCallback(
     (next: MailboxRef) => {
@@ -288,10 +304,19 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const compose = ui.compose;
 
   const searchFor = useCallback((query: string) => {
+    cameFromSearch.current = false;
     setOutgoingView(null);
     setSearchQuery(query);
   }, []);
-  const clearSearch = useCallback(() => setSearchQuery(null), []);
+  const clearSearch = useCallback(() => {
+    cameFromSearch.current = false;
+    setSearchQuery(null);
+  }, []);
+  const toResults = useCallback((query: string) => {
+    cameFromSearch.current = true;
+    setFirstHitFor(query);
+    listRef.current?.focus();
+  }, []);
   const focusList = useCallback(() => listRef.current?.focus(), []);
   const syncNow = useCallback(
     (accountId: string) => {
@@ -365,7 +390,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
               <Icon name="menu" size={16} />
             </button>
           )}
-          <SearchBox inputRef={searchRef} active={searchQuery} problem={queryProblem} onSearch={searchFor} onClear={clearSearch} />
+          <SearchBox inputRef={searchRef} active={searchQuery} problem={queryProblem} onSearch={searchFor} onClear={clearSearch} onToResults={toResults} />
         </div>
         {outgoingView !== null && <OutgoingList view={outgoingView} outgoing={outgoing} accounts={accounts} onCompose={compose} report={report} />}
         <div className="list-body" hidden={outgoingView !== null}>

@@ -9,6 +9,8 @@ export interface SearchBoxProps {
   problem: string | null;
   onSearch(query: string): void;
   onClear(): void;
+  /** ArrowDown: into the results (searched now if the typing has not been yet). */
+  onToResults(query: string): void;
   inputRef: Ref<HTMLInputElement>;
 }
 
@@ -29,11 +31,12 @@ const hints: Array<[string, string]> = [
 
 /**
  * The search field (role=search). Results follow the typing (a short pause starts the search; Enter at
- * once) across every folder, in the query language (docs/query-language.md); Escape leaves the results.
+ * once) across every folder, in the query language (docs/query-language.md); Down goes into the results,
+ * Escape leaves them.
  * The syntax is listed under the field while it is focused and empty; a query that could not be
  * understood is explained there, and the field is marked invalid until it changes.
  */
-export function SearchBox({ active, problem, onSearch, onClear, inputRef }: SearchBoxProps) {
+export function SearchBox({ active, problem, onSearch, onClear, onToResults, inputRef }: SearchBoxProps) {
   const [text, setText] = useState(active ?? '');
   const [shownFor, setShownFor] = useState(active);
   const [focused, setFocused] = useState(false);
@@ -67,6 +70,13 @@ export function SearchBox({ active, problem, onSearch, onClear, inputRef }: Sear
         onFocus={() => setFocused(true)}
         onBlur={() => setFocused(false)}
         onKeyDown={(event) => {
+          // Down goes into the results, as in Thunderbird and Outlook (Escape there comes back here).
+          if (event.key === 'ArrowDown' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey && text.trim() !== '') {
+            event.preventDefault();
+            if (text.trim() !== active) search.submit(text);
+            onToResults(text.trim());
+            return;
+          }
           if (event.key === 'Escape') {
             event.preventDefault();
             search.cancel();

@@ -75,7 +75,8 @@ describe('daily use in Chromium against Dovecot', () => {
   // Each step starts from the plain window, whatever the one before left open (a failed step included).
   afterEach(async () => {
     for (let i = 0; i < 3 && (await page.getByRole('dialog').count()) > 0; i++) await page.keyboard.press('Escape');
-    if ((await page.getByRole('searchbox', { name: 'Search all mail' }).inputValue()) !== '') await page.keyboard.press('Escape');
+    // From the results, the first Escape goes back to the search field and the second leaves the search.
+    for (let i = 0; i < 2 && (await page.getByRole('searchbox', { name: 'Search all mail' }).inputValue()) !== ''; i++) await page.keyboard.press('Escape');
   });
 
   afterAll(async () => {
@@ -202,6 +203,38 @@ describe('daily use in Chromium against Dovecot', () => {
     await page.keyboard.press('Enter');
     await poll(() => row(/Photos from the Lisbon trip/).first().locator('.row-subject mark').first().textContent()).toBe('Lisbon');
     await page.keyboard.press('Escape');
+  });
+
+  it('the search field: Down goes into the results at the first hit, Escape comes back to the field, a second Escape leaves the search', async () => {
+    const search = page.getByRole('searchbox', { name: 'Search all mail' });
+    const focusedElement = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+    const selected = page.getByTestId('message-list').locator('[role="option"][aria-selected="true"]');
+    await page.keyboard.press('/');
+    await page.keyboard.type('subject:choir');
+    // Pressed before the search-as-you-type pause: the search starts at once. It did nothing: the caret
+    // stayed in the field, and the results were reachable only with Tab.
+    await page.keyboard.press('ArrowDown');
+    await poll(focusedElement).toBe('message-list');
+    await poll(() => page.getByTestId('list-count').textContent()).toMatch(/^13 matches/);
+    await poll(() => selected.count()).toBe(1);
+    expect(await selected.getAttribute('aria-posinset')).toBe('1');
+    await page.keyboard.press('ArrowDown');
+    await poll(() => selected.getAttribute('aria-posinset')).toBe('2');
+    await screenshotBothThemes(page, 'search-into-results');
+    await page.keyboard.press('Escape');
+    await poll(focusedElement).toBe('Search all mail');
+    expect(await search.inputValue()).toBe('subject:choir');
+    expect(await page.getByRole('heading', { name: 'Search results' }).count()).toBe(1);
+    // Down again: back in the results where the user was.
+    await page.keyboard.press('ArrowDown');
+    await poll(focusedElement).toBe('message-list');
+    expect(await selected.getAttribute('aria-posinset')).toBe('2');
+    await page.keyboard.press('Escape');
+    await poll(focusedElement).toBe('Search all mail');
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByRole('heading', { name: 'Search results' }).count()).toBe(0);
+    expect(await search.inputValue()).toBe('');
+    expect(view.errors).toEqual([]);
   });
 
   for (const [width, height] of [
