@@ -40,7 +40,7 @@ import { ErrorBanners } from './ErrorBanners';
 import { FolderTree, type OutgoingView } from './FolderTree';
 import { Icon } from './Icon';
 import { ListHeader } from './ListHeader';
-import { MessageList } from './MessageList';
+import { MessageList, rowDomId } from './MessageList';
 import { OfflineCoverage } from './OfflineCoverage';
 import { OutgoingList } from './OutgoingList';
 import { PasswordNeeded } from './PasswordNeeded';
@@ -229,6 +229,26 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
     shownFolder,
     target: {},
   };
+  // A menu a right click opened on a row outside the selection acts on that row alone, and so do the move
+  // picker and the tag menu it leads to; the selection, the reader and the row's read state stay as they were.
+  const aim = overlay !== null && 'aim' in overlay ? (overlay.aim ?? null) : null;
+  const aimedMessage = aim === null ? undefined : store.get(aim);
+  const overlayCtx: ActionContext =
+    aim === null
+      ? ctx
+      : {
+          ...ctx,
+          selected: aimedMessage ? [aimedMessage] : [],
+          selectedIds: [aim],
+          selectedCount: 1,
+          focused: aimedMessage ?? null,
+          readerOpen: false,
+          ui: {
+            ...ui,
+            openMovePicker: () => setOverlay({ kind: 'move', aim }),
+            openTagMenu: () => setOverlay({ kind: 'tag-menu', ...menuPoint(`#${rowDomId(aim)}`, listRef.current), aim }),
+          },
+        };
   useKeyboard(dispatcher, () => ctx);
   useMenuActions(dispatcher, () => ctx);
   // Drops arrive in the folder tree, and answers in the reader, which are memoised: their callbacks read
@@ -424,7 +444,8 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
             onOpen={(id) => {
               setConversationFor(id);
             }}
-            onContextMenu={(p) => setOverlay({ kind: 'menu', ...p })}
+            onContextMenu={(p, aimAt) => setOverlay({ kind: 'menu', ...p, ...(aimAt !== undefined ? { aim: aimAt } : {}) })}
+            menuTarget={aim}
             describedBy={store.state === 'ready' && ids.length === 0 ? 'list-empty' : undefined}
             label={searchQuery !== null ? 'Search results' : `Messages in ${title}`}
             showFolder={searchQuery !== null || (mailbox !== null && 'unified' in mailbox && mailAccounts > 1)}
@@ -481,7 +502,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           <UndoSendToast outbox={outgoing.outbox} onCompose={compose} report={report} />
         )}
       </UndoToast>
-      <ShellOverlays overlay={overlay} onClose={() => setOverlay(null)} ctx={ctx} dispatcher={dispatcher} accounts={accounts} folders={folders} focusList={focusList} />
+      <ShellOverlays overlay={overlay} onClose={() => setOverlay(null)} ctx={overlayCtx} dispatcher={dispatcher} accounts={accounts} folders={folders} focusList={focusList} />
     </div>
   );
 }

@@ -16,9 +16,15 @@ export interface MessageListProps {
   onSelectionChange(selection: Selection): void;
   /** Double click: open the message's conversation. */
   onOpen(id: number): void;
-  onContextMenu(position: { x: number; y: number }): void;
+  /**
+   * A context menu at a point: for the selection, or (`aim`) for a row outside it, which a right click
+   * neither selects nor opens (so an unread message stays unread), as in Thunderbird.
+   */
+  onContextMenu(position: { x: number; y: number }, aim?: number): void;
   /** The element that says why the list is empty, when it is. */
   describedBy?: string | undefined;
+  /** The row a menu is open for while it is not selected: outlined, so the user sees what the menu acts on. */
+  menuTarget?: number | null;
   label: string;
   /** Search results and the unified inbox say which folder each row is in. */
   showFolder: boolean;
@@ -98,8 +104,9 @@ export function MessageList(props: MessageListProps) {
   const contextMenu = useCallback((event: MouseEvent, id: number) => {
     event.preventDefault();
     const { selection: current, props: p } = latest.current;
-    if (!current.ids.has(id)) p.onSelectionChange(selectOnly(id));
-    p.onContextMenu({ x: event.clientX, y: event.clientY });
+    // Selecting the row would open it in the reader and mark it read: a right click only points at it.
+    if (current.ids.has(id)) p.onContextMenu({ x: event.clientX, y: event.clientY });
+    else p.onContextMenu({ x: event.clientX, y: event.clientY }, id);
   }, []);
   const open = useCallback((id: number) => latest.current.props.onOpen(id), []);
   const dragStart = useCallback((event: DragEvent, id: number) => {
@@ -150,6 +157,7 @@ export function MessageList(props: MessageListProps) {
               count={ids.length}
               selected={selection.ids.has(id)}
               focused={selection.focus === id}
+              menuTarget={props.menuTarget === id}
               showFolder={props.showFolder}
               folderLabel={props.folderLabel}
               outgoingFolder={props.outgoingFolder}

@@ -18,6 +18,8 @@ interface RowProps {
   count: number;
   selected: boolean;
   focused: boolean;
+  /** A context menu is open for this row, which is not selected. */
+  menuTarget: boolean;
   showFolder: boolean;
   folderLabel(folderId: number): string;
   /** Sent or Drafts: name the recipients, not the sender (the user). */
@@ -47,7 +49,7 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
     draggable: m !== undefined,
     onDragStart: (event: DragEvent) => props.onDragStart(event, props.id),
   };
-  const classes = ['message-row', props.selected && 'selected', props.focused && 'focused', m && !m.seen && 'unread'].filter(Boolean).join(' ');
+  const classes = ['message-row', props.selected && 'selected', props.focused && 'focused', props.menuTarget && 'menu-target', m && !m.seen && 'unread'].filter(Boolean).join(' ');
 
   if (!m) {
     return (

@@ -14,15 +14,18 @@ import { ShortcutHelp } from './ShortcutHelp';
 /** The message list's context menu: answering first, then acting on the selection, then Junk / Not junk. */
 const messageMenuActions = [...menuAnswerActions, ...messageActions, ...junkActions];
 
-/** What is open over the three panes. */
+/**
+ * What is open over the three panes. `aim`: the message a right click outside the selection opened the
+ * menu on; the menu, and the move picker or tag menu it leads to, act on that message alone.
+ */
 export type Overlay =
   | null
   | { kind: 'shortcuts' }
-  | { kind: 'move' }
-  | { kind: 'menu'; x: number; y: number }
+  | { kind: 'move'; aim?: number }
+  | { kind: 'menu'; x: number; y: number; aim?: number }
   | { kind: 'folder-menu'; x: number; y: number; folder: Folder }
   | { kind: 'account-menu'; x: number; y: number; account: Account }
-  | { kind: 'tag-menu'; x: number; y: number }
+  | { kind: 'tag-menu'; x: number; y: number; aim?: number }
   | { kind: 'question'; question: Question };
 
 export interface ShellOverlaysProps {

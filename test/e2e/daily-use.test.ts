@@ -240,6 +240,42 @@ describe('daily use in Chromium against Dovecot', () => {
     expect(view.errors).toEqual([]);
   });
 
+  it('a right click on an unread message opens its menu without opening it or marking it read; the menu acts on it alone', async () => {
+    const menu = page.getByRole('menu', { name: 'Message actions' });
+    const newsletter = /Five breads to bake this autumn/;
+    await row(/Your invoice for October/).click();
+    await poll(() => frame().locator('body').textContent()).toMatch(/Dear customer/);
+    expect(await isUnread(newsletter)).toBe(true);
+    await row(newsletter).click({ button: 'right' });
+    await menu.waitFor();
+    // The menu is the newsletter's (it offers Mark as read), the row outlined; the invoice stays selected
+    // and in the reader. It selected the row, which opened it and marked it read.
+    expect(await menu.getByRole('menuitem', { name: /^Mark as read/ }).count()).toBe(1);
+    expect(await row(newsletter).getAttribute('aria-selected')).toBe('false');
+    expect(await row(/Your invoice for October/).getAttribute('aria-selected')).toBe('true');
+    expect(await frame().locator('body').textContent()).toMatch(/Dear customer/);
+    await screenshotBothThemes(page, 'context-menu-unselected-row');
+    await page.waitForTimeout(500);
+    expect(await isUnread(newsletter)).toBe(true);
+    await page.keyboard.press('Escape');
+    await poll(() => menu.count()).toBe(0);
+    expect(await isUnread(newsletter)).toBe(true);
+
+    // Flag from its menu flags the newsletter, not the open invoice, and leaves it unread.
+    await row(newsletter).click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: /^Flag/ }).click();
+    await poll(() => row(newsletter).getByRole('img', { name: 'flagged' }).count()).toBe(1);
+    expect(await row(/Your invoice for October/).getByRole('img', { name: 'flagged' }).count()).toBe(0);
+    expect(await isUnread(newsletter)).toBe(true);
+    await row(newsletter).click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: /^Remove flag/ }).click();
+    await poll(() => row(newsletter).getByRole('img', { name: 'flagged' }).count()).toBe(0);
+    await poll(queueEmpty, 60_000).toBe(true);
+    expect(await serverFlags('loaf-42@weeklyloaf.example')).not.toMatch(/[SF]/);
+    expect(await serverFlags('inv-1031@hostingco.example')).not.toContain('F');
+    expect(view.errors).toEqual([]);
+  });
+
   for (const [width, height] of [
     [800, 600],
     [900, 600],
