@@ -11,15 +11,22 @@ export interface ConversationStripProps {
   open: boolean;
   onToggle(): void;
   onShow(id: number): void;
+  /**
+   * True once when the shown message was just picked in the strip: its entry takes the focus. The reader
+   * replaced the strip (and the focused entry with it) while the message loaded, which left the focus on
+   * the document.
+   */
+  claimFocus?(id: number): boolean;
 }
 
 /** The conversation a message belongs to (getThread), oldest first; pick one to read it here. */
-export function ConversationStrip({ messages, count, shownId, open, onToggle, onShow }: ConversationStripProps) {
+export function ConversationStrip({ messages, count, shownId, open, onToggle, onShow, claimFocus }: ConversationStripProps) {
   // The open message is in view in the strip (a long conversation scrolls), whichever one it is.
   const currentRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     currentRef.current?.scrollIntoView({ block: 'nearest' });
-  }, [shownId, messages, open]);
+    if (currentRef.current && claimFocus?.(shownId)) currentRef.current.focus();
+  }, [shownId, messages, open, claimFocus]);
   return (
     <section className={`conversation ${open ? 'open' : ''}`} aria-label="Conversation">
       <button type="button" className="conversation-toggle" aria-expanded={open} onClick={onToggle}>

@@ -1,4 +1,4 @@
-import { memo, type ReactNode, type RefObject, useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, type ReactNode, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MessageDetail } from '../../shared/contract/messages';
 import { api } from '../api/client';
 import { useInlineImages } from '../hooks/useInlineImages';
@@ -41,7 +41,16 @@ export const READER_HEADING_ID = 'reader-subject';
 /** The reader pane: headers, conversation, remote-content bar, the sandboxed body, attachments. */
 export const Reader = memo(function Reader(props: ReaderProps) {
   // A message picked in the conversation strip replaces the list's focus until the focus moves.
+  // (Until it moves at all: coming back to the same message later shows that message, not the old pick.)
   const [picked, setPicked] = useState<{ forFocus: number | null; id: number } | null>(null);
+  if (picked !== null && picked.forFocus !== props.focusId) setPicked(null);
+  // The strip goes with the message while the picked one loads: its entry takes the focus again once, then.
+  const focusPick = useRef<number | null>(null);
+  const claimFocus = useCallback((id: number) => {
+    if (focusPick.current !== id) return false;
+    focusPick.current = null;
+    return true;
+  }, []);
   const shownId = picked && picked.forFocus === props.focusId ? picked.id : props.focusId;
   const state = useMessage(props.selectedCount > 1 ? null : shownId);
 
@@ -80,12 +89,16 @@ export const Reader = memo(function Reader(props: ReaderProps) {
       key={state.message.id}
       message={state.message}
       {...props}
-      onPick={(id) => setPicked({ forFocus: props.focusId, id })}
+      claimFocus={claimFocus}
+      onPick={(id) => {
+        focusPick.current = id;
+        setPicked({ forFocus: props.focusId, id });
+      }}
     />
   );
 });
 
-function LoadedMessage(props: ReaderProps & { message: MessageDetail; onPick(id: number): void }) {
+function LoadedMessage(props: ReaderProps & { message: MessageDetail; claimFocus(id: number): boolean; onPick(id: number): void }) {
   const { message, bodyView } = props;
   const [loadRemote, setLoadRemote] = useState(false);
   const [blocked, setBlocked] = useState(0);
@@ -172,6 +185,7 @@ function LoadedMessage(props: ReaderProps & { message: MessageDetail; onPick(id:
           open={props.conversationOpen}
           onToggle={props.onToggleConversation}
           onShow={props.onPick}
+          claimFocus={props.claimFocus}
         />
       )}
       {view === 'html' && !allowRemote && blocked > 0 && (

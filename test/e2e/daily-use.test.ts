@@ -185,8 +185,16 @@ describe('daily use in Chromium against Dovecot', () => {
     await other.click();
     await poll(() => current.textContent()).toMatch(/Rehearsal note number 0\b/);
     await poll(inView).toBe(true);
+    // The focus is on the entry picked, now the current one: the reader replaced the strip while the message
+    // loaded, and the focus fell to the document with the entry pressed (Enter from the keyboard too).
+    await poll(() => page.evaluate(() => document.activeElement?.closest('[aria-label="Conversation"]') !== null && document.activeElement?.getAttribute('aria-current'))).toBe('true');
     await screenshotBothThemes(page, 'conversation-strip');
     expect(await axeViolations(page)).toEqual([]);
+    // Another message and back: the reader shows the list's message, not the one picked the time before.
+    await page.getByTestId('message-list').getByRole('option').nth(1).click();
+    await poll(() => frame().locator('body').textContent()).toMatch(new RegExp(`Rehearsal note number ${CHOIR_REPLIES - 1}\\b`));
+    await page.getByTestId('message-list').getByRole('option').first().click();
+    await poll(() => frame().locator('body').textContent()).toMatch(new RegExp(`Rehearsal note number ${CHOIR_REPLIES}\\b`));
   });
 
   it('item 10: search snippets show where the text matched, not the From address', async () => {
