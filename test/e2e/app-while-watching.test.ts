@@ -1,21 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bridgeClient } from '../helpers/bridge-client';
-import { launchChromium } from '../helpers/chromium';
-import { runCli } from '../helpers/cli';
-import { composerFrom } from '../helpers/compose-e2e';
-import { type DevWeb, startDevWeb } from '../helpers/dev-web';
-import { type AppPage, openApp } from '../helpers/e2e-app';
+import { composerFrom, type ComposeWorld, outboxItem, startComposeWorld } from '../helpers/compose-e2e';
 import { eventually, serverFiles } from '../helpers/imap-sync';
 import { buildMessage } from '../helpers/ui-corpus';
-import { type DovecotServer, startDovecot } from '../servers/dovecot';
-import { type PostfixServer, startPostfix } from '../servers/postfix';
 
-const PASSWORDS = { alice: 'alice-secret', bob: 'bob-secret' };
 const lockPid = (dataDir: string) => {
   try {
     return (JSON.parse(readFileSync(join(dataDir, 'homing.lock'), 'utf8')) as { pid: number }).pid;
@@ -29,18 +20,14 @@ const lockPid = (dataDir: string) => {
  * every change made in the window is carried out by the watch process (it holds the data directory
  * throughout), the window shows what it does, the sidebar says the account is live, and when the watch
  * process stops the window's backend takes the writer over and syncs by itself, without a restart.
+ * The composer tests' world (Dovecot, Postfix, alice's account), with the watch process started before
+ * dev-web instead of a `homing sync`.
  */
 describe('the window while homing sync --watch holds the data directory', () => {
-  let dovecot: DovecotServer;
-  let postfix: PostfixServer;
-  let dataDir: string;
+  let world: ComposeWorld;
   let watcher: ChildProcess;
   let watcherExit: Promise<number | null>;
   let watcherErr = '';
-  let app: DevWeb;
-  let bridge: Awaited<ReturnType<typeof bridgeClient>>;
-  let browser: Browser;
-  let view: AppPage;
   let page: Page;
 
   const poll = <T>(probe: () => Promise<T> | T, timeout = 30_000) => expect.poll(probe, { timeout });
@@ -48,57 +35,45 @@ describe('the window while homing sync --watch holds the data directory', () => 
   const status = async () => (await page.getByTestId('sync-status').getByTestId('sync-summary').allTextContents()).join(' ');
   const isUnread = async (name: RegExp) => /^Unread, /.test((await row(name).first().textContent()) ?? '');
   const on = async (folder: string, messageId: string, user = 'alice') =>
-    (await serverFiles(dovecot, user, folder)).find((f) => f.bytes.includes(messageId)) ?? null;
+    (await serverFiles(world.dovecot, user, folder)).find((f) => f.bytes.includes(messageId)) ?? null;
 
   beforeAll(async () => {
-    dovecot = await startDovecot({ users: Object.entries(PASSWORDS).map(([name, password]) => ({ name, password })) });
-    postfix = await startPostfix({ dovecot });
     const mail = [
       { from: 'Bob Stone <bob@example.test>', subject: 'Lunch on Friday?', id: 'lunch-1@example.test', text: 'Shall we have lunch on Friday?' },
       { from: 'Rail <tickets@rail.example>', subject: 'Your e-ticket', id: 'ticket-1@rail.example', text: 'Your ticket is attached.' },
       { from: 'Nadia <nadia@example.org>', subject: 'Dinner on Saturday', id: 'dinner-1@example.org', text: 'Paella at eight.' },
     ];
-    for (const [i, m] of mail.entries()) {
-      await dovecot.deliver('alice', buildMessage({ ...m, to: 'alice@example.test', date: new Date(Date.now() - (i + 1) * 3_600_000) }));
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'homing-e2e-watching-'));
-    const env = { ALICE_PW: PASSWORDS.alice };
-    const added = await runCli(
-      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.test', '--name', 'Alice Martin', '--protocol', 'imap', '--host', '127.0.0.1',
-        '--port', String(dovecot.ports.imaps), '--security', 'tls', '--username', 'alice', '--password-env', 'ALICE_PW',
-        '--trust-fingerprint', dovecot.certificate.fingerprint256, '--smtp-host', '127.0.0.1', '--smtp-port', String(postfix.ports.submissions),
-        '--smtp-security', 'tls', '--smtp-trust-fingerprint', postfix.certificate.fingerprint256],
-      { env },
+    world = await startComposeWorld(
+      async (dovecot) => {
+        for (const [i, m] of mail.entries()) {
+          await dovecot.deliver('alice', buildMessage({ ...m, to: 'alice@example.test', date: new Date(Date.now() - (i + 1) * 3_600_000) }));
+        }
+      },
+      {
+        // The watch process makes the first sync and holds the data directory when dev-web starts.
+        sync: false,
+        async beforeApp({ dataDir }) {
+          // Sent copies are looked for at once (no wait for the server to file its own): Dovecot never does.
+          watcher = spawn(process.execPath, [join(inject('buildDir'), 'node', 'homing.cjs'), '--data-dir', dataDir, 'sync', '--watch'], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            env: { ...process.env, HOMING_SENT_COPY_WAIT_MS: '0' },
+          });
+          watcher.stderr!.setEncoding('utf8').on('data', (text: string) => (watcherErr += text));
+          watcherExit = new Promise((resolve) => watcher.once('exit', (code) => resolve(code)));
+          await eventually(() => lockPid(dataDir), (pid) => pid === watcher.pid, 30_000);
+          await eventually(() => watcherErr, (text) => /synced, 3 new/.test(text), 60_000);
+        },
+      },
     );
-    expect(added.status, added.stderr).toBe(0);
-    // Sent copies are looked for at once (no wait for the server to file its own): Dovecot never does.
-    const childEnv = { ...process.env, HOMING_SENT_COPY_WAIT_MS: '0' };
-    watcher = spawn(process.execPath, [join(inject('buildDir'), 'node', 'homing.cjs'), '--data-dir', dataDir, 'sync', '--watch'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: childEnv,
-    });
-    watcher.stderr!.setEncoding('utf8').on('data', (text: string) => (watcherErr += text));
-    watcherExit = new Promise((resolve) => watcher.once('exit', (code) => resolve(code)));
-    await eventually(() => lockPid(dataDir), (pid) => pid === watcher.pid, 30_000);
-    await eventually(() => watcherErr, (text) => /synced, 3 new/.test(text), 60_000);
-
-    app = await startDevWeb(dataDir, { HOMING_SENT_COPY_WAIT_MS: '0' });
-    bridge = await bridgeClient(app.url);
-    browser = await launchChromium();
-    view = await openApp(browser, app.url);
-    page = view.page;
+    page = world.page;
     await row(/Lunch on Friday/).waitFor({ timeout: 30_000 });
   });
   afterAll(async () => {
-    bridge?.close();
-    await browser?.close();
-    await app?.stop();
     if (watcher && watcher.exitCode === null && watcher.signalCode === null) {
       watcher.kill('SIGINT');
       await watcherExit;
     }
-    await postfix?.destroy();
-    await dovecot?.destroy();
+    await world?.close();
   });
 
   it('says the account is live, as the watch process keeps it', async () => {
@@ -133,8 +108,8 @@ describe('the window while homing sync --watch holds the data directory', () => 
     await poll(() => on('INBOX', 'ticket-1@rail.example'), 60_000).not.toBeNull();
     await poll(() => on('Trash', 'ticket-1@rail.example'), 60_000).toBeNull();
     // The watch process did it all: it held the data directory throughout.
-    expect(lockPid(dataDir)).toBe(watcher.pid);
-    expect(view.errors).toEqual([]);
+    expect(lockPid(world.dataDir)).toBe(watcher.pid);
+    expect(world.view.errors).toEqual([]);
   });
 
   it('sends a reply through Postfix by the watch process: Bob has it once, Sent has it once', async () => {
@@ -144,28 +119,29 @@ describe('the window while homing sync --watch holds the data directory', () => 
     await poll(() => c.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('compose-editor');
     await c.keyboard.type('Friday works for me.');
     await c.getByRole('button', { name: 'Send', exact: true }).click();
-    const atBob = async () => (await serverFiles(dovecot, 'bob', 'INBOX')).filter((f) => f.bytes.includes('Re: Lunch on Friday?'));
+    const atBob = async () => (await serverFiles(world.dovecot, 'bob', 'INBOX')).filter((f) => f.bytes.includes('Re: Lunch on Friday?'));
     await poll(async () => (await atBob()).length, 90_000).toBe(1);
-    await poll(async () => (await serverFiles(dovecot, 'alice', 'Sent')).filter((f) => f.bytes.includes('Re: Lunch on Friday?')).length, 90_000).toBe(1);
+    await poll(async () => (await serverFiles(world.dovecot, 'alice', 'Sent')).filter((f) => f.bytes.includes('Re: Lunch on Friday?')).length, 90_000).toBe(1);
     await poll(async () => (await on('INBOX', 'lunch-1@example.test'))?.flags, 60_000).toContain('R');
     // The window heard the watch process send and file it: nothing is left waiting in its Outbox.
-    await poll(async () => (await bridge.api.listOutbox({})).length).toBe(0);
+    expect((await outboxItem(world, 'Re: Lunch on Friday?')).state).toBe('filed');
+    await poll(async () => (await world.bridge.api.listOutbox({})).length).toBe(0);
     await poll(() => page.getByRole('tree', { name: 'Mailboxes' }).textContent()).not.toMatch(/waiting to be sent/);
     expect(composer.errors).toEqual([]);
-    expect(lockPid(dataDir)).toBe(watcher.pid);
+    expect(lockPid(world.dataDir)).toBe(watcher.pid);
   });
 
   it('takes over when the watch process stops: new mail arrives, changes reach the server', async () => {
     watcher.kill('SIGINT');
     expect(await watcherExit).toBe(0);
-    await poll(() => lockPid(dataDir)).toBe(app.pid);
-    await dovecot.deliver('alice', buildMessage({ from: 'Bob Stone <bob@example.test>', to: 'alice@example.test', subject: 'After the handover', id: 'after-1@example.test', date: new Date(), text: 'Still here.' }));
+    await poll(() => lockPid(world.dataDir)).toBe(world.app.pid);
+    await world.dovecot.deliver('alice', buildMessage({ from: 'Bob Stone <bob@example.test>', to: 'alice@example.test', subject: 'After the handover', id: 'after-1@example.test', date: new Date(), text: 'Still here.' }));
     await poll(() => row(/After the handover/).count(), 60_000).toBe(1);
     await row(/After the handover/).click();
     await poll(() => isUnread(/After the handover/)).toBe(false);
     await poll(async () => (await on('INBOX', 'after-1@example.test'))?.flags, 60_000).toContain('S');
     await poll(() => status()).toMatch(/Live — up to date/);
     expect(await page.getByRole('tree', { name: 'Mailboxes' }).textContent()).not.toMatch(/waiting to be sent/);
-    expect(view.errors).toEqual([]);
+    expect(world.view.errors).toEqual([]);
   });
 });

@@ -40,6 +40,13 @@ export interface ComposeWorldOptions {
   dovecot?: Omit<DovecotOptions, 'users'>;
   /** Environment for the CLI and dev-web (a loopback DNS server, Dovecot's certificate as an authority). */
   env?: (dovecot: DovecotServer) => Record<string, string>;
+  /** Sync alice's account with `homing sync` before dev-web starts (the default); false leaves it to `beforeApp`. */
+  sync?: boolean;
+  /**
+   * Runs once the account is added (and synced), before dev-web starts: say, a `homing sync --watch` that
+   * is to hold the data directory while the window is open.
+   */
+  beforeApp?(world: Pick<ComposeWorld, 'dovecot' | 'postfix' | 'dataDir' | 'accountId'>): Promise<void>;
 }
 
 export async function startComposeWorld(seed: (dovecot: DovecotServer) => Promise<void>, options: ComposeWorldOptions = {}): Promise<ComposeWorld> {
@@ -58,10 +65,13 @@ export async function startComposeWorld(seed: (dovecot: DovecotServer) => Promis
   );
   expect(added.status, added.stderr).toBe(0);
   const accountId = added.stdout.trim();
-  const synced = await runCli(['--data-dir', dataDir, 'sync'], { env });
-  expect(synced.status, synced.stderr).toBe(0);
+  if (options.sync !== false) {
+    const synced = await runCli(['--data-dir', dataDir, 'sync'], { env });
+    expect(synced.status, synced.stderr).toBe(0);
+  }
 
   const world = { dovecot, postfix, dataDir, accountId } as ComposeWorld;
+  await options.beforeApp?.(world);
   // Sent copies are looked for at once (no wait for the server to file its own): Dovecot never does.
   const devWebEnv = { ...extraEnv, HOMING_SENT_COPY_WAIT_MS: '0' };
   world.app = await startDevWeb(dataDir, devWebEnv);
