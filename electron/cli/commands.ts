@@ -5,7 +5,7 @@ import { folders } from './commands/folders';
 import { list } from './commands/list';
 import { folderCreate, folderDelete, folderRename, tag, trashEmpty, undo } from './commands/organise';
 import { pendingDiscard, pendingList } from './commands/pending';
-import { outboxCancel, outboxDismiss, outboxFlush, outboxList, outboxMarkSent, outboxRetry } from './commands/outbox';
+import { outboxCancel, outboxDismiss, outboxFlush, outboxGiveUp, outboxList, outboxMarkSent, outboxRetry } from './commands/outbox';
 import { ruleAdd, ruleList, ruleRemove, ruleRun } from './commands/rules';
 import { search } from './commands/search';
 import { send } from './commands/send';
@@ -46,6 +46,7 @@ export const commands: CliCommand[] = [
   outboxMarkSent,
   outboxCancel,
   outboxDismiss,
+  outboxGiveUp,
   ruleAdd,
   ruleList,
   ruleRemove,

@@ -7,6 +7,7 @@ import { readFallbackHeaders } from '../mime/fallback-headers';
 import { prepare, type ReadDb } from './db';
 import { SOURCE_CHUNK_BYTES } from './limits';
 import { readSource, sourceChunks } from './message-sources';
+import { undeliveredRecipients } from './outbox';
 import { summariesByIds } from './message-summaries';
 
 /** Characters of raw source shown as the text of a message that could not be parsed. */
@@ -63,6 +64,7 @@ export async function messageDetail(db: ReadDb, id: number): Promise<MessageDeta
     attachmentList,
     remoteContentAllowed: allowed?.allow === 1,
     readingNotes: content.notes,
+    undelivered: summary.messageId ? undeliveredRecipients(db, summary.accountId, summary.messageId) : [],
   };
 }
 

@@ -43,11 +43,16 @@ interface OutboxRow {
   created_at: number;
   refusals_seen: number;
   resend_of: number | null;
+  /** A resend's first message: its recipients and those refused (JSON), for who has the message already. */
+  first_recipients: string | null;
+  first_rejected: string | null;
 }
 
 const COLUMNS = `id, account_id, identity_id, message_id, subject, from_name, from_address, envelope_from, recipients, size, state,
   handed_over, not_before, attempts, error_code, error_message, error_detail, rejected, sent_at, append_started, filing_attempts,
-  sent_copy, filed_at, response_to, created_at, refusals_seen, resend_of`;
+  sent_copy, filed_at, response_to, created_at, refusals_seen, resend_of,
+  (SELECT f.recipients FROM outbox f WHERE f.id = outbox.resend_of) AS first_recipients,
+  (SELECT f.rejected FROM outbox f WHERE f.id = outbox.resend_of) AS first_rejected`;
 
 /** An outbox row with what the engine needs beyond the contract's OutboxItem. */
 export interface OutboxRecord extends OutboxItem {
@@ -86,11 +91,27 @@ function toRecord(row: OutboxRow): OutboxRecord {
     createdAt: new Date(row.created_at).toISOString(),
     responseTo: row.response_to ? parseJson<ResponseTo | null>(row.response_to, null) : null,
     resendOf: row.resend_of,
+    sentTo: row.resend_of === null ? [] : sentBefore(row),
     envelopeFrom: row.envelope_from,
     handedOver: row.handed_over === 1,
     appendStarted: row.append_started !== null,
     filingAttempts: row.filing_attempts,
   };
+}
+
+/**
+ * Who has a resend's message already: the first message's recipients but those it was refused for and
+ * those this row still sends it to (a resend of a resend names the same first message, so the ones a
+ * partly taken resend served count too).
+ */
+function sentBefore(row: OutboxRow): string[] {
+  const key = (address: string) => address.toLowerCase();
+  const not = new Set([
+    ...parseJson<string[]>(row.recipients, []),
+    ...parseJson<Array<{ address: string }>>(row.rejected, []).map((r) => r.address),
+    ...parseJson<Array<{ address: string }>>(row.first_rejected ?? '[]', []).map((r) => r.address),
+  ].map(key));
+  return parseJson<string[]>(row.first_recipients ?? '[]', []).filter((address) => !not.has(key(address)));
 }
 
 /** The contract's view of a record (the engine's own fields left out). */
@@ -343,6 +364,47 @@ export function retryAccountNow(db: WriteDb, changes: ChangeRecorder, accountId:
 /** The user has seen which recipients the server refused: once filed, the message leaves the outbox's list. */
 export function acknowledgeRefusals(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>): void {
   update(db, changes, record, 'refusals_seen = 1');
+}
+
+/**
+ * The user gives up on a resend's recipients (queued or failed): they never get this message, and the
+ * row is done, its refusals seen (the user chose), each recipient named in `rejected` with `response` (the
+ * server's last words), which is what the Sent copy's note reads (undeliveredRecipients).
+ */
+export function giveUpResend(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId' | 'recipients' | 'rejected'>, response: string): void {
+  const rejected = [...record.rejected, ...record.recipients.map((address) => ({ address, response }))];
+  update(
+    db,
+    changes,
+    record,
+    "state = 'filed', filed_at = ?, not_before = NULL, raw = X'', rejected = ?, refusals_seen = 1, handed_over = 0, error_code = NULL, error_message = NULL, error_detail = NULL",
+    Date.now(),
+    JSON.stringify(rejected),
+  );
+}
+
+/**
+ * The recipients a sent message never reached as far as this computer knows: refused by the server (5xx
+ * at RCPT, for good) or given up on after "not now" answers, with the server's words. Read from the
+ * message's outbox rows (the first and its resends, by Message-ID) that are done; empty for any other mail.
+ */
+export function undeliveredRecipients(db: ReadDb, accountId: string, messageId: string): Array<{ address: string; response: string }> {
+  // A stored message's Message-ID keeps its angle brackets (mime/parse-message.ts); the outbox's has none.
+  const bare = messageId.trim().replace(/^<(.*)>$/, '$1');
+  const rows = prepare<[string, string], { rejected: string }>(
+    db,
+    "SELECT rejected FROM outbox WHERE account_id = ? AND message_id = ? AND state IN ('sent', 'filed') AND rejected != '[]' ORDER BY id",
+  ).all(accountId, bare);
+  const seen = new Set<string>();
+  const out: Array<{ address: string; response: string }> = [];
+  for (const row of rows) {
+    for (const r of parseJson<Array<{ address: string; response: string }>>(row.rejected, [])) {
+      if (seen.has(r.address.toLowerCase())) continue;
+      seen.add(r.address.toLowerCase());
+      out.push({ address: r.address, response: r.response });
+    }
+  }
+  return out;
 }
 
 /** The user's "send it again" for failed and uncertain messages (a resend's time before giving up starts over). */

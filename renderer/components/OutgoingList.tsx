@@ -75,7 +75,17 @@ export function OutgoingList({ view, outgoing, accounts, onCompose, report }: Ou
                     {item.state === 'queued' && <OutboxCertificateFix item={item} account={accounts.find((a) => a.id === item.accountId)} />}
                     {item.state === 'queued' && <OutboxServerFix item={item} account={accounts.find((a) => a.id === item.accountId)} />}
                   </div>
-                  {asking === key ? (
+                  {asking === `give-up:${key}` ? (
+                    <div className="outgoing-actions" role="group" aria-label={`Stop trying ${subject}?`}>
+                      <span>Stop sending it to {recipientsLine(item.recipients)}? They will not get it; the message stays in Sent, noted.</span>
+                      <button type="button" className="button small danger" onClick={() => (setAsking(null), run(api.giveUpOutbox({ id: item.id })))}>
+                        Stop trying
+                      </button>
+                      <button type="button" className="button small" onClick={() => setAsking(null)}>
+                        Keep trying
+                      </button>
+                    </div>
+                  ) : asking === key ? (
                     <div className="outgoing-actions" role="group" aria-label={`Discard ${subject}?`}>
                       <span>Discard this message? It is not sent.</span>
                       <button type="button" className="button small danger" onClick={() => (setAsking(null), discardOutbox(item.id))}>
@@ -98,10 +108,11 @@ export function OutgoingList({ view, outgoing, accounts, onCompose, report }: Ou
                             else if (action === 'mark-sent') run(api.markOutboxSent({ id: item.id }));
                             else if (action === 'edit') edit(item.id);
                             else if (action === 'seen') run(api.acknowledgeOutboxRefusals({ id: item.id }));
+                            else if (action === 'give-up') setAsking(`give-up:${key}`);
                             else setAsking(key);
                           }}
                         >
-                          {{ 'send-now': 'Send now', retry: item.state === 'uncertain' ? 'Send again' : 'Retry', 'mark-sent': 'It was sent', edit: 'Edit', discard: 'Discard', seen: 'OK' }[action]}
+                          {{ 'send-now': 'Send now', retry: item.state === 'uncertain' ? 'Send again' : 'Retry', 'mark-sent': 'It was sent', edit: 'Edit', discard: 'Discard', seen: 'OK', 'give-up': 'Stop trying' }[action]}
                           <span className="visually-hidden"> “{subject}”</span>
                         </button>
                       ))}

@@ -196,6 +196,11 @@ function LoadedMessage(props: ReaderProps & { message: MessageDetail; claimFocus
           onAlwaysForSender={() => void alwaysForSender()}
         />
       )}
+      {message.undelivered.length > 0 && (
+        <p className="reader-notice error" data-testid="undelivered">
+          Not delivered to {message.undelivered.map((r) => `${r.address} (${r.response})`).join('; ')}.
+        </p>
+      )}
       {files.length > 0 && <AttachmentList messageId={message.id} attachments={files} onError={props.onError} />}
       {view === 'source' && source?.status === 'ready' && source.truncated && (
         <p className="reader-notice info">The source is long; only its first 2 MB are shown.</p>

@@ -7,7 +7,7 @@ export interface OutboxWords {
   /** The reason, in the server's or Homing's words, when there is one. */
   detail: string | null;
   tone: 'waiting' | 'busy' | 'problem' | 'done';
-  actions: Array<'send-now' | 'retry' | 'mark-sent' | 'edit' | 'discard' | 'seen'>;
+  actions: Array<'send-now' | 'retry' | 'mark-sent' | 'edit' | 'discard' | 'seen' | 'give-up'>;
 }
 
 const time = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
@@ -18,9 +18,13 @@ export function outboxWords(item: OutboxItem, now: number): OutboxWords {
     case 'queued': {
       const later = item.notBefore !== null && Date.parse(item.notBefore) > now;
       if (item.resendOf !== null) {
-        // Sent to the others; the server said "not now" for these.
-        const to = item.recipients.length > 3 ? `${item.recipients.slice(0, 3).join(', ')} and ${item.recipients.length - 3} more` : item.recipients.join(', ');
-        return { status: `Sent to the others, not yet to ${to}${later ? `; trying again at ${time(item.notBefore!)}` : '; trying again'}`, detail: reason, tone: 'waiting', actions: ['send-now', 'edit', 'discard'] };
+        // Sent to the others; the server said "not now" for these. Discarding is giving up on them: the others have it.
+        return {
+          status: `${sentToWords(item)}, not yet to ${listed(item.recipients)}${later ? `; trying again at ${time(item.notBefore!)}` : '; trying again'}`,
+          detail: reason,
+          tone: 'waiting',
+          actions: ['send-now', 'give-up', 'edit'],
+        };
       }
       if (item.attempts > 0 && reason) {
         return { status: later ? `Not sent yet; trying again at ${time(item.notBefore!)}` : 'Not sent yet; trying again', detail: reason, tone: 'waiting', actions: ['send-now', 'edit', 'discard'] };
@@ -43,9 +47,17 @@ export function outboxWords(item: OutboxItem, now: number): OutboxWords {
         actions: ['mark-sent', 'retry', 'edit', 'discard'],
       };
     case 'failed':
+      if (item.resendOf !== null) {
+        return { status: `${sentToWords(item)}; not sent to ${listed(item.recipients)}`, detail: reason, tone: 'problem', actions: ['retry', 'give-up', 'edit'] };
+      }
       return { status: 'Not sent', detail: reason, tone: 'problem', actions: ['retry', 'edit', 'discard'] };
   }
 }
+
+const listed = (addresses: string[]) => (addresses.length > 3 ? `${addresses.slice(0, 3).join(', ')} and ${addresses.length - 3} more` : addresses.join(', '));
+
+/** Who a resend's message went to already: named, so the user sees that they have it. */
+const sentToWords = (item: OutboxItem) => (item.sentTo.length > 0 ? `Sent to ${listed(item.sentTo)}` : 'Sent to the others');
 
 /** Items the user has to decide about (shown on the Outbox in the folder tree). */
 export const needsAttention = (item: OutboxItem) => item.state === 'failed' || item.state === 'uncertain' || (unseenRefusals(item) && (item.state === 'sent' || item.state === 'filed'));

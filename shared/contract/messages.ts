@@ -93,6 +93,11 @@ export interface MessageDetail extends MessageSummary {
   remoteContentAllowed: boolean;
   /** What the reader tells about how the message was read: none for nearly all mail. */
   readingNotes: ReadingNote[];
+  /**
+   * A message sent from here that some recipients never got: refused by the server (5xx) or given up on
+   * after it kept answering "not now" (giveUpOutbox), each with the server's words. Empty otherwise.
+   */
+  undelivered: Array<{ address: string; response: string }>;
 }
 
 /**

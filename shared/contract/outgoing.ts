@@ -254,6 +254,11 @@ export interface OutboxItem {
    * outbox's backoff and `failed` once Homing gives up; it is never filed in Sent (the first one was).
    */
   resendOf: number | null;
+  /**
+   * For a resend: the first message's recipients who have it already (the server took it for them), so the
+   * Outbox can say who got it while these wait. Empty for any other item.
+   */
+  sentTo: string[];
 }
 
 const sendAtSchema = z.iso.datetime({ offset: true });
@@ -315,6 +320,13 @@ export const outgoingMethods = {
    * while `sending`, and once `sent`.
    */
   cancelOutbox: command(z.strictObject({ id: rowIdSchema })).returns<{ draftId: number }>(),
+  /**
+   * Stops sending a resend (`resendOf`, queued or failed) to its recipients: they do not get the message,
+   * which the others have. The item is done and leaves the list; the message stays in Sent, and its reading
+   * pane names them (`MessageDetail.undelivered`) with the server's last words. INVALID_ARGUMENT for any
+   * other item (a message nobody has is cancelled to a draft instead).
+   */
+  giveUpOutbox: command(z.strictObject({ id: rowIdSchema })).returns<OutboxItem>(),
   /** The user has seen the recipients the server refused for a sent message (`refusalsSeen`); once filed, it leaves the list. */
   acknowledgeOutboxRefusals: command(z.strictObject({ id: rowIdSchema })).returns<OutboxItem>(),
 };

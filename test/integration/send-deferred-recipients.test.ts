@@ -62,6 +62,25 @@ describe('recipients the server answers "not now" (Postfix + Dovecot)', () => {
     expect(draft.content).toMatchObject({ to: [], cc: [{ address: 'carol@example.test' }], bcc: [], subject: 'Cancelled for carol' });
   });
 
+  it('names who has it, and giving up on carol keeps the message in Sent with a note naming her', async () => {
+    const { sent, resend } = await sendToBobAndCarol('Given up for carol');
+    expect(resend.sentTo).toEqual(['bob@example.test']);
+    const done = await service.giveUpOutbox({ id: resend.id });
+    // Without the fix: no way but cancel, which made a draft and said nothing in Sent.
+    expect(done).toMatchObject({ state: 'filed', refusalsSeen: true, rejected: [{ address: 'carol@example.test', response: expect.stringMatching(/stopped trying.*450 4\.2\.0/) }] });
+    expect((await service.listOutbox({})).map((item) => item.id)).not.toContain(resend.id);
+    await expect(service.giveUpOutbox({ id: sent.id })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await service.syncAccounts({ accountIds: [accountId] });
+    const sentFolder = (await service.listFolders({ accountId })).find((f) => f.specialUse === 'sent')!;
+    const ids = await service.listMessageIds({ mailbox: { folderId: sentFolder.id } });
+    const copy = (await service.getMessageSummaries({ ids })).find((m) => m.subject === 'Given up for carol')!;
+    const detail = await service.getMessage({ id: copy.id });
+    expect(detail.undelivered).toEqual([{ address: 'carol@example.test', response: expect.stringMatching(/Homing stopped trying.*450 4\.2\.0 .*Greylisted/) }]);
+    await postfix.drain();
+    expect(await withMessageId(dovecot, 'bob', 'INBOX', sent.messageId)).toHaveLength(1);
+    expect(await withMessageId(dovecot, 'carol', 'INBOX', sent.messageId)).toHaveLength(0);
+  });
+
   it('tries carol again on the outbox backoff, and sends to her once the server takes it; bob gets it once', async () => {
     const { sent, resend } = await sendToBobAndCarol('Greylisted for carol');
     await service.startWatching({});

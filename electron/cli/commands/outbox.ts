@@ -105,3 +105,16 @@ export const outboxDismiss: CliCommand = {
     return 0;
   },
 };
+
+export const outboxGiveUp: CliCommand = {
+  name: 'outbox give-up',
+  usage: 'outbox give-up ID',
+  summary: 'stop sending a message again to the recipients the server kept answering "not now" (the others have it); it stays in Sent, noted',
+  async run(ctx, argv) {
+    const { positionals } = parse(argv, {}, this.usage);
+    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const item = await (await ctx.service()).giveUpOutbox({ id });
+    ctx.stderr.write(`not sent to ${item.recipients.join(', ')}: Homing stopped trying (message ${id})\n`);
+    return 0;
+  },
+};

@@ -36,6 +36,7 @@ export const show: CliCommand = {
       ctx.stdout.write(`From: ${from}\nTo: ${to}\nDate: ${message.date ?? ''}\n`);
       ctx.stdout.write(`Subject: ${inlineText(message.subject)}\n`);
       for (const note of message.readingNotes) ctx.stdout.write(`[note] ${readingNoteWords(note)}\n`);
+      for (const r of message.undelivered) ctx.stdout.write(`[not delivered] ${inlineText(r.address)} (${inlineText(r.response)})\n`);
       ctx.stdout.write(`\n${blockText(message.text ?? '')}\n`);
       for (const a of message.attachmentList) {
         ctx.stdout.write(`[attachment] ${inlineText(a.filename)} (${inlineText(a.contentType)}, ${a.size} bytes)\n`);

@@ -12,6 +12,7 @@ import {
   deleteOutboxItem,
   findOutboxRecord,
   getOutboxRecord,
+  giveUpResend,
   insertOutboxItem,
   listOutbox,
   outboxContent,
@@ -34,6 +35,7 @@ type OutgoingCommands =
   | 'retryOutbox'
   | 'markOutboxSent'
   | 'cancelOutbox'
+  | 'giveUpOutbox'
   | 'acknowledgeOutboxRefusals';
 
 /** Sending mail, write side: identities, drafts and the outbox, in the single writer. */
@@ -126,6 +128,20 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
       const record = getOutboxRecord(db, id);
       if (record.state !== 'uncertain') throw new HomingError('INVALID_ARGUMENT', `Message ${id} is ${record.state}, not “may have been sent”.`);
       writeTransaction(db, (changes) => confirmSent(db, changes, record));
+      runner.schedule();
+      return toOutboxItem(getOutboxRecord(db, id));
+    },
+
+    async giveUpOutbox({ id }) {
+      const record = getOutboxRecord(db, id);
+      if (record.resendOf === null) {
+        throw new HomingError('INVALID_ARGUMENT', `Message ${id} is not a message sent to some recipients and waiting for the others; cancel it to a draft instead.`);
+      }
+      if (record.state !== 'queued' && record.state !== 'failed') {
+        throw new HomingError('INVALID_ARGUMENT', record.state === 'sending' ? `Message ${id} is being sent right now.` : `Message ${id} was sent to them already.`);
+      }
+      const said = typeof record.lastError?.detail?.response === 'string' ? ` The server last said: ${record.lastError.detail.response}` : '';
+      writeTransaction(db, (changes) => giveUpResend(db, changes, record, `Homing stopped trying at your request.${said}`));
       runner.schedule();
       return toOutboxItem(getOutboxRecord(db, id));
     },

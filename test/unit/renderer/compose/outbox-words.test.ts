@@ -7,7 +7,7 @@ const now = Date.parse('2025-03-10T12:00:00Z');
 const item = (over: Partial<OutboxItem>): OutboxItem => ({
   id: 1, accountId: 'a', identityId: 1, messageId: 'm@x', subject: 'Hi', from: { name: '', address: 'me@example.org' }, recipients: ['ann@example.org'],
   size: 100, state: 'queued', notBefore: null, attempts: 0, lastError: null, rejected: [], refusalsSeen: false, sentAt: null, sentCopy: null, filedAt: null,
-  createdAt: new Date(now - 2000).toISOString(), responseTo: null, resendOf: null, ...over,
+  createdAt: new Date(now - 2000).toISOString(), responseTo: null, resendOf: null, sentTo: [], ...over,
 });
 
 describe('outbox words and choices', () => {
@@ -86,6 +86,12 @@ describe('outbox words and choices', () => {
     expect(words.status).toMatch(/^Sent to the others, not yet to carol@example\.org; trying again at /);
     expect(words.detail).toMatch(/450 4\.2\.0 Greylisted/);
     expect(words.tone).toBe('waiting');
+    // Who has it is named; giving up on carol is offered instead of discarding (the others have the message).
+    const named = outboxWords({ ...resend, sentTo: ['bob@example.org', 'dan@example.org'] }, now);
+    expect(named.status).toMatch(/^Sent to bob@example\.org, dan@example\.org, not yet to carol@example\.org; trying again at /);
+    expect(named.actions).toEqual(['send-now', 'give-up', 'edit']);
+    const failed = outboxWords({ ...resend, sentTo: ['bob@example.org'], state: 'failed' }, now);
+    expect(failed).toMatchObject({ status: 'Sent to bob@example.org; not sent to carol@example.org', tone: 'problem', actions: ['retry', 'give-up', 'edit'] });
   });
 
   it('reads writing preferences defensively', () => {
