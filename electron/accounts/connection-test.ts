@@ -73,7 +73,7 @@ export async function testConnection(input: ConnectionTestInput, options: Connec
       network: options.resolvers.network,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return { ok: true, capabilities: session.capabilities, certificate: probe.certificate };
+    return { ok: true, capabilities: session.capabilities, certificate: probe.certificate, ...(session.apopRefused ? { apopRefused: true as const } : {}) };
   } catch (error) {
     const coded = error instanceof HomingError ? error : mapNetworkError(error, where, { security: server.security });
     return { ok: false, error: redactSecret(explainFailure(coded.toData(), server.protocol), password) };

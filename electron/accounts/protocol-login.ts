@@ -16,8 +16,11 @@ export interface LoginAttempt {
   signal?: AbortSignal;
 }
 
-/** Logs in with the real protocol client and says goodbye; resolves with the capabilities after login. */
-export type ProtocolLogin = (attempt: LoginAttempt) => Promise<{ capabilities: string[] }>;
+/**
+ * Logs in with the real protocol client and says goodbye; resolves with the capabilities after login, and
+ * `apopRefused` when a POP3 server refused APOP for the user and another mechanism took the same password.
+ */
+export type ProtocolLogin = (attempt: LoginAttempt) => Promise<{ capabilities: string[]; apopRefused?: true }>;
 
 /**
  * The login step of a connection test, done by the same clients that sync (sync/imap, sync/pop3), so a
@@ -52,9 +55,12 @@ export const protocolLogins: Record<Protocol, ProtocolLogin> = {
     });
     const onAbort = () => client.close();
     attempt.signal?.addEventListener('abort', onAbort, { once: true });
+    // APOP refused while USER/PASS or SASL took the same password (authenticate.ts): told to the caller, so
+    // that an account added with these settings does not try APOP again at its first sync.
+    let apopRefused = false;
     try {
-      await client.login(attempt.username, attempt.password);
-      return { capabilities: client.capabilities.list() };
+      await client.login(attempt.username, attempt.password, undefined, { refused: false, remember: () => (apopRefused = true) });
+      return { capabilities: client.capabilities.list(), ...(apopRefused ? { apopRefused: true as const } : {}) };
     } finally {
       attempt.signal?.removeEventListener('abort', onAbort);
       // QUIT without DELE changes nothing on the server (RFC 1939 section 6).

@@ -141,6 +141,8 @@ export function NewAccountFlow({ onAdded, onCancel, onDirtyChange }: NewAccountF
         trustedFingerprint: fingerprint,
         settings,
         ...(outgoing && outgoingHost ? { smtp: { host: outgoingHost, port: outgoing.port, security: outgoing.security, username: outgoing.username || parsed.server.username } } : {}),
+        // The test found the POP3 server's APOP refused for this user: its first sync does not try it again.
+        ...(result.apopRefused ? { apopRefused: true } : {}),
       });
       onAdded(account);
     } catch (error) {

@@ -242,7 +242,17 @@ export interface CredentialStoreInfo {
 }
 
 export type ConnectionTestResult =
-  | { ok: true; capabilities: string[]; certificate: CertificateInfo | null }
+  | {
+      ok: true;
+      capabilities: string[];
+      certificate: CertificateInfo | null;
+      /**
+       * POP3: the server refused APOP for this user and took the same password another way (a greeting
+       * that offers APOP, passwords kept hashed). Give it to addAccount, so the first sync does not try
+       * APOP again: every refused login counts toward a host's brute-force lockout.
+       */
+      apopRefused?: true;
+    }
   | { ok: false; error: ErrorData };
 
 const passwordSchema = z.string().min(1).max(4096);
@@ -293,6 +303,8 @@ export const newAccountSchema = z
     trustedFingerprint: fingerprintSchema.nullable().optional(),
     settings: accountSettingsSchema.partial().optional(),
     smtp: outgoingServerInputSchema.optional(),
+    /** POP3: the connection test found APOP refused for this user (ConnectionTestResult.apopRefused). */
+    apopRefused: z.boolean().optional(),
   })
   .refine((account) => account.password !== undefined || account.settings?.passwordSource?.kind === 'command', {
     message: 'a password is needed (or a password command)',

@@ -83,4 +83,20 @@ describe('POP3 login where the greeting offers APOP but the password is stored h
     }
     expect((await refusals()).length - before).toBe(1);
   });
+  // Was a bug: account add's connection test met the refusal and kept it to itself, so the first sync
+  // tried APOP again: two failed logins for one account set up.
+  it('an account added with its connection test is not tried with APOP again by its first sync', async () => {
+    await server.deliver('carol', testMessage(3));
+    const dir = mkdtempSync(join(tmpdir(), 'homing-apop-'));
+    const refusals = async () => (await server.log()).split('\n').filter((line) => /passwd-file\(carol,.*Requested PLAIN scheme/.test(line));
+    const before = (await refusals()).length;
+    const added = await add(dir, 'carol-secret');
+    expect(added.status, added.stderr).toBe(0);
+    expect((await refusals()).length - before).toBe(1);
+    for (let run = 0; run < 2; run++) {
+      const synced = await runCli(['--data-dir', dir, 'sync']);
+      expect(synced.status, synced.stderr).toBe(0);
+    }
+    expect((await refusals()).length - before).toBe(1);
+  });
 });

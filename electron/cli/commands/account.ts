@@ -63,13 +63,15 @@ export const accountAdd: CliCommand = {
       security: parseChoice<Security>(requireOption(values.security, 'security', ADD_USAGE), 'security', SECURITIES, ADD_USAGE),
       username: requireOption(values.username, 'username', ADD_USAGE),
     };
+    let apopRefused = false;
     if (!values['no-test']) {
       // An account that cannot connect would only fail at the first sync: say so now, and store nothing.
-      const refusal = await testBeforeAdding(service, server, password, source, values['trust-fingerprint']);
-      if (refusal) {
-        ctx.stderr.write(blockText(refusal));
+      const tested = await testBeforeAdding(service, server, password, source, values['trust-fingerprint']);
+      if (tested.refusal) {
+        ctx.stderr.write(blockText(tested.refusal));
         return 1;
       }
+      apopRefused = tested.apopRefused;
     }
     const smtp = await outgoingForAdd(ctx, service, values, email, ADD_USAGE);
     const account = await service.addAccount({
@@ -80,6 +82,7 @@ export const accountAdd: CliCommand = {
       ...(values['trust-fingerprint'] ? { trustedFingerprint: values['trust-fingerprint'] } : {}),
       ...(Object.keys(settings).length > 0 ? { settings } : {}),
       ...(smtp ? { smtp } : {}),
+      ...(apopRefused ? { apopRefused } : {}),
     });
     ctx.stdout.write(`${account.id}\n`);
     return 0;
@@ -220,7 +223,8 @@ export function describeFailure(error: ErrorData, fixLine: (what: string, option
 /**
  * `account add` tests before it stores (unless `--no-test`): the settings, the password (a password
  * command is run for it), the certificate. A failure is reported as an error with the certificate's
- * details and the options that fix it, and nothing is stored.
+ * details and the options that fix it (`refusal`), and nothing is stored. `apopRefused`: what the test
+ * learnt of a POP3 server's APOP, for addAccount.
  */
 async function testBeforeAdding(
   service: MailClient,
@@ -228,17 +232,17 @@ async function testBeforeAdding(
   password: string | undefined,
   source: PasswordSource | undefined,
   trustedFingerprint: string | undefined,
-): Promise<string | null> {
+): Promise<{ refusal: string | null; apopRefused: boolean }> {
   const typed = password ?? (source?.kind === 'command' ? await runPasswordCommand(source.command) : undefined);
-  if (typed === undefined) return null;
+  if (typed === undefined) return { refusal: null, apopRefused: false };
   const result = await service.testConnection({ server, password: typed, ...(trustedFingerprint ? { trustedFingerprint } : {}) });
-  if (result.ok) return null;
+  if (result.ok) return { refusal: null, apopRefused: result.apopRefused === true };
   const lines = [
     `homing: ${result.error.code}: ${result.error.message}`,
     ...describeFailure(result.error, (what, options) => `${what}, run the same command with: ${options}`),
     'Nothing was stored. Fix the settings, or add --no-test to store them without testing.',
   ];
-  return `${lines.join('\n')}\n`;
+  return { refusal: `${lines.join('\n')}\n`, apopRefused: false };
 }
 
 function describeCertificate(certificate: CertificateInfo): string[] {

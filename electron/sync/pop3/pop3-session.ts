@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Account } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
 import { createResolvers, resolverOptionsFromEnv } from '../../accounts/resolvers';
 import type { NetworkOverrides } from '../../net/tls-trust';
@@ -7,6 +8,7 @@ import { retryIfDroppedAtLogin } from '../login-retry';
 import type { Pop3Timeouts } from '../../protocols/pop3/limits';
 import { Pop3Client } from '../../protocols/pop3/pop3-client';
 import type { ApopRecord } from '../../protocols/pop3/authenticate';
+import type { WriteDb } from '../../store/db';
 import { findFolderByPath, getFolder, updateFolderSyncState } from '../../store/folders';
 import { writeTransaction } from '../../store/write-transaction';
 import { ensureInbox, POP3_INBOX_PATH } from './inbox-folder';
@@ -72,18 +74,25 @@ export function keptSyncState(state: Record<string, unknown>): Record<string, un
 function apopRecord(ctx: SyncEngineContext): ApopRecord {
   const { account } = ctx;
   const { db } = ctx.writer;
-  const key = `${account.host}:${account.port} ${account.username}`;
   return {
-    refused: findFolderByPath(db, account.id, POP3_INBOX_PATH)?.syncState[APOP_REFUSED] === key,
-    remember() {
-      try {
-        const inbox = ensureInbox(db, account.id);
-        writeTransaction(db, (changes) => updateFolderSyncState(db, changes, inbox.id, { syncState: { ...getFolder(db, inbox.id).syncState, [APOP_REFUSED]: key } }));
-      } catch {
-        // Not kept (a full disk): the process still remembers it (authenticate.ts), and the login stands.
-      }
-    },
+    refused: findFolderByPath(db, account.id, POP3_INBOX_PATH)?.syncState[APOP_REFUSED] === apopKey(account),
+    remember: () => rememberApopRefused(db, account),
   };
+}
+
+const apopKey = (account: Account) => `${account.host}:${account.port} ${account.username}`;
+
+/**
+ * Keeps in the account's store that APOP was refused for its user on its server while another mechanism
+ * took the same password: at a sync's login, or at the connection test the account was added after.
+ */
+export function rememberApopRefused(db: WriteDb, account: Account): void {
+  try {
+    const inbox = ensureInbox(db, account.id);
+    writeTransaction(db, (changes) => updateFolderSyncState(db, changes, inbox.id, { syncState: { ...getFolder(db, inbox.id).syncState, [APOP_REFUSED]: apopKey(account) } }));
+  } catch {
+    // Not kept (a full disk): the process still remembers it (authenticate.ts), and the login stands.
+  }
 }
 
 /** The connection closed while the server had our credentials and had not answered yet. */

@@ -10,6 +10,7 @@ import { type AccountUpdate, deleteAccount, getAccount, insertAccount, listAccou
 import { saveIdentity } from '../../store/identities';
 import { retryAccountNow } from '../../store/outbox';
 import { writeTransaction } from '../../store/write-transaction';
+import { rememberApopRefused } from '../pop3/pop3-session';
 import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
 
@@ -85,6 +86,9 @@ export function createAccountWrites(ctx: WriterContext, runtime: SyncRuntime, co
         await passwords.forget(account.id, source).catch(() => undefined);
         throw error;
       }
+      // Its connection test met a greeting offering APOP that the server then refused for this user, while
+      // the same password went in another way: the first sync does not try APOP again (a failed login more).
+      if (args.apopRefused && account.protocol === 'pop3') rememberApopRefused(ctx.db, account);
       runtime.accountAdded(account.id);
       return account;
     },
