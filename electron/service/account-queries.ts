@@ -8,9 +8,10 @@ import { createResolvers, type Resolvers, resolverOptionsFromEnv } from '../acco
 import { requireStoredPasswordScope, savedTargets } from '../accounts/stored-password-scope';
 import { inspectVault } from '../accounts/vault';
 import { findAccount, listAccounts } from '../store/accounts';
+import { localOnlyMessageCount } from '../store/pop3-state';
 import type { QueryContext } from './query-context';
 
-type AccountQueries = 'listAccounts' | 'autoconfigAccount' | 'testConnection' | 'getCredentialStoreInfo';
+type AccountQueries = 'listAccounts' | 'autoconfigAccount' | 'testConnection' | 'countLocalOnlyMessages' | 'getCredentialStoreInfo';
 
 /** How account setup reaches the network; tests and `HOMING_DNS_SERVERS` point it at other resolvers. */
 export interface AccountSetup {
@@ -70,6 +71,13 @@ export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = de
         { server, password, trustedFingerprint },
         { resolvers: setup.resolvers, ...(setup.probeTimeouts ? { timeouts: setup.probeTimeouts } : {}) },
       );
+    },
+
+    async countLocalOnlyMessages({ accountId }) {
+      const account = findAccount(ctx.db, accountId);
+      if (!account) throw new HomingError('NOT_FOUND', `No account with id ${accountId}.`);
+      // An IMAP account's mail is the server's; Local Folders cannot be removed.
+      return account.protocol === 'pop3' ? localOnlyMessageCount(ctx.db, accountId) : 0;
     },
 
     getCredentialStoreInfo() {

@@ -1,4 +1,4 @@
-import { prepare, type WriteDb } from './db';
+import { prepare, type ReadDb, type WriteDb } from './db';
 import type { ChangeRecorder } from './write-transaction';
 
 /**
@@ -128,4 +128,23 @@ export function removeHiddenRows(db: WriteDb, changes: ChangeRecorder, accountId
     changes.message(accountId, row.folder_id, row.id);
   }
   return rows.map((r) => r.id);
+}
+
+/**
+ * How many of a POP3 account's messages exist only in this store: the server deleted its copy (a DELE
+ * sent under the account's policy, or the message gone from its listing) or never had one (the Sent
+ * copies of a POP3 account, mail moved in from another account). Removing the account loses them for
+ * good, so the removal names the count first. Hidden rows (deleted here, waiting for the server) are not
+ * counted: the user deleted those.
+ */
+export function localOnlyMessageCount(db: ReadDb, accountId: string): number {
+  const row = prepare<[string], { count: number }>(
+    db,
+    `SELECT count(*) AS count FROM messages m
+      WHERE m.account_id = ? AND m.deleted_locally = 0
+        AND (m.uidl IS NULL OR EXISTS (
+          SELECT 1 FROM pop3_uidls u WHERE u.account_id = m.account_id AND u.uidl = m.uidl
+            AND (u.dele_sent_at IS NOT NULL OR u.server_gone_at IS NOT NULL)))`,
+  ).get(accountId);
+  return row?.count ?? 0;
 }

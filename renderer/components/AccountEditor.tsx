@@ -5,7 +5,7 @@ import { type ServerForm, toServerSettings } from '../mail/account-form';
 import { retryWithFix } from '../mail/certificate-fix';
 import { errorData, errorSentence, savesUntested } from '../mail/error-words';
 import { accountLabel } from '../mail/folder-tree';
-import { draftLossWords, localOnlyDraft, unsent, unsentLossWords } from '../mail/outbox-words';
+import { draftLossWords, localMailLossWords, localOnlyDraft, unsent, unsentLossWords } from '../mail/outbox-words';
 import { ConnectionResult } from './ConnectionResult';
 import { OutgoingServerSection } from './OutgoingServerSection';
 import { PasswordSourceChoice } from './PasswordSourceChoice';
@@ -48,6 +48,8 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
   const [unreachable, setUnreachable] = useState(false);
   // And drafts the server has no copy of.
   const [localDraftCount, setLocalDraftCount] = useState(0);
+  // And mail the server no longer has or never had (a POP3 account's, deleted there after download; its Sent copies).
+  const [localMailCount, setLocalMailCount] = useState(0);
 
   const original = formOf(account);
   const serverChanged = (Object.keys(original) as Array<keyof ServerForm>).some((k) => original[k] !== form[k]);
@@ -245,7 +247,9 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
             onClick={() => {
               setUnsentCount(0);
               setLocalDraftCount(0);
+              setLocalMailCount(0);
               setConfirmRemove(true);
+              api.countLocalOnlyMessages({ accountId: account.id }).then(setLocalMailCount, () => undefined);
               api.listOutbox({ accountId: account.id }).then(
                 (items) => setUnsentCount(items.filter(unsent).length),
                 () => undefined,
@@ -265,6 +269,7 @@ export function AccountEditor({ account, onRemoved, onSaved, onDirtyChange }: Ac
               Remove {accountLabel(account)} and all of its mail from this computer? Mail on the server is not touched.
               {unsentLossWords(unsentCount) && <strong className="confirm-remove-loss"> {unsentLossWords(unsentCount)}</strong>}
               {draftLossWords(localDraftCount) && <strong className="confirm-remove-loss"> {draftLossWords(localDraftCount)}</strong>}
+              {localMailLossWords(localMailCount) && <strong className="confirm-remove-loss"> {localMailLossWords(localMailCount)}</strong>}
             </span>
             <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
               Keep

@@ -112,6 +112,17 @@ export function unsentLossWords(count: number): string | null {
 /** Drafts the server has no copy of (a POP3 or Local Folders account's, or one not uploaded yet): only on this computer. */
 export const localOnlyDraft = (draft: Pick<DraftSummary, 'serverCopy'>) => draft.serverCopy !== 'saved';
 
+/**
+ * The messages removing an account takes with it that the server does not have (a POP3 account's mail
+ * deleted there after download, its Sent copies); null when there are none.
+ */
+export function localMailLossWords(count: number): string | null {
+  if (count === 0) return null;
+  return count === 1
+    ? 'One of its messages is not on the server; it is only on this computer and will be lost.'
+    : `${count} of its messages are not on the server; they are only on this computer and will be lost.`;
+}
+
 /** The drafts removing an account takes with it that the server does not have (null when there are none). */
 export function draftLossWords(count: number): string | null {
   if (count === 0) return null;

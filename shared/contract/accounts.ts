@@ -358,6 +358,11 @@ export const accountMethods = {
       trustedFingerprint: fingerprintSchema.nullable().optional(),
     }),
   ).returns<ConnectionTestResult>(),
+  /**
+   * How many of the account's messages are only on this computer (a POP3 account's mail the server deleted
+   * after download or never had, such as its Sent copies): removing the account names them first.
+   */
+  countLocalOnlyMessages: query(z.strictObject({ accountId: accountIdSchema })).returns<number>(),
   /** Where passwords are kept, so the settings dialog can warn when the store is weak. */
   getCredentialStoreInfo: query(z.strictObject({})).returns<CredentialStoreInfo>(),
 };

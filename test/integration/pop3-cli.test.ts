@@ -10,7 +10,7 @@ import { type DovecotServer, startDovecot } from '../servers/dovecot';
 describe('homing CLI with a POP3 account', () => {
   let server: DovecotServer;
   beforeAll(async () => {
-    server = await startDovecot({ users: [{ name: 'cli', password: 'cli-secret' }, { name: 'wrong', password: 'right' }] });
+    server = await startDovecot({ users: [{ name: 'cli', password: 'cli-secret' }, { name: 'wrong', password: 'right' }, { name: 'gone', password: 'gone-secret' }] });
   });
   afterAll(async () => {
     await server?.destroy();
@@ -50,6 +50,28 @@ describe('homing CLI with a POP3 account', () => {
     expect(maildirFiles(server.maildir('cli'))).toHaveLength(2);
     const again = await runCli(['--data-dir', dir, 'sync']);
     expect(again.stderr).toContain(`${id}: synced, 0 new`);
+  });
+
+  it('removing an account that deleted its mail from the server after download names that mail first: it is only here', async () => {
+    // A newcomer who chose "delete after download" to free quota, then removes the account to set it up
+    // again, loses every downloaded message: the question said only "all of its mail on this computer".
+    deliverMany(server, 'gone', [testMessage(1), testMessage(2), testMessage(3)]);
+    const dir = mkdtempSync(join(tmpdir(), 'homing-pop3-cli-'));
+    const added = await add(dir, 'gone', ['--pop3-delete', 'after-download']);
+    expect(added.status, added.stderr).toBe(0);
+    const id = added.stdout.trim();
+    expect((await runCli(['--data-dir', dir, 'sync'])).status).toBe(0);
+    expect(maildirFiles(server.maildir('gone'))).toHaveLength(0);
+    // One more arrives and is left on the server by a second account setting: not counted.
+    expect((await runCli(['--data-dir', dir, 'account', 'edit', id, '--pop3-delete', 'never'])).status).toBe(0);
+    deliverMany(server, 'gone', [testMessage(4)]);
+    expect((await runCli(['--data-dir', dir, 'sync'])).status).toBe(0);
+    const asked = await runCli(['--data-dir', dir, 'account', 'remove', id]);
+    expect(asked.status).not.toBe(0);
+    expect(asked.stderr).toContain('3 of its messages are not on the server, only on this computer, and will be lost.');
+    const removed = await runCli(['--data-dir', dir, 'account', 'remove', id, '--yes']);
+    expect(removed.status).toBe(0);
+    expect(removed.stderr).toBe('removed; its 3 messages only on this computer were discarded\n');
   });
 
   it('reports a wrong password as `homing: AUTH_FAILED` with a non-zero status', async () => {

@@ -285,9 +285,12 @@ export const accountRemove: CliCommand = {
     const unsent = (await service.listOutbox({ accountId: id })).filter((item) => ['queued', 'sending', 'failed', 'uncertain'].includes(item.state)).length;
     // So are drafts the server has no copy of (a POP3 account's, or an IMAP one's not uploaded yet).
     const drafts = (await service.listDrafts({ accountId: id })).filter((draft) => draft.serverCopy !== 'saved').length;
+    // And mail the server no longer has (a POP3 account's, deleted there after download) or never had (its Sent copies).
+    const kept = await service.countLocalOnlyMessages({ accountId: id });
     const loss =
       (unsent === 0 ? '' : ` ${unsent === 1 ? '1 message' : `${unsent} messages`} in its outbox ${unsent === 1 ? 'has' : 'have'} not been sent and will be lost.`) +
-      (drafts === 0 ? '' : ` ${drafts === 1 ? '1 draft is' : `${drafts} drafts are`} only on this computer and will be lost.`);
+      (drafts === 0 ? '' : ` ${drafts === 1 ? '1 draft is' : `${drafts} drafts are`} only on this computer and will be lost.`) +
+      (kept === 0 ? '' : ` ${kept === 1 ? '1 of its messages is' : `${kept} of its messages are`} not on the server, only on this computer, and will be lost.`);
     if (!values.yes) {
       if (!process.stdin.isTTY) {
         // Cron and scripts have nobody to ask: refuse at once rather than wait for an answer that never comes.
@@ -302,8 +305,9 @@ export const accountRemove: CliCommand = {
     const discarded = [
       ...(unsent === 0 ? [] : [unsent === 1 ? 'its unsent message' : `its ${unsent} unsent messages`]),
       ...(drafts === 0 ? [] : [drafts === 1 ? `${unsent === 0 ? 'its ' : ''}draft` : `${unsent === 0 ? 'its ' : ''}${drafts} drafts`]),
+      ...(kept === 0 ? [] : [`${unsent + drafts === 0 ? 'its ' : ''}${kept === 1 ? 'message' : `${kept} messages`} only on this computer`]),
     ];
-    if (discarded.length > 0) ctx.stderr.write(`removed; ${discarded.join(' and ')} ${unsent + drafts === 1 ? 'was' : 'were'} discarded\n`);
+    if (discarded.length > 0) ctx.stderr.write(`removed; ${discarded.join(' and ')} ${unsent + drafts + kept === 1 ? 'was' : 'were'} discarded\n`);
     return 0;
   },
 };

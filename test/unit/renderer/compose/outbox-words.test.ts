@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../../../shared/contract/outgoing';
-import { draftLossWords, localOnlyDraft, needsAttention, outboxWords, undoable, unsent, unsentLossWords } from '../../../../renderer/mail/outbox-words';
+import { draftLossWords, localMailLossWords, localOnlyDraft, needsAttention, outboxWords, undoable, unsent, unsentLossWords } from '../../../../renderer/mail/outbox-words';
 import { parseWritingPreferences } from '../../../../renderer/compose/writing-preferences';
 
 const now = Date.parse('2025-03-10T12:00:00Z');
@@ -113,5 +113,11 @@ describe('outbox words and choices', () => {
     expect(draftLossWords(0)).toBeNull();
     expect(draftLossWords(1)).toBe('One draft is not saved on the server; it is only on this computer and will be lost.');
     expect(draftLossWords(2)).toMatch(/^2 drafts are not saved on the server; they are only on this computer/);
+  });
+
+  it('names the messages an account removal would lose (a POP3 account’s, deleted on the server after download)', () => {
+    expect(localMailLossWords(0)).toBeNull();
+    expect(localMailLossWords(1)).toBe('One of its messages is not on the server; it is only on this computer and will be lost.');
+    expect(localMailLossWords(3)).toBe('3 of its messages are not on the server; they are only on this computer and will be lost.');
   });
 });
