@@ -10,6 +10,7 @@ import { ruleAdd, ruleList, ruleRemove, ruleRun } from './commands/rules';
 import { search } from './commands/search';
 import { send } from './commands/send';
 import { show } from './commands/show';
+import { assemble } from './commands/assemble';
 import { sync } from './commands/sync';
 import { exportMail, importMail } from './commands/transfer';
 
@@ -25,6 +26,7 @@ export const commands: CliCommand[] = [
   folders,
   list,
   show,
+  assemble,
   search,
   mark,
   remove,

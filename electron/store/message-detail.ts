@@ -5,6 +5,7 @@ import { fallbackParse } from '../mime/parse-message';
 import { readAttachment, readMessageContent, type MessageContent } from '../mime/read-message';
 import { readFallbackHeaders } from '../mime/fallback-headers';
 import { prepare, type ReadDb } from './db';
+import { storedParts } from './partial-parts';
 import { SOURCE_CHUNK_BYTES } from './limits';
 import { readSource, sourceChunks } from './message-sources';
 import { undeliveredRecipients } from './outbox';
@@ -63,7 +64,7 @@ export async function messageDetail(db: ReadDb, id: number): Promise<MessageDeta
     html: content.html,
     attachmentList,
     remoteContentAllowed: allowed?.allow === 1,
-    readingNotes: content.notes,
+    readingNotes: content.notes.map((note) => (note.kind === 'partial' ? { ...note, stored: storedParts(db, summary.accountId, note.id).parts.size } : note)),
     undelivered: summary.messageId ? undeliveredRecipients(db, summary.accountId, summary.messageId) : [],
   };
 }

@@ -5,7 +5,7 @@ import { useInlineImages } from '../hooks/useInlineImages';
 import { useMessage } from '../hooks/useMessage';
 import { useMessageSource } from '../hooks/useMessageSource';
 import { useThread } from '../hooks/useThread';
-import { readingNoteWords } from '../../shared/reading-notes';
+import { allPartsHere, readingNoteWords } from '../../shared/reading-notes';
 import { displayText, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { errorSentence } from '../mail/error-words';
 import { formatSize, plural } from '../mail/format';
@@ -139,6 +139,20 @@ function LoadedMessage(props: ReaderProps & { message: MessageDetail; claimFocus
     }
   };
 
+  const [assembling, setAssembling] = useState(false);
+  const [assembled, setAssembled] = useState(false);
+  const assemble = async () => {
+    setAssembling(true);
+    try {
+      await api.assembleMessage({ id: message.id });
+      setAssembled(true);
+    } catch (error) {
+      props.onError(error);
+    } finally {
+      setAssembling(false);
+    }
+  };
+
   const complete = async () => {
     setCompleting(true);
     try {
@@ -166,6 +180,14 @@ function LoadedMessage(props: ReaderProps & { message: MessageDetail; claimFocus
       {message.readingNotes.map((note) => (
         <p key={note.kind} className="reader-notice info" role="status">
           <Icon name="info" size={14} /> {readingNoteWords(note)}
+          {allPartsHere(note) &&
+            (assembled ? (
+              <> The whole message is stored as a new message.</>
+            ) : (
+              <button type="button" className="button small" onClick={() => void assemble()} disabled={assembling}>
+                {assembling ? 'Putting together…' : 'Put the parts together'}
+              </button>
+            ))}
         </p>
       ))}
       {message.bodyStatus !== 'full' && (

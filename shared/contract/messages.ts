@@ -103,9 +103,10 @@ export interface MessageDetail extends MessageSummary {
 /**
  * `not-base64`: a text labelled base64 that is not base64 (a broken gateway's), shown as it came rather than
  * decoded into garbage. `partial`: one part of a message split for sending (message/partial, RFC 2046
- * section 5.2.2): part `number` of `total` (null when the part does not say) of the message `id`.
+ * section 5.2.2): part `number` of `total` (null when the part does not say) of the message `id`, of which
+ * `stored` parts are in this account (assembleMessage puts them together once all are).
  */
-export type ReadingNote = { kind: 'not-base64' } | { kind: 'partial'; number: number; total: number | null; id: string };
+export type ReadingNote = { kind: 'not-base64' } | { kind: 'partial'; number: number; total: number | null; id: string; stored: number };
 
 /** Where in a message a search matched. */
 export type SearchField = 'subject' | 'from' | 'to' | 'body' | 'attachments';
@@ -215,6 +216,12 @@ export const messageMethods = {
   /** Fetches the rest of a message stored as headers only or partial. */
   completeMessage: command(z.strictObject({ id: messageIdSchema })).returns<MessageDetail>(),
   allowRemoteContent: command(z.strictObject({ address: z.string().min(1).max(320), allow: z.boolean() })).returns<void>(),
+  /**
+   * Puts a message split for sending (message/partial, RFC 2046 section 5.2.2) together from its stored parts,
+   * `id` being any of them, and stores the whole as a new message: in the parts' folder, or (an IMAP account,
+   * whose folders mirror the server) in Local Folders' INBOX. The parts stay. NOT_FOUND names missing parts.
+   */
+  assembleMessage: command(z.strictObject({ id: messageIdSchema })).returns<{ id: number; folderId: number }>(),
 
   // `path`, `mboxPath` and `emlPath` are files on this computer: these three are never served to the
   // window or the bridge (define.ts `namesFiles`), only to the CLI and the shell's file dialogs.

@@ -28,7 +28,7 @@ describe('odd mail synced from Dovecot', () => {
     server = await startDovecot({ users: [{ name: 'olga', password: 'olga-secret' }] });
     await server.deliver('olga', hugeHeader);
     await server.deliver('olga', fixture('base64-mislabelled.eml'));
-    await server.deliver('olga', fixture('partial-2-of-3.eml'));
+    for (const n of [2, 3, 1]) await server.deliver('olga', fixture(`partial-${n}-of-3.eml`));
     await server.deliver('olga', dataPictureMessage());
   });
   afterAll(async () => {
@@ -71,8 +71,23 @@ describe('odd mail synced from Dovecot', () => {
     const found = JSON.parse((await runCli(['--data-dir', dir, 'search', 'quokka', '--json'])).stdout) as Array<{ id: number }>;
     expect(found.map((m) => m.id)).toEqual([id('<b64-plain-1@example.net>')]);
 
-    const part = await runCli(['--data-dir', dir, 'show', String(id('<census-part-2@example.org>'))]);
-    expect(part.stdout).toContain('[note] Part 2 of 3 of a message that was split for sending.\n');
+    // A message split for sending: the part says so, and the whole is put together from the three.
+    const partId = id('<census-part-2@example.org>');
+    const part = await runCli(['--data-dir', dir, 'show', String(partId)]);
+    expect(part.stdout).toContain(`[note] Part 2 of 3 of a message that was split for sending. All 3 parts are here. homing assemble ${partId} puts them together.\n`);
+    const assembled = await runCli(['--data-dir', dir, 'assemble', String(partId), '--json']);
+    expect(assembled.status, assembled.stderr).toBe(0);
+    const whole = JSON.parse(assembled.stdout) as { id: number; folderId: number };
+    const shownWhole = JSON.parse((await runCli(['--data-dir', dir, 'show', String(whole.id), '--json'])).stdout) as { subject: string; text: string; accountId: string; folder: string; readingNotes: unknown[] };
+    expect(shownWhole).toMatchObject({ subject: 'Quarterly numbat census', accountId: protocol === 'imap' ? 'local' : expect.any(String), folder: 'INBOX', readingNotes: [] });
+    expect(shownWhole.text).toContain('Dryandra woodland\nand counted forty-two numbats');
+    const census = JSON.parse((await runCli(['--data-dir', dir, 'search', 'echidnas', '--json'])).stdout) as Array<{ id: number }>;
+    expect(census.map((m) => m.id)).toEqual([whole.id]);
+    // The parts stay; asked again, the same whole (same bytes, same folder) is not stored twice.
+    const again = JSON.parse((await runCli(['--data-dir', dir, 'assemble', String(id('<census-part-1@example.org>')), '--json'])).stdout) as { id: number };
+    expect(again.id).toBe(whole.id);
+    const listedAfter = JSON.parse((await runCli(['--data-dir', dir, 'list', '--json'])).stdout) as Array<{ messageId: string }>;
+    expect(listedAfter.filter((m) => m.messageId?.startsWith('<census-part-')).length).toBe(3);
 
     const picture = listed.find((m) => m.messageId === '<pic-1@example.org>') as unknown as { id: number; snippet: string };
     expect(picture.snippet).toBe('Before the picture: platypus. After the picture: cassowary.');

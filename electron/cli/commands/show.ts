@@ -2,7 +2,7 @@ import { HomingError } from '../../../shared/errors';
 import type { CliCommand } from '../command';
 import { parse, parseIds } from '../parse';
 import { withHeadersOnlyHint } from '../headers-only';
-import { readingNoteWords } from '../../../shared/reading-notes';
+import { allPartsHere, readingNoteWords } from '../../../shared/reading-notes';
 import { blockText, inlineText, printJson } from '../terminal-text';
 
 export const show: CliCommand = {
@@ -35,7 +35,9 @@ export const show: CliCommand = {
       const to = message.to.map((a) => inlineText(a.address)).join(', ');
       ctx.stdout.write(`From: ${from}\nTo: ${to}\nDate: ${message.date ?? ''}\n`);
       ctx.stdout.write(`Subject: ${inlineText(message.subject)}\n`);
-      for (const note of message.readingNotes) ctx.stdout.write(`[note] ${readingNoteWords(note)}\n`);
+      for (const note of message.readingNotes) {
+        ctx.stdout.write(`[note] ${readingNoteWords(note)}${allPartsHere(note) ? ` homing assemble ${id} puts them together.` : ''}\n`);
+      }
       for (const r of message.undelivered) ctx.stdout.write(`[not delivered] ${inlineText(r.address)} (${inlineText(r.response)})\n`);
       ctx.stdout.write(`\n${blockText(message.text ?? '')}\n`);
       for (const a of message.attachmentList) {

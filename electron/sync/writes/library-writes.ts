@@ -2,13 +2,15 @@ import type { MethodHandlers } from '../../../shared/contract';
 import { HomingError } from '../../../shared/errors';
 import { findAccount } from '../../store/accounts';
 import { prepare } from '../../store/db';
+import { findFolderByPath, localFolderInput, upsertFolder } from '../../store/folders';
+import { commitMessage } from '../../store/ingest';
 import { writeTransaction } from '../../store/write-transaction';
 import { engineFor } from '../engines';
 import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
 
 /** Writes to the local library that are not server actions: import, completing a message, remote-content choices. */
-type LibraryCommands = 'importMail' | 'completeMessage' | 'allowRemoteContent';
+type LibraryCommands = 'importMail' | 'completeMessage' | 'allowRemoteContent' | 'assembleMessage';
 
 export function createLibraryWrites(ctx: WriterContext, runtime: SyncRuntime): MethodHandlers<LibraryCommands> {
   const { db } = ctx;
@@ -42,6 +44,25 @@ export function createLibraryWrites(ctx: WriterContext, runtime: SyncRuntime): M
       }
       const { messageDetail } = await import('../../store/message-detail');
       return messageDetail(db, id);
+    },
+
+    async assembleMessage({ id }) {
+      const { assembledSource } = await import('../../store/partial-parts');
+      const { parseMessage } = await import('../../mime/parse-message');
+      const { bytes, accountId, folderId } = assembledSource(db, id);
+      const account = findAccount(db, accountId);
+      const source = { kind: 'buffer' as const, bytes };
+      const parsed = await parseMessage(source);
+      return writeTransaction(db, (changes) => {
+        // An IMAP folder mirrors the server: a message only we have would be taken for an expunged one.
+        const target =
+          account && !engineFor(account).mirrorsServer
+            ? { accountId, folderId }
+            : { accountId: 'local', folderId: (findFolderByPath(db, 'local', 'INBOX') ?? upsertFolder(db, changes, 'local', localFolderInput('INBOX'))).id };
+        const stored = commitMessage(db, changes, { ...target, key: { kind: 'local' }, source, parsed });
+        if (stored.messageId === null) throw new HomingError('INTERNAL', 'The message put together was not stored.');
+        return { id: stored.messageId, folderId: target.folderId };
+      });
     },
 
     async allowRemoteContent({ address, allow }) {

@@ -8,6 +8,7 @@ import { base64Reading } from '../../../../electron/mime/mislabelled-base64';
 import { parseMessage } from '../../../../electron/mime/parse-message';
 import { plainParserOutput } from '../../../../electron/mime/plain-message';
 import { readMessageContent } from '../../../../electron/mime/read-message';
+import { assembleParts } from '../../../../electron/mime/partial-message';
 import { dataPictureMessage } from '../../../helpers/odd-mail';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../../fixtures/mime', name));
@@ -136,5 +137,18 @@ describe('HTML with a picture of megabytes in a data: URL', () => {
     const content = await readMessageContent({ kind: 'buffer', bytes: dataPictureMessage() });
     expect(content.html).toContain('src="data:image/png;base64,');
     expect(content.html!.length).toBeGreaterThan(5 * 1024 * 1024);
+  });
+});
+
+describe('assembleParts', () => {
+  it('puts a split message together as RFC 2046 section 5.2.2.1 says', () => {
+    const whole = assembleParts(['partial-1-of-3.eml', 'partial-2-of-3.eml', 'partial-3-of-3.eml'].map(fixture)).toString();
+    expect(whole).toBe(
+      'From: Carol Numbat <carol@example.org>\r\nTo: alice@example.org\r\nDate: Mon, 07 Dec 2026 09:01:00 +0000\r\n' +
+        'Subject: Quarterly numbat census\r\nMessage-ID: <census-whole@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n' +
+        'The quarterly numbat census is done.\r\nVolunteers walked every transect of the Dryandra woodland\r\n' +
+        'and counted forty-two numbats, six of them young,\r\nbeside eleven echidnas and one very surprised bilby.\r\n' +
+        'The full tables follow next quarter.\r\nCarol\r\n',
+    );
   });
 });
