@@ -30,6 +30,12 @@ const ELSEWHERE_POLL_MS = 1_000;
 /** After this long, a holder whose connection ended but which still holds the lock is connected to again. */
 const HANDOVER_RECONNECT_MS = 3_000;
 /**
+ * How often a holder that served no socket when it was looked for is looked for again: its record may
+ * come later than connect.ts waits for a new writer's (a watch process started with the app at login, its
+ * worker slow to start on a loaded machine). Reading the record costs one small file.
+ */
+const ELSEWHERE_RECONNECT_MS = 5_000;
+/**
  * How long a command waits for the writer to change hands (the holder stopping: its service closes its
  * connections, ~5 s at most, then the lock is free) before it is DATA_DIR_LOCKED.
  */
@@ -42,7 +48,7 @@ type State =
   /** The holder's connection ended; waiting for its lock to be free (or for it to answer again). */
   | { kind: 'handover'; pid: number; since: number; reached: number; error: HomingError }
   /** Another process holds the lock and takes no commands: they fail with this error. */
-  | { kind: 'elsewhere'; pid: number; error: HomingError }
+  | { kind: 'elsewhere'; pid: number; error: HomingError; reached: number }
   | { kind: 'closed' };
 
 export interface WriterRouteDeps {
@@ -122,7 +128,7 @@ export function createWriterRoute(deps: WriterRouteDeps): WriterRoute {
             const found = lockHolder(error);
             if (!found) {
               // Not a lock held by another process (a full disk, a damaged store): said to commands, tried again.
-              setState({ kind: 'elsewhere', pid: 0, error: error instanceof HomingError ? error : new HomingError('INTERNAL', String(error)) });
+              setState({ kind: 'elsewhere', pid: 0, error: error instanceof HomingError ? error : new HomingError('INTERNAL', String(error)), reached: Date.now() });
               await sleep(ELSEWHERE_POLL_MS);
               continue;
             }
@@ -130,7 +136,7 @@ export function createWriterRoute(deps: WriterRouteDeps): WriterRoute {
             locked = error as HomingError;
           }
           const now = Date.now();
-          if (current.kind === 'elsewhere' && current.pid === holder.pid) {
+          if (current.kind === 'elsewhere' && current.pid === holder.pid && now - current.reached < ELSEWHERE_RECONNECT_MS) {
             await sleep(ELSEWHERE_POLL_MS);
             continue;
           }
@@ -154,7 +160,13 @@ export function createWriterRoute(deps: WriterRouteDeps): WriterRoute {
             await sleep(HANDOVER_POLL_MS);
             continue;
           }
-          setState({ kind: 'elsewhere', pid: holder.pid, error: new HomingError('DATA_DIR_LOCKED', `${locked.message} ${link.refusal}`, locked.detail) });
+          if (current.kind === 'elsewhere' && current.pid === holder.pid) {
+            // Still no socket: looked for again later, without waking the commands that wait on a change.
+            current.reached = now;
+            await sleep(ELSEWHERE_POLL_MS);
+            continue;
+          }
+          setState({ kind: 'elsewhere', pid: holder.pid, error: new HomingError('DATA_DIR_LOCKED', `${locked.message} ${link.refusal}`, locked.detail), reached: now });
           await sleep(ELSEWHERE_POLL_MS);
         }
       } finally {
