@@ -107,6 +107,8 @@ describe('homing sync (the CLI) with an IMAP account', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${good}: synced, 35 new\n`);
     expect(result.stderr).toMatch(new RegExp(`^homing: AUTH_FAILED: ${bad}: .*Authentication failed`, 'm'));
+    // What to run when the password was changed elsewhere (the watch prints the same after its line).
+    expect(result.stderr).toContain(`\n  if its password changed: homing account edit ${bad} --password-env VAR (or --password-command CMD)\n`);
     expect(result.stderr).not.toContain('not-the-password');
   });
 

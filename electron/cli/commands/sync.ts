@@ -207,9 +207,13 @@ const FIXED_BY_AN_EDIT = new Set(['trust-certificate', 'use-certificate-hostname
  * The certificate and the `homing account edit` that fixes such an error, as `homing account test` words
  * them (a stored password goes only to the server and certificate it was saved for, so the edit takes it
  * again). A watch told only 'The server's certificate changed' left the user to find the command; the
- * watch takes the edit at once, without a restart. Nothing for other errors.
+ * watch takes the edit at once, without a restart. A refused password gets the edit that gives the new one;
+ * nothing for other errors.
  */
 function editAdvice(accountId: string, error: { code: string; message: string; detail?: Record<string, unknown> } | null | undefined): string {
+  // A refused login: most often the password was changed in the hosting panel or webmail. (A server that
+  // locks out after failures refuses the right one too, hence "if".)
+  if (error?.code === 'AUTH_FAILED') return `  if its password changed: homing account edit ${accountId} --password-env VAR (or --password-command CMD)\n`;
   if (!error || !FIXED_BY_AN_EDIT.has(String(error.detail?.fix))) return '';
   const fixLine = (what: string, options: string) => `${what}: homing account edit ${accountId} ${options} --password-env VAR`;
   const lines = describeFailure(error as ErrorData, fixLine);
