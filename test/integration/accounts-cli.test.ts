@@ -105,6 +105,9 @@ describe('homing account (CLI) against Dovecot', () => {
       const refused = await inOther(addArgs('server42.hostingco.test', 'BAD_PASSWORD'));
       expect(refused.status).toBe(1);
       expect(refused.stderr).toMatch(/^homing: AUTH_FAILED: /);
+      // The advice once: the message ends with it, and a 'what to do:' line repeated it word for word.
+      expect(refused.stderr.split('Check the user name (often your whole email address)')).toHaveLength(2);
+      expect(refused.stderr).not.toContain('what to do:');
       expect(JSON.parse((await inOther(['account', 'list', '--json'])).stdout)).toEqual([]);
     });
 
@@ -156,7 +159,9 @@ describe('homing account (CLI) against Dovecot', () => {
     expect(test.status).toBe(1);
     expect(test.stdout.startsWith(`${code}: `)).toBe(true);
     expect(test.stdout).toMatch(words);
-    expect(test.stdout).toMatch(/what to do: /);
+    // AUTH_FAILED's message ends with its advice: said once, not again on a 'what to do:' line.
+    if (code === 'AUTH_FAILED') expect(test.stdout.split('Check the user name (often your whole email address)')).toHaveLength(2);
+    else expect(test.stdout).toMatch(/what to do: /);
   });
 
   it('a sync to a server name that does not exist says which name and where to fix it, not an outage (.invalid, RFC 6761)', async () => {

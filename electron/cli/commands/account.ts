@@ -204,7 +204,8 @@ export function describeFailure(error: ErrorData, fixLine: (what: string, option
   // The outgoing server's settings are the --smtp-* options of account edit.
   const option = (name: string) => (server === 'outgoing' ? `--smtp-${name}` : `--${name}`);
   const lines: string[] = [];
-  if (typeof detail.hint === 'string') lines.push(`what to do: ${detail.hint}`);
+  // A message that already ends with the advice (AUTH_FAILED's) is not followed by it again.
+  if (typeof detail.hint === 'string' && !error.message.includes(detail.hint)) lines.push(`what to do: ${detail.hint}`);
   const certificate = detail.certificate as CertificateInfo | undefined;
   if (certificate) lines.push(...describeCertificate(certificate));
   if (detail.fix === 'use-certificate-hostname' && Array.isArray(detail.suggestedHosts) && detail.suggestedHosts.length > 0) {
