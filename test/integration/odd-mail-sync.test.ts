@@ -19,7 +19,7 @@ const hugeHeader = Buffer.from(
  * Odd mail as it arrives, synced from Dovecot over IMAP and POP3 and read with homing show and search: a
  * header field of a megabyte (stored as failed before: show printed the header as the body), a text
  * labelled base64 that is plain text (shown as the garbage its decoding gives), a part of a message split
- * with message/partial (an opaque attachment, nothing said), HTML with a 5 MB data: picture (the words after
+ * with message/partial (an opaque attachment, nothing said; now its parts are put together by homing assemble), HTML with a 5 MB data: picture (the words after
  * it unindexed, the preview cut inside its tag).
  */
 describe('odd mail synced from Dovecot', () => {
