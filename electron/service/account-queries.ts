@@ -8,6 +8,7 @@ import { createResolvers, type Resolvers, resolverOptionsFromEnv } from '../acco
 import { requireStoredPasswordScope, savedTargets } from '../accounts/stored-password-scope';
 import { inspectVault } from '../accounts/vault';
 import { findAccount, listAccounts } from '../store/accounts';
+import { awaitingUploadCount } from '../store/operation-queue';
 import { localOnlyMessageCount } from '../store/pop3-state';
 import type { QueryContext } from './query-context';
 
@@ -76,8 +77,9 @@ export function createAccountQueries(ctx: QueryContext, setup: AccountSetup = de
     async countLocalOnlyMessages({ accountId }) {
       const account = findAccount(ctx.db, accountId);
       if (!account) throw new HomingError('NOT_FOUND', `No account with id ${accountId}.`);
-      // An IMAP account's mail is the server's; Local Folders cannot be removed.
-      return account.protocol === 'pop3' ? localOnlyMessageCount(ctx.db, accountId) : 0;
+      // An IMAP account's mail is the server's but for uploads still waiting; Local Folders cannot be removed.
+      if (account.protocol === 'pop3') return localOnlyMessageCount(ctx.db, accountId);
+      return account.protocol === 'imap' ? awaitingUploadCount(ctx.db, accountId) : 0;
     },
 
     getCredentialStoreInfo() {

@@ -659,6 +659,22 @@ export function queuedAppendOf(db: ReadDb, messageId: number): (QueuedOperation 
   return op && op.kind === 'append' ? (op as QueuedOperation & { kind: 'append' }) : null;
 }
 
+/**
+ * How many of an IMAP account's messages exist only in this store: moved or copied in from another
+ * account (or saved here) and not yet uploaded, their APPEND still queued or refused. Removing the
+ * account loses them, so the removal names the count first, as for a POP3 account's local-only mail.
+ */
+export function awaitingUploadCount(db: ReadDb, accountId: string): number {
+  const row = prepare<[string], { count: number }>(
+    db,
+    `SELECT count(DISTINCT m.id) AS count FROM messages m
+       JOIN pending_op_messages pom ON pom.message_id = m.id
+       JOIN pending_ops po ON po.id = pom.op_id AND po.kind = 'append' AND po.account_id = m.account_id
+      WHERE m.account_id = ? AND m.deleted_locally = 0`,
+  ).get(accountId);
+  return row?.count ?? 0;
+}
+
 /** Operations (queued or refused) that wait for `opId` through `requires`. */
 export function operationsRequiring(db: ReadDb, opId: number): StoredOperation[] {
   return prepare<[number], Row>(db, `SELECT ${COLUMNS} FROM pending_ops WHERE requires = ? ORDER BY id`).all(opId).map(toOp);

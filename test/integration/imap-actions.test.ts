@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFolderByPath, localFolderInput, upsertFolder } from '../../electron/store/folders';
 import { summariesByIds } from '../../electron/store/message-summaries';
-import { listPendingOperations } from '../../electron/store/operation-queue';
+import { awaitingUploadCount, listPendingOperations } from '../../electron/store/operation-queue';
 import { writeTransaction } from '../../electron/store/write-transaction';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { createActionWrites } from '../../electron/sync/writes/action-writes';
@@ -94,6 +94,27 @@ describe.each([
     expect(after.get(moved[0]!)?.flagged).toBe(true);
     // The message filed in Local Folders stays there, and left the server.
     expect(summariesByIds(fx.db, keptLocally)[0]).toMatchObject({ accountId: 'local', folderId: local.id, pendingState: null });
+  });
+
+  it('counts a message moved in from Local Folders as only on this computer until its upload reaches the server (what removing the account would lose)', async () => {
+    const local = writeTransaction(fx.db, (changes) => upsertFolder(fx.db, changes, 'local', localFolderInput('Holding')));
+    const [message] = idsIn('INBOX');
+    await actions.moveMessages({ ids: [message!], toFolderId: local.id });
+    await fx.runtime.syncOne(fx.account, new AbortController().signal);
+    expect(awaitingUploadCount(fx.db, fx.account.id)).toBe(0);
+
+    await server.stop();
+    const inbox = findFolderByPath(fx.db, fx.account.id, 'INBOX')!;
+    await actions.moveMessages({ ids: [message!], toFolderId: inbox.id });
+    expect(summariesByIds(fx.db, [message!])[0]).toMatchObject({ accountId: fx.account.id, folder: 'INBOX' });
+    // Without the count, removing the account said nothing of it (IMAP counted 0), and it was gone.
+    expect(awaitingUploadCount(fx.db, fx.account.id)).toBe(1);
+    expect((await fx.runtime.syncOne(fx.account, new AbortController().signal)).ok).toBe(false);
+    expect(awaitingUploadCount(fx.db, fx.account.id)).toBe(1);
+
+    await server.start();
+    expect((await fx.runtime.syncOne(fx.account, new AbortController().signal)).error).toBeNull();
+    expect(awaitingUploadCount(fx.db, fx.account.id)).toBe(0);
   });
 
   it('marks an operation the server refuses as refused with its reason, and discarding it restores the server state', async () => {
