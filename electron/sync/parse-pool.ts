@@ -145,12 +145,6 @@ export class ParsePool {
     return this.workers;
   }
 
-  /** Starts the threads now when tasks are about to come (they load mailparser first); they end after idleMs if none does. */
-  warm(): void {
-    this.running();
-    this.idleSoon();
-  }
-
   /** Once no thread has a task, the threads end after idleMs unless a task comes first. */
   private idleSoon(): void {
     if (this.idleTimer || this.workers.some((w) => w.busy.size > 0)) return;

@@ -4,7 +4,6 @@ import { HomingError } from '../../../shared/errors';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
 import { withAccountLock } from '../account-lock';
 import { diskFullAfter } from '../disk-full';
-import { BodiesAlongside } from './bodies-alongside';
 import { fetchFolderBodies } from './folder-bodies';
 import { indexFolder } from './folder-index';
 import { syncFolderList } from './folder-list';
@@ -33,9 +32,7 @@ export function syncAccountOnce(ctx: SyncEngineContext): Promise<SyncPassResult>
 
 /**
  * The steps of a pass on an open connection (the watch session reuses it for its periodic poll).
- * Headers of every folder come before any body on this connection, so every folder's list is complete
- * early; a folder with many new messages has its bodies started on a second connection meanwhile
- * (bodies-alongside.ts), which the body phase waits for before it fetches the rest. A folder the
+ * Headers of every folder come before any body, so every folder's list is complete early. A folder the
  * server lists but refuses to open (FOLDER_UNREADABLE) does not stop the others and does not fail the
  * pass: nothing of it could be planned, so nothing planned is missing. It is marked with the server's
  * words (shown in the folder tree) and returned, for the caller to report. Any other refusal inside one
@@ -55,19 +52,6 @@ const FOLDER_LEVEL = new Set(['SERVER_ERROR', 'FOLDER_UNREADABLE']);
 
 async function runSteps(pass: ImapPass): Promise<FolderSyncError[]> {
   await rm(pass.tempDir, { recursive: true, force: true });
-  const alongside = new BodiesAlongside(pass);
-  let failed = true;
-  try {
-    const folderErrors = await runFolders(pass, alongside);
-    failed = false;
-    return folderErrors;
-  } finally {
-    // Nothing of the second connection outlives the pass (it ends before the account lock is given up).
-    await alongside.close(failed);
-  }
-}
-
-async function runFolders(pass: ImapPass, alongside: BodiesAlongside): Promise<FolderSyncError[]> {
   await replayPending(pass);
   const folders = await syncFolderList(pass);
   const failures = new Map<number, { path: string; error: HomingError }>();
@@ -82,14 +66,10 @@ async function runFolders(pass: ImapPass, alongside: BodiesAlongside): Promise<F
       failures.set(folder.id, { path: folder.path, error: mapped });
     }
   };
-  for (const { folder, server } of folders) await guard(folder, () => indexFolder(pass, folder.id, server, alongside));
+  for (const { folder, server } of folders) await guard(folder, () => indexFolder(pass, folder.id, server));
   // Operations that waited for a moved message to be found again (a server without UIDPLUS) can go now.
   if (hasQueuedOperations(pass.db, pass.account.id)) await replayPending(pass);
-  for (const { folder } of folders) {
-    // Bodies fetched beside the folder's headers (bodies-alongside.ts) are committed first; this fetches the rest.
-    await alongside.settled(folder.id);
-    await guard(folder, () => fetchFolderBodies(pass, folder.id));
-  }
+  for (const { folder } of folders) await guard(folder, () => fetchFolderBodies(pass, folder.id));
   // What mail rules and the junk filter queued while bodies arrived reaches the server in this pass.
   if (hasQueuedOperations(pass.db, pass.account.id)) await replayPending(pass);
 

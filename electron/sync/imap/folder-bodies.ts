@@ -12,7 +12,6 @@ import { downloadSource, fetchSources } from './ops/fetch-bodies';
 import { selectFolder } from './ops/select-folder';
 import { ParsePool, type Prepared } from '../parse-pool';
 import { bodyArrived, headerOf, settleArrivals } from '../rules/arrivals';
-import type { HeaderFeed } from './bodies-alongside';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -35,25 +34,13 @@ export async function fetchFolderBodies(pass: ImapPass, folderId: number): Promi
   return done;
 }
 
-/**
- * The body phase of a folder whose header rows are still being committed on another connection
- * (bodies-alongside.ts): it follows them down as `feed` says they come, and returns once the header
- * phase is over and every row it left is fetched. No rules settle here: arrivals wait for fetchFolderBodies.
- */
-export function fetchBodiesBeside(pass: ImapPass, folderId: number, feed: HeaderFeed): Promise<number> {
-  return fetchBodies(pass, folderId, feed);
-}
-
-async function fetchBodies(pass: ImapPass, folderId: number, feed: HeaderFeed | null = null): Promise<number> {
+async function fetchBodies(pass: ImapPass, folderId: number): Promise<number> {
   const folder = getFolder(pass.db, folderId);
   if (folder.uidvalidity === null) return 0;
   const uidvalidity = folder.uidvalidity;
   const since = offlineCutoff(pass);
-  // Whether the header phase beside was over when the rows were read: then a short page is the last.
-  let headersDone = feed?.done ?? true;
-  let headerBatches = feed?.committedBatches ?? 0;
   let rows = rowsWithoutBody(pass.db, folderId, uidvalidity, since, null, imapLimits.bodyRowsPage);
-  if (rows.length === 0 && headersDone) return 0;
+  if (rows.length === 0) return 0;
   const selected = await selectFolder(pass.connection, folder.path, { readOnly: true });
   // The folder changed under us since it was indexed (recreated): the next pass re-indexes it first.
   if (selected.uidvalidity !== uidvalidity) return 0;
@@ -125,8 +112,7 @@ async function fetchBodies(pass: ImapPass, folderId: number, feed: HeaderFeed | 
   };
 
   // A page of rows at a time (newest UID first), the next page read below the last UID of this one.
-  let below: number | null = null;
-  for (;;) {
+  while (rows.length > 0) {
     for (const row of rows) {
       pass.checkpoint();
       if (row.size > imapLimits.streamThresholdBytes) {
@@ -149,18 +135,7 @@ async function fetchBodies(pass: ImapPass, folderId: number, feed: HeaderFeed | 
       batchBytes += row.size;
       if (batch.length >= imapLimits.bodyBatch || batchBytes >= imapLimits.bodyBatchBytes) await fetchBatch();
     }
-    const lastPage = rows.length < imapLimits.bodyRowsPage;
-    if (rows.length > 0) below = rows[rows.length - 1]!.uid;
-    if (lastPage) {
-      if (headersDone) break;
-      // Caught up with the header phase beside: what is batched goes to the parse thread meanwhile.
-      await fetchBatch();
-      await feed!.after(headerBatches);
-      pass.checkpoint();
-    }
-    headersDone = feed?.done ?? true;
-    headerBatches = feed?.committedBatches ?? 0;
-    rows = rowsWithoutBody(pass.db, folderId, uidvalidity, since, below, imapLimits.bodyRowsPage);
+    rows = rows.length < imapLimits.bodyRowsPage ? [] : rowsWithoutBody(pass.db, folderId, uidvalidity, since, rows[rows.length - 1]!.uid, imapLimits.bodyRowsPage);
   }
   await fetchBatch();
   await commitReady(true);

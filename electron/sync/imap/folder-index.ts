@@ -27,7 +27,6 @@ import { needsWholeMessage, provenOrphan, wholeMessageHashes } from './orphan-pr
 import { fetchFlags } from './ops/sync-flags';
 import { type NewMessage, rulesOnArrival } from '../rules/arrivals';
 import { offlineCutoff } from './folder-bodies';
-import { type BodiesAlongside, HeaderFeed } from './bodies-alongside';
 
 export interface IndexResult {
   /** Nothing had changed since the last sync (STATUS matched): the folder was not even selected. */
@@ -46,7 +45,7 @@ export interface IndexResult {
  * list fills while the rest arrives and a cut connection loses at most one batch. Bodies come later
  * (folder-bodies.ts).
  */
-export async function indexFolder(pass: ImapPass, folderId: number, server: ServerFolder | null, alongside: BodiesAlongside | null = null): Promise<IndexResult> {
+export async function indexFolder(pass: ImapPass, folderId: number, server: ServerFolder | null): Promise<IndexResult> {
   const { db, connection } = pass;
   const accountId = pass.account.id;
   const stored = getFolder(db, folderId);
@@ -133,7 +132,7 @@ export async function indexFolder(pass: ImapPass, folderId: number, server: Serv
   // A complete scan (the server's whole UID list was compared): orphans nothing matches go at the end.
   const complete = serverSet !== null;
 
-  result.added = await fetchNewHeaders(pass, stored, selected, newUids, alongside);
+  result.added = await fetchNewHeaders(pass, stored, selected, newUids);
 
   writeTransaction(db, (changes) => {
     // A complete scan: orphans nothing matched are not on the server any more.
@@ -182,42 +181,14 @@ interface Prepared {
   parsed: ParsedMessage;
 }
 
-/**
- * Headers of the new UIDs, newest first, a batch per transaction; orphans are re-matched on the way.
- * Many new messages (an initial sync): their bodies start on a second connection beside this, following
- * the committed rows down (bodies-alongside.ts).
- */
-async function fetchNewHeaders(
-  pass: ImapPass,
-  folder: FolderRow,
-  selected: SelectedFolder,
-  newUids: Uint32Array,
-  alongside: BodiesAlongside | null,
-): Promise<number> {
-  const feed = new HeaderFeed();
-  try {
-    return await fetchHeaderBatches(pass, folder, selected, newUids, alongside, feed);
-  } finally {
-    feed.finish();
-  }
-}
-
-async function fetchHeaderBatches(
-  pass: ImapPass,
-  folder: FolderRow,
-  selected: SelectedFolder,
-  newUids: Uint32Array,
-  alongside: BodiesAlongside | null,
-  feed: HeaderFeed,
-): Promise<number> {
+/** Headers of the new UIDs, newest first, a batch per transaction; orphans are re-matched on the way. */
+async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: SelectedFolder, newUids: Uint32Array): Promise<number> {
   const { db } = pass;
   const accountId = pass.account.id;
   const uidvalidity = selected.uidvalidity;
   let added = 0;
   let done = 0;
   let orphansLeft = countOrphans(db, folder.id, uidvalidity);
-  // Not while orphans wait to be matched: a row adopted or stored meanwhile is the header phase's to settle.
-  if (alongside && orphansLeft === 0 && newUids.length >= imapLimits.bodiesAlongsideFrom) alongside.start(folder.id, feed);
   pass.progress({ phase: 'headers', folder: folder.path, done: 0, total: newUids.length });
   // A small first batch, so the first screenful is committed (and shown) as early as possible.
   // Batches are views of newUids, not copies.
@@ -292,7 +263,6 @@ async function fetchHeaderBatches(
     // Counted as each batch commits, so a pass that fails later (a full disk) can say what it saved.
     pass.added += batchAdded;
     added += batchAdded;
-    feed.committed();
     done += batch.length;
     pass.progress({ phase: 'headers', folder: folder.path, done, total: newUids.length });
   }

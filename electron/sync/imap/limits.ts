@@ -4,12 +4,6 @@ export const imapLimits = {
   headerBatch: 500,
   /** The first header batch of a folder: one screenful and a bit, committed at once so the list shows something within a second. */
   firstHeaderBatch: 60,
-  /**
-   * A folder with at least this many new messages has its bodies fetched on a second connection while its
-   * headers still arrive (bodies-alongside.ts): about a quarter of a 10,000-message initial sync was the
-   * header phase alone, one core idle. Fewer are done in a second or two either way, not worth a login.
-   */
-  bodiesAlongsideFrom: 1000,
   /** Full sources asked for in one FETCH: few enough round trips, small enough that a cut costs little. */
   bodyBatch: 200,
   /** Flag answers (FETCH FLAGS) applied per write transaction as they arrive, so a folder's flags are never all in memory. */
