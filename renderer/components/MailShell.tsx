@@ -97,7 +97,8 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   /** The focus came into the results from the search field (Escape goes back there). */
   const cameFromSearch = useRef(false);
   // A focused button turned off under the user (Not junk once Junk is empty): the focus goes to the list.
-  useFocusRescue(shellRef, () => [listRef.current, searchRef.current]);
+  // Not the search field: focusing it opens its hints over the view (the Outbox's buttons among them).
+  useFocusRescue(shellRef, () => [listRef.current]);
 
   const query: ListQuery =
     searchQuery !== null

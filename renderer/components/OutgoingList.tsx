@@ -81,7 +81,8 @@ export function OutgoingList({ view, outgoing, accounts, onCompose, report }: Ou
                       <button type="button" className="button small danger" onClick={() => (setAsking(null), run(api.giveUpOutbox({ id: item.id })))}>
                         Stop trying
                       </button>
-                      <button type="button" className="button small" onClick={() => setAsking(null)}>
+                      {/* The button that asked is gone: the focus goes to the safe answer, not to the document. */}
+                      <button type="button" className="button small" autoFocus onClick={() => setAsking(null)}>
                         Keep trying
                       </button>
                     </div>
@@ -91,7 +92,7 @@ export function OutgoingList({ view, outgoing, accounts, onCompose, report }: Ou
                       <button type="button" className="button small danger" onClick={() => (setAsking(null), discardOutbox(item.id))}>
                         Discard
                       </button>
-                      <button type="button" className="button small" onClick={() => setAsking(null)}>
+                      <button type="button" className="button small" autoFocus onClick={() => setAsking(null)}>
                         Keep
                       </button>
                     </div>
@@ -137,7 +138,7 @@ export function OutgoingList({ view, outgoing, accounts, onCompose, report }: Ou
                       <button type="button" className="button small danger" onClick={() => (setAsking(null), run(api.deleteDraft({ id: draft.id })))}>
                         Delete
                       </button>
-                      <button type="button" className="button small" onClick={() => setAsking(null)}>
+                      <button type="button" className="button small" autoFocus onClick={() => setAsking(null)}>
                         Keep
                       </button>
                     </div>
