@@ -238,10 +238,17 @@ function update(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord,
 
 const errorColumns = (error: ErrorData | null) => [error?.code ?? null, error?.message ?? null, error?.detail ? JSON.stringify(error.detail) : null];
 
-/** queued → sending, before the connection is used for this message. Each way out of `sending` counts the attempt. */
-export function markSending(db: WriteDb, changes: ChangeRecorder, record: OutboxRecord): void {
-  if (record.state !== 'queued') throw new HomingError('INTERNAL', `Outbox item ${record.id} is ${record.state}, not queued.`);
-  update(db, changes, record, "state = 'sending', handed_over = 0");
+/**
+ * queued → sending, before the connection is used for this message; each way out of `sending` counts the
+ * attempt. The row as stored decides, not the caller's copy: one the user gave up on, cancelled or sent
+ * again since the caller read it (while its session was being opened) is left alone, and null says so.
+ * Returns the row as claimed.
+ */
+export function markSending(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId'>): OutboxRecord | null {
+  const claimed = prepare<[number]>(db, "UPDATE outbox SET state = 'sending', handed_over = 0 WHERE id = ? AND state = 'queued'").run(record.id).changes;
+  if (claimed === 0) return null;
+  changes.outboxItem(record.accountId, record.id);
+  return getOutboxRecord(db, record.id);
 }
 
 /** The last byte went to the server; the final dot follows. From here a lost connection means "may have been sent". */
@@ -369,18 +376,21 @@ export function acknowledgeRefusals(db: WriteDb, changes: ChangeRecorder, record
 /**
  * The user gives up on a resend's recipients (queued or failed): they never get this message, and the
  * row is done, its refusals seen (the user chose), each recipient named in `rejected` with `response` (the
- * server's last words), which is what the Sent copy's note reads (undeliveredRecipients).
+ * server's last words), which is what the Sent copy's note reads (undeliveredRecipients). Only a row still
+ * queued or failed as stored is given up (a try that has claimed it, markSending, finishes and its answer
+ * stands); false when it was not.
  */
-export function giveUpResend(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId' | 'recipients' | 'rejected'>, response: string): void {
+export function giveUpResend(db: WriteDb, changes: ChangeRecorder, record: Pick<OutboxRecord, 'id' | 'accountId' | 'recipients' | 'rejected'>, response: string): boolean {
   const rejected = [...record.rejected, ...record.recipients.map((address) => ({ address, response }))];
-  update(
+  const done = prepare(
     db,
-    changes,
-    record,
-    "state = 'filed', filed_at = ?, not_before = NULL, raw = X'', rejected = ?, refusals_seen = 1, handed_over = 0, error_code = NULL, error_message = NULL, error_detail = NULL",
-    Date.now(),
-    JSON.stringify(rejected),
-  );
+    `UPDATE outbox SET state = 'filed', filed_at = ?, not_before = NULL, raw = X'', rejected = ?, refusals_seen = 1, handed_over = 0,
+       error_code = NULL, error_message = NULL, error_detail = NULL
+     WHERE id = ? AND state IN ('queued', 'failed') AND resend_of IS NOT NULL`,
+  ).run(Date.now(), JSON.stringify(rejected), record.id).changes;
+  if (done === 0) return false;
+  changes.outboxItem(record.accountId, record.id);
+  return true;
 }
 
 /**

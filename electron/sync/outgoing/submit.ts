@@ -69,9 +69,8 @@ export async function submitQueued(ctx: WriterContext, account: Account, items: 
   };
   try {
     for (let i = 0; i < items.length; i++) {
-      const item = findOutboxRecord(db, items[i]!.id);
       // Cancelled or changed by the user since the list was made.
-      if (item?.state !== 'queued') continue;
+      if (findOutboxRecord(db, items[i]!.id)?.state !== 'queued') continue;
       if (signal.aborted) return;
       if (!session) {
         try {
@@ -81,7 +80,10 @@ export async function submitQueued(ctx: WriterContext, account: Account, items: 
           return;
         }
       }
-      writeTransaction(db, (changes) => markSending(db, changes, item));
+      // Claimed only if still queued as stored: the user may have given up on it ("Stop trying"), cancelled
+      // it or changed it while the session opened. From `sending` on, those wait for this try's answer.
+      const item = writeTransaction(db, (changes) => markSending(db, changes, items[i]!));
+      if (!item) continue;
       hooks.onState?.(item, 'sending');
       const raw = outboxRaw(db, item.id);
       try {

@@ -138,10 +138,11 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
         throw new HomingError('INVALID_ARGUMENT', `Message ${id} is not a message sent to some recipients and waiting for the others; cancel it to a draft instead.`);
       }
       if (record.state !== 'queued' && record.state !== 'failed') {
-        throw new HomingError('INVALID_ARGUMENT', record.state === 'sending' ? `Message ${id} is being sent right now.` : `Message ${id} was sent to them already.`);
+        throw new HomingError('INVALID_ARGUMENT', record.state === 'sending' ? beingSent(id) : `Message ${id} was sent to them already.`);
       }
       const said = typeof record.lastError?.detail?.response === 'string' ? ` The server last said: ${record.lastError.detail.response}` : '';
-      writeTransaction(db, (changes) => giveUpResend(db, changes, record, `Homing stopped trying at your request.${said}`));
+      const given = writeTransaction(db, (changes) => giveUpResend(db, changes, record, `Homing stopped trying at your request.${said}`));
+      if (!given) throw new HomingError('INVALID_ARGUMENT', beingSent(id));
       runner.schedule();
       return toOutboxItem(getOutboxRecord(db, id));
     },
@@ -173,6 +174,11 @@ export function createOutgoingWrites(ctx: WriterContext, runner: OutboxRunner): 
       return { draftId: draft.id };
     },
   };
+}
+
+/** Why a resend being tried cannot be given up: that try's answer decides (docs/cli.md, outbox give-up). */
+function beingSent(id: number): string {
+  return `Message ${id} is being sent right now: if the server takes it, they have it; if not, you can stop trying then.`;
 }
 
 /** What a new draft of `account` starts with: its Message-ID, and whether its copy goes to the server's Drafts. */
