@@ -7,7 +7,8 @@ import { describeLeftBehind, migrateOldPasswords } from '../accounts/password-mi
 import { KeychainVault } from '../accounts/vault-keychain';
 import { type CommandSocket, serveCommandSocket } from '../command-socket/serve';
 import { openMailService, type MailServiceHandle } from '../service/mail-service';
-import type { ReadQueries } from './local-reader';
+import { openReadOnlyQueries, type ReadOnlyQueries } from '../service/read-only-queries';
+import type { ReadQueries, StoredSources } from './local-reader';
 import { type ForwardingTransport, forwardingTransport } from './writer-forwarding';
 
 /** What every CLI command gets: the data directory, output streams, and the service opened on demand. */
@@ -28,6 +29,12 @@ export interface CliContext {
    */
   reader(): Promise<ReadQueries>;
   /**
+   * Stored sources read chunk by chunk from a read-only connection of this process, also when the
+   * commands go to another process holding the directory (it is the same store on this computer); null
+   * when the store cannot be read that way, and the caller asks reader() for the bytes instead.
+   */
+  storedSources(): Promise<StoredSources | null>;
+  /**
    * Makes this process the data directory's writer now, for as long as it runs (`sync --watch`), and
    * serves the command socket so that other homing commands are handed to it meanwhile. Never forwarded:
    * while another process holds the directory it fails with DATA_DIR_LOCKED. Call before service().
@@ -42,6 +49,7 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
   let transport: ForwardingTransport | null = null;
   let socket: CommandSocket | null = null;
   let startWriter = false;
+  let sources: ReadOnlyQueries | null | undefined;
   const note = (text: string) => io.stderr.write(`homing: note: ${text}\n`);
 
   const open = () =>
@@ -76,6 +84,12 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
     reader() {
       return context.service();
     },
+    async storedSources() {
+      // After the service: it creates or migrates the store, which a read-only connection cannot.
+      await context.service();
+      if (sources === undefined) sources = openReadOnlyQueries(dataDir, note);
+      return sources;
+    },
     async becomeWriter() {
       if (handle) throw new Error('becomeWriter() must come before service()');
       startWriter = true;
@@ -96,6 +110,7 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
       await socket.ready;
     },
     async close() {
+      sources?.close();
       transport?.close();
       // The socket's record goes before the service closes and releases the lock (a homing that finds the
       // lock free never reads a record pointing here); calls already taken are answered, then the socket goes.

@@ -9,6 +9,11 @@ import { type LocalReader, openLocalReader } from './local-reader';
 export function createLocalContext(dataDir: string, io: Pick<CliContext, 'stdout' | 'stderr' | 'env'>): CliContext {
   let reader: LocalReader | null | undefined;
   const note = (text: string) => io.stderr.write(`homing: note: ${text}\n`);
+  const opened = (): LocalReader => {
+    if (reader === undefined) reader = openLocalReader(dataDir, note);
+    if (!reader) throw new HandOver('the store must be opened by the mail service');
+    return reader;
+  };
   return {
     dataDir,
     ...io,
@@ -16,9 +21,10 @@ export function createLocalContext(dataDir: string, io: Pick<CliContext, 'stdout
       throw new HandOver('the command needs the mail service');
     },
     async reader() {
-      if (reader === undefined) reader = openLocalReader(dataDir, note);
-      if (!reader) throw new HandOver('the store must be opened by the mail service');
-      return reader.queries;
+      return opened().queries;
+    },
+    async storedSources() {
+      return opened().sources;
     },
     async becomeWriter() {
       throw new HandOver('the command writes');

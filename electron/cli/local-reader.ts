@@ -3,15 +3,19 @@ import { join } from 'node:path';
 import type { MailClient } from '../../shared/client';
 import type { MethodArgs, MethodArgsInput, MethodResult } from '../../shared/contract';
 import { LEGACY_PASSWORD_FILE } from '../accounts/password-file-names';
-import { openReadOnlyQueries, type ReadOnlyQueryName } from '../service/read-only-queries';
+import { openReadOnlyQueries, type ReadOnlyQueries, type ReadOnlyQueryName } from '../service/read-only-queries';
 import { HandOver } from './hand-over';
 import { readArgs } from './read-args';
 
 /** The queries the reading commands (folders, list, search, show) use. */
 export type ReadQueries = Pick<MailClient, ReadOnlyQueryName>;
 
+/** A message's stored bytes read straight from the store, chunk by chunk (`homing show --raw`). */
+export type StoredSources = Pick<ReadOnlyQueries, 'bodyStatus' | 'storedChunks'>;
+
 export interface LocalReader {
   readonly queries: ReadQueries;
+  readonly sources: StoredSources;
   close(): void;
 }
 
@@ -47,7 +51,7 @@ export function openLocalReader(dataDir: string, note: (text: string) => void): 
     // A whole source of a message stored without its body is downloaded by the writer first.
     getMessageSource: answer('getMessageSource', (checked) => checked.part === 'whole' && store.bodyStatus(checked.id) !== 'full'),
   };
-  return { queries, close: () => store.close() };
+  return { queries, sources: store, close: () => store.close() };
 }
 
 /** read-args.ts's checkers, typed per query so that one generic `answer` can call any of them. */

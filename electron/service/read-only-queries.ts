@@ -1,8 +1,10 @@
 import type { MethodHandlers } from '../../shared/contract';
+import { HomingError } from '../../shared/errors';
 import { dbPathOf } from '../store/data-dir';
-import type { ReadDb } from '../store/db';
+import { prepare, type ReadDb } from '../store/db';
 import { latestVersion } from '../store/migrations/version';
 import { betterSqliteBinding } from '../store/native-binding';
+import { readHeaderBlock, sourceChunks } from '../store/message-sources';
 import { closeDb, openReadDb } from '../store/open';
 import { makeDataDirPrivate } from '../store/private-data-dir';
 import { createMessageQueries } from './message-queries';
@@ -15,6 +17,12 @@ export interface ReadOnlyQueries {
   readonly handlers: MethodHandlers<ReadOnlyQueryName>;
   /** Whether the store holds the message whole (NOT_FOUND when there is no such message). */
   bodyStatus(id: number): 'full' | 'headers' | 'partial';
+  /**
+   * A visible message's stored bytes a chunk at a time (`headers`: its header block), inflated one chunk
+   * at a time, so that `show --raw` of a 100 MB message never holds it whole. NOT_FOUND when there is no
+   * such message.
+   */
+  storedChunks(id: number, part: 'stored' | 'headers'): Iterable<Buffer>;
   close(): void;
 }
 
@@ -41,5 +49,16 @@ export function openReadOnlyQueries(dataDir: string, note: (text: string) => voi
   }
   // Only these handlers are used: they read the store and never the vault or the writer.
   const handlers = createMessageQueries({ db, dataDir, vault: null as never, writable: () => false, syncStatus: new Map() });
-  return { handlers, bodyStatus: (id) => bodyStatusOf(db, id), close: () => closeDb(db) };
+  return {
+    handlers,
+    bodyStatus: (id) => bodyStatusOf(db, id),
+    storedChunks(id, part) {
+      // As the service's getMessageSource (store/message-detail.ts's assertVisible, not imported: it brings the MIME parser).
+      if (!prepare<[number], { x: number }>(db, 'SELECT 1 AS x FROM messages WHERE id = ? AND deleted_locally = 0').get(id)) {
+        throw new HomingError('NOT_FOUND', `No message with id ${id}.`);
+      }
+      return part === 'headers' ? [readHeaderBlock(db, id)] : sourceChunks(db, id);
+    },
+    close: () => closeDb(db),
+  };
 }
