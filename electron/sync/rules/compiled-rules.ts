@@ -1,6 +1,6 @@
 import type { Rule } from '../../../shared/contract/rules';
 import type { ReadDb } from '../../store/db';
-import { listRuleTexts } from '../../store/rules';
+import { ruleTexts } from '../../store/rules';
 import { parseSearchQuery, type QueryNode } from '../../store/search-query';
 
 /** A rule ready to run: its query parsed once, and whether it needs the message's text. */
@@ -12,29 +12,38 @@ export interface CompiledRule {
 }
 
 /**
- * What each rule's row text compiled to (null: a query this version cannot parse), per connection, as of
- * the last read. Rows are read every time (a few dozen, cheap); only a row whose text changed is parsed
- * again, so an edit from anywhere (the app, `homing rule`, another connection) counts from the next read,
- * with no version to keep in step and nothing stale after a rolled-back transaction.
+ * What the rules compiled to, per connection, as of the last read: under the text of all rows (the same
+ * text, the same list), and each rule under its row's text (null: a query this version cannot parse).
+ * The rows are read every time (one string), and only a rule whose row changed is parsed again, so an
+ * edit from anywhere (the app, `homing rule`, another connection) counts from the next read, with no
+ * version to keep in step and nothing stale after a rolled-back transaction.
  */
-const compiledByText = new WeakMap<ReadDb['sqlite'], Map<string, CompiledRule | null>>();
+const compiledOf = new WeakMap<ReadDb['sqlite'], { all: string; list: ReadonlyArray<CompiledRule | null>; byText: Map<string, CompiledRule | null> }>();
 
 /** The enabled rules that are not broken and whose scope takes this account (null: any), in order. */
 export function rulesFor(db: ReadDb, accountId: string | null, only?: ReadonlySet<number>): CompiledRule[] {
-  const known = compiledByText.get(db.sqlite);
-  const now = new Map<string, CompiledRule | null>();
+  const texts = ruleTexts(db);
+  let known = compiledOf.get(db.sqlite);
+  if (known?.all !== texts.all) {
+    const byText = new Map<string, CompiledRule | null>();
+    const list: Array<CompiledRule | null> = [];
+    for (const row of texts.each()) {
+      let compiled = known?.byText.get(row.text);
+      if (compiled === undefined) compiled = compile(row.rule());
+      byText.set(row.text, compiled);
+      list.push(compiled);
+    }
+    known = { all: texts.all, list, byText };
+    compiledOf.set(db.sqlite, known);
+  }
   const out: CompiledRule[] = [];
-  for (const row of listRuleTexts(db)) {
-    let compiled = known?.get(row.text);
-    if (compiled === undefined) compiled = compile(row.rule());
-    now.set(row.text, compiled);
+  for (const compiled of known.list) {
     if (!compiled) continue;
     const rule = compiled.rule;
     if (only ? !only.has(rule.id) : !rule.enabled || rule.broken !== null) continue;
     if (accountId !== null && rule.accountId !== null && rule.accountId !== accountId) continue;
     out.push(compiled);
   }
-  compiledByText.set(db.sqlite, now);
   return out;
 }
 

@@ -67,6 +67,27 @@ describe('rules as the sync reads them (compiled once per rule text)', () => {
     }
   });
 
+  it('an unchanged set of rules is not compiled again: the same compiled rules come back, in order', () => {
+    const { db } = tempStore();
+    try {
+      const saved = writeTransaction(db, (changes) =>
+        ['subject:a', 'from:b', 'c OR d'].map((query, i) => saveRule(db, changes, { name: `r${i}`, query, actions: [{ kind: 'read' }], accountId: null, enabled: true }, 1)),
+      );
+      const first = rulesFor(db, 'local');
+      expect(first.map((r) => r.rule.id)).toEqual(saved.map((r) => r.id));
+      const again = rulesFor(db, 'local');
+      again.forEach((compiled, i) => expect(compiled).toBe(first[i]));
+      // One rule edited: only it is compiled again.
+      writeTransaction(db, (changes) => saveRule(db, changes, { id: saved[1]!.id, name: 'r1', query: 'from:e', actions: [{ kind: 'read' }], accountId: null, enabled: true }, 2));
+      const edited = rulesFor(db, 'local');
+      expect(edited[0]).toBe(first[0]);
+      expect(edited[1]!.rule.query).toBe('from:e');
+      expect(edited[2]).toBe(first[2]);
+    } finally {
+      db.sqlite.close();
+    }
+  });
+
   it('reads header fields lazily, the same as decoding them all', () => {
     const block = Buffer.from(
       'Received: from a\r\n by b\r\nSubject: =?UTF-8?B?w6l0w6k=?= and  more\r\nX-Spam-Flag: YES\r\nreceived: second\r\nBad line\r\nX-Empty:\r\n\r\nbody: not a field\r\n',
