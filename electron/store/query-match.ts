@@ -28,15 +28,19 @@ export type FolderIds = (name: string) => ReadonlySet<number>;
 const COLUMNS: readonly SearchColumn[] = ['subject', 'sender', 'recipients', 'body', 'attachments'];
 const NON_ASCII = /[\u0080-\u{10ffff}]/u;
 const ASCII_WORD = /^[a-z0-9]+$/;
+const WIDE = /[\u0080-\uffff]/g;
 const isAlnum = (code: number) => (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+/** unicode61 splits tokens at every ASCII character but letters and digits. */
+const isAsciiSeparator = (code: number) => code < 0x80 && !isAlnum(code);
 
 /** One column's text, with what matching needs computed once and only when asked. */
 class ColumnText {
   private lowerText: string | null = null;
   private tokenList: string[] | null = null;
+  private wideTokenList: string[] | null = null;
   readonly ascii: boolean;
 
-  constructor(private readonly text: string) {
+  constructor(readonly text: string) {
     this.ascii = !NON_ASCII.test(text);
   }
 
@@ -47,6 +51,33 @@ class ColumnText {
   get tokens(): string[] {
     return (this.tokenList ??= ftsTokens(this.ascii ? this.text : splitCjk(this.text)));
   }
+
+  /**
+   * The tokens of the runs between ASCII separators that hold a character beyond ASCII, in order: where an
+   * ASCII word can be a token without being written as itself (é folds to e, ﬁ to fi). Most mail mixes a
+   * few such characters into ASCII text, so these are a few tokens, not the text's hundreds.
+   */
+  get wideTokens(): string[] {
+    if (this.wideTokenList) return this.wideTokenList;
+    const text = this.text;
+    const tokens: string[] = [];
+    let done = 0;
+    for (let at = nextWide(text, 0); at !== -1; at = nextWide(text, done)) {
+      let start = at;
+      while (start > done && !isAsciiSeparator(text.charCodeAt(start - 1))) start--;
+      let end = at + 1;
+      while (end < text.length && !isAsciiSeparator(text.charCodeAt(end))) end++;
+      for (const token of ftsTokens(splitCjk(text.slice(start, end)))) tokens.push(token);
+      done = end;
+    }
+    return (this.wideTokenList = tokens);
+  }
+}
+
+/** Where the next character beyond ASCII is, from `from` (-1: none). */
+function nextWide(text: string, from: number): number {
+  WIDE.lastIndex = from;
+  return WIDE.exec(text)?.index ?? -1;
 }
 
 /**
@@ -112,10 +143,31 @@ export class QueryMatcher {
     const column = this.column(name);
     const wanted = termTokens(term);
     if (wanted.length === 0) return false;
-    // The common case, one ASCII word in ASCII text: found in the text itself, no token list needed.
-    if (wanted.length === 1 && column.ascii && ASCII_WORD.test(wanted[0]!)) return findWord(column.lower, wanted[0]!, term.prefix);
+    if (wanted.length === 1 && ASCII_WORD.test(wanted[0]!)) {
+      // The common case, one ASCII word: found in the text itself, no token list needed. In text beyond
+      // ASCII (most mail has a few such characters), as itself between ASCII separators, else among
+      // the tokens of the runs that hold such characters, the only other places it can come from.
+      if (column.ascii) return findWord(column.lower, wanted[0]!, term.prefix);
+      return asciiWordPattern(term).test(column.text) || column.wideTokens.some((token) => (term.prefix ? token.startsWith(wanted[0]!) : token === wanted[0]));
+    }
     return findPhrase(column.tokens, wanted, term.prefix);
   }
+}
+
+/** A query's ASCII word, made once per term: as itself (ASCII letters of either case), with an ASCII separator or the text's end on each side (only before it for `word*`). */
+const asciiPatternCache = new WeakMap<TextNode, RegExp>();
+
+function asciiWordPattern(term: TextNode): RegExp {
+  let pattern = asciiPatternCache.get(term);
+  if (!pattern) {
+    // Without the u flag, i folds only ASCII letters to each other (not K, the Kelvin sign, to k), and
+    // \u0080-\uffff covers every code unit beyond ASCII, surrogates included: a neighbour that is not an
+    // ASCII separator makes the run something else, which wideTokens answers for.
+    const word = termTokens(term)[0]!;
+    pattern = new RegExp(`(?<![0-9a-z\\u0080-\\uffff])${word}${term.prefix ? '' : '(?![0-9a-z\\u0080-\\uffff])'}`, 'i');
+    asciiPatternCache.set(term, pattern);
+  }
+  return pattern;
 }
 
 /** A query's words tokenised once, not once per message and column it is tested on (rules test every arrival). */
