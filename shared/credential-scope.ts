@@ -29,19 +29,37 @@ export type CredentialScopeChange = 'host' | 'port' | 'username' | 'security' | 
  * to say beforehand that the password will be asked for.
  */
 export function storedPasswordChange(savedFor: CredentialTarget, target: CredentialTarget): CredentialScopeChange | null {
-  if (!sameHost(savedFor.host, target.host)) return 'host';
-  if (savedFor.port !== target.port) return 'port';
-  if (savedFor.username !== target.username) return 'username';
-  if (strength[target.security] < strength[savedFor.security]) return 'security';
-  if ((savedFor.trustedFingerprint ?? null) !== (target.trustedFingerprint ?? null)) return 'certificate';
-  return null;
+  return storedPasswordChanges(savedFor, target)[0] ?? null;
 }
 
-/** The words for each change, for the PASSWORD_REQUIRED message. */
-export const credentialScopeWords: Record<CredentialScopeChange, string> = {
-  host: 'the server name changed',
-  port: 'the port changed',
-  username: 'the user name changed',
+/** Every way `target` differs from the server a password was stored for (storedPasswordChange), in that order; empty when it may go. */
+export function storedPasswordChanges(savedFor: CredentialTarget, target: CredentialTarget): CredentialScopeChange[] {
+  const changes: CredentialScopeChange[] = [];
+  if (!sameHost(savedFor.host, target.host)) changes.push('host');
+  if (savedFor.port !== target.port) changes.push('port');
+  if (savedFor.username !== target.username) changes.push('username');
+  if (strength[target.security] < strength[savedFor.security]) changes.push('security');
+  if ((savedFor.trustedFingerprint ?? null) !== (target.trustedFingerprint ?? null)) changes.push('certificate');
+  return changes;
+}
+
+const changedNouns: Partial<Record<CredentialScopeChange, string>> = { host: 'server name', port: 'port', username: 'user name' };
+const otherWords: Partial<Record<CredentialScopeChange, string>> = {
   security: 'the connection would be less protected',
   certificate: 'a different certificate would be trusted',
 };
+
+/**
+ * The changes in words, for the PASSWORD_REQUIRED message: each one named, so a user who changed the user
+ * name is not told the port changed ("the server name and the port changed, and the connection would be
+ * less protected").
+ */
+export function credentialScopeWords(changes: readonly CredentialScopeChange[]): string {
+  const nouns = changes.flatMap((change) => (changedNouns[change] ? [`the ${changedNouns[change]}`] : []));
+  const clauses = [...(nouns.length > 0 ? [`${listWords(nouns)} changed`] : []), ...changes.flatMap((change) => (otherWords[change] ? [otherWords[change]] : []))];
+  return listWords(clauses);
+}
+
+function listWords(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}

@@ -1,5 +1,5 @@
 import type { Account, OutgoingServer, Security } from '../../shared/contract/accounts';
-import { type CredentialTarget, credentialScopeWords, storedPasswordChange } from '../../shared/credential-scope';
+import { type CredentialScopeChange, type CredentialTarget, credentialScopeWords, storedPasswordChanges } from '../../shared/credential-scope';
 import { HomingError } from '../../shared/errors';
 
 /** The incoming server of an account, as a place its password may go. */
@@ -36,14 +36,21 @@ export function savedTargets(account: Account, secret: 'incoming' | 'own'): Cred
  * tests and the account changes, whichever caller (window, bridge, CLI) asked.
  */
 export function requireStoredPasswordScope(savedFor: CredentialTarget[], target: CredentialTarget, account: Pick<Account, 'id' | 'email'>): void {
-  if (savedFor.some((saved) => storedPasswordChange(saved, target) === null)) return;
-  const change = savedFor.length > 0 ? storedPasswordChange(savedFor[0]!, target)! : 'host';
-  const where = savedFor[0] ? ` (${savedFor[0].host}:${savedFor[0].port})` : '';
+  // Named against the saved server nearest the target (on a tie the later one: the outgoing server, when
+  // it shares the incoming password), so the words say what the user changed, not how two servers differ.
+  let nearest: { saved: CredentialTarget; changes: CredentialScopeChange[] } | null = null;
+  for (const saved of savedFor) {
+    const changes = storedPasswordChanges(saved, target);
+    if (changes.length === 0) return;
+    if (!nearest || changes.length <= nearest.changes.length) nearest = { saved, changes };
+  }
+  const changes: CredentialScopeChange[] = nearest?.changes ?? ['host'];
+  const where = nearest ? ` (${nearest.saved.host}:${nearest.saved.port})` : '';
   throw new HomingError(
     'PASSWORD_REQUIRED',
-    `Type the password for ${account.email} again: ${credentialScopeWords[change]}, and a stored password is only sent to the server it was saved for${where}. ` +
+    `Type the password for ${account.email} again: ${credentialScopeWords(changes)}, and a stored password is only sent to the server it was saved for${where}. ` +
       'In the app, enter it with the new settings; with homing, add --password-env VAR (or, for a password command, give --password-command again).',
-    { accountId: account.id, change, fix: 'enter-password' },
+    { accountId: account.id, change: changes[0], changes, fix: 'enter-password' },
   );
 }
 

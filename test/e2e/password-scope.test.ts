@@ -53,7 +53,7 @@ describe('changing an account’s server in the settings dialog', () => {
     await dialog.getByLabel('Security').selectOption('none');
     await dialog.getByRole('button', { name: 'Save' }).click();
     const result = dialog.getByTestId('connection-result');
-    await poll(() => result.textContent()).toMatch(/Type the password for alice@example\.org again: the server name changed/);
+    await poll(() => result.textContent()).toMatch(/Type the password for alice@example\.org again: the server name and the port changed and the connection would be less protected, and a stored password/);
     const field = result.getByLabel('Enter password for alice@example.org');
     await poll(() => field.count()).toBe(1);
     expect(fake.connections).toBe(0);
