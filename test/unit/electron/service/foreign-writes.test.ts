@@ -59,6 +59,30 @@ describe('followForeignWrites', () => {
     expect(heard.filter((h) => h.event === 'accountsChanged')).toEqual([{ event: 'accountsChanged', payload: { accountIds: ['local'] } }]);
   });
 
+  // Was a bug: only new messages were named, so the reading pane's open message (which reads itself again
+  // when an event names it) kept the flags and folder it had before a cron sync changed them.
+  it('names the messages another process flagged, tagged, moved or removed, as the writer names them', async () => {
+    const { db, folder, heard, add, changes } = setUp();
+    const other = localFolder(db, 'Elsewhere');
+    const [flagged, tagged, moved, removed, untouched] = [await add(1), await add(2), await add(3), await add(4), await add(5)];
+    follower!.check();
+    heard.length = 0;
+    db.sqlite.prepare('UPDATE messages SET seen = 1, flagged = 1 WHERE id = ?').run(flagged);
+    db.sqlite.prepare(`UPDATE messages SET keywords = '["$label1"]' WHERE id = ?`).run(tagged);
+    db.sqlite.prepare('UPDATE messages SET folder_id = ? WHERE id = ?').run(other.id, moved);
+    db.sqlite.prepare('DELETE FROM messages WHERE id = ?').run(removed);
+    const arrived = await add(6);
+    follower!.check();
+    expect(changes()).toEqual([
+      { accountId: 'local', folderIds: expect.arrayContaining([folder.id, other.id]) as number[], messageIds: [flagged, tagged, moved, removed, arrived] },
+    ]);
+    expect(changes()[0]!.messageIds).not.toContain(untouched);
+    // Told once: a look with nothing new names nothing.
+    heard.length = 0;
+    follower!.check();
+    expect(heard).toEqual([]);
+  });
+
   it('looks by itself at each interval; quiet while the holder tells this process, off while this process writes', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { state, add, changes } = setUp('quiet');
