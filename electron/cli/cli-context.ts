@@ -6,6 +6,7 @@ import { HomingError } from '../../shared/errors';
 import { describeLeftBehind, migrateOldPasswords } from '../accounts/password-migration';
 import { KeychainVault } from '../accounts/vault-keychain';
 import { type CommandSocket, serveCommandSocket } from '../command-socket/serve';
+import { readSocketRecord } from '../command-socket/socket-record';
 import { openMailService, type MailServiceHandle } from '../service/mail-service';
 import { openReadOnlyQueries, type ReadOnlyQueries } from '../service/read-only-queries';
 import type { ReadQueries, StoredSources } from './local-reader';
@@ -35,9 +36,8 @@ export interface CliContext {
    */
   storedSources(): Promise<StoredSources | null>;
   /**
-   * Makes this process the data directory's writer now, for as long as it runs (`sync --watch`), and
-   * serves the command socket so that other homing commands are handed to it meanwhile. Never forwarded:
-   * while another process holds the directory it fails with DATA_DIR_LOCKED. Call before service().
+   * Makes this process the data directory's writer now, for as long as it runs (`sync --watch`). Never
+   * forwarded: while another process holds the directory it fails with DATA_DIR_LOCKED. Call before service().
    */
   becomeWriter(): Promise<void>;
   close(): Promise<void>;
@@ -52,17 +52,28 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
   let sources: ReadOnlyQueries | null | undefined;
   const note = (text: string) => io.stderr.write(`homing: note: ${text}\n`);
 
-  const open = () =>
-    (handle ??= (async () => {
-      const vault = new KeychainVault();
+  let vault: Promise<KeychainVault> | null = null;
+  const openVault = () =>
+    (vault ??= (async () => {
+      const opened = new KeychainVault();
       // Passwords an older version left in credentials.json move into the keychain; those that cannot
       // (no keychain answers) are named on stderr at every command until they can, never used silently.
-      for (const outcome of await migrateOldPasswords(dataDir, vault)) {
+      for (const outcome of await migrateOldPasswords(dataDir, opened)) {
         const line = describeLeftBehind(outcome);
         if (line) io.stderr.write(`homing: warning: ${line}\n`);
       }
+      return opened;
+    })());
+
+  const open = () =>
+    (handle ??= (async () => {
       // The CLI bundle sits beside the worker bundle in dist/node/.
-      return openMailService({ dataDir, vault, workerPath: join(__dirname, 'worker.cjs'), startWriter, onNote: note });
+      const opened = await openMailService({ dataDir, vault: await openVault(), workerPath: join(__dirname, 'worker.cjs'), startWriter, onNote: note });
+      // Whenever this process takes the writer lock (a pass from cron, an import, any command run while
+      // nothing else holds the directory), it takes other processes' commands meanwhile, so that the app's
+      // window and other homing runs are not refused while it writes. Served only from the lock on.
+      socket = serveCommandSocket(opened, { dataDir, onNote: note, oneShot: !startWriter });
+      return opened;
     })());
 
   const context: CliContext = {
@@ -93,31 +104,52 @@ export function createCliContext(dataDir: string, io: Pick<CliContext, 'stdout' 
     async becomeWriter() {
       if (handle) throw new Error('becomeWriter() must come before service()');
       startWriter = true;
-      let opened: MailServiceHandle;
-      try {
-        opened = await open();
-      } catch (error) {
-        if (error instanceof HomingError && error.code === 'DATA_DIR_LOCKED') {
-          throw new HomingError(
-            'DATA_DIR_LOCKED',
-            `${error.message} This command keeps the accounts current itself and needs to be the only writer; the process holding the directory does that already.`,
-            error.detail,
-          );
+      for (let told = false; ; told = true) {
+        try {
+          await open();
+          return await socket?.ready.then(() => undefined);
+        } catch (error) {
+          // A one-shot homing run (a pass from cron) ends by itself: waited for, then this becomes the writer.
+          const oneShot = oneShotHolder(dataDir, error);
+          if (oneShot === null) throw lockedForWatch(error);
+          if (!told) note(`waiting for homing (pid ${oneShot}), which is writing ${dataDir}, to finish`);
+          handle = null;
+          await new Promise((resolve) => setTimeout(resolve, ONE_SHOT_POLL_MS));
         }
-        throw error;
       }
-      socket = serveCommandSocket(opened, { dataDir, onNote: note });
-      await socket.ready;
     },
     async close() {
       sources?.close();
       transport?.close();
-      // The socket's record goes before the service closes and releases the lock (a homing that finds the
-      // lock free never reads a record pointing here); calls already taken are answered, then the socket goes.
+      // Calls other processes handed to this one are carried out first when this command's own work is done
+      // (a one-shot holder); a watch the user stopped stops now. Then new calls are refused WRITER_STOPPING
+      // (their senders run them on the next writer), the service closes and frees the lock, and the socket goes.
       const opened = handle ? await handle.catch(() => null) : null;
-      if (socket) await socket.close(async () => opened?.close());
+      if (socket) await socket.close(async () => opened?.close(), { finishCalls: !startWriter });
       else await opened?.close();
     },
   };
   return context;
+}
+
+/** How often `homing sync --watch` looks whether the one-shot run holding the directory has finished. */
+const ONE_SHOT_POLL_MS = 1_000;
+
+/** The pid of the one-shot homing run that holds the lock (its socket record says so), or null. */
+function oneShotHolder(dataDir: string, error: unknown): number | null {
+  if (!(error instanceof HomingError) || error.code !== 'DATA_DIR_LOCKED') return null;
+  const pid = error.detail?.pid;
+  if (typeof pid !== 'number') return null;
+  const record = readSocketRecord(dataDir);
+  return record !== null && record.pid === pid && record.oneShot === true ? pid : null;
+}
+
+/** DATA_DIR_LOCKED for `sync --watch`, saying why it cannot be handed over; any other error as it is. */
+function lockedForWatch(error: unknown): unknown {
+  if (!(error instanceof HomingError) || error.code !== 'DATA_DIR_LOCKED') return error;
+  return new HomingError(
+    'DATA_DIR_LOCKED',
+    `${error.message} This command keeps the accounts current itself and needs to be the only writer; the process holding the directory does that already.`,
+    error.detail,
+  );
 }

@@ -15,7 +15,9 @@ export interface ForwardingTransport extends ClientTransport {
  * errors and its events (sync progress) come back as if it had run here. Taking the lock fails before
  * anything is done, so a command is never carried out twice. Queries always read the store here.
  *
- * A holder that serves no socket leaves DATA_DIR_LOCKED as it was, with the reason added.
+ * Every Homing process serves the socket while it holds the lock (a `homing sync` from cron too), so a
+ * holder that serves none is another version or on another computer: DATA_DIR_LOCKED as it was, with the
+ * reason added.
  */
 export function forwardingTransport(dataDir: string, local: ClientTransport): ForwardingTransport {
   let writer: WriterConnection | null = null;
@@ -30,7 +32,13 @@ export function forwardingTransport(dataDir: string, local: ClientTransport): Fo
     for (const listener of listeners) forwardedStops.push(connection.subscribe(listener));
   };
 
-  const invokeWriting = async (method: MethodName, args: unknown, stoppedPid: number | null = null, deadline = 0): Promise<Envelope<unknown>> => {
+  const invokeWriting = async (
+    method: MethodName,
+    args: unknown,
+    stoppedPid: number | null = null,
+    deadline = 0,
+    refused: { pid: number; reason: string } | null = null,
+  ): Promise<Envelope<unknown>> => {
     if (writer) {
       const answer = await writer.invoke(method, args);
       if (answer.ok || answer.error.code !== 'WRITER_STOPPING') return answer;
@@ -45,6 +53,7 @@ export function forwardingTransport(dataDir: string, local: ClientTransport): Fo
     const here = await local.invoke(method, args);
     const holder = here.ok ? null : lockHolder(here.error);
     if (here.ok || !holder) return here;
+    if (holder.pid === refused?.pid) return { ok: false, error: { ...here.error, message: `${here.error.message} ${refused.reason}` } };
     if (holder.pid === stoppedPid && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 150));
       return invokeWriting(method, args, stoppedPid, deadline);
@@ -52,7 +61,12 @@ export function forwardingTransport(dataDir: string, local: ClientTransport): Fo
     connecting ??= connectToWriter(dataDir, holder).then((link) => ('connection' in link ? link.connection : link.refusal));
     const outcome = await connecting;
     connecting = null;
-    if (typeof outcome === 'string') return { ok: false, error: { ...here.error, message: `${here.error.message} ${outcome}` } };
+    if (typeof outcome === 'string') {
+      // A holder that serves closes its socket only once its lock is free, and a new one may have taken the
+      // lock meanwhile: the lock is tried again (taking it does nothing before it succeeds); still this
+      // process's, the refusal stands.
+      return invokeWriting(method, args, stoppedPid, deadline, { pid: holder.pid, reason: outcome });
+    }
     if (!writer) forwardTo(outcome);
     return invokeWriting(method, args, stoppedPid, deadline);
   };

@@ -36,9 +36,10 @@ export type WriterLink = { connection: WriterConnection } | { refusal: string };
 
 /**
  * Connects to the command socket of the process holding the writer lock, if it serves one: the socket
- * record must name that very process, on this computer, at this version of Homing. A holder that
- * serves no socket (an older version, or one that just took the lock and has not written its record
- * yet: looked for again for a few seconds) gives a refusal, in words for the DATA_DIR_LOCKED message.
+ * record must name that very process, on this computer, at this version of Homing. Every Homing process
+ * serves it from the moment it holds the lock, `homing` runs too (a pass from cron, an import); one that
+ * just took the lock and has not written its record yet is looked for again for a few seconds. A holder
+ * that serves no socket (an older version) gives a refusal, in words for the DATA_DIR_LOCKED message.
  */
 export async function connectToWriter(dataDir: string, holder: LockHolder, now: () => number = Date.now): Promise<WriterLink> {
   const record = await recordOf(dataDir, holder, now);

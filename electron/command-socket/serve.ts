@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync } from 'node:fs';
+import { chmodSync, lstatSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { eventNames, type MailService, type Unsubscribe } from '../../shared/contract';
 import { dispatch } from '../../shared/dispatch';
@@ -33,19 +33,34 @@ export interface CommandSocketOptions {
    * says DATA_DIR_LOCKED as it did before there was a socket.
    */
   onNote(text: string): void;
+  /** This process quits once its own command is done (a `homing` run), said in the record (socket-record.ts). */
+  oneShot?: boolean;
 }
 
 export interface CommandSocket {
   /** The address once served; null when it was not (closed first, or listening failed: see onNote). */
   readonly ready: Promise<string | null>;
   /**
-   * Stops serving and removes the socket and its record. Hands over cleanly: the record goes and calls that
-   * arrive from then on are answered WRITER_STOPPING (not carried out: the client may run them elsewhere);
-   * `closeService` (the service's close, which releases the lock) runs while the calls already taken finish
-   * and are answered; then each client gets a `bye` (WRITER_STOPPING) and the socket closes. So a client
-   * knows, of every call it sent, whether it was carried out, unless this process is killed.
+   * Stops serving and removes the socket and its record. Hands over cleanly: calls that arrive from then on
+   * are answered WRITER_STOPPING (not carried out: the client runs them on the next writer, once this
+   * process's lock is free); `closeService` (the service's close, which releases the lock) runs while the
+   * calls already taken finish and are answered; then each client gets a `bye` (WRITER_STOPPING), and the
+   * socket and its record go. So a client knows, of every call it sent, whether it was carried out, unless
+   * this process is killed. With `finishCalls`, the calls other processes handed over are first carried out
+   * to the end (see CloseOptions).
    */
-  close(closeService?: () => Promise<unknown>): Promise<void>;
+  close(closeService?: () => Promise<unknown>, options?: CloseOptions): Promise<void>;
+}
+
+export interface CloseOptions {
+  /**
+   * Serve on until no handed-over call is running, and only then stop taking calls: for a holder whose own
+   * work is done (a one-shot `homing sync` or `homing import`), so that what the app's user asked of it (a
+   * sync of an account just added, a send) is finished rather than cancelled by the service's close. Calls
+   * that arrive meanwhile are carried out too. Not for a process the user asked to stop (the app quitting,
+   * a watch interrupted): that stops at once.
+   */
+  finishCalls?: boolean;
 }
 
 /**
@@ -65,6 +80,8 @@ export function serveCommandSocket(host: CommandSocketHost, options: CommandSock
   const connections = new Map<Socket, ServedConnection>();
   let server: Server | null = null;
   let place: SocketPlace | null = null;
+  /** The inode of the socket file this process made: the name may be the next holder's by the time this one goes. */
+  let ownSocket: number | null = null;
   let requestStop: () => void = () => undefined;
   let stopping = false;
   const stopRequested = new Promise<'stop'>((resolve) => (requestStop = () => resolve('stop')));
@@ -94,7 +111,10 @@ export function serveCommandSocket(host: CommandSocketHost, options: CommandSock
     });
     // The folder (the data directory, or the fallback's mkdtemp folder) is 0700 already; the socket is
     // made the owner's alone as well, in case the folder is ever opened up.
-    if (process.platform !== 'win32') chmodSync(chosen.address, 0o600);
+    if (process.platform !== 'win32') {
+      chmodSync(chosen.address, 0o600);
+      ownSocket = lstatSync(chosen.address).ino;
+    }
     writeSocketRecord(dataDir, {
       pid: process.pid,
       host: thisHost(),
@@ -102,6 +122,7 @@ export function serveCommandSocket(host: CommandSocketHost, options: CommandSock
       address: chosen.address,
       ...(chosen.fallbackDir ? { fallbackDir: chosen.fallbackDir } : {}),
       token,
+      ...(options.oneShot ? { oneShot: true } : {}),
     });
     return chosen.address;
   };
@@ -126,7 +147,8 @@ export function serveCommandSocket(host: CommandSocketHost, options: CommandSock
     if (closing?.listening) await new Promise<void>((resolve) => closing.close(() => resolve()));
     if (place && process.platform !== 'win32') {
       try {
-        removeSocketFile(place.address);
+        // The lock is free before the socket goes: the next holder may have replaced the file already.
+        if (ownSocket !== null && sameInode(place.address, ownSocket)) removeSocketFile(place.address);
       } catch {
         // Something else took the name meanwhile: not ours to remove.
       }
@@ -135,19 +157,32 @@ export function serveCommandSocket(host: CommandSocketHost, options: CommandSock
     place = null;
   }
 
+  /** Settles when no connection has a call running; checked and left in the same tick, so none slips in after. */
+  const idle = async () => {
+    for (;;) {
+      const busy = [...connections.values()].filter((served) => served.busy());
+      if (busy.length === 0) return;
+      await Promise.all(busy.map((served) => served.finished()));
+    }
+  };
+
   return {
     ready,
-    async close(closeService) {
+    async close(closeService, closeOptions = {}) {
+      if (closeOptions.finishCalls) await idle();
       requestStop();
       stopping = true;
-      await ready;
-      // No newcomer reads a record pointing here; those connected get WRITER_STOPPING for anything new.
-      removeSocketRecord(options.dataDir, token);
+      // From here on every call is answered WRITER_STOPPING, on connections made before or during the stop.
+      // The record stays until the lock is free: a client that reads it meanwhile connects and is told to
+      // wait for the lock, where without it it took this process for one that takes no commands.
       for (const served of connections.values()) served.stop();
+      await ready;
       await closeService?.().catch(() => undefined);
       // Bounded: with the service closed every call has settled; without it, a long one (a sync) is not waited for.
       const finished = Promise.all([...connections.values()].map((served) => served.finished()));
       await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, STOP_ANSWER_WAIT_MS).unref())]);
+      // No newcomer after this: every connection there is gets its bye.
+      server?.close();
       for (const served of connections.values()) served.bye(STOPPING);
       await teardown();
     },
@@ -165,6 +200,8 @@ interface ServedConnection {
   stop(): void;
   /** Settles once every call carried out has been answered. */
   finished(): Promise<void>;
+  /** A call is being carried out. */
+  busy(): boolean;
   bye(error: ErrorData): void;
 }
 
@@ -259,6 +296,7 @@ function serveConnection(socket: Socket, service: MailService, token: string): S
   return {
     stop: () => void (stopped = true),
     finished: async () => void (await Promise.allSettled([...inFlight])),
+    busy: () => inFlight.size > 0,
     bye,
   };
 }
@@ -267,4 +305,12 @@ function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function sameInode(path: string, ino: number): boolean {
+  try {
+    return lstatSync(path).ino === ino;
+  } catch {
+    return false;
+  }
 }

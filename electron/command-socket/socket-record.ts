@@ -26,6 +26,11 @@ const socketRecordSchema = z.object({
   fallbackDir: z.string().optional(),
   /** Presented by the client before anything else; 32 random bytes. */
   token: z.string().min(32).max(200),
+  /**
+   * The holder is a `homing` run that quits once its own command is done (a pass from cron, an import),
+   * not when asked: `homing sync --watch` waits for it instead of refusing to start.
+   */
+  oneShot: z.boolean().optional(),
 });
 export type SocketRecord = z.output<typeof socketRecordSchema>;
 

@@ -25,7 +25,7 @@ export type ReachHolder = (holder: LockHolder) => Promise<{ connection: HolderCo
 
 /** How often the lock is looked at while the holder that said it is stopping still has it. */
 const HANDOVER_POLL_MS = 150;
-/** How often the lock is looked at while a holder serves no socket (`homing sync` from cron, an older Homing). */
+/** How often the lock is looked at while a holder serves no socket (an older Homing, one on another computer). */
 const ELSEWHERE_POLL_MS = 1_000;
 /** After this long, a holder whose connection ended but which still holds the lock is connected to again. */
 const HANDOVER_RECONNECT_MS = 3_000;
@@ -77,8 +77,8 @@ export interface WriterRoute {
 }
 
 /**
- * The writer as the app sees it when another Homing process (`homing sync --watch`, another dev:web) may
- * hold the data directory. Commands run on the local writer when this process can take the lock; while
+ * The writer as the app sees it when another Homing process (`homing sync --watch`, another dev:web, a
+ * `homing sync` from cron in the middle of a long pass) may hold the data directory. Commands run on the local writer when this process can take the lock; while
  * another process holds it and serves the command socket, they are handed to it there (its `dispatch`
  * gate checks them again; its answer, errors and events come back as the local writer's would), and its
  * events are followed from the moment it is found, so what it writes reaches this process's listeners.

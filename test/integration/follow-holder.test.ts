@@ -245,6 +245,163 @@ describe('the app while a one-shot homing sync holds the data directory', () => 
   }, 120_000);
 });
 
+/**
+ * `homing sync` from cron that holds the data directory for a long pass (a first download, a slow server),
+ * with the app open and the user working in it, and `homing` run in a terminal meanwhile. Was a gap: the
+ * one-shot holder served no command socket, so every change made in the window and every writing `homing`
+ * failed with DATA_DIR_LOCKED until the pass ended. The server is slowed by a test proxy that throttles it
+ * (fake only in its pace) until the test lets the pass finish.
+ */
+describe('the app and homing while a long one-shot homing sync holds the data directory', () => {
+  let server: DovecotServer;
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
+  let dataDir: string;
+  let accountId = '';
+  let app: DevWeb | null = null;
+  let window: Awaited<ReturnType<typeof bridgeClient>> | null = null;
+  let pass: ChildProcess | null = null;
+  let delivered = 0;
+
+  beforeAll(async () => {
+    server = await startDovecot();
+    proxy = await startFaultProxy({ host: '127.0.0.1', port: server.ports.imaps });
+    await deliverMany(server, 'alice', Array.from({ length: 4 }, (_, i) => ({ raw: corpusMessage(i) })));
+    dataDir = join(tempDir(), 'data');
+    const added = await runCli(
+      ['--data-dir', dataDir, 'account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1',
+        '--port', String(proxy.port), '--security', 'tls', '--username', 'alice', '--password-env', 'FOLLOW_TEST_PW',
+        '--trust-fingerprint', server.certificate.fingerprint256],
+      { env: { FOLLOW_TEST_PW: PASSWORD } },
+    );
+    expect(added.status, added.stderr).toBe(0);
+    accountId = added.stdout.trim();
+    expect((await runCli(['--data-dir', dataDir, 'sync'])).status).toBe(0);
+  });
+  afterEach(async () => {
+    proxy.heal();
+    window?.close();
+    window = null;
+    await app?.stop();
+    app = null;
+    if (pass && pass.exitCode === null && pass.signalCode === null) pass.kill('SIGKILL');
+    pass = null;
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.destroy();
+  });
+
+  /**
+   * Mail for the pass to download, the server slowed to `slow.bytesPerSecond` (read by the proxy at each
+   * chunk it forwards: raised later, the pass ends), and the pass started; resolves once it holds the lock.
+   */
+  const startSlowPass = async () => {
+    const padding = 'Words to make the message long enough to take a while. '.repeat(100);
+    await deliverMany(server, 'alice', Array.from({ length: 4 }, () => {
+      const n = delivered++;
+      return { raw: Buffer.from(`From: Cron <cron@example.org>\r\nTo: alice@example.org\r\nSubject: Slow ${n}\r\nMessage-ID: <slow-${n}@example.org>\r\n\r\n${padding}\r\n`) };
+    }));
+    const slow = { kind: 'throttle' as const, bytesPerSecond: 1_000 };
+    proxy.inject(slow);
+    const bin = join(inject('buildDir'), 'node', 'homing.cjs');
+    const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'sync'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    pass = child;
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await eventually(() => lockPid(dataDir), (pid) => pid === child.pid, 30_000);
+    return {
+      child,
+      exited,
+      stderr: () => stderr,
+      finish() {
+        slow.bytesPerSecond = 100_000_000;
+        proxy.heal();
+      },
+    };
+  };
+
+  it('hands the window’s changes and a terminal’s homing to the pass, each carried out once, and takes over when it ends', async () => {
+    const cron = await startSlowPass();
+    // It serves the command socket while it writes, as a watch does.
+    await eventually(() => recordPid(dataDir), (pid) => pid === cron.child.pid, 30_000);
+    app = await startDevWeb(dataDir);
+    window = await bridgeClient(app.url);
+    const heard: number[][] = [];
+    window.api.on('messagesChanged', (change) => heard.push(change.messageIds));
+    expect(await window.api.getAppInfo({})).toMatchObject({ writable: false });
+    const inbox = (await window.api.listFolders({ accountId })).find((f) => f.path === 'INBOX')!;
+    const ids = await window.api.listMessageIds({ mailbox: { folderId: inbox.id } });
+    const [first, second] = await window.api.getMessageSummaries({ ids: ids.slice(0, 2) });
+
+    // A click in the window while the pass runs: carried out by the pass's process, not refused.
+    await window.api.markMessages({ ids: [first!.id], seen: true, flagged: true });
+    expect((await window.api.getMessageSummaries({ ids: [first!.id] }))[0]).toMatchObject({ seen: true, flagged: true });
+    // The reading pane reads an open message again when an event names it: the holder's event does.
+    await eventually(() => heard.some((list) => list.includes(first!.id)), Boolean);
+    await window.api.tagMessages({ ids: [first!.id], add: ['during-cron'] });
+    // homing in a terminal meanwhile: handed to the pass too.
+    const marked = await runCli(['--data-dir', dataDir, 'mark', String(second!.id), '--flag']);
+    expect(marked).toMatchObject({ status: 0, stderr: '' });
+    expect((await window.api.getMessageSummaries({ ids: [second!.id] }))[0]).toMatchObject({ flagged: true });
+    expect(lockPid(dataDir)).toBe(cron.child.pid);
+    expect(cron.child.exitCode).toBeNull();
+
+    // The pass ends on its own; the app takes the writer over and carries out the next change itself.
+    cron.finish();
+    expect(await cron.exited).toBe(0);
+    expect(cron.stderr()).not.toMatch(/homing: (?!note)/);
+    await eventually(() => lockPid(dataDir), (pid) => pid === app!.pid, 30_000);
+    await window.api.tagMessages({ ids: [first!.id], add: ['after-cron'] });
+    const tags = await window.api.listTags({ accountId });
+    expect(tags.filter((t) => t.name === 'during-cron' || t.name === 'after-cron').map((t) => [t.name, t.count]).sort()).toEqual([['after-cron', 1], ['during-cron', 1]]);
+    const subjects = (await window.api.getMessageSummaries({ ids: await window.api.listMessageIds({ mailbox: { folderId: inbox.id } }) })).map((m) => m.subject);
+    expect(subjects.filter((s) => s.startsWith('Slow '))).toHaveLength(4);
+    // What the window changed reaches the server, once the app syncs.
+    await eventually(() => serverFlags(server, first!.uid!), (flags) => flags.includes('\\Flagged') && flags.includes('\\Seen'), 60_000);
+    await eventually(() => serverFlags(server, second!.uid!), (flags) => flags.includes('\\Flagged'), 60_000);
+  }, 180_000);
+
+  it('starts a homing sync --watch meanwhile: it waits for the pass to finish, then becomes the writer', async () => {
+    const cron = await startSlowPass();
+    await eventually(() => recordPid(dataDir), (pid) => pid === cron.child.pid, 30_000);
+    const watcher = spawn(process.execPath, [join(inject('buildDir'), 'node', 'homing.cjs'), '--data-dir', dataDir, 'sync', '--watch'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    watcher.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const watcherExited = new Promise<number | null>((resolve) => watcher.once('exit', (code) => resolve(code)));
+    try {
+      // Was DATA_DIR_LOCKED, 'the process holding the directory does that already': a pass from cron does not watch.
+      await eventually(() => stderr, (text) => text.includes(`homing: note: waiting for homing (pid ${cron.child.pid}), which is writing`), 30_000);
+      expect(watcher.exitCode).toBeNull();
+      cron.finish();
+      expect(await cron.exited).toBe(0);
+      await eventually(() => lockPid(dataDir), (pid) => pid === watcher.pid, 30_000);
+      await eventually(() => recordPid(dataDir), (pid) => pid === watcher.pid, 30_000);
+      // Its first pass done, it watches (and stops cleanly when interrupted).
+      await eventually(() => stderr, (text) => /: synced, \d+ new/.test(text), 60_000);
+    } finally {
+      watcher.kill('SIGINT');
+    }
+    expect(await watcherExited).toBe(0);
+    expect(stderr).not.toMatch(/homing: (?!note)/);
+  }, 120_000);
+
+  it('takes the writer over from a one-shot pass that was killed, and carries out the window’s changes itself', async () => {
+    const cron = await startSlowPass();
+    await eventually(() => recordPid(dataDir), (pid) => pid === cron.child.pid, 30_000);
+    app = await startDevWeb(dataDir);
+    window = await bridgeClient(app.url);
+    const inbox = (await window.api.listFolders({ accountId })).find((f) => f.path === 'INBOX')!;
+    const [id] = await window.api.listMessageIds({ mailbox: { folderId: inbox.id } });
+    await window.api.markMessages({ ids: [id!], seen: false });
+    cron.child.kill('SIGKILL');
+    await cron.exited;
+    await eventually(() => lockPid(dataDir), (pid) => pid === app!.pid, 30_000);
+    await window.api.markMessages({ ids: [id!], seen: true });
+    expect((await window.api.getMessageSummaries({ ids: [id!] }))[0]).toMatchObject({ seen: true });
+  }, 120_000);
+});
+
 describe('homing and a holder that is stopping', () => {
   it('runs a command the holder refused as it quit (WRITER_STOPPING) itself, once the lock is free', async () => {
     const dataDir = join(tempDir(), 'data');
