@@ -11,5 +11,6 @@
  * 3: messages of more than 1,000 MIME parts (MAX_MIME_PARTS).
  * 4: a header field of a megabyte (header-bound.ts), text labelled base64 that is not (mislabelled-base64.ts).
  * 5: the text of HTML-only mail with a large data: picture in it (htmlForText).
+ * 6: a header field of a megabyte in a MIME part's header block (header-bound.ts).
  */
-export const PARSER_VERSION = 5;
+export const PARSER_VERSION = 6;

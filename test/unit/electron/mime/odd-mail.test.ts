@@ -79,6 +79,68 @@ describe('a header field of a megabyte', () => {
   });
 });
 
+/** A multipart message one of whose parts has a header field of 1.2 MB in its own header block, not the top one. */
+export function hugePartHeaderMessage(where: 'part' | 'attached message' = 'part'): Buffer {
+  const field = `X-Scanner-Trace: ${'x'.repeat(1_200_000)}\r\n`;
+  const huge =
+    where === 'part'
+      ? `--outer\r\nContent-Type: text/plain; charset=utf-8\r\n${field}Content-Disposition: attachment; filename="trace.txt"\r\n\r\nThe scanner's trace file.\r\n`
+      : `--outer\r\nContent-Type: message/rfc822\r\n\r\nFrom: Bo <bo@example.org>\r\n${field}Subject: The forwarded one\r\nContent-Type: text/plain\r\n\r\nForwarded text about a quoll.\r\n`;
+  return Buffer.from(
+    'From: Ada <ada@example.org>\r\nTo: alice@example.org\r\nSubject: Huge part header\r\nMessage-ID: <huge-part@example.org>\r\n' +
+      'Date: Mon, 07 Dec 2026 11:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="outer"\r\n\r\nPreamble.\r\n' +
+      '--outer\r\nContent-Type: multipart/alternative;\r\n boundary=inner\r\n\r\n' +
+      '--inner\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe letter is about a wombat.\r\n-- \r\n--inner-- not a delimiter\r\n' +
+      '--inner\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>The letter is about a wombat.</p>\r\n--inner--\r\n' +
+      huge +
+      '--outer\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="after.bin"\r\n\r\nAAAA\r\n--outer--\r\nEpilogue.\r\n',
+  );
+}
+
+describe('a header field of a megabyte in a MIME part', () => {
+  it('is parsed as in the top header: the part and those after it are read, the field cut and marked', async () => {
+    const parsed = await parseMessage({ kind: 'buffer', bytes: hugePartHeaderMessage() });
+    expect(parsed.parseStatus).toBe('ok');
+    expect(parsed.subject).toBe('Huge part header');
+    expect(parsed.text?.trim()).toBe('The letter is about a wombat.\n-- \n--inner-- not a delimiter');
+    expect(parsed.attachments.map((a) => a.filename)).toEqual(['trace.txt', 'after.bin']);
+    const content = await readMessageContent(chunked(hugePartHeaderMessage(), 4000));
+    expect(content.html).toContain('about a wombat');
+    expect(content.text?.trim()).toBe(parsed.text?.trim());
+  });
+
+  it('in an attached message is left as it is: the splitter keeps that message whole, as the attachment\'s bytes', async () => {
+    const bytes = hugePartHeaderMessage('attached message');
+    expect(boundedHeader(bytes)).toBe(bytes);
+    const parsed = await parseMessage({ kind: 'buffer', bytes });
+    expect(parsed.parseStatus).toBe('ok');
+    expect(parsed.text).toContain('The letter is about a wombat.');
+    expect(parsed.attachments.map((a) => a.contentType)).toEqual(['message/rfc822', 'application/octet-stream']);
+  });
+
+  it('gives the same bytes whatever the chunks, only the huge field cut', () => {
+    const bytes = hugePartHeaderMessage();
+    const whole = boundedHeader(bytes);
+    expect(whole.toString('latin1')).toBe(bytes.toString('latin1').replace(/x{1000,}/, `${'x'.repeat(HEADER_FIELD_KEPT_BYTES - 'X-Scanner-Trace: '.length)} [...]`));
+    for (const size of [3, 7, 4096, 65536, 300_011]) {
+      const bound = new HeaderBound();
+      const parts: Buffer[] = [];
+      for (let at = 0; at < bytes.length; at += size) parts.push(bound.push(bytes.subarray(at, at + size)));
+      parts.push(bound.end());
+      expect(Buffer.concat(parts).equals(whole), `chunks of ${size}`).toBe(true);
+    }
+  });
+
+  it('leaves a large message whose header blocks are all small as it is, without a copy', () => {
+    const attachment = Buffer.alloc(3 * 1024 * 1024, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const big = Buffer.from(
+      'From: a@example.org\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n- a list\r\n--b\r\n' +
+        `Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--b--\r\n`,
+    );
+    expect(boundedHeader(big)).toBe(big);
+  });
+});
+
 describe('a text labelled base64 that is not base64', () => {
   it('is read as the text it is, and the reader says so', async () => {
     const bytes = fixture('base64-mislabelled.eml');
