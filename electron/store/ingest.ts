@@ -45,6 +45,13 @@ export interface IngestInput {
   size?: number;
   /** The mbox From_ line and separator an imported message came with (written back by export). */
   mbox?: MboxFraming | null;
+  /**
+   * A header block whose full source the same sync pass is about to store (IMAP's header phase, within
+   * the offline scope): its full-text row is left to that source, so each message is indexed once, not
+   * indexed from its headers, deleted and indexed again. The row is marked search_pending until then;
+   * store/pending-search.ts indexes whatever the pass left so (a body that never came).
+   */
+  searchRowLater?: boolean;
 }
 
 export interface IngestResult {
@@ -72,9 +79,10 @@ interface ExistingRow extends Record<IndexedColumn, string | number> {
   date: number;
   deleted_locally: number;
   body_status: 'full' | 'headers' | 'partial';
+  search_pending: number;
 }
 
-const EXISTING_COLUMNS = 'id, folder_id, date, deleted_locally, body_status, size, has_attachments, sender_key, subject_key, recipient_key';
+const EXISTING_COLUMNS = 'id, folder_id, date, deleted_locally, body_status, search_pending, size, has_attachments, sender_key, subject_key, recipient_key';
 
 /**
  * Stores one message. Synchronous; call inside writeTransaction(). Idempotent by key: the same key
@@ -144,13 +152,14 @@ function store(
     date,
   });
   const key = input.key;
+  const searchLater = input.searchRowLater === true && bodyStatus !== 'full';
   const info = prepare(
     db,
     `INSERT INTO messages (id, account_id, folder_id, uidvalidity, uid, uidl, message_id, in_reply_to, refs, subject,
        from_name, from_address, to_json, cc_json, date, date_known, internal_date, seen, flagged, answered, draft, keywords,
        modseq, size, has_attachments, thread_id, snippet, parse_status, body_status, content_hash, mbox_from, mbox_separator, added_at,
-       sender_key, subject_key, recipient_key, outgoing_folder)
-     VALUES (${NEXT_MESSAGE_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${OUTGOING_FOLDER_SQL})`,
+       sender_key, subject_key, recipient_key, search_pending, outgoing_folder)
+     VALUES (${NEXT_MESSAGE_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${searchLater ? 1 : 0}, ${OUTGOING_FOLDER_SQL})`,
   ).run(
     input.accountId,
     input.folderId,
@@ -188,7 +197,7 @@ function store(
   // unless outside the offline scope: deflating it would cost the committing thread while the list fills.
   writeSource(db, messageId, input.source, { encoded: input.encoded, fresh: true, deflate: bodyStatus === 'full' });
   writeAttachments(db, messageId, parsed);
-  writeSearchRow(db, messageId, date, parsed);
+  if (!searchLater) writeSearchRow(db, messageId, date, parsed);
   rememberAddresses(db, parsed, date);
   changes.message(input.accountId, input.folderId, messageId);
   return { messageId, inserted: true, upgraded: false };
@@ -240,7 +249,9 @@ function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: s
   prepare(
     db,
     `UPDATE messages SET content_hash = ?, body_status = 'full', snippet = ?, parse_status = ?,
-       subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?${changed.map(([column]) => `, ${column} = ?`).join('')}
+       subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?${existing.search_pending ? ', search_pending = 0' : ''}${changed
+         .map(([column]) => `, ${column} = ?`)
+         .join('')}
      WHERE id = ?`,
   ).run(
     hash,
@@ -258,7 +269,8 @@ function upgrade(db: WriteDb, existing: ExistingRow, input: IngestInput, hash: s
   writeSource(db, existing.id, input.source, { encoded: input.encoded });
   prepare<[number]>(db, 'DELETE FROM attachments WHERE message_id = ?').run(existing.id);
   writeAttachments(db, existing.id, parsed);
-  prepare<[number, number]>(db, `DELETE FROM message_search WHERE rowid = ${searchKeySql('?', '?')}`).run(existing.date, existing.id);
+  // A row stored with searchRowLater has no full-text row yet: this is its first.
+  if (!existing.search_pending) prepare<[number, number]>(db, `DELETE FROM message_search WHERE rowid = ${searchKeySql('?', '?')}`).run(existing.date, existing.id);
   writeSearchRow(db, existing.id, existing.date, parsed);
 }
 
@@ -291,7 +303,7 @@ export function replaceStoredSource(db: WriteDb, changes: ChangeRecorder, messag
     db,
     `UPDATE messages SET message_id = ?, in_reply_to = ?, refs = ?, subject = ?, from_name = ?, from_address = ?, to_json = ?, cc_json = ?,
        date = ?, date_known = ?, size = ?, has_attachments = ?, thread_id = ?, snippet = ?, parse_status = ?, body_status = 'full',
-       content_hash = ?, sender_key = ?, subject_key = ?, recipient_key = ?
+       content_hash = ?, sender_key = ?, subject_key = ?, recipient_key = ?, search_pending = 0
      WHERE id = ?`,
   ).run(
     ...headerValues(parsed),

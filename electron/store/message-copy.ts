@@ -1,6 +1,7 @@
 import { prepare, type WriteDb } from './db';
 import { NEXT_MESSAGE_ID } from './id-floors';
 import { OUTGOING_FOLDER_SQL } from './outgoing-folder';
+import { indexIfPending } from './pending-search';
 import { MAX_MESSAGE_ID, searchKeySql } from './search-key';
 import type { ChangeRecorder } from './write-transaction';
 import { HomingError } from '../../shared/errors';
@@ -54,6 +55,8 @@ export function copyMessageRow(db: WriteDb, changes: ChangeRecorder, original: {
      SELECT ${searchKeySql('m.date', '?')}, s.subject, s.sender, s.recipients, s.body, s.attachments
      FROM messages m JOIN message_search s ON s.rowid = ${searchKeySql('m.date', 'm.id')} WHERE m.id = ?`,
   ).run(copyId, original.id);
+  // An original whose full-text row waits for its body (search_pending) has none to copy: the copy gets its header row now.
+  indexIfPending(db, copyId);
   // Inserts keep the folder's counts themselves (no insert trigger: migration 0004).
   prepare<[number, number, number]>(
     db,

@@ -1,5 +1,6 @@
 import { type CommandName, contract, type MethodHandlers } from '../../shared/contract';
 import { type Envelope, HomingError, toErrorData } from '../../shared/errors';
+import { indexPendingSearch } from '../store/pending-search';
 import { latestUndo } from '../store/undo-log';
 import { onCommit } from '../store/write-transaction';
 import { OutboxRunner } from './outgoing/outbox-runner';
@@ -57,6 +58,13 @@ export function createWriter(
   });
   // A writer that starts after a crash first settles the messages that were being sent.
   outbox.recover();
+  // Messages a killed sync pass stored between its header and body phases have no full-text row yet
+  // (store/pending-search.ts): searchable by their headers from the start, whether or not a pass follows.
+  try {
+    indexPendingSearch(ctx.db, 'all');
+  } catch {
+    // A full disk: they stay marked; their folder's next body phase, or the next start, indexes them.
+  }
   // Mail stored before the current parser is read again from its stored bytes, in the background.
   const reread = new RereadRunner(ctx.db, ctx.shutdown);
   reread.start(options.rereadDelayMs);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchKeySql } from '../../electron/store/search-key';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { type FaultProxy, startFaultProxy } from '../servers/fault-proxy';
@@ -9,6 +10,26 @@ import { corpusMessage } from '../helpers/imap-corpus';
 function sized(i: number, kb: number): Buffer {
   const head = corpusMessage(i).toString('latin1').split('\r\n\r\n')[0]!;
   return Buffer.from(`${head.replace(/Content-Type:.*\r\n/i, '')}\r\n\r\n${`line ${i} `.padEnd(78, '.').concat('\r\n').repeat(kb * 13)}`, 'latin1');
+}
+
+/** Stored messages without a full-text row, or still marked as waiting for their body's. */
+function unindexed(fx: ImapFixture): number {
+  const row = fx.db.sqlite
+    .prepare(
+      `SELECT count(*) AS n FROM messages m WHERE m.account_id = ? AND (m.search_pending = 1 OR NOT EXISTS (SELECT 1 FROM message_search s WHERE s.rowid = ${searchKeySql('m.date', 'm.id')}))`,
+    )
+    .get(fx.account.id) as { n: number };
+  return row.n;
+}
+
+/** Each message's full-text row, by folder and UID. */
+function searchRows(fx: ImapFixture): unknown[] {
+  return fx.db.sqlite
+    .prepare(
+      `SELECT f.path, m.uid, s.subject, s.sender, s.recipients, s.body, s.attachments FROM messages m JOIN folders f ON f.id = m.folder_id
+       JOIN message_search s ON s.rowid = ${searchKeySql('m.date', 'm.id')} WHERE m.account_id = ? ORDER BY f.path, m.uid`,
+    )
+    .all(fx.account.id);
 }
 
 describe('IMAP: a connection cut mid-sync', () => {
@@ -48,6 +69,8 @@ describe('IMAP: a connection cut mid-sync', () => {
     const cut = await fx.runtime.syncOne(fx.account, new AbortController().signal);
     expect(cut.ok).toBe(false);
     expect(cut.error?.code).toMatch(/^(CONNECTION_LOST|TLS_FAILED|TIMEOUT)$/);
+    // Every message the cut pass stored is searchable, by its headers at least: none left waiting for a body that did not come.
+    expect(unindexed(fx)).toBe(0);
 
     const rerun = await fx.runtime.syncOne(fx.account, new AbortController().signal);
     expect(rerun.error).toBeNull();
@@ -55,5 +78,7 @@ describe('IMAP: a connection cut mid-sync', () => {
     const rows = storedMessages(fx.db, fx.account.id);
     expect(rows).toHaveLength(storedMessages(reference.db, reference.account.id).length);
     expect(rows.every((m) => m.bodyStatus === 'full')).toBe(true);
+    // The full-text rows are the bodies' (the header rows of the cut pass replaced), as after the uninterrupted sync.
+    expect(searchRows(fx)).toEqual(searchRows(reference));
   });
 });

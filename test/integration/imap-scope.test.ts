@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAccountFolders } from '../../electron/store/folders';
 import { readSource } from '../../electron/store/message-sources';
+import { searchKeySql } from '../../electron/store/search-key';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { deliverMany, imapFixture, secondClient, serverFiles, sha256, storedMessages } from '../helpers/imap-sync';
@@ -38,6 +39,13 @@ describe('IMAP account options: offline scope, subscribed folders only; completi
     const old = inbox.filter((m) => m.bodyStatus === 'headers');
     expect(old).toHaveLength(5);
     expect(inbox.filter((m) => m.bodyStatus === 'full')).toHaveLength(5);
+    // Every row is searchable once the pass is done: the old ones by their headers (their bodies never come).
+    const unindexed = fx.db.sqlite
+      .prepare(
+        `SELECT count(*) AS n FROM messages m WHERE m.account_id = ? AND (m.search_pending = 1 OR NOT EXISTS (SELECT 1 FROM message_search s WHERE s.rowid = ${searchKeySql('m.date', 'm.id')}))`,
+      )
+      .get(fx.account.id) as { n: number };
+    expect(unindexed.n).toBe(0);
     // A headers-only row already shows the server's size, not the size of its header block.
     const files = await serverFiles(server, 'alice', 'INBOX');
     expect(files.map((f) => f.bytes.length)).toContain(old[0]!.size);

@@ -19,6 +19,7 @@ import { up as idFloors } from './0017-id-floors';
 import { up as outgoingRows } from './0018-outgoing-rows';
 import { up as outboxResend } from './0019-outbox-resend';
 import { up as rereadScan } from './0020-reread-scan';
+import { up as searchPending } from './0021-search-pending';
 
 export { latestVersion } from './version';
 
@@ -49,4 +50,5 @@ export const migrations: Migration[] = [
   { version: 18, up: outgoingRows },
   { version: 19, up: outboxResend },
   { version: 20, up: rereadScan },
+  { version: 21, up: searchPending },
 ];

@@ -3,4 +3,4 @@
  * A file of its own so that what only checks the version (a read-only connection: open.ts's openReadDb,
  * the CLI's reading commands) does not load, or bundle, every migration.
  */
-export const latestVersion = 20;
+export const latestVersion = 21;

@@ -4,7 +4,7 @@ import { HomingError } from '../../../shared/errors';
 import type { SyncEngineContext, SyncPassResult } from '../engine';
 import { withAccountLock } from '../account-lock';
 import { diskFullAfter } from '../disk-full';
-import { fetchFolderBodies } from './folder-bodies';
+import { fetchFolderBodies, indexPendingQuietly } from './folder-bodies';
 import { indexFolder } from './folder-index';
 import { syncFolderList } from './folder-list';
 import { setFolderError } from '../../store/folder-errors';
@@ -43,6 +43,8 @@ export async function runPass(pass: ImapPass): Promise<FolderSyncError[]> {
   try {
     return await runSteps(pass);
   } catch (error) {
+    // Folders whose headers came in but whose bodies the failed pass never asked for.
+    indexPendingQuietly(pass, { accountId: pass.account.id });
     // Every batch committed before the disk filled stays: say how many.
     throw diskFullAfter(pass.connection.mapError(error), { messages: pass.added, bodies: pass.bodies });
   }

@@ -3,6 +3,7 @@ import { prepare } from '../../store/db';
 import { getFolder } from '../../store/folders';
 import { countRowsWithoutBody, rowsWithoutBody } from '../../store/imap-state';
 import { commitMessage } from '../../store/ingest';
+import { indexPendingSearch, type PendingScope } from '../../store/pending-search';
 import { compareSearchKeys } from '../../store/search-key';
 import { sourceSize, type MessageSource } from '../../store/message-source';
 import { writeTransaction } from '../../store/write-transaction';
@@ -28,10 +29,32 @@ export function offlineCutoff(pass: ImapPass): number | null {
  * committed from there, so memory stays flat whatever their size.
  */
 export async function fetchFolderBodies(pass: ImapPass, folderId: number): Promise<number> {
-  const done = await fetchBodies(pass, folderId);
+  let done: number;
+  try {
+    done = await fetchBodies(pass, folderId);
+  } catch (error) {
+    indexPendingQuietly(pass, { folderId });
+    throw error;
+  }
+  // Rows the header phase left to their bodies for the full-text index, and whose body did not come
+  // (gone from the server, out of the offline scope by now): searchable by their headers from now on.
+  indexPendingSearch(pass.db, { folderId });
   // Arrivals still waiting for their rules (outside the offline scope, or gone from the server): run now.
   settleArrivals(pass.db, pass.account.id, folderId);
   return done;
+}
+
+/**
+ * indexPendingSearch after a pass failed (a cut connection): the rows stay searchable by their headers
+ * until the next pass brings their bodies. Its own failure (a full disk) must not hide the pass's; the
+ * rows stay marked and the next pass indexes them (account-pass.ts).
+ */
+export function indexPendingQuietly(pass: ImapPass, scope: PendingScope): void {
+  try {
+    indexPendingSearch(pass.db, scope);
+  } catch {
+    // Still marked search_pending.
+  }
 }
 
 async function fetchBodies(pass: ImapPass, folderId: number): Promise<number> {

@@ -237,6 +237,9 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
           // Not proven the same: stored as a new message (its body follows in the body phase); the orphan
           // that is not on the server any more goes at the end of the complete scan.
         }
+        // The body phase of this pass fetches it when it is within the offline scope (rowsWithoutBody).
+        const when = row.internalDate?.getTime() ?? parsed.date?.getTime() ?? Date.now();
+        const textComing = cutoff === null || when >= cutoff;
         const stored = commitMessage(db, changes, {
           accountId,
           folderId: folder.id,
@@ -248,12 +251,12 @@ async function fetchNewHeaders(pass: ImapPass, folder: FolderRow, selected: Sele
           modseq: row.modseq,
           bodyStatus: 'headers',
           size: row.size,
+          // Indexed once, by its body; fetchFolderBodies indexes the headers of any whose body does not come.
+          searchRowLater: textComing,
         });
         if (stored.inserted) {
           inBatch++;
-          // The body phase of this pass fetches it when it is within the offline scope (rowsWithoutBody).
-          const when = row.internalDate?.getTime() ?? parsed.date?.getTime() ?? Date.now();
-          arrived.push({ id: stored.messageId, uid: row.uid, parsed, header: row.header, textComing: cutoff === null || when >= cutoff });
+          arrived.push({ id: stored.messageId, uid: row.uid, parsed, header: row.header, textComing });
         }
       }
       // New mail in the inbox: mail rules and the junk filter, before this commit's change event, newest first.
