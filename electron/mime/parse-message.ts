@@ -10,6 +10,7 @@ import { decodeBytes, decodeWords, headerEnd } from './header-words';
 import { ATTACHED_TEXT_BYTES, ATTACHED_TEXT_PARTS, FALLBACK_HEADER_BYTES, MAX_HTML_TO_TEXT_CHARS, MAX_MIME_PARTS, SIGNED_CONTENT_BYTES, SNIPPET_CHARS } from './limits';
 import { signedContent } from './signed-content';
 import { plainParserOutput } from './plain-message';
+import { alternativeParserOutput } from './alternative-message';
 import type { MessageSource } from './message-source';
 import { undeclaredCharsetParser } from './undeclared-charset';
 import { splitUuencoded, uuContentType } from './uuencode';
@@ -98,7 +99,7 @@ export async function parseMessage(input: MessageSource, options: ParseOptions =
       : input;
   let output: ParserOutput;
   try {
-    const plain = readPlainDirectly && source.kind === 'buffer' ? plainParserOutput(source.bytes) : null;
+    const plain = readPlainDirectly && source.kind === 'buffer' ? (plainParserOutput(source.bytes) ?? alternativeParserOutput(source.bytes)) : null;
     const skeleton = !plain && cutAttachments && source.kind === 'buffer' ? skeletonOf(source.bytes) : null;
     // A skeleton the parser refuses says nothing about the message: parse the message itself then.
     output = plain ?? (skeleton && (await parseSkeleton(skeleton).catch(() => null))) ?? (await runParser(source));

@@ -19,6 +19,22 @@ import type { ParserOutput } from './parse-message';
  * outside a display name, an IDN domain.
  */
 export function plainParserOutput(bytes: Buffer): ParserOutput | null {
+  const head = readDirectHead(bytes);
+  if (!head || !isPlainUtf8(head.byKey.get('content-type'))) return null;
+  const text = plainText(bytes.subarray(head.bodyStart), head.byKey);
+  return text === null ? null : directOutput(head, text);
+}
+
+/** A header block plainParserOutput (and alternative-message.ts) can read themselves: its fields, and where the body starts. */
+export interface DirectHead {
+  fields: Array<{ key: string; line: string }>;
+  /** Each field read once (READ_FIELDS) by lower-case name; no Content-Disposition or Content-ID. */
+  byKey: Map<string, string>;
+  bodyStart: number;
+}
+
+/** The message's header block when it is in the direct readers' reach (plain ASCII, no field read twice); null otherwise. */
+export function readDirectHead(bytes: Buffer): DirectHead | null {
   // Only the head is searched: a CRLF message has no LF LF, and its whole body would be scanned for one.
   const head = bytes.subarray(0, DIRECT_HEADER_MAX_BYTES + 4);
   const end = headerEnd(head);
@@ -31,15 +47,25 @@ export function plainParserOutput(bytes: Buffer): ParserOutput | null {
     byKey.set(field.key, field.line);
   }
   if (byKey.has('content-disposition') || byKey.has('content-id')) return null;
-  if (!isPlainUtf8(byKey.get('content-type'))) return null;
-  const body = decodeBody(bytes.subarray(end + (bytes[end] === 0x0d ? 4 : 2)), byKey.get('content-transfer-encoding'));
-  if (!body) return null;
-  const text = (meansAscii(charsetOf(byKey.get('content-type'))) ? decodeUndeclared(body) : body.toString()).replace(/\r?\n/g, '\n');
-  // mailparser reports no text for an empty body: leave that to it.
-  if (!text) return null;
+  return { fields, byKey, bodyStart: end + (bytes[end] === 0x0d ? 4 : 2) };
+}
 
+/**
+ * The text of a text/plain body in UTF-8 or ASCII (its Content-Type isPlainUtf8 accepted), line ends made
+ * LF, as mailparser gives it; null when the transfer encoding is one it might read otherwise, and for an
+ * empty body (mailparser reports no text then: left to it).
+ */
+export function plainText(body: Buffer, fields: Map<string, string>): string | null {
+  const decoded = decodeBody(body, fields.get('content-transfer-encoding'));
+  if (!decoded) return null;
+  const text = (meansAscii(charsetOf(fields.get('content-type'))) ? decodeUndeclared(decoded) : decoded.toString()).replace(/\r?\n/g, '\n');
+  return text || null;
+}
+
+/** What mailparser gives for a message of this header block whose text is `text` and which has no HTML and no attachment; null for an address it does not read the same. */
+export function directOutput(head: DirectHead, text: string): ParserOutput | null {
   const headers: Headers = new Map();
-  for (const [key, line] of byKey) {
+  for (const [key, line] of head.byKey) {
     const value = valueOf(line);
     switch (key) {
       case 'subject':
@@ -64,7 +90,7 @@ export function plainParserOutput(bytes: Buffer): ParserOutput | null {
       }
     }
   }
-  const headerLines: HeaderLines = fields.map((f) => ({ key: f.key, line: f.line }));
+  const headerLines: HeaderLines = head.fields.map((f) => ({ key: f.key, line: f.line }));
   return { headers, headerLines, text, html: null, attachments: [] };
 }
 
@@ -90,7 +116,7 @@ const READ_FIELDS = new Set([
 const FIELD_START = /^([\x21-\x39\x3b-\x7e]+):/;
 
 /** The header block's fields, each with its raw (folded) text; null for a byte or line it does not expect. */
-function splitFields(head: string): Array<{ key: string; line: string }> | null {
+export function splitFields(head: string): Array<{ key: string; line: string }> | null {
   // Printable ASCII, tab and line breaks only; a bare CR is read differently by different parsers.
   if (/[^\x20-\x7e\t\r\n]|\r(?!\n)/.test(head)) return null;
   const fields: Array<{ key: string; line: string }> = [];
@@ -113,7 +139,7 @@ function splitFields(head: string): Array<{ key: string; line: string }> | null 
  * written out so that a plain message loads no libmime (lazy-modules.ts): the field name is known to be
  * printable ASCII up to its colon (splitFields).
  */
-function valueOf(line: string): string {
+export function valueOf(line: string): string {
   const unfolded = line.replace(/(?:\r?\n|\r)[ \t]*/g, ' ').trim();
   return unfolded.slice(unfolded.indexOf(':') + 1).trim();
 }
@@ -126,7 +152,7 @@ function valueOf(line: string): string {
 const PLAIN_TYPE = /^text\/plain(?:[ \t]*;[ \t]*charset=(?:([\w.-]+)|"([\w.-]+)"))?[ \t]*;?$/i;
 
 /** No Content-Type (text/plain by default), or text/plain with at most a charset mailparser does not convert. */
-function isPlainUtf8(line: string | undefined): boolean {
+export function isPlainUtf8(line: string | undefined): boolean {
   if (line === undefined) return true;
   const match = PLAIN_TYPE.exec(valueOf(line));
   if (!match) return false;
