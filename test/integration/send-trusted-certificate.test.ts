@@ -35,11 +35,23 @@ describe('the outgoing server on the host whose certificate the user trusted', (
     await fixture?.close();
   });
 
-  const sendFrom = async (accountId: string, subject: string) =>
-    service.sendMessage({
+  /** Sends a message from `accountId` to alice now, and expects it sent and filed without an error. */
+  async function sendFrom(accountId: string, subject: string): Promise<void> {
+    const queued = await service.sendMessage({
       content: { accountId, to: [{ name: 'Alice', address: 'alice@example.test' }], cc: [], bcc: [], subject, text: 'Hello.\n', html: null, attachments: [], responseTo: null },
       delaySeconds: 0,
     });
+    await service.flushOutbox({ ids: [queued.id] });
+    const done = await eventually(
+      async () => (await service.listOutbox({ includeFiled: true })).find((i) => i.id === queued.id),
+      (item) => item?.state === 'filed' || item?.lastError != null,
+      30_000,
+    );
+    expect(done?.lastError ?? null).toBeNull();
+  }
+
+  /** The bob account an earlier case added goes, so each case adds it afresh. */
+  const removeBob = async () => service.removeAccount({ id: (await service.listAccounts({})).find((a) => a.email === 'bob@example.test')!.id, confirm: true });
 
   /** Bob's IMAP account with the Dovecot certificate trusted for it, and this outgoing server (or none). */
   const addBob = (smtp?: { host: string; port: number; security: 'tls'; trustedFingerprint?: string | null }) =>
@@ -59,14 +71,7 @@ describe('the outgoing server on the host whose certificate the user trusted', (
     const pin = fixture!.dovecot.certificate.fingerprint256;
     const bob = await addBob({ host: '127.0.0.1', port: postfix!.ports.submissions, security: 'tls' });
     expect(bob.smtp?.trustedFingerprint).toBe(pin);
-    const queued = await sendFrom(bob.id, 'First message from bob');
-    await service.flushOutbox({ ids: [queued.id] });
-    const done = await eventually(
-      async () => (await service.listOutbox({ includeFiled: true })).find((i) => i.id === queued.id),
-      (item) => item?.state === 'filed' || item?.lastError != null,
-      30_000,
-    );
-    expect(done?.lastError ?? null).toBeNull();
+    await sendFrom(bob.id, 'First message from bob');
     await postfix!.drain();
     const atAlice = (await serverMessages(fixture!.dovecot, 'alice')).filter((m) => m.source.includes('Subject: First message from bob'));
     expect(atAlice).toHaveLength(1);
@@ -76,19 +81,12 @@ describe('the outgoing server on the host whose certificate the user trusted', (
     // Found as a newcomer: account add --trust-fingerprint, then account edit --smtp-host on the same name,
     // and homing send said TLS_CERT_UNTRUSTED for the certificate trusted minutes before.
     const pin = fixture!.dovecot.certificate.fingerprint256;
-    await service.removeAccount({ id: (await service.listAccounts({})).find((a) => a.email === 'bob@example.test')!.id, confirm: true });
+    await removeBob();
     const bob = await addBob();
     expect(bob.smtp).toBeNull();
     const edited = await service.updateAccount({ id: bob.id, patch: { smtp: { host: '127.0.0.1', port: postfix!.ports.submissions, security: 'tls' }, password: 'bob-secret' } });
     expect(edited.smtp?.trustedFingerprint).toBe(pin);
-    const queued = await sendFrom(bob.id, 'Sent through the outgoing server added later');
-    await service.flushOutbox({ ids: [queued.id] });
-    const done = await eventually(
-      async () => (await service.listOutbox({ includeFiled: true })).find((i) => i.id === queued.id),
-      (item) => item?.state === 'filed' || item?.lastError != null,
-      30_000,
-    );
-    expect(done?.lastError ?? null).toBeNull();
+    await sendFrom(bob.id, 'Sent through the outgoing server added later');
     // Moved to another host it is verified normally again; an explicit "none" stays none.
     const moved = await service.updateAccount({ id: bob.id, patch: { smtp: { host: 'localhost' }, password: 'bob-secret' } });
     expect(moved.smtp?.trustedFingerprint).toBeNull();
@@ -98,7 +96,7 @@ describe('the outgoing server on the host whose certificate the user trusted', (
 
   it('keeps what was asked: another host gets no pin, an outgoing pin given (or none) stays', async () => {
     const other = 'ab'.repeat(32);
-    await service.removeAccount({ id: (await service.listAccounts({})).find((a) => a.email === 'bob@example.test')!.id, confirm: true });
+    await removeBob();
     const elsewhere = await addBob({ host: 'localhost', port: postfix!.ports.submissions, security: 'tls' });
     expect(elsewhere.smtp?.trustedFingerprint).toBeNull();
     const given = await service.updateAccount({ id: elsewhere.id, patch: { smtp: { host: '127.0.0.1', trustedFingerprint: other }, password: 'bob-secret' } });
