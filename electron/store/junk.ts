@@ -110,6 +110,29 @@ export function trainJunk(db: WriteDb, messageId: number, verdict: 'junk' | 'not
   models.delete(db.sqlite);
 }
 
+/** What the filter learnt from a message, or null when it was never marked. */
+export function trainedVerdict(db: ReadDb, messageId: number): 'junk' | 'not-junk' | null {
+  return prepare<[number], { verdict: 'junk' | 'not-junk' }>(db, 'SELECT verdict FROM junk_trained WHERE message_id = ?').get(messageId)?.verdict ?? null;
+}
+
+/**
+ * Takes a lesson back (an undone Junk or Not junk): the message counts as it did before (`before`, null
+ * for not at all), from the tokens kept with the lesson. Only when the lesson is still `lesson`: a mark
+ * made since then is the user's word now and stays.
+ */
+export function untrainJunk(db: WriteDb, messageId: number, lesson: 'junk' | 'not-junk', before: 'junk' | 'not-junk' | null): void {
+  const current = prepare<[number], { verdict: 'junk' | 'not-junk'; tokens: string }>(db, 'SELECT verdict, tokens FROM junk_trained WHERE message_id = ?').get(messageId);
+  if (!current || current.verdict !== lesson || before === lesson) return;
+  const tokens = parseTokens(current.tokens);
+  count(db, lesson, tokens, -1);
+  if (before === null) prepare(db, 'DELETE FROM junk_trained WHERE message_id = ?').run(messageId);
+  else {
+    count(db, before, tokens, 1);
+    prepare(db, 'UPDATE junk_trained SET verdict = ? WHERE message_id = ?').run(before, messageId);
+  }
+  models.delete(db.sqlite);
+}
+
 function count(db: WriteDb, verdict: 'junk' | 'not-junk', tokens: readonly string[], delta: 1 | -1): void {
   const column = verdict === 'junk' ? 'spam' : 'ham';
   const upsert = prepare<[string, number, number]>(

@@ -47,6 +47,22 @@ const folderDeletePayload = z.strictObject({
   items: z.array(z.strictObject({ messageId: rowId, path, trashFolderId: rowId })),
 });
 
+/**
+ * Junk or Not junk (`junk` says which): per message where it was when the verdict moved it (null: it
+ * stayed), which of `$Junk` / `$NotJunk` it had, and what the junk filter had learnt from it before.
+ */
+const junkPayload = z.strictObject({
+  junk: z.boolean(),
+  items: z.array(
+    z.strictObject({
+      messageId: rowId,
+      from: place.nullable(),
+      had: z.array(z.string().min(1)),
+      trained: z.enum(['junk', 'not-junk']).nullable(),
+    }),
+  ),
+});
+
 export const undoSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('delete'), payload: movedPayload }),
   z.strictObject({ kind: z.literal('move'), payload: movedPayload }),
@@ -56,6 +72,7 @@ export const undoSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('folder-create'), payload: folderCreatePayload }),
   z.strictObject({ kind: z.literal('folder-rename'), payload: folderRenamePayload }),
   z.strictObject({ kind: z.literal('folder-delete'), payload: folderDeletePayload }),
+  z.strictObject({ kind: z.literal('junk'), payload: junkPayload }),
 ]);
 
 export type UndoAction = z.output<typeof undoSchema>;

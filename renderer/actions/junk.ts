@@ -1,5 +1,5 @@
 import type { MessageSummary } from '../../shared/contract/messages';
-import { messagesWord } from '../mail/outcome';
+import { messagesWord, serviceOutcome } from '../mail/outcome';
 import { type Action, type ActionContext, hasSelection } from './action';
 
 /** IMAP's keywords for the user's verdict (RFC 5788), which the service sets with the move. */
@@ -48,8 +48,9 @@ export const markNotJunk: Action = {
 async function verdict(ctx: ActionContext, junk: boolean): Promise<void> {
   const ids = ctx.selectedIds;
   try {
-    await ctx.api.markJunk({ ids, junk });
-    ctx.done({ message: junk ? `Moved ${messagesWord(ids.length)} to Junk.` : `Moved ${messagesWord(ids.length)} back to the inbox as not junk.`, undo: null });
+    const result = await ctx.api.markJunk({ ids, junk });
+    // Undo (the service's log entry) puts the messages back, with their keywords, and the filter unlearns.
+    ctx.done(serviceOutcome(ctx.api, result, { message: junk ? `Moved ${messagesWord(ids.length)} to Junk.` : `Moved ${messagesWord(ids.length)} back to the inbox as not junk.`, undo: null }));
   } catch (error) {
     ctx.report(error);
   }

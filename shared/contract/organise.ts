@@ -26,7 +26,7 @@ const folderNameSchema = z.string().max(255);
 const tagSchema = z.string().min(1).max(200);
 
 /** The kinds of action the undo log keeps. */
-export const undoKinds = ['delete', 'move', 'archive', 'mark', 'tag', 'folder-create', 'folder-rename', 'folder-delete'] as const;
+export const undoKinds = ['delete', 'move', 'archive', 'mark', 'tag', 'folder-create', 'folder-rename', 'folder-delete', 'junk'] as const;
 export type UndoKind = (typeof undoKinds)[number];
 
 /** One action in the undo log. */

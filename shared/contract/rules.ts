@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { command, event, query } from './define';
 import { messageIdSchema } from './messages';
+import type { ActionResult } from './organise';
 
 /**
  * Mail rules: a query in the search language (docs/query-language.md) plus ordered actions, for one
@@ -117,7 +118,7 @@ export const ruleMethods = {
     z.strictObject({ ruleIds: z.array(z.number().int().positive()).max(10_000).optional(), folderId: folderIdSchema.optional() }),
   ).returns<RuleRunResult>(),
   /** "Junk" / "Not junk": moves the messages (to Junk, or back to the inbox), sets $Junk/$NotJunk, trains the classifier. */
-  markJunk: command(z.strictObject({ ids: z.array(messageIdSchema).min(1).max(100_000), junk: z.boolean() })).returns<void>(),
+  markJunk: command(z.strictObject({ ids: z.array(messageIdSchema).min(1).max(100_000), junk: z.boolean() })).returns<ActionResult>(),
   getJunkStatus: query(z.strictObject({})).returns<JunkStatus>(),
   setJunkSettings: command(junkSettingsSchema.partial()).returns<JunkSettings>(),
 };

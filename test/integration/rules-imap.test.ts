@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFolderByPath } from '../../electron/store/folders';
 import { listRules } from '../../electron/store/rules';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
+import { createOrganiseWrites } from '../../electron/sync/writes/organise-writes';
 import { createRuleWrites } from '../../electron/sync/writes/rule-writes';
 import { junkStatus } from '../../electron/store/junk';
 import { HomingError } from '../../shared/errors';
@@ -14,6 +15,7 @@ import { eml } from '../helpers/store';
 let server: DovecotServer;
 let fx: ImapFixture;
 let rules: ReturnType<typeof createRuleWrites>;
+let organise: ReturnType<typeof createOrganiseWrites>;
 
 const mail = (n: number, headers: Record<string, string>, body = 'Hello there.\r\n') =>
   eml({ From: 'Friend <friend@example.org>', To: 'alice@example.org', Subject: `message ${n}`, 'Message-ID': `<r${n}@rules.test>`, Date: 'Mon, 1 Jan 2024 10:00:00 +0000', ...headers }, body);
@@ -45,6 +47,7 @@ beforeAll(async () => {
   await deliverMany(server, 'alice', [{ raw: mail(0, { Subject: 'before any rule' }) }]);
   fx = await imapFixture(server);
   rules = createRuleWrites(fx.writer, fx.runtime);
+  organise = createOrganiseWrites(fx.writer, fx.runtime);
   await imapEngine.syncOnce(fx.context());
 });
 afterAll(async () => {
@@ -130,6 +133,56 @@ describe('rules on IMAP', () => {
     expect((await onServer('Junk')).has('bulk news')).toBe(false);
     // Changed its mind: counted once, as not junk.
     expect(junkStatus(fx.db)).toMatchObject({ trainedJunk: before.trainedJunk, trainedNotJunk: before.trainedNotJunk + 1 });
+  });
+
+  it('Undo takes Junk and Not junk back: the message where it was, its keywords as they were on the server, and the filter unlearns', async () => {
+    const before = junkStatus(fx.db);
+    const id = idOf('plain hello');
+    const place = () => inFolder('INBOX').some((m) => m.id === id) ? 'INBOX' : inFolder('Junk').some((m) => m.id === id) ? 'Junk' : inFolder('Archive').some((m) => m.id === id) ? 'Archive' : null;
+    const startedIn = place();
+    expect(startedIn).not.toBeNull();
+    const serverFlags = async () => (await onServer(startedIn!)).get('plain hello');
+
+    // Junk, the server told, then undone: back in its folder there, without $Junk, and not learnt.
+    const junked = await rules.markJunk({ ids: [id], junk: true });
+    expect(junked.undo).toMatchObject({ kind: 'junk', messageCount: 1, description: 'Marked 1 message as junk.' });
+    await imapEngine.syncOnce(fx.context());
+    expect((await onServer('Junk')).get('plain hello')).toEqual(expect.arrayContaining(['$Junk']));
+    expect(junkStatus(fx.db).trainedJunk).toBe(before.trainedJunk + 1);
+    await expect(organise.undo({ id: junked.undo!.id })).resolves.toMatchObject({ restored: 1, missing: [] });
+    expect(place()).toBe(startedIn);
+    expect(junkStatus(fx.db)).toMatchObject({ trainedJunk: before.trainedJunk, trainedNotJunk: before.trainedNotJunk });
+    await imapEngine.syncOnce(fx.context());
+    expect((await onServer('Junk')).has('plain hello')).toBe(false);
+    expect(await serverFlags()).not.toContain('$Junk');
+    expect(await serverFlags()).not.toContain('$NotJunk');
+
+    // Undone before the queue ran: the server never sees it leave (the queued move is taken over).
+    const quick = await rules.markJunk({ ids: [id], junk: true });
+    await organise.undo({ id: quick.undo!.id });
+    await imapEngine.syncOnce(fx.context());
+    expect((await onServer('Junk')).has('plain hello')).toBe(false);
+    expect(await serverFlags()).not.toContain('$Junk');
+
+    // Not junk on a message in Junk that had been learnt as junk: undone, it is in Junk with $Junk again,
+    // and the filter has its junk lesson back (not forgotten, not learnt as wanted).
+    const again = await rules.markJunk({ ids: [id], junk: true });
+    await imapEngine.syncOnce(fx.context());
+    expect(again.undo).not.toBeNull();
+    const learnt = junkStatus(fx.db);
+    const rescued = await rules.markJunk({ ids: [id], junk: false });
+    expect(rescued.undo).toMatchObject({ kind: 'junk', description: 'Marked 1 message as not junk.' });
+    await imapEngine.syncOnce(fx.context());
+    expect(place()).toBe('INBOX');
+    expect(junkStatus(fx.db)).toMatchObject({ trainedJunk: learnt.trainedJunk - 1, trainedNotJunk: learnt.trainedNotJunk + 1 });
+    await organise.undo({ id: rescued.undo!.id });
+    expect(place()).toBe('Junk');
+    expect(junkStatus(fx.db)).toMatchObject({ trainedJunk: learnt.trainedJunk, trainedNotJunk: learnt.trainedNotJunk });
+    await imapEngine.syncOnce(fx.context());
+    const inJunk = (await onServer('Junk')).get('plain hello');
+    expect(inJunk).toEqual(expect.arrayContaining(['$Junk']));
+    expect(inJunk).not.toContain('$NotJunk');
+    expect((await onServer('INBOX')).has('plain hello')).toBe(false);
   });
 
   it('copies a message on arrival: on the server once in the inbox and once in the target, the copy matched to its new UID', async () => {

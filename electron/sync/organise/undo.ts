@@ -4,10 +4,12 @@ import { findAccount, getAccount } from '../../store/accounts';
 import { prepare } from '../../store/db';
 import { findFolderById, findFolderByPath, type FolderRow, folderSubtree, getFolder } from '../../store/folders';
 import type { UndoAction, UndoPayloadOf } from '../../store/undo-kinds';
+import { untrainJunk } from '../../store/junk';
 import { findUndo, latestUndo, markUndone, type StoredUndo } from '../../store/undo-log';
 import type { ActionRow, PlanContext } from '../engine';
 import { engineFor } from '../engines';
 import { cancelUpload } from '../actions/cancel-upload';
+import { JUNK_KEYWORD, NOT_JUNK_KEYWORD } from '../rules/junk-actions';
 import { moveWithoutRecord, perAccount, type PlanTx } from './message-actions';
 
 /**
@@ -58,6 +60,8 @@ function undoOne(tx: PlanTx, stored: StoredUndo, action: UndoAction): Outcome {
       return unrename(tx, stored, action.payload);
     case 'folder-delete':
       return undelete(tx, action.payload);
+    case 'junk':
+      return unjunk(tx, action.payload);
   }
 }
 
@@ -176,6 +180,44 @@ function untag(tx: PlanTx, payload: UndoPayloadOf<'tag'>): Outcome {
     for (const id of perAccount(tx, group, (plan, part) => engineFor(plan.account).actions.tag(plan, part, { add, remove }))) nudge.add(id);
   }
   return { restored: rows.length, missing, nudge };
+}
+
+/**
+ * A Junk or Not junk taken back: the messages it moved go back where they were (then the keywords, so on
+ * the server the flag change finds each message where the move put it), `$Junk` / `$NotJunk` are as they
+ * were, and the junk filter forgets the lesson, or has the one from before again.
+ */
+function unjunk(tx: PlanTx, payload: UndoPayloadOf<'junk'>): Outcome {
+  const moved = moveBack(
+    tx,
+    payload.items.flatMap((i) => (i.from ? [{ messageId: i.messageId, to: i.from }] : [])),
+  );
+  const { rows, missing } = existing(
+    tx,
+    payload.items.map((i) => i.messageId),
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const added = payload.junk ? JUNK_KEYWORD : NOT_JUNK_KEYWORD;
+  const removed = payload.junk ? NOT_JUNK_KEYWORD : JUNK_KEYWORD;
+  const groups = new Map<string, { add: string[]; remove: string[]; rows: ActionRow[] }>();
+  for (const item of payload.items) {
+    const row = byId.get(item.messageId);
+    if (!row) continue;
+    untrainJunk(tx.db, row.id, payload.junk ? 'junk' : 'not-junk', item.trained);
+    const had = new Set(item.had.map((k) => k.toLowerCase()));
+    const add = had.has(removed.toLowerCase()) ? [removed] : [];
+    const remove = had.has(added.toLowerCase()) ? [] : [added];
+    const key = JSON.stringify([add, remove]);
+    const group = groups.get(key) ?? { add, remove, rows: [] };
+    group.rows.push(row);
+    groups.set(key, group);
+  }
+  const nudge = new Set(moved.nudge);
+  for (const { add, remove, rows: group } of groups.values()) {
+    if (add.length === 0 && remove.length === 0) continue;
+    for (const id of perAccount(tx, group, (plan, part) => engineFor(plan.account).actions.mark(plan, part, { keywords: { add, remove } }))) nudge.add(id);
+  }
+  return { restored: rows.length, missing: [...new Set([...missing, ...moved.missing])], nudge };
 }
 
 function planFor(tx: PlanTx, accountId: string): PlanContext {

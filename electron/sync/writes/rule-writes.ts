@@ -1,17 +1,15 @@
 import type { MethodHandlers } from '../../../shared/contract';
 import type { RuleAction } from '../../../shared/contract/rules';
 import { HomingError } from '../../../shared/errors';
-import { junkTokens } from '../../mime/junk-tokens';
-import { findAccount, getAccount } from '../../store/accounts';
+import { findAccount } from '../../store/accounts';
 import type { WriteDb } from '../../store/db';
 import { findFolderById } from '../../store/folders';
-import { setJunkSettings, trainJunk } from '../../store/junk';
+import { setJunkSettings } from '../../store/junk';
 import { removeRule, reorderRules, saveRule } from '../../store/rules';
 import { parseSearchQuery } from '../../store/search-query';
 import { writeTransaction } from '../../store/write-transaction';
-import { byAccount, loadActionRows } from '../actions/action-rows';
-import { moveOutOfJunk, moveToJunk } from '../rules/junk-actions';
-import { arrivedMessage } from '../rules/message-facts';
+import { loadActionRows } from '../actions/action-rows';
+import { junkVerdict } from '../rules/junk-verdict';
 import { runRulesNow } from '../rules/run-now';
 import type { SyncRuntime } from '../sync-runtime';
 import type { WriterContext } from '../writer-context';
@@ -49,21 +47,9 @@ export function createRuleWrites(ctx: WriterContext, runtime: SyncRuntime): Meth
 
     async markJunk({ ids, junk }) {
       const rows = loadActionRows(db, ids);
-      const now = Date.now();
-      const queued = writeTransaction(db, (changes) => {
-        const accounts: string[] = [];
-        for (const [accountId, group] of byAccount(rows)) {
-          // Learnt from what the message says, before it moves (the tokens do not depend on the folder).
-          for (const row of group) {
-            const message = arrivedMessage(db, row.id, null, null);
-            if (message) trainJunk(db, row.id, junk ? 'junk' : 'not-junk', junkTokens(message.junkInput()), now);
-          }
-          const plan = { db, changes, account: getAccount(db, accountId) };
-          if (junk ? moveToJunk(plan, group) : moveOutOfJunk(plan, group)) accounts.push(accountId);
-        }
-        return accounts;
-      });
-      nudge(queued);
+      const planned = writeTransaction(db, (changes) => junkVerdict({ db, changes }, rows, junk, Date.now()));
+      nudge(planned.nudge);
+      return { undo: planned.undo };
     },
 
     async setJunkSettings(change) {

@@ -1,0 +1,127 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Account } from '../../shared/contract/accounts';
+import type { Folder } from '../../shared/contract/messages';
+import type { bridgeClient } from '../helpers/bridge-client';
+import { resultsDir } from '../helpers/chromium';
+import { runCli } from '../helpers/cli';
+import { screenshotBothThemes } from '../helpers/e2e-app';
+import { serverFiles } from '../helpers/imap-sync';
+import { type MailWindow, openMailWindow } from '../helpers/mail-window-e2e';
+import { buildMessage, everydayMail, writeBulkMbox } from '../helpers/ui-corpus';
+import { type DovecotServer, startDovecot } from '../servers/dovecot';
+
+const BULK = 1200;
+
+/**
+ * What a keyboard user of the mail window trips on, in Chromium against Dovecot with two accounts: the
+ * focus after deleting a folder, the search hints opening only when asked for, counts in the user's
+ * locale, and Undo after Junk / Not junk (on the server too).
+ */
+describe('the mail window for a keyboard user, against Dovecot', () => {
+  let server: DovecotServer;
+  let window: MailWindow;
+  let page: Page;
+  let bridge: Awaited<ReturnType<typeof bridgeClient>>;
+  let alice: Account;
+  let folders: Folder[];
+
+  const poll = <T>(probe: () => Promise<T> | T, timeout = 20_000) => expect.poll(probe, { timeout });
+  const list = () => page.getByTestId('message-list');
+  const row = (name: string | RegExp) => list().getByRole('option', { name });
+  const refreshFolders = async () => (folders = await bridge.api.listFolders({}));
+  const folderOf = (path: string) => folders.find((f) => f.accountId === alice.id && f.path === path)!;
+  const treeItem = (folder: Folder) => page.locator(`[id="tree-folder:${folder.id}"]`);
+  const toast = () => page.getByTestId('toast');
+  const focusedId = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+  const queueEmpty = async () => (await bridge.api.listPendingOperations({})).length === 0;
+  const serverHas = async (folder: string, messageId: string) => (await serverFiles(server, 'alice', folder)).some((f) => f.bytes.includes(messageId));
+  const hints = () => page.locator('#search-hints');
+  const searchField = () => page.getByRole('searchbox', { name: 'Search all mail' });
+  /** The tree's items in reading order, by element id. */
+  const treeOrder = () => page.getByRole('tree', { name: 'Mailboxes' }).getByRole('treeitem').evaluateAll((items) => items.map((i) => i.id));
+
+  beforeAll(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    server = await startDovecot({
+      users: [
+        { name: 'alice', password: 'alice-secret' },
+        { name: 'bob', password: 'bob-secret' },
+      ],
+    });
+    for (const m of everydayMail()) await server.deliver('alice', m.raw, { flags: ['\\Seen'] });
+    await server.deliver(
+      'alice',
+      buildMessage({ from: 'Prize Desk <winner@prize-desk.example>', subject: 'You have won a prize', date: new Date(Date.now() - 600_000), id: 'prize-7@prize-desk.example', text: 'Claim it now.' }),
+    );
+    for (const folder of ['Old projects', 'Old receipts', 'Zeppelins']) {
+      await server.deliver('alice', buildMessage({ from: 'Sam <sam@example.org>', subject: `Kept in ${folder}`, date: new Date(Date.now() - 9 * 86_400_000), id: `${folder.replace(/\W/g, '')}@example.org`, text: 'Old.' }), {
+        folder,
+        flags: ['\\Seen'],
+      });
+    }
+    await server.deliver('bob', buildMessage({ from: 'Pat <pat@residents.example>', to: 'bob@example.org', subject: 'Residents’ meeting', date: new Date(), id: 'bob-7@x', text: 'Hello Bob.' }));
+    window = await openMailWindow(server, [{ user: 'alice' }, { user: 'bob' }], 'keyboard');
+    ({ bridge, page } = window);
+    alice = (await bridge.api.listAccounts({})).find((a) => a.email === 'alice@example.org')!;
+    await refreshFolders();
+    await row(/You have won a prize/).waitFor({ timeout: 30_000 });
+  });
+
+  // Each step starts from the plain window, whatever the one before left open (a failed step included).
+  afterEach(async () => {
+    for (let i = 0; i < 3 && (await page.locator('[role="dialog"], [role="menu"]').count()) > 0; i++) await page.keyboard.press('Escape');
+    if ((await searchField().inputValue()) !== '') await page.getByRole('button', { name: 'Clear search' }).click();
+    if (await toast().getByRole('button', { name: 'Dismiss' }).count()) await toast().getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  afterAll(async () => {
+    await window?.close();
+    await server?.destroy();
+  });
+
+  it('Junk and Not junk can be undone, with the toast’s Undo or Ctrl+Z: the message back where it was, on the server too, and the filter unlearns it', async () => {
+    await treeItem(folderOf('INBOX')).click();
+    await row(/You have won a prize/).click();
+    await page.keyboard.press('!');
+    await poll(() => toast().textContent()).toContain('Moved the message to Junk.');
+    await poll(() => row(/You have won a prize/).count()).toBe(0);
+    expect((await bridge.api.getJunkStatus({})).trainedJunk).toBe(1);
+    await poll(queueEmpty).toBe(true);
+    expect(await serverHas('Junk', 'prize-7@prize-desk.example')).toBe(true);
+    await screenshotBothThemes(page, 'keyboard-junk-undo-toast');
+    expect(await toast().getByRole('button', { name: 'Undo' }).count()).toBe(1);
+
+    await page.keyboard.press('Control+z');
+    await poll(() => toast().textContent()).toContain('Undone.');
+    await poll(() => row(/You have won a prize/).count()).toBe(1);
+    expect((await bridge.api.getJunkStatus({})).trainedJunk).toBe(0);
+    await poll(queueEmpty).toBe(true);
+    await poll(() => serverHas('INBOX', 'prize-7@prize-desk.example')).toBe(true);
+    expect(await serverHas('Junk', 'prize-7@prize-desk.example')).toBe(false);
+    const [hit] = (await bridge.api.search({ query: 'from:prize-desk.example', limit: 1 })).hits;
+    expect(hit?.flags).not.toContain('$Junk');
+
+    // In Junk, Not junk and the toast's Undo: back in Junk, still learnt as junk.
+    await row(/You have won a prize/).click();
+    await page.keyboard.press('!');
+    await poll(() => row(/You have won a prize/).count()).toBe(0);
+    await treeItem(folderOf('Junk')).click();
+    await row(/You have won a prize/).click();
+    await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'Not junk', exact: true }).click();
+    await poll(() => toast().textContent()).toContain('back to the inbox as not junk');
+    await poll(() => row(/You have won a prize/).count()).toBe(0);
+    expect(await bridge.api.getJunkStatus({})).toMatchObject({ trainedJunk: 0, trainedNotJunk: 1 });
+    await toast().getByRole('button', { name: 'Undo' }).click();
+    await poll(() => row(/You have won a prize/).count()).toBe(1);
+    expect(await bridge.api.getJunkStatus({})).toMatchObject({ trainedJunk: 1, trainedNotJunk: 0 });
+    await poll(queueEmpty).toBe(true);
+    await poll(() => serverHas('Junk', 'prize-7@prize-desk.example')).toBe(true);
+    expect(await serverHas('INBOX', 'prize-7@prize-desk.example')).toBe(false);
+    await treeItem(folderOf('INBOX')).click();
+  });
+
+});
