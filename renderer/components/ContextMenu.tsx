@@ -42,25 +42,33 @@ export interface ContextMenuProps {
 
 /**
  * A menu at a point (right click, the menu key, Shift+F10, a toolbar button): the list's, a folder's, the
- * tags'. Arrows move, Enter or Space chooses, Escape and Tab close.
+ * tags'. Arrows, Home and End move, Enter or Space chooses, Escape and Tab close.
  */
 export function ContextMenu({ label, position, items, onClose }: ContextMenuProps) {
   const ref = useRef<HTMLUListElement>(null);
   const mac = isMac();
+  const closeRef = useRef(onClose);
+  useEffect(() => {
+    closeRef.current = onClose;
+  });
+  // Once, when the menu opens: the shell renders again with every sync status, and each render brings a
+  // new onClose; focusing the first item then took the focus back from the item the arrows had reached.
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[role^="menuitem"]:not([aria-disabled="true"])')?.focus();
     const away = (event: MouseEvent) => {
-      if (!ref.current?.contains(event.target as Node)) onClose();
+      if (!ref.current?.contains(event.target as Node)) closeRef.current();
     };
     window.addEventListener('mousedown', away);
     return () => window.removeEventListener('mousedown', away);
-  }, [onClose]);
+  }, []);
 
   const keyDown = (event: KeyboardEvent) => {
     const entries = [...(ref.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? [])];
     const at = entries.indexOf(document.activeElement as HTMLElement);
     if (event.key === 'ArrowDown') entries[(at + 1) % entries.length]?.focus();
     else if (event.key === 'ArrowUp') entries[(at - 1 + entries.length) % entries.length]?.focus();
+    else if (event.key === 'Home') entries[0]?.focus();
+    else if (event.key === 'End') entries[entries.length - 1]?.focus();
     else if (event.key === 'Escape' || event.key === 'Tab') onClose();
     else return;
     event.preventDefault();

@@ -26,6 +26,8 @@ export interface FolderTreeProps {
   onFolderMenu(folder: Folder, position: { x: number; y: number }): void;
   /** An account's context menu (right-click or the context-menu key on its row): New folder…. */
   onAccountMenu?(account: Account, position: { x: number; y: number }): void;
+  /** Delete on a folder: its "Delete folder…" (which asks first). */
+  onFolderDelete?(folder: Folder): void;
 }
 
 export type OutgoingView = 'outbox' | 'drafts';
@@ -72,6 +74,22 @@ function folderItems(nodes: FolderNode[], level: number, parent: string): Item[]
   });
 }
 
+/**
+ * The item that takes the place of `gone`: the first after it still shown at its level or deeper (the
+ * next folder, not the next account), else the nearest before it.
+ */
+function neighbourKey(before: readonly Item[], now: readonly Item[], gone: string): string | null {
+  const still = new Set(now.map((i) => i.key));
+  const at = before.findIndex((i) => i.key === gone);
+  if (at < 0) return null;
+  const level = before[at]!.level;
+  for (const item of before.slice(at + 1)) {
+    if (item.level < level) break;
+    if (still.has(item.key)) return item.key;
+  }
+  return before.slice(0, at).reverse().find((i) => still.has(i.key))?.key ?? null;
+}
+
 function find(items: Item[], key: string): Item | undefined {
   for (const item of items) {
     if (item.key === key) return item;
@@ -102,7 +120,20 @@ const outgoingItem = (view: OutgoingView, count: number, problems: number): Item
  * (unread counts beside them), Local Folders last. One item is in the tab order; arrows move, Right and
  * Left open and close, Enter or Space opens the mailbox.
  */
-export const FolderTree = memo(function FolderTree({ accounts, folders, statuses, current, onOpen, outgoing, currentView = null, onOpenView, drop, onFolderMenu, onAccountMenu }: FolderTreeProps) {
+export const FolderTree = memo(function FolderTree({
+  accounts,
+  folders,
+  statuses,
+  current,
+  onOpen,
+  outgoing,
+  currentView = null,
+  onOpenView,
+  drop,
+  onFolderMenu,
+  onAccountMenu,
+  onFolderDelete,
+}: FolderTreeProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [focusKey, setFocusKey] = useState<string | null>(null);
   // The folder under a drag of messages that would take them: drawn as the drop target.
@@ -169,6 +200,14 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
     return out;
   }, [roots, collapsed]);
 
+  // The item the keyboard user was on went away (its folder deleted, here or elsewhere): the tab stop moves
+  // to the item after it (before it, when it was the last), where the focus rescue puts the focus.
+  const [seenVisible, setSeenVisible] = useState(visible);
+  if (seenVisible !== visible) {
+    setSeenVisible(visible);
+    if (focusKey !== null && !visible.some((i) => i.key === focusKey)) setFocusKey(neighbourKey(seenVisible, visible, focusKey));
+  }
+
   const currentKey = currentView ? `view:${currentView}` : keyOfMailbox(current);
   const open = (item: Item) => {
     if (item.mailbox) onOpen(item.mailbox);
@@ -225,6 +264,10 @@ export const FolderTree = memo(function FolderTree({ accounts, folders, statuses
       case ' ':
         if (item.mailbox || item.view) open(item);
         else if (expandable) toggle(item.key);
+        break;
+      case 'Delete':
+        if (item.folder && onFolderDelete) onFolderDelete(item.folder);
+        else handled = false;
         break;
       case 'ContextMenu':
       case 'F10': {

@@ -98,7 +98,8 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const cameFromSearch = useRef(false);
   // A focused button turned off under the user (Not junk once Junk is empty): the focus goes to the list.
   // Not the search field: focusing it opens its hints over the view (the Outbox's buttons among them).
-  useFocusRescue(shellRef, () => [listRef.current]);
+  // A folder gone from the tree under the focus (deleted): the tree's tab stop, the folder after it.
+  useFocusRescue(shellRef, (lost) => [lost.getAttribute('role') === 'treeitem' ? document.querySelector<HTMLElement>('[role="tree"] [role="treeitem"][tabindex="0"]') : null, listRef.current]);
 
   const query: ListQuery =
     searchQuery !== null
@@ -270,6 +271,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
 
   // The reader's Reply / Reply all / Forward answer the message it shows, through the same actions.
   const answerBar = useCallback(
+  const deleteFolder = useCallback((folder: Folder) => void dispatcher.runNamed('delete-folder', ctxRef.current, { folder }), []);
     (message: MessageSummary) => (
       <AnswerBar actions={answerActions} run={(action) => dispatcher.run(action, { ...ctxRef.current, focused: message, selectedCount: 1, selectedIds: [message.id] })} />
     ),
@@ -385,6 +387,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
           />
         </div>
         <SyncStatusPanel accounts={accounts} statuses={statuses} online={online} onSyncNow={syncNow} />
+            onFolderDelete={deleteFolder}
       </nav>
       {!drawer && (
         <Splitter

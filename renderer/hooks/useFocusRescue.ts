@@ -11,11 +11,13 @@ const firstShown = (candidates: ReadonlyArray<HTMLElement | null>) => candidates
  * Keeps the focus in the window when the element holding it is disabled or removed under it: the
  * toolbar's Not junk once the last message has left Junk, Delete once the folder is empty, a button that
  * turns off while it works. The browser then drops the focus to the document, where a keyboard user is
- * nowhere and a screen reader says nothing; it goes to the first shown of `fallbacks()` instead (the
- * message list, which names the empty folder). Menus and dialogs put the focus back themselves: they are
- * left alone. A focus the user moved away (a click on empty space, another window) is not touched.
+ * nowhere and a screen reader says nothing; it goes to the first shown of `fallbacks(lost)` instead (the
+ * message list, which names the empty folder). Menus and dialogs are left alone while open; they put the
+ * focus back where it was when they close, so that element stays the one watched: a folder deleted
+ * through its menu and confirm is gone by then, and the focus is rescued from it. A focus the user
+ * moved away (a click on empty space, another window) is not touched.
  */
-export function useFocusRescue(container: RefObject<HTMLElement | null>, fallbacks: () => ReadonlyArray<HTMLElement | null>): void {
+export function useFocusRescue(container: RefObject<HTMLElement | null>, fallbacks: (lost: HTMLElement) => ReadonlyArray<HTMLElement | null>): void {
   const last = useRef<HTMLElement | null>(null);
   const fallbacksRef = useRef(fallbacks);
   useEffect(() => {
@@ -27,7 +29,7 @@ export function useFocusRescue(container: RefObject<HTMLElement | null>, fallbac
     const now = document.activeElement;
     if (now !== null && now !== document.body) return;
     last.current = null;
-    firstShown(fallbacksRef.current())?.focus();
+    firstShown(fallbacksRef.current(was))?.focus();
   }, []);
 
   useEffect(() => {
@@ -35,7 +37,8 @@ export function useFocusRescue(container: RefObject<HTMLElement | null>, fallbac
     if (!root) return;
     const focusIn = (event: FocusEvent) => {
       const target = event.target instanceof HTMLElement ? event.target : null;
-      last.current = target && !target.closest('dialog, [role="dialog"], [role="menu"]') ? target : null;
+      if (target && target.closest('dialog, [role="dialog"], [role="menu"]')) return;
+      last.current = target;
     };
     // Chromium blurs a focused control that became disabled a moment after the change (its focus fixup).
     const focusOut = (event: FocusEvent) => {

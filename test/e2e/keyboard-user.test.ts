@@ -83,6 +83,57 @@ describe('the mail window for a keyboard user, against Dovecot', () => {
     await server?.destroy();
   });
 
+  it('deleting a folder from the keyboard (its menu, or Delete) leaves the focus on the folder after it', async () => {
+    // Shift+F10 on the folder, the menu's last item, Enter in the confirm.
+    const old = folderOf('Old projects');
+    const order = await treeOrder();
+    const next = order[order.indexOf(`tree-folder:${old.id}`) + 1]!;
+    await treeItem(old).focus();
+    await page.keyboard.press('Shift+F10');
+    const menu = page.getByRole('menu', { name: 'Folder actions' });
+    await menu.waitFor();
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('menuitem');
+    await page.keyboard.press('End');
+    // Still there after the shell rendered again (a sync status): the menu gave the focus back to its first item.
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Delete folder…');
+    await page.keyboard.press('Enter');
+    const sure = page.getByRole('dialog', { name: 'Delete the folder Old projects?' });
+    await sure.waitFor();
+    await page.keyboard.press('Enter');
+    await poll(() => toast().textContent()).toContain('Deleted the folder Old projects');
+    await poll(() => treeItem(old).count()).toBe(0);
+    // It fell to <body>: the folder the focus was on (and the confirm gave it back to) was gone.
+    await poll(focusedId).toBe(next);
+    await screenshotBothThemes(page, 'keyboard-folder-deleted');
+
+    // Delete on a folder asks the same; confirmed, the focus is on the next folder again, and arrows go on.
+    const receipts = folderOf('Old receipts');
+    const order2 = await treeOrder();
+    const after = order2[order2.indexOf(`tree-folder:${receipts.id}`) + 1]!;
+    await treeItem(receipts).focus();
+    await page.keyboard.press('Delete');
+    await page.getByRole('dialog', { name: 'Delete the folder Old receipts?' }).waitFor();
+    await page.keyboard.press('Enter');
+    await poll(() => treeItem(receipts).count()).toBe(0);
+    await poll(focusedId).toBe(after);
+    await page.keyboard.press('ArrowUp');
+    expect(await focusedId()).toBe(order2[order2.indexOf(`tree-folder:${receipts.id}`) - 1]);
+    // The account's last folder: the focus goes to the one before it, not to the next account.
+    const zeppelins = folderOf('Zeppelins');
+    const order3 = await treeOrder();
+    const zAt = order3.indexOf(`tree-folder:${zeppelins.id}`);
+    expect(order3[zAt + 1]).toMatch(/^tree-account:/);
+    await treeItem(zeppelins).focus();
+    await page.keyboard.press('Delete');
+    await page.getByRole('dialog', { name: 'Delete the folder Zeppelins?' }).waitFor();
+    await page.keyboard.press('Enter');
+    await poll(() => treeItem(zeppelins).count()).toBe(0);
+    await poll(focusedId).toBe(order3[zAt - 1]);
+    await poll(queueEmpty).toBe(true);
+    expect(window.view.errors).toEqual([]);
+  });
+
   it('Junk and Not junk can be undone, with the toast’s Undo or Ctrl+Z: the message back where it was, on the server too, and the filter unlearns it', async () => {
     await treeItem(folderOf('INBOX')).click();
     await row(/You have won a prize/).click();
