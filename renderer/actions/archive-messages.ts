@@ -1,5 +1,6 @@
 import { messagesWord, serviceOutcome } from '../mail/outcome';
 import { type Action, hasSelection } from './action';
+import { formatCount } from '../mail/format';
 
 /**
  * `a` (Thunderbird) and `e` (Gmail): each message to its account's Archive folder. The service finds or
@@ -7,7 +8,7 @@ import { type Action, hasSelection } from './action';
  */
 export const archiveMessages: Action = {
   name: 'archive',
-  label: (ctx) => (ctx.selectedCount > 1 ? `Archive ${ctx.selectedCount} messages` : 'Archive'),
+  label: (ctx) => (ctx.selectedCount > 1 ? `Archive ${formatCount(ctx.selectedCount)} messages` : 'Archive'),
   help: 'Archive',
   keys: ['a', 'e'],
   group: 'message',

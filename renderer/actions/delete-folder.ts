@@ -2,6 +2,7 @@ import { folderName } from '../mail/folder-tree';
 import { messagesWord, serviceOutcome } from '../mail/outcome';
 import type { Action } from './action';
 import { isProtectedFolder } from './folder-kinds';
+import { formatCount } from '../mail/format';
 
 /** The folder menu's "Delete folder…": asks first; its messages (and its subfolders') go to the Trash, so it can be undone. */
 export const deleteFolder: Action = {
@@ -21,7 +22,7 @@ export const deleteFolder: Action = {
       : folder.total === 1
         ? 'Its message goes to the Trash.'
         : folder.total > 1
-          ? `Its ${folder.total.toLocaleString('en-US')} messages go to the Trash.`
+          ? `Its ${formatCount(folder.total)} messages go to the Trash.`
           : 'It is empty.';
     ctx.ui.ask({
       kind: 'confirm',

@@ -1,5 +1,6 @@
 import { messagesWord, serviceOutcome } from '../mail/outcome';
 import { type Action, hasSelection } from './action';
+import { formatCount } from '../mail/format';
 
 /**
  * `#` (Gmail, mutt) and Delete. The service moves the messages to Trash (or expunges them from Trash) and
@@ -8,7 +9,7 @@ import { type Action, hasSelection } from './action';
  */
 export const deleteMessages: Action = {
   name: 'delete',
-  label: (ctx) => (ctx.selectedCount > 1 ? `Delete ${ctx.selectedCount} messages` : 'Delete'),
+  label: (ctx) => (ctx.selectedCount > 1 ? `Delete ${formatCount(ctx.selectedCount)} messages` : 'Delete'),
   help: 'Delete',
   keys: ['#', 'Delete'],
   group: 'message',

@@ -3,7 +3,7 @@ import type { AttachmentInfo } from '../../shared/contract/messages';
 import { api } from '../api/client';
 import { desktop } from '../api/desktop';
 import { displayText, NAME_DISPLAY_MAX } from '../mail/display-text';
-import { formatSize } from '../mail/format';
+import { formatSize, plural } from '../mail/format';
 import { Icon } from './Icon';
 
 export interface AttachmentListProps {
@@ -46,10 +46,10 @@ export function AttachmentList({ messageId, attachments, onError }: AttachmentLi
   };
   const total = attachments.reduce((sum, a) => sum + a.size, 0);
   return (
-    <section className="attachments" aria-label={`${attachments.length} attachment${attachments.length === 1 ? '' : 's'}`}>
+    <section className="attachments" aria-label={plural(attachments.length, 'attachment')}>
       <div className="attachments-title">
         <Icon name="paperclip" size={14} />
-        {attachments.length === 1 ? '1 attachment' : `${attachments.length} attachments`} · {formatSize(total)}
+        {plural(attachments.length, 'attachment')} · {formatSize(total)}
       </div>
       <ul className="attachment-chips">
         {attachments.map((attachment) => (

@@ -3,6 +3,7 @@ import type { MessageSummary } from '../../shared/contract/messages';
 import { displayText, SUBJECT_DISPLAY_MAX } from '../mail/display-text';
 import { displayName, listDate } from '../mail/format';
 import { Icon } from './Icon';
+import { formatCount } from '../mail/format';
 
 export interface ConversationStripProps {
   messages: MessageSummary[] | null;
@@ -32,7 +33,7 @@ export function ConversationStrip({ messages, count, shownId, open, onToggle, on
       <button type="button" className="conversation-toggle" aria-expanded={open} onClick={onToggle}>
         <Icon name={open ? 'chevron-down' : 'chevron-right'} size={14} />
         <Icon name="thread" size={14} />
-        {count} messages in this conversation
+        {formatCount(count)} messages in this conversation
       </button>
       {open && (
         <ol className="conversation-list">

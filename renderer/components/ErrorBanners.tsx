@@ -1,5 +1,6 @@
 import type { Banner } from '../hooks/useErrorBanners';
 import { Icon } from './Icon';
+import { formatCount } from '../mail/format';
 
 export function ErrorBanners({ banners, onDismiss }: { banners: Banner[]; onDismiss(key: string): void }) {
   if (banners.length === 0) return null;
@@ -11,7 +12,7 @@ export function ErrorBanners({ banners, onDismiss }: { banners: Banner[]; onDism
           <span className="banner-text">
             <strong>{banner.title}</strong>
             {banner.detail && <span className="banner-detail"> {banner.detail}</span>}
-            {banner.count > 1 && <span className="banner-count"> ({banner.count}×)</span>}
+            {banner.count > 1 && <span className="banner-count"> ({formatCount(banner.count)}×)</span>}
           </span>
           <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => onDismiss(banner.key)}>
             <Icon name="x" size={14} />

@@ -112,7 +112,7 @@ const outgoingItem = (view: OutgoingView, count: number, problems: number): Item
   children: [],
   view,
   badge: view === 'outbox' ? 'waiting to be sent' : 'drafts',
-  problem: problems > 0 ? `${problems} ${problems === 1 ? 'message needs' : 'messages need'} your attention` : null,
+  problem: problems > 0 ? `${formatCount(problems)} ${problems === 1 ? 'message needs' : 'messages need'} your attention` : null,
 });
 
 /**

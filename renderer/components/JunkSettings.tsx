@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { JunkSettings as Settings, JunkStatus } from '../../shared/contract/rules';
 import { api } from '../api/client';
 import { errorSentence } from '../mail/error-words';
+import { formatCount } from '../mail/format';
 
 /**
  * The junk filter's settings: honour the server's spam verdict (and a subject tag), the local filter
@@ -71,7 +72,7 @@ export function JunkSettings() {
       </div>
       <p className="field-hint">
         Higher is more careful: less junk is caught, and wanted mail is less likely to land in Junk. Mail from people you wrote to is never junk, and
-        nothing is ever deleted. The filter has learnt from {status.trainedJunk.toLocaleString('en-US')} junk and {status.trainedNotJunk.toLocaleString('en-US')} wanted
+        nothing is ever deleted. The filter has learnt from {formatCount(status.trainedJunk)} junk and {formatCount(status.trainedNotJunk)} wanted
         messages{learnt < 10 ? '; it starts judging once it has seen 5 of each' : ''}.
       </p>
       {problem && (

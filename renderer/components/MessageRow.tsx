@@ -5,6 +5,7 @@ import { displayName, fullDate, listDate } from '../mail/format';
 import { highlightParts, previewHighlight, stripHighlights, subjectHighlight } from '../mail/highlights';
 import { Icon } from './Icon';
 import { TagChips } from './TagChips';
+import { formatCount } from '../mail/format';
 
 /** Three lines (sender and date, subject, preview), as Apple Mail and Outlook lay them out. */
 export const ROW_HEIGHT = 74;
@@ -81,8 +82,8 @@ export const MessageRow = memo(function MessageRow(props: RowProps) {
           <bdi>{sender}</bdi>
         </span>
         {m.threadCount > 1 && (
-          <span className="row-thread-count" title={`${m.threadCount} messages in this conversation`}>
-            {m.threadCount}
+          <span className="row-thread-count" title={`${formatCount(m.threadCount)} messages in this conversation`}>
+            {formatCount(m.threadCount)}
             <span className="visually-hidden"> in conversation</span>
           </span>
         )}

@@ -5,6 +5,7 @@ import { accountLabel, folderName, sidebarAccounts } from '../mail/folder-tree';
 import { acceptsMove } from '../mail/move-targets';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
+import { formatCount } from '../mail/format';
 
 export interface MovePickerProps {
   accounts: Account[];
@@ -38,7 +39,7 @@ export function MovePicker({ accounts, folders, fromAccounts, fromFolders, count
   const current = Math.min(active, Math.max(0, options.length - 1));
 
   return (
-    <Modal title={count === 1 ? 'Move message to…' : `Move ${count} messages to…`} className="move-picker" onClose={onClose} initialFocus="input">
+    <Modal title={count === 1 ? 'Move message to…' : `Move ${formatCount(count)} messages to…`} className="move-picker" onClose={onClose} initialFocus="input">
       <input
         type="text"
         className="text-input"

@@ -1,4 +1,5 @@
 import { Icon } from './Icon';
+import { formatCount } from '../mail/format';
 
 export interface RemoteContentBarProps {
   blocked: number;
@@ -14,7 +15,7 @@ export function RemoteContentBar({ blocked, sender, onLoadOnce, onAlwaysForSende
       <Icon name="image" size={16} className="remote-bar-icon" />
       <span className="remote-bar-text">
         <strong>Remote content blocked</strong>
-        <span className="muted"> — {blocked === 1 ? '1 image or style' : `${blocked} images or styles`} could tell the sender you opened this.</span>
+        <span className="muted"> — {blocked === 1 ? '1 image or style' : `${formatCount(blocked)} images or styles`} could tell the sender you opened this.</span>
       </span>
       <span className="remote-bar-actions">
         <button type="button" className="button small" onClick={onLoadOnce}>

@@ -2,6 +2,7 @@ import { type Action, type ActionContext, offeredActions } from '../actions/acti
 import type { Dispatcher } from '../actions/dispatcher';
 import { ActionButton } from './ActionButton';
 import { Icon } from './Icon';
+import { formatCount } from '../mail/format';
 
 export interface ToolbarProps {
   /** New, Reply, Reply all, Forward: the first group. */
@@ -43,7 +44,7 @@ export function Toolbar({ writeActions = [], actions, verdictActions = [], viewA
           ))}
       </div>
       <div className="toolbar-spacer" />
-      {ctx.selectedCount > 1 && <span className="toolbar-count muted">{ctx.selectedCount} selected</span>}
+      {ctx.selectedCount > 1 && <span className="toolbar-count muted">{formatCount(ctx.selectedCount)} selected</span>}
       {ctx.readerOpen && (
         <div className="toolbar-group">
           {viewActions.map((action) => (

@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import { useNow } from '../hooks/useNow';
 import { undoable } from '../mail/outbox-words';
 import { Icon } from './Icon';
+import { formatCount } from '../mail/format';
 
 export interface UndoSendToastProps {
   outbox: OutboxItem[];
@@ -28,7 +29,7 @@ export function UndoSendToast({ outbox, onCompose, report }: UndoSendToastProps)
     <div className="toast" role="status" aria-live="polite" data-testid="undo-send">
       <Icon name="send" size={14} />
       <span>
-        Sending “{item.subject || '(no subject)'}” in {seconds} s{waiting.length > 1 ? ` (and ${waiting.length - 1} more)` : ''}
+        Sending “{item.subject || '(no subject)'}” in {seconds} s{waiting.length > 1 ? ` (and ${formatCount(waiting.length - 1)} more)` : ''}
       </span>
       <button
         type="button"

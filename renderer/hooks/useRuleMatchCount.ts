@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { errorSentence } from '../mail/error-words';
+import { formatCount } from '../mail/format';
 
 /** How long typing must pause before the count is asked again. */
 const PAUSE_MS = 250;
@@ -48,7 +49,7 @@ export function matchWords(count: MatchCount): string {
     case 'counting':
       return 'Counting…';
     case 'counted':
-      return count.count === 1 ? 'Matches 1 existing message' : `Matches ${count.count.toLocaleString('en-US')} existing messages`;
+      return count.count === 1 ? 'Matches 1 existing message' : `Matches ${formatCount(count.count)} existing messages`;
     case 'invalid':
       return count.problem;
   }

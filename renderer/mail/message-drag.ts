@@ -1,4 +1,5 @@
 import { MESSAGES_DRAG_TYPE } from './move-targets';
+import { formatCount } from './format';
 
 /**
  * Fills a drag of messages: their ids under our own type (folders accept only that), a line of text for
@@ -6,7 +7,7 @@ import { MESSAGES_DRAG_TYPE } from './move-targets';
  * picture of one row.
  */
 export function startMessageDrag(data: DataTransfer, ids: number[], subject: string): void {
-  const what = ids.length === 1 ? subject || '(no subject)' : `${ids.length.toLocaleString('en-US')} messages`;
+  const what = ids.length === 1 ? subject || '(no subject)' : `${formatCount(ids.length)} messages`;
   data.effectAllowed = 'move';
   data.setData(MESSAGES_DRAG_TYPE, JSON.stringify(ids));
   data.setData('text/plain', what);

@@ -1,5 +1,6 @@
 import type { DraftSummary, OutboxItem } from '../../shared/contract/outgoing';
 import { errorReason } from './error-words';
+import { formatCount } from './format';
 
 /** How an outbox item is doing, in words, and what the user may do about it. */
 export interface OutboxWords {
@@ -106,7 +107,7 @@ export function unsentLossWords(count: number): string | null {
   if (count === 0) return null;
   return count === 1
     ? 'One message in the Outbox has not been sent; it is only on this computer and will be lost.'
-    : `${count} messages in the Outbox have not been sent; they are only on this computer and will be lost.`;
+    : `${formatCount(count)} messages in the Outbox have not been sent; they are only on this computer and will be lost.`;
 }
 
 /** Drafts the server has no copy of (a POP3 or Local Folders account's, or one not uploaded yet): only on this computer. */
@@ -120,7 +121,7 @@ export function localMailLossWords(count: number): string | null {
   if (count === 0) return null;
   return count === 1
     ? 'One of its messages is not on the server; it is only on this computer and will be lost.'
-    : `${count} of its messages are not on the server; they are only on this computer and will be lost.`;
+    : `${formatCount(count)} of its messages are not on the server; they are only on this computer and will be lost.`;
 }
 
 /** The drafts removing an account takes with it that the server does not have (null when there are none). */
@@ -128,5 +129,5 @@ export function draftLossWords(count: number): string | null {
   if (count === 0) return null;
   return count === 1
     ? 'One draft is not saved on the server; it is only on this computer and will be lost.'
-    : `${count} drafts are not saved on the server; they are only on this computer and will be lost.`;
+    : `${formatCount(count)} drafts are not saved on the server; they are only on this computer and will be lost.`;
 }

@@ -1,5 +1,6 @@
 import type { MailClient } from '../../shared/client';
 import type { ActionResult, UndoResult } from '../../shared/contract/organise';
+import { formatCount } from './format';
 
 /**
  * What an action did, told in the toast: its words, and the way back when there is one. `undo` resolves
@@ -12,7 +13,7 @@ export interface Outcome {
 }
 
 /** "3 messages" / "the message": how outcomes count what they acted on. */
-export const messagesWord = (count: number) => (count === 1 ? 'the message' : `${count.toLocaleString('en-US')} messages`);
+export const messagesWord = (count: number) => (count === 1 ? 'the message' : `${formatCount(count)} messages`);
 
 /** What the toast says once the service took an action back. */
 export function undoneWords(result: UndoResult): string {

@@ -88,7 +88,7 @@ function refused(status: SyncStatus): string | null {
   // The per-folder error (the folder tree marks the folder itself): the rest of the account is current.
   const folders = status.unreadableFolders;
   if (folders.length === 1) parts.push(`${folders[0]} could not be opened`);
-  else if (folders.length > 1) parts.push(`${folders.length} folders could not be opened`);
+  else if (folders.length > 1) parts.push(`${formatCount(folders.length)} folders could not be opened`);
   return parts.length > 0 ? parts.join(' · ') : null;
 }
 

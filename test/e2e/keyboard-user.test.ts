@@ -134,6 +134,46 @@ describe('the mail window for a keyboard user, against Dovecot', () => {
     expect(window.view.errors).toEqual([]);
   });
 
+  it('shows counts in the user’s locale everywhere: the folder badge, the selection, the move picker, the folder delete', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homing-e2e-keyboard-bulk-'));
+    const mbox = join(dir, 'bulk.mbox');
+    await writeBulkMbox(mbox, BULK);
+    const imported = await runCli(['--data-dir', window.dataDir, 'import', mbox, '--folder', 'Bulk', '--json']);
+    expect(imported.stderr).toBe('');
+    expect(JSON.parse(imported.stdout)).toMatchObject({ imported: BULK });
+    await refreshFolders();
+    const bulk = folders.find((f) => f.path === 'Bulk')!;
+
+    // A German page: 1.200, as the rest of the user's desktop writes it.
+    expect(bulk.unread).toBe(BULK);
+    const german = await window.browser.newPage({ locale: 'de-DE', viewport: { width: 1400, height: 860 } });
+    try {
+      await german.goto(window.app.url);
+      const tree = german.locator(`[id="tree-folder:${bulk.id}"]`);
+      await poll(() => tree.locator('.tree-badge').textContent()).toBe(', 1.200 unread');
+      await tree.click();
+      await german.getByTestId('message-list').getByRole('option').first().waitFor();
+      await german.getByTestId('list-count').waitFor();
+      await poll(() => german.getByTestId('list-count').textContent()).toBe('Local Folders · 1.200 unread');
+      await german.getByTestId('message-list').focus();
+      await german.keyboard.press('Control+a');
+      await poll(() => german.locator('.toolbar-count').textContent()).toBe('1.200 selected');
+      expect(await german.getByRole('button', { name: 'Delete 1.200 messages' }).count()).toBe(1);
+      await german.keyboard.press('v');
+      await german.getByRole('dialog', { name: 'Move 1.200 messages to…' }).waitFor();
+      await german.keyboard.press('Escape');
+      await tree.focus();
+      await german.keyboard.press('Delete');
+      const ask = german.getByRole('dialog', { name: 'Delete the folder Bulk?' });
+      await ask.waitFor();
+      expect(await ask.textContent()).toContain('Its 1.200 messages go to the Trash.');
+      await screenshotBothThemes(german, 'keyboard-counts-german');
+      await german.keyboard.press('Escape');
+    } finally {
+      await german.close();
+    }
+  });
+
   it('Junk and Not junk can be undone, with the toast’s Undo or Ctrl+Z: the message back where it was, on the server too, and the filter unlearns it', async () => {
     await treeItem(folderOf('INBOX')).click();
     await row(/You have won a prize/).click();
