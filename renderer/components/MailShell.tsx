@@ -90,6 +90,8 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   const printing = usePrinting(report);
   const tags = useTagChoices();
   const searchRef = useRef<HTMLInputElement>(null);
+  /** The user asked for the search field (its shortcut): its hints open. */
+  const [searchAsked, setSearchAsked] = useState(0);
   const listRef = useRef<HTMLDivElement>(null);
   const shellRef = useRef<HTMLDivElement>(null);
   /** The query whose first hit Down in the search field asked for, until its results are in. */
@@ -178,6 +180,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
       document.getElementById(READER_HEADING_ID)?.focus();
     },
     focusSearch: () => {
+      setSearchAsked((n) => n + 1);
       searchRef.current?.focus();
       searchRef.current?.select();
     },
@@ -268,10 +271,10 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
   );
   const openFolderMenu = useCallback((folder: Folder, at: { x: number; y: number }) => setOverlay({ kind: 'folder-menu', folder, ...at }), []);
   const openAccountMenu = useCallback((account: Account, at: { x: number; y: number }) => setOverlay({ kind: 'account-menu', account, ...at }), []);
+  const deleteFolder = useCallback((folder: Folder) => void dispatcher.runNamed('delete-folder', ctxRef.current, { folder }), []);
 
   // The reader's Reply / Reply all / Forward answer the message it shows, through the same actions.
   const answerBar = useCallback(
-  const deleteFolder = useCallback((folder: Folder) => void dispatcher.runNamed('delete-folder', ctxRef.current, { folder }), []);
     (message: MessageSummary) => (
       <AnswerBar actions={answerActions} run={(action) => dispatcher.run(action, { ...ctxRef.current, focused: message, selectedCount: 1, selectedIds: [message.id] })} />
     ),
@@ -384,10 +387,10 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
             drop={drop}
             onFolderMenu={openFolderMenu}
             onAccountMenu={openAccountMenu}
+            onFolderDelete={deleteFolder}
           />
         </div>
         <SyncStatusPanel accounts={accounts} statuses={statuses} online={online} onSyncNow={syncNow} />
-            onFolderDelete={deleteFolder}
       </nav>
       {!drawer && (
         <Splitter
@@ -414,7 +417,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
               <Icon name="menu" size={16} />
             </button>
           )}
-          <SearchBox inputRef={searchRef} active={searchQuery} problem={queryProblem} onSearch={searchFor} onClear={clearSearch} onToResults={toResults} />
+          <SearchBox inputRef={searchRef} active={searchQuery} problem={queryProblem} onSearch={searchFor} onClear={clearSearch} onToResults={toResults} asked={searchAsked} />
         </div>
         {outgoingView !== null && <OutgoingList view={outgoingView} outgoing={outgoing} accounts={accounts} onCompose={compose} report={report} />}
         <div className="list-body" hidden={outgoingView !== null}>

@@ -1,4 +1,4 @@
-import { type Ref, useState } from 'react';
+import { type Ref, useEffect, useRef, useState } from 'react';
 import { useSearchAsYouType } from '../hooks/useSearchAsYouType';
 import { Icon } from './Icon';
 
@@ -12,6 +12,8 @@ export interface SearchBoxProps {
   /** ArrowDown: into the results (searched now if the typing has not been yet). */
   onToResults(query: string): void;
   inputRef: Ref<HTMLInputElement>;
+  /** Goes up each time the user asks for the search (its shortcut, the menu): the hints open then. */
+  asked?: number;
 }
 
 const hints: Array<[string, string]> = [
@@ -33,14 +35,24 @@ const hints: Array<[string, string]> = [
  * The search field (role=search). Results follow the typing (a short pause starts the search; Enter at
  * once) across every folder, in the query language (docs/query-language.md); Down goes into the results,
  * Escape leaves them.
- * The syntax is listed under the field while it is focused and empty; a query that could not be
- * understood is explained there, and the field is marked invalid until it changes.
+ * The syntax is listed under the field while it is empty and the user came to it: a click, Tab, a key
+ * typed there, or the search shortcut. Not when the window moved the focus there (Escape back from the
+ * results): a popup the user did not ask for covers what is under it and takes its clicks. A query that
+ * could not be understood is explained there, and the field is marked invalid until it changes.
  */
-export function SearchBox({ active, problem, onSearch, onClear, onToResults, inputRef }: SearchBoxProps) {
+export function SearchBox({ active, problem, onSearch, onClear, onToResults, inputRef, asked = 0 }: SearchBoxProps) {
   const [text, setText] = useState(active ?? '');
   const [shownFor, setShownFor] = useState(active);
   const [focused, setFocused] = useState(false);
+  const [hintsAsked, setHintsAsked] = useState(false);
+  const [seenAsked, setSeenAsked] = useState(asked);
+  if (seenAsked !== asked) {
+    setSeenAsked(asked);
+    setHintsAsked(true);
+  }
+  const tabbing = useTabKey();
   const search = useSearchAsYouType(onSearch, onClear);
+  const hintsShown = focused && hintsAsked && !text;
   if (shownFor !== active) {
     setShownFor(active);
     // The search was cleared or changed elsewhere (a folder was opened): show what is active. Not an
@@ -67,9 +79,17 @@ export function SearchBox({ active, problem, onSearch, onClear, onToResults, inp
           setText(event.target.value);
           search.typed(event.target.value);
         }}
-        onFocus={() => setFocused(true)}
-        onBlur={() => setFocused(false)}
+        onFocus={() => {
+          setFocused(true);
+          if (tabbing.current) setHintsAsked(true);
+        }}
+        onBlur={() => {
+          setFocused(false);
+          setHintsAsked(false);
+        }}
+        onPointerDown={() => setHintsAsked(true)}
         onKeyDown={(event) => {
+          if (event.key !== 'Escape' && event.key !== 'Tab') setHintsAsked(true);
           // Down goes into the results, as in Thunderbird and Outlook (Escape there comes back here).
           if (event.key === 'ArrowDown' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey && text.trim() !== '') {
             event.preventDefault();
@@ -88,7 +108,7 @@ export function SearchBox({ active, problem, onSearch, onClear, onToResults, inp
         autoComplete="off"
         spellCheck={false}
         aria-invalid={problem !== null && text.trim() === active ? true : undefined}
-        aria-describedby={problem !== null && text.trim() === active ? 'search-problem' : focused && !text ? 'search-hints' : undefined}
+        aria-describedby={problem !== null && text.trim() === active ? 'search-problem' : hintsShown ? 'search-hints' : undefined}
       />
       {text && (
         <button
@@ -110,7 +130,7 @@ export function SearchBox({ active, problem, onSearch, onClear, onToResults, inp
           <span>{problem}</span>
         </p>
       )}
-      {focused && !text && (
+      {hintsShown && (
         <div className="search-hints" id="search-hints">
           <div className="search-hints-title">Search every folder. You can combine:</div>
           <dl>
@@ -127,4 +147,20 @@ export function SearchBox({ active, problem, onSearch, onClear, onToResults, inp
       )}
     </form>
   );
+}
+
+/** True from a Tab key press until the focus it moves has landed: that focus is the user's. */
+function useTabKey(): { readonly current: boolean } {
+  const tabbing = useRef(false);
+  useEffect(() => {
+    const down = (event: KeyboardEvent) => {
+      if (event.key !== 'Tab') return;
+      tabbing.current = true;
+      // The focus moves during the key's default action, before this task ends.
+      setTimeout(() => (tabbing.current = false), 0);
+    };
+    window.addEventListener('keydown', down, true);
+    return () => window.removeEventListener('keydown', down, true);
+  }, []);
+  return tabbing;
 }

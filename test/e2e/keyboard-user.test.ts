@@ -134,6 +134,39 @@ describe('the mail window for a keyboard user, against Dovecot', () => {
     expect(window.view.errors).toEqual([]);
   });
 
+  it('opens the search hints when the user comes to the field, not when the window moves the focus there', async () => {
+    await list().focus();
+    // The window moving the focus (a rescue, a way back): no popup over what is under it.
+    await searchField().evaluate((field: HTMLInputElement) => field.focus());
+    expect(await focusedId()).toBe('INPUT');
+    await page.waitForTimeout(200);
+    expect(await hints().count()).toBe(0);
+    // A key typed there opens them.
+    await page.keyboard.press('Backspace');
+    await hints().waitFor();
+    await page.keyboard.press('Escape');
+    expect(await hints().count()).toBe(0);
+
+    // The search shortcut, from the list.
+    await list().focus();
+    await page.keyboard.press('/');
+    await hints().waitFor();
+    await page.keyboard.press('Escape');
+    // A click.
+    await searchField().click();
+    await hints().waitFor();
+    await screenshotBothThemes(page, 'keyboard-search-hints');
+    await page.keyboard.press('Escape');
+    // Tab into it, from the control before it.
+    await searchField().focus();
+    await page.keyboard.press('Shift+Tab');
+    expect(await hints().count()).toBe(0);
+    await page.keyboard.press('Tab');
+    await hints().waitFor();
+    await page.keyboard.press('Escape');
+
+  });
+
   it('shows counts in the user’s locale everywhere: the folder badge, the selection, the move picker, the folder delete', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'homing-e2e-keyboard-bulk-'));
     const mbox = join(dir, 'bulk.mbox');
