@@ -417,7 +417,7 @@ export function MailShell({ accounts, folders, onOpenSettings, onAddAccount, rep
               <Icon name="menu" size={16} />
             </button>
           )}
-          <SearchBox inputRef={searchRef} active={searchQuery} problem={queryProblem} onSearch={searchFor} onClear={clearSearch} onToResults={toResults} asked={searchAsked} />
+          <SearchBox inputRef={searchRef} active={searchQuery} problem={queryProblem} onSearch={searchFor} onClear={clearSearch} onToResults={toResults} onLeave={focusList} asked={searchAsked} />
         </div>
         {outgoingView !== null && <OutgoingList view={outgoingView} outgoing={outgoing} accounts={accounts} onCompose={compose} report={report} />}
         <div className="list-body" hidden={outgoingView !== null}>

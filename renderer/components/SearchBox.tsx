@@ -12,6 +12,8 @@ export interface SearchBoxProps {
   /** ArrowDown: into the results (searched now if the typing has not been yet). */
   onToResults(query: string): void;
   inputRef: Ref<HTMLInputElement>;
+  /** Escape in the field: where the focus goes (the message list), so it does not fall to the page. */
+  onLeave?(): void;
   /** Goes up each time the user asks for the search (its shortcut, the menu): the hints open then. */
   asked?: number;
 }
@@ -40,7 +42,7 @@ const hints: Array<[string, string]> = [
  * results): a popup the user did not ask for covers what is under it and takes its clicks. A query that
  * could not be understood is explained there, and the field is marked invalid until it changes.
  */
-export function SearchBox({ active, problem, onSearch, onClear, onToResults, inputRef, asked = 0 }: SearchBoxProps) {
+export function SearchBox({ active, problem, onSearch, onClear, onToResults, onLeave, inputRef, asked = 0 }: SearchBoxProps) {
   const [text, setText] = useState(active ?? '');
   const [shownFor, setShownFor] = useState(active);
   const [focused, setFocused] = useState(false);
@@ -102,7 +104,9 @@ export function SearchBox({ active, problem, onSearch, onClear, onToResults, inp
             search.cancel();
             setText('');
             onClear();
-            (event.target as HTMLInputElement).blur();
+            const field = event.target as HTMLInputElement;
+            onLeave?.();
+            if (document.activeElement === field) field.blur();
           }
         }}
         autoComplete="off"

@@ -151,7 +151,9 @@ describe('the mail window for a keyboard user, against Dovecot', () => {
     await list().focus();
     await page.keyboard.press('/');
     await hints().waitFor();
+    // Escape leaves the field for the list: the focus fell to <body> (the field blurred itself).
     await page.keyboard.press('Escape');
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('message-list');
     // A click.
     await searchField().click();
     await hints().waitFor();
