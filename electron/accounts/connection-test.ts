@@ -102,6 +102,9 @@ export function explainFailure(error: ErrorData, protocol: ProbeProtocol): Error
   };
   switch (error.code) {
     case 'AUTH_FAILED': {
+      // A server that offers no mechanism Homing logs in with (imap-errors.ts unusableMechanisms) says
+      // what to change on it; the password may well be right.
+      if (Array.isArray(detail.offeredMechanisms)) break;
       // The advice is both the message's end (the command line prints the message) and the hint (the app
       // shows each sentence once), in the same words.
       const advice = 'Check the user name (often your whole email address) and the password. With two-step login turned on, create an app password in your provider’s settings and use it here.';

@@ -2,7 +2,7 @@ import { ImapFlow } from 'imapflow';
 import type { CertificateInfo, Security } from '../../../shared/contract/accounts';
 import { HomingError } from '../../../shared/errors';
 import type { NetworkOverrides } from '../../net/tls-trust';
-import { mapImapError } from './imap-errors';
+import { mapImapError, unusableMechanisms } from './imap-errors';
 import { imapConnectionLimits } from './limits';
 import { createTrustedTransport, type TransportObservations } from './tls-transport';
 
@@ -154,7 +154,8 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapConn
   } catch (error) {
     options.signal?.removeEventListener('abort', onAbort);
     client.close();
-    const mapped = mapError(error);
+    // The capabilities are the server's before login (its greeting or CAPABILITY): what it lets us log in with.
+    const mapped = unusableMechanisms(mapError(error), client.capabilities.keys(), where);
     if (mapped.code === 'CONNECTION_LOST' && loginSent && !client.authenticated) {
       throw new HomingError(mapped.code, mapped.message, { ...(mapped.detail as object | undefined), droppedAtLogin: true });
     }

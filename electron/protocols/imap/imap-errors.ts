@@ -101,3 +101,27 @@ export function mapImapError(error: unknown, where: { host: string; port: number
   if (/^(E[A-Z]|ERR_)/.test(code) || /ssl|tls|socket/i.test(message)) return mapNetworkError(error, where);
   return new HomingError('INTERNAL', message, { ...where, reason: code || null }, { cause: error });
 }
+
+/** The password mechanisms imapflow logs in with: AUTHENTICATE PLAIN or LOGIN, else the LOGIN command. */
+const USABLE_MECHANISMS = new Set(['PLAIN', 'LOGIN']);
+
+/**
+ * A refused login (AUTH_FAILED) from a server whose capabilities before login offer SASL mechanisms
+ * (AUTH=…) of which none is PLAIN or LOGIN, e.g. Dovecot with `auth_mechanisms = cram-md5`: it refuses the
+ * LOGIN command whatever the password, so "check the password" would send the user the wrong way. Says what
+ * the server offers and what to change there; `refused` itself when the server offers nothing else.
+ */
+export function unusableMechanisms(refused: HomingError, capabilities: Iterable<string>, where: { host: string; port: number }): HomingError {
+  if (refused.code !== 'AUTH_FAILED') return refused;
+  const offered = [...capabilities].filter((c) => /^AUTH=/i.test(c)).map((c) => c.slice(5).toUpperCase());
+  if (offered.length === 0 || offered.some((m) => USABLE_MECHANISMS.has(m))) return refused;
+  const list = offered.join(', ');
+  const said = typeof refused.detail?.serverResponse === 'string' ? ` (it said: ${refused.detail.serverResponse})` : '';
+  return new HomingError(
+    'AUTH_FAILED',
+    `${where.host} refused the login${said}. It offers only ${list} to log in, which Homing does not use for IMAP: Homing sends the password ` +
+      'with LOGIN or AUTHENTICATE PLAIN, inside the encrypted connection. If the password is right, the server has to allow those ' +
+      '(on Dovecot: auth_mechanisms = plain login, with the cram-md5 it has kept if wanted); ask its administrator or provider.',
+    { ...(refused.detail ?? {}), ...where, offeredMechanisms: offered, fix: 'check-settings', hint: `Ask the server's administrator to allow PLAIN or LOGIN logins over TLS; it offers only ${list}.` },
+  );
+}
