@@ -111,6 +111,14 @@ export function describeOutcome(ctx: CliContext, item: OutboxItem, passwordOptio
       const fixes = error
         ? describeFailure(error, (what, options) => `${what}: homing account edit ${item.accountId} ${options} ${passwordOption}, then homing outbox retry ${item.id}`, 'outgoing')
         : [];
+      // A refused password is not fixed by reaching the server again (it was reached): say how to give the new one.
+      if (error?.code === 'AUTH_FAILED') {
+        ctx.stderr.write(
+          `homing: ${why}\n  if the password changed: homing account edit ${item.accountId} ${passwordOption}, then homing outbox retry ${item.id}\n` +
+            `not sent: left in the outbox as ${item.id} until the outgoing server takes the password\n`,
+        );
+        return 1;
+      }
       if (fixes.some((line) => line.includes('homing account edit'))) {
         ctx.stderr.write(`homing: ${why}\n${blockText(`${fixes.join('\n')}\n`)}not sent: left in the outbox as ${item.id} until the outgoing server's settings are fixed\n`);
         return 1;
