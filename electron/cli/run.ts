@@ -75,6 +75,8 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, setup: 
     const data = toErrorData(error);
     // A server's reply can be part of the message: escaped, as mail is.
     io.stderr.write(`homing: ${data.code}: ${blockText(data.message)}\n`);
+    // 'Invalid arguments for tagMessages' alone does not say which one: the contract's words for each do.
+    for (const issue of argumentIssues(data.detail)) io.stderr.write(`  ${inlineText(issue)}\n`);
     if (data.code === 'DATA_DIR_LOCKED') {
       io.stderr.write(`${typeof data.detail?.storeVersion === 'number' ? OLDER_STORE_HELD_ADVICE : DATA_DIR_LOCKED_ADVICE}\n`);
     }
@@ -102,6 +104,18 @@ export const DATA_DIR_LOCKED_ADVICE =
 export const OLDER_STORE_HELD_ADVICE =
   'what to do: quit the Homing that is running (the app, dev:web or homing sync --watch; started again after this update, ' +
   'it updates the store itself), then run this again.';
+
+/** The contract's refusals of a command's arguments (shared/dispatch.ts's detail), one line each: `limit: Too big: …`. */
+function argumentIssues(detail: Record<string, unknown> | undefined): string[] {
+  const issues = detail?.issues;
+  if (!Array.isArray(issues)) return [];
+  return issues.slice(0, 10).flatMap((issue: unknown) => {
+    if (typeof issue !== 'object' || issue === null) return [];
+    const { path, message } = issue as { path?: unknown; message?: unknown };
+    if (typeof message !== 'string') return [];
+    return [typeof path === 'string' && path ? `${path}: ${message}` : message];
+  });
+}
 
 function findCommand(commands: readonly CliCommand[], words: string[]) {
   // Longest name first, so `account list` wins over a hypothetical `account`.

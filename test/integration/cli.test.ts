@@ -61,6 +61,16 @@ describe('the homing CLI', () => {
     expect(missing.stderr).toMatch(/^homing: NOT_FOUND: /);
   });
 
+  it('names which argument the contract refused, and why, after INVALID_ARGUMENT', async () => {
+    const dir = tempDir();
+    const limit = await runCli(['--data-dir', dir, 'search', 'word', '--limit', '5000']);
+    expect(limit.status).toBe(2);
+    expect(limit.stderr).toMatch(/^homing: INVALID_ARGUMENT: Invalid arguments for search\n {2}limit: .*1000.*\n$/);
+    const tag = await runCli(['--data-dir', dir, 'tag', '1', '--add', '']);
+    expect(tag.status).toBe(2);
+    expect(tag.stderr).toMatch(/^homing: INVALID_ARGUMENT: Invalid arguments for tagMessages\n {2}add\.0: Too small: .*\n$/);
+  });
+
   it('names the words --protocol and --security take when given a provider\'s (SSL, IMAPS), before anything connects', async () => {
     // cPanel's "Connect Devices" page says "SSL/TLS": --security ssl was the service's 'Invalid arguments for testConnection'.
     const dir = tempDir();
