@@ -26,6 +26,16 @@ export function parseIds(words: string[], usage: string): number[] {
   });
 }
 
+/**
+ * The one message id a command acts on. A second id is refused rather than dropped: `homing outbox retry 3 4`
+ * must not quietly retry 3 alone and exit 0.
+ */
+export function parseOneId(words: string[], usage: string): number {
+  if (words.length === 0) throw new HomingError('INVALID_ARGUMENT', `a message id is required\nusage: homing ${usage}`);
+  if (words.length > 1) throw new HomingError('INVALID_ARGUMENT', `one message id at a time (got ${words.length}: ${words.join(' ')})\nusage: homing ${usage}`);
+  return parseIds(words, usage)[0]!;
+}
+
 export function parsePort(value: string, usage: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HomingError('INVALID_ARGUMENT', `not a port: ${value}\nusage: homing ${usage}`);

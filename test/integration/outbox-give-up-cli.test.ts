@@ -87,13 +87,19 @@ describe('homing outbox give-up (Postfix answering 450 for carol, Dovecot)', () 
     expect((await outbox()).find((item) => item.id === id)).toMatchObject({ state: 'queued', recipients: ['carol@example.test'] });
   });
 
-  it('an id the outbox does not have is NOT_FOUND (exit 1); one that is not a number is a usage error (exit 2)', async () => {
+  it('an id the outbox does not have is NOT_FOUND (exit 1); one that is not a number, none or two are usage errors (exit 2)', async () => {
     const unknown = await cli(['outbox', 'give-up', '99999']);
     expect(unknown).toMatchObject({ status: 1, stdout: '', stderr: 'homing: NOT_FOUND: No message with id 99999 in the outbox.\n' });
     const word = await cli(['outbox', 'give-up', 'carol']);
     expect(word).toMatchObject({ status: 2, stderr: 'homing: INVALID_ARGUMENT: not a message id: carol\n' });
     const none = await cli(['outbox', 'give-up']);
     expect(none.status).toBe(2);
-    expect(none.stderr).toMatch(/^homing: INVALID_ARGUMENT: at least one message id is required\n.*usage: homing outbox give-up ID/s);
+    expect(none.stderr).toMatch(/^homing: INVALID_ARGUMENT: a message id is required\n.*usage: homing outbox give-up ID/s);
+    // Before, every id after the first was dropped without a word and the command exited 0.
+    for (const command of ['give-up', 'retry', 'cancel', 'mark-sent', 'dismiss']) {
+      const two = await cli(['outbox', command, '99998', '99999']);
+      expect(two.status).toBe(2);
+      expect(two.stderr).toMatch(new RegExp(`^homing: INVALID_ARGUMENT: one message id at a time \\(got 2: 99998 99999\\)\\n.*usage: homing outbox ${command} ID`, 's'));
+    }
   });
 });

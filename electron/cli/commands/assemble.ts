@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command';
-import { parse, parseIds } from '../parse';
+import { parse, parseOneId } from '../parse';
 import { printJson } from '../terminal-text';
 
 export const assemble: CliCommand = {
@@ -9,7 +9,7 @@ export const assemble: CliCommand = {
     'put a message split for sending (message/partial) together from its stored parts, ID being any of them; the whole is stored as a new message (an IMAP account\'s: in Local Folders\' INBOX), the parts stay; prints its id',
   async run(ctx, argv) {
     const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, this.usage);
-    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const id = parseOneId(positionals, this.usage);
     const result = await (await ctx.service()).assembleMessage({ id });
     if (values.json) printJson(ctx, result);
     else ctx.stdout.write(`${result.id}\n`);

@@ -1,6 +1,6 @@
 import type { OutboxItem } from '../../../shared/contract/outgoing';
 import type { CliCommand } from '../command';
-import { parse, parseIds } from '../parse';
+import { parse, parseOneId } from '../parse';
 import { inlineText, printJson } from '../terminal-text';
 import { logOutboxStates } from '../outbox-progress';
 import { reportDelivery } from './send';
@@ -60,7 +60,7 @@ export const outboxRetry: CliCommand = {
   summary: 'send a queued, failed or “may have been sent” message again, now',
   async run(ctx, argv) {
     const { positionals } = parse(argv, {}, this.usage);
-    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const id = parseOneId(positionals, this.usage);
     const service = await ctx.service();
     await service.retryOutbox({ id });
     return reportDelivery(ctx, service, id);
@@ -73,7 +73,7 @@ export const outboxMarkSent: CliCommand = {
   summary: 'a “may have been sent” message did go out: file it in Sent without sending it again',
   async run(ctx, argv) {
     const { positionals } = parse(argv, {}, this.usage);
-    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const id = parseOneId(positionals, this.usage);
     const service = await ctx.service();
     await service.markOutboxSent({ id });
     return reportDelivery(ctx, service, id);
@@ -86,7 +86,7 @@ export const outboxCancel: CliCommand = {
   summary: 'take a message out of the outbox (it becomes a draft again); prints the draft id',
   async run(ctx, argv) {
     const { positionals } = parse(argv, {}, this.usage);
-    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const id = parseOneId(positionals, this.usage);
     const { draftId } = await (await ctx.service()).cancelOutbox({ id });
     ctx.stdout.write(`${draftId}\n`);
     ctx.stderr.write(`not sent: message ${id} is a draft again (draft ${draftId})\n`);
@@ -100,7 +100,7 @@ export const outboxDismiss: CliCommand = {
   summary: 'a sent message some recipients of which the server refused: you have seen it, so it leaves the outbox list',
   async run(ctx, argv) {
     const { positionals } = parse(argv, {}, this.usage);
-    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const id = parseOneId(positionals, this.usage);
     await (await ctx.service()).acknowledgeOutboxRefusals({ id });
     return 0;
   },
@@ -112,7 +112,7 @@ export const outboxGiveUp: CliCommand = {
   summary: 'stop sending a message again to the recipients the server kept answering "not now" (the others have it); it stays in Sent, noted',
   async run(ctx, argv) {
     const { positionals } = parse(argv, {}, this.usage);
-    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const id = parseOneId(positionals, this.usage);
     const item = await (await ctx.service()).giveUpOutbox({ id });
     ctx.stderr.write(`not sent to ${item.recipients.join(', ')}: Homing stopped trying (message ${id})\n`);
     return 0;

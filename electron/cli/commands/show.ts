@@ -1,6 +1,6 @@
 import { HomingError } from '../../../shared/errors';
 import type { CliCommand } from '../command';
-import { parse, parseIds } from '../parse';
+import { parse, parseOneId } from '../parse';
 import { withHeadersOnlyHint } from '../headers-only';
 import { allPartsHere, readingNoteWords } from '../../../shared/reading-notes';
 import { blockText, inlineText, printJson } from '../terminal-text';
@@ -16,7 +16,7 @@ export const show: CliCommand = {
       { raw: { type: 'boolean' }, 'headers-only': { type: 'boolean' }, text: { type: 'boolean' }, html: { type: 'boolean' }, json: { type: 'boolean' } },
       this.usage,
     );
-    const [id] = parseIds(positionals.slice(0, 1), this.usage) as [number];
+    const id = parseOneId(positionals, this.usage);
     if (values.raw || values['headers-only']) {
       const part = values['headers-only'] ? 'headers' : 'whole';
       // Straight from the store, a chunk at a time: through getMessageSource a 100 MB message was held
