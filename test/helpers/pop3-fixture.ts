@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Account, type AccountSettings, defaultAccountSettings, type Security } from '../../shared/contract/accounts';
+import { type Account, type AccountSettings, defaultAccountSettings, type Pop3DeletePolicy, type Security } from '../../shared/contract/accounts';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { MemoryVault } from '../../electron/accounts/vault';
 import { insertAccount } from '../../electron/store/accounts';
@@ -86,6 +86,17 @@ export async function pop3Fixture(options: {
       db.sqlite.prepare('UPDATE accounts SET settings = ? WHERE id = ?').run(JSON.stringify(account.settings), account.id);
     },
   };
+}
+
+/** alice on a scripted fake POP3 server (plain text, password "secret" unless given): the fake servers' tests. */
+export function fakePop3Fixture(server: { port: number }, options: { policy?: Pop3DeletePolicy; maxKb?: number | null; password?: string } = {}): Promise<Pop3Fixture> {
+  return pop3Fixture({
+    port: server.port,
+    security: 'none',
+    user: 'alice',
+    password: options.password ?? 'secret',
+    settings: { pop3Delete: options.policy ?? { kind: 'never' }, pop3MaxMessageKb: options.maxKb ?? null },
+  });
 }
 
 export interface StoredPop3Message {

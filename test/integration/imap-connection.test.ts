@@ -2,21 +2,12 @@ import { createServer as createTcpServer } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HomingError } from '../../shared/errors';
 import { connectImap, type ImapConnectOptions } from '../../electron/protocols/imap/imap-connection';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { type FaultProxy, startFaultProxy } from '../servers/fault-proxy';
 import { eventually } from '../helpers/imap-sync';
+import { homingFailure } from '../helpers/homing-failure';
 
-async function failure(promise: Promise<unknown>): Promise<HomingError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(HomingError);
-    return error as HomingError;
-  }
-  throw new Error('expected the connection to fail');
-}
 
 describe('connectImap against a real Dovecot', () => {
   let server: DovecotServer;
@@ -60,7 +51,7 @@ describe('connectImap against a real Dovecot', () => {
     ['STARTTLS', 'starttls' as const],
   ])('refuses a self-signed certificate over %s with TLS_CERT_UNTRUSTED and its details, before LOGIN', async (_name, security) => {
     const logBefore = (await server.log()).length;
-    const error = await failure(
+    const error = await homingFailure(
       connectImap({ ...base(), security, port: security === 'tls' ? server.ports.imaps : server.ports.imap, trustedFingerprint: null }),
     );
     expect(error.code).toBe('TLS_CERT_UNTRUSTED');
@@ -72,13 +63,13 @@ describe('connectImap against a real Dovecot', () => {
   });
 
   it('reports TLS_CERT_CHANGED when the pinned fingerprint does not match', async () => {
-    const error = await failure(connectImap({ ...base(), trustedFingerprint: 'ab'.repeat(32) }));
+    const error = await homingFailure(connectImap({ ...base(), trustedFingerprint: 'ab'.repeat(32) }));
     expect(error.code).toBe('TLS_CERT_CHANGED');
     expect(error.detail?.trustedFingerprint).toBe('ab'.repeat(32));
   });
 
   it('reports AUTH_FAILED with the server text for a wrong password, never the password', async () => {
-    const error = await failure(connectImap({ ...base(), password: 'wrong-password-123' }));
+    const error = await homingFailure(connectImap({ ...base(), password: 'wrong-password-123' }));
     expect(error.code).toBe('AUTH_FAILED');
     expect(error.message).toMatch(/AUTHENTICATIONFAILED|Authentication failed/i);
     expect(JSON.stringify({ m: error.message, d: error.detail })).not.toContain('wrong-password-123');
@@ -89,12 +80,12 @@ describe('connectImap against a real Dovecot', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as { port: number }).port;
     await new Promise((r) => closed.close(r));
-    const error = await failure(connectImap({ ...base(), port }));
+    const error = await homingFailure(connectImap({ ...base(), port }));
     expect(error.code).toBe('CONNECTION_REFUSED');
   });
 
   it('reports TLS_WRONG_PORT when implicit TLS meets the plain port', async () => {
-    const error = await failure(connectImap({ ...base(), port: server.ports.imap, timeouts: { connectMs: 5000 } }));
+    const error = await homingFailure(connectImap({ ...base(), port: server.ports.imap, timeouts: { connectMs: 5000 } }));
     expect(error.code).toBe('TLS_WRONG_PORT');
   });
 
@@ -103,7 +94,7 @@ describe('connectImap against a real Dovecot', () => {
     const connection = await connectImap({ ...base(), port: proxy.port, timeouts: { socketMs: 5000 } });
     try {
       proxy.stallOpen();
-      const error = await failure(connection.client.mailboxOpen('INBOX').catch((e: unknown) => Promise.reject(connection.mapError(e))));
+      const error = await homingFailure(connection.client.mailboxOpen('INBOX').catch((e: unknown) => Promise.reject(connection.mapError(e))));
       expect(error.code).toBe('TIMEOUT');
       expect((await connection.closed)?.code).toBe('TIMEOUT');
     } finally {
@@ -118,7 +109,7 @@ describe('connectImap against a real Dovecot', () => {
     await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
     try {
       const port = (tlsServer.address() as { port: number }).port;
-      const error = await failure(connectImap({ ...base(), port, timeouts: { greetingMs: 800 } }));
+      const error = await homingFailure(connectImap({ ...base(), port, timeouts: { greetingMs: 800 } }));
       expect(error.code).toBe('TIMEOUT');
     } finally {
       await new Promise((r) => tlsServer.close(r));

@@ -1,6 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HomingError } from '../../shared/errors';
-import type { Pop3DeletePolicy } from '../../shared/contract/accounts';
 import { connectImap } from '../../electron/protocols/imap/imap-connection';
 import { imapEngine } from '../../electron/sync/imap/imap-engine';
 import { type FakePop3Options, type FakePop3Server, startFakePop3 } from '../servers/fake-pop3';
@@ -8,7 +6,8 @@ import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { type ImapQuirkProxy, type LineRewrite, startImapQuirkProxy } from '../servers/imap-quirk-proxy';
 import { corpusMessage } from '../helpers/imap-corpus';
 import { deliverMany, imapFixture, secondClient, serverState, storeState } from '../helpers/imap-sync';
-import { pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
+import { fakePop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
+import { homingFailure } from '../helpers/homing-failure';
 
 /**
  * Quirks of servers in the wild that none of the three local servers (Dovecot, Cyrus, Courier) shows,
@@ -27,24 +26,7 @@ async function fake(options: FakePop3Options): Promise<FakePop3Server> {
   return server;
 }
 
-const fixtureFor = (server: FakePop3Server, options: { policy?: Pop3DeletePolicy; maxKb?: number | null; password?: string } = {}) =>
-  pop3Fixture({
-    port: server.port,
-    security: 'none',
-    user: 'alice',
-    password: options.password ?? 'secret',
-    settings: { pop3Delete: options.policy ?? { kind: 'never' }, pop3MaxMessageKb: options.maxKb ?? null },
-  });
 
-async function failure(promise: Promise<unknown>): Promise<HomingError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HomingError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 const big = testMessage(1, Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(60)}`).join('\r\n') + '\r\n');
 const small = testMessage(2);
@@ -52,7 +34,7 @@ const small = testMessage(2);
 describe('POP3 quirks', () => {
   it('scripted fake server: no TOP in CAPA: a message over the size limit is downloaded whole, TOP is never sent', async () => {
     const server = await fake({ messages: [big, small], capa: ['USER', 'UIDL'] });
-    const f = await fixtureFor(server, { maxKb: 4 });
+    const f = await fakePop3Fixture(server, { maxKb: 4 });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 2 });
     const stored = storedPop3(f.db, f.account.id);
     expect(stored.map((m) => m.bodyStatus)).toEqual(['full', 'full']);
@@ -66,7 +48,7 @@ describe('POP3 quirks', () => {
       capa: ['USER', 'UIDL', 'TOP'],
       override: (verb) => (verb === 'TOP' ? '-ERR TOP not supported\r\n' : undefined),
     });
-    const f = await fixtureFor(server, { maxKb: 4, policy: { kind: 'after-download' } });
+    const f = await fakePop3Fixture(server, { maxKb: 4, policy: { kind: 'after-download' } });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 2 });
     const stored = storedPop3(f.db, f.account.id);
     expect(stored.map((m) => m.raw.toString()).sort()).toEqual([big, small].sort());
@@ -77,7 +59,7 @@ describe('POP3 quirks', () => {
 
   it('scripted fake server: no CAPA and no TOP (RFC 1939 minimum): over the limit is stored whole after TOP fails', async () => {
     const server = await fake({ messages: [big], capa: null, override: (verb) => (verb === 'TOP' ? '-ERR unknown command\r\n' : undefined) });
-    const f = await fixtureFor(server, { maxKb: 4 });
+    const f = await fakePop3Fixture(server, { maxKb: 4 });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 1 });
     expect(storedPop3(f.db, f.account.id)[0]).toMatchObject({ bodyStatus: 'full', subject: 'message 1' });
   });
@@ -89,8 +71,8 @@ describe('POP3 quirks', () => {
       capa: ['USER', 'UIDL', 'TOP'],
       override: (verb, args) => (verb === 'PASS' && args.join(' ') !== 'secret' ? 'drop' : undefined),
     });
-    const f = await fixtureFor(server, { password: 'wrong-password-123', policy: { kind: 'after-download' } });
-    const error = await failure(f.engine.syncOnce(f.context()));
+    const f = await fakePop3Fixture(server, { password: 'wrong-password-123', policy: { kind: 'after-download' } });
+    const error = await homingFailure(f.engine.syncOnce(f.context()));
     expect(error.code).toBe('AUTH_FAILED');
     expect(JSON.stringify({ message: error.message, detail: error.detail })).not.toContain('wrong-password-123');
     expect(error.detail).toMatchObject({ closedOnLogin: true });
@@ -112,8 +94,8 @@ describe('POP3 quirks', () => {
         return pass === 'secret' ? undefined : 'drop';
       },
     });
-    const f = await fixtureFor(server, { password: 'wrong-password-123' });
-    const error = await failure(f.engine.syncOnce(f.context()));
+    const f = await fakePop3Fixture(server, { password: 'wrong-password-123' });
+    const error = await homingFailure(f.engine.syncOnce(f.context()));
     expect(error.code).toBe('AUTH_FAILED');
     expect(server.sessions()).toBe(2);
     expect(server.commands.filter((c) => c.startsWith('AUTH'))).toHaveLength(2);
@@ -127,7 +109,7 @@ describe('POP3 quirks', () => {
       capa: ['USER', 'UIDL'],
       override: (verb) => (verb === 'PASS' && !cut ? ((cut = true), 'drop') : undefined),
     });
-    const f = await fixtureFor(server);
+    const f = await fakePop3Fixture(server);
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 1 });
     expect(server.sessions()).toBe(2);
   });

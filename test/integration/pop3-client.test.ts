@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HomingError } from '../../shared/errors';
 import { Pop3Client, type Pop3ClientOptions } from '../../electron/protocols/pop3/pop3-client';
 import { type DovecotServer, startDovecot } from '../servers/dovecot';
 import { startFaultProxy } from '../servers/fault-proxy';
+import { homingFailure } from '../helpers/homing-failure';
 
 /** Our POP3 client against the real Dovecot: TLS both ways, every login mechanism, the usual failures. */
 describe('POP3 client against Dovecot', () => {
@@ -30,15 +30,6 @@ describe('POP3 client against Dovecot', () => {
     ...over,
   });
 
-  async function failure(promise: Promise<unknown>): Promise<HomingError> {
-    try {
-      await promise;
-    } catch (error) {
-      if (error instanceof HomingError) return error;
-      throw error;
-    }
-    throw new Error('expected a rejection');
-  }
 
   it.each([
     ['POP3 with STLS', 'starttls'],
@@ -85,7 +76,7 @@ describe('POP3 client against Dovecot', () => {
   it('says AUTH_FAILED with the server’s words for a wrong password, and never echoes the password', async () => {
     const client = await Pop3Client.connect(options());
     try {
-      const error = await failure(client.login('alice', 'not-the-password'));
+      const error = await homingFailure(client.login('alice', 'not-the-password'));
       expect(error.code).toBe('AUTH_FAILED');
       expect(error.message).toMatch(/Authentication failed/i);
       expect(JSON.stringify({ message: error.message, detail: error.detail })).not.toContain('not-the-password');
@@ -95,16 +86,16 @@ describe('POP3 client against Dovecot', () => {
   });
 
   it('refuses the self-signed certificate unless its fingerprint is pinned, before sending anything', async () => {
-    const error = await failure(Pop3Client.connect(options({ trustedFingerprint: null })));
+    const error = await homingFailure(Pop3Client.connect(options({ trustedFingerprint: null })));
     expect(error.code).toBe('TLS_CERT_UNTRUSTED');
-    const stls = await failure(Pop3Client.connect(options({ trustedFingerprint: null, security: 'starttls', port: server.ports.pop3 })));
+    const stls = await homingFailure(Pop3Client.connect(options({ trustedFingerprint: null, security: 'starttls', port: server.ports.pop3 })));
     expect(stls.code).toBe('TLS_CERT_UNTRUSTED');
-    const changed = await failure(Pop3Client.connect(options({ trustedFingerprint: 'ab'.repeat(32) })));
+    const changed = await homingFailure(Pop3Client.connect(options({ trustedFingerprint: 'ab'.repeat(32) })));
     expect(changed.code).toBe('TLS_CERT_CHANGED');
   });
 
   it('explains a security setting that does not fit the port', async () => {
-    const error = await failure(Pop3Client.connect(options({ security: 'tls', port: server.ports.pop3 })));
+    const error = await homingFailure(Pop3Client.connect(options({ security: 'tls', port: server.ports.pop3 })));
     expect(error.code).toBe('TLS_WRONG_PORT');
   });
 
@@ -113,7 +104,7 @@ describe('POP3 client against Dovecot', () => {
     const second = await Pop3Client.connect(options());
     try {
       await first.login('alice', 'alice-secret');
-      const error = await failure(second.login('alice', 'alice-secret'));
+      const error = await homingFailure(second.login('alice', 'alice-secret'));
       expect(error.code).toBe('MAILBOX_LOCKED');
       expect(error.detail).toMatchObject({ responseCode: 'IN-USE', retryLater: true });
     } finally {
@@ -128,7 +119,7 @@ describe('POP3 client against Dovecot', () => {
     const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.ports.pop3s });
     try {
       proxy.inject({ kind: 'stall', afterBytes: 0 });
-      const error = await failure(Pop3Client.connect(options({ port: proxy.port, timeouts: { connectMs: 500 } })));
+      const error = await homingFailure(Pop3Client.connect(options({ port: proxy.port, timeouts: { connectMs: 500 } })));
       expect(error.code).toBe('TIMEOUT');
       expect(error.message).toBe(`127.0.0.1:${proxy.port} accepted the connection but did not complete the TLS handshake within 0.5 s (the server may be hung or overloaded, or the port may not be a TLS port).`);
     } finally {

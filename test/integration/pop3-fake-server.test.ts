@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Pop3DeletePolicy, Security } from '../../shared/contract/accounts';
-import { HomingError } from '../../shared/errors';
+import type { Security } from '../../shared/contract/accounts';
 import { Pop3Client } from '../../electron/protocols/pop3/pop3-client';
 import type { MessageSource } from '../../electron/store/message-source';
 import { type FakePop3Options, type FakePop3Server, startFakePop3 } from '../servers/fake-pop3';
-import { pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
+import { fakePop3Fixture, pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
+import { homingFailure } from '../helpers/homing-failure';
 
 /**
  * The client against a scripted fake server, for what Dovecot will not do. Every test name says so.
@@ -33,15 +33,6 @@ async function connect(server: FakePop3Server, security: Security = 'none', time
   return client;
 }
 
-async function failure(promise: Promise<unknown>): Promise<HomingError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HomingError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function bytesOf(source: MessageSource): Buffer {
   if (source.kind !== 'buffer') throw new Error('expected an in-memory message');
@@ -98,7 +89,7 @@ describe('POP3 client', () => {
     const client = await connect(server);
     expect(client.capabilities.has('UIDL')).toBe(false);
     await client.login('alice', 'secret');
-    const error = await failure(client.uidl());
+    const error = await homingFailure(client.uidl());
     expect(error.code).toBe('SERVER_ERROR');
     expect(await client.list()).toEqual([{ msgno: 1, size: 17 }]);
   });
@@ -145,7 +136,7 @@ describe('POP3 client', () => {
     for (const testCase of cases) {
       const server = await fake({ messages: ['Subject: x\r\n\r\ny\r\n'], override: (verb) => (verb === testCase.verb ? testCase.reply : undefined) });
       const client = await connect(server);
-      const error = await failure(testCase.step(client));
+      const error = await homingFailure(testCase.step(client));
       expect(error.code, testCase.verb).toBe(testCase.code);
       const said = testCase.reply.replace(/^-ERR (\[[^\]]+\] )?/, '').trim();
       expect(error.message, testCase.verb).toContain(said);
@@ -153,7 +144,7 @@ describe('POP3 client', () => {
     }
     // A greeting of -ERR, and a CAPA of -ERR (which only means "no CAPA").
     const refusing = await fake({ greeting: '-ERR [SYS/TEMP] server is shutting down' });
-    expect((await failure(connect(refusing))).code).toBe('SERVER_ERROR');
+    expect((await homingFailure(connect(refusing))).code).toBe('SERVER_ERROR');
     const noCapa = await fake({ override: (verb) => (verb === 'CAPA' ? '-ERR what?\r\n' : undefined) });
     expect((await connect(noCapa)).capabilities.known).toBe(false);
   });
@@ -169,10 +160,10 @@ describe('POP3 client', () => {
       const client = await connect(server);
       await client.login('alice', 'secret');
       const dir = tempDir();
-      const error = await failure(client.retr({ msgno: 1, tempDir: dir }));
+      const error = await homingFailure(client.retr({ msgno: 1, tempDir: dir }));
       expect(error.code).toBe('CONNECTION_LOST');
       expect(client.state).toBe('CLOSED');
-      expect((await failure(client.noop())).code).toBe('CONNECTION_LOST');
+      expect((await homingFailure(client.noop())).code).toBe('CONNECTION_LOST');
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(readdirSync(dir)).toEqual([]);
     }
@@ -180,23 +171,23 @@ describe('POP3 client', () => {
 
   it('scripted fake server: a silent server times out (greeting, and a RETR that never comes)', async () => {
     const silent = await fake({ greeting: null });
-    const error = await failure(connect(silent, 'none', { commandMs: 300 }));
+    const error = await homingFailure(connect(silent, 'none', { commandMs: 300 }));
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toMatch(/greeting/);
 
     const stalls = await fake({ messages: ['Subject: x\r\n\r\ny\r\n'], override: (verb) => (verb === 'RETR' ? 'silence' : undefined) });
     const client = await connect(stalls, 'none', { transferIdleMs: 300 });
     await client.login('alice', 'secret');
-    expect((await failure(client.retr({ msgno: 1, tempDir: tempDir() }))).code).toBe('TIMEOUT');
+    expect((await homingFailure(client.retr({ msgno: 1, tempDir: tempDir() }))).code).toBe('TIMEOUT');
   });
 
   it('scripted fake server: never sends a password over a plain connection unless security is none', async () => {
     // starttls, but the server does not offer STLS.
     const noStls = await fake({});
-    expect((await failure(connect(noStls, 'starttls'))).code).toBe('AUTH_PLAINTEXT_REFUSED');
+    expect((await homingFailure(connect(noStls, 'starttls'))).code).toBe('AUTH_PLAINTEXT_REFUSED');
     // starttls offered, then refused.
     const refuses = await fake({ capa: ['STLS', 'USER'] });
-    expect((await failure(connect(refuses, 'starttls'))).code).toBe('AUTH_PLAINTEXT_REFUSED');
+    expect((await homingFailure(connect(refuses, 'starttls'))).code).toBe('AUTH_PLAINTEXT_REFUSED');
     for (const server of [noStls, refuses]) {
       expect(server.commands.some((line) => /^(USER|PASS|AUTH|APOP)/.test(line))).toBe(false);
     }
@@ -204,7 +195,7 @@ describe('POP3 client', () => {
     const plain = await fake({});
     const client = await connect(plain, 'none');
     (client as unknown as { security: Security }).security = 'starttls';
-    const refused = await failure(client.login('alice', 'secret', 'user'));
+    const refused = await homingFailure(client.login('alice', 'secret', 'user'));
     expect(refused.code).toBe('AUTH_PLAINTEXT_REFUSED');
     expect(plain.commands).toEqual(['CAPA']);
   });
@@ -244,26 +235,24 @@ describe('POP3 client', () => {
 
   it('scripted fake server: refuses to start TLS on top of bytes sent after the STLS answer (CVE-2011-0411)', async () => {
     const server = await fake({ capa: ['STLS', 'USER'], override: (verb) => (verb === 'STLS' ? '+OK Begin TLS\r\n+OK injected\r\n' : undefined) });
-    const error = await failure(connect(server, 'starttls'));
+    const error = await homingFailure(connect(server, 'starttls'));
     expect(error.code).toBe('PROTOCOL_ERROR');
   });
 });
 
 describe('POP3 sync', () => {
-  const fixtureFor = (server: FakePop3Server, policy: Pop3DeletePolicy = { kind: 'never' }) =>
-    pop3Fixture({ port: server.port, security: 'none', user: 'alice', password: 'secret', settings: { pop3Delete: policy } });
   const messages = () => [testMessage(1), testMessage(2, '.dotted\r\n'), testMessage(3)];
 
   it('scripted fake server: no UIDL under "leave on server" stores everything once and explains POP3_NO_UIDL', async () => {
     const server = await fake({ uidl: false, messages: messages() });
-    const f = await fixtureFor(server);
-    const error = await failure(f.engine.syncOnce(f.context()));
+    const f = await fakePop3Fixture(server);
+    const error = await homingFailure(f.engine.syncOnce(f.context()));
     expect(error.code).toBe('POP3_NO_UIDL');
     expect(error.message).toMatch(/right after download/);
     expect(error.detail).toMatchObject({ policy: 'never', workingPolicies: ['after-download'], added: 3 });
     expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 2', 'message 3']);
     // Again: everything is downloaded again (nothing says what is new) but nothing is stored twice or deleted.
-    expect((await failure(f.engine.syncOnce(f.context()))).detail).toMatchObject({ added: 0 });
+    expect((await homingFailure(f.engine.syncOnce(f.context()))).detail).toMatchObject({ added: 0 });
     expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
     expect(server.messages).toHaveLength(3);
     expect(server.commands.some((c) => c.startsWith('DELE'))).toBe(false);
@@ -271,7 +260,7 @@ describe('POP3 sync', () => {
 
   it('scripted fake server: no UIDL with "delete right after download" works fully', async () => {
     const server = await fake({ uidl: false, messages: messages() });
-    const f = await fixtureFor(server, { kind: 'after-download' });
+    const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
     expect(server.messages).toEqual([]);
     expect(storedPop3(f.db, f.account.id).map((m) => m.raw.toString()).sort()).toEqual(messages().sort());
@@ -282,8 +271,8 @@ describe('POP3 sync', () => {
     const raws = Array.from({ length: 6 }, (_, i) => testMessage(i + 1, 'x'.repeat(3000) + '\r\n'));
     // Newest first: RETR 6, 5, 4 … The cut comes in the middle of message 3.
     const server = await fake({ messages: raws, cutRetr: { msgno: 3, afterBytes: 1500 }, capa: ['USER', 'UIDL', 'TOP'] });
-    const f = await fixtureFor(server, { kind: 'after-download' });
-    const error = await failure(f.engine.syncOnce(f.context()));
+    const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
+    const error = await homingFailure(f.engine.syncOnce(f.context()));
     expect(error.code).toBe('CONNECTION_LOST');
     const first = storedPop3(f.db, f.account.id);
     expect(first.map((m) => m.subject).sort()).toEqual(['message 4', 'message 5', 'message 6']);
@@ -301,7 +290,7 @@ describe('POP3 sync', () => {
 
   it('scripted fake server: the whole sync works with replies written one byte at a time', async () => {
     const server = await fake({ messages: messages(), chunkBytes: 1 });
-    const f = await fixtureFor(server, { kind: 'after-download' });
+    const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
     expect(storedPop3(f.db, f.account.id).map((m) => m.raw.toString()).sort()).toEqual(messages().sort());
     expect(server.messages).toEqual([]);
@@ -309,8 +298,8 @@ describe('POP3 sync', () => {
 
   it('scripted fake server: a message the server refuses is skipped and reported; the others are stored and deleted', async () => {
     const server = await fake({ messages: messages(), override: (verb, args) => (verb === 'RETR' && args[0] === '2' ? '-ERR [SYS/PERM] message is unreadable\r\n' : undefined) });
-    const f = await fixtureFor(server, { kind: 'after-download' });
-    const error = await failure(f.engine.syncOnce(f.context()));
+    const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
+    const error = await homingFailure(f.engine.syncOnce(f.context()));
     expect(error.code).toBe('SERVER_ERROR');
     expect(error.message).toMatch(/1 message\(s\) could not be downloaded: .*unreadable/);
     expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 3']);
@@ -322,7 +311,7 @@ describe('POP3 sync', () => {
     const odd = ['abc def', 'tab\there', 'ctl\x01x', 'x'.repeat(600), ''];
     const raws = odd.map((_, i) => testMessage(i + 1));
     const server = await fake({ messages: [...odd.map((uidl, i) => ({ uidl, raw: Buffer.from(raws[i]!) })), { uidl: 'plain-7', raw: Buffer.from(testMessage(7)) }] });
-    const f = await fixtureFor(server, { kind: 'after-download' });
+    const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 6 });
     const stored = storedPop3(f.db, f.account.id);
     expect(stored.map((m) => m.raw.toString()).sort()).toEqual([...raws, testMessage(7)].sort());
@@ -332,7 +321,7 @@ describe('POP3 sync', () => {
 
   it('scripted fake server: an unusual unique-id is as stable as the server: kept on the server, stored once over several passes', async () => {
     const server = await fake({ messages: [{ uidl: 'has a blank', raw: Buffer.from(testMessage(1)) }, { uidl: 'ok-2', raw: Buffer.from(testMessage(2)) }] });
-    const f = await fixtureFor(server, { kind: 'never' });
+    const f = await fakePop3Fixture(server, { policy: { kind: 'never' } });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 2 });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 0 });
     expect(storedPop3(f.db, f.account.id)).toHaveLength(2);
@@ -348,7 +337,7 @@ describe('POP3 sync', () => {
     expect(partial.bodyStatus).toBe('partial');
     // A broken server now gives that id to a newer message too, listed first.
     server.messages.unshift({ uidl: 'u-1', raw: Buffer.from(testMessage(2)) });
-    const error = await failure(f.engine.completeMessage!(f.context(), partial.id));
+    const error = await homingFailure(f.engine.completeMessage!(f.context(), partial.id));
     expect(error.code).toBe('SERVER_ERROR');
     const after = storedPop3(f.db, f.account.id).find((m) => m.id === partial.id)!;
     expect(after.bodyStatus).toBe('partial');
@@ -360,7 +349,7 @@ describe('POP3 sync', () => {
     const brokenList = (verb: string) => (verb === 'LIST' ? `+OK\r\n1 ${testMessage(1).length}\r\n2 n/a\r\n3\r\n.\r\n` : undefined);
     for (const uidl of [true, false]) {
       const server = await fake({ messages: messages(), uidl, override: brokenList });
-      const f = await fixtureFor(server, { kind: 'after-download' });
+      const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
       expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
       expect(storedPop3(f.db, f.account.id).map((m) => m.raw.toString()).sort()).toEqual(messages().sort());
       expect(server.messages).toEqual([]);
@@ -390,7 +379,7 @@ describe('POP3 sync', () => {
 
   it('scripted fake server: no CAPA (RFC 1939 only): the whole sync works with USER/PASS, UIDL and DELE', async () => {
     const server = await fake({ capa: null, greeting: '+OK ready', messages: messages() });
-    const f = await fixtureFor(server, { kind: 'after-download' });
+    const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
     expect(storedPop3(f.db, f.account.id).map((m) => m.raw.toString()).sort()).toEqual(messages().sort());
     expect(server.messages).toEqual([]);
@@ -401,7 +390,7 @@ describe('POP3 sync', () => {
   it('scripted fake server: -ERR to a DELE keeps that message on the server; the next pass deletes it', async () => {
     let refuse = true;
     const server = await fake({ messages: messages(), override: (verb, args) => (refuse && verb === 'DELE' && args[0] === '2' ? '-ERR [SYS/TEMP] cannot delete now\r\n' : undefined) });
-    const f = await fixtureFor(server, { kind: 'after-download' });
+    const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
     expect(server.messages.map((m) => m.uidl)).toEqual(['uid-2']);
     expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
@@ -414,8 +403,8 @@ describe('POP3 sync', () => {
   it('scripted fake server: -ERR to QUIT (deletions not done) fails the pass, keeps everything, and the next pass deletes', async () => {
     let refuse = true;
     const server = await fake({ messages: messages(), override: (verb) => (refuse && verb === 'QUIT' ? '-ERR [SYS/TEMP] some deleted messages not removed\r\n' : undefined) });
-    const f = await fixtureFor(server, { kind: 'after-download' });
-    const error = await failure(f.engine.syncOnce(f.context()));
+    const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
+    const error = await homingFailure(f.engine.syncOnce(f.context()));
     expect(error.code).toBe('SERVER_ERROR');
     expect(error.message).toContain('some deleted messages not removed');
     expect(server.messages).toHaveLength(3);
@@ -437,11 +426,11 @@ describe('POP3 sync', () => {
       settings: { pop3Delete: { kind: 'after-download' } },
       engine: { timeouts: { commandMs: 300, transferIdleMs: 300, quitMs: 300 } },
     });
-    const atUidl = await failure(f.engine.syncOnce(f.context()));
+    const atUidl = await homingFailure(f.engine.syncOnce(f.context()));
     expect(atUidl.code).toBe('TIMEOUT');
     expect(storedPop3(f.db, f.account.id)).toEqual([]);
     silentAt = 'QUIT';
-    const atQuit = await failure(f.engine.syncOnce(f.context()));
+    const atQuit = await homingFailure(f.engine.syncOnce(f.context()));
     expect(atQuit.code).toBe('TIMEOUT');
     // Everything was stored and DELE'd, but a session that never reached its UPDATE state deletes nothing.
     expect(storedPop3(f.db, f.account.id)).toHaveLength(3);
@@ -454,8 +443,8 @@ describe('POP3 sync', () => {
 
   it('scripted fake server: -ERR [IN-USE] at login ends the pass with MAILBOX_LOCKED, nothing changed', async () => {
     const server = await fake({ messages: messages(), override: (verb) => (['AUTH', 'PASS', 'APOP'].includes(verb) ? '-ERR [IN-USE] Mailbox is locked\r\n' : undefined) });
-    const f = await fixtureFor(server, { kind: 'after-download' });
-    expect((await failure(f.engine.syncOnce(f.context()))).code).toBe('MAILBOX_LOCKED');
+    const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
+    expect((await homingFailure(f.engine.syncOnce(f.context()))).code).toBe('MAILBOX_LOCKED');
     expect(storedPop3(f.db, f.account.id)).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Pop3DeletePolicy } from '../../shared/contract/accounts';
-import { HomingError } from '../../shared/errors';
 import { type FakePop3Options, type FakePop3Server, startFakePop3 } from '../servers/fake-pop3';
-import { pop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
+import { fakePop3Fixture, storedPop3, testMessage } from '../helpers/pop3-fixture';
+import { homingFailure } from '../helpers/homing-failure';
 
 /**
  * Servers whose answers do not match their maildrop: LIST sizes that lie, a message another client
@@ -22,24 +21,7 @@ async function fake(options: FakePop3Options): Promise<FakePop3Server> {
   return server;
 }
 
-const fixtureFor = (server: FakePop3Server, options: { policy?: Pop3DeletePolicy; maxKb?: number | null } = {}) =>
-  pop3Fixture({
-    port: server.port,
-    security: 'none',
-    user: 'alice',
-    password: 'secret',
-    settings: { pop3Delete: options.policy ?? { kind: 'never' }, pop3MaxMessageKb: options.maxKb ?? null },
-  });
 
-async function failure(promise: Promise<unknown>): Promise<HomingError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HomingError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 /** A LIST whose sizes are `size(n)` instead of the messages' own. */
 const lyingList = (server: () => FakePop3Server, size: (n: number) => number) => (verb: string, args: string[]) => {
@@ -55,7 +37,7 @@ describe('POP3: a server whose answers do not match its maildrop', () => {
 
   it('scripted fake server: LIST sizes that say 1 byte (a 6 MB message among them) or 0: every message stored whole, byte for byte, once', async () => {
     const server: FakePop3Server = await fake({ messages: [big, ...smalls], override: lyingList(() => server, (n) => (n === 2 ? 0 : 1)) });
-    const f = await fixtureFor(server, { maxKb: 1024 });
+    const f = await fakePop3Fixture(server, { maxKb: 1024 });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 4 });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 0 });
     const stored = storedPop3(f.db, f.account.id);
@@ -64,13 +46,13 @@ describe('POP3: a server whose answers do not match its maildrop', () => {
 
   it('scripted fake server: LIST sizes that say 2 GB for small messages: headers kept under the size limit, nothing lost; without a limit each stored whole', async () => {
     const server: FakePop3Server = await fake({ messages: smalls, override: lyingList(() => server, () => 2 ** 31) });
-    const f = await fixtureFor(server, { maxKb: 1024 });
+    const f = await fakePop3Fixture(server, { maxKb: 1024 });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 3 });
     const stored = storedPop3(f.db, f.account.id);
     expect(stored).toHaveLength(3);
     expect(stored.map((m) => m.subject).sort()).toEqual(['message 2', 'message 3', 'message 4']);
     // Without a limit the same lie downloads everything whole.
-    const whole = await fixtureFor(server);
+    const whole = await fakePop3Fixture(server);
     expect(await whole.engine.syncOnce(whole.context())).toEqual({ added: 3 });
     expect(storedPop3(whole.db, whole.account.id).map((m) => m.raw.toString()).sort()).toEqual([...smalls].sort());
   });
@@ -91,8 +73,8 @@ describe('POP3: a server whose answers do not match its maildrop', () => {
         return undefined;
       },
     });
-    const f = await fixtureFor(server);
-    const error = await failure(f.engine.syncOnce(f.context()));
+    const f = await fakePop3Fixture(server);
+    const error = await homingFailure(f.engine.syncOnce(f.context()));
     expect(error.code).toBe('SERVER_ERROR');
     expect(error.message).toMatch(/1 message\(s\) could not be downloaded: .*no such message/);
     expect(storedPop3(f.db, f.account.id).map((m) => m.subject).sort()).toEqual(['message 1', 'message 3']);
@@ -104,7 +86,7 @@ describe('POP3: a server whose answers do not match its maildrop', () => {
     // Lines of 77 bytes, writes of 1009: the CRLF-dot falls on every possible split over the message.
     const dots = Buffer.from(testMessage(5, Array.from({ length: 80_000 }, (_, i) => `.${i % 2 ? '.' : ''}${'z'.repeat(70)}${String(i % 100).padStart(3, '0')}`).join('\r\n') + '\r\n.\r\n'));
     const server = await fake({ messages: [dots, smalls[0]!], chunkBytes: 1009 });
-    const f = await fixtureFor(server, { policy: { kind: 'after-download' } });
+    const f = await fakePop3Fixture(server, { policy: { kind: 'after-download' } });
     expect(await f.engine.syncOnce(f.context())).toEqual({ added: 2 });
     const stored = storedPop3(f.db, f.account.id).sort((a, b) => b.raw.length - a.raw.length);
     expect(stored[0]!.raw.equals(dots)).toBe(true);
