@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli';
-import { interopMatrix, startServer } from '../servers/interop';
+import { interopCli } from '../servers/interop-cli';
+import { interopMatrix } from '../servers/interop';
 import { adminClient, type MailServer, serverPath } from '../servers/mail-server';
 
 const message = (i: number) => Buffer.from(`From: a@example.org\r\nSubject: note ${i}\r\nMessage-ID: <amp-${i}@homing.test>\r\n\r\nBody ${i}.\r\n`);
@@ -15,32 +12,19 @@ const message = (i: number) => Buffer.from(`From: a@example.org\r\nSubject: note
  */
 describe.each(interopMatrix())('folder names with & and beyond ASCII, through the command line: %s', (kind) => {
   let server: MailServer;
-  let dataDir: string;
   let accountId: string;
-  const homing = (...args: string[]) => runCli(['--data-dir', dataDir, ...args], { env: { PW: 'alice-secret' } });
-  const ok = async (...args: string[]) => {
-    const result = await homing(...args);
-    expect(result.status, `homing ${args.join(' ')}: ${result.stderr}`).toBe(0);
-    return result.stdout;
-  };
+  const cli = interopCli();
+  const { homing, ok } = cli;
   const folders = async () => JSON.parse(await ok('folders', '--account', accountId, '--json')) as Array<{ id: number; path: string; name: string; total: number }>;
 
   beforeAll(async () => {
-    server = await startServer(kind);
-    await server.append('alice', 'INBOX', [0, 1, 2].map((i) => ({ raw: message(i) })));
-    await server.append('alice', 'Q&A', [3, 4].map((i) => ({ raw: message(i) })));
-    await server.append('alice', 'R&D & Zürich', [5].map((i) => ({ raw: message(i) })));
-    dataDir = join(mkdtempSync(join(tmpdir(), `homing-amp-folders-${kind}-`)), 'data');
-    accountId = (
-      await ok(
-        ...['account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(server.ports.imaps)],
-        ...['--security', 'tls', '--username', 'alice', '--password-env', 'PW', '--trust-fingerprint', server.certificate.fingerprint256],
-      )
-    ).trim();
+    ({ server, accountId } = await cli.start(kind, 'amp-folders', async (s) => {
+      await s.append('alice', 'INBOX', [0, 1, 2].map((i) => ({ raw: message(i) })));
+      await s.append('alice', 'Q&A', [3, 4].map((i) => ({ raw: message(i) })));
+      await s.append('alice', 'R&D & Zürich', [5].map((i) => ({ raw: message(i) })));
+    }));
   });
-  afterAll(async () => {
-    await server?.destroy();
-  });
+  afterAll(() => cli.stop());
 
   it('another client\'s folders, then one made here and mail moved into it, each once under its own name', async () => {
     const synced = await homing('sync');

@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli';
-import { interopMatrix, type ServerKind, startServer } from '../servers/interop';
+import { interopCli } from '../servers/interop-cli';
+import { interopMatrix, type ServerKind } from '../servers/interop';
 import { adminClient, type MailServer, serverPath } from '../servers/mail-server';
 
 /**
@@ -23,32 +20,18 @@ const refuses: Record<ServerKind, { name: string; character: string } | null> = 
 
 describe.each(interopMatrix())('a folder name its server does not allow: %s', (kind) => {
   let server: MailServer;
-  let dataDir: string;
   let accountId: string;
-  const homing = (...args: string[]) => runCli(['--data-dir', dataDir, ...args], { env: { PW: 'alice-secret' } });
-  const ok = async (...args: string[]) => {
-    const result = await homing(...args);
-    expect(result.status, `homing ${args.join(' ')}: ${result.stderr}`).toBe(0);
-    return result.stdout;
-  };
+  const cli = interopCli();
+  const { homing, ok } = cli;
   const paths = async () => (JSON.parse(await ok('folders', '--account', accountId, '--json')) as Array<{ path: string }>).map((f) => f.path);
 
   beforeAll(async () => {
-    server = await startServer(kind);
-    dataDir = join(mkdtempSync(join(tmpdir(), `homing-folder-names-${kind}-`)), 'data');
-    accountId = (
-      await ok(
-        ...['account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(server.ports.imaps)],
-        ...['--security', 'tls', '--username', 'alice', '--password-env', 'PW', '--trust-fingerprint', server.certificate.fingerprint256],
-      )
-    ).trim();
+    ({ server, accountId } = await cli.start(kind, 'folder-names'));
     await ok('sync');
     await ok('folder', 'create', '--account', accountId, 'Projects');
     await ok('sync');
   });
-  afterAll(async () => {
-    await server?.destroy();
-  });
+  afterAll(() => cli.stop());
 
   it('is refused at once by folder create and folder rename, and nothing is queued; other names still work', async () => {
     const refused = refuses[kind];

@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli';
-import { interopMatrix, startServer } from '../servers/interop';
+import { interopCli } from '../servers/interop-cli';
+import { interopMatrix } from '../servers/interop';
 import { adminClient, type MailServer, serverPath } from '../servers/mail-server';
 
 const message = (i: number) => Buffer.from(`From: a@example.org\r\nSubject: note ${i}\r\nMessage-ID: <note-${i}@homing.test>\r\n\r\nBody ${i}.\r\n`);
@@ -17,31 +14,18 @@ const message = (i: number) => Buffer.from(`From: a@example.org\r\nSubject: note
  */
 describe.each(interopMatrix())('a first folder made here, with a rule and mail moved into it: %s', (kind) => {
   let server: MailServer;
-  let dataDir: string;
   let accountId: string;
-  const homing = (...args: string[]) => runCli(['--data-dir', dataDir, ...args], { env: { PW: 'alice-secret' } });
-  const ok = async (...args: string[]) => {
-    const result = await homing(...args);
-    expect(result.status, `homing ${args.join(' ')}: ${result.stderr}`).toBe(0);
-    return result.stdout;
-  };
+  const cli = interopCli();
+  const { ok } = cli;
   const folders = async () => JSON.parse(await ok('folders', '--account', accountId, '--json')) as Array<{ id: number; path: string; total: number }>;
 
   beforeAll(async () => {
-    server = await startServer(kind);
-    await server.append('alice', 'INBOX', [0, 1, 2, 3].map((i) => ({ raw: message(i) })));
-    dataDir = join(mkdtempSync(join(tmpdir(), `homing-first-folder-${kind}-`)), 'data');
-    accountId = (
-      await ok(
-        ...['account', 'add', '--email', 'alice@example.org', '--protocol', 'imap', '--host', '127.0.0.1', '--port', String(server.ports.imaps)],
-        ...['--security', 'tls', '--username', 'alice', '--password-env', 'PW', '--trust-fingerprint', server.certificate.fingerprint256],
-      )
-    ).trim();
+    ({ server, accountId } = await cli.start(kind, 'first-folder', async (s) => {
+      await s.append('alice', 'INBOX', [0, 1, 2, 3].map((i) => ({ raw: message(i) })));
+    }));
     await ok('sync');
   });
-  afterAll(async () => {
-    await server?.destroy();
-  });
+  afterAll(() => cli.stop());
 
   it('keeps the folder (same id, the server’s path), the rule’s target and the moved mail', async () => {
     const path = serverPath(server, 'Projects');
